@@ -1,0 +1,103 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+let package = Package(
+    name: "EachVault",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "eachvault", targets: ["eachvault"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // Build-time embedding of data files (migrations, simulator fixtures) into the binary.
+        .executableTarget(name: "embed-files", path: "Sources/embed-files"),
+        .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["embed-files"]),
+
+        // libcurl, the one outbound HTTP stack.
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .target(
+            name: "Transport",
+            dependencies: ["CCurl", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict),
+
+        // The each::labs contract: wire types, schema validation, the provider client.
+        .target(
+            name: "EachLabs",
+            dependencies: ["Transport", .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
+
+        // The archive core: SQLite (GRDB), content-addressed blobs, MP4 probing, search.
+        .target(
+            name: "Archive",
+            dependencies: ["EachLabs", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "Crypto", package: "swift-crypto")],
+            exclude: ["embed.txt"],
+            swiftSettings: strict,
+            plugins: ["EmbedFiles"]),
+
+        // Background work: submission, polling, downloads.
+        .target(
+            name: "Workers",
+            dependencies: ["Archive", "EachLabs", "Transport",
+                           .product(name: "Logging", package: "swift-log"),
+                           .product(name: "Metrics", package: "swift-metrics"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+            swiftSettings: strict),
+
+        // RFC 9110 byte ranges, shared by the API and the simulator.
+        .target(name: "ByteRanges", dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+                swiftSettings: strict),
+
+        // The team-facing HTTP API.
+        .target(
+            name: "VaultAPI",
+            dependencies: ["Archive", "Workers", "ByteRanges",
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "Mustache", package: "swift-mustache")],
+            swiftSettings: strict),
+
+        // The bundled each::labs simulator.
+        .target(
+            name: "Simulator",
+            dependencies: ["EachLabs", "ByteRanges",
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "Crypto", package: "swift-crypto")],
+            exclude: ["embed.txt", "Fixtures"],
+            swiftSettings: strict,
+            plugins: ["EmbedFiles"]),
+
+        // Configuration and assembly of the running service; the demo.
+        .target(
+            name: "VaultRuntime",
+            dependencies: ["VaultAPI", "Workers", "Simulator", "Archive", "Transport",
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                           .product(name: "Metrics", package: "swift-metrics"),
+                           .product(name: "Prometheus", package: "swift-prometheus")],
+            swiftSettings: strict),
+
+        // The one thin executable.
+        .executableTarget(
+            name: "eachvault",
+            dependencies: ["VaultRuntime", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict),
+
+        .testTarget(
+            name: "EachVaultTests",
+            dependencies: ["VaultRuntime", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,88 @@
+import Foundation
+import GRDB
+
+extension AppDatabase {
+    /// Outputs still to be stored whose next attempt is due.
+    public func dueDownloads(now: Date, limit: Int) throws -> [GenerationOutput] {
+        try writer.read { db in
+            try GenerationOutput.fetchAll(
+                db,
+                sql: """
+                    SELECT o.* FROM generation_outputs o JOIN generations g ON g.id = o.generation_id
+                    WHERE o.sha256 IS NULL AND o.next_attempt_at <= ? AND g.status = 'downloading'
+                    ORDER BY o.next_attempt_at LIMIT ?
+                    """,
+                arguments: [now.unix, limit])
+        }
+    }
+
+    /// When the next download attempt is due, or nil when none is waiting.
+    public func nextDownloadTime() throws -> Date? {
+        try writer.read { db in
+            try Date.fetchOne(
+                db,
+                sql: """
+                    SELECT min(o.next_attempt_at) FROM generation_outputs o
+                    JOIN generations g ON g.id = o.generation_id
+                    WHERE o.sha256 IS NULL AND g.status = 'downloading'
+                    """)
+        }
+    }
+
+    /// Links a stored blob to its output; the generation completes when its last output is stored.
+    /// Returns true when this completed the generation.
+    @discardableResult
+    public func recordDownloaded(_ output: GenerationOutput, asset: Asset, now: Date) throws -> Bool {
+        try writer.write { db in
+            try asset.insert(db, onConflict: .ignore)  // identical bytes are stored once
+            try db.execute(
+                sql: """
+                    UPDATE generation_outputs SET sha256 = ?, attempts = attempts + 1, last_error = NULL,
+                        next_attempt_at = NULL
+                    WHERE generation_id = ? AND position = ?
+                    """,
+                arguments: [asset.sha256, output.generationID, output.position])
+            try Self.appendEvent(db, output.generationID, "downloaded",
+                                 "output \(output.position): \(asset.size) bytes, sha256 \(asset.sha256)", at: now)
+            let remaining = try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM generation_outputs WHERE generation_id = ? AND sha256 IS NULL",
+                arguments: [output.generationID]) ?? 0
+            guard remaining == 0 else { return false }
+            try db.execute(
+                sql: """
+                    UPDATE generations SET status = 'completed', completed_at = ?, updated_at = ?
+                    WHERE id = ? AND status = 'downloading'
+                    """,
+                arguments: [now.unix, now.unix, output.generationID])
+            guard db.changesCount == 1 else { return false }
+            try Self.appendEvent(db, output.generationID, "completed", nil, at: now)
+            return true
+        }
+    }
+
+    /// A download attempt failed. With `retryAt` it is tried again then; without, the generation fails with
+    /// `code` and the cause.
+    public func recordDownloadFailure(_ output: GenerationOutput, cause: String, code: String, retryAt: Date?,
+                                      now: Date) throws
+    {
+        try writer.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE generation_outputs SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?
+                    WHERE generation_id = ? AND position = ?
+                    """,
+                arguments: [cause, retryAt?.unix, output.generationID, output.position])
+            try Self.appendEvent(db, output.generationID, "download_failed",
+                                 "output \(output.position), attempt \(output.attempts + 1): \(cause)", at: now)
+            if retryAt == nil {
+                try Self.fail(db, output.generationID, code: code,
+                              message: "output \(output.position) could not be downloaded: \(cause)", at: now)
+            }
+        }
+    }
+
+    /// Every stored asset, for verification.
+    public func allAssets() throws -> [Asset] {
+        try writer.read { db in try Asset.order(Column("sha256")).fetchAll(db) }
+    }
+}

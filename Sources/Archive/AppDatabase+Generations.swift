@@ -1,0 +1,100 @@
+import Foundation
+import GRDB
+
+/// A generation with its outputs (and their stored assets) and history.
+public struct GenerationDetail: Sendable, Hashable {
+    public var generation: Generation
+    public var outputs: [StoredOutput]
+    public var events: [GenerationEvent]
+}
+
+/// One output of a generation and, once downloaded, the asset holding its bytes.
+public struct StoredOutput: Sendable, Hashable {
+    public var output: GenerationOutput
+    public var asset: Asset?
+}
+
+extension AppDatabase {
+    /// Records a new generation durably (with its first history event) before anything is sent to the provider.
+    public func insertGeneration(_ generation: Generation) throws -> Generation {
+        try writer.write { db in
+            var generation = generation
+            try generation.insert(db)
+            try Self.appendEvent(db, generation.id, "created", "model \(generation.model)", at: generation.createdAt)
+            return generation
+        }
+    }
+
+    public func generation(id: String) throws -> Generation? {
+        try writer.read { db in try Generation.fetchOne(db, key: ["id": id]) }
+    }
+
+    /// The generation with its outputs, assets and history, or nil.
+    public func generationDetail(id: String) throws -> GenerationDetail? {
+        try writer.read { db in
+            guard let generation = try Generation.fetchOne(db, key: ["id": id]) else { return nil }
+            return try Self.detail(db, generation)
+        }
+    }
+
+    /// Details for many generations at once (search results), in the order given.
+    public func generationDetails(_ generations: [Generation]) throws -> [GenerationDetail] {
+        try writer.read { db in try generations.map { try Self.detail(db, $0) } }
+    }
+
+    static func detail(_ db: Database, _ generation: Generation) throws -> GenerationDetail {
+        let outputs = try GenerationOutput
+            .filter(GenerationOutput.Columns.generationID == generation.id)
+            .order(GenerationOutput.Columns.position)
+            .fetchAll(db)
+        let assets = try Asset.fetchAll(db, keys: outputs.compactMap(\.sha256))
+        let bySHA = Dictionary(assets.map { ($0.sha256, $0) }, uniquingKeysWith: { first, _ in first })
+        let events = try GenerationEvent
+            .filter(Column("generation_id") == generation.id)
+            .order(Column("id"))
+            .fetchAll(db)
+        return GenerationDetail(
+            generation: generation,
+            outputs: outputs.map { StoredOutput(output: $0, asset: $0.sha256.flatMap { bySHA[$0] }) },
+            events: events)
+    }
+
+    /// Count of generations per status.
+    public func statusCounts() throws -> [GenerationStatus: Int] {
+        try writer.read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT status, count(*) AS n FROM generations GROUP BY status")
+            var counts: [GenerationStatus: Int] = [:]
+            for row in rows {
+                if let status = GenerationStatus(rawValue: row["status"]) { counts[status] = row["n"] }
+            }
+            return counts
+        }
+    }
+
+    // MARK: - Shared by the feature files
+
+    static func appendEvent(_ db: Database, _ generationID: String, _ kind: String, _ detail: String?, at: Date)
+        throws
+    {
+        var event = GenerationEvent(generationID: generationID, at: at, kind: kind, detail: detail)
+        try event.insert(db)
+    }
+
+    /// Ends a generation as failed, keeping the cause.
+    static func fail(_ db: Database, _ id: String, code: String, message: String, at now: Date) throws {
+        try db.execute(
+            sql: """
+                UPDATE generations
+                SET status = 'failed', error_code = ?, error_message = ?, completed_at = ?, updated_at = ?,
+                    next_action_at = NULL, submit_started_at = NULL
+                WHERE id = ? AND status NOT IN ('completed', 'failed', 'cancelled')
+                """,
+            arguments: [code, message, now.unix, now.unix, id])
+        try appendEvent(db, id, "failed", "\(code): \(message)", at: now)
+    }
+
+    /// Ends a generation as failed (for causes found outside a worker's own transaction).
+    public func failGeneration(id: String, code: String, message: String, now: Date) throws {
+        try writer.write { db in try Self.fail(db, id, code: code, message: message, at: now) }
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import GRDB
+
+/// A search over the archive: full text (best match first) and filters (newest first without text).
+public struct GenerationQuery: Sendable, Hashable {
+    public var text: String?
+    public var model: String?
+    public var status: GenerationStatus?
+    public var limit: Int
+
+    public init(text: String? = nil, model: String? = nil, status: GenerationStatus? = nil, limit: Int = 50) {
+        self.text = text
+        self.model = model
+        self.status = status
+        self.limit = limit
+    }
+}
+
+extension AppDatabase {
+    /// Runs `query`. Free text becomes a safe FTS5 pattern (every word a prefix, all required); text with no
+    /// searchable word matches nothing rather than everything.
+    public func searchGenerations(_ query: GenerationQuery) throws -> [Generation] {
+        try writer.read { db in
+            var conditions: [String] = []
+            var arguments: StatementArguments = []
+            var from = "generations g"
+            var order = "g.created_at DESC, g.seq DESC"
+            if let text = query.text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty {
+                guard let pattern = FTS5Pattern(matchingAllPrefixesIn: text) else { return [] }
+                from = "generation_search s JOIN generations g ON g.seq = s.rowid"
+                conditions.append("generation_search MATCH ?")
+                arguments += [pattern]
+                // Column weights: prompt, negative prompt, model, title, tags.
+                order = "bm25(generation_search, 10.0, 1.0, 4.0, 4.0, 6.0), g.created_at DESC"
+            }
+            if let model = query.model {
+                conditions.append("g.model = ?")
+                arguments += [model]
+            }
+            if let status = query.status {
+                conditions.append("g.status = ?")
+                arguments += [status.rawValue]
+            }
+            let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            arguments += [max(1, min(query.limit, 500))]
+            return try Generation.fetchAll(
+                db, sql: "SELECT g.* FROM \(from) \(whereClause) ORDER BY \(order) LIMIT ?", arguments: arguments)
+        }
+    }
+}

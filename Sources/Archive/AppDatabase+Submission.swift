@@ -1,0 +1,76 @@
+import Foundation
+import GRDB
+
+extension AppDatabase {
+    /// Records the intent to send a create for `id` (before the call), so a crash mid-call is detectable.
+    /// Returns false when the generation is not (or no longer) waiting to be submitted.
+    public func beginSubmission(id: String, now: Date) throws -> Bool {
+        try writer.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE generations SET submit_started_at = ?, submit_attempts = submit_attempts + 1,
+                        updated_at = ?, next_action_at = NULL
+                    WHERE id = ? AND status = 'pending' AND submit_started_at IS NULL
+                    """,
+                arguments: [now.unix, now.unix, id])
+            return db.changesCount == 1
+        }
+    }
+
+    /// The provider accepted the create: remember the prediction id and schedule the first poll.
+    public func recordSubmitted(id: String, predictionID: String, now: Date, firstPollAt: Date) throws {
+        try writer.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE generations SET status = 'submitted', prediction_id = ?, submitted_at = ?,
+                        submit_started_at = NULL, updated_at = ?, next_action_at = ?
+                    WHERE id = ? AND status = 'pending'
+                    """,
+                arguments: [predictionID, now.unix, now.unix, firstPollAt.unix, id])
+            try Self.appendEvent(db, id, "submitted", "prediction \(predictionID)", at: now)
+        }
+    }
+
+    /// The create certainly did not start a prediction (a definite 429 or 5xx answer): try again at `retryAt`.
+    public func deferSubmission(id: String, retryAt: Date, reason: String, now: Date) throws {
+        try writer.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE generations SET submit_started_at = NULL, next_action_at = ?, updated_at = ?
+                    WHERE id = ? AND status = 'pending'
+                    """,
+                arguments: [retryAt.unix, now.unix, id])
+            try Self.appendEvent(db, id, "submit_deferred", reason, at: now)
+        }
+    }
+
+    /// Pending generations whose (re)submission is due, oldest first.
+    public func dueSubmissions(now: Date, limit: Int) throws -> [Generation] {
+        try writer.read { db in
+            try Generation
+                .filter(sql: "status = 'pending' AND submit_started_at IS NULL AND next_action_at <= ?",
+                        arguments: [now.unix])
+                .order(Column("next_action_at"))
+                .limit(limit)
+                .fetchAll(db)
+        }
+    }
+
+    /// Pending generations whose create call was under way when the service last stopped.
+    public func interruptedSubmissions() throws -> [Generation] {
+        try writer.read { db in
+            try Generation.filter(sql: "status = 'pending' AND submit_started_at IS NOT NULL").fetchAll(db)
+        }
+    }
+
+    /// The earliest time any worker has something to do of the given statuses, or nil when nothing is scheduled.
+    public func nextActionTime(statuses: [GenerationStatus]) throws -> Date? {
+        try writer.read { db in
+            try Date.fetchOne(
+                db,
+                sql: "SELECT min(next_action_at) FROM generations WHERE status IN (\(statuses.map { _ in "?" }.joined(separator: ",")))"
+                    + " AND next_action_at IS NOT NULL AND (status != 'pending' OR submit_started_at IS NULL)",
+                arguments: StatementArguments(statuses.map(\.rawValue)))
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import GRDB
+
+/// The archive's SQLite database. Handlers and workers call intention-named methods (`recordSubmitted`,
+/// `duePolls`, ...), defined by feature in the `AppDatabase+*.swift` files; no SQL outside this target.
+public struct AppDatabase: Sendable {
+    let writer: any DatabaseWriter
+
+    /// Opens (creating if needed) the database at `path` in WAL mode and applies pending migrations.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.foreignKeysEnabled = true
+        try self.init(DatabasePool(path: path, configuration: configuration))
+    }
+
+    /// An in-memory database, for unit tests.
+    public static func inMemory() throws -> AppDatabase {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        return try AppDatabase(DatabaseQueue(configuration: configuration))
+    }
+
+    init(_ writer: any DatabaseWriter) throws {
+        self.writer = writer
+        try Self.migrator.migrate(writer)
+    }
+
+    /// One migration per embedded `migrations/NNNN_name.sql` file, in name order.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        for name in EmbeddedFiles.names(withSuffix: ".sql") {
+            guard let sql = EmbeddedFiles.data(named: name).map({ String(decoding: $0, as: UTF8.self) }) else {
+                continue
+            }
+            migrator.registerMigration(String(name.dropLast(4))) { db in try db.execute(sql: sql) }
+        }
+        return migrator
+    }
+
+    /// Names of the applied migrations, oldest first.
+    public func appliedMigrations() throws -> [String] {
+        try writer.read { db in try Self.migrator.appliedMigrations(db) }
+    }
+
+    /// `PRAGMA integrity_check` says "ok".
+    public func integrityCheck() throws -> Bool {
+        try writer.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") == "ok" }
+    }
+
+    /// True when the database answers a trivial query.
+    public func isReachable() -> Bool {
+        (try? writer.read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import Transport
+
+/// `ProviderAPI` over HTTP. The key travels in the `Authorization` header only.
+public struct LiveProviderAPI: ProviderAPI {
+    private let baseURL: String
+    private let apiKey: String
+    private let transport: any HTTPTransport
+
+    public init(baseURL: String, apiKey: String, transport: any HTTPTransport) {
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.apiKey = apiKey
+        self.transport = transport
+    }
+
+    public func listModels(name: String?, limit: Int, offset: Int) async throws(ProviderError) -> [ProviderModel] {
+        var query = "limit=\(limit)&offset=\(offset)"
+        if let name { query += "&name=\(Self.percentEncoded(name))" }
+        return try await call("GET", "/v1/models?\(query)")
+    }
+
+    public func model(slug: String) async throws(ProviderError) -> ProviderModel {
+        try await call("GET", "/v1/models/\(Self.percentEncoded(slug))")
+    }
+
+    public func createPrediction(_ request: CreatePrediction) async throws(ProviderError) -> String {
+        struct Created: Decodable {
+            var status: String?
+            var predictionID: String?
+        }
+        let body: Data
+        do { body = try JSONEncoder().encode(request) } catch {
+            throw .malformedResponse("cannot encode the request: \(error)")
+        }
+        let created: Created = try await call("POST", "/v1/prediction", body: body)
+        guard let id = created.predictionID, !id.isEmpty else {
+            throw .malformedResponse("create answered without a predictionID")
+        }
+        return id
+    }
+
+    public func prediction(id: String) async throws(ProviderError) -> Prediction {
+        try await call("GET", "/v1/prediction/\(Self.percentEncoded(id))")
+    }
+
+    // MARK: -
+
+    private func call<T: Decodable>(_ method: String, _ path: String, body: Data? = nil) async throws(ProviderError)
+        -> T
+    {
+        var headers: [(name: String, value: String)] = [("Accept", "application/json")]
+        if !apiKey.isEmpty { headers.append(("Authorization", "Bearer \(apiKey)")) }
+        if body != nil { headers.append(("Content-Type", "application/json")) }
+        let response: HTTPResponse
+        do {
+            response = try await transport.send(HTTPRequest(method: method, url: baseURL + path, headers: headers,
+                                                            body: body))
+        } catch {
+            throw .transport(error)
+        }
+        switch response.status {
+        case 200..<300:
+            do { return try JSONDecoder().decode(T.self, from: response.body) } catch {
+                throw .malformedResponse("\(method) \(path): \(error)")
+            }
+        case 401, 403: throw .unauthorized
+        case 404: throw .notFound(Self.errorMessage(response))
+        case 429: throw .rateLimited(retryAfter: response.retryAfter)
+        case 400..<500: throw .badRequest(Self.errorMessage(response))
+        default: throw .server(status: response.status, message: Self.errorMessage(response))
+        }
+    }
+
+    /// The `{"error": "..."}` text of an error answer, bounded in length.
+    private static func errorMessage(_ response: HTTPResponse) -> String {
+        struct Body: Decodable { var error: String? }
+        let text = (try? JSONDecoder().decode(Body.self, from: response.body))?.error
+            ?? String(decoding: response.body.prefix(200), as: UTF8.self)
+        return text.isEmpty ? "HTTP \(response.status)" : String(text.prefix(300))
+    }
+
+    private static func percentEncoded(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .urlUnreservedCharacters) ?? text
+    }
+}
+
+extension CharacterSet {
+    static let urlUnreservedCharacters = CharacterSet(
+        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+}

@@ -1,0 +1,8 @@
+/// The each::labs Predictions API as EachVault uses it.
+public protocol ProviderAPI: Sendable {
+    func listModels(name: String?, limit: Int, offset: Int) async throws(ProviderError) -> [ProviderModel]
+    func model(slug: String) async throws(ProviderError) -> ProviderModel
+    /// Starts a prediction and returns its id. Not idempotent at the provider: see `ProviderError.createMayHaveSucceeded`.
+    func createPrediction(_ request: CreatePrediction) async throws(ProviderError) -> String
+    func prediction(id: String) async throws(ProviderError) -> Prediction
+}

@@ -1,0 +1,142 @@
+import Foundation
+
+/// One offending input field, as reported to the caller (422) before anything reaches the provider.
+public struct FieldProblem: Sendable, Codable, Hashable, CustomStringConvertible {
+    public var field: String
+    public var problem: String
+    /// The values the schema allows, when it lists them.
+    public var allowed: [JSONValue]?
+
+    public init(field: String, problem: String, allowed: [JSONValue]? = nil) {
+        self.field = field
+        self.problem = problem
+        self.allowed = allowed
+    }
+
+    public var description: String {
+        let allowedText = allowed.map { " (allowed: \($0.map(\.displayText).joined(separator: ", ")))" } ?? ""
+        return "\(field): \(problem)\(allowedText)"
+    }
+}
+
+extension RequestSchema {
+    /// Checks `input` against the schema. Values the schema makes equivalent are normalised to the schema's own
+    /// type (a duration of `5` where the schema says the string `"5"`, and the reverse), so the provider receives
+    /// what it documents. Returns the normalised input, or every problem found (never just the first).
+    public func validate(_ input: [String: JSONValue]) -> Result<[String: JSONValue], ValidationFailure> {
+        var problems: [FieldProblem] = []
+        var normalised: [String: JSONValue] = [:]
+        for name in required where input[name] == nil || input[name] == .null {
+            problems.append(FieldProblem(field: name, problem: "is required", allowed: properties[name]?.enum))
+        }
+        for (name, value) in input {
+            guard let property = properties[name] else {
+                problems.append(FieldProblem(field: name, problem: "is not a parameter of this model"))
+                continue
+            }
+            if value == .null { continue }  // an explicit null means "not given"
+            switch property.check(value) {
+            case .success(let value): normalised[name] = value
+            case .failure(let problem): problems.append(FieldProblem(field: name, problem: problem.text,
+                                                                     allowed: property.enum))
+            }
+        }
+        if problems.isEmpty { return .success(normalised) }
+        return .failure(ValidationFailure(problems: problems.sorted { $0.field < $1.field }))
+    }
+
+    /// `input` with every schema default filled in where the field is absent: what the provider will run with.
+    public func applyingDefaults(to input: [String: JSONValue]) -> [String: JSONValue] {
+        var effective = input
+        for (name, property) in properties where effective[name] == nil || effective[name] == .null {
+            if let value = property.default { effective[name] = value } else { effective[name] = nil }
+        }
+        return effective
+    }
+}
+
+/// Every problem found in one input.
+public struct ValidationFailure: Error, Sendable, Hashable {
+    public var problems: [FieldProblem]
+}
+
+struct PropertyProblem: Error {
+    var text: String
+}
+
+extension PropertySchema {
+    /// The value converted to this property's type, or why it cannot be.
+    func check(_ value: JSONValue) -> Result<JSONValue, PropertyProblem> {
+        guard let typed = coerced(value) else {
+            return .failure(PropertyProblem(text: "must be \(article) \(type ?? "value"), got \(value.kindName)"))
+        }
+        if let choices = self.enum, !choices.contains(typed) {
+            return .failure(PropertyProblem(text: "\(typed.displayText) is not one of the allowed values"))
+        }
+        if case .string(let text) = typed {
+            if let minLength, text.count < minLength {
+                return .failure(PropertyProblem(text: "must be at least \(minLength) characters"))
+            }
+            if let maxLength, text.count > maxLength {
+                return .failure(PropertyProblem(text: "must be at most \(maxLength) characters"))
+            }
+        }
+        if let number = typed.numericValue {
+            if let minimum, number < minimum { return .failure(PropertyProblem(text: "must be at least \(minimum)")) }
+            if let maximum, number > maximum { return .failure(PropertyProblem(text: "must be at most \(maximum)")) }
+        }
+        return .success(typed)
+    }
+
+    private var article: String { type == "integer" || type == "array" || type == "object" ? "an" : "a" }
+
+    /// Converts between the forms that mean the same thing to this property; nil when the value cannot be it.
+    private func coerced(_ value: JSONValue) -> JSONValue? {
+        switch (type, value) {
+        case (nil, _): return value
+        case ("string", .string): return value
+        case ("string", .int(let number)): return .string(String(number))
+        case ("string", .double(let number)) where number == number.rounded() && abs(number) < 1e15:
+            return .string(String(Int(number)))
+        case ("string", .double(let number)): return .string(String(number))
+        case ("integer", .int): return value
+        case ("integer", .double(let number)) where number == number.rounded() && abs(number) < 1e15:
+            return .int(Int(number))
+        case ("integer", .string(let text)): return Int(text.trimmingCharacters(in: .whitespaces)).map(JSONValue.int)
+        case ("number", .int), ("number", .double): return value
+        case ("number", .string(let text)):
+            let trimmed = text.trimmingCharacters(in: .whitespaces)
+            if let integer = Int(trimmed) { return .int(integer) }
+            guard let number = Double(trimmed), number.isFinite else { return nil }
+            return .double(number)
+        case ("boolean", .bool): return value
+        case ("boolean", .string("true")): return .bool(true)
+        case ("boolean", .string("false")): return .bool(false)
+        case ("array", .array): return value
+        case ("object", .object): return value
+        default: return nil
+        }
+    }
+}
+
+extension JSONValue {
+    var kindName: String {
+        switch self {
+        case .null: "null"
+        case .bool: "a boolean"
+        case .int: "an integer"
+        case .double: "a number"
+        case .string: "a string"
+        case .array: "an array"
+        case .object: "an object"
+        }
+    }
+
+    var numericValue: Double? {
+        switch self {
+        case .int(let value): Double(value)
+        case .double(let value): value
+        default: nil
+        }
+    }
+}

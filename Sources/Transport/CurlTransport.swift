@@ -1,0 +1,121 @@
+import CCurl
+import Dispatch
+import Foundation
+import Synchronization
+
+/// `HTTPTransport` over libcurl. Blocking transfers run on Dispatch's pool, never on Swift's cooperative threads;
+/// easy handles are pooled so keep-alive connections to the provider are reused across calls.
+public final class CurlTransport: HTTPTransport {
+    private let handles = Mutex<[CurlHandle]>([])
+    private let userAgent: String
+
+    public init(userAgent: String = "EachVault/1.0") {
+        _ = Self.globalInit
+        self.userAgent = userAgent
+    }
+
+    private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
+
+    public func send(_ request: HTTPRequest, maxBodyBytes: Int) async throws(TransportError) -> HTTPResponse {
+        let transfer = Transfer(destination: .memory(limit: Int64(maxBodyBytes)))
+        let outcome = try await perform(request, transfer: transfer) { (handle) throws(TransportError) in
+            try handle.set(CURLOPT_TIMEOUT_MS, request.timeout.milliseconds)
+            try handle.set(CURLOPT_CONNECTTIMEOUT_MS, min(request.timeout.milliseconds, 10_000))
+        }
+        return HTTPResponse(status: outcome.status, headers: outcome.headers, body: transfer.takeBody())
+    }
+
+    public func download(_ request: HTTPRequest, into sink: FileSink, limits: DownloadLimits)
+        async throws(TransportError) -> DownloadResponse
+    {
+        let transfer = Transfer(destination: .file(sink, limit: limits.maxBytes))
+        let outcome = try await perform(request, transfer: transfer) { (handle) throws(TransportError) in
+            try handle.set(CURLOPT_FOLLOWLOCATION, 1)
+            try handle.set(CURLOPT_MAXREDIRS, limits.maxRedirects)
+            try handle.set(CURLOPT_CONNECTTIMEOUT_MS, limits.connectTimeout.milliseconds)
+            try handle.set(CURLOPT_LOW_SPEED_LIMIT, limits.lowSpeedBytesPerSecond)
+            try handle.set(CURLOPT_LOW_SPEED_TIME, max(1, Int(limits.lowSpeedWindow.components.seconds)))
+            try handle.set(CURLOPT_MAXFILESIZE_LARGE, offset: limits.maxBytes)
+        }
+        return DownloadResponse(
+            status: outcome.status, headers: outcome.headers, bytesReceived: transfer.bytesWritten,
+            effectiveURL: outcome.effectiveURL)
+    }
+
+    // MARK: - Running a transfer
+
+    private struct Outcome {
+        var status: Int
+        var headers: HTTPHeaderFields
+        var effectiveURL: String
+    }
+
+    private func perform(
+        _ request: HTTPRequest, transfer: Transfer, configure: (CurlHandle) throws(TransportError) -> Void
+    ) async throws(TransportError) -> Outcome {
+        guard let scheme = URL(string: request.url)?.scheme?.lowercased(), scheme == "http" || scheme == "https"
+        else { throw .unsupportedScheme(Self.redacted(request.url)) }
+        let handle = checkOutHandle()
+        defer { checkIn(handle) }
+        try handle.prepare(request, userAgent: userAgent, transfer: transfer)
+        try configure(handle)
+
+        let result: Result<Outcome, TransportError> = await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                DispatchQueue.global(qos: .utility).async {
+                    let code = curl_easy_perform(handle.raw)
+                    continuation.resume(returning: Self.finish(handle, code: code, transfer: transfer, request))
+                }
+            }
+        } onCancel: {
+            transfer.cancel()
+        }
+        return try result.get()
+    }
+
+    private static func finish(_ handle: CurlHandle, code: CURLcode, transfer: Transfer, _ request: HTTPRequest)
+        -> Result<Outcome, TransportError>
+    {
+        handle.releaseRequestHeaders()
+        if let error = transfer.failure { return .failure(error) }
+        switch code {
+        case CURLE_OK:
+            return .success(Outcome(status: handle.responseCode, headers: transfer.headers,
+                                    effectiveURL: handle.effectiveURL ?? request.url))
+        case CURLE_ABORTED_BY_CALLBACK:
+            return .failure(.cancelled)
+        case CURLE_UNSUPPORTED_PROTOCOL:
+            return .failure(.unsupportedScheme(redacted(handle.effectiveURL ?? request.url)))
+        case CURLE_TOO_MANY_REDIRECTS:
+            return .failure(.tooManyRedirects(limit: handle.maxRedirects))
+        case CURLE_FILESIZE_EXCEEDED:
+            return .failure(.tooLarge(limit: transfer.limit))
+        case CURLE_URL_MALFORMAT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_COULDNT_CONNECT:
+            return .failure(.notSent(handle.errorMessage(code)))
+        default:
+            return .failure(.interrupted(handle.errorMessage(code)))
+        }
+    }
+
+    /// A URL with its query string dropped, for messages: signed CDN URLs carry credentials there.
+    static func redacted(_ url: String) -> String {
+        String(url.prefix { $0 != "?" && $0 != "#" })
+    }
+
+    private func checkOutHandle() -> CurlHandle {
+        handles.withLock { $0.popLast() } ?? CurlHandle()
+    }
+
+    private func checkIn(_ handle: CurlHandle) {
+        handle.reset()
+        handles.withLock { pool in
+            if pool.count < 16 { pool.append(handle) }
+        }
+    }
+}
+
+extension Duration {
+    var milliseconds: Int {
+        Int(components.seconds) * 1000 + Int(components.attoseconds / 1_000_000_000_000_000)
+    }
+}

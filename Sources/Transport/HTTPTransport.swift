@@ -1,0 +1,48 @@
+import Foundation
+
+/// Limits on one download.
+public struct DownloadLimits: Sendable {
+    public var maxBytes: Int64
+    public var maxRedirects: Int
+    public var connectTimeout: Duration
+    /// A transfer slower than `lowSpeedBytesPerSecond` for `lowSpeedWindow` is abandoned (a stalled CDN).
+    public var lowSpeedBytesPerSecond: Int
+    public var lowSpeedWindow: Duration
+
+    public init(
+        maxBytes: Int64 = 4 << 30, maxRedirects: Int = 5, connectTimeout: Duration = .seconds(15),
+        lowSpeedBytesPerSecond: Int = 1024, lowSpeedWindow: Duration = .seconds(30)
+    ) {
+        self.maxBytes = maxBytes
+        self.maxRedirects = maxRedirects
+        self.connectTimeout = connectTimeout
+        self.lowSpeedBytesPerSecond = lowSpeedBytesPerSecond
+        self.lowSpeedWindow = lowSpeedWindow
+    }
+}
+
+/// What a download answered. The body went to the sink only when `status` is 2xx.
+public struct DownloadResponse: Sendable {
+    public var status: Int
+    public var headers: HTTPHeaderFields
+    /// Body bytes written to the sink by this transfer.
+    public var bytesReceived: Int64
+    /// The final URL after redirects.
+    public var effectiveURL: String
+}
+
+/// The one door to outbound HTTP: provider API calls and output downloads.
+public protocol HTTPTransport: Sendable {
+    /// Sends a request and buffers the response body (at most `maxBodyBytes`).
+    func send(_ request: HTTPRequest, maxBodyBytes: Int) async throws(TransportError) -> HTTPResponse
+
+    /// Streams a response body into `sink` (only for a 2xx answer), following redirects within `limits`.
+    func download(_ request: HTTPRequest, into sink: FileSink, limits: DownloadLimits)
+        async throws(TransportError) -> DownloadResponse
+}
+
+extension HTTPTransport {
+    public func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
+        try await send(request, maxBodyBytes: 8 << 20)
+    }
+}

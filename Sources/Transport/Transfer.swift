@@ -1,0 +1,93 @@
+import CCurl
+import Foundation
+import Synchronization
+
+/// The state of one transfer, shared with libcurl's C callbacks through an opaque pointer. The callbacks run on
+/// the transfer's thread only; `cancel()` may come from any thread, hence the atomic flag.
+final class Transfer: @unchecked Sendable {
+    enum Destination {
+        case memory(limit: Int64)
+        case file(FileSink, limit: Int64)
+    }
+
+    private let destination: Destination
+    private var body = Data()
+    private(set) var headers = HTTPHeaderFields()
+    private(set) var status = 0
+    private(set) var bytesWritten: Int64 = 0
+    private(set) var failure: TransportError?
+    private let cancelled = Atomic<Bool>(false)
+
+    init(destination: Destination) {
+        self.destination = destination
+    }
+
+    var limit: Int64 {
+        switch destination {
+        case .memory(let limit), .file(_, let limit): limit
+        }
+    }
+
+    func cancel() { cancelled.store(true, ordering: .relaxed) }
+
+    func takeBody() -> Data {
+        defer { body = Data() }
+        return body
+    }
+
+    private func receiveHeader(_ line: String) {
+        if line.hasPrefix("HTTP/") {
+            // A new response in the chain (redirect, 100 Continue): only the last one's headers count.
+            headers = HTTPHeaderFields()
+            status = line.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+        } else {
+            headers.add(rawLine: line)
+        }
+    }
+
+    /// Returns false to make libcurl abort the transfer.
+    private func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard bytesWritten + Int64(bytes.count) <= limit else {
+            failure = .tooLarge(limit: limit)
+            return false
+        }
+        switch destination {
+        case .memory:
+            body.append(contentsOf: bytes)
+        case .file(let sink, _):
+            // An error answer's body is not the file asked for: never let it reach the sink.
+            guard (200..<300).contains(status) else { return true }
+            do { try sink.write(bytes) } catch {
+                failure = .interrupted("cannot write the downloaded bytes: \(error)")
+                return false
+            }
+        }
+        bytesWritten += Int64(bytes.count)
+        return true
+    }
+
+    // MARK: - C callbacks
+
+    static let writeCallback: ccurl_data_callback = { buffer, size, count, context in
+        guard let buffer, let context else { return 0 }
+        let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
+        let length = size * count
+        let accepted = transfer.receiveBody(UnsafeRawBufferPointer(start: buffer, count: length))
+        return accepted ? length : 0
+    }
+
+    static let headerCallback: ccurl_data_callback = { buffer, size, count, context in
+        guard let buffer, let context else { return 0 }
+        let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
+        let length = size * count
+        let line = String(decoding: UnsafeRawBufferPointer(start: buffer, count: length), as: UTF8.self)
+        transfer.receiveHeader(line)
+        return length
+    }
+
+    static let progressCallback: ccurl_progress_callback = { context, _, _, _, _ in
+        guard let context else { return 0 }
+        let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
+        return transfer.cancelled.load(ordering: .relaxed) ? 1 : 0
+    }
+}

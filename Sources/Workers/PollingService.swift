@@ -1,0 +1,81 @@
+import Archive
+import EachLabs
+import Foundation
+import Metrics
+import ServiceLifecycle
+
+/// Drives every submitted generation to a final state by reading its prediction, with intervals that grow while
+/// it runs and backoff on provider errors.
+public struct PollingService: Service {
+    let vault: Vault
+
+    public init(vault: Vault) {
+        self.vault = vault
+    }
+
+    public func run() async throws {
+        let vault = self.vault
+        let loop = WorkerLoop<Generation>(
+            wakeup: vault.pollsDue, clock: vault.clock, concurrency: vault.settings.concurrentPolls,
+            idleCheck: vault.settings.idleCheck, key: \.id,
+            due: { now, limit in try vault.database.duePolls(now: now, limit: limit) },
+            nextDue: { try vault.database.nextActionTime(statuses: [.submitted, .processing]) },
+            work: { generation in await vault.poll(generation) })
+        await cancelWhenGracefulShutdown { await loop.run() }
+    }
+}
+
+extension Vault {
+    /// Reads one prediction and records what it says.
+    func poll(_ generation: Generation) async {
+        guard let predictionID = generation.predictionID else { return }
+        Counter(label: "eachvault_polls_total").increment()
+        do {
+            let prediction = try await provider.prediction(id: predictionID)
+            try database.recordPoll(id: generation.id, outcome: outcome(of: prediction, generation), now: now())
+            if prediction.status == .success { downloadsDue.signal() }
+        } catch let error as ProviderError {
+            handlePollFailure(error, generation)
+        } catch {
+            logger.error("cannot record a poll", metadata: ["generation": "\(generation.id)", "error": "\(error)"])
+        }
+    }
+
+    private func outcome(of prediction: Prediction, _ generation: Generation) -> PollOutcome {
+        switch prediction.status {
+        case .success:
+            return .succeeded(outputURLs: prediction.outputURLs, costUSD: prediction.metrics?.cost,
+                              predictTime: prediction.metrics?.predictTime)
+        case .error:
+            let failure = prediction.failure ?? PredictionFailure(output: nil)
+            return .failed(code: failure.code, message: failure.message, costUSD: prediction.metrics?.cost)
+        case .cancelled:
+            return .cancelled
+        case .created, .starting, .processing, .other:
+            let interval = settings.pollInterval.delay(attempt: generation.pollAttempts)
+            return .running(providerStatus: prediction.status.rawValue, nextPollAt: after(interval))
+        }
+    }
+
+    /// Transient errors are retried for as long as it takes (nothing is lost by waiting); an id the provider
+    /// keeps denying knowing ends the generation as `prediction_lost`.
+    private func handlePollFailure(_ error: ProviderError, _ generation: Generation) {
+        logger.warning("poll failed", metadata: ["generation": "\(generation.id)", "error": "\(error)"])
+        do {
+            if !error.isTransient && error != .unauthorized && generation.pollAttempts + 1 >= settings.pollsBeforeLost {
+                try database.failGeneration(id: generation.id, code: "prediction_lost",
+                                            message: "the provider no longer answers for this prediction: \(error)",
+                                            now: now())
+                return
+            }
+            var wait = settings.providerRetry.delay(attempt: min(generation.pollAttempts, 10))
+            if case .rateLimited(let retryAfter?) = error { wait = max(retryAfter, .milliseconds(100)) }
+            // A rejected key will not fix itself within seconds: look again rarely until someone fixes it.
+            if error == .unauthorized { wait = max(wait, .seconds(300)) }
+            try database.reschedulePoll(id: generation.id, retryAt: after(wait), reason: error.description,
+                                        now: now())
+        } catch {
+            logger.error("cannot reschedule a poll", metadata: ["generation": "\(generation.id)"])
+        }
+    }
+}

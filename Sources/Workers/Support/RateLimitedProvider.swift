@@ -1,0 +1,73 @@
+import EachLabs
+import Foundation
+import Metrics
+
+/// Wraps a `ProviderAPI` so every call passes one global gate: a steady rate toward the provider, and a pause for
+/// everyone when the provider answers 429 with `Retry-After`. Counts calls and errors for `/metrics`.
+public struct RateLimitedProvider: ProviderAPI {
+    private let base: any ProviderAPI
+    private let gate: RateGate
+
+    public init(_ base: any ProviderAPI, requestsPerSecond: Double) {
+        self.base = base
+        self.gate = RateGate(interval: .seconds(1 / max(requestsPerSecond, 0.001)))
+    }
+
+    public func listModels(name: String?, limit: Int, offset: Int) async throws(ProviderError) -> [ProviderModel] {
+        try await gated("list_models") { () async throws(ProviderError) in
+            try await base.listModels(name: name, limit: limit, offset: offset)
+        }
+    }
+
+    public func model(slug: String) async throws(ProviderError) -> ProviderModel {
+        try await gated("get_model") { () async throws(ProviderError) in try await base.model(slug: slug) }
+    }
+
+    public func createPrediction(_ request: CreatePrediction) async throws(ProviderError) -> String {
+        try await gated("create_prediction") { () async throws(ProviderError) in
+            try await base.createPrediction(request)
+        }
+    }
+
+    public func prediction(id: String) async throws(ProviderError) -> Prediction {
+        try await gated("get_prediction") { () async throws(ProviderError) in try await base.prediction(id: id) }
+    }
+
+    private func gated<T>(_ operation: String, _ call: () async throws(ProviderError) -> T) async throws(ProviderError)
+        -> T
+    {
+        await gate.enter()
+        do {
+            let value = try await call()
+            Counter(label: "eachvault_provider_calls_total", dimensions: [("operation", operation), ("outcome", "ok")])
+                .increment()
+            return value
+        } catch {
+            Counter(label: "eachvault_provider_calls_total",
+                    dimensions: [("operation", operation), ("outcome", error.code)]).increment()
+            if case .rateLimited(let retryAfter) = error { await gate.pause(for: retryAfter ?? .seconds(5)) }
+            throw error
+        }
+    }
+}
+
+/// Spaces calls at least `interval` apart and holds them all during a pause.
+actor RateGate {
+    private let interval: Duration
+    private var nextSlot = ContinuousClock.now
+
+    init(interval: Duration) {
+        self.interval = interval
+    }
+
+    func enter() async {
+        let now = ContinuousClock.now
+        let slot = max(nextSlot, now)
+        nextSlot = slot + interval
+        if slot > now { try? await Task.sleep(until: slot, clock: .continuous) }
+    }
+
+    func pause(for duration: Duration) {
+        nextSlot = max(nextSlot, ContinuousClock.now + duration)
+    }
+}

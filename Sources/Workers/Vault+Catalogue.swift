@@ -1,0 +1,51 @@
+import Archive
+import EachLabs
+import Foundation
+
+/// Why a model could not be found.
+public enum CatalogueError: Error, Sendable, CustomStringConvertible {
+    case unknownModel(String)
+    case unavailable(ProviderError)
+
+    public var description: String {
+        switch self {
+        case .unknownModel(let slug): "unknown model '\(slug)'"
+        case .unavailable(let error): "the model catalogue is unavailable: \(error)"
+        }
+    }
+}
+
+extension Vault {
+    /// How long a cached model is trusted before it is read from the provider again.
+    static let catalogueFreshness: TimeInterval = 24 * 3600
+
+    /// The model `slug`, from the SQLite cache when fresh, otherwise from the provider (falling back to a stale
+    /// cache entry if the provider cannot be reached).
+    public func model(slug: String) async throws(CatalogueError) -> CatalogueModel {
+        let cached = try? database.cachedModel(slug: slug)
+        if let cached, now().timeIntervalSince(cached.fetchedAt) < Self.catalogueFreshness { return cached }
+        do {
+            let fetched = try await provider.model(slug: slug)
+            try? database.saveModels([fetched], now: now())
+            return CatalogueModel(fetched, fetchedAt: now())
+        } catch .notFound {
+            throw .unknownModel(slug)
+        } catch {
+            if let cached { return cached }
+            throw .unavailable(error)
+        }
+    }
+
+    /// Reads the provider's whole model list into the cache. Returns how many models it holds.
+    @discardableResult
+    public func syncCatalogue() async throws(ProviderError) -> Int {
+        var offset = 0
+        let pageSize = 500
+        while true {
+            let page = try await provider.listModels(name: nil, limit: pageSize, offset: offset)
+            try? database.saveModels(page, now: now())
+            offset += page.count
+            if page.count < pageSize { return offset }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import Archive
+import EachLabs
+import Foundation
+import Logging
+import Transport
+
+/// Everything the archive's use cases and workers share: the database, the blob store, the provider and the
+/// transport, a clock, settings, and the wake-ups that let one worker hand work to the next without waiting.
+public struct Vault: Sendable {
+    public let database: AppDatabase
+    public let blobs: BlobStore
+    public let provider: any ProviderAPI
+    public let transport: any HTTPTransport
+    public let clock: any WallClock
+    public let settings: WorkerSettings
+    public let logger: Logger
+    /// Woken when a generation becomes due for (re)submission, polling or download.
+    public let submissionsDue = Wakeup()
+    public let pollsDue = Wakeup()
+    public let downloadsDue = Wakeup()
+
+    public init(database: AppDatabase, blobs: BlobStore, provider: any ProviderAPI, transport: any HTTPTransport,
+                clock: any WallClock = SystemClock(), settings: WorkerSettings = WorkerSettings(), logger: Logger) {
+        self.database = database
+        self.blobs = blobs
+        self.provider = provider
+        self.transport = transport
+        self.clock = clock
+        self.settings = settings
+        self.logger = logger
+    }
+
+    func now() -> Date { clock.now() }
+
+    func after(_ delay: Duration) -> Date { clock.now().addingTimeInterval(delay.seconds) }
+}
+
+/// A fresh generation id: time-ordered prefix plus randomness, URL-safe.
+public func makeGenerationID(now: Date = Date()) -> String {
+    let millis = UInt64(now.timeIntervalSince1970 * 1000)
+    var random = SystemRandomNumberGenerator()
+    let suffix = (0..<10).map { _ in UInt8.random(in: 0...255, using: &random) }.lowercaseHex
+    return "gen_" + String(millis, radix: 36) + suffix
+}

@@ -1,0 +1,23 @@
+/// Timing and limits of the background work. The defaults suit the real provider; tests shrink the delays.
+public struct WorkerSettings: Sendable {
+    /// The first poll of a new prediction: video takes 30 s to minutes, polling sooner wastes calls.
+    public var firstPollDelay: Duration = .seconds(10)
+    /// Poll intervals grow from `pollBackoff.base` by its factor up to its cap while a prediction runs.
+    public var pollInterval = Backoff(base: .seconds(5), factor: 1.5, cap: .seconds(30))
+    /// Retries of failed provider calls (429 without Retry-After, 5xx, network).
+    public var providerRetry = Backoff(base: .seconds(1), factor: 2, cap: .seconds(120))
+    public var maxSubmitAttempts = 8
+    /// A prediction the provider answers 404 for is given up as lost once it has been polled this often.
+    public var pollsBeforeLost = 3
+    public var downloadRetry = Backoff(base: .seconds(2), factor: 2, cap: .seconds(300))
+    public var maxDownloadAttempts = 6
+    /// Expired outputs (403/404/410) are retried only this often: a CDN may lag behind the provider briefly.
+    public var maxExpiredAttempts = 2
+    public var maxOutputBytes: Int64 = 4 << 30
+    public var concurrentPolls = 8
+    public var concurrentDownloads = 4
+    /// The longest a worker sleeps before looking at the database again, whatever it was told.
+    public var idleCheck: Duration = .seconds(30)
+
+    public init() {}
+}
