@@ -12,6 +12,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
@@ -57,14 +58,15 @@ let package = Package(
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
             swiftSettings: strict),
 
-        // RFC 9110 byte ranges, shared by the API and the simulator.
-        .target(name: "ByteRanges", dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+        // HTTP helpers shared by the API and the simulator: RFC 9110 byte ranges, JSON answers.
+        .target(name: "HTTPSupport", dependencies: [.product(name: "Hummingbird", package: "hummingbird"),
+                                                   .product(name: "HTTPTypes", package: "swift-http-types")],
                 swiftSettings: strict),
 
         // The team-facing HTTP API.
         .target(
             name: "VaultAPI",
-            dependencies: ["Archive", "Workers", "ByteRanges",
+            dependencies: ["Archive", "Workers", "HTTPSupport", .product(name: "HTTPTypes", package: "swift-http-types"),
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "Mustache", package: "swift-mustache")],
             swiftSettings: strict),
@@ -72,7 +74,7 @@ let package = Package(
         // The bundled each::labs simulator.
         .target(
             name: "Simulator",
-            dependencies: ["EachLabs", "ByteRanges",
+            dependencies: ["EachLabs", "HTTPSupport", .product(name: "HTTPTypes", package: "swift-http-types"),
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["embed.txt", "Fixtures"],
@@ -85,6 +87,7 @@ let package = Package(
             dependencies: ["VaultAPI", "Workers", "Simulator", "Archive", "Transport",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                           .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                            .product(name: "Metrics", package: "swift-metrics"),
                            .product(name: "Prometheus", package: "swift-prometheus")],
             swiftSettings: strict),
@@ -92,7 +95,8 @@ let package = Package(
         // The one thin executable.
         .executableTarget(
             name: "eachvault",
-            dependencies: ["VaultRuntime", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["VaultRuntime", "Simulator", "Archive", "Workers", "VaultAPI",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict),
 
         .testTarget(

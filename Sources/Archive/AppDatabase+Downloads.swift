@@ -86,3 +86,9 @@ extension AppDatabase {
         try writer.read { db in try Asset.order(Column("sha256")).fetchAll(db) }
     }
 }
+
+extension AppDatabase {
+    public func asset(sha256: String) throws -> Asset? {
+        try writer.read { db in try Asset.fetchOne(db, key: sha256) }
+    }
+}

@@ -49,6 +49,14 @@ public struct BlobStore: Sendable {
         Self.syncDirectory(directory)  // the rename itself must survive a power cut
     }
 
+    /// True when a file can be created in the temp directory (readiness).
+    public func isWritable() -> Bool {
+        let probe = tempDirectory.appending(path: ".ready-\(UUID().uuidString)")
+        guard FileManager.default.createFile(atPath: probe.path, contents: Data()) else { return false }
+        try? FileManager.default.removeItem(at: probe)
+        return true
+    }
+
     /// Re-hashes a stored blob from disk.
     public func check(_ asset: Asset) -> BlobCheck {
         let fileURL = url(for: asset.sha256)

@@ -1,0 +1,89 @@
+import Archive
+import EachLabs
+import Foundation
+import HTTPSupport
+import Hummingbird
+import Workers
+
+/// `/v1/generations`: submit, read, search.
+struct GenerationsController {
+    let vault: Vault
+    let baseURL: @Sendable (Request) -> String
+
+    func addRoutes(to group: RouterGroup<BasicRequestContext>) {
+        group.post(use: create)
+        group.get(use: search)
+        group.get("{id}", use: read)
+    }
+
+    @Sendable func create(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let buffer = try await request.body.collect(upTo: 1 << 20)
+        let body: GenerationRequest
+        do { body = try JSONDecoder().decode(GenerationRequest.self, from: Data(buffer: buffer)) } catch {
+            throw APIError.badRequest("the body must be JSON like {\"model\": \"<slug>\", \"input\": {...}}: \(Self.describe(error))")
+        }
+        let generation: Generation
+        do { generation = try await vault.createGeneration(body) } catch { throw Self.apiError(for: error) }
+        return try respond(with: generation.id, request: request, status: .created)
+    }
+
+    @Sendable func read(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        try respond(with: context.parameters.get("id") ?? "", request: request, status: .ok)
+    }
+
+    @Sendable func search(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let parameters = request.uri.queryParameters
+        var query = GenerationQuery(text: parameters.get("q"), model: parameters.get("model"))
+        if let status = parameters.get("status") {
+            guard let value = GenerationStatus(rawValue: status) else {
+                throw APIError.badRequest("status must be one of "
+                    + GenerationStatus.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            query.status = value
+        }
+        if let limit = parameters.get("limit") {
+            guard let value = Int(limit), (1...500).contains(value) else {
+                throw APIError.badRequest("limit must be a whole number from 1 to 500")
+            }
+            query.limit = value
+        }
+        let details = try vault.database.generationDetails(vault.database.searchGenerations(query))
+        let base = baseURL(request)
+        let items = details.map { GenerationView($0, baseURL: base, includeHistory: false) }
+        return JSONResponse.make(GenerationPage(items: items, count: items.count))
+    }
+
+    private func respond(with id: String, request: Request, status: HTTPResponse.Status) throws -> Response {
+        guard let detail = try vault.database.generationDetail(id: id) else { throw APIError.notFound("generation") }
+        return JSONResponse.make(GenerationView(detail, baseURL: baseURL(request)), status: status)
+    }
+
+    static func apiError(for error: SubmissionError) -> APIError {
+        switch error {
+        case .catalogue(.unknownModel(let slug)):
+            APIError(status: .notFound, code: "unknown_model",
+                     message: "no model '\(slug)' in the provider's catalogue (GET /v1/models lists them)")
+        case .catalogue(.unavailable(let cause)):
+            APIError(status: .serviceUnavailable, code: "catalogue_unavailable",
+                     message: "cannot read the model's schema from the provider: \(cause)")
+        case .invalidInput(let problems):
+            APIError(status: .unprocessableContent, code: "invalid_input",
+                     message: "the input does not match the model's schema: "
+                        + problems.map(\.description).joined(separator: "; "), fields: problems)
+        case .invalidRequest(let message):
+            APIError(status: .unprocessableContent, code: "invalid_request", message: message)
+        case .storage(let message):
+            APIError(status: .internalServerError, code: "storage_error", message: message)
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.keyNotFound(let key, _): "missing field '\(key.stringValue)'"
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+            "wrong type at '\(context.codingPath.map(\.stringValue).joined(separator: "."))'"
+        case DecodingError.dataCorrupted: "malformed JSON"
+        default: "malformed JSON"
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import Archive
+import HTTPSupport
+import Hummingbird
+import Workers
+
+/// The team-facing HTTP API: generations, files, models, health and metrics.
+public enum VaultRouter {
+    /// - Parameters:
+    ///   - publicURL: the address clients use for this service; nil to take it from each request's Host.
+    ///   - metrics: renders the Prometheus text exposition for `GET /metrics`.
+    public static func make(vault: Vault, publicURL: String?, metrics: @escaping @Sendable () -> String)
+        -> Router<BasicRequestContext>
+    {
+        let router = Router()
+        router.add(middleware: LogRequestsMiddleware(.info))
+        router.add(middleware: MetricsMiddleware())
+        let baseURL: @Sendable (Request) -> String = { request in
+            publicURL ?? "http://" + (request.head.authority ?? "127.0.0.1")
+        }
+        GenerationsController(vault: vault, baseURL: baseURL).addRoutes(to: router.group("/v1/generations"))
+        FilesController(vault: vault).addRoutes(to: router.group("/v1/files"))
+        router.get("/v1/models") { _, _ in
+            struct ModelView: Encodable {
+                var slug: String
+                var title: String
+                var version: String
+                var category: String?
+            }
+            return JSONResponse.make(try vault.database.cachedModels().map {
+                ModelView(slug: $0.slug, title: $0.title, version: $0.version, category: $0.category)
+            })
+        }
+        router.get("/healthz") { _, _ in JSONResponse.make(["status": "ok"]) }
+        router.get("/readyz") { _, _ in
+            let ready = vault.database.isReachable() && vault.blobs.isWritable()
+            return JSONResponse.make(["status": ready ? "ready" : "not ready"], status: ready ? .ok : .serviceUnavailable)
+        }
+        router.get("/metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                     body: ResponseBody(byteBuffer: ByteBuffer(string: metrics())))
+        }
+        return router
+    }
+}

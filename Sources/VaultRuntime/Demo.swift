@@ -1,0 +1,80 @@
+import EachLabs
+import Foundation
+import Logging
+import Simulator
+import UnixSignals
+import VaultAPI
+import Workers
+
+/// `eachvault demo`: the whole system on loopback with no each::labs key. Starts the simulator and the service,
+/// submits a text-to-video, an image-to-video and a transition, waits, prints what was archived, runs a search.
+public enum Demo {
+    public static let apiKey = "demo-key"
+
+    public static func run(_ base: VaultConfiguration, keepServing: Bool, print: @escaping (String) -> Void) async throws {
+        var logger = Logger(label: "eachvault")
+        logger.logLevel = .warning
+        let signals: [UnixSignal] = keepServing ? [.sigint, .sigterm] : []
+        let simulator = try await SimulatorApp.start(
+            EachLabsSimulator(settings: SimulatorSettings(apiKey: apiKey, runTime: .seconds(3))), signals: signals,
+            logger: logger)
+        var configuration = base
+        configuration.apiKey = apiKey
+        configuration.providerBaseURL = simulator.baseURL
+        let (_, server) = try await VaultApp.start(configuration, settings: .quick, signals: signals, logger: logger)
+        print("EachVault \(server.baseURL)  (data home \(configuration.home.path), simulator \(simulator.baseURL))")
+
+        let client = VaultClient(baseURL: server.baseURL)
+        let sample = "\(simulator.baseURL)/_simulator/samples"
+        let requests = [
+            GenerationRequest(model: "kling-v2-6-pro-text-to-video",
+                              input: ["prompt": "A red fox trotting through fresh snow at dawn", "duration": "5"],
+                              tags: ["demo"]),
+            GenerationRequest(model: "pixverse-v5-6-image-to-video",
+                              input: ["prompt": "The test pattern slowly dissolves into ocean waves",
+                                      "image_url": .string("\(sample)/sample-first-frame.png")],
+                              tags: ["demo"]),
+            GenerationRequest(model: "pixverse-v5-6-transition",
+                              input: ["prompt": "A smooth morph between two test cards",
+                                      "first_image_url": .string("\(sample)/sample-first-frame.png"),
+                                      "end_image_url": .string("\(sample)/sample-last-frame.png"),
+                                      "aspect_ratio": "1:1"],
+                              tags: ["demo"]),
+        ]
+        var submitted: [String] = []
+        for request in requests {
+            let generation = try await client.createGeneration(request)
+            print("submitted \(generation.id)  \(generation.model)  [\(generation.status.rawValue)]")
+            submitted.append(generation.id)
+        }
+        var table = TextTable(GenerationView.tableHeader)
+        for id in submitted {
+            table.add(try await client.waitUntilFinal(id: id).tableRow)
+        }
+        print("\n" + table.render())
+
+        let hits = try await client.search(text: "fox snow")
+        print("\nsearch \"fox snow\": \(hits.count) hit(s)" + hits.items.map { "\n  \($0.id)  \($0.prompt ?? "")" }.joined())
+
+        if keepServing {
+            print("\nServing until Ctrl-C. Try: curl -s '\(server.baseURL)/v1/generations?q=fox'")
+            try await server.wait()
+        } else {
+            await server.stop()
+        }
+        await simulator.stop()
+    }
+}
+
+extension WorkerSettings {
+    /// Short delays for a simulator whose videos take seconds, not minutes.
+    public static var quick: WorkerSettings {
+        var settings = WorkerSettings()
+        settings.firstPollDelay = .milliseconds(500)
+        settings.pollInterval = Backoff(base: .milliseconds(500), factor: 1.5, cap: .seconds(2))
+        settings.providerRetry = Backoff(base: .milliseconds(200), factor: 2, cap: .seconds(5))
+        settings.downloadRetry = Backoff(base: .milliseconds(200), factor: 2, cap: .seconds(5))
+        settings.idleCheck = .seconds(5)
+        return settings
+    }
+}

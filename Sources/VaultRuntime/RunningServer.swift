@@ -1,0 +1,66 @@
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+import UnixSignals
+
+/// A Hummingbird application and its background services, running in one service group until stopped.
+/// Start returns once the listening socket is bound, with the real port (useful with port 0).
+public final class RunningServer: Sendable {
+    public let host: String
+    public let port: Int
+    private let group: ServiceGroup
+    private let task: Task<Void, any Error>
+
+    public var baseURL: String { "http://\(host.contains(":") ? "[\(host)]" : host):\(port)" }
+
+    private init(host: String, port: Int, group: ServiceGroup, task: Task<Void, any Error>) {
+        self.host = host
+        self.port = port
+        self.group = group
+        self.task = task
+    }
+
+    /// - Parameter signals: signals that shut the group down gracefully (none in tests).
+    public static func start(
+        router: Router<BasicRequestContext>, host: String, port: Int, services: [any Service] = [],
+        signals: [UnixSignal] = [], logger: Logger
+    ) async throws -> RunningServer {
+        let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
+        let app = Application(
+            router: router, configuration: .init(address: .hostname(host, port: port), serverName: "EachVault"),
+            onServerRunning: { channel in
+                portSink.yield(channel.localAddress?.port ?? port)
+                portSink.finish()
+            },
+            logger: logger)
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: app)] + services.map { .init(service: $0) },
+            gracefulShutdownSignals: signals, logger: logger))
+        let task = Task {
+            defer { portSink.finish() }
+            try await group.run()
+        }
+        for await boundPort in ports {
+            return RunningServer(host: host, port: boundPort, group: group, task: task)
+        }
+        try await task.value  // the group ended before binding: surface its error
+        throw ServerStartError(message: "the server stopped before it was listening on \(host):\(port)")
+    }
+
+    /// Shuts down gracefully and waits until every service has stopped.
+    public func stop() async {
+        await group.triggerGracefulShutdown()
+        _ = try? await task.value
+    }
+
+    /// Waits until the group ends (a signal, or a service failing).
+    public func wait() async throws {
+        try await task.value
+    }
+}
+
+public struct ServerStartError: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}

@@ -1,0 +1,64 @@
+import Archive
+import EachLabs
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import Transport
+import UnixSignals
+import VaultAPI
+import Workers
+
+/// Assembles and starts the EachVault service: database, blob store, provider client, workers, HTTP API.
+public enum VaultApp {
+    public static func start(
+        _ configuration: VaultConfiguration, settings: WorkerSettings = WorkerSettings(),
+        signals: [UnixSignal] = [], logger: Logger = Logger(label: "eachvault")
+    ) async throws -> (vault: Vault, server: RunningServer) {
+        let vault = try makeVault(configuration, settings: settings, logger: logger)
+        let router = VaultRouter.make(vault: vault, publicURL: configuration.publicURL, metrics: Telemetry.render)
+        let services: [any Service] = [
+            CatalogueSyncService(vault: vault), SubmissionService(vault: vault), PollingService(vault: vault),
+            DownloadService(vault: vault),
+        ]
+        let server = try await RunningServer.start(
+            router: router, host: configuration.listenHost, port: configuration.listenPort, services: services,
+            signals: signals, logger: logger)
+        logger.info("EachVault listening", metadata: [
+            "url": "\(server.baseURL)", "home": "\(configuration.home.path)",
+            "provider": "\(configuration.providerBaseURL)",
+        ])
+        return (vault, server)
+    }
+
+    /// The archive without its HTTP server or workers (for `verify` and other offline commands).
+    public static func makeVault(_ configuration: VaultConfiguration, settings: WorkerSettings = WorkerSettings(),
+                                 logger: Logger = Logger(label: "eachvault")) throws -> Vault {
+        _ = Telemetry.registry
+        try FileManager.default.createDirectory(at: configuration.home, withIntermediateDirectories: true)
+        let database = try AppDatabase(path: configuration.databasePath)
+        let blobs = try BlobStore(root: configuration.home)
+        let transport = CurlTransport()
+        let provider = RateLimitedProvider(
+            LiveProviderAPI(baseURL: configuration.providerBaseURL, apiKey: configuration.apiKey, transport: transport),
+            requestsPerSecond: configuration.providerRequestsPerSecond)
+        return Vault(database: database, blobs: blobs, provider: provider, transport: transport, settings: settings,
+                     logger: logger)
+    }
+}
+
+/// Fills the model cache from the provider once at start, so the first request of each model is not slowed.
+struct CatalogueSyncService: Service {
+    let vault: Vault
+
+    func run() async throws {
+        do {
+            let count = try await vault.syncCatalogue()
+            vault.logger.info("model catalogue synced", metadata: ["models": "\(count)"])
+        } catch {
+            vault.logger.warning("model catalogue not synced; models are fetched on first use",
+                                 metadata: ["error": "\(error)"])
+        }
+        try? await gracefulShutdown()
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import Transport
+import VaultAPI
+import Workers
+
+/// Talks to a running EachVault over its HTTP API (the CLI's `generate`, `search`, `show`; the demo).
+public struct VaultClient: Sendable {
+    public let baseURL: String
+    private let transport: any HTTPTransport
+    private let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }()
+
+    public init(baseURL: String, transport: any HTTPTransport = CurlTransport()) {
+        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.transport = transport
+    }
+
+    public func createGeneration(_ request: GenerationRequest) async throws -> GenerationView {
+        try await call("POST", "/v1/generations", body: JSONEncoder().encode(request))
+    }
+
+    public func generation(id: String) async throws -> GenerationView {
+        try await call("GET", "/v1/generations/\(Self.encoded(id))")
+    }
+
+    public func search(text: String?, model: String? = nil, status: String? = nil, limit: Int = 20) async throws
+        -> GenerationPage
+    {
+        var query = ["limit=\(limit)"]
+        if let text { query.append("q=\(Self.encoded(text))") }
+        if let model { query.append("model=\(Self.encoded(model))") }
+        if let status { query.append("status=\(Self.encoded(status))") }
+        return try await call("GET", "/v1/generations?" + query.joined(separator: "&"))
+    }
+
+    /// Polls the service (not the provider) until the generation is final; `progress` sees every state.
+    public func waitUntilFinal(id: String, interval: Duration = .milliseconds(500),
+                               progress: (GenerationView) -> Void = { _ in }) async throws -> GenerationView {
+        while true {
+            let generation = try await self.generation(id: id)
+            progress(generation)
+            if generation.status.isFinal { return generation }
+            try await Task.sleep(for: interval)
+        }
+    }
+
+    private func call<T: Decodable>(_ method: String, _ path: String, body: Data? = nil) async throws -> T {
+        var headers: [(name: String, value: String)] = [("Accept", "application/json")]
+        if body != nil { headers.append(("Content-Type", "application/json")) }
+        let response = try await transport.send(HTTPRequest(method: method, url: baseURL + path, headers: headers,
+                                                            body: body))
+        guard (200..<300).contains(response.status) else {
+            throw VaultClientError(status: response.status, body: String(decoding: response.body, as: UTF8.self))
+        }
+        return try decoder.decode(T.self, from: response.body)
+    }
+
+    private static let unreserved = CharacterSet(
+        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+    private static func encoded(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? text
+    }
+}
+
+/// An error answer from EachVault, with its JSON body (which says what was wrong).
+public struct VaultClientError: Error, CustomStringConvertible {
+    public var status: Int
+    public var body: String
+
+    public var description: String {
+        struct Body: Decodable {
+            struct Detail: Decodable {
+                var message: String
+            }
+            var error: Detail
+        }
+        let message = (try? JSONDecoder().decode(Body.self, from: Data(body.utf8)))?.error.message ?? body
+        return "HTTP \(status): \(message)"
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+
+/// The service's settings, read from the environment (flags may override each field).
+public struct VaultConfiguration: Sendable {
+    /// `EACHLABS_API_KEY`. A secret: never logged, never part of an error or a description.
+    public var apiKey: String
+    /// `EACHLABS_BASE_URL`.
+    public var providerBaseURL: String
+    /// `EACHVAULT_HOME`: database, blobs and temp files.
+    public var home: URL
+    /// `EACHVAULT_LISTEN`, `host:port`.
+    public var listenHost: String
+    public var listenPort: Int
+    /// `EACHVAULT_PUBLIC_URL`: how clients (and, later, the provider's webhooks) reach this service.
+    public var publicURL: String?
+    /// `EACHVAULT_PROVIDER_RPS`: the most provider API calls per second, all workers together.
+    public var providerRequestsPerSecond: Double
+
+    public init(apiKey: String = "", providerBaseURL: String = "https://api.eachlabs.ai",
+                home: URL = URL(fileURLWithPath: "storage"), listenHost: String = "127.0.0.1", listenPort: Int = 8080,
+                publicURL: String? = nil, providerRequestsPerSecond: Double = 5) {
+        self.apiKey = apiKey
+        self.providerBaseURL = providerBaseURL
+        self.home = home
+        self.listenHost = listenHost
+        self.listenPort = listenPort
+        self.publicURL = publicURL
+        self.providerRequestsPerSecond = providerRequestsPerSecond
+    }
+
+    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws(ConfigurationError) -> VaultConfiguration
+    {
+        var configuration = VaultConfiguration()
+        configuration.apiKey = environment["EACHLABS_API_KEY"] ?? ""
+        if let url = environment["EACHLABS_BASE_URL"], !url.isEmpty { configuration.providerBaseURL = url }
+        if let home = environment["EACHVAULT_HOME"], !home.isEmpty { configuration.home = URL(fileURLWithPath: home) }
+        if let listen = environment["EACHVAULT_LISTEN"], !listen.isEmpty { try configuration.setListen(listen) }
+        if let publicURL = environment["EACHVAULT_PUBLIC_URL"], !publicURL.isEmpty {
+            configuration.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
+        }
+        if let rate = environment["EACHVAULT_PROVIDER_RPS"] {
+            guard let value = Double(rate), value > 0 else {
+                throw .invalid("EACHVAULT_PROVIDER_RPS must be a positive number, not '\(rate)'")
+            }
+            configuration.providerRequestsPerSecond = value
+        }
+        return configuration
+    }
+
+    /// Parses `host:port` (IPv6 hosts in brackets).
+    public mutating func setListen(_ value: String) throws(ConfigurationError) {
+        guard let colon = value.lastIndex(of: ":"), let port = Int(value[value.index(after: colon)...]),
+              (0...65535).contains(port)
+        else { throw .invalid("listen address must be host:port, not '\(value)'") }
+        listenHost = String(value[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        listenPort = port
+    }
+
+    public var databasePath: String { home.appending(path: "eachvault.sqlite").path }
+}
+
+public enum ConfigurationError: Error, CustomStringConvertible {
+    case invalid(String)
+
+    public var description: String {
+        switch self {
+        case .invalid(let message): message
+        }
+    }
+}

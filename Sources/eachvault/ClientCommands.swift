@@ -1,0 +1,98 @@
+import ArgumentParser
+import EachLabs
+import Foundation
+import VaultAPI
+import VaultRuntime
+import Workers
+
+struct GenerateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate", abstract: "Submit a generation to a running EachVault.")
+
+    @OptionGroup var server: ServerOptions
+    @Option(help: "Model slug, e.g. kling-v2-6-pro-text-to-video.") var model: String
+    @Option(name: .customLong("input"), help: "An input field as key=value (JSON values such as 5 or true are parsed).")
+    var inputs: [String] = []
+    @Option(help: "A JSON file holding the input object (fields from --input override it).") var inputJSON: String?
+    @Option(name: .customLong("tag"), help: "A tag for the generation (repeatable).") var tags: [String] = []
+    @Option(help: "Model version (default: the catalogue's).") var version: String?
+    @Flag(help: "Wait until the video is archived, then print where it is.") var wait = false
+    @Flag(help: "Print the generation as JSON.") var json = false
+
+    func run() async throws {
+        var input: [String: JSONValue] = [:]
+        if let inputJSON {
+            let data = try Data(contentsOf: URL(fileURLWithPath: inputJSON))
+            guard case .object(let fields) = try JSONDecoder().decode(JSONValue.self, from: data) else {
+                throw ValidationError("\(inputJSON) must hold a JSON object")
+            }
+            input = fields
+        }
+        for pair in inputs {
+            guard let equals = pair.firstIndex(of: "=") else { throw ValidationError("--input takes key=value, not '\(pair)'") }
+            input[String(pair[..<equals])] = Self.parseValue(String(pair[pair.index(after: equals)...]))
+        }
+        let client = server.client
+        var generation = try await client.createGeneration(
+            GenerationRequest(model: model, version: version, input: input, tags: tags.isEmpty ? nil : tags))
+        if wait {
+            let started = Date()
+            generation = try await client.waitUntilFinal(id: generation.id) { current in
+                let line = String(format: "\r%@  %-11@ %5.0fs", current.id, current.status.rawValue,
+                                  Date().timeIntervalSince(started))
+                FileHandle.standardError.write(Data(line.utf8))
+            }
+            FileHandle.standardError.write(Data("\n".utf8))
+        }
+        if json { return try printJSON(generation) }
+        print(generation.details)
+        if wait && generation.status != .completed { throw ExitCode(1) }
+    }
+
+    /// `5` → 5, `true` → true, `[1,2]` → array; anything that is not JSON stays a string.
+    static func parseValue(_ text: String) -> JSONValue {
+        if let value = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) { return value }
+        return .string(text)
+    }
+}
+
+struct SearchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search", abstract: "Search the archive (full text over prompts, models, titles, tags).")
+
+    @OptionGroup var server: ServerOptions
+    @Argument(help: "Words to look for (prefixes match).") var query: [String] = []
+    @Option(help: "Only this model slug.") var model: String?
+    @Option(help: "Only this status.") var status: String?
+    @Option(help: "At most this many results.") var limit = 20
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() async throws {
+        let text = query.isEmpty ? nil : query.joined(separator: " ")
+        let page = try await server.client.search(text: text, model: model, status: status, limit: limit)
+        if json { return try printJSON(page) }
+        var table = TextTable(["ID", "CREATED"] + GenerationView.tableHeader.prefix(6) + ["PROMPT"])
+        for item in page.items {
+            let prompt = item.prompt.map { $0.count > 50 ? $0.prefix(49) + "…" : Substring($0) } ?? "-"
+            table.add([item.id, ISO8601DateFormatter().string(from: item.createdAt)] + item.tableRow.prefix(6)
+                + [String(prompt)])
+        }
+        print(table.render())
+        print("\(page.count) result(s)")
+    }
+}
+
+struct ShowCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "Show one generation with its assets and history.")
+
+    @OptionGroup var server: ServerOptions
+    @Argument(help: "The generation id.") var id: String
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() async throws {
+        let generation = try await server.client.generation(id: id)
+        if json { return try printJSON(generation) }
+        print(generation.details)
+    }
+}

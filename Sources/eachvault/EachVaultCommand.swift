@@ -1,0 +1,12 @@
+import ArgumentParser
+
+@main
+struct EachVaultCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eachvault",
+        abstract: "Archive, search and serve videos generated with the each::labs API.",
+        subcommands: [
+            ServeCommand.self, DemoCommand.self, SimulatorCommand.self, GenerateCommand.self, SearchCommand.self,
+            ShowCommand.self, VerifyCommand.self,
+        ])
+}
