@@ -101,7 +101,8 @@ let package = Package(
 
         .testTarget(
             name: "EachVaultTests",
-            dependencies: ["VaultRuntime", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: ["VaultRuntime", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                           .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
     ]
 )

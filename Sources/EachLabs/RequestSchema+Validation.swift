@@ -27,7 +27,7 @@ extension RequestSchema {
         var problems: [FieldProblem] = []
         var normalised: [String: JSONValue] = [:]
         for name in required where input[name] == nil || input[name] == .null {
-            problems.append(FieldProblem(field: name, problem: "is required", allowed: properties[name]?.enum))
+            problems.append(FieldProblem(field: name, problem: "is required", allowed: properties[name]?.enforcedEnum))
         }
         for (name, value) in input {
             guard let property = properties[name] else {
@@ -38,7 +38,7 @@ extension RequestSchema {
             switch property.check(value) {
             case .success(let value): normalised[name] = value
             case .failure(let problem): problems.append(FieldProblem(field: name, problem: problem.text,
-                                                                     allowed: property.enum))
+                                                                     allowed: property.enforcedEnum))
             }
         }
         if problems.isEmpty { return .success(normalised) }
@@ -70,7 +70,7 @@ extension PropertySchema {
         guard let typed = coerced(value) else {
             return .failure(PropertyProblem(text: "must be \(article) \(type ?? "value"), got \(value.kindName)"))
         }
-        if let choices = self.enum, !choices.contains(typed) {
+        if let choices = enforcedEnum, !choices.contains(typed) {
             return .failure(PropertyProblem(text: "\(typed.displayText) is not one of the allowed values"))
         }
         if case .string(let text) = typed {
@@ -86,6 +86,15 @@ extension PropertySchema {
             if let maximum, number > maximum { return .failure(PropertyProblem(text: "must be at most \(maximum)")) }
         }
         return .success(typed)
+    }
+
+    /// The allowed values, when they can be trusted. Some catalogue entries carry a truncated or garbled enum
+    /// (JSON fragments, "Le..."), recognisable because it does not contain the field's own default: enforcing
+    /// such a list would reject inputs the provider accepts, so only the type is checked then.
+    public var enforcedEnum: [JSONValue]? {
+        guard let choices = self.enum else { return nil }
+        if let fallback = self.default, !choices.contains(fallback) { return nil }
+        return choices
     }
 
     private var article: String { type == "integer" || type == "array" || type == "object" ? "an" : "a" }

@@ -1,0 +1,88 @@
+import Archive
+import Crypto
+import Foundation
+import Testing
+import Transport
+
+@Suite struct BlobStoreTests {
+    let home: TempDirectory
+    let store: BlobStore
+
+    init() throws {
+        home = try TempDirectory()
+        store = try BlobStore(root: home.url)
+    }
+
+    /// Writes bytes through a `FileSink` into a fresh temp file, as the downloader does.
+    private func stage(_ bytes: [UInt8]) throws -> (URL, String) {
+        let temp = store.newTempFile()
+        let sink = try FileSink(appendingTo: temp)
+        try bytes.withUnsafeBytes { try sink.write($0) }
+        return (temp, try sink.finish())
+    }
+
+    @Test func commitMovesTheFileToItsContentAddress() throws {
+        let bytes = Array("some video bytes".utf8)
+        let (temp, sha256) = try stage(bytes)
+        #expect(sha256 == SHA256.hash(data: bytes).lowercaseHex)
+        try store.commit(tempFile: temp, sha256: sha256)
+        let stored = store.url(for: sha256)
+        #expect(stored.path.hasSuffix("blobs/\(sha256.prefix(2))/\(sha256.dropFirst(2).prefix(2))/\(sha256)"))
+        #expect(try Data(contentsOf: stored) == Data(bytes))
+        #expect(!FileManager.default.fileExists(atPath: temp.path))
+    }
+
+    @Test func identicalBytesAreStoredOnce() throws {
+        let bytes = [UInt8](repeating: 42, count: 10_000)
+        let (first, sha256) = try stage(bytes)
+        try store.commit(tempFile: first, sha256: sha256)
+        let (second, again) = try stage(bytes)
+        #expect(again == sha256)
+        try store.commit(tempFile: second, sha256: again)
+        #expect(!FileManager.default.fileExists(atPath: second.path))
+        let files = FileManager.default.enumerator(at: store.blobsDirectory, includingPropertiesForKeys: nil)?
+            .compactMap { $0 as? URL }.filter { !$0.hasDirectoryPath } ?? []
+        #expect(files.count == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: store.tempDirectory.path).isEmpty)
+    }
+
+    @Test func aResumedSinkHashesTheKeptPrefix() throws {
+        let bytes = Array((0..<100_000).map { UInt8($0 % 251) })
+        let temp = store.newTempFile()
+        try Data(bytes.prefix(40_000)).write(to: temp)
+        let sink = try FileSink(appendingTo: temp)
+        try bytes.dropFirst(40_000).withUnsafeBytes { try sink.write($0) }
+        #expect(try sink.finish() == SHA256.hash(data: bytes).lowercaseHex)
+        #expect(sink.byteCount == 100_000)
+    }
+
+    @Test func verificationFindsMissingAndCorruptBlobs() throws {
+        var assets: [Asset] = []
+        for text in ["one", "two", "three"] {
+            let (temp, sha256) = try stage(Array(text.utf8))
+            try store.commit(tempFile: temp, sha256: sha256)
+            assets.append(Asset(sha256: sha256, size: Int64(text.utf8.count), contentType: "video/mp4",
+                                durationSeconds: nil, width: nil, height: nil, videoCodec: nil, hasAudio: nil,
+                                storedAt: Date()))
+        }
+        #expect(store.verify(assets).isClean)
+        try FileManager.default.removeItem(at: store.url(for: assets[0].sha256))
+        try Data("tampered".utf8).write(to: store.url(for: assets[1].sha256))
+        let report = store.verify(assets)
+        #expect(report.missing == [assets[0].sha256])
+        #expect(report.corrupt == [assets[1].sha256])
+        #expect(report.checked == 3 && !report.isClean)
+    }
+
+    @Test func oldTempFilesAreSwept() throws {
+        let stale = store.newTempFile()
+        try Data("partial".utf8).write(to: stale)
+        let fresh = store.newTempFile()
+        try Data("in progress".utf8).write(to: fresh)
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -2 * 86400)],
+                                              ofItemAtPath: stale.path)
+        #expect(store.sweepTempFiles(olderThan: 86400) == 1)
+        #expect(!FileManager.default.fileExists(atPath: stale.path))
+        #expect(FileManager.default.fileExists(atPath: fresh.path))
+    }
+}

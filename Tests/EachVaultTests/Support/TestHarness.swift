@@ -1,0 +1,114 @@
+import Archive
+import EachLabs
+import Foundation
+import Logging
+import Simulator
+import Testing
+import Transport
+import VaultRuntime
+import Workers
+
+/// A temporary data home, removed when the test ends.
+final class TempDirectory: @unchecked Sendable {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appending(path: "eachvault-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: url) }
+}
+
+/// The real simulator and the real service on ephemeral loopback ports, with a private data home.
+final class Harness: @unchecked Sendable {
+    static let apiKey = "sk-test-NEVER-LOG-ME-7f3a"
+
+    let home: TempDirectory
+    let simulator: EachLabsSimulator
+    let simulatorServer: RunningServer
+    private(set) var vault: Vault
+    private(set) var server: RunningServer
+    private(set) var client: VaultClient
+    let settings: WorkerSettings
+    let configuration: VaultConfiguration
+
+    static var quietLogger: Logger {
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        return logger
+    }
+
+    static var testSettings: WorkerSettings {
+        var settings = WorkerSettings()
+        settings.firstPollDelay = .milliseconds(100)
+        settings.pollInterval = Backoff(base: .milliseconds(100), factor: 1.5, cap: .milliseconds(400))
+        settings.providerRetry = Backoff(base: .milliseconds(50), factor: 2, cap: .milliseconds(800))
+        settings.downloadRetry = Backoff(base: .milliseconds(50), factor: 2, cap: .milliseconds(400))
+        settings.idleCheck = .seconds(2)
+        return settings
+    }
+
+    init(simulator settings: SimulatorSettings = SimulatorSettings(apiKey: Harness.apiKey, runTime: .milliseconds(600)),
+         apiKey: String = Harness.apiKey, workers: WorkerSettings = Harness.testSettings) async throws {
+        home = try TempDirectory()
+        simulator = EachLabsSimulator(settings: settings)
+        simulatorServer = try await SimulatorApp.start(simulator, logger: Self.quietLogger)
+        configuration = VaultConfiguration(apiKey: apiKey, providerBaseURL: simulatorServer.baseURL, home: home.url,
+                                           listenHost: "127.0.0.1", listenPort: 0, providerRequestsPerSecond: 200)
+        self.settings = workers
+        (vault, server) = try await VaultApp.start(configuration, settings: workers, logger: Self.quietLogger)
+        client = VaultClient(baseURL: server.baseURL)
+    }
+
+    /// Stops the service (not the simulator) and starts it again on the same data home.
+    func restartService() async throws {
+        await server.stop()
+        (vault, server) = try await VaultApp.start(configuration, settings: settings, logger: Self.quietLogger)
+        client = VaultClient(baseURL: server.baseURL)
+    }
+
+    func shutdown() async {
+        await server.stop()
+        await simulatorServer.stop()
+    }
+
+    /// Waits (without fixed sleeps: it re-reads state as it changes) until every generation is final.
+    func waitUntilFinal(_ ids: [String], timeout: Duration = .seconds(60)) async throws -> [Generation] {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let generations = try ids.map { try #require(try vault.database.generation(id: $0)) }
+            if generations.allSatisfy(\.status.isFinal) { return generations }
+            guard ContinuousClock.now < deadline else {
+                Issue.record("timed out: \(generations.filter { !$0.status.isFinal }.map { "\($0.id) \($0.status)" })")
+                return generations
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    /// A raw HTTP call to the service, for status codes and bodies the typed client hides.
+    func raw(_ method: String, _ path: String, body: String? = nil, headers: [(name: String, value: String)] = [])
+        async throws -> (status: Int, body: String, headers: Transport.HTTPHeaderFields)
+    {
+        let response = try await CurlTransport().send(Transport.HTTPRequest(
+            method: method, url: server.baseURL + path, headers: headers + [("Content-Type", "application/json")],
+            body: body.map { Data($0.utf8) }))
+        return (response.status, String(decoding: response.body, as: UTF8.self), response.headers)
+    }
+}
+
+/// Test data from the simulator's embedded fixtures, read from the source tree.
+enum Fixtures {
+    static let directory = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appending(path: "Sources/Simulator/Fixtures")
+
+    static func data(_ name: String) throws -> Data {
+        try Data(contentsOf: directory.appending(path: name))
+    }
+
+    static var catalogue: [ProviderModel] {
+        get throws { try JSONDecoder().decode([ProviderModel].self, from: data("video-models.json")) }
+    }
+}
