@@ -1,0 +1,97 @@
+import Archive
+import Foundation
+import Hummingbird
+import Synchronization
+import Testing
+import VaultRuntime
+import Workers
+
+/// A CDN that misbehaves on purpose: error pages served as 200, expired files, bodies cut off mid-transfer.
+final class MisbehavingCDN: Sendable {
+    let clip: Data
+    let flakyRequests = Atomic<Int>(0)
+
+    init(clip: Data) {
+        self.clip = clip
+    }
+
+    func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        let clip = self.clip
+        router.get("/html") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/html"],
+                     body: ResponseBody(byteBuffer: ByteBuffer(string: "<html><body>Service Unavailable</body></html>")))
+        }
+        router.get("/gone") { _, _ in Response(status: .notFound) }
+        router.get("/video.mp4") { _, _ in
+            Response(status: .ok, headers: [.contentType: "video/mp4"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: clip)))
+        }
+        router.get("/flaky.mp4") { _, _ in
+            let attempt = self.flakyRequests.add(1, ordering: .relaxed).newValue
+            let body = ResponseBody(contentLength: clip.count) { writer in
+                if attempt == 1 {
+                    try await writer.write(ByteBuffer(bytes: clip.prefix(clip.count / 2)))
+                    throw CancellationError()  // drops the connection: a truncated body
+                }
+                try await writer.write(ByteBuffer(bytes: clip))
+                try await writer.finish(nil)
+            }
+            return Response(status: .ok, headers: [.contentType: "video/mp4"], body: body)
+        }
+        return router
+    }
+}
+
+@Suite struct DownloadTests {
+    /// Puts a generation straight into `downloading` with the given output URLs, as a successful poll would.
+    private func stage(_ harness: Harness, urls: [String]) throws -> String {
+        let database = harness.vault.database
+        let generation = try database.insertGeneration(Generation(
+            id: makeGenerationID(), model: "pixverse-v5-6-text-to-video", version: "0.0.1", input: ["prompt": "cdn"],
+            tags: [], now: Date()))
+        #expect(try database.beginSubmission(id: generation.id, now: Date()))
+        try database.recordSubmitted(id: generation.id, predictionID: "external-\(generation.id)", now: Date(),
+                                     firstPollAt: Date().addingTimeInterval(3600))
+        try database.recordPoll(id: generation.id, outcome: .succeeded(outputURLs: urls, costUSD: 0.1, predictTime: 1),
+                                now: Date())
+        harness.vault.downloadsDue.signal()
+        return generation.id
+    }
+
+    @Test func errorPagesExpiredFilesAndTruncatedBodiesAreHandled() async throws {
+        let harness = try await Harness()
+        let cdn = MisbehavingCDN(clip: try Fixtures.data("clip-landscape.mp4"))
+        let server = try await RunningServer.start(router: cdn.router(), host: "127.0.0.1", port: 0,
+                                                   logger: Harness.quietLogger)
+        let html = try stage(harness, urls: ["\(server.baseURL)/html"])
+        let gone = try stage(harness, urls: ["\(server.baseURL)/gone"])
+        let flaky = try stage(harness, urls: ["\(server.baseURL)/flaky.mp4"])
+        let several = try stage(harness, urls: ["\(server.baseURL)/video.mp4", "\(server.baseURL)/video.mp4"])
+        let unsafe = try stage(harness, urls: ["file:///etc/passwd"])
+        _ = try await harness.waitUntilFinal([html, gone, flaky, several, unsafe])
+
+        let database = harness.vault.database
+        let htmlResult = try #require(try database.generation(id: html))
+        #expect(htmlResult.status == .failed && htmlResult.errorCode == "not_a_video")
+        let goneResult = try #require(try database.generation(id: gone))
+        #expect(goneResult.status == .failed && goneResult.errorCode == "output_expired")
+        #expect(goneResult.errorMessage?.contains("404") == true)
+
+        let flakyDetail = try #require(try database.generationDetail(id: flaky))
+        #expect(flakyDetail.generation.status == .completed)
+        #expect(flakyDetail.events.contains { $0.kind == "download_failed" })
+        #expect(flakyDetail.outputs[0].asset?.size == Int64(cdn.clip.count))
+
+        let severalDetail = try #require(try database.generationDetail(id: several))
+        #expect(severalDetail.generation.status == .completed)
+        #expect(severalDetail.outputs.count == 2 && severalDetail.outputs[0].output.sha256 == severalDetail.outputs[1].output.sha256)
+
+        let unsafeResult = try #require(try database.generation(id: unsafe))
+        #expect(unsafeResult.status == .failed && unsafeResult.errorMessage?.contains("only http and https") == true)
+
+        #expect(try FileManager.default.contentsOfDirectory(atPath: harness.vault.blobs.tempDirectory.path).isEmpty)
+        #expect(try database.allAssets().count == 1)
+        await server.stop()
+        await harness.shutdown()
+    }
+}
