@@ -99,6 +99,12 @@ let package = Package(
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict),
 
+        // Benchmarks of the hot paths: `make bench`.
+        .executableTarget(
+            name: "eachvault-bench",
+            dependencies: ["VaultRuntime", "Simulator", "Archive", "Transport", "EachLabs"],
+            path: "Benchmarks/EachVaultBench"),
+
         .testTarget(
             name: "EachVaultTests",
             dependencies: ["VaultRuntime", .product(name: "HummingbirdTesting", package: "hummingbird"),

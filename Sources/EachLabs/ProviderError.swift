@@ -32,11 +32,13 @@ public enum ProviderError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// For a create: could the provider have started (and billed) a prediction despite this error? Only when the
-    /// request may have arrived and no definite answer came back.
+    /// request may have arrived and no definite answer came back: a lost connection, an unreadable answer, or a
+    /// gateway (502, 504) that gave up waiting on a backend which may have gone on.
     public var createMayHaveSucceeded: Bool {
         switch self {
         case .transport(let error): error.requestMayHaveBeenSent
         case .malformedResponse: true
+        case .server(let status, _): status == 502 || status == 504
         default: false
         }
     }

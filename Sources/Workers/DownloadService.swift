@@ -44,6 +44,8 @@ extension Vault {
             try database.recordDownloaded(output, asset: asset, now: now())
             Counter(label: "eachvault_downloads_total", dimensions: [("outcome", "ok")]).increment()
             Counter(label: "eachvault_download_bytes_total").increment(by: Int(asset.size))
+        } catch _ where Task.isCancelled {
+            return  // shutting down: the attempt is not the output's fault, it simply runs again after the restart
         } catch let failure as DownloadFailure {
             Counter(label: "eachvault_downloads_total", dimensions: [("outcome", "error")]).increment()
             recordFailure(failure, output)

@@ -34,6 +34,8 @@ extension Vault {
             let prediction = try await provider.prediction(id: predictionID)
             try database.recordPoll(id: generation.id, outcome: outcome(of: prediction, generation), now: now())
             if prediction.status == .success { downloadsDue.signal() }
+        } catch _ where Task.isCancelled {
+            return  // shutting down: the poll is simply made again after the restart
         } catch let error as ProviderError {
             handlePollFailure(error, generation)
         } catch {
