@@ -109,6 +109,7 @@ let package = Package(
             name: "EachVaultTests",
             dependencies: ["VaultRuntime", .product(name: "HummingbirdTesting", package: "hummingbird"),
                            .product(name: "GRDB", package: "GRDB.swift")],
+            exclude: ["Fixtures"],
             swiftSettings: strict),
     ]
 )
