@@ -16,7 +16,8 @@ extension AppDatabase {
     public func duePolls(now: Date, limit: Int) throws -> [Generation] {
         try writer.read { db in
             try Generation
-                .filter(sql: "status IN ('submitted', 'processing') AND next_action_at <= ?", arguments: [now.unix])
+                .filter(sql: "(status IN ('submitted', 'processing') OR confirm_pending = 1) AND next_action_at <= ?",
+                        arguments: [now.unix])
                 .order(Column("next_action_at"))
                 .limit(limit)
                 .fetchAll(db)
@@ -24,62 +25,94 @@ extension AppDatabase {
     }
 
     /// Applies a poll's result in one transaction; outputs to download are recorded with the status change.
+    /// For a generation already past polling it only settles a pending confirmation (the cost a webhook lacks).
     public func recordPoll(id: String, outcome: PollOutcome, now: Date) throws {
         try writer.write { db in
-            guard let generation = try Generation.fetchOne(db, key: ["id": id]),
-                  generation.status == .submitted || generation.status == .processing
-            else { return }  // a late answer for a generation already settled changes nothing
-            switch outcome {
-            case .running(let providerStatus, let nextPollAt):
-                try db.execute(
-                    sql: """
-                        UPDATE generations SET status = 'processing', provider_status = ?, next_action_at = ?,
-                            poll_attempts = poll_attempts + 1, updated_at = ?
-                        WHERE id = ?
-                        """,
-                    arguments: [providerStatus, nextPollAt.unix, now.unix, id])
-                if generation.providerStatus != providerStatus {
-                    try Self.appendEvent(db, id, "polled", "provider status \(providerStatus)", at: now)
-                }
-            case .succeeded(let urls, let cost, let predictTime):
-                guard !urls.isEmpty else {
-                    try Self.fail(db, id, code: "no_output", message: "the provider reported success without a file",
-                                  at: now)
-                    return
-                }
-                try db.execute(
-                    sql: """
-                        UPDATE generations SET status = 'downloading', provider_status = 'success', cost_usd = ?,
-                            predict_time_s = ?, next_action_at = NULL, poll_attempts = poll_attempts + 1,
-                            updated_at = ?
-                        WHERE id = ?
-                        """,
-                    arguments: [cost, predictTime, now.unix, id])
-                for (position, url) in urls.enumerated() {
-                    try db.execute(
-                        sql: """
-                            INSERT OR IGNORE INTO generation_outputs (generation_id, position, source_url, next_attempt_at)
-                            VALUES (?, ?, ?, ?)
-                            """,
-                        arguments: [id, position, url, now.unix])
-                }
-                try Self.appendEvent(db, id, "succeeded", "\(urls.count) output file(s) to download", at: now)
-            case .failed(let code, let message, let cost):
-                try db.execute(sql: "UPDATE generations SET provider_status = 'error', cost_usd = ? WHERE id = ?",
-                               arguments: [cost, id])
-                try Self.fail(db, id, code: code, message: message, at: now)
-            case .cancelled:
-                try db.execute(
-                    sql: """
-                        UPDATE generations SET status = 'cancelled', provider_status = 'cancelled',
-                            error_code = 'cancelled', error_message = 'the prediction was cancelled at the provider',
-                            completed_at = ?, updated_at = ?, next_action_at = NULL
-                        WHERE id = ?
-                        """,
-                    arguments: [now.unix, now.unix, id])
-                try Self.appendEvent(db, id, "cancelled", "cancelled at the provider", at: now)
+            guard let generation = try Generation.fetchOne(db, key: ["id": id]) else { return }
+            if generation.status == .submitted || generation.status == .processing {
+                try Self.apply(db, generation, outcome, source: "polled", at: now)
+            } else if generation.confirmPending {
+                try Self.settleConfirmation(db, generation, outcome, at: now)
             }
+            // Otherwise a late answer for a settled generation: it changes nothing.
         }
+    }
+
+    /// Moves a submitted generation on by what the provider says (from a poll or a webhook).
+    static func apply(_ db: Database, _ generation: Generation, _ outcome: PollOutcome, source: String, at now: Date)
+        throws
+    {
+        let id = generation.id
+        switch outcome {
+        case .running(let providerStatus, let nextPollAt):
+            try db.execute(
+                sql: """
+                    UPDATE generations SET status = 'processing', provider_status = ?, next_action_at = ?,
+                        poll_attempts = poll_attempts + 1, updated_at = ?
+                    WHERE id = ?
+                    """,
+                arguments: [providerStatus, nextPollAt.unix, now.unix, id])
+            if generation.providerStatus != providerStatus {
+                try appendEvent(db, id, source, "provider status \(providerStatus)", at: now)
+            }
+        case .succeeded(let urls, let cost, let predictTime):
+            guard !urls.isEmpty else {
+                try fail(db, id, code: "no_output", message: "the provider reported success without a file", at: now)
+                return
+            }
+            // A webhook carries no cost: one confirming read settles it later (`confirm_pending`).
+            let fromWebhook = source == "webhook"
+            try db.execute(
+                sql: """
+                    UPDATE generations SET status = 'downloading', provider_status = 'success', cost_usd = ?,
+                        predict_time_s = ?, confirm_pending = ?, next_action_at = ?, updated_at = ?,
+                        poll_attempts = poll_attempts + ?
+                    WHERE id = ?
+                    """,
+                arguments: [cost, predictTime, fromWebhook, fromWebhook ? now.unix : nil, now.unix,
+                            fromWebhook ? 0 : 1, id])
+            for (position, url) in urls.enumerated() {
+                try db.execute(
+                    sql: """
+                        INSERT OR IGNORE INTO generation_outputs (generation_id, position, source_url, next_attempt_at)
+                        VALUES (?, ?, ?, ?)
+                        """,
+                    arguments: [id, position, url, now.unix])
+            }
+            try appendEvent(db, id, "succeeded", "\(source): \(urls.count) output file(s) to download", at: now)
+        case .failed(let code, let message, let cost):
+            try db.execute(sql: "UPDATE generations SET provider_status = 'error', cost_usd = ? WHERE id = ?",
+                           arguments: [cost, id])
+            try fail(db, id, code: code, message: message, at: now)
+        case .cancelled:
+            try db.execute(
+                sql: """
+                    UPDATE generations SET status = 'cancelled', provider_status = 'cancelled',
+                        error_code = 'cancelled', error_message = 'the prediction was cancelled at the provider',
+                        completed_at = ?, updated_at = ?, next_action_at = NULL
+                    WHERE id = ?
+                    """,
+                arguments: [now.unix, now.unix, id])
+            try appendEvent(db, id, "cancelled", "cancelled at the provider (\(source))", at: now)
+        }
+    }
+
+    private static func settleConfirmation(_ db: Database, _ generation: Generation, _ outcome: PollOutcome,
+                                           at now: Date) throws {
+        guard case .succeeded(_, let cost, let predictTime) = outcome else {
+            // Still running or disagreeing: look again later, keep what the signed webhook said.
+            try db.execute(sql: "UPDATE generations SET next_action_at = ? WHERE id = ?",
+                           arguments: [now.addingTimeInterval(30).unix, generation.id])
+            return
+        }
+        try db.execute(
+            sql: """
+                UPDATE generations SET cost_usd = ?, predict_time_s = ?, confirm_pending = 0,
+                    next_action_at = NULL, poll_attempts = poll_attempts + 1, updated_at = ?
+                WHERE id = ?
+                """,
+            arguments: [cost, predictTime, now.unix, generation.id])
+        try appendEvent(db, generation.id, "confirmed", "cost \(cost.map { String($0) } ?? "unknown")", at: now)
     }
 
     /// A poll could not be made (rate limit, provider or network error): try again at `retryAt`.
@@ -88,10 +121,38 @@ extension AppDatabase {
             try db.execute(
                 sql: """
                     UPDATE generations SET next_action_at = ?, poll_attempts = poll_attempts + 1, updated_at = ?
-                    WHERE id = ? AND status IN ('submitted', 'processing')
+                    WHERE id = ? AND (status IN ('submitted', 'processing') OR confirm_pending = 1)
                     """,
                 arguments: [retryAt.unix, now.unix, id])
             try Self.appendEvent(db, id, "poll_failed", reason, at: now)
+        }
+    }
+}
+
+extension AppDatabase {
+    /// When the next poll (or owed confirmation) is due, or nil when none is scheduled.
+    public func nextPollTime() throws -> Date? {
+        try writer.read { db in
+            try Date.fetchOne(
+                db,
+                sql: """
+                    SELECT min(next_action_at) FROM generations
+                    WHERE status IN ('submitted', 'processing') OR confirm_pending = 1
+                    """)
+        }
+    }
+
+    /// Median run time of this model's recent predictions, to know when a missing webhook is overdue.
+    public func typicalRunTime(model: String) throws -> TimeInterval? {
+        try writer.read { db in
+            let times = try Double.fetchAll(
+                db,
+                sql: """
+                    SELECT predict_time_s FROM generations WHERE model = ? AND predict_time_s IS NOT NULL
+                    ORDER BY seq DESC LIMIT 21
+                    """,
+                arguments: [model])
+            return times.isEmpty ? nil : times.sorted()[times.count / 2]
         }
     }
 }

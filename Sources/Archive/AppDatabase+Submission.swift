@@ -59,7 +59,9 @@ extension AppDatabase {
     /// Pending generations whose create call was under way when the service last stopped.
     public func interruptedSubmissions() throws -> [Generation] {
         try writer.read { db in
-            try Generation.filter(sql: "status = 'pending' AND submit_started_at IS NOT NULL").fetchAll(db)
+            try Generation
+                .filter(sql: "status = 'pending' AND submit_started_at IS NOT NULL AND submit_uncertain_since IS NULL")
+                .fetchAll(db)
         }
     }
 

@@ -55,6 +55,10 @@ public struct Generation: ArchiveRecord, Hashable {
     public var submitStartedAt: Date?
     public var pollAttempts: Int
     public var nextActionAt: Date?
+    /// The HMAC key the provider signs this generation's webhook with; nil when webhooks are off.
+    public var webhookSecret: String?
+    public var submitUncertainSince: Date?
+    public var confirmPending: Bool
 
     public enum CodingKeys: String, CodingKey, ColumnExpression {
         case seq, id, model, version, input, prompt, tags, status
@@ -73,11 +77,15 @@ public struct Generation: ArchiveRecord, Hashable {
         case submitStartedAt = "submit_started_at"
         case pollAttempts = "poll_attempts"
         case nextActionAt = "next_action_at"
+        case webhookSecret = "webhook_secret"
+        case submitUncertainSince = "submit_uncertain_since"
+        case confirmPending = "confirm_pending"
     }
     public typealias Columns = CodingKeys
 
     /// A new, not yet submitted generation. The prompt fields are lifted from the input for search.
-    public init(id: String, model: String, version: String, input: [String: JSONValue], tags: [String], now: Date) {
+    public init(id: String, model: String, version: String, input: [String: JSONValue], tags: [String],
+                webhookSecret: String? = nil, now: Date) {
         self.id = id
         self.model = model
         self.version = version
@@ -91,6 +99,8 @@ public struct Generation: ArchiveRecord, Hashable {
         self.submitAttempts = 0
         self.pollAttempts = 0
         self.nextActionAt = now
+        self.webhookSecret = webhookSecret
+        self.confirmPending = false
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) {

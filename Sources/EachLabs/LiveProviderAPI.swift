@@ -43,6 +43,11 @@ public struct LiveProviderAPI: ProviderAPI {
         try await call("GET", "/v1/prediction/\(Self.percentEncoded(id))")
     }
 
+    public func webhookLog(limit: Int, offset: Int) async throws(ProviderError) -> [WebhookLogEntry] {
+        let page: WebhookLogPage = try await call("GET", "/v1/webhooks?limit=\(limit)&offset=\(offset)")
+        return page.entries
+    }
+
     // MARK: -
 
     private func call<T: Decodable>(_ method: String, _ path: String, body: Data? = nil) async throws(ProviderError)

@@ -5,4 +5,6 @@ public protocol ProviderAPI: Sendable {
     /// Starts a prediction and returns its id. Not idempotent at the provider: see `ProviderError.createMayHaveSucceeded`.
     func createPrediction(_ request: CreatePrediction) async throws(ProviderError) -> String
     func prediction(id: String) async throws(ProviderError) -> Prediction
+    /// The provider's log of webhook deliveries, newest first.
+    func webhookLog(limit: Int, offset: Int) async throws(ProviderError) -> [WebhookLogEntry]
 }

@@ -6,19 +6,19 @@ import Workers
 /// The team-facing HTTP API: generations, files, models, health and metrics.
 public enum VaultRouter {
     /// - Parameters:
-    ///   - publicURL: the address clients use for this service; nil to take it from each request's Host.
     ///   - metrics: renders the Prometheus text exposition for `GET /metrics`.
-    public static func make(vault: Vault, publicURL: String?, metrics: @escaping @Sendable () -> String)
+    public static func make(vault: Vault, metrics: @escaping @Sendable () -> String)
         -> Router<BasicRequestContext>
     {
         let router = Router()
         router.add(middleware: LogRequestsMiddleware(.info))
         router.add(middleware: MetricsMiddleware())
         let baseURL: @Sendable (Request) -> String = { request in
-            publicURL ?? "http://" + (request.head.authority ?? "127.0.0.1")
+            vault.publicURL ?? "http://" + (request.head.authority ?? "127.0.0.1")
         }
         GenerationsController(vault: vault, baseURL: baseURL).addRoutes(to: router.group("/v1/generations"))
         FilesController(vault: vault).addRoutes(to: router.group("/v1/files"))
+        WebhooksController(vault: vault).addRoutes(to: router.group("/webhooks/eachlabs"))
         router.get("/v1/models") { _, _ in
             struct ModelView: Encodable {
                 var slug: String

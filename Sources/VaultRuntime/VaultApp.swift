@@ -16,10 +16,10 @@ public enum VaultApp {
         signals: [UnixSignal] = [], logger: Logger = Logger(label: "eachvault")
     ) async throws -> (vault: Vault, server: RunningServer) {
         let vault = try makeVault(configuration, settings: settings, logger: logger)
-        let router = VaultRouter.make(vault: vault, publicURL: configuration.publicURL, metrics: Telemetry.render)
+        let router = VaultRouter.make(vault: vault, metrics: Telemetry.render)
         let services: [any Service] = [
             CatalogueSyncService(vault: vault), SubmissionService(vault: vault), PollingService(vault: vault),
-            DownloadService(vault: vault),
+            DownloadService(vault: vault), ReconciliationService(vault: vault),
         ]
         let server = try await RunningServer.start(
             router: router, host: configuration.listenHost, port: configuration.listenPort, services: services,
@@ -43,7 +43,7 @@ public enum VaultApp {
             LiveProviderAPI(baseURL: configuration.providerBaseURL, apiKey: configuration.apiKey, transport: transport),
             requestsPerSecond: configuration.providerRequestsPerSecond)
         return Vault(database: database, blobs: blobs, provider: provider, transport: transport, settings: settings,
-                     logger: logger)
+                     publicURL: configuration.publicURL, logger: logger)
     }
 }
 

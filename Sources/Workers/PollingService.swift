@@ -19,7 +19,7 @@ public struct PollingService: Service {
             wakeup: vault.pollsDue, clock: vault.clock, concurrency: vault.settings.concurrentPolls,
             idleCheck: vault.settings.idleCheck, key: \.id,
             due: { now, limit in try vault.database.duePolls(now: now, limit: limit) },
-            nextDue: { try vault.database.nextActionTime(statuses: [.submitted, .processing]) },
+            nextDue: { try vault.database.nextPollTime() },
             work: { generation in await vault.poll(generation) })
         await cancelWhenGracefulShutdown { await loop.run() }
     }

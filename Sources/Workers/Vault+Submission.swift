@@ -44,7 +44,7 @@ extension Vault {
         do {
             generation = try database.insertGeneration(
                 Generation(id: makeGenerationID(now: now()), model: model.slug, version: model.version, input: input,
-                           tags: tags, now: now()))
+                           tags: tags, webhookSecret: webhooksEnabled ? makeWebhookSecret() : nil, now: now()))
         } catch {
             throw .storage(String(describing: error))
         }
@@ -59,10 +59,12 @@ extension Vault {
         guard (try? database.beginSubmission(id: id, now: now())) == true else { return }
         let attempt = generation.submitAttempts + 1
         do {
-            let predictionID = try await provider.createPrediction(
-                CreatePrediction(model: generation.model, version: generation.version, input: generation.input))
+            let predictionID = try await provider.createPrediction(CreatePrediction(
+                model: generation.model, version: generation.version, input: generation.input,
+                webhookURL: generation.webhookSecret == nil ? nil : webhookURL(for: id),
+                webhookSecret: generation.webhookSecret))
             try database.recordSubmitted(id: id, predictionID: predictionID, now: now(),
-                                         firstPollAt: after(settings.firstPollDelay))
+                                         firstPollAt: after(firstPollDelay(for: generation)))
             pollsDue.signal()
             logger.info("submitted", metadata: ["generation": "\(id)", "prediction": "\(predictionID)"])
         } catch let error as ProviderError {
@@ -77,12 +79,8 @@ extension Vault {
         let now = now()
         do {
             if error.createMayHaveSucceeded {
-                // The create may have reached the provider: the row keeps its intent mark and is reconciled,
-                // never sent again blindly.
-                try database.failGeneration(
-                    id: id, code: "submit_uncertain",
-                    message: "the provider may have started this prediction but its answer was lost (\(error)); "
-                        + "it was not resent to avoid paying twice", now: now)
+                // The create may have reached the provider: never sent again blindly, but reconciled.
+                settleUncertainCreate(id: id, cause: "the create's answer was lost (\(error))")
             } else if error.isTransient && attempt < settings.maxSubmitAttempts {
                 let wait: Duration
                 if case .rateLimited(let retryAfter?) = error { wait = retryAfter } else {
@@ -109,16 +107,42 @@ extension Vault {
         }
     }
 
-    /// Generations whose create was in flight when the service stopped: with no way to ask the provider which
-    /// predictions exist, they end `submit_uncertain` rather than risk a second billed prediction.
+    /// Generations whose create was in flight when the service stopped are settled like a lost answer.
     public func reconcileInterruptedSubmissions() {
         for generation in (try? database.interruptedSubmissions()) ?? [] {
-            try? database.failGeneration(
-                id: generation.id, code: "submit_uncertain",
-                message: "the service stopped while the create call was in flight; it was not resent to avoid "
-                    + "paying twice", now: now())
-            logger.warning("interrupted submission", metadata: ["generation": "\(generation.id)"])
+            settleUncertainCreate(id: generation.id, cause: "the service stopped while the create was in flight")
         }
+    }
+
+    /// With webhooks on, the prediction (if the provider started one) announces itself by webhook or shows in the
+    /// provider's webhook log, so the generation waits for that. Without, there is no way to ask which
+    /// predictions exist: the generation ends `submit_uncertain` rather than risk a second billed prediction.
+    func settleUncertainCreate(id: String, cause: String) {
+        logger.warning("uncertain create", metadata: ["generation": "\(id)", "cause": "\(cause)"])
+        do {
+            if webhooksEnabled {
+                try database.markSubmitUncertain(
+                    id: id, reason: "\(cause); looking for the prediction in webhooks and the provider's webhook log, "
+                        + "not resending", checkAt: after(settings.reconcileInterval.delay(attempt: 0)), now: now())
+                reconciliationsDue.signal()
+            } else {
+                try database.failGeneration(
+                    id: id, code: "submit_uncertain",
+                    message: "\(cause); the provider may have started this prediction, so it was not resent to "
+                        + "avoid paying twice (set EACHVAULT_PUBLIC_URL to let webhooks reconcile such cases)",
+                    now: now())
+            }
+        } catch {
+            logger.error("cannot record an uncertain create", metadata: ["generation": "\(id)"])
+        }
+    }
+
+    /// When to look at a new prediction first: soon without webhooks; once its webhook is overdue with them.
+    func firstPollDelay(for generation: Generation) -> Duration {
+        guard generation.webhookSecret != nil else { return settings.firstPollDelay }
+        let typical = (try? database.typicalRunTime(model: generation.model)).flatMap { $0 }
+            .map { Duration.milliseconds(Int64($0 * 1000)) } ?? settings.assumedRunTime
+        return typical + settings.webhookGrace
     }
 
     static func normalisedTags(_ tags: [String]) -> [String] {

@@ -14,13 +14,18 @@ public struct Vault: Sendable {
     public let clock: any WallClock
     public let settings: WorkerSettings
     public let logger: Logger
+    /// This service's public URL; when set, predictions are created with a webhook to it.
+    public let publicURL: String?
     /// Woken when a generation becomes due for (re)submission, polling or download.
     public let submissionsDue = Wakeup()
     public let pollsDue = Wakeup()
     public let downloadsDue = Wakeup()
+    public let reconciliationsDue = Wakeup()
 
     public init(database: AppDatabase, blobs: BlobStore, provider: any ProviderAPI, transport: any HTTPTransport,
-                clock: any WallClock = SystemClock(), settings: WorkerSettings = WorkerSettings(), logger: Logger) {
+                clock: any WallClock = SystemClock(), settings: WorkerSettings = WorkerSettings(), publicURL: String? = nil,
+                logger: Logger) {
+        self.publicURL = publicURL
         self.database = database
         self.blobs = blobs
         self.provider = provider
@@ -30,9 +35,22 @@ public struct Vault: Sendable {
         self.logger = logger
     }
 
+    var webhooksEnabled: Bool { publicURL != nil }
+
+    /// Where the provider posts the outcome of `generationID`.
+    func webhookURL(for generationID: String) -> String? {
+        publicURL.map { "\($0)/webhooks/eachlabs/\(generationID)" }
+    }
+
     func now() -> Date { clock.now() }
 
     func after(_ delay: Duration) -> Date { clock.now().addingTimeInterval(delay.seconds) }
+}
+
+/// A fresh webhook secret: 32 random bytes, hex.
+func makeWebhookSecret() -> String {
+    var random = SystemRandomNumberGenerator()
+    return "whsec_" + (0..<32).map { _ in UInt8.random(in: 0...255, using: &random) }.lowercaseHex
 }
 
 /// A fresh generation id: time-ordered prefix plus randomness, URL-safe.

@@ -16,6 +16,14 @@ public struct WorkerSettings: Sendable {
     public var maxOutputBytes: Int64 = 4 << 30
     public var concurrentPolls = 8
     public var concurrentDownloads = 4
+    /// With webhooks on, a prediction is polled only once its webhook is overdue: the model's typical run time
+    /// (the median of its recent predictions, or this when none is known) plus `webhookGrace`.
+    public var assumedRunTime: Duration = .seconds(90)
+    public var webhookGrace: Duration = .seconds(30)
+    /// How often the provider's webhook log is searched for a create whose answer was lost, and for how long
+    /// before the generation is given up as `submit_uncertain` (a later webhook still revives it).
+    public var reconcileInterval = Backoff(base: .seconds(20), factor: 1.5, cap: .seconds(300))
+    public var reconcileWindow: Duration = .seconds(3 * 3600)
     /// The longest a worker sleeps before looking at the database again, whatever it was told.
     public var idleCheck: Duration = .seconds(30)
 

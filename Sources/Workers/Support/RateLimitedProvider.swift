@@ -33,6 +33,12 @@ public struct RateLimitedProvider: ProviderAPI {
         try await gated("get_prediction") { () async throws(ProviderError) in try await base.prediction(id: id) }
     }
 
+    public func webhookLog(limit: Int, offset: Int) async throws(ProviderError) -> [WebhookLogEntry] {
+        try await gated("webhook_log") { () async throws(ProviderError) in
+            try await base.webhookLog(limit: limit, offset: offset)
+        }
+    }
+
     private func gated<T>(_ operation: String, _ call: () async throws(ProviderError) -> T) async throws(ProviderError)
         -> T
     {

@@ -1,0 +1,67 @@
+import Archive
+import EachLabs
+import Foundation
+import ServiceLifecycle
+
+/// Settles creates whose answer was lost: finds the prediction the provider started (if any) in its webhook log,
+/// by the generation id the webhook URL carries, and adopts it instead of sending a second create.
+public struct ReconciliationService: Service {
+    let vault: Vault
+
+    public init(vault: Vault) {
+        self.vault = vault
+    }
+
+    public func run() async throws {
+        let vault = self.vault
+        let loop = WorkerLoop<Generation>(
+            wakeup: vault.reconciliationsDue, clock: vault.clock, concurrency: 1, idleCheck: vault.settings.idleCheck,
+            key: \.id,
+            due: { now, limit in try vault.database.dueReconciliations(now: now, limit: limit) },
+            nextDue: { try vault.database.nextReconciliationTime() },
+            work: { generation in await vault.reconcile(generation) })
+        await cancelWhenGracefulShutdown { await loop.run() }
+    }
+}
+
+extension Vault {
+    static let webhookLogPages = 10
+    static let webhookLogPageSize = 100
+
+    func reconcile(_ generation: Generation) async {
+        let since = generation.submitUncertainSince ?? now()
+        let waited = now().timeIntervalSince(since)
+        do {
+            if let predictionID = try await findInWebhookLog(generationID: generation.id) {
+                if try database.adoptPrediction(generationID: generation.id, predictionID: predictionID, now: now()) {
+                    pollsDue.signal()
+                }
+                return
+            }
+        } catch {
+            logger.warning("webhook log unavailable", metadata: ["error": "\(error)"])
+        }
+        if waited >= settings.reconcileWindow.seconds {
+            try? database.failGeneration(
+                id: generation.id, code: "submit_uncertain",
+                message: "no prediction for this generation appeared in \(Int(waited)) s of webhooks and webhook "
+                    + "logs; it was not resent to avoid paying twice (a late webhook still completes it)", now: now())
+            return
+        }
+        let attempt = Int((waited / max(settings.reconcileInterval.base.seconds, 0.001)).squareRoot())
+        try? database.rescheduleReconciliation(
+            id: generation.id, at: after(settings.reconcileInterval.delay(attempt: attempt)))
+    }
+
+    /// The prediction whose webhook URL names this generation, from the newest pages of the provider's log.
+    private func findInWebhookLog(generationID: String) async throws(ProviderError) -> String? {
+        let suffix = "/webhooks/eachlabs/\(generationID)"
+        for page in 0..<Self.webhookLogPages {
+            let entries = try await provider.webhookLog(limit: Self.webhookLogPageSize,
+                                                        offset: page * Self.webhookLogPageSize)
+            if let entry = entries.first(where: { $0.url?.hasSuffix(suffix) == true }) { return entry.executionID }
+            if entries.count < Self.webhookLogPageSize { return nil }
+        }
+        return nil
+    }
+}
