@@ -74,7 +74,7 @@ let package = Package(
         // The bundled each::labs simulator.
         .target(
             name: "Simulator",
-            dependencies: ["EachLabs", "HTTPSupport", .product(name: "HTTPTypes", package: "swift-http-types"),
+            dependencies: ["EachLabs", "HTTPSupport", "Transport", .product(name: "HTTPTypes", package: "swift-http-types"),
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["embed.txt", "Fixtures"],

@@ -32,6 +32,12 @@ public struct BlobStore: Sendable {
         tempDirectory.appending(path: UUID().uuidString.lowercased() + ".part")
     }
 
+    /// The temp file of a resumable download, named by what is downloaded so a restarted process finds the bytes
+    /// an earlier attempt kept. `key` is made of characters safe in a file name.
+    public func partialFile(for key: String) -> URL {
+        tempDirectory.appending(path: key + ".part")
+    }
+
     /// Moves a complete, already synced temp file into the store under `sha256`. When the store already holds
     /// those bytes the temp file is simply removed: identical content is stored once.
     public func commit(tempFile: URL, sha256: String) throws {

@@ -6,39 +6,18 @@ public struct SimulatorSettings: Sendable {
     public var runTime: Duration
     /// Size of each output file in bytes; nil for the natural size (a small clip plus its digest box).
     public var outputBytes: Int64?
+    /// Between webhook delivery attempts (the provider: about 10 s; 3 attempts in all).
+    public var webhookRetryInterval: Duration
+    /// Faults armed from the start (the admin endpoint can change them).
+    public var faults: SimulatorFaults
 
-    public init(apiKey: String = "sim-key", runTime: Duration = .seconds(30), outputBytes: Int64? = nil) {
+    public init(apiKey: String = "sim-key", runTime: Duration = .seconds(30), outputBytes: Int64? = nil,
+                webhookRetryInterval: Duration = .seconds(10), faults: SimulatorFaults = SimulatorFaults()) {
         self.apiKey = apiKey
         self.runTime = runTime
         self.outputBytes = outputBytes
+        self.webhookRetryInterval = webhookRetryInterval
+        self.faults = faults
     }
 }
 
-/// Faults to inject, set with `POST /_simulator/faults`; each count is consumed as calls arrive.
-public struct SimulatorFaults: Sendable, Codable, Equatable {
-    /// The next N API calls (create or read) answer 429.
-    public var rateLimitNext: Int = 0
-    /// `Retry-After` seconds sent with injected 429s; nil sends none.
-    public var retryAfterSeconds: Int? = 1
-    /// The next N creates answer 500 (no prediction is started).
-    public var failCreatesNext: Int = 0
-    /// The next N prediction reads answer 500.
-    public var failReadsNext: Int = 0
-
-    public init() {}
-
-    enum CodingKeys: String, CodingKey {
-        case rateLimitNext = "rate_limit_next"
-        case retryAfterSeconds = "retry_after_s"
-        case failCreatesNext = "fail_creates_next"
-        case failReadsNext = "fail_reads_next"
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        rateLimitNext = try container.decodeIfPresent(Int.self, forKey: .rateLimitNext) ?? 0
-        retryAfterSeconds = try container.decodeIfPresent(Int.self, forKey: .retryAfterSeconds) ?? 1
-        failCreatesNext = try container.decodeIfPresent(Int.self, forKey: .failCreatesNext) ?? 0
-        failReadsNext = try container.decodeIfPresent(Int.self, forKey: .failReadsNext) ?? 0
-    }
-}

@@ -1,70 +1,15 @@
 import EachLabs
 import Foundation
 
-/// One prediction the simulator is running.
-struct SimulatedPrediction: Sendable {
-    enum Fate: Sendable {
-        case success
-        case failure(code: String, message: String)
-        case cancelled
-    }
-
-    let id: String
-    let model: String
-    let input: [String: JSONValue]
-    let createdAt: ContinuousClock.Instant
-    let runTime: Duration
-    let fate: Fate
-    let video: SyntheticVideo
-    let cost: Double
-
-    /// Where the prediction stands at `now`: created → starting → processing → its fate.
-    func status(at now: ContinuousClock.Instant) -> PredictionStatus {
-        let elapsed = now - createdAt
-        if elapsed >= runTime {
-            switch fate {
-            case .success: return .success
-            case .failure: return .error
-            case .cancelled: return .cancelled
-            }
-        }
-        if elapsed < runTime * 0.1 { return .created }
-        if elapsed < runTime * 0.3 { return .starting }
-        return .processing
-    }
-
-    /// The provider's answer to `GET /v1/prediction/{id}`; `fileBaseURL` is where its output is served.
-    func snapshot(at now: ContinuousClock.Instant, fileBaseURL: String) -> Prediction {
-        let status = status(at: now)
-        var output: JSONValue?
-        var metrics: Prediction.Metrics?
-        switch (status, fate) {
-        case (.success, _):
-            output = .string("\(fileBaseURL)/files/\(id)/output.mp4")
-            metrics = Prediction.Metrics(predictTime: runTime.secondsValue, cost: cost)
-        case (.error, .failure(let code, let message)):
-            output = .object(["error_code": .string(code), "error_message": .string(message)])
-            metrics = Prediction.Metrics(predictTime: runTime.secondsValue, cost: 0)
-        default:
-            break
-        }
-        return Prediction(id: id, input: input, status: status, output: output, logs: nil, metrics: metrics,
-                          urls: ["get": "\(fileBaseURL)/v1/prediction/\(id)",
-                                 "cancel": "\(fileBaseURL)/v1/prediction/\(id)/cancel"])
-    }
-}
-
-extension Duration {
-    var secondsValue: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}
-
 /// Per-run counters, for tests to prove how many provider calls EachVault made.
 public struct SimulatorStats: Sendable, Codable, Equatable {
     public var creates = 0
     public var reads = 0
     public var fileRequests = 0
+    public var webhookLogReads = 0
     /// Rejected with 401.
     public var unauthorized = 0
+    public var webhookAttempts = 0
     /// Reads of each prediction.
     public var readsByPrediction: [String: Int] = [:]
     /// Creates per model, counting each prediction started.
@@ -73,6 +18,8 @@ public struct SimulatorStats: Sendable, Codable, Equatable {
     enum CodingKeys: String, CodingKey {
         case creates, reads, unauthorized
         case fileRequests = "file_requests"
+        case webhookLogReads = "webhook_log_reads"
+        case webhookAttempts = "webhook_attempts"
         case readsByPrediction = "reads_by_prediction"
         case createsByModel = "creates_by_model"
     }
@@ -81,25 +28,65 @@ public struct SimulatorStats: Sendable, Codable, Equatable {
 /// Everything the simulator remembers, behind one actor.
 actor SimulatorState {
     private var predictions: [String: SimulatedPrediction] = [:]
+    private var order: [String] = []
+    private var webhookLog: [String: WebhookLogEntry] = [:]
+    private var webhookLogOrder: [String] = []
     private(set) var stats = SimulatorStats()
-    private(set) var faults = SimulatorFaults()
+    private(set) var faults: SimulatorFaults
     private var nextNumber = 1
+
+    init(faults: SimulatorFaults) {
+        self.faults = faults
+    }
 
     func setFaults(_ faults: SimulatorFaults) { self.faults = faults }
 
-    /// Consumes an injected fault for one API call, if any is armed.
+    /// Consumes or draws an injected fault for one API call.
     func injectedFault(isCreate: Bool) -> InjectedFault? {
         if faults.rateLimitNext > 0 {
             faults.rateLimitNext -= 1
             return .rateLimited(retryAfter: faults.retryAfterSeconds)
         }
-        if isCreate && faults.failCreatesNext > 0 {
-            faults.failCreatesNext -= 1
-            return .serverError
+        if faults.rateLimit.happens { return .rateLimited(retryAfter: faults.retryAfterSeconds) }
+        if isCreate {
+            if faults.failCreatesNext > 0 {
+                faults.failCreatesNext -= 1
+                return .serverError
+            }
+            if faults.createError.happens { return .serverError }
+        } else {
+            if faults.failReadsNext > 0 {
+                faults.failReadsNext -= 1
+                return .serverError
+            }
+            if faults.readError.happens { return .serverError }
         }
-        if !isCreate && faults.failReadsNext > 0 {
-            faults.failReadsNext -= 1
-            return .serverError
+        return nil
+    }
+
+    /// Whether this create's answer is to be lost.
+    func drawCreateLost() -> Bool {
+        if faults.loseCreatesNext > 0 {
+            faults.loseCreatesNext -= 1
+            return true
+        }
+        return faults.createLost.happens
+    }
+
+    func drawWebhookPlan() -> SimulatedPrediction.WebhookPlan {
+        let plans: [(Double, SimulatedPrediction.WebhookPlan)] = [
+            (faults.webhookDrop, .drop), (faults.webhookDuplicate, .duplicate), (faults.webhookDelay, .delay),
+            (faults.webhookReorder, .reorder), (faults.webhookWrongSecret, .wrongSecret),
+            (faults.webhookLegacyOnly, .legacyOnly),
+        ]
+        return plans.first { $0.0.happens }?.1 ?? .normal
+    }
+
+    /// The fate a prediction draws when its prompt asks for none.
+    func drawFate() -> SimulatedPrediction.Fate? {
+        if faults.predictionCancel.happens { return .cancelled }
+        if faults.predictionError.happens {
+            return .failure(code: "PROVIDER_FAILED", message: "the upstream model failed (simulated)")
         }
         return nil
     }
@@ -113,6 +100,7 @@ actor SimulatorState {
 
     func add(_ prediction: SimulatedPrediction) {
         predictions[prediction.id] = prediction
+        order.append(prediction.id)
         stats.creates += 1
         stats.createsByModel[prediction.model, default: 0] += 1
     }
@@ -126,6 +114,43 @@ actor SimulatorState {
     func file(id: String) -> SimulatedPrediction? {
         stats.fileRequests += 1
         return predictions[id]
+    }
+
+    // MARK: - Webhook log
+
+    func logWebhookAttempt(prediction: SimulatedPrediction, succeeded: Bool, statusCode: Int?) {
+        stats.webhookAttempts += 1
+        let attempt = WebhookLogEntry.Attempt(status: succeeded ? "SUCCESS" : "FAILED", statusCode: statusCode,
+                                              createdAt: ISO8601DateFormatter().string(from: Date()))
+        if webhookLog[prediction.id] == nil {
+            webhookLogOrder.append(prediction.id)
+            webhookLog[prediction.id] = WebhookLogEntry(executionID: prediction.id, url: prediction.webhookURL,
+                                                        attempts: [])
+        }
+        webhookLog[prediction.id]?.attempts.append(attempt)
+    }
+
+    /// Newest first, as the provider lists it.
+    func webhookLogPage(limit: Int, offset: Int) -> [WebhookLogEntry] {
+        stats.webhookLogReads += 1
+        return webhookLogOrder.reversed().dropFirst(offset).prefix(limit).compactMap { webhookLog[$0] }
+    }
+
+    func webhookLogEntry(id: String) -> WebhookLogEntry? { webhookLog[id] }
+
+    // MARK: - Ground truth
+
+    func truth() -> [PredictionTruth] {
+        order.compactMap { predictions[$0] }.map { prediction in
+            let (fate, code): (String, String?) = switch prediction.fate {
+            case .success: ("success", nil)
+            case .failure(let code, _): ("error", code)
+            case .cancelled: ("cancelled", nil)
+            }
+            return PredictionTruth(id: prediction.id, model: prediction.model, fate: fate, errorCode: code,
+                                   webhookURL: prediction.webhookURL, webhook: prediction.webhookPlan.rawValue,
+                                   createLost: prediction.createLost)
+        }
     }
 }
 

@@ -23,9 +23,20 @@ public final class FileSink: @unchecked Sendable {
         }
         handle = try FileHandle(forWritingTo: url)
         try handle.seekToEnd()
+        keptPrefix = byteCount
     }
 
     deinit { try? handle.close() }
+
+    /// Bytes that were already in the file when the sink opened it (a kept prefix to resume after).
+    public let keptPrefix: Int64
+
+    /// Drops everything written so far (the server ignored a resume and sent the whole body again).
+    public func restart() throws {
+        try handle.truncate(atOffset: 0)
+        hasher = SHA256()
+        byteCount = 0
+    }
 
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
         hasher.update(bufferPointer: bytes)

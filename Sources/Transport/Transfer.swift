@@ -16,6 +16,7 @@ final class Transfer: @unchecked Sendable {
     private(set) var status = 0
     private(set) var bytesWritten: Int64 = 0
     private(set) var failure: TransportError?
+    private var checkedResume = false
     private let cancelled = Atomic<Bool>(false)
 
     init(destination: Destination) {
@@ -57,7 +58,14 @@ final class Transfer: @unchecked Sendable {
         case .file(let sink, _):
             // An error answer's body is not the file asked for: never let it reach the sink.
             guard (200..<300).contains(status) else { return true }
-            do { try sink.write(bytes) } catch {
+            do {
+                if !checkedResume {
+                    checkedResume = true
+                    // Anything but 206 is the whole body: a kept prefix must not stay in front of it.
+                    if status != 206 && sink.byteCount > 0 { try sink.restart() }
+                }
+                try sink.write(bytes)
+            } catch {
                 failure = .interrupted("cannot write the downloaded bytes: \(error)")
                 return false
             }

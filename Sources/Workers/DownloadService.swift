@@ -32,12 +32,14 @@ struct DownloadFailure: Error {
     var code = "download_failed"
     var retryable = true
     var expired = false
+    /// The bytes fetched so far are good and worth resuming after (a transfer cut off mid-body).
+    var keepsPartialFile = false
 }
 
 extension Vault {
     func download(_ output: GenerationOutput) async {
-        let tempFile = blobs.newTempFile()
-        defer { try? FileManager.default.removeItem(at: tempFile) }  // gone already when committed
+        // Named by output, so an attempt after a failure or a crash resumes the bytes already fetched.
+        let tempFile = blobs.partialFile(for: "\(output.generationID)-\(output.position)")
         do {
             let asset = try await fetch(output.sourceURL, into: tempFile)
             try blobs.commit(tempFile: tempFile, sha256: asset.sha256)
@@ -45,17 +47,20 @@ extension Vault {
             Counter(label: "eachvault_downloads_total", dimensions: [("outcome", "ok")]).increment()
             Counter(label: "eachvault_download_bytes_total").increment(by: Int(asset.size))
         } catch _ where Task.isCancelled {
-            return  // shutting down: the attempt is not the output's fault, it simply runs again after the restart
+            return  // shutting down: the kept bytes are resumed after the restart
         } catch let failure as DownloadFailure {
             Counter(label: "eachvault_downloads_total", dimensions: [("outcome", "error")]).increment()
-            recordFailure(failure, output)
+            let willRetry = recordFailure(failure, output)
+            if !(failure.keepsPartialFile && willRetry) { try? FileManager.default.removeItem(at: tempFile) }
         } catch {
             Counter(label: "eachvault_downloads_total", dimensions: [("outcome", "error")]).increment()
-            recordFailure(DownloadFailure(cause: "cannot store the file: \(error)"), output)
+            try? FileManager.default.removeItem(at: tempFile)
+            _ = recordFailure(DownloadFailure(cause: "cannot store the file: \(error)"), output)
         }
     }
 
-    private func recordFailure(_ failure: DownloadFailure, _ output: GenerationOutput) {
+    /// Records a failed attempt; returns true when another attempt is scheduled.
+    private func recordFailure(_ failure: DownloadFailure, _ output: GenerationOutput) -> Bool {
         let attempt = output.attempts + 1
         let limit = failure.expired ? settings.maxExpiredAttempts : settings.maxDownloadAttempts
         let retryAt = failure.retryable && attempt < limit
@@ -69,6 +74,7 @@ extension Vault {
         } catch {
             logger.error("cannot record a download failure", metadata: ["generation": "\(output.generationID)"])
         }
+        return retryAt != nil
     }
 
     /// Streams `url` into `tempFile` and returns the asset it holds, or throws `DownloadFailure`.
@@ -77,19 +83,28 @@ extension Vault {
         do { sink = try FileSink(appendingTo: tempFile) } catch {
             throw DownloadFailure(cause: "cannot create a temp file: \(error)")
         }
+        var request = HTTPRequest(url: url)
+        if sink.keptPrefix > 0 { request.headers.append(("Range", "bytes=\(sink.keptPrefix)-")) }
         let response: DownloadResponse
         do {
             response = try await transport.download(
-                HTTPRequest(url: url), into: sink, limits: DownloadLimits(maxBytes: settings.maxOutputBytes))
+                request, into: sink, limits: DownloadLimits(maxBytes: settings.maxOutputBytes))
         } catch {
             let permanent: Bool = switch error {
             case .unsupportedScheme, .tooLarge, .tooManyRedirects: true
             default: false
             }
-            throw DownloadFailure(cause: error.description, retryable: !permanent)
+            throw DownloadFailure(cause: error.description, retryable: !permanent, keepsPartialFile: !permanent)
         }
         switch response.status {
+        case 206:
+            let start = response.headers["Content-Range"].flatMap(Self.contentRangeStart)
+            guard start == sink.keptPrefix else {
+                throw DownloadFailure(cause: "the server resumed at the wrong offset (\(response.headers["Content-Range"] ?? "no Content-Range"))")
+            }
         case 200..<300: break
+        case 416 where sink.keptPrefix > 0:
+            throw DownloadFailure(cause: "the kept partial file no longer fits the server's file; starting over")
         case 403, 404, 410:
             throw DownloadFailure(cause: "HTTP \(response.status): the file has expired or was removed",
                                   expired: true)
@@ -99,7 +114,8 @@ extension Vault {
         if response.headers["Content-Encoding"] == nil, let declared = response.headers["Content-Length"].flatMap(Int64.init),
            declared != response.bytesReceived
         {
-            throw DownloadFailure(cause: "truncated body: \(response.bytesReceived) of \(declared) bytes")
+            throw DownloadFailure(cause: "truncated body: \(response.bytesReceived) of \(declared) bytes",
+                                  keepsPartialFile: true)
         }
         let sha256: String
         do { sha256 = try sink.finish() } catch { throw DownloadFailure(cause: "cannot sync the file: \(error)") }
@@ -111,5 +127,13 @@ extension Vault {
         return Asset(sha256: sha256, size: sink.byteCount, contentType: media.contentType,
                      durationSeconds: media.durationSeconds, width: media.width, height: media.height,
                      videoCodec: media.videoCodec, hasAudio: media.hasAudio, storedAt: now())
+    }
+}
+
+extension Vault {
+    /// The first byte position of `bytes a-b/size`.
+    static func contentRangeStart(_ header: String) -> Int64? {
+        guard header.lowercased().hasPrefix("bytes "), let dash = header.firstIndex(of: "-") else { return nil }
+        return Int64(header[header.index(header.startIndex, offsetBy: 6)..<dash].trimmingCharacters(in: .whitespaces))
     }
 }
