@@ -1,4 +1,6 @@
 import Archive
+import Crypto
+import Transport
 import Foundation
 import Hummingbird
 import Synchronization
@@ -10,6 +12,8 @@ import Workers
 final class MisbehavingCDN: Sendable {
     let clip: Data
     let flakyRequests = Atomic<Int>(0)
+    /// The Range header of each request to the flaky file.
+    let flakyRanges = Mutex<[String?]>([])
 
     init(clip: Data) {
         self.clip = clip
@@ -26,8 +30,16 @@ final class MisbehavingCDN: Sendable {
         router.get("/video.mp4") { _, _ in
             Response(status: .ok, headers: [.contentType: "video/mp4"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: clip)))
         }
-        router.get("/flaky.mp4") { _, _ in
+        router.get("/flaky.mp4") { request, _ in
             let attempt = self.flakyRequests.add(1, ordering: .relaxed).newValue
+            let range = request.headers[.range]
+            self.flakyRanges.withLock { $0.append(range) }
+            if attempt > 1, let range, range.hasPrefix("bytes="), let start = Int(range.dropFirst(6).dropLast()) {
+                let rest = clip.dropFirst(start)
+                return Response(status: .partialContent,
+                                headers: [.contentType: "video/mp4", .contentRange: "bytes \(start)-\(clip.count - 1)/\(clip.count)"],
+                                body: ResponseBody(byteBuffer: ByteBuffer(bytes: rest)))
+            }
             let body = ResponseBody(contentLength: clip.count) { writer in
                 if attempt == 1 {
                     try await writer.write(ByteBuffer(bytes: clip.prefix(clip.count / 2)))
@@ -81,6 +93,11 @@ final class MisbehavingCDN: Sendable {
         #expect(flakyDetail.generation.status == .completed)
         #expect(flakyDetail.events.contains { $0.kind == "download_failed" })
         #expect(flakyDetail.outputs[0].asset?.size == Int64(cdn.clip.count))
+        #expect(flakyDetail.outputs[0].asset?.sha256 == SHA256.hash(data: cdn.clip).lowercaseHex)
+        // The second attempt resumed after the bytes the first one kept.
+        let ranges = cdn.flakyRanges.withLock { $0 }
+        #expect(ranges.count == 2 && ranges[0] == nil)
+        #expect(ranges.last == "bytes=\(cdn.clip.count / 2)-")
 
         let severalDetail = try #require(try database.generationDetail(id: several))
         #expect(severalDetail.generation.status == .completed)

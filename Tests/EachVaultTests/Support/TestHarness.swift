@@ -46,16 +46,29 @@ final class Harness: @unchecked Sendable {
         settings.providerRetry = Backoff(base: .milliseconds(50), factor: 2, cap: .milliseconds(800))
         settings.downloadRetry = Backoff(base: .milliseconds(50), factor: 2, cap: .milliseconds(400))
         settings.idleCheck = .seconds(2)
+        settings.assumedRunTime = .seconds(2)
+        settings.webhookGrace = .seconds(1)
+        settings.reconcileInterval = Backoff(base: .milliseconds(300), factor: 1.5, cap: .seconds(1))
+        settings.reconcileWindow = .seconds(20)
         return settings
     }
 
-    init(simulator settings: SimulatorSettings = SimulatorSettings(apiKey: Harness.apiKey, runTime: .milliseconds(600)),
-         apiKey: String = Harness.apiKey, workers: WorkerSettings = Harness.testSettings) async throws {
+    static var simulatorSettings: SimulatorSettings {
+        SimulatorSettings(apiKey: Harness.apiKey, runTime: .milliseconds(600), webhookRetryInterval: .milliseconds(200))
+    }
+
+    /// - Parameter webhooks: give the service a public URL, so predictions are created with webhooks.
+    init(simulator settings: SimulatorSettings = Harness.simulatorSettings, apiKey: String = Harness.apiKey,
+         workers: WorkerSettings = Harness.testSettings, webhooks: Bool = false) async throws {
         home = try TempDirectory()
         simulator = EachLabsSimulator(settings: settings)
         simulatorServer = try await SimulatorApp.start(simulator, logger: Self.quietLogger)
+        // Webhook URLs must stay valid across restarts: a fixed port, chosen free now.
+        let port = webhooks ? try freeLoopbackPort() : 0
         configuration = VaultConfiguration(apiKey: apiKey, providerBaseURL: simulatorServer.baseURL, home: home.url,
-                                           listenHost: "127.0.0.1", listenPort: 0, providerRequestsPerSecond: 200)
+                                           listenHost: "127.0.0.1", listenPort: port,
+                                           publicURL: webhooks ? "http://127.0.0.1:\(port)" : nil,
+                                           providerRequestsPerSecond: 200)
         self.settings = workers
         (vault, server) = try await VaultApp.start(configuration, settings: workers, logger: Self.quietLogger)
         client = VaultClient(baseURL: server.baseURL)
@@ -111,4 +124,22 @@ enum Fixtures {
     static var catalogue: [ProviderModel] {
         get throws { try JSONDecoder().decode([ProviderModel].self, from: data("video-models.json")) }
     }
+}
+
+/// A loopback port nobody listens on right now.
+func freeLoopbackPort() throws -> Int {
+    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(descriptor) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
+            bind(descriptor, socketAddress, length) == 0 && getsockname(descriptor, socketAddress, &length) == 0
+        }
+    }
+    guard bound else { throw CocoaError(.fileWriteUnknown) }
+    return Int(UInt16(bigEndian: address.sin_port))
 }

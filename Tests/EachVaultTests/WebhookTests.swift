@@ -1,0 +1,159 @@
+import Archive
+import EachLabs
+import Foundation
+import Simulator
+import Testing
+import VaultRuntime
+import Workers
+
+/// Webhook-driven completion against the simulator's real signed deliveries.
+@Suite struct WebhookTests {
+    private func submit(_ harness: Harness, _ count: Int, prompt: String = "webhook") async throws -> [String] {
+        var ids: [String] = []
+        for index in 0..<count {
+            ids.append(try await harness.client.createGeneration(GenerationRequest(
+                model: "pixverse-v5-6-text-to-video", input: ["prompt": .string("\(prompt) \(index)")])).id)
+        }
+        return ids
+    }
+
+    @Test func healthyWebhooksNeedOnlyOneConfirmingRead() async throws {
+        let harness = try await Harness(webhooks: true)
+        let ids = try await submit(harness, 5)
+        let finished = try await harness.waitUntilFinal(ids)
+        #expect(finished.allSatisfy { $0.status == .completed })
+        // Wait for the confirming reads (they settle the cost a webhook does not carry).
+        for _ in 0..<100 where try ids.contains(where: { try harness.vault.database.generation(id: $0)?.confirmPending == true }) {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let stats = await harness.simulator.stats()
+        for generation in try ids.map({ try #require(try harness.vault.database.generation(id: $0)) }) {
+            #expect(stats.readsByPrediction[generation.predictionID ?? ""] == 1)
+            #expect(generation.costUSD != nil)
+            #expect(!generation.confirmPending)
+        }
+        #expect(stats.creates == 5)
+        await harness.shutdown()
+    }
+
+    @Test func withEveryWebhookDroppedPollingStillFinishes() async throws {
+        var settings = Harness.simulatorSettings
+        settings.faults.webhookDrop = 1
+        let harness = try await Harness(simulator: settings, webhooks: true)
+        let ids = try await submit(harness, 4)
+        let finished = try await harness.waitUntilFinal(ids)
+        #expect(finished.allSatisfy { $0.status == .completed })
+        #expect(try ids.allSatisfy { try harness.vault.database.webhookDeliveries(generationID: $0).isEmpty })
+        #expect(await harness.simulator.stats().creates == 4)
+        await harness.shutdown()
+    }
+
+    @Test func wronglySignedWebhooksAreRejectedAndPollingFinishes() async throws {
+        var settings = Harness.simulatorSettings
+        settings.faults.webhookWrongSecret = 1
+        let harness = try await Harness(simulator: settings, webhooks: true)
+        let ids = try await submit(harness, 2)
+        let finished = try await harness.waitUntilFinal(ids)
+        #expect(finished.allSatisfy { $0.status == .completed })
+        let deliveries = try harness.vault.database.webhookDeliveries(generationID: ids[0])
+        #expect(deliveries.allSatisfy { $0.verdict == "rejected" })
+        await harness.shutdown()
+    }
+
+    @Test func legacySecretOnlyDeliveriesAreConfirmedBeforeArchiving() async throws {
+        var settings = Harness.simulatorSettings
+        settings.faults.webhookLegacyOnly = 1
+        let harness = try await Harness(simulator: settings, webhooks: true)
+        let ids = try await submit(harness, 2)
+        let finished = try await harness.waitUntilFinal(ids)
+        #expect(finished.allSatisfy { $0.status == .completed })
+        let first = try harness.vault.database.webhookDeliveries(generationID: ids[0])
+        #expect(first.first?.verdict == "confirm")
+        await harness.shutdown()
+    }
+
+    @Test func forgedDeliveriesNeverChangeState() async throws {
+        var settings = Harness.simulatorSettings
+        settings.runTime = .seconds(60)  // the generations stay in flight while they are attacked
+        let harness = try await Harness(simulator: settings, webhooks: true)
+        let ids = try await submit(harness, 2, prompt: "target")
+        let target = try #require(try harness.vault.database.generation(id: ids[0]))
+        let other = try #require(try harness.vault.database.generation(id: ids[1]))
+        let secret = try #require(target.webhookSecret)
+        let body = #"{"exec_id":"\#(target.predictionID ?? "")","flow_id":null,"status":"succeeded","output":"http://127.0.0.1:1/x.mp4","error":""}"#
+        let now = Int(Date().timeIntervalSince1970)
+        func post(_ headers: [(name: String, value: String)], body: String = body, to id: String = ids[0]) async throws -> Int {
+            try await harness.raw("POST", "/webhooks/eachlabs/\(id)", body: body, headers: headers).status
+        }
+        func signed(_ text: String, _ timestamp: Int, _ key: String) -> [(name: String, value: String)] {
+            [("X-Webhook-Timestamp", String(timestamp)),
+             ("X-Webhook-Signature", WebhookSignature.header(body: Data(text.utf8), timestamp: timestamp, secret: key))]
+        }
+        #expect(try await post([]) == 401)  // no signature
+        #expect(try await post(signed(body, now, "not-the-secret")) == 401)
+        #expect(try await post(signed(body, now, secret), body: body.replacingOccurrences(of: "x.mp4", with: "y.mp4")) == 401)
+        #expect(try await post(signed(body, now - 600, secret)) == 401)  // stale
+        #expect(try await post(signed(body, now, try #require(other.webhookSecret))) == 401)  // another's key
+        #expect(try await post([("X-Webhook-Secret", "guess")]) == 401)
+        let wrongPrediction = body.replacingOccurrences(of: target.predictionID ?? "", with: "pred-someone-else")
+        #expect(try await post(signed(wrongPrediction, now, secret), body: wrongPrediction) == 401)
+        #expect(try await post(signed(body, now, secret), to: "gen_unknown") == 404)
+        let huge = String(repeating: "x", count: 300 * 1024)
+        #expect(try await post(signed(huge, now, secret), body: huge) == 413)
+
+        let unchanged = try #require(try harness.vault.database.generationDetail(id: ids[0]))
+        #expect(unchanged.generation.status == .submitted || unchanged.generation.status == .processing)
+        #expect(unchanged.outputs.isEmpty)
+        let verdicts = try harness.vault.database.webhookDeliveries(generationID: ids[0]).map(\.verdict)
+        #expect(verdicts.count == 7 && verdicts.allSatisfy { $0 == "rejected" })
+        #expect(unchanged.events.filter { $0.kind == "webhook_rejected" }.count == 7)
+
+        // A genuine delivery is applied once; its repeat changes nothing and is still acknowledged.
+        #expect(try await post(signed(body, now, secret)) == 200)
+        #expect(try await post(signed(body, now, secret)) == 200)
+        let applied = try #require(try harness.vault.database.generationDetail(id: ids[0]))
+        #expect(applied.outputs.count == 1)
+        #expect(try harness.vault.database.webhookDeliveries(generationID: ids[0]).suffix(2).map(\.verdict) == ["applied", "duplicate"])
+        await harness.shutdown()
+    }
+
+    @Test func aLostCreateAnswerIsReconciledFromTheWebhookNotResent() async throws {
+        var settings = Harness.simulatorSettings
+        settings.faults.loseCreatesNext = 1
+        let harness = try await Harness(simulator: settings, webhooks: true)
+        let ids = try await submit(harness, 1, prompt: "lost answer")
+        let finished = try await harness.waitUntilFinal(ids)
+        #expect(finished[0].status == .completed)
+        let events = try #require(try harness.vault.database.generationDetail(id: ids[0])).events.map(\.kind)
+        #expect(events.contains("create_uncertain") && events.contains("reconciled"))
+        #expect(await harness.simulator.stats().creates == 1)
+        await harness.shutdown()
+    }
+
+    @Test func aLostCreateAnswerIsReconciledFromTheWebhookLogWhenTheWebhookIsLost() async throws {
+        var settings = Harness.simulatorSettings
+        settings.faults.loseCreatesNext = 1
+        settings.faults.webhookDrop = 1
+        let harness = try await Harness(simulator: settings, webhooks: true)
+        let ids = try await submit(harness, 1, prompt: "lost twice")
+        let finished = try await harness.waitUntilFinal(ids)
+        #expect(finished[0].status == .completed)
+        let detail = try #require(try harness.vault.database.generationDetail(id: ids[0]))
+        #expect(detail.events.contains { $0.kind == "reconciled" && ($0.detail ?? "").contains("webhook log") })
+        let stats = await harness.simulator.stats()
+        #expect(stats.creates == 1 && stats.webhookLogReads >= 1)
+        await harness.shutdown()
+    }
+
+    @Test func withoutWebhooksALostCreateEndsUncertainAndIsNotResent() async throws {
+        var settings = Harness.simulatorSettings
+        settings.faults.loseCreatesNext = 1
+        let harness = try await Harness(simulator: settings)
+        let generation = try await harness.client.createGeneration(GenerationRequest(
+            model: "pixverse-v5-6-text-to-video", input: ["prompt": "no webhooks"]))
+        #expect(generation.status == .failed)
+        #expect(generation.error?.code == "submit_uncertain")
+        #expect(await harness.simulator.stats().creates == 1)
+        await harness.shutdown()
+    }
+}
