@@ -37,7 +37,12 @@ final class CurlHandle: @unchecked Sendable {
         switch request.method {
         case "GET": break
         case "HEAD": try set(CURLOPT_NOBODY, 1)
-        default: try set(CURLOPT_CUSTOMREQUEST, request.method)
+        default:
+            try set(CURLOPT_CUSTOMREQUEST, request.method)
+            // libcurl silently resends a request whose reused keep-alive connection turns out dead. For a create
+            // that is a second (billed) prediction if the server had already acted on the first: a request that is
+            // not idempotent always gets a connection of its own, so any failure is reported, never retried.
+            try set(CURLOPT_FRESH_CONNECT, 1)
         }
         if let body = request.body {
             try set(CURLOPT_POSTFIELDSIZE_LARGE, offset: Int64(body.count))

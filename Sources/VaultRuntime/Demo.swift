@@ -16,11 +16,16 @@ public enum Demo {
         logger.logLevel = .warning
         let signals: [UnixSignal] = keepServing ? [.sigint, .sigterm] : []
         let simulator = try await SimulatorApp.start(
-            EachLabsSimulator(settings: SimulatorSettings(apiKey: apiKey, runTime: .seconds(3))), signals: signals,
+            EachLabsSimulator(settings: SimulatorSettings(apiKey: apiKey, runTime: .seconds(3),
+                                                          webhookRetryInterval: .seconds(1))), signals: signals,
             logger: logger)
         var configuration = base
         configuration.apiKey = apiKey
         configuration.providerBaseURL = simulator.baseURL
+        if configuration.publicURL == nil && configuration.listenPort != 0 {
+            // Loopback is reachable from the simulator: completion arrives by signed webhook, polling is the net.
+            configuration.publicURL = "http://\(configuration.listenHost):\(configuration.listenPort)"
+        }
         let (_, server) = try await VaultApp.start(configuration, settings: .quick, signals: signals, logger: logger)
         print("EachVault \(server.baseURL)  (data home \(configuration.home.path), simulator \(simulator.baseURL))")
 
@@ -63,18 +68,5 @@ public enum Demo {
             await server.stop()
         }
         await simulator.stop()
-    }
-}
-
-extension WorkerSettings {
-    /// Short delays for a simulator whose videos take seconds, not minutes.
-    public static var quick: WorkerSettings {
-        var settings = WorkerSettings()
-        settings.firstPollDelay = .milliseconds(500)
-        settings.pollInterval = Backoff(base: .milliseconds(500), factor: 1.5, cap: .seconds(2))
-        settings.providerRetry = Backoff(base: .milliseconds(200), factor: 2, cap: .seconds(5))
-        settings.downloadRetry = Backoff(base: .milliseconds(200), factor: 2, cap: .seconds(5))
-        settings.idleCheck = .seconds(5)
-        return settings
     }
 }

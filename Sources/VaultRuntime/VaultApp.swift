@@ -12,9 +12,10 @@ import Workers
 /// Assembles and starts the EachVault service: database, blob store, provider client, workers, HTTP API.
 public enum VaultApp {
     public static func start(
-        _ configuration: VaultConfiguration, settings: WorkerSettings = WorkerSettings(),
+        _ configuration: VaultConfiguration, settings: WorkerSettings? = nil,
         signals: [UnixSignal] = [], logger: Logger = Logger(label: "eachvault")
     ) async throws -> (vault: Vault, server: RunningServer) {
+        let settings = settings ?? configuration.workerSettings
         let vault = try makeVault(configuration, settings: settings, logger: logger)
         let router = VaultRouter.make(vault: vault, metrics: Telemetry.render)
         let services: [any Service] = [

@@ -1,4 +1,5 @@
 import Foundation
+import Workers
 
 /// The service's settings, read from the environment (flags may override each field).
 public struct VaultConfiguration: Sendable {
@@ -15,6 +16,8 @@ public struct VaultConfiguration: Sendable {
     public var publicURL: String?
     /// `EACHVAULT_PROVIDER_RPS`: the most provider API calls per second, all workers together.
     public var providerRequestsPerSecond: Double
+    /// `EACHVAULT_WORKER_PROFILE`: `default` (real videos take minutes) or `quick` (a simulator's take seconds).
+    public var workerSettings = WorkerSettings()
 
     public init(apiKey: String = "", providerBaseURL: String = "https://api.eachlabs.ai",
                 home: URL = URL(fileURLWithPath: "storage"), listenHost: String = "127.0.0.1", listenPort: Int = 8080,
@@ -44,6 +47,11 @@ public struct VaultConfiguration: Sendable {
                 throw .invalid("EACHVAULT_PROVIDER_RPS must be a positive number, not '\(rate)'")
             }
             configuration.providerRequestsPerSecond = value
+        }
+        switch environment["EACHVAULT_WORKER_PROFILE"] ?? "default" {
+        case "default", "": break
+        case "quick": configuration.workerSettings = .quick
+        case let other: throw .invalid("EACHVAULT_WORKER_PROFILE must be default or quick, not '\(other)'")
         }
         return configuration
     }

@@ -29,3 +29,21 @@ public struct WorkerSettings: Sendable {
 
     public init() {}
 }
+
+extension WorkerSettings {
+    /// For a simulator whose videos take seconds, not minutes (the demo, test runs): every delay scaled down.
+    /// Selected for `eachvault serve` by `EACHVAULT_WORKER_PROFILE=quick`.
+    public static var quick: WorkerSettings {
+        var settings = WorkerSettings()
+        settings.firstPollDelay = .milliseconds(500)
+        settings.pollInterval = Backoff(base: .milliseconds(500), factor: 1.5, cap: .seconds(2))
+        settings.providerRetry = Backoff(base: .milliseconds(200), factor: 2, cap: .seconds(5))
+        settings.downloadRetry = Backoff(base: .milliseconds(200), factor: 2, cap: .seconds(5))
+        settings.assumedRunTime = .seconds(3)
+        settings.webhookGrace = .seconds(2)
+        settings.reconcileInterval = Backoff(base: .milliseconds(500), factor: 1.5, cap: .seconds(3))
+        settings.reconcileWindow = .seconds(30)
+        settings.idleCheck = .seconds(5)
+        return settings
+    }
+}

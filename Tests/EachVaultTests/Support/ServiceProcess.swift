@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+
+/// The real `eachvault serve` binary in a child process, so a test can kill it with SIGKILL and start it again.
+final class ServiceProcess: @unchecked Sendable {
+    static let binary = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appending(path: ".build/debug/eachvault")
+
+    let home: URL
+    let port: Int
+    let environment: [String: String]
+    private var process: Process?
+    private var starts = 0
+
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    init(home: URL, port: Int, providerURL: String, apiKey: String) {
+        self.home = home
+        self.port = port
+        var environment = ProcessInfo.processInfo.environment
+        environment["EACHLABS_API_KEY"] = apiKey
+        environment["EACHLABS_BASE_URL"] = providerURL
+        environment["EACHVAULT_HOME"] = home.path
+        environment["EACHVAULT_LISTEN"] = "127.0.0.1:\(port)"
+        environment["EACHVAULT_PUBLIC_URL"] = "http://127.0.0.1:\(port)"
+        environment["EACHVAULT_WORKER_PROFILE"] = "quick"
+        environment["EACHVAULT_PROVIDER_RPS"] = "100"
+        self.environment = environment
+    }
+
+    /// Starts the binary and waits until it answers `/healthz`.
+    func start() async throws {
+        starts += 1
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = ["serve"]
+        process.environment = environment
+        let log = home.appending(path: "service-\(starts).log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: log)
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        self.process = process
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            if let status = try? await URLStatus.get(baseURL + "/healthz"), status == 200 { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        Issue.record("the service did not come up; see \(log.path)")
+    }
+
+    /// SIGKILL: no shutdown handler runs, whatever was in flight is cut off.
+    func kill() {
+        guard let process else { return }
+        Glibc.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        self.process = nil
+    }
+
+    /// SIGTERM and wait: the graceful path.
+    func stop() {
+        guard let process else { return }
+        process.terminate()
+        process.waitUntilExit()
+        self.process = nil
+    }
+
+    deinit { kill() }
+}
+
+import Transport
+
+enum URLStatus {
+    static func get(_ url: String) async throws -> Int {
+        try await CurlTransport().send(HTTPRequest(url: url, timeout: .seconds(2))).status
+    }
+}
