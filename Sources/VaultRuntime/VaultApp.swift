@@ -18,10 +18,7 @@ public enum VaultApp {
         let settings = settings ?? configuration.workerSettings
         let vault = try makeVault(configuration, settings: settings, logger: logger)
         let router = VaultRouter.make(vault: vault, metrics: Telemetry.render)
-        let services: [any Service] = [
-            CatalogueSyncService(vault: vault), SubmissionService(vault: vault), PollingService(vault: vault),
-            DownloadService(vault: vault), ReconciliationService(vault: vault),
-        ]
+        let services: [any Service] = [CatalogueSyncService(vault: vault)] + vault.services
         let server = try await RunningServer.start(
             router: router, host: configuration.listenHost, port: configuration.listenPort, services: services,
             signals: signals, logger: logger)

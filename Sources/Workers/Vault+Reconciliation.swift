@@ -3,27 +3,6 @@ import EachLabs
 import Foundation
 import ServiceLifecycle
 
-/// Settles creates whose answer was lost: finds the prediction the provider started (if any) in its webhook log,
-/// by the generation id the webhook URL carries, and adopts it instead of sending a second create.
-public struct ReconciliationService: Service {
-    let vault: Vault
-
-    public init(vault: Vault) {
-        self.vault = vault
-    }
-
-    public func run() async throws {
-        let vault = self.vault
-        let loop = WorkerLoop<Generation>(
-            wakeup: vault.reconciliationsDue, clock: vault.clock, concurrency: 1, idleCheck: vault.settings.idleCheck,
-            key: \.id,
-            due: { now, limit in try vault.database.dueReconciliations(now: now, limit: limit) },
-            nextDue: { try vault.database.nextReconciliationTime() },
-            work: { generation in await vault.reconcile(generation) })
-        await cancelWhenGracefulShutdown { await loop.run() }
-    }
-}
-
 extension Vault {
     static let webhookLogPages = 10
     static let webhookLogPageSize = 100

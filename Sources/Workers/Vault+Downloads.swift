@@ -4,28 +4,6 @@ import Metrics
 import ServiceLifecycle
 import Transport
 
-/// Stores every output of a succeeded prediction: streamed to a temp file while hashed, checked to be a video,
-/// synced, and renamed into the content-addressed store.
-public struct DownloadService: Service {
-    let vault: Vault
-
-    public init(vault: Vault) {
-        self.vault = vault
-    }
-
-    public func run() async throws {
-        vault.blobs.sweepTempFiles(olderThan: 24 * 3600)
-        let vault = self.vault
-        let loop = WorkerLoop<GenerationOutput>(
-            wakeup: vault.downloadsDue, clock: vault.clock, concurrency: vault.settings.concurrentDownloads,
-            idleCheck: vault.settings.idleCheck, key: { "\($0.generationID)/\($0.position)" },
-            due: { now, limit in try vault.database.dueDownloads(now: now, limit: limit) },
-            nextDue: { try vault.database.nextDownloadTime() },
-            work: { output in await vault.download(output) })
-        await cancelWhenGracefulShutdown { await loop.run() }
-    }
-}
-
 /// Why one download attempt failed, and whether trying again can help.
 struct DownloadFailure: Error {
     var cause: String

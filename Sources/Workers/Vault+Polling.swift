@@ -4,27 +4,6 @@ import Foundation
 import Metrics
 import ServiceLifecycle
 
-/// Drives every submitted generation to a final state by reading its prediction, with intervals that grow while
-/// it runs and backoff on provider errors.
-public struct PollingService: Service {
-    let vault: Vault
-
-    public init(vault: Vault) {
-        self.vault = vault
-    }
-
-    public func run() async throws {
-        let vault = self.vault
-        let loop = WorkerLoop<Generation>(
-            wakeup: vault.pollsDue, clock: vault.clock, concurrency: vault.settings.concurrentPolls,
-            idleCheck: vault.settings.idleCheck, key: \.id,
-            due: { now, limit in try vault.database.duePolls(now: now, limit: limit) },
-            nextDue: { try vault.database.nextPollTime() },
-            work: { generation in await vault.poll(generation) })
-        await cancelWhenGracefulShutdown { await loop.run() }
-    }
-}
-
 extension Vault {
     /// Reads one prediction and records what it says.
     func poll(_ generation: Generation) async {
