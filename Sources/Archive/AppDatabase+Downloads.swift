@@ -31,9 +31,12 @@ extension AppDatabase {
 
     /// Links a stored blob to its output; the generation completes when its last output is stored.
     /// Returns true when this completed the generation.
+    /// `storeFile` moves the bytes into the blob store inside the write transaction (see `collectGarbage`).
     @discardableResult
-    public func recordDownloaded(_ output: GenerationOutput, asset: Asset, now: Date) throws -> Bool {
+    public func recordDownloaded(_ output: GenerationOutput, asset: Asset, now: Date,
+                                 storeFile: () throws -> Void = {}) throws -> Bool {
         try writer.write { db in
+            try storeFile()
             try asset.insert(db, onConflict: .ignore)  // identical bytes are stored once
             try db.execute(
                 sql: """
@@ -88,7 +91,32 @@ extension AppDatabase {
 }
 
 extension AppDatabase {
-    public func asset(sha256: String) throws -> Asset? {
-        try writer.read { db in try Asset.fetchOne(db, key: sha256) }
+    /// The asset, if one of the team's generations holds it (another team's is as absent as a missing one).
+    public func asset(sha256: String, teamID: String) throws -> Asset? {
+        try writer.read { db in
+            try Asset.fetchOne(
+                db,
+                sql: """
+                    SELECT a.* FROM assets a WHERE a.sha256 = ? AND EXISTS (
+                        SELECT 1 FROM generation_outputs o JOIN generations g ON g.id = o.generation_id
+                        WHERE o.sha256 = a.sha256 AND g.team_id = ?)
+                    """,
+                arguments: [sha256, teamID])
+        }
+    }
+
+    /// Removes assets no generation of any team references any more, row and file together inside one write
+    /// transaction: downloads commit their files under the same lock, so a blob never loses its file to a
+    /// collection running beside a download of the same bytes.
+    public func collectGarbage(removeFile: (Asset) throws -> Void) throws -> [Asset] {
+        try writer.write { db in
+            let orphans = try Asset.fetchAll(
+                db, sql: "SELECT * FROM assets a WHERE NOT EXISTS (SELECT 1 FROM generation_outputs o WHERE o.sha256 = a.sha256)")
+            for orphan in orphans {
+                try orphan.delete(db)
+                try removeFile(orphan)
+            }
+            return orphans
+        }
     }
 }

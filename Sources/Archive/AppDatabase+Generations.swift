@@ -29,11 +29,23 @@ extension AppDatabase {
         try writer.read { db in try Generation.fetchOne(db, key: ["id": id]) }
     }
 
-    /// The generation with its outputs, assets and history, or nil.
-    public func generationDetail(id: String) throws -> GenerationDetail? {
+    /// The generation with its outputs, assets and history, or nil. With `teamID`, only that team's: another
+    /// team's generation is as absent as a missing one.
+    public func generationDetail(id: String, teamID: String? = nil) throws -> GenerationDetail? {
         try writer.read { db in
-            guard let generation = try Generation.fetchOne(db, key: ["id": id]) else { return nil }
+            guard let generation = try Generation.fetchOne(db, key: ["id": id]),
+                  teamID == nil || generation.teamID == teamID
+            else { return nil }
             return try Self.detail(db, generation)
+        }
+    }
+
+    /// Deletes one of the team's generations with its outputs, history and share links. The blobs stay until
+    /// `collectGarbage` finds no generation of any team referencing them. Returns false when there was none.
+    public func deleteGeneration(id: String, teamID: String) throws -> Bool {
+        try writer.write { db in
+            try db.execute(sql: "DELETE FROM generations WHERE id = ? AND team_id = ?", arguments: [id, teamID])
+            return db.changesCount == 1
         }
     }
 

@@ -3,12 +3,16 @@ import GRDB
 
 /// A search over the archive: full text (best match first) and filters (newest first without text).
 public struct GenerationQuery: Sendable, Hashable {
+    /// Only this team's generations (nil: every team's, for operators' tools).
+    public var teamID: String?
     public var text: String?
     public var model: String?
     public var status: GenerationStatus?
     public var limit: Int
 
-    public init(text: String? = nil, model: String? = nil, status: GenerationStatus? = nil, limit: Int = 50) {
+    public init(teamID: String? = nil, text: String? = nil, model: String? = nil, status: GenerationStatus? = nil,
+                limit: Int = 50) {
+        self.teamID = teamID
         self.text = text
         self.model = model
         self.status = status
@@ -32,6 +36,10 @@ extension AppDatabase {
                 arguments += [pattern]
                 // Column weights: prompt, negative prompt, model, title, tags.
                 order = "bm25(generation_search, 10.0, 1.0, 4.0, 4.0, 6.0), g.created_at DESC"
+            }
+            if let teamID = query.teamID {
+                conditions.append("g.team_id = ?")
+                arguments += [teamID]
             }
             if let model = query.model {
                 conditions.append("g.model = ?")

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Re-hashes every stored blob and says which are missing or corrupt.
 public struct VerificationReport: Sendable {
     public var checked = 0
@@ -21,6 +23,28 @@ extension BlobStore {
             case .unreadable: report.unreadable.append(asset.sha256)
             }
         }
+        return report
+    }
+}
+
+/// What `collectGarbage` freed.
+public struct GarbageReport: Sendable {
+    public var blobs = 0
+    public var bytes: Int64 = 0
+    public var tempFiles = 0
+}
+
+extension BlobStore {
+    /// Removes blobs that no generation of any team references, and temp files untouched for a day.
+    public func collectGarbage(_ database: AppDatabase, now: Date = Date()) throws -> GarbageReport {
+        var report = GarbageReport()
+        let removed = try database.collectGarbage { asset in
+            let file = url(for: asset.sha256)
+            if FileManager.default.fileExists(atPath: file.path) { try FileManager.default.removeItem(at: file) }
+        }
+        report.blobs = removed.count
+        report.bytes = removed.reduce(0) { $0 + $1.size }
+        report.tempFiles = sweepTempFiles(olderThan: 24 * 3600, now: now)
         return report
     }
 }

@@ -59,6 +59,8 @@ public struct Generation: ArchiveRecord, Hashable {
     public var webhookSecret: String?
     public var submitUncertainSince: Date?
     public var confirmPending: Bool
+    /// The team that owns the generation (nil only for generations recorded before teams existed).
+    public var teamID: String?
 
     public enum CodingKeys: String, CodingKey, ColumnExpression {
         case seq, id, model, version, input, prompt, tags, status
@@ -80,12 +82,14 @@ public struct Generation: ArchiveRecord, Hashable {
         case webhookSecret = "webhook_secret"
         case submitUncertainSince = "submit_uncertain_since"
         case confirmPending = "confirm_pending"
+        case teamID = "team_id"
     }
     public typealias Columns = CodingKeys
 
     /// A new, not yet submitted generation. The prompt fields are lifted from the input for search.
-    public init(id: String, model: String, version: String, input: [String: JSONValue], tags: [String],
-                webhookSecret: String? = nil, now: Date) {
+    public init(id: String, teamID: String? = nil, model: String, version: String, input: [String: JSONValue],
+                tags: [String], webhookSecret: String? = nil, now: Date) {
+        self.teamID = teamID
         self.id = id
         self.model = model
         self.version = version

@@ -10,15 +10,17 @@ struct FilesController {
     let vault: Vault
     let fileIO = FileIO()
 
-    func addRoutes(to group: RouterGroup<BasicRequestContext>) {
+    func addRoutes(to group: RouterGroup<VaultRequestContext>) {
         group.get("{sha256}", use: serve)
         group.head("{sha256}", use: serve)
     }
 
-    @Sendable func serve(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func serve(_ request: Request, context: VaultRequestContext) async throws -> Response {
         let sha256 = context.parameters.get("sha256") ?? ""
         guard Self.isDigest(sha256) else { throw APIError.badRequest("a file id is 64 lowercase hex characters") }
-        guard let asset = try vault.database.asset(sha256: sha256), vault.blobs.contains(sha256) else {
+        guard let asset = try vault.database.asset(sha256: sha256, teamID: context.requireTeam().id),
+              vault.blobs.contains(sha256)
+        else {
             throw APIError.notFound("file")
         }
         let etag = "\"\(sha256)\""

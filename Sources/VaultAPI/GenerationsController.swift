@@ -10,30 +10,40 @@ struct GenerationsController {
     let vault: Vault
     let baseURL: @Sendable (Request) -> String
 
-    func addRoutes(to group: RouterGroup<BasicRequestContext>) {
+    func addRoutes(to group: RouterGroup<VaultRequestContext>) {
         group.post(use: create)
         group.get(use: search)
         group.get("{id}", use: read)
+        group.delete("{id}", use: delete)
     }
 
-    @Sendable func create(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func create(_ request: Request, context: VaultRequestContext) async throws -> Response {
         let buffer = try await request.body.collect(upTo: 1 << 20)
         let body: GenerationRequest
         do { body = try JSONDecoder().decode(GenerationRequest.self, from: Data(buffer: buffer)) } catch {
             throw APIError.badRequest("the body must be JSON like {\"model\": \"<slug>\", \"input\": {...}}: \(Self.describe(error))")
         }
+        let team = try context.requireTeam()
         let generation: Generation
-        do { generation = try await vault.createGeneration(body) } catch { throw Self.apiError(for: error) }
-        return try respond(with: generation.id, request: request, status: .created)
+        do { generation = try await vault.createGeneration(body, teamID: team.id) } catch { throw Self.apiError(for: error) }
+        return try respond(with: generation.id, team: team, request: request, status: .created)
     }
 
-    @Sendable func read(_ request: Request, context: BasicRequestContext) async throws -> Response {
-        try respond(with: context.parameters.get("id") ?? "", request: request, status: .ok)
+    @Sendable func read(_ request: Request, context: VaultRequestContext) async throws -> Response {
+        try respond(with: context.parameters.get("id") ?? "", team: context.requireTeam(), request: request, status: .ok)
     }
 
-    @Sendable func search(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    /// Deletes the generation (its blobs stay until `eachvault gc` finds them unreferenced by every team).
+    @Sendable func delete(_ request: Request, context: VaultRequestContext) async throws -> Response {
+        guard try vault.database.deleteGeneration(id: context.parameters.get("id") ?? "", teamID: context.requireTeam().id)
+        else { throw APIError.notFound("generation") }
+        return Response(status: .noContent)
+    }
+
+    @Sendable func search(_ request: Request, context: VaultRequestContext) async throws -> Response {
         let parameters = request.uri.queryParameters
-        var query = GenerationQuery(text: parameters.get("q"), model: parameters.get("model"))
+        var query = GenerationQuery(teamID: try context.requireTeam().id, text: parameters.get("q"),
+                                    model: parameters.get("model"))
         if let status = parameters.get("status") {
             guard let value = GenerationStatus(rawValue: status) else {
                 throw APIError.badRequest("status must be one of "
@@ -53,8 +63,10 @@ struct GenerationsController {
         return JSONResponse.make(GenerationPage(items: items, count: items.count))
     }
 
-    private func respond(with id: String, request: Request, status: HTTPResponse.Status) throws -> Response {
-        guard let detail = try vault.database.generationDetail(id: id) else { throw APIError.notFound("generation") }
+    private func respond(with id: String, team: Team, request: Request, status: HTTPResponse.Status) throws -> Response {
+        guard let detail = try vault.database.generationDetail(id: id, teamID: team.id) else {
+            throw APIError.notFound("generation")
+        }
         return JSONResponse.make(GenerationView(detail, baseURL: baseURL(request)), status: status)
     }
 

@@ -8,18 +8,19 @@ public enum VaultRouter {
     /// - Parameters:
     ///   - metrics: renders the Prometheus text exposition for `GET /metrics`.
     public static func make(vault: Vault, metrics: @escaping @Sendable () -> String)
-        -> Router<BasicRequestContext>
+        -> Router<VaultRequestContext>
     {
-        let router = Router()
+        let router = Router(context: VaultRequestContext.self)
         router.add(middleware: LogRequestsMiddleware(.info))
         router.add(middleware: MetricsMiddleware())
         let baseURL: @Sendable (Request) -> String = { request in
             vault.publicURL ?? "http://" + (request.head.authority ?? "127.0.0.1")
         }
-        GenerationsController(vault: vault, baseURL: baseURL).addRoutes(to: router.group("/v1/generations"))
-        FilesController(vault: vault).addRoutes(to: router.group("/v1/files"))
+        let api = router.group("/v1").add(middleware: TeamAuthenticator(vault: vault))
+        GenerationsController(vault: vault, baseURL: baseURL).addRoutes(to: api.group("generations"))
+        FilesController(vault: vault).addRoutes(to: api.group("files"))
         WebhooksController(vault: vault).addRoutes(to: router.group("/webhooks/eachlabs"))
-        router.get("/v1/models") { _, _ in
+        api.get("models") { _, _ in
             struct ModelView: Encodable {
                 var slug: String
                 var title: String

@@ -13,11 +13,11 @@ struct WebhooksController {
     static let maxBodyBytes = 256 * 1024
     let vault: Vault
 
-    func addRoutes(to group: RouterGroup<BasicRequestContext>) {
+    func addRoutes(to group: RouterGroup<VaultRequestContext>) {
         group.post("{id}", use: receive)
     }
 
-    @Sendable func receive(_ request: Request, context: BasicRequestContext) async throws -> Response {
+    @Sendable func receive(_ request: Request, context: VaultRequestContext) async throws -> Response {
         let id = context.parameters.get("id") ?? ""
         let body: ByteBuffer
         do { body = try await request.body.collect(upTo: Self.maxBodyBytes) } catch {

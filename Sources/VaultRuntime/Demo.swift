@@ -26,10 +26,13 @@ public enum Demo {
             // Loopback is reachable from the simulator: completion arrives by signed webhook, polling is the net.
             configuration.publicURL = "http://\(configuration.listenHost):\(configuration.listenPort)"
         }
-        let (_, server) = try await VaultApp.start(configuration, settings: .quick, signals: signals, logger: logger)
+        let (vault, server) = try await VaultApp.start(configuration, settings: .quick, signals: signals, logger: logger)
         print("EachVault \(server.baseURL)  (data home \(configuration.home.path), simulator \(simulator.baseURL))")
+        if try vault.database.team(named: "demo") == nil { _ = try vault.database.createTeam(name: "demo", now: Date()) }
+        let token = try vault.database.createToken(teamName: "demo", label: "demo run", now: Date()).token
+        print("team demo, token for this run: export EACHVAULT_TOKEN=\(token)")
 
-        let client = VaultClient(baseURL: server.baseURL)
+        let client = VaultClient(baseURL: server.baseURL, token: token)
         let sample = "\(simulator.baseURL)/_simulator/samples"
         let requests = [
             GenerationRequest(model: "kling-v2-6-pro-text-to-video",
@@ -62,7 +65,7 @@ public enum Demo {
         print("\nsearch \"fox snow\": \(hits.count) hit(s)" + hits.items.map { "\n  \($0.id)  \($0.prompt ?? "")" }.joined())
 
         if keepServing {
-            print("\nServing until Ctrl-C. Try: curl -s '\(server.baseURL)/v1/generations?q=fox'")
+            print("\nServing until Ctrl-C. Try: curl -s -H \"Authorization: Bearer $EACHVAULT_TOKEN\" '\(server.baseURL)/v1/generations?q=fox'")
             try await server.wait()
         } else {
             await server.stop()

@@ -22,10 +22,10 @@ public final class RunningServer: Sendable {
     }
 
     /// - Parameter signals: signals that shut the group down gracefully (none in tests).
-    public static func start(
-        router: Router<BasicRequestContext>, host: String, port: Int, services: [any Service] = [],
+    public static func start<Context: RequestContext>(
+        router: Router<Context>, host: String, port: Int, services: [any Service] = [],
         signals: [UnixSignal] = [], logger: Logger
-    ) async throws -> RunningServer {
+    ) async throws -> RunningServer where Context.Source == ApplicationRequestContextSource {
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
         let app = Application(
             router: router, configuration: .init(address: .hostname(host, port: port), serverName: "EachVault"),

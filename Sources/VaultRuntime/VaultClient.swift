@@ -6,6 +6,8 @@ import Workers
 /// Talks to a running EachVault over its HTTP API (the CLI's `generate`, `search`, `show`; the demo).
 public struct VaultClient: Sendable {
     public let baseURL: String
+    /// The team token sent as `Authorization: Bearer`.
+    private let token: String?
     private let transport: any HTTPTransport
     private let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
@@ -13,13 +15,18 @@ public struct VaultClient: Sendable {
         return decoder
     }()
 
-    public init(baseURL: String, transport: any HTTPTransport = CurlTransport()) {
+    public init(baseURL: String, token: String?, transport: any HTTPTransport = CurlTransport()) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.token = token
         self.transport = transport
     }
 
     public func createGeneration(_ request: GenerationRequest) async throws -> GenerationView {
         try await call("POST", "/v1/generations", body: JSONEncoder().encode(request))
+    }
+
+    public func deleteGeneration(id: String) async throws {
+        let _: Empty = try await call("DELETE", "/v1/generations/\(Self.encoded(id))")
     }
 
     public func generation(id: String) async throws -> GenerationView {
@@ -49,14 +56,18 @@ public struct VaultClient: Sendable {
 
     private func call<T: Decodable>(_ method: String, _ path: String, body: Data? = nil) async throws -> T {
         var headers: [(name: String, value: String)] = [("Accept", "application/json")]
+        if let token { headers.append(("Authorization", "Bearer \(token)")) }
         if body != nil { headers.append(("Content-Type", "application/json")) }
         let response = try await transport.send(HTTPRequest(method: method, url: baseURL + path, headers: headers,
                                                             body: body))
         guard (200..<300).contains(response.status) else {
             throw VaultClientError(status: response.status, body: String(decoding: response.body, as: UTF8.self))
         }
+        if response.status == 204, let empty = Empty() as? T { return empty }
         return try decoder.decode(T.self, from: response.body)
     }
+
+    private struct Empty: Decodable {}
 
     private static let unreserved = CharacterSet(
         charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")

@@ -20,8 +20,9 @@ extension Vault {
         let tempFile = blobs.partialFile(for: "\(output.generationID)-\(output.position)")
         do {
             let asset = try await fetch(output.sourceURL, into: tempFile)
-            try blobs.commit(tempFile: tempFile, sha256: asset.sha256)
-            try database.recordDownloaded(output, asset: asset, now: now())
+            try database.recordDownloaded(output, asset: asset, now: now()) {
+                try blobs.commit(tempFile: tempFile, sha256: asset.sha256)
+            }
             Counter(label: "eachvault_downloads_total", dimensions: [("outcome", "ok")]).increment()
             Counter(label: "eachvault_download_bytes_total").increment(by: Int(asset.size))
         } catch _ where Task.isCancelled {

@@ -28,7 +28,9 @@ public enum SubmissionError: Error, Sendable {
 extension Vault {
     /// Validates `request` against the model's schema, records the generation durably, then submits it once.
     /// A provider hiccup leaves it pending for the submission worker; either way the generation is returned.
-    public func createGeneration(_ request: GenerationRequest) async throws(SubmissionError) -> Generation {
+    public func createGeneration(_ request: GenerationRequest, teamID: String) async throws(SubmissionError)
+        -> Generation
+    {
         let model: CatalogueModel
         do { model = try await self.model(slug: request.model) } catch { throw .catalogue(error) }
         if let version = request.version, version != model.version {
@@ -43,7 +45,7 @@ extension Vault {
         let generation: Generation
         do {
             generation = try database.insertGeneration(
-                Generation(id: makeGenerationID(now: now()), model: model.slug, version: model.version, input: input,
+                Generation(id: makeGenerationID(now: now()), teamID: teamID, model: model.slug, version: model.version, input: input,
                            tags: tags, webhookSecret: webhooksEnabled ? makeWebhookSecret() : nil, now: now()))
         } catch {
             throw .storage(String(describing: error))

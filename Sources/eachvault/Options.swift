@@ -1,4 +1,5 @@
 import ArgumentParser
+import Archive
 import Foundation
 import VaultRuntime
 
@@ -12,15 +13,25 @@ struct HomeOptions: ParsableArguments {
         if let home { configuration.home = URL(fileURLWithPath: home) }
         return configuration
     }
+
+    func database() throws -> AppDatabase {
+        let configuration = try configuration()
+        try FileManager.default.createDirectory(at: configuration.home, withIntermediateDirectories: true)
+        return try AppDatabase(path: configuration.databasePath)
+    }
 }
 
-/// Which running EachVault a client command talks to.
+/// Which running EachVault a client command talks to, and as which team.
 struct ServerOptions: ParsableArguments {
     @Option(help: "EachVault's URL (default $EACHVAULT_URL or http://127.0.0.1:8080).")
     var server: String?
+    @Option(help: "A team token (default $EACHVAULT_TOKEN); prefer the variable: flags show in process lists.")
+    var token: String?
 
     var client: VaultClient {
-        VaultClient(baseURL: server ?? ProcessInfo.processInfo.environment["EACHVAULT_URL"] ?? "http://127.0.0.1:8080")
+        let environment = ProcessInfo.processInfo.environment
+        return VaultClient(baseURL: server ?? environment["EACHVAULT_URL"] ?? "http://127.0.0.1:8080",
+                           token: token ?? environment["EACHVAULT_TOKEN"])
     }
 }
 

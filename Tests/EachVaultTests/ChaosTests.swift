@@ -22,8 +22,11 @@ import Workers
         let simulatorServer = try await SimulatorApp.start(simulator, logger: Harness.quietLogger)
         let service = ServiceProcess(home: home.url, port: try freeLoopbackPort(), providerURL: simulatorServer.baseURL,
                                      apiKey: Harness.apiKey)
+        let database = try AppDatabase(path: home.url.appending(path: "eachvault.sqlite").path)
+        _ = try database.createTeam(name: "chaos", now: Date())
+        let token = try database.createToken(teamName: "chaos", label: nil, now: Date()).token
         try await service.start()
-        let client = VaultClient(baseURL: service.baseURL)
+        let client = VaultClient(baseURL: service.baseURL, token: token)
         let models = try Fixtures.catalogue.filter { $0.requestSchema.properties["prompt"] != nil }
 
         // Eight clients submit at once while the service is killed twice, so creates, webhooks, polls and
@@ -62,7 +65,6 @@ import Workers
         service.stop()
         await simulatorServer.stop()
 
-        let database = try AppDatabase(path: home.url.appending(path: "eachvault.sqlite").path)
         let blobs = try BlobStore(root: home.url)
         let all = try database.searchGenerations(GenerationQuery(limit: 500))
         // A request cut off by a kill may or may not have been recorded before the process died.

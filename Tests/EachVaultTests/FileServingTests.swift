@@ -37,7 +37,7 @@ import Workers
         #expect(head.status == 200 && head.headers["Content-Length"] == String(asset.size) && head.body.isEmpty)
 
         // Byte-exact ranges straight from the blob on disk.
-        let middle = try await CurlBytes.get(harness.server.baseURL + path, range: "bytes=100-4099")
+        let middle = try await CurlBytes.get(harness.server.baseURL + path, range: "bytes=100-4099", token: harness.token)
         #expect(middle == stored[100...4099])
 
         #expect(try await harness.raw("GET", "/v1/files/not-a-digest").status == 400)
@@ -64,7 +64,8 @@ import Transport
 
 /// Raw bytes of a ranged GET, through the same libcurl transport the service uses.
 enum CurlBytes {
-    static func get(_ url: String, range: String) async throws -> Data {
-        try await CurlTransport().send(HTTPRequest(url: url, headers: [("Range", range)])).body
+    static func get(_ url: String, range: String, token: String) async throws -> Data {
+        try await CurlTransport().send(HTTPRequest(
+            url: url, headers: [("Range", range), ("Authorization", "Bearer \(token)")])).body
     }
 }

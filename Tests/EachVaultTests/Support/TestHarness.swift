@@ -30,6 +30,9 @@ final class Harness: @unchecked Sendable {
     private(set) var vault: Vault
     private(set) var server: RunningServer
     private(set) var client: VaultClient
+    /// The team the harness's client acts for, and its token.
+    private(set) var team: Team!
+    private(set) var token = ""
     let settings: WorkerSettings
     let configuration: VaultConfiguration
 
@@ -71,14 +74,23 @@ final class Harness: @unchecked Sendable {
                                            providerRequestsPerSecond: 200)
         self.settings = workers
         (vault, server) = try await VaultApp.start(configuration, settings: workers, logger: Self.quietLogger)
-        client = VaultClient(baseURL: server.baseURL)
+        team = try vault.database.createTeam(name: "team-a", now: Date())
+        token = try vault.database.createToken(teamName: "team-a", label: "tests", now: Date()).token
+        client = VaultClient(baseURL: server.baseURL, token: token)
+    }
+
+    /// Another team with its own token and client.
+    func makeTeam(_ name: String) throws -> (team: Team, token: String, client: VaultClient) {
+        let team = try vault.database.createTeam(name: name, now: Date())
+        let token = try vault.database.createToken(teamName: name, label: nil, now: Date()).token
+        return (team, token, VaultClient(baseURL: server.baseURL, token: token))
     }
 
     /// Stops the service (not the simulator) and starts it again on the same data home.
     func restartService() async throws {
         await server.stop()
         (vault, server) = try await VaultApp.start(configuration, settings: settings, logger: Self.quietLogger)
-        client = VaultClient(baseURL: server.baseURL)
+        client = VaultClient(baseURL: server.baseURL, token: token)
     }
 
     func shutdown() async {
@@ -101,11 +113,18 @@ final class Harness: @unchecked Sendable {
     }
 
     /// A raw HTTP call to the service, for status codes and bodies the typed client hides.
-    func raw(_ method: String, _ path: String, body: String? = nil, headers: [(name: String, value: String)] = [])
-        async throws -> (status: Int, body: String, headers: Transport.HTTPHeaderFields)
+    /// Sends the harness team's token unless `token` says otherwise (nil: none at all).
+    func raw(_ method: String, _ path: String, body: String? = nil, headers: [(name: String, value: String)] = [],
+             token: String?? = .none) async throws -> (status: Int, body: String, headers: Transport.HTTPHeaderFields)
     {
+        let bearer: String? = switch token {
+        case .none: self.token
+        case .some(let explicit): explicit
+        }
+        let authorization = bearer.map { [("Authorization", "Bearer \($0)")] } ?? []
         let response = try await CurlTransport().send(Transport.HTTPRequest(
-            method: method, url: server.baseURL + path, headers: headers + [("Content-Type", "application/json")],
+            method: method, url: server.baseURL + path,
+            headers: headers + authorization + [("Content-Type", "application/json")],
             body: body.map { Data($0.utf8) }))
         return (response.status, String(decoding: response.body, as: UTF8.self), response.headers)
     }

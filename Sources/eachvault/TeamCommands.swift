@@ -1,0 +1,79 @@
+import ArgumentParser
+import Archive
+import Foundation
+import VaultRuntime
+
+/// Offline administration of teams and tokens, straight on the data home's database.
+struct TeamCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "team", abstract: "Manage teams.", subcommands: [Create.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a team.")
+        @OptionGroup var home: HomeOptions
+        @Argument(help: "The team's name.") var name: String
+
+        func run() async throws {
+            let team = try home.database().createTeam(name: name, now: Date())
+            print("created team \(team.name) (\(team.id))")
+        }
+    }
+}
+
+struct TokenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "token", abstract: "Manage team API tokens.", subcommands: [Create.self, List.self, Revoke.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a token; it is printed once, only its hash is kept.")
+        @OptionGroup var home: HomeOptions
+        @Option(help: "The team the token acts for.") var team: String
+        @Option(help: "A label, e.g. who or what uses it.") var name: String?
+
+        func run() async throws {
+            let (token, info) = try home.database().createToken(teamName: team, label: name, now: Date())
+            FileHandle.standardError.write(Data("token \(info.id) for team \(info.team) (shown once; store it now):\n".utf8))
+            print(token)
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List tokens (never their values).")
+        @OptionGroup var home: HomeOptions
+
+        func run() async throws {
+            var table = TextTable(["ID", "TEAM", "NAME", "CREATED", "LAST USED", "REVOKED"])
+            let format = ISO8601DateFormatter()
+            for token in try home.database().tokens() {
+                table.add([token.id, token.team, token.name ?? "-", format.string(from: token.createdAt),
+                           token.lastUsedAt.map(format.string) ?? "-", token.revokedAt.map(format.string) ?? "-"])
+            }
+            print(table.render())
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a token at once.")
+        @OptionGroup var home: HomeOptions
+        @Argument(help: "The token id (tok_...).") var id: String
+
+        func run() async throws {
+            try home.database().revokeToken(id: id, now: Date())
+            print("revoked \(id)")
+        }
+    }
+}
+
+struct GCCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gc", abstract: "Remove blobs no generation of any team references, and day-old temp files.")
+    @OptionGroup var home: HomeOptions
+
+    func run() async throws {
+        let configuration = try home.configuration()
+        let database = try AppDatabase(path: configuration.databasePath)
+        let blobs = try BlobStore(root: configuration.home)
+        let report = try blobs.collectGarbage(database)
+        print("removed \(report.blobs) blob(s), \(report.bytes) bytes, and \(report.tempFiles) stale temp file(s)")
+    }
+}
