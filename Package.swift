@@ -69,7 +69,9 @@ let package = Package(
             dependencies: ["Archive", "Workers", "HTTPSupport", .product(name: "HTTPTypes", package: "swift-http-types"),
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "Mustache", package: "swift-mustache")],
-            swiftSettings: strict),
+            exclude: ["embed.txt", "Templates"],
+            swiftSettings: strict,
+            plugins: ["EmbedFiles"]),
 
         // The bundled each::labs simulator.
         .target(

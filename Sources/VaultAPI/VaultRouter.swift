@@ -1,4 +1,5 @@
 import Archive
+import Foundation
 import HTTPSupport
 import Hummingbird
 import Workers
@@ -7,7 +8,8 @@ import Workers
 public enum VaultRouter {
     /// - Parameters:
     ///   - metrics: renders the Prometheus text exposition for `GET /metrics`.
-    public static func make(vault: Vault, metrics: @escaping @Sendable () -> String)
+    public static func make(vault: Vault, shareMaxLifetime: TimeInterval = 30 * 86400,
+                            metrics: @escaping @Sendable () -> String)
         -> Router<VaultRequestContext>
     {
         let router = Router(context: VaultRequestContext.self)
@@ -20,6 +22,9 @@ public enum VaultRouter {
         GenerationsController(vault: vault, baseURL: baseURL).addRoutes(to: api.group("generations"))
         FilesController(vault: vault).addRoutes(to: api.group("files"))
         WebhooksController(vault: vault).addRoutes(to: router.group("/webhooks/eachlabs"))
+        let shares = SharesController(vault: vault, maxLifetime: shareMaxLifetime, baseURL: baseURL, pages: Pages())
+        shares.addAPIRoutes(to: api)
+        shares.addPublicRoutes(to: router)
         api.get("models") { _, _ in
             struct ModelView: Encodable {
                 var slug: String

@@ -12,12 +12,13 @@ import Workers
 /// Assembles and starts the EachVault service: database, blob store, provider client, workers, HTTP API.
 public enum VaultApp {
     public static func start(
-        _ configuration: VaultConfiguration, settings: WorkerSettings? = nil,
+        _ configuration: VaultConfiguration, settings: WorkerSettings? = nil, clock: any WallClock = SystemClock(),
         signals: [UnixSignal] = [], logger: Logger = Logger(label: "eachvault")
     ) async throws -> (vault: Vault, server: RunningServer) {
         let settings = settings ?? configuration.workerSettings
-        let vault = try makeVault(configuration, settings: settings, logger: logger)
-        let router = VaultRouter.make(vault: vault, metrics: Telemetry.render)
+        let vault = try makeVault(configuration, settings: settings, clock: clock, logger: logger)
+        let router = VaultRouter.make(vault: vault, shareMaxLifetime: configuration.shareMaxLifetime,
+                                      metrics: Telemetry.render)
         let services: [any Service] = [CatalogueSyncService(vault: vault)] + vault.services
         let server = try await RunningServer.start(
             router: router, host: configuration.listenHost, port: configuration.listenPort, services: services,
@@ -31,6 +32,7 @@ public enum VaultApp {
 
     /// The archive without its HTTP server or workers (for `verify` and other offline commands).
     public static func makeVault(_ configuration: VaultConfiguration, settings: WorkerSettings = WorkerSettings(),
+                                 clock: any WallClock = SystemClock(),
                                  logger: Logger = Logger(label: "eachvault")) throws -> Vault {
         _ = Telemetry.registry
         try FileManager.default.createDirectory(at: configuration.home, withIntermediateDirectories: true)
@@ -40,8 +42,8 @@ public enum VaultApp {
         let provider = RateLimitedProvider(
             LiveProviderAPI(baseURL: configuration.providerBaseURL, apiKey: configuration.apiKey, transport: transport),
             requestsPerSecond: configuration.providerRequestsPerSecond)
-        return Vault(database: database, blobs: blobs, provider: provider, transport: transport, settings: settings,
-                     publicURL: configuration.publicURL, logger: logger)
+        return Vault(database: database, blobs: blobs, provider: provider, transport: transport, clock: clock,
+                     settings: settings, publicURL: configuration.publicURL, logger: logger)
     }
 }
 

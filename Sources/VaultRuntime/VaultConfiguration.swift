@@ -16,6 +16,8 @@ public struct VaultConfiguration: Sendable {
     public var publicURL: String?
     /// `EACHVAULT_PROVIDER_RPS`: the most provider API calls per second, all workers together.
     public var providerRequestsPerSecond: Double
+    /// `EACHVAULT_SHARE_MAX_DAYS`: the longest a share link may live (default 30 days; 7 when not asked).
+    public var shareMaxLifetime: TimeInterval = 30 * 86400
     /// `EACHVAULT_WORKER_PROFILE`: `default` (real videos take minutes) or `quick` (a simulator's take seconds).
     public var workerSettings = WorkerSettings()
 
@@ -47,6 +49,12 @@ public struct VaultConfiguration: Sendable {
                 throw .invalid("EACHVAULT_PROVIDER_RPS must be a positive number, not '\(rate)'")
             }
             configuration.providerRequestsPerSecond = value
+        }
+        if let days = environment["EACHVAULT_SHARE_MAX_DAYS"] {
+            guard let value = Double(days), value > 0 else {
+                throw .invalid("EACHVAULT_SHARE_MAX_DAYS must be a positive number, not '\(days)'")
+            }
+            configuration.shareMaxLifetime = value * 86400
         }
         switch environment["EACHVAULT_WORKER_PROFILE"] ?? "default" {
         case "default", "": break

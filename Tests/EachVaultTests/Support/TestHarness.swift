@@ -2,6 +2,7 @@ import Archive
 import EachLabs
 import Foundation
 import Logging
+import Synchronization
 import Simulator
 import Testing
 import Transport
@@ -35,6 +36,8 @@ final class Harness: @unchecked Sendable {
     private(set) var token = ""
     let settings: WorkerSettings
     let configuration: VaultConfiguration
+    /// The service's wall clock; tests move it forward to expire things without waiting.
+    let clock = AdjustableClock()
 
     static var quietLogger: Logger {
         var logger = Logger(label: "test")
@@ -73,7 +76,8 @@ final class Harness: @unchecked Sendable {
                                            publicURL: webhooks ? "http://127.0.0.1:\(port)" : nil,
                                            providerRequestsPerSecond: 200)
         self.settings = workers
-        (vault, server) = try await VaultApp.start(configuration, settings: workers, logger: Self.quietLogger)
+        (vault, server) = try await VaultApp.start(configuration, settings: workers, clock: clock,
+                                                   logger: Self.quietLogger)
         team = try vault.database.createTeam(name: "team-a", now: Date())
         token = try vault.database.createToken(teamName: "team-a", label: "tests", now: Date()).token
         client = VaultClient(baseURL: server.baseURL, token: token)
@@ -89,7 +93,8 @@ final class Harness: @unchecked Sendable {
     /// Stops the service (not the simulator) and starts it again on the same data home.
     func restartService() async throws {
         await server.stop()
-        (vault, server) = try await VaultApp.start(configuration, settings: settings, logger: Self.quietLogger)
+        (vault, server) = try await VaultApp.start(configuration, settings: settings, clock: clock,
+                                                   logger: Self.quietLogger)
         client = VaultClient(baseURL: server.baseURL, token: token)
     }
 
@@ -161,4 +166,13 @@ func freeLoopbackPort() throws -> Int {
     }
     guard bound else { throw CocoaError(.fileWriteUnknown) }
     return Int(UInt16(bigEndian: address.sin_port))
+}
+
+/// The system clock plus an offset a test can advance.
+final class AdjustableClock: WallClock {
+    private let offset = Mutex<TimeInterval>(0)
+
+    func now() -> Date { Date().addingTimeInterval(offset.withLock { $0 }) }
+
+    func advance(by seconds: TimeInterval) { offset.withLock { $0 += seconds } }
 }

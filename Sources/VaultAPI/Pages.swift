@@ -1,0 +1,30 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Mustache
+
+/// Server-rendered HTML from the embedded Mustache templates. `{{ }}` escapes HTML, so user text (prompts) always
+/// renders as text.
+struct Pages: Sendable {
+    private let library: MustacheLibrary
+
+    init() {
+        var library = MustacheLibrary()
+        for name in EmbeddedFiles.names(withSuffix: ".mustache") {
+            guard let data = EmbeddedFiles.data(named: name) else { continue }
+            do { try library.register(String(decoding: data, as: UTF8.self), named: String(name.dropLast(9))) } catch {
+                preconditionFailure("template \(name) does not parse: \(error)")
+            }
+        }
+        self.library = library
+    }
+
+    func render(_ template: String, _ values: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
+        let html = library.render(values, withTemplate: template) ?? ""
+        return Response(
+            status: status,
+            headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
+                      .contentSecurityPolicy: "default-src 'self'; style-src 'unsafe-inline'; media-src 'self'"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
+    }
+}

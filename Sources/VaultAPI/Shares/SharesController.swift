@@ -1,0 +1,102 @@
+import Archive
+import Foundation
+import HTTPSupport
+import Hummingbird
+import Workers
+
+/// Share links: `POST /v1/generations/{id}/share`, `DELETE /v1/shares/{id}`, and the public `/s/{token}` page and
+/// `/s/{token}/video` file. Tokens are random (256 bits) and stored hashed; expiry is checked on every request.
+struct SharesController {
+    static let defaultLifetime: TimeInterval = 7 * 86400
+    let vault: Vault
+    let maxLifetime: TimeInterval
+    let baseURL: @Sendable (Request) -> String
+    let pages: Pages
+
+    func addAPIRoutes(to api: RouterGroup<VaultRequestContext>) {
+        api.post("generations/{id}/share", use: create)
+        api.delete("shares/{id}", use: revoke)
+    }
+
+    func addPublicRoutes(to router: Router<VaultRequestContext>) {
+        router.get("/s/{token}", use: page)
+        router.get("/s/{token}/video", use: video)
+        router.head("/s/{token}/video", use: video)
+    }
+
+    @Sendable func create(_ request: Request, context: VaultRequestContext) async throws -> Response {
+        struct Body: Decodable {
+            var expiresInS: Double?
+            enum CodingKeys: String, CodingKey { case expiresInS = "expires_in_s" }
+        }
+        let buffer = try await request.body.collect(upTo: 64 * 1024)
+        let body = buffer.readableBytes == 0 ? Body() : try? JSONDecoder().decode(Body.self, from: Data(buffer: buffer))
+        guard let body else { throw APIError.badRequest("the body must be JSON like {\"expires_in_s\": 86400}") }
+        let lifetime = body.expiresInS ?? Self.defaultLifetime
+        guard lifetime > 0, lifetime <= maxLifetime else {
+            throw APIError(status: .unprocessableContent, code: "invalid_expiry",
+                           message: "expires_in_s must be between 1 and \(Int(maxLifetime))")
+        }
+        let now = vault.clock.now()
+        guard let (token, share) = try vault.database.createShare(
+            generationID: context.parameters.get("id") ?? "", teamID: context.requireTeam().id,
+            expiresAt: now.addingTimeInterval(lifetime), now: now)
+        else { throw APIError.notFound("generation") }
+        struct Created: Encodable {
+            var id: String
+            var url: String
+            var expiresAt: Date
+            enum CodingKeys: String, CodingKey { case id, url, expiresAt = "expires_at" }
+        }
+        return JSONResponse.make(Created(id: share.id, url: "\(baseURL(request))/s/\(token)", expiresAt: share.expiresAt),
+                                 status: .created)
+    }
+
+    @Sendable func revoke(_ request: Request, context: VaultRequestContext) async throws -> Response {
+        guard try vault.database.revokeShare(id: context.parameters.get("id") ?? "", teamID: context.requireTeam().id,
+                                             now: vault.clock.now())
+        else { throw APIError.notFound("share") }
+        return Response(status: .noContent)
+    }
+
+    @Sendable func page(_ request: Request, context: VaultRequestContext) async throws -> Response {
+        let token = context.parameters.get("token") ?? ""
+        switch try vault.database.lookUpShare(token: token, now: vault.clock.now()) {
+        case .active(let share, let detail):
+            let asset = detail.outputs.first?.asset
+            let title = (try? vault.database.cachedModel(slug: detail.generation.model))?.title ?? detail.generation.model
+            return pages.render("share", [
+                "title": title, "modelTitle": title, "model": detail.generation.model,
+                "prompt": detail.generation.prompt ?? "", "videoURL": "/s/\(token)/video",
+                "duration": asset?.durationSeconds.map { String(format: "%.1f s", $0) } ?? "",
+                "resolution": asset.flatMap { asset in asset.width.map { "\($0)×\(asset.height ?? 0)" } } ?? "",
+                "createdAt": ISO8601DateFormatter().string(from: detail.generation.createdAt),
+                "expiresAt": ISO8601DateFormatter().string(from: share.expiresAt),
+            ])
+        case .expired:
+            return pages.render("share-gone", ["title": "Link expired", "reason": "The link has expired."], status: .gone)
+        case .revoked:
+            return pages.render("share-gone", ["title": "Link revoked", "reason": "The link was revoked."], status: .gone)
+        case .unknown:
+            return pages.render("share-gone", ["title": "Not found", "reason": "There is no such link."], status: .notFound)
+        }
+    }
+
+    @Sendable func video(_ request: Request, context: VaultRequestContext) async throws -> Response {
+        switch try vault.database.lookUpShare(token: context.parameters.get("token") ?? "", now: vault.clock.now()) {
+        case .active(_, let detail):
+            guard let asset = detail.outputs.first?.asset, vault.blobs.contains(asset.sha256) else {
+                throw APIError.notFound("file")
+            }
+            return try await BlobResponder(vault: vault).respond(
+                asset, downloadName: BlobResponder.fileName(model: detail.generation.model,
+                                                            createdAt: detail.generation.createdAt,
+                                                            sha256: asset.sha256, contentType: asset.contentType),
+                request: request, context: context, cacheControl: "private, no-cache")
+        case .expired, .revoked:
+            throw APIError(status: .gone, code: "share_gone", message: "the link has expired or was revoked")
+        case .unknown:
+            throw APIError.notFound("share")
+        }
+    }
+}
