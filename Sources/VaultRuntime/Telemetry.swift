@@ -1,3 +1,4 @@
+import Archive
 import Metrics
 import Prometheus
 
@@ -10,8 +11,13 @@ public enum Telemetry {
         return registry
     }()
 
-    /// The Prometheus text exposition of every metric.
-    public static func render() -> String {
+    /// The Prometheus text exposition of every metric, with the archive's generations by status read at scrape
+    /// time (a gauge that is always exact, whatever process changed the rows).
+    public static func render(statusCounts: [GenerationStatus: Int]) -> String {
+        for status in GenerationStatus.allCases {
+            Gauge(label: "eachvault_generations", dimensions: [("status", status.rawValue)])
+                .record(statusCounts[status] ?? 0)
+        }
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)
         return String(decoding: buffer, as: UTF8.self)

@@ -17,8 +17,9 @@ public enum VaultApp {
     ) async throws -> (vault: Vault, server: RunningServer) {
         let settings = settings ?? configuration.workerSettings
         let vault = try makeVault(configuration, settings: settings, clock: clock, logger: logger)
-        let router = VaultRouter.make(vault: vault, shareMaxLifetime: configuration.shareMaxLifetime,
-                                      metrics: Telemetry.render)
+        let router = VaultRouter.make(vault: vault, shareMaxLifetime: configuration.shareMaxLifetime) {
+            Telemetry.render(statusCounts: (try? vault.database.statusCounts()) ?? [:])
+        }
         let services: [any Service] = [CatalogueSyncService(vault: vault)] + vault.services
         let server = try await RunningServer.start(
             router: router, host: configuration.listenHost, port: configuration.listenPort, services: services,

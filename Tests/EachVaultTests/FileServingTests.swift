@@ -4,6 +4,30 @@ import VaultRuntime
 import Workers
 
 @Suite struct FileServingTests {
+    @Test func aVideoOver100MBIsServedWithFlatMemory() async throws {
+        var settings = Harness.simulatorSettings
+        settings.outputBytes = 120 << 20
+        let harness = try await Harness(simulator: settings)
+        let created = try await harness.client.createGeneration(GenerationRequest(
+            model: "pixverse-v5-6-text-to-video", input: ["prompt": "a long take"]))
+        _ = try await harness.waitUntilFinal([created.id], timeout: .seconds(120))
+        let asset = try #require(try await harness.client.generation(id: created.id).assets.first)
+        #expect(asset.size == 120 << 20)
+        #expect(harness.vault.blobs.check(try #require(try harness.vault.database.allAssets().first)) == .intact)
+        // Stream the whole file through the API into a sink that only hashes: the process's peak memory must not
+        // grow by anything near the file's size.
+        let before = peakResidentBytes()
+        let sink = try FileSink(appendingTo: harness.home.url.appending(path: "served.bin"))
+        let response = try await CurlTransport().download(
+            HTTPRequest(url: asset.url, headers: [("Authorization", "Bearer \(harness.token)")]), into: sink,
+            limits: DownloadLimits())
+        #expect(response.status == 200 && response.bytesReceived == asset.size)
+        #expect(try sink.finish() == asset.sha256)
+        #expect(peakResidentBytes() - before < 64 << 20, "peak memory grew by \((peakResidentBytes() - before) >> 20) MiB")
+        await harness.shutdown()
+    }
+
+
     @Test func storedFilesAreServedWithRangesAndValidators() async throws {
         let harness = try await Harness()
         let created = try await harness.client.createGeneration(GenerationRequest(
@@ -56,6 +80,8 @@ import Workers
         let metrics = try await harness.raw("GET", "/metrics").body
         #expect(metrics.contains("eachvault_provider_calls_total"))
         #expect(metrics.contains("eachvault_downloads_total"))
+        #expect(metrics.contains(#"eachvault_generations{status="completed"}"#))
+        #expect(metrics.contains("hb_requests"))
         await harness.shutdown()
     }
 }
@@ -68,4 +94,11 @@ enum CurlBytes {
         try await CurlTransport().send(HTTPRequest(
             url: url, headers: [("Range", range), ("Authorization", "Bearer \(token)")])).body
     }
+}
+
+/// The process's peak resident memory (VmHWM), in bytes.
+func peakResidentBytes() -> Int {
+    let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+    let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
+    return (Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) * 1024
 }
