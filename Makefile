@@ -1,16 +1,24 @@
 # EachVault: `make demo` and `make test` work on a fresh Debian machine with the Swift toolchain, as root.
 SWIFT ?= swift
 APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev pkg-config
+# The gallery's browser test drives Debian's headless Chromium.
+TEST_APT_PACKAGES := chromium
 BIN := .build/debug/eachvault
 
-.PHONY: deps build demo test bench serve simulator clean
+.PHONY: deps test-deps apt-install build demo test bench screenshots serve simulator clean
 
 ## deps: install the system libraries (SQLite, libcurl) if any is missing
 deps:
-	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES)"
+
+test-deps:
+	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES) $(TEST_APT_PACKAGES)"
+
+apt-install:
+	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 		echo "installing:$$missing"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
 
 ## build: compile eachvault (debug)
@@ -22,7 +30,7 @@ demo: build
 	$(BIN) demo
 
 ## test: the whole suite (unit and end-to-end against the bundled simulator)
-test: deps
+test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
@@ -30,6 +38,11 @@ test: deps
 bench: deps
 	$(SWIFT) build -c release --product eachvault-bench
 	.build/release/eachvault-bench
+
+## screenshots: refresh docs/*.png from the browser test
+screenshots: test-deps
+	$(SWIFT) build --build-tests
+	EACHVAULT_SCREENSHOTS=$(CURDIR)/docs $(SWIFT) test --skip-build --filter GalleryTests
 
 serve: build
 	$(BIN) serve

@@ -8,6 +8,10 @@ public struct GenerationQuery: Sendable, Hashable {
     public var text: String?
     public var model: String?
     public var status: GenerationStatus?
+    /// The model's category (text-to-video, image-to-video, ...), from the catalogue.
+    public var category: String?
+    public var createdAfter: Date?
+    public var createdBefore: Date?
     public var limit: Int
 
     public init(teamID: String? = nil, text: String? = nil, model: String? = nil, status: GenerationStatus? = nil,
@@ -44,6 +48,18 @@ extension AppDatabase {
             if let model = query.model {
                 conditions.append("g.model = ?")
                 arguments += [model]
+            }
+            if let category = query.category {
+                conditions.append("g.model IN (SELECT slug FROM models WHERE category = ?)")
+                arguments += [category]
+            }
+            if let after = query.createdAfter {
+                conditions.append("g.created_at >= ?")
+                arguments += [after.unix]
+            }
+            if let before = query.createdBefore {
+                conditions.append("g.created_at < ?")
+                arguments += [before.unix]
             }
             if let status = query.status {
                 conditions.append("g.status = ?")

@@ -22,9 +22,11 @@ public enum VaultRouter {
         GenerationsController(vault: vault, baseURL: baseURL).addRoutes(to: api.group("generations"))
         FilesController(vault: vault).addRoutes(to: api.group("files"))
         WebhooksController(vault: vault).addRoutes(to: router.group("/webhooks/eachlabs"))
-        let shares = SharesController(vault: vault, maxLifetime: shareMaxLifetime, baseURL: baseURL, pages: Pages())
+        let pages = Pages()
+        let shares = SharesController(vault: vault, maxLifetime: shareMaxLifetime, baseURL: baseURL, pages: pages)
         shares.addAPIRoutes(to: api)
         shares.addPublicRoutes(to: router)
+        GalleryController(vault: vault, pages: pages, baseURL: baseURL).addRoutes(to: router)
         api.get("models") { _, _ in
             struct ModelView: Encodable {
                 var slug: String

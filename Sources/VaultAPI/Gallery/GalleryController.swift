@@ -1,0 +1,193 @@
+import Archive
+import EachLabs
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Workers
+
+/// The web gallery: sign in with a team token once (an HttpOnly, SameSite=Strict session cookie), search and
+/// filter, watch, inspect, share, and start new generations from a form built from the model's schema.
+/// Server-rendered; works without JavaScript.
+struct GalleryController {
+    static let sessionLifetime: TimeInterval = 30 * 86400
+    let vault: Vault
+    let pages: Pages
+    let baseURL: @Sendable (Request) -> String
+
+    func addRoutes(to router: Router<VaultRequestContext>) {
+        router.get("/login") { _, _ in pages.render("login", ["title": "Sign in"]) }
+        router.post("/login", use: signIn)
+        router.post("/logout", use: signOut)
+        router.get("/", use: gallery)
+        router.get("/g/{id}", use: detail)
+        router.post("/g/{id}/share", use: share)
+        router.get("/new", use: newForm)
+        router.post("/new", use: submit)
+    }
+
+    // MARK: - Session
+
+    @Sendable func signIn(_ request: Request, context: VaultRequestContext) async throws -> Response {
+        let form = try await FormBody(request)
+        guard let token = form["token"]?.trimmingCharacters(in: .whitespaces), !token.isEmpty,
+              let session = try vault.database.createSession(token: token, lifetime: Self.sessionLifetime,
+                                                              now: vault.clock.now())
+        else {
+            return pages.render("login", ["title": "Sign in", "error": "That token is not valid."], status: .unauthorized)
+        }
+        var response = Response.redirect(to: "/", type: .normal)
+        response.setCookie(Cookie(name: TeamAuthenticator.sessionCookie, value: session,
+                                  maxAge: Int(Self.sessionLifetime), path: "/", secure: isSecure(request),
+                                  httpOnly: true, sameSite: .strict))
+        return response
+    }
+
+    @Sendable func signOut(_ request: Request, context: VaultRequestContext) async throws -> Response {
+        if let session = request.cookies[TeamAuthenticator.sessionCookie]?.value { try vault.database.endSession(session) }
+        var response = Response.redirect(to: "/login", type: .normal)
+        response.setCookie(Cookie(name: TeamAuthenticator.sessionCookie, value: "", maxAge: 0, path: "/",
+                                  secure: isSecure(request), httpOnly: true, sameSite: .strict))
+        return response
+    }
+
+    private func isSecure(_ request: Request) -> Bool { baseURL(request).hasPrefix("https://") }
+
+    /// The signed-in team, or nil (the caller redirects to the sign-in page).
+    private func team(_ request: Request) throws -> Team? {
+        guard let session = request.cookies[TeamAuthenticator.sessionCookie]?.value else { return nil }
+        return try vault.database.team(session: session, now: vault.clock.now())
+    }
+
+    // MARK: - Pages
+
+    @Sendable func gallery(_ request: Request, context: VaultRequestContext) async throws -> Response {
+        guard let team = try team(request) else { return .redirect(to: "/login", type: .normal) }
+        let parameters = request.uri.queryParameters
+        func value(_ name: String) -> String? { parameters.get(name).flatMap { $0.isEmpty ? nil : $0 } }
+        var query = GenerationQuery(teamID: team.id, text: value("q"), model: value("model"),
+                                    status: value("status").flatMap(GenerationStatus.init(rawValue:)), limit: 60)
+        query.category = value("category")
+        let day = DateFormatter.galleryDay
+        query.createdAfter = value("from").flatMap(day.date(from:))
+        query.createdBefore = value("to").flatMap(day.date(from:)).map { $0.addingTimeInterval(86400) }
+        let details = try vault.database.generationDetails(vault.database.searchGenerations(query))
+        let models = try vault.database.cachedModels()
+        let items: [[String: Any]] = details.map { detail in
+            let prompt = detail.generation.prompt ?? detail.generation.model
+            return [
+                "id": detail.generation.id, "model": detail.generation.model,
+                "status": detail.generation.status.rawValue,
+                "promptShort": prompt.count > 90 ? String(prompt.prefix(89)) + "…" : prompt,
+                "created": day.string(from: detail.generation.createdAt),
+                "videoURL": detail.outputs.first?.asset.map { "/v1/files/\($0.sha256)" } as Any,
+            ]
+        }
+        return pages.render("gallery", [
+            "title": "Gallery", "team": team.name, "q": value("q") ?? "", "from": value("from") ?? "",
+            "to": value("to") ?? "", "count": items.count, "items": items,
+            "models": models.map { ["slug": $0.slug, "title": $0.title, "selected": $0.slug == value("model")] },
+            "categories": Set(models.compactMap(\.category)).sorted().map { ["value": $0, "selected": $0 == value("category")] },
+            "statuses": GenerationStatus.allCases.map { ["value": $0.rawValue, "selected": $0.rawValue == value("status")] },
+        ])
+    }
+
+    @Sendable func detail(_ request: Request, context: VaultRequestContext) async throws -> Response {
+        guard let team = try team(request) else { return .redirect(to: "/login", type: .normal) }
+        return try renderDetail(id: context.parameters.get("id") ?? "", team: team, share: nil)
+    }
+
+    @Sendable func share(_ request: Request, context: VaultRequestContext) async throws -> Response {
+        guard let team = try team(request) else { return .redirect(to: "/login", type: .normal) }
+        let id = context.parameters.get("id") ?? ""
+        let now = vault.clock.now()
+        guard let (token, share) = try vault.database.createShare(
+            generationID: id, teamID: team.id, expiresAt: now.addingTimeInterval(SharesController.defaultLifetime),
+            now: now)
+        else { return pages.render("share-gone", ["title": "Not found", "reason": "No such generation."], status: .notFound) }
+        return try renderDetail(id: id, team: team, share: ("\(baseURL(request))/s/\(token)", share.expiresAt))
+    }
+
+    private func renderDetail(id: String, team: Team, share: (url: String, expires: Date)?) throws -> Response {
+        guard let detail = try vault.database.generationDetail(id: id, teamID: team.id) else {
+            return pages.render("share-gone", ["title": "Not found", "reason": "No such generation."], status: .notFound)
+        }
+        let generation = detail.generation
+        let asset = detail.outputs.first?.asset
+        let stamp = ISO8601DateFormatter()
+        var values: [String: Any] = [
+            "title": generation.prompt.map { String($0.prefix(60)) } ?? generation.id, "team": team.name,
+            "id": generation.id, "model": generation.model, "status": generation.status.rawValue,
+            "modelTitle": (try? vault.database.cachedModel(slug: generation.model))?.title ?? generation.model,
+            "prompt": generation.prompt ?? "", "created": stamp.string(from: generation.createdAt),
+            "cost": generation.costUSD.map { String(format: "$%.2f", $0) } ?? "unknown",
+            "inputs": generation.input.keys.sorted().map { ["name": $0, "value": generation.input[$0]?.displayText ?? ""] },
+            "history": detail.events.map { ["at": stamp.string(from: $0.at), "kind": $0.kind, "detail": $0.detail ?? ""] },
+        ]
+        if let code = generation.errorCode { values["error"] = "\(code): \(generation.errorMessage ?? "")" }
+        if let asset {
+            values["videoURL"] = "/v1/files/\(asset.sha256)"
+            values["asset"] = [
+                "sha256": asset.sha256,
+                "size": ByteCountFormatter.string(fromByteCount: asset.size, countStyle: .file) + " (\(asset.size) bytes)",
+                "duration": asset.durationSeconds.map { String(format: "%.2f s", $0) } ?? "unknown",
+                "resolution": asset.width.map { "\($0)×\(asset.height ?? 0)" } ?? "unknown",
+                "codec": (asset.videoCodec ?? "?") + ((asset.hasAudio ?? false) ? " with audio" : ""),
+            ]
+        }
+        if let share {
+            values["shareURL"] = share.url
+            values["shareExpires"] = stamp.string(from: share.expires)
+        }
+        return pages.render("detail", values)
+    }
+
+    // MARK: - New generation
+
+    @Sendable func newForm(_ request: Request, context: VaultRequestContext) async throws -> Response {
+        guard let team = try team(request) else { return .redirect(to: "/login", type: .normal) }
+        return try renderNew(team: team, slug: request.uri.queryParameters.get("model"), given: [:], problems: [])
+    }
+
+    @Sendable func submit(_ request: Request, context: VaultRequestContext) async throws -> Response {
+        guard let team = try team(request) else { return .redirect(to: "/login", type: .normal) }
+        let form = try await FormBody(request)
+        let slug = form["model"] ?? ""
+        var given: [String: String] = [:]
+        for (name, value) in form.fields where name != "model" { given[name] = value }
+        let input = given.filter { !$0.value.isEmpty }.mapValues(JSONValue.string)  // the schema types them
+        do {
+            let generation = try await vault.createGeneration(GenerationRequest(model: slug, input: input), teamID: team.id)
+            return .redirect(to: "/g/\(generation.id)", type: .normal)
+        } catch .invalidInput(let problems) {
+            return try renderNew(team: team, slug: slug, given: given, problems: problems, status: .unprocessableContent)
+        } catch {
+            return try renderNew(team: team, slug: slug, given: given, problems: [], status: .unprocessableContent,
+                                 error: GenerationsController.apiError(for: error).message)
+        }
+    }
+
+    private func renderNew(team: Team, slug: String?, given: [String: String], problems: [FieldProblem],
+                           status: HTTPResponse.Status = .ok, error: String? = nil) throws -> Response {
+        let models = try vault.database.cachedModels()
+        var values: [String: Any] = [
+            "title": "New generation", "team": team.name,
+            "models": models.map { ["slug": $0.slug, "title": $0.title, "selected": $0.slug == slug] },
+        ]
+        if let error { values["error"] = error }
+        if let slug, let model = models.first(where: { $0.slug == slug }) {
+            values["model"] = model.slug
+            values["fields"] = SchemaForm.fields(for: model.requestSchema, given: given, problems: problems)
+        }
+        return pages.render("new", values, status: status)
+    }
+}
+
+extension DateFormatter {
+    static var galleryDay: DateFormatter {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd"
+        return formatter
+    }
+}

@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""Drives headless Chromium (Debian's package) over the DevTools protocol on a pipe (no extra Python packages)
+against a running EachVault, and prints what it saw as JSON. Used by GalleryBrowserTests.
+
+usage: gallery_check.py BASE_URL SESSION_COOKIE QUERY DETAIL_ID [SCREENSHOT_DIR]
+"""
+import base64, json, os, subprocess, sys, tempfile
+
+base, session, query, detail_id = sys.argv[1:5]
+shots = sys.argv[5] if len(sys.argv) > 5 else None
+
+to_chrome_r, to_chrome_w = os.pipe()
+from_chrome_r, from_chrome_w = os.pipe()
+profile = tempfile.mkdtemp(prefix="eachvault-chromium-")
+
+
+def child_fds():
+    # Chromium reads commands on fd 3 and answers on fd 4. os.pipe() descriptors are close-on-exec, and dup2 onto
+    # the same number keeps that flag: make both inheritable explicitly.
+    os.dup2(to_chrome_r, 3)
+    os.dup2(from_chrome_w, 4)
+    os.set_inheritable(3, True)
+    os.set_inheritable(4, True)
+
+
+chrome = subprocess.Popen(
+    ["chromium", "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+     "--remote-debugging-pipe", f"--user-data-dir={profile}", "--window-size=1280,900", "about:blank"],
+    preexec_fn=child_fds, close_fds=False,
+    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+os.close(to_chrome_r)
+os.close(from_chrome_w)
+writer = os.fdopen(to_chrome_w, "wb")
+reader = os.fdopen(from_chrome_r, "rb")
+next_id = 0
+buffered = b""
+
+
+def receive():
+    global buffered
+    while b"\0" not in buffered:
+        chunk = reader.read1(65536)
+        if not chunk:
+            raise SystemExit("chromium closed the pipe")
+        buffered += chunk
+    message, buffered = buffered.split(b"\0", 1)
+    return json.loads(message)
+
+
+def call(method, params=None, session_id=None):
+    global next_id
+    next_id += 1
+    message = {"id": next_id, "method": method, "params": params or {}}
+    if session_id:
+        message["sessionId"] = session_id
+    writer.write(json.dumps(message).encode() + b"\0")
+    writer.flush()
+    while True:
+        answer = receive()
+        if answer.get("id") == next_id:
+            if "error" in answer:
+                raise SystemExit(f"{method}: {answer['error']}")
+            return answer.get("result", {})
+
+
+def wait_for(event, session_id):
+    while True:
+        message = receive()
+        if message.get("method") == event and message.get("sessionId") == session_id:
+            return message
+
+
+def evaluate(expression, session_id):
+    result = call("Runtime.evaluate", {"expression": expression, "awaitPromise": True, "returnByValue": True},
+                  session_id)
+    return result.get("result", {}).get("value")
+
+
+def visit(url, session_id):
+    call("Page.navigate", {"url": url}, session_id)
+    wait_for("Page.loadEventFired", session_id)
+
+
+def screenshot(name, session_id):
+    if shots:
+        data = call("Page.captureScreenshot", {"format": "png"}, session_id)["data"]
+        with open(os.path.join(shots, name), "wb") as file:
+            file.write(base64.b64decode(data))
+
+
+try:
+    target = call("Target.createTarget", {"url": "about:blank"})["targetId"]
+    sid = call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+    call("Page.enable", session_id=sid)
+    call("Network.enable", session_id=sid)
+    call("Network.setCookie", {"name": "ev_session", "value": session, "url": base, "httpOnly": True,
+                               "sameSite": "Strict"}, sid)
+    out = {}
+    visit(f"{base}/?q={query}", sid)
+    out["cards"] = evaluate("[...document.querySelectorAll('.card')].map(c => c.dataset.generation)", sid)
+    out["video_src"] = evaluate("document.querySelector('.card video') && document.querySelector('.card video').src", sid)
+    out["video_preload"] = evaluate("document.querySelector('.card video') && document.querySelector('.card video').getAttribute('preload')", sid)
+    out["range_status"] = evaluate(
+        "fetch(document.querySelector('.card video').src, {headers: {Range: 'bytes=0-99'}})"
+        ".then(r => r.status + ' ' + r.headers.get('content-range'))", sid)
+    out["video_ready"] = evaluate(
+        "new Promise(done => { const v = document.querySelector('.card video');"
+        " if (v.readyState >= 1) return done(v.readyState);"
+        " v.addEventListener('loadedmetadata', () => done(v.readyState)); setTimeout(() => done(v.readyState), 5000); })", sid)
+    screenshot("gallery.png", sid)
+    visit(f"{base}/g/{detail_id}", sid)
+    out["detail_prompt"] = evaluate("document.querySelector('.prompt').textContent", sid)
+    out["xss_ran"] = evaluate("window.__xss === 1", sid)
+    out["detail_has_sha"] = evaluate("document.body.textContent.includes('SHA-256')", sid)
+    screenshot("detail.png", sid)
+    visit(f"{base}/new?model=pixverse-v5-6-text-to-video", sid)
+    out["form_fields"] = evaluate("[...document.querySelectorAll('.field label')].map(l => l.textContent.trim())", sid)
+    out["form_selects"] = evaluate("document.querySelectorAll('.field select').length", sid)
+    screenshot("new-generation.png", sid)
+    print(json.dumps(out))
+finally:
+    chrome.kill()
+    chrome.wait()

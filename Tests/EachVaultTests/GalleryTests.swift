@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+import VaultRuntime
+import Workers
+
+/// The gallery in a real browser: headless Chromium (Debian's package), driven over the DevTools protocol.
+@Suite struct GalleryTests {
+    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appending(path: "Browser/gallery_check.py")
+
+    @Test(.timeLimit(.minutes(3)))
+    func searchShowsTheExpectedCardsAndVideosAnswerRanges() async throws {
+        let harness = try await Harness()
+        var ids: [String] = []
+        for prompt in ["A fox in the snow", "A fox by the river", "A city at night",
+                       "<script>window.__xss=1</script> a hostile fox prompt"] {
+            ids.append(try await harness.client.createGeneration(GenerationRequest(
+                model: "pixverse-v5-6-text-to-video", input: ["prompt": .string(prompt)])).id)
+        }
+        _ = try await harness.waitUntilFinal(ids)
+        let session = try #require(try harness.vault.database.createSession(token: harness.token, lifetime: 3600, now: Date()))
+        let shots = ProcessInfo.processInfo.environment["EACHVAULT_SCREENSHOTS"]
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", Self.script.path, harness.server.baseURL, session, "fox", ids[3]]
+            + (shots.map { [$0] } ?? [])
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let problems = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(problems)")
+
+        struct Seen: Decodable {
+            var cards: [String]
+            var video_src: String?
+            var video_preload: String?
+            var range_status: String?
+            var video_ready: Int?
+            var detail_prompt: String
+            var xss_ran: Bool
+            var detail_has_sha: Bool
+            var form_fields: [String]
+            var form_selects: Int
+        }
+        let seen = try JSONDecoder().decode(Seen.self, from: data)
+        #expect(Set(seen.cards) == [ids[0], ids[1], ids[3]])
+        #expect(seen.video_preload == "metadata")
+        #expect(seen.video_src?.contains("/v1/files/") == true)
+        #expect(seen.range_status?.hasPrefix("206 bytes 0-99/") == true)
+        #expect((seen.video_ready ?? 0) >= 1, "the browser read the video's metadata")
+        #expect(seen.detail_prompt.contains("<script>window.__xss=1</script>"))
+        #expect(!seen.xss_ran)
+        #expect(seen.detail_has_sha)
+        #expect(seen.form_fields.first == "prompt *")
+        #expect(seen.form_selects >= 3)
+        await harness.shutdown()
+    }
+}
+
+@Suite struct GalleryFormTests {
+    @Test func signInNewGenerationWithFieldErrorsAndSignOut() async throws {
+        let harness = try await Harness()
+        let form = [("Content-Type", "application/x-www-form-urlencoded")]
+        #expect(try await harness.raw("GET", "/", token: .some(nil)).headers["Location"] == "/login")
+        let refused = try await harness.raw("POST", "/login", body: "token=evt_wrong", headers: form, token: .some(nil))
+        #expect(refused.status == 401 && refused.body.contains("not valid"))
+
+        let signedIn = try await harness.raw("POST", "/login", body: "token=\(harness.token)", headers: form, token: .some(nil))
+        #expect(signedIn.status == 303)
+        let cookie = try #require(signedIn.headers["Set-Cookie"])
+        #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"))
+        let session = [("Cookie", String(cookie.prefix { $0 != ";" }))]
+        #expect(try await harness.raw("GET", "/", headers: session, token: .some(nil)).status == 200)
+
+        // A bad value comes back on the form, next to its field, and nothing reaches the provider.
+        let invalid = try await harness.raw(
+            "POST", "/new", body: "model=pixverse-v5-6-text-to-video&prompt=&aspect_ratio=2%3A1&seed=abc",
+            headers: form + session, token: .some(nil))
+        #expect(invalid.status == 422)
+        #expect(invalid.body.contains("is required") && invalid.body.contains("must be an integer"))
+        #expect(await harness.simulator.stats().creates == 0)
+
+        let created = try await harness.raw(
+            "POST", "/new",
+            body: "model=pixverse-v5-6-text-to-video&prompt=a+heron+%26+a+pond&duration=5&generate_audio_switch=false&generate_audio_switch=true",
+            headers: form + session, token: .some(nil))
+        #expect(created.status == 303)
+        let id = String(try #require(created.headers["Location"]).dropFirst(3))
+        let generation = try #require(try harness.vault.database.generation(id: id))
+        #expect(generation.prompt == "a heron & a pond")
+        #expect(generation.input["generate_audio_switch"] == true && generation.input["duration"] == "5")
+        #expect(generation.teamID == harness.team.id)
+
+        let signedOut = try await harness.raw("POST", "/logout", headers: session, token: .some(nil))
+        #expect(signedOut.status == 303)
+        #expect(try await harness.raw("GET", "/", headers: session, token: .some(nil)).headers["Location"] == "/login")
+        await harness.shutdown()
+    }
+}
