@@ -13,7 +13,7 @@ public enum VaultRouter {
         -> Router<VaultRequestContext>
     {
         let router = Router(context: VaultRequestContext.self)
-        router.add(middleware: LogRequestsMiddleware(.info))
+        router.add(middleware: RequestLogMiddleware())
         router.add(middleware: MetricsMiddleware())
         let baseURL: @Sendable (Request) -> String = { request in
             vault.publicURL ?? "http://" + (request.head.authority ?? "127.0.0.1")

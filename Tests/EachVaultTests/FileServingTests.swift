@@ -1,4 +1,7 @@
+import Archive
+import Crypto
 import Foundation
+@testable import VaultAPI
 import Testing
 import VaultRuntime
 import Workers
@@ -101,4 +104,45 @@ func peakResidentBytes() -> Int {
     let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
     let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
     return (Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) * 1024
+}
+
+@Suite struct EmptyFileTests {
+    @Test func aZeroByteFileAnswersRangesCorrectly() async throws {
+        let harness = try await Harness()
+        let database = harness.vault.database
+        let generation = try database.insertGeneration(Generation(
+            id: makeGenerationID(), teamID: harness.team.id, model: "pixverse-v5-6-text-to-video", version: "0.0.1",
+            input: ["prompt": "empty"], tags: [], now: Date()))
+        #expect(try database.beginSubmission(id: generation.id, now: Date()))
+        try database.recordSubmitted(id: generation.id, predictionID: "empty-\(generation.id)", now: Date(),
+                                     firstPollAt: Date().addingTimeInterval(3600))
+        try database.recordPoll(id: generation.id, outcome: .succeeded(outputURLs: ["http://127.0.0.1:1/x"], costUSD: nil,
+                                                                      predictTime: nil), now: Date())
+        let empty = SHA256.hash(data: Data()).lowercaseHex
+        let output = try #require(try database.generationDetail(id: generation.id)?.outputs.first?.output)
+        try database.recordDownloaded(output, asset: Asset(
+            sha256: empty, size: 0, contentType: "video/mp4", durationSeconds: nil, width: nil, height: nil,
+            videoCodec: nil, hasAudio: nil, storedAt: Date()), now: Date()) {
+            let file = harness.vault.blobs.url(for: empty)
+            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data().write(to: file)
+        }
+        let full = try await harness.raw("GET", "/v1/files/\(empty)")
+        #expect(full.status == 200 && full.headers["Content-Length"] == "0" && full.body.isEmpty)
+        for range in ["bytes=0-0", "bytes=-1", "bytes=0-"] {
+            let answer = try await harness.raw("GET", "/v1/files/\(empty)", headers: [("Range", range)])
+            #expect(answer.status == 416 && answer.headers["Content-Range"] == "bytes */0", "\(range)")
+        }
+        await harness.shutdown()
+    }
+
+    @Test func shareTokensAreRedactedFromRequestLogs() {
+        #expect(RequestLogMiddlewareProbe.redact("/s/0123abcd/video") == "/s/…/video")
+        #expect(RequestLogMiddlewareProbe.redact("/s/0123abcd") == "/s/…")
+        #expect(RequestLogMiddlewareProbe.redact("/v1/files/abc") == "/v1/files/abc")
+    }
+}
+
+enum RequestLogMiddlewareProbe {
+    static func redact(_ path: String) -> String { RequestLogMiddleware<VaultRequestContext>.redacted(path) }
 }
