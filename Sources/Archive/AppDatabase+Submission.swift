@@ -65,14 +65,15 @@ extension AppDatabase {
         }
     }
 
-    /// The earliest time any worker has something to do of the given statuses, or nil when nothing is scheduled.
-    public func nextActionTime(statuses: [GenerationStatus]) throws -> Date? {
+    /// When the next (re)submission is due, or nil when none is waiting.
+    public func nextSubmissionTime() throws -> Date? {
         try writer.read { db in
             try Date.fetchOne(
                 db,
-                sql: "SELECT min(next_action_at) FROM generations WHERE status IN (\(statuses.map { _ in "?" }.joined(separator: ",")))"
-                    + " AND next_action_at IS NOT NULL AND (status != 'pending' OR submit_started_at IS NULL)",
-                arguments: StatementArguments(statuses.map(\.rawValue)))
+                sql: """
+                    SELECT min(next_action_at) FROM generations
+                    WHERE status = 'pending' AND submit_started_at IS NULL AND next_action_at IS NOT NULL
+                    """)
         }
     }
 }

@@ -12,7 +12,7 @@ extension Vault {
                 loop: WorkerLoop<Generation>(
                     wakeup: submissionsDue, clock: clock, concurrency: 2, idleCheck: settings.idleCheck, key: \.id,
                     due: { now, limit in try self.database.dueSubmissions(now: now, limit: limit) },
-                    nextDue: { try self.database.nextActionTime(statuses: [.pending]) },
+                    nextDue: { try self.database.nextSubmissionTime() },
                     work: { await self.submit($0) })),
             WorkerService(
                 loop: WorkerLoop<Generation>(
