@@ -11,16 +11,25 @@ extension AppDatabase {
         try writer.read { db in try CatalogueModel.order(Column("slug")).fetchAll(db) }
     }
 
-    /// Stores (or refreshes) catalogue entries. A list answer carries no `cost`: a known cost is kept.
+    /// Stores (or refreshes) catalogue entries from a list answer, which carries no `cost`: a known cost is kept.
     public func saveModels(_ models: [ProviderModel], now: Date) throws {
         try writer.write { db in
             for model in models {
                 var record = CatalogueModel(model, fetchedAt: now)
-                if record.cost == nil, let existing = try CatalogueModel.fetchOne(db, key: model.slug) {
+                if let existing = try CatalogueModel.fetchOne(db, key: model.slug) {
                     record.cost = existing.cost
+                    record.detailFetchedAt = existing.detailFetchedAt
                 }
                 try record.save(db)
             }
         }
+    }
+
+    /// Stores a model from its own read, cost included.
+    public func saveModelDetail(_ model: ProviderModel, now: Date) throws -> CatalogueModel {
+        var record = CatalogueModel(model, fetchedAt: now)
+        record.detailFetchedAt = now
+        try writer.write { db in try record.save(db) }
+        return record
     }
 }

@@ -12,11 +12,14 @@ public struct GenerationQuery: Sendable, Hashable {
     public var category: String?
     public var createdAfter: Date?
     public var createdBefore: Date?
+    /// Match generations containing any word of `text` (similarity) rather than all of them (search).
+    public var anyWord: Bool
     public var limit: Int
 
     public init(teamID: String? = nil, text: String? = nil, model: String? = nil, status: GenerationStatus? = nil,
-                limit: Int = 50) {
+                anyWord: Bool = false, limit: Int = 50) {
         self.teamID = teamID
+        self.anyWord = anyWord
         self.text = text
         self.model = model
         self.status = status
@@ -34,7 +37,9 @@ extension AppDatabase {
             var from = "generations g"
             var order = "g.created_at DESC, g.seq DESC"
             if let text = query.text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty {
-                guard let pattern = FTS5Pattern(matchingAllPrefixesIn: text) else { return [] }
+                guard let pattern = query.anyWord ? FTS5Pattern(matchingAnyTokenIn: text)
+                    : FTS5Pattern(matchingAllPrefixesIn: text)
+                else { return [] }
                 from = "generation_search s JOIN generations g ON g.seq = s.rowid"
                 conditions.append("generation_search MATCH ?")
                 arguments += [pattern]

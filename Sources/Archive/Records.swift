@@ -61,6 +61,10 @@ public struct Generation: ArchiveRecord, Hashable {
     public var confirmPending: Bool
     /// The team that owns the generation (nil only for generations recorded before teams existed).
     public var teamID: String?
+    /// The canonical request key (deduplication); nil for generations recorded before keys existed.
+    public var requestKey: String?
+    /// Later requests of the team answered by this generation instead of a new (paid) prediction.
+    public var dedupHits: Int
 
     public enum CodingKeys: String, CodingKey, ColumnExpression {
         case seq, id, model, version, input, prompt, tags, status
@@ -83,13 +87,17 @@ public struct Generation: ArchiveRecord, Hashable {
         case submitUncertainSince = "submit_uncertain_since"
         case confirmPending = "confirm_pending"
         case teamID = "team_id"
+        case requestKey = "request_key"
+        case dedupHits = "dedup_hits"
     }
     public typealias Columns = CodingKeys
 
     /// A new, not yet submitted generation. The prompt fields are lifted from the input for search.
     public init(id: String, teamID: String? = nil, model: String, version: String, input: [String: JSONValue],
-                tags: [String], webhookSecret: String? = nil, now: Date) {
+                tags: [String], webhookSecret: String? = nil, requestKey: String? = nil, now: Date) {
         self.teamID = teamID
+        self.requestKey = requestKey
+        self.dedupHits = 0
         self.id = id
         self.model = model
         self.version = version
@@ -206,6 +214,8 @@ public struct CatalogueModel: ArchiveRecord, Hashable {
     public var requestSchema: RequestSchema
     public var cost: ModelCost?
     public var fetchedAt: Date
+    /// When the single-model read (the only one that carries `cost`) was cached.
+    public var detailFetchedAt: Date?
 
     public init(_ model: ProviderModel, fetchedAt: Date) {
         slug = model.slug
@@ -223,6 +233,7 @@ public struct CatalogueModel: ArchiveRecord, Hashable {
         case outputType = "output_type"
         case requestSchema = "request_schema"
         case fetchedAt = "fetched_at"
+        case detailFetchedAt = "detail_fetched_at"
     }
 
     /// The provider's answers carry no category: read it off the slug and title.

@@ -51,6 +51,8 @@ public struct GenerationView: Codable, Sendable {
     public var tags: [String]
     public var assets: [AssetView]
     public var history: [EventView]?
+    /// Set on a create answered by an identical earlier request of the team: that generation's id.
+    public var deduplicatedFrom: String?
 
     enum CodingKeys: String, CodingKey {
         case id, model, version, input, prompt, status, error, tags, assets, history
@@ -58,6 +60,7 @@ public struct GenerationView: Codable, Sendable {
         case costUSD = "cost_usd"
         case createdAt = "created_at"
         case completedAt = "completed_at"
+        case deduplicatedFrom = "deduplicated_from"
     }
 
     /// - Parameter baseURL: this service's address as the client sees it, for asset URLs.

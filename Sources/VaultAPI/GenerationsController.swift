@@ -24,9 +24,16 @@ struct GenerationsController {
             throw APIError.badRequest("the body must be JSON like {\"model\": \"<slug>\", \"input\": {...}}: \(Self.describe(error))")
         }
         let team = try context.requireTeam()
-        let generation: Generation
-        do { generation = try await vault.createGeneration(body, teamID: team.id) } catch { throw Self.apiError(for: error) }
-        return try respond(with: generation.id, team: team, request: request, status: .created)
+        do {
+            if request.uri.queryParameters.get("dry_run") == "1" {
+                return JSONResponse.make(try await vault.planGeneration(body, teamID: team.id))
+            }
+            let created = try await vault.createGeneration(body, teamID: team.id)
+            return try respond(with: created.generation.id, team: team, request: request, status: .created,
+                               deduplicatedFrom: created.deduplicatedFrom)
+        } catch let error as SubmissionError {
+            throw Self.apiError(for: error)
+        }
     }
 
     @Sendable func read(_ request: Request, context: VaultRequestContext) async throws -> Response {
@@ -63,11 +70,14 @@ struct GenerationsController {
         return JSONResponse.make(GenerationPage(items: items, count: items.count))
     }
 
-    private func respond(with id: String, team: Team, request: Request, status: HTTPResponse.Status) throws -> Response {
+    private func respond(with id: String, team: Team, request: Request, status: HTTPResponse.Status,
+                         deduplicatedFrom: String? = nil) throws -> Response {
         guard let detail = try vault.database.generationDetail(id: id, teamID: team.id) else {
             throw APIError.notFound("generation")
         }
-        return JSONResponse.make(GenerationView(detail, baseURL: baseURL(request)), status: status)
+        var view = GenerationView(detail, baseURL: baseURL(request))
+        view.deduplicatedFrom = deduplicatedFrom
+        return JSONResponse.make(view, status: status)
     }
 
     static func apiError(for error: SubmissionError) -> APIError {

@@ -1,3 +1,4 @@
+import EachLabs
 import Foundation
 import Transport
 import VaultAPI
@@ -23,6 +24,11 @@ public struct VaultClient: Sendable {
 
     public func createGeneration(_ request: GenerationRequest) async throws -> GenerationView {
         try await call("POST", "/v1/generations", body: JSONEncoder().encode(request))
+    }
+
+    /// Validation, canonical key, exact match, similar prompts and cost estimate, without generating.
+    public func planGeneration(_ request: GenerationRequest) async throws -> JSONValue {
+        try await call("POST", "/v1/generations?dry_run=1", body: JSONEncoder().encode(request))
     }
 
     public func deleteGeneration(id: String) async throws {

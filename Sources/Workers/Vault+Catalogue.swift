@@ -19,15 +19,16 @@ extension Vault {
     /// How long a cached model is trusted before it is read from the provider again.
     static let catalogueFreshness: TimeInterval = 24 * 3600
 
-    /// The model `slug`, from the SQLite cache when fresh, otherwise from the provider (falling back to a stale
-    /// cache entry if the provider cannot be reached).
+    /// The model `slug`, from the SQLite cache when its own read (with the price) is fresh, otherwise from the
+    /// provider (falling back to the cache entry if the provider cannot be reached). One read per model a day.
     public func model(slug: String) async throws(CatalogueError) -> CatalogueModel {
         let cached = try? database.cachedModel(slug: slug)
-        if let cached, now().timeIntervalSince(cached.fetchedAt) < Self.catalogueFreshness { return cached }
+        if let cached, let detailed = cached.detailFetchedAt, now().timeIntervalSince(detailed) < Self.catalogueFreshness {
+            return cached
+        }
         do {
             let fetched = try await provider.model(slug: slug)
-            try? database.saveModels([fetched], now: now())
-            return CatalogueModel(fetched, fetchedAt: now())
+            return (try? database.saveModelDetail(fetched, now: now())) ?? CatalogueModel(fetched, fetchedAt: now())
         } catch .notFound {
             throw .unknownModel(slug)
         } catch {

@@ -8,13 +8,25 @@ public struct GenerationRequest: Sendable, Codable {
     public var version: String?
     public var input: [String: JSONValue]
     public var tags: [String]?
+    /// `false` always generates anew (another take of a seedless prompt); otherwise an identical earlier request
+    /// of the team answers it.
+    public var dedup: Bool?
 
-    public init(model: String, version: String? = nil, input: [String: JSONValue], tags: [String]? = nil) {
+    public init(model: String, version: String? = nil, input: [String: JSONValue], tags: [String]? = nil,
+                dedup: Bool? = nil) {
         self.model = model
         self.version = version
         self.input = input
         self.tags = tags
+        self.dedup = dedup
     }
+}
+
+/// A created generation, or the team's earlier one that already answers the request (no provider call, no cost).
+public struct CreatedGeneration: Sendable {
+    public var generation: Generation
+    /// Set when the request was deduplicated: the id of the generation that answers it.
+    public var deduplicatedFrom: String?
 }
 
 /// Why a request was refused before anything reached the provider.
@@ -29,29 +41,45 @@ extension Vault {
     /// Validates `request` against the model's schema, records the generation durably, then submits it once.
     /// A provider hiccup leaves it pending for the submission worker; either way the generation is returned.
     public func createGeneration(_ request: GenerationRequest, teamID: String) async throws(SubmissionError)
-        -> Generation
+        -> CreatedGeneration
+    {
+        let (model, input, key) = try await validated(request)
+        do {
+            if request.dedup != false, let match = try database.deduplicationMatch(teamID: teamID, requestKey: key) {
+                try database.recordDeduplicationHit(id: match.id, now: now())
+                return CreatedGeneration(generation: match, deduplicatedFrom: match.id)
+            }
+        } catch {
+            throw .storage(String(describing: error))
+        }
+        let generation: Generation
+        do {
+            generation = try database.insertGeneration(Generation(
+                id: makeGenerationID(now: now()), teamID: teamID, model: model.slug, version: model.version,
+                input: input, tags: Self.normalisedTags(request.tags ?? []),
+                webhookSecret: webhooksEnabled ? makeWebhookSecret() : nil, requestKey: key, now: now()))
+        } catch {
+            throw .storage(String(describing: error))
+        }
+        await submit(generation)
+        return CreatedGeneration(generation: (try? database.generation(id: generation.id)) ?? generation)
+    }
+
+    /// The model, the validated and normalised input, and the canonical request key; or why the request is refused.
+    func validated(_ request: GenerationRequest) async throws(SubmissionError)
+        -> (CatalogueModel, [String: JSONValue], String)
     {
         let model: CatalogueModel
         do { model = try await self.model(slug: request.model) } catch { throw .catalogue(error) }
         if let version = request.version, version != model.version {
             throw .invalidRequest("model \(model.slug) has version \(model.version), not \(version)")
         }
-        let input: [String: JSONValue]
         switch model.requestSchema.validate(request.input) {
-        case .success(let normalised): input = normalised
-        case .failure(let failure): throw .invalidInput(failure.problems)
+        case .success(let input):
+            return (model, input, model.requestSchema.canonicalKey(model: model.slug, version: model.version, input: input))
+        case .failure(let failure):
+            throw .invalidInput(failure.problems)
         }
-        let tags = Self.normalisedTags(request.tags ?? [])
-        let generation: Generation
-        do {
-            generation = try database.insertGeneration(
-                Generation(id: makeGenerationID(now: now()), teamID: teamID, model: model.slug, version: model.version, input: input,
-                           tags: tags, webhookSecret: webhooksEnabled ? makeWebhookSecret() : nil, now: now()))
-        } catch {
-            throw .storage(String(describing: error))
-        }
-        await submit(generation)
-        return (try? database.generation(id: generation.id)) ?? generation
     }
 
     /// Sends one create for a pending generation and records the outcome. Intent is committed before the call,

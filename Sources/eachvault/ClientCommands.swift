@@ -17,6 +17,9 @@ struct GenerateCommand: AsyncParsableCommand {
     @Option(name: .customLong("tag"), help: "A tag for the generation (repeatable).") var tags: [String] = []
     @Option(help: "Model version (default: the catalogue's).") var version: String?
     @Flag(help: "Wait until the video is archived, then print where it is.") var wait = false
+    @Flag(help: "Generate anew even when an identical earlier request of the team would answer (another take).")
+    var force = false
+    @Flag(help: "Only check: validation, request key, exact match, similar prompts, cost estimate.") var dryRun = false
     @Flag(help: "Print the generation as JSON.") var json = false
 
     func run() async throws {
@@ -33,8 +36,13 @@ struct GenerateCommand: AsyncParsableCommand {
             input[String(pair[..<equals])] = Self.parseValue(String(pair[pair.index(after: equals)...]))
         }
         let client = server.client
-        var generation = try await client.createGeneration(
-            GenerationRequest(model: model, version: version, input: input, tags: tags.isEmpty ? nil : tags))
+        let request = GenerationRequest(model: model, version: version, input: input, tags: tags.isEmpty ? nil : tags,
+                                        dedup: force ? false : nil)
+        if dryRun { return try printJSON(try await client.planGeneration(request)) }
+        var generation = try await client.createGeneration(request)
+        if let original = generation.deduplicatedFrom {
+            FileHandle.standardError.write(Data("an identical request was made before: \(original) answers it (no new cost; --force to generate anew)\n".utf8))
+        }
         if wait {
             let started = Date()
             generation = try await client.waitUntilFinal(id: generation.id) { current in

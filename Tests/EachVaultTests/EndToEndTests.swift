@@ -43,7 +43,8 @@ import Workers
 
     @Test func theSameRequestTwiceGivesIdenticalBytesStoredOnce() async throws {
         let harness = try await Harness()
-        let request = GenerationRequest(model: "kling-v2-6-pro-text-to-video", input: ["prompt": "a quiet harbour", "duration": 5])
+        let request = GenerationRequest(model: "kling-v2-6-pro-text-to-video", input: ["prompt": "a quiet harbour", "duration": 5],
+                                        dedup: false)
         let first = try await harness.client.createGeneration(request)
         let second = try await harness.client.createGeneration(request)
         let done = try await harness.waitUntilFinal([first.id, second.id])

@@ -157,7 +157,7 @@ struct GalleryController {
         let input = given.filter { !$0.value.isEmpty }.mapValues(JSONValue.string)  // the schema types them
         do {
             let generation = try await vault.createGeneration(GenerationRequest(model: slug, input: input), teamID: team.id)
-            return .redirect(to: "/g/\(generation.id)", type: .normal)
+            return .redirect(to: "/g/\(generation.generation.id)", type: .normal)
         } catch .invalidInput(let problems) {
             return try renderNew(team: team, slug: slug, given: given, problems: problems, status: .unprocessableContent)
         } catch {

@@ -1,0 +1,27 @@
+import Foundation
+import GRDB
+
+extension AppDatabase {
+    /// The team's generation that already answers this request: a completed one, else one still in flight.
+    /// Failed and cancelled generations never match; neither does another team's.
+    public func deduplicationMatch(teamID: String, requestKey: String) throws -> Generation? {
+        try writer.read { db in
+            try Generation.fetchOne(
+                db,
+                sql: """
+                    SELECT * FROM generations WHERE team_id = ? AND request_key = ?
+                        AND status NOT IN ('failed', 'cancelled')
+                    ORDER BY status = 'completed' DESC, seq DESC LIMIT 1
+                    """,
+                arguments: [teamID, requestKey])
+        }
+    }
+
+    /// Notes that a request was answered by `id` instead of a new prediction.
+    public func recordDeduplicationHit(id: String, now: Date) throws {
+        try writer.write { db in
+            try db.execute(sql: "UPDATE generations SET dedup_hits = dedup_hits + 1 WHERE id = ?", arguments: [id])
+            try Self.appendEvent(db, id, "deduplicated", "an identical request was answered by this generation", at: now)
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import Archive
+import EachLabs
+import Foundation
+
+/// What a request would do, without doing it (`POST /v1/generations?dry_run=1`).
+public struct GenerationPlan: Sendable, Encodable {
+    public var valid: Bool
+    public var problems: [FieldProblem]
+    public var requestKey: String?
+    /// The team's generation an identical request would be answered by.
+    public var exactMatch: String?
+    /// The team's five earlier generations with the most similar prompts.
+    public var similar: [Similar]
+    public var costEstimate: CostEstimate
+
+    public struct Similar: Sendable, Encodable {
+        public var id: String
+        public var model: String
+        public var prompt: String?
+        public var status: String
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case valid, problems, similar
+        case requestKey = "request_key"
+        case exactMatch = "exact_match"
+        case costEstimate = "cost_estimate"
+    }
+}
+
+/// The provider's price applied to a request: fixed, or rate × seconds of video; unknown stays unknown, never zero.
+public struct CostEstimate: Sendable, Encodable, Equatable {
+    public var usd: Double?
+    public var basis: String
+
+    /// - Parameter input: the validated input with schema defaults applied.
+    public init(cost: ModelCost?, input: [String: JSONValue]) {
+        guard let cost, let amount = cost.amount ?? cost.estimate else {
+            self.init(usd: nil, basis: "unknown: the provider publishes no price for this model")
+            return
+        }
+        if cost.type == "usage_based", let unit = cost.unit?.lowercased(), unit.hasPrefix("sec") {
+            guard let seconds = input["duration"]?.doubleValue else {
+                self.init(usd: nil, basis: "unknown: priced per second, and the request sets no duration")
+                return
+            }
+            self.init(usd: (amount * seconds * 10000).rounded() / 10000, basis: "\(amount) USD per second × \(seconds) s")
+        } else if cost.type == "usage_based" {
+            self.init(usd: nil, basis: "unknown: priced per \(cost.unit ?? "unit")")
+        } else {
+            self.init(usd: amount, basis: "fixed price")
+        }
+    }
+
+    init(usd: Double?, basis: String) {
+        self.usd = usd
+        self.basis = basis
+    }
+}
+
+extension Vault {
+    public func planGeneration(_ request: GenerationRequest, teamID: String) async throws(SubmissionError)
+        -> GenerationPlan
+    {
+        let similar = ((try? database.searchGenerations(GenerationQuery(
+            teamID: teamID, text: request.input["prompt"]?.stringValue, anyWord: true, limit: 5))) ?? [])
+            .map { GenerationPlan.Similar(id: $0.id, model: $0.model, prompt: $0.prompt, status: $0.status.rawValue) }
+        do {
+            let (model, input, key) = try await validated(request)
+            let match = try? database.deduplicationMatch(teamID: teamID, requestKey: key)
+            return GenerationPlan(
+                valid: true, problems: [], requestKey: key, exactMatch: match?.id, similar: similar,
+                costEstimate: CostEstimate(cost: model.cost, input: model.requestSchema.applyingDefaults(to: input)))
+        } catch .invalidInput(let problems) {
+            return GenerationPlan(valid: false, problems: problems, requestKey: nil, exactMatch: nil, similar: similar,
+                                  costEstimate: CostEstimate(usd: nil, basis: "unknown: the input is not valid"))
+        }
+    }
+}

@@ -1,0 +1,131 @@
+import EachLabs
+import Foundation
+import Testing
+import VaultRuntime
+import Workers
+
+@Suite struct CanonicalKeyTests {
+    let catalogue: [ProviderModel]
+
+    init() throws {
+        catalogue = try Fixtures.catalogue
+    }
+
+    private func key(_ model: ProviderModel, _ input: [String: JSONValue]) throws -> String {
+        let valid = try model.requestSchema.validate(input).get()
+        return model.requestSchema.canonicalKey(model: model.slug, version: model.version, input: valid)
+    }
+
+    @Test func equivalentInputsShareOneKeyOverTheWholeCatalogue() throws {
+        for model in catalogue {
+            let schema = model.requestSchema
+            let minimal = minimalInput(for: schema)
+            let base = try key(model, minimal)
+            // Spelling out every default changes nothing.
+            var explicit = minimal
+            for (name, property) in schema.properties where explicit[name] == nil {
+                if let value = property.default, property.enum == nil || property.enforcedEnum != nil { explicit[name] = value }
+            }
+            #expect(try key(model, explicit) == base, "\(model.slug): defaults")
+            // Numbers and their string spellings, nulls, outer whitespace and Unicode composition are equivalent.
+            var spelled = minimal
+            for (name, property) in schema.properties {
+                if property.type == "string", let first = property.enforcedEnum?.first, case .string(let text) = first,
+                   let number = Int(text), spelled[name] == nil || spelled[name] == first {
+                    spelled[name] = .int(number)
+                    var asString = minimal
+                    asString[name] = first
+                    #expect(try key(model, spelled) == key(model, asString), "\(model.slug).\(name): 5 vs \"5\"")
+                }
+            }
+            if schema.properties["prompt"] != nil {
+                var a = minimal, b = minimal
+                a["prompt"] = "  Café at dawn\n"
+                b["prompt"] = "Cafe\u{301} at dawn"
+                if schema.properties["negative_prompt"] != nil && !schema.required.contains("negative_prompt") {
+                    b["negative_prompt"] = .null  // an explicit null is "not given"
+                }
+                #expect(try key(model, a) == key(model, b), "\(model.slug): whitespace and NFC")
+                var c = minimal
+                c["prompt"] = "Café at dusk"
+                #expect(try key(model, c) != key(model, a), "\(model.slug): a different prompt")
+            }
+        }
+    }
+
+    @Test func modelAndVersionArePartOfTheKey() throws {
+        let a = try #require(catalogue.first { $0.slug == "pixverse-v5-6-text-to-video" })
+        let input = try a.requestSchema.validate(["prompt": "x"]).get()
+        #expect(a.requestSchema.canonicalKey(model: a.slug, version: "0.0.1", input: input)
+            != a.requestSchema.canonicalKey(model: a.slug, version: "0.0.2", input: input))
+        #expect(a.requestSchema.canonicalKey(model: a.slug, version: "0.0.1", input: input)
+            != a.requestSchema.canonicalKey(model: "other", version: "0.0.1", input: input))
+    }
+}
+
+@Suite struct DedupTests {
+    @Test func repeatsAreAnsweredWithoutPayingAgainButNeverAcrossTeams() async throws {
+        let harness = try await Harness()
+        let request = GenerationRequest(model: "pixverse-v5-6-text-to-video", input: ["prompt": "a lighthouse in fog", "duration": 5])
+        let first = try await harness.client.createGeneration(request)
+        // In flight: an identical request attaches to it.
+        let attached = try await harness.client.createGeneration(
+            GenerationRequest(model: request.model, input: ["prompt": "  a lighthouse in fog ", "duration": "5"]))
+        #expect(attached.id == first.id && attached.deduplicatedFrom == first.id)
+        _ = try await harness.waitUntilFinal([first.id])
+        // Completed: answered at once, with its asset, no provider call.
+        let repeated = try await harness.client.createGeneration(request)
+        #expect(repeated.id == first.id && repeated.deduplicatedFrom == first.id && repeated.status == .completed)
+        #expect(!repeated.assets.isEmpty)
+        #expect(await harness.simulator.stats().creates == 1)
+        #expect(try harness.vault.database.generation(id: first.id)?.dedupHits == 2)
+        // dedup: false generates anew.
+        var fresh = request
+        fresh.dedup = false
+        let another = try await harness.client.createGeneration(fresh)
+        #expect(another.id != first.id && another.deduplicatedFrom == nil)
+        // Another team never matches.
+        let (_, _, other) = try harness.makeTeam("team-b")
+        let theirs = try await other.createGeneration(request)
+        #expect(theirs.id != first.id && theirs.deduplicatedFrom == nil)
+        #expect(await harness.simulator.stats().creates == 3)
+        // A failed generation never counts as a match.
+        let failing = GenerationRequest(model: request.model, input: ["prompt": "a storm #sim-error:PROVIDER_FAILED"])
+        let failed = try await harness.client.createGeneration(failing)
+        _ = try await harness.waitUntilFinal([failed.id])
+        #expect(try await harness.client.createGeneration(failing).id != failed.id)
+        await harness.shutdown()
+    }
+
+    @Test func aDryRunValidatesFindsMatchesAndEstimatesCostWithoutGenerating() async throws {
+        let harness = try await Harness()
+        let done = try await harness.client.createGeneration(GenerationRequest(
+            model: "kling-v2-6-pro-text-to-video", input: ["prompt": "red fox running in snow", "duration": "10"]))
+        _ = try await harness.waitUntilFinal([done.id])
+        let plan = try await harness.client.planGeneration(GenerationRequest(
+            model: "kling-v2-6-pro-text-to-video", input: ["prompt": "red fox running in snow", "duration": 10]))
+        guard case .object(let fields) = plan else { Issue.record("not an object"); return }
+        #expect(fields["valid"] == true)
+        #expect(fields["exact_match"] == .string(done.id))
+        #expect(fields["request_key"]?.stringValue?.count == 64)
+        let cost = try #require(fields["cost_estimate"]?.objectValue)
+        let rate = try #require(try harness.vault.database.cachedModel(slug: "kling-v2-6-pro-text-to-video")?.cost?.amount)
+        #expect(abs((cost["usd"]?.doubleValue ?? 0) - rate * 10) < 0.0001)
+        guard case .array(let similar) = fields["similar"] else { Issue.record("no similar list"); return }
+        #expect(similar.count == 1)
+        let invalid = try await harness.client.planGeneration(GenerationRequest(
+            model: "kling-v2-6-pro-text-to-video", input: ["duration": "7"]))
+        #expect(invalid.objectValue?["valid"] == false)
+        #expect(await harness.simulator.stats().creates == 1)
+        await harness.shutdown()
+    }
+
+    @Test func unknownPricesStayUnknown() {
+        #expect(CostEstimate(cost: nil, input: [:]).usd == nil)
+        let perSecond = ModelCost(type: "usage_based", amount: 0.1, unit: "second")
+        #expect(CostEstimate(cost: perSecond, input: ["duration": "5"]).usd == 0.5)
+        #expect(CostEstimate(cost: perSecond, input: [:]).usd == nil)
+        #expect(CostEstimate(cost: ModelCost(type: "fixed", amount: 0.3, unit: nil), input: [:]).usd == 0.3)
+        #expect(CostEstimate(cost: ModelCost(type: "usage_based", amount: 0.02, unit: "frame"), input: [:]).usd == nil)
+    }
+}
