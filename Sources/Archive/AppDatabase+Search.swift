@@ -12,6 +12,8 @@ public struct GenerationQuery: Sendable, Hashable {
     public var category: String?
     public var createdAfter: Date?
     public var createdBefore: Date?
+    /// Only generations carrying this tag (case-insensitive).
+    public var tag: String?
     /// Match generations containing any word of `text` (similarity) rather than all of them (search).
     public var anyWord: Bool
     public var limit: Int
@@ -20,6 +22,7 @@ public struct GenerationQuery: Sendable, Hashable {
                 anyWord: Bool = false, limit: Int = 50) {
         self.teamID = teamID
         self.anyWord = anyWord
+        self.tag = nil
         self.text = text
         self.model = model
         self.status = status
@@ -43,8 +46,8 @@ extension AppDatabase {
                 from = "generation_search s JOIN generations g ON g.seq = s.rowid"
                 conditions.append("generation_search MATCH ?")
                 arguments += [pattern]
-                // Column weights: prompt, negative prompt, model, title, tags.
-                order = "bm25(generation_search, 10.0, 1.0, 4.0, 4.0, 6.0), g.created_at DESC"
+                // Column weights: prompt, negative prompt, model, title, tags, note.
+                order = "bm25(generation_search, 10.0, 1.0, 4.0, 4.0, 6.0, 3.0), g.created_at DESC"
             }
             if let teamID = query.teamID {
                 conditions.append("g.team_id = ?")
@@ -53,6 +56,10 @@ extension AppDatabase {
             if let model = query.model {
                 conditions.append("g.model = ?")
                 arguments += [model]
+            }
+            if let tag = query.tag {
+                conditions.append("EXISTS (SELECT 1 FROM json_each(g.tags) WHERE lower(value) = lower(?))")
+                arguments += [tag]
             }
             if let category = query.category {
                 conditions.append("g.model IN (SELECT slug FROM models WHERE category = ?)")
@@ -74,6 +81,28 @@ extension AppDatabase {
             arguments += [max(1, min(query.limit, 500))]
             return try Generation.fetchAll(
                 db, sql: "SELECT g.* FROM \(from) \(whereClause) ORDER BY \(order) LIMIT ?", arguments: arguments)
+        }
+    }
+}
+
+extension AppDatabase {
+    /// Replaces tags and/or the note of one of the team's generations; the search index follows (triggers).
+    /// Returns the updated generation, or nil when the team has no such generation.
+    public func annotateGeneration(id: String, teamID: String, tags: [String]?, note: String??, now: Date) throws
+        -> Generation?
+    {
+        try writer.write { db in
+            guard var generation = try Generation.fetchOne(db, key: ["id": id]), generation.teamID == teamID else {
+                return nil
+            }
+            if let tags { generation.tags = tags }
+            if let note { generation.note = note }
+            generation.updatedAt = now
+            try generation.update(db)
+            try Self.appendEvent(db, id, "annotated", [tags.map { "tags: \($0.joined(separator: ", "))" },
+                                                       note.map { _ in "note changed" }].compactMap { $0 }.joined(separator: "; "),
+                                 at: now)
+            return generation
         }
     }
 }

@@ -65,6 +65,8 @@ public struct Generation: ArchiveRecord, Hashable {
     public var requestKey: String?
     /// Later requests of the team answered by this generation instead of a new (paid) prediction.
     public var dedupHits: Int
+    /// A free-text note added after the fact (searchable).
+    public var note: String?
 
     public enum CodingKeys: String, CodingKey, ColumnExpression {
         case seq, id, model, version, input, prompt, tags, status
@@ -89,6 +91,7 @@ public struct Generation: ArchiveRecord, Hashable {
         case teamID = "team_id"
         case requestKey = "request_key"
         case dedupHits = "dedup_hits"
+        case note
     }
     public typealias Columns = CodingKeys
 

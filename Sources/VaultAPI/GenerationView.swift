@@ -49,13 +49,14 @@ public struct GenerationView: Codable, Sendable {
     public var createdAt: Date
     public var completedAt: Date?
     public var tags: [String]
+    public var note: String?
     public var assets: [AssetView]
     public var history: [EventView]?
     /// Set on a create answered by an identical earlier request of the team: that generation's id.
     public var deduplicatedFrom: String?
 
     enum CodingKeys: String, CodingKey {
-        case id, model, version, input, prompt, status, error, tags, assets, history
+        case id, model, version, input, prompt, status, error, tags, note, assets, history
         case predictionID = "prediction_id"
         case costUSD = "cost_usd"
         case createdAt = "created_at"
@@ -78,6 +79,7 @@ public struct GenerationView: Codable, Sendable {
         createdAt = generation.createdAt
         completedAt = generation.completedAt
         tags = generation.tags
+        note = generation.note
         assets = detail.outputs.compactMap { stored in
             stored.asset.map { asset in
                 AssetView(sha256: asset.sha256, size: asset.size, contentType: asset.contentType,

@@ -15,6 +15,7 @@ struct GenerationsController {
         group.get(use: search)
         group.get("{id}", use: read)
         group.delete("{id}", use: delete)
+        group.patch("{id}", use: annotate)
     }
 
     @Sendable func create(_ request: Request, context: VaultRequestContext) async throws -> Response {
@@ -40,6 +41,34 @@ struct GenerationsController {
         try respond(with: context.parameters.get("id") ?? "", team: context.requireTeam(), request: request, status: .ok)
     }
 
+    /// `PATCH {"tags"?: [...], "note"?: "..." | null}`: tags and note after the fact; the search index follows.
+    @Sendable func annotate(_ request: Request, context: VaultRequestContext) async throws -> Response {
+        struct Body: Decodable {
+            var tags: [String]?
+            var note: String??
+
+            enum CodingKeys: String, CodingKey { case tags, note }
+
+            init(from decoder: any Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                tags = try container.decodeIfPresent([String].self, forKey: .tags)
+                // Absent leaves the note alone; null clears it.
+                note = container.contains(.note) ? .some(try container.decodeIfPresent(String.self, forKey: .note)) : .none
+            }
+        }
+        let buffer = try await request.body.collect(upTo: 256 * 1024)
+        guard let body = try? JSONDecoder().decode(Body.self, from: Data(buffer: buffer)) else {
+            throw APIError.badRequest("the body must be JSON like {\"tags\": [\"client-a\"], \"note\": \"...\"}")
+        }
+        let team = try context.requireTeam()
+        guard try vault.database.annotateGeneration(
+            id: context.parameters.get("id") ?? "", teamID: team.id, tags: body.tags.map(Vault.normalisedTags),
+            note: body.note.map { $0.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } }, now: vault.clock.now())
+            != nil
+        else { throw APIError.notFound("generation") }
+        return try respond(with: context.parameters.get("id") ?? "", team: team, request: request, status: .ok)
+    }
+
     /// Deletes the generation (its blobs stay until `eachvault gc` finds them unreferenced by every team).
     @Sendable func delete(_ request: Request, context: VaultRequestContext) async throws -> Response {
         guard try vault.database.deleteGeneration(id: context.parameters.get("id") ?? "", teamID: context.requireTeam().id)
@@ -51,6 +80,8 @@ struct GenerationsController {
         let parameters = request.uri.queryParameters
         var query = GenerationQuery(teamID: try context.requireTeam().id, text: parameters.get("q"),
                                     model: parameters.get("model"))
+        query.tag = parameters.get("tag")
+        query.category = parameters.get("category")
         if let status = parameters.get("status") {
             guard let value = GenerationStatus(rawValue: status) else {
                 throw APIError.badRequest("status must be one of "

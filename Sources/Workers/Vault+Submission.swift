@@ -175,7 +175,7 @@ extension Vault {
         return typical + settings.webhookGrace
     }
 
-    static func normalisedTags(_ tags: [String]) -> [String] {
+    public static func normalisedTags(_ tags: [String]) -> [String] {
         var seen = Set<String>()
         return tags.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
             .filter { !$0.isEmpty && seen.insert($0.lowercased()).inserted }

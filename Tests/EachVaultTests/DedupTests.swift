@@ -129,3 +129,30 @@ import Workers
         #expect(CostEstimate(cost: ModelCost(type: "usage_based", amount: 0.02, unit: "frame"), input: [:]).usd == nil)
     }
 }
+
+@Suite struct AnnotationTests {
+    @Test func tagsAndNotesAreEditableAndSearchable() async throws {
+        let harness = try await Harness()
+        let created = try await harness.client.createGeneration(GenerationRequest(
+            model: "pixverse-v5-6-text-to-video", input: ["prompt": "a quiet orchard"], tags: ["draft"]))
+        let patched = try await harness.raw("PATCH", "/v1/generations/\(created.id)",
+                                            body: #"{"tags": ["client-a", "Final", "final"], "note": "approved by Marguerite"}"#)
+        #expect(patched.status == 200 && patched.body.contains("approved by Marguerite"))
+        #expect(try await harness.client.search(text: "marguerite").items.map(\.id) == [created.id])
+        #expect(try await harness.client.search(text: "draft").count == 0)
+        let tagged = try await harness.raw("GET", "/v1/generations?tag=client-a")
+        #expect(tagged.body.contains(created.id))
+        #expect(try harness.vault.database.generation(id: created.id)?.tags == ["client-a", "Final"])
+        // Absent fields stay; null clears the note.
+        #expect(try await harness.raw("PATCH", "/v1/generations/\(created.id)", body: #"{"note": null}"#).status == 200)
+        let cleared = try #require(try harness.vault.database.generation(id: created.id))
+        #expect(cleared.note == nil && cleared.tags == ["client-a", "Final"])
+        #expect(try await harness.client.search(text: "marguerite").count == 0)
+        // Another team cannot touch it.
+        let (_, otherToken, _) = try harness.makeTeam("team-b")
+        #expect(try await harness.raw("PATCH", "/v1/generations/\(created.id)", body: #"{"note": "x"}"#,
+                                      token: otherToken).status == 404)
+        #expect(try await harness.raw("PATCH", "/v1/generations/\(created.id)", body: "{oops").status == 400)
+        await harness.shutdown()
+    }
+}
