@@ -109,8 +109,10 @@ let package = Package(
 
         .testTarget(
             name: "EachVaultTests",
-            dependencies: ["VaultRuntime", .product(name: "HummingbirdTesting", package: "hummingbird"),
-                           .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["VaultRuntime", "Simulator", "Workers", "Archive", "VaultAPI", "Transport", "EachLabs",
+                           .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["Fixtures"],
             swiftSettings: strict),
     ]
