@@ -49,33 +49,19 @@ extension AppDatabase {
                 // Column weights: prompt, negative prompt, model, title, tags, note.
                 order = "bm25(generation_search, 10.0, 1.0, 4.0, 4.0, 6.0, 3.0), g.created_at DESC"
             }
-            if let teamID = query.teamID {
-                conditions.append("g.team_id = ?")
-                arguments += [teamID]
-            }
-            if let model = query.model {
-                conditions.append("g.model = ?")
-                arguments += [model]
-            }
-            if let tag = query.tag {
-                conditions.append("EXISTS (SELECT 1 FROM json_each(g.tags) WHERE lower(value) = lower(?))")
-                arguments += [tag]
-            }
-            if let category = query.category {
-                conditions.append("g.model IN (SELECT slug FROM models WHERE category = ?)")
-                arguments += [category]
-            }
-            if let after = query.createdAfter {
-                conditions.append("g.created_at >= ?")
-                arguments += [after.unix]
-            }
-            if let before = query.createdBefore {
-                conditions.append("g.created_at < ?")
-                arguments += [before.unix]
-            }
-            if let status = query.status {
-                conditions.append("g.status = ?")
-                arguments += [status.rawValue]
+            // Each filter that is set adds one condition with one bound value.
+            let filters: [(String, (any DatabaseValueConvertible)?)] = [
+                ("g.team_id = ?", query.teamID),
+                ("g.model = ?", query.model),
+                ("EXISTS (SELECT 1 FROM json_each(g.tags) WHERE lower(value) = lower(?))", query.tag),
+                ("g.model IN (SELECT slug FROM models WHERE category = ?)", query.category),
+                ("g.created_at >= ?", query.createdAfter?.unix),
+                ("g.created_at < ?", query.createdBefore?.unix),
+                ("g.status = ?", query.status?.rawValue),
+            ]
+            for case let (condition, value?) in filters {
+                conditions.append(condition)
+                arguments += [value]
             }
             let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             arguments += [max(1, min(query.limit, 500))]
