@@ -39,13 +39,12 @@ public struct VaultClient: Sendable {
         try await call("GET", "/v1/generations/\(Self.encoded(id))")
     }
 
-    public func search(text: String?, model: String? = nil, status: String? = nil, limit: Int = 20) async throws
-        -> GenerationPage
+    public func search(text: String?, model: String? = nil, status: String? = nil, tag: String? = nil,
+                       category: String? = nil, limit: Int = 20) async throws -> GenerationPage
     {
         var query = ["limit=\(limit)"]
-        if let text { query.append("q=\(Self.encoded(text))") }
-        if let model { query.append("model=\(Self.encoded(model))") }
-        if let status { query.append("status=\(Self.encoded(status))") }
+        let filters = [("q", text), ("model", model), ("status", status), ("tag", tag), ("category", category)]
+        for case let (name, value?) in filters { query.append("\(name)=\(Self.encoded(value))") }
         return try await call("GET", "/v1/generations?" + query.joined(separator: "&"))
     }
 

@@ -72,12 +72,15 @@ struct SearchCommand: AsyncParsableCommand {
     @Argument(help: "Words to look for (prefixes match).") var query: [String] = []
     @Option(help: "Only this model slug.") var model: String?
     @Option(help: "Only this status.") var status: String?
+    @Option(help: "Only generations with this tag.") var tag: String?
+    @Option(help: "Only this category (text-to-video, image-to-video, ...).") var category: String?
     @Option(help: "At most this many results.") var limit = 20
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
         let text = query.isEmpty ? nil : query.joined(separator: " ")
-        let page = try await server.client.search(text: text, model: model, status: status, limit: limit)
+        let page = try await server.client.search(text: text, model: model, status: status, tag: tag,
+                                                  category: category, limit: limit)
         if json { return try printJSON(page) }
         var table = TextTable(["ID", "CREATED"] + GenerationView.tableHeader.prefix(6) + ["PROMPT"])
         for item in page.items {

@@ -41,6 +41,7 @@ struct DemoCommand: AsyncParsableCommand {
     func run() async throws {
         var configuration = try home.configuration()
         if let listen { try configuration.setListen(listen) }
-        try await Demo.run(configuration, keepServing: !exit) { print($0) }
+        // Written unbuffered: the demo keeps running, and piped output must show up as it happens.
+        try await Demo.run(configuration, keepServing: !exit) { FileHandle.standardOutput.write(Data(($0 + "\n").utf8)) }
     }
 }
