@@ -54,6 +54,14 @@ struct GenerateCommand: AsyncParsableCommand {
         }
         if json { return try printJSON(generation) }
         print(generation.details)
+        // On the service's own machine, say where the verified bytes live.
+        let home = URL(fileURLWithPath: ProcessInfo.processInfo.environment["EACHVAULT_HOME"] ?? "storage")
+        for asset in generation.assets {
+            let path = home.appending(path: "blobs/\(asset.sha256.prefix(2))/\(asset.sha256.dropFirst(2).prefix(2))/\(asset.sha256)")
+            if FileManager.default.fileExists(atPath: path.path) {
+                print("stored at:   \(path.path)  (sha256 \(asset.sha256), \(asset.size) bytes)")
+            }
+        }
         if wait && generation.status != .completed { throw ExitCode(1) }
     }
 
