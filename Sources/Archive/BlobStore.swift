@@ -27,11 +27,6 @@ public struct BlobStore: Sendable {
         FileManager.default.fileExists(atPath: url(for: sha256).path)
     }
 
-    /// A fresh temp file path (not created) for one download.
-    public func newTempFile() -> URL {
-        tempDirectory.appending(path: UUID().uuidString.lowercased() + ".part")
-    }
-
     /// The temp file of a resumable download, named by what is downloaded so a restarted process finds the bytes
     /// an earlier attempt kept. `key` is made of characters safe in a file name.
     public func partialFile(for key: String) -> URL {

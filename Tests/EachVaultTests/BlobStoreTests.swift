@@ -15,10 +15,20 @@ import Transport
 
     /// Writes bytes through a `FileSink` into a fresh temp file, as the downloader does.
     private func stage(_ bytes: [UInt8]) throws -> (URL, String) {
-        let temp = store.newTempFile()
+        let temp = store.partialFile(for: UUID().uuidString)
         let sink = try FileSink(appendingTo: temp)
         try bytes.withUnsafeBytes { try sink.write($0) }
         return (temp, try sink.finish())
+    }
+
+    @Test func migrationsAreAppliedInOrderRecordedAndNotRepeated() throws {
+        let path = home.url.appending(path: "db.sqlite").path
+        let applied = try AppDatabase(path: path).appliedMigrations()
+        #expect(applied == ["0001_initial", "0002_webhooks", "0003_teams", "0004_sessions", "0005_request_keys",
+                            "0006_notes_and_search"])
+        // Opening again applies nothing twice (a repeated ALTER TABLE would throw) and keeps the record.
+        #expect(try AppDatabase(path: path).appliedMigrations() == applied)
+        #expect(try AppDatabase(path: path).integrityCheck())
     }
 
     @Test func commitMovesTheFileToItsContentAddress() throws {
@@ -48,7 +58,7 @@ import Transport
 
     @Test func aResumedSinkHashesTheKeptPrefix() throws {
         let bytes = Array((0..<100_000).map { UInt8($0 % 251) })
-        let temp = store.newTempFile()
+        let temp = store.partialFile(for: UUID().uuidString)
         try Data(bytes.prefix(40_000)).write(to: temp)
         let sink = try FileSink(appendingTo: temp)
         try bytes.dropFirst(40_000).withUnsafeBytes { try sink.write($0) }
@@ -75,9 +85,9 @@ import Transport
     }
 
     @Test func oldTempFilesAreSwept() throws {
-        let stale = store.newTempFile()
+        let stale = store.partialFile(for: UUID().uuidString)
         try Data("partial".utf8).write(to: stale)
-        let fresh = store.newTempFile()
+        let fresh = store.partialFile(for: UUID().uuidString)
         try Data("in progress".utf8).write(to: fresh)
         try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -2 * 86400)],
                                               ofItemAtPath: stale.path)
