@@ -49,10 +49,11 @@ let package = Package(
             swiftSettings: strict,
             plugins: ["EmbedFiles"]),
 
-        // Background work: submission, polling, downloads.
+        // Use cases and background work: submission, uploads, polling, downloads, imports.
         .target(
             name: "Workers",
             dependencies: ["Archive", "EachLabs", "Transport",
+                           .product(name: "Crypto", package: "swift-crypto"),
                            .product(name: "Logging", package: "swift-log"),
                            .product(name: "Metrics", package: "swift-metrics"),
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
@@ -101,16 +102,19 @@ let package = Package(
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict),
 
+        // A large generated archive shared by the search tests and the search benchmark.
+        .target(name: "SearchCorpus", dependencies: ["Archive", "EachLabs"], swiftSettings: strict),
+
         // Benchmarks of the hot paths: `make bench`.
         .executableTarget(
             name: "eachvault-bench",
-            dependencies: ["VaultRuntime", "Simulator", "Archive", "Transport", "EachLabs"],
+            dependencies: ["VaultRuntime", "Simulator", "Archive", "Transport", "EachLabs", "SearchCorpus"],
             path: "Benchmarks/EachVaultBench"),
 
         .testTarget(
             name: "EachVaultTests",
             dependencies: ["VaultRuntime", "Simulator", "Workers", "Archive", "VaultAPI", "Transport", "EachLabs",
-                           .product(name: "GRDB", package: "GRDB.swift"),
+                           "SearchCorpus", .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["Fixtures"],

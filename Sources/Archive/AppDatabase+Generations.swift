@@ -5,6 +5,8 @@ import GRDB
 public struct GenerationDetail: Sendable, Hashable {
     public var generation: Generation
     public var outputs: [StoredOutput]
+    /// Media inputs (lineage), stored or still to be stored.
+    public var inputs: [StoredInput]
     public var events: [GenerationEvent]
 }
 
@@ -15,12 +17,15 @@ public struct StoredOutput: Sendable, Hashable {
 }
 
 extension AppDatabase {
-    /// Records a new generation durably (with its first history event) before anything is sent to the provider.
-    public func insertGeneration(_ generation: Generation) throws -> Generation {
+    /// Records a new generation durably (with its media inputs and first history event) before anything is sent to
+    /// the provider.
+    public func insertGeneration(_ generation: Generation, inputs: [GenerationInput] = []) throws -> Generation {
         try writer.write { db in
             var generation = generation
             try generation.insert(db)
-            try Self.appendEvent(db, generation.id, "created", "model \(generation.model)", at: generation.createdAt)
+            for input in inputs { try input.insert(db) }
+            try Self.appendEvent(db, generation.id, generation.origin == .imported ? "imported" : "created",
+                                 "model \(generation.model)", at: generation.createdAt)
             return generation
         }
     }
@@ -68,6 +73,7 @@ extension AppDatabase {
         return GenerationDetail(
             generation: generation,
             outputs: outputs.map { StoredOutput(output: $0, asset: $0.sha256.flatMap { bySHA[$0] }) },
+            inputs: try storedInputs(db, generationID: generation.id),
             events: events)
     }
 

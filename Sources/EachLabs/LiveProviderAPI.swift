@@ -48,6 +48,38 @@ public struct LiveProviderAPI: ProviderAPI {
         return page.entries
     }
 
+    public func presignUpload(_ request: PresignRequest) async throws(ProviderError) -> PresignedUpload {
+        let body: Data
+        do { body = try JSONEncoder().encode(request) } catch {
+            throw .malformedResponse("cannot encode the presign request: \(error)")
+        }
+        return try await call("POST", "/v1/upload/presign", body: body)
+    }
+
+    /// The presigned URL is its own credential: the provider key is not sent with the PUT.
+    public func upload(_ upload: PresignedUpload, contentType: String, fileAt file: URL) async throws(ProviderError) {
+        let bytes: Data
+        do { bytes = try Data(contentsOf: file, options: .alwaysMapped) } catch {
+            throw .malformedResponse("cannot read the file to upload: \(error)")
+        }
+        guard bytes.count <= PresignedUpload.maxBytes else {
+            throw .badRequest("the file is \(bytes.count) bytes; the provider takes at most \(PresignedUpload.maxBytes)")
+        }
+        var headers: [(name: String, value: String)] = [("Content-Type", contentType)]
+        for (name, value) in upload.requiredHeaders.sorted(by: { $0.key < $1.key })
+        where name.lowercased() != "content-type" {
+            headers.append((name, value))
+        }
+        let response: HTTPResponse
+        do {
+            response = try await transport.send(HTTPRequest(method: "PUT", url: upload.presignedURL, headers: headers,
+                                                            body: bytes, timeout: .seconds(600)))
+        } catch {
+            throw .transport(error)
+        }
+        try Self.check(response)
+    }
+
     // MARK: -
 
     private func call<T: Decodable>(_ method: String, _ path: String, body: Data? = nil) async throws(ProviderError)
@@ -63,11 +95,16 @@ public struct LiveProviderAPI: ProviderAPI {
         } catch {
             throw .transport(error)
         }
+        try Self.check(response)
+        do { return try JSONDecoder().decode(T.self, from: response.body) } catch {
+            throw .malformedResponse("\(method) \(path): \(error)")
+        }
+    }
+
+    /// Throws the error an unsuccessful answer stands for.
+    private static func check(_ response: HTTPResponse) throws(ProviderError) {
         switch response.status {
-        case 200..<300:
-            do { return try JSONDecoder().decode(T.self, from: response.body) } catch {
-                throw .malformedResponse("\(method) \(path): \(error)")
-            }
+        case 200..<300: return
         case 401, 403: throw .unauthorized
         case 404: throw .notFound(Self.errorMessage(response))
         case 429: throw .rateLimited(retryAfter: response.retryAfter)

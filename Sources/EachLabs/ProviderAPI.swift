@@ -1,3 +1,5 @@
+import Foundation
+
 /// The each::labs Predictions API as EachVault uses it.
 public protocol ProviderAPI: Sendable {
     func listModels(name: String?, limit: Int, offset: Int) async throws(ProviderError) -> [ProviderModel]
@@ -7,4 +9,8 @@ public protocol ProviderAPI: Sendable {
     func prediction(id: String) async throws(ProviderError) -> Prediction
     /// The provider's log of webhook deliveries, newest first.
     func webhookLog(limit: Int, offset: Int) async throws(ProviderError) -> [WebhookLogEntry]
+    /// Asks where to upload a local file (the first half of the upload flow).
+    func presignUpload(_ request: PresignRequest) async throws(ProviderError) -> PresignedUpload
+    /// PUTs the file's bytes to the presigned URL (the second half); the file is then at `upload.publicURL`.
+    func upload(_ upload: PresignedUpload, contentType: String, fileAt file: URL) async throws(ProviderError)
 }

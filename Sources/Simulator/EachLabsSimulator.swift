@@ -6,13 +6,14 @@ import Hummingbird
 import Transport
 
 /// A local stand-in for the each::labs API that honours its contract (API.md): models in both path forms,
-/// predictions with both auth forms and the documented status progression, output files with Range support, and
-/// injectable faults. EachVault runs against it exactly as against the real API.
+/// predictions with both auth forms and the documented status progression, output files with Range support, the
+/// presigned upload flow, and injectable faults. EachVault runs against it exactly as against the real API.
 public struct EachLabsSimulator: Sendable {
     public let settings: SimulatorSettings
     let catalogue = SimulatedCatalogue()
     let state: SimulatorState
     let webhooks: WebhookSender
+    let uploads = SimulatedUploads()
 
     public init(settings: SimulatorSettings = SimulatorSettings(), transport: any HTTPTransport = CurlTransport()) {
         self.settings = settings
@@ -25,7 +26,12 @@ public struct EachLabsSimulator: Sendable {
 
     public var models: [ProviderModel] { catalogue.models }
 
-    public func stats() async -> SimulatorStats { await state.stats }
+    public func stats() async -> SimulatorStats {
+        var stats = await state.stats
+        stats.presigns = await uploads.presigns
+        stats.uploads = await uploads.puts
+        return stats
+    }
 
     public func setFaults(_ faults: SimulatorFaults) async { await state.setFaults(faults) }
 
@@ -44,6 +50,11 @@ public struct EachLabsSimulator: Sendable {
         router.get("/v1/webhooks/{id}") { request, context in
             try await self.readWebhook(request, id: context.parameters.get("id") ?? "")
         }
+        router.post("/v1/upload/presign") { request, _ in try await self.presignUpload(request) }
+        router.put("/_uploads/{id}") { request, context in
+            try await self.receiveUpload(request, id: context.parameters.get("id") ?? "")
+        }
+        router.get("/uploads/{id}") { _, context in await self.serveUpload(id: context.parameters.get("id") ?? "") }
         router.get("/files/{id}/output.mp4") { request, context in
             await self.serveFile(request, id: context.parameters.get("id") ?? "")
         }
@@ -66,7 +77,7 @@ public struct EachLabsSimulator: Sendable {
             return Response(status: .ok, headers: [.contentType: "image/png"],
                             body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
         }
-        router.get("/_simulator/stats") { _, _ in JSONResponse.make(await self.state.stats) }
+        router.get("/_simulator/stats") { _, _ in JSONResponse.make(await self.stats()) }
         router.get("/_simulator/predictions") { _, _ in JSONResponse.make(await self.state.truth()) }
         return router
     }

@@ -10,13 +10,16 @@ public struct SimulatorStats: Sendable, Codable, Equatable {
     /// Rejected with 401.
     public var unauthorized = 0
     public var webhookAttempts = 0
+    /// Upload slots presigned, and files PUT into them.
+    public var presigns = 0
+    public var uploads = 0
     /// Reads of each prediction.
     public var readsByPrediction: [String: Int] = [:]
     /// Creates per model, counting each prediction started.
     public var createsByModel: [String: Int] = [:]
 
     enum CodingKeys: String, CodingKey {
-        case creates, reads, unauthorized
+        case creates, reads, unauthorized, presigns, uploads
         case fileRequests = "file_requests"
         case webhookLogReads = "webhook_log_reads"
         case webhookAttempts = "webhook_attempts"

@@ -31,6 +31,24 @@ public struct GenerationView: Codable, Sendable {
         }
     }
 
+    /// A media input (lineage): where it came from and, once stored, the archive's copy.
+    public struct InputView: Codable, Sendable {
+        public var field: String
+        public var position: Int
+        public var sourceURL: String
+        public var sha256: String?
+        public var size: Int64?
+        public var contentType: String?
+        public var url: String?
+        public var error: String?
+
+        enum CodingKeys: String, CodingKey {
+            case field, position, sha256, size, url, error
+            case sourceURL = "source_url"
+            case contentType = "content_type"
+        }
+    }
+
     public struct EventView: Codable, Sendable {
         public var at: Date
         public var kind: String
@@ -46,19 +64,26 @@ public struct GenerationView: Codable, Sendable {
     public var predictionID: String?
     public var error: ErrorView?
     public var costUSD: Double?
+    public var predictTimeS: Double?
+    /// `submitted` by EachVault or `imported` from a prediction made elsewhere.
+    public var origin: String
     public var createdAt: Date
     public var completedAt: Date?
     public var tags: [String]
     public var note: String?
     public var assets: [AssetView]
+    public var inputs: [InputView]
+    /// In search results for text: the prompt around the matched words, HTML-escaped, matches in `<mark>`.
+    public var snippet: String?
     public var history: [EventView]?
     /// Set on a create answered by an identical earlier request of the team: that generation's id.
     public var deduplicatedFrom: String?
 
     enum CodingKeys: String, CodingKey {
-        case id, model, version, input, prompt, status, error, tags, note, assets, history
+        case id, model, version, input, prompt, status, error, tags, note, assets, inputs, snippet, history, origin
         case predictionID = "prediction_id"
         case costUSD = "cost_usd"
+        case predictTimeS = "predict_time_s"
         case createdAt = "created_at"
         case completedAt = "completed_at"
         case deduplicatedFrom = "deduplicated_from"
@@ -76,6 +101,8 @@ public struct GenerationView: Codable, Sendable {
         predictionID = generation.predictionID
         error = generation.errorCode.map { ErrorView(code: $0, message: generation.errorMessage ?? "") }
         costUSD = generation.costUSD
+        predictTimeS = generation.predictTimeSeconds
+        origin = generation.origin.rawValue
         createdAt = generation.createdAt
         completedAt = generation.completedAt
         tags = generation.tags
@@ -88,6 +115,12 @@ public struct GenerationView: Codable, Sendable {
                           sourceURL: stored.output.sourceURL, url: "\(baseURL)/v1/files/\(asset.sha256)")
             }
         }
+        inputs = detail.inputs.map { stored in
+            InputView(field: stored.input.field, position: stored.input.position, sourceURL: stored.input.sourceURL,
+                      sha256: stored.asset?.sha256, size: stored.asset?.size, contentType: stored.asset?.contentType,
+                      url: stored.asset.map { "\(baseURL)/v1/files/\($0.sha256)" },
+                      error: stored.asset == nil ? stored.input.lastError : nil)
+        }
         history = includeHistory ? detail.events.map { EventView(at: $0.at, kind: $0.kind, detail: $0.detail) } : nil
     }
 }
@@ -96,4 +129,11 @@ public struct GenerationView: Codable, Sendable {
 public struct GenerationPage: Codable, Sendable {
     public var items: [GenerationView]
     public var count: Int
+    /// Pass as `cursor` for the next page; absent on the last page.
+    public var nextCursor: String?
+
+    enum CodingKeys: String, CodingKey {
+        case items, count
+        case nextCursor = "next_cursor"
+    }
 }

@@ -19,7 +19,8 @@ struct GenerationsController {
     }
 
     @Sendable func create(_ request: Request, context: VaultRequestContext) async throws -> Response {
-        let buffer = try await request.body.collect(upTo: 1 << 20)
+        // Room for inline (base64) files up to `WorkerSettings.maxInlineFileBytes`.
+        let buffer = try await request.body.collect(upTo: vault.settings.maxInlineFileBytes * 4 / 3 + (1 << 20))
         let body: GenerationRequest
         do { body = try JSONDecoder().decode(GenerationRequest.self, from: Data(buffer: buffer)) } catch {
             throw APIError.badRequest("the body must be JSON like {\"model\": \"<slug>\", \"input\": {...}}: \(Self.describe(error))")
@@ -76,29 +77,22 @@ struct GenerationsController {
         return Response(status: .noContent)
     }
 
+    /// `GET /v1/generations?q&model&category&status&tag&from&to&min_duration&max_duration&resolution&has_audio&
+    /// min_cost&max_cost&input&limit&cursor`: a page of the team's generations and the cursor of the next.
     @Sendable func search(_ request: Request, context: VaultRequestContext) async throws -> Response {
-        let parameters = request.uri.queryParameters
-        var query = GenerationQuery(teamID: try context.requireTeam().id, text: parameters.get("q"),
-                                    model: parameters.get("model"))
-        query.tag = parameters.get("tag")
-        query.category = parameters.get("category")
-        if let status = parameters.get("status") {
-            guard let value = GenerationStatus(rawValue: status) else {
-                throw APIError.badRequest("status must be one of "
-                    + GenerationStatus.allCases.map(\.rawValue).joined(separator: ", "))
-            }
-            query.status = value
+        let query = try GenerationQuery(teamID: context.requireTeam().id, parameters: request.uri.queryParameters)
+        let page: SearchPage
+        do { page = try vault.database.search(query) } catch let error as SearchError {
+            throw APIError(status: .badRequest, code: "invalid_cursor", message: error.description)
         }
-        if let limit = parameters.get("limit") {
-            guard let value = Int(limit), (1...500).contains(value) else {
-                throw APIError.badRequest("limit must be a whole number from 1 to 500")
-            }
-            query.limit = value
-        }
-        let details = try vault.database.generationDetails(vault.database.searchGenerations(query))
+        let details = try vault.database.generationDetails(page.hits.map(\.generation))
         let base = baseURL(request)
-        let items = details.map { GenerationView($0, baseURL: base, includeHistory: false) }
-        return JSONResponse.make(GenerationPage(items: items, count: items.count))
+        let items = zip(details, page.hits).map { detail, hit in
+            var view = GenerationView(detail, baseURL: base, includeHistory: false)
+            view.snippet = hit.snippet?.html
+            return view
+        }
+        return JSONResponse.make(GenerationPage(items: items, count: items.count, nextCursor: page.nextCursor?.token))
     }
 
     private func respond(with id: String, team: Team, request: Request, status: HTTPResponse.Status,
@@ -125,6 +119,9 @@ struct GenerationsController {
                         + problems.map(\.description).joined(separator: "; "), fields: problems)
         case .invalidRequest(let message):
             APIError(status: .unprocessableContent, code: "invalid_request", message: message)
+        case .upload(let cause):
+            APIError(status: .badGateway, code: "upload_failed",
+                     message: "cannot upload a local file through the provider's upload flow: \(cause)")
         case .storage(let message):
             APIError(status: .internalServerError, code: "storage_error", message: message)
         }

@@ -19,7 +19,7 @@ extension Vault {
         // Named by output, so an attempt after a failure or a crash resumes the bytes already fetched.
         let tempFile = blobs.partialFile(for: "\(output.generationID)-\(output.position)")
         do {
-            let asset = try await fetch(output.sourceURL, into: tempFile)
+            let asset = try await fetch(output.sourceURL, into: tempFile, expecting: .video)
             try database.recordDownloaded(output, asset: asset, now: now()) {
                 try blobs.commit(tempFile: tempFile, sha256: asset.sha256)
             }
@@ -30,7 +30,7 @@ extension Vault {
         } catch let failure as DownloadFailure {
             Counter(label: "eachvault_downloads_total", dimensions: [("outcome", "error")]).increment()
             let willRetry = recordFailure(failure, output)
-            if !(failure.keepsPartialFile && willRetry) { try? FileManager.default.removeItem(at: tempFile) }
+            discardPartialFile(tempFile, unless: failure.keepsPartialFile && willRetry)
         } catch {
             Counter(label: "eachvault_downloads_total", dimensions: [("outcome", "error")]).increment()
             try? FileManager.default.removeItem(at: tempFile)
@@ -56,8 +56,42 @@ extension Vault {
         return retryAt != nil
     }
 
+    /// A media input (lineage): stored like an output, but any media type will do, and a failure never touches the
+    /// generation itself.
+    func download(_ input: GenerationInput) async {
+        let tempFile = blobs.partialFile(for: "\(input.generationID)-in-\(input.field)-\(input.position)")
+        do {
+            let asset = try await fetch(input.sourceURL, into: tempFile, expecting: .anyMedia)
+            try database.recordInputDownloaded(input, asset: asset, now: now()) {
+                try blobs.commit(tempFile: tempFile, sha256: asset.sha256)
+            }
+            Counter(label: "eachvault_input_downloads_total", dimensions: [("outcome", "ok")]).increment()
+        } catch _ where Task.isCancelled {
+            return
+        } catch {
+            Counter(label: "eachvault_input_downloads_total", dimensions: [("outcome", "error")]).increment()
+            let failure = error as? DownloadFailure ?? DownloadFailure(cause: "cannot store the file: \(error)")
+            let attempt = input.attempts + 1
+            let retryAt = failure.retryable && attempt < settings.maxDownloadAttempts
+                ? after(settings.downloadRetry.delay(attempt: attempt - 1)) : nil
+            discardPartialFile(tempFile, unless: failure.keepsPartialFile && retryAt != nil)
+            logger.warning("input download failed", metadata: [
+                "generation": "\(input.generationID)", "field": "\(input.field)", "cause": "\(failure.cause)",
+            ])
+            try? database.recordInputDownloadFailure(input, cause: failure.cause, retryAt: retryAt, now: now())
+        }
+    }
+
+    /// Removes a failed attempt's temp file unless its bytes are worth resuming from (an empty one never is).
+    private func discardPartialFile(_ tempFile: URL, unless keep: Bool) {
+        let size = (try? FileManager.default.attributesOfItem(atPath: tempFile.path)[.size] as? Int) ?? 0
+        if !keep || size == 0 { try? FileManager.default.removeItem(at: tempFile) }
+    }
+
+    enum ExpectedMedia { case video, anyMedia }
+
     /// Streams `url` into `tempFile` and returns the asset it holds, or throws `DownloadFailure`.
-    private func fetch(_ url: String, into tempFile: URL) async throws -> Asset {
+    private func fetch(_ url: String, into tempFile: URL, expecting expected: ExpectedMedia) async throws -> Asset {
         let sink: FileSink
         do { sink = try FileSink(appendingTo: tempFile) } catch {
             throw DownloadFailure(cause: "cannot create a temp file: \(error)")
@@ -98,14 +132,20 @@ extension Vault {
         }
         let sha256: String
         do { sha256 = try sink.finish() } catch { throw DownloadFailure(cause: "cannot sync the file: \(error)") }
-        let media: MediaInfo
-        do { media = try MediaProbe.inspect(fileAt: tempFile) } catch {
-            throw DownloadFailure(cause: "\(error) (Content-Type \(response.headers["Content-Type"] ?? "none"))",
-                                  code: "not_a_video")
+        let declaredType = response.headers["Content-Type"] ?? "none"
+        do {
+            let media = try MediaProbe.inspect(fileAt: tempFile)
+            return Asset(sha256: sha256, size: sink.byteCount, contentType: media.contentType,
+                         durationSeconds: media.durationSeconds, width: media.width, height: media.height,
+                         videoCodec: media.videoCodec, hasAudio: media.hasAudio, storedAt: now())
+        } catch {
+            guard expected == .anyMedia, let sniffed = MediaSniffer.sniff(fileAt: tempFile) else {
+                throw DownloadFailure(cause: "\(error) (Content-Type \(declaredType))",
+                                      code: expected == .video ? "not_a_video" : "not_media")
+            }
+            return Asset(sha256: sha256, size: sink.byteCount, contentType: sniffed.contentType, durationSeconds: nil,
+                         width: sniffed.width, height: sniffed.height, videoCodec: nil, hasAudio: nil, storedAt: now())
         }
-        return Asset(sha256: sha256, size: sink.byteCount, contentType: media.contentType,
-                     durationSeconds: media.durationSeconds, width: media.width, height: media.height,
-                     videoCodec: media.videoCodec, hasAudio: media.hasAudio, storedAt: now())
     }
 }
 

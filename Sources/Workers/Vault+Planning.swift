@@ -66,7 +66,9 @@ extension Vault {
             teamID: teamID, text: request.input["prompt"]?.stringValue, anyWord: true, limit: 5))) ?? [])
             .map { GenerationPlan.Similar(id: $0.id, model: $0.model, prompt: $0.prompt, status: $0.status.rawValue) }
         do {
-            let (model, input, key) = try await validated(request)
+            let (model, validInput) = try await validated(request)
+            let input = try await resolveLocalFiles(validInput, schema: model.requestSchema, upload: false).input
+            let key = model.requestSchema.canonicalKey(model: model.slug, version: model.version, input: input)
             let match = try? database.deduplicationMatch(teamID: teamID, requestKey: key)
             return GenerationPlan(
                 valid: true, problems: [], requestKey: key, exactMatch: match?.id, similar: similar,

@@ -4,7 +4,7 @@ import ServiceLifecycle
 
 extension Vault {
     /// The background workers, each a `WorkerLoop` over rows of SQLite that are due, as lifecycle services:
-    /// submission retries, polling, downloads, and reconciliation of creates whose answer was lost.
+    /// submission retries, polling, output downloads, input downloads (lineage), and reconciliation of creates whose answer was lost.
     public var services: [any Service] {
         [
             WorkerService(
@@ -28,6 +28,13 @@ extension Vault {
                     idleCheck: settings.idleCheck, key: { "\($0.generationID)/\($0.position)" },
                     due: { now, limit in try self.database.dueDownloads(now: now, limit: limit) },
                     nextDue: { try self.database.nextDownloadTime() },
+                    work: { await self.download($0) })),
+            WorkerService(
+                loop: WorkerLoop<GenerationInput>(
+                    wakeup: inputsDue, clock: clock, concurrency: 2, idleCheck: settings.idleCheck,
+                    key: { "\($0.generationID)/\($0.field)/\($0.position)" },
+                    due: { now, limit in try self.database.dueInputDownloads(now: now, limit: limit) },
+                    nextDue: { try self.database.nextInputDownloadTime() },
                     work: { await self.download($0) })),
             WorkerService(
                 loop: WorkerLoop<Generation>(

@@ -34,6 +34,8 @@ public enum SubmissionError: Error, Sendable {
     case catalogue(CatalogueError)
     case invalidInput([FieldProblem])
     case invalidRequest(String)
+    /// A local file could not be put where the provider can fetch it.
+    case upload(ProviderError)
     case storage(String)
 }
 
@@ -43,7 +45,10 @@ extension Vault {
     public func createGeneration(_ request: GenerationRequest, teamID: String) async throws(SubmissionError)
         -> CreatedGeneration
     {
-        let (model, input, key) = try await validated(request)
+        let (model, validInput) = try await validated(request)
+        let resolved = try await resolveLocalFiles(validInput, schema: model.requestSchema, upload: true)
+        let input = resolved.input
+        let key = model.requestSchema.canonicalKey(model: model.slug, version: model.version, input: input)
         do {
             if request.dedup != false, let match = try database.deduplicationMatch(teamID: teamID, requestKey: key) {
                 try database.recordDeduplicationHit(id: match.id, now: now())
@@ -54,21 +59,23 @@ extension Vault {
         }
         let generation: Generation
         do {
-            generation = try database.insertGeneration(Generation(
-                id: makeGenerationID(now: now()), teamID: teamID, model: model.slug, version: model.version,
-                input: input, tags: Self.normalisedTags(request.tags ?? []),
-                webhookSecret: webhooksEnabled ? makeWebhookSecret() : nil, requestKey: key, now: now()))
+            let id = makeGenerationID(now: now())
+            generation = try database.insertGeneration(
+                Generation(id: id, teamID: teamID, model: model.slug, version: model.version, input: input,
+                           tags: Self.normalisedTags(request.tags ?? []),
+                           webhookSecret: webhooksEnabled ? makeWebhookSecret() : nil, requestKey: key, now: now()),
+                inputs: lineage(of: input, schema: model.requestSchema, generationID: id,
+                                storedFiles: resolved.storedFiles))
         } catch {
             throw .storage(String(describing: error))
         }
+        inputsDue.signal()
         await submit(generation)
         return CreatedGeneration(generation: (try? database.generation(id: generation.id)) ?? generation)
     }
 
-    /// The model, the validated and normalised input, and the canonical request key; or why the request is refused.
-    func validated(_ request: GenerationRequest) async throws(SubmissionError)
-        -> (CatalogueModel, [String: JSONValue], String)
-    {
+    /// The model and the validated, normalised input; or why the request is refused.
+    func validated(_ request: GenerationRequest) async throws(SubmissionError) -> (CatalogueModel, [String: JSONValue]) {
         let model: CatalogueModel
         do { model = try await self.model(slug: request.model) } catch { throw .catalogue(error) }
         if let version = request.version, version != model.version {
@@ -76,9 +83,18 @@ extension Vault {
         }
         switch model.requestSchema.validate(request.input) {
         case .success(let input):
-            return (model, input, model.requestSchema.canonicalKey(model: model.slug, version: model.version, input: input))
+            return (model, input)
         case .failure(let failure):
             throw .invalidInput(failure.problems)
+        }
+    }
+
+    /// One lineage row per media input URL; files that came inline are already stored, the rest are downloaded.
+    func lineage(of input: [String: JSONValue], schema: RequestSchema, generationID: String,
+                 storedFiles: [String: String] = [:]) -> [GenerationInput] {
+        schema.mediaInputs(in: input, where: \.isHTTPURL).map { reference in
+            GenerationInput(generationID: generationID, field: reference.field, position: reference.position,
+                            sourceURL: reference.value, sha256: storedFiles[reference.value], nextAttemptAt: now())
         }
     }
 

@@ -16,10 +16,11 @@ public struct Vault: Sendable {
     public let logger: Logger
     /// This service's public URL; when set, predictions are created with a webhook to it.
     public let publicURL: String?
-    /// Woken when a generation becomes due for (re)submission, polling or download.
+    /// Woken when a generation becomes due for (re)submission, polling, download or input download.
     public let submissionsDue = Wakeup()
     public let pollsDue = Wakeup()
     public let downloadsDue = Wakeup()
+    public let inputsDue = Wakeup()
     public let reconciliationsDue = Wakeup()
 
     public init(database: AppDatabase, blobs: BlobStore, provider: any ProviderAPI, transport: any HTTPTransport,

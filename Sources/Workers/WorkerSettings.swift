@@ -14,6 +14,10 @@ public struct WorkerSettings: Sendable {
     /// Expired outputs (403/404/410) are retried only this often: a CDN may lag behind the provider briefly.
     public var maxExpiredAttempts = 2
     public var maxOutputBytes: Int64 = 4 << 30
+    /// The largest file a request may carry inline (base64); larger ones are passed as URLs.
+    public var maxInlineFileBytes = 32 << 20
+    /// How long a file uploaded to the provider is reused as an input (the provider keeps uploads 180 days).
+    public var uploadReuse: Duration = .seconds(150 * 86400)
     public var concurrentPolls = 8
     public var concurrentDownloads = 4
     /// With webhooks on, a prediction is polled only once its webhook is overdue: the model's typical run time

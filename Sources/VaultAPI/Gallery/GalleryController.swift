@@ -64,13 +64,18 @@ struct GalleryController {
         guard let team = try team(request) else { return .redirect(to: "/login", type: .normal) }
         let parameters = request.uri.queryParameters
         func value(_ name: String) -> String? { parameters.get(name).flatMap { $0.isEmpty ? nil : $0 } }
-        var query = GenerationQuery(teamID: team.id, text: value("q"), model: value("model"),
-                                    status: value("status").flatMap(GenerationStatus.init(rawValue:)), limit: 60)
-        query.category = value("category")
+        var page = SearchPage(hits: [], nextCursor: nil)
+        var problem: String?
+        do {
+            page = try vault.database.search(GenerationQuery(teamID: team.id, parameters: parameters, defaultLimit: 60))
+        } catch let error as APIError {
+            problem = error.message
+        } catch let error as SearchError {
+            problem = error.description
+        }
+        let snippets = Dictionary(page.hits.map { ($0.generation.id, $0.snippet?.html) }, uniquingKeysWith: { a, _ in a })
+        let details = try vault.database.generationDetails(page.hits.map(\.generation))
         let day = DateFormatter.galleryDay
-        query.createdAfter = value("from").flatMap(day.date(from:))
-        query.createdBefore = value("to").flatMap(day.date(from:)).map { $0.addingTimeInterval(86400) }
-        let details = try vault.database.generationDetails(vault.database.searchGenerations(query))
         let models = try vault.database.cachedModels()
         let items: [[String: Any]] = details.map { detail in
             let prompt = detail.generation.prompt ?? detail.generation.model
@@ -78,17 +83,28 @@ struct GalleryController {
                 "id": detail.generation.id, "model": detail.generation.model,
                 "status": detail.generation.status.rawValue,
                 "promptShort": prompt.count > 90 ? String(prompt.prefix(89)) + "…" : prompt,
+                "snippet": (snippets[detail.generation.id] ?? nil) as Any,
                 "created": day.string(from: detail.generation.createdAt),
                 "videoURL": detail.outputs.first?.asset.map { "/v1/files/\($0.sha256)" } as Any,
             ]
         }
         return pages.render("gallery", [
             "title": "Gallery", "team": team.name, "q": value("q") ?? "", "from": value("from") ?? "",
-            "to": value("to") ?? "", "count": items.count, "items": items,
+            "to": value("to") ?? "", "tag": value("tag") ?? "", "count": items.count, "items": items,
+            "error": problem as Any, "next": page.nextCursor.map { nextPageLink(request, cursor: $0) } as Any,
             "models": models.map { ["slug": $0.slug, "title": $0.title, "selected": $0.slug == value("model")] },
             "categories": Set(models.compactMap(\.category)).sorted().map { ["value": $0, "selected": $0 == value("category")] },
             "statuses": GenerationStatus.allCases.map { ["value": $0.rawValue, "selected": $0.rawValue == value("status")] },
         ])
+    }
+
+    /// This page's address with the cursor of the next page.
+    private func nextPageLink(_ request: Request, cursor: SearchCursor) -> String {
+        var components = URLComponents()
+        components.queryItems = request.uri.queryParameters.filter { $0.key != "cursor" }
+            .map { URLQueryItem(name: String($0.key), value: String($0.value)) }
+            + [URLQueryItem(name: "cursor", value: cursor.token)]
+        return "/?" + (components.percentEncodedQuery ?? "")
     }
 
     @Sendable func detail(_ request: Request, context: VaultRequestContext) async throws -> Response {

@@ -39,6 +39,16 @@ public struct RateLimitedProvider: ProviderAPI {
         }
     }
 
+    public func presignUpload(_ request: PresignRequest) async throws(ProviderError) -> PresignedUpload {
+        try await gated("presign_upload") { () async throws(ProviderError) in try await base.presignUpload(request) }
+    }
+
+    public func upload(_ upload: PresignedUpload, contentType: String, fileAt file: URL) async throws(ProviderError) {
+        try await gated("upload") { () async throws(ProviderError) in
+            try await base.upload(upload, contentType: contentType, fileAt: file)
+        }
+    }
+
     private func gated<T>(_ operation: String, _ call: () async throws(ProviderError) -> T) async throws(ProviderError)
         -> T
     {

@@ -1,0 +1,117 @@
+import Foundation
+
+/// A search over the archive: full text (best match first) and filters (newest first without text), a page at a time.
+public struct GenerationQuery: Sendable, Hashable {
+    /// Only this team's generations (nil: every team's, for operators' tools).
+    public var teamID: String?
+    /// Free text: words match as prefixes, `"quoted words"` as a phrase, `-word` excludes (see `SearchPattern`).
+    public var text: String?
+    public var model: String?
+    public var status: GenerationStatus?
+    /// The model's category (text-to-video, image-to-video, ...), from the catalogue.
+    public var category: String?
+    public var createdAfter: Date?
+    public var createdBefore: Date?
+    /// Only generations carrying this tag (case-insensitive).
+    public var tag: String?
+    /// Seconds of video, inclusive bounds (any output).
+    public var minDuration: Double?
+    public var maxDuration: Double?
+    public var resolution: Resolution?
+    public var hasAudio: Bool?
+    /// Settled cost in USD, inclusive bounds.
+    public var minCost: Double?
+    public var maxCost: Double?
+    /// Only generations made from this input file (by SHA-256): "every video made from this image".
+    public var inputSHA256: String?
+    /// Match generations containing any word of `text` (similarity) rather than all of them (search).
+    public var anyWord: Bool
+    public var limit: Int
+    /// Continue after the page that handed out this cursor.
+    public var cursor: SearchCursor?
+
+    public init(teamID: String? = nil, text: String? = nil, model: String? = nil, status: GenerationStatus? = nil,
+                anyWord: Bool = false, limit: Int = 50) {
+        self.teamID = teamID
+        self.text = text
+        self.model = model
+        self.status = status
+        self.anyWord = anyWord
+        self.limit = limit
+    }
+}
+
+/// A video size filter: `1280x720` (exactly) or `720p` (the short side).
+public enum Resolution: Sendable, Hashable, CustomStringConvertible {
+    case exact(width: Int, height: Int)
+    case shortSide(Int)
+
+    public init?(_ text: String) {
+        let lowered = text.lowercased().trimmingCharacters(in: .whitespaces)
+        if lowered.hasSuffix("p"), let side = Int(lowered.dropLast()), side > 0 {
+            self = .shortSide(side)
+            return
+        }
+        let parts = lowered.split(separator: "x")
+        guard parts.count == 2, let width = Int(parts[0]), let height = Int(parts[1]), width > 0, height > 0 else {
+            return nil
+        }
+        self = .exact(width: width, height: height)
+    }
+
+    public var description: String {
+        switch self {
+        case .exact(let width, let height): "\(width)x\(height)"
+        case .shortSide(let side): "\(side)p"
+        }
+    }
+}
+
+/// One search hit: the generation and, for a text search, a fragment of its prompt around the matched words.
+public struct SearchHit: Sendable, Hashable {
+    public var generation: Generation
+    public var snippet: Snippet?
+}
+
+/// A page of hits and, when more follow, the cursor of the next page.
+public struct SearchPage: Sendable, Hashable {
+    public var hits: [SearchHit]
+    public var nextCursor: SearchCursor?
+
+    public init(hits: [SearchHit], nextCursor: SearchCursor?) {
+        self.hits = hits
+        self.nextCursor = nextCursor
+    }
+}
+
+/// A prompt fragment with the matched words marked. The raw text carries private-use markers that never come
+/// from FTS5 itself; `html` escapes the prompt and turns the markers into `<mark>`, `marked(open:close:)` into
+/// anything else (the CLI's bold).
+public struct Snippet: Sendable, Hashable {
+    static let open: Character = "\u{E000}"
+    static let close: Character = "\u{E001}"
+    public var raw: String
+
+    public var html: String {
+        var html = ""
+        var marking = false  // a prompt may itself hold a marker character: tags always balance
+        for character in raw {
+            switch character {
+            case Self.open where !marking: html += "<mark>"; marking = true
+            case Self.close where marking: html += "</mark>"; marking = false
+            case Self.open, Self.close: continue
+            case "<": html += "&lt;"
+            case ">": html += "&gt;"
+            case "&": html += "&amp;"
+            case "\"": html += "&quot;"
+            case "'": html += "&#39;"
+            default: html.append(character)
+            }
+        }
+        return marking ? html + "</mark>" : html
+    }
+
+    public func marked(open: String, close: String) -> String {
+        raw.map { $0 == Self.open ? open : $0 == Self.close ? close : String($0) }.joined()
+    }
+}

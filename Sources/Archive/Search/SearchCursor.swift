@@ -1,0 +1,59 @@
+import Crypto
+import Foundation
+
+/// Where the next page of a search starts: the last hit's sort key and `seq`, the newest `seq` the first page
+/// could see (rows added later stay out, so paging never repeats or skips a row), and a fingerprint of the query
+/// (a cursor only continues the search that made it). Opaque to clients: base64url JSON.
+public struct SearchCursor: Sendable, Hashable, Codable {
+    /// bm25 score with text, creation time without.
+    var sortKey: Double
+    var seq: Int64
+    var snapshotSeq: Int64
+    var fingerprint: String
+
+    enum CodingKeys: String, CodingKey {
+        case sortKey = "k", seq = "s", snapshotSeq = "m", fingerprint = "f"
+    }
+
+    public var token: String {
+        let data = (try? JSONEncoder().encode(self)) ?? Data()
+        return data.base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    public init?(token: String) {
+        var base64 = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        guard token.count < 512, let data = Data(base64Encoded: base64),
+              let cursor = try? JSONDecoder().decode(SearchCursor.self, from: data)
+        else { return nil }
+        self = cursor
+    }
+
+    init(sortKey: Double, seq: Int64, snapshotSeq: Int64, fingerprint: String) {
+        self.sortKey = sortKey
+        self.seq = seq
+        self.snapshotSeq = snapshotSeq
+        self.fingerprint = fingerprint
+    }
+}
+
+/// Why a search was refused.
+public enum SearchError: Error, Sendable, Equatable, CustomStringConvertible {
+    case invalidCursor
+
+    public var description: String {
+        "the cursor is malformed or belongs to a different search (repeat the same filters, or start over without it)"
+    }
+}
+
+extension GenerationQuery {
+    /// Everything that selects and orders rows (not the page size or the cursor), hashed.
+    var fingerprint: String {
+        var copy = self
+        copy.cursor = nil
+        copy.limit = 0
+        return String(SHA256.hash(data: Data(String(describing: copy).utf8)).prefix(8)
+            .map { String(format: "%02x", $0) }.joined())
+    }
+}
