@@ -3,6 +3,7 @@ import Archive
 import EachLabs
 import Foundation
 import Logging
+import SearchCorpus
 import Simulator
 import Transport
 import VaultRuntime
@@ -18,7 +19,7 @@ func measure(_ label: String, iterations: Int, _ body: () throws -> Void) rethro
     samples.sort()
     let p50 = samples[samples.count / 2]
     let p99 = samples[min(samples.count - 1, samples.count * 99 / 100)]
-    print(String(format: "%-44@ p50 %8.3f ms   p99 %8.3f ms   (%d runs)", label, p50, p99, iterations))
+    print(String(format: "%-52@ p50 %8.3f ms   p99 %8.3f ms   (%d runs)", label, p50, p99, iterations))
 }
 
 func peakResidentMegabytes() -> Double {
@@ -70,29 +71,38 @@ _ = digest
 // 3. MP4 probing of the downloaded file (reads only box headers and moov).
 try measure("probe a 512 MiB MP4", iterations: 200) { _ = try MediaProbe.inspect(fileAt: target) }
 
-// 4. Full-text search over a generated archive.
+// 4. Search over a generated archive (the same corpus the tests use): 100,000 generations by default.
 let database = try AppDatabase(path: scratch.appending(path: "bench.sqlite").path)
 try database.saveModels(models, now: Date())
-let words = ["fox", "snow", "city", "neon", "ocean", "forest", "drone", "sunset", "portrait", "robot", "rain",
-             "mountain", "desert", "dance", "slow", "motion", "close", "up", "aerial", "night", "cat", "dog"]
-var generator = SystemRandomNumberGenerator()
-let count = Int(ProcessInfo.processInfo.environment["BENCH_GENERATIONS"] ?? "") ?? 20_000
+let teams = try ["bench-a", "bench-b"].map { try database.createTeam(name: $0, now: Date()).id }
+let count = Int(ProcessInfo.processInfo.environment["BENCH_GENERATIONS"] ?? "") ?? 100_000
 let insertStart = ContinuousClock.now
-for index in 0..<count {
-    let prompt = (0..<8).map { _ in words.randomElement(using: &generator)! }.joined(separator: " ")
-    let model = models[index % models.count]
-    _ = try database.insertGeneration(Generation(
-        id: "gen_bench_\(index)", model: model.slug, version: model.version, input: ["prompt": .string(prompt)],
-        tags: index % 3 == 0 ? ["client-a"] : [], now: Date(timeIntervalSince1970: 1_800_000_000 + Double(index))))
-}
-print(String(format: "insert %d generations (one transaction each)  %.0f per second", count,
+let corpus = SearchCorpus(count: count, models: models.map { CatalogueModel($0, fetchedAt: Date()) }, teamIDs: teams)
+try corpus.insert(into: database)
+print(String(format: "record %d generations with files (batches)      %.0f per second", count,
              Double(count) / (ContinuousClock.now - insertStart).seconds))
-for query in ["fox", "neon city", "sno", "kling", "client-a fox rain"] {
-    try measure("search \"\(query)\" over \(count)", iterations: 200) {
-        _ = try database.searchGenerations(GenerationQuery(text: query, limit: 50))
-    }
+func query(_ text: String? = nil, _ configure: (inout GenerationQuery) -> Void = { _ in }) -> GenerationQuery {
+    var query = GenerationQuery(teamID: teams[0], text: text, limit: 50)
+    configure(&query)
+    return query
 }
-try measure("newest 50 of one model over \(count)", iterations: 200) {
-    _ = try database.searchGenerations(GenerationQuery(model: models[0].slug, limit: 50))
+let typical: [(String, GenerationQuery)] = [
+    ("rare word \"dragon\"", query("dragon")),
+    ("common words \"cinematic light\"", query("cinematic light")),
+    ("prefix \"obs\"", query("obs")),
+    ("phrase 'golden hour' (quoted)", query("\"golden hour\"")),
+    ("text + model + 720p + audio", query("fox") { $0.model = models[4].slug; $0.resolution = Resolution("720p"); $0.hasAudio = true }),
+    ("newest 50, no text", query()),
+    ("model + status, no text", query { $0.model = models[0].slug; $0.status = .completed }),
+    ("duration 6-9 s + cost <= 0.5", query { $0.minDuration = 6; $0.maxDuration = 9; $0.maxCost = 0.5 }),
+    ("input image (lineage)", query { $0.inputSHA256 = SearchCorpus.inputImage(30) }),
+]
+for (label, search) in typical {
+    try measure("search: \(label)", iterations: 200) { _ = try database.search(search) }
+}
+var deep = query("cinematic")
+try measure("search: page 20 of \"cinematic\" via cursors", iterations: 20) {
+    deep.cursor = nil
+    for _ in 0..<20 { deep.cursor = try database.search(deep).nextCursor }
 }
 await server.stop()

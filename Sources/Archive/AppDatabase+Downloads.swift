@@ -93,18 +93,8 @@ extension AppDatabase {
 extension AppDatabase {
     /// The asset, if one of the team's generations holds it as output or input (another team's is as absent as a missing one).
     public func asset(sha256: String, teamID: String) throws -> Asset? {
-        try writer.read { db in
-            try Asset.fetchOne(
-                db,
-                sql: """
-                    SELECT a.* FROM assets a WHERE a.sha256 = ? AND (EXISTS (
-                        SELECT 1 FROM generation_outputs o JOIN generations g ON g.id = o.generation_id
-                        WHERE o.sha256 = a.sha256 AND g.team_id = ?) OR EXISTS (
-                        SELECT 1 FROM generation_inputs i JOIN generations g ON g.id = i.generation_id
-                        WHERE i.sha256 = a.sha256 AND g.team_id = ?))
-                    """,
-                arguments: [sha256, teamID, teamID])
-        }
+        guard try latestGeneration(holding: sha256, teamID: teamID) != nil else { return nil }
+        return try writer.read { db in try Asset.fetchOne(db, key: sha256) }
     }
 
     /// Removes assets no generation of any team references any more, row and file together inside one write

@@ -64,16 +64,18 @@ extension AppDatabase {
         }
     }
 
-    /// The team's newest generation holding these bytes (for a download's file name).
+    /// The team's newest generation holding these bytes as output or input (ownership, and a download's file name).
     public func latestGeneration(holding sha256: String, teamID: String) throws -> Generation? {
         try writer.read { db in
             try Generation.fetchOne(
                 db,
                 sql: """
-                    SELECT g.* FROM generations g JOIN generation_outputs o ON o.generation_id = g.id
-                    WHERE o.sha256 = ? AND g.team_id = ? ORDER BY g.seq DESC LIMIT 1
+                    SELECT g.* FROM generations g WHERE g.team_id = ? AND (
+                        g.id IN (SELECT generation_id FROM generation_outputs WHERE sha256 = ?)
+                        OR g.id IN (SELECT generation_id FROM generation_inputs WHERE sha256 = ?))
+                    ORDER BY g.seq DESC LIMIT 1
                     """,
-                arguments: [sha256, teamID])
+                arguments: [teamID, sha256, sha256])
         }
     }
 }

@@ -3,10 +3,9 @@ import EachLabs
 import Foundation
 
 /// A large, deterministic archive for search tests and benchmarks: prompts drawn from a skewed vocabulary (a few
-/// words are everywhere, most are rare, like real prompts), two teams, every model of the catalogue, stored outputs
+/// words are everywhere, most are rare, like real prompts), alternating teams, the given models, stored outputs
 /// with varied durations, sizes, audio and costs, and one generation in ten made from a shared input image.
 public struct SearchCorpus: Sendable {
-    public static let teams = ["team_corpus_a", "team_corpus_b"]
     /// Short sides of the generated videos: `1280x720`, `1920x1080`, `720x1280` (portrait), `854x480`.
     public static let sizes = [(1280, 720), (1920, 1080), (720, 1280), (854, 480)]
     public static let durations: [Double] = [5, 8, 10]
@@ -16,8 +15,9 @@ public struct SearchCorpus: Sendable {
 
     /// - Parameters:
     ///   - count: how many generations.
-    ///   - models: (slug, version, category) of the models to spread them over.
-    public init(count: Int, models: [CatalogueModel], seed: UInt64 = 42) {
+    ///   - models: the models to spread them over.
+    ///   - teamIDs: the (existing) teams to alternate between.
+    public init(count: Int, models: [CatalogueModel], teamIDs: [String], seed: UInt64 = 42) {
         var random = SplitMix64(seed: seed)
         let vocabulary = Self.vocabulary
         entries = (0..<count).map { index in
@@ -29,7 +29,7 @@ public struct SearchCorpus: Sendable {
             }
             let id = String(format: "gen_corpus_%06d", index)
             var generation = Generation(
-                id: id, teamID: Self.teams[index % 2], model: model.slug, version: model.version,
+                id: id, teamID: teamIDs[index % teamIDs.count], model: model.slug, version: model.version,
                 input: ["prompt": .string(words.joined(separator: " "))], tags: index % 7 == 0 ? ["client-a"] : [],
                 now: Self.base.addingTimeInterval(Double(index) * 30))
             let roll = random.next() % 100

@@ -21,6 +21,7 @@ public enum VaultRouter {
         let api = router.group("/v1").add(middleware: TeamAuthenticator(vault: vault))
         GenerationsController(vault: vault, baseURL: baseURL).addRoutes(to: api.group("generations"))
         FilesController(vault: vault).addRoutes(to: api.group("files"))
+        ImportsController(vault: vault).addRoutes(to: api)
         WebhooksController(vault: vault).addRoutes(to: router.group("/webhooks/eachlabs"))
         let pages = Pages()
         let shares = SharesController(vault: vault, maxLifetime: shareMaxLifetime, baseURL: baseURL, pages: pages)

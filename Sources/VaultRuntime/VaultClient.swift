@@ -1,3 +1,4 @@
+import Archive
 import EachLabs
 import Foundation
 import Transport
@@ -39,13 +40,34 @@ public struct VaultClient: Sendable {
         try await call("GET", "/v1/generations/\(Self.encoded(id))")
     }
 
-    public func search(text: String?, model: String? = nil, status: String? = nil, tag: String? = nil,
-                       category: String? = nil, limit: Int = 20) async throws -> GenerationPage
-    {
-        var query = ["limit=\(limit)"]
-        let filters = [("q", text), ("model", model), ("status", status), ("tag", tag), ("category", category)]
-        for case let (name, value?) in filters { query.append("\(name)=\(Self.encoded(value))") }
-        return try await call("GET", "/v1/generations?" + query.joined(separator: "&"))
+    /// One page of `GET /v1/generations` with these query parameters (`q`, `model`, `cursor`, ...); nil values are
+    /// left out.
+    public func search(_ parameters: [(String, String?)]) async throws -> GenerationPage {
+        try await call("GET", "/v1/generations" + Self.query(parameters))
+    }
+
+    public func search(text: String?, limit: Int = 20) async throws -> GenerationPage {
+        try await search([("q", text), ("limit", String(limit))])
+    }
+
+    public func importPredictions(_ ids: [String], model: String?) async throws -> [ImportResult] {
+        struct Body: Encodable {
+            var prediction_ids: [String]
+            var model: String?
+        }
+        struct Answer: Decodable { var results: [ImportResult] }
+        let answer: Answer = try await call("POST", "/v1/imports",
+                                            body: JSONEncoder().encode(Body(prediction_ids: ids, model: model)))
+        return answer.results
+    }
+
+    public func spend(groupBy: SpendGrouping, from: String?, to: String?) async throws -> SpendReport {
+        try await call("GET", "/v1/spend" + Self.query([("group_by", groupBy.rawValue), ("from", from), ("to", to)]))
+    }
+
+    private static func query(_ parameters: [(String, String?)]) -> String {
+        let pairs = parameters.compactMap { name, value in value.map { "\(name)=\(encoded($0))" } }
+        return pairs.isEmpty ? "" : "?" + pairs.joined(separator: "&")
     }
 
     /// Polls the service (not the provider) until the generation is final; `progress` sees every state.

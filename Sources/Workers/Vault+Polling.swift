@@ -22,7 +22,7 @@ extension Vault {
         }
     }
 
-    private func outcome(of prediction: Prediction, _ generation: Generation) -> PollOutcome {
+    func outcome(of prediction: Prediction, _ generation: Generation) -> PollOutcome {
         switch prediction.status {
         case .success:
             return .succeeded(outputURLs: prediction.outputURLs, costUSD: prediction.metrics?.cost,

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Archive
 import EachLabs
 import Foundation
 import VaultAPI
@@ -11,7 +12,9 @@ struct GenerateCommand: AsyncParsableCommand {
 
     @OptionGroup var server: ServerOptions
     @Option(help: "Model slug, e.g. kling-v2-6-pro-text-to-video.") var model: String
-    @Option(name: .customLong("input"), help: "An input field as key=value (JSON values such as 5 or true are parsed).")
+    @Option(name: .customLong("input"), help: ArgumentHelp(
+        "An input field as key=value (JSON values such as 5 or true are parsed); key=@path sends a local file.",
+        discussion: "A local file is stored in the archive and uploaded through the provider's upload flow once."))
     var inputs: [String] = []
     @Option(help: "A JSON file holding the input object (fields from --input override it).") var inputJSON: String?
     @Option(name: .customLong("tag"), help: "A tag for the generation (repeatable).") var tags: [String] = []
@@ -33,7 +36,9 @@ struct GenerateCommand: AsyncParsableCommand {
         }
         for pair in inputs {
             guard let equals = pair.firstIndex(of: "=") else { throw ValidationError("--input takes key=value, not '\(pair)'") }
-            input[String(pair[..<equals])] = Self.parseValue(String(pair[pair.index(after: equals)...]))
+            let value = String(pair[pair.index(after: equals)...])
+            input[String(pair[..<equals])] = value.hasPrefix("@") ? try Self.dataURI(file: String(value.dropFirst()))
+                : Self.parseValue(value)
         }
         let client = server.client
         let request = GenerationRequest(model: model, version: version, input: input, tags: tags.isEmpty ? nil : tags,
@@ -65,6 +70,14 @@ struct GenerateCommand: AsyncParsableCommand {
         if wait && generation.status != .completed { throw ExitCode(1) }
     }
 
+    /// A local file as a base64 data URI, its type read from its first bytes.
+    static func dataURI(file path: String) throws -> JSONValue {
+        let url = URL(fileURLWithPath: (path as NSString).expandingTildeInPath)
+        guard let bytes = try? Data(contentsOf: url) else { throw ValidationError("cannot read the file \(path)") }
+        let type = MediaSniffer.sniff(fileAt: url)?.contentType ?? "application/octet-stream"
+        return .string("data:\(type);base64,\(bytes.base64EncodedString())")
+    }
+
     /// `5` → 5, `true` → true, `[1,2]` → array; anything that is not JSON stays a string.
     static func parseValue(_ text: String) -> JSONValue {
         if let value = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) { return value }
@@ -74,32 +87,115 @@ struct GenerateCommand: AsyncParsableCommand {
 
 struct SearchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "search", abstract: "Search the archive (full text over prompts, models, titles, tags).")
+        commandName: "search",
+        abstract: "Search the archive: prompts, models, titles, tags and notes, with filters.",
+        discussion: """
+            Words match as prefixes, "quoted words" as a phrase, -word excludes. Filters combine with the text and \
+            with each other; results come a page at a time (--cursor continues, --all fetches every page).
+            """)
 
     @OptionGroup var server: ServerOptions
-    @Argument(help: "Words to look for (prefixes match).") var query: [String] = []
+    @Argument(help: "Words to look for.") var query: [String] = []
     @Option(help: "Only this model slug.") var model: String?
-    @Option(help: "Only this status.") var status: String?
+    @Option(help: "Only this status (pending, submitted, processing, downloading, completed, failed, cancelled).")
+    var status: String?
     @Option(help: "Only generations with this tag.") var tag: String?
     @Option(help: "Only this category (text-to-video, image-to-video, ...).") var category: String?
-    @Option(help: "At most this many results.") var limit = 20
+    @Option(help: "Created on or after this day (2026-01-31) or time.") var from: String?
+    @Option(help: "Created on or before this day or before this time.") var to: String?
+    @Option(help: "At least this many seconds of video.") var minDuration: String?
+    @Option(help: "At most this many seconds of video.") var maxDuration: String?
+    @Option(help: "Video size: 1280x720, or the short side: 720p.") var resolution: String?
+    @Option(help: "true: only videos with sound; false: only silent ones.") var hasAudio: String?
+    @Option(help: "Cost at least this many USD.") var minCost: String?
+    @Option(help: "Cost at most this many USD.") var maxCost: String?
+    @Option(help: "Only videos made from this input file (its SHA-256).") var input: String?
+    @Option(help: "At most this many results per page (1-500).") var limit = 20
+    @Option(help: "Continue from the cursor an earlier page printed.") var cursor: String?
+    @Flag(help: "Fetch every page.") var all = false
+    @Flag(help: "Print JSON (one page, with next_cursor).") var json = false
+
+    func run() async throws {
+        var parameters: [(String, String?)] = [
+            ("q", query.isEmpty ? nil : query.joined(separator: " ")), ("model", model), ("status", status),
+            ("tag", tag), ("category", category), ("from", from), ("to", to), ("min_duration", minDuration),
+            ("max_duration", maxDuration), ("resolution", resolution), ("has_audio", hasAudio), ("min_cost", minCost),
+            ("max_cost", maxCost), ("input", input), ("limit", String(limit)), ("cursor", cursor),
+        ]
+        var page = try await server.client.search(parameters)
+        if json { return try printJSON(page) }
+        var items = page.items
+        while all, let next = page.nextCursor {
+            parameters[parameters.count - 1] = ("cursor", next)
+            page = try await server.client.search(parameters)
+            items += page.items
+        }
+        let highlight = isatty(STDOUT_FILENO) == 1 ? ("\u{1B}[1m", "\u{1B}[0m") : ("[", "]")
+        var table = TextTable(["ID", "CREATED"] + GenerationView.tableHeader.prefix(6) + ["PROMPT"])
+        for item in items {
+            let prompt = item.snippet.map { Self.plainText(fromSnippet: $0, open: highlight.0, close: highlight.1) }
+                ?? item.prompt.map { $0.count > 50 ? String($0.prefix(49)) + "…" : $0 } ?? "-"
+            table.add([item.id, ISO8601DateFormatter().string(from: item.createdAt)] + item.tableRow.prefix(6) + [prompt])
+        }
+        print(table.render())
+        print("\(items.count) result(s)" + (all ? "" : page.nextCursor.map { "; more with --cursor \($0)" } ?? ""))
+    }
+
+    /// The API's HTML snippet as terminal text: `<mark>` becomes `open`/`close`, entities are decoded.
+    static func plainText(fromSnippet html: String, open: String, close: String) -> String {
+        [("<mark>", open), ("</mark>", close), ("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"),
+         ("&amp;", "&")].reduce(html) { $0.replacingOccurrences(of: $1.0, with: $1.1) }
+    }
+}
+
+struct ImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Archive predictions made outside EachVault (their input, outputs and cost), for the token's team.",
+        discussion: "Importing a prediction twice is a no-op. The provider's read does not name the model: pass --model to record it.")
+
+    @OptionGroup var server: ServerOptions
+    @Argument(help: "Prediction ids.") var predictionIDs: [String]
+    @Option(help: "The model the predictions ran (recorded, and used to find media inputs).") var model: String?
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let text = query.isEmpty ? nil : query.joined(separator: " ")
-        let page = try await server.client.search(text: text, model: model, status: status, tag: tag,
-                                                  category: category, limit: limit)
-        if json { return try printJSON(page) }
-        var table = TextTable(["ID", "CREATED"] + GenerationView.tableHeader.prefix(6) + ["PROMPT"])
-        for item in page.items {
-            let prompt = item.prompt.map { $0.count > 50 ? $0.prefix(49) + "…" : Substring($0) } ?? "-"
-            table.add([item.id, ISO8601DateFormatter().string(from: item.createdAt)] + item.tableRow.prefix(6)
-                + [String(prompt)])
+        let results = try await server.client.importPredictions(predictionIDs, model: model)
+        if json { return try printJSON(results) }
+        var table = TextTable(["PREDICTION", "OUTCOME", "GENERATION", "NOTE"])
+        for result in results {
+            table.add([result.predictionID, result.outcome, result.generationID ?? "-", result.message ?? ""])
         }
         print(table.render())
-        print("\(page.count) result(s)")
+        if results.contains(where: { $0.outcome == "failed" || $0.outcome == "not_found" }) { throw ExitCode(1) }
     }
 }
+
+struct SpendCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "spend", abstract: "What the token's team spent at the provider, and what deduplication saved.")
+
+    @OptionGroup var server: ServerOptions
+    @Option(help: "Group by model, day or tag.") var by: SpendGrouping = .model
+    @Option(help: "From this day (2026-01-31).") var from: String?
+    @Option(help: "To this day, inclusive.") var to: String?
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() async throws {
+        let report = try await server.client.spend(groupBy: by, from: from, to: to)
+        if json { return try printJSON(report) }
+        var table = TextTable([by.rawValue.uppercased(), "GENERATIONS", "SPENT USD", "UNKNOWN", "DEDUP HITS",
+                               "SAVED USD", "RUN TIME"])
+        for row in report.rows + [report.total] {
+            table.add([row.key, String(row.generations), String(format: "%.2f", row.spentUSD), String(row.unknownCost),
+                       String(row.dedupHits), String(format: "%.2f", row.savedUSD),
+                       String(format: "%.0f s", row.predictTimeS)])
+        }
+        print(table.render())
+    }
+}
+
+extension SpendGrouping: ExpressibleByArgument {}
 
 struct ShowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

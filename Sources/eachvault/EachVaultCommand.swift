@@ -7,6 +7,6 @@ struct EachVaultCommand: AsyncParsableCommand {
         abstract: "Archive, search and serve videos generated with the each::labs API.",
         subcommands: [
             ServeCommand.self, DemoCommand.self, SimulatorCommand.self, GenerateCommand.self, SearchCommand.self,
-            ShowCommand.self, VerifyCommand.self, TeamCommand.self, TokenCommand.self, GCCommand.self,
+            ShowCommand.self, ImportCommand.self, SpendCommand.self, VerifyCommand.self, TeamCommand.self, TokenCommand.self, GCCommand.self,
         ])
 }

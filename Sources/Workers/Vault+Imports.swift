@@ -1,0 +1,85 @@
+import Archive
+import EachLabs
+import Foundation
+
+/// The outcome of importing one prediction.
+public struct ImportResult: Sendable, Codable, Equatable {
+    public var predictionID: String
+    /// `imported`, `already_archived`, `archived_by_another_team`, `not_found` or `failed`.
+    public var outcome: String
+    public var generationID: String?
+    public var message: String?
+
+    enum CodingKeys: String, CodingKey {
+        case outcome, message
+        case predictionID = "prediction_id"
+        case generationID = "generation_id"
+    }
+}
+
+extension Vault {
+    /// Archives predictions made outside EachVault: one read each, a generation with the prediction's input (its
+    /// media inputs kept for lineage), its outputs downloaded like any other; a running one is polled to the end.
+    /// Importing a prediction the team already archived is a no-op without a provider call.
+    /// - Parameter model: the model, when the caller knows it (the provider's read does not name it).
+    public func importPredictions(_ ids: [String], teamID: String, model slug: String?) async -> [ImportResult] {
+        var results: [ImportResult] = []
+        for id in ids {
+            results.append(await importPrediction(id.trimmingCharacters(in: .whitespaces), teamID: teamID, model: slug))
+        }
+        downloadsDue.signal()
+        inputsDue.signal()
+        pollsDue.signal()
+        return results
+    }
+
+    private func importPrediction(_ id: String, teamID: String, model slug: String?) async -> ImportResult {
+        func result(_ outcome: String, _ generationID: String? = nil, _ message: String? = nil) -> ImportResult {
+            ImportResult(predictionID: id, outcome: outcome, generationID: generationID, message: message)
+        }
+        guard !id.isEmpty else { return result("not_found", nil, "an empty prediction id") }
+        if let existing = try? database.generation(predictionID: id) {
+            return existing.teamID == teamID ? result("already_archived", existing.id)
+                : result("archived_by_another_team", nil, "another team archived this prediction")
+        }
+        let prediction: Prediction
+        do { prediction = try await provider.prediction(id: id) } catch .notFound {
+            return result("not_found", nil, "the provider knows no prediction \(id)")
+        } catch {
+            return result("failed", nil, "cannot read the prediction: \(error)")
+        }
+        let model = await slug.asyncFlatMap { try? await self.model(slug: $0) }
+        let schema = model?.requestSchema ?? RequestSchema(required: [], properties: [:])
+        let input = prediction.input ?? [:]
+        let generationID = makeGenerationID(now: now())
+        var generation = Generation(
+            id: generationID, teamID: teamID, model: model?.slug ?? slug ?? "unknown",
+            version: model?.version ?? "", input: input, tags: [],
+            requestKey: model.map { schema.canonicalKey(model: $0.slug, version: $0.version, input: input) }, now: now())
+        generation.origin = .imported
+        generation.status = .submitted
+        generation.predictionID = prediction.id.isEmpty ? id : prediction.id
+        generation.submittedAt = now()
+        do {
+            switch try database.recordImport(generation, inputs: lineage(of: input, schema: schema,
+                                                                          generationID: generationID),
+                                             outcome: outcome(of: prediction, generation), now: now()) {
+            case .imported(let stored):
+                logger.info("imported", metadata: ["generation": "\(stored.id)", "prediction": "\(id)"])
+                return result("imported", stored.id)
+            case .alreadyArchived(let existing, let sameTeam):
+                return sameTeam ? result("already_archived", existing)
+                    : result("archived_by_another_team", nil, "another team archived this prediction")
+            }
+        } catch {
+            return result("failed", nil, "cannot record the import: \(error)")
+        }
+    }
+}
+
+extension Optional {
+    func asyncFlatMap<U>(_ transform: (Wrapped) async -> U?) async -> U? {
+        guard let value = self else { return nil }
+        return await transform(value)
+    }
+}

@@ -1,0 +1,138 @@
+@testable import Archive
+import Crypto
+import EachLabs
+import Foundation
+import Simulator
+import Testing
+import Transport
+import VaultRuntime
+@testable import Workers
+
+/// Waits (bounded) until every media input of `ids` is stored or given up.
+private func waitForInputs(_ harness: Harness, _ ids: [String], timeout: Duration = .seconds(30)) async throws
+    -> [GenerationDetail]
+{
+    let deadline = ContinuousClock.now + timeout
+    while true {
+        let details = try ids.map { try #require(try harness.vault.database.generationDetail(id: $0)) }
+        if details.allSatisfy({ $0.inputs.allSatisfy { $0.asset != nil || $0.input.nextAttemptAt == nil } }) {
+            return details
+        }
+        guard ContinuousClock.now < deadline else { Issue.record("inputs not stored in time"); return details }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+}
+
+@Suite struct LineageTests {
+    static let model = "pixverse-v5-6-image-to-video"
+
+    @Test func tenGenerationsFromOneImageStoreItOnceAndTheInputFilterFindsThemAll() async throws {
+        let harness = try await Harness()
+        let image = "\(harness.simulatorServer.baseURL)/_simulator/samples/sample-first-frame.png"
+        var ids: [String] = []
+        for take in 0..<10 {
+            ids.append(try await harness.client.createGeneration(GenerationRequest(
+                model: Self.model, input: ["prompt": .string("the lighthouse, take \(take)"), "image_url": .string(image)])).id)
+        }
+        _ = try await harness.waitUntilFinal(ids)
+        let details = try await waitForInputs(harness, ids)
+        let digests = Set(details.flatMap { $0.inputs.compactMap(\.asset?.sha256) })
+        #expect(digests.count == 1 && details.allSatisfy { $0.inputs.count == 1 && $0.inputs[0].input.field == "image_url" })
+        let sha = try #require(digests.first)
+        let stored = try harness.vault.database.allAssets().filter { $0.sha256 == sha }
+        #expect(stored.count == 1 && stored[0].contentType == "image/png" && stored[0].width != nil)
+        #expect(harness.vault.blobs.check(stored[0]) == .intact)
+
+        let page = try await harness.client.search([("input", sha), ("limit", "50")])
+        #expect(Set(page.items.map(\.id)) == Set(ids))
+        #expect(page.items.allSatisfy { $0.inputs.first?.sha256 == sha && $0.inputs.first?.sourceURL == image })
+        // The team can fetch its input file; another team cannot see it.
+        #expect(try await harness.raw("GET", "/v1/files/\(sha)").status == 200)
+        let other = try harness.makeTeam("team-b")
+        #expect(try await harness.raw("GET", "/v1/files/\(sha)", token: other.token).status == 404)
+        #expect(try await other.client.search([("input", sha)]).count == 0)
+        await harness.shutdown()
+    }
+
+    @Test func aLocalFileGoesThroughThePresignedUploadFlowOnce() async throws {
+        let harness = try await Harness()
+        let sample = try await EmbeddedFilesProbe.samplePNG(harness)
+        let bytes = try #require(sample)
+        let dataURI = "data:image/png;base64," + bytes.base64EncodedString()
+        let request = GenerationRequest(model: Self.model, input: ["prompt": "from my laptop", "image_url": .string(dataURI)])
+        let first = try await harness.client.createGeneration(request)
+        let publicURL = try #require(first.input["image_url"]?.stringValue)
+        #expect(publicURL.hasPrefix(harness.simulatorServer.baseURL + "/uploads/"))
+        var stats = await harness.simulator.stats()
+        #expect(stats.presigns == 1 && stats.uploads == 1)
+        // The provider serves exactly the bytes sent.
+        let served = try await CurlTransport().send(HTTPRequest(url: publicURL))
+        #expect(served.status == 200 && served.body == bytes)
+        // The input is linked to the stored file without a download.
+        let sha = SHA256.hash(data: bytes).lowercaseHex
+        #expect(first.inputs.first?.sha256 == sha)
+
+        // The same file again: no second upload, and the same request key answers it.
+        let again = try await harness.client.createGeneration(request)
+        #expect(again.deduplicatedFrom == first.id)
+        var another = request
+        another.dedup = false
+        _ = try await harness.client.createGeneration(another)
+        stats = await harness.simulator.stats()
+        #expect(stats.presigns == 1 && stats.uploads == 1)
+
+        // A broken data URI is refused before anything reaches the provider.
+        let broken = try await harness.raw(
+            "POST", "/v1/generations",
+            body: #"{"model": "\#(Self.model)", "input": {"prompt": "x", "image_url": "data:image/png;base64"}}"#)
+        #expect(broken.status == 422 && broken.body.contains("image_url"))
+        #expect(await harness.simulator.stats().creates == 2)
+        await harness.shutdown()
+    }
+
+    @Test func theSimulatorRefusesUploadsThatBreakThePresignedContract() async throws {
+        let harness = try await Harness()
+        let provider = LiveProviderAPI(baseURL: harness.simulatorServer.baseURL, apiKey: Harness.apiKey,
+                                       transport: CurlTransport())
+        let slot = try await provider.presignUpload(PresignRequest(contentType: "image/png"))
+        #expect(slot.requiredHeaders.isEmpty == false)
+        let transport = CurlTransport()
+        let bare = try await transport.send(HTTPRequest(method: "PUT", url: slot.presignedURL,
+                                                        headers: [("Content-Type", "image/png")], body: Data([1, 2, 3])))
+        #expect(bare.status == 403)
+        let wrongType = try await transport.send(HTTPRequest(
+            method: "PUT", url: slot.presignedURL,
+            headers: [("Content-Type", "image/jpeg")] + slot.requiredHeaders.map { ($0.key, $0.value) }, body: Data([1])))
+        #expect(wrongType.status == 403)
+        let unauthenticated = try await transport.send(HTTPRequest(
+            method: "POST", url: harness.simulatorServer.baseURL + "/v1/upload/presign",
+            headers: [("Content-Type", "application/json")], body: Data(#"{"content_type": "image/png"}"#.utf8)))
+        #expect(unauthenticated.status == 401)
+        await harness.shutdown()
+    }
+
+    @Test func mediaFieldsAreRecognisedAcrossTheCatalogue() throws {
+        for field in ["image_url", "end_image_url", "image_urls", "image_url2", "first_frame_image", "audio", "video",
+                      "mask_image", "input_image_urls", "image_references"] {
+            #expect(RequestSchema.isMediaField(field, type: "string"), "\(field)")
+        }
+        for field in ["prompt", "audio_negative_prompt", "start_video_id", "generate_audio"] {
+            #expect(!RequestSchema.isMediaField(field, type: field == "generate_audio" ? "boolean" : "string"), "\(field)")
+        }
+        #expect(!RequestSchema.isMediaField("image_guidance_scale", type: "number"))
+        let schema = RequestSchema(required: [], properties: ["image_urls": PropertySchema(type: "array")])
+        let input: [String: JSONValue] = ["image_urls": .array(["https://a/1.png", "not a url", "https://a/2.png"]),
+                                          "prompt": "https://looks.like/a-url"]
+        let references = schema.mediaInputs(in: input, where: { $0.isHTTPURL })
+        #expect(references.map(\.position) == [0, 2] && references.allSatisfy { $0.field == "image_urls" })
+    }
+}
+
+/// The simulator's sample image, fetched over HTTP as any client would.
+enum EmbeddedFilesProbe {
+    static func samplePNG(_ harness: Harness) async throws -> Data? {
+        let response = try await CurlTransport().send(HTTPRequest(
+            url: "\(harness.simulatorServer.baseURL)/_simulator/samples/sample-last-frame.png"))
+        return response.status == 200 ? response.body : nil
+    }
+}

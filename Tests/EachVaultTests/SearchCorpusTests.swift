@@ -1,0 +1,188 @@
+@testable import Archive
+import EachLabs
+import Foundation
+import SearchCorpus
+import Testing
+
+/// One 100,000-generation archive (plus a few planted rows) shared by the corpus tests.
+private let corpus: (database: AppDatabase, entries: [ArchivedGeneration], teams: [String]) = {
+    let database = try! AppDatabase.inMemory()
+    let models = try! Fixtures.catalogue.map { CatalogueModel($0, fetchedAt: Date()) }
+    try! database.saveModels(try! Fixtures.catalogue, now: Date())
+    let teams = try! ["corpus-a", "corpus-b"].map { try database.createTeam(name: $0, now: Date()).id }
+    let generated = SearchCorpus(count: 100_000, models: models, teamIDs: teams)
+    try! generated.insert(into: database)
+    return (database, generated.entries, teams)
+}()
+
+/// A small database with one team, for tests that plant their own rows.
+private func smallArchive() throws -> (AppDatabase, String) {
+    let database = try AppDatabase.inMemory()
+    return (database, try database.createTeam(name: "small", now: Date()).id)
+}
+
+@Suite struct SearchCorpusTests {
+    var team: String { corpus.teams[0] }
+    var database: AppDatabase { corpus.database }
+    var entries: [ArchivedGeneration] { corpus.entries }
+
+    /// Every hit of `query`, page by page, checking that no page repeats an earlier hit.
+    private func allPages(_ query: GenerationQuery) throws -> [SearchHit] {
+        var query = query
+        var hits: [SearchHit] = []
+        var seen = Set<String>()
+        while true {
+            let page = try database.search(query)
+            for hit in page.hits { #expect(seen.insert(hit.generation.id).inserted, "\(hit.generation.id) repeated") }
+            hits += page.hits
+            guard let next = page.nextCursor else { return hits }
+            query.cursor = next
+        }
+    }
+
+    @Test func theCorpusHoldsOneHundredThousandGenerations() throws {
+        #expect(entries.count == 100_000)
+        #expect(try database.search(GenerationQuery(limit: 1)).hits.count == 1)
+    }
+
+    @Test func filtersMatchABruteForceScanWhateverTheCombination() throws {
+        typealias Case = (String, (inout GenerationQuery) -> Void, (ArchivedGeneration) -> Bool)
+        let image = SearchCorpus.inputImage(30)
+        let model = entries[3].generation.model
+        let cases: [Case] = [
+            ("model + status", { $0.model = model; $0.status = .completed },
+             { $0.generation.model == model && $0.generation.status == .completed }),
+            ("duration range + audio", { $0.minDuration = 6; $0.maxDuration = 9; $0.hasAudio = true },
+             { $0.outputs.contains { $0.1.durationSeconds == 8 && $0.1.hasAudio == true } }),
+            ("720p (short side, portrait too)", { $0.resolution = Resolution("720p") },
+             { $0.outputs.contains { min($0.1.width ?? 0, $0.1.height ?? 0) == 720 } }),
+            ("exact size + cost range", { $0.resolution = Resolution("1920x1080"); $0.minCost = 0.5; $0.maxCost = 0.75 },
+             { e in e.outputs.contains { $0.1.width == 1920 } && (0.5...0.75).contains(e.generation.costUSD ?? -1) }),
+            ("input image", { $0.inputSHA256 = image }, { $0.inputs.contains { $0.0.sha256 == image } }),
+            ("tag + date range", {
+                $0.tag = "CLIENT-A"
+                $0.createdAfter = SearchCorpus.base.addingTimeInterval(3_000 * 30)
+                $0.createdBefore = SearchCorpus.base.addingTimeInterval(9_000 * 30)
+            }, { e in
+                e.generation.tags == ["client-a"]
+                    && (3_000 * 30..<9_000 * 30).contains(e.generation.createdAt.timeIntervalSince(SearchCorpus.base))
+            }),
+        ]
+        for (name, configure, matches) in cases {
+            var query = GenerationQuery(teamID: team, limit: 500)
+            configure(&query)
+            let expected = entries.filter { $0.generation.teamID == team && matches($0) }
+                .sorted { $0.generation.createdAt > $1.generation.createdAt }.map(\.generation.id)
+            #expect(!expected.isEmpty, "\(name): the corpus should hold matches")
+            #expect(try allPages(query).map(\.generation.id) == expected, "\(name)")
+        }
+    }
+
+    @Test func everyVideoMadeFromOneImageIsFoundAcrossTeams() throws {
+        let image = SearchCorpus.inputImage(30)
+        let users = entries.filter { $0.inputs.contains { $0.0.sha256 == image } }
+        // Image 3 of 500 feeds generations 30, 5030, 10030, ... (those that completed carry it).
+        #expect(users.count >= 10)
+        for team in corpus.teams {
+            var query = GenerationQuery(teamID: team, limit: 500)
+            query.inputSHA256 = image
+            #expect(Set(try allPages(query).map(\.generation.id))
+                == Set(users.filter { $0.generation.teamID == team }.map(\.generation.id)))
+        }
+    }
+
+    @Test func textPagesJoinUpToTheWholeRankedResult() throws {
+        var query = GenerationQuery(teamID: team, text: "cinematic light", limit: 37)
+        let paged = try allPages(query)
+        query.limit = 500
+        var whole: [SearchHit] = []
+        var cursor: SearchCursor?
+        repeat {
+            query.cursor = cursor
+            let page = try database.search(query)
+            whole += page.hits
+            cursor = page.nextCursor
+        } while cursor != nil
+        #expect(paged.count > 500)
+        #expect(paged.map(\.generation.id) == whole.map(\.generation.id))
+        for hit in paged.prefix(200) {
+            let prompt = hit.generation.prompt ?? ""
+            #expect(prompt.contains("cinematic") && prompt.contains("light"))
+        }
+    }
+
+    @Test func pagingIsStableWhileNewGenerationsArrive() throws {
+        let (database, team) = try smallArchive()
+        let models = try Fixtures.catalogue.prefix(5).map { CatalogueModel($0, fetchedAt: Date()) }
+        try SearchCorpus(count: 150, models: models, teamIDs: [team], seed: 7).insert(into: database)
+        var query = GenerationQuery(teamID: team, limit: 40)
+        let first = try database.search(query)
+        // A newer generation arrives between pages: it is neither repeated nor does it push a row off a page.
+        _ = try database.insertGeneration(Generation(id: "gen_late", teamID: team, model: models[0].slug,
+                                                     version: "0.0.1", input: ["prompt": "late"], tags: [],
+                                                     now: Date()))
+        query.cursor = first.nextCursor
+        var ids = first.hits.map(\.generation.id)
+        while let cursor = query.cursor {
+            let page = try database.search(query)
+            ids += page.hits.map(\.generation.id)
+            query.cursor = page.nextCursor
+            _ = cursor
+        }
+        #expect(ids.count == 150 && Set(ids).count == 150 && !ids.contains("gen_late"))
+        // A cursor only continues the search that made it.
+        var other = GenerationQuery(teamID: team, model: models[1].slug, limit: 40)
+        other.cursor = first.nextCursor
+        #expect(throws: SearchError.invalidCursor) { try database.search(other) }
+    }
+
+    @Test func rankingPutsPromptMatchesFirstAndHonoursPhrasesAndExclusions() throws {
+        let (database, team) = try smallArchive()
+        let rows: [(String, String, String?, [String])] = [
+            ("gen_in_note", "a calm lake", "okapi at dawn", []),
+            ("gen_in_prompt", "an okapi walking through fog", nil, []),
+            ("gen_in_tags", "a quiet street", nil, ["okapi"]),
+            ("gen_phrase", "the red fox sleeps", nil, []),
+            ("gen_scattered", "a fox under a red sky", nil, []),
+        ]
+        for (id, prompt, note, tags) in rows {
+            var generation = Generation(id: id, teamID: team, model: "m", version: "0.0.1",
+                                        input: ["prompt": .string(prompt)], tags: tags, now: Date())
+            generation.note = note
+            _ = try database.insertGeneration(generation)
+        }
+        func ids(_ text: String) throws -> [String] {
+            try database.search(GenerationQuery(teamID: team, text: text)).hits.map(\.generation.id)
+        }
+        #expect(try ids("okapi") == ["gen_in_prompt", "gen_in_tags", "gen_in_note"])
+        #expect(try ids("oka") == ["gen_in_prompt", "gen_in_tags", "gen_in_note"])  // prefixes
+        #expect(try ids("\"red fox\"") == ["gen_phrase"])
+        #expect(Set(try ids("red fox")) == ["gen_phrase", "gen_scattered"])
+        #expect(try ids("fox -sky") == ["gen_phrase"])
+        #expect(try ids("fox -\"red sky\"") == ["gen_phrase"])
+    }
+
+    @Test func snippetsMarkTheMatchedWordsAndEscapeThePrompt() throws {
+        let page = try database.search(GenerationQuery(teamID: team, text: "dragon", limit: 20))
+        #expect(page.hits.count == 20)
+        for hit in page.hits {
+            let html = try #require(hit.snippet?.html)
+            #expect(html.contains("<mark>dragon</mark>"), "\(html)")
+        }
+        let (hostile, team) = try smallArchive()
+        _ = try hostile.insertGeneration(Generation(
+            id: "gen_x", teamID: team, model: "m", version: "0.0.1",
+            input: ["prompt": "<script>alert(1)</script> a marmot & \u{E000}friends"], tags: [], now: Date()))
+        let html = try #require(try hostile.search(GenerationQuery(teamID: team, text: "marmot")).hits.first?.snippet?.html)
+        #expect(html.contains("&lt;script&gt;") && !html.contains("<script>") && html.contains("<mark>marmot</mark>"))
+        #expect(html.components(separatedBy: "<mark>").count == html.components(separatedBy: "</mark>").count)
+    }
+
+    @Test(arguments: ["\"", "*", "fox\"", "\"unclosed phrase", "-", "--", "NEAR(fox drone)", "fox AND", "OR",
+                      "col:fox", "^fox", "fox*)", "(((", "'; DROP TABLE generations; --", "\u{0}", "🦊", "-fox",
+                      String(repeating: "fox ", count: 300), "prompt:fox", "{fox}"])
+    func hostileQueriesNeverFail(text: String) throws {
+        let page = try database.search(GenerationQuery(teamID: team, text: text, limit: 5))
+        #expect(page.hits.count <= 5)
+    }
+}
