@@ -19,7 +19,8 @@ func measure(_ label: String, iterations: Int, _ body: () throws -> Void) rethro
     samples.sort()
     let p50 = samples[samples.count / 2]
     let p99 = samples[min(samples.count - 1, samples.count * 99 / 100)]
-    print(String(format: "%-52@ p50 %8.3f ms   p99 %8.3f ms   (%d runs)", label, p50, p99, iterations))
+    print(label.padding(toLength: 52, withPad: " ", startingAt: 0)
+        + String(format: " p50 %8.3f ms   p99 %8.3f ms   (%d runs)", p50, p99, iterations))
 }
 
 func peakResidentMegabytes() -> Double {
@@ -50,8 +51,11 @@ try measure("validate one input (all 167 schemas each run)", iterations: 200) {
     }
 }
 
-// 2. Streaming download: libcurl → SHA-256 → file, with memory staying flat.
+/// `BENCH_ONLY=search` runs only the search part (quick, while tuning queries).
+let searchOnly = ProcessInfo.processInfo.environment["BENCH_ONLY"] == "search"
 let server = try await SimulatorApp.start(simulator, logger: logger)
+if !searchOnly {
+// 2. Streaming download: libcurl → SHA-256 → file, with memory staying flat.
 let transport = CurlTransport()
 let api = LiveProviderAPI(baseURL: server.baseURL, apiKey: "bench", transport: transport)
 let predictionID = try await api.createPrediction(CreatePrediction(
@@ -70,6 +74,7 @@ _ = digest
 
 // 3. MP4 probing of the downloaded file (reads only box headers and moov).
 try measure("probe a 512 MiB MP4", iterations: 200) { _ = try MediaProbe.inspect(fileAt: target) }
+}
 
 // 4. Search over a generated archive (the same corpus the tests use): 100,000 generations by default.
 let database = try AppDatabase(path: scratch.appending(path: "bench.sqlite").path)
@@ -79,6 +84,7 @@ let count = Int(ProcessInfo.processInfo.environment["BENCH_GENERATIONS"] ?? "") 
 let insertStart = ContinuousClock.now
 let corpus = SearchCorpus(count: count, models: models.map { CatalogueModel($0, fetchedAt: Date()) }, teamIDs: teams)
 try corpus.insert(into: database)
+try database.refreshPlannerStatistics()
 print(String(format: "record %d generations with files (batches)      %.0f per second", count,
              Double(count) / (ContinuousClock.now - insertStart).seconds))
 func query(_ text: String? = nil, _ configure: (inout GenerationQuery) -> Void = { _ in }) -> GenerationQuery {

@@ -23,9 +23,9 @@ extension AppDatabase {
         try writer.write { db in
             var generation = generation
             try generation.insert(db)
+            generation.seq = db.lastInsertedRowID
             for input in inputs { try input.insert(db) }
-            try Self.appendEvent(db, generation.id, generation.origin == .imported ? "imported" : "created",
-                                 "model \(generation.model)", at: generation.createdAt)
+            try Self.appendEvent(db, generation.id, "created", "model \(generation.model)", at: generation.createdAt)
             return generation
         }
     }
@@ -94,8 +94,7 @@ extension AppDatabase {
     static func appendEvent(_ db: Database, _ generationID: String, _ kind: String, _ detail: String?, at: Date)
         throws
     {
-        var event = GenerationEvent(generationID: generationID, at: at, kind: kind, detail: detail)
-        try event.insert(db)
+        try GenerationEvent(generationID: generationID, at: at, kind: kind, detail: detail).insert(db)
     }
 
     /// Ends a generation as failed, keeping the cause.

@@ -48,6 +48,16 @@ public struct AppDatabase: Sendable {
         try writer.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") == "ok" }
     }
 
+    /// Refreshes the statistics SQLite's query planner chooses indexes by (`ANALYZE`, sampling at most ~1000 rows
+    /// per index so it stays quick on large archives). Without them a selective filter (one input image among
+    /// 100,000 generations) may be planned as a scan. Run at startup and after large imports.
+    public func refreshPlannerStatistics() throws {
+        try writer.write { db in
+            try db.execute(sql: "PRAGMA analysis_limit = 1000")
+            try db.execute(sql: "ANALYZE")
+        }
+    }
+
     /// True when the database answers a trivial query.
     public func isReachable() -> Bool {
         (try? writer.read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1

@@ -7,7 +7,8 @@ import VaultAPI
 import Workers
 
 /// `eachvault demo`: the whole system on loopback with no each::labs key. Starts the simulator and the service,
-/// submits a text-to-video, an image-to-video and a transition, waits, prints what was archived, runs a search.
+/// submits a text-to-video, an image-to-video and a transition, waits, prints what was archived, runs a search,
+/// shows the stored input images, a deduplicated repeat and the spend report.
 public enum Demo {
     public static let apiKey = "demo-key"
 
@@ -63,6 +64,17 @@ public enum Demo {
 
         let hits = try await client.search(text: "fox snow")
         print("\nsearch \"fox snow\": \(hits.count) hit(s)" + hits.items.map { "\n  \($0.id)  \($0.prompt ?? "")" }.joined())
+
+        // Lineage: the input images were stored too, content-addressed, and lead back to every video made from them.
+        for input in try await client.generation(id: submitted[2]).inputs {
+            print("input \(input.field) of \(submitted[2]): sha256 \(input.sha256 ?? "(still downloading)")")
+        }
+        // The same request again costs nothing: an identical earlier request of the team answers it.
+        let repeated = try await client.createGeneration(requests[0])
+        print("repeat of the first request: answered by \(repeated.deduplicatedFrom ?? repeated.id), no provider call")
+        let spend = try await client.spend(groupBy: .model, from: nil, to: nil)
+        print(String(format: "spend: %.2f USD over %d generation(s); deduplication saved %.2f USD",
+                     spend.total.spentUSD, spend.total.generations, spend.total.savedUSD))
 
         if keepServing {
             print("\nServing until Ctrl-C. Try: curl -s -H \"Authorization: Bearer $EACHVAULT_TOKEN\" '\(server.baseURL)/v1/generations?q=fox'")

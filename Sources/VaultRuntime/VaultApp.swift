@@ -38,6 +38,7 @@ public enum VaultApp {
         _ = Telemetry.registry
         try FileManager.default.createDirectory(at: configuration.home, withIntermediateDirectories: true)
         let database = try AppDatabase(path: configuration.databasePath)
+        try database.refreshPlannerStatistics()
         let blobs = try BlobStore(root: configuration.home)
         let transport = CurlTransport()
         let provider = RateLimitedProvider(

@@ -26,7 +26,7 @@ extension Vault {
             Counter(label: "eachvault_downloads_total", dimensions: [("outcome", "ok")]).increment()
             Counter(label: "eachvault_download_bytes_total").increment(by: Int(asset.size))
         } catch _ where Task.isCancelled {
-            return  // shutting down: the kept bytes are resumed after the restart
+            discardPartialFile(tempFile, unless: true)  // shutting down: kept bytes are resumed after the restart
         } catch let failure as DownloadFailure {
             Counter(label: "eachvault_downloads_total", dimensions: [("outcome", "error")]).increment()
             let willRetry = recordFailure(failure, output)
@@ -67,7 +67,7 @@ extension Vault {
             }
             Counter(label: "eachvault_input_downloads_total", dimensions: [("outcome", "ok")]).increment()
         } catch _ where Task.isCancelled {
-            return
+            discardPartialFile(tempFile, unless: true)
         } catch {
             Counter(label: "eachvault_input_downloads_total", dimensions: [("outcome", "error")]).increment()
             let failure = error as? DownloadFailure ?? DownloadFailure(cause: "cannot store the file: \(error)")

@@ -118,7 +118,9 @@ import Workers
         // Each distinct output is stored once, and every stored blob belongs to a completed generation.
         let completed = try database.generationDetails(all.filter { $0.status == .completed })
         #expect(report.checked == Set(completed.flatMap { $0.outputs.compactMap(\.output.sha256) }).count)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: blobs.tempDirectory.path).filter { $0.hasSuffix(".part") }.isEmpty)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: blobs.tempDirectory.path)
+            .filter { $0.hasSuffix(".part") }
+        #expect(leftovers.isEmpty, "\(leftovers)")
         #expect(try database.integrityCheck())
     }
 }

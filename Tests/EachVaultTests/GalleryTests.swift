@@ -102,3 +102,41 @@ import Workers
         await harness.shutdown()
     }
 }
+
+@Suite struct GallerySearchTests {
+    @Test func highlightsMatchesPagesAndLeadsFromAnInputImageToEveryVideoMadeFromIt() async throws {
+        let harness = try await Harness()
+        let form = [("Content-Type", "application/x-www-form-urlencoded")]
+        let signedIn = try await harness.raw("POST", "/login", body: "token=\(harness.token)", headers: form, token: .some(nil))
+        let session = [("Cookie", String(try #require(signedIn.headers["Set-Cookie"]).prefix { $0 != ";" }))]
+        let image = "\(harness.simulatorServer.baseURL)/_simulator/samples/sample-first-frame.png"
+        var ids: [String] = []
+        for take in 0..<3 {
+            ids.append(try await harness.client.createGeneration(GenerationRequest(
+                model: "pixverse-v5-6-image-to-video",
+                input: ["prompt": .string("a <i>heron</i> lifts off, take \(take)"), "image_url": .string(image)])).id)
+        }
+        _ = try await harness.waitUntilFinal(ids)
+
+        let results = try await harness.raw("GET", "/?q=heron", headers: session, token: .some(nil))
+        #expect(results.status == 200 && results.body.contains("<mark>heron</mark>"))
+        #expect(results.body.contains("&lt;i&gt;") && !results.body.contains("<i>heron"))
+        let paged = try await harness.raw("GET", "/?q=heron&limit=2", headers: session, token: .some(nil))
+        #expect(paged.body.contains("rel=\"next\""))
+        let bad = try await harness.raw("GET", "/?resolution=huge", headers: session, token: .some(nil))
+        #expect(bad.status == 200 && bad.body.contains("resolution must be"))
+
+        // Wait (bounded) for the input image to be stored, then follow the detail page's lineage link.
+        var sha: String?
+        for _ in 0..<200 where sha == nil {
+            sha = try harness.vault.database.generationDetail(id: ids[0])?.inputs.first?.asset?.sha256
+            if sha == nil { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        let digest = try #require(sha)
+        let detail = try await harness.raw("GET", "/g/\(ids[0])", headers: session, token: .some(nil))
+        #expect(detail.body.contains("Input files") && detail.body.contains("/?input=\(digest)"))
+        let lineage = try await harness.raw("GET", "/?input=\(digest)", headers: session, token: .some(nil))
+        #expect(ids.allSatisfy { lineage.body.contains("data-generation=\"\($0)\"") })
+        await harness.shutdown()
+    }
+}

@@ -138,6 +138,14 @@ struct GalleryController {
             "cost": generation.costUSD.map { String(format: "$%.2f", $0) } ?? "unknown",
             "inputs": generation.input.keys.sorted().map { ["name": $0, "value": generation.input[$0]?.displayText ?? ""] },
             "history": detail.events.map { ["at": stamp.string(from: $0.at), "kind": $0.kind, "detail": $0.detail ?? ""] },
+            "hasInputFiles": !detail.inputs.isEmpty,
+            "inputFiles": detail.inputs.map { stored -> [String: Any] in
+                [
+                    "field": stored.input.field, "source": stored.input.sourceURL,
+                    "sha256": stored.asset?.sha256 as Any, "isImage": stored.asset?.contentType.hasPrefix("image/") == true,
+                    "state": stored.asset == nil ? (stored.input.lastError ?? "downloading") : "",
+                ]
+            },
         ]
         if let code = generation.errorCode { values["error"] = "\(code): \(generation.errorMessage ?? "")" }
         if let asset {
