@@ -25,6 +25,13 @@ typedef int (*ccurl_progress_callback)(void *context, curl_off_t dltotal, curl_o
 static inline CURLcode ccurl_setopt_progress_callback(CURL *handle, ccurl_progress_callback value) {
     return curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, value);
 }
+// Called once a connection is made and before the request is sent (libcurl >= 7.80), with the peer's address:
+// where a transfer may only reach public addresses, the check happens on the address actually connected to.
+typedef int (*ccurl_prereq_callback)(void *context, char *primary_ip, char *local_ip, int primary_port,
+                                     int local_port);
+static inline CURLcode ccurl_setopt_prereq_callback(CURL *handle, ccurl_prereq_callback value) {
+    return curl_easy_setopt(handle, CURLOPT_PREREQFUNCTION, value);
+}
 static inline CURLcode ccurl_getinfo_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);
 }

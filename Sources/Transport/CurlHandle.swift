@@ -66,6 +66,10 @@ final class CurlHandle: @unchecked Sendable {
         try check(ccurl_setopt_data_callback(raw, CURLOPT_HEADERFUNCTION, Transfer.headerCallback))
         try check(ccurl_setopt_pointer(raw, CURLOPT_HEADERDATA, context))
         try check(ccurl_setopt_progress_callback(raw, Transfer.progressCallback))
+        if transfer.publicAddressesOnly {
+            try check(ccurl_setopt_prereq_callback(raw, Transfer.prereqCallback))
+            try check(ccurl_setopt_pointer(raw, CURLOPT_PREREQDATA, context))
+        }
         try check(ccurl_setopt_pointer(raw, CURLOPT_XFERINFODATA, context))
         try set(CURLOPT_NOPROGRESS, 0)
     }

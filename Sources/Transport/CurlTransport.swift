@@ -28,7 +28,8 @@ public final class CurlTransport: HTTPTransport {
     public func download(_ request: HTTPRequest, into sink: FileSink, limits: DownloadLimits)
         async throws(TransportError) -> DownloadResponse
     {
-        let transfer = Transfer(destination: .file(sink, limit: limits.maxBytes))
+        let transfer = Transfer(destination: .file(sink, limit: limits.maxBytes),
+                                publicAddressesOnly: limits.publicAddressesOnly)
         let outcome = try await perform(request, transfer: transfer) { (handle) throws(TransportError) in
             try handle.set(CURLOPT_FOLLOWLOCATION, 1)
             try handle.set(CURLOPT_MAXREDIRS, limits.maxRedirects)

@@ -8,11 +8,15 @@ public struct DownloadLimits: Sendable {
     /// A transfer slower than `lowSpeedBytesPerSecond` for `lowSpeedWindow` is abandoned (a stalled CDN).
     public var lowSpeedBytesPerSecond: Int
     public var lowSpeedWindow: Duration
+    /// Only public internet addresses may be connected to, redirects included (a URL a user supplied must not reach
+    /// this machine's or its network's private services). Checked on the address actually connected to.
+    public var publicAddressesOnly: Bool
 
     public init(
         maxBytes: Int64 = 4 << 30, maxRedirects: Int = 5, connectTimeout: Duration = .seconds(15),
-        lowSpeedBytesPerSecond: Int = 1024, lowSpeedWindow: Duration = .seconds(30)
+        lowSpeedBytesPerSecond: Int = 1024, lowSpeedWindow: Duration = .seconds(30), publicAddressesOnly: Bool = false
     ) {
+        self.publicAddressesOnly = publicAddressesOnly
         self.maxBytes = maxBytes
         self.maxRedirects = maxRedirects
         self.connectTimeout = connectTimeout

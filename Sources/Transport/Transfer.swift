@@ -18,9 +18,11 @@ final class Transfer: @unchecked Sendable {
     private(set) var failure: TransportError?
     private var checkedResume = false
     private let cancelled = Atomic<Bool>(false)
+    let publicAddressesOnly: Bool
 
-    init(destination: Destination) {
+    init(destination: Destination, publicAddressesOnly: Bool = false) {
         self.destination = destination
+        self.publicAddressesOnly = publicAddressesOnly
     }
 
     var limit: Int64 {
@@ -91,6 +93,17 @@ final class Transfer: @unchecked Sendable {
         let line = String(decoding: UnsafeRawBufferPointer(start: buffer, count: length), as: UTF8.self)
         transfer.receiveHeader(line)
         return length
+    }
+
+    static let prereqCallback: ccurl_prereq_callback = { context, primaryIP, _, _, _ in
+        guard let context, let primaryIP else { return 1 }  // CURL_PREREQFUNC_ABORT
+        let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
+        let address = String(cString: primaryIP)
+        guard !transfer.publicAddressesOnly || IPAddress.isPublic(address) else {
+            transfer.failure = .privateAddress(address)
+            return 1
+        }
+        return 0  // CURL_PREREQFUNC_OK
     }
 
     static let progressCallback: ccurl_progress_callback = { context, _, _, _, _ in

@@ -9,6 +9,8 @@ public enum TransportError: Error, Sendable, Equatable, CustomStringConvertible 
     /// The URL's scheme is not http or https, or a redirect led to one that is not.
     case unsupportedScheme(String)
     case tooManyRedirects(limit: Int)
+    /// The host resolved to a private, loopback or link-local address where only public ones are allowed.
+    case privateAddress(String)
     case cancelled
 
     public var description: String {
@@ -18,6 +20,7 @@ public enum TransportError: Error, Sendable, Equatable, CustomStringConvertible 
         case .tooLarge(let limit): "response larger than the \(limit)-byte limit"
         case .unsupportedScheme(let url): "only http and https URLs are fetched, not \(url)"
         case .tooManyRedirects(let limit): "more than \(limit) redirects"
+        case .privateAddress(let address): "refused to connect to the non-public address \(address)"
         case .cancelled: "transfer cancelled"
         }
     }
@@ -26,6 +29,7 @@ public enum TransportError: Error, Sendable, Equatable, CustomStringConvertible 
     public var requestMayHaveBeenSent: Bool {
         if case .notSent = self { return false }
         if case .unsupportedScheme = self { return false }
+        if case .privateAddress = self { return false }
         return true
     }
 }

@@ -27,7 +27,9 @@ public enum Demo {
             // Loopback is reachable from the simulator: completion arrives by signed webhook, polling is the net.
             configuration.publicURL = "http://\(configuration.listenHost):\(configuration.listenPort)"
         }
-        let (vault, server) = try await VaultApp.start(configuration, settings: .quick, signals: signals, logger: logger)
+        var settings = WorkerSettings.quick
+        settings.inputsFromPublicAddressesOnly = false  // the sample images come from the simulator, on loopback
+        let (vault, server) = try await VaultApp.start(configuration, settings: settings, signals: signals, logger: logger)
         print("EachVault \(server.baseURL)  (data home \(configuration.home.path), simulator \(simulator.baseURL))")
         if try vault.database.team(named: "demo") == nil { _ = try vault.database.createTeam(name: "demo", now: Date()) }
         let token = try vault.database.createToken(teamName: "demo", label: "demo run", now: Date()).token

@@ -33,6 +33,8 @@ extension GenerationView {
             "completed:   \(completedAt.map { "\($0)" } ?? "-")",
             "tags:        \(tags.isEmpty ? "-" : tags.joined(separator: ", "))",
         ]
+        if let note { lines.append("note:        \(note)") }
+        if origin != "submitted" { lines.append("origin:      \(origin)") }
         if let error { lines.append("error:       \(error.code): \(error.message)") }
         for asset in assets {
             lines.append("asset:       \(asset.sha256)")
@@ -41,6 +43,11 @@ extension GenerationView {
                 + "\(asset.width ?? 0)x\(asset.height ?? 0), \(asset.videoCodec ?? "?")"
                 + ((asset.hasAudio ?? false) ? " with audio" : ""))
             lines.append("             \(asset.url)")
+        }
+        for input in inputs {
+            lines.append("input:       \(input.field)\(input.position > 0 ? "[\(input.position)]" : "") \(input.sourceURL)")
+            lines.append("             " + (input.sha256.map { "stored: \($0) (\(input.contentType ?? "?"), "
+                + "\(Self.byteCount(input.size ?? 0)))" } ?? "not stored: \(input.error ?? "downloading")"))
         }
         if let history, !history.isEmpty {
             lines.append("history:")

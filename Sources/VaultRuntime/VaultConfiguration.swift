@@ -18,7 +18,8 @@ public struct VaultConfiguration: Sendable {
     public var providerRequestsPerSecond: Double
     /// `EACHVAULT_SHARE_MAX_DAYS`: the longest a share link may live (default 30 days; 7 when not asked).
     public var shareMaxLifetime: TimeInterval = 30 * 86400
-    /// `EACHVAULT_WORKER_PROFILE`: `default` (real videos take minutes) or `quick` (a simulator's take seconds).
+    /// `EACHVAULT_WORKER_PROFILE`: `default` (real videos take minutes) or `quick` (a simulator's take seconds);
+    /// `EACHVAULT_PRIVATE_INPUT_URLS=allow` lets input downloads reach non-public addresses (a local simulator).
     public var workerSettings = WorkerSettings()
 
     public init(apiKey: String = "", providerBaseURL: String = "https://api.eachlabs.ai",
@@ -60,6 +61,11 @@ public struct VaultConfiguration: Sendable {
         case "default", "": break
         case "quick": configuration.workerSettings = .quick
         case let other: throw .invalid("EACHVAULT_WORKER_PROFILE must be default or quick, not '\(other)'")
+        }
+        switch environment["EACHVAULT_PRIVATE_INPUT_URLS"] ?? "deny" {
+        case "deny", "": break
+        case "allow": configuration.workerSettings.inputsFromPublicAddressesOnly = false
+        case let other: throw .invalid("EACHVAULT_PRIVATE_INPUT_URLS must be deny or allow, not '\(other)'")
         }
         return configuration
     }

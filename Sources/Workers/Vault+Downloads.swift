@@ -101,10 +101,12 @@ extension Vault {
         let response: DownloadResponse
         do {
             response = try await transport.download(
-                request, into: sink, limits: DownloadLimits(maxBytes: settings.maxOutputBytes))
+                request, into: sink, limits: DownloadLimits(
+                    maxBytes: settings.maxOutputBytes,
+                    publicAddressesOnly: expected == .anyMedia && settings.inputsFromPublicAddressesOnly))
         } catch {
             let permanent: Bool = switch error {
-            case .unsupportedScheme, .tooLarge, .tooManyRedirects: true
+            case .unsupportedScheme, .tooLarge, .tooManyRedirects, .privateAddress: true
             default: false
             }
             throw DownloadFailure(cause: error.description, retryable: !permanent, keepsPartialFile: !permanent)

@@ -14,6 +14,10 @@ public struct WorkerSettings: Sendable {
     /// Expired outputs (403/404/410) are retried only this often: a CDN may lag behind the provider briefly.
     public var maxExpiredAttempts = 2
     public var maxOutputBytes: Int64 = 4 << 30
+    /// Media inputs (lineage) are fetched from public internet addresses only: a URL a team supplies must not make
+    /// the service reach loopback, private or link-local addresses (cloud metadata, internal services). The provider
+    /// could not fetch such a URL either. Off only for a simulator on loopback (demo, tests).
+    public var inputsFromPublicAddressesOnly = true
     /// The largest file a request may carry inline (base64); larger ones are passed as URLs.
     public var maxInlineFileBytes = 32 << 20
     /// How long a file uploaded to the provider is reused as an input (the provider keeps uploads 180 days).

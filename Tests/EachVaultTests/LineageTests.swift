@@ -4,7 +4,7 @@ import EachLabs
 import Foundation
 import Simulator
 import Testing
-import Transport
+@testable import Transport
 import VaultRuntime
 @testable import Workers
 
@@ -109,6 +109,33 @@ private func waitForInputs(_ harness: Harness, _ ids: [String], timeout: Duratio
             headers: [("Content-Type", "application/json")], body: Data(#"{"content_type": "image/png"}"#.utf8)))
         #expect(unauthenticated.status == 401)
         await harness.shutdown()
+    }
+
+    @Test func inputURLsReachingPrivateAddressesAreRefusedByDefaultWithoutFailingTheVideo() async throws {
+        var settings = Harness.testSettings
+        settings.inputsFromPublicAddressesOnly = true
+        let harness = try await Harness(workers: settings)
+        // The simulator listens on loopback: as a user-supplied URL, that is this machine's private network.
+        let image = "\(harness.simulatorServer.baseURL)/_simulator/samples/sample-first-frame.png"
+        let created = try await harness.client.createGeneration(GenerationRequest(
+            model: Self.model, input: ["prompt": "an internal address", "image_url": .string(image)]))
+        #expect(try await harness.waitUntilFinal([created.id])[0].status == .completed)
+        let input = try #require(try await waitForInputs(harness, [created.id])[0].inputs.first)
+        #expect(input.asset == nil && input.input.nextAttemptAt == nil)
+        #expect(input.input.lastError?.contains("non-public address 127.0.0.1") == true)
+        #expect(try harness.vault.database.allAssets().allSatisfy { $0.contentType == "video/mp4" })
+        await harness.shutdown()
+    }
+
+    @Test func addressesAreClassified() {
+        for address in ["127.0.0.1", "10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.1", "169.254.169.254",
+                        "100.64.0.1", "0.0.0.0", "224.0.0.1", "::1", "::", "fe80::1", "fd00::1", "::ffff:127.0.0.1",
+                        "not an address"] {
+            #expect(!IPAddress.isPublic(address), "\(address)")
+        }
+        for address in ["8.8.8.8", "172.32.0.1", "93.184.216.34", "2606:4700::1111", "::ffff:8.8.8.8"] {
+            #expect(IPAddress.isPublic(address), "\(address)")
+        }
     }
 
     @Test func mediaFieldsAreRecognisedAcrossTheCatalogue() throws {

@@ -25,6 +25,7 @@ final class ServiceProcess: @unchecked Sendable {
         environment["EACHVAULT_LISTEN"] = "127.0.0.1:\(port)"
         environment["EACHVAULT_PUBLIC_URL"] = "http://127.0.0.1:\(port)"
         environment["EACHVAULT_WORKER_PROFILE"] = "quick"
+        environment["EACHVAULT_PRIVATE_INPUT_URLS"] = "allow"
         environment["EACHVAULT_PROVIDER_RPS"] = "100"
         self.environment = environment
     }

@@ -56,6 +56,7 @@ final class Harness: @unchecked Sendable {
         settings.webhookGrace = .seconds(1)
         settings.reconcileInterval = Backoff(base: .milliseconds(300), factor: 1.5, cap: .seconds(1))
         settings.reconcileWindow = .seconds(20)
+        settings.inputsFromPublicAddressesOnly = false  // the sample images come from the simulator, on loopback
         return settings
     }
 
