@@ -27,6 +27,15 @@ CREATE TABLE provider_uploads (
     reuse_until REAL NOT NULL          -- well inside the provider's retention (180 days by default)
 ) STRICT;
 
+-- Files a team put into the archive (`POST /v1/uploads`, streamed) to use as inputs by reference:
+-- `"image_url": "sha256:<hex>"`. Unused ones are collected by `eachvault gc` a week after their upload.
+CREATE TABLE team_files (
+    team_id     TEXT NOT NULL REFERENCES teams (id) ON DELETE CASCADE,
+    sha256      TEXT NOT NULL REFERENCES assets (sha256) ON DELETE CASCADE,
+    uploaded_at REAL NOT NULL,
+    PRIMARY KEY (team_id, sha256)
+) STRICT;
+
 -- How a generation entered the archive: submitted by EachVault, or imported from a prediction made elsewhere.
 ALTER TABLE generations ADD COLUMN origin TEXT NOT NULL DEFAULT 'submitted' CHECK (origin IN ('submitted', 'imported'));
 

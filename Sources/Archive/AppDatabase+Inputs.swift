@@ -80,11 +80,16 @@ extension AppDatabase {
         }
     }
 
-    /// Stores a local file's asset row (the bytes committed by `storeFile` in the same transaction).
-    public func recordLocalFile(_ asset: Asset, storeFile: () throws -> Void) throws {
+    /// Stores a local file's asset row (the bytes committed by `storeFile` in the same transaction); with `teamID`,
+    /// the file joins that team's uploads (usable as `sha256:<hex>` in its requests).
+    public func recordLocalFile(_ asset: Asset, teamID: String? = nil, now: Date, storeFile: () throws -> Void) throws {
         try writer.write { db in
             try storeFile()
             try asset.insert(db, onConflict: .ignore)
+            if let teamID {
+                try db.execute(sql: "INSERT OR REPLACE INTO team_files (team_id, sha256, uploaded_at) VALUES (?, ?, ?)",
+                               arguments: [teamID, asset.sha256, now.unix])
+            }
         }
     }
 

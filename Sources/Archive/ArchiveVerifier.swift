@@ -35,11 +35,13 @@ public struct GarbageReport: Sendable {
 }
 
 extension BlobStore {
-    /// Removes blobs that no generation of any team references (as output or input), and temp files untouched for
-    /// a day. Blobs stored in the last hour are spared: a local file is stored just before its generation is recorded.
+    /// Removes blobs that no generation of any team references (as output or input) and no team uploaded in the
+    /// last week, and temp files untouched for a day. Blobs stored in the last hour are spared: a local file is
+    /// stored just before its generation is recorded.
     public func collectGarbage(_ database: AppDatabase, now: Date = Date()) throws -> GarbageReport {
         var report = GarbageReport()
-        let removed = try database.collectGarbage(storedBefore: now.addingTimeInterval(-3600)) { asset in
+        let removed = try database.collectGarbage(storedBefore: now.addingTimeInterval(-3600),
+                                                  uploadsBefore: now.addingTimeInterval(-7 * 86400)) { asset in
             let file = url(for: asset.sha256)
             if FileManager.default.fileExists(atPath: file.path) { try FileManager.default.removeItem(at: file) }
         }

@@ -56,14 +56,12 @@ public struct LiveProviderAPI: ProviderAPI {
         return try await call("POST", "/v1/upload/presign", body: body)
     }
 
-    /// The presigned URL is its own credential: the provider key is not sent with the PUT.
+    /// The presigned URL is its own credential: the provider key is not sent with the PUT. The file is streamed
+    /// from disk.
     public func upload(_ upload: PresignedUpload, contentType: String, fileAt file: URL) async throws(ProviderError) {
-        let bytes: Data
-        do { bytes = try Data(contentsOf: file, options: .alwaysMapped) } catch {
-            throw .malformedResponse("cannot read the file to upload: \(error)")
-        }
-        guard bytes.count <= PresignedUpload.maxBytes else {
-            throw .badRequest("the file is \(bytes.count) bytes; the provider takes at most \(PresignedUpload.maxBytes)")
+        let size = ((try? FileManager.default.attributesOfItem(atPath: file.path))?[.size] as? Int64) ?? 0
+        guard size <= PresignedUpload.maxBytes else {
+            throw .badRequest("the file is \(size) bytes; the provider takes at most \(PresignedUpload.maxBytes)")
         }
         var headers: [(name: String, value: String)] = [("Content-Type", contentType)]
         for (name, value) in upload.requiredHeaders.sorted(by: { $0.key < $1.key })
@@ -73,7 +71,7 @@ public struct LiveProviderAPI: ProviderAPI {
         let response: HTTPResponse
         do {
             response = try await transport.send(HTTPRequest(method: "PUT", url: upload.presignedURL, headers: headers,
-                                                            body: bytes, timeout: .seconds(600)))
+                                                            bodyFile: file, timeout: .seconds(600)))
         } catch {
             throw .transport(error)
         }

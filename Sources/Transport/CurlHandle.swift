@@ -44,7 +44,13 @@ final class CurlHandle: @unchecked Sendable {
             // not idempotent always gets a connection of its own, so any failure is reported, never retried.
             try set(CURLOPT_FRESH_CONNECT, 1)
         }
-        if let body = request.body {
+        if let file = request.bodyFile {
+            // Streamed from disk by the read callback; UPLOAD keeps the method given above (PUT by default).
+            try set(CURLOPT_UPLOAD, 1)
+            try set(CURLOPT_INFILESIZE_LARGE, offset: try transfer.openUpload(file))
+            try check(ccurl_setopt_data_callback(raw, CURLOPT_READFUNCTION, Transfer.readCallback))
+            try check(ccurl_setopt_pointer(raw, CURLOPT_READDATA, Unmanaged.passUnretained(transfer).toOpaque()))
+        } else if let body = request.body {
             try set(CURLOPT_POSTFIELDSIZE_LARGE, offset: Int64(body.count))
             // COPYPOSTFIELDS copies the bytes, so the Data may go away before the transfer runs.
             let code = body.withUnsafeBytes { bytes in
@@ -55,7 +61,9 @@ final class CurlHandle: @unchecked Sendable {
         for header in request.headers {
             requestHeaders = curl_slist_append(requestHeaders, "\(header.name): \(header.value)")
         }
-        if request.body != nil && !request.headers.contains(where: { $0.name.lowercased() == "expect" }) {
+        if (request.body != nil || request.bodyFile != nil)
+            && !request.headers.contains(where: { $0.name.lowercased() == "expect" })
+        {
             requestHeaders = curl_slist_append(requestHeaders, "Expect:")  // no 100-continue round trip
         }
         if let requestHeaders { try check(ccurl_setopt_pointer(raw, CURLOPT_HTTPHEADER, requestHeaders)) }

@@ -7,13 +7,17 @@ public struct HTTPRequest: Sendable {
     public var url: String
     public var headers: [(name: String, value: String)]
     public var body: Data?
+    /// A file to stream as the body instead of `body` (uploads: the bytes are read from disk as they are sent,
+    /// never held in memory).
+    public var bodyFile: URL?
     /// Whole-transfer time limit; downloads use `DownloadLimits` instead.
     public var timeout: Duration
 
     public init(
         method: String = "GET", url: String, headers: [(name: String, value: String)] = [], body: Data? = nil,
-        timeout: Duration = .seconds(30)
+        bodyFile: URL? = nil, timeout: Duration = .seconds(30)
     ) {
+        self.bodyFile = bodyFile
         self.method = method
         self.url = url
         self.headers = headers

@@ -19,6 +19,7 @@ final class Transfer: @unchecked Sendable {
     private var checkedResume = false
     private let cancelled = Atomic<Bool>(false)
     let publicAddressesOnly: Bool
+    private var upload: FileHandle?
 
     init(destination: Destination, publicAddressesOnly: Bool = false) {
         self.destination = destination
@@ -32,6 +33,34 @@ final class Transfer: @unchecked Sendable {
     }
 
     func cancel() { cancelled.store(true, ordering: .relaxed) }
+
+    deinit { try? upload?.close() }
+
+    /// Opens the file to stream as the request body; returns its size.
+    func openUpload(_ file: URL) throws(TransportError) -> Int64 {
+        do {
+            let handle = try FileHandle(forReadingFrom: file)
+            upload = handle
+            let size = try handle.seekToEnd()
+            try handle.seek(toOffset: 0)
+            return Int64(size)
+        } catch {
+            throw .notSent("cannot read the file to upload: \(error)")
+        }
+    }
+
+    /// Fills libcurl's buffer from the upload file; 0 at the end, abort on a read error.
+    private func readUpload(into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        guard let upload else { return 0 }
+        do {
+            guard let chunk = try upload.read(upToCount: buffer.count), !chunk.isEmpty else { return 0 }
+            chunk.copyBytes(to: buffer)
+            return chunk.count
+        } catch {
+            failure = .interrupted("cannot read the file to upload: \(error)")
+            return Int(CURL_READFUNC_ABORT)
+        }
+    }
 
     func takeBody() -> Data {
         defer { body = Data() }
@@ -93,6 +122,12 @@ final class Transfer: @unchecked Sendable {
         let line = String(decoding: UnsafeRawBufferPointer(start: buffer, count: length), as: UTF8.self)
         transfer.receiveHeader(line)
         return length
+    }
+
+    static let readCallback: ccurl_data_callback = { buffer, size, count, context in
+        guard let buffer, let context else { return Int(CURL_READFUNC_ABORT) }
+        let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
+        return transfer.readUpload(into: UnsafeMutableRawBufferPointer(start: buffer, count: size * count))
     }
 
     static let prereqCallback: ccurl_prereq_callback = { context, primaryIP, _, _, _ in

@@ -47,7 +47,10 @@ struct BlobResponder: Sendable {
     static func fileName(model: String, createdAt: Date, sha256: String, contentType: String) -> String {
         let day = ISO8601DateFormatter.string(from: createdAt, timeZone: .gmt, formatOptions: [.withFullDate])
         let safeModel = String(model.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) || $0 == "-" })
-        return "\(safeModel)-\(day)-\(sha256.prefix(8)).\(contentType == "video/quicktime" ? "mov" : "mp4")"
+        let extensions = ["video/mp4": "mp4", "video/quicktime": "mov", "video/webm": "webm", "image/png": "png",
+                          "image/jpeg": "jpg", "image/webp": "webp", "image/gif": "gif", "audio/mpeg": "mp3",
+                          "audio/wav": "wav", "audio/mp4": "m4a", "audio/ogg": "ogg", "audio/flac": "flac"]
+        return "\(safeModel)-\(day)-\(sha256.prefix(8)).\(extensions[contentType] ?? "bin")"
     }
 
     static func httpDate(_ date: Date) -> String {

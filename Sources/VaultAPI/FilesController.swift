@@ -16,14 +16,14 @@ struct FilesController {
         let sha256 = context.parameters.get("sha256") ?? ""
         guard Self.isDigest(sha256) else { throw APIError.badRequest("a file id is 64 lowercase hex characters") }
         let team = try context.requireTeam()
-        guard let asset = try vault.database.asset(sha256: sha256, teamID: team.id), vault.blobs.contains(sha256),
-              let owner = try vault.database.latestGeneration(holding: sha256, teamID: team.id)
-        else {
+        guard let asset = try vault.database.asset(sha256: sha256, teamID: team.id), vault.blobs.contains(sha256) else {
             throw APIError.notFound("file")
         }
+        // Named after the newest generation holding it; a file only uploaded so far is named after itself.
+        let owner = try vault.database.latestGeneration(holding: sha256, teamID: team.id)
         return try await BlobResponder(vault: vault).respond(
-            asset, downloadName: BlobResponder.fileName(model: owner.model, createdAt: owner.createdAt, sha256: sha256,
-                                                        contentType: asset.contentType),
+            asset, downloadName: BlobResponder.fileName(model: owner?.model ?? "upload", createdAt: owner?.createdAt
+                                                            ?? asset.storedAt, sha256: sha256, contentType: asset.contentType),
             request: request, context: context, cacheControl: "private, max-age=31536000, immutable")
     }
 

@@ -46,6 +46,14 @@ public struct VaultClient: Sendable {
         try await call("GET", "/v1/generations" + Self.query(parameters))
     }
 
+    /// Streams a local file into the team's archive (`POST /v1/uploads`); returns its `sha256:<hex>` reference.
+    public func upload(file: URL) async throws -> String {
+        struct Uploaded: Decodable { var reference: String }
+        let uploaded: Uploaded = try await call("POST", "/v1/uploads", bodyFile: file,
+                                                contentType: "application/octet-stream")
+        return uploaded.reference
+    }
+
     public func search(text: String?, limit: Int = 20) async throws -> GenerationPage {
         try await search([("q", text), ("limit", String(limit))])
     }
@@ -81,12 +89,14 @@ public struct VaultClient: Sendable {
         }
     }
 
-    private func call<T: Decodable>(_ method: String, _ path: String, body: Data? = nil) async throws -> T {
+    private func call<T: Decodable>(_ method: String, _ path: String, body: Data? = nil, bodyFile: URL? = nil,
+                                    contentType: String = "application/json") async throws -> T {
         var headers: [(name: String, value: String)] = [("Accept", "application/json")]
         if let token { headers.append(("Authorization", "Bearer \(token)")) }
-        if body != nil { headers.append(("Content-Type", "application/json")) }
-        let response = try await transport.send(HTTPRequest(method: method, url: baseURL + path, headers: headers,
-                                                            body: body))
+        if body != nil || bodyFile != nil { headers.append(("Content-Type", contentType)) }
+        let response = try await transport.send(HTTPRequest(
+            method: method, url: baseURL + path, headers: headers, body: body, bodyFile: bodyFile,
+            timeout: bodyFile == nil ? .seconds(30) : .seconds(600)))
         guard (200..<300).contains(response.status) else {
             throw VaultClientError(status: response.status, body: String(decoding: response.body, as: UTF8.self))
         }

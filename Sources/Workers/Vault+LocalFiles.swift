@@ -33,37 +33,34 @@ struct ResolvedInput {
 }
 
 extension Vault {
-    /// Replaces every inline file among the media inputs by a URL the provider can fetch. Each file is stored
-    /// (content-addressed) and sent through the provider's presigned upload flow, unless the provider already holds
-    /// the same bytes from an earlier upload: then that URL is reused, so a repeated request keeps its request key.
-    /// With `upload: false` (a dry run) nothing reaches the provider and a file not uploaded before stands as
-    /// `sha256:<hex>`.
-    func resolveLocalFiles(_ input: [String: JSONValue], schema: RequestSchema, upload: Bool) async
+    /// The prefix of a reference to a file the team already holds (uploaded, or an input or output of one of its
+    /// generations): `sha256:<64 hex>`.
+    static let fileReferencePrefix = "sha256:"
+
+    /// Replaces every local file among the media inputs by a URL the provider can fetch: inline files (base64 data
+    /// URIs) are stored first (content-addressed); references to files the team holds (`sha256:<hex>`) are looked
+    /// up. Each is sent through the provider's presigned upload flow, streamed from the blob store, unless the
+    /// provider already holds the same bytes from an earlier upload: then that URL is reused, so a repeated request
+    /// keeps its request key. With `upload: false` (a dry run) nothing reaches the provider and a file not uploaded
+    /// before stands as `sha256:<hex>`.
+    func resolveLocalFiles(_ input: [String: JSONValue], schema: RequestSchema, teamID: String, upload: Bool) async
         throws(SubmissionError) -> ResolvedInput
     {
-        let references = schema.mediaInputs(in: input) { $0.hasPrefix(InlineFile.prefix) }
+        let references = schema.mediaInputs(in: input) {
+            $0.hasPrefix(InlineFile.prefix) || $0.hasPrefix(Self.fileReferencePrefix)
+        }
         guard !references.isEmpty else { return ResolvedInput(input: input, storedFiles: [:]) }
         var replacements: [String: String] = [:]
         var storedFiles: [String: String] = [:]
         for reference in references where replacements[reference.value] == nil {
-            guard let file = InlineFile(dataURI: reference.value) else {
-                throw .invalidInput([FieldProblem(field: reference.field,
-                                                  problem: "is not a valid base64 data URI (data:<type>;base64,<bytes>)")])
-            }
-            guard file.bytes.count <= settings.maxInlineFileBytes else {
-                throw .invalidInput([FieldProblem(
-                    field: reference.field, problem: "is a \(file.bytes.count)-byte file; inline files may be at most "
-                        + "\(settings.maxInlineFileBytes) bytes (put larger ones where the provider can fetch them)")])
-            }
-            let asset: Asset
-            do { asset = try storeInlineFile(file) } catch { throw .storage("cannot store the file: \(error)") }
+            let asset = try localFile(reference, teamID: teamID)
             let url: String
             if let reusable = try? database.reusableUpload(sha256: asset.sha256, now: now()) {
                 url = reusable.publicURL
             } else if upload {
                 url = try await uploadToProvider(asset)
             } else {
-                url = "sha256:\(asset.sha256)"
+                url = Self.fileReferencePrefix + asset.sha256
             }
             replacements[reference.value] = url
             storedFiles[url] = asset.sha256
@@ -72,24 +69,57 @@ extension Vault {
         return ResolvedInput(input: resolved, storedFiles: storedFiles)
     }
 
-    /// Stores the bytes in the blob store (once per content) and records what they are.
-    private func storeInlineFile(_ file: InlineFile) throws -> Asset {
-        let sha256 = SHA256.hash(data: file.bytes).lowercaseHex
-        let tempFile = blobs.partialFile(for: "inline-\(sha256)")
-        try file.bytes.write(to: tempFile, options: .atomic)
+    /// The stored file a local-file reference stands for (an inline file is stored now), or why it is refused.
+    private func localFile(_ reference: MediaInputReference, teamID: String) throws(SubmissionError) -> Asset {
+        func refuse(_ problem: String) -> SubmissionError {
+            .invalidInput([FieldProblem(field: reference.field, problem: problem)])
+        }
+        if reference.value.hasPrefix(Self.fileReferencePrefix) {
+            let sha256 = String(reference.value.dropFirst(Self.fileReferencePrefix.count)).lowercased()
+            guard sha256.count == 64, sha256.allSatisfy(\.isHexDigit),
+                  let asset = try? database.asset(sha256: sha256, teamID: teamID), blobs.contains(sha256)
+            else { throw refuse("refers to no file of the team's archive (sha256:<64 hex> of an upload or a stored file)") }
+            return asset
+        }
+        guard let file = InlineFile(dataURI: reference.value) else {
+            throw refuse("is not a valid base64 data URI (data:<type>;base64,<bytes>)")
+        }
+        guard file.bytes.count <= settings.maxInlineFileBytes else {
+            throw refuse("is a \(file.bytes.count)-byte file; inline files may be at most \(settings.maxInlineFileBytes) "
+                + "bytes (upload larger ones with POST /v1/uploads and pass sha256:<hex>)")
+        }
+        do {
+            let sha256 = SHA256.hash(data: file.bytes).lowercaseHex
+            let tempFile = blobs.partialFile(for: "inline-\(sha256)")
+            try file.bytes.write(to: tempFile, options: .atomic)
+            return try storeLocalFile(tempFile, sha256: sha256, size: Int64(file.bytes.count),
+                                      declaredType: file.contentType, teamID: nil)
+        } catch {
+            throw .storage("cannot store the file: \(error)")
+        }
+    }
+
+    /// Moves a complete temp file into the blob store and records what it is: its true media type read from its
+    /// bytes (an MP4's duration, size and codecs; an image's type and, for PNG, size), else the declared type.
+    /// With `teamID` it becomes one of the team's uploads.
+    public func storeLocalFile(_ tempFile: URL, sha256: String, size: Int64, declaredType: String?, teamID: String?)
+        throws -> Asset
+    {
         let media = try? MediaProbe.inspect(fileAt: tempFile)
         let sniffed = media == nil ? MediaSniffer.sniff(fileAt: tempFile) : nil
         let asset = Asset(
-            sha256: sha256, size: Int64(file.bytes.count),
-            contentType: media?.contentType ?? sniffed?.contentType ?? file.contentType,
+            sha256: sha256, size: size,
+            contentType: media?.contentType ?? sniffed?.contentType ?? declaredType ?? "application/octet-stream",
             durationSeconds: media?.durationSeconds, width: media?.width ?? sniffed?.width,
             height: media?.height ?? sniffed?.height, videoCodec: media?.videoCodec, hasAudio: media?.hasAudio,
             storedAt: now())
-        try database.recordLocalFile(asset) { try blobs.commit(tempFile: tempFile, sha256: sha256) }
+        try database.recordLocalFile(asset, teamID: teamID, now: now()) {
+            try blobs.commit(tempFile: tempFile, sha256: sha256)
+        }
         return asset
     }
 
-    /// The presigned upload flow: ask where, PUT the stored bytes there, remember the public URL for reuse.
+    /// The presigned upload flow: ask where, PUT the stored bytes there (streamed), remember the public URL.
     private func uploadToProvider(_ asset: Asset) async throws(SubmissionError) -> String {
         do {
             let presigned = try await provider.presignUpload(PresignRequest(contentType: asset.contentType))

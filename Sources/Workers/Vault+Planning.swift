@@ -67,7 +67,8 @@ extension Vault {
             .map { GenerationPlan.Similar(id: $0.id, model: $0.model, prompt: $0.prompt, status: $0.status.rawValue) }
         do {
             let (model, validInput) = try await validated(request)
-            let input = try await resolveLocalFiles(validInput, schema: model.requestSchema, upload: false).input
+            let input = try await resolveLocalFiles(validInput, schema: model.requestSchema, teamID: teamID,
+                                                    upload: false).input
             let key = model.requestSchema.canonicalKey(model: model.slug, version: model.version, input: input)
             let match = try? database.deduplicationMatch(teamID: teamID, requestKey: key)
             return GenerationPlan(

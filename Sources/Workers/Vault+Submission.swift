@@ -46,7 +46,7 @@ extension Vault {
         -> CreatedGeneration
     {
         let (model, validInput) = try await validated(request)
-        let resolved = try await resolveLocalFiles(validInput, schema: model.requestSchema, upload: true)
+        let resolved = try await resolveLocalFiles(validInput, schema: model.requestSchema, teamID: teamID, upload: true)
         let input = resolved.input
         let key = model.requestSchema.canonicalKey(model: model.slug, version: model.version, input: input)
         do {

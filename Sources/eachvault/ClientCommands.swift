@@ -14,7 +14,7 @@ struct GenerateCommand: AsyncParsableCommand {
     @Option(help: "Model slug, e.g. kling-v2-6-pro-text-to-video.") var model: String
     @Option(name: .customLong("input"), help: ArgumentHelp(
         "An input field as key=value (JSON values such as 5 or true are parsed); key=@path sends a local file.",
-        discussion: "A local file is stored in the archive and uploaded through the provider's upload flow once."))
+        discussion: "A local file is streamed into the archive, then uploaded through the provider's upload flow once."))
     var inputs: [String] = []
     @Option(help: "A JSON file holding the input object (fields from --input override it).") var inputJSON: String?
     @Option(name: .customLong("tag"), help: "A tag for the generation (repeatable).") var tags: [String] = []
@@ -34,13 +34,14 @@ struct GenerateCommand: AsyncParsableCommand {
             }
             input = fields
         }
+        let client = server.client
         for pair in inputs {
             guard let equals = pair.firstIndex(of: "=") else { throw ValidationError("--input takes key=value, not '\(pair)'") }
             let value = String(pair[pair.index(after: equals)...])
-            input[String(pair[..<equals])] = value.hasPrefix("@") ? try Self.dataURI(file: String(value.dropFirst()))
+            input[String(pair[..<equals])] = value.hasPrefix("@")
+                ? .string(try await client.upload(file: Self.readableFile(String(value.dropFirst()))))
                 : Self.parseValue(value)
         }
-        let client = server.client
         let request = GenerationRequest(model: model, version: version, input: input, tags: tags.isEmpty ? nil : tags,
                                         dedup: force ? false : nil)
         if dryRun { return try printJSON(try await client.planGeneration(request)) }
@@ -70,12 +71,11 @@ struct GenerateCommand: AsyncParsableCommand {
         if wait && generation.status != .completed { throw ExitCode(1) }
     }
 
-    /// A local file as a base64 data URI, its type read from its first bytes.
-    static func dataURI(file path: String) throws -> JSONValue {
+    /// The file `@path` names, checked before anything is sent.
+    static func readableFile(_ path: String) throws -> URL {
         let url = URL(fileURLWithPath: (path as NSString).expandingTildeInPath)
-        guard let bytes = try? Data(contentsOf: url) else { throw ValidationError("cannot read the file \(path)") }
-        let type = MediaSniffer.sniff(fileAt: url)?.contentType ?? "application/octet-stream"
-        return .string("data:\(type);base64,\(bytes.base64EncodedString())")
+        guard FileManager.default.isReadableFile(atPath: url.path) else { throw ValidationError("cannot read the file \(path)") }
+        return url
     }
 
     /// `5` → 5, `true` → true, `[1,2]` → array; anything that is not JSON stays a string.

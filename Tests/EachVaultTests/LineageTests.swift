@@ -90,6 +90,50 @@ private func waitForInputs(_ harness: Harness, _ ids: [String], timeout: Duratio
         await harness.shutdown()
     }
 
+    @Test func aFileStreamedIntoTheArchiveIsUsedByReferenceAndSentToTheProviderOnce() async throws {
+        let harness = try await Harness()
+        let sample = try await EmbeddedFilesProbe.samplePNG(harness)
+        let bytes = try #require(sample)
+        let file = harness.home.url.appending(path: "photo.png")
+        try bytes.write(to: file)
+        let reference = try await harness.client.upload(file: file)
+        let sha = SHA256.hash(data: bytes).lowercaseHex
+        #expect(reference == "sha256:\(sha)")
+        #expect(try await harness.raw("GET", "/v1/files/\(sha)").status == 200)
+        #expect(await harness.simulator.stats().presigns == 0)  // nothing reaches the provider until it is used
+
+        var request = GenerationRequest(model: Self.model, input: ["prompt": "by reference", "image_url": .string(reference)])
+        let first = try await harness.client.createGeneration(request)
+        #expect(first.input["image_url"]?.stringValue?.hasPrefix(harness.simulatorServer.baseURL + "/uploads/") == true)
+        #expect(first.inputs.first?.sha256 == sha)
+        request.dedup = false
+        _ = try await harness.client.createGeneration(request)
+        let stats = await harness.simulator.stats()
+        #expect(stats.presigns == 1 && stats.uploads == 1 && stats.creates == 2)
+
+        // Another team holds no such file: refused before the provider, and the file is not theirs to read.
+        let other = try harness.makeTeam("team-b")
+        let refused = try await harness.raw(
+            "POST", "/v1/generations", body: #"{"model": "\#(Self.model)", "input": {"prompt": "x", "image_url": "\#(reference)"}}"#,
+            token: other.token)
+        #expect(refused.status == 422 && refused.body.contains("image_url"))
+        #expect(try await harness.raw("GET", "/v1/files/\(sha)", token: other.token).status == 404)
+        #expect(try await harness.raw("POST", "/v1/uploads", body: "").status == 400)
+        #expect(await harness.simulator.stats().creates == 2)
+        await harness.shutdown()
+    }
+
+    @Test func unusedUploadsAreCollectedAfterAWeek() async throws {
+        let harness = try await Harness()
+        let file = harness.home.url.appending(path: "notes.bin")
+        try Data("not used by any generation".utf8).write(to: file)
+        let sha = String(try await harness.client.upload(file: file).dropFirst("sha256:".count))
+        #expect(try harness.vault.blobs.collectGarbage(harness.vault.database, now: Date().addingTimeInterval(7200)).blobs == 0)
+        let report = try harness.vault.blobs.collectGarbage(harness.vault.database, now: Date().addingTimeInterval(8 * 86400))
+        #expect(report.blobs == 1 && !harness.vault.blobs.contains(sha))
+        await harness.shutdown()
+    }
+
     @Test func theSimulatorRefusesUploadsThatBreakThePresignedContract() async throws {
         let harness = try await Harness()
         let provider = LiveProviderAPI(baseURL: harness.simulatorServer.baseURL, apiKey: Harness.apiKey,

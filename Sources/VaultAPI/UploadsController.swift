@@ -1,0 +1,55 @@
+import Archive
+import EachLabs
+import Foundation
+import HTTPSupport
+import Hummingbird
+import Transport
+import Workers
+
+/// `POST /v1/uploads`: a local file streamed into the team's archive (raw body, any media type), to be used as an
+/// input by reference: `"image_url": "sha256:<hex>"`. Flat memory however large (up to the provider's 100 MB).
+struct UploadsController {
+    let vault: Vault
+    let baseURL: @Sendable (Request) -> String
+
+    func addRoutes(to group: RouterGroup<VaultRequestContext>) {
+        group.post("uploads", use: upload)
+    }
+
+    struct Uploaded: Encodable {
+        var sha256: String
+        var size: Int64
+        var contentType: String
+        /// What to put in a media input to use the file.
+        var reference: String
+        var url: String
+
+        enum CodingKeys: String, CodingKey {
+            case sha256, size, reference, url
+            case contentType = "content_type"
+        }
+    }
+
+    @Sendable func upload(_ request: Request, context: VaultRequestContext) async throws -> Response {
+        let team = try context.requireTeam()
+        let tempFile = vault.blobs.partialFile(for: "upload-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: tempFile) }  // gone once committed; removed on failure
+        let sink = try FileSink(appendingTo: tempFile)
+        for try await buffer in request.body {
+            guard sink.byteCount + Int64(buffer.readableBytes) <= PresignedUpload.maxBytes else {
+                throw APIError(status: .contentTooLarge, code: "too_large",
+                               message: "uploads may be at most \(PresignedUpload.maxBytes) bytes (the provider's limit)")
+            }
+            try buffer.withUnsafeReadableBytes { try sink.write($0) }
+        }
+        guard sink.byteCount > 0 else { throw APIError.badRequest("the body is empty: send the file's bytes") }
+        let sha256 = try sink.finish()
+        let declared = request.headers[.contentType].map { String($0.split(separator: ";")[0]).lowercased() }
+        let asset = try vault.storeLocalFile(tempFile, sha256: sha256, size: sink.byteCount, declaredType: declared,
+                                             teamID: team.id)
+        return JSONResponse.make(
+            Uploaded(sha256: asset.sha256, size: asset.size, contentType: asset.contentType,
+                     reference: "sha256:\(asset.sha256)", url: "\(baseURL(request))/v1/files/\(asset.sha256)"),
+            status: .created)
+    }
+}
