@@ -99,7 +99,8 @@ let package = Package(
         .executableTarget(
             name: "eachvault",
             dependencies: ["VaultRuntime", "Simulator", "Archive", "Workers", "VaultAPI",
-                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                           .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                           .product(name: "Logging", package: "swift-log")],
             swiftSettings: strict),
 
         // A large generated archive shared by the search tests and the search benchmark.

@@ -306,7 +306,7 @@ public struct CatalogueModel: ArchiveRecord, Hashable {
         slug = model.slug
         version = model.version
         title = model.title
-        category = model.category ?? Self.inferCategory(slug: model.slug, title: model.title)
+        category = model.kind.rawValue
         outputType = model.outputType
         requestSchema = model.requestSchema
         cost = model.cost
@@ -319,14 +319,6 @@ public struct CatalogueModel: ArchiveRecord, Hashable {
         case requestSchema = "request_schema"
         case fetchedAt = "fetched_at"
         case detailFetchedAt = "detail_fetched_at"
-    }
-
-    /// The provider's answers carry no category: read it off the slug and title.
-    static func inferCategory(slug: String, title: String) -> String? {
-        let text = (slug + " " + title).lowercased()
-        if text.contains("image-to-video") || text.contains("image to video") { return "image-to-video" }
-        if text.contains("text-to-video") || text.contains("text to video") { return "text-to-video" }
-        return nil
     }
 }
 

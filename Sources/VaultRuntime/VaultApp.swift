@@ -17,6 +17,7 @@ public enum VaultApp {
     ) async throws -> (vault: Vault, server: RunningServer) {
         let settings = settings ?? configuration.workerSettings
         let vault = try makeVault(configuration, settings: settings, clock: clock, logger: logger)
+        try vault.database.refreshPlannerStatistics()
         let router = VaultRouter.make(vault: vault, shareMaxLifetime: configuration.shareMaxLifetime) {
             Telemetry.render(statusCounts: (try? vault.database.statusCounts()) ?? [:])
         }
@@ -38,7 +39,6 @@ public enum VaultApp {
         _ = Telemetry.registry
         try FileManager.default.createDirectory(at: configuration.home, withIntermediateDirectories: true)
         let database = try AppDatabase(path: configuration.databasePath)
-        try database.refreshPlannerStatistics()
         let blobs = try BlobStore(root: configuration.home)
         let transport = CurlTransport()
         let provider = RateLimitedProvider(

@@ -2,6 +2,7 @@ import ArgumentParser
 import Archive
 import EachLabs
 import Foundation
+import Logging
 import VaultAPI
 import VaultRuntime
 import Workers
@@ -151,16 +152,31 @@ struct SearchCommand: AsyncParsableCommand {
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Archive predictions made outside EachVault (their input, outputs and cost), for the token's team.",
-        discussion: "Importing a prediction twice is a no-op. The provider's read does not name the model: pass --model to record it.")
+        abstract: "Archive predictions made outside EachVault (their input, outputs and cost).",
+        discussion: """
+            Through the running service for the token's team, or with --team directly into the data home (as an \
+            operator, with EACHLABS_API_KEY set; the service downloads the outputs). Importing a prediction twice \
+            is a no-op. The provider's read does not name the model: pass --model to record it.
+            """)
 
     @OptionGroup var server: ServerOptions
+    @OptionGroup var home: HomeOptions
     @Argument(help: "Prediction ids.") var predictionIDs: [String]
+    @Option(help: "Import into this team directly (operator mode) instead of through the service.") var team: String?
     @Option(help: "The model the predictions ran (recorded, and used to find media inputs).") var model: String?
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let results = try await server.client.importPredictions(predictionIDs, model: model)
+        let results: [ImportResult]
+        if let team {
+            var logger = Logger(label: "eachvault")
+            logger.logLevel = .warning
+            let vault = try VaultApp.makeVault(try home.configuration(), logger: logger)
+            guard let found = try vault.database.team(named: team) else { throw ValidationError("no team named \(team)") }
+            results = await vault.importPredictions(predictionIDs, teamID: found.id, model: model)
+        } else {
+            results = try await server.client.importPredictions(predictionIDs, model: model)
+        }
         if json { return try printJSON(results) }
         var table = TextTable(["PREDICTION", "OUTCOME", "GENERATION", "NOTE"])
         for result in results {
