@@ -37,7 +37,13 @@ import Workers
                 group.addTask {
                     for index in stride(from: worker, to: Self.generations, by: 8) {
                         let model = models[index % models.count]
-                        var input = minimalInput(for: model.requestSchema)
+                        // Media inputs point at the simulator's two sample images: their downloads (lineage) are
+                        // in flight at the kills too, and each image must end up stored once.
+                        let sample = "\(simulatorServer.baseURL)/_simulator/samples/"
+                            + (index % 2 == 0 ? "sample-first-frame.png" : "sample-last-frame.png")
+                        var input = model.requestSchema.replacingMediaInputs(in: minimalInput(for: model.requestSchema)) {
+                            $0.isHTTPURL ? sample : nil  // example URLs and schema defaults alike
+                        }
                         input["prompt"] = .string("chaos run take \(index)")
                         await Self.submit(GenerationRequest(model: model.slug, input: input), to: client, progress)
                     }
@@ -61,6 +67,10 @@ import Workers
         while page.items.contains(where: { !$0.status.isFinal }) && ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(250))
             page = try await client.search(text: nil, limit: 500)
+        }
+        // And until every input image is stored.
+        while try !database.dueInputDownloads(now: .distantFuture, limit: 1).isEmpty && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(250))
         }
         service.stop()
         await simulatorServer.stop()
@@ -115,9 +125,13 @@ import Workers
 
         let report = blobs.verify(try database.allAssets())
         #expect(report.isClean)
-        // Each distinct output is stored once, and every stored blob belongs to a completed generation.
+        // Each distinct output is stored once, every stored blob belongs to a completed generation or is an input
+        // image, and every input was stored: exactly the two sample images.
         let completed = try database.generationDetails(all.filter { $0.status == .completed })
-        #expect(report.checked == Set(completed.flatMap { $0.outputs.compactMap(\.output.sha256) }).count)
+        let inputs = try database.generationDetails(all).flatMap(\.inputs)
+        #expect(!inputs.isEmpty && inputs.allSatisfy { $0.asset != nil }, "\(inputs.filter { $0.asset == nil }.map(\.input))")
+        #expect(Set(inputs.compactMap(\.asset?.sha256)).count == 2)
+        #expect(report.checked == Set(completed.flatMap { $0.outputs.compactMap(\.output.sha256) }).count + 2)
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: blobs.tempDirectory.path)
             .filter { $0.hasSuffix(".part") }
         #expect(leftovers.isEmpty, "\(leftovers)")
