@@ -19,12 +19,27 @@ struct Pages: Sendable {
         self.library = library
     }
 
+    /// Renders `values`; a value that is a nil optional counts as absent (Mustache would print "nil" and treat it as
+    /// a present section).
     func render(_ template: String, _ values: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
-        let html = library.render(values, withTemplate: template) ?? ""
+        let html = library.render(Self.withoutNils(values), withTemplate: template) ?? ""
         return Response(
             status: status,
             headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
                       .contentSecurityPolicy: "default-src 'self'; style-src 'unsafe-inline'; media-src 'self'"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
     }
+
+    static func withoutNils(_ value: Any) -> Any? {
+        let mirror = Mirror(reflecting: value)
+        if mirror.displayStyle == .optional {
+            guard let wrapped = mirror.children.first?.value else { return nil }
+            return withoutNils(wrapped)
+        }
+        if let dictionary = value as? [String: Any] { return dictionary.compactMapValues(withoutNils) }
+        if let array = value as? [[String: Any]] { return array.map { $0.compactMapValues(withoutNils) } }
+        return value
+    }
+
+    static func withoutNils(_ values: [String: Any]) -> [String: Any] { values.compactMapValues(withoutNils) }
 }

@@ -120,6 +120,13 @@ import Workers
 
         let results = try await harness.raw("GET", "/?q=heron", headers: session, token: .some(nil))
         #expect(results.status == 200 && results.body.contains("<mark>heron</mark>"))
+        // Absent values stay absent: no stray "nil", no next page after the last, a placeholder where no video is.
+        #expect(!results.body.contains(">nil<") && !results.body.contains("rel=\"next\""))
+        let failed = try await harness.client.createGeneration(GenerationRequest(
+            model: "pixverse-v5-6-text-to-video", input: ["prompt": "a rejected heron #sim-error:PROVIDER_REJECTED"]))
+        _ = try await harness.waitUntilFinal([failed.id])
+        let failures = try await harness.raw("GET", "/?status=failed", headers: session, token: .some(nil))
+        #expect(failures.body.contains("class=\"placeholder\"") && !failures.body.contains("<video"))
         #expect(results.body.contains("&lt;i&gt;") && !results.body.contains("<i>heron"))
         let paged = try await harness.raw("GET", "/?q=heron&limit=2", headers: session, token: .some(nil))
         #expect(paged.body.contains("rel=\"next\""))
