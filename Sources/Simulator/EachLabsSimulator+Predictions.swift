@@ -39,6 +39,10 @@ extension EachLabsSimulator {
         let effective = model.requestSchema.applyingDefaults(to: input)
         let duration = effective["duration"]?.doubleValue ?? 5
         var fate = Self.fate(for: input)
+        if fate == .success, let missing = await missingUpload(in: input, schema: model.requestSchema,
+                                                               baseURL: Self.baseURL(of: request)) {
+            fate = .failure(code: "INPUT_DOWNLOAD_ERROR", message: "could not download input \(missing)")
+        }
         if fate == .success, let drawn = await state.drawFate() { fate = drawn }
         let prediction = SimulatedPrediction(
             id: await state.newPredictionID(), model: slug, input: input, createdAt: .now, runTime: settings.runTime,
@@ -70,6 +74,16 @@ extension EachLabsSimulator {
             return Self.error(.notFound, "Prediction not found")
         }
         return JSONResponse.make(prediction.snapshot(at: .now, baseURL: Self.baseURL(of: request)))
+    }
+
+    /// Like the provider, a prediction fails `INPUT_DOWNLOAD_ERROR` when an input is one of this provider's upload
+    /// URLs whose bytes were never PUT (the simulator cannot fetch other hosts' URLs, so only its own are checked).
+    func missingUpload(in input: [String: JSONValue], schema: RequestSchema, baseURL: String) async -> String? {
+        let ownUploads = baseURL + "/uploads/"
+        for reference in schema.mediaInputs(in: input, where: { $0.hasPrefix(ownUploads) }) {
+            if await uploads.file(id: String(reference.value.dropFirst(ownUploads.count))) == nil { return reference.field }
+        }
+        return nil
     }
 
     /// Test hooks in the prompt: `#sim-error:CODE` fails the prediction with CODE, `#sim-cancel` cancels it.

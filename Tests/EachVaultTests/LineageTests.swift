@@ -152,6 +152,24 @@ private func waitForInputs(_ harness: Harness, _ ids: [String], timeout: Duratio
             method: "POST", url: harness.simulatorServer.baseURL + "/v1/upload/presign",
             headers: [("Content-Type", "application/json")], body: Data(#"{"content_type": "image/png"}"#.utf8)))
         #expect(unauthenticated.status == 401)
+
+        // A prediction using the upload URL before its bytes were PUT fails like the provider's: INPUT_DOWNLOAD_ERROR.
+        func fate(of input: [String: JSONValue]) async throws -> Prediction {
+            let id = try await provider.createPrediction(CreatePrediction(model: Self.model, version: "0.0.1", input: input))
+            for _ in 0..<200 {
+                let prediction = try await provider.prediction(id: id)
+                if prediction.status.isFinal { return prediction }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            throw CancellationError()
+        }
+        let input: [String: JSONValue] = ["prompt": "uploaded frame", "image_url": .string(slot.publicURL)]
+        #expect(try await fate(of: input).failure?.code == "INPUT_DOWNLOAD_ERROR")
+        let put = try await transport.send(HTTPRequest(
+            method: "PUT", url: slot.presignedURL,
+            headers: [("Content-Type", "image/png")] + slot.requiredHeaders.map { ($0.key, $0.value) }, body: Data([1, 2])))
+        #expect(put.status == 200)
+        #expect(try await fate(of: input).status == .success)
         await harness.shutdown()
     }
 
