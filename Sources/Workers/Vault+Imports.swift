@@ -48,7 +48,8 @@ extension Vault {
         } catch {
             return result("failed", nil, "cannot read the prediction: \(error)")
         }
-        let model = await slug.asyncFlatMap { try? await self.model(slug: $0) }
+        var model: CatalogueModel?
+        if let slug { model = try? await self.model(slug: slug) }
         let schema = model?.requestSchema ?? RequestSchema(required: [], properties: [:])
         let input = prediction.input ?? [:]
         let generationID = makeGenerationID(now: now())
@@ -74,12 +75,5 @@ extension Vault {
         } catch {
             return result("failed", nil, "cannot record the import: \(error)")
         }
-    }
-}
-
-extension Optional {
-    func asyncFlatMap<U>(_ transform: (Wrapped) async -> U?) async -> U? {
-        guard let value = self else { return nil }
-        return await transform(value)
     }
 }

@@ -1,0 +1,65 @@
+import Foundation
+import GRDB
+
+/// A row of `generation_inputs`: one media input URL of a generation and, once stored, its blob.
+public struct GenerationInput: ArchiveRecord, Hashable {
+    public static let databaseTableName = "generation_inputs"
+
+    public var generationID: String
+    /// The input field (`image_url`, `image_urls`, ...).
+    public var field: String
+    /// The index within an array field; 0 for a single URL.
+    public var position: Int
+    public var sourceURL: String
+    public var sha256: String?
+    public var attempts: Int
+    public var nextAttemptAt: Date?
+    public var lastError: String?
+
+    public init(generationID: String, field: String, position: Int, sourceURL: String, sha256: String? = nil,
+                nextAttemptAt: Date?) {
+        self.generationID = generationID
+        self.field = field
+        self.position = position
+        self.sourceURL = sourceURL
+        self.sha256 = sha256
+        self.attempts = 0
+        self.nextAttemptAt = sha256 == nil ? nextAttemptAt : nil
+    }
+
+    public enum CodingKeys: String, CodingKey, ColumnExpression {
+        case field, position, sha256, attempts
+        case generationID = "generation_id"
+        case sourceURL = "source_url"
+        case nextAttemptAt = "next_attempt_at"
+        case lastError = "last_error"
+    }
+    public typealias Columns = CodingKeys
+}
+
+/// A row of `provider_uploads`: a stored file the provider already holds at `publicURL`.
+public struct ProviderUpload: ArchiveRecord, Hashable {
+    public static let databaseTableName = "provider_uploads"
+
+    public var sha256: String
+    public var uploadID: String
+    public var publicURL: String
+    public var uploadedAt: Date
+    public var reuseUntil: Date
+
+    public init(sha256: String, uploadID: String, publicURL: String, uploadedAt: Date, reuseUntil: Date) {
+        self.sha256 = sha256
+        self.uploadID = uploadID
+        self.publicURL = publicURL
+        self.uploadedAt = uploadedAt
+        self.reuseUntil = reuseUntil
+    }
+
+    public enum CodingKeys: String, CodingKey, ColumnExpression {
+        case sha256
+        case uploadID = "upload_id"
+        case publicURL = "public_url"
+        case uploadedAt = "uploaded_at"
+        case reuseUntil = "reuse_until"
+    }
+}
