@@ -136,6 +136,34 @@ private func smallArchive() throws -> (AppDatabase, String) {
         #expect(throws: SearchError.invalidCursor) { try database.search(other) }
     }
 
+    @Test func textPagingNeitherRepeatsNorSkipsWhileTheIndexChanges() throws {
+        let (database, team) = try smallArchive()
+        // Equal prompts score equally: ties everywhere, the case a remembered score cannot page through once new
+        // rows shift every score.
+        for index in 0..<120 {
+            _ = try database.insertGeneration(Generation(
+                id: String(format: "gen_tied_%03d", index), teamID: team, model: "m", version: "0.0.1",
+                input: ["prompt": "a tied otter"], tags: [], now: Date(timeIntervalSince1970: 1_800_000_000 + Double(index))))
+        }
+        var query = GenerationQuery(teamID: team, text: "otter", limit: 25)
+        var seen: [String] = []
+        var late = 0
+        repeat {
+            let page = try database.search(query)
+            seen += page.hits.map(\.generation.id)
+            // Between pages, more otters of other lengths arrive (the index's statistics change).
+            for extra in 0..<5 {
+                late += 1
+                _ = try database.insertGeneration(Generation(
+                    id: "gen_late_\(late)", teamID: team, model: "m", version: "0.0.1",
+                    input: ["prompt": .string("a late otter" + String(repeating: " swimming", count: extra))], tags: [],
+                    now: Date()))
+            }
+            query.cursor = page.nextCursor
+        } while query.cursor != nil && late < 200
+        #expect(seen.count == 120 && Set(seen).count == 120 && seen.allSatisfy { $0.hasPrefix("gen_tied_") })
+    }
+
     @Test func rankingPutsPromptMatchesFirstAndHonoursPhrasesAndExclusions() throws {
         let (database, team) = try smallArchive()
         let rows: [(String, String, String?, [String])] = [

@@ -7,7 +7,6 @@ extension AppDatabase {
     public func search(_ query: GenerationQuery) throws -> SearchPage {
         if let cursor = query.cursor, cursor.fingerprint != query.fingerprint { throw SearchError.invalidCursor }
         return try writer.read { db in
-            let limit = max(1, min(query.limit, 500))
             let snapshotSeq = try query.cursor?.snapshotSeq
                 ?? Int64.fetchOne(db, sql: "SELECT max(seq) FROM generations") ?? 0
             var conditions = ["g.seq <= ?"]
@@ -16,47 +15,84 @@ extension AppDatabase {
                 conditions.append(condition)
                 arguments += StatementArguments(values)
             }
-            let sql: String
-            if let text = query.text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty {
-                guard let pattern = SearchPattern.make(text, anyWord: query.anyWord) else {
-                    return SearchPage(hits: [], nextCursor: nil)
-                }
-                var pageCondition = ""
-                if let cursor = query.cursor {
-                    pageCondition = "WHERE score > ? OR (score = ? AND seq < ?)"
-                    arguments += [cursor.sortKey, cursor.sortKey, cursor.seq]
-                }
-                // Column weights: prompt, negative prompt, model, title, tags, note.
-                sql = """
-                    SELECT * FROM (
-                        SELECT g.*, bm25(generation_search, 10.0, 1.0, 4.0, 4.0, 6.0, 3.0) AS score,
-                            snippet(generation_search, 0, char(57344), char(57345), '…', 16) AS snippet
-                        FROM generation_search JOIN generations g ON g.seq = generation_search.rowid
-                        WHERE generation_search MATCH ? AND \(conditions.joined(separator: " AND ")))
-                    \(pageCondition) ORDER BY score, seq DESC LIMIT ?
-                    """
-                arguments = [pattern] + arguments
-            } else {
-                if let cursor = query.cursor {
-                    conditions.append("(g.created_at < ? OR (g.created_at = ? AND g.seq < ?))")
-                    arguments += [cursor.sortKey, cursor.sortKey, cursor.seq]
-                }
-                sql = """
-                    SELECT g.*, g.created_at AS score, NULL AS snippet FROM generations g
-                    WHERE \(conditions.joined(separator: " AND ")) ORDER BY g.created_at DESC, g.seq DESC LIMIT ?
-                    """
+            let page = Page(limit: max(1, min(query.limit, 500)), snapshotSeq: snapshotSeq, fingerprint: query.fingerprint,
+                            cursor: query.cursor)
+            guard let text = query.text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else {
+                return try Self.browse(db, conditions, arguments, page)
             }
-            arguments += [limit + 1]  // one more than asked tells whether another page follows
-            let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
-            let hits = try rows.prefix(limit).map { row in
-                SearchHit(generation: try Generation(row: row), snippet: (row["snippet"] as String?).map(Snippet.init))
+            guard let pattern = SearchPattern.make(text, anyWord: query.anyWord) else {
+                return SearchPage(hits: [], nextCursor: nil)
             }
-            let next = rows.count > limit ? rows[limit - 1] : nil
-            return SearchPage(hits: hits, nextCursor: try next.map { row in
-                SearchCursor(sortKey: row["score"], seq: row["seq"], snapshotSeq: snapshotSeq,
-                             fingerprint: query.fingerprint)
-            })
+            return try Self.rank(db, pattern, conditions, arguments, page)
         }
+    }
+
+    /// What one page asks for, and what its cursor carries forward.
+    private struct Page {
+        var limit: Int
+        var snapshotSeq: Int64
+        var fingerprint: String
+        var cursor: SearchCursor?
+
+        func next(sortKey: Double = 0, seq: Int64, offset: Int) -> SearchCursor {
+            SearchCursor(sortKey: sortKey, seq: seq, offset: offset, snapshotSeq: snapshotSeq, fingerprint: fingerprint)
+        }
+    }
+
+    /// Without text: newest first, paged by keyset (creation time, seq): exact whatever changes between pages.
+    private static func browse(_ db: Database, _ conditions: [String], _ arguments: StatementArguments, _ page: Page)
+        throws -> SearchPage
+    {
+        var conditions = conditions
+        var arguments = arguments
+        if let cursor = page.cursor {
+            conditions.append("(g.created_at < ? OR (g.created_at = ? AND g.seq < ?))")
+            arguments += [cursor.sortKey, cursor.sortKey, cursor.seq]
+        }
+        arguments += [page.limit + 1]  // one more than asked tells whether another page follows
+        let generations = try Generation.fetchAll(
+            db, sql: "SELECT g.* FROM generations g WHERE \(conditions.joined(separator: " AND ")) "
+                + "ORDER BY g.created_at DESC, g.seq DESC LIMIT ?",
+            arguments: arguments)
+        let hits = generations.prefix(page.limit).map { SearchHit(generation: $0, snippet: nil) }
+        let last = generations.count > page.limit ? hits.last?.generation : nil
+        return SearchPage(hits: Array(hits), nextCursor: last.map {
+            page.next(sortKey: $0.createdAt.unix, seq: $0.seq ?? 0, offset: 0)
+        })
+    }
+
+    /// With text: best first by bm25 (column weights: prompt, negative prompt, model, title, tags, note). A page
+    /// continues right after the last row the previous one showed, found again in the current ranking (scores
+    /// drift a little as the index changes, so a remembered score would not do); rows created after the first page
+    /// stay out.
+    private static func rank(_ db: Database, _ pattern: String, _ conditions: [String], _ arguments: StatementArguments,
+                             _ page: Page) throws -> SearchPage
+    {
+        // Enough of the ranking to find the previous page's last row even if it moved a little.
+        let window = (page.cursor?.offset ?? 0) + page.limit + 1 + (page.cursor == nil ? 0 : 200)
+        let ranked = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT g.seq, snippet(generation_search, 0, char(57344), char(57345), '…', 16) AS snippet
+                FROM generation_search JOIN generations g ON g.seq = generation_search.rowid
+                WHERE generation_search MATCH ? AND \(conditions.joined(separator: " AND "))
+                ORDER BY bm25(generation_search, 10.0, 1.0, 4.0, 4.0, 6.0, 3.0), g.seq DESC LIMIT ?
+                """,
+            arguments: [pattern] + arguments + [window]
+        ).map { (seq: $0["seq"] as Int64, snippet: $0["snippet"] as String?) }
+        var start = 0
+        if let cursor = page.cursor {
+            start = ranked.firstIndex { $0.seq == cursor.seq }.map { $0 + 1 } ?? min(cursor.offset, ranked.count)
+        }
+        let slice = ranked[start..<min(start + page.limit, ranked.count)]
+        guard let last = slice.last else { return SearchPage(hits: [], nextCursor: nil) }
+        let generations = try Generation.fetchAll(db, keys: slice.map(\.seq))
+        let bySeq = Dictionary(generations.map { ($0.seq ?? 0, $0) }, uniquingKeysWith: { first, _ in first })
+        let hits = slice.compactMap { entry in
+            bySeq[entry.seq].map { SearchHit(generation: $0, snippet: entry.snippet.map(Snippet.init)) }
+        }
+        let more = ranked.count > start + page.limit
+        return SearchPage(hits: hits, nextCursor: more ? page.next(seq: last.seq, offset: start + slice.count) : nil)
     }
 
     /// The generations of one page of `query` (callers that need no snippets or cursor).

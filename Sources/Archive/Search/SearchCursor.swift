@@ -1,18 +1,21 @@
 import Crypto
 import Foundation
 
-/// Where the next page of a search starts: the last hit's sort key and `seq`, the newest `seq` the first page
-/// could see (rows added later stay out, so paging never repeats or skips a row), and a fingerprint of the query
-/// (a cursor only continues the search that made it). Opaque to clients: base64url JSON.
+/// Where the next page of a search starts: the last hit shown (its `seq`, its creation time when browsing, its
+/// position in the ranking for text), the newest `seq` the first page could see (rows added later stay out, so
+/// they never push rows between pages), and a fingerprint of the query (a cursor only continues the search that
+/// made it). Opaque to clients: base64url JSON.
 public struct SearchCursor: Sendable, Hashable, Codable {
-    /// bm25 score with text, creation time without.
+    /// Creation time of the last hit (browsing without text).
     var sortKey: Double
     var seq: Int64
+    /// How many hits the pages so far showed (text: where to continue if the last hit is gone).
+    var offset: Int
     var snapshotSeq: Int64
     var fingerprint: String
 
     enum CodingKeys: String, CodingKey {
-        case sortKey = "k", seq = "s", snapshotSeq = "m", fingerprint = "f"
+        case sortKey = "k", seq = "s", offset = "o", snapshotSeq = "m", fingerprint = "f"
     }
 
     public var token: String {
@@ -30,9 +33,10 @@ public struct SearchCursor: Sendable, Hashable, Codable {
         self = cursor
     }
 
-    init(sortKey: Double, seq: Int64, snapshotSeq: Int64, fingerprint: String) {
+    init(sortKey: Double, seq: Int64, offset: Int, snapshotSeq: Int64, fingerprint: String) {
         self.sortKey = sortKey
         self.seq = seq
+        self.offset = offset
         self.snapshotSeq = snapshotSeq
         self.fingerprint = fingerprint
     }
