@@ -4,13 +4,12 @@ import HTTPSupport
 import Hummingbird
 import Workers
 
-/// `POST /v1/imports`: archive predictions made outside EachVault. `GET /v1/spend`: what the team spent and saved.
+/// `POST /v1/imports`: archive predictions made outside EachVault.
 struct ImportsController {
     let vault: Vault
 
     func addRoutes(to group: RouterGroup<VaultRequestContext>) {
         group.post("imports", use: importPredictions)
-        group.get("spend", use: spend)
     }
 
     /// `{"prediction_ids": ["..."], "model"?: "<slug>"}` → `{"results": [{prediction_id, outcome, generation_id?}]}`.
@@ -28,19 +27,5 @@ struct ImportsController {
         let results = await vault.importPredictions(body.prediction_ids, teamID: try context.requireTeam().id,
                                                     model: body.model)
         return JSONResponse.make(["results": results])
-    }
-
-    /// `GET /v1/spend?group_by=model|day|tag&from&to`.
-    @Sendable func spend(_ request: Request, context: VaultRequestContext) async throws -> Response {
-        let parameters = request.uri.queryParameters
-        let grouping = try parameters.get("group_by").map { text in
-            guard let value = SpendGrouping(rawValue: text) else {
-                throw APIError.badRequest("group_by must be one of model, day, tag")
-            }
-            return value
-        } ?? .model
-        let window = try GenerationQuery(teamID: context.requireTeam().id, parameters: parameters)
-        return JSONResponse.make(try vault.database.spend(
-            teamID: context.requireTeam().id, groupBy: grouping, from: window.createdAfter, to: window.createdBefore))
     }
 }

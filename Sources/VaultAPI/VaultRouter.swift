@@ -22,6 +22,7 @@ public enum VaultRouter {
         GenerationsController(vault: vault, baseURL: baseURL).addRoutes(to: api.group("generations"))
         FilesController(vault: vault).addRoutes(to: api.group("files"))
         ImportsController(vault: vault).addRoutes(to: api)
+        SpendController(vault: vault).addRoutes(to: api)
         UploadsController(vault: vault, baseURL: baseURL).addRoutes(to: api)
         WebhooksController(vault: vault).addRoutes(to: router.group("/webhooks/eachlabs"))
         let pages = Pages()

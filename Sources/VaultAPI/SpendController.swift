@@ -1,0 +1,27 @@
+import Archive
+import HTTPSupport
+import Hummingbird
+import Workers
+
+/// `GET /v1/spend`: what the team spent at the provider, and what deduplication saved.
+struct SpendController {
+    let vault: Vault
+
+    func addRoutes(to group: RouterGroup<VaultRequestContext>) {
+        group.get("spend", use: spend)
+    }
+
+    /// `GET /v1/spend?group_by=model|day|tag&from&to`.
+    @Sendable func spend(_ request: Request, context: VaultRequestContext) async throws -> Response {
+        let parameters = request.uri.queryParameters
+        let grouping = try parameters.get("group_by").map { text in
+            guard let value = SpendGrouping(rawValue: text) else {
+                throw APIError.badRequest("group_by must be one of model, day, tag")
+            }
+            return value
+        } ?? .model
+        let window = try GenerationQuery(teamID: context.requireTeam().id, parameters: parameters)
+        return JSONResponse.make(try vault.database.spend(
+            teamID: context.requireTeam().id, groupBy: grouping, from: window.createdAfter, to: window.createdBefore))
+    }
+}
