@@ -50,3 +50,24 @@ public enum MediaSniffer {
         return nil
     }
 }
+
+extension Asset {
+    /// What a complete file is: an MP4 probed for duration, size, codecs and audio; or, unless `videoOnly`, any
+    /// media type its first bytes show (images with their size where the header gives it). Throws the probe's
+    /// error when the file is neither.
+    public static func describing(fileAt url: URL, sha256: String, size: Int64, videoOnly: Bool, storedAt: Date)
+        throws(MediaProbeError) -> Asset
+    {
+        do {
+            let media = try MediaProbe.inspect(fileAt: url)
+            return Asset(sha256: sha256, size: size, contentType: media.contentType,
+                         durationSeconds: media.durationSeconds, width: media.width, height: media.height,
+                         videoCodec: media.videoCodec, hasAudio: media.hasAudio, storedAt: storedAt)
+        } catch {
+            guard !videoOnly, let sniffed = MediaSniffer.sniff(fileAt: url) else { throw error }
+            return Asset(sha256: sha256, size: size, contentType: sniffed.contentType, durationSeconds: nil,
+                         width: sniffed.width, height: sniffed.height, videoCodec: nil, hasAudio: nil,
+                         storedAt: storedAt)
+        }
+    }
+}

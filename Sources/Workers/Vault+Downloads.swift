@@ -41,9 +41,8 @@ extension Vault {
     /// Records a failed attempt; returns true when another attempt is scheduled.
     private func recordFailure(_ failure: DownloadFailure, _ output: GenerationOutput) -> Bool {
         let attempt = output.attempts + 1
-        let limit = failure.expired ? settings.maxExpiredAttempts : settings.maxDownloadAttempts
-        let retryAt = failure.retryable && attempt < limit
-            ? after(settings.downloadRetry.delay(attempt: attempt - 1)) : nil
+        let retryAt = retryTime(after: failure, attempt: attempt,
+                                limit: failure.expired ? settings.maxExpiredAttempts : settings.maxDownloadAttempts)
         let code = failure.expired ? "output_expired" : failure.code
         logger.warning("download failed", metadata: [
             "generation": "\(output.generationID)", "attempt": "\(attempt)", "cause": "\(failure.cause)",
@@ -71,15 +70,18 @@ extension Vault {
         } catch {
             Counter(label: "eachvault_input_downloads_total", dimensions: [("outcome", "error")]).increment()
             let failure = error as? DownloadFailure ?? DownloadFailure(cause: "cannot store the file: \(error)")
-            let attempt = input.attempts + 1
-            let retryAt = failure.retryable && attempt < settings.maxDownloadAttempts
-                ? after(settings.downloadRetry.delay(attempt: attempt - 1)) : nil
+            let retryAt = retryTime(after: failure, attempt: input.attempts + 1, limit: settings.maxDownloadAttempts)
             discardPartialFile(tempFile, unless: failure.keepsPartialFile && retryAt != nil)
             logger.warning("input download failed", metadata: [
                 "generation": "\(input.generationID)", "field": "\(input.field)", "cause": "\(failure.cause)",
             ])
             try? database.recordInputDownloadFailure(input, cause: failure.cause, retryAt: retryAt, now: now())
         }
+    }
+
+    /// When to try again after the failed `attempt` (1-based), or nil when it was the last of `limit` or cannot help.
+    private func retryTime(after failure: DownloadFailure, attempt: Int, limit: Int) -> Date? {
+        failure.retryable && attempt < limit ? after(settings.downloadRetry.delay(attempt: attempt - 1)) : nil
     }
 
     /// Removes a failed attempt's temp file unless its bytes are worth resuming from (an empty one never is).
@@ -134,19 +136,12 @@ extension Vault {
         }
         let sha256: String
         do { sha256 = try sink.finish() } catch { throw DownloadFailure(cause: "cannot sync the file: \(error)") }
-        let declaredType = response.headers["Content-Type"] ?? "none"
         do {
-            let media = try MediaProbe.inspect(fileAt: tempFile)
-            return Asset(sha256: sha256, size: sink.byteCount, contentType: media.contentType,
-                         durationSeconds: media.durationSeconds, width: media.width, height: media.height,
-                         videoCodec: media.videoCodec, hasAudio: media.hasAudio, storedAt: now())
+            return try Asset.describing(fileAt: tempFile, sha256: sha256, size: sink.byteCount,
+                                        videoOnly: expected == .video, storedAt: now())
         } catch {
-            guard expected == .anyMedia, let sniffed = MediaSniffer.sniff(fileAt: tempFile) else {
-                throw DownloadFailure(cause: "\(error) (Content-Type \(declaredType))",
-                                      code: expected == .video ? "not_a_video" : "not_media")
-            }
-            return Asset(sha256: sha256, size: sink.byteCount, contentType: sniffed.contentType, durationSeconds: nil,
-                         width: sniffed.width, height: sniffed.height, videoCodec: nil, hasAudio: nil, storedAt: now())
+            throw DownloadFailure(cause: "\(error) (Content-Type \(response.headers["Content-Type"] ?? "none"))",
+                                  code: expected == .video ? "not_a_video" : "not_media")
         }
     }
 }

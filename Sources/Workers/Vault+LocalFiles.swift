@@ -105,14 +105,10 @@ extension Vault {
     public func storeLocalFile(_ tempFile: URL, sha256: String, size: Int64, declaredType: String?, teamID: String?)
         throws -> Asset
     {
-        let media = try? MediaProbe.inspect(fileAt: tempFile)
-        let sniffed = media == nil ? MediaSniffer.sniff(fileAt: tempFile) : nil
-        let asset = Asset(
-            sha256: sha256, size: size,
-            contentType: media?.contentType ?? sniffed?.contentType ?? declaredType ?? "application/octet-stream",
-            durationSeconds: media?.durationSeconds, width: media?.width ?? sniffed?.width,
-            height: media?.height ?? sniffed?.height, videoCodec: media?.videoCodec, hasAudio: media?.hasAudio,
-            storedAt: now())
+        let asset = (try? Asset.describing(fileAt: tempFile, sha256: sha256, size: size, videoOnly: false,
+                                           storedAt: now()))
+            ?? Asset(sha256: sha256, size: size, contentType: declaredType ?? "application/octet-stream",
+                     durationSeconds: nil, width: nil, height: nil, videoCodec: nil, hasAudio: nil, storedAt: now())
         try database.recordLocalFile(asset, teamID: teamID, now: now()) {
             try blobs.commit(tempFile: tempFile, sha256: sha256)
         }

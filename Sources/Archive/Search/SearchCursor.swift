@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Transport
 
 /// Where the next page of a search starts: the last hit shown (its `seq`, its creation time when browsing, its
 /// position in the ranking for text), the newest `seq` the first page could see (rows added later stay out, so
@@ -57,7 +58,6 @@ extension GenerationQuery {
         var copy = self
         copy.cursor = nil
         copy.limit = 0
-        return String(SHA256.hash(data: Data(String(describing: copy).utf8)).prefix(8)
-            .map { String(format: "%02x", $0) }.joined())
+        return SHA256.hash(data: Data(String(describing: copy).utf8)).prefix(8).lowercaseHex
     }
 }
