@@ -60,7 +60,7 @@ public enum MediaProbe {
             if offset == 0 && header.type != "ftyp" {
                 throw MediaProbeError.notMP4("the file does not start with an ftyp box")
             }
-            guard offset + header.size <= fileSize else {
+            guard header.size <= fileSize - offset else {  // `offset < fileSize`: no overflow either way
                 throw MediaProbeError.truncated("the \(header.type) box needs \(header.size) bytes, \(fileSize - offset) remain")
             }
             switch header.type {
@@ -206,7 +206,7 @@ private func children(of payload: Data) throws -> [(String, Data)] {
         } else if size == 0 {
             size = payload.count - offset
         }
-        guard size >= headerSize, offset + size <= payload.count else {
+        guard size >= headerSize, size <= payload.count - offset else {  // sizes come from the file: never add them
             throw MediaProbeError.truncated("the \(type) box runs past its parent")
         }
         result.append((type, payload.subdata(in: (base + offset + headerSize)..<(base + offset + size))))

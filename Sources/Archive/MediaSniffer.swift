@@ -51,7 +51,22 @@ public enum MediaSniffer {
     }
 }
 
+extension MediaSniffer {
+    /// Every type `sniff` can answer: the only types a stored file is ever served as.
+    public static let recognisedTypes: Set<String> = [
+        "image/png", "image/jpeg", "image/gif", "image/webp", "image/avif", "image/heic", "audio/wav", "audio/mpeg",
+        "audio/ogg", "audio/flac", "audio/mp4", "video/mp4", "video/quicktime", "video/webm",
+    ]
+}
+
 extension Asset {
+    /// The type of a file whose bytes are no recognised media: served only as a download.
+    public static let opaqueContentType = "application/octet-stream"
+
+    /// True when the stored type is media this archive recognised from the bytes (rows written before types were
+    /// only ever sniffed may hold a declared type, which is never served as such).
+    public var isRecognisedMedia: Bool { MediaSniffer.recognisedTypes.contains(contentType) }
+
     /// What a complete file is: an MP4 probed for duration, size, codecs and audio; or, unless `videoOnly`, any
     /// media type its first bytes show (images with their size where the header gives it). Throws the probe's
     /// error when the file is neither.

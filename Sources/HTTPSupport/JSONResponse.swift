@@ -13,7 +13,13 @@ public enum JSONResponse {
 
     public static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok,
                             headers: HTTPFields = [:]) -> Response {
-        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
+        var status = status
+        let data: Data
+        do { data = try encoder.encode(value) } catch {
+            // Never a 200 (or an empty `{}`) for an answer that could not be written.
+            status = .internalServerError
+            data = Data(#"{"error":{"code":"internal","message":"the answer could not be encoded"}}"#.utf8)
+        }
         var headers = headers
         headers[.contentType] = "application/json; charset=utf-8"
         headers[.contentLength] = String(data.count)

@@ -58,15 +58,20 @@ public struct HTTPResponse: Sendable {
         self.body = body
     }
 
-    /// `Retry-After` in seconds (the delta form; an HTTP date is converted relative to now).
+    /// The longest `Retry-After` honoured: the header comes from outside, and an absurd wait must not stall work.
+    public static let maxRetryAfterSeconds = 3600.0
+
+    /// `Retry-After` in seconds (the delta form; an HTTP date is converted relative to now), at most an hour.
     public var retryAfter: Duration? {
         guard let value = headers["Retry-After"] else { return nil }
-        if let seconds = Double(value), seconds >= 0 { return .milliseconds(Int64(seconds * 1000)) }
+        if let seconds = Double(value), seconds >= 0 {
+            return .seconds(clamping: seconds, limit: Self.maxRetryAfterSeconds)
+        }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "GMT")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
         guard let date = formatter.date(from: value) else { return nil }
-        return .milliseconds(Int64(max(0, date.timeIntervalSinceNow) * 1000))
+        return .seconds(clamping: date.timeIntervalSinceNow, limit: Self.maxRetryAfterSeconds)
     }
 }

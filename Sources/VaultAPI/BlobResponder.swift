@@ -15,13 +15,17 @@ struct BlobResponder: Sendable {
     func respond(_ asset: Asset, downloadName: String, request: Request, context: some RequestContext,
                  cacheControl: String) async throws -> Response {
         let etag = "\"\(asset.sha256)\""
+        // Only recognised media is served as itself; anything else is an opaque download that no browser renders.
+        // No Last-Modified: blobs are shared by content, and the first storer's time would tell one team that
+        // another holds the same file (the ETag, the content's own digest, serves caching).
         var headers: HTTPFields = [
-            .contentType: asset.contentType,
+            .contentType: asset.isRecognisedMedia ? asset.contentType : Asset.opaqueContentType,
             .eTag: etag,
-            .lastModified: Self.httpDate(asset.storedAt),
             .cacheControl: cacheControl,
+            .xContentTypeOptions: "nosniff",
+            .contentSecurityPolicy: "sandbox; default-src 'none'; media-src 'self'",
         ]
-        if request.uri.queryParameters.get("download") == "1" {
+        if request.uri.queryParameters.get("download") == "1" || !asset.isRecognisedMedia {
             headers[.contentDisposition] = "attachment; filename=\"\(downloadName)\""
         }
         if let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: {
@@ -43,21 +47,20 @@ struct BlobResponder: Sendable {
         return Response(status: decision.status, headers: headers, body: body)
     }
 
-    /// `model-2026-11-25-1a2b3c4d.mp4`: readable, and safe inside a quoted header value.
-    static func fileName(model: String, createdAt: Date, sha256: String, contentType: String) -> String {
-        let day = ISO8601DateFormatter.string(from: createdAt, timeZone: .gmt, formatOptions: [.withFullDate])
-        let safeModel = String(model.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) || $0 == "-" })
+    /// `model-2026-11-25-1a2b3c4d.mp4` (`upload-1a2b3c4d.png` without a generation): readable, and safe inside a
+    /// quoted header value (ASCII letters, digits and dashes only).
+    static func fileName(model: String, createdAt: Date?, sha256: String, contentType: String) -> String {
+        let day = createdAt.map { "-" + ISO8601DateFormatter.string(from: $0, timeZone: .gmt, formatOptions: [.withFullDate]) }
+        let safeModel = String(model.unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic
+                                                                               || ("0"..."9").contains($0) || $0 == "-") })
         let extensions = ["video/mp4": "mp4", "video/quicktime": "mov", "video/webm": "webm", "image/png": "png",
                           "image/jpeg": "jpg", "image/webp": "webp", "image/gif": "gif", "audio/mpeg": "mp3",
                           "audio/wav": "wav", "audio/mp4": "m4a", "audio/ogg": "ogg", "audio/flac": "flac"]
-        return "\(safeModel)-\(day)-\(sha256.prefix(8)).\(extensions[contentType] ?? "bin")"
+        return "\(safeModel)\(day ?? "")-\(sha256.prefix(8)).\(extensions[contentType] ?? "bin")"
     }
+}
 
-    static func httpDate(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-        return formatter.string(from: date)
-    }
+extension HTTPField.Name {
+    static let xContentTypeOptions = HTTPField.Name("X-Content-Type-Options")!
+    static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
 }

@@ -1,6 +1,7 @@
 import Archive
 import Foundation
 import Hummingbird
+import Transport
 import Workers
 
 /// `/v1/files/{sha256}`: a team's stored bytes, with byte-range support for video players.
@@ -13,21 +14,21 @@ struct FilesController {
     }
 
     @Sendable func serve(_ request: Request, context: VaultRequestContext) async throws -> Response {
-        let sha256 = context.parameters.get("sha256") ?? ""
-        guard Self.isDigest(sha256) else { throw APIError.badRequest("a file id is 64 lowercase hex characters") }
-        let team = try context.requireTeam()
+        try await serve(context.parameters.get("sha256") ?? "", team: context.requireTeam(), request: request,
+                        context: context)
+    }
+
+    /// One of `team`'s files (the API's and the gallery's route alike); another team's file is not found.
+    func serve(_ sha256: String, team: Team, request: Request, context: VaultRequestContext) async throws -> Response {
+        guard sha256.isSHA256Hex else { throw APIError.badRequest("a file id is 64 lowercase hex characters") }
         guard let asset = try vault.database.asset(sha256: sha256, teamID: team.id), vault.blobs.contains(sha256) else {
             throw APIError.notFound("file")
         }
         // Named after the newest generation holding it; a file only uploaded so far is named after itself.
         let owner = try vault.database.latestGeneration(holding: sha256, teamID: team.id)
         return try await BlobResponder(vault: vault).respond(
-            asset, downloadName: BlobResponder.fileName(model: owner?.model ?? "upload", createdAt: owner?.createdAt
-                                                            ?? asset.storedAt, sha256: sha256, contentType: asset.contentType),
+            asset, downloadName: BlobResponder.fileName(model: owner?.model ?? "upload", createdAt: owner?.createdAt,
+                                                        sha256: sha256, contentType: asset.contentType),
             request: request, context: context, cacheControl: "private, max-age=31536000, immutable")
-    }
-
-    static func isDigest(_ text: String) -> Bool {
-        text.utf8.count == 64 && text.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
     }
 }

@@ -3,16 +3,19 @@ import HTTPTypes
 import Hummingbird
 import Mustache
 
-/// Server-rendered HTML from the embedded Mustache templates. `{{ }}` escapes HTML, so user text (prompts) always
-/// renders as text.
+/// Server-rendered HTML from the embedded Mustache templates. `{{ }}` escapes HTML by Unicode scalar, so user text
+/// (prompts) always renders as text.
 struct Pages: Sendable {
     private let library: MustacheLibrary
 
     init() {
+        MustacheContentTypes.register(ScalarHTMLContentType(), named: ScalarHTMLContentType.name)
+        // Every template, partials included (a partial starts over with the library's default), escapes by scalar.
+        let pragma = "{{% CONTENT_TYPE: \(ScalarHTMLContentType.name) }}"
         var library = MustacheLibrary()
         for name in EmbeddedFiles.names(withSuffix: ".mustache") {
             guard let data = EmbeddedFiles.data(named: name) else { continue }
-            do { try library.register(String(decoding: data, as: UTF8.self), named: String(name.dropLast(9))) } catch {
+            do { try library.register(pragma + String(decoding: data, as: UTF8.self), named: String(name.dropLast(9))) } catch {
                 preconditionFailure("template \(name) does not parse: \(error)")
             }
         }
@@ -26,9 +29,14 @@ struct Pages: Sendable {
         return Response(
             status: status,
             headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
-                      .contentSecurityPolicy: "default-src 'self'; style-src 'unsafe-inline'; media-src 'self'"],
+                      .contentSecurityPolicy: Self.contentSecurityPolicy,
+                      .xContentTypeOptions: "nosniff", .referrerPolicy: "no-referrer"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
     }
+
+    /// No script at all, forms only to this origin, no `<base>` rewriting, never framed.
+    static let contentSecurityPolicy = "default-src 'self'; script-src 'none'; style-src 'unsafe-inline'; "
+        + "media-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
     static func withoutNils(_ value: Any) -> Any? {
         let mirror = Mirror(reflecting: value)

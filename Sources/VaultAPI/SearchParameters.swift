@@ -2,6 +2,7 @@ import Archive
 import Foundation
 import Hummingbird
 import HummingbirdCore
+import Transport
 
 extension GenerationQuery {
     /// Reads the search parameters shared by `GET /v1/generations` and the gallery; an unreadable value is a 400
@@ -30,7 +31,7 @@ extension GenerationQuery {
         resolution = try parse("resolution", "WIDTHxHEIGHT (1280x720) or the short side (720p)", Resolution.init)
         hasAudio = try parse("has_audio", "true or false") { ["true": true, "1": true, "false": false, "0": false][$0] }
         inputSHA256 = try parse("input", "a file's SHA-256 (64 hex characters)") { text in
-            text.count == 64 && text.allSatisfy(\.isHexDigit) ? text.lowercased() : nil
+            text.lowercased().isSHA256Hex ? text.lowercased() : nil
         }
         limit = try parse("limit", "a whole number from 1 to 500") { Int($0).flatMap { (1...500).contains($0) ? $0 : nil } }
             ?? defaultLimit

@@ -8,6 +8,7 @@ import Workers
 
 /// `POST /v1/uploads`: a local file streamed into the team's archive (raw body, any media type), to be used as an
 /// input by reference: `"image_url": "sha256:<hex>"`. Flat memory however large (up to the provider's 100 MB).
+/// The file's type is what its bytes show (media sniffed, else `application/octet-stream`), never what was declared.
 struct UploadsController {
     let vault: Vault
     let baseURL: @Sendable (Request) -> String
@@ -32,6 +33,11 @@ struct UploadsController {
 
     @Sendable func upload(_ request: Request, context: VaultRequestContext) async throws -> Response {
         let team = try context.requireTeam()
+        // The stored type is read from the bytes; a declared one must still be a media type (RFC 9110).
+        if let declared = request.headers[.contentType], MediaTypeSyntax.essence(of: declared) == nil {
+            throw APIError(status: .unsupportedMediaType, code: "unsupported_media_type",
+                           message: "Content-Type must be a media type like image/png (or application/octet-stream)")
+        }
         let tempFile = vault.blobs.partialFile(for: "upload-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: tempFile) }  // gone once committed; removed on failure
         let sink = try FileSink(appendingTo: tempFile)
@@ -44,9 +50,7 @@ struct UploadsController {
         }
         guard sink.byteCount > 0 else { throw APIError.badRequest("the body is empty: send the file's bytes") }
         let sha256 = try sink.finish()
-        let declared = request.headers[.contentType].map { String($0.split(separator: ";")[0]).lowercased() }
-        let asset = try vault.storeLocalFile(tempFile, sha256: sha256, size: sink.byteCount, declaredType: declared,
-                                             teamID: team.id)
+        let asset = try vault.storeLocalFile(tempFile, sha256: sha256, size: sink.byteCount, teamID: team.id)
         return JSONResponse.make(
             Uploaded(sha256: asset.sha256, size: asset.size, contentType: asset.contentType,
                      reference: "sha256:\(asset.sha256)", url: "\(baseURL(request))/v1/files/\(asset.sha256)"),

@@ -13,21 +13,23 @@ public enum VaultRouter {
         -> Router<VaultRequestContext>
     {
         let router = Router(context: VaultRequestContext.self)
+        let pages = Pages()
         router.add(middleware: RequestLogMiddleware())
         router.add(middleware: MetricsMiddleware())
+        router.add(middleware: ErrorMiddleware(pages: pages))
         let baseURL: @Sendable (Request) -> String = { request in
             vault.publicURL ?? "http://" + (request.head.authority ?? "127.0.0.1")
         }
         let api = router.group("/v1").add(middleware: TeamAuthenticator(vault: vault))
-        GenerationsController(vault: vault, baseURL: baseURL).addRoutes(to: api.group("generations"))
+        let jsonAPI = api.group().add(middleware: JSONBodyMiddleware())  // uploads alone take raw bytes
+        GenerationsController(vault: vault, baseURL: baseURL).addRoutes(to: jsonAPI.group("generations"))
         FilesController(vault: vault).addRoutes(to: api.group("files"))
-        ImportsController(vault: vault).addRoutes(to: api)
+        ImportsController(vault: vault).addRoutes(to: jsonAPI)
         SpendController(vault: vault).addRoutes(to: api)
         UploadsController(vault: vault, baseURL: baseURL).addRoutes(to: api)
         WebhooksController(vault: vault).addRoutes(to: router.group("/webhooks/eachlabs"))
-        let pages = Pages()
         let shares = SharesController(vault: vault, maxLifetime: shareMaxLifetime, baseURL: baseURL, pages: pages)
-        shares.addAPIRoutes(to: api)
+        shares.addAPIRoutes(to: jsonAPI)
         shares.addPublicRoutes(to: router)
         GalleryController(vault: vault, pages: pages, baseURL: baseURL).addRoutes(to: router)
         api.get("models") { _, _ in

@@ -5,9 +5,9 @@ import Foundation
 import Transport
 
 /// A file sent inline with a request as a `data:<type>;base64,<bytes>` URI (the API's base64 form; the CLI's
-/// `--input image_url=@./photo.jpg` sends one).
+/// `--input image_url=@./photo.jpg` sends one). The declared type must be a media type (RFC 9110) but is not kept:
+/// what the file is comes from its bytes.
 struct InlineFile {
-    var contentType: String
     var bytes: Data
 
     static let prefix = "data:"
@@ -16,11 +16,11 @@ struct InlineFile {
     init?(dataURI text: String) {
         guard text.hasPrefix(Self.prefix), let comma = text.firstIndex(of: ",") else { return nil }
         let header = text[text.index(text.startIndex, offsetBy: Self.prefix.count)..<comma]
-        let parameters = header.split(separator: ";").map(String.init)
-        guard parameters.last == "base64",
+        let parameters = header.split(separator: ";", omittingEmptySubsequences: false)
+        guard parameters.count >= 2, parameters.last == "base64",
+              parameters[0].isEmpty || MediaTypeSyntax.essence(of: parameters[0]) != nil,
               let bytes = Data(base64Encoded: String(text[text.index(after: comma)...]), options: .ignoreUnknownCharacters)
         else { return nil }
-        contentType = parameters.count > 1 ? parameters[0].lowercased() : "application/octet-stream"
         self.bytes = bytes
     }
 }
@@ -76,7 +76,7 @@ extension Vault {
         }
         if reference.value.hasPrefix(Self.fileReferencePrefix) {
             let sha256 = String(reference.value.dropFirst(Self.fileReferencePrefix.count)).lowercased()
-            guard sha256.count == 64, sha256.allSatisfy(\.isHexDigit),
+            guard sha256.isSHA256Hex,
                   let asset = try? database.asset(sha256: sha256, teamID: teamID), blobs.contains(sha256)
             else { throw refuse("refers to no file of the team's archive (sha256:<64 hex> of an upload or a stored file)") }
             return asset
@@ -92,22 +92,20 @@ extension Vault {
             let sha256 = SHA256.hash(data: file.bytes).lowercaseHex
             let tempFile = blobs.partialFile(for: "inline-\(sha256)")
             try file.bytes.write(to: tempFile, options: .atomic)
-            return try storeLocalFile(tempFile, sha256: sha256, size: Int64(file.bytes.count),
-                                      declaredType: file.contentType, teamID: nil)
+            return try storeLocalFile(tempFile, sha256: sha256, size: Int64(file.bytes.count), teamID: nil)
         } catch {
             throw .storage("cannot store the file: \(error)")
         }
     }
 
     /// Moves a complete temp file into the blob store and records what it is: its true media type read from its
-    /// bytes (an MP4's duration, size and codecs; an image's type and, for PNG, size), else the declared type.
+    /// bytes (an MP4's duration, size and codecs; an image's type and, for PNG, size), else
+    /// `application/octet-stream`: a declared type is never trusted (it would be served back as the file's type).
     /// With `teamID` it becomes one of the team's uploads.
-    public func storeLocalFile(_ tempFile: URL, sha256: String, size: Int64, declaredType: String?, teamID: String?)
-        throws -> Asset
-    {
+    public func storeLocalFile(_ tempFile: URL, sha256: String, size: Int64, teamID: String?) throws -> Asset {
         let asset = (try? Asset.describing(fileAt: tempFile, sha256: sha256, size: size, videoOnly: false,
                                            storedAt: now()))
-            ?? Asset(sha256: sha256, size: size, contentType: declaredType ?? "application/octet-stream",
+            ?? Asset(sha256: sha256, size: size, contentType: Asset.opaqueContentType,
                      durationSeconds: nil, width: nil, height: nil, videoCodec: nil, hasAudio: nil, storedAt: now())
         try database.recordLocalFile(asset, teamID: teamID, now: now()) {
             try blobs.commit(tempFile: tempFile, sha256: sha256)

@@ -1,5 +1,6 @@
 import Archive
 import EachLabs
+import Transport
 import Foundation
 
 /// A team's request for a new video.
@@ -187,7 +188,7 @@ extension Vault {
     func firstPollDelay(for generation: Generation) -> Duration {
         guard generation.webhookSecret != nil else { return settings.firstPollDelay }
         let typical = (try? database.typicalRunTime(model: generation.model)).flatMap { $0 }
-            .map { Duration.milliseconds(Int64($0 * 1000)) } ?? settings.assumedRunTime
+            .map { Duration.seconds(clamping: $0, limit: 86400) } ?? settings.assumedRunTime  // the provider's figures
         return typical + settings.webhookGrace
     }
 

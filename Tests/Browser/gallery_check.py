@@ -2,11 +2,13 @@
 """Drives headless Chromium (Debian's package) over the DevTools protocol on a pipe (no extra Python packages)
 against a running EachVault, and prints what it saw as JSON. Used by GalleryBrowserTests.
 
-usage: gallery_check.py BASE_URL SESSION_COOKIE QUERY DETAIL_ID [SCREENSHOT_DIR]
+usage: gallery_check.py BASE_URL TEAM_TOKEN QUERY DETAIL_ID [SCREENSHOT_DIR]
+
+Signs in through the sign-in form as a person would (so the form token and its cookie are exercised).
 """
 import base64, json, os, subprocess, sys, tempfile
 
-base, session, query, detail_id = sys.argv[1:5]
+base, token, query, detail_id = sys.argv[1:5]
 shots = sys.argv[5] if len(sys.argv) > 5 else None
 
 to_chrome_r, to_chrome_w = os.pipe()
@@ -34,6 +36,7 @@ writer = os.fdopen(to_chrome_w, "wb")
 reader = os.fdopen(from_chrome_r, "rb")
 next_id = 0
 buffered = b""
+events = []
 
 
 def receive():
@@ -57,6 +60,8 @@ def call(method, params=None, session_id=None):
     writer.flush()
     while True:
         answer = receive()
+        if "method" in answer:
+            events.append(answer)  # kept for wait_for: an event may arrive before the answer it follows from
         if answer.get("id") == next_id:
             if "error" in answer:
                 raise SystemExit(f"{method}: {answer['error']}")
@@ -65,7 +70,7 @@ def call(method, params=None, session_id=None):
 
 def wait_for(event, session_id):
     while True:
-        message = receive()
+        message = events.pop(0) if events else receive()
         if message.get("method") == event and message.get("sessionId") == session_id:
             return message
 
@@ -77,6 +82,7 @@ def evaluate(expression, session_id):
 
 
 def visit(url, session_id):
+    events.clear()
     call("Page.navigate", {"url": url}, session_id)
     wait_for("Page.loadEventFired", session_id)
 
@@ -93,9 +99,13 @@ try:
     sid = call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
     call("Page.enable", session_id=sid)
     call("Network.enable", session_id=sid)
-    call("Network.setCookie", {"name": "ev_session", "value": session, "url": base, "httpOnly": True,
-                               "sameSite": "Strict"}, sid)
     out = {}
+    visit(f"{base}/login", sid)
+    evaluate(f"document.querySelector('#token').value = {json.dumps(token)}", sid)
+    events.clear()
+    evaluate("document.querySelector('form[action=\"/login\"]').submit()", sid)
+    wait_for("Page.loadEventFired", sid)
+    out["signed_in_at"] = evaluate("location.pathname", sid)
     visit(f"{base}/?q={query}", sid)
     out["cards"] = evaluate("[...document.querySelectorAll('.card')].map(c => c.dataset.generation)", sid)
     out["video_src"] = evaluate("document.querySelector('.card video') && document.querySelector('.card video').src", sid)

@@ -1,4 +1,5 @@
 import Foundation
+@testable import VaultAPI
 import Testing
 import VaultRuntime
 import Workers
@@ -18,12 +19,11 @@ import Workers
                 model: "pixverse-v5-6-text-to-video", input: ["prompt": .string(prompt)])).id)
         }
         _ = try await harness.waitUntilFinal(ids)
-        let session = try #require(try harness.vault.database.createSession(token: harness.token, lifetime: 3600, now: Date()))
         let shots = ProcessInfo.processInfo.environment["EACHVAULT_SCREENSHOTS"]
 
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Self.script.path, harness.server.baseURL, session, "fox", ids[3]]
+        process.arguments = ["python3", Self.script.path, harness.server.baseURL, harness.token, "fox", ids[3]]
             + (shots.map { [$0] } ?? [])
         let output = Pipe()
         let errors = Pipe()
@@ -36,6 +36,7 @@ import Workers
         #expect(process.terminationStatus == 0, "\(problems)")
 
         struct Seen: Decodable {
+            var signed_in_at: String
             var cards: [String]
             var video_src: String?
             var video_preload: String?
@@ -48,9 +49,10 @@ import Workers
             var form_selects: Int
         }
         let seen = try JSONDecoder().decode(Seen.self, from: data)
+        #expect(seen.signed_in_at == "/")
         #expect(Set(seen.cards) == [ids[0], ids[1], ids[3]])
         #expect(seen.video_preload == "metadata")
-        #expect(seen.video_src?.contains("/v1/files/") == true)
+        #expect(seen.video_src?.contains("/g/files/") == true)
         #expect(seen.range_status?.hasPrefix("206 bytes 0-99/") == true)
         #expect((seen.video_ready ?? 0) >= 1, "the browser read the video's metadata")
         #expect(seen.detail_prompt.contains("<script>window.__xss=1</script>"))
@@ -67,19 +69,27 @@ import Workers
         let harness = try await Harness()
         let form = [("Content-Type", "application/x-www-form-urlencoded")]
         #expect(try await harness.raw("GET", "/", token: .some(nil)).headers["Location"] == "/login")
-        let refused = try await harness.raw("POST", "/login", body: "token=evt_wrong", headers: form, token: .some(nil))
+        let signInForm = try await harness.raw("GET", "/login", token: .some(nil))
+        let signInCookie = String(try #require(signInForm.headers["Set-Cookie"]).prefix { $0 != ";" })
+        let formToken = try #require(signInForm.body.firstMatch(of: #/name="csrf" value="([0-9a-f]+)"/#)?.1)
+        let refused = try await harness.raw("POST", "/login", body: "csrf=\(formToken)&token=evt_wrong",
+                                            headers: form + [("Cookie", signInCookie)], token: .some(nil))
         #expect(refused.status == 401 && refused.body.contains("not valid"))
 
-        let signedIn = try await harness.raw("POST", "/login", body: "token=\(harness.token)", headers: form, token: .some(nil))
+        let signedIn = try await harness.raw("POST", "/login", body: "csrf=\(formToken)&token=\(harness.token)",
+                                             headers: form + [("Cookie", signInCookie)], token: .some(nil))
         #expect(signedIn.status == 303)
         let cookie = try #require(signedIn.headers["Set-Cookie"])
         #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"))
-        let session = [("Cookie", String(cookie.prefix { $0 != ";" }))]
-        #expect(try await harness.raw("GET", "/", headers: session, token: .some(nil)).status == 200)
+        let sessionValue = String(cookie.prefix { $0 != ";" })
+        let session = [("Cookie", sessionValue)]
+        let csrf = GallerySession.formToken(for: String(sessionValue.split(separator: "=", maxSplits: 1)[1]))
+        let page = try await harness.raw("GET", "/", headers: session, token: .some(nil))
+        #expect(page.status == 200 && page.body.contains(csrf))
 
         // A bad value comes back on the form, next to its field, and nothing reaches the provider.
         let invalid = try await harness.raw(
-            "POST", "/new", body: "model=pixverse-v5-6-text-to-video&prompt=&aspect_ratio=2%3A1&seed=abc",
+            "POST", "/new", body: "csrf=\(csrf)&model=pixverse-v5-6-text-to-video&prompt=&aspect_ratio=2%3A1&seed=abc",
             headers: form + session, token: .some(nil))
         #expect(invalid.status == 422)
         #expect(invalid.body.contains("is required") && invalid.body.contains("must be an integer"))
@@ -87,16 +97,18 @@ import Workers
 
         let created = try await harness.raw(
             "POST", "/new",
-            body: "model=pixverse-v5-6-text-to-video&prompt=a+heron+%26+a+pond&duration=5&generate_audio_switch=false&generate_audio_switch=true",
+            body: "csrf=\(csrf)&model=pixverse-v5-6-text-to-video&prompt=a+heron+%26+a+pond&duration=5&generate_audio_switch=false&generate_audio_switch=true",
             headers: form + session, token: .some(nil))
         #expect(created.status == 303)
         let id = String(try #require(created.headers["Location"]).dropFirst(3))
         let generation = try #require(try harness.vault.database.generation(id: id))
         #expect(generation.prompt == "a heron & a pond")
         #expect(generation.input["generate_audio_switch"] == true && generation.input["duration"] == "5")
+        #expect(generation.input["csrf"] == nil)
         #expect(generation.teamID == harness.team.id)
 
-        let signedOut = try await harness.raw("POST", "/logout", headers: session, token: .some(nil))
+        let signedOut = try await harness.raw("POST", "/logout", body: "csrf=\(csrf)", headers: form + session,
+                                              token: .some(nil))
         #expect(signedOut.status == 303)
         #expect(try await harness.raw("GET", "/", headers: session, token: .some(nil)).headers["Location"] == "/login")
         await harness.shutdown()
@@ -106,9 +118,7 @@ import Workers
 @Suite struct GallerySearchTests {
     @Test func highlightsMatchesPagesAndLeadsFromAnInputImageToEveryVideoMadeFromIt() async throws {
         let harness = try await Harness()
-        let form = [("Content-Type", "application/x-www-form-urlencoded")]
-        let signedIn = try await harness.raw("POST", "/login", body: "token=\(harness.token)", headers: form, token: .some(nil))
-        let session = [("Cookie", String(try #require(signedIn.headers["Set-Cookie"]).prefix { $0 != ";" }))]
+        let session = [try await harness.signIn().cookie]
         let image = "\(harness.simulatorServer.baseURL)/_simulator/samples/sample-first-frame.png"
         var ids: [String] = []
         for take in 0..<3 {

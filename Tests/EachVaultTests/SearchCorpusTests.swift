@@ -1,4 +1,5 @@
 @testable import Archive
+import VaultAPI
 import EachLabs
 import Foundation
 import SearchCorpus

@@ -85,33 +85,45 @@ public struct SearchPage: Sendable, Hashable {
 }
 
 /// A prompt fragment with the matched words marked. The raw text carries private-use markers that never come
-/// from FTS5 itself; `html` escapes the prompt and turns the markers into `<mark>`, `marked(open:close:)` into
-/// anything else (the CLI's bold).
+/// from FTS5 itself; `segments` splits it into plain and matched runs (markers read by Unicode scalar, so a
+/// combining mark after one cannot hide it), for the API to escape and mark up and the CLI to print in bold.
 public struct Snippet: Sendable, Hashable {
-    static let open: Character = "\u{E000}"
-    static let close: Character = "\u{E001}"
+    static let open: Unicode.Scalar = "\u{E000}"
+    static let close: Unicode.Scalar = "\u{E001}"
     public var raw: String
 
-    public var html: String {
-        var html = ""
-        var marking = false  // a prompt may itself hold a marker character: tags always balance
-        for character in raw {
-            switch character {
-            case Self.open where !marking: html += "<mark>"; marking = true
-            case Self.close where marking: html += "</mark>"; marking = false
-            case Self.open, Self.close: continue
-            case "<": html += "&lt;"
-            case ">": html += "&gt;"
-            case "&": html += "&amp;"
-            case "\"": html += "&quot;"
-            case "'": html += "&#39;"
-            default: html.append(character)
+    /// A run of the fragment, matched or not.
+    public struct Segment: Sendable, Hashable {
+        public var text: String
+        public var isMatch: Bool
+    }
+
+    /// The fragment as alternating runs; a prompt may itself hold a marker character, so markers only count
+    /// where they open or close a match (every match closes).
+    public var segments: [Segment] {
+        var segments: [Segment] = []
+        var run = String.UnicodeScalarView()
+        var marking = false
+        func flush() {
+            if !run.isEmpty { segments.append(Segment(text: String(run), isMatch: marking)) }
+            run = String.UnicodeScalarView()
+        }
+        for scalar in raw.unicodeScalars {
+            switch scalar {
+            case Self.open where !marking, Self.close where marking:
+                flush()
+                marking.toggle()
+            case Self.open, Self.close:
+                continue
+            default:
+                run.append(scalar)
             }
         }
-        return marking ? html + "</mark>" : html
+        flush()
+        return segments
     }
 
     public func marked(open: String, close: String) -> String {
-        raw.map { $0 == Self.open ? open : $0 == Self.close ? close : String($0) }.joined()
+        segments.map { $0.isMatch ? open + $0.text + close : $0.text }.joined()
     }
 }

@@ -19,6 +19,9 @@ public struct SearchCursor: Sendable, Hashable, Codable {
         case sortKey = "k", seq = "s", offset = "o", snapshotSeq = "m", fingerprint = "f"
     }
 
+    /// How deep text paging goes: the cursor's offset comes from the client, so it is bounded before any use.
+    static let maxOffset = 1_000_000
+
     public var token: String {
         let data = (try? JSONEncoder().encode(self)) ?? Data()
         return data.base64EncodedString().replacingOccurrences(of: "+", with: "-")
@@ -29,7 +32,8 @@ public struct SearchCursor: Sendable, Hashable, Codable {
         var base64 = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
         guard token.count < 512, let data = Data(base64Encoded: base64),
-              let cursor = try? JSONDecoder().decode(SearchCursor.self, from: data)
+              let cursor = try? JSONDecoder().decode(SearchCursor.self, from: data),
+              (0...Self.maxOffset).contains(cursor.offset), cursor.sortKey.isFinite
         else { return nil }
         self = cursor
     }

@@ -9,59 +9,86 @@ import Workers
 /// filter, watch, inspect, share, and start new generations from a form built from the model's schema.
 /// Server-rendered; works without JavaScript.
 struct GalleryController {
-    static let sessionLifetime: TimeInterval = 30 * 86400
     let vault: Vault
     let pages: Pages
     let baseURL: @Sendable (Request) -> String
 
     func addRoutes(to router: Router<VaultRequestContext>) {
-        router.get("/login") { _, _ in pages.render("login", ["title": "Sign in"]) }
+        router.get("/login", use: signInForm)
         router.post("/login", use: signIn)
         router.post("/logout", use: signOut)
         router.get("/", use: gallery)
         router.get("/g/{id}", use: detail)
         router.post("/g/{id}/share", use: share)
+        router.get("/g/files/{sha256}", use: file)
+        router.head("/g/files/{sha256}", use: file)
         router.get("/new", use: newForm)
         router.post("/new", use: submit)
     }
 
+    private func session(_ request: Request) -> GallerySession {
+        GallerySession(vault: vault, secure: baseURL(request).hasPrefix("https://"))
+    }
+
     // MARK: - Session
+
+    @Sendable func signInForm(_ request: Request, context: VaultRequestContext) async throws -> Response {
+        try signInPage(request, error: nil, status: .ok)
+    }
+
+    /// The sign-in form with a fresh form token, bound to a cookie of its own.
+    private func signInPage(_ request: Request, error: String?, status: HTTPResponse.Status) throws -> Response {
+        let secret = Secrets.make(prefix: "")
+        var response = pages.render("login", ["title": "Sign in", "error": error as Any,
+                                              "csrf": GallerySession.formToken(for: secret)], status: status)
+        response.setCookie(session(request).signInCookie(secret))
+        return response
+    }
 
     @Sendable func signIn(_ request: Request, context: VaultRequestContext) async throws -> Response {
         let form = try await FormBody(request)
-        guard let token = form["token"]?.trimmingCharacters(in: .whitespaces), !token.isEmpty,
-              let session = try vault.database.createSession(token: token, lifetime: Self.sessionLifetime,
-                                                              now: vault.clock.now())
-        else {
-            return pages.render("login", ["title": "Sign in", "error": "That token is not valid."], status: .unauthorized)
+        guard GallerySession.acceptsPost(request, form: form, cookie: GallerySession.signInCookie) else {
+            return try signInPage(request, error: "The sign-in form expired; please sign in again.", status: .forbidden)
         }
+        guard let token = form["token"]?.trimmingCharacters(in: .whitespaces), !token.isEmpty,
+              let created = try vault.database.createSession(token: token, lifetime: GallerySession.lifetime,
+                                                              now: vault.clock.now())
+        else { return try signInPage(request, error: "That token is not valid.", status: .unauthorized) }
         var response = Response.redirect(to: "/", type: .normal)
-        response.setCookie(Cookie(name: TeamAuthenticator.sessionCookie, value: session,
-                                  maxAge: Int(Self.sessionLifetime), path: "/", secure: isSecure(request),
-                                  httpOnly: true, sameSite: .strict))
+        response.setCookie(session(request).sessionCookie(created, maxAge: Int(GallerySession.lifetime)))
         return response
     }
 
     @Sendable func signOut(_ request: Request, context: VaultRequestContext) async throws -> Response {
-        if let session = request.cookies[TeamAuthenticator.sessionCookie]?.value { try vault.database.endSession(session) }
+        let form = try await FormBody(request)
+        guard GallerySession.acceptsPost(request, form: form, cookie: GallerySession.cookie) else {
+            return forbidden()
+        }
+        if let current = request.cookies[GallerySession.cookie]?.value { try vault.database.endSession(current) }
         var response = Response.redirect(to: "/login", type: .normal)
-        response.setCookie(Cookie(name: TeamAuthenticator.sessionCookie, value: "", maxAge: 0, path: "/",
-                                  secure: isSecure(request), httpOnly: true, sameSite: .strict))
+        response.setCookie(session(request).sessionCookie("", maxAge: 0))
         return response
     }
 
-    private func isSecure(_ request: Request) -> Bool { baseURL(request).hasPrefix("https://") }
+    private func forbidden() -> Response {
+        pages.render("share-gone", ["title": "Refused", "reason": "This form was not sent from an EachVault page of "
+            + "this session. Reload the page and try again."], status: .forbidden)
+    }
 
-    /// The signed-in team, or nil (the caller redirects to the sign-in page).
-    private func team(_ request: Request) throws -> Team? {
-        guard let session = request.cookies[TeamAuthenticator.sessionCookie]?.value else { return nil }
-        return try vault.database.team(session: session, now: vault.clock.now())
+    /// `/g/files/{sha256}`: the team's stored files for the gallery's video players and images (the session
+    /// cookie opens these; the API's `/v1/files` takes a bearer token only).
+    @Sendable func file(_ request: Request, context: VaultRequestContext) async throws -> Response {
+        guard let (team, _) = try session(request).signedIn(request) else { throw APIError.notFound("file") }
+        return try await FilesController(vault: vault).serve(context.parameters.get("sha256") ?? "", team: team,
+                                                             request: request, context: context)
     }
 
     // MARK: - Pages
 
     @Sendable func gallery(_ request: Request, context: VaultRequestContext) async throws -> Response {
-        guard let team = try team(request) else { return .redirect(to: "/login", type: .normal) }
+        guard let (team, formToken) = try session(request).signedIn(request) else {
+            return .redirect(to: "/login", type: .normal)
+        }
         let parameters = request.uri.queryParameters
         func value(_ name: String) -> String? { parameters.get(name).flatMap { $0.isEmpty ? nil : $0 } }
         var page = SearchPage(hits: [], nextCursor: nil)
@@ -85,11 +112,11 @@ struct GalleryController {
                 "promptShort": prompt.count > 90 ? String(prompt.prefix(89)) + "…" : prompt,
                 "snippet": (snippets[detail.generation.id] ?? nil) as Any,
                 "created": day.string(from: detail.generation.createdAt),
-                "videoURL": detail.outputs.first?.asset.map { "/v1/files/\($0.sha256)" } as Any,
+                "videoURL": detail.outputs.first?.asset.map { "/g/files/\($0.sha256)" } as Any,
             ]
         }
         return pages.render("gallery", [
-            "title": "Gallery", "team": team.name, "q": value("q") ?? "", "from": value("from") ?? "",
+            "title": "Gallery", "team": team.name, "csrf": formToken, "q": value("q") ?? "", "from": value("from") ?? "",
             "to": value("to") ?? "", "tag": value("tag") ?? "", "count": items.count, "items": items,
             "error": problem as Any, "next": page.nextCursor.map { nextPageLink(request, cursor: $0) } as Any,
             "models": models.map { ["slug": $0.slug, "title": $0.title, "selected": $0.slug == value("model")] },
@@ -108,22 +135,32 @@ struct GalleryController {
     }
 
     @Sendable func detail(_ request: Request, context: VaultRequestContext) async throws -> Response {
-        guard let team = try team(request) else { return .redirect(to: "/login", type: .normal) }
-        return try renderDetail(id: context.parameters.get("id") ?? "", team: team, share: nil)
+        guard let (team, formToken) = try session(request).signedIn(request) else {
+            return .redirect(to: "/login", type: .normal)
+        }
+        return try renderDetail(id: context.parameters.get("id") ?? "", team: team, formToken: formToken, share: nil)
     }
 
     @Sendable func share(_ request: Request, context: VaultRequestContext) async throws -> Response {
-        guard let team = try team(request) else { return .redirect(to: "/login", type: .normal) }
+        guard let (team, formToken) = try session(request).signedIn(request) else {
+            return .redirect(to: "/login", type: .normal)
+        }
+        guard GallerySession.acceptsPost(request, form: try await FormBody(request), cookie: GallerySession.cookie) else {
+            return forbidden()
+        }
         let id = context.parameters.get("id") ?? ""
         let now = vault.clock.now()
         guard let (token, share) = try vault.database.createShare(
             generationID: id, teamID: team.id, expiresAt: now.addingTimeInterval(SharesController.defaultLifetime),
             now: now)
         else { return pages.render("share-gone", ["title": "Not found", "reason": "No such generation."], status: .notFound) }
-        return try renderDetail(id: id, team: team, share: ("\(baseURL(request))/s/\(token)", share.expiresAt))
+        return try renderDetail(id: id, team: team, formToken: formToken,
+                                share: ("\(baseURL(request))/s/\(token)", share.expiresAt))
     }
 
-    private func renderDetail(id: String, team: Team, share: (url: String, expires: Date)?) throws -> Response {
+    private func renderDetail(id: String, team: Team, formToken: String, share: (url: String, expires: Date)?) throws
+        -> Response
+    {
         guard let detail = try vault.database.generationDetail(id: id, teamID: team.id) else {
             return pages.render("share-gone", ["title": "Not found", "reason": "No such generation."], status: .notFound)
         }
@@ -132,6 +169,7 @@ struct GalleryController {
         let stamp = ISO8601DateFormatter()
         var values: [String: Any] = [
             "title": generation.prompt.map { String($0.prefix(60)) } ?? generation.id, "team": team.name,
+            "csrf": formToken,
             "id": generation.id, "model": generation.model, "status": generation.status.rawValue,
             "modelTitle": (try? vault.database.cachedModel(slug: generation.model))?.title ?? generation.model,
             "prompt": generation.prompt ?? "", "created": stamp.string(from: generation.createdAt),
@@ -149,7 +187,7 @@ struct GalleryController {
         ]
         if let code = generation.errorCode { values["error"] = "\(code): \(generation.errorMessage ?? "")" }
         if let asset {
-            values["videoURL"] = "/v1/files/\(asset.sha256)"
+            values["videoURL"] = "/g/files/\(asset.sha256)"
             values["asset"] = [
                 "sha256": asset.sha256,
                 "size": ByteCountFormatter.string(fromByteCount: asset.size, countStyle: .file) + " (\(asset.size) bytes)",
@@ -168,33 +206,43 @@ struct GalleryController {
     // MARK: - New generation
 
     @Sendable func newForm(_ request: Request, context: VaultRequestContext) async throws -> Response {
-        guard let team = try team(request) else { return .redirect(to: "/login", type: .normal) }
-        return try renderNew(team: team, slug: request.uri.queryParameters.get("model"), given: [:], problems: [])
+        guard let (team, formToken) = try session(request).signedIn(request) else {
+            return .redirect(to: "/login", type: .normal)
+        }
+        return try renderNew(team: team, formToken: formToken, slug: request.uri.queryParameters.get("model"),
+                             given: [:], problems: [])
     }
 
     @Sendable func submit(_ request: Request, context: VaultRequestContext) async throws -> Response {
-        guard let team = try team(request) else { return .redirect(to: "/login", type: .normal) }
+        guard let (team, formToken) = try session(request).signedIn(request) else {
+            return .redirect(to: "/login", type: .normal)
+        }
         let form = try await FormBody(request)
+        guard GallerySession.acceptsPost(request, form: form, cookie: GallerySession.cookie) else { return forbidden() }
         let slug = form["model"] ?? ""
         var given: [String: String] = [:]
-        for (name, value) in form.fields where name != "model" { given[name] = value }
+        for (name, value) in form.fields where name != "model" && name != GallerySession.formField { given[name] = value }
         let input = given.filter { !$0.value.isEmpty }.mapValues(JSONValue.string)  // the schema types them
         do {
             let generation = try await vault.createGeneration(GenerationRequest(model: slug, input: input), teamID: team.id)
             return .redirect(to: "/g/\(generation.generation.id)", type: .normal)
         } catch .invalidInput(let problems) {
-            return try renderNew(team: team, slug: slug, given: given, problems: problems, status: .unprocessableContent)
+            return try renderNew(team: team, formToken: formToken, slug: slug, given: given, problems: problems,
+                                 status: .unprocessableContent)
         } catch {
-            return try renderNew(team: team, slug: slug, given: given, problems: [], status: .unprocessableContent,
+            return try renderNew(team: team, formToken: formToken, slug: slug, given: given, problems: [],
+                                 status: .unprocessableContent,
                                  error: GenerationsController.apiError(for: error).message)
         }
     }
 
-    private func renderNew(team: Team, slug: String?, given: [String: String], problems: [FieldProblem],
-                           status: HTTPResponse.Status = .ok, error: String? = nil) throws -> Response {
+    private func renderNew(team: Team, formToken: String, slug: String?, given: [String: String],
+                           problems: [FieldProblem], status: HTTPResponse.Status = .ok, error: String? = nil) throws
+        -> Response
+    {
         let models = try vault.database.cachedModels()
         var values: [String: Any] = [
-            "title": "New generation", "team": team.name,
+            "title": "New generation", "team": team.name, "csrf": formToken,
             "models": models.map { ["slug": $0.slug, "title": $0.title, "selected": $0.slug == slug] },
         ]
         if let error { values["error"] = error }

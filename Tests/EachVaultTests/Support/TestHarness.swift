@@ -6,6 +6,7 @@ import Synchronization
 import Simulator
 import Testing
 import Transport
+@testable import VaultAPI
 import VaultRuntime
 import Workers
 
@@ -128,11 +129,27 @@ final class Harness: @unchecked Sendable {
         case .some(let explicit): explicit
         }
         let authorization = bearer.map { [("Authorization", "Bearer \($0)")] } ?? []
+        let declaresType = headers.contains { $0.name.lowercased() == "content-type" }
         let response = try await CurlTransport().send(Transport.HTTPRequest(
             method: method, url: server.baseURL + path,
-            headers: headers + authorization + [("Content-Type", "application/json")],
+            headers: headers + authorization + (declaresType ? [] : [("Content-Type", "application/json")]),
             body: body.map { Data($0.utf8) }))
         return (response.status, String(decoding: response.body, as: UTF8.self), response.headers)
+    }
+
+    /// Signs in to the gallery through its form, as a browser does: fetch the form (its token and cookie), post
+    /// it. Returns the session cookie header and the session's form token.
+    func signIn(token: String? = nil) async throws -> (cookie: (name: String, value: String), formToken: String) {
+        let form = try await raw("GET", "/login", token: .some(nil))
+        let signInCookie = try #require(form.headers["Set-Cookie"]).prefix { $0 != ";" }
+        let formToken = try #require(form.body.firstMatch(of: #/name="csrf" value="([0-9a-f]+)"/#)?.1)
+        let signedIn = try await raw(
+            "POST", "/login", body: "csrf=\(formToken)&token=\(token ?? self.token)",
+            headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Cookie", String(signInCookie))],
+            token: .some(nil))
+        let session = try #require(signedIn.headers["Set-Cookie"]).prefix { $0 != ";" }
+        let value = String(try #require(session.split(separator: "=", maxSplits: 1).last))
+        return (("Cookie", String(session)), GallerySession.formToken(for: value))
     }
 }
 

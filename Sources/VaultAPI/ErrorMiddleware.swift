@@ -1,0 +1,70 @@
+import Foundation
+import HTTPSupport
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+
+/// Every error becomes the documented answer: on `/v1` and the webhook endpoint `{"error": {code, message}}` as
+/// JSON, elsewhere (the gallery, share pages) an HTML page. Hummingbird's own errors (a body over its limit, an
+/// unknown route) keep their status with a message; anything unexpected is a 500 that says no more than that (the
+/// details go to the log, never to the client).
+struct ErrorMiddleware: RouterMiddleware {
+    let pages: Pages
+
+    func handle(_ request: Request, context: VaultRequestContext,
+                next: (Request, VaultRequestContext) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            return try answer(error, request: request, context: context)
+        } catch is NIOTooManyBytesError {
+            return try answer(APIError(status: .contentTooLarge, code: "too_large",
+                                       message: Self.message(for: .contentTooLarge)), request: request, context: context)
+        } catch let error as HTTPError {
+            return try answer(APIError(status: error.status, code: Self.code(for: error.status),
+                                       message: error.body ?? Self.message(for: error.status)),
+                              request: request, context: context)
+        } catch {
+            context.logger.error("request failed", metadata: ["error": "\(String(reflecting: type(of: error)))"])
+            return try answer(.internal, request: request, context: context)
+        }
+    }
+
+    private func answer(_ error: APIError, request: Request, context: VaultRequestContext) throws -> Response {
+        let path = request.uri.path
+        if path.hasPrefix("/v1/") || path == "/v1" || path.hasPrefix("/webhooks/") {
+            return try error.response(from: request, context: context)
+        }
+        return pages.render("share-gone", ["title": Self.message(for: error.status).capitalizedFirst,
+                                           "reason": error.message], status: error.status)
+    }
+
+    static func code(for status: HTTPResponse.Status) -> String {
+        switch status {
+        case .contentTooLarge: "too_large"
+        case .notFound: "not_found"
+        case .methodNotAllowed: "method_not_allowed"
+        case .unsupportedMediaType: "unsupported_media_type"
+        case .unauthorized: "unauthenticated"
+        default: status.code >= 500 ? "internal" : "bad_request"
+        }
+    }
+
+    static func message(for status: HTTPResponse.Status) -> String {
+        switch status {
+        case .contentTooLarge: "the request body is larger than this endpoint takes"
+        case .notFound: "not found"
+        default: status.reasonPhrase.lowercased()
+        }
+    }
+}
+
+extension APIError {
+    static let `internal` = APIError(status: .internalServerError, code: "internal",
+                                     message: "the service failed to answer; the error is in its log")
+}
+
+extension String {
+    fileprivate var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
+}

@@ -1,0 +1,70 @@
+import Archive
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Transport
+import Workers
+
+/// The gallery's sign-in and the guards on its forms. The session cookie (HttpOnly, SameSite=Strict) opens gallery
+/// pages and the files they show, never the JSON API. Every gallery POST must come from this origin
+/// (`Sec-Fetch-Site`, else `Origin`) and carry the form token bound to its session; the sign-in form carries a
+/// token bound to a short-lived cookie of its own, so no other site can sign a browser into its team (login CSRF).
+struct GallerySession {
+    static let cookie = "ev_session"
+    static let signInCookie = "ev_signin"
+    static let lifetime: TimeInterval = 30 * 86400
+    /// The hidden form field holding the token.
+    static let formField = "csrf"
+
+    let vault: Vault
+    let secure: Bool
+
+    /// The signed-in team and the form token of its session, or nil (not signed in, or the session ended).
+    func signedIn(_ request: Request) throws -> (team: Team, formToken: String)? {
+        guard let session = request.cookies[Self.cookie]?.value,
+              let team = try vault.database.team(session: session, now: vault.clock.now())
+        else { return nil }
+        return (team, Self.formToken(for: session))
+    }
+
+    /// A form token that only the holder of `secret` (an HttpOnly cookie) can know: a digest, so the page that
+    /// shows it reveals nothing of the cookie.
+    static func formToken(for secret: String) -> String {
+        SHA256.hash(data: Data("eachvault-form:\(secret)".utf8)).lowercaseHex
+    }
+
+    /// True when a form post may be acted on: from this origin, with the token of the cookie named `cookie`.
+    static func acceptsPost(_ request: Request, form: FormBody, cookie: String) -> Bool {
+        guard isSameOrigin(request), let secret = request.cookies[cookie]?.value, let presented = form[formField]
+        else { return false }
+        let expected = formToken(for: secret)
+        return presented.utf8.count == expected.utf8.count
+            && zip(presented.utf8, expected.utf8).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+
+    /// Browsers say where a request comes from: `Sec-Fetch-Site` (same-origin, or none for a typed address), else
+    /// `Origin`, which must name this host. A client that sends neither is no browser acting for another site.
+    static func isSameOrigin(_ request: Request) -> Bool {
+        if let site = request.headers[.secFetchSite] { return site == "same-origin" || site == "none" }
+        guard let origin = request.headers[.origin] else { return true }
+        guard let host = URLComponents(string: origin)?.host, let authority = request.head.authority else { return false }
+        let port = URLComponents(string: origin)?.port.map { ":\($0)" } ?? ""
+        return (host + port).lowercased() == authority.lowercased()
+    }
+
+    func sessionCookie(_ value: String, maxAge: Int) -> Cookie {
+        Cookie(name: Self.cookie, value: value, maxAge: maxAge, path: "/", secure: secure, httpOnly: true,
+               sameSite: .strict)
+    }
+
+    /// The sign-in form's cookie: fresh for each form shown, good for an hour.
+    func signInCookie(_ value: String) -> Cookie {
+        Cookie(name: Self.signInCookie, value: value, maxAge: 3600, path: "/login", secure: secure, httpOnly: true,
+               sameSite: .strict)
+    }
+}
+
+extension HTTPField.Name {
+    static let secFetchSite = HTTPField.Name("Sec-Fetch-Site")!
+}

@@ -1,0 +1,106 @@
+@testable import Archive
+import Foundation
+import HTTPSupport
+import Testing
+import Transport
+@testable import VaultAPI
+@testable import Workers
+
+/// Bytes from outside reach parsers that must answer with an error, never trap: each case here once crashed the
+/// whole service (or would have).
+@Suite struct HostileBytesTests {
+    let directory: TempDirectory
+
+    init() throws {
+        directory = try TempDirectory()
+    }
+
+    private func write(_ bytes: [UInt8]) throws -> URL {
+        let url = directory.url.appending(path: "\(UUID().uuidString).mp4")
+        try Data(bytes).write(to: url)
+        return url
+    }
+
+    private static func box(_ type: String, size: UInt32) -> [UInt8] {
+        withUnsafeBytes(of: size.bigEndian, Array.init) + Array(type.utf8)
+    }
+
+    /// A 32-byte file whose `ftyp` claims a 64-bit size near 2^64: `offset + size` overflowed.
+    @Test func aTopLevelBoxSizeNear2To64IsMalformedNotATrap() throws {
+        let huge: UInt64 = .max - 7
+        let bytes = Self.box("ftyp", size: 1) + withUnsafeBytes(of: huge.bigEndian, Array.init) + Array("isom".utf8)
+            + [UInt8](repeating: 0, count: 12)
+        #expect(bytes.count == 32)
+        #expect(throws: MediaProbeError.self) { try MediaProbe.inspect(fileAt: write(bytes)) }
+        // The same file as an upload, an inline input or an input download goes through `Asset.describing`.
+        #expect(throws: MediaProbeError.self) {
+            try Asset.describing(fileAt: write(bytes), sha256: "x", size: 32, videoOnly: true, storedAt: Date())
+        }
+    }
+
+    /// Inside `moov`, a child's 64-bit size near 2^64 overflowed `offset + size` in the container walk.
+    @Test func aNestedBoxSizeNear2To64IsMalformedNotATrap() throws {
+        let child = Self.box("trak", size: 1) + withUnsafeBytes(of: (UInt64.max - 3).bigEndian, Array.init)
+        let movie = Self.box("moov", size: UInt32(8 + child.count + 8)) + child + [UInt8](repeating: 0, count: 8)
+        let bytes = Self.box("ftyp", size: 12) + Array("isom".utf8) + movie + Self.box("mdat", size: 8)
+        #expect(throws: MediaProbeError.self) { try MediaProbe.inspect(fileAt: write(bytes)) }
+    }
+
+    @Test(arguments: [Int.max, Int.max - 10, 1_000_001, -1, Int.min])
+    func aCursorOffsetOutOfRangeIsRefused(offset: Int) throws {
+        let json = #"{"k":0,"s":1,"o":\#(offset),"m":1,"f":"ab"}"#
+        let token = Data(json.utf8).base64EncodedString().replacingOccurrences(of: "=", with: "")
+        #expect(SearchCursor(token: token) == nil)
+    }
+
+    /// The deepest cursor a client can hand in runs to an empty page (the window it asks for stays bounded).
+    @Test func theDeepestAcceptedCursorRunsToAnEmptyPage() throws {
+        let database = try AppDatabase.inMemory()
+        var query = GenerationQuery(teamID: "t", text: "dragon")
+        query.cursor = SearchCursor(sortKey: 0, seq: 1, offset: SearchCursor.maxOffset, snapshotSeq: 1,
+                                    fingerprint: query.fingerprint)
+        let token = try #require(query.cursor?.token)
+        #expect(SearchCursor(token: token) == query.cursor)
+        #expect(try database.search(query).hits.isEmpty)
+    }
+
+    @Test(arguments: [";", "", " ; ", "/", "text/", "/html", "a b/c", "video/mp4\r\nX-Injected: 1", "ä/b"])
+    func malformedMediaTypesAreRefused(value: String) {
+        #expect(MediaTypeSyntax.essence(of: value) == nil)
+    }
+
+    @Test func wellFormedMediaTypesKeepTheirEssence() {
+        #expect(MediaTypeSyntax.essence(of: "Image/PNG; charset=x") == "image/png")
+        #expect(MediaTypeSyntax.essence(of: "application/vnd.api+json") == "application/vnd.api+json")
+    }
+
+    /// A data URI's media type once flowed into the provider upload's headers verbatim.
+    @Test func aDataURIWithCRLFInItsMediaTypeIsNotAFile() {
+        #expect(InlineFile(dataURI: "data:image/png\r\nX-Evil: 1;base64,iVBORw0KGgo=") == nil)
+        #expect(InlineFile(dataURI: "data:;base64,iVBORw0KGgo=") != nil)
+        #expect(InlineFile(dataURI: "data:image/png;base64,iVBORw0KGgo=") != nil)
+        #expect(InlineFile(dataURI: "data:base64,iVBORw0KGgo=") == nil)
+    }
+
+    @Test func theTransportRefusesHeaderValuesWithLineBreaks() async {
+        await #expect(throws: TransportError.self) {
+            _ = try await CurlTransport().send(HTTPRequest(
+                url: "http://127.0.0.1:9/", headers: [("Content-Type", "image/png\r\nX-Injected: 1")]))
+        }
+    }
+
+    @Test(arguments: ["inf", "1e300", "nan", "-1", "99999999999999999999"])
+    func anAbsurdRetryAfterIsBoundedNotATrap(value: String) {
+        var headers = HTTPHeaderFields()
+        headers["Retry-After"] = value
+        let wait = HTTPResponse(status: 429, headers: headers).retryAfter
+        #expect(wait == nil || wait! <= .seconds(HTTPResponse.maxRetryAfterSeconds))
+    }
+
+    @Test func outsideDurationsAreClamped() {
+        #expect(Duration.seconds(clamping: .infinity, limit: 10) == .seconds(10))
+        #expect(Duration.seconds(clamping: .nan, limit: 10) == .zero)
+        #expect(Duration.seconds(clamping: 1e300, limit: 10) == .seconds(10))
+        #expect(Duration.seconds(clamping: -5, limit: 10) == .zero)
+    }
+}
