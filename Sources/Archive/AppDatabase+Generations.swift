@@ -47,8 +47,16 @@ extension AppDatabase {
 
     /// Deletes one of the team's generations with its outputs, history and share links. The blobs stay until
     /// `collectGarbage` finds no generation of any team referencing them. Returns false when there was none.
-    public func deleteGeneration(id: String, teamID: String) throws -> Bool {
+    /// Deletes one of the team's generations. Its prediction keeps a tombstone, so no other team can import it later.
+    public func deleteGeneration(id: String, teamID: String, now: Date = Date()) throws -> Bool {
         try writer.write { db in
+            try db.execute(
+                sql: """
+                    INSERT OR REPLACE INTO deleted_predictions (prediction_id, team_id, deleted_at)
+                    SELECT prediction_id, team_id, ? FROM generations
+                    WHERE id = ? AND team_id = ? AND prediction_id IS NOT NULL
+                    """,
+                arguments: [now.unix, id, teamID])
             try db.execute(sql: "DELETE FROM generations WHERE id = ? AND team_id = ?", arguments: [id, teamID])
             return db.changesCount == 1
         }
@@ -59,6 +67,9 @@ extension AppDatabase {
         try writer.read { db in try generations.map { try Self.detail(db, $0) } }
     }
 
+    /// The most history events a generation's detail carries.
+    public static let maxEvents = 200
+
     static func detail(_ db: Database, _ generation: Generation) throws -> GenerationDetail {
         let outputs = try GenerationOutput
             .filter(GenerationOutput.Columns.generationID == generation.id)
@@ -66,15 +77,17 @@ extension AppDatabase {
             .fetchAll(db)
         let assets = try Asset.fetchAll(db, keys: outputs.compactMap(\.sha256))
         let bySHA = Dictionary(assets.map { ($0.sha256, $0) }, uniquingKeysWith: { first, _ in first })
-        let events = try GenerationEvent
+        let events = try GenerationEvent  // the newest `maxEvents`, oldest first: a history never grows a page unbounded
             .filter(Column("generation_id") == generation.id)
-            .order(Column("id"))
+            .order(Column("id").desc)
+            .limit(maxEvents)
             .fetchAll(db)
+            .reversed()
         return GenerationDetail(
             generation: generation,
             outputs: outputs.map { StoredOutput(output: $0, asset: $0.sha256.flatMap { bySHA[$0] }) },
             inputs: try storedInputs(db, generationID: generation.id),
-            events: events)
+            events: Array(events))
     }
 
     /// Count of generations per status.

@@ -4,14 +4,27 @@ import GRDB
 /// What recording an imported prediction did.
 public enum ImportRecord: Sendable, Equatable {
     case imported(Generation)
-    /// The prediction is already archived, by this team (`sameTeam`) or another.
-    case alreadyArchived(generationID: String, sameTeam: Bool)
+    /// This team archived the prediction already.
+    case alreadyArchived(generationID: String)
+    /// Another team holds the prediction, or deleted it: not this team's to claim (and not to be told apart from an
+    /// unknown id).
+    case notClaimable
 }
 
 extension AppDatabase {
-    /// The generation archiving a provider prediction, whichever team holds it.
-    public func generation(predictionID: String) throws -> Generation? {
-        try writer.read { db in try Generation.filter(Column("prediction_id") == predictionID).fetchOne(db) }
+    /// Whether `teamID` may import the prediction: nil when it may; otherwise what an import answers without asking
+    /// the provider (the team holds it already, or it is another team's, held or deleted).
+    public func importClaim(predictionID: String, teamID: String?) throws -> ImportRecord? {
+        try writer.read { db in try Self.claim(db, predictionID: predictionID, teamID: teamID) }
+    }
+
+    private static func claim(_ db: Database, predictionID: String, teamID: String?) throws -> ImportRecord? {
+        if let existing = try Generation.filter(Column("prediction_id") == predictionID).fetchOne(db) {
+            return existing.teamID == teamID ? .alreadyArchived(generationID: existing.id) : .notClaimable
+        }
+        let deletedBy = try String.fetchOne(
+            db, sql: "SELECT team_id FROM deleted_predictions WHERE prediction_id = ?", arguments: [predictionID])
+        return deletedBy.map { $0 == teamID ? nil : .notClaimable } ?? nil
     }
 
     /// Records a prediction made outside EachVault as a submitted generation and moves it on by what the provider
@@ -20,10 +33,9 @@ extension AppDatabase {
         throws -> ImportRecord
     {
         try writer.write { db in
-            if let predictionID = generation.predictionID,
-               let existing = try Generation.filter(Column("prediction_id") == predictionID).fetchOne(db)
-            {
-                return .alreadyArchived(generationID: existing.id, sameTeam: existing.teamID == generation.teamID)
+            if let predictionID = generation.predictionID {
+                if let claim = try Self.claim(db, predictionID: predictionID, teamID: generation.teamID) { return claim }
+                try db.execute(sql: "DELETE FROM deleted_predictions WHERE prediction_id = ?", arguments: [predictionID])
             }
             try generation.insert(db)
             for input in inputs { try input.insert(db) }

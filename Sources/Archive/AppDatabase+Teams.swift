@@ -7,11 +7,25 @@ public struct Team: Sendable, Hashable, Codable {
     public var name: String
 }
 
+/// What a token may do beyond its team's ordinary API.
+public enum TokenScope: String, Sendable, Hashable, CaseIterable, Codable {
+    /// Archive predictions made outside EachVault (`POST /v1/imports`). With one shared provider key nothing proves
+    /// which team made a prediction, so an operator grants this to the tokens that may claim them.
+    case `import`
+}
+
+/// A live token: the team it acts for and its scopes.
+public struct TokenGrant: Sendable, Hashable {
+    public var team: Team
+    public var scopes: Set<TokenScope>
+}
+
 /// An API token's public facts (never the token).
 public struct TokenInfo: Sendable, Hashable, Codable {
     public var id: String
     public var team: String
     public var name: String?
+    public var scopes: Set<TokenScope> = []
     public var createdAt: Date
     public var lastUsedAt: Date?
     public var revokedAt: Date?
@@ -53,16 +67,27 @@ extension AppDatabase {
     }
 
     /// Creates a token for the team and returns it: the only time it exists outside the caller's hands.
-    public func createToken(teamName: String, label: String?, now: Date) throws -> (token: String, info: TokenInfo) {
+    public func createToken(teamName: String, label: String?, scopes: Set<TokenScope> = [], now: Date) throws
+        -> (token: String, info: TokenInfo)
+    {
         guard let team = try team(named: teamName) else { throw TeamError.unknownTeam(teamName) }
         let token = Secrets.make(prefix: "evt_")
         let id = Secrets.id(prefix: "tok_")
         try writer.write { db in
             try db.execute(
-                sql: "INSERT INTO api_tokens (id, team_id, name, token_sha256, created_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [id, team.id, label, Secrets.digest(token), now.unix])
+                sql: """
+                    INSERT INTO api_tokens (id, team_id, name, token_sha256, created_at, scopes)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [id, team.id, label, Secrets.digest(token), now.unix, Self.scopesText(scopes)])
         }
-        return (token, TokenInfo(id: id, team: team.name, name: label, createdAt: now))
+        return (token, TokenInfo(id: id, team: team.name, name: label, scopes: scopes, createdAt: now))
+    }
+
+    static func scopesText(_ scopes: Set<TokenScope>) -> String { scopes.map(\.rawValue).sorted().joined(separator: " ") }
+
+    static func scopes(_ text: String?) -> Set<TokenScope> {
+        Set((text ?? "").split(separator: " ").compactMap { TokenScope(rawValue: String($0)) })
     }
 
     public func tokens() throws -> [TokenInfo] {
@@ -70,11 +95,11 @@ extension AppDatabase {
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT t.id, s.name AS team, t.name, t.created_at, t.last_used_at, t.revoked_at
+                    SELECT t.id, s.name AS team, t.name, t.scopes, t.created_at, t.last_used_at, t.revoked_at
                     FROM api_tokens t JOIN teams s ON s.id = t.team_id ORDER BY s.name, t.created_at
                     """
             ).map { row in
-                TokenInfo(id: row["id"], team: row["team"], name: row["name"],
+                TokenInfo(id: row["id"], team: row["team"], name: row["name"], scopes: Self.scopes(row["scopes"]),
                           createdAt: Date(timeIntervalSince1970: row["created_at"]),
                           lastUsedAt: (row["last_used_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
                           revokedAt: (row["revoked_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
@@ -90,14 +115,15 @@ extension AppDatabase {
         }
     }
 
-    /// The team a live token belongs to, or nil (unknown or revoked). Notes the use at most once a minute.
-    public func authenticate(token: String, now: Date) throws -> Team? {
+    /// The team a live token acts for and its scopes, or nil (unknown or revoked). Notes the use at most once a
+    /// minute.
+    public func authenticate(token: String, now: Date) throws -> TokenGrant? {
         let digest = Secrets.digest(token)
         let found = try writer.read { db in
             try Row.fetchOne(
                 db,
                 sql: """
-                    SELECT t.id AS token_id, t.last_used_at, s.id, s.name FROM api_tokens t
+                    SELECT t.id AS token_id, t.last_used_at, t.scopes, s.id, s.name FROM api_tokens t
                     JOIN teams s ON s.id = t.team_id WHERE t.token_sha256 = ? AND t.revoked_at IS NULL
                     """,
                 arguments: [digest])
@@ -110,6 +136,6 @@ extension AppDatabase {
                                arguments: [now.unix, found["token_id"] as String])
             }
         }
-        return Team(id: found["id"], name: found["name"])
+        return TokenGrant(team: Team(id: found["id"], name: found["name"]), scopes: Self.scopes(found["scopes"]))
     }
 }

@@ -39,15 +39,25 @@ public enum WebhookEffect: Sendable, Equatable {
     case duplicate
     /// Authenticated by the legacy secret only: the outcome is confirmed with the provider before use.
     case confirmRequested
+    /// Authentic, but about another prediction than the generation's: possibly a second (billed) one started by a
+    /// create whose answer was an error. Recorded for confirmation with the provider.
+    case extraPrediction
     case rejected(WebhookRejection)
 }
 
 extension AppDatabase {
-    /// Stores the delivery and applies it in one transaction, committed before the sender gets its answer.
+    /// Most second predictions recorded for one generation (each needs a provider read to confirm).
+    static let maxExtraPredictions = 5
+
+    /// Stores the delivery and applies it in one transaction, committed before the sender gets its answer. A
+    /// refused delivery (or one for an unknown generation) is only counted, never stored: forged deliveries cost a
+    /// counter update each.
     public func recordWebhook(_ delivery: ReceivedWebhook, now: Date) throws -> WebhookEffect {
         try writer.write { db in
             guard var generation = try Generation.fetchOne(db, key: ["id": delivery.generationID]) else {
-                return .rejected(.predictionMismatch)
+                try Self.countRejection(db, generationID: nil, reason: .unknownGeneration, bytes: delivery.body.count,
+                                        at: now)
+                return .rejected(.unknownGeneration)
             }
             var effect: WebhookEffect
             if let rejection = delivery.rejection {
@@ -61,7 +71,12 @@ extension AppDatabase {
             case .applied: ("applied", nil)
             case .duplicate: ("duplicate", nil)
             case .confirmRequested: ("confirm", "legacy secret only: confirming with the provider")
+            case .extraPrediction: ("extra", "another prediction of this request: confirming with the provider")
             case .rejected(let why): ("rejected", why.rawValue)
+            }
+            if case .rejected(let why) = effect {
+                try Self.countRejection(db, generationID: generation.id, reason: why, bytes: delivery.body.count, at: now)
+                return effect
             }
             try db.execute(
                 sql: """
@@ -69,19 +84,45 @@ extension AppDatabase {
                         (generation_id, received_at, verdict, reason, scheme, webhook_timestamp, exec_id, body)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [generation.id, now.unix, verdict, reason, delivery.scheme.rawValue,
-                            delivery.timestampHeader, delivery.payload?.execID, delivery.body])
+                arguments: [generation.id, now.unix, verdict == "extra" ? "confirm" : verdict, reason,
+                            delivery.scheme.rawValue, delivery.timestampHeader, delivery.payload?.execID, delivery.body])
             let detail = [delivery.scheme.rawValue, verdict, reason].compactMap { $0 }.joined(separator: ", ")
-            try Self.appendEvent(db, generation.id, effect == .duplicate ? "webhook_duplicate"
-                                 : verdict == "rejected" ? "webhook_rejected" : "webhook_received", detail, at: now)
+            try Self.appendEvent(db, generation.id, effect == .duplicate ? "webhook_duplicate" : "webhook_received",
+                                 detail, at: now)
             return effect
+        }
+    }
+
+    /// One row per generation (unknown ids share one) and reason: how many, when, the last one's size.
+    private static func countRejection(_ db: Database, generationID: String?, reason: WebhookRejection, bytes: Int,
+                                       at now: Date) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO webhook_rejections (generation_id, reason, count, first_at, last_at, last_bytes)
+                VALUES (?, ?, 1, ?, ?, ?)
+                ON CONFLICT (generation_id, reason)
+                DO UPDATE SET count = count + 1, last_at = excluded.last_at, last_bytes = excluded.last_bytes
+                """,
+            arguments: [generationID ?? Self.unknownGenerationKey, reason.rawValue, now.unix, now.unix, bytes])
+    }
+
+    /// Where deliveries for generation ids that do not exist are counted.
+    public static let unknownGenerationKey = "(unknown)"
+
+    /// Refused deliveries for a generation (`unknownGenerationKey` for unknown ids): reason and count.
+    public func webhookRejections(generationID: String) throws -> [(reason: String, count: Int)] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT reason, count FROM webhook_rejections WHERE generation_id = ? ORDER BY reason",
+                             arguments: [generationID]).map { ($0["reason"], $0["count"]) }
         }
     }
 
     private static func apply(_ db: Database, _ generation: inout Generation, _ payload: WebhookPayload,
                               scheme: WebhookScheme, at now: Date) throws -> WebhookEffect {
         if let predictionID = generation.predictionID {
-            guard predictionID == payload.execID else { return .rejected(.predictionMismatch) }
+            guard predictionID == payload.execID else {
+                return try recordExtraPrediction(db, payload.execID, of: generation.id, at: now)
+            }
         } else {
             // The create's answer never arrived, but the provider is telling us the prediction id: adopt it.
             guard try adopt(db, &generation, predictionID: payload.execID, how: "its webhook", at: now) else {
@@ -183,4 +224,90 @@ extension AppDatabase {
                              arguments: [generationID]).map { ($0["verdict"], $0["reason"]) }
         }
     }
+
+    /// Notes a prediction that an authentic webhook ties to this generation although it is not the generation's
+    /// own; at most `maxExtraPredictions` per generation, each once.
+    private static func recordExtraPrediction(_ db: Database, _ predictionID: String, of generationID: String,
+                                              at now: Date) throws -> WebhookEffect {
+        let known = try Int.fetchOne(
+            db, sql: "SELECT count(*) FROM extra_predictions WHERE generation_id = ?", arguments: [generationID]) ?? 0
+        let exists = try Bool.fetchOne(
+            db, sql: "SELECT 1 FROM extra_predictions WHERE prediction_id = ?", arguments: [predictionID]) ?? false
+        if exists { return .duplicate }
+        guard known < maxExtraPredictions, predictionID.utf8.count <= 200 else { return .rejected(.predictionMismatch) }
+        try db.execute(
+            sql: """
+                INSERT INTO extra_predictions (prediction_id, generation_id, state, seen_at, next_check_at)
+                VALUES (?, ?, 'unconfirmed', ?, ?)
+                """,
+            arguments: [predictionID, generationID, now.unix, now.unix])
+        return .extraPrediction
+    }
+
+    /// Second predictions awaiting the provider's confirmation, oldest first, with their generations.
+    public func dueExtraPredictions(now: Date, limit: Int) throws -> [ExtraPrediction] {
+        try writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT e.prediction_id AS extra_prediction_id, g.* FROM extra_predictions e
+                    JOIN generations g ON g.id = e.generation_id
+                    WHERE e.state = 'unconfirmed' AND e.next_check_at <= ? ORDER BY e.next_check_at LIMIT ?
+                    """,
+                arguments: [now.unix, limit]
+            ).map { ExtraPrediction(predictionID: $0["extra_prediction_id"], generation: try Generation(row: $0)) }
+        }
+    }
+
+    public func nextExtraPredictionCheck() throws -> Date? {
+        try writer.read { db in
+            try Date.fetchOne(db, sql: "SELECT min(next_check_at) FROM extra_predictions WHERE state = 'unconfirmed'")
+        }
+    }
+
+    /// The provider could not be asked now: ask again at `at`.
+    public func postponeExtraPrediction(_ predictionID: String, until at: Date) throws {
+        try writer.write { db in
+            try db.execute(sql: "UPDATE extra_predictions SET next_check_at = ? WHERE prediction_id = ?",
+                           arguments: [at.unix, predictionID])
+        }
+    }
+
+    /// The provider did not confirm the prediction as this generation's: nothing changes but its state.
+    public func refuseExtraPrediction(_ predictionID: String, now: Date) throws {
+        try writer.write { db in
+            try db.execute(sql: "UPDATE extra_predictions SET state = 'refused' WHERE prediction_id = ?",
+                           arguments: [predictionID])
+        }
+    }
+
+    /// The provider confirmed a second prediction of `original`'s request: it is archived as a generation of its own
+    /// (same team, model and request; it was billed), moved on by `outcome`, and both histories say so.
+    public func recordExtraPrediction(_ extra: Generation, of original: Generation, outcome: PollOutcome,
+                                      now: Date) throws -> Generation {
+        try writer.write { db in
+            try extra.insert(db)
+            try db.execute(sql: """
+                INSERT INTO generation_inputs (generation_id, field, position, source_url, sha256, attempts, next_attempt_at)
+                SELECT ?, field, position, source_url, sha256, 0, CASE WHEN sha256 IS NULL THEN ? END
+                FROM generation_inputs WHERE generation_id = ?
+                """, arguments: [extra.id, now.unix, original.id])
+            try Self.appendEvent(db, extra.id, "extra_prediction",
+                            "a second prediction \(extra.predictionID ?? "?") of \(original.id)'s request, started by a "
+                                + "create answered with an error; billed, so archived", at: now)
+            try Self.appendEvent(db, original.id, "extra_prediction",
+                            "the provider also ran this request as prediction \(extra.predictionID ?? "?") (billed); "
+                                + "archived as \(extra.id)", at: now)
+            try db.execute(sql: "UPDATE extra_predictions SET state = 'confirmed', archived_as = ? WHERE prediction_id = ?",
+                           arguments: [extra.id, extra.predictionID])
+            try Self.apply(db, extra, outcome, source: "extra prediction", at: now)
+            return try Generation.fetchOne(db, key: ["id": extra.id]) ?? extra
+        }
+    }
+}
+
+/// A prediction an authentic webhook tied to `generation` although it is not the generation's own.
+public struct ExtraPrediction: Sendable {
+    public var predictionID: String
+    public var generation: Generation
 }

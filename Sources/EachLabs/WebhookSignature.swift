@@ -85,6 +85,7 @@ public enum WebhookRejection: String, Sendable, Equatable {
     case staleTimestamp = "timestamp more than 5 minutes from now"
     case wrongLegacySecret = "wrong secret"
     case predictionMismatch = "exec_id is not this generation's prediction"
+    case unknownGeneration = "no such generation"
 }
 
 /// A webhook body, either documented shape.

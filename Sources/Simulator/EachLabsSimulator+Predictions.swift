@@ -55,6 +55,7 @@ extension EachLabsSimulator {
         webhooks.schedule(prediction, baseURL: Self.baseURL(of: request))
         let answer = JSONResponse.make(["status": "success", "message": "Prediction created",
                                         "predictionID": prediction.id])
+        if await state.drawStartThenFail() { return Self.error(.internalServerError, "Internal server error") }
         return prediction.createLost ? Self.lostAnswer() : answer
     }
 

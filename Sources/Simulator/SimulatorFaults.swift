@@ -10,6 +10,8 @@ public struct SimulatorFaults: Sendable, Codable, Equatable {
     public var failReadsNext = 0
     /// The next N creates start a prediction but lose the answer (the connection drops mid-body).
     public var loseCreatesNext = 0
+    /// The next N creates start a prediction and still answer a plain 500 (a provider fault after the insert).
+    public var startThenFailCreatesNext = 0
 
     /// `Retry-After` seconds sent with injected 429s; nil sends none.
     public var retryAfterSeconds: Int? = 1
@@ -41,6 +43,7 @@ public struct SimulatorFaults: Sendable, Codable, Equatable {
     enum CodingKeys: String, CodingKey {
         case rateLimitNext = "rate_limit_next", failCreatesNext = "fail_creates_next"
         case failReadsNext = "fail_reads_next", loseCreatesNext = "lose_creates_next"
+        case startThenFailCreatesNext = "start_then_fail_creates_next"
         case retryAfterSeconds = "retry_after_s", rateLimit = "rate_limit", createError = "create_error"
         case readError = "read_error", createLost = "create_lost", predictionError = "prediction_error"
         case predictionCancel = "prediction_cancel", webhookDrop = "webhook_drop"

@@ -67,6 +67,13 @@ actor SimulatorState {
         return nil
     }
 
+    /// Whether this create, its prediction started, is to answer a plain 500 all the same.
+    func drawStartThenFail() -> Bool {
+        guard faults.startThenFailCreatesNext > 0 else { return false }
+        faults.startThenFailCreatesNext -= 1
+        return true
+    }
+
     /// Whether this create's answer is to be lost.
     func drawCreateLost() -> Bool {
         if faults.loseCreatesNext > 0 {

@@ -72,7 +72,8 @@ struct GenerationsController {
 
     /// Deletes the generation (its blobs stay until `eachvault gc` finds them unreferenced by every team).
     @Sendable func delete(_ request: Request, context: VaultRequestContext) async throws -> Response {
-        guard try vault.database.deleteGeneration(id: context.parameters.get("id") ?? "", teamID: context.requireTeam().id)
+        guard try vault.database.deleteGeneration(id: context.parameters.get("id") ?? "", teamID: context.requireTeam().id,
+                                                   now: vault.clock.now())
         else { throw APIError.notFound("generation") }
         return Response(status: .noContent)
     }

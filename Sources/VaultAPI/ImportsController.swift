@@ -4,7 +4,8 @@ import HTTPSupport
 import Hummingbird
 import Workers
 
-/// `POST /v1/imports`: archive predictions made outside EachVault.
+/// `POST /v1/imports`: archive predictions made outside EachVault. Needs a token with the `import` scope: with one
+/// shared provider key, nothing proves which team made a prediction, so an operator decides who may claim them.
 struct ImportsController {
     let vault: Vault
 
@@ -24,7 +25,7 @@ struct ImportsController {
         else {
             throw APIError.badRequest("the body must be JSON like {\"prediction_ids\": [\"...\"]} with 1 to 100 ids")
         }
-        let results = await vault.importPredictions(body.prediction_ids, teamID: try context.requireTeam().id,
+        let results = await vault.importPredictions(body.prediction_ids, teamID: try context.requireTeam(scope: .import).id,
                                                     model: body.model)
         return JSONResponse.make(["results": results])
     }

@@ -24,21 +24,22 @@ struct WebhooksController {
             throw APIError(status: .contentTooLarge, code: "too_large",
                            message: "webhook bodies are limited to \(Self.maxBodyBytes) bytes")
         }
-        guard let generation = try vault.database.generation(id: id), let secret = generation.webhookSecret else {
-            throw APIError.notFound("generation")
-        }
         let bytes = Data(buffer: body)
+        // An unknown id is answered like a forged delivery: the endpoint tells nobody which generations exist.
+        let secret = try vault.database.generation(id: id)?.webhookSecret
         let timestamp = request.headers[.webhookTimestamp]
         var scheme = WebhookScheme.none
         var rejection: WebhookRejection?
-        if let signature = request.headers[.webhookSignature] {
+        if secret == nil {
+            rejection = .unknownGeneration
+        } else if let secret, let signature = request.headers[.webhookSignature] {
             scheme = .signature
             if case .rejected(let why) = WebhookSignature.verify(
                 signatureHeader: signature, timestampHeader: timestamp, body: bytes, secret: secret, now: vault.clock.now())
             {
                 rejection = why
             }
-        } else if let presented = request.headers[.webhookSecret] {
+        } else if let secret, let presented = request.headers[.webhookSecret] {
             scheme = .legacySecret
             if !WebhookSignature.verifyLegacySecret(presented, secret: secret) { rejection = .wrongLegacySecret }
         } else {
@@ -62,11 +63,14 @@ struct WebhooksController {
             vault.pollsDue.signal()
         case .confirmRequested:
             vault.pollsDue.signal()
+        case .extraPrediction:
+            vault.extraPredictionsDue.signal()
         case .duplicate:
             break
         case .rejected(let why):
-            vault.logger.warning("webhook rejected", metadata: ["generation": "\(id)", "reason": "\(why.rawValue)"])
-            throw APIError(status: .unauthorized, code: "webhook_rejected", message: why.rawValue)
+            vault.logger.notice("webhook rejected", metadata: ["reason": "\(why.rawValue)"])
+            // One answer for every refusal (the reason is counted, not told): no oracle for ids or signatures.
+            throw APIError(status: .unauthorized, code: "webhook_rejected", message: "the delivery is not authentic")
         }
         return JSONResponse.make(["status": effect.label])
     }
@@ -78,6 +82,7 @@ extension WebhookEffect {
         case .applied: "applied"
         case .duplicate: "duplicate"
         case .confirmRequested: "confirm"
+        case .extraPrediction: "extra"
         case .rejected: "rejected"
         }
     }

@@ -5,7 +5,8 @@ import Foundation
 /// The outcome of importing one prediction.
 public struct ImportResult: Sendable, Codable, Equatable {
     public var predictionID: String
-    /// `imported`, `already_archived`, `archived_by_another_team`, `not_found` or `failed`.
+    /// `imported`, `already_archived`, `not_found` (also for a prediction another team holds or deleted: an import
+    /// must not tell who holds what) or `failed`.
     public var outcome: String
     public var generationID: String?
     public var message: String?
@@ -37,14 +38,16 @@ extension Vault {
         func result(_ outcome: String, _ generationID: String? = nil, _ message: String? = nil) -> ImportResult {
             ImportResult(predictionID: id, outcome: outcome, generationID: generationID, message: message)
         }
-        guard !id.isEmpty else { return result("not_found", nil, "an empty prediction id") }
-        if let existing = try? database.generation(predictionID: id) {
-            return existing.teamID == teamID ? result("already_archived", existing.id)
-                : result("archived_by_another_team", nil, "another team archived this prediction")
+        let notFound = result("not_found", nil, "no prediction \(id) to import")
+        guard !id.isEmpty else { return notFound }
+        switch try? database.importClaim(predictionID: id, teamID: teamID) {
+        case .alreadyArchived(let existing): return result("already_archived", existing)
+        case .notClaimable, .imported: return notFound
+        case nil: break
         }
         let prediction: Prediction
         do { prediction = try await provider.prediction(id: id) } catch .notFound {
-            return result("not_found", nil, "the provider knows no prediction \(id)")
+            return notFound
         } catch {
             return result("failed", nil, "cannot read the prediction: \(error)")
         }
@@ -68,9 +71,10 @@ extension Vault {
             case .imported(let stored):
                 logger.info("imported", metadata: ["generation": "\(stored.id)", "prediction": "\(id)"])
                 return result("imported", stored.id)
-            case .alreadyArchived(let existing, let sameTeam):
-                return sameTeam ? result("already_archived", existing)
-                    : result("archived_by_another_team", nil, "another team archived this prediction")
+            case .alreadyArchived(let existing):
+                return result("already_archived", existing)
+            case .notClaimable:
+                return notFound
             }
         } catch {
             return result("failed", nil, "cannot record the import: \(error)")

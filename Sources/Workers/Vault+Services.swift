@@ -4,7 +4,8 @@ import ServiceLifecycle
 
 extension Vault {
     /// The background workers, each a `WorkerLoop` over rows of SQLite that are due, as lifecycle services:
-    /// submission retries, polling, output downloads, input downloads (lineage), and reconciliation of creates whose answer was lost.
+    /// submission retries, polling, output downloads, input downloads (lineage), reconciliation of creates whose answer was lost,
+    /// and confirmation of second predictions that webhooks reveal.
     public var services: [any Service] {
         [
             WorkerService(
@@ -43,6 +44,13 @@ extension Vault {
                     due: { now, limit in try self.database.dueReconciliations(now: now, limit: limit) },
                     nextDue: { try self.database.nextReconciliationTime() },
                     work: { await self.reconcile($0) })),
+            WorkerService(
+                loop: WorkerLoop<ExtraPrediction>(
+                    wakeup: extraPredictionsDue, clock: clock, concurrency: 1, idleCheck: settings.idleCheck,
+                    key: \.predictionID,
+                    due: { now, limit in try self.database.dueExtraPredictions(now: now, limit: limit) },
+                    nextDue: { try self.database.nextExtraPredictionCheck() },
+                    work: { await self.confirm($0) })),
         ]
     }
 }

@@ -22,6 +22,8 @@ public struct Vault: Sendable {
     public let downloadsDue = Wakeup()
     public let inputsDue = Wakeup()
     public let reconciliationsDue = Wakeup()
+    /// Woken when an authentic webhook names a second prediction of a generation.
+    public let extraPredictionsDue = Wakeup()
 
     public init(database: AppDatabase, blobs: BlobStore, provider: any ProviderAPI, transport: any HTTPTransport,
                 clock: any WallClock = SystemClock(), settings: WorkerSettings = WorkerSettings(), publicURL: String? = nil,

@@ -29,9 +29,12 @@ struct TokenCommand: AsyncParsableCommand {
         @OptionGroup var home: HomeOptions
         @Option(help: "The team the token acts for.") var team: String
         @Option(help: "A label, e.g. who or what uses it.") var name: String?
+        @Option(help: "Grant a scope beyond the team's ordinary API (import: archive predictions made elsewhere).")
+        var scope: [TokenScope] = []
 
         func run() async throws {
-            let (token, info) = try home.database().createToken(teamName: team, label: name, now: Date())
+            let (token, info) = try home.database().createToken(teamName: team, label: name, scopes: Set(scope),
+                                                                now: Date())
             FileHandle.standardError.write(Data("token \(info.id) for team \(info.team) (shown once; store it now):\n".utf8))
             print(token)
         }
@@ -42,10 +45,12 @@ struct TokenCommand: AsyncParsableCommand {
         @OptionGroup var home: HomeOptions
 
         func run() async throws {
-            var table = TextTable(["ID", "TEAM", "NAME", "CREATED", "LAST USED", "REVOKED"])
+            var table = TextTable(["ID", "TEAM", "NAME", "SCOPES", "CREATED", "LAST USED", "REVOKED"])
             let format = ISO8601DateFormatter()
             for token in try home.database().tokens() {
-                table.add([token.id, token.team, token.name ?? "-", format.string(from: token.createdAt),
+                table.add([token.id, token.team, token.name ?? "-",
+                           token.scopes.isEmpty ? "-" : token.scopes.map(\.rawValue).sorted().joined(separator: ","),
+                           format.string(from: token.createdAt),
                            token.lastUsedAt.map(format.string) ?? "-", token.revokedAt.map(format.string) ?? "-"])
             }
             print(table.render())
@@ -77,3 +82,5 @@ struct GCCommand: AsyncParsableCommand {
         print("removed \(report.blobs) blob(s), \(report.bytes) bytes, and \(report.tempFiles) stale temp file(s)")
     }
 }
+
+extension TokenScope: ExpressibleByArgument {}

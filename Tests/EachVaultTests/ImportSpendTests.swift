@@ -17,7 +17,11 @@ import Workers
         let predictionID = try await provider.createPrediction(CreatePrediction(
             model: model, version: "0.0.1", input: ["prompt": "an imported harbour at dusk", "image_url": .string(image)]))
 
-        let first = try await harness.client.importPredictions([predictionID, "no-such-prediction"], model: model)
+        // Only a token an operator granted the import scope may claim predictions.
+        let refused = try await harness.raw("POST", "/v1/imports", body: #"{"prediction_ids": ["\#(predictionID)"]}"#)
+        #expect(refused.status == 403 && refused.body.contains("missing_scope"))
+        let (importerToken, importer) = try harness.makeClient(team: "team-a", scopes: [.import])
+        let first = try await importer.importPredictions([predictionID, "no-such-prediction"], model: model)
         #expect(first.map(\.outcome) == ["imported", "not_found"])
         let id = try #require(first[0].generationID)
         let readsAfterImport = await harness.simulator.stats().reads
@@ -32,19 +36,26 @@ import Workers
         // Twice (and again): a no-op without a provider call.
         let readsBefore = await harness.simulator.stats().reads
         for _ in 0..<2 {
-            let again = try await harness.client.importPredictions([predictionID], model: model)
+            let again = try await importer.importPredictions([predictionID], model: model)
             #expect(again.map(\.outcome) == ["already_archived"] && again.map(\.generationID) == [id])
         }
         #expect(await harness.simulator.stats().reads == readsBefore)
         #expect(readsAfterImport >= 1)
-        // Another team cannot take it over (nor learn which generation holds it).
-        let other = try harness.makeTeam("team-b")
-        let theirs = try await other.client.importPredictions([predictionID], model: nil)
-        #expect(theirs[0].outcome == "archived_by_another_team" && theirs[0].generationID == nil)
+        // Another team cannot take it over, nor learn that anyone holds it: the answer is an unknown id's.
+        _ = try harness.makeTeam("team-b")
+        let theirImporter = try harness.makeClient(team: "team-b", scopes: [.import]).client
+        let theirs = try await theirImporter.importPredictions([predictionID, "no-such-prediction"], model: nil)
+        #expect(theirs.map(\.outcome) == ["not_found", "not_found"] && theirs[0].generationID == nil)
+        #expect(theirs[0].message == theirs[1].message?.replacingOccurrences(of: "no-such-prediction", with: predictionID))
         #expect(try await harness.client.search([("q", "harbour")]).items.map(\.id) == [id])
         #expect(await harness.simulator.stats().creates == 1)
-        let bad = try await harness.raw("POST", "/v1/imports", body: #"{"prediction_ids": []}"#)
+        let bad = try await harness.raw("POST", "/v1/imports", body: #"{"prediction_ids": []}"#, token: importerToken)
         #expect(bad.status == 400)
+
+        // Deleted, the prediction keeps a tombstone: the other team still cannot claim it; its owner can again.
+        try await harness.client.deleteGeneration(id: id)
+        #expect(try await theirImporter.importPredictions([predictionID], model: nil).map(\.outcome) == ["not_found"])
+        #expect(try await importer.importPredictions([predictionID], model: model).map(\.outcome) == ["imported"])
         await harness.shutdown()
     }
 }

@@ -59,8 +59,14 @@ import Workers
         let finished = try await harness.waitUntilFinal(ids)
         #expect(finished.allSatisfy { $0.status == .completed })
         let deliveries = try harness.vault.database.webhookDeliveries(generationID: ids[0])
-        #expect(!deliveries.isEmpty && deliveries.allSatisfy { $0.verdict == verdict || $0.verdict == "duplicate" })
-        #expect(deliveries.first?.verdict == verdict)
+        if verdict == "rejected" {  // counted, never stored
+            #expect(deliveries.isEmpty)
+            #expect(try harness.vault.database.webhookRejections(generationID: ids[0]).map(\.reason)
+                        == [WebhookRejection.signatureMismatch.rawValue])
+        } else {
+            #expect(!deliveries.isEmpty && deliveries.allSatisfy { $0.verdict == verdict || $0.verdict == "duplicate" })
+            #expect(deliveries.first?.verdict == verdict)
+        }
         await harness.shutdown()
     }
 
@@ -87,18 +93,29 @@ import Workers
         #expect(try await post(signed(body, now - 600, secret)) == 401)  // stale
         #expect(try await post(signed(body, now, try #require(other.webhookSecret))) == 401)  // another's key
         #expect(try await post([("X-Webhook-Secret", "guess")]) == 401)
-        let wrongPrediction = body.replacingOccurrences(of: target.predictionID ?? "", with: "pred-someone-else")
-        #expect(try await post(signed(wrongPrediction, now, secret), body: wrongPrediction) == 401)
-        #expect(try await post(signed(body, now, secret), to: "gen_unknown") == 404)
+        // An unknown id is answered exactly like a forged delivery: no oracle for which generations exist.
+        let unknown = try await harness.raw("POST", "/webhooks/eachlabs/gen_unknown", body: body,
+                                            headers: signed(body, now, secret))
+        let forged = try await harness.raw("POST", "/webhooks/eachlabs/\(ids[0])", body: body, headers: [])
+        #expect(unknown.status == 401 && unknown.body == forged.body)
         let huge = String(repeating: "x", count: 300 * 1024)
         #expect(try await post(signed(huge, now, secret), body: huge) == 413)
+        // Signed with the right secret but naming another prediction: kept for the provider to confirm, which it
+        // does not (no such prediction), so nothing changes.
+        let wrongPrediction = body.replacingOccurrences(of: target.predictionID ?? "", with: "pred-someone-else")
+        #expect(try await post(signed(wrongPrediction, now, secret), body: wrongPrediction) == 200)
+        try await eventually { try harness.vault.database.nextExtraPredictionCheck() == nil }
 
         let unchanged = try #require(try harness.vault.database.generationDetail(id: ids[0]))
         #expect(unchanged.generation.status == .submitted || unchanged.generation.status == .processing)
         #expect(unchanged.outputs.isEmpty)
-        let verdicts = try harness.vault.database.webhookDeliveries(generationID: ids[0]).map(\.verdict)
-        #expect(verdicts.count == 7 && verdicts.allSatisfy { $0 == "rejected" })
-        #expect(unchanged.events.filter { $0.kind == "webhook_rejected" }.count == 7)
+        // Refusals are counted by reason, never stored with their bodies, never added to the history.
+        #expect(try harness.vault.database.webhookDeliveries(generationID: ids[0]).map(\.verdict) == ["confirm"])
+        let counted = try harness.vault.database.webhookRejections(generationID: ids[0])
+        #expect(counted.map(\.count).reduce(0, +) == 7, "\(counted)")
+        #expect(try harness.vault.database.webhookRejections(generationID: AppDatabase.unknownGenerationKey).map(\.count) == [1])
+        #expect(!unchanged.events.contains { $0.kind.contains("rejected") })
+        #expect(try harness.vault.database.search(GenerationQuery(teamID: harness.team.id)).hits.count == 2)
 
         // A genuine delivery is applied once; its repeat changes nothing and is still acknowledged.
         #expect(try await post(signed(body, now, secret)) == 200)
@@ -106,6 +123,29 @@ import Workers
         let applied = try #require(try harness.vault.database.generationDetail(id: ids[0]))
         #expect(applied.outputs.count == 1)
         #expect(try harness.vault.database.webhookDeliveries(generationID: ids[0]).suffix(2).map(\.verdict) == ["applied", "duplicate"])
+        await harness.shutdown()
+    }
+
+    /// A create answered by a plain 500 had in fact started a prediction; the retry started a second. The first's
+    /// signed webhook is confirmed with the provider's read and archived: no paid video is lost.
+    @Test func aPredictionStartedByAFailedCreateIsConfirmedAndArchived() async throws {
+        var settings = Harness.simulatorSettings
+        settings.faults.startThenFailCreatesNext = 1
+        let harness = try await Harness(simulator: settings, webhooks: true)
+        let ids = try await submit(harness, 1, prompt: "billed twice")
+        #expect(try await harness.waitUntilFinal(ids)[0].status == .completed)
+        try await eventually {
+            try harness.vault.database.search(GenerationQuery(teamID: harness.team.id)).hits.count == 2
+        }
+        let all = try harness.vault.database.search(GenerationQuery(teamID: harness.team.id)).hits.map(\.generation)
+        let extra = try #require(all.first { $0.id != ids[0] })
+        #expect(extra.prompt == "billed twice 0" && extra.teamID == harness.team.id)
+        #expect(await harness.simulator.stats().creates == 2)
+        let final = try await harness.waitUntilFinal([extra.id])[0]
+        #expect(final.status == .completed)
+        try await eventually { try harness.vault.database.generationDetail(id: extra.id)?.outputs.first?.asset != nil }
+        let original = try #require(try harness.vault.database.generationDetail(id: ids[0]))
+        #expect(original.events.contains { $0.kind == "extra_prediction" && ($0.detail ?? "").contains(extra.id) })
         await harness.shutdown()
     }
 

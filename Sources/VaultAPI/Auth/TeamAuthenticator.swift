@@ -11,11 +11,12 @@ struct TeamAuthenticator: RouterMiddleware {
     func handle(_ request: Request, context: VaultRequestContext,
                 next: (Request, VaultRequestContext) async throws -> Response) async throws -> Response {
         guard let token = Self.bearerToken(request),
-              let team = try vault.database.authenticate(token: token, now: vault.clock.now())
+              let grant = try vault.database.authenticate(token: token, now: vault.clock.now())
         else { throw APIError.unauthenticated }
         var context = context
-        context.team = team
-        context.logger[metadataKey: "team"] = .string(team.name)
+        context.team = grant.team
+        context.scopes = grant.scopes
+        context.logger[metadataKey: "team"] = .string(grant.team.name)
         return try await next(request, context)
     }
 

@@ -92,6 +92,12 @@ final class Harness: @unchecked Sendable {
         return (team, token, VaultClient(baseURL: server.baseURL, token: token))
     }
 
+    /// A new token of `team` holding `scopes`, and a client using it.
+    func makeClient(team: String, scopes: Set<TokenScope>) throws -> (token: String, client: VaultClient) {
+        let token = try vault.database.createToken(teamName: team, label: nil, scopes: scopes, now: Date()).token
+        return (token, VaultClient(baseURL: server.baseURL, token: token))
+    }
+
     /// Stops the service (not the simulator) and starts it again on the same data home.
     func restartService() async throws {
         await server.stop()
@@ -193,4 +199,17 @@ final class AdjustableClock: WallClock {
     func now() -> Date { Date().addingTimeInterval(offset.withLock { $0 }) }
 
     func advance(by seconds: TimeInterval) { offset.withLock { $0 += seconds } }
+}
+
+/// Waits until `condition` holds, re-reading state as it changes (bounded; records an issue on timeout).
+func eventually(timeout: Duration = .seconds(30), sourceLocation: SourceLocation = #_sourceLocation,
+                _ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while try await !condition() {
+        guard ContinuousClock.now < deadline else {
+            Issue.record("the condition did not hold within \(timeout)", sourceLocation: sourceLocation)
+            return
+        }
+        try await Task.sleep(for: .milliseconds(25))
+    }
 }

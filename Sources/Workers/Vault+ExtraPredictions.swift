@@ -1,0 +1,55 @@
+import Archive
+import EachLabs
+import Foundation
+
+extension Vault {
+    /// Confirms a second prediction that an authentic webhook tied to a generation. The provider's own read must
+    /// show this generation's request (the same canonical input); then the prediction, billed, is archived as a
+    /// generation of its own and its outputs are downloaded like any. Anything else changes nothing.
+    func confirm(_ extra: ExtraPrediction) async {
+        let generation = extra.generation
+        let prediction: Prediction
+        do {
+            prediction = try await provider.prediction(id: extra.predictionID)
+        } catch .notFound {
+            refuse(extra, "the provider knows no such prediction")
+            return
+        } catch {
+            try? database.postponeExtraPrediction(extra.predictionID, until: after(settings.providerRetry.cap))
+            return
+        }
+        guard let schema = try? await model(slug: generation.model).requestSchema,
+              let input = prediction.input,
+              schema.canonicalKey(model: generation.model, version: generation.version, input: input)
+                == schema.canonicalKey(model: generation.model, version: generation.version, input: generation.input)
+        else {
+            refuse(extra, "the prediction's input is not this generation's request")
+            return
+        }
+        var copy = Generation(id: makeGenerationID(now: now()), teamID: generation.teamID, model: generation.model,
+                              version: generation.version, input: generation.input, tags: generation.tags,
+                              requestKey: generation.requestKey, now: now())
+        copy.origin = .imported
+        copy.status = .submitted
+        copy.predictionID = prediction.id.isEmpty ? extra.predictionID : prediction.id
+        copy.submittedAt = now()
+        do {
+            let stored = try database.recordExtraPrediction(copy, of: generation, outcome: outcome(of: prediction, copy),
+                                                            now: now())
+            logger.warning("a create answered with an error had started a prediction; archived it",
+                           metadata: ["generation": "\(generation.id)", "extra": "\(stored.id)",
+                                      "prediction": "\(extra.predictionID)"])
+            downloadsDue.signal()
+            inputsDue.signal()
+            pollsDue.signal()
+        } catch {
+            try? database.postponeExtraPrediction(extra.predictionID, until: after(settings.providerRetry.cap))
+        }
+    }
+
+    private func refuse(_ extra: ExtraPrediction, _ why: String) {
+        logger.warning("webhook named a prediction the provider does not confirm",
+                       metadata: ["generation": "\(extra.generation.id)", "reason": "\(why)"])
+        try? database.refuseExtraPrediction(extra.predictionID, now: now())
+    }
+}
