@@ -33,7 +33,6 @@ final class CurlHandle: @unchecked Sendable {
         try set(CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
         try set(CURLOPT_USERAGENT, userAgent)
         try set(CURLOPT_NOSIGNAL, 1)
-        try set(CURLOPT_ACCEPT_ENCODING, "")  // whatever libcurl can decode
         switch request.method {
         case "GET": break
         case "HEAD": try set(CURLOPT_NOBODY, 1)
@@ -79,8 +78,9 @@ final class CurlHandle: @unchecked Sendable {
         try check(ccurl_setopt_pointer(raw, CURLOPT_HEADERDATA, context))
         try check(ccurl_setopt_progress_callback(raw, Transfer.progressCallback))
         if transfer.publicAddressesOnly {
-            try check(ccurl_setopt_prereq_callback(raw, Transfer.prereqCallback))
-            try check(ccurl_setopt_pointer(raw, CURLOPT_PREREQDATA, context))
+            try check(ccurl_setopt_opensocket_callback(raw, Transfer.openSocketCallback))
+            try check(ccurl_setopt_pointer(raw, CURLOPT_OPENSOCKETDATA, context))
+            try set(CURLOPT_NOPROXY, "*")  // a proxy from the environment would make the check inspect the proxy
         }
         try check(ccurl_setopt_pointer(raw, CURLOPT_XFERINFODATA, context))
         try set(CURLOPT_NOPROGRESS, 0)

@@ -21,6 +21,7 @@ public final class CurlTransport: HTTPTransport {
         let outcome = try await perform(request, transfer: transfer) { (handle) throws(TransportError) in
             try handle.set(CURLOPT_TIMEOUT_MS, request.timeout.milliseconds)
             try handle.set(CURLOPT_CONNECTTIMEOUT_MS, min(request.timeout.milliseconds, 10_000))
+            try handle.set(CURLOPT_ACCEPT_ENCODING, "")  // API answers: whatever libcurl decodes, capped decoded
         }
         return HTTPResponse(status: outcome.status, headers: outcome.headers, body: transfer.takeBody())
     }
@@ -37,6 +38,10 @@ public final class CurlTransport: HTTPTransport {
             try handle.set(CURLOPT_LOW_SPEED_LIMIT, limits.lowSpeedBytesPerSecond)
             try handle.set(CURLOPT_LOW_SPEED_TIME, max(1, Int(limits.lowSpeedWindow.components.seconds)))
             try handle.set(CURLOPT_MAXFILESIZE_LARGE, offset: limits.maxBytes)
+            try handle.set(CURLOPT_TIMEOUT_MS, limits.totalTimeout.milliseconds)
+            // Media is never asked for compressed, and a compressed answer is kept as sent: what is written (and
+            // capped) is what came over the wire, so no small body can expand into a huge file.
+            try handle.set(CURLOPT_HTTP_CONTENT_DECODING, 0)
         }
         return DownloadResponse(
             status: outcome.status, headers: outcome.headers, bytesReceived: transfer.bytesWritten,

@@ -9,14 +9,20 @@ public struct DownloadLimits: Sendable {
     public var lowSpeedBytesPerSecond: Int
     public var lowSpeedWindow: Duration
     /// Only public internet addresses may be connected to, redirects included (a URL a user supplied must not reach
-    /// this machine's or its network's private services). Checked on the address actually connected to.
+    /// this machine's or its network's private services). Decided for every address before its socket connects;
+    /// proxies from the environment are not used for such transfers.
     public var publicAddressesOnly: Bool
+    /// The whole transfer's deadline: a server dripping just above `lowSpeedBytesPerSecond` cannot hold a worker
+    /// longer than this.
+    public var totalTimeout: Duration
 
     public init(
         maxBytes: Int64 = 4 << 30, maxRedirects: Int = 5, connectTimeout: Duration = .seconds(15),
-        lowSpeedBytesPerSecond: Int = 1024, lowSpeedWindow: Duration = .seconds(30), publicAddressesOnly: Bool = false
+        lowSpeedBytesPerSecond: Int = 1024, lowSpeedWindow: Duration = .seconds(30), publicAddressesOnly: Bool = false,
+        totalTimeout: Duration = .seconds(2 * 3600)
     ) {
         self.publicAddressesOnly = publicAddressesOnly
+        self.totalTimeout = totalTimeout
         self.maxBytes = maxBytes
         self.maxRedirects = maxRedirects
         self.connectTimeout = connectTimeout

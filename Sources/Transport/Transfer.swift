@@ -130,15 +130,18 @@ final class Transfer: @unchecked Sendable {
         return transfer.readUpload(into: UnsafeMutableRawBufferPointer(start: buffer, count: size * count))
     }
 
-    static let prereqCallback: ccurl_prereq_callback = { context, primaryIP, _, _, _ in
-        guard let context, let primaryIP else { return 1 }  // CURL_PREREQFUNC_ABORT
+    static let openSocketCallback: ccurl_opensocket_callback = { context, purpose, address in
+        guard let context, let address, purpose == CURLSOCKTYPE_IPCXN else { return ccurl_bad_socket() }
         let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
-        let address = String(cString: primaryIP)
-        guard !transfer.publicAddressesOnly || IPAddress.isPublic(address) else {
-            transfer.failure = .privateAddress(address)
-            return 1
+        let candidate = address.pointee
+        // `addr` is only a `sockaddr`'s size in the struct; libcurl allocates `addrlen` bytes for it.
+        let storage = UnsafeRawBufferPointer(start: address.pointer(to: \.addr), count: Int(candidate.addrlen))
+        let allowed = IPAddress.isPublic(socketAddress: storage, family: candidate.family)
+        guard !transfer.publicAddressesOnly || allowed else {
+            transfer.failure = .privateAddress
+            return ccurl_bad_socket()
         }
-        return 0  // CURL_PREREQFUNC_OK
+        return socket(candidate.family, candidate.socktype, candidate.protocol)
     }
 
     static let progressCallback: ccurl_progress_callback = { context, _, _, _, _ in

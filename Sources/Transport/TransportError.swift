@@ -9,8 +9,9 @@ public enum TransportError: Error, Sendable, Equatable, CustomStringConvertible 
     /// The URL's scheme is not http or https, or a redirect led to one that is not.
     case unsupportedScheme(String)
     case tooManyRedirects(limit: Int)
-    /// The host resolved to a private, loopback or link-local address where only public ones are allowed.
-    case privateAddress(String)
+    /// The host resolved to a private, loopback or link-local address where only public ones are allowed. Which
+    /// address is not said: the answer must not map a private network for whoever chose the URL.
+    case privateAddress
     case cancelled
 
     public var description: String {
@@ -20,7 +21,7 @@ public enum TransportError: Error, Sendable, Equatable, CustomStringConvertible 
         case .tooLarge(let limit): "response larger than the \(limit)-byte limit"
         case .unsupportedScheme(let url): "only http and https URLs are fetched, not \(url)"
         case .tooManyRedirects(let limit): "more than \(limit) redirects"
-        case .privateAddress(let address): "refused to connect to the non-public address \(address)"
+        case .privateAddress: "the URL does not lead to a public internet address"
         case .cancelled: "transfer cancelled"
         }
     }

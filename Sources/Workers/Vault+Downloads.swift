@@ -101,17 +101,23 @@ extension Vault {
         var request = HTTPRequest(url: url)
         if sink.keptPrefix > 0 { request.headers.append(("Range", "bytes=\(sink.keptPrefix)-")) }
         let response: DownloadResponse
+        let isInput = expected == .anyMedia
+        let publicOnly = isInput && settings.inputsFromPublicAddressesOnly
         do {
             response = try await transport.download(
                 request, into: sink, limits: DownloadLimits(
-                    maxBytes: settings.maxOutputBytes,
-                    publicAddressesOnly: expected == .anyMedia && settings.inputsFromPublicAddressesOnly))
+                    maxBytes: isInput ? settings.maxInputBytes : settings.maxOutputBytes, publicAddressesOnly: publicOnly,
+                    totalTimeout: isInput ? settings.inputDownloadDeadline : settings.outputDownloadDeadline))
         } catch {
             let permanent: Bool = switch error {
             case .unsupportedScheme, .tooLarge, .tooManyRedirects, .privateAddress: true
             default: false
             }
-            throw DownloadFailure(cause: error.description, retryable: !permanent, keepsPartialFile: !permanent)
+            // A URL from a team gets one answer for every failure to reach it: distinct messages (refused, no such
+            // name, private address) would turn input URLs into a scanner of this service's network.
+            let cause = publicOnly && !(error == .tooLarge(limit: settings.maxInputBytes))
+                ? "could not fetch the file from a public internet address" : error.description
+            throw DownloadFailure(cause: cause, retryable: !permanent, keepsPartialFile: !permanent)
         }
         switch response.status {
         case 206:
@@ -128,7 +134,7 @@ extension Vault {
         default:
             throw DownloadFailure(cause: "HTTP \(response.status)")
         }
-        if response.headers["Content-Encoding"] == nil, let declared = response.headers["Content-Length"].flatMap(Int64.init),
+        if let declared = response.headers["Content-Length"].flatMap(Int64.init),
            declared != response.bytesReceived
         {
             throw DownloadFailure(cause: "truncated body: \(response.bytesReceived) of \(declared) bytes",

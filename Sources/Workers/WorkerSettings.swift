@@ -14,12 +14,19 @@ public struct WorkerSettings: Sendable {
     /// Expired outputs (403/404/410) are retried only this often: a CDN may lag behind the provider briefly.
     public var maxExpiredAttempts = 2
     public var maxOutputBytes: Int64 = 4 << 30
+    /// An output download's whole deadline (a 4 GB video at a slow CDN's pace fits).
+    public var outputDownloadDeadline: Duration = .seconds(2 * 3600)
+    /// Media inputs are at most what the provider takes (100 MB), and get a shorter deadline: two input workers
+    /// serve every team, and a URL that drips bytes must not hold one for long.
+    public var maxInputBytes: Int64 = 100 << 20
+    public var inputDownloadDeadline: Duration = .seconds(300)
     /// Media inputs (lineage) are fetched from public internet addresses only: a URL a team supplies must not make
     /// the service reach loopback, private or link-local addresses (cloud metadata, internal services). The provider
     /// could not fetch such a URL either. Off only for a simulator on loopback (demo, tests).
     public var inputsFromPublicAddressesOnly = true
-    /// The largest file a request may carry inline (base64); larger ones are passed as URLs.
-    public var maxInlineFileBytes = 32 << 20
+    /// The largest file a request may carry inline (base64); larger ones are uploaded (`POST /v1/uploads`, streamed)
+    /// and passed by reference. It bounds the create body, which is held in memory while it is parsed.
+    public var maxInlineFileBytes = 8 << 20
     /// How long a file uploaded to the provider is reused as an input (the provider keeps uploads 180 days).
     public var uploadReuse: Duration = .seconds(150 * 86400)
     public var concurrentPolls = 8
