@@ -93,6 +93,7 @@ let package = Package(
             name: "VaultRuntime",
             dependencies: ["VaultAPI", "Workers", "Simulator", "Archive", "Transport",
                            .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "NIOCore", package: "swift-nio"),
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                            .product(name: "Metrics", package: "swift-metrics"),

@@ -7,8 +7,9 @@ import Workers
 /// The team-facing HTTP API: generations, files, models, health and metrics.
 public enum VaultRouter {
     /// - Parameters:
+    ///   - metricsToken: the bearer token `GET /metrics` requires; nil turns the endpoint off.
     ///   - metrics: renders the Prometheus text exposition for `GET /metrics`.
-    public static func make(vault: Vault, shareMaxLifetime: TimeInterval = 30 * 86400,
+    public static func make(vault: Vault, shareMaxLifetime: TimeInterval = 30 * 86400, metricsToken: String?,
                             metrics: @escaping @Sendable () -> String)
         -> Router<VaultRequestContext>
     {
@@ -48,9 +49,13 @@ public enum VaultRouter {
             let ready = vault.database.isReachable() && vault.blobs.isWritable()
             return JSONResponse.make(["status": ready ? "ready" : "not ready"], status: ready ? .ok : .serviceUnavailable)
         }
-        router.get("/metrics") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
-                     body: ResponseBody(byteBuffer: ByteBuffer(string: metrics())))
+        router.get("/metrics") { request, _ in
+            // Every team's traffic in one exposition: only the operator's scraper, with its own token, reads it.
+            guard let expected = metricsToken, let presented = TeamAuthenticator.bearerToken(request),
+                  Secrets.digest(presented) == Secrets.digest(expected)
+            else { throw APIError.notFound("metrics (set EACHVAULT_METRICS_TOKEN and send it as a bearer token)") }
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: metrics())))
         }
         return router
     }

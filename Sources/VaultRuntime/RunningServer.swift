@@ -21,14 +21,21 @@ public final class RunningServer: Sendable {
         self.task = task
     }
 
+    /// How long a connection may sit without sending a byte (a half-sent request head included) before it is
+    /// closed: idle keep-alive connections and slow clients must not pin file descriptors forever.
+    public static let defaultIdleTimeout: Duration = .seconds(30)
+
     /// - Parameter signals: signals that shut the group down gracefully (none in tests).
     public static func start<Context: RequestContext>(
         router: Router<Context>, host: String, port: Int, services: [any Service] = [],
-        signals: [UnixSignal] = [], logger: Logger
+        signals: [UnixSignal] = [], idleTimeout: Duration = defaultIdleTimeout, logger: Logger
     ) async throws -> RunningServer where Context.Source == ApplicationRequestContextSource {
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
+        let idle = TimeAmount.nanoseconds(Int64(idleTimeout.components.seconds) * 1_000_000_000
+                                          + idleTimeout.components.attoseconds / 1_000_000_000)
         let app = Application(
-            router: router, configuration: .init(address: .hostname(host, port: port), serverName: "EachVault"),
+            router: router, server: .http1(configuration: .init(idleTimeout: idle)),
+            configuration: .init(address: .hostname(host, port: port), serverName: "EachVault"),
             onServerRunning: { channel in
                 portSink.yield(channel.localAddress?.port ?? port)
                 portSink.finish()

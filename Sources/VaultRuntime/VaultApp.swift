@@ -18,13 +18,14 @@ public enum VaultApp {
         let settings = settings ?? configuration.workerSettings
         let vault = try makeVault(configuration, settings: settings, clock: clock, logger: logger)
         try vault.database.refreshPlannerStatistics()
-        let router = VaultRouter.make(vault: vault, shareMaxLifetime: configuration.shareMaxLifetime) {
+        let router = VaultRouter.make(vault: vault, shareMaxLifetime: configuration.shareMaxLifetime,
+                                      metricsToken: configuration.metricsToken) {
             Telemetry.render(statusCounts: (try? vault.database.statusCounts()) ?? [:])
         }
         let services: [any Service] = [CatalogueSyncService(vault: vault)] + vault.services
         let server = try await RunningServer.start(
             router: router, host: configuration.listenHost, port: configuration.listenPort, services: services,
-            signals: signals, logger: logger)
+            signals: signals, idleTimeout: configuration.idleTimeout, logger: logger)
         logger.info("EachVault listening", metadata: [
             "url": "\(server.baseURL)", "home": "\(configuration.home.path)",
             "provider": "\(configuration.providerBaseURL)",

@@ -18,6 +18,11 @@ public struct VaultConfiguration: Sendable {
     public var providerRequestsPerSecond: Double
     /// `EACHVAULT_SHARE_MAX_DAYS`: the longest a share link may live (default 30 days; 7 when not asked).
     public var shareMaxLifetime: TimeInterval = 30 * 86400
+    /// `EACHVAULT_METRICS_TOKEN`: `GET /metrics` answers only with `Authorization: Bearer <this>`; unset, it is off
+    /// (the figures describe every team's traffic, which no team token may read).
+    public var metricsToken: String?
+    /// `EACHVAULT_IDLE_TIMEOUT_S`: how long a client connection may send nothing (half a request head included).
+    public var idleTimeout: Duration = RunningServer.defaultIdleTimeout
     /// `EACHVAULT_WORKER_PROFILE`: `default` (real videos take minutes) or `quick` (a simulator's take seconds);
     /// `EACHVAULT_PRIVATE_INPUT_URLS=allow` lets input downloads reach non-public addresses (a local simulator).
     public var workerSettings = WorkerSettings()
@@ -56,6 +61,13 @@ public struct VaultConfiguration: Sendable {
                 throw .invalid("EACHVAULT_SHARE_MAX_DAYS must be a positive number, not '\(days)'")
             }
             configuration.shareMaxLifetime = value * 86400
+        }
+        if let token = environment["EACHVAULT_METRICS_TOKEN"], !token.isEmpty { configuration.metricsToken = token }
+        if let idle = environment["EACHVAULT_IDLE_TIMEOUT_S"] {
+            guard let value = Double(idle), value >= 1, value <= 3600 else {
+                throw .invalid("EACHVAULT_IDLE_TIMEOUT_S must be seconds from 1 to 3600, not '\(idle)'")
+            }
+            configuration.idleTimeout = .milliseconds(Int64(value * 1000))
         }
         switch environment["EACHVAULT_WORKER_PROFILE"] ?? "default" {
         case "default", "": break

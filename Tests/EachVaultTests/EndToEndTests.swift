@@ -157,7 +157,7 @@ import Workers
         _ = try await harness.waitUntilFinal([generation.id])
         let shown = try await harness.raw("GET", "/v1/generations/\(generation.id)")
         let listed = try await harness.raw("GET", "/v1/generations?q=secret")
-        let metrics = try await harness.raw("GET", "/metrics")
+        let metrics = try await harness.raw("GET", "/metrics", token: Harness.metricsToken)
         await harness.shutdown()
         let files = try FileManager.default.contentsOfDirectory(at: harness.home.url, includingPropertiesForKeys: nil)
         let key = Data(Harness.apiKey.utf8)

@@ -80,7 +80,10 @@ import Workers
         let created = try await harness.client.createGeneration(GenerationRequest(
             model: "pixverse-v5-6-text-to-video", input: ["prompt": "metrics"]))
         _ = try await harness.waitUntilFinal([created.id])
-        let metrics = try await harness.raw("GET", "/metrics").body
+        // Every team's traffic: the operator's scraper token only, never a team token or nothing.
+        #expect(try await harness.raw("GET", "/metrics").status == 404)
+        #expect(try await harness.raw("GET", "/metrics", token: .some(nil)).status == 404)
+        let metrics = try await harness.raw("GET", "/metrics", token: Harness.metricsToken).body
         #expect(metrics.contains("eachvault_provider_calls_total"))
         #expect(metrics.contains("eachvault_downloads_total"))
         #expect(metrics.contains(#"eachvault_generations{status="completed"}"#))

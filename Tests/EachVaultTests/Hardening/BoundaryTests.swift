@@ -98,3 +98,34 @@ import Workers
         await harness.shutdown()
     }
 }
+
+/// A client that opens a connection and never finishes its request is cut off, not kept forever.
+@Suite struct ConnectionLimitTests {
+    @Test func aHalfSentRequestHeadIsClosedAfterTheIdleTimeout() async throws {
+        let harness = try await Harness()
+        let port = try #require(URL(string: harness.server.baseURL)?.port)
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
+        #expect(connected)
+        let partial = Array("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ".utf8)
+        #expect(send(descriptor, partial, partial.count, 0) == partial.count)
+        let started = ContinuousClock.now
+        // A blocking read returns 0 when the server closes the connection (the harness's idle timeout is 3 s).
+        var timeout = timeval(tv_sec: 30, tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var buffer = [UInt8](repeating: 0, count: 512)
+        let read = recv(descriptor, &buffer, buffer.count, 0)
+        #expect(read <= 0, "the server answered a request it never received whole")
+        #expect(ContinuousClock.now - started < .seconds(25))
+        await harness.shutdown()
+    }
+}

@@ -25,6 +25,7 @@ final class TempDirectory: @unchecked Sendable {
 /// The real simulator and the real service on ephemeral loopback ports, with a private data home.
 final class Harness: @unchecked Sendable {
     static let apiKey = "sk-test-NEVER-LOG-ME-7f3a"
+    static let metricsToken = "metrics-test-token"
 
     let home: TempDirectory
     let simulator: EachLabsSimulator
@@ -73,10 +74,13 @@ final class Harness: @unchecked Sendable {
         simulatorServer = try await SimulatorApp.start(simulator, logger: Self.quietLogger)
         // Webhook URLs must stay valid across restarts: a fixed port, chosen free now.
         let port = webhooks ? try freeLoopbackPort() : 0
-        configuration = VaultConfiguration(apiKey: apiKey, providerBaseURL: simulatorServer.baseURL, home: home.url,
+        var configuration = VaultConfiguration(apiKey: apiKey, providerBaseURL: simulatorServer.baseURL, home: home.url,
                                            listenHost: "127.0.0.1", listenPort: port,
                                            publicURL: webhooks ? "http://127.0.0.1:\(port)" : nil,
                                            providerRequestsPerSecond: 200)
+        configuration.metricsToken = Self.metricsToken
+        configuration.idleTimeout = .seconds(3)
+        self.configuration = configuration
         self.settings = workers
         (vault, server) = try await VaultApp.start(configuration, settings: workers, clock: clock,
                                                    logger: Self.quietLogger)
