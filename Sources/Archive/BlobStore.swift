@@ -78,13 +78,14 @@ public struct BlobStore: Sendable {
         return .intact
     }
 
-    /// Removes temp files not modified for `age` (left by a crash mid-download). Returns how many went.
+    /// Removes temp files not modified for `age` (left by a crash mid-download), only those whose names start with
+    /// one of `prefixes` when given. Returns how many went.
     @discardableResult
-    public func sweepTempFiles(olderThan age: TimeInterval, now: Date = Date()) -> Int {
+    public func sweepTempFiles(olderThan age: TimeInterval, prefixes: [String]? = nil, now: Date = Date()) -> Int {
         let files = (try? FileManager.default.contentsOfDirectory(
             at: tempDirectory, includingPropertiesForKeys: [.contentModificationDateKey])) ?? []
         var removed = 0
-        for file in files {
+        for file in files where prefixes?.contains(where: { file.lastPathComponent.hasPrefix($0) }) ?? true {
             let modified = (try? file.resourceValues(forKeys: [.contentModificationDateKey]))?.contentModificationDate
             if let modified, now.timeIntervalSince(modified) > age, (try? FileManager.default.removeItem(at: file)) != nil {
                 removed += 1

@@ -53,49 +53,75 @@ extension Vault {
         var replacements: [String: String] = [:]
         var storedFiles: [String: String] = [:]
         for reference in references where replacements[reference.value] == nil {
-            let asset = try localFile(reference, teamID: teamID)
+            let sha256: String
             let url: String
-            if let reusable = try? database.reusableUpload(sha256: asset.sha256, now: now()) {
-                url = reusable.publicURL
-            } else if upload {
-                url = try await uploadToProvider(asset)
-            } else {
-                url = Self.fileReferencePrefix + asset.sha256
+            if upload {
+                let asset = try localFile(reference, teamID: teamID)
+                sha256 = asset.sha256
+                if let reusable = reusableUploadURL(sha256) { url = reusable } else { url = try await uploadToProvider(asset) }
+            } else {  // a dry run stores nothing: an inline file is only checked and named by its digest
+                sha256 = try digest(of: reference, teamID: teamID)
+                url = reusableUploadURL(sha256) ?? Self.fileReferencePrefix + sha256
             }
             replacements[reference.value] = url
-            storedFiles[url] = asset.sha256
+            storedFiles[url] = sha256
         }
         let resolved = schema.replacingMediaInputs(in: input) { replacements[$0] }
         return ResolvedInput(input: resolved, storedFiles: storedFiles)
     }
 
-    /// The stored file a local-file reference stands for (an inline file is stored now), or why it is refused.
+    /// The public URL of an earlier upload of these bytes that the provider still holds.
+    private func reusableUploadURL(_ sha256: String) -> String? {
+        (try? database.reusableUpload(sha256: sha256, now: now()))?.publicURL
+    }
+
+    /// The stored file a local-file reference stands for (an inline file is stored now, as one of the team's files,
+    /// so a collection cannot take it while it is sent to the provider), or why it is refused.
     private func localFile(_ reference: MediaInputReference, teamID: String) throws(SubmissionError) -> Asset {
-        func refuse(_ problem: String) -> SubmissionError {
-            .invalidInput([FieldProblem(field: reference.field, problem: problem)])
-        }
-        if reference.value.hasPrefix(Self.fileReferencePrefix) {
-            let sha256 = String(reference.value.dropFirst(Self.fileReferencePrefix.count)).lowercased()
-            guard sha256.isSHA256Hex,
-                  let asset = try? database.asset(sha256: sha256, teamID: teamID), blobs.contains(sha256)
-            else { throw refuse("refers to no file of the team's archive (sha256:<64 hex> of an upload or a stored file)") }
-            return asset
-        }
-        guard let file = InlineFile(dataURI: reference.value) else {
-            throw refuse("is not a valid base64 data URI (data:<type>;base64,<bytes>)")
-        }
-        guard file.bytes.count <= settings.maxInlineFileBytes else {
-            throw refuse("is a \(file.bytes.count)-byte file; inline files may be at most \(settings.maxInlineFileBytes) "
-                + "bytes (upload larger ones with POST /v1/uploads and pass sha256:<hex>)")
-        }
+        if reference.value.hasPrefix(Self.fileReferencePrefix) { return try heldFile(reference, teamID: teamID) }
+        let file = try inlineFile(reference)
         do {
             let sha256 = SHA256.hash(data: file.bytes).lowercaseHex
-            let tempFile = blobs.partialFile(for: "inline-\(sha256)")
+            let tempFile = blobs.partialFile(for: "inline-\(sha256)-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: tempFile) }  // gone once committed; removed on failure
             try file.bytes.write(to: tempFile, options: .atomic)
-            return try storeLocalFile(tempFile, sha256: sha256, size: Int64(file.bytes.count), teamID: nil)
+            return try storeLocalFile(tempFile, sha256: sha256, size: Int64(file.bytes.count), teamID: teamID)
         } catch {
             throw .storage("cannot store the file: \(error)")
         }
+    }
+
+    /// The digest a local-file reference stands for, checked but stored nowhere (dry runs).
+    private func digest(of reference: MediaInputReference, teamID: String) throws(SubmissionError) -> String {
+        if reference.value.hasPrefix(Self.fileReferencePrefix) { return try heldFile(reference, teamID: teamID).sha256 }
+        return SHA256.hash(data: try inlineFile(reference).bytes).lowercaseHex
+    }
+
+    /// A `sha256:<hex>` reference to a file the team holds.
+    private func heldFile(_ reference: MediaInputReference, teamID: String) throws(SubmissionError) -> Asset {
+        let sha256 = String(reference.value.dropFirst(Self.fileReferencePrefix.count)).lowercased()
+        guard sha256.isSHA256Hex, let asset = try? database.asset(sha256: sha256, teamID: teamID), blobs.contains(sha256)
+        else {
+            throw Self.refusal(reference, "refers to no file of the team's archive (sha256:<64 hex> of an upload or a "
+                + "stored file)")
+        }
+        return asset
+    }
+
+    /// A `data:` URI's file, within the inline size limit.
+    private func inlineFile(_ reference: MediaInputReference) throws(SubmissionError) -> InlineFile {
+        guard let file = InlineFile(dataURI: reference.value) else {
+            throw Self.refusal(reference, "is not a valid base64 data URI (data:<type>;base64,<bytes>)")
+        }
+        guard file.bytes.count <= settings.maxInlineFileBytes else {
+            throw Self.refusal(reference, "is a \(file.bytes.count)-byte file; inline files may be at most "
+                + "\(settings.maxInlineFileBytes) bytes (upload larger ones with POST /v1/uploads and pass sha256:<hex>)")
+        }
+        return file
+    }
+
+    private static func refusal(_ reference: MediaInputReference, _ problem: String) -> SubmissionError {
+        .invalidInput([FieldProblem(field: reference.field, problem: problem)])
     }
 
     /// Moves a complete temp file into the blob store and records what it is: its true media type read from its

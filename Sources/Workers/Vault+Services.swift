@@ -51,6 +51,7 @@ extension Vault {
                     due: { now, limit in try self.database.dueExtraPredictions(now: now, limit: limit) },
                     nextDue: { try self.database.nextExtraPredictionCheck() },
                     work: { await self.confirm($0) })),
+            TempFileJanitor(blobs: blobs),
         ]
     }
 }
@@ -64,5 +65,23 @@ struct WorkerService<Item: Sendable>: Service {
     func run() async throws {
         await prepare()
         await cancelWhenGracefulShutdown { await loop.run() }
+    }
+}
+
+/// Removes the temp files of uploads that died with the process or their connection (a streamed upload or an inline
+/// file writes its temp file continuously, so one untouched for an hour is abandoned). Resumable download prefixes
+/// are left to the 24-hour sweep at start.
+struct TempFileJanitor: Service {
+    static let prefixes = ["upload-", "inline-"]
+    let blobs: BlobStore
+    var interval: Duration = .seconds(600)
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                blobs.sweepTempFiles(olderThan: 3600, prefixes: Self.prefixes)
+                try? await Task.sleep(for: interval)
+            }
+        }
     }
 }
