@@ -9,20 +9,31 @@ public struct StoredInput: Sendable, Hashable {
 
 extension AppDatabase {
     /// Media inputs still to be stored whose next attempt is due.
+    /// Only inputs of generations the provider accepted are fetched (a refused request's URLs are never
+    /// visited), and teams take turns: each team's oldest due input comes before any team's second, so one team's
+    /// thousands of inputs cannot hold the two input workers for everyone.
     public func dueInputDownloads(now: Date, limit: Int) throws -> [GenerationInput] {
         try writer.read { db in
-            try GenerationInput
-                .filter(GenerationInput.Columns.nextAttemptAt <= now.unix)
-                .order(GenerationInput.Columns.nextAttemptAt)
-                .limit(limit)
-                .fetchAll(db)
+            try GenerationInput.fetchAll(
+                db,
+                sql: """
+                    SELECT generation_id, field, position, source_url, sha256, attempts, next_attempt_at, last_error
+                    FROM (SELECT i.*, row_number() OVER (PARTITION BY g.team_id ORDER BY i.next_attempt_at) AS turn
+                          FROM generation_inputs i JOIN generations g ON g.id = i.generation_id
+                          WHERE i.next_attempt_at <= ? AND g.prediction_id IS NOT NULL)
+                    ORDER BY turn, next_attempt_at LIMIT ?
+                    """,
+                arguments: [now.unix, limit])
         }
     }
 
     /// When the next input download is due, or nil when none is waiting.
     public func nextInputDownloadTime() throws -> Date? {
         try writer.read { db in
-            try Date.fetchOne(db, sql: "SELECT min(next_attempt_at) FROM generation_inputs")
+            try Date.fetchOne(db, sql: """
+                SELECT min(i.next_attempt_at) FROM generation_inputs i JOIN generations g ON g.id = i.generation_id
+                WHERE g.prediction_id IS NOT NULL
+                """)
         }
     }
 

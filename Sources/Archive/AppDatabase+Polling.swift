@@ -15,12 +15,9 @@ extension AppDatabase {
     /// Submitted generations whose poll is due, most overdue first.
     public func duePolls(now: Date, limit: Int) throws -> [Generation] {
         try writer.read { db in
-            try Generation
-                .filter(sql: "(status IN ('submitted', 'processing') OR confirm_pending = 1) AND next_action_at <= ?",
-                        arguments: [now.unix])
-                .order(Column("next_action_at"))
-                .limit(limit)
-                .fetchAll(db)
+            try Generation.fetchAll(db, sql: Self.takingTurns(
+                "(status IN ('submitted', 'processing') OR confirm_pending = 1) AND next_action_at <= ?"),
+                arguments: [now.unix, limit])
         }
     }
 

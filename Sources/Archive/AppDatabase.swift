@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import GRDB
 
@@ -13,6 +14,18 @@ public struct AppDatabase: Sendable {
         configuration.foreignKeysEnabled = true
         try self.init(DatabasePool(path: path, configuration: configuration))
     }
+
+    /// Runs synchronous database work on a queue of its own and suspends meanwhile. A handler waiting for a slow
+    /// query (a search, a report) or for the writer's lock must not hold one of Swift's cooperative threads (two on
+    /// a two-core host), or every other team's request waits with it.
+    public func offloaded<T: Sendable>(_ work: @escaping @Sendable (AppDatabase) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Self.blockingQueue.async { continuation.resume(with: Result { try work(self) }) }
+        }
+    }
+
+    private static let blockingQueue = DispatchQueue(label: "eachvault.database", qos: .userInitiated,
+                                                     attributes: .concurrent)
 
     /// An in-memory database, for unit tests.
     public static func inMemory() throws -> AppDatabase {

@@ -25,6 +25,13 @@ typedef int (*ccurl_progress_callback)(void *context, curl_off_t dltotal, curl_o
 static inline CURLcode ccurl_setopt_progress_callback(CURL *handle, ccurl_progress_callback value) {
     return curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, value);
 }
+// Called once a connection is made (or an existing one is reused) and before the request is sent, with the peer's
+// address: the second check for public-only transfers, covering connections that no socket callback saw.
+typedef int (*ccurl_prereq_callback)(void *context, char *primary_ip, char *local_ip, int primary_port,
+                                     int local_port);
+static inline CURLcode ccurl_setopt_prereq_callback(CURL *handle, ccurl_prereq_callback value) {
+    return curl_easy_setopt(handle, CURLOPT_PREREQFUNCTION, value);
+}
 // Called to create each socket, with the address about to be connected to: where a transfer may only reach public
 // addresses the decision is made here, before any packet leaves (and before TLS), for every address libcurl tries.
 typedef curl_socket_t (*ccurl_opensocket_callback)(void *context, curlsocktype purpose, struct curl_sockaddr *address);

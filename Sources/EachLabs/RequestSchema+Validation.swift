@@ -65,6 +65,13 @@ struct PropertyProblem: Error {
 }
 
 extension PropertySchema {
+    /// The most items an array input may hold when its schema names no smaller bound: each item of a media array
+    /// becomes a download, and no model takes more than a handful of reference images.
+    public static let maxArrayItems = 16
+    /// The longest text an input may hold when its schema names no bound: a prompt of a few thousand words is
+    /// already more than any model reads.
+    public static let maxTextBytes = 20_000
+
     /// The value converted to this property's type, or why it cannot be.
     func check(_ value: JSONValue) -> Result<JSONValue, PropertyProblem> {
         guard let typed = coerced(value) else {
@@ -80,6 +87,12 @@ extension PropertySchema {
             if let maxLength, text.count > maxLength {
                 return .failure(PropertyProblem(text: "must be at most \(maxLength) characters"))
             }
+        }
+        if case .string(let text) = typed, maxLength == nil, text.utf8.count > Self.maxTextBytes {
+            return .failure(PropertyProblem(text: "must be at most \(Self.maxTextBytes) bytes"))
+        }
+        if case .array(let items) = typed, items.count > min(maxItems ?? Self.maxArrayItems, Self.maxArrayItems) {
+            return .failure(PropertyProblem(text: "may hold at most \(min(maxItems ?? Self.maxArrayItems, Self.maxArrayItems)) items"))
         }
         if let number = typed.numericValue {
             if let minimum, number < minimum { return .failure(PropertyProblem(text: "must be at least \(minimum)")) }

@@ -27,6 +27,7 @@ public struct PropertySchema: Sendable, Codable, Hashable {
     public var maxLength: Int?
     public var minimum: Double?
     public var maximum: Double?
+    public var maxItems: Int?
     public var description: String?
 
     public init(type: String?, enum: [JSONValue]? = nil, default: JSONValue? = nil, minLength: Int? = nil,

@@ -39,9 +39,9 @@ public struct EachLabsSimulator: Sendable {
         let router = Router()
         router.get("/v1/models") { request, _ in self.listModels(request) }
         router.get("/v1/models/{slug}") { _, context in
-            self.readModel(slug: context.parameters.get("slug") ?? "")
+            await self.readModel(slug: context.parameters.get("slug") ?? "")
         }
-        router.get("/v1/model") { request, _ in self.readModel(slug: request.uri.queryParameters.get("slug") ?? "") }
+        router.get("/v1/model") { request, _ in await self.readModel(slug: request.uri.queryParameters.get("slug") ?? "") }
         router.post("/v1/prediction") { request, _ in try await self.createPrediction(request) }
         router.get("/v1/prediction/{id}") { request, context in
             try await self.readPrediction(request, id: context.parameters.get("id") ?? "")
@@ -97,7 +97,8 @@ public struct EachLabsSimulator: Sendable {
         return JSONResponse.make(Array(models.dropFirst(offset).prefix(limit)))
     }
 
-    func readModel(slug: String) -> Response {
+    func readModel(slug: String) async -> Response {
+        await state.countModelRead()
         guard let model = catalogue.pricedModel(slug: slug) else {
             return Self.error(.notFound, "Failed to fetch model: model not found")
         }

@@ -7,6 +7,8 @@ public struct SimulatorStats: Sendable, Codable, Equatable {
     public var reads = 0
     public var fileRequests = 0
     public var webhookLogReads = 0
+    /// Reads of one model's details (`GET /v1/model?slug=`, `GET /v1/models/{slug}`).
+    public var modelReads = 0
     /// Rejected with 401.
     public var unauthorized = 0
     public var webhookAttempts = 0
@@ -22,6 +24,7 @@ public struct SimulatorStats: Sendable, Codable, Equatable {
         case creates, reads, unauthorized, presigns, uploads
         case fileRequests = "file_requests"
         case webhookLogReads = "webhook_log_reads"
+        case modelReads = "model_reads"
         case webhookAttempts = "webhook_attempts"
         case readsByPrediction = "reads_by_prediction"
         case createsByModel = "creates_by_model"
@@ -114,6 +117,8 @@ actor SimulatorState {
         stats.creates += 1
         stats.createsByModel[prediction.model, default: 0] += 1
     }
+
+    func countModelRead() { stats.modelReads += 1 }
 
     func read(id: String) -> SimulatedPrediction? {
         stats.reads += 1

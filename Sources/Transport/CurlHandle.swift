@@ -80,7 +80,11 @@ final class CurlHandle: @unchecked Sendable {
         if transfer.publicAddressesOnly {
             try check(ccurl_setopt_opensocket_callback(raw, Transfer.openSocketCallback))
             try check(ccurl_setopt_pointer(raw, CURLOPT_OPENSOCKETDATA, context))
+            try check(ccurl_setopt_prereq_callback(raw, Transfer.prereqCallback))
+            try check(ccurl_setopt_pointer(raw, CURLOPT_PREREQDATA, context))
             try set(CURLOPT_NOPROXY, "*")  // a proxy from the environment would make the check inspect the proxy
+            try set(CURLOPT_FRESH_CONNECT, 1)  // never a pooled connection to wherever an earlier transfer went
+            try set(CURLOPT_FORBID_REUSE, 1)
         }
         try check(ccurl_setopt_pointer(raw, CURLOPT_XFERINFODATA, context))
         try set(CURLOPT_NOPROGRESS, 0)

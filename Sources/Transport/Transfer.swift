@@ -144,6 +144,16 @@ final class Transfer: @unchecked Sendable {
         return socket(candidate.family, candidate.socktype, candidate.protocol)
     }
 
+    static let prereqCallback: ccurl_prereq_callback = { context, primaryIP, _, _, _ in
+        guard let context, let primaryIP else { return 1 }  // CURL_PREREQFUNC_ABORT
+        let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
+        guard !transfer.publicAddressesOnly || IPAddress.isPublic(String(cString: primaryIP)) else {
+            transfer.failure = .privateAddress
+            return 1
+        }
+        return 0  // CURL_PREREQFUNC_OK
+    }
+
     static let progressCallback: ccurl_progress_callback = { context, _, _, _, _ in
         guard let context else { return 0 }
         let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()

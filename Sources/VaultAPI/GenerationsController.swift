@@ -57,7 +57,7 @@ struct GenerationsController {
                 note = container.contains(.note) ? .some(try container.decodeIfPresent(String.self, forKey: .note)) : .none
             }
         }
-        let buffer = try await request.body.collect(upTo: 256 * 1024)
+        let buffer = try await request.body.collect(upTo: 64 * 1024)
         guard let body = try? JSONDecoder().decode(Body.self, from: Data(buffer: buffer)) else {
             throw APIError.badRequest("the body must be JSON like {\"tags\": [\"client-a\"], \"note\": \"...\"}")
         }
@@ -82,11 +82,15 @@ struct GenerationsController {
     /// min_cost&max_cost&input&limit&cursor`: a page of the team's generations and the cursor of the next.
     @Sendable func search(_ request: Request, context: VaultRequestContext) async throws -> Response {
         let query = try GenerationQuery(teamID: context.requireTeam().id, parameters: request.uri.queryParameters)
-        let page: SearchPage
-        do { page = try vault.database.search(query) } catch let error as SearchError {
+        let (page, details): (SearchPage, [GenerationDetail])
+        do {
+            (page, details) = try await vault.database.offloaded { database in
+                let page = try database.search(query)
+                return (page, try database.generationDetails(page.hits.map(\.generation)))
+            }
+        } catch let error as SearchError {
             throw APIError(status: .badRequest, code: "invalid_cursor", message: error.description)
         }
-        let details = try vault.database.generationDetails(page.hits.map(\.generation))
         let base = baseURL(request)
         let items = zip(details, page.hits).map { detail, hit in
             var view = GenerationView(detail, baseURL: base, includeHistory: false)

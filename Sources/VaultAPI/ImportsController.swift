@@ -20,7 +20,7 @@ struct ImportsController {
             var prediction_ids: [String]
             var model: String?
         }
-        guard let body = try await JSONResponse.decode(Body.self, from: request, limit: 256 * 1024),
+        guard let body = try await JSONResponse.decode(Body.self, from: request, limit: 64 * 1024),
               (1...100).contains(body.prediction_ids.count)
         else {
             throw APIError.badRequest("the body must be JSON like {\"prediction_ids\": [\"...\"]} with 1 to 100 ids")

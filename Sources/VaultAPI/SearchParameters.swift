@@ -5,6 +5,9 @@ import HummingbirdCore
 import Transport
 
 extension GenerationQuery {
+    /// The longest search text taken: a query is a few words, and each word is one more term to rank.
+    static let maxTextBytes = 512
+
     /// Reads the search parameters shared by `GET /v1/generations` and the gallery; an unreadable value is a 400
     /// naming the parameter (empty values count as absent, as an HTML form sends them).
     init(teamID: String, parameters: FlatDictionary<Substring, Substring>, defaultLimit: Int = 50) throws {
@@ -17,6 +20,9 @@ extension GenerationQuery {
             return parsed
         }
         let number: (String) -> Double? = { Double($0).flatMap { $0.isFinite && $0 >= 0 ? $0 : nil } }
+        if let text = value("q"), text.utf8.count > Self.maxTextBytes {
+            throw APIError.badRequest("q must be at most \(Self.maxTextBytes) bytes")
+        }
         self.init(teamID: teamID, text: value("q"), model: value("model"))
         category = value("category")
         tag = value("tag")

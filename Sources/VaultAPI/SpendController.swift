@@ -20,8 +20,10 @@ struct SpendController {
             }
             return value
         } ?? .model
-        let window = try GenerationQuery(teamID: context.requireTeam().id, parameters: parameters)
-        return JSONResponse.make(try vault.database.spend(
-            teamID: context.requireTeam().id, groupBy: grouping, from: window.createdAfter, to: window.createdBefore))
+        let team = try context.requireTeam()
+        let window = try GenerationQuery(teamID: team.id, parameters: parameters)
+        return JSONResponse.make(try await vault.database.offloaded {
+            try $0.spend(teamID: team.id, groupBy: grouping, from: window.createdAfter, to: window.createdBefore)
+        })
     }
 }

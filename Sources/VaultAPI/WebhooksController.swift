@@ -61,6 +61,7 @@ struct WebhooksController {
         case .applied:
             vault.downloadsDue.signal()
             vault.pollsDue.signal()
+            vault.inputsDue.signal()  // an adopted prediction's inputs are now fetched
         case .confirmRequested:
             vault.pollsDue.signal()
         case .extraPrediction:

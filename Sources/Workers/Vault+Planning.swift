@@ -62,21 +62,35 @@ extension Vault {
     public func planGeneration(_ request: GenerationRequest, teamID: String) async throws(SubmissionError)
         -> GenerationPlan
     {
-        let similar = ((try? database.searchGenerations(GenerationQuery(
-            teamID: teamID, text: request.input["prompt"]?.stringValue, anyWord: true, limit: 5))) ?? [])
-            .map { GenerationPlan.Similar(id: $0.id, model: $0.model, prompt: $0.prompt, status: $0.status.rawValue) }
         do {
+            // Validation first: an invalid request costs no search (a huge prompt is refused before it is matched).
             let (model, validInput) = try await validated(request)
             let input = try await resolveLocalFiles(validInput, schema: model.requestSchema, teamID: teamID,
                                                     upload: false).input
             let key = model.requestSchema.canonicalKey(model: model.slug, version: model.version, input: input)
             let match = try? database.deduplicationMatch(teamID: teamID, requestKey: key)
             return GenerationPlan(
-                valid: true, problems: [], requestKey: key, exactMatch: match?.id, similar: similar,
+                valid: true, problems: [], requestKey: key, exactMatch: match?.id,
+                similar: await similarGenerations(to: validInput["prompt"]?.stringValue, teamID: teamID),
                 costEstimate: CostEstimate(cost: model.cost, input: model.requestSchema.applyingDefaults(to: input)))
         } catch .invalidInput(let problems) {
-            return GenerationPlan(valid: false, problems: problems, requestKey: nil, exactMatch: nil, similar: similar,
+            return GenerationPlan(valid: false, problems: problems, requestKey: nil, exactMatch: nil, similar: [],
                                   costEstimate: CostEstimate(usd: nil, basis: "unknown: the input is not valid"))
         }
+    }
+
+    /// How many of a prompt's words the similarity search looks for: enough to find kin, bounded in cost.
+    static let similarityWords = 24
+
+    /// The team's five earlier generations whose prompts share the most of the prompt's first words.
+    private func similarGenerations(to prompt: String?, teamID: String) async -> [GenerationPlan.Similar] {
+        guard let prompt else { return [] }
+        var seen = Set<Substring>()
+        let words = prompt.split(whereSeparator: { !$0.isLetter && !$0.isNumber })
+            .filter { seen.insert($0.lowercased()[...]).inserted }.prefix(Self.similarityWords)
+        guard !words.isEmpty else { return [] }
+        let query = GenerationQuery(teamID: teamID, text: words.joined(separator: " "), anyWord: true, limit: 5)
+        return ((try? await database.offloaded { try $0.searchGenerations(query) }) ?? [])
+            .map { GenerationPlan.Similar(id: $0.id, model: $0.model, prompt: $0.prompt, status: $0.status.rawValue) }
     }
 }

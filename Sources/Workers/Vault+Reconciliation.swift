@@ -14,6 +14,7 @@ extension Vault {
             if let predictionID = try await findInWebhookLog(generationID: generation.id) {
                 if try database.adoptPrediction(generationID: generation.id, predictionID: predictionID, now: now()) {
                     pollsDue.signal()
+                    inputsDue.signal()
                 }
                 return
             }

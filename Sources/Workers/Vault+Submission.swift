@@ -113,6 +113,7 @@ extension Vault {
             try database.recordSubmitted(id: id, predictionID: predictionID, now: now(),
                                          firstPollAt: after(firstPollDelay(for: generation)))
             pollsDue.signal()
+            inputsDue.signal()  // inputs are fetched once the provider accepted the request
             logger.info("submitted", metadata: ["generation": "\(id)", "prediction": "\(predictionID)"])
         } catch let error as ProviderError {
             handleCreateFailure(error, id: id, attempt: attempt)

@@ -24,6 +24,7 @@ public struct Vault: Sendable {
     public let reconciliationsDue = Wakeup()
     /// Woken when an authentic webhook names a second prediction of a generation.
     public let extraPredictionsDue = Wakeup()
+    let unknownModels = UnknownModelCache()
 
     public init(database: AppDatabase, blobs: BlobStore, provider: any ProviderAPI, transport: any HTTPTransport,
                 clock: any WallClock = SystemClock(), settings: WorkerSettings = WorkerSettings(), publicURL: String? = nil,

@@ -25,7 +25,7 @@ import Transport
         let path = home.url.appending(path: "db.sqlite").path
         let applied = try AppDatabase(path: path).appliedMigrations()
         #expect(applied == ["0001_initial", "0002_webhooks", "0003_teams", "0004_sessions", "0005_request_keys",
-                            "0006_notes_and_search", "0007_lineage_uploads_imports"])
+                            "0006_notes_and_search", "0007_lineage_uploads_imports", "0008_hardening"])
         // Opening again applies nothing twice (a repeated ALTER TABLE would throw) and keeps the record.
         #expect(try AppDatabase(path: path).appliedMigrations() == applied)
         #expect(try AppDatabase(path: path).integrityCheck())

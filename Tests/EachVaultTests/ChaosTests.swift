@@ -94,9 +94,10 @@ import Workers
                         "\(generation.id) \(generation.status) \(generation.errorCode ?? "")")
                 continue
             }
-            if prediction.createLost && prediction.fate == "cancelled" {
-                // The one case nothing can reconcile: the create's answer was lost and a cancellation sends no
-                // webhook and leaves no entry in the webhook log. Nothing was delivered, nothing resent.
+            if prediction.fate == "cancelled" && generation.predictionID == nil {
+                // The one case nothing can reconcile: the create's answer was lost (dropped, or the service killed
+                // mid-call) and a cancellation sends no webhook and leaves no entry in the webhook log. Nothing was
+                // delivered, nothing resent.
                 #expect(generation.status == .failed && generation.errorCode == "submit_uncertain")
                 continue
             }
@@ -126,9 +127,11 @@ import Workers
         let report = blobs.verify(try database.allAssets())
         #expect(report.isClean)
         // Each distinct output is stored once, every stored blob belongs to a completed generation or is an input
-        // image, and every input was stored: exactly the two sample images.
+        // image, and every input of an accepted request was stored: exactly the two sample images.
         let completed = try database.generationDetails(all.filter { $0.status == .completed })
-        let inputs = try database.generationDetails(all).flatMap(\.inputs)
+        // Inputs are fetched once the provider accepted a request: a generation that never got a prediction keeps
+        // its input URLs unvisited.
+        let inputs = try database.generationDetails(all.filter { $0.predictionID != nil }).flatMap(\.inputs)
         #expect(!inputs.isEmpty && inputs.allSatisfy { $0.asset != nil }, "\(inputs.filter { $0.asset == nil }.map(\.input))")
         #expect(Set(inputs.compactMap(\.asset?.sha256)).count == 2)
         #expect(report.checked == Set(completed.flatMap { $0.outputs.compactMap(\.output.sha256) }).count + 2)

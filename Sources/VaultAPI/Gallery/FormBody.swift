@@ -5,7 +5,7 @@ import Hummingbird
 struct FormBody {
     private(set) var fields: [(name: String, value: String)] = []
 
-    init(_ request: Request, limit: Int = 256 * 1024) async throws {
+    init(_ request: Request, limit: Int = 64 * 1024) async throws {
         let buffer = try await request.body.collect(upTo: limit)
         for pair in String(buffer: buffer).split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)

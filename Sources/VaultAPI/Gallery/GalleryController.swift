@@ -92,16 +92,20 @@ struct GalleryController {
         let parameters = request.uri.queryParameters
         func value(_ name: String) -> String? { parameters.get(name).flatMap { $0.isEmpty ? nil : $0 } }
         var page = SearchPage(hits: [], nextCursor: nil)
+        var details: [GenerationDetail] = []
         var problem: String?
         do {
-            page = try vault.database.search(GenerationQuery(teamID: team.id, parameters: parameters, defaultLimit: 60))
+            let query = try GenerationQuery(teamID: team.id, parameters: parameters, defaultLimit: 60)
+            (page, details) = try await vault.database.offloaded { database in
+                let page = try database.search(query)
+                return (page, try database.generationDetails(page.hits.map(\.generation)))
+            }
         } catch let error as APIError {
             problem = error.message
         } catch let error as SearchError {
             problem = error.description
         }
         let snippets = Dictionary(page.hits.map { ($0.generation.id, $0.snippet?.html) }, uniquingKeysWith: { a, _ in a })
-        let details = try vault.database.generationDetails(page.hits.map(\.generation))
         let day = DateFormatter.galleryDay
         let models = try vault.database.cachedModels()
         let items: [[String: Any]] = details.map { detail in
