@@ -5,7 +5,7 @@ APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev pkg-config
 TEST_APT_PACKAGES := chromium
 BIN := .build/debug/eachvault
 
-.PHONY: deps test-deps apt-install build demo test bench screenshots serve simulator clean
+.PHONY: deps test-deps apt-install build demo test bench fuzz fuzz-build fuzz-smoke screenshots serve simulator clean
 
 ## deps: install the system libraries (SQLite, libcurl) if any is missing
 deps:
@@ -31,11 +31,29 @@ demo: build
 
 ## test: the whole suite (unit and end-to-end against the bundled simulator)
 # The 100,000-generation corpus tests run on their own: building the corpus holds both cores for half a minute,
-# which would stall the in-process services of the end-to-end tests running beside them.
+# which would stall the in-process services of the end-to-end tests running beside them. The resource test runs
+# alone too, so the memory it reports is its own. Last, every fuzz target runs for a few seconds.
 test: test-deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --skip SearchCorpusTests
+	$(SWIFT) test --skip-build --skip SearchCorpusTests --skip ResourceTests
 	$(SWIFT) test --skip-build --filter SearchCorpusTests
+	$(SWIFT) test --skip-build --filter ResourceTests
+	$(MAKE) --no-print-directory fuzz-smoke
+
+## fuzz: every libFuzzer target for FUZZ_RUNS executions (default 1,000,000) from its committed seeds
+FUZZ_RUNS ?= 1000000
+fuzz: fuzz-build
+	Fuzz/run.sh runs $(FUZZ_RUNS)
+
+fuzz-smoke: fuzz-build
+	Fuzz/run.sh seconds $(or $(FUZZ_SECONDS),4)
+
+# libFuzzer without its main, from the toolchain that builds (the executable's own main hands over to its driver).
+FUZZ_DRIVER = $(shell find "$$(dirname "$$(readlink -f "$$(command -v swiftc)")")/../lib/clang" \
+	-name 'libclang_rt.fuzzer_no_main-x86_64.a' 2>/dev/null | head -1)
+fuzz-build: deps
+	EACHVAULT_FUZZ=1 EACHVAULT_FUZZ_DRIVER="$(FUZZ_DRIVER)" \
+		$(SWIFT) build -c release --scratch-path .build-fuzz --product eachvault-fuzz
 
 ## bench: release-mode benchmarks of the hot paths (see Benchmarks/README.md)
 bench: deps
@@ -54,4 +72,4 @@ simulator: build
 	$(BIN) simulator
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz

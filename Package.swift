@@ -1,7 +1,14 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+/// `EACHVAULT_FUZZ=1` (set by `make fuzz`): the project's own targets are compiled with libFuzzer's coverage
+/// instrumentation and the fuzz entry point; build tools and dependencies stay as they are.
+let fuzzing = Context.environment["EACHVAULT_FUZZ"] == "1"
+let fuzzFlags: [SwiftSetting] = fuzzing ? [.unsafeFlags(["-sanitize=fuzzer", "-D", "FUZZING"])] : []
+/// libFuzzer without its `main` (SwiftPM gives the executable one, which hands over to `LLVMFuzzerRunDriver`):
+/// `make fuzz-build` finds the toolchain's `libclang_rt.fuzzer_no_main` and passes its path.
+let fuzzDriver = fuzzing ? Context.environment["EACHVAULT_FUZZ_DRIVER"] : nil
+let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")] + fuzzFlags
 
 let package = Package(
     name: "EachVault",
@@ -116,6 +123,15 @@ let package = Package(
             name: "eachvault-bench",
             dependencies: ["VaultRuntime", "Simulator", "Archive", "Transport", "EachLabs", "SearchCorpus"],
             path: "Benchmarks/EachVaultBench"),
+
+        // libFuzzer targets for every parser that sees outside bytes: `make fuzz` (and a short run in `make test`).
+        .target(name: "CFuzzerDriver", path: "Fuzz/CFuzzerDriver"),
+        .executableTarget(
+            name: "eachvault-fuzz",
+            dependencies: ["Archive", "EachLabs", "HTTPSupport", "Transport", "VaultAPI", "Workers", "CFuzzerDriver"],
+            path: "Fuzz/EachVaultFuzz", swiftSettings: strict,
+            linkerSettings: fuzzDriver.map { [.unsafeFlags(["-Xlinker", "--whole-archive", "-Xlinker", $0,
+                                                           "-Xlinker", "--no-whole-archive", "-lstdc++"])] } ?? []),
 
         .testTarget(
             name: "EachVaultTests",

@@ -18,7 +18,8 @@ public enum MediaSniffer {
         return sniff(head)
     }
 
-    static func sniff(_ head: Data) -> Sniffed? {
+    /// The media type of a file's first bytes (64 are enough), or nil when they are not a known media format.
+    public static func sniff(_ head: Data) -> Sniffed? {
         let bytes = [UInt8](head)
         func starts(_ prefix: [UInt8], at offset: Int = 0) -> Bool {
             bytes.count >= offset + prefix.count && Array(bytes[offset..<offset + prefix.count]) == prefix

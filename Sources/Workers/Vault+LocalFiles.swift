@@ -7,13 +7,13 @@ import Transport
 /// A file sent inline with a request as a `data:<type>;base64,<bytes>` URI (the API's base64 form; the CLI's
 /// `--input image_url=@./photo.jpg` sends one). The declared type must be a media type (RFC 9110) but is not kept:
 /// what the file is comes from its bytes.
-struct InlineFile {
-    var bytes: Data
+public struct InlineFile: Sendable {
+    public var bytes: Data
 
     static let prefix = "data:"
 
     /// Parses a base64 data URI; nil when `text` is not one.
-    init?(dataURI text: String) {
+    public init?(dataURI text: String) {
         guard text.hasPrefix(Self.prefix), let comma = text.firstIndex(of: ",") else { return nil }
         let header = text[text.index(text.startIndex, offsetBy: Self.prefix.count)..<comma]
         let parameters = header.split(separator: ";", omittingEmptySubsequences: false)

@@ -103,4 +103,35 @@ import Transport
         #expect(Duration.seconds(clamping: 1e300, limit: 10) == .seconds(10))
         #expect(Duration.seconds(clamping: -5, limit: 10) == .zero)
     }
+
+    /// Any header against any size: a decision never names a byte outside the representation.
+    @Test func rangesStayInsideTheRepresentationWhateverTheHeader() {
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["bytes=", "-", ",", "0", "1", "9", "99999999999999999999", " ", "=", "items", "\u{0661}", "a"]
+        for _ in 0..<20_000 {
+            let header = (0..<Int.random(in: 0..<8, using: &generator))
+                .map { _ in pieces.randomElement(using: &generator)! }.joined()
+            let size = [Int64(0), 1, 100, Int64.random(in: 0...(1 << 40), using: &generator)]
+                .randomElement(using: &generator)!
+            let decision = RangeDecision(rangeHeader: header, size: size)
+            if let bytes = decision.bytes(size: size) {
+                #expect(bytes.lowerBound >= 0 && bytes.upperBound < size, "\(header) of \(size)")
+            }
+        }
+    }
+
+    /// Any bytes as a cursor: a cursor or nothing, never a trap (the API answers nothing with a 400).
+    @Test func anyBytesAsACursorAreACursorOrNothing() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            let bytes = (0..<Int.random(in: 0..<96, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let json = #"{"k":\#(Double.random(in: -1e9...1e9)),"s":\#(Int64.random(in: .min ... .max)),"o":\#(Int.random(in: .min ... .max)),"m":1,"f":"x"}"#
+            for token in [String(decoding: bytes, as: UTF8.self), Data(bytes).base64EncodedString(),
+                          Data(json.utf8).base64EncodedString()] {
+                if let cursor = SearchCursor(token: token) {
+                    #expect((0...SearchCursor.maxOffset).contains(cursor.offset))
+                }
+            }
+        }
+    }
 }

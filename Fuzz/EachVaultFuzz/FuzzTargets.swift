@@ -1,0 +1,92 @@
+import Archive
+import EachLabs
+import Foundation
+import HTTPSupport
+import Transport
+import VaultAPI
+import Workers
+
+/// Every parser that sees bytes from outside, as a function of those bytes. A target may throw or answer nil;
+/// it must never trap, hang or leak.
+enum FuzzTargets {
+    static let all: [String: @Sendable (Data) -> Void] = [
+        "mp4": mp4, "sniff": sniff, "search-pattern": searchPattern, "cursor": cursor, "range": range,
+        "data-uri": dataURI, "webhook": webhook, "schema": schema, "form": form, "media-type": mediaType,
+        "html": html,
+    ]
+
+    /// The MP4 probe reads from a file: the bytes go through one in memory-backed temp file per process.
+    static let probeFile = URL(fileURLWithPath: NSTemporaryDirectory())
+        .appending(path: "eachvault-fuzz-\(ProcessInfo.processInfo.processIdentifier).mp4")
+
+    static func mp4(_ data: Data) {
+        guard (try? data.write(to: probeFile)) != nil else { return }
+        _ = try? MediaProbe.inspect(fileAt: probeFile)
+        _ = try? Asset.describing(fileAt: probeFile, sha256: "", size: Int64(data.count), videoOnly: false,
+                                  storedAt: Date())
+    }
+
+    static func sniff(_ data: Data) { _ = MediaSniffer.sniff(data) }
+
+    static func searchPattern(_ data: Data) {
+        let text = String(decoding: data, as: UTF8.self)
+        _ = SearchPattern.make(text)
+        _ = SearchPattern.make(text, anyWord: true)
+    }
+
+    static func cursor(_ data: Data) { _ = SearchCursor(token: String(decoding: data, as: UTF8.self)) }
+
+    /// The first 8 bytes are the representation's size, the rest the `Range` header.
+    static func range(_ data: Data) {
+        guard data.count >= 8 else { return }
+        let size = Int64(abs(data.prefix(8).reduce(Int64(0)) { $0 << 8 | Int64($1) } % (Int64(1) << 50)))
+        let decision = RangeDecision(rangeHeader: String(decoding: data.dropFirst(8), as: UTF8.self), size: size)
+        if let bytes = decision.bytes(size: size) { precondition(bytes.lowerBound >= 0 && bytes.upperBound < size) }
+    }
+
+    static func dataURI(_ data: Data) { _ = InlineFile(dataURI: String(decoding: data, as: UTF8.self)) }
+
+    /// Headers and body as a sender controls them: `signature \n timestamp \n body`.
+    static func webhook(_ data: Data) {
+        let parts = data.split(separator: 0x0A, maxSplits: 2, omittingEmptySubsequences: false)
+        let signature = parts.first.map { String(decoding: $0, as: UTF8.self) }
+        let timestamp = parts.count > 1 ? String(decoding: parts[1], as: UTF8.self) : nil
+        let body = parts.count > 2 ? Data(parts[2]) : Data()
+        _ = WebhookSignature.verify(signatureHeader: signature, timestampHeader: timestamp, body: body,
+                                    secret: "whsec_fuzz", now: Date())
+        _ = WebhookSignature.verifyLegacySecret(signature, secret: "whsec_fuzz")
+        _ = try? JSONDecoder().decode(WebhookPayload.self, from: body)
+    }
+
+    /// A request input (JSON) against a schema with every kind of property, validated and canonicalised.
+    static let requestSchema = RequestSchema(required: ["prompt"], properties: [
+        "prompt": PropertySchema(type: "string", maxLength: 2000),
+        "duration": PropertySchema(type: "string", enum: ["5", "10"], default: "5"),
+        "seed": PropertySchema(type: "integer", minimum: 0, maximum: 2_147_483_647),
+        "cfg": PropertySchema(type: "number", minimum: 0, maximum: 1),
+        "audio": PropertySchema(type: "boolean", default: false),
+        "image_url": PropertySchema(type: "string"),
+        "image_urls": PropertySchema(type: "array"),
+        "options": PropertySchema(type: "object"),
+    ])
+
+    static func schema(_ data: Data) {
+        guard let input = try? JSONDecoder().decode([String: JSONValue].self, from: data) else { return }
+        guard case .success(let valid) = requestSchema.validate(input) else { return }
+        _ = requestSchema.canonicalKey(model: "m", version: "1", input: valid)
+        _ = requestSchema.mediaInputs(in: valid, where: \.isHTTPURL)
+    }
+
+    static func form(_ data: Data) { _ = FormBody(encoded: String(decoding: data, as: UTF8.self))["token"] }
+
+    static func mediaType(_ data: Data) {
+        let text = String(decoding: data, as: UTF8.self)
+        if let essence = MediaTypeSyntax.essence(of: text) { precondition(MediaTypeSyntax.isFieldValue(essence)) }
+    }
+
+    /// The escaping oracle: no markup character survives as a scalar of its own.
+    static func html(_ data: Data) {
+        let escaped = String(decoding: data, as: UTF8.self).htmlEscaped
+        precondition(!escaped.unicodeScalars.contains { $0 == "<" || $0 == ">" || $0 == "\"" || $0 == "'" })
+    }
+}
