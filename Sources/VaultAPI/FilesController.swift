@@ -21,11 +21,13 @@ struct FilesController {
     /// One of `team`'s files (the API's and the gallery's route alike); another team's file is not found.
     func serve(_ sha256: String, team: Team, request: Request, context: VaultRequestContext) async throws -> Response {
         guard sha256.isSHA256Hex else { throw APIError.badRequest("a file id is 64 lowercase hex characters") }
-        guard let asset = try vault.database.asset(sha256: sha256, teamID: team.id), vault.blobs.contains(sha256) else {
-            throw APIError.notFound("file")
-        }
         // Named after the newest generation holding it; a file only uploaded so far is named after itself.
-        let owner = try vault.database.latestGeneration(holding: sha256, teamID: team.id)
+        let found = try await vault.database.offloaded { database in
+            try database.asset(sha256: sha256, teamID: team.id).map {
+                ($0, try database.latestGeneration(holding: sha256, teamID: team.id))
+            }
+        }
+        guard let (asset, owner) = found, vault.blobs.contains(sha256) else { throw APIError.notFound("file") }
         return try await BlobResponder(vault: vault).respond(
             asset, downloadName: BlobResponder.fileName(model: owner?.model ?? "upload", createdAt: owner?.createdAt,
                                                         sha256: sha256, contentType: asset.contentType),

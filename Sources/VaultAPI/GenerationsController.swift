@@ -31,7 +31,7 @@ struct GenerationsController {
                 return JSONResponse.make(try await vault.planGeneration(body, teamID: team.id))
             }
             let created = try await vault.createGeneration(body, teamID: team.id)
-            return try respond(with: created.generation.id, team: team, request: request, status: .created,
+            return try await respond(with: created.generation.id, team: team, request: request, status: .created,
                                deduplicatedFrom: created.deduplicatedFrom)
         } catch let error as SubmissionError {
             throw Self.apiError(for: error)
@@ -39,7 +39,7 @@ struct GenerationsController {
     }
 
     @Sendable func read(_ request: Request, context: VaultRequestContext) async throws -> Response {
-        try respond(with: context.parameters.get("id") ?? "", team: context.requireTeam(), request: request, status: .ok)
+        try await respond(with: context.parameters.get("id") ?? "", team: context.requireTeam(), request: request, status: .ok)
     }
 
     /// `PATCH {"tags"?: [...], "note"?: "..." | null}`: tags and note after the fact; the search index follows.
@@ -62,18 +62,20 @@ struct GenerationsController {
             throw APIError.badRequest("the body must be JSON like {\"tags\": [\"client-a\"], \"note\": \"...\"}")
         }
         let team = try context.requireTeam()
-        guard try vault.database.annotateGeneration(
-            id: context.parameters.get("id") ?? "", teamID: team.id, tags: body.tags.map(Vault.normalisedTags),
-            note: body.note.map { $0.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } }, now: vault.clock.now())
-            != nil
+        let id = context.parameters.get("id") ?? ""
+        let tags = body.tags.map(Vault.normalisedTags)
+        let note = body.note.map { $0.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } }
+        guard try await vault.database.offloaded({ [now = vault.clock.now()] in
+            try $0.annotateGeneration(id: id, teamID: team.id, tags: tags, note: note, now: now)
+        }) != nil
         else { throw APIError.notFound("generation") }
-        return try respond(with: context.parameters.get("id") ?? "", team: team, request: request, status: .ok)
+        return try await respond(with: context.parameters.get("id") ?? "", team: team, request: request, status: .ok)
     }
 
     /// Deletes the generation (its blobs stay until `eachvault gc` finds them unreferenced by every team).
     @Sendable func delete(_ request: Request, context: VaultRequestContext) async throws -> Response {
-        guard try vault.database.deleteGeneration(id: context.parameters.get("id") ?? "", teamID: context.requireTeam().id,
-                                                   now: vault.clock.now())
+        let (id, team, now) = (context.parameters.get("id") ?? "", try context.requireTeam(), vault.clock.now())
+        guard try await vault.database.offloaded({ try $0.deleteGeneration(id: id, teamID: team.id, now: now) })
         else { throw APIError.notFound("generation") }
         return Response(status: .noContent)
     }
@@ -101,8 +103,8 @@ struct GenerationsController {
     }
 
     private func respond(with id: String, team: Team, request: Request, status: HTTPResponse.Status,
-                         deduplicatedFrom: String? = nil) throws -> Response {
-        guard let detail = try vault.database.generationDetail(id: id, teamID: team.id) else {
+                         deduplicatedFrom: String? = nil) async throws -> Response {
+        guard let detail = try await vault.database.offloaded({ try $0.generationDetail(id: id, teamID: team.id) }) else {
             throw APIError.notFound("generation")
         }
         var view = GenerationView(detail, baseURL: baseURL(request))

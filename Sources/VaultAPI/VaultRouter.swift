@@ -40,7 +40,7 @@ public enum VaultRouter {
                 var version: String
                 var category: String?
             }
-            return JSONResponse.make(try vault.database.cachedModels().map {
+            return JSONResponse.make(try await vault.database.offloaded { try $0.cachedModels() }.map {
                 ModelView(slug: $0.slug, title: $0.title, version: $0.version, category: $0.category)
             })
         }

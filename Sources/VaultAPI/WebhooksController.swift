@@ -26,7 +26,7 @@ struct WebhooksController {
         }
         let bytes = Data(buffer: body)
         // An unknown id is answered like a forged delivery: the endpoint tells nobody which generations exist.
-        let secret = try vault.database.generation(id: id)?.webhookSecret
+        let secret = try await vault.database.offloaded { try $0.generation(id: id)?.webhookSecret }
         let timestamp = request.headers[.webhookTimestamp]
         var scheme = WebhookScheme.none
         var rejection: WebhookRejection?
@@ -52,10 +52,11 @@ struct WebhooksController {
                 throw APIError.badRequest("the webhook body is not the documented JSON")
             }
         }
-        let effect = try vault.database.recordWebhook(
-            ReceivedWebhook(generationID: id, scheme: scheme, timestampHeader: timestamp, body: bytes,
-                            rejection: rejection, payload: payload),
-            now: vault.clock.now())
+        let delivery = ReceivedWebhook(generationID: id, scheme: scheme, timestampHeader: timestamp, body: bytes,
+                                       rejection: rejection, payload: payload)
+        let effect = try await vault.database.offloaded { [now = vault.clock.now()] in
+            try $0.recordWebhook(delivery, now: now)
+        }
         Counter(label: "eachvault_webhook_deliveries_total", dimensions: [("verdict", effect.label)]).increment()
         switch effect {
         case .applied:

@@ -11,7 +11,9 @@ struct TeamAuthenticator: RouterMiddleware {
     func handle(_ request: Request, context: VaultRequestContext,
                 next: (Request, VaultRequestContext) async throws -> Response) async throws -> Response {
         guard let token = Self.bearerToken(request),
-              let grant = try vault.database.authenticate(token: token, now: vault.clock.now())
+              let grant = try await vault.database.offloaded({ [now = vault.clock.now()] in
+                  try $0.authenticate(token: token, now: now)
+              })
         else { throw APIError.unauthenticated }
         var context = context
         context.team = grant.team

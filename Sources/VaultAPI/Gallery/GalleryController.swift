@@ -51,8 +51,9 @@ struct GalleryController {
             return try signInPage(request, error: "The sign-in form expired; please sign in again.", status: .forbidden)
         }
         guard let token = form["token"]?.trimmingCharacters(in: .whitespaces), !token.isEmpty,
-              let created = try vault.database.createSession(token: token, lifetime: GallerySession.lifetime,
-                                                              now: vault.clock.now())
+              let created = try await vault.database.offloaded({ [now = vault.clock.now()] in
+                  try $0.createSession(token: token, lifetime: GallerySession.lifetime, now: now)
+              })
         else { return try signInPage(request, error: "That token is not valid.", status: .unauthorized) }
         var response = Response.redirect(to: "/", type: .normal)
         response.setCookie(session(request).sessionCookie(created, maxAge: Int(GallerySession.lifetime)))
@@ -64,7 +65,9 @@ struct GalleryController {
         guard GallerySession.acceptsPost(request, form: form, cookie: GallerySession.cookie) else {
             return forbidden()
         }
-        if let current = request.cookies[GallerySession.cookie]?.value { try vault.database.endSession(current) }
+        if let current = request.cookies[GallerySession.cookie]?.value {
+            try await vault.database.offloaded { try $0.endSession(current) }
+        }
         var response = Response.redirect(to: "/login", type: .normal)
         response.setCookie(session(request).sessionCookie("", maxAge: 0))
         return response
@@ -78,7 +81,7 @@ struct GalleryController {
     /// `/g/files/{sha256}`: the team's stored files for the gallery's video players and images (the session
     /// cookie opens these; the API's `/v1/files` takes a bearer token only).
     @Sendable func file(_ request: Request, context: VaultRequestContext) async throws -> Response {
-        guard let (team, _) = try session(request).signedIn(request) else { throw APIError.notFound("file") }
+        guard let (team, _) = try await session(request).signedIn(request) else { throw APIError.notFound("file") }
         return try await FilesController(vault: vault).serve(context.parameters.get("sha256") ?? "", team: team,
                                                              request: request, context: context)
     }
@@ -86,7 +89,7 @@ struct GalleryController {
     // MARK: - Pages
 
     @Sendable func gallery(_ request: Request, context: VaultRequestContext) async throws -> Response {
-        guard let (team, formToken) = try session(request).signedIn(request) else {
+        guard let (team, formToken) = try await session(request).signedIn(request) else {
             return .redirect(to: "/login", type: .normal)
         }
         let parameters = request.uri.queryParameters
@@ -107,7 +110,7 @@ struct GalleryController {
         }
         let snippets = Dictionary(page.hits.map { ($0.generation.id, $0.snippet?.html) }, uniquingKeysWith: { a, _ in a })
         let day = DateFormatter.galleryDay
-        let models = try vault.database.cachedModels()
+        let models = try await vault.database.offloaded { try $0.cachedModels() }
         let items: [[String: Any]] = details.map { detail in
             let prompt = detail.generation.prompt ?? detail.generation.model
             return [
@@ -139,14 +142,15 @@ struct GalleryController {
     }
 
     @Sendable func detail(_ request: Request, context: VaultRequestContext) async throws -> Response {
-        guard let (team, formToken) = try session(request).signedIn(request) else {
+        guard let (team, formToken) = try await session(request).signedIn(request) else {
             return .redirect(to: "/login", type: .normal)
         }
-        return try renderDetail(id: context.parameters.get("id") ?? "", team: team, formToken: formToken, share: nil)
+        return try await renderDetail(id: context.parameters.get("id") ?? "", team: team, formToken: formToken,
+                                      share: nil)
     }
 
     @Sendable func share(_ request: Request, context: VaultRequestContext) async throws -> Response {
-        guard let (team, formToken) = try session(request).signedIn(request) else {
+        guard let (team, formToken) = try await session(request).signedIn(request) else {
             return .redirect(to: "/login", type: .normal)
         }
         guard GallerySession.acceptsPost(request, form: try await FormBody(request), cookie: GallerySession.cookie) else {
@@ -154,18 +158,24 @@ struct GalleryController {
         }
         let id = context.parameters.get("id") ?? ""
         let now = vault.clock.now()
-        guard let (token, share) = try vault.database.createShare(
-            generationID: id, teamID: team.id, expiresAt: now.addingTimeInterval(SharesController.defaultLifetime),
-            now: now)
+        guard let (token, share) = try await vault.database.offloaded({
+            try $0.createShare(generationID: id, teamID: team.id,
+                               expiresAt: now.addingTimeInterval(SharesController.defaultLifetime), now: now)
+        })
         else { return pages.render("share-gone", ["title": "Not found", "reason": "No such generation."], status: .notFound) }
-        return try renderDetail(id: id, team: team, formToken: formToken,
-                                share: ("\(baseURL(request))/s/\(token)", share.expiresAt))
+        return try await renderDetail(id: id, team: team, formToken: formToken,
+                                      share: ("\(baseURL(request))/s/\(token)", share.expiresAt))
     }
 
-    private func renderDetail(id: String, team: Team, formToken: String, share: (url: String, expires: Date)?) throws
-        -> Response
+    private func renderDetail(id: String, team: Team, formToken: String, share: (url: String, expires: Date)?)
+        async throws -> Response
     {
-        guard let detail = try vault.database.generationDetail(id: id, teamID: team.id) else {
+        let found = try await vault.database.offloaded { database in
+            try database.generationDetail(id: id, teamID: team.id).map { detail in
+                (detail, try? database.cachedModel(slug: detail.generation.model))
+            }
+        }
+        guard let (detail, model) = found else {
             return pages.render("share-gone", ["title": "Not found", "reason": "No such generation."], status: .notFound)
         }
         let generation = detail.generation
@@ -175,7 +185,7 @@ struct GalleryController {
             "title": generation.prompt.map { String($0.prefix(60)) } ?? generation.id, "team": team.name,
             "csrf": formToken,
             "id": generation.id, "model": generation.model, "status": generation.status.rawValue,
-            "modelTitle": (try? vault.database.cachedModel(slug: generation.model))?.title ?? generation.model,
+            "modelTitle": model?.title ?? generation.model,
             "prompt": generation.prompt ?? "", "created": stamp.string(from: generation.createdAt),
             "cost": generation.costUSD.map { String(format: "$%.2f", $0) } ?? "unknown",
             "inputs": generation.input.keys.sorted().map { ["name": $0, "value": generation.input[$0]?.displayText ?? ""] },
@@ -210,15 +220,15 @@ struct GalleryController {
     // MARK: - New generation
 
     @Sendable func newForm(_ request: Request, context: VaultRequestContext) async throws -> Response {
-        guard let (team, formToken) = try session(request).signedIn(request) else {
+        guard let (team, formToken) = try await session(request).signedIn(request) else {
             return .redirect(to: "/login", type: .normal)
         }
-        return try renderNew(team: team, formToken: formToken, slug: request.uri.queryParameters.get("model"),
+        return try await renderNew(team: team, formToken: formToken, slug: request.uri.queryParameters.get("model"),
                              given: [:], problems: [])
     }
 
     @Sendable func submit(_ request: Request, context: VaultRequestContext) async throws -> Response {
-        guard let (team, formToken) = try session(request).signedIn(request) else {
+        guard let (team, formToken) = try await session(request).signedIn(request) else {
             return .redirect(to: "/login", type: .normal)
         }
         let form = try await FormBody(request)
@@ -231,20 +241,20 @@ struct GalleryController {
             let generation = try await vault.createGeneration(GenerationRequest(model: slug, input: input), teamID: team.id)
             return .redirect(to: "/g/\(generation.generation.id)", type: .normal)
         } catch .invalidInput(let problems) {
-            return try renderNew(team: team, formToken: formToken, slug: slug, given: given, problems: problems,
+            return try await renderNew(team: team, formToken: formToken, slug: slug, given: given, problems: problems,
                                  status: .unprocessableContent)
         } catch {
-            return try renderNew(team: team, formToken: formToken, slug: slug, given: given, problems: [],
+            return try await renderNew(team: team, formToken: formToken, slug: slug, given: given, problems: [],
                                  status: .unprocessableContent,
                                  error: GenerationsController.apiError(for: error).message)
         }
     }
 
     private func renderNew(team: Team, formToken: String, slug: String?, given: [String: String],
-                           problems: [FieldProblem], status: HTTPResponse.Status = .ok, error: String? = nil) throws
-        -> Response
+                           problems: [FieldProblem], status: HTTPResponse.Status = .ok, error: String? = nil)
+        async throws -> Response
     {
-        let models = try vault.database.cachedModels()
+        let models = try await vault.database.offloaded { try $0.cachedModels() }
         var values: [String: Any] = [
             "title": "New generation", "team": team.name, "csrf": formToken,
             "models": models.map { ["slug": $0.slug, "title": $0.title, "selected": $0.slug == slug] },

@@ -21,9 +21,11 @@ struct GallerySession {
     let secure: Bool
 
     /// The signed-in team and the form token of its session, or nil (not signed in, or the session ended).
-    func signedIn(_ request: Request) throws -> (team: Team, formToken: String)? {
+    func signedIn(_ request: Request) async throws -> (team: Team, formToken: String)? {
         guard let session = request.cookies[Self.cookie]?.value,
-              let team = try vault.database.team(session: session, now: vault.clock.now())
+              let team = try await vault.database.offloaded({ [now = vault.clock.now()] in
+                  try $0.team(session: session, now: now)
+              })
         else { return nil }
         return (team, Self.formToken(for: session))
     }

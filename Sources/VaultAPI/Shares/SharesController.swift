@@ -37,10 +37,10 @@ struct SharesController {
             throw APIError(status: .unprocessableContent, code: "invalid_expiry",
                            message: "expires_in_s must be between 1 and \(Int(maxLifetime))")
         }
-        let now = vault.clock.now()
-        guard let (token, share) = try vault.database.createShare(
-            generationID: context.parameters.get("id") ?? "", teamID: context.requireTeam().id,
-            expiresAt: now.addingTimeInterval(lifetime), now: now)
+        let (now, id, team) = (vault.clock.now(), context.parameters.get("id") ?? "", try context.requireTeam())
+        guard let (token, share) = try await vault.database.offloaded({
+            try $0.createShare(generationID: id, teamID: team.id, expiresAt: now.addingTimeInterval(lifetime), now: now)
+        })
         else { throw APIError.notFound("generation") }
         struct Created: Encodable {
             var id: String
@@ -53,18 +53,19 @@ struct SharesController {
     }
 
     @Sendable func revoke(_ request: Request, context: VaultRequestContext) async throws -> Response {
-        guard try vault.database.revokeShare(id: context.parameters.get("id") ?? "", teamID: context.requireTeam().id,
-                                             now: vault.clock.now())
+        let (id, team, now) = (context.parameters.get("id") ?? "", try context.requireTeam(), vault.clock.now())
+        guard try await vault.database.offloaded({ try $0.revokeShare(id: id, teamID: team.id, now: now) })
         else { throw APIError.notFound("share") }
         return Response(status: .noContent)
     }
 
     @Sendable func page(_ request: Request, context: VaultRequestContext) async throws -> Response {
         let token = context.parameters.get("token") ?? ""
-        switch try vault.database.lookUpShare(token: token, now: vault.clock.now()) {
+        switch try await lookUp(token) {
         case .active(let share, let detail):
             let asset = detail.outputs.first?.asset
-            let title = (try? vault.database.cachedModel(slug: detail.generation.model))?.title ?? detail.generation.model
+            let model = try? await vault.database.offloaded { try $0.cachedModel(slug: detail.generation.model) }
+            let title = model?.title ?? detail.generation.model
             return pages.render("share", [
                 "title": title, "modelTitle": title, "model": detail.generation.model,
                 "prompt": detail.generation.prompt ?? "", "videoURL": "/s/\(token)/video",
@@ -83,7 +84,7 @@ struct SharesController {
     }
 
     @Sendable func video(_ request: Request, context: VaultRequestContext) async throws -> Response {
-        switch try vault.database.lookUpShare(token: context.parameters.get("token") ?? "", now: vault.clock.now()) {
+        switch try await lookUp(context.parameters.get("token") ?? "") {
         case .active(_, let detail):
             guard let asset = detail.outputs.first?.asset, vault.blobs.contains(asset.sha256) else {
                 throw APIError.notFound("file")
@@ -98,5 +99,9 @@ struct SharesController {
         case .unknown:
             throw APIError.notFound("share")
         }
+    }
+
+    private func lookUp(_ token: String) async throws -> ShareLookup {
+        try await vault.database.offloaded { [now = vault.clock.now()] in try $0.lookUpShare(token: token, now: now) }
     }
 }

@@ -84,8 +84,9 @@ import Workers
 
     @Test func everyAPIErrorIsTheDocumentedEnvelopeAndGalleryErrorsArePages() async throws {
         let harness = try await Harness()
-        let huge = "{\"model\": \"x\", \"input\": {\"prompt\": \"" + String(repeating: "a", count: 60 << 20) + "\"}}"
-        let tooLarge = try await harness.raw("POST", "/v1/generations", body: huge)
+        // Over the 64 KiB an annotation takes (small enough that the client has sent it all before the answer).
+        let huge = "{\"note\": \"" + String(repeating: "a", count: 100 << 10) + "\"}"
+        let tooLarge = try await harness.raw("PATCH", "/v1/generations/gen_x", body: huge)
         #expect(tooLarge.status == 413)
         #expect(tooLarge.body.contains(#""code":"too_large""#))
         let unknown = try await harness.raw("GET", "/v1/nothing-here")
