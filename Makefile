@@ -30,15 +30,14 @@ demo: build
 	$(BIN) demo
 
 ## test: the whole suite (unit and end-to-end against the bundled simulator)
-# The 100,000-generation corpus tests run on their own: building the corpus holds both cores for half a minute,
-# which would stall the in-process services of the end-to-end tests running beside them. The resource test runs
-# alone too, so the memory it reports is its own. Last, every fuzz target runs for a few seconds.
-test: test-deps
+# First every fuzz target runs for a few seconds. The 100,000-generation corpus tests run on their own: building the
+# corpus holds both cores for half a minute, which would stall the in-process services of the end-to-end tests
+# running beside them. The resource test runs alone too, so the memory it reports is its own. Then everything else.
+test: test-deps fuzz-smoke
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --skip SearchCorpusTests --skip ResourceTests
 	$(SWIFT) test --skip-build --filter SearchCorpusTests
 	$(SWIFT) test --skip-build --filter ResourceTests
-	$(MAKE) --no-print-directory fuzz-smoke
+	$(SWIFT) test --skip-build --skip SearchCorpusTests --skip ResourceTests
 
 ## fuzz: every libFuzzer target for FUZZ_RUNS executions (default 1,000,000) from its committed seeds
 FUZZ_RUNS ?= 1000000

@@ -1,6 +1,6 @@
-import Dispatch
 import Foundation
 import GRDB
+import Transport
 
 /// The archive's SQLite database. Handlers and workers call intention-named methods (`recordSubmitted`,
 /// `duePolls`, ...), defined by feature in the `AppDatabase+*.swift` files; no SQL outside this target.
@@ -19,13 +19,8 @@ public struct AppDatabase: Sendable {
     /// query (a search, a report) or for the writer's lock must not hold one of Swift's cooperative threads (two on
     /// a two-core host), or every other team's request waits with it.
     public func offloaded<T: Sendable>(_ work: @escaping @Sendable (AppDatabase) throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            Self.blockingQueue.async { continuation.resume(with: Result { try work(self) }) }
-        }
+        try await Blocking.run { try work(self) }
     }
-
-    private static let blockingQueue = DispatchQueue(label: "eachvault.database", qos: .userInitiated,
-                                                     attributes: .concurrent)
 
     /// An in-memory database, for unit tests.
     public static func inMemory() throws -> AppDatabase {

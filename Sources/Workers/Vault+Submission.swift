@@ -50,27 +50,26 @@ extension Vault {
         let resolved = try await resolveLocalFiles(validInput, schema: model.requestSchema, teamID: teamID, upload: true)
         let input = resolved.input
         let key = model.requestSchema.canonicalKey(model: model.slug, version: model.version, input: input)
-        do {
-            if request.dedup != false, let match = try database.deduplicationMatch(teamID: teamID, requestKey: key) {
-                try database.recordDeduplicationHit(id: match.id, now: now())
-                return CreatedGeneration(generation: match, deduplicatedFrom: match.id)
-            }
-        } catch {
-            throw .storage(String(describing: error))
-        }
+        let id = makeGenerationID(now: now())
+        let fresh = Generation(id: id, teamID: teamID, model: model.slug, version: model.version, input: input,
+                               tags: Self.normalisedTags(request.tags ?? []),
+                               webhookSecret: webhooksEnabled ? makeWebhookSecret() : nil, requestKey: key, now: now())
+        let inputs = lineage(of: input, schema: model.requestSchema, generationID: id, storedFiles: resolved.storedFiles)
         let generation: Generation
         do {
-            let id = makeGenerationID(now: now())
-            generation = try database.insertGeneration(
-                Generation(id: id, teamID: teamID, model: model.slug, version: model.version, input: input,
-                           tags: Self.normalisedTags(request.tags ?? []),
-                           webhookSecret: webhooksEnabled ? makeWebhookSecret() : nil, requestKey: key, now: now()),
-                inputs: lineage(of: input, schema: model.requestSchema, generationID: id,
-                                storedFiles: resolved.storedFiles))
+            let (deduplicate, now) = (request.dedup != false, now())
+            let recorded = try await database.offloaded { database -> (Generation, deduplicated: Bool) in
+                if deduplicate, let match = try database.deduplicationMatch(teamID: teamID, requestKey: key) {
+                    try database.recordDeduplicationHit(id: match.id, now: now)
+                    return (match, true)
+                }
+                return (try database.insertGeneration(fresh, inputs: inputs), false)
+            }
+            if recorded.deduplicated { return CreatedGeneration(generation: recorded.0, deduplicatedFrom: recorded.0.id) }
+            generation = recorded.0
         } catch {
             throw .storage(String(describing: error))
         }
-        inputsDue.signal()
         await submit(generation)
         return CreatedGeneration(generation: (try? database.generation(id: generation.id)) ?? generation)
     }

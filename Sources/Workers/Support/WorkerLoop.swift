@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import Transport
 
 /// The loop every worker runs: start due items up to a concurrency limit, then sleep until the next item is due,
 /// new work is signalled, or a running item finishes. All scheduling state lives in SQLite, so a restarted loop
@@ -25,7 +26,8 @@ struct WorkerLoop<Item: Sendable>: Sendable {
                 let room = concurrency - busy.count
                 var started = 0
                 if room > 0 {
-                    let candidates = (try? due(clock.now(), concurrency + busy.count)) ?? []
+                    let (now, limit) = (clock.now(), concurrency + busy.count)
+                    let candidates = (try? await Blocking.run { try due(now, limit) }) ?? []
                     for item in candidates where started < room {
                         let itemKey = key(item)
                         guard !busy.contains(itemKey) else { continue }
@@ -39,17 +41,17 @@ struct WorkerLoop<Item: Sendable>: Sendable {
                     }
                 }
                 if started > 0 { continue }
-                await wakeup.wait(timeout: sleepTime())
+                await wakeup.wait(timeout: await sleepTime())
             }
         }
     }
 
     /// Until the next due item; when items are due but all running (or no room), until one finishes.
-    private func sleepTime() -> Duration {
-        guard let next = try? nextDue() else { return idleCheck }
+    private func sleepTime() async -> Duration {
+        guard let next = try? await Blocking.run(nextDue) else { return idleCheck }
         let wait = next.timeIntervalSince(clock.now())
         guard wait > 0 else { return idleCheck }
-        return min(idleCheck, .milliseconds(Int64(wait * 1000) + 1))
+        return min(idleCheck, .seconds(clamping: wait, limit: idleCheck.seconds) + .milliseconds(1))
     }
 }
 

@@ -47,7 +47,7 @@ import VaultRuntime
         let directory = try TempDirectory()
         let blobs = try BlobStore(root: directory.url)
         for name in ["upload-dead", "inline-dead", "gen_x-0"] {
-            FileManager.default.createFile(atPath: blobs.partialFile(for: name).path, contents: Data([1]))
+            _ = FileManager.default.createFile(atPath: blobs.partialFile(for: name).path, contents: Data([1]))
         }
         let removed = blobs.sweepTempFiles(olderThan: 3600, prefixes: TempFileJanitor.prefixes,
                                            now: Date().addingTimeInterval(7200))
