@@ -22,12 +22,9 @@ struct FilesController {
     func serve(_ sha256: String, team: Team, request: Request, context: VaultRequestContext) async throws -> Response {
         guard sha256.isSHA256Hex else { throw APIError.badRequest("a file id is 64 lowercase hex characters") }
         // Named after the newest generation holding it; a file only uploaded so far is named after itself.
-        let found = try await vault.database.offloaded { database in
-            try database.asset(sha256: sha256, teamID: team.id).map {
-                ($0, try database.latestGeneration(holding: sha256, teamID: team.id))
-            }
+        guard let (asset, owner) = try await vault.file(sha256: sha256, teamID: team.id) else {
+            throw APIError.notFound("file")
         }
-        guard let (asset, owner) = found, vault.blobs.contains(sha256) else { throw APIError.notFound("file") }
         return try await BlobResponder(vault: vault).respond(
             asset, downloadName: BlobResponder.fileName(model: owner?.model ?? "upload", createdAt: owner?.createdAt,
                                                         sha256: sha256, contentType: asset.contentType),

@@ -63,19 +63,14 @@ struct GenerationsController {
         }
         let team = try context.requireTeam()
         let id = context.parameters.get("id") ?? ""
-        let tags = body.tags.map(Vault.normalisedTags)
-        let note = body.note.map { $0.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } }
-        guard try await vault.database.offloaded({ [now = vault.clock.now()] in
-            try $0.annotateGeneration(id: id, teamID: team.id, tags: tags, note: note, now: now)
-        }) != nil
+        guard try await vault.annotateGeneration(id: id, teamID: team.id, tags: body.tags, note: body.note) != nil
         else { throw APIError.notFound("generation") }
         return try await respond(with: context.parameters.get("id") ?? "", team: team, request: request, status: .ok)
     }
 
     /// Deletes the generation (its blobs stay until `eachvault gc` finds them unreferenced by every team).
     @Sendable func delete(_ request: Request, context: VaultRequestContext) async throws -> Response {
-        let (id, team, now) = (context.parameters.get("id") ?? "", try context.requireTeam(), vault.clock.now())
-        guard try await vault.database.offloaded({ try $0.deleteGeneration(id: id, teamID: team.id, now: now) })
+        guard try await vault.deleteGeneration(id: context.parameters.get("id") ?? "", teamID: context.requireTeam().id)
         else { throw APIError.notFound("generation") }
         return Response(status: .noContent)
     }
@@ -86,10 +81,8 @@ struct GenerationsController {
         let query = try GenerationQuery(teamID: context.requireTeam().id, parameters: request.uri.queryParameters)
         let (page, details): (SearchPage, [GenerationDetail])
         do {
-            (page, details) = try await vault.database.offloaded { database in
-                let page = try database.search(query)
-                return (page, try database.generationDetails(page.hits.map(\.generation)))
-            }
+            let results = try await vault.search(query)
+            (page, details) = (results.page, results.details)
         } catch let error as SearchError {
             throw APIError(status: .badRequest, code: "invalid_cursor", message: error.description)
         }
@@ -104,7 +97,7 @@ struct GenerationsController {
 
     private func respond(with id: String, team: Team, request: Request, status: HTTPResponse.Status,
                          deduplicatedFrom: String? = nil) async throws -> Response {
-        guard let detail = try await vault.database.offloaded({ try $0.generationDetail(id: id, teamID: team.id) }) else {
+        guard let detail = try await vault.generationDetail(id: id, teamID: team.id) else {
             throw APIError.notFound("generation")
         }
         var view = GenerationView(detail, baseURL: baseURL(request))

@@ -22,8 +22,7 @@ struct SpendController {
         } ?? .model
         let team = try context.requireTeam()
         let window = try GenerationQuery(teamID: team.id, parameters: parameters)
-        return JSONResponse.make(try await vault.database.offloaded {
-            try $0.spend(teamID: team.id, groupBy: grouping, from: window.createdAfter, to: window.createdBefore)
-        })
+        return JSONResponse.make(try await vault.spend(teamID: team.id, groupBy: grouping, from: window.createdAfter,
+                                                       to: window.createdBefore))
     }
 }

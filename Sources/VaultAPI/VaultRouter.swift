@@ -40,13 +40,13 @@ public enum VaultRouter {
                 var version: String
                 var category: String?
             }
-            return JSONResponse.make(try await vault.database.offloaded { try $0.cachedModels() }.map {
+            return JSONResponse.make(try await vault.cachedModels().map {
                 ModelView(slug: $0.slug, title: $0.title, version: $0.version, category: $0.category)
             })
         }
         router.get("/healthz") { _, _ in JSONResponse.make(["status": "ok"]) }
         router.get("/readyz") { _, _ in
-            let ready = vault.database.isReachable() && vault.blobs.isWritable()
+            let ready = vault.isReady()
             return JSONResponse.make(["status": ready ? "ready" : "not ready"], status: ready ? .ok : .serviceUnavailable)
         }
         router.get("/metrics") { request, _ in

@@ -94,7 +94,8 @@ import Workers
     }
 
     @Test func aRestartMidFlightResumesAndFinishesWithoutDuplicatePredictions() async throws {
-        let harness = try await Harness(simulator: SimulatorSettings(apiKey: Harness.apiKey, runTime: .seconds(4)))
+        // Long enough that all six are still running at the provider on a busy machine when the service stops.
+        let harness = try await Harness(simulator: SimulatorSettings(apiKey: Harness.apiKey, runTime: .seconds(15)))
         var ids: [String] = []
         for index in 0..<6 {
             ids.append(try await harness.client.createGeneration(GenerationRequest(

@@ -11,9 +11,7 @@ struct TeamAuthenticator: RouterMiddleware {
     func handle(_ request: Request, context: VaultRequestContext,
                 next: (Request, VaultRequestContext) async throws -> Response) async throws -> Response {
         guard let token = Self.bearerToken(request),
-              let grant = try await vault.database.offloaded({ [now = vault.clock.now()] in
-                  try $0.authenticate(token: token, now: now)
-              })
+              let grant = try await vault.authenticate(token: token)
         else { throw APIError.unauthenticated }
         var context = context
         context.team = grant.team

@@ -51,12 +51,10 @@ struct GalleryController {
             return try signInPage(request, error: "The sign-in form expired; please sign in again.", status: .forbidden)
         }
         guard let token = form["token"]?.trimmingCharacters(in: .whitespaces), !token.isEmpty,
-              let created = try await vault.database.offloaded({ [now = vault.clock.now()] in
-                  try $0.createSession(token: token, lifetime: GallerySession.lifetime, now: now)
-              })
+              let created = try await vault.startSession(token: token)
         else { return try signInPage(request, error: "That token is not valid.", status: .unauthorized) }
         var response = Response.redirect(to: "/", type: .normal)
-        response.setCookie(session(request).sessionCookie(created, maxAge: Int(GallerySession.lifetime)))
+        response.setCookie(session(request).sessionCookie(created, maxAge: Int(Vault.sessionLifetime)))
         return response
     }
 
@@ -65,9 +63,7 @@ struct GalleryController {
         guard GallerySession.acceptsPost(request, form: form, cookie: GallerySession.cookie) else {
             return forbidden()
         }
-        if let current = request.cookies[GallerySession.cookie]?.value {
-            try await vault.database.offloaded { try $0.endSession(current) }
-        }
+        if let current = request.cookies[GallerySession.cookie]?.value { try await vault.endSession(current) }
         var response = Response.redirect(to: "/login", type: .normal)
         response.setCookie(session(request).sessionCookie("", maxAge: 0))
         return response
@@ -99,10 +95,8 @@ struct GalleryController {
         var problem: String?
         do {
             let query = try GenerationQuery(teamID: team.id, parameters: parameters, defaultLimit: 60)
-            (page, details) = try await vault.database.offloaded { database in
-                let page = try database.search(query)
-                return (page, try database.generationDetails(page.hits.map(\.generation)))
-            }
+            let results = try await vault.search(query)
+            (page, details) = (results.page, results.details)
         } catch let error as APIError {
             problem = error.message
         } catch let error as SearchError {
@@ -110,7 +104,7 @@ struct GalleryController {
         }
         let snippets = Dictionary(page.hits.map { ($0.generation.id, $0.snippet?.html) }, uniquingKeysWith: { a, _ in a })
         let day = DateFormatter.galleryDay
-        let models = try await vault.database.offloaded { try $0.cachedModels() }
+        let models = try await vault.cachedModels()
         let items: [[String: Any]] = details.map { detail in
             let prompt = detail.generation.prompt ?? detail.generation.model
             return [
@@ -157,11 +151,8 @@ struct GalleryController {
             return forbidden()
         }
         let id = context.parameters.get("id") ?? ""
-        let now = vault.clock.now()
-        guard let (token, share) = try await vault.database.offloaded({
-            try $0.createShare(generationID: id, teamID: team.id,
-                               expiresAt: now.addingTimeInterval(SharesController.defaultLifetime), now: now)
-        })
+        guard let (token, share) = try await vault.createShare(generationID: id, teamID: team.id,
+                                                               lifetime: Vault.defaultShareLifetime)
         else { return pages.render("share-gone", ["title": "Not found", "reason": "No such generation."], status: .notFound) }
         return try await renderDetail(id: id, team: team, formToken: formToken,
                                       share: ("\(baseURL(request))/s/\(token)", share.expiresAt))
@@ -170,12 +161,7 @@ struct GalleryController {
     private func renderDetail(id: String, team: Team, formToken: String, share: (url: String, expires: Date)?)
         async throws -> Response
     {
-        let found = try await vault.database.offloaded { database in
-            try database.generationDetail(id: id, teamID: team.id).map { detail in
-                (detail, try? database.cachedModel(slug: detail.generation.model))
-            }
-        }
-        guard let (detail, model) = found else {
+        guard let detail = try await vault.generationDetail(id: id, teamID: team.id) else {
             return pages.render("share-gone", ["title": "Not found", "reason": "No such generation."], status: .notFound)
         }
         let generation = detail.generation
@@ -185,7 +171,7 @@ struct GalleryController {
             "title": generation.prompt.map { String($0.prefix(60)) } ?? generation.id, "team": team.name,
             "csrf": formToken,
             "id": generation.id, "model": generation.model, "status": generation.status.rawValue,
-            "modelTitle": model?.title ?? generation.model,
+            "modelTitle": await vault.modelTitle(generation.model),
             "prompt": generation.prompt ?? "", "created": stamp.string(from: generation.createdAt),
             "cost": generation.costUSD.map { String(format: "$%.2f", $0) } ?? "unknown",
             "inputs": generation.input.keys.sorted().map { ["name": $0, "value": generation.input[$0]?.displayText ?? ""] },
@@ -254,7 +240,7 @@ struct GalleryController {
                            problems: [FieldProblem], status: HTTPResponse.Status = .ok, error: String? = nil)
         async throws -> Response
     {
-        let models = try await vault.database.offloaded { try $0.cachedModels() }
+        let models = try await vault.cachedModels()
         var values: [String: Any] = [
             "title": "New generation", "team": team.name, "csrf": formToken,
             "models": models.map { ["slug": $0.slug, "title": $0.title, "selected": $0.slug == slug] },

@@ -13,7 +13,6 @@ import Workers
 struct GallerySession {
     static let cookie = "ev_session"
     static let signInCookie = "ev_signin"
-    static let lifetime: TimeInterval = 30 * 86400
     /// The hidden form field holding the token.
     static let formField = "csrf"
 
@@ -23,9 +22,7 @@ struct GallerySession {
     /// The signed-in team and the form token of its session, or nil (not signed in, or the session ended).
     func signedIn(_ request: Request) async throws -> (team: Team, formToken: String)? {
         guard let session = request.cookies[Self.cookie]?.value,
-              let team = try await vault.database.offloaded({ [now = vault.clock.now()] in
-                  try $0.team(session: session, now: now)
-              })
+              let team = try await vault.team(session: session)
         else { return nil }
         return (team, Self.formToken(for: session))
     }

@@ -7,7 +7,6 @@ import Workers
 /// Share links: `POST /v1/generations/{id}/share`, `DELETE /v1/shares/{id}`, and the public `/s/{token}` page and
 /// `/s/{token}/video` file. Tokens are random (256 bits) and stored hashed; expiry is checked on every request.
 struct SharesController {
-    static let defaultLifetime: TimeInterval = 7 * 86400
     let vault: Vault
     let maxLifetime: TimeInterval
     let baseURL: @Sendable (Request) -> String
@@ -32,15 +31,13 @@ struct SharesController {
         let buffer = try await request.body.collect(upTo: 64 * 1024)
         let body = buffer.readableBytes == 0 ? Body() : try? JSONDecoder().decode(Body.self, from: Data(buffer: buffer))
         guard let body else { throw APIError.badRequest("the body must be JSON like {\"expires_in_s\": 86400}") }
-        let lifetime = body.expiresInS ?? Self.defaultLifetime
+        let lifetime = body.expiresInS ?? Vault.defaultShareLifetime
         guard lifetime > 0, lifetime <= maxLifetime else {
             throw APIError(status: .unprocessableContent, code: "invalid_expiry",
                            message: "expires_in_s must be between 1 and \(Int(maxLifetime))")
         }
-        let (now, id, team) = (vault.clock.now(), context.parameters.get("id") ?? "", try context.requireTeam())
-        guard let (token, share) = try await vault.database.offloaded({
-            try $0.createShare(generationID: id, teamID: team.id, expiresAt: now.addingTimeInterval(lifetime), now: now)
-        })
+        guard let (token, share) = try await vault.createShare(
+            generationID: context.parameters.get("id") ?? "", teamID: context.requireTeam().id, lifetime: lifetime)
         else { throw APIError.notFound("generation") }
         struct Created: Encodable {
             var id: String
@@ -53,19 +50,17 @@ struct SharesController {
     }
 
     @Sendable func revoke(_ request: Request, context: VaultRequestContext) async throws -> Response {
-        let (id, team, now) = (context.parameters.get("id") ?? "", try context.requireTeam(), vault.clock.now())
-        guard try await vault.database.offloaded({ try $0.revokeShare(id: id, teamID: team.id, now: now) })
+        guard try await vault.revokeShare(id: context.parameters.get("id") ?? "", teamID: context.requireTeam().id)
         else { throw APIError.notFound("share") }
         return Response(status: .noContent)
     }
 
     @Sendable func page(_ request: Request, context: VaultRequestContext) async throws -> Response {
         let token = context.parameters.get("token") ?? ""
-        switch try await lookUp(token) {
+        switch try await vault.lookUpShare(token: token) {
         case .active(let share, let detail):
             let asset = detail.outputs.first?.asset
-            let model = try? await vault.database.offloaded { try $0.cachedModel(slug: detail.generation.model) }
-            let title = model?.title ?? detail.generation.model
+            let title = await vault.modelTitle(detail.generation.model)
             return pages.render("share", [
                 "title": title, "modelTitle": title, "model": detail.generation.model,
                 "prompt": detail.generation.prompt ?? "", "videoURL": "/s/\(token)/video",
@@ -84,7 +79,7 @@ struct SharesController {
     }
 
     @Sendable func video(_ request: Request, context: VaultRequestContext) async throws -> Response {
-        switch try await lookUp(context.parameters.get("token") ?? "") {
+        switch try await vault.lookUpShare(token: context.parameters.get("token") ?? "") {
         case .active(_, let detail):
             guard let asset = detail.outputs.first?.asset, vault.blobs.contains(asset.sha256) else {
                 throw APIError.notFound("file")
@@ -99,9 +94,5 @@ struct SharesController {
         case .unknown:
             throw APIError.notFound("share")
         }
-    }
-
-    private func lookUp(_ token: String) async throws -> ShareLookup {
-        try await vault.database.offloaded { [now = vault.clock.now()] in try $0.lookUpShare(token: token, now: now) }
     }
 }

@@ -1,0 +1,32 @@
+import Archive
+import Foundation
+
+/// Who is asking: team tokens for the API, sessions for the gallery.
+extension Vault {
+    /// How long a gallery session lasts.
+    public static let sessionLifetime: TimeInterval = 30 * 86400
+
+    /// The team a live API token acts for, with its scopes; nil for an unknown or revoked token.
+    public func authenticate(token: String) async throws -> TokenGrant? {
+        try await database.offloaded { [now = now()] in try $0.authenticate(token: token, now: now) }
+    }
+
+    /// A new gallery session for a live token; nil when the token is not one.
+    public func startSession(token: String) async throws -> String? {
+        try await database.offloaded { [now = now()] in
+            try $0.createSession(token: token, lifetime: Self.sessionLifetime, now: now)
+        }
+    }
+
+    /// The team of a live gallery session.
+    public func team(session: String) async throws -> Team? {
+        try await database.offloaded { [now = now()] in try $0.team(session: session, now: now) }
+    }
+
+    public func endSession(_ session: String) async throws {
+        try await database.offloaded { try $0.endSession(session) }
+    }
+
+    /// The database answers and blobs can be written.
+    public func isReady() -> Bool { database.isReachable() && blobs.isWritable() }
+}

@@ -1,0 +1,65 @@
+import Archive
+import Foundation
+
+/// A page of search results with each hit's detail, in ranking order.
+public struct SearchResults: Sendable {
+    public var page: SearchPage
+    public var details: [GenerationDetail]
+}
+
+/// Reading and curating a team's archive: search, detail, notes and tags, deletion, files, models, spend.
+extension Vault {
+    /// One page of `query` (throws `SearchError` for a cursor of another search).
+    public func search(_ query: GenerationQuery) async throws -> SearchResults {
+        try await database.offloaded { database in
+            let page = try database.search(query)
+            return SearchResults(page: page, details: try database.generationDetails(page.hits.map(\.generation)))
+        }
+    }
+
+    /// One of the team's generations with its outputs, inputs and history; nil for another team's or none.
+    public func generationDetail(id: String, teamID: String) async throws -> GenerationDetail? {
+        try await database.offloaded { try $0.generationDetail(id: id, teamID: teamID) }
+    }
+
+    /// Replaces tags and/or the note; nil when the team has no such generation.
+    public func annotateGeneration(id: String, teamID: String, tags: [String]?, note: String??) async throws
+        -> Generation?
+    {
+        let tags = tags.map(Self.normalisedTags)
+        let note = note.map { $0.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } }
+        return try await database.offloaded { [now = now()] in
+            try $0.annotateGeneration(id: id, teamID: teamID, tags: tags, note: note, now: now)
+        }
+    }
+
+    /// Deletes one of the team's generations (its prediction keeps a tombstone); false when there is none.
+    public func deleteGeneration(id: String, teamID: String) async throws -> Bool {
+        try await database.offloaded { [now = now()] in try $0.deleteGeneration(id: id, teamID: teamID, now: now) }
+    }
+
+    /// A file the team holds, with the newest of its generations holding it (nil for a file only uploaded).
+    public func file(sha256: String, teamID: String) async throws -> (asset: Asset, owner: Generation?)? {
+        let found = try await database.offloaded { database in
+            try database.asset(sha256: sha256, teamID: teamID).map {
+                ($0, try database.latestGeneration(holding: sha256, teamID: teamID))
+            }
+        }
+        guard let found, blobs.contains(sha256) else { return nil }
+        return found
+    }
+
+    /// The cached model catalogue.
+    public func cachedModels() async throws -> [CatalogueModel] {
+        try await database.offloaded { try $0.cachedModels() }
+    }
+
+    /// A model's title from the cache, or its slug.
+    public func modelTitle(_ slug: String) async -> String {
+        ((try? await database.offloaded { try $0.cachedModel(slug: slug) }) ?? nil)?.title ?? slug
+    }
+
+    public func spend(teamID: String, groupBy: SpendGrouping, from: Date?, to: Date?) async throws -> SpendReport {
+        try await database.offloaded { try $0.spend(teamID: teamID, groupBy: groupBy, from: from, to: to) }
+    }
+}

@@ -1,0 +1,27 @@
+import Archive
+import Foundation
+
+/// Share links: a random token that opens one generation without a team token until it expires.
+extension Vault {
+    /// How long a link lives when not asked otherwise.
+    public static let defaultShareLifetime: TimeInterval = 7 * 86400
+
+    /// A new link to one of the team's generations; nil when the team has no such generation.
+    public func createShare(generationID: String, teamID: String, lifetime: TimeInterval) async throws
+        -> (token: String, share: Share)?
+    {
+        try await database.offloaded { [now = now()] in
+            try $0.createShare(generationID: generationID, teamID: teamID, expiresAt: now.addingTimeInterval(lifetime),
+                               now: now)
+        }
+    }
+
+    /// Revokes one of the team's links; false when there is none.
+    public func revokeShare(id: String, teamID: String) async throws -> Bool {
+        try await database.offloaded { [now = now()] in try $0.revokeShare(id: id, teamID: teamID, now: now) }
+    }
+
+    public func lookUpShare(token: String) async throws -> ShareLookup {
+        try await database.offloaded { [now = now()] in try $0.lookUpShare(token: token, now: now) }
+    }
+}
