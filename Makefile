@@ -34,7 +34,7 @@ demo: build
 # corpus holds both cores for half a minute, which would stall the in-process services of the end-to-end tests
 # running beside them. The resource test runs alone too, so the memory it reports is its own. Then everything else.
 test: test-deps fuzz-smoke
-	$(SWIFT) build --build-tests
+	$(SWIFT) build --build-tests --explicit-target-dependency-import-check error
 	$(SWIFT) test --skip-build --filter SearchCorpusTests
 	$(SWIFT) test --skip-build --filter ResourceTests
 	$(SWIFT) test --skip-build --skip SearchCorpusTests --skip ResourceTests

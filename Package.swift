@@ -136,7 +136,8 @@ let package = Package(
         .testTarget(
             name: "EachVaultTests",
             dependencies: ["VaultRuntime", "Simulator", "Workers", "Archive", "VaultAPI", "Transport", "EachLabs",
-                           "SearchCorpus", .product(name: "GRDB", package: "GRDB.swift"),
+                           "SearchCorpus", "HTTPSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "Logging", package: "swift-log"),
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["Fixtures"],
