@@ -5,7 +5,7 @@ APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev pkg-config
 TEST_APT_PACKAGES := chromium
 BIN := .build/debug/eachvault
 
-.PHONY: deps test-deps apt-install build demo test bench fuzz fuzz-build fuzz-smoke screenshots serve simulator clean
+.PHONY: deps test-deps apt-install build demo test lint format bench fuzz fuzz-build fuzz-smoke screenshots serve simulator clean
 
 ## deps: install the system libraries (SQLite, libcurl) if any is missing
 deps:
@@ -33,11 +33,21 @@ demo: build
 # First every fuzz target runs for a few seconds. The 100,000-generation corpus tests run on their own: building the
 # corpus holds both cores for half a minute, which would stall the in-process services of the end-to-end tests
 # running beside them. The resource test runs alone too, so the memory it reports is its own. Then everything else.
-test: test-deps fuzz-smoke
+test: test-deps lint fuzz-smoke
 	$(SWIFT) build --build-tests --explicit-target-dependency-import-check error
 	$(SWIFT) test --skip-build --filter SearchCorpusTests
 	$(SWIFT) test --skip-build --filter ResourceTests
 	$(SWIFT) test --skip-build --skip SearchCorpusTests --skip ResourceTests
+
+SWIFT_SOURCES := Sources Tests Benchmarks Fuzz Plugins Package.swift
+
+## lint: the house format (.swift-format), as CI checks it
+lint:
+	$(SWIFT) format lint --strict --recursive $(SWIFT_SOURCES)
+
+## format: rewrite the sources in the house format
+format:
+	$(SWIFT) format format --in-place --recursive $(SWIFT_SOURCES)
 
 ## fuzz: every libFuzzer target for FUZZ_RUNS executions (default 1,000,000) from its committed seeds
 FUZZ_RUNS ?= 1000000

@@ -14,7 +14,7 @@ let package = Package(
     name: "EachVault",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "eachvault", targets: ["eachvault"]),
+        .executable(name: "eachvault", targets: ["eachvault"])
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -44,15 +44,19 @@ let package = Package(
         // The each::labs contract: wire types, schema validation, the provider client.
         .target(
             name: "EachLabs",
-            dependencies: ["Transport", .product(name: "Crypto", package: "swift-crypto"),
-                           .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Transport", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict),
 
         // The archive core: SQLite (GRDB), content-addressed blobs, MP4 probing, search.
         .target(
             name: "Archive",
-            dependencies: ["EachLabs", .product(name: "GRDB", package: "GRDB.swift"),
-                           .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "EachLabs", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             exclude: ["embed.txt"],
             swiftSettings: strict,
             plugins: ["EmbedFiles"]),
@@ -60,27 +64,35 @@ let package = Package(
         // Use cases and background work: submission, uploads, polling, downloads, imports.
         .target(
             name: "Workers",
-            dependencies: ["Archive", "EachLabs", "Transport",
-                           .product(name: "Crypto", package: "swift-crypto"),
-                           .product(name: "Logging", package: "swift-log"),
-                           .product(name: "Metrics", package: "swift-metrics"),
-                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+            dependencies: [
+                "Archive", "EachLabs", "Transport",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strict),
 
         // HTTP helpers shared by the API and the simulator: RFC 9110 byte ranges, JSON answers.
-        .target(name: "HTTPSupport", dependencies: [.product(name: "Hummingbird", package: "hummingbird"),
-                                                   .product(name: "HTTPTypes", package: "swift-http-types")],
-                swiftSettings: strict),
+        .target(
+            name: "HTTPSupport",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: strict),
 
         // The team-facing HTTP API.
         .target(
             name: "VaultAPI",
-            dependencies: ["Archive", "Workers", "HTTPSupport", "Transport",
-                           .product(name: "HTTPTypes", package: "swift-http-types"),
-                           .product(name: "Hummingbird", package: "hummingbird"),
-                           .product(name: "NIOCore", package: "swift-nio"),
-                           .product(name: "Crypto", package: "swift-crypto"),
-                           .product(name: "Mustache", package: "swift-mustache")],
+            dependencies: [
+                "Archive", "Workers", "HTTPSupport", "Transport",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
             exclude: ["embed.txt", "Templates"],
             swiftSettings: strict,
             plugins: ["EmbedFiles"]),
@@ -88,9 +100,11 @@ let package = Package(
         // The bundled each::labs simulator.
         .target(
             name: "Simulator",
-            dependencies: ["EachLabs", "HTTPSupport", "Transport", .product(name: "HTTPTypes", package: "swift-http-types"),
-                           .product(name: "Hummingbird", package: "hummingbird"),
-                           .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "EachLabs", "HTTPSupport", "Transport", .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             exclude: ["embed.txt", "Fixtures"],
             swiftSettings: strict,
             plugins: ["EmbedFiles"]),
@@ -98,21 +112,25 @@ let package = Package(
         // Configuration and assembly of the running service; the demo.
         .target(
             name: "VaultRuntime",
-            dependencies: ["VaultAPI", "Workers", "Simulator", "Archive", "Transport",
-                           .product(name: "Hummingbird", package: "hummingbird"),
-                           .product(name: "NIOCore", package: "swift-nio"),
-                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                           .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-                           .product(name: "Metrics", package: "swift-metrics"),
-                           .product(name: "Prometheus", package: "swift-prometheus")],
+            dependencies: [
+                "VaultAPI", "Workers", "Simulator", "Archive", "Transport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
             swiftSettings: strict),
 
         // The one thin executable.
         .executableTarget(
             name: "eachvault",
-            dependencies: ["VaultRuntime", "Simulator", "Archive", "Workers", "VaultAPI",
-                           .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                           .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "VaultRuntime", "Simulator", "Archive", "Workers", "VaultAPI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict),
 
         // A large generated archive shared by the search tests and the search benchmark.
@@ -130,16 +148,24 @@ let package = Package(
             name: "eachvault-fuzz",
             dependencies: ["Archive", "EachLabs", "HTTPSupport", "Transport", "VaultAPI", "Workers", "CFuzzerDriver"],
             path: "Fuzz/EachVaultFuzz", swiftSettings: strict,
-            linkerSettings: fuzzDriver.map { [.unsafeFlags(["-Xlinker", "--whole-archive", "-Xlinker", $0,
-                                                           "-Xlinker", "--no-whole-archive", "-lstdc++"])] } ?? []),
+            linkerSettings: fuzzDriver.map {
+                [
+                    .unsafeFlags([
+                        "-Xlinker", "--whole-archive", "-Xlinker", $0,
+                        "-Xlinker", "--no-whole-archive", "-lstdc++",
+                    ])
+                ]
+            } ?? []),
 
         .testTarget(
             name: "EachVaultTests",
-            dependencies: ["VaultRuntime", "Simulator", "Workers", "Archive", "VaultAPI", "Transport", "EachLabs",
-                           "SearchCorpus", "HTTPSupport", .product(name: "GRDB", package: "GRDB.swift"),
-                           .product(name: "Logging", package: "swift-log"),
-                           .product(name: "Hummingbird", package: "hummingbird"),
-                           .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "VaultRuntime", "Simulator", "Workers", "Archive", "VaultAPI", "Transport", "EachLabs",
+                "SearchCorpus", "HTTPSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             exclude: ["Fixtures"],
             swiftSettings: strict),
     ]

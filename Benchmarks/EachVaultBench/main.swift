@@ -19,8 +19,9 @@ func measure(_ label: String, iterations: Int, _ body: () throws -> Void) rethro
     samples.sort()
     let p50 = samples[samples.count / 2]
     let p99 = samples[min(samples.count - 1, samples.count * 99 / 100)]
-    print(label.padding(toLength: 52, withPad: " ", startingAt: 0)
-        + String(format: " p50 %8.3f ms   p99 %8.3f ms   (%d runs)", p50, p99, iterations))
+    print(
+        label.padding(toLength: 52, withPad: " ", startingAt: 0)
+            + String(format: " p50 %8.3f ms   p99 %8.3f ms   (%d runs)", p50, p99, iterations))
 }
 
 func peakResidentMegabytes() -> Double {
@@ -40,8 +41,10 @@ try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories
 defer { try? FileManager.default.removeItem(at: scratch) }
 
 // 1. Schema validation across the whole catalogue.
-let simulator = EachLabsSimulator(settings: SimulatorSettings(apiKey: "bench", runTime: .zero,
-                                                             outputBytes: 512 << 20))
+let simulator = EachLabsSimulator(
+    settings: SimulatorSettings(
+        apiKey: "bench", runTime: .zero,
+        outputBytes: 512 << 20))
 let models = simulator.models
 try measure("validate one input (all 167 schemas each run)", iterations: 200) {
     for model in models {
@@ -55,25 +58,28 @@ try measure("validate one input (all 167 schemas each run)", iterations: 200) {
 let searchOnly = ProcessInfo.processInfo.environment["BENCH_ONLY"] == "search"
 let server = try await SimulatorApp.start(simulator, logger: logger)
 if !searchOnly {
-// 2. Streaming download: libcurl → SHA-256 → file, with memory staying flat.
-let transport = CurlTransport()
-let api = LiveProviderAPI(baseURL: server.baseURL, apiKey: "bench", transport: transport)
-let predictionID = try await api.createPrediction(CreatePrediction(
-    model: "kling-v2-6-pro-text-to-video", version: "0.0.1", input: ["prompt": "benchmark"]))
-let url = try await api.prediction(id: predictionID).outputURLs[0]
-let rssBefore = peakResidentMegabytes()
-let target = scratch.appending(path: "download.part")
-let sink = try FileSink(appendingTo: target)
-let start = ContinuousClock.now
-let response = try await transport.download(HTTPRequest(url: url), into: sink, limits: DownloadLimits())
-let digest = try sink.finish()
-let elapsed = (ContinuousClock.now - start).seconds
-print(String(format: "download 512 MiB (libcurl + SHA-256 + fsync)    %.0f MiB/s; peak RSS %.0f MiB before, %.0f MiB after",
-             Double(response.bytesReceived) / 1_048_576 / elapsed, rssBefore, peakResidentMegabytes()))
-_ = digest
+    // 2. Streaming download: libcurl → SHA-256 → file, with memory staying flat.
+    let transport = CurlTransport()
+    let api = LiveProviderAPI(baseURL: server.baseURL, apiKey: "bench", transport: transport)
+    let predictionID = try await api.createPrediction(
+        CreatePrediction(
+            model: "kling-v2-6-pro-text-to-video", version: "0.0.1", input: ["prompt": "benchmark"]))
+    let url = try await api.prediction(id: predictionID).outputURLs[0]
+    let rssBefore = peakResidentMegabytes()
+    let target = scratch.appending(path: "download.part")
+    let sink = try FileSink(appendingTo: target)
+    let start = ContinuousClock.now
+    let response = try await transport.download(HTTPRequest(url: url), into: sink, limits: DownloadLimits())
+    let digest = try sink.finish()
+    let elapsed = (ContinuousClock.now - start).seconds
+    print(
+        String(
+            format: "download 512 MiB (libcurl + SHA-256 + fsync)    %.0f MiB/s; peak RSS %.0f MiB before, %.0f MiB after",
+            Double(response.bytesReceived) / 1_048_576 / elapsed, rssBefore, peakResidentMegabytes()))
+    _ = digest
 
-// 3. MP4 probing of the downloaded file (reads only box headers and moov).
-try measure("probe a 512 MiB MP4", iterations: 200) { _ = try MediaProbe.inspect(fileAt: target) }
+    // 3. MP4 probing of the downloaded file (reads only box headers and moov).
+    try measure("probe a 512 MiB MP4", iterations: 200) { _ = try MediaProbe.inspect(fileAt: target) }
 }
 
 // 4. Search over a generated archive (the same corpus the tests use): 100,000 generations by default.
@@ -85,8 +91,10 @@ let insertStart = ContinuousClock.now
 let corpus = SearchCorpus(count: count, models: models.map { CatalogueModel($0, fetchedAt: Date()) }, teamIDs: teams)
 try corpus.insert(into: database)
 try database.refreshPlannerStatistics()
-print(String(format: "record %d generations with files (batches)      %.0f per second", count,
-             Double(count) / (ContinuousClock.now - insertStart).seconds))
+print(
+    String(
+        format: "record %d generations with files (batches)      %.0f per second", count,
+        Double(count) / (ContinuousClock.now - insertStart).seconds))
 func query(_ text: String? = nil, _ configure: (inout GenerationQuery) -> Void = { _ in }) -> GenerationQuery {
     var query = GenerationQuery(teamID: teams[0], text: text, limit: 50)
     configure(&query)
@@ -97,10 +105,25 @@ let typical: [(String, GenerationQuery)] = [
     ("common words \"cinematic light\"", query("cinematic light")),
     ("prefix \"obs\"", query("obs")),
     ("phrase 'golden hour' (quoted)", query("\"golden hour\"")),
-    ("text + model + 720p + audio", query("fox") { $0.model = models[4].slug; $0.resolution = Resolution("720p"); $0.hasAudio = true }),
+    (
+        "text + model + 720p + audio",
+        query("fox") {
+            $0.model = models[4].slug; $0.resolution = Resolution("720p"); $0.hasAudio = true
+        }
+    ),
     ("newest 50, no text", query()),
-    ("model + status, no text", query { $0.model = models[0].slug; $0.status = .completed }),
-    ("duration 6-9 s + cost <= 0.5", query { $0.minDuration = 6; $0.maxDuration = 9; $0.maxCost = 0.5 }),
+    (
+        "model + status, no text",
+        query {
+            $0.model = models[0].slug; $0.status = .completed
+        }
+    ),
+    (
+        "duration 6-9 s + cost <= 0.5",
+        query {
+            $0.minDuration = 6; $0.maxDuration = 9; $0.maxCost = 0.5
+        }
+    ),
     ("input image (lineage)", query { $0.inputSHA256 = SearchCorpus.inputImage(30) }),
 ]
 for (label, search) in typical {

@@ -22,8 +22,9 @@ enum FuzzTargets {
     static func mp4(_ data: Data) {
         guard (try? data.write(to: probeFile)) != nil else { return }
         _ = try? MediaProbe.inspect(fileAt: probeFile)
-        _ = try? Asset.describing(fileAt: probeFile, sha256: "", size: Int64(data.count), videoOnly: false,
-                                  storedAt: Date())
+        _ = try? Asset.describing(
+            fileAt: probeFile, sha256: "", size: Int64(data.count), videoOnly: false,
+            storedAt: Date())
     }
 
     static func sniff(_ data: Data) { _ = MediaSniffer.sniff(data) }
@@ -52,23 +53,26 @@ enum FuzzTargets {
         let signature = parts.first.map { String(decoding: $0, as: UTF8.self) }
         let timestamp = parts.count > 1 ? String(decoding: parts[1], as: UTF8.self) : nil
         let body = parts.count > 2 ? Data(parts[2]) : Data()
-        _ = WebhookSignature.verify(signatureHeader: signature, timestampHeader: timestamp, body: body,
-                                    secret: "whsec_fuzz", now: Date())
+        _ = WebhookSignature.verify(
+            signatureHeader: signature, timestampHeader: timestamp, body: body,
+            secret: "whsec_fuzz", now: Date())
         _ = WebhookSignature.verifyLegacySecret(signature, secret: "whsec_fuzz")
         _ = try? JSONDecoder().decode(WebhookPayload.self, from: body)
     }
 
     /// A request input (JSON) against a schema with every kind of property, validated and canonicalised.
-    static let requestSchema = RequestSchema(required: ["prompt"], properties: [
-        "prompt": PropertySchema(type: "string", maxLength: 2000),
-        "duration": PropertySchema(type: "string", enum: ["5", "10"], default: "5"),
-        "seed": PropertySchema(type: "integer", minimum: 0, maximum: 2_147_483_647),
-        "cfg": PropertySchema(type: "number", minimum: 0, maximum: 1),
-        "audio": PropertySchema(type: "boolean", default: false),
-        "image_url": PropertySchema(type: "string"),
-        "image_urls": PropertySchema(type: "array"),
-        "options": PropertySchema(type: "object"),
-    ])
+    static let requestSchema = RequestSchema(
+        required: ["prompt"],
+        properties: [
+            "prompt": PropertySchema(type: "string", maxLength: 2000),
+            "duration": PropertySchema(type: "string", enum: ["5", "10"], default: "5"),
+            "seed": PropertySchema(type: "integer", minimum: 0, maximum: 2_147_483_647),
+            "cfg": PropertySchema(type: "number", minimum: 0, maximum: 1),
+            "audio": PropertySchema(type: "boolean", default: false),
+            "image_url": PropertySchema(type: "string"),
+            "image_urls": PropertySchema(type: "array"),
+            "options": PropertySchema(type: "object"),
+        ])
 
     static func schema(_ data: Data) {
         guard let input = try? JSONDecoder().decode([String: JSONValue].self, from: data) else { return }

@@ -36,8 +36,10 @@ extension AppDatabase {
     /// Returns true when this completed the generation.
     /// `storeFile` moves the bytes into the blob store inside the write transaction (see `collectGarbage`).
     @discardableResult
-    public func recordDownloaded(_ output: GenerationOutput, asset: Asset, now: Date,
-                                 storeFile: () throws -> Void = {}) throws -> Bool {
+    public func recordDownloaded(
+        _ output: GenerationOutput, asset: Asset, now: Date,
+        storeFile: () throws -> Void = {}
+    ) throws -> Bool {
         try writer.write { db in
             try storeFile()
             try asset.insert(db, onConflict: .ignore)  // identical bytes are stored once
@@ -48,11 +50,13 @@ extension AppDatabase {
                     WHERE generation_id = ? AND position = ?
                     """,
                 arguments: [asset.sha256, output.generationID, output.position])
-            try Self.appendEvent(db, output.generationID, "downloaded",
-                                 "output \(output.position): \(asset.size) bytes, sha256 \(asset.sha256)", at: now)
-            let remaining = try Int.fetchOne(
-                db, sql: "SELECT count(*) FROM generation_outputs WHERE generation_id = ? AND sha256 IS NULL",
-                arguments: [output.generationID]) ?? 0
+            try Self.appendEvent(
+                db, output.generationID, "downloaded",
+                "output \(output.position): \(asset.size) bytes, sha256 \(asset.sha256)", at: now)
+            let remaining =
+                try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM generation_outputs WHERE generation_id = ? AND sha256 IS NULL",
+                    arguments: [output.generationID]) ?? 0
             guard remaining == 0 else { return false }
             try db.execute(
                 sql: """
@@ -68,9 +72,10 @@ extension AppDatabase {
 
     /// A download attempt failed. With `retryAt` it is tried again then; without, the generation fails with
     /// `code` and the cause.
-    public func recordDownloadFailure(_ output: GenerationOutput, cause: String, code: String, retryAt: Date?,
-                                      now: Date) throws
-    {
+    public func recordDownloadFailure(
+        _ output: GenerationOutput, cause: String, code: String, retryAt: Date?,
+        now: Date
+    ) throws {
         try writer.write { db in
             try db.execute(
                 sql: """
@@ -78,11 +83,13 @@ extension AppDatabase {
                     WHERE generation_id = ? AND position = ?
                     """,
                 arguments: [cause, retryAt?.unix, output.generationID, output.position])
-            try Self.appendEvent(db, output.generationID, "download_failed",
-                                 "output \(output.position), attempt \(output.attempts + 1): \(cause)", at: now)
+            try Self.appendEvent(
+                db, output.generationID, "download_failed",
+                "output \(output.position), attempt \(output.attempts + 1): \(cause)", at: now)
             if retryAt == nil {
-                try Self.fail(db, output.generationID, code: code,
-                              message: "output \(output.position) could not be downloaded: \(cause)", at: now)
+                try Self.fail(
+                    db, output.generationID, code: code,
+                    message: "output \(output.position) could not be downloaded: \(cause)", at: now)
             }
         }
     }

@@ -39,7 +39,7 @@ extension AppDatabase {
     public func generationDetail(id: String, teamID: String? = nil) throws -> GenerationDetail? {
         try writer.read { db in
             guard let generation = try Generation.fetchOne(db, key: ["id": id]),
-                  teamID == nil || generation.teamID == teamID
+                teamID == nil || generation.teamID == teamID
             else { return nil }
             return try Self.detail(db, generation)
         }
@@ -71,13 +71,15 @@ extension AppDatabase {
     public static let maxEvents = 200
 
     static func detail(_ db: Database, _ generation: Generation) throws -> GenerationDetail {
-        let outputs = try GenerationOutput
+        let outputs =
+            try GenerationOutput
             .filter(GenerationOutput.Columns.generationID == generation.id)
             .order(GenerationOutput.Columns.position)
             .fetchAll(db)
         let assets = try Asset.fetchAll(db, keys: outputs.compactMap(\.sha256))
         let bySHA = Dictionary(assets.map { ($0.sha256, $0) }, uniquingKeysWith: { first, _ in first })
-        let events = try GenerationEvent  // the newest `maxEvents`, oldest first: a history never grows a page unbounded
+        let events =
+            try GenerationEvent  // the newest `maxEvents`, oldest first: a history never grows a page unbounded
             .filter(Column("generation_id") == generation.id)
             .order(Column("id").desc)
             .limit(maxEvents)

@@ -39,8 +39,9 @@ extension AppDatabase {
             }
             try generation.insert(db)
             for input in inputs { try input.insert(db) }
-            try Self.appendEvent(db, generation.id, "imported",
-                                 "prediction \(generation.predictionID ?? "?") of model \(generation.model)", at: now)
+            try Self.appendEvent(
+                db, generation.id, "imported",
+                "prediction \(generation.predictionID ?? "?") of model \(generation.model)", at: now)
             try Self.apply(db, generation, outcome, source: "imported", at: now)
             return .imported(try Generation.fetchOne(db, key: ["id": generation.id]) ?? generation)
         }

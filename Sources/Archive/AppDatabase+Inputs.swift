@@ -30,18 +30,21 @@ extension AppDatabase {
     /// When the next input download is due, or nil when none is waiting.
     public func nextInputDownloadTime() throws -> Date? {
         try writer.read { db in
-            try Date.fetchOne(db, sql: """
-                SELECT min(i.next_attempt_at) FROM generation_inputs i JOIN generations g ON g.id = i.generation_id
-                WHERE g.prediction_id IS NOT NULL
-                """)
+            try Date.fetchOne(
+                db,
+                sql: """
+                    SELECT min(i.next_attempt_at) FROM generation_inputs i JOIN generations g ON g.id = i.generation_id
+                    WHERE g.prediction_id IS NOT NULL
+                    """)
         }
     }
 
     /// Links a stored blob to the input. `storeFile` moves the bytes into the blob store inside the write
     /// transaction (see `collectGarbage`).
-    public func recordInputDownloaded(_ input: GenerationInput, asset: Asset, now: Date,
-                                      storeFile: () throws -> Void = {}) throws
-    {
+    public func recordInputDownloaded(
+        _ input: GenerationInput, asset: Asset, now: Date,
+        storeFile: () throws -> Void = {}
+    ) throws {
         try writer.write { db in
             try storeFile()
             try asset.insert(db, onConflict: .ignore)
@@ -52,9 +55,10 @@ extension AppDatabase {
                     WHERE generation_id = ? AND field = ? AND position = ?
                     """,
                 arguments: [asset.sha256, input.generationID, input.field, input.position])
-            try Self.appendEvent(db, input.generationID, "input_stored",
-                                 "\(input.field)#\(input.position): \(asset.size) bytes, sha256 \(asset.sha256)",
-                                 at: now)
+            try Self.appendEvent(
+                db, input.generationID, "input_stored",
+                "\(input.field)#\(input.position): \(asset.size) bytes, sha256 \(asset.sha256)",
+                at: now)
         }
     }
 
@@ -67,13 +71,15 @@ extension AppDatabase {
                     WHERE generation_id = ? AND field = ? AND position = ?
                     """,
                 arguments: [cause, retryAt?.unix, input.generationID, input.field, input.position])
-            try Self.appendEvent(db, input.generationID, retryAt == nil ? "input_lost" : "input_download_failed",
-                                 "\(input.field)#\(input.position), attempt \(input.attempts + 1): \(cause)", at: now)
+            try Self.appendEvent(
+                db, input.generationID, retryAt == nil ? "input_lost" : "input_download_failed",
+                "\(input.field)#\(input.position), attempt \(input.attempts + 1): \(cause)", at: now)
         }
     }
 
     static func storedInputs(_ db: Database, generationID: String) throws -> [StoredInput] {
-        let inputs = try GenerationInput
+        let inputs =
+            try GenerationInput
             .filter(GenerationInput.Columns.generationID == generationID)
             .order(GenerationInput.Columns.field, GenerationInput.Columns.position)
             .fetchAll(db)
@@ -98,8 +104,9 @@ extension AppDatabase {
             try storeFile()
             try asset.insert(db, onConflict: .ignore)
             if let teamID {
-                try db.execute(sql: "INSERT OR REPLACE INTO team_files (team_id, sha256, uploaded_at) VALUES (?, ?, ?)",
-                               arguments: [teamID, asset.sha256, now.unix])
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO team_files (team_id, sha256, uploaded_at) VALUES (?, ?, ?)",
+                    arguments: [teamID, asset.sha256, now.unix])
             }
         }
     }

@@ -15,8 +15,10 @@ extension AppDatabase {
     /// Submitted generations whose poll is due, most overdue first.
     public func duePolls(now: Date, limit: Int) throws -> [Generation] {
         try writer.read { db in
-            try Generation.fetchAll(db, sql: Self.takingTurns(
-                "(status IN ('submitted', 'processing') OR confirm_pending = 1) AND next_action_at <= ?"),
+            try Generation.fetchAll(
+                db,
+                sql: Self.takingTurns(
+                    "(status IN ('submitted', 'processing') OR confirm_pending = 1) AND next_action_at <= ?"),
                 arguments: [now.unix, limit])
         }
     }
@@ -66,8 +68,10 @@ extension AppDatabase {
                         poll_attempts = poll_attempts + ?
                     WHERE id = ?
                     """,
-                arguments: [cost, predictTime, fromWebhook, fromWebhook ? now.unix : nil, now.unix,
-                            fromWebhook ? 0 : 1, id])
+                arguments: [
+                    cost, predictTime, fromWebhook, fromWebhook ? now.unix : nil, now.unix,
+                    fromWebhook ? 0 : 1, id,
+                ])
             for (position, url) in urls.enumerated() {
                 try db.execute(
                     sql: """
@@ -78,8 +82,9 @@ extension AppDatabase {
             }
             try appendEvent(db, id, "succeeded", "\(source): \(urls.count) output file(s) to download", at: now)
         case .failed(let code, let message, let cost):
-            try db.execute(sql: "UPDATE generations SET provider_status = 'error', cost_usd = ? WHERE id = ?",
-                           arguments: [cost, id])
+            try db.execute(
+                sql: "UPDATE generations SET provider_status = 'error', cost_usd = ? WHERE id = ?",
+                arguments: [cost, id])
             try fail(db, id, code: code, message: message, at: now)
         case .cancelled:
             try db.execute(
@@ -94,12 +99,15 @@ extension AppDatabase {
         }
     }
 
-    private static func settleConfirmation(_ db: Database, _ generation: Generation, _ outcome: PollOutcome,
-                                           at now: Date) throws {
+    private static func settleConfirmation(
+        _ db: Database, _ generation: Generation, _ outcome: PollOutcome,
+        at now: Date
+    ) throws {
         guard case .succeeded(_, let cost, let predictTime) = outcome else {
             // Still running or disagreeing: look again later, keep what the signed webhook said.
-            try db.execute(sql: "UPDATE generations SET next_action_at = ? WHERE id = ?",
-                           arguments: [now.addingTimeInterval(30).unix, generation.id])
+            try db.execute(
+                sql: "UPDATE generations SET next_action_at = ? WHERE id = ?",
+                arguments: [now.addingTimeInterval(30).unix, generation.id])
             return
         }
         try db.execute(

@@ -5,9 +5,10 @@ extension AppDatabase {
     /// Signs in with a team token: returns a new session value for the cookie, or nil for a bad token.
     public func createSession(token: String, lifetime: TimeInterval, now: Date) throws -> String? {
         try writer.write { db in
-            guard let tokenID = try String.fetchOne(
-                db, sql: "SELECT id FROM api_tokens WHERE token_sha256 = ? AND revoked_at IS NULL",
-                arguments: [Secrets.digest(token)])
+            guard
+                let tokenID = try String.fetchOne(
+                    db, sql: "SELECT id FROM api_tokens WHERE token_sha256 = ? AND revoked_at IS NULL",
+                    arguments: [Secrets.digest(token)])
             else { return nil }
             let session = Secrets.make(prefix: "")
             try db.execute(

@@ -27,8 +27,9 @@ extension AppDatabase {
             guard try Generation.filter(sql: "id = ? AND team_id = ?", arguments: [generationID, teamID]).fetchCount(db) == 1
             else { return nil }
             let token = Secrets.make(prefix: "")
-            let share = Share(id: Secrets.id(prefix: "shr_"), generationID: generationID, createdAt: now,
-                              expiresAt: expiresAt)
+            let share = Share(
+                id: Secrets.id(prefix: "shr_"), generationID: generationID, createdAt: now,
+                expiresAt: expiresAt)
             try db.execute(
                 sql: """
                     INSERT INTO shares (id, generation_id, team_id, token_sha256, created_at, expires_at)
@@ -42,21 +43,25 @@ extension AppDatabase {
 
     public func revokeShare(id: String, teamID: String, now: Date) throws -> Bool {
         try writer.write { db in
-            try db.execute(sql: "UPDATE shares SET revoked_at = coalesce(revoked_at, ?) WHERE id = ? AND team_id = ?",
-                           arguments: [now.unix, id, teamID])
+            try db.execute(
+                sql: "UPDATE shares SET revoked_at = coalesce(revoked_at, ?) WHERE id = ? AND team_id = ?",
+                arguments: [now.unix, id, teamID])
             return db.changesCount == 1
         }
     }
 
     public func lookUpShare(token: String, now: Date) throws -> ShareLookup {
         try writer.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM shares WHERE token_sha256 = ?",
-                                             arguments: [Secrets.digest(token)])
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT * FROM shares WHERE token_sha256 = ?",
+                    arguments: [Secrets.digest(token)])
             else { return .unknown }
-            let share = Share(id: row["id"], generationID: row["generation_id"],
-                              createdAt: Date(timeIntervalSince1970: row["created_at"]),
-                              expiresAt: Date(timeIntervalSince1970: row["expires_at"]),
-                              revokedAt: (row["revoked_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
+            let share = Share(
+                id: row["id"], generationID: row["generation_id"],
+                createdAt: Date(timeIntervalSince1970: row["created_at"]),
+                expiresAt: Date(timeIntervalSince1970: row["expires_at"]),
+                revokedAt: (row["revoked_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
             if share.revokedAt != nil { return .revoked(share) }
             if share.expiresAt <= now { return .expired(share) }
             guard let generation = try Generation.fetchOne(db, key: ["id": share.generationID]) else { return .unknown }

@@ -44,11 +44,12 @@ extension AppDatabase {
     /// The team's spend per model, day or tag, biggest first (days newest first), created within [from, to).
     /// A generation with several tags counts under each; the total counts it once.
     public func spend(teamID: String, groupBy: SpendGrouping, from: Date? = nil, to: Date? = nil) throws -> SpendReport {
-        let key = switch groupBy {
-        case .model: "g.model"
-        case .day: "date(g.created_at, 'unixepoch')"
-        case .tag: "coalesce(t.value, '(untagged)')"
-        }
+        let key =
+            switch groupBy {
+            case .model: "g.model"
+            case .day: "date(g.created_at, 'unixepoch')"
+            case .tag: "coalesce(t.value, '(untagged)')"
+            }
         let join = groupBy == .tag ? "LEFT JOIN json_each(g.tags) t" : ""
         let order = groupBy == .day ? "key DESC" : "spent_usd DESC, key"
         let columns = """
@@ -58,24 +59,30 @@ extension AppDatabase {
             coalesce(sum(g.predict_time_s), 0) AS predict_time_s
             """
         let scope = "g.team_id = ? AND g.created_at >= ? AND g.created_at < ?"
-        let arguments: StatementArguments = [teamID, from?.unix ?? -Double.greatestFiniteMagnitude,
-                                             to?.unix ?? Double.greatestFiniteMagnitude]
+        let arguments: StatementArguments = [
+            teamID, from?.unix ?? -Double.greatestFiniteMagnitude,
+            to?.unix ?? Double.greatestFiniteMagnitude,
+        ]
         return try writer.read { db in
             let rows = try Row.fetchAll(
                 db, sql: "SELECT \(key) AS key, \(columns) FROM generations g \(join) WHERE \(scope) GROUP BY key ORDER BY \(order)",
                 arguments: arguments)
             let total = try Row.fetchOne(
                 db, sql: "SELECT 'total' AS key, \(columns) FROM generations g WHERE \(scope)", arguments: arguments)
-            return SpendReport(groupBy: groupBy, rows: rows.map(Self.spendRow), total: total.map(Self.spendRow)
-                ?? SpendRow(key: "total", generations: 0, spentUSD: 0, unknownCost: 0, dedupHits: 0, savedUSD: 0,
-                            predictTimeS: 0))
+            return SpendReport(
+                groupBy: groupBy, rows: rows.map(Self.spendRow),
+                total: total.map(Self.spendRow)
+                    ?? SpendRow(
+                        key: "total", generations: 0, spentUSD: 0, unknownCost: 0, dedupHits: 0, savedUSD: 0,
+                        predictTimeS: 0))
         }
     }
 
     private static func spendRow(_ row: Row) -> SpendRow {
         func money(_ value: Double) -> Double { (value * 10000).rounded() / 10000 }
-        return SpendRow(key: row["key"], generations: row["generations"], spentUSD: money(row["spent_usd"]),
-                        unknownCost: row["unknown_cost"] ?? 0, dedupHits: row["dedup_hits"] ?? 0,
-                        savedUSD: money(row["saved_usd"]), predictTimeS: money(row["predict_time_s"]))
+        return SpendRow(
+            key: row["key"], generations: row["generations"], spentUSD: money(row["spent_usd"]),
+            unknownCost: row["unknown_cost"] ?? 0, dedupHits: row["dedup_hits"] ?? 0,
+            savedUSD: money(row["saved_usd"]), predictTimeS: money(row["predict_time_s"]))
     }
 }

@@ -47,8 +47,10 @@ extension AppDatabase {
     /// Pending generations whose (re)submission is due, oldest first.
     public func dueSubmissions(now: Date, limit: Int) throws -> [Generation] {
         try writer.read { db in
-            try Generation.fetchAll(db, sql: Self.takingTurns(
-                "status = 'pending' AND submit_started_at IS NULL AND next_action_at <= ?"), arguments: [now.unix, limit])
+            try Generation.fetchAll(
+                db,
+                sql: Self.takingTurns(
+                    "status = 'pending' AND submit_started_at IS NULL AND next_action_at <= ?"), arguments: [now.unix, limit])
         }
     }
 

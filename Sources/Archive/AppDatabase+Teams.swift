@@ -50,8 +50,9 @@ extension AppDatabase {
         let team = Team(id: Secrets.id(prefix: "team_"), name: name)
         do {
             try writer.write { db in
-                try db.execute(sql: "INSERT INTO teams (id, name, created_at) VALUES (?, ?, ?)",
-                               arguments: [team.id, name, now.unix])
+                try db.execute(
+                    sql: "INSERT INTO teams (id, name, created_at) VALUES (?, ?, ?)",
+                    arguments: [team.id, name, now.unix])
             }
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
             throw TeamError.duplicateName(name)
@@ -99,18 +100,20 @@ extension AppDatabase {
                     FROM api_tokens t JOIN teams s ON s.id = t.team_id ORDER BY s.name, t.created_at
                     """
             ).map { row in
-                TokenInfo(id: row["id"], team: row["team"], name: row["name"], scopes: Self.scopes(row["scopes"]),
-                          createdAt: Date(timeIntervalSince1970: row["created_at"]),
-                          lastUsedAt: (row["last_used_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
-                          revokedAt: (row["revoked_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
+                TokenInfo(
+                    id: row["id"], team: row["team"], name: row["name"], scopes: Self.scopes(row["scopes"]),
+                    createdAt: Date(timeIntervalSince1970: row["created_at"]),
+                    lastUsedAt: (row["last_used_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
+                    revokedAt: (row["revoked_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
             }
         }
     }
 
     public func revokeToken(id: String, now: Date) throws {
         try writer.write { db in
-            try db.execute(sql: "UPDATE api_tokens SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?",
-                           arguments: [now.unix, id])
+            try db.execute(
+                sql: "UPDATE api_tokens SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?",
+                arguments: [now.unix, id])
             if db.changesCount == 0 { throw TeamError.unknownToken(id) }
         }
     }
@@ -132,8 +135,9 @@ extension AppDatabase {
         let lastUsed: Double? = found["last_used_at"]
         if lastUsed.map({ now.unix - $0 > 60 }) ?? true {
             try writer.write { db in
-                try db.execute(sql: "UPDATE api_tokens SET last_used_at = ? WHERE id = ?",
-                               arguments: [now.unix, found["token_id"] as String])
+                try db.execute(
+                    sql: "UPDATE api_tokens SET last_used_at = ? WHERE id = ?",
+                    arguments: [now.unix, found["token_id"] as String])
             }
         }
         return TokenGrant(team: Team(id: found["id"], name: found["name"]), scopes: Self.scopes(found["scopes"]))

@@ -20,8 +20,10 @@ public struct ReceivedWebhook: Sendable {
     /// The parsed body (only for an authenticated delivery).
     public var payload: WebhookPayload?
 
-    public init(generationID: String, scheme: WebhookScheme, timestampHeader: String?, body: Data,
-                rejection: WebhookRejection?, payload: WebhookPayload?) {
+    public init(
+        generationID: String, scheme: WebhookScheme, timestampHeader: String?, body: Data,
+        rejection: WebhookRejection?, payload: WebhookPayload?
+    ) {
         self.generationID = generationID
         self.scheme = scheme
         self.timestampHeader = timestampHeader
@@ -55,8 +57,9 @@ extension AppDatabase {
     public func recordWebhook(_ delivery: ReceivedWebhook, now: Date) throws -> WebhookEffect {
         try writer.write { db in
             guard var generation = try Generation.fetchOne(db, key: ["id": delivery.generationID]) else {
-                try Self.countRejection(db, generationID: nil, reason: .unknownGeneration, bytes: delivery.body.count,
-                                        at: now)
+                try Self.countRejection(
+                    db, generationID: nil, reason: .unknownGeneration, bytes: delivery.body.count,
+                    at: now)
                 return .rejected(.unknownGeneration)
             }
             var effect: WebhookEffect
@@ -67,13 +70,14 @@ extension AppDatabase {
             } else {
                 effect = .rejected(.malformedSignature)
             }
-            let (verdict, reason): (String, String?) = switch effect {
-            case .applied: ("applied", nil)
-            case .duplicate: ("duplicate", nil)
-            case .confirmRequested: ("confirm", "legacy secret only: confirming with the provider")
-            case .extraPrediction: ("extra", "another prediction of this request: confirming with the provider")
-            case .rejected(let why): ("rejected", why.rawValue)
-            }
+            let (verdict, reason): (String, String?) =
+                switch effect {
+                case .applied: ("applied", nil)
+                case .duplicate: ("duplicate", nil)
+                case .confirmRequested: ("confirm", "legacy secret only: confirming with the provider")
+                case .extraPrediction: ("extra", "another prediction of this request: confirming with the provider")
+                case .rejected(let why): ("rejected", why.rawValue)
+                }
             if case .rejected(let why) = effect {
                 try Self.countRejection(db, generationID: generation.id, reason: why, bytes: delivery.body.count, at: now)
                 return effect
@@ -84,18 +88,23 @@ extension AppDatabase {
                         (generation_id, received_at, verdict, reason, scheme, webhook_timestamp, exec_id, body)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [generation.id, now.unix, verdict == "extra" ? "confirm" : verdict, reason,
-                            delivery.scheme.rawValue, delivery.timestampHeader, delivery.payload?.execID, delivery.body])
+                arguments: [
+                    generation.id, now.unix, verdict == "extra" ? "confirm" : verdict, reason,
+                    delivery.scheme.rawValue, delivery.timestampHeader, delivery.payload?.execID, delivery.body,
+                ])
             let detail = [delivery.scheme.rawValue, verdict, reason].compactMap { $0 }.joined(separator: ", ")
-            try Self.appendEvent(db, generation.id, effect == .duplicate ? "webhook_duplicate" : "webhook_received",
-                                 detail, at: now)
+            try Self.appendEvent(
+                db, generation.id, effect == .duplicate ? "webhook_duplicate" : "webhook_received",
+                detail, at: now)
             return effect
         }
     }
 
     /// One row per generation (unknown ids share one) and reason: how many, when, the last one's size.
-    private static func countRejection(_ db: Database, generationID: String?, reason: WebhookRejection, bytes: Int,
-                                       at now: Date) throws {
+    private static func countRejection(
+        _ db: Database, generationID: String?, reason: WebhookRejection, bytes: Int,
+        at now: Date
+    ) throws {
         try db.execute(
             sql: """
                 INSERT INTO webhook_rejections (generation_id, reason, count, first_at, last_at, last_bytes)
@@ -112,13 +121,17 @@ extension AppDatabase {
     /// Refused deliveries for a generation (`unknownGenerationKey` for unknown ids): reason and count.
     public func webhookRejections(generationID: String) throws -> [(reason: String, count: Int)] {
         try writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT reason, count FROM webhook_rejections WHERE generation_id = ? ORDER BY reason",
-                             arguments: [generationID]).map { ($0["reason"], $0["count"]) }
+            try Row.fetchAll(
+                db, sql: "SELECT reason, count FROM webhook_rejections WHERE generation_id = ? ORDER BY reason",
+                arguments: [generationID]
+            ).map { ($0["reason"], $0["count"]) }
         }
     }
 
-    private static func apply(_ db: Database, _ generation: inout Generation, _ payload: WebhookPayload,
-                              scheme: WebhookScheme, at now: Date) throws -> WebhookEffect {
+    private static func apply(
+        _ db: Database, _ generation: inout Generation, _ payload: WebhookPayload,
+        scheme: WebhookScheme, at now: Date
+    ) throws -> WebhookEffect {
         if let predictionID = generation.predictionID {
             guard predictionID == payload.execID else {
                 return try recordExtraPrediction(db, payload.execID, of: generation.id, at: now)
@@ -131,25 +144,30 @@ extension AppDatabase {
         }
         guard generation.status == .submitted || generation.status == .processing else { return .duplicate }
         if scheme == .legacySecret {
-            try db.execute(sql: "UPDATE generations SET next_action_at = ?, updated_at = ? WHERE id = ?",
-                           arguments: [now.unix, now.unix, generation.id])
+            try db.execute(
+                sql: "UPDATE generations SET next_action_at = ?, updated_at = ? WHERE id = ?",
+                arguments: [now.unix, now.unix, generation.id])
             return .confirmRequested
         }
-        let outcome: PollOutcome = switch payload.outcome {
-        case .success: .succeeded(outputURLs: payload.outputURLs, costUSD: nil, predictTime: nil)
-        case .error: .failed(code: payload.failure.code, message: payload.failure.message, costUSD: nil)
-        case .cancelled: .cancelled
-        default: .running(providerStatus: payload.status, nextPollAt: now)
-        }
+        let outcome: PollOutcome =
+            switch payload.outcome {
+            case .success: .succeeded(outputURLs: payload.outputURLs, costUSD: nil, predictTime: nil)
+            case .error: .failed(code: payload.failure.code, message: payload.failure.message, costUSD: nil)
+            case .cancelled: .cancelled
+            default: .running(providerStatus: payload.status, nextPollAt: now)
+            }
         try apply(db, generation, outcome, source: "webhook", at: now)
         return .applied
     }
 
     /// Records the prediction id of a generation whose create answer was lost. Also revives one that had been
     /// given up as `submit_uncertain`: the provider did run it, and what was paid for is archived.
-    static func adopt(_ db: Database, _ generation: inout Generation, predictionID: String, how: String,
-                      at now: Date) throws -> Bool {
-        let revivable = generation.status == .pending
+    static func adopt(
+        _ db: Database, _ generation: inout Generation, predictionID: String, how: String,
+        at now: Date
+    ) throws -> Bool {
+        let revivable =
+            generation.status == .pending
             || (generation.status == .failed && generation.errorCode == "submit_uncertain")
         guard generation.predictionID == nil, revivable else { return false }
         try db.execute(
@@ -160,8 +178,9 @@ extension AppDatabase {
                 WHERE id = ?
                 """,
             arguments: [predictionID, now.unix, now.unix, now.unix, generation.id])
-        try appendEvent(db, generation.id, "reconciled",
-                        "prediction \(predictionID) found through \(how); the create was not sent again", at: now)
+        try appendEvent(
+            db, generation.id, "reconciled",
+            "prediction \(predictionID) found through \(how); the create was not sent again", at: now)
         generation = try Generation.fetchOne(db, key: ["id": generation.id]) ?? generation
         return true
     }
@@ -170,8 +189,9 @@ extension AppDatabase {
     public func adoptPrediction(generationID: String, predictionID: String, now: Date) throws -> Bool {
         try writer.write { db in
             guard var generation = try Generation.fetchOne(db, key: ["id": generationID]) else { return false }
-            return try Self.adopt(db, &generation, predictionID: predictionID, how: "the provider's webhook log",
-                                  at: now)
+            return try Self.adopt(
+                db, &generation, predictionID: predictionID, how: "the provider's webhook log",
+                at: now)
         }
     }
 
@@ -194,8 +214,10 @@ extension AppDatabase {
     public func dueReconciliations(now: Date, limit: Int) throws -> [Generation] {
         try writer.read { db in
             try Generation
-                .filter(sql: "status = 'pending' AND submit_uncertain_since IS NOT NULL AND next_action_at <= ?",
-                        arguments: [now.unix])
+                .filter(
+                    sql: "status = 'pending' AND submit_uncertain_since IS NOT NULL AND next_action_at <= ?",
+                    arguments: [now.unix]
+                )
                 .order(Column("next_action_at"))
                 .limit(limit)
                 .fetchAll(db)
@@ -212,27 +234,34 @@ extension AppDatabase {
 
     public func rescheduleReconciliation(id: String, at: Date) throws {
         try writer.write { db in
-            try db.execute(sql: "UPDATE generations SET next_action_at = ? WHERE id = ? AND status = 'pending'",
-                           arguments: [at.unix, id])
+            try db.execute(
+                sql: "UPDATE generations SET next_action_at = ? WHERE id = ? AND status = 'pending'",
+                arguments: [at.unix, id])
         }
     }
 
     /// Deliveries received for a generation, oldest first: (verdict, reason).
     public func webhookDeliveries(generationID: String) throws -> [(verdict: String, reason: String?)] {
         try writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT verdict, reason FROM webhook_deliveries WHERE generation_id = ? ORDER BY id",
-                             arguments: [generationID]).map { ($0["verdict"], $0["reason"]) }
+            try Row.fetchAll(
+                db, sql: "SELECT verdict, reason FROM webhook_deliveries WHERE generation_id = ? ORDER BY id",
+                arguments: [generationID]
+            ).map { ($0["verdict"], $0["reason"]) }
         }
     }
 
     /// Notes a prediction that an authentic webhook ties to this generation although it is not the generation's
     /// own; at most `maxExtraPredictions` per generation, each once.
-    private static func recordExtraPrediction(_ db: Database, _ predictionID: String, of generationID: String,
-                                              at now: Date) throws -> WebhookEffect {
-        let known = try Int.fetchOne(
-            db, sql: "SELECT count(*) FROM extra_predictions WHERE generation_id = ?", arguments: [generationID]) ?? 0
-        let exists = try Bool.fetchOne(
-            db, sql: "SELECT 1 FROM extra_predictions WHERE prediction_id = ?", arguments: [predictionID]) ?? false
+    private static func recordExtraPrediction(
+        _ db: Database, _ predictionID: String, of generationID: String,
+        at now: Date
+    ) throws -> WebhookEffect {
+        let known =
+            try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM extra_predictions WHERE generation_id = ?", arguments: [generationID]) ?? 0
+        let exists =
+            try Bool.fetchOne(
+                db, sql: "SELECT 1 FROM extra_predictions WHERE prediction_id = ?", arguments: [predictionID]) ?? false
         if exists { return .duplicate }
         guard known < maxExtraPredictions, predictionID.utf8.count <= 200 else { return .rejected(.predictionMismatch) }
         try db.execute(
@@ -268,38 +297,46 @@ extension AppDatabase {
     /// The provider could not be asked now: ask again at `at`.
     public func postponeExtraPrediction(_ predictionID: String, until at: Date) throws {
         try writer.write { db in
-            try db.execute(sql: "UPDATE extra_predictions SET next_check_at = ? WHERE prediction_id = ?",
-                           arguments: [at.unix, predictionID])
+            try db.execute(
+                sql: "UPDATE extra_predictions SET next_check_at = ? WHERE prediction_id = ?",
+                arguments: [at.unix, predictionID])
         }
     }
 
     /// The provider did not confirm the prediction as this generation's: nothing changes but its state.
     public func refuseExtraPrediction(_ predictionID: String, now: Date) throws {
         try writer.write { db in
-            try db.execute(sql: "UPDATE extra_predictions SET state = 'refused' WHERE prediction_id = ?",
-                           arguments: [predictionID])
+            try db.execute(
+                sql: "UPDATE extra_predictions SET state = 'refused' WHERE prediction_id = ?",
+                arguments: [predictionID])
         }
     }
 
     /// The provider confirmed a second prediction of `original`'s request: it is archived as a generation of its own
     /// (same team, model and request; it was billed), moved on by `outcome`, and both histories say so.
-    public func recordExtraPrediction(_ extra: Generation, of original: Generation, outcome: PollOutcome,
-                                      now: Date) throws -> Generation {
+    public func recordExtraPrediction(
+        _ extra: Generation, of original: Generation, outcome: PollOutcome,
+        now: Date
+    ) throws -> Generation {
         try writer.write { db in
             try extra.insert(db)
-            try db.execute(sql: """
-                INSERT INTO generation_inputs (generation_id, field, position, source_url, sha256, attempts, next_attempt_at)
-                SELECT ?, field, position, source_url, sha256, 0, CASE WHEN sha256 IS NULL THEN ? END
-                FROM generation_inputs WHERE generation_id = ?
-                """, arguments: [extra.id, now.unix, original.id])
-            try Self.appendEvent(db, extra.id, "extra_prediction",
-                            "a second prediction \(extra.predictionID ?? "?") of \(original.id)'s request, started by a "
-                                + "create answered with an error; billed, so archived", at: now)
-            try Self.appendEvent(db, original.id, "extra_prediction",
-                            "the provider also ran this request as prediction \(extra.predictionID ?? "?") (billed); "
-                                + "archived as \(extra.id)", at: now)
-            try db.execute(sql: "UPDATE extra_predictions SET state = 'confirmed', archived_as = ? WHERE prediction_id = ?",
-                           arguments: [extra.id, extra.predictionID])
+            try db.execute(
+                sql: """
+                    INSERT INTO generation_inputs (generation_id, field, position, source_url, sha256, attempts, next_attempt_at)
+                    SELECT ?, field, position, source_url, sha256, 0, CASE WHEN sha256 IS NULL THEN ? END
+                    FROM generation_inputs WHERE generation_id = ?
+                    """, arguments: [extra.id, now.unix, original.id])
+            try Self.appendEvent(
+                db, extra.id, "extra_prediction",
+                "a second prediction \(extra.predictionID ?? "?") of \(original.id)'s request, started by a "
+                    + "create answered with an error; billed, so archived", at: now)
+            try Self.appendEvent(
+                db, original.id, "extra_prediction",
+                "the provider also ran this request as prediction \(extra.predictionID ?? "?") (billed); "
+                    + "archived as \(extra.id)", at: now)
+            try db.execute(
+                sql: "UPDATE extra_predictions SET state = 'confirmed', archived_as = ? WHERE prediction_id = ?",
+                arguments: [extra.id, extra.predictionID])
             try Self.apply(db, extra, outcome, source: "extra prediction", at: now)
             return try Generation.fetchOne(db, key: ["id": extra.id]) ?? extra
         }

@@ -40,8 +40,10 @@ extension BlobStore {
     /// stored just before its generation is recorded.
     public func collectGarbage(_ database: AppDatabase, now: Date = Date()) throws -> GarbageReport {
         var report = GarbageReport()
-        let removed = try database.collectGarbage(storedBefore: now.addingTimeInterval(-3600),
-                                                  uploadsBefore: now.addingTimeInterval(-7 * 86400)) { asset in
+        let removed = try database.collectGarbage(
+            storedBefore: now.addingTimeInterval(-3600),
+            uploadsBefore: now.addingTimeInterval(-7 * 86400)
+        ) { asset in
             let file = url(for: asset.sha256)
             if FileManager.default.fileExists(atPath: file.path) { try FileManager.default.removeItem(at: file) }
         }

@@ -44,8 +44,12 @@ public struct BlobStore: Sendable {
         let directory = destination.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         guard rename(tempFile.path, destination.path) == 0 else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: destination.path,
-                NSLocalizedDescriptionKey: "rename failed: \(String(cString: strerror(errno)))"])
+            throw CocoaError(
+                .fileWriteUnknown,
+                userInfo: [
+                    NSFilePathErrorKey: destination.path,
+                    NSLocalizedDescriptionKey: "rename failed: \(String(cString: strerror(errno)))",
+                ])
         }
         Self.syncDirectory(directory)  // the rename itself must survive a power cut
     }
@@ -82,8 +86,9 @@ public struct BlobStore: Sendable {
     /// one of `prefixes` when given. Returns how many went.
     @discardableResult
     public func sweepTempFiles(olderThan age: TimeInterval, prefixes: [String]? = nil, now: Date = Date()) -> Int {
-        let files = (try? FileManager.default.contentsOfDirectory(
-            at: tempDirectory, includingPropertiesForKeys: [.contentModificationDateKey])) ?? []
+        let files =
+            (try? FileManager.default.contentsOfDirectory(
+                at: tempDirectory, includingPropertiesForKeys: [.contentModificationDateKey])) ?? []
         var removed = 0
         for file in files where prefixes?.contains(where: { file.lastPathComponent.hasPrefix($0) }) ?? true {
             let modified = (try? file.resourceValues(forKeys: [.contentModificationDateKey]))?.contentModificationDate

@@ -122,8 +122,9 @@ private struct BoxReader {
 
 /// Parses the `moov` box payload (held in memory: it is small) for duration, tracks, resolution and codecs.
 private struct MovieBox {
-    var info = MediaInfo(contentType: "video/mp4", majorBrand: "", durationSeconds: nil, width: nil, height: nil,
-                         videoCodec: nil, hasAudio: false)
+    var info = MediaInfo(
+        contentType: "video/mp4", majorBrand: "", durationSeconds: nil, width: nil, height: nil,
+        videoCodec: nil, hasAudio: false)
 
     init(_ payload: Data) throws {
         var sawVideo = false
@@ -184,8 +185,8 @@ private struct Track {
     /// The four-character code of the first sample description (avc1, hvc1, mp4a, ...).
     private func sampleEntryCodec(_ mediaInformation: Data) throws -> String? {
         guard let table = try children(of: mediaInformation).first(where: { $0.0 == "stbl" })?.1,
-              let descriptions = try children(of: table).first(where: { $0.0 == "stsd" })?.1,
-              descriptions.count >= 16
+            let descriptions = try children(of: table).first(where: { $0.0 == "stsd" })?.1,
+            descriptions.count >= 16
         else { return nil }
         return try boxType(descriptions, at: 12)
     }

@@ -16,8 +16,10 @@ public struct GenerationInput: ArchiveRecord, Hashable {
     public var nextAttemptAt: Date?
     public var lastError: String?
 
-    public init(generationID: String, field: String, position: Int, sourceURL: String, sha256: String? = nil,
-                nextAttemptAt: Date?) {
+    public init(
+        generationID: String, field: String, position: Int, sourceURL: String, sha256: String? = nil,
+        nextAttemptAt: Date?
+    ) {
         self.generationID = generationID
         self.field = field
         self.position = position

@@ -105,8 +105,10 @@ public struct Generation: ArchiveRecord, Hashable {
     public typealias Columns = CodingKeys
 
     /// A new, not yet submitted generation. The prompt fields are lifted from the input for search.
-    public init(id: String, teamID: String? = nil, model: String, version: String, input: [String: JSONValue],
-                tags: [String], webhookSecret: String? = nil, requestKey: String? = nil, now: Date) {
+    public init(
+        id: String, teamID: String? = nil, model: String, version: String, input: [String: JSONValue],
+        tags: [String], webhookSecret: String? = nil, requestKey: String? = nil, now: Date
+    ) {
         self.teamID = teamID
         self.requestKey = requestKey
         self.dedupHits = 0
@@ -147,8 +149,10 @@ public struct Asset: ArchiveRecord, Hashable {
     public var hasAudio: Bool?
     public var storedAt: Date
 
-    public init(sha256: String, size: Int64, contentType: String, durationSeconds: Double?, width: Int?,
-                height: Int?, videoCodec: String?, hasAudio: Bool?, storedAt: Date) {
+    public init(
+        sha256: String, size: Int64, contentType: String, durationSeconds: Double?, width: Int?,
+        height: Int?, videoCodec: String?, hasAudio: Bool?, storedAt: Date
+    ) {
         self.sha256 = sha256
         self.size = size
         self.contentType = contentType

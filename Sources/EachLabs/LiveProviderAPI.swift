@@ -70,8 +70,10 @@ public struct LiveProviderAPI: ProviderAPI {
         }
         let response: HTTPResponse
         do {
-            response = try await transport.send(HTTPRequest(method: "PUT", url: upload.presignedURL, headers: headers,
-                                                            bodyFile: file, timeout: .seconds(600)))
+            response = try await transport.send(
+                HTTPRequest(
+                    method: "PUT", url: upload.presignedURL, headers: headers,
+                    bodyFile: file, timeout: .seconds(600)))
         } catch {
             throw .transport(error)
         }
@@ -88,8 +90,10 @@ public struct LiveProviderAPI: ProviderAPI {
         if body != nil { headers.append(("Content-Type", "application/json")) }
         let response: HTTPResponse
         do {
-            response = try await transport.send(HTTPRequest(method: method, url: baseURL + path, headers: headers,
-                                                            body: body))
+            response = try await transport.send(
+                HTTPRequest(
+                    method: method, url: baseURL + path, headers: headers,
+                    body: body))
         } catch {
             throw .transport(error)
         }
@@ -114,7 +118,8 @@ public struct LiveProviderAPI: ProviderAPI {
     /// The `{"error": "..."}` text of an error answer, bounded in length.
     private static func errorMessage(_ response: HTTPResponse) -> String {
         struct Body: Decodable { var error: String? }
-        let text = (try? JSONDecoder().decode(Body.self, from: response.body))?.error
+        let text =
+            (try? JSONDecoder().decode(Body.self, from: response.body))?.error
             ?? String(decoding: response.body.prefix(200), as: UTF8.self)
         return text.isEmpty ? "HTTP \(response.status)" : String(text.prefix(300))
     }

@@ -67,8 +67,10 @@ public struct Prediction: Sendable, Codable, Hashable {
         }
     }
 
-    public init(id: String, input: [String: JSONValue]?, status: PredictionStatus, output: JSONValue?,
-                logs: JSONValue? = nil, metrics: Metrics? = nil, urls: [String: String]? = nil) {
+    public init(
+        id: String, input: [String: JSONValue]?, status: PredictionStatus, output: JSONValue?,
+        logs: JSONValue? = nil, metrics: Metrics? = nil, urls: [String: String]? = nil
+    ) {
         self.id = id
         self.input = input
         self.status = status
@@ -112,9 +114,10 @@ public struct PredictionFailure: Sendable, Hashable {
     public init(output: JSONValue?) {
         switch output {
         case .object(let fields):
-            self.init(code: fields["error_code"]?.stringValue ?? "PROVIDER_FAILED",
-                      message: fields["error_message"]?.stringValue ?? fields["error"]?.displayText
-                          ?? "the prediction failed")
+            self.init(
+                code: fields["error_code"]?.stringValue ?? "PROVIDER_FAILED",
+                message: fields["error_message"]?.stringValue ?? fields["error"]?.displayText
+                    ?? "the prediction failed")
         case .string(let text) where !text.isEmpty:
             self.init(code: "PROVIDER_FAILED", message: text)
         case .array(let items) where !items.isEmpty:
@@ -133,8 +136,10 @@ public struct CreatePrediction: Sendable, Codable {
     public var webhookURL: String?
     public var webhookSecret: String?
 
-    public init(model: String, version: String, input: [String: JSONValue], webhookURL: String? = nil,
-                webhookSecret: String? = nil) {
+    public init(
+        model: String, version: String, input: [String: JSONValue], webhookURL: String? = nil,
+        webhookSecret: String? = nil
+    ) {
         self.model = model
         self.version = version
         self.input = input

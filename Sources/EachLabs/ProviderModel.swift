@@ -43,8 +43,10 @@ public struct ModelCost: Sendable, Codable, Hashable {
     public var max: Double?
     public var dependsOn: [String]?
 
-    public init(currency: String? = "USD", type: String?, amount: Double?, unit: String?, estimate: Double? = nil,
-                min: Double? = nil, max: Double? = nil, dependsOn: [String]? = nil) {
+    public init(
+        currency: String? = "USD", type: String?, amount: Double?, unit: String?, estimate: Double? = nil,
+        min: Double? = nil, max: Double? = nil, dependsOn: [String]? = nil
+    ) {
         self.currency = currency
         self.type = type
         self.amount = amount

@@ -50,10 +50,11 @@ extension RequestSchema {
             case .string(let text):
                 if let new = try replacement(text) { result[field] = .string(new) }
             case .array(let values):
-                result[field] = .array(try values.map { element in
-                    guard case .string(let text) = element, let new = try replacement(text) else { return element }
-                    return .string(new)
-                })
+                result[field] = .array(
+                    try values.map { element in
+                        guard case .string(let text) = element, let new = try replacement(text) else { return element }
+                        return .string(new)
+                    })
             default:
                 continue
             }

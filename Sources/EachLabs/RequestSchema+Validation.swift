@@ -37,8 +37,11 @@ extension RequestSchema {
             if value == .null { continue }  // an explicit null means "not given"
             switch property.check(value) {
             case .success(let value): normalised[name] = value
-            case .failure(let problem): problems.append(FieldProblem(field: name, problem: problem.text,
-                                                                     allowed: property.enforcedEnum))
+            case .failure(let problem):
+                problems.append(
+                    FieldProblem(
+                        field: name, problem: problem.text,
+                        allowed: property.enforcedEnum))
             }
         }
         if problems.isEmpty { return .success(normalised) }

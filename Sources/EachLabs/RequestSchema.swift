@@ -30,8 +30,10 @@ public struct PropertySchema: Sendable, Codable, Hashable {
     public var maxItems: Int?
     public var description: String?
 
-    public init(type: String?, enum: [JSONValue]? = nil, default: JSONValue? = nil, minLength: Int? = nil,
-                maxLength: Int? = nil, minimum: Double? = nil, maximum: Double? = nil) {
+    public init(
+        type: String?, enum: [JSONValue]? = nil, default: JSONValue? = nil, minLength: Int? = nil,
+        maxLength: Int? = nil, minimum: Double? = nil, maximum: Double? = nil
+    ) {
         self.type = type
         self.enum = `enum`
         self.default = `default`

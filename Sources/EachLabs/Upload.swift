@@ -34,8 +34,10 @@ public struct PresignedUpload: Sendable, Codable, Hashable {
     public var expiresAt: String?
     public var requiredHeaders: [String: String]
 
-    public init(id: String, presignedURL: String, publicURL: String, expiresAt: String?,
-                requiredHeaders: [String: String]) {
+    public init(
+        id: String, presignedURL: String, publicURL: String, expiresAt: String?,
+        requiredHeaders: [String: String]
+    ) {
         self.id = id
         self.presignedURL = presignedURL
         self.publicURL = publicURL

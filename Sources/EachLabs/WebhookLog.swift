@@ -44,15 +44,20 @@ public struct WebhookLogEntry: Sendable, Codable, Hashable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let alternatives = try decoder.container(keyedBy: AlternativeKeys.self)
-        guard let id = try container.decodeIfPresent(String.self, forKey: .executionID)
+        guard
+            let id = try container.decodeIfPresent(String.self, forKey: .executionID)
                 ?? alternatives.decodeIfPresent(String.self, forKey: .execID)
                 ?? alternatives.decodeIfPresent(String.self, forKey: .id)
         else {
-            throw DecodingError.keyNotFound(CodingKeys.executionID, .init(codingPath: decoder.codingPath,
-                                                                          debugDescription: "no execution id"))
+            throw DecodingError.keyNotFound(
+                CodingKeys.executionID,
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "no execution id"))
         }
         executionID = id
-        url = try container.decodeIfPresent(String.self, forKey: .url)
+        url =
+            try container.decodeIfPresent(String.self, forKey: .url)
             ?? alternatives.decodeIfPresent(String.self, forKey: .url)
         attempts = try container.decodeIfPresent([Attempt].self, forKey: .attempts) ?? []
     }
@@ -69,7 +74,8 @@ struct WebhookLogPage: Decodable {
         }
         enum Keys: String, CodingKey { case data, webhooks }
         let container = try decoder.container(keyedBy: Keys.self)
-        entries = try container.decodeIfPresent([WebhookLogEntry].self, forKey: .data)
+        entries =
+            try container.decodeIfPresent([WebhookLogEntry].self, forKey: .data)
             ?? container.decode([WebhookLogEntry].self, forKey: .webhooks)
     }
 }

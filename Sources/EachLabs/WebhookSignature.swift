@@ -10,8 +10,12 @@ public enum WebhookSignature {
 
     /// The header value the provider sends for `body` signed at `timestamp` with `secret`.
     public static func header(body: some DataProtocol, timestamp: Int, secret: String) -> String {
-        "sha256=" + Data(HMAC<SHA256>.authenticationCode(for: signedBytes(body, timestamp: String(timestamp)),
-                                                         using: SymmetricKey(data: Data(secret.utf8)))).lowercaseHex
+        "sha256="
+            + Data(
+                HMAC<SHA256>.authenticationCode(
+                    for: signedBytes(body, timestamp: String(timestamp)),
+                    using: SymmetricKey(data: Data(secret.utf8)))
+            ).lowercaseHex
     }
 
     /// Checks a delivery. The comparison is constant-time (swift-crypto's HMAC validation).
@@ -20,7 +24,7 @@ public enum WebhookSignature {
     ) -> WebhookVerdict {
         guard let signatureHeader, !signatureHeader.isEmpty else { return .rejected(.missingSignature) }
         guard signatureHeader.hasPrefix("sha256="), let mac = Self.bytes(hex: signatureHeader.dropFirst(7)),
-              mac.count == 32
+            mac.count == 32
         else { return .rejected(.malformedSignature) }
         guard let timestampHeader, let timestamp = Int(timestampHeader.trimmingCharacters(in: .whitespaces)) else {
             return .rejected(.malformedTimestamp)

@@ -15,7 +15,7 @@ public enum RangeDecision: Sendable, Equatable {
     /// RFC 9110 allows and every video player copes with.
     public init(rangeHeader: String?, size: Int64) {
         guard let header = rangeHeader?.trimmingCharacters(in: .whitespaces),
-              header.lowercased().hasPrefix("bytes=")
+            header.lowercased().hasPrefix("bytes=")
         else {
             self = .full
             return

@@ -11,8 +11,10 @@ public enum JSONResponse {
         return encoder
     }()
 
-    public static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok,
-                            headers: HTTPFields = [:]) -> Response {
+    public static func make(
+        _ value: some Encodable, status: HTTPResponse.Status = .ok,
+        headers: HTTPFields = [:]
+    ) -> Response {
         var status = status
         let data: Data
         do { data = try encoder.encode(value) } catch {

@@ -44,17 +44,23 @@ public struct SearchCorpus: Sendable {
                 sha256: Self.digest("output", index), size: 1_000_000 + Int64(index), contentType: "video/mp4",
                 durationSeconds: Self.durations[index % 3], width: width, height: height, videoCodec: "avc1",
                 hasAudio: index % 2 == 0, storedAt: generation.createdAt)
-            let output = GenerationOutput(generationID: id, position: 0, sourceURL: "https://cdn.example/\(id).mp4",
-                                          sha256: asset.sha256, nextAttemptAt: nil)
+            let output = GenerationOutput(
+                generationID: id, position: 0, sourceURL: "https://cdn.example/\(id).mp4",
+                sha256: asset.sha256, nextAttemptAt: nil)
             var inputs: [(GenerationInput, Asset?)] = []
             if index % 10 == 0 {
                 let image = Self.inputImage(index)
-                inputs.append((GenerationInput(generationID: id, field: "image_url", position: 0,
-                                               sourceURL: "https://images.example/\(image).png",
-                                               sha256: image, nextAttemptAt: nil),
-                               Asset(sha256: image, size: 4096, contentType: "image/png", durationSeconds: nil,
-                                     width: 1024, height: 1024, videoCodec: nil, hasAudio: nil,
-                                     storedAt: generation.createdAt)))
+                inputs.append(
+                    (
+                        GenerationInput(
+                            generationID: id, field: "image_url", position: 0,
+                            sourceURL: "https://images.example/\(image).png",
+                            sha256: image, nextAttemptAt: nil),
+                        Asset(
+                            sha256: image, size: 4096, contentType: "image/png", durationSeconds: nil,
+                            width: 1024, height: 1024, videoCodec: nil, hasAudio: nil,
+                            storedAt: generation.createdAt)
+                    ))
             }
             return ArchivedGeneration(generation: generation, outputs: [(output, asset)], inputs: inputs)
         }
@@ -77,16 +83,24 @@ public struct SearchCorpus: Sendable {
 
     /// 400 words: scenes, subjects, camera and style terms.
     public static let vocabulary: [String] = {
-        let common = ["cinematic", "slow", "motion", "camera", "light", "shot", "close", "wide", "soft", "golden",
-                      "hour", "night", "city", "forest", "ocean", "sunset", "drone", "portrait", "rain", "snow"]
-        let subjects = ["fox", "cat", "dog", "robot", "dancer", "astronaut", "dragon", "horse", "whale", "owl", "tiger",
-                        "child", "chef", "knight", "samurai", "violinist", "skater", "surfer", "pilot", "monk"]
-        let places = ["desert", "mountain", "canyon", "glacier", "jungle", "harbor", "market", "subway", "rooftop",
-                      "library", "cathedral", "lighthouse", "volcano", "meadow", "bridge", "alley", "stadium",
-                      "greenhouse", "observatory", "laboratory"]
+        let common = [
+            "cinematic", "slow", "motion", "camera", "light", "shot", "close", "wide", "soft", "golden",
+            "hour", "night", "city", "forest", "ocean", "sunset", "drone", "portrait", "rain", "snow",
+        ]
+        let subjects = [
+            "fox", "cat", "dog", "robot", "dancer", "astronaut", "dragon", "horse", "whale", "owl", "tiger",
+            "child", "chef", "knight", "samurai", "violinist", "skater", "surfer", "pilot", "monk",
+        ]
+        let places = [
+            "desert", "mountain", "canyon", "glacier", "jungle", "harbor", "market", "subway", "rooftop",
+            "library", "cathedral", "lighthouse", "volcano", "meadow", "bridge", "alley", "stadium",
+            "greenhouse", "observatory", "laboratory",
+        ]
         var words = common + subjects + places
-        let syllables = ["ka", "lo", "mi", "ren", "sa", "tor", "vu", "zel", "bri", "qua", "fen", "dor", "pix", "nal",
-                         "gur", "hex"]
+        let syllables = [
+            "ka", "lo", "mi", "ren", "sa", "tor", "vu", "zel", "bri", "qua", "fen", "dor", "pix", "nal",
+            "gur", "hex",
+        ]
         for first in syllables { for second in syllables where words.count < 400 { words.append(first + second + "x") } }
         return words
     }()

@@ -32,15 +32,20 @@ extension EachLabsSimulator {
         case .success(let normalised): input = normalised
         case .failure(let failure):
             return JSONResponse.make(
-                ["error": "Invalid input for model",
-                 "details": failure.problems.map(\.description).joined(separator: "; ")],
+                [
+                    "error": "Invalid input for model",
+                    "details": failure.problems.map(\.description).joined(separator: "; "),
+                ],
                 status: .badRequest)
         }
         let effective = model.requestSchema.applyingDefaults(to: input)
         let duration = effective["duration"]?.doubleValue ?? 5
         var fate = Self.fate(for: input)
-        if fate == .success, let missing = await missingUpload(in: input, schema: model.requestSchema,
-                                                               baseURL: Self.baseURL(of: request)) {
+        if fate == .success,
+            let missing = await missingUpload(
+                in: input, schema: model.requestSchema,
+                baseURL: Self.baseURL(of: request))
+        {
             fate = .failure(code: "INPUT_DOWNLOAD_ERROR", message: "could not download input \(missing)")
         }
         if fate == .success, let drawn = await state.drawFate() { fate = drawn }
@@ -53,8 +58,10 @@ extension EachLabsSimulator {
             createLost: await state.drawCreateLost())
         await state.add(prediction)
         webhooks.schedule(prediction, baseURL: Self.baseURL(of: request))
-        let answer = JSONResponse.make(["status": "success", "message": "Prediction created",
-                                        "predictionID": prediction.id])
+        let answer = JSONResponse.make([
+            "status": "success", "message": "Prediction created",
+            "predictionID": prediction.id,
+        ])
         if await state.drawStartThenFail() { return Self.error(.internalServerError, "Internal server error") }
         return prediction.createLost ? Self.lostAnswer() : answer
     }
@@ -93,8 +100,9 @@ extension EachLabsSimulator {
         if prompt.contains("#sim-cancel") { return .cancelled }
         if let marker = prompt.range(of: "#sim-error:") {
             let code = prompt[marker.upperBound...].prefix { $0.isLetter || $0 == "_" }
-            return .failure(code: code.isEmpty ? "PROVIDER_FAILED" : String(code),
-                            message: "simulated failure requested by the prompt")
+            return .failure(
+                code: code.isEmpty ? "PROVIDER_FAILED" : String(code),
+                message: "simulated failure requested by the prompt")
         }
         return .success
     }

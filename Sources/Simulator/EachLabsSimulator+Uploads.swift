@@ -21,8 +21,10 @@ extension EachLabsSimulator {
         if let fileType = body.file_type, !["image", "video", "audio", "other"].contains(fileType) {
             return Self.error(.badRequest, "file_type must be one of image, video, audio, other")
         }
-        return JSONResponse.make(await uploads.presign(contentType: contentType, baseURL: Self.baseURL(of: request),
-                                                       now: Date()))
+        return JSONResponse.make(
+            await uploads.presign(
+                contentType: contentType, baseURL: Self.baseURL(of: request),
+                now: Date()))
     }
 
     /// `PUT /_uploads/{id}?signature=...`: the presigned URL.
@@ -44,7 +46,8 @@ extension EachLabsSimulator {
     /// `GET /uploads/{id}`: an uploaded file at its public URL.
     func serveUpload(id: String) async -> Response {
         guard let file = await uploads.file(id: id) else { return Self.error(.notFound, "file not found") }
-        return Response(status: .ok, headers: [.contentType: file.contentType],
-                        body: ResponseBody(byteBuffer: ByteBuffer(bytes: file.bytes)))
+        return Response(
+            status: .ok, headers: [.contentType: file.contentType],
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: file.bytes)))
     }
 }

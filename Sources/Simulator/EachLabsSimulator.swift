@@ -74,8 +74,9 @@ public struct EachLabsSimulator: Sendable {
             guard name.hasPrefix("sample-"), name.hasSuffix(".png"), let data = EmbeddedFiles.data(named: name) else {
                 return Self.error(.notFound, "no such sample")
             }
-            return Response(status: .ok, headers: [.contentType: "image/png"],
-                            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+            return Response(
+                status: .ok, headers: [.contentType: "image/png"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
         }
         router.get("/_simulator/stats") { _, _ in JSONResponse.make(await self.stats()) }
         router.get("/_simulator/predictions") { _, _ in JSONResponse.make(await self.state.truth()) }

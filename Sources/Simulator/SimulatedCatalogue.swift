@@ -9,7 +9,7 @@ public struct SimulatedCatalogue: Sendable {
 
     public init() {
         guard let data = EmbeddedFiles.data(named: "video-models.json"),
-              let models = try? JSONDecoder().decode([ProviderModel].self, from: data)
+            let models = try? JSONDecoder().decode([ProviderModel].self, from: data)
         else { fatalError("the embedded video-models.json is missing or unreadable: the build is broken") }
         self.models = models
         self.bySlug = Dictionary(models.map { ($0.slug, $0) }, uniquingKeysWith: { first, _ in first })
@@ -22,8 +22,9 @@ public struct SimulatedCatalogue: Sendable {
     public func pricedModel(slug: String) -> ProviderModel? {
         guard var model = bySlug[slug] else { return nil }
         let rate = Self.ratePerSecond(slug: slug)
-        model.cost = ModelCost(type: "usage_based", amount: rate, unit: "second", estimate: rate * 5, min: rate,
-                               max: rate, dependsOn: ["duration"])
+        model.cost = ModelCost(
+            type: "usage_based", amount: rate, unit: "second", estimate: rate * 5, min: rate,
+            max: rate, dependsOn: ["duration"])
         return model
     }
 

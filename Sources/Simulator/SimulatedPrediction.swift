@@ -60,8 +60,9 @@ struct SimulatedPrediction: Sendable {
         default:
             break
         }
-        return Prediction(id: id, input: input, status: status, output: output, logs: nil, metrics: metrics,
-                          urls: ["get": "\(baseURL)/v1/prediction/\(id)", "cancel": "\(baseURL)/v1/prediction/\(id)/cancel"])
+        return Prediction(
+            id: id, input: input, status: status, output: output, logs: nil, metrics: metrics,
+            urls: ["get": "\(baseURL)/v1/prediction/\(id)", "cancel": "\(baseURL)/v1/prediction/\(id)/cancel"])
     }
 
     func outputURL(baseURL: String) -> String { "\(baseURL)/files/\(id)/output.mp4" }
@@ -70,15 +71,21 @@ struct SimulatedPrediction: Sendable {
     func webhookBody(baseURL: String) -> JSONValue? {
         switch fate {
         case .success:
-            return .object(["exec_id": .string(id), "flow_id": .null, "status": "succeeded",
-                            "output": .string(outputURL(baseURL: baseURL)), "error": ""])
+            return .object([
+                "exec_id": .string(id), "flow_id": .null, "status": "succeeded",
+                "output": .string(outputURL(baseURL: baseURL)), "error": "",
+            ])
         case .failure(let code, let message):
             // Older failures carry a plain string: alternate the two documented shapes.
-            let error: JSONValue = id.hasSuffix("0") ? .string(message)
+            let error: JSONValue =
+                id.hasSuffix("0")
+                ? .string(message)
                 : .object(["error_code": .string(code), "error_message": .string(message)])
-            return .object(["exec_id": .string(id), "flow_id": .null, "status": "failed",
-                            "output": .array([.object(["id": "", "status": "", "output": "", "error": error])]),
-                            "error": ""])
+            return .object([
+                "exec_id": .string(id), "flow_id": .null, "status": "failed",
+                "output": .array([.object(["id": "", "status": "", "output": "", "error": error])]),
+                "error": "",
+            ])
         case .cancelled:
             return nil
         }

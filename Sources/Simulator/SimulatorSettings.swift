@@ -11,8 +11,10 @@ public struct SimulatorSettings: Sendable {
     /// Faults armed from the start (the admin endpoint can change them).
     public var faults: SimulatorFaults
 
-    public init(apiKey: String = "sim-key", runTime: Duration = .seconds(30), outputBytes: Int64? = nil,
-                webhookRetryInterval: Duration = .seconds(10), faults: SimulatorFaults = SimulatorFaults()) {
+    public init(
+        apiKey: String = "sim-key", runTime: Duration = .seconds(30), outputBytes: Int64? = nil,
+        webhookRetryInterval: Duration = .seconds(10), faults: SimulatorFaults = SimulatorFaults()
+    ) {
         self.apiKey = apiKey
         self.runTime = runTime
         self.outputBytes = outputBytes
@@ -20,4 +22,3 @@ public struct SimulatorSettings: Sendable {
         self.faults = faults
     }
 }
-

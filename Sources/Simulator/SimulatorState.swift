@@ -135,12 +135,14 @@ actor SimulatorState {
 
     func logWebhookAttempt(prediction: SimulatedPrediction, succeeded: Bool, statusCode: Int?) {
         stats.webhookAttempts += 1
-        let attempt = WebhookLogEntry.Attempt(status: succeeded ? "SUCCESS" : "FAILED", statusCode: statusCode,
-                                              createdAt: ISO8601DateFormatter().string(from: Date()))
+        let attempt = WebhookLogEntry.Attempt(
+            status: succeeded ? "SUCCESS" : "FAILED", statusCode: statusCode,
+            createdAt: ISO8601DateFormatter().string(from: Date()))
         if webhookLog[prediction.id] == nil {
             webhookLogOrder.append(prediction.id)
-            webhookLog[prediction.id] = WebhookLogEntry(executionID: prediction.id, url: prediction.webhookURL,
-                                                        attempts: [])
+            webhookLog[prediction.id] = WebhookLogEntry(
+                executionID: prediction.id, url: prediction.webhookURL,
+                attempts: [])
         }
         webhookLog[prediction.id]?.attempts.append(attempt)
     }
@@ -157,14 +159,16 @@ actor SimulatorState {
 
     func truth() -> [PredictionTruth] {
         order.compactMap { predictions[$0] }.map { prediction in
-            let (fate, code): (String, String?) = switch prediction.fate {
-            case .success: ("success", nil)
-            case .failure(let code, _): ("error", code)
-            case .cancelled: ("cancelled", nil)
-            }
-            return PredictionTruth(id: prediction.id, model: prediction.model, fate: fate, errorCode: code,
-                                   webhookURL: prediction.webhookURL, webhook: prediction.webhookPlan.rawValue,
-                                   createLost: prediction.createLost)
+            let (fate, code): (String, String?) =
+                switch prediction.fate {
+                case .success: ("success", nil)
+                case .failure(let code, _): ("error", code)
+                case .cancelled: ("cancelled", nil)
+                }
+            return PredictionTruth(
+                id: prediction.id, model: prediction.model, fate: fate, errorCode: code,
+                webhookURL: prediction.webhookURL, webhook: prediction.webhookPlan.rawValue,
+                createLost: prediction.createLost)
         }
     }
 }

@@ -23,11 +23,12 @@ struct SyntheticVideo: Sendable {
     /// - Parameter effectiveInput: the input with schema defaults applied (the aspect ratio picks the clip).
     init(model: String, effectiveInput: [String: JSONValue], targetSize: Int64?) {
         let aspect = effectiveInput["aspect_ratio"]?.stringValue ?? "16:9"
-        let name = switch aspect {
-        case "9:16", "3:4", "2:3": "clip-portrait.mp4"
-        case "1:1": "clip-square.mp4"
-        default: "clip-landscape.mp4"
-        }
+        let name =
+            switch aspect {
+            case "9:16", "3:4", "2:3": "clip-portrait.mp4"
+            case "1:1": "clip-square.mp4"
+            default: "clip-landscape.mp4"
+            }
         clip = Self.clips[name]!
         let request = model + "\n" + ((try? JSONValue.canonicalJSON(effectiveInput)) ?? "")
         digest = Array(SHA256.hash(data: Data(request.utf8)))

@@ -30,12 +30,17 @@ struct WebhookSender: Sendable {
         let timestamp = Int(Date().timeIntervalSince1970)
         let secret = prediction.webhookSecret ?? ""
         let signingSecret = prediction.webhookPlan == .wrongSecret ? "wrong-" + secret : secret
-        var headers: [(name: String, value: String)] = [("Content-Type", "application/json"),
-                                                         ("X-Webhook-Timestamp", String(timestamp))]
+        var headers: [(name: String, value: String)] = [
+            ("Content-Type", "application/json"),
+            ("X-Webhook-Timestamp", String(timestamp)),
+        ]
         if prediction.webhookSecret != nil {
             if prediction.webhookPlan != .legacyOnly {
-                headers.append(("X-Webhook-Signature",
-                                WebhookSignature.header(body: bytes, timestamp: timestamp, secret: signingSecret)))
+                headers.append(
+                    (
+                        "X-Webhook-Signature",
+                        WebhookSignature.header(body: bytes, timestamp: timestamp, secret: signingSecret)
+                    ))
             }
             headers.append(("X-Webhook-Secret", signingSecret))
         }

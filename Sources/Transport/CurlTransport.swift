@@ -29,8 +29,9 @@ public final class CurlTransport: HTTPTransport {
     public func download(_ request: HTTPRequest, into sink: FileSink, limits: DownloadLimits)
         async throws(TransportError) -> DownloadResponse
     {
-        let transfer = Transfer(destination: .file(sink, limit: limits.maxBytes),
-                                publicAddressesOnly: limits.publicAddressesOnly)
+        let transfer = Transfer(
+            destination: .file(sink, limit: limits.maxBytes),
+            publicAddressesOnly: limits.publicAddressesOnly)
         let outcome = try await perform(request, transfer: transfer) { (handle) throws(TransportError) in
             try handle.set(CURLOPT_FOLLOWLOCATION, 1)
             try handle.set(CURLOPT_MAXREDIRS, limits.maxRedirects)
@@ -86,8 +87,10 @@ public final class CurlTransport: HTTPTransport {
         if let error = transfer.failure { return .failure(error) }
         switch code {
         case CURLE_OK:
-            return .success(Outcome(status: handle.responseCode, headers: transfer.headers,
-                                    effectiveURL: handle.effectiveURL ?? request.url))
+            return .success(
+                Outcome(
+                    status: handle.responseCode, headers: transfer.headers,
+                    effectiveURL: handle.effectiveURL ?? request.url))
         case CURLE_ABORTED_BY_CALLBACK:
             return .failure(.cancelled)
         case CURLE_UNSUPPORTED_PROTOCOL:

@@ -12,8 +12,10 @@ struct BlobResponder: Sendable {
     let fileIO = FileIO()
 
     /// - Parameter downloadName: with `?download=1`, the file name offered to save as.
-    func respond(_ asset: Asset, downloadName: String, request: Request, context: some RequestContext,
-                 cacheControl: String) async throws -> Response {
+    func respond(
+        _ asset: Asset, downloadName: String, request: Request, context: some RequestContext,
+        cacheControl: String
+    ) async throws -> Response {
         let etag = "\"\(asset.sha256)\""
         // Only recognised media is served as itself; anything else is an opaque download that no browser renders.
         // No Last-Modified: blobs are shared by content, and the first storer's time would tell one team that
@@ -28,10 +30,12 @@ struct BlobResponder: Sendable {
         if request.uri.queryParameters.get("download") == "1" || !asset.isRecognisedMedia {
             headers[.contentDisposition] = "attachment; filename=\"\(downloadName)\""
         }
-        if let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: {
-            let tag = $0.trimmingCharacters(in: .whitespaces)
-            return tag == etag || tag == "W/\(etag)" || tag == "*"
-        }) {
+        if let match = request.headers[.ifNoneMatch],
+            match.split(separator: ",").contains(where: {
+                let tag = $0.trimmingCharacters(in: .whitespaces)
+                return tag == etag || tag == "W/\(etag)" || tag == "*"
+            })
+        {
             return Response(status: .notModified, headers: headers)
         }
         var rangeHeader = request.headers[.range]
@@ -51,11 +55,17 @@ struct BlobResponder: Sendable {
     /// quoted header value (ASCII letters, digits and dashes only).
     static func fileName(model: String, createdAt: Date?, sha256: String, contentType: String) -> String {
         let day = createdAt.map { "-" + ISO8601DateFormatter.string(from: $0, timeZone: .gmt, formatOptions: [.withFullDate]) }
-        let safeModel = String(model.unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic
-                                                                               || ("0"..."9").contains($0) || $0 == "-") })
-        let extensions = ["video/mp4": "mp4", "video/quicktime": "mov", "video/webm": "webm", "image/png": "png",
-                          "image/jpeg": "jpg", "image/webp": "webp", "image/gif": "gif", "audio/mpeg": "mp3",
-                          "audio/wav": "wav", "audio/mp4": "m4a", "audio/ogg": "ogg", "audio/flac": "flac"]
+        let safeModel = String(
+            model.unicodeScalars.filter {
+                $0.isASCII
+                    && ($0.properties.isAlphabetic
+                        || ("0"..."9").contains($0) || $0 == "-")
+            })
+        let extensions = [
+            "video/mp4": "mp4", "video/quicktime": "mov", "video/webm": "webm", "image/png": "png",
+            "image/jpeg": "jpg", "image/webp": "webp", "image/gif": "gif", "audio/mpeg": "mp3",
+            "audio/wav": "wav", "audio/mp4": "m4a", "audio/ogg": "ogg", "audio/flac": "flac",
+        ]
         return "\(safeModel)\(day ?? "")-\(sha256.prefix(8)).\(extensions[contentType] ?? "bin")"
     }
 }

@@ -12,19 +12,25 @@ import NIOCore
 struct ErrorMiddleware: RouterMiddleware {
     let pages: Pages
 
-    func handle(_ request: Request, context: VaultRequestContext,
-                next: (Request, VaultRequestContext) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: VaultRequestContext,
+        next: (Request, VaultRequestContext) async throws -> Response
+    ) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let error as APIError {
             return try answer(error, request: request, context: context)
         } catch is NIOTooManyBytesError {
-            return try answer(APIError(status: .contentTooLarge, code: "too_large",
-                                       message: Self.message(for: .contentTooLarge)), request: request, context: context)
+            return try answer(
+                APIError(
+                    status: .contentTooLarge, code: "too_large",
+                    message: Self.message(for: .contentTooLarge)), request: request, context: context)
         } catch let error as HTTPError {
-            return try answer(APIError(status: error.status, code: Self.code(for: error.status),
-                                       message: error.body ?? Self.message(for: error.status)),
-                              request: request, context: context)
+            return try answer(
+                APIError(
+                    status: error.status, code: Self.code(for: error.status),
+                    message: error.body ?? Self.message(for: error.status)),
+                request: request, context: context)
         } catch {
             context.logger.error("request failed", metadata: ["error": "\(String(reflecting: type(of: error)))"])
             return try answer(.internal, request: request, context: context)
@@ -36,8 +42,12 @@ struct ErrorMiddleware: RouterMiddleware {
         if path.hasPrefix("/v1/") || path == "/v1" || path.hasPrefix("/webhooks/") {
             return try error.response(from: request, context: context)
         }
-        return pages.render("share-gone", ["title": Self.message(for: error.status).capitalizedFirst,
-                                           "reason": error.message], status: error.status)
+        return pages.render(
+            "share-gone",
+            [
+                "title": Self.message(for: error.status).capitalizedFirst,
+                "reason": error.message,
+            ], status: error.status)
     }
 
     static func code(for status: HTTPResponse.Status) -> String {
@@ -61,8 +71,9 @@ struct ErrorMiddleware: RouterMiddleware {
 }
 
 extension APIError {
-    static let `internal` = APIError(status: .internalServerError, code: "internal",
-                                     message: "the service failed to answer; the error is in its log")
+    static let `internal` = APIError(
+        status: .internalServerError, code: "internal",
+        message: "the service failed to answer; the error is in its log")
 }
 
 extension String {

@@ -14,8 +14,9 @@ struct FilesController {
     }
 
     @Sendable func serve(_ request: Request, context: VaultRequestContext) async throws -> Response {
-        try await serve(context.parameters.get("sha256") ?? "", team: context.requireTeam(), request: request,
-                        context: context)
+        try await serve(
+            context.parameters.get("sha256") ?? "", team: context.requireTeam(), request: request,
+            context: context)
     }
 
     /// One of `team`'s files (the API's and the gallery's route alike); another team's file is not found.
@@ -26,8 +27,10 @@ struct FilesController {
             throw APIError.notFound("file")
         }
         return try await BlobResponder(vault: vault).respond(
-            asset, downloadName: BlobResponder.fileName(model: owner?.model ?? "upload", createdAt: owner?.createdAt,
-                                                        sha256: sha256, contentType: asset.contentType),
+            asset,
+            downloadName: BlobResponder.fileName(
+                model: owner?.model ?? "upload", createdAt: owner?.createdAt,
+                sha256: sha256, contentType: asset.contentType),
             request: request, context: context, cacheControl: "private, max-age=31536000, immutable")
     }
 }

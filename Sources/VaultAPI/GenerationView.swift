@@ -109,17 +109,19 @@ public struct GenerationView: Codable, Sendable {
         note = generation.note
         assets = detail.outputs.compactMap { stored in
             stored.asset.map { asset in
-                AssetView(sha256: asset.sha256, size: asset.size, contentType: asset.contentType,
-                          durationS: asset.durationSeconds, width: asset.width, height: asset.height,
-                          videoCodec: asset.videoCodec, hasAudio: asset.hasAudio,
-                          sourceURL: stored.output.sourceURL, url: "\(baseURL)/v1/files/\(asset.sha256)")
+                AssetView(
+                    sha256: asset.sha256, size: asset.size, contentType: asset.contentType,
+                    durationS: asset.durationSeconds, width: asset.width, height: asset.height,
+                    videoCodec: asset.videoCodec, hasAudio: asset.hasAudio,
+                    sourceURL: stored.output.sourceURL, url: "\(baseURL)/v1/files/\(asset.sha256)")
             }
         }
         inputs = detail.inputs.map { stored in
-            InputView(field: stored.input.field, position: stored.input.position, sourceURL: stored.input.sourceURL,
-                      sha256: stored.asset?.sha256, size: stored.asset?.size, contentType: stored.asset?.contentType,
-                      url: stored.asset.map { "\(baseURL)/v1/files/\($0.sha256)" },
-                      error: stored.asset == nil ? stored.input.lastError : nil)
+            InputView(
+                field: stored.input.field, position: stored.input.position, sourceURL: stored.input.sourceURL,
+                sha256: stored.asset?.sha256, size: stored.asset?.size, contentType: stored.asset?.contentType,
+                url: stored.asset.map { "\(baseURL)/v1/files/\($0.sha256)" },
+                error: stored.asset == nil ? stored.input.lastError : nil)
         }
         history = includeHistory ? detail.events.map { EventView(at: $0.at, kind: $0.kind, detail: $0.detail) } : nil
     }

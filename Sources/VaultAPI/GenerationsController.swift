@@ -31,8 +31,9 @@ struct GenerationsController {
                 return JSONResponse.make(try await vault.planGeneration(body, teamID: team.id))
             }
             let created = try await vault.createGeneration(body, teamID: team.id)
-            return try await respond(with: created.generation.id, team: team, request: request, status: .created,
-                               deduplicatedFrom: created.deduplicatedFrom)
+            return try await respond(
+                with: created.generation.id, team: team, request: request, status: .created,
+                deduplicatedFrom: created.deduplicatedFrom)
         } catch let error as SubmissionError {
             throw Self.apiError(for: error)
         }
@@ -95,8 +96,10 @@ struct GenerationsController {
         return JSONResponse.make(GenerationPage(items: items, count: items.count, nextCursor: page.nextCursor?.token))
     }
 
-    private func respond(with id: String, team: Team, request: Request, status: HTTPResponse.Status,
-                         deduplicatedFrom: String? = nil) async throws -> Response {
+    private func respond(
+        with id: String, team: Team, request: Request, status: HTTPResponse.Status,
+        deduplicatedFrom: String? = nil
+    ) async throws -> Response {
         guard let detail = try await vault.generationDetail(id: id, teamID: team.id) else {
             throw APIError.notFound("generation")
         }
@@ -108,20 +111,24 @@ struct GenerationsController {
     static func apiError(for error: SubmissionError) -> APIError {
         switch error {
         case .catalogue(.unknownModel(let slug)):
-            APIError(status: .notFound, code: "unknown_model",
-                     message: "no model '\(slug)' in the provider's catalogue (GET /v1/models lists them)")
+            APIError(
+                status: .notFound, code: "unknown_model",
+                message: "no model '\(slug)' in the provider's catalogue (GET /v1/models lists them)")
         case .catalogue(.unavailable(let cause)):
-            APIError(status: .serviceUnavailable, code: "catalogue_unavailable",
-                     message: "cannot read the model's schema from the provider: \(cause)")
+            APIError(
+                status: .serviceUnavailable, code: "catalogue_unavailable",
+                message: "cannot read the model's schema from the provider: \(cause)")
         case .invalidInput(let problems):
-            APIError(status: .unprocessableContent, code: "invalid_input",
-                     message: "the input does not match the model's schema: "
-                        + problems.map(\.description).joined(separator: "; "), fields: problems)
+            APIError(
+                status: .unprocessableContent, code: "invalid_input",
+                message: "the input does not match the model's schema: "
+                    + problems.map(\.description).joined(separator: "; "), fields: problems)
         case .invalidRequest(let message):
             APIError(status: .unprocessableContent, code: "invalid_request", message: message)
         case .upload(let cause):
-            APIError(status: .badGateway, code: "upload_failed",
-                     message: "cannot upload a local file through the provider's upload flow: \(cause)")
+            APIError(
+                status: .badGateway, code: "upload_failed",
+                message: "cannot upload a local file through the provider's upload flow: \(cause)")
         case .storage(let message):
             APIError(status: .internalServerError, code: "storage_error", message: message)
         }

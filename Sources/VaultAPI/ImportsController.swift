@@ -21,12 +21,13 @@ struct ImportsController {
             var model: String?
         }
         guard let body = try await JSONResponse.decode(Body.self, from: request, limit: 64 * 1024),
-              (1...100).contains(body.prediction_ids.count)
+            (1...100).contains(body.prediction_ids.count)
         else {
             throw APIError.badRequest("the body must be JSON like {\"prediction_ids\": [\"...\"]} with 1 to 100 ids")
         }
-        let results = await vault.importPredictions(body.prediction_ids, teamID: try context.requireTeam(scope: .import).id,
-                                                    model: body.model)
+        let results = await vault.importPredictions(
+            body.prediction_ids, teamID: try context.requireTeam(scope: .import).id,
+            model: body.model)
         return JSONResponse.make(["results": results])
     }
 }

@@ -28,14 +28,17 @@ struct Pages: Sendable {
         let html = library.render(Self.withoutNils(values), withTemplate: template) ?? ""
         return Response(
             status: status,
-            headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
-                      .contentSecurityPolicy: Self.contentSecurityPolicy,
-                      .xContentTypeOptions: "nosniff", .referrerPolicy: "no-referrer"],
+            headers: [
+                .contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
+                .contentSecurityPolicy: Self.contentSecurityPolicy,
+                .xContentTypeOptions: "nosniff", .referrerPolicy: "no-referrer",
+            ],
             body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
     }
 
     /// No script at all, forms only to this origin, no `<base>` rewriting, never framed.
-    static let contentSecurityPolicy = "default-src 'self'; script-src 'none'; style-src 'unsafe-inline'; "
+    static let contentSecurityPolicy =
+        "default-src 'self'; script-src 'none'; style-src 'unsafe-inline'; "
         + "media-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
     static func withoutNils(_ value: Any) -> Any? {

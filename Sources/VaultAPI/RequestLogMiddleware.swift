@@ -26,10 +26,12 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
     private func log(_ logger: Logger, _ request: Request, _ path: String, status: Int, since start: ContinuousClock.Instant) {
         let elapsed = ContinuousClock.now - start
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-        logger.log(level: status >= 500 ? .error : .info, "request", metadata: [
-            "method": .string(request.method.rawValue), "path": .string(path), "status": .stringConvertible(status),
-            "ms": .string(String(format: "%.1f", milliseconds)),
-        ])
+        logger.log(
+            level: status >= 500 ? .error : .info, "request",
+            metadata: [
+                "method": .string(request.method.rawValue), "path": .string(path), "status": .stringConvertible(status),
+                "ms": .string(String(format: "%.1f", milliseconds)),
+            ])
     }
 
     /// `/s/<token>...` → `/s/…`: a share token in a log is a working link.

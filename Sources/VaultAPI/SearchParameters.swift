@@ -26,8 +26,9 @@ extension GenerationQuery {
         self.init(teamID: teamID, text: value("q"), model: value("model"))
         category = value("category")
         tag = value("tag")
-        status = try parse("status", "one of " + GenerationStatus.allCases.map(\.rawValue).joined(separator: ", "),
-                           GenerationStatus.init(rawValue:))
+        status = try parse(
+            "status", "one of " + GenerationStatus.allCases.map(\.rawValue).joined(separator: ", "),
+            GenerationStatus.init(rawValue:))
         createdAfter = try parse("from", "a date (2026-01-31) or an ISO 8601 time") { Self.time($0, endOfDay: false) }
         createdBefore = try parse("to", "a date (2026-01-31) or an ISO 8601 time") { Self.time($0, endOfDay: true) }
         minDuration = try parse("min_duration", "seconds", number)
@@ -39,7 +40,8 @@ extension GenerationQuery {
         inputSHA256 = try parse("input", "a file's SHA-256 (64 hex characters)") { text in
             text.lowercased().isSHA256Hex ? text.lowercased() : nil
         }
-        limit = try parse("limit", "a whole number from 1 to 500") { Int($0).flatMap { (1...500).contains($0) ? $0 : nil } }
+        limit =
+            try parse("limit", "a whole number from 1 to 500") { Int($0).flatMap { (1...500).contains($0) ? $0 : nil } }
             ?? defaultLimit
         cursor = try parse("cursor", "a cursor handed out by an earlier page", SearchCursor.init(token:))
     }

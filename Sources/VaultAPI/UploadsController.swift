@@ -35,16 +35,18 @@ struct UploadsController {
         let team = try context.requireTeam()
         // The stored type is read from the bytes; a declared one must still be a media type (RFC 9110).
         if let declared = request.headers[.contentType], MediaTypeSyntax.essence(of: declared) == nil {
-            throw APIError(status: .unsupportedMediaType, code: "unsupported_media_type",
-                           message: "Content-Type must be a media type like image/png (or application/octet-stream)")
+            throw APIError(
+                status: .unsupportedMediaType, code: "unsupported_media_type",
+                message: "Content-Type must be a media type like image/png (or application/octet-stream)")
         }
         let tempFile = vault.blobs.partialFile(for: "upload-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: tempFile) }  // gone once committed; removed on failure
         let sink = try FileSink(appendingTo: tempFile)
         for try await buffer in request.body {
             guard sink.byteCount + Int64(buffer.readableBytes) <= PresignedUpload.maxBytes else {
-                throw APIError(status: .contentTooLarge, code: "too_large",
-                               message: "uploads may be at most \(PresignedUpload.maxBytes) bytes (the provider's limit)")
+                throw APIError(
+                    status: .contentTooLarge, code: "too_large",
+                    message: "uploads may be at most \(PresignedUpload.maxBytes) bytes (the provider's limit)")
             }
             try buffer.withUnsafeReadableBytes { try sink.write($0) }
         }
@@ -52,8 +54,9 @@ struct UploadsController {
         let sha256 = try sink.finish()
         let asset = try vault.storeLocalFile(tempFile, sha256: sha256, size: sink.byteCount, teamID: team.id)
         return JSONResponse.make(
-            Uploaded(sha256: asset.sha256, size: asset.size, contentType: asset.contentType,
-                     reference: "sha256:\(asset.sha256)", url: "\(baseURL(request))/v1/files/\(asset.sha256)"),
+            Uploaded(
+                sha256: asset.sha256, size: asset.size, contentType: asset.contentType,
+                reference: "sha256:\(asset.sha256)", url: "\(baseURL(request))/v1/files/\(asset.sha256)"),
             status: .created)
     }
 }

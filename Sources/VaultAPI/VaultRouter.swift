@@ -9,8 +9,10 @@ public enum VaultRouter {
     /// - Parameters:
     ///   - metricsToken: the bearer token `GET /metrics` requires; nil turns the endpoint off.
     ///   - metrics: renders the Prometheus text exposition for `GET /metrics`.
-    public static func make(vault: Vault, shareMaxLifetime: TimeInterval = 30 * 86400, metricsToken: String?,
-                            metrics: @escaping @Sendable () -> String)
+    public static func make(
+        vault: Vault, shareMaxLifetime: TimeInterval = 30 * 86400, metricsToken: String?,
+        metrics: @escaping @Sendable () -> String
+    )
         -> Router<VaultRequestContext>
     {
         let router = Router(context: VaultRequestContext.self)
@@ -40,9 +42,10 @@ public enum VaultRouter {
                 var version: String
                 var category: String?
             }
-            return JSONResponse.make(try await vault.cachedModels().map {
-                ModelView(slug: $0.slug, title: $0.title, version: $0.version, category: $0.category)
-            })
+            return JSONResponse.make(
+                try await vault.cachedModels().map {
+                    ModelView(slug: $0.slug, title: $0.title, version: $0.version, category: $0.category)
+                })
         }
         router.get("/healthz") { _, _ in JSONResponse.make(["status": "ok"]) }
         router.get("/readyz") { _, _ in
@@ -52,10 +55,11 @@ public enum VaultRouter {
         router.get("/metrics") { request, _ in
             // Every team's traffic in one exposition: only the operator's scraper, with its own token, reads it.
             guard let expected = metricsToken, let presented = TeamAuthenticator.bearerToken(request),
-                  Secrets.digest(presented) == Secrets.digest(expected)
+                Secrets.digest(presented) == Secrets.digest(expected)
             else { throw APIError.notFound("metrics (set EACHVAULT_METRICS_TOKEN and send it as a bearer token)") }
-            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
-                            body: ResponseBody(byteBuffer: ByteBuffer(string: metrics())))
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: metrics())))
         }
         return router
     }

@@ -18,15 +18,17 @@ struct WebhooksController {
     @Sendable func receive(_ request: Request, context: VaultRequestContext) async throws -> Response {
         let body: ByteBuffer
         do { body = try await request.body.collect(upTo: Self.maxBodyBytes) } catch {
-            throw APIError(status: .contentTooLarge, code: "too_large",
-                           message: "webhook bodies are limited to \(Self.maxBodyBytes) bytes")
+            throw APIError(
+                status: .contentTooLarge, code: "too_large",
+                message: "webhook bodies are limited to \(Self.maxBodyBytes) bytes")
         }
         let effect: WebhookEffect
         do {
-            effect = try await vault.receiveWebhook(WebhookDelivery(
-                generationID: context.parameters.get("id") ?? "", signature: request.headers[.webhookSignature],
-                timestamp: request.headers[.webhookTimestamp], legacySecret: request.headers[.webhookSecret],
-                body: Data(buffer: body)))
+            effect = try await vault.receiveWebhook(
+                WebhookDelivery(
+                    generationID: context.parameters.get("id") ?? "", signature: request.headers[.webhookSignature],
+                    timestamp: request.headers[.webhookTimestamp], legacySecret: request.headers[.webhookSecret],
+                    body: Data(buffer: body)))
         } catch is MalformedWebhookPayload {
             throw APIError.badRequest("the webhook body is not the documented JSON")
         }

@@ -17,8 +17,10 @@ public enum Demo {
         logger.logLevel = .warning
         let signals: [UnixSignal] = keepServing ? [.sigint, .sigterm] : []
         let simulator = try await SimulatorApp.start(
-            EachLabsSimulator(settings: SimulatorSettings(apiKey: apiKey, runTime: .seconds(3),
-                                                          webhookRetryInterval: .seconds(1))), signals: signals,
+            EachLabsSimulator(
+                settings: SimulatorSettings(
+                    apiKey: apiKey, runTime: .seconds(3),
+                    webhookRetryInterval: .seconds(1))), signals: signals,
             logger: logger)
         var configuration = base
         configuration.apiKey = apiKey
@@ -38,19 +40,26 @@ public enum Demo {
         let client = VaultClient(baseURL: server.baseURL, token: token)
         let sample = "\(simulator.baseURL)/_simulator/samples"
         let requests = [
-            GenerationRequest(model: "kling-v2-6-pro-text-to-video",
-                              input: ["prompt": "A red fox trotting through fresh snow at dawn", "duration": "5"],
-                              tags: ["demo"]),
-            GenerationRequest(model: "pixverse-v5-6-image-to-video",
-                              input: ["prompt": "The test pattern slowly dissolves into ocean waves",
-                                      "image_url": .string("\(sample)/sample-first-frame.png")],
-                              tags: ["demo"]),
-            GenerationRequest(model: "pixverse-v5-6-transition",
-                              input: ["prompt": "A smooth morph between two test cards",
-                                      "first_image_url": .string("\(sample)/sample-first-frame.png"),
-                                      "end_image_url": .string("\(sample)/sample-last-frame.png"),
-                                      "aspect_ratio": "1:1"],
-                              tags: ["demo"]),
+            GenerationRequest(
+                model: "kling-v2-6-pro-text-to-video",
+                input: ["prompt": "A red fox trotting through fresh snow at dawn", "duration": "5"],
+                tags: ["demo"]),
+            GenerationRequest(
+                model: "pixverse-v5-6-image-to-video",
+                input: [
+                    "prompt": "The test pattern slowly dissolves into ocean waves",
+                    "image_url": .string("\(sample)/sample-first-frame.png"),
+                ],
+                tags: ["demo"]),
+            GenerationRequest(
+                model: "pixverse-v5-6-transition",
+                input: [
+                    "prompt": "A smooth morph between two test cards",
+                    "first_image_url": .string("\(sample)/sample-first-frame.png"),
+                    "end_image_url": .string("\(sample)/sample-last-frame.png"),
+                    "aspect_ratio": "1:1",
+                ],
+                tags: ["demo"]),
         ]
         var submitted: [String] = []
         for request in requests {
@@ -75,8 +84,10 @@ public enum Demo {
         let repeated = try await client.createGeneration(requests[0])
         print("repeat of the first request: answered by \(repeated.deduplicatedFrom ?? repeated.id), no provider call")
         let spend = try await client.spend(groupBy: .model, from: nil, to: nil)
-        print(String(format: "spend: %.2f USD over %d generation(s); deduplication saved %.2f USD",
-                     spend.total.spentUSD, spend.total.generations, spend.total.savedUSD))
+        print(
+            String(
+                format: "spend: %.2f USD over %d generation(s); deduplication saved %.2f USD",
+                spend.total.spentUSD, spend.total.generations, spend.total.savedUSD))
 
         if keepServing {
             print("\nServing until Ctrl-C. Try: curl -s -H \"Authorization: Bearer $EACHVAULT_TOKEN\" '\(server.baseURL)/v1/generations?q=fox'")

@@ -38,16 +38,21 @@ extension GenerationView {
         if let error { lines.append("error:       \(error.code): \(error.message)") }
         for asset in assets {
             lines.append("asset:       \(asset.sha256)")
-            lines.append("             \(Self.byteCount(asset.size)), \(asset.contentType), "
-                + "\(asset.durationS.map { String(format: "%.2f s", $0) } ?? "? s"), "
-                + "\(asset.width ?? 0)x\(asset.height ?? 0), \(asset.videoCodec ?? "?")"
-                + ((asset.hasAudio ?? false) ? " with audio" : ""))
+            lines.append(
+                "             \(Self.byteCount(asset.size)), \(asset.contentType), "
+                    + "\(asset.durationS.map { String(format: "%.2f s", $0) } ?? "? s"), "
+                    + "\(asset.width ?? 0)x\(asset.height ?? 0), \(asset.videoCodec ?? "?")"
+                    + ((asset.hasAudio ?? false) ? " with audio" : ""))
             lines.append("             \(asset.url)")
         }
         for input in inputs {
             lines.append("input:       \(input.field)\(input.position > 0 ? "[\(input.position)]" : "") \(input.sourceURL)")
-            lines.append("             " + (input.sha256.map { "stored: \($0) (\(input.contentType ?? "?"), "
-                + "\(Self.byteCount(input.size ?? 0)))" } ?? "not stored: \(input.error ?? "downloading")"))
+            lines.append(
+                "             "
+                    + (input.sha256.map {
+                        "stored: \($0) (\(input.contentType ?? "?"), "
+                            + "\(Self.byteCount(input.size ?? 0)))"
+                    } ?? "not stored: \(input.error ?? "downloading")"))
         }
         if let history, !history.isEmpty {
             lines.append("history:")

@@ -31,8 +31,9 @@ public final class RunningServer: Sendable {
         signals: [UnixSignal] = [], idleTimeout: Duration = defaultIdleTimeout, logger: Logger
     ) async throws -> RunningServer where Context.Source == ApplicationRequestContextSource {
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
-        let idle = TimeAmount.nanoseconds(Int64(idleTimeout.components.seconds) * 1_000_000_000
-                                          + idleTimeout.components.attoseconds / 1_000_000_000)
+        let idle = TimeAmount.nanoseconds(
+            Int64(idleTimeout.components.seconds) * 1_000_000_000
+                + idleTimeout.components.attoseconds / 1_000_000_000)
         let app = Application(
             router: router, server: .http1(configuration: .init(idleTimeout: idle)),
             configuration: .init(address: .hostname(host, port: port), serverName: "EachVault"),
@@ -41,9 +42,10 @@ public final class RunningServer: Sendable {
                 portSink.finish()
             },
             logger: logger)
-        let group = ServiceGroup(configuration: .init(
-            services: [.init(service: app)] + services.map { .init(service: $0) },
-            gracefulShutdownSignals: signals, logger: logger))
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: app)] + services.map { .init(service: $0) },
+                gracefulShutdownSignals: signals, logger: logger))
         let task = Task {
             defer { portSink.finish() }
             try await group.run()

@@ -9,7 +9,8 @@ public enum SimulatorApp {
         _ simulator: EachLabsSimulator, host: String = "127.0.0.1", port: Int = 0, signals: [UnixSignal] = [],
         logger: Logger = Logger(label: "eachlabs-simulator")
     ) async throws -> RunningServer {
-        try await RunningServer.start(router: simulator.makeRouter(), host: host, port: port, signals: signals,
-                                      logger: logger)
+        try await RunningServer.start(
+            router: simulator.makeRouter(), host: host, port: port, signals: signals,
+            logger: logger)
     }
 }

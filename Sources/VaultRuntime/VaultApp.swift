@@ -18,25 +18,31 @@ public enum VaultApp {
         let settings = settings ?? configuration.workerSettings
         let vault = try makeVault(configuration, settings: settings, clock: clock, logger: logger)
         try vault.database.refreshPlannerStatistics()
-        let router = VaultRouter.make(vault: vault, shareMaxLifetime: configuration.shareMaxLifetime,
-                                      metricsToken: configuration.metricsToken) {
+        let router = VaultRouter.make(
+            vault: vault, shareMaxLifetime: configuration.shareMaxLifetime,
+            metricsToken: configuration.metricsToken
+        ) {
             Telemetry.render(statusCounts: (try? vault.database.statusCounts()) ?? [:])
         }
         let services: [any Service] = [CatalogueSyncService(vault: vault)] + vault.services
         let server = try await RunningServer.start(
             router: router, host: configuration.listenHost, port: configuration.listenPort, services: services,
             signals: signals, idleTimeout: configuration.idleTimeout, logger: logger)
-        logger.info("EachVault listening", metadata: [
-            "url": "\(server.baseURL)", "home": "\(configuration.home.path)",
-            "provider": "\(configuration.providerBaseURL)",
-        ])
+        logger.info(
+            "EachVault listening",
+            metadata: [
+                "url": "\(server.baseURL)", "home": "\(configuration.home.path)",
+                "provider": "\(configuration.providerBaseURL)",
+            ])
         return (vault, server)
     }
 
     /// The archive without its HTTP server or workers (for `verify` and other offline commands).
-    public static func makeVault(_ configuration: VaultConfiguration, settings: WorkerSettings = WorkerSettings(),
-                                 clock: any WallClock = SystemClock(),
-                                 logger: Logger = Logger(label: "eachvault")) throws -> Vault {
+    public static func makeVault(
+        _ configuration: VaultConfiguration, settings: WorkerSettings = WorkerSettings(),
+        clock: any WallClock = SystemClock(),
+        logger: Logger = Logger(label: "eachvault")
+    ) throws -> Vault {
         _ = Telemetry.registry
         try FileManager.default.createDirectory(at: configuration.home, withIntermediateDirectories: true)
         let database = try AppDatabase(path: configuration.databasePath)
@@ -45,8 +51,9 @@ public enum VaultApp {
         let provider = RateLimitedProvider(
             LiveProviderAPI(baseURL: configuration.providerBaseURL, apiKey: configuration.apiKey, transport: transport),
             requestsPerSecond: configuration.providerRequestsPerSecond)
-        return Vault(database: database, blobs: blobs, provider: provider, transport: transport, clock: clock,
-                     settings: settings, publicURL: configuration.publicURL, logger: logger)
+        return Vault(
+            database: database, blobs: blobs, provider: provider, transport: transport, clock: clock,
+            settings: settings, publicURL: configuration.publicURL, logger: logger)
     }
 }
 
@@ -59,8 +66,9 @@ struct CatalogueSyncService: Service {
             let count = try await vault.syncCatalogue()
             vault.logger.info("model catalogue synced", metadata: ["models": "\(count)"])
         } catch {
-            vault.logger.warning("model catalogue not synced; models are fetched on first use",
-                                 metadata: ["error": "\(error)"])
+            vault.logger.warning(
+                "model catalogue not synced; models are fetched on first use",
+                metadata: ["error": "\(error)"])
         }
         try? await gracefulShutdown()
     }

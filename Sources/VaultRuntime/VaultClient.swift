@@ -49,8 +49,9 @@ public struct VaultClient: Sendable {
     /// Streams a local file into the team's archive (`POST /v1/uploads`); returns its `sha256:<hex>` reference.
     public func upload(file: URL) async throws -> String {
         struct Uploaded: Decodable { var reference: String }
-        let uploaded: Uploaded = try await call("POST", "/v1/uploads", bodyFile: file,
-                                                contentType: "application/octet-stream")
+        let uploaded: Uploaded = try await call(
+            "POST", "/v1/uploads", bodyFile: file,
+            contentType: "application/octet-stream")
         return uploaded.reference
     }
 
@@ -64,8 +65,9 @@ public struct VaultClient: Sendable {
             var model: String?
         }
         struct Answer: Decodable { var results: [ImportResult] }
-        let answer: Answer = try await call("POST", "/v1/imports",
-                                            body: JSONEncoder().encode(Body(prediction_ids: ids, model: model)))
+        let answer: Answer = try await call(
+            "POST", "/v1/imports",
+            body: JSONEncoder().encode(Body(prediction_ids: ids, model: model)))
         return answer.results
     }
 
@@ -79,8 +81,10 @@ public struct VaultClient: Sendable {
     }
 
     /// Polls the service (not the provider) until the generation is final; `progress` sees every state.
-    public func waitUntilFinal(id: String, interval: Duration = .milliseconds(500),
-                               progress: (GenerationView) -> Void = { _ in }) async throws -> GenerationView {
+    public func waitUntilFinal(
+        id: String, interval: Duration = .milliseconds(500),
+        progress: (GenerationView) -> Void = { _ in }
+    ) async throws -> GenerationView {
         while true {
             let generation = try await self.generation(id: id)
             progress(generation)
@@ -89,14 +93,17 @@ public struct VaultClient: Sendable {
         }
     }
 
-    private func call<T: Decodable>(_ method: String, _ path: String, body: Data? = nil, bodyFile: URL? = nil,
-                                    contentType: String = "application/json") async throws -> T {
+    private func call<T: Decodable>(
+        _ method: String, _ path: String, body: Data? = nil, bodyFile: URL? = nil,
+        contentType: String = "application/json"
+    ) async throws -> T {
         var headers: [(name: String, value: String)] = [("Accept", "application/json")]
         if let token { headers.append(("Authorization", "Bearer \(token)")) }
         if body != nil || bodyFile != nil { headers.append(("Content-Type", contentType)) }
-        let response = try await transport.send(HTTPRequest(
-            method: method, url: baseURL + path, headers: headers, body: body, bodyFile: bodyFile,
-            timeout: bodyFile == nil ? .seconds(30) : .seconds(600)))
+        let response = try await transport.send(
+            HTTPRequest(
+                method: method, url: baseURL + path, headers: headers, body: body, bodyFile: bodyFile,
+                timeout: bodyFile == nil ? .seconds(30) : .seconds(600)))
         guard (200..<300).contains(response.status) else {
             throw VaultClientError(status: response.status, body: String(decoding: response.body, as: UTF8.self))
         }

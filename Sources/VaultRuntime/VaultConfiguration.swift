@@ -27,9 +27,11 @@ public struct VaultConfiguration: Sendable {
     /// `EACHVAULT_PRIVATE_INPUT_URLS=allow` lets input downloads reach non-public addresses (a local simulator).
     public var workerSettings = WorkerSettings()
 
-    public init(apiKey: String = "", providerBaseURL: String = "https://api.eachlabs.ai",
-                home: URL = URL(fileURLWithPath: "storage"), listenHost: String = "127.0.0.1", listenPort: Int = 8080,
-                publicURL: String? = nil, providerRequestsPerSecond: Double = 5) {
+    public init(
+        apiKey: String = "", providerBaseURL: String = "https://api.eachlabs.ai",
+        home: URL = URL(fileURLWithPath: "storage"), listenHost: String = "127.0.0.1", listenPort: Int = 8080,
+        publicURL: String? = nil, providerRequestsPerSecond: Double = 5
+    ) {
         self.apiKey = apiKey
         self.providerBaseURL = providerBaseURL
         self.home = home
@@ -85,7 +87,7 @@ public struct VaultConfiguration: Sendable {
     /// Parses `host:port` (IPv6 hosts in brackets).
     public mutating func setListen(_ value: String) throws(ConfigurationError) {
         guard let colon = value.lastIndex(of: ":"), let port = Int(value[value.index(after: colon)...]),
-              (0...65535).contains(port)
+            (0...65535).contains(port)
         else { throw .invalid("listen address must be host:port, not '\(value)'") }
         listenHost = String(value[..<colon]).trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
         listenPort = port

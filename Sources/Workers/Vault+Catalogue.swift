@@ -43,9 +43,10 @@ extension Vault {
     }
 
     static func isPlausibleSlug(_ slug: String) -> Bool {
-        (1...128).contains(slug.utf8.count) && slug.utf8.allSatisfy {
-            (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) || $0 == 45 || $0 == 95 || $0 == 46
-        } && slug != "." && slug != ".."
+        (1...128).contains(slug.utf8.count)
+            && slug.utf8.allSatisfy {
+                (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) || $0 == 45 || $0 == 95 || $0 == 46
+            } && slug != "." && slug != ".."
     }
 
     /// Reads the provider's whole model list into the cache. Returns how many models it holds.

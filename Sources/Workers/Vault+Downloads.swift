@@ -41,12 +41,15 @@ extension Vault {
     /// Records a failed attempt; returns true when another attempt is scheduled.
     private func recordFailure(_ failure: DownloadFailure, _ output: GenerationOutput) -> Bool {
         let attempt = output.attempts + 1
-        let retryAt = retryTime(after: failure, attempt: attempt,
-                                limit: failure.expired ? settings.maxExpiredAttempts : settings.maxDownloadAttempts)
+        let retryAt = retryTime(
+            after: failure, attempt: attempt,
+            limit: failure.expired ? settings.maxExpiredAttempts : settings.maxDownloadAttempts)
         let code = failure.expired ? "output_expired" : failure.code
-        logger.warning("download failed", metadata: [
-            "generation": "\(output.generationID)", "attempt": "\(attempt)", "cause": "\(failure.cause)",
-        ])
+        logger.warning(
+            "download failed",
+            metadata: [
+                "generation": "\(output.generationID)", "attempt": "\(attempt)", "cause": "\(failure.cause)",
+            ])
         do {
             try database.recordDownloadFailure(output, cause: failure.cause, code: code, retryAt: retryAt, now: now())
         } catch {
@@ -72,9 +75,11 @@ extension Vault {
             let failure = error as? DownloadFailure ?? DownloadFailure(cause: "cannot store the file: \(error)")
             let retryAt = retryTime(after: failure, attempt: input.attempts + 1, limit: settings.maxDownloadAttempts)
             discardPartialFile(tempFile, unless: failure.keepsPartialFile && retryAt != nil)
-            logger.warning("input download failed", metadata: [
-                "generation": "\(input.generationID)", "field": "\(input.field)", "cause": "\(failure.cause)",
-            ])
+            logger.warning(
+                "input download failed",
+                metadata: [
+                    "generation": "\(input.generationID)", "field": "\(input.field)", "cause": "\(failure.cause)",
+                ])
             try? database.recordInputDownloadFailure(input, cause: failure.cause, retryAt: retryAt, now: now())
         }
     }
@@ -105,17 +110,20 @@ extension Vault {
         let publicOnly = isInput && settings.inputsFromPublicAddressesOnly
         do {
             response = try await transport.download(
-                request, into: sink, limits: DownloadLimits(
+                request, into: sink,
+                limits: DownloadLimits(
                     maxBytes: isInput ? settings.maxInputBytes : settings.maxOutputBytes, publicAddressesOnly: publicOnly,
                     totalTimeout: isInput ? settings.inputDownloadDeadline : settings.outputDownloadDeadline))
         } catch {
-            let permanent: Bool = switch error {
-            case .unsupportedScheme, .tooLarge, .tooManyRedirects, .privateAddress: true
-            default: false
-            }
+            let permanent: Bool =
+                switch error {
+                case .unsupportedScheme, .tooLarge, .tooManyRedirects, .privateAddress: true
+                default: false
+                }
             // A URL from a team gets one answer for every failure to reach it: distinct messages (refused, no such
             // name, private address) would turn input URLs into a scanner of this service's network.
-            let cause = publicOnly && !(error == .tooLarge(limit: settings.maxInputBytes))
+            let cause =
+                publicOnly && !(error == .tooLarge(limit: settings.maxInputBytes))
                 ? "could not fetch the file from a public internet address" : error.description
             throw DownloadFailure(cause: cause, retryable: !permanent, keepsPartialFile: !permanent)
         }
@@ -129,25 +137,29 @@ extension Vault {
         case 416 where sink.keptPrefix > 0:
             throw DownloadFailure(cause: "the kept partial file no longer fits the server's file; starting over")
         case 403, 404, 410:
-            throw DownloadFailure(cause: "HTTP \(response.status): the file has expired or was removed",
-                                  expired: true)
+            throw DownloadFailure(
+                cause: "HTTP \(response.status): the file has expired or was removed",
+                expired: true)
         default:
             throw DownloadFailure(cause: "HTTP \(response.status)")
         }
         if let declared = response.headers["Content-Length"].flatMap(Int64.init),
-           declared != response.bytesReceived
+            declared != response.bytesReceived
         {
-            throw DownloadFailure(cause: "truncated body: \(response.bytesReceived) of \(declared) bytes",
-                                  keepsPartialFile: true)
+            throw DownloadFailure(
+                cause: "truncated body: \(response.bytesReceived) of \(declared) bytes",
+                keepsPartialFile: true)
         }
         let sha256: String
         do { sha256 = try sink.finish() } catch { throw DownloadFailure(cause: "cannot sync the file: \(error)") }
         do {
-            return try Asset.describing(fileAt: tempFile, sha256: sha256, size: sink.byteCount,
-                                        videoOnly: expected == .video, storedAt: now())
+            return try Asset.describing(
+                fileAt: tempFile, sha256: sha256, size: sink.byteCount,
+                videoOnly: expected == .video, storedAt: now())
         } catch {
-            throw DownloadFailure(cause: "\(error) (Content-Type \(response.headers["Content-Type"] ?? "none"))",
-                                  code: expected == .video ? "not_a_video" : "not_media")
+            throw DownloadFailure(
+                cause: "\(error) (Content-Type \(response.headers["Content-Type"] ?? "none"))",
+                code: expected == .video ? "not_a_video" : "not_media")
         }
     }
 }

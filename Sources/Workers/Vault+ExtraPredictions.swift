@@ -19,26 +19,31 @@ extension Vault {
             return
         }
         guard let schema = try? await model(slug: generation.model).requestSchema,
-              let input = prediction.input,
-              schema.canonicalKey(model: generation.model, version: generation.version, input: input)
+            let input = prediction.input,
+            schema.canonicalKey(model: generation.model, version: generation.version, input: input)
                 == schema.canonicalKey(model: generation.model, version: generation.version, input: generation.input)
         else {
             refuse(extra, "the prediction's input is not this generation's request")
             return
         }
-        var copy = Generation(id: makeGenerationID(now: now()), teamID: generation.teamID, model: generation.model,
-                              version: generation.version, input: generation.input, tags: generation.tags,
-                              requestKey: generation.requestKey, now: now())
+        var copy = Generation(
+            id: makeGenerationID(now: now()), teamID: generation.teamID, model: generation.model,
+            version: generation.version, input: generation.input, tags: generation.tags,
+            requestKey: generation.requestKey, now: now())
         copy.origin = .imported
         copy.status = .submitted
         copy.predictionID = prediction.id.isEmpty ? extra.predictionID : prediction.id
         copy.submittedAt = now()
         do {
-            let stored = try database.recordExtraPrediction(copy, of: generation, outcome: outcome(of: prediction, copy),
-                                                            now: now())
-            logger.warning("a create answered with an error had started a prediction; archived it",
-                           metadata: ["generation": "\(generation.id)", "extra": "\(stored.id)",
-                                      "prediction": "\(extra.predictionID)"])
+            let stored = try database.recordExtraPrediction(
+                copy, of: generation, outcome: outcome(of: prediction, copy),
+                now: now())
+            logger.warning(
+                "a create answered with an error had started a prediction; archived it",
+                metadata: [
+                    "generation": "\(generation.id)", "extra": "\(stored.id)",
+                    "prediction": "\(extra.predictionID)",
+                ])
             downloadsDue.signal()
             inputsDue.signal()
             pollsDue.signal()
@@ -48,8 +53,9 @@ extension Vault {
     }
 
     private func refuse(_ extra: ExtraPrediction, _ why: String) {
-        logger.warning("webhook named a prediction the provider does not confirm",
-                       metadata: ["generation": "\(extra.generation.id)", "reason": "\(why)"])
+        logger.warning(
+            "webhook named a prediction the provider does not confirm",
+            metadata: ["generation": "\(extra.generation.id)", "reason": "\(why)"])
         try? database.refuseExtraPrediction(extra.predictionID, now: now())
     }
 }

@@ -65,9 +65,13 @@ extension Vault {
         generation.predictionID = prediction.id.isEmpty ? id : prediction.id
         generation.submittedAt = now()
         do {
-            switch try database.recordImport(generation, inputs: lineage(of: input, schema: schema,
-                                                                          generationID: generationID),
-                                             outcome: outcome(of: prediction, generation), now: now()) {
+            switch try database.recordImport(
+                generation,
+                inputs: lineage(
+                    of: input, schema: schema,
+                    generationID: generationID),
+                outcome: outcome(of: prediction, generation), now: now())
+            {
             case .imported(let stored):
                 logger.info("imported", metadata: ["generation": "\(stored.id)", "prediction": "\(id)"])
                 return result("imported", stored.id)

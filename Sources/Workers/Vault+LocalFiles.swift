@@ -18,8 +18,8 @@ public struct InlineFile: Sendable {
         let header = text[text.index(text.startIndex, offsetBy: Self.prefix.count)..<comma]
         let parameters = header.split(separator: ";", omittingEmptySubsequences: false)
         guard parameters.count >= 2, parameters.last == "base64",
-              parameters[0].isEmpty || MediaTypeSyntax.essence(of: parameters[0]) != nil,
-              let bytes = Data(base64Encoded: String(text[text.index(after: comma)...]), options: .ignoreUnknownCharacters)
+            parameters[0].isEmpty || MediaTypeSyntax.essence(of: parameters[0]) != nil,
+            let bytes = Data(base64Encoded: String(text[text.index(after: comma)...]), options: .ignoreUnknownCharacters)
         else { return nil }
         self.bytes = bytes
     }
@@ -43,7 +43,8 @@ extension Vault {
     /// provider already holds the same bytes from an earlier upload: then that URL is reused, so a repeated request
     /// keeps its request key. With `upload: false` (a dry run) nothing reaches the provider and a file not uploaded
     /// before stands as `sha256:<hex>`.
-    func resolveLocalFiles(_ input: [String: JSONValue], schema: RequestSchema, teamID: String, upload: Bool) async
+    func resolveLocalFiles(_ input: [String: JSONValue], schema: RequestSchema, teamID: String, upload: Bool)
+        async
         throws(SubmissionError) -> ResolvedInput
     {
         let references = schema.mediaInputs(in: input) {
@@ -102,8 +103,10 @@ extension Vault {
         let sha256 = String(reference.value.dropFirst(Self.fileReferencePrefix.count)).lowercased()
         guard sha256.isSHA256Hex, let asset = try? database.asset(sha256: sha256, teamID: teamID), blobs.contains(sha256)
         else {
-            throw Self.refusal(reference, "refers to no file of the team's archive (sha256:<64 hex> of an upload or a "
-                + "stored file)")
+            throw Self.refusal(
+                reference,
+                "refers to no file of the team's archive (sha256:<64 hex> of an upload or a "
+                    + "stored file)")
         }
         return asset
     }
@@ -114,8 +117,10 @@ extension Vault {
             throw Self.refusal(reference, "is not a valid base64 data URI (data:<type>;base64,<bytes>)")
         }
         guard file.bytes.count <= settings.maxInlineFileBytes else {
-            throw Self.refusal(reference, "is a \(file.bytes.count)-byte file; inline files may be at most "
-                + "\(settings.maxInlineFileBytes) bytes (upload larger ones with POST /v1/uploads and pass sha256:<hex>)")
+            throw Self.refusal(
+                reference,
+                "is a \(file.bytes.count)-byte file; inline files may be at most "
+                    + "\(settings.maxInlineFileBytes) bytes (upload larger ones with POST /v1/uploads and pass sha256:<hex>)")
         }
         return file
     }
@@ -129,10 +134,13 @@ extension Vault {
     /// `application/octet-stream`: a declared type is never trusted (it would be served back as the file's type).
     /// With `teamID` it becomes one of the team's uploads.
     public func storeLocalFile(_ tempFile: URL, sha256: String, size: Int64, teamID: String?) throws -> Asset {
-        let asset = (try? Asset.describing(fileAt: tempFile, sha256: sha256, size: size, videoOnly: false,
-                                           storedAt: now()))
-            ?? Asset(sha256: sha256, size: size, contentType: Asset.opaqueContentType,
-                     durationSeconds: nil, width: nil, height: nil, videoCodec: nil, hasAudio: nil, storedAt: now())
+        let asset =
+            (try? Asset.describing(
+                fileAt: tempFile, sha256: sha256, size: size, videoOnly: false,
+                storedAt: now()))
+            ?? Asset(
+                sha256: sha256, size: size, contentType: Asset.opaqueContentType,
+                durationSeconds: nil, width: nil, height: nil, videoCodec: nil, hasAudio: nil, storedAt: now())
         try database.recordLocalFile(asset, teamID: teamID, now: now()) {
             try blobs.commit(tempFile: tempFile, sha256: sha256)
         }
@@ -144,9 +152,10 @@ extension Vault {
         do {
             let presigned = try await provider.presignUpload(PresignRequest(contentType: asset.contentType))
             try await provider.upload(presigned, contentType: asset.contentType, fileAt: blobs.url(for: asset.sha256))
-            try? database.recordUpload(ProviderUpload(
-                sha256: asset.sha256, uploadID: presigned.id, publicURL: presigned.publicURL, uploadedAt: now(),
-                reuseUntil: now().addingTimeInterval(settings.uploadReuse.seconds)))
+            try? database.recordUpload(
+                ProviderUpload(
+                    sha256: asset.sha256, uploadID: presigned.id, publicURL: presigned.publicURL, uploadedAt: now(),
+                    reuseUntil: now().addingTimeInterval(settings.uploadReuse.seconds)))
             logger.info("uploaded a local file", metadata: ["sha256": "\(asset.sha256)", "bytes": "\(asset.size)"])
             return presigned.publicURL
         } catch {

@@ -65,8 +65,10 @@ extension Vault {
         do {
             // Validation first: an invalid request costs no search (a huge prompt is refused before it is matched).
             let (model, validInput) = try await validated(request)
-            let input = try await resolveLocalFiles(validInput, schema: model.requestSchema, teamID: teamID,
-                                                    upload: false).input
+            let input = try await resolveLocalFiles(
+                validInput, schema: model.requestSchema, teamID: teamID,
+                upload: false
+            ).input
             let key = model.requestSchema.canonicalKey(model: model.slug, version: model.version, input: input)
             let match = try? database.deduplicationMatch(teamID: teamID, requestKey: key)
             return GenerationPlan(
@@ -74,8 +76,9 @@ extension Vault {
                 similar: await similarGenerations(to: validInput["prompt"]?.stringValue, teamID: teamID),
                 costEstimate: CostEstimate(cost: model.cost, input: model.requestSchema.applyingDefaults(to: input)))
         } catch .invalidInput(let problems) {
-            return GenerationPlan(valid: false, problems: problems, requestKey: nil, exactMatch: nil, similar: [],
-                                  costEstimate: CostEstimate(usd: nil, basis: "unknown: the input is not valid"))
+            return GenerationPlan(
+                valid: false, problems: problems, requestKey: nil, exactMatch: nil, similar: [],
+                costEstimate: CostEstimate(usd: nil, basis: "unknown: the input is not valid"))
         }
     }
 

@@ -25,8 +25,9 @@ extension Vault {
     func outcome(of prediction: Prediction, _ generation: Generation) -> PollOutcome {
         switch prediction.status {
         case .success:
-            return .succeeded(outputURLs: prediction.outputURLs, costUSD: prediction.metrics?.cost,
-                              predictTime: prediction.metrics?.predictTime)
+            return .succeeded(
+                outputURLs: prediction.outputURLs, costUSD: prediction.metrics?.cost,
+                predictTime: prediction.metrics?.predictTime)
         case .error:
             let failure = prediction.failure ?? PredictionFailure(output: nil)
             return .failed(code: failure.code, message: failure.message, costUSD: prediction.metrics?.cost)
@@ -44,17 +45,19 @@ extension Vault {
         logger.warning("poll failed", metadata: ["generation": "\(generation.id)", "error": "\(error)"])
         do {
             if !error.isTransient && error != .unauthorized && generation.pollAttempts + 1 >= settings.pollsBeforeLost {
-                try database.failGeneration(id: generation.id, code: "prediction_lost",
-                                            message: "the provider no longer answers for this prediction: \(error)",
-                                            now: now())
+                try database.failGeneration(
+                    id: generation.id, code: "prediction_lost",
+                    message: "the provider no longer answers for this prediction: \(error)",
+                    now: now())
                 return
             }
             var wait = settings.providerRetry.delay(attempt: min(generation.pollAttempts, 10))
             if case .rateLimited(let retryAfter?) = error { wait = max(retryAfter, .milliseconds(100)) }
             // A rejected key will not fix itself within seconds: look again rarely until someone fixes it.
             if error == .unauthorized { wait = max(wait, .seconds(300)) }
-            try database.reschedulePoll(id: generation.id, retryAt: after(wait), reason: error.description,
-                                        now: now())
+            try database.reschedulePoll(
+                id: generation.id, retryAt: after(wait), reason: error.description,
+                now: now())
         } catch {
             logger.error("cannot reschedule a poll", metadata: ["generation": "\(generation.id)"])
         }

@@ -37,8 +37,9 @@ extension Vault {
     private func findInWebhookLog(generationID: String) async throws(ProviderError) -> String? {
         let suffix = "/webhooks/eachlabs/\(generationID)"
         for page in 0..<Self.webhookLogPages {
-            let entries = try await provider.webhookLog(limit: Self.webhookLogPageSize,
-                                                        offset: page * Self.webhookLogPageSize)
+            let entries = try await provider.webhookLog(
+                limit: Self.webhookLogPageSize,
+                offset: page * Self.webhookLogPageSize)
             if let entry = entries.first(where: { $0.url?.hasSuffix(suffix) == true }) { return entry.executionID }
             if entries.count < Self.webhookLogPageSize { return nil }
         }

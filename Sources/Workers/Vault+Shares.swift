@@ -11,8 +11,9 @@ extension Vault {
         -> (token: String, share: Share)?
     {
         try await database.offloaded { [now = now()] in
-            try $0.createShare(generationID: generationID, teamID: teamID, expiresAt: now.addingTimeInterval(lifetime),
-                               now: now)
+            try $0.createShare(
+                generationID: generationID, teamID: teamID, expiresAt: now.addingTimeInterval(lifetime),
+                now: now)
         }
     }
 

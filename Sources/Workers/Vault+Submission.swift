@@ -13,8 +13,10 @@ public struct GenerationRequest: Sendable, Codable {
     /// of the team answers it.
     public var dedup: Bool?
 
-    public init(model: String, version: String? = nil, input: [String: JSONValue], tags: [String]? = nil,
-                dedup: Bool? = nil) {
+    public init(
+        model: String, version: String? = nil, input: [String: JSONValue], tags: [String]? = nil,
+        dedup: Bool? = nil
+    ) {
         self.model = model
         self.version = version
         self.input = input
@@ -51,9 +53,10 @@ extension Vault {
         let input = resolved.input
         let key = model.requestSchema.canonicalKey(model: model.slug, version: model.version, input: input)
         let id = makeGenerationID(now: now())
-        let fresh = Generation(id: id, teamID: teamID, model: model.slug, version: model.version, input: input,
-                               tags: Self.normalisedTags(request.tags ?? []),
-                               webhookSecret: webhooksEnabled ? makeWebhookSecret() : nil, requestKey: key, now: now())
+        let fresh = Generation(
+            id: id, teamID: teamID, model: model.slug, version: model.version, input: input,
+            tags: Self.normalisedTags(request.tags ?? []),
+            webhookSecret: webhooksEnabled ? makeWebhookSecret() : nil, requestKey: key, now: now())
         let inputs = lineage(of: input, schema: model.requestSchema, generationID: id, storedFiles: resolved.storedFiles)
         let generation: Generation
         do {
@@ -90,11 +93,14 @@ extension Vault {
     }
 
     /// One lineage row per media input URL; files that came inline are already stored, the rest are downloaded.
-    func lineage(of input: [String: JSONValue], schema: RequestSchema, generationID: String,
-                 storedFiles: [String: String] = [:]) -> [GenerationInput] {
+    func lineage(
+        of input: [String: JSONValue], schema: RequestSchema, generationID: String,
+        storedFiles: [String: String] = [:]
+    ) -> [GenerationInput] {
         schema.mediaInputs(in: input, where: \.isHTTPURL).map { reference in
-            GenerationInput(generationID: generationID, field: reference.field, position: reference.position,
-                            sourceURL: reference.value, sha256: storedFiles[reference.value], nextAttemptAt: now())
+            GenerationInput(
+                generationID: generationID, field: reference.field, position: reference.position,
+                sourceURL: reference.value, sha256: storedFiles[reference.value], nextAttemptAt: now())
         }
     }
 
@@ -105,12 +111,14 @@ extension Vault {
         guard (try? database.beginSubmission(id: id, now: now())) == true else { return }
         let attempt = generation.submitAttempts + 1
         do {
-            let predictionID = try await provider.createPrediction(CreatePrediction(
-                model: generation.model, version: generation.version, input: generation.input,
-                webhookURL: generation.webhookSecret == nil ? nil : webhookURL(for: id),
-                webhookSecret: generation.webhookSecret))
-            try database.recordSubmitted(id: id, predictionID: predictionID, now: now(),
-                                         firstPollAt: after(firstPollDelay(for: generation)))
+            let predictionID = try await provider.createPrediction(
+                CreatePrediction(
+                    model: generation.model, version: generation.version, input: generation.input,
+                    webhookURL: generation.webhookSecret == nil ? nil : webhookURL(for: id),
+                    webhookSecret: generation.webhookSecret))
+            try database.recordSubmitted(
+                id: id, predictionID: predictionID, now: now(),
+                firstPollAt: after(firstPollDelay(for: generation)))
             pollsDue.signal()
             inputsDue.signal()  // inputs are fetched once the provider accepted the request
             logger.info("submitted", metadata: ["generation": "\(id)", "prediction": "\(predictionID)"])
@@ -130,15 +138,19 @@ extension Vault {
                 settleUncertainCreate(id: id, cause: "the create's answer was lost (\(error))")
             } else if error.isTransient && attempt < settings.maxSubmitAttempts {
                 let wait: Duration
-                if case .rateLimited(let retryAfter?) = error { wait = retryAfter } else {
+                if case .rateLimited(let retryAfter?) = error {
+                    wait = retryAfter
+                } else {
                     wait = settings.providerRetry.delay(attempt: attempt - 1)
                 }
-                try database.deferSubmission(id: id, retryAt: now.addingTimeInterval(wait.seconds),
-                                             reason: "attempt \(attempt): \(error)", now: now)
+                try database.deferSubmission(
+                    id: id, retryAt: now.addingTimeInterval(wait.seconds),
+                    reason: "attempt \(attempt): \(error)", now: now)
                 submissionsDue.signal()
             } else {
-                try database.failGeneration(id: id, code: Self.failureCode(for: error), message: error.description,
-                                            now: now)
+                try database.failGeneration(
+                    id: id, code: Self.failureCode(for: error), message: error.description,
+                    now: now)
             }
         } catch {
             logger.error("cannot record a create failure", metadata: ["generation": "\(id)", "error": "\(error)"])
@@ -169,7 +181,8 @@ extension Vault {
         do {
             if webhooksEnabled {
                 try database.markSubmitUncertain(
-                    id: id, reason: "\(cause); looking for the prediction in webhooks and the provider's webhook log, "
+                    id: id,
+                    reason: "\(cause); looking for the prediction in webhooks and the provider's webhook log, "
                         + "not resending", checkAt: after(settings.reconcileInterval.delay(attempt: 0)), now: now())
                 reconciliationsDue.signal()
             } else {
@@ -187,7 +200,8 @@ extension Vault {
     /// When to look at a new prediction first: soon without webhooks; once its webhook is overdue with them.
     func firstPollDelay(for generation: Generation) -> Duration {
         guard generation.webhookSecret != nil else { return settings.firstPollDelay }
-        let typical = (try? database.typicalRunTime(model: generation.model)).flatMap { $0 }
+        let typical =
+            (try? database.typicalRunTime(model: generation.model)).flatMap { $0 }
             .map { Duration.seconds(clamping: $0, limit: 86400) } ?? settings.assumedRunTime  // the provider's figures
         return typical + settings.webhookGrace
     }

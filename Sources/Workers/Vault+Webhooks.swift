@@ -52,9 +52,10 @@ extension Vault {
             }
             payload = decoded
         }
-        let received = ReceivedWebhook(generationID: delivery.generationID, scheme: scheme,
-                                       timestampHeader: delivery.timestamp, body: delivery.body, rejection: rejection,
-                                       payload: payload)
+        let received = ReceivedWebhook(
+            generationID: delivery.generationID, scheme: scheme,
+            timestampHeader: delivery.timestamp, body: delivery.body, rejection: rejection,
+            payload: payload)
         let effect = try await database.offloaded { [now = now()] in try $0.recordWebhook(received, now: now) }
         Counter(label: "eachvault_webhook_deliveries_total", dimensions: [("verdict", effect.label)]).increment()
         switch effect {

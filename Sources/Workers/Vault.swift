@@ -26,9 +26,11 @@ public struct Vault: Sendable {
     public let extraPredictionsDue = Wakeup()
     let unknownModels = UnknownModelCache()
 
-    public init(database: AppDatabase, blobs: BlobStore, provider: any ProviderAPI, transport: any HTTPTransport,
-                clock: any WallClock = SystemClock(), settings: WorkerSettings = WorkerSettings(), publicURL: String? = nil,
-                logger: Logger) {
+    public init(
+        database: AppDatabase, blobs: BlobStore, provider: any ProviderAPI, transport: any HTTPTransport,
+        clock: any WallClock = SystemClock(), settings: WorkerSettings = WorkerSettings(), publicURL: String? = nil,
+        logger: Logger
+    ) {
         self.publicURL = publicURL
         self.database = database
         self.blobs = blobs

@@ -11,9 +11,11 @@ struct GenerateCommand: AsyncParsableCommand {
 
     @OptionGroup var server: ServerOptions
     @Option(help: "Model slug, e.g. kling-v2-6-pro-text-to-video.") var model: String
-    @Option(name: .customLong("input"), help: ArgumentHelp(
-        "An input field as key=value (JSON values such as 5 or true are parsed); key=@path sends a local file.",
-        discussion: "A local file is streamed into the archive, then uploaded through the provider's upload flow once."))
+    @Option(
+        name: .customLong("input"),
+        help: ArgumentHelp(
+            "An input field as key=value (JSON values such as 5 or true are parsed); key=@path sends a local file.",
+            discussion: "A local file is streamed into the archive, then uploaded through the provider's upload flow once."))
     var inputs: [String] = []
     @Option(help: "A JSON file holding the input object (fields from --input override it).") var inputJSON: String?
     @Option(name: .customLong("tag"), help: "A tag for the generation (repeatable).") var tags: [String] = []
@@ -37,22 +39,26 @@ struct GenerateCommand: AsyncParsableCommand {
         for pair in inputs {
             guard let equals = pair.firstIndex(of: "=") else { throw ValidationError("--input takes key=value, not '\(pair)'") }
             let value = String(pair[pair.index(after: equals)...])
-            input[String(pair[..<equals])] = value.hasPrefix("@")
+            input[String(pair[..<equals])] =
+                value.hasPrefix("@")
                 ? .string(try await client.upload(file: Self.readableFile(String(value.dropFirst()))))
                 : Self.parseValue(value)
         }
-        let request = GenerationRequest(model: model, version: version, input: input, tags: tags.isEmpty ? nil : tags,
-                                        dedup: force ? false : nil)
+        let request = GenerationRequest(
+            model: model, version: version, input: input, tags: tags.isEmpty ? nil : tags,
+            dedup: force ? false : nil)
         if dryRun { return try printJSON(try await client.planGeneration(request)) }
         var generation = try await client.createGeneration(request)
         if let original = generation.deduplicatedFrom {
-            FileHandle.standardError.write(Data("an identical request was made before: \(original) answers it (no new cost; --force to generate anew)\n".utf8))
+            FileHandle.standardError.write(
+                Data("an identical request was made before: \(original) answers it (no new cost; --force to generate anew)\n".utf8))
         }
         if wait {
             let started = Date()
             generation = try await client.waitUntilFinal(id: generation.id) { current in
-                let line = String(format: "\r%@  %-11@ %5.0fs", current.id, current.status.rawValue,
-                                  Date().timeIntervalSince(started))
+                let line = String(
+                    format: "\r%@  %-11@ %5.0fs", current.id, current.status.rawValue,
+                    Date().timeIntervalSince(started))
                 FileHandle.standardError.write(Data(line.utf8))
             }
             FileHandle.standardError.write(Data("\n".utf8))

@@ -56,12 +56,16 @@ struct SpendCommand: AsyncParsableCommand {
     func run() async throws {
         let report = try await server.client.spend(groupBy: by, from: from, to: to)
         if json { return try printJSON(report) }
-        var table = TextTable([by.rawValue.uppercased(), "GENERATIONS", "SPENT USD", "UNKNOWN", "DEDUP HITS",
-                               "SAVED USD", "RUN TIME"])
+        var table = TextTable([
+            by.rawValue.uppercased(), "GENERATIONS", "SPENT USD", "UNKNOWN", "DEDUP HITS",
+            "SAVED USD", "RUN TIME",
+        ])
         for row in report.rows + [report.total] {
-            table.add([row.key, String(row.generations), String(format: "%.2f", row.spentUSD), String(row.unknownCost),
-                       String(row.dedupHits), String(format: "%.2f", row.savedUSD),
-                       String(format: "%.0f s", row.predictTimeS)])
+            table.add([
+                row.key, String(row.generations), String(format: "%.2f", row.spentUSD), String(row.unknownCost),
+                String(row.dedupHits), String(format: "%.2f", row.savedUSD),
+                String(format: "%.0f s", row.predictTimeS),
+            ])
         }
         print(table.render())
     }

@@ -30,8 +30,9 @@ struct ServerOptions: ParsableArguments {
 
     var client: VaultClient {
         let environment = ProcessInfo.processInfo.environment
-        return VaultClient(baseURL: server ?? environment["EACHVAULT_URL"] ?? "http://127.0.0.1:8080",
-                           token: token ?? environment["EACHVAULT_TOKEN"])
+        return VaultClient(
+            baseURL: server ?? environment["EACHVAULT_URL"] ?? "http://127.0.0.1:8080",
+            token: token ?? environment["EACHVAULT_TOKEN"])
     }
 }
 

@@ -51,7 +51,8 @@ struct SearchCommand: AsyncParsableCommand {
         let highlight = isatty(STDOUT_FILENO) == 1 ? ("\u{1B}[1m", "\u{1B}[0m") : ("[", "]")
         var table = TextTable(["ID", "CREATED"] + GenerationView.tableHeader.prefix(6) + ["PROMPT"])
         for item in items {
-            let prompt = item.snippet.map { Self.plainText(fromSnippet: $0, open: highlight.0, close: highlight.1) }
+            let prompt =
+                item.snippet.map { Self.plainText(fromSnippet: $0, open: highlight.0, close: highlight.1) }
                 ?? item.prompt.map { $0.count > 50 ? String($0.prefix(49)) + "…" : $0 } ?? "-"
             table.add([item.id, ISO8601DateFormatter().string(from: item.createdAt)] + item.tableRow.prefix(6) + [prompt])
         }
@@ -61,7 +62,9 @@ struct SearchCommand: AsyncParsableCommand {
 
     /// The API's HTML snippet as terminal text: `<mark>` becomes `open`/`close`, entities are decoded.
     static func plainText(fromSnippet html: String, open: String, close: String) -> String {
-        [("<mark>", open), ("</mark>", close), ("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"),
-         ("&amp;", "&")].reduce(html) { $0.replacingOccurrences(of: $1.0, with: $1.1) }
+        [
+            ("<mark>", open), ("</mark>", close), ("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"),
+            ("&amp;", "&"),
+        ].reduce(html) { $0.replacingOccurrences(of: $1.0, with: $1.1) }
     }
 }

@@ -31,8 +31,9 @@ struct SimulatorCommand: AsyncParsableCommand {
         let settings = SimulatorSettings(
             apiKey: apiKey, runTime: .milliseconds(Int64(runSeconds * 1000)), outputBytes: outputBytes,
             webhookRetryInterval: .milliseconds(Int64(webhookRetrySeconds * 1000)), faults: armed)
-        let server = try await SimulatorApp.start(EachLabsSimulator(settings: settings), host: host, port: port,
-                                                  signals: [.sigterm, .sigint])
+        let server = try await SimulatorApp.start(
+            EachLabsSimulator(settings: settings), host: host, port: port,
+            signals: [.sigterm, .sigint])
         print("each::labs simulator on \(server.baseURL) (API key '\(apiKey)')")
         try await server.wait()
     }

@@ -33,8 +33,9 @@ struct TokenCommand: AsyncParsableCommand {
         var scope: [TokenScope] = []
 
         func run() async throws {
-            let (token, info) = try home.database().createToken(teamName: team, label: name, scopes: Set(scope),
-                                                                now: Date())
+            let (token, info) = try home.database().createToken(
+                teamName: team, label: name, scopes: Set(scope),
+                now: Date())
             FileHandle.standardError.write(Data("token \(info.id) for team \(info.team) (shown once; store it now):\n".utf8))
             print(token)
         }
@@ -48,10 +49,12 @@ struct TokenCommand: AsyncParsableCommand {
             var table = TextTable(["ID", "TEAM", "NAME", "SCOPES", "CREATED", "LAST USED", "REVOKED"])
             let format = ISO8601DateFormatter()
             for token in try home.database().tokens() {
-                table.add([token.id, token.team, token.name ?? "-",
-                           token.scopes.isEmpty ? "-" : token.scopes.map(\.rawValue).sorted().joined(separator: ","),
-                           format.string(from: token.createdAt),
-                           token.lastUsedAt.map(format.string) ?? "-", token.revokedAt.map(format.string) ?? "-"])
+                table.add([
+                    token.id, token.team, token.name ?? "-",
+                    token.scopes.isEmpty ? "-" : token.scopes.map(\.rawValue).sorted().joined(separator: ","),
+                    format.string(from: token.createdAt),
+                    token.lastUsedAt.map(format.string) ?? "-", token.revokedAt.map(format.string) ?? "-",
+                ])
             }
             print(table.render())
         }

@@ -18,8 +18,9 @@ struct VerifyCommand: AsyncParsableCommand {
         for sha256 in report.missing { print("missing  \(sha256)") }
         for sha256 in report.corrupt { print("corrupt  \(sha256)") }
         for sha256 in report.unreadable { print("unreadable  \(sha256)") }
-        print("\(report.checked) blob(s) checked, \(report.bytes) bytes intact, \(report.missing.count) missing, "
-            + "\(report.corrupt.count) corrupt, \(report.unreadable.count) unreadable")
+        print(
+            "\(report.checked) blob(s) checked, \(report.bytes) bytes intact, \(report.missing.count) missing, "
+                + "\(report.corrupt.count) corrupt, \(report.unreadable.count) unreadable")
         if !report.isClean { throw ExitCode(1) }
     }
 }

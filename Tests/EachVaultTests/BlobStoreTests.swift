@@ -24,8 +24,11 @@ import Transport
     @Test func migrationsAreAppliedInOrderRecordedAndNotRepeated() throws {
         let path = home.url.appending(path: "db.sqlite").path
         let applied = try AppDatabase(path: path).appliedMigrations()
-        #expect(applied == ["0001_initial", "0002_webhooks", "0003_teams", "0004_sessions", "0005_request_keys",
-                            "0006_notes_and_search", "0007_lineage_uploads_imports", "0008_hardening"])
+        #expect(
+            applied == [
+                "0001_initial", "0002_webhooks", "0003_teams", "0004_sessions", "0005_request_keys",
+                "0006_notes_and_search", "0007_lineage_uploads_imports", "0008_hardening",
+            ])
         // Opening again applies nothing twice (a repeated ALTER TABLE would throw) and keeps the record.
         #expect(try AppDatabase(path: path).appliedMigrations() == applied)
         #expect(try AppDatabase(path: path).integrityCheck())
@@ -50,7 +53,8 @@ import Transport
         #expect(again == sha256)
         try store.commit(tempFile: second, sha256: again)
         #expect(!FileManager.default.fileExists(atPath: second.path))
-        let files = FileManager.default.enumerator(at: store.blobsDirectory, includingPropertiesForKeys: nil)?
+        let files =
+            FileManager.default.enumerator(at: store.blobsDirectory, includingPropertiesForKeys: nil)?
             .compactMap { $0 as? URL }.filter { !$0.hasDirectoryPath } ?? []
         #expect(files.count == 1)
         #expect(try FileManager.default.contentsOfDirectory(atPath: store.tempDirectory.path).isEmpty)
@@ -71,9 +75,11 @@ import Transport
         for text in ["one", "two", "three"] {
             let (temp, sha256) = try stage(Array(text.utf8))
             try store.commit(tempFile: temp, sha256: sha256)
-            assets.append(Asset(sha256: sha256, size: Int64(text.utf8.count), contentType: "video/mp4",
-                                durationSeconds: nil, width: nil, height: nil, videoCodec: nil, hasAudio: nil,
-                                storedAt: Date()))
+            assets.append(
+                Asset(
+                    sha256: sha256, size: Int64(text.utf8.count), contentType: "video/mp4",
+                    durationSeconds: nil, width: nil, height: nil, videoCodec: nil, hasAudio: nil,
+                    storedAt: Date()))
         }
         #expect(store.verify(assets).isClean)
         try FileManager.default.removeItem(at: store.url(for: assets[0].sha256))
@@ -89,8 +95,9 @@ import Transport
         try Data("partial".utf8).write(to: stale)
         let fresh = store.partialFile(for: UUID().uuidString)
         try Data("in progress".utf8).write(to: fresh)
-        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -2 * 86400)],
-                                              ofItemAtPath: stale.path)
+        try FileManager.default.setAttributes(
+            [.modificationDate: Date(timeIntervalSinceNow: -2 * 86400)],
+            ofItemAtPath: stale.path)
         #expect(store.sweepTempFiles(olderThan: 86400) == 1)
         #expect(!FileManager.default.fileExists(atPath: stale.path))
         #expect(FileManager.default.fileExists(atPath: fresh.path))

@@ -17,11 +17,13 @@ import Workers
         let home = try TempDirectory()
         var faults = SimulatorFaults.everything(at: 0.03)
         faults.rateLimit = 0.02
-        let simulator = EachLabsSimulator(settings: SimulatorSettings(
-            apiKey: Harness.apiKey, runTime: .seconds(1), webhookRetryInterval: .milliseconds(300), faults: faults))
+        let simulator = EachLabsSimulator(
+            settings: SimulatorSettings(
+                apiKey: Harness.apiKey, runTime: .seconds(1), webhookRetryInterval: .milliseconds(300), faults: faults))
         let simulatorServer = try await SimulatorApp.start(simulator, logger: Harness.quietLogger)
-        let service = ServiceProcess(home: home.url, port: try freeLoopbackPort(), providerURL: simulatorServer.baseURL,
-                                     apiKey: Harness.apiKey)
+        let service = ServiceProcess(
+            home: home.url, port: try freeLoopbackPort(), providerURL: simulatorServer.baseURL,
+            apiKey: Harness.apiKey)
         let database = try AppDatabase(path: home.url.appending(path: "eachvault.sqlite").path)
         _ = try database.createTeam(name: "chaos", now: Date())
         let token = try database.createToken(teamName: "chaos", label: nil, now: Date()).token
@@ -39,7 +41,8 @@ import Workers
                         let model = models[index % models.count]
                         // Media inputs point at the simulator's two sample images: their downloads (lineage) are
                         // in flight at the kills too, and each image must end up stored once.
-                        let sample = "\(simulatorServer.baseURL)/_simulator/samples/"
+                        let sample =
+                            "\(simulatorServer.baseURL)/_simulator/samples/"
                             + (index % 2 == 0 ? "sample-first-frame.png" : "sample-last-frame.png")
                         var input = model.requestSchema.replacingMediaInputs(in: minimalInput(for: model.requestSchema)) {
                             $0.isHTTPURL ? sample : nil  // example URLs and schema defaults alike
@@ -90,8 +93,9 @@ import Workers
             #expect(predictions.count <= 1, "\(generation.id) started \(predictions.count) predictions")
             guard let prediction = predictions.first else {
                 // No prediction exists: only a create that never got through may end like this, and it says so.
-                #expect(generation.status == .failed && ["submit_failed", "submit_uncertain"].contains(generation.errorCode),
-                        "\(generation.id) \(generation.status) \(generation.errorCode ?? "")")
+                #expect(
+                    generation.status == .failed && ["submit_failed", "submit_uncertain"].contains(generation.errorCode),
+                    "\(generation.id) \(generation.status) \(generation.errorCode ?? "")")
                 continue
             }
             if prediction.fate == "cancelled" && generation.predictionID == nil {
@@ -104,7 +108,9 @@ import Workers
             #expect(generation.predictionID == prediction.id, "\(generation.id) lost track of \(prediction.id)")
             switch prediction.fate {
             case "success":
-                #expect(generation.status == .completed, "\(generation.id) \(generation.status) \(generation.errorCode ?? "") \(generation.errorMessage ?? "")")
+                #expect(
+                    generation.status == .completed,
+                    "\(generation.id) \(generation.status) \(generation.errorCode ?? "") \(generation.errorMessage ?? "")")
             case "error":
                 #expect(generation.status == .failed && generation.errorCode == prediction.errorCode)
             default:
@@ -117,12 +123,14 @@ import Workers
         }
         #expect(truth.count == byGeneration.values.reduce(0) { $0 + $1.count })
         // The run did meet the faults it claims to survive.
-        #expect(truth.contains { $0.createLost } && truth.contains { $0.fate == "error" }
-            && truth.contains { $0.fate == "cancelled" } && Set(truth.map(\.webhook)).count >= 4)
+        #expect(
+            truth.contains { $0.createLost } && truth.contains { $0.fate == "error" }
+                && truth.contains { $0.fate == "cancelled" } && Set(truth.map(\.webhook)).count >= 4)
         let statuses = Dictionary(grouping: all, by: \.status).mapValues(\.count)
-        print("chaos: \(all.count) generations \(statuses), \(truth.count) predictions, "
-            + "\(truth.filter(\.createLost).count) lost create answers, webhook plans "
-            + "\(Dictionary(grouping: truth, by: \.webhook).mapValues(\.count))")
+        print(
+            "chaos: \(all.count) generations \(statuses), \(truth.count) predictions, "
+                + "\(truth.filter(\.createLost).count) lost create answers, webhook plans "
+                + "\(Dictionary(grouping: truth, by: \.webhook).mapValues(\.count))")
 
         let report = blobs.verify(try database.allAssets())
         #expect(report.isClean)

@@ -31,7 +31,8 @@ import Workers
             var spelled = minimal
             for (name, property) in schema.properties {
                 if property.type == "string", let first = property.enforcedEnum?.first, case .string(let text) = first,
-                   let number = Int(text), spelled[name] == nil || spelled[name] == first {
+                    let number = Int(text), spelled[name] == nil || spelled[name] == first
+                {
                     spelled[name] = .int(number)
                     var asString = minimal
                     asString[name] = first
@@ -56,10 +57,12 @@ import Workers
     @Test func modelAndVersionArePartOfTheKey() throws {
         let a = try #require(catalogue.first { $0.slug == "pixverse-v5-6-text-to-video" })
         let input = try a.requestSchema.validate(["prompt": "x"]).get()
-        #expect(a.requestSchema.canonicalKey(model: a.slug, version: "0.0.1", input: input)
-            != a.requestSchema.canonicalKey(model: a.slug, version: "0.0.2", input: input))
-        #expect(a.requestSchema.canonicalKey(model: a.slug, version: "0.0.1", input: input)
-            != a.requestSchema.canonicalKey(model: "other", version: "0.0.1", input: input))
+        #expect(
+            a.requestSchema.canonicalKey(model: a.slug, version: "0.0.1", input: input)
+                != a.requestSchema.canonicalKey(model: a.slug, version: "0.0.2", input: input))
+        #expect(
+            a.requestSchema.canonicalKey(model: a.slug, version: "0.0.1", input: input)
+                != a.requestSchema.canonicalKey(model: "other", version: "0.0.1", input: input))
     }
 }
 
@@ -99,11 +102,13 @@ import Workers
 
     @Test func aDryRunValidatesFindsMatchesAndEstimatesCostWithoutGenerating() async throws {
         let harness = try await Harness()
-        let done = try await harness.client.createGeneration(GenerationRequest(
-            model: "kling-v2-6-pro-text-to-video", input: ["prompt": "red fox running in snow", "duration": "10"]))
+        let done = try await harness.client.createGeneration(
+            GenerationRequest(
+                model: "kling-v2-6-pro-text-to-video", input: ["prompt": "red fox running in snow", "duration": "10"]))
         _ = try await harness.waitUntilFinal([done.id])
-        let plan = try await harness.client.planGeneration(GenerationRequest(
-            model: "kling-v2-6-pro-text-to-video", input: ["prompt": "red fox running in snow", "duration": 10]))
+        let plan = try await harness.client.planGeneration(
+            GenerationRequest(
+                model: "kling-v2-6-pro-text-to-video", input: ["prompt": "red fox running in snow", "duration": 10]))
         guard case .object(let fields) = plan else { Issue.record("not an object"); return }
         #expect(fields["valid"] == true)
         #expect(fields["exact_match"] == .string(done.id))
@@ -113,8 +118,9 @@ import Workers
         #expect(abs((cost["usd"]?.doubleValue ?? 0) - rate * 10) < 0.0001)
         guard case .array(let similar) = fields["similar"] else { Issue.record("no similar list"); return }
         #expect(similar.count == 1)
-        let invalid = try await harness.client.planGeneration(GenerationRequest(
-            model: "kling-v2-6-pro-text-to-video", input: ["duration": "7"]))
+        let invalid = try await harness.client.planGeneration(
+            GenerationRequest(
+                model: "kling-v2-6-pro-text-to-video", input: ["duration": "7"]))
         #expect(invalid.objectValue?["valid"] == false)
         #expect(await harness.simulator.stats().creates == 1)
         await harness.shutdown()
@@ -133,10 +139,12 @@ import Workers
 @Suite struct AnnotationTests {
     @Test func tagsAndNotesAreEditableAndSearchable() async throws {
         let harness = try await Harness()
-        let created = try await harness.client.createGeneration(GenerationRequest(
-            model: "pixverse-v5-6-text-to-video", input: ["prompt": "a quiet orchard"], tags: ["draft"]))
-        let patched = try await harness.raw("PATCH", "/v1/generations/\(created.id)",
-                                            body: #"{"tags": ["client-a", "Final", "final"], "note": "approved by Marguerite"}"#)
+        let created = try await harness.client.createGeneration(
+            GenerationRequest(
+                model: "pixverse-v5-6-text-to-video", input: ["prompt": "a quiet orchard"], tags: ["draft"]))
+        let patched = try await harness.raw(
+            "PATCH", "/v1/generations/\(created.id)",
+            body: #"{"tags": ["client-a", "Final", "final"], "note": "approved by Marguerite"}"#)
         #expect(patched.status == 200 && patched.body.contains("approved by Marguerite"))
         #expect(try await harness.client.search(text: "marguerite").items.map(\.id) == [created.id])
         #expect(try await harness.client.search(text: "draft").count == 0)
@@ -150,8 +158,11 @@ import Workers
         #expect(try await harness.client.search(text: "marguerite").count == 0)
         // Another team cannot touch it.
         let (_, otherToken, _) = try harness.makeTeam("team-b")
-        #expect(try await harness.raw("PATCH", "/v1/generations/\(created.id)", body: #"{"note": "x"}"#,
-                                      token: otherToken).status == 404)
+        #expect(
+            try await harness.raw(
+                "PATCH", "/v1/generations/\(created.id)", body: #"{"note": "x"}"#,
+                token: otherToken
+            ).status == 404)
         #expect(try await harness.raw("PATCH", "/v1/generations/\(created.id)", body: "{oops").status == 400)
         await harness.shutdown()
     }

@@ -23,8 +23,9 @@ final class MisbehavingCDN: Sendable {
         let router = Router()
         let clip = self.clip
         router.get("/html") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/html"],
-                     body: ResponseBody(byteBuffer: ByteBuffer(string: "<html><body>Service Unavailable</body></html>")))
+            Response(
+                status: .ok, headers: [.contentType: "text/html"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: "<html><body>Service Unavailable</body></html>")))
         }
         router.get("/gone") { _, _ in Response(status: .notFound) }
         router.get("/video.mp4") { _, _ in
@@ -36,9 +37,10 @@ final class MisbehavingCDN: Sendable {
             self.flakyRanges.withLock { $0.append(range) }
             if attempt > 1, let range, range.hasPrefix("bytes="), let start = Int(range.dropFirst(6).dropLast()) {
                 let rest = clip.dropFirst(start)
-                return Response(status: .partialContent,
-                                headers: [.contentType: "video/mp4", .contentRange: "bytes \(start)-\(clip.count - 1)/\(clip.count)"],
-                                body: ResponseBody(byteBuffer: ByteBuffer(bytes: rest)))
+                return Response(
+                    status: .partialContent,
+                    headers: [.contentType: "video/mp4", .contentRange: "bytes \(start)-\(clip.count - 1)/\(clip.count)"],
+                    body: ResponseBody(byteBuffer: ByteBuffer(bytes: rest)))
             }
             let body = ResponseBody(contentLength: clip.count) { writer in
                 if attempt == 1 {
@@ -58,14 +60,17 @@ final class MisbehavingCDN: Sendable {
     /// Puts a generation straight into `downloading` with the given output URLs, as a successful poll would.
     private func stage(_ harness: Harness, urls: [String]) throws -> String {
         let database = harness.vault.database
-        let generation = try database.insertGeneration(Generation(
-            id: makeGenerationID(), model: "pixverse-v5-6-text-to-video", version: "0.0.1", input: ["prompt": "cdn"],
-            tags: [], now: Date()))
+        let generation = try database.insertGeneration(
+            Generation(
+                id: makeGenerationID(), model: "pixverse-v5-6-text-to-video", version: "0.0.1", input: ["prompt": "cdn"],
+                tags: [], now: Date()))
         #expect(try database.beginSubmission(id: generation.id, now: Date()))
-        try database.recordSubmitted(id: generation.id, predictionID: "external-\(generation.id)", now: Date(),
-                                     firstPollAt: Date().addingTimeInterval(3600))
-        try database.recordPoll(id: generation.id, outcome: .succeeded(outputURLs: urls, costUSD: 0.1, predictTime: 1),
-                                now: Date())
+        try database.recordSubmitted(
+            id: generation.id, predictionID: "external-\(generation.id)", now: Date(),
+            firstPollAt: Date().addingTimeInterval(3600))
+        try database.recordPoll(
+            id: generation.id, outcome: .succeeded(outputURLs: urls, costUSD: 0.1, predictTime: 1),
+            now: Date())
         harness.vault.downloadsDue.signal()
         return generation.id
     }
@@ -73,8 +78,9 @@ final class MisbehavingCDN: Sendable {
     @Test func errorPagesExpiredFilesAndTruncatedBodiesAreHandled() async throws {
         let harness = try await Harness()
         let cdn = MisbehavingCDN(clip: try Fixtures.data("clip-landscape.mp4"))
-        let server = try await RunningServer.start(router: cdn.router(), host: "127.0.0.1", port: 0,
-                                                   logger: Harness.quietLogger)
+        let server = try await RunningServer.start(
+            router: cdn.router(), host: "127.0.0.1", port: 0,
+            logger: Harness.quietLogger)
         let html = try stage(harness, urls: ["\(server.baseURL)/html"])
         let gone = try stage(harness, urls: ["\(server.baseURL)/gone"])
         let flaky = try stage(harness, urls: ["\(server.baseURL)/flaky.mp4"])

@@ -11,7 +11,8 @@ import Workers
     @Test func twentyGenerationsAcrossModelsAreArchivedAndVerified() async throws {
         let harness = try await Harness()
         let catalogue = try Fixtures.catalogue
-        let models = catalogue.filter { $0.category == "text-to-video" }.prefix(10)
+        let models =
+            catalogue.filter { $0.category == "text-to-video" }.prefix(10)
             + catalogue.filter { $0.category == "image-to-video" }.prefix(10)
         var ids: [String] = []
         for (index, model) in models.enumerated() {
@@ -43,8 +44,9 @@ import Workers
 
     @Test func theSameRequestTwiceGivesIdenticalBytesStoredOnce() async throws {
         let harness = try await Harness()
-        let request = GenerationRequest(model: "kling-v2-6-pro-text-to-video", input: ["prompt": "a quiet harbour", "duration": 5],
-                                        dedup: false)
+        let request = GenerationRequest(
+            model: "kling-v2-6-pro-text-to-video", input: ["prompt": "a quiet harbour", "duration": 5],
+            dedup: false)
         let first = try await harness.client.createGeneration(request)
         let second = try await harness.client.createGeneration(request)
         let done = try await harness.waitUntilFinal([first.id, second.id])
@@ -57,10 +59,12 @@ import Workers
 
     @Test func aProviderErrorEndsFailedWithItsCodeAndACancellationEndsCancelled() async throws {
         let harness = try await Harness()
-        let failing = try await harness.client.createGeneration(GenerationRequest(
-            model: "kling-v2-6-pro-text-to-video", input: ["prompt": "a storm #sim-error:PROVIDER_REJECTED"]))
-        let cancelled = try await harness.client.createGeneration(GenerationRequest(
-            model: "kling-v2-6-pro-text-to-video", input: ["prompt": "a calm sea #sim-cancel"]))
+        let failing = try await harness.client.createGeneration(
+            GenerationRequest(
+                model: "kling-v2-6-pro-text-to-video", input: ["prompt": "a storm #sim-error:PROVIDER_REJECTED"]))
+        let cancelled = try await harness.client.createGeneration(
+            GenerationRequest(
+                model: "kling-v2-6-pro-text-to-video", input: ["prompt": "a calm sea #sim-cancel"]))
         _ = try await harness.waitUntilFinal([failing.id, cancelled.id])
         let failed = try await harness.client.generation(id: failing.id)
         #expect(failed.status == .failed)
@@ -80,8 +84,11 @@ import Workers
         await harness.simulator.setFaults(faults)
         var ids: [String] = []
         for index in 0..<5 {
-            ids.append(try await harness.client.createGeneration(GenerationRequest(
-                model: "pixverse-v5-6-text-to-video", input: ["prompt": .string("fault drill \(index)")])).id)
+            ids.append(
+                try await harness.client.createGeneration(
+                    GenerationRequest(
+                        model: "pixverse-v5-6-text-to-video", input: ["prompt": .string("fault drill \(index)")])
+                ).id)
         }
         let finished = try await harness.waitUntilFinal(ids)
         #expect(finished.allSatisfy { $0.status == .completed })
@@ -98,8 +105,11 @@ import Workers
         let harness = try await Harness(simulator: SimulatorSettings(apiKey: Harness.apiKey, runTime: .seconds(15)))
         var ids: [String] = []
         for index in 0..<6 {
-            ids.append(try await harness.client.createGeneration(GenerationRequest(
-                model: "kling-v2-6-pro-text-to-video", input: ["prompt": .string("restart drill \(index)")])).id)
+            ids.append(
+                try await harness.client.createGeneration(
+                    GenerationRequest(
+                        model: "kling-v2-6-pro-text-to-video", input: ["prompt": .string("restart drill \(index)")])
+                ).id)
         }
         // The service stops with every prediction still running at the provider.
         #expect(try ids.allSatisfy { try harness.vault.database.generation(id: $0)?.status.isFinal == false })
@@ -119,9 +129,11 @@ import Workers
         let unknown = try await harness.raw("POST", "/v1/generations", body: #"{"model": "no-such-model", "input": {}}"#)
         #expect(unknown.status == 404)
         #expect(unknown.body.contains("unknown_model"))
-        let invalid = try await harness.raw("POST", "/v1/generations", body: """
-            {"model": "pixverse-v5-6-text-to-video", "input": {"aspect_ratio": "2:1", "seed": "abc", "colour": 1}}
-            """)
+        let invalid = try await harness.raw(
+            "POST", "/v1/generations",
+            body: """
+                {"model": "pixverse-v5-6-text-to-video", "input": {"aspect_ratio": "2:1", "seed": "abc", "colour": 1}}
+                """)
         #expect(invalid.status == 422)
         struct Body: Decodable {
             struct Detail: Decodable { var code: String; var fields: [FieldProblem] }
@@ -131,9 +143,11 @@ import Workers
         #expect(body.error.code == "invalid_input")
         #expect(body.error.fields.map(\.field) == ["aspect_ratio", "colour", "prompt", "seed"])
         #expect(body.error.fields[0].allowed == ["16:9", "4:3", "1:1", "3:4", "9:16"])
-        let wrongVersion = try await harness.raw("POST", "/v1/generations", body: """
-            {"model": "pixverse-v5-6-text-to-video", "version": "9.9.9", "input": {"prompt": "x"}}
-            """)
+        let wrongVersion = try await harness.raw(
+            "POST", "/v1/generations",
+            body: """
+                {"model": "pixverse-v5-6-text-to-video", "version": "9.9.9", "input": {"prompt": "x"}}
+                """)
         #expect(wrongVersion.status == 422)
         #expect(await harness.simulator.stats().creates == 0)
         #expect(try harness.vault.database.searchGenerations(GenerationQuery()).isEmpty)
@@ -142,8 +156,9 @@ import Workers
 
     @Test func aRejectedKeyFailsTheGenerationAtOnce() async throws {
         let harness = try await Harness(apiKey: "sk-wrong-key")
-        let generation = try await harness.client.createGeneration(GenerationRequest(
-            model: "pixverse-v5-6-text-to-video", input: ["prompt": "never billed"]))
+        let generation = try await harness.client.createGeneration(
+            GenerationRequest(
+                model: "pixverse-v5-6-text-to-video", input: ["prompt": "never billed"]))
         #expect(generation.status == .failed)
         #expect(generation.error?.code == "provider_unauthorized")
         #expect(await harness.simulator.stats().unauthorized == 1)
@@ -153,8 +168,9 @@ import Workers
 
     @Test func theProviderKeyAppearsNowhere() async throws {
         let harness = try await Harness()
-        let generation = try await harness.client.createGeneration(GenerationRequest(
-            model: "pixverse-v5-6-text-to-video", input: ["prompt": "secret keeping"]))
+        let generation = try await harness.client.createGeneration(
+            GenerationRequest(
+                model: "pixverse-v5-6-text-to-video", input: ["prompt": "secret keeping"]))
         _ = try await harness.waitUntilFinal([generation.id])
         let shown = try await harness.raw("GET", "/v1/generations/\(generation.id)")
         let listed = try await harness.raw("GET", "/v1/generations?q=secret")

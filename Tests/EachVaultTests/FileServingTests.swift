@@ -11,8 +11,9 @@ import Workers
         var settings = Harness.simulatorSettings
         settings.outputBytes = 120 << 20
         let harness = try await Harness(simulator: settings)
-        let created = try await harness.client.createGeneration(GenerationRequest(
-            model: "pixverse-v5-6-text-to-video", input: ["prompt": "a long take"]))
+        let created = try await harness.client.createGeneration(
+            GenerationRequest(
+                model: "pixverse-v5-6-text-to-video", input: ["prompt": "a long take"]))
         _ = try await harness.waitUntilFinal([created.id], timeout: .seconds(120))
         let asset = try #require(try await harness.client.generation(id: created.id).assets.first)
         #expect(asset.size == 120 << 20)
@@ -30,11 +31,11 @@ import Workers
         await harness.shutdown()
     }
 
-
     @Test func storedFilesAreServedWithRangesAndValidators() async throws {
         let harness = try await Harness()
-        let created = try await harness.client.createGeneration(GenerationRequest(
-            model: "pixverse-v5-6-text-to-video", input: ["prompt": "range test"]))
+        let created = try await harness.client.createGeneration(
+            GenerationRequest(
+                model: "pixverse-v5-6-text-to-video", input: ["prompt": "range test"]))
         _ = try await harness.waitUntilFinal([created.id])
         let asset = try #require(try await harness.client.generation(id: created.id).assets.first)
         #expect(asset.url == "\(harness.server.baseURL)/v1/files/\(asset.sha256)")
@@ -77,8 +78,9 @@ import Workers
         let harness = try await Harness()
         #expect(try await harness.raw("GET", "/healthz").status == 200)
         #expect(try await harness.raw("GET", "/readyz").body.contains("ready"))
-        let created = try await harness.client.createGeneration(GenerationRequest(
-            model: "pixverse-v5-6-text-to-video", input: ["prompt": "metrics"]))
+        let created = try await harness.client.createGeneration(
+            GenerationRequest(
+                model: "pixverse-v5-6-text-to-video", input: ["prompt": "metrics"]))
         _ = try await harness.waitUntilFinal([created.id])
         // Every team's traffic: the operator's scraper token only, never a team token or nothing.
         #expect(try await harness.raw("GET", "/metrics").status == 404)
@@ -97,8 +99,10 @@ import Transport
 /// Raw bytes of a ranged GET, through the same libcurl transport the service uses.
 enum CurlBytes {
     static func get(_ url: String, range: String, token: String) async throws -> Data {
-        try await CurlTransport().send(HTTPRequest(
-            url: url, headers: [("Range", range), ("Authorization", "Bearer \(token)")])).body
+        try await CurlTransport().send(
+            HTTPRequest(
+                url: url, headers: [("Range", range), ("Authorization", "Bearer \(token)")])
+        ).body
     }
 }
 
@@ -113,19 +117,27 @@ func peakResidentBytes() -> Int {
     @Test func aZeroByteFileAnswersRangesCorrectly() async throws {
         let harness = try await Harness()
         let database = harness.vault.database
-        let generation = try database.insertGeneration(Generation(
-            id: makeGenerationID(), teamID: harness.team.id, model: "pixverse-v5-6-text-to-video", version: "0.0.1",
-            input: ["prompt": "empty"], tags: [], now: Date()))
+        let generation = try database.insertGeneration(
+            Generation(
+                id: makeGenerationID(), teamID: harness.team.id, model: "pixverse-v5-6-text-to-video", version: "0.0.1",
+                input: ["prompt": "empty"], tags: [], now: Date()))
         #expect(try database.beginSubmission(id: generation.id, now: Date()))
-        try database.recordSubmitted(id: generation.id, predictionID: "empty-\(generation.id)", now: Date(),
-                                     firstPollAt: Date().addingTimeInterval(3600))
-        try database.recordPoll(id: generation.id, outcome: .succeeded(outputURLs: ["http://127.0.0.1:1/x"], costUSD: nil,
-                                                                      predictTime: nil), now: Date())
+        try database.recordSubmitted(
+            id: generation.id, predictionID: "empty-\(generation.id)", now: Date(),
+            firstPollAt: Date().addingTimeInterval(3600))
+        try database.recordPoll(
+            id: generation.id,
+            outcome: .succeeded(
+                outputURLs: ["http://127.0.0.1:1/x"], costUSD: nil,
+                predictTime: nil), now: Date())
         let empty = SHA256.hash(data: Data()).lowercaseHex
         let output = try #require(try database.generationDetail(id: generation.id)?.outputs.first?.output)
-        try database.recordDownloaded(output, asset: Asset(
-            sha256: empty, size: 0, contentType: "video/mp4", durationSeconds: nil, width: nil, height: nil,
-            videoCodec: nil, hasAudio: nil, storedAt: Date()), now: Date()) {
+        try database.recordDownloaded(
+            output,
+            asset: Asset(
+                sha256: empty, size: 0, contentType: "video/mp4", durationSeconds: nil, width: nil, height: nil,
+                videoCodec: nil, hasAudio: nil, storedAt: Date()), now: Date()
+        ) {
             let file = harness.vault.blobs.url(for: empty)
             try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data().write(to: file)

@@ -13,17 +13,23 @@ import Workers
     func searchShowsTheExpectedCardsAndVideosAnswerRanges() async throws {
         let harness = try await Harness()
         var ids: [String] = []
-        for prompt in ["A fox in the snow", "A fox by the river", "A city at night",
-                       "<script>window.__xss=1</script> a hostile fox prompt"] {
-            ids.append(try await harness.client.createGeneration(GenerationRequest(
-                model: "pixverse-v5-6-text-to-video", input: ["prompt": .string(prompt)])).id)
+        for prompt in [
+            "A fox in the snow", "A fox by the river", "A city at night",
+            "<script>window.__xss=1</script> a hostile fox prompt",
+        ] {
+            ids.append(
+                try await harness.client.createGeneration(
+                    GenerationRequest(
+                        model: "pixverse-v5-6-text-to-video", input: ["prompt": .string(prompt)])
+                ).id)
         }
         _ = try await harness.waitUntilFinal(ids)
         let shots = ProcessInfo.processInfo.environment["EACHVAULT_SCREENSHOTS"]
 
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Self.script.path, harness.server.baseURL, harness.token, "fox", ids[3]]
+        process.arguments =
+            ["python3", Self.script.path, harness.server.baseURL, harness.token, "fox", ids[3]]
             + (shots.map { [$0] } ?? [])
         let output = Pipe()
         let errors = Pipe()
@@ -72,12 +78,14 @@ import Workers
         let signInForm = try await harness.raw("GET", "/login", token: .some(nil))
         let signInCookie = String(try #require(signInForm.headers["Set-Cookie"]).prefix { $0 != ";" })
         let formToken = try #require(signInForm.body.firstMatch(of: #/name="csrf" value="([0-9a-f]+)"/#)?.1)
-        let refused = try await harness.raw("POST", "/login", body: "csrf=\(formToken)&token=evt_wrong",
-                                            headers: form + [("Cookie", signInCookie)], token: .some(nil))
+        let refused = try await harness.raw(
+            "POST", "/login", body: "csrf=\(formToken)&token=evt_wrong",
+            headers: form + [("Cookie", signInCookie)], token: .some(nil))
         #expect(refused.status == 401 && refused.body.contains("not valid"))
 
-        let signedIn = try await harness.raw("POST", "/login", body: "csrf=\(formToken)&token=\(harness.token)",
-                                             headers: form + [("Cookie", signInCookie)], token: .some(nil))
+        let signedIn = try await harness.raw(
+            "POST", "/login", body: "csrf=\(formToken)&token=\(harness.token)",
+            headers: form + [("Cookie", signInCookie)], token: .some(nil))
         #expect(signedIn.status == 303)
         let cookie = try #require(signedIn.headers["Set-Cookie"])
         #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"))
@@ -97,7 +105,8 @@ import Workers
 
         let created = try await harness.raw(
             "POST", "/new",
-            body: "csrf=\(csrf)&model=pixverse-v5-6-text-to-video&prompt=a+heron+%26+a+pond&duration=5&generate_audio_switch=false&generate_audio_switch=true",
+            body:
+                "csrf=\(csrf)&model=pixverse-v5-6-text-to-video&prompt=a+heron+%26+a+pond&duration=5&generate_audio_switch=false&generate_audio_switch=true",
             headers: form + session, token: .some(nil))
         #expect(created.status == 303)
         let id = String(try #require(created.headers["Location"]).dropFirst(3))
@@ -107,8 +116,9 @@ import Workers
         #expect(generation.input["csrf"] == nil)
         #expect(generation.teamID == harness.team.id)
 
-        let signedOut = try await harness.raw("POST", "/logout", body: "csrf=\(csrf)", headers: form + session,
-                                              token: .some(nil))
+        let signedOut = try await harness.raw(
+            "POST", "/logout", body: "csrf=\(csrf)", headers: form + session,
+            token: .some(nil))
         #expect(signedOut.status == 303)
         #expect(try await harness.raw("GET", "/", headers: session, token: .some(nil)).headers["Location"] == "/login")
         await harness.shutdown()
@@ -122,9 +132,12 @@ import Workers
         let image = "\(harness.simulatorServer.baseURL)/_simulator/samples/sample-first-frame.png"
         var ids: [String] = []
         for take in 0..<3 {
-            ids.append(try await harness.client.createGeneration(GenerationRequest(
-                model: "pixverse-v5-6-image-to-video",
-                input: ["prompt": .string("a <i>heron</i> lifts off, take \(take)"), "image_url": .string(image)])).id)
+            ids.append(
+                try await harness.client.createGeneration(
+                    GenerationRequest(
+                        model: "pixverse-v5-6-image-to-video",
+                        input: ["prompt": .string("a <i>heron</i> lifts off, take \(take)"), "image_url": .string(image)])
+                ).id)
         }
         _ = try await harness.waitUntilFinal(ids)
 
@@ -132,8 +145,9 @@ import Workers
         #expect(results.status == 200 && results.body.contains("<mark>heron</mark>"))
         // Absent values stay absent: no stray "nil", no next page after the last, a placeholder where no video is.
         #expect(!results.body.contains(">nil<") && !results.body.contains("rel=\"next\""))
-        let failed = try await harness.client.createGeneration(GenerationRequest(
-            model: "pixverse-v5-6-text-to-video", input: ["prompt": "a rejected heron #sim-error:PROVIDER_REJECTED"]))
+        let failed = try await harness.client.createGeneration(
+            GenerationRequest(
+                model: "pixverse-v5-6-text-to-video", input: ["prompt": "a rejected heron #sim-error:PROVIDER_REJECTED"]))
         _ = try await harness.waitUntilFinal([failed.id])
         let failures = try await harness.raw("GET", "/?status=failed", headers: session, token: .some(nil))
         #expect(failures.body.contains("class=\"placeholder\"") && !failures.body.contains("<video"))

@@ -10,12 +10,14 @@ import Workers
     @Test func aPredictionMadeElsewhereIsArchivedOnceWhateverTheNumberOfImports() async throws {
         let harness = try await Harness()
         // Made outside EachVault: straight at the provider.
-        let provider = LiveProviderAPI(baseURL: harness.simulatorServer.baseURL, apiKey: Harness.apiKey,
-                                       transport: CurlTransport())
+        let provider = LiveProviderAPI(
+            baseURL: harness.simulatorServer.baseURL, apiKey: Harness.apiKey,
+            transport: CurlTransport())
         let model = "pixverse-v5-6-image-to-video"
         let image = "\(harness.simulatorServer.baseURL)/_simulator/samples/sample-first-frame.png"
-        let predictionID = try await provider.createPrediction(CreatePrediction(
-            model: model, version: "0.0.1", input: ["prompt": "an imported harbour at dusk", "image_url": .string(image)]))
+        let predictionID = try await provider.createPrediction(
+            CreatePrediction(
+                model: model, version: "0.0.1", input: ["prompt": "an imported harbour at dusk", "image_url": .string(image)]))
 
         // Only a token an operator granted the import scope may claim predictions.
         let refused = try await harness.raw("POST", "/v1/imports", body: #"{"prediction_ids": ["\#(predictionID)"]}"#)
@@ -64,8 +66,9 @@ import Workers
     @Test func spendIsReportedByModelDayAndTagWithWhatDeduplicationSaved() async throws {
         let harness = try await Harness()
         let requests = [
-            GenerationRequest(model: "kling-v2-6-pro-text-to-video", input: ["prompt": "a spend test", "duration": "5"],
-                              tags: ["client-a"]),
+            GenerationRequest(
+                model: "kling-v2-6-pro-text-to-video", input: ["prompt": "a spend test", "duration": "5"],
+                tags: ["client-a"]),
             GenerationRequest(model: "pixverse-v5-6-text-to-video", input: ["prompt": "another spend test"]),
         ]
         var ids: [String] = []
@@ -101,8 +104,11 @@ import Workers
         let harness = try await Harness()
         var ids: [String] = []
         for take in 0..<5 {
-            ids.append(try await harness.client.createGeneration(GenerationRequest(
-                model: "pixverse-v5-6-text-to-video", input: ["prompt": .string("paged <b>otter</b> take \(take)")])).id)
+            ids.append(
+                try await harness.client.createGeneration(
+                    GenerationRequest(
+                        model: "pixverse-v5-6-text-to-video", input: ["prompt": .string("paged <b>otter</b> take \(take)")])
+                ).id)
         }
         var seen: [String] = []
         var page = try await harness.client.search([("q", "otter"), ("limit", "2")])
@@ -118,8 +124,10 @@ import Workers
         let cursor = try #require(first.nextCursor)
         let mismatched = try await harness.raw("GET", "/v1/generations?q=beaver&cursor=\(cursor)")
         #expect(mismatched.status == 400 && mismatched.body.contains("invalid_cursor"))
-        for (parameter, value) in [("resolution", "huge"), ("has_audio", "maybe"), ("min_duration", "-1"),
-                                   ("input", "abc"), ("from", "yesterday"), ("cursor", "%21%21"), ("limit", "0")] {
+        for (parameter, value) in [
+            ("resolution", "huge"), ("has_audio", "maybe"), ("min_duration", "-1"),
+            ("input", "abc"), ("from", "yesterday"), ("cursor", "%21%21"), ("limit", "0"),
+        ] {
             let answer = try await harness.raw("GET", "/v1/generations?\(parameter)=\(value)")
             #expect(answer.status == 400 && answer.body.contains(parameter), "\(parameter)=\(value): \(answer.body)")
         }

@@ -31,8 +31,11 @@ private func waitForInputs(_ harness: Harness, _ ids: [String], timeout: Duratio
         let image = "\(harness.simulatorServer.baseURL)/_simulator/samples/sample-first-frame.png"
         var ids: [String] = []
         for take in 0..<10 {
-            ids.append(try await harness.client.createGeneration(GenerationRequest(
-                model: Self.model, input: ["prompt": .string("the lighthouse, take \(take)"), "image_url": .string(image)])).id)
+            ids.append(
+                try await harness.client.createGeneration(
+                    GenerationRequest(
+                        model: Self.model, input: ["prompt": .string("the lighthouse, take \(take)"), "image_url": .string(image)])
+                ).id)
         }
         _ = try await harness.waitUntilFinal(ids)
         let details = try await waitForInputs(harness, ids)
@@ -136,21 +139,26 @@ private func waitForInputs(_ harness: Harness, _ ids: [String], timeout: Duratio
 
     @Test func theSimulatorRefusesUploadsThatBreakThePresignedContract() async throws {
         let harness = try await Harness()
-        let provider = LiveProviderAPI(baseURL: harness.simulatorServer.baseURL, apiKey: Harness.apiKey,
-                                       transport: CurlTransport())
+        let provider = LiveProviderAPI(
+            baseURL: harness.simulatorServer.baseURL, apiKey: Harness.apiKey,
+            transport: CurlTransport())
         let slot = try await provider.presignUpload(PresignRequest(contentType: "image/png"))
         #expect(slot.requiredHeaders.isEmpty == false)
         let transport = CurlTransport()
-        let bare = try await transport.send(HTTPRequest(method: "PUT", url: slot.presignedURL,
-                                                        headers: [("Content-Type", "image/png")], body: Data([1, 2, 3])))
+        let bare = try await transport.send(
+            HTTPRequest(
+                method: "PUT", url: slot.presignedURL,
+                headers: [("Content-Type", "image/png")], body: Data([1, 2, 3])))
         #expect(bare.status == 403)
-        let wrongType = try await transport.send(HTTPRequest(
-            method: "PUT", url: slot.presignedURL,
-            headers: [("Content-Type", "image/jpeg")] + slot.requiredHeaders.map { ($0.key, $0.value) }, body: Data([1])))
+        let wrongType = try await transport.send(
+            HTTPRequest(
+                method: "PUT", url: slot.presignedURL,
+                headers: [("Content-Type", "image/jpeg")] + slot.requiredHeaders.map { ($0.key, $0.value) }, body: Data([1])))
         #expect(wrongType.status == 403)
-        let unauthenticated = try await transport.send(HTTPRequest(
-            method: "POST", url: harness.simulatorServer.baseURL + "/v1/upload/presign",
-            headers: [("Content-Type", "application/json")], body: Data(#"{"content_type": "image/png"}"#.utf8)))
+        let unauthenticated = try await transport.send(
+            HTTPRequest(
+                method: "POST", url: harness.simulatorServer.baseURL + "/v1/upload/presign",
+                headers: [("Content-Type", "application/json")], body: Data(#"{"content_type": "image/png"}"#.utf8)))
         #expect(unauthenticated.status == 401)
 
         // A prediction using the upload URL before its bytes were PUT fails like the provider's: INPUT_DOWNLOAD_ERROR.
@@ -165,9 +173,10 @@ private func waitForInputs(_ harness: Harness, _ ids: [String], timeout: Duratio
         }
         let input: [String: JSONValue] = ["prompt": "uploaded frame", "image_url": .string(slot.publicURL)]
         #expect(try await fate(of: input).failure?.code == "INPUT_DOWNLOAD_ERROR")
-        let put = try await transport.send(HTTPRequest(
-            method: "PUT", url: slot.presignedURL,
-            headers: [("Content-Type", "image/png")] + slot.requiredHeaders.map { ($0.key, $0.value) }, body: Data([1, 2])))
+        let put = try await transport.send(
+            HTTPRequest(
+                method: "PUT", url: slot.presignedURL,
+                headers: [("Content-Type", "image/png")] + slot.requiredHeaders.map { ($0.key, $0.value) }, body: Data([1, 2])))
         #expect(put.status == 200)
         #expect(try await fate(of: input).status == .success)
         await harness.shutdown()
@@ -179,8 +188,9 @@ private func waitForInputs(_ harness: Harness, _ ids: [String], timeout: Duratio
         let harness = try await Harness(workers: settings)
         // The simulator listens on loopback: as a user-supplied URL, that is this machine's private network.
         let image = "\(harness.simulatorServer.baseURL)/_simulator/samples/sample-first-frame.png"
-        let created = try await harness.client.createGeneration(GenerationRequest(
-            model: Self.model, input: ["prompt": "an internal address", "image_url": .string(image)]))
+        let created = try await harness.client.createGeneration(
+            GenerationRequest(
+                model: Self.model, input: ["prompt": "an internal address", "image_url": .string(image)]))
         #expect(try await harness.waitUntilFinal([created.id])[0].status == .completed)
         let input = try #require(try await waitForInputs(harness, [created.id])[0].inputs.first)
         #expect(input.asset == nil && input.input.nextAttemptAt == nil)
@@ -192,22 +202,28 @@ private func waitForInputs(_ harness: Harness, _ ids: [String], timeout: Duratio
     }
 
     @Test func addressesAreClassified() {
-        for address in ["127.0.0.1", "10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.1", "169.254.169.254",
-                        "100.64.0.1", "0.0.0.0", "224.0.0.1", "::1", "::", "fe80::1", "fd00::1", "::ffff:127.0.0.1",
-                        "::ffff:169.254.169.254", "::127.0.0.1", "64:ff9b::7f00:1", "64:ff9b::a9fe:a9fe",
-                        "64:ff9b:1::1", "2002:7f00:1::1", "2002:a9fe:a9fe::1", "2001:0:1::1", "2001:db8::1",
-                        "fec0::1", "ff02::1", "100::1", "not an address"] {
+        for address in [
+            "127.0.0.1", "10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.1", "169.254.169.254",
+            "100.64.0.1", "0.0.0.0", "224.0.0.1", "::1", "::", "fe80::1", "fd00::1", "::ffff:127.0.0.1",
+            "::ffff:169.254.169.254", "::127.0.0.1", "64:ff9b::7f00:1", "64:ff9b::a9fe:a9fe",
+            "64:ff9b:1::1", "2002:7f00:1::1", "2002:a9fe:a9fe::1", "2001:0:1::1", "2001:db8::1",
+            "fec0::1", "ff02::1", "100::1", "not an address",
+        ] {
             #expect(!IPAddress.isPublic(address), "\(address)")
         }
-        for address in ["8.8.8.8", "172.32.0.1", "93.184.216.34", "2606:4700::1111", "::ffff:8.8.8.8",
-                        "64:ff9b::808:808", "2002:808:808::1"] {
+        for address in [
+            "8.8.8.8", "172.32.0.1", "93.184.216.34", "2606:4700::1111", "::ffff:8.8.8.8",
+            "64:ff9b::808:808", "2002:808:808::1",
+        ] {
             #expect(IPAddress.isPublic(address), "\(address)")
         }
     }
 
     @Test func mediaFieldsAreRecognisedAcrossTheCatalogue() throws {
-        for field in ["image_url", "end_image_url", "image_urls", "image_url2", "first_frame_image", "audio", "video",
-                      "mask_image", "input_image_urls", "image_references"] {
+        for field in [
+            "image_url", "end_image_url", "image_urls", "image_url2", "first_frame_image", "audio", "video",
+            "mask_image", "input_image_urls", "image_references",
+        ] {
             #expect(RequestSchema.isMediaField(field, type: "string"), "\(field)")
         }
         for field in ["prompt", "audio_negative_prompt", "start_video_id", "generate_audio"] {
@@ -215,8 +231,10 @@ private func waitForInputs(_ harness: Harness, _ ids: [String], timeout: Duratio
         }
         #expect(!RequestSchema.isMediaField("image_guidance_scale", type: "number"))
         let schema = RequestSchema(required: [], properties: ["image_urls": PropertySchema(type: "array")])
-        let input: [String: JSONValue] = ["image_urls": .array(["https://a/1.png", "not a url", "https://a/2.png"]),
-                                          "prompt": "https://looks.like/a-url"]
+        let input: [String: JSONValue] = [
+            "image_urls": .array(["https://a/1.png", "not a url", "https://a/2.png"]),
+            "prompt": "https://looks.like/a-url",
+        ]
         let references = schema.mediaInputs(in: input, where: { $0.isHTTPURL })
         #expect(references.map(\.position) == [0, 2] && references.allSatisfy { $0.field == "image_urls" })
     }
@@ -225,8 +243,9 @@ private func waitForInputs(_ harness: Harness, _ ids: [String], timeout: Duratio
 /// The simulator's sample image, fetched over HTTP as any client would.
 enum EmbeddedFilesProbe {
     static func samplePNG(_ harness: Harness) async throws -> Data? {
-        let response = try await CurlTransport().send(HTTPRequest(
-            url: "\(harness.simulatorServer.baseURL)/_simulator/samples/sample-last-frame.png"))
+        let response = try await CurlTransport().send(
+            HTTPRequest(
+                url: "\(harness.simulatorServer.baseURL)/_simulator/samples/sample-last-frame.png"))
         return response.status == 200 ? response.body : nil
     }
 }

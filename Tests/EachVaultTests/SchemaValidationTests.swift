@@ -57,10 +57,11 @@ func exampleValue(name: String, _ property: PropertySchema) -> JSONValue {
         let garbled = catalogue.filter { model in
             model.requestSchema.properties.values.contains { $0.enum != nil && $0.enforcedEnum == nil }
         }
-        #expect(Set(garbled.map(\.slug)) == [
-            "pika-v-1-5-effects", "kling-v1-6-standart-effects", "kling-v1-6-pro-effects", "pixverse-v4-5-effect",
-            "pixverse-v4-effect", "vidu-template",
-        ])
+        #expect(
+            Set(garbled.map(\.slug)) == [
+                "pika-v-1-5-effects", "kling-v1-6-standart-effects", "kling-v1-6-pro-effects", "pixverse-v4-5-effect",
+                "pixverse-v4-effect", "vidu-template",
+            ])
         let kling = try #require(catalogue.first { $0.slug == "kling-v1-6-pro-effects" })
         var input = minimalInput(for: kling.requestSchema)
         input["template_slug"] = "hug"
@@ -91,7 +92,10 @@ func exampleValue(name: String, _ property: PropertySchema) -> JSONValue {
                     Issue.record("\(model.slug).\(name) accepted a value outside its enum")
                     continue
                 }
-                #expect(failure.problems == [FieldProblem(field: name, problem: "definitely-not-allowed is not one of the allowed values", allowed: allowed)])
+                #expect(
+                    failure.problems == [
+                        FieldProblem(field: name, problem: "definitely-not-allowed is not one of the allowed values", allowed: allowed)
+                    ])
             }
         }
     }
@@ -114,13 +118,15 @@ func exampleValue(name: String, _ property: PropertySchema) -> JSONValue {
     }
 
     @Test func equivalentFormsAreNormalisedToTheSchemasType() throws {
-        let schema = RequestSchema(required: ["prompt"], properties: [
-            "prompt": PropertySchema(type: "string"),
-            "duration": PropertySchema(type: "string", enum: ["5", "10"]),
-            "seed": PropertySchema(type: "integer"),
-            "cfg_scale": PropertySchema(type: "number"),
-            "audio": PropertySchema(type: "boolean"),
-        ])
+        let schema = RequestSchema(
+            required: ["prompt"],
+            properties: [
+                "prompt": PropertySchema(type: "string"),
+                "duration": PropertySchema(type: "string", enum: ["5", "10"]),
+                "seed": PropertySchema(type: "integer"),
+                "cfg_scale": PropertySchema(type: "number"),
+                "audio": PropertySchema(type: "boolean"),
+            ])
         let normalised = try schema.validate([
             "prompt": "a cat", "duration": 5, "seed": "42", "cfg_scale": "0.5", "audio": "true",
         ]).get()
@@ -130,10 +136,12 @@ func exampleValue(name: String, _ property: PropertySchema) -> JSONValue {
     }
 
     @Test func unknownFieldsAndBoundsAreReported() {
-        let schema = RequestSchema(required: [], properties: [
-            "steps": PropertySchema(type: "integer", minimum: 1, maximum: 50),
-            "text": PropertySchema(type: "string", minLength: 2, maxLength: 4),
-        ])
+        let schema = RequestSchema(
+            required: [],
+            properties: [
+                "steps": PropertySchema(type: "integer", minimum: 1, maximum: 50),
+                "text": PropertySchema(type: "string", minLength: 2, maxLength: 4),
+            ])
         guard case .failure(let failure) = schema.validate(["steps": 51, "text": "x", "promt": "typo"]) else {
             Issue.record("accepted")
             return

@@ -51,23 +51,44 @@ private func smallArchive() throws -> (AppDatabase, String) {
         let image = SearchCorpus.inputImage(30)
         let model = entries[3].generation.model
         let cases: [Case] = [
-            ("model + status", { $0.model = model; $0.status = .completed },
-             { $0.generation.model == model && $0.generation.status == .completed }),
-            ("duration range + audio", { $0.minDuration = 6; $0.maxDuration = 9; $0.hasAudio = true },
-             { $0.outputs.contains { $0.1.durationSeconds == 8 && $0.1.hasAudio == true } }),
-            ("720p (short side, portrait too)", { $0.resolution = Resolution("720p") },
-             { $0.outputs.contains { min($0.1.width ?? 0, $0.1.height ?? 0) == 720 } }),
-            ("exact size + cost range", { $0.resolution = Resolution("1920x1080"); $0.minCost = 0.5; $0.maxCost = 0.75 },
-             { e in e.outputs.contains { $0.1.width == 1920 } && (0.5...0.75).contains(e.generation.costUSD ?? -1) }),
+            (
+                "model + status",
+                {
+                    $0.model = model; $0.status = .completed
+                },
+                { $0.generation.model == model && $0.generation.status == .completed }
+            ),
+            (
+                "duration range + audio",
+                {
+                    $0.minDuration = 6; $0.maxDuration = 9; $0.hasAudio = true
+                },
+                { $0.outputs.contains { $0.1.durationSeconds == 8 && $0.1.hasAudio == true } }
+            ),
+            (
+                "720p (short side, portrait too)", { $0.resolution = Resolution("720p") },
+                { $0.outputs.contains { min($0.1.width ?? 0, $0.1.height ?? 0) == 720 } }
+            ),
+            (
+                "exact size + cost range",
+                {
+                    $0.resolution = Resolution("1920x1080"); $0.minCost = 0.5; $0.maxCost = 0.75
+                },
+                { e in e.outputs.contains { $0.1.width == 1920 } && (0.5...0.75).contains(e.generation.costUSD ?? -1) }
+            ),
             ("input image", { $0.inputSHA256 = image }, { $0.inputs.contains { $0.0.sha256 == image } }),
-            ("tag + date range", {
-                $0.tag = "CLIENT-A"
-                $0.createdAfter = SearchCorpus.base.addingTimeInterval(3_000 * 30)
-                $0.createdBefore = SearchCorpus.base.addingTimeInterval(9_000 * 30)
-            }, { e in
-                e.generation.tags == ["client-a"]
-                    && (3_000 * 30..<9_000 * 30).contains(e.generation.createdAt.timeIntervalSince(SearchCorpus.base))
-            }),
+            (
+                "tag + date range",
+                {
+                    $0.tag = "CLIENT-A"
+                    $0.createdAfter = SearchCorpus.base.addingTimeInterval(3_000 * 30)
+                    $0.createdBefore = SearchCorpus.base.addingTimeInterval(9_000 * 30)
+                },
+                { e in
+                    e.generation.tags == ["client-a"]
+                        && (3_000 * 30..<9_000 * 30).contains(e.generation.createdAt.timeIntervalSince(SearchCorpus.base))
+                }
+            ),
         ]
         for (name, configure, matches) in cases {
             var query = GenerationQuery(teamID: team, limit: 500)
@@ -87,8 +108,9 @@ private func smallArchive() throws -> (AppDatabase, String) {
         for team in corpus.teams {
             var query = GenerationQuery(teamID: team, limit: 500)
             query.inputSHA256 = image
-            #expect(Set(try allPages(query).map(\.generation.id))
-                == Set(users.filter { $0.generation.teamID == team }.map(\.generation.id)))
+            #expect(
+                Set(try allPages(query).map(\.generation.id))
+                    == Set(users.filter { $0.generation.teamID == team }.map(\.generation.id)))
         }
     }
 
@@ -119,9 +141,11 @@ private func smallArchive() throws -> (AppDatabase, String) {
         var query = GenerationQuery(teamID: team, limit: 40)
         let first = try database.search(query)
         // A newer generation arrives between pages: it is neither repeated nor does it push a row off a page.
-        _ = try database.insertGeneration(Generation(id: "gen_late", teamID: team, model: models[0].slug,
-                                                     version: "0.0.1", input: ["prompt": "late"], tags: [],
-                                                     now: Date()))
+        _ = try database.insertGeneration(
+            Generation(
+                id: "gen_late", teamID: team, model: models[0].slug,
+                version: "0.0.1", input: ["prompt": "late"], tags: [],
+                now: Date()))
         query.cursor = first.nextCursor
         var ids = first.hits.map(\.generation.id)
         while let cursor = query.cursor {
@@ -142,9 +166,10 @@ private func smallArchive() throws -> (AppDatabase, String) {
         // Equal prompts score equally: ties everywhere, the case a remembered score cannot page through once new
         // rows shift every score.
         for index in 0..<120 {
-            _ = try database.insertGeneration(Generation(
-                id: String(format: "gen_tied_%03d", index), teamID: team, model: "m", version: "0.0.1",
-                input: ["prompt": "a tied otter"], tags: [], now: Date(timeIntervalSince1970: 1_800_000_000 + Double(index))))
+            _ = try database.insertGeneration(
+                Generation(
+                    id: String(format: "gen_tied_%03d", index), teamID: team, model: "m", version: "0.0.1",
+                    input: ["prompt": "a tied otter"], tags: [], now: Date(timeIntervalSince1970: 1_800_000_000 + Double(index))))
         }
         var query = GenerationQuery(teamID: team, text: "otter", limit: 25)
         var seen: [String] = []
@@ -155,10 +180,11 @@ private func smallArchive() throws -> (AppDatabase, String) {
             // Between pages, more otters of other lengths arrive (the index's statistics change).
             for extra in 0..<5 {
                 late += 1
-                _ = try database.insertGeneration(Generation(
-                    id: "gen_late_\(late)", teamID: team, model: "m", version: "0.0.1",
-                    input: ["prompt": .string("a late otter" + String(repeating: " swimming", count: extra))], tags: [],
-                    now: Date()))
+                _ = try database.insertGeneration(
+                    Generation(
+                        id: "gen_late_\(late)", teamID: team, model: "m", version: "0.0.1",
+                        input: ["prompt": .string("a late otter" + String(repeating: " swimming", count: extra))], tags: [],
+                        now: Date()))
             }
             query.cursor = page.nextCursor
         } while query.cursor != nil && late < 200
@@ -175,8 +201,9 @@ private func smallArchive() throws -> (AppDatabase, String) {
             ("gen_scattered", "a fox under a red sky", nil, []),
         ]
         for (id, prompt, note, tags) in rows {
-            var generation = Generation(id: id, teamID: team, model: "m", version: "0.0.1",
-                                        input: ["prompt": .string(prompt)], tags: tags, now: Date())
+            var generation = Generation(
+                id: id, teamID: team, model: "m", version: "0.0.1",
+                input: ["prompt": .string(prompt)], tags: tags, now: Date())
             generation.note = note
             _ = try database.insertGeneration(generation)
         }
@@ -199,17 +226,20 @@ private func smallArchive() throws -> (AppDatabase, String) {
             #expect(html.contains("<mark>dragon</mark>"), "\(html)")
         }
         let (hostile, team) = try smallArchive()
-        _ = try hostile.insertGeneration(Generation(
-            id: "gen_x", teamID: team, model: "m", version: "0.0.1",
-            input: ["prompt": "<script>alert(1)</script> a marmot & \u{E000}friends"], tags: [], now: Date()))
+        _ = try hostile.insertGeneration(
+            Generation(
+                id: "gen_x", teamID: team, model: "m", version: "0.0.1",
+                input: ["prompt": "<script>alert(1)</script> a marmot & \u{E000}friends"], tags: [], now: Date()))
         let html = try #require(try hostile.search(GenerationQuery(teamID: team, text: "marmot")).hits.first?.snippet?.html)
         #expect(html.contains("&lt;script&gt;") && !html.contains("<script>") && html.contains("<mark>marmot</mark>"))
         #expect(html.components(separatedBy: "<mark>").count == html.components(separatedBy: "</mark>").count)
     }
 
-    @Test(arguments: ["\"", "*", "fox\"", "\"unclosed phrase", "-", "--", "NEAR(fox drone)", "fox AND", "OR",
-                      "col:fox", "^fox", "fox*)", "(((", "'; DROP TABLE generations; --", "\u{0}", "🦊", "-fox",
-                      String(repeating: "fox ", count: 300), "prompt:fox", "{fox}"])
+    @Test(arguments: [
+        "\"", "*", "fox\"", "\"unclosed phrase", "-", "--", "NEAR(fox drone)", "fox AND", "OR",
+        "col:fox", "^fox", "fox*)", "(((", "'; DROP TABLE generations; --", "\u{0}", "🦊", "-fox",
+        String(repeating: "fox ", count: 300), "prompt:fox", "{fox}",
+    ])
     func hostileQueriesNeverFail(text: String) throws {
         let page = try database.search(GenerationQuery(teamID: team, text: text, limit: 5))
         #expect(page.hits.count <= 5)

@@ -21,9 +21,10 @@ import Testing
         for (index, row) in rows.enumerated() {
             var input: [String: JSONValue] = ["prompt": .string(row.1)]
             if let negative = row.3 { input["negative_prompt"] = .string(negative) }
-            _ = try database.insertGeneration(Generation(
-                id: "gen_\(index)", model: row.0, version: "0.0.1", input: input, tags: row.2,
-                now: now.addingTimeInterval(Double(index))))
+            _ = try database.insertGeneration(
+                Generation(
+                    id: "gen_\(index)", model: row.0, version: "0.0.1", input: input, tags: row.2,
+                    now: now.addingTimeInterval(Double(index))))
         }
     }
 
@@ -51,8 +52,10 @@ import Testing
         #expect(try ids(GenerationQuery(status: .completed)).isEmpty)
     }
 
-    @Test(arguments: ["\"", "*", "fox\"", "AND", "OR (", "NEAR(fox", "-fox", "fox:*", "'; DROP TABLE generations; --",
-                      "^", "prompt:fox", "{}", "   ", "🦊"])
+    @Test(arguments: [
+        "\"", "*", "fox\"", "AND", "OR (", "NEAR(fox", "-fox", "fox:*", "'; DROP TABLE generations; --",
+        "^", "prompt:fox", "{}", "   ", "🦊",
+    ])
     func hostileQueriesNeverFail(query: String) throws {
         _ = try database.searchGenerations(GenerationQuery(text: query))
     }

@@ -6,8 +6,9 @@ import Workers
 @Suite struct ShareTests {
     @Test func linksOpenWithoutATokenUntilTheyExpireOrAreRevoked() async throws {
         let harness = try await Harness()
-        let created = try await harness.client.createGeneration(GenerationRequest(
-            model: "pixverse-v5-6-text-to-video", input: ["prompt": "<script>alert('x')</script> & a harbour at dusk"]))
+        let created = try await harness.client.createGeneration(
+            GenerationRequest(
+                model: "pixverse-v5-6-text-to-video", input: ["prompt": "<script>alert('x')</script> & a harbour at dusk"]))
         _ = try await harness.waitUntilFinal([created.id])
         let asset = try #require(try await harness.client.generation(id: created.id).assets.first)
 
@@ -39,8 +40,12 @@ import Workers
         #expect(try await harness.raw("GET", path + "/video", token: .some(nil)).status == 410)
 
         // Revoked.
-        let second = try JSONDecoder().decode(Share.self, from: Data(try await harness.raw(
-            "POST", "/v1/generations/\(created.id)/share", body: "").body.utf8))
+        let second = try JSONDecoder().decode(
+            Share.self,
+            from: Data(
+                try await harness.raw(
+                    "POST", "/v1/generations/\(created.id)/share", body: ""
+                ).body.utf8))
         let secondPath = String(second.url.dropFirst(harness.server.baseURL.count))
         #expect(try await harness.raw("GET", secondPath, token: .some(nil)).status == 200)
         let (_, otherToken, _) = try harness.makeTeam("team-b")
@@ -49,8 +54,11 @@ import Workers
         #expect(try await harness.raw("GET", secondPath, token: .some(nil)).status == 410)
 
         // Expiry limits.
-        #expect(try await harness.raw("POST", "/v1/generations/\(created.id)/share",
-                                      body: #"{"expires_in_s": 99999999}"#).status == 422)
+        #expect(
+            try await harness.raw(
+                "POST", "/v1/generations/\(created.id)/share",
+                body: #"{"expires_in_s": 99999999}"#
+            ).status == 422)
         await harness.shutdown()
     }
 }

@@ -9,8 +9,9 @@ import Workers
     @Test func everyEndpointAnswersForeignIdsLikeMissingOnes() async throws {
         let harness = try await Harness()
         let (_, otherToken, other) = try harness.makeTeam("team-b")
-        let mine = try await harness.client.createGeneration(GenerationRequest(
-            model: "pixverse-v5-6-text-to-video", input: ["prompt": "private lighthouse footage"], tags: ["secret"]))
+        let mine = try await harness.client.createGeneration(
+            GenerationRequest(
+                model: "pixverse-v5-6-text-to-video", input: ["prompt": "private lighthouse footage"], tags: ["secret"]))
         _ = try await harness.waitUntilFinal([mine.id])
         let sha = try #require(try await harness.client.generation(id: mine.id).assets.first?.sha256)
         let missingID = "gen_doesnotexist0000000000000000"
@@ -23,8 +24,9 @@ import Workers
         for (method, prefix, suffix) in probes {
             let isFile = prefix.contains("files")
             let foreign = try await harness.raw(method, prefix + (isFile ? sha : mine.id) + suffix, token: otherToken)
-            let missing = try await harness.raw(method, prefix + (isFile ? missingSHA : missingID) + suffix,
-                                                token: otherToken)
+            let missing = try await harness.raw(
+                method, prefix + (isFile ? missingSHA : missingID) + suffix,
+                token: otherToken)
             #expect(foreign.status == 404, "\(method) \(prefix)…\(suffix)")
             #expect(foreign.status == missing.status && foreign.body == missing.body, "\(method) \(prefix)…\(suffix)")
         }

@@ -31,18 +31,23 @@ struct WebhookVector: Decodable, CustomTestStringConvertible {
     @Test(arguments: WebhookVector.all.valid)
     func validVectorsAreAccepted(_ vector: WebhookVector) {
         let now = Date(timeIntervalSince1970: Double(vector.timestamp) + 30)
-        #expect(WebhookSignature.verify(signatureHeader: vector.signatureHeader, timestampHeader: String(vector.timestamp),
-                                        body: Data(vector.body.utf8), secret: vector.secret, now: now) == .valid)
-        #expect(WebhookSignature.header(body: Data(vector.body.utf8), timestamp: vector.timestamp,
-                                        secret: vector.secret) == vector.signatureHeader)
+        #expect(
+            WebhookSignature.verify(
+                signatureHeader: vector.signatureHeader, timestampHeader: String(vector.timestamp),
+                body: Data(vector.body.utf8), secret: vector.secret, now: now) == .valid)
+        #expect(
+            WebhookSignature.header(
+                body: Data(vector.body.utf8), timestamp: vector.timestamp,
+                secret: vector.secret) == vector.signatureHeader)
     }
 
     @Test(arguments: WebhookVector.all.invalid)
     func invalidVectorsAreRejected(_ vector: WebhookVector) {
         let now = Date(timeIntervalSince1970: Double(vector.timestamp))
-        let verdict = WebhookSignature.verify(signatureHeader: vector.signatureHeader,
-                                              timestampHeader: String(vector.timestamp), body: Data(vector.body.utf8),
-                                              secret: vector.secret, now: now)
+        let verdict = WebhookSignature.verify(
+            signatureHeader: vector.signatureHeader,
+            timestampHeader: String(vector.timestamp), body: Data(vector.body.utf8),
+            secret: vector.secret, now: now)
         #expect(verdict != .valid)
     }
 
@@ -50,8 +55,9 @@ struct WebhookVector: Decodable, CustomTestStringConvertible {
         let vector = try #require(WebhookVector.all.valid.first)
         let body = Data(vector.body.utf8)
         func verdict(_ signature: String?, _ timestamp: String?, now offset: Double) -> WebhookVerdict {
-            WebhookSignature.verify(signatureHeader: signature, timestampHeader: timestamp, body: body,
-                                    secret: vector.secret, now: Date(timeIntervalSince1970: Double(vector.timestamp) + offset))
+            WebhookSignature.verify(
+                signatureHeader: signature, timestampHeader: timestamp, body: body,
+                secret: vector.secret, now: Date(timeIntervalSince1970: Double(vector.timestamp) + offset))
         }
         #expect(verdict(vector.signatureHeader, String(vector.timestamp), now: 301) == .rejected(.staleTimestamp))
         #expect(verdict(vector.signatureHeader, String(vector.timestamp), now: -301) == .rejected(.staleTimestamp))
@@ -59,8 +65,10 @@ struct WebhookVector: Decodable, CustomTestStringConvertible {
         #expect(verdict(nil, String(vector.timestamp), now: 0) == .rejected(.missingSignature))
         #expect(verdict(vector.signatureHeader, nil, now: 0) == .rejected(.malformedTimestamp))
         #expect(verdict("sha256=zz", String(vector.timestamp), now: 0) == .rejected(.malformedSignature))
-        #expect(verdict(vector.signatureHeader.uppercased().replacingOccurrences(of: "SHA256=", with: "sha256="),
-                        String(vector.timestamp), now: 0) == .valid)
+        #expect(
+            verdict(
+                vector.signatureHeader.uppercased().replacingOccurrences(of: "SHA256=", with: "sha256="),
+                String(vector.timestamp), now: 0) == .valid)
     }
 
     @Test func legacySecretsCompareExactly() {

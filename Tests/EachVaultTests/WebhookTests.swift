@@ -11,8 +11,11 @@ import Workers
     private func submit(_ harness: Harness, _ count: Int, prompt: String = "webhook") async throws -> [String] {
         var ids: [String] = []
         for index in 0..<count {
-            ids.append(try await harness.client.createGeneration(GenerationRequest(
-                model: "pixverse-v5-6-text-to-video", input: ["prompt": .string("\(prompt) \(index)")])).id)
+            ids.append(
+                try await harness.client.createGeneration(
+                    GenerationRequest(
+                        model: "pixverse-v5-6-text-to-video", input: ["prompt": .string("\(prompt) \(index)")])
+                ).id)
         }
         return ids
     }
@@ -61,8 +64,9 @@ import Workers
         let deliveries = try harness.vault.database.webhookDeliveries(generationID: ids[0])
         if verdict == "rejected" {  // counted, never stored
             #expect(deliveries.isEmpty)
-            #expect(try harness.vault.database.webhookRejections(generationID: ids[0]).map(\.reason)
-                        == [WebhookRejection.signatureMismatch.rawValue])
+            #expect(
+                try harness.vault.database.webhookRejections(generationID: ids[0]).map(\.reason)
+                    == [WebhookRejection.signatureMismatch.rawValue])
         } else {
             #expect(!deliveries.isEmpty && deliveries.allSatisfy { $0.verdict == verdict || $0.verdict == "duplicate" })
             #expect(deliveries.first?.verdict == verdict)
@@ -84,8 +88,10 @@ import Workers
             try await harness.raw("POST", "/webhooks/eachlabs/\(id)", body: body, headers: headers).status
         }
         func signed(_ text: String, _ timestamp: Int, _ key: String) -> [(name: String, value: String)] {
-            [("X-Webhook-Timestamp", String(timestamp)),
-             ("X-Webhook-Signature", WebhookSignature.header(body: Data(text.utf8), timestamp: timestamp, secret: key))]
+            [
+                ("X-Webhook-Timestamp", String(timestamp)),
+                ("X-Webhook-Signature", WebhookSignature.header(body: Data(text.utf8), timestamp: timestamp, secret: key)),
+            ]
         }
         #expect(try await post([]) == 401)  // no signature
         #expect(try await post(signed(body, now, "not-the-secret")) == 401)
@@ -94,8 +100,9 @@ import Workers
         #expect(try await post(signed(body, now, try #require(other.webhookSecret))) == 401)  // another's key
         #expect(try await post([("X-Webhook-Secret", "guess")]) == 401)
         // An unknown id is answered exactly like a forged delivery: no oracle for which generations exist.
-        let unknown = try await harness.raw("POST", "/webhooks/eachlabs/gen_unknown", body: body,
-                                            headers: signed(body, now, secret))
+        let unknown = try await harness.raw(
+            "POST", "/webhooks/eachlabs/gen_unknown", body: body,
+            headers: signed(body, now, secret))
         let forged = try await harness.raw("POST", "/webhooks/eachlabs/\(ids[0])", body: body, headers: [])
         #expect(unknown.status == 401 && unknown.body == forged.body)
         let huge = String(repeating: "x", count: 300 * 1024)
@@ -181,8 +188,9 @@ import Workers
         var settings = Harness.simulatorSettings
         settings.faults.loseCreatesNext = 1
         let harness = try await Harness(simulator: settings)
-        let generation = try await harness.client.createGeneration(GenerationRequest(
-            model: "pixverse-v5-6-text-to-video", input: ["prompt": "no webhooks"]))
+        let generation = try await harness.client.createGeneration(
+            GenerationRequest(
+                model: "pixverse-v5-6-text-to-video", input: ["prompt": "no webhooks"]))
         #expect(generation.status == .failed)
         #expect(generation.error?.code == "submit_uncertain")
         #expect(await harness.simulator.stats().creates == 1)

@@ -7,7 +7,8 @@ extension AppDatabase {
     public func search(_ query: GenerationQuery) throws -> SearchPage {
         if let cursor = query.cursor, cursor.fingerprint != query.fingerprint { throw SearchError.invalidCursor }
         return try writer.read { db in
-            let snapshotSeq = try query.cursor?.snapshotSeq
+            let snapshotSeq =
+                try query.cursor?.snapshotSeq
                 ?? Int64.fetchOne(db, sql: "SELECT max(seq) FROM generations") ?? 0
             var conditions = ["g.seq <= ?"]
             var arguments: StatementArguments = [snapshotSeq]
@@ -15,8 +16,9 @@ extension AppDatabase {
                 conditions.append(condition)
                 arguments += StatementArguments(values)
             }
-            let page = Page(limit: max(1, min(query.limit, 500)), snapshotSeq: snapshotSeq, fingerprint: query.fingerprint,
-                            cursor: query.cursor)
+            let page = Page(
+                limit: max(1, min(query.limit, 500)), snapshotSeq: snapshotSeq, fingerprint: query.fingerprint,
+                cursor: query.cursor)
             guard let text = query.text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else {
                 return try Self.browse(db, conditions, arguments, page)
             }
@@ -51,23 +53,27 @@ extension AppDatabase {
         }
         arguments += [page.limit + 1]  // one more than asked tells whether another page follows
         let generations = try Generation.fetchAll(
-            db, sql: "SELECT g.* FROM generations g WHERE \(conditions.joined(separator: " AND ")) "
+            db,
+            sql: "SELECT g.* FROM generations g WHERE \(conditions.joined(separator: " AND ")) "
                 + "ORDER BY g.created_at DESC, g.seq DESC LIMIT ?",
             arguments: arguments)
         let hits = generations.prefix(page.limit).map { SearchHit(generation: $0, snippet: nil) }
         let last = generations.count > page.limit ? hits.last?.generation : nil
-        return SearchPage(hits: Array(hits), nextCursor: last.map {
-            page.next(sortKey: $0.createdAt.unix, seq: $0.seq ?? 0, offset: 0)
-        })
+        return SearchPage(
+            hits: Array(hits),
+            nextCursor: last.map {
+                page.next(sortKey: $0.createdAt.unix, seq: $0.seq ?? 0, offset: 0)
+            })
     }
 
     /// With text: best first by bm25 (column weights: prompt, negative prompt, model, title, tags, note). A page
     /// continues right after the last row the previous one showed, found again in the current ranking (scores
     /// drift a little as the index changes, so a remembered score would not do); rows created after the first page
     /// stay out.
-    private static func rank(_ db: Database, _ pattern: String, _ conditions: [String], _ arguments: StatementArguments,
-                             _ page: Page) throws -> SearchPage
-    {
+    private static func rank(
+        _ db: Database, _ pattern: String, _ conditions: [String], _ arguments: StatementArguments,
+        _ page: Page
+    ) throws -> SearchPage {
         // Enough of the ranking to find the previous page's last row even if it moved a little.
         let window = (page.cursor?.offset ?? 0) + page.limit + 1 + (page.cursor == nil ? 0 : 200)
         let ranked = try Row.fetchAll(
@@ -127,10 +133,12 @@ extension AppDatabase {
         case nil: break
         }
         if !output.isEmpty {
-            filters.append((
-                "EXISTS (SELECT 1 FROM generation_outputs o JOIN assets a ON a.sha256 = o.sha256 "
-                    + "WHERE o.generation_id = g.id AND " + output.map(\.0).joined(separator: " AND ") + ")",
-                output.flatMap(\.1)))
+            filters.append(
+                (
+                    "EXISTS (SELECT 1 FROM generation_outputs o JOIN assets a ON a.sha256 = o.sha256 "
+                        + "WHERE o.generation_id = g.id AND " + output.map(\.0).joined(separator: " AND ") + ")",
+                    output.flatMap(\.1)
+                ))
         }
         return filters
     }
@@ -150,9 +158,13 @@ extension AppDatabase {
             if let note { generation.note = note }
             generation.updatedAt = now
             try generation.update(db)
-            try Self.appendEvent(db, id, "annotated", [tags.map { "tags: \($0.joined(separator: ", "))" },
-                                                       note.map { _ in "note changed" }].compactMap { $0 }.joined(separator: "; "),
-                                 at: now)
+            try Self.appendEvent(
+                db, id, "annotated",
+                [
+                    tags.map { "tags: \($0.joined(separator: ", "))" },
+                    note.map { _ in "note changed" },
+                ].compactMap { $0 }.joined(separator: "; "),
+                at: now)
             return generation
         }
     }

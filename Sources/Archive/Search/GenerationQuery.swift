@@ -30,8 +30,10 @@ public struct GenerationQuery: Sendable, Hashable {
     /// Continue after the page that handed out this cursor.
     public var cursor: SearchCursor?
 
-    public init(teamID: String? = nil, text: String? = nil, model: String? = nil, status: GenerationStatus? = nil,
-                anyWord: Bool = false, limit: Int = 50) {
+    public init(
+        teamID: String? = nil, text: String? = nil, model: String? = nil, status: GenerationStatus? = nil,
+        anyWord: Bool = false, limit: Int = 50
+    ) {
         self.teamID = teamID
         self.text = text
         self.model = model

@@ -32,8 +32,8 @@ public struct SearchCursor: Sendable, Hashable, Codable {
         var base64 = token.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
         guard token.count < 512, let data = Data(base64Encoded: base64),
-              let cursor = try? JSONDecoder().decode(SearchCursor.self, from: data),
-              (0...Self.maxOffset).contains(cursor.offset), cursor.sortKey.isFinite
+            let cursor = try? JSONDecoder().decode(SearchCursor.self, from: data),
+            (0...Self.maxOffset).contains(cursor.offset), cursor.sortKey.isFinite
         else { return nil }
         self = cursor
     }

@@ -41,7 +41,7 @@ public enum SearchPattern {
             var excluded = false
             var start = index
             if character == "-", text.index(after: index) < text.endIndex,
-               !text[text.index(after: index)].isWhitespace
+                !text[text.index(after: index)].isWhitespace
             {
                 excluded = true
                 start = text.index(after: index)

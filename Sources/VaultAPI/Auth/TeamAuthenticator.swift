@@ -8,10 +8,12 @@ import Workers
 struct TeamAuthenticator: RouterMiddleware {
     let vault: Vault
 
-    func handle(_ request: Request, context: VaultRequestContext,
-                next: (Request, VaultRequestContext) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: VaultRequestContext,
+        next: (Request, VaultRequestContext) async throws -> Response
+    ) async throws -> Response {
         guard let token = Self.bearerToken(request),
-              let grant = try await vault.authenticate(token: token)
+            let grant = try await vault.authenticate(token: token)
         else { throw APIError.unauthenticated }
         var context = context
         context.team = grant.team

@@ -24,9 +24,10 @@ public struct VaultRequestContext: RequestContext {
     func requireTeam(scope: TokenScope) throws -> Team {
         let team = try requireTeam()
         guard scopes.contains(scope) else {
-            throw APIError(status: .forbidden, code: "missing_scope",
-                           message: "this needs a token with the '\(scope.rawValue)' scope (an operator creates one: "
-                               + "eachvault token create --team NAME --scope \(scope.rawValue))")
+            throw APIError(
+                status: .forbidden, code: "missing_scope",
+                message: "this needs a token with the '\(scope.rawValue)' scope (an operator creates one: "
+                    + "eachvault token create --team NAME --scope \(scope.rawValue))")
         }
         return team
     }

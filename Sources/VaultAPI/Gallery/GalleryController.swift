@@ -39,8 +39,12 @@ struct GalleryController {
     /// The sign-in form with a fresh form token, bound to a cookie of its own.
     private func signInPage(_ request: Request, error: String?, status: HTTPResponse.Status) throws -> Response {
         let secret = Secrets.make(prefix: "")
-        var response = pages.render("login", ["title": "Sign in", "error": error as Any,
-                                              "csrf": GallerySession.formToken(for: secret)], status: status)
+        var response = pages.render(
+            "login",
+            [
+                "title": "Sign in", "error": error as Any,
+                "csrf": GallerySession.formToken(for: secret),
+            ], status: status)
         response.setCookie(session(request).signInCookie(secret))
         return response
     }
@@ -51,7 +55,7 @@ struct GalleryController {
             return try signInPage(request, error: "The sign-in form expired; please sign in again.", status: .forbidden)
         }
         guard let token = form["token"]?.trimmingCharacters(in: .whitespaces), !token.isEmpty,
-              let created = try await vault.startSession(token: token)
+            let created = try await vault.startSession(token: token)
         else { return try signInPage(request, error: "That token is not valid.", status: .unauthorized) }
         var response = Response.redirect(to: "/", type: .normal)
         response.setCookie(session(request).sessionCookie(created, maxAge: Int(Vault.sessionLifetime)))
@@ -70,16 +74,22 @@ struct GalleryController {
     }
 
     private func forbidden() -> Response {
-        pages.render("share-gone", ["title": "Refused", "reason": "This form was not sent from an EachVault page of "
-            + "this session. Reload the page and try again."], status: .forbidden)
+        pages.render(
+            "share-gone",
+            [
+                "title": "Refused",
+                "reason": "This form was not sent from an EachVault page of "
+                    + "this session. Reload the page and try again.",
+            ], status: .forbidden)
     }
 
     /// `/g/files/{sha256}`: the team's stored files for the gallery's video players and images (the session
     /// cookie opens these; the API's `/v1/files` takes a bearer token only).
     @Sendable func file(_ request: Request, context: VaultRequestContext) async throws -> Response {
         guard let (team, _) = try await session(request).signedIn(request) else { throw APIError.notFound("file") }
-        return try await FilesController(vault: vault).serve(context.parameters.get("sha256") ?? "", team: team,
-                                                             request: request, context: context)
+        return try await FilesController(vault: vault).serve(
+            context.parameters.get("sha256") ?? "", team: team,
+            request: request, context: context)
     }
 
     // MARK: - Pages
@@ -116,20 +126,23 @@ struct GalleryController {
                 "videoURL": detail.outputs.first?.asset.map { "/g/files/\($0.sha256)" } as Any,
             ]
         }
-        return pages.render("gallery", [
-            "title": "Gallery", "team": team.name, "csrf": formToken, "q": value("q") ?? "", "from": value("from") ?? "",
-            "to": value("to") ?? "", "tag": value("tag") ?? "", "count": items.count, "items": items,
-            "error": problem as Any, "next": page.nextCursor.map { nextPageLink(request, cursor: $0) } as Any,
-            "models": models.map { ["slug": $0.slug, "title": $0.title, "selected": $0.slug == value("model")] },
-            "categories": Set(models.compactMap(\.category)).sorted().map { ["value": $0, "selected": $0 == value("category")] },
-            "statuses": GenerationStatus.allCases.map { ["value": $0.rawValue, "selected": $0.rawValue == value("status")] },
-        ])
+        return pages.render(
+            "gallery",
+            [
+                "title": "Gallery", "team": team.name, "csrf": formToken, "q": value("q") ?? "", "from": value("from") ?? "",
+                "to": value("to") ?? "", "tag": value("tag") ?? "", "count": items.count, "items": items,
+                "error": problem as Any, "next": page.nextCursor.map { nextPageLink(request, cursor: $0) } as Any,
+                "models": models.map { ["slug": $0.slug, "title": $0.title, "selected": $0.slug == value("model")] },
+                "categories": Set(models.compactMap(\.category)).sorted().map { ["value": $0, "selected": $0 == value("category")] },
+                "statuses": GenerationStatus.allCases.map { ["value": $0.rawValue, "selected": $0.rawValue == value("status")] },
+            ])
     }
 
     /// This page's address with the cursor of the next page.
     private func nextPageLink(_ request: Request, cursor: SearchCursor) -> String {
         var components = URLComponents()
-        components.queryItems = request.uri.queryParameters.filter { $0.key != "cursor" }
+        components.queryItems =
+            request.uri.queryParameters.filter { $0.key != "cursor" }
             .map { URLQueryItem(name: String($0.key), value: String($0.value)) }
             + [URLQueryItem(name: "cursor", value: cursor.token)]
         return "/?" + (components.percentEncodedQuery ?? "")
@@ -139,8 +152,9 @@ struct GalleryController {
         guard let (team, formToken) = try await session(request).signedIn(request) else {
             return .redirect(to: "/login", type: .normal)
         }
-        return try await renderDetail(id: context.parameters.get("id") ?? "", team: team, formToken: formToken,
-                                      share: nil)
+        return try await renderDetail(
+            id: context.parameters.get("id") ?? "", team: team, formToken: formToken,
+            share: nil)
     }
 
     @Sendable func share(_ request: Request, context: VaultRequestContext) async throws -> Response {
@@ -151,11 +165,14 @@ struct GalleryController {
             return forbidden()
         }
         let id = context.parameters.get("id") ?? ""
-        guard let (token, share) = try await vault.createShare(generationID: id, teamID: team.id,
-                                                               lifetime: Vault.defaultShareLifetime)
+        guard
+            let (token, share) = try await vault.createShare(
+                generationID: id, teamID: team.id,
+                lifetime: Vault.defaultShareLifetime)
         else { return pages.render("share-gone", ["title": "Not found", "reason": "No such generation."], status: .notFound) }
-        return try await renderDetail(id: id, team: team, formToken: formToken,
-                                      share: ("\(baseURL(request))/s/\(token)", share.expiresAt))
+        return try await renderDetail(
+            id: id, team: team, formToken: formToken,
+            share: ("\(baseURL(request))/s/\(token)", share.expiresAt))
     }
 
     private func renderDetail(id: String, team: Team, formToken: String, share: (url: String, expires: Date)?)
@@ -209,8 +226,9 @@ struct GalleryController {
         guard let (team, formToken) = try await session(request).signedIn(request) else {
             return .redirect(to: "/login", type: .normal)
         }
-        return try await renderNew(team: team, formToken: formToken, slug: request.uri.queryParameters.get("model"),
-                             given: [:], problems: [])
+        return try await renderNew(
+            team: team, formToken: formToken, slug: request.uri.queryParameters.get("model"),
+            given: [:], problems: [])
     }
 
     @Sendable func submit(_ request: Request, context: VaultRequestContext) async throws -> Response {
@@ -227,17 +245,21 @@ struct GalleryController {
             let generation = try await vault.createGeneration(GenerationRequest(model: slug, input: input), teamID: team.id)
             return .redirect(to: "/g/\(generation.generation.id)", type: .normal)
         } catch .invalidInput(let problems) {
-            return try await renderNew(team: team, formToken: formToken, slug: slug, given: given, problems: problems,
-                                 status: .unprocessableContent)
+            return try await renderNew(
+                team: team, formToken: formToken, slug: slug, given: given, problems: problems,
+                status: .unprocessableContent)
         } catch {
-            return try await renderNew(team: team, formToken: formToken, slug: slug, given: given, problems: [],
-                                 status: .unprocessableContent,
-                                 error: GenerationsController.apiError(for: error).message)
+            return try await renderNew(
+                team: team, formToken: formToken, slug: slug, given: given, problems: [],
+                status: .unprocessableContent,
+                error: GenerationsController.apiError(for: error).message)
         }
     }
 
-    private func renderNew(team: Team, formToken: String, slug: String?, given: [String: String],
-                           problems: [FieldProblem], status: HTTPResponse.Status = .ok, error: String? = nil)
+    private func renderNew(
+        team: Team, formToken: String, slug: String?, given: [String: String],
+        problems: [FieldProblem], status: HTTPResponse.Status = .ok, error: String? = nil
+    )
         async throws -> Response
     {
         let models = try await vault.cachedModels()

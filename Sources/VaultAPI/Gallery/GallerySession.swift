@@ -22,7 +22,7 @@ struct GallerySession {
     /// The signed-in team and the form token of its session, or nil (not signed in, or the session ended).
     func signedIn(_ request: Request) async throws -> (team: Team, formToken: String)? {
         guard let session = request.cookies[Self.cookie]?.value,
-              let team = try await vault.team(session: session)
+            let team = try await vault.team(session: session)
         else { return nil }
         return (team, Self.formToken(for: session))
     }
@@ -53,14 +53,16 @@ struct GallerySession {
     }
 
     func sessionCookie(_ value: String, maxAge: Int) -> Cookie {
-        Cookie(name: Self.cookie, value: value, maxAge: maxAge, path: "/", secure: secure, httpOnly: true,
-               sameSite: .strict)
+        Cookie(
+            name: Self.cookie, value: value, maxAge: maxAge, path: "/", secure: secure, httpOnly: true,
+            sameSite: .strict)
     }
 
     /// The sign-in form's cookie: fresh for each form shown, good for an hour.
     func signInCookie(_ value: String) -> Cookie {
-        Cookie(name: Self.signInCookie, value: value, maxAge: 3600, path: "/login", secure: secure, httpOnly: true,
-               sameSite: .strict)
+        Cookie(
+            name: Self.signInCookie, value: value, maxAge: 3600, path: "/login", secure: secure, httpOnly: true,
+            sameSite: .strict)
     }
 }
 

@@ -33,11 +33,13 @@ struct SharesController {
         guard let body else { throw APIError.badRequest("the body must be JSON like {\"expires_in_s\": 86400}") }
         let lifetime = body.expiresInS ?? Vault.defaultShareLifetime
         guard lifetime > 0, lifetime <= maxLifetime else {
-            throw APIError(status: .unprocessableContent, code: "invalid_expiry",
-                           message: "expires_in_s must be between 1 and \(Int(maxLifetime))")
+            throw APIError(
+                status: .unprocessableContent, code: "invalid_expiry",
+                message: "expires_in_s must be between 1 and \(Int(maxLifetime))")
         }
-        guard let (token, share) = try await vault.createShare(
-            generationID: context.parameters.get("id") ?? "", teamID: context.requireTeam().id, lifetime: lifetime)
+        guard
+            let (token, share) = try await vault.createShare(
+                generationID: context.parameters.get("id") ?? "", teamID: context.requireTeam().id, lifetime: lifetime)
         else { throw APIError.notFound("generation") }
         struct Created: Encodable {
             var id: String
@@ -45,8 +47,9 @@ struct SharesController {
             var expiresAt: Date
             enum CodingKeys: String, CodingKey { case id, url, expiresAt = "expires_at" }
         }
-        return JSONResponse.make(Created(id: share.id, url: "\(baseURL(request))/s/\(token)", expiresAt: share.expiresAt),
-                                 status: .created)
+        return JSONResponse.make(
+            Created(id: share.id, url: "\(baseURL(request))/s/\(token)", expiresAt: share.expiresAt),
+            status: .created)
     }
 
     @Sendable func revoke(_ request: Request, context: VaultRequestContext) async throws -> Response {
@@ -61,14 +64,16 @@ struct SharesController {
         case .active(let share, let detail):
             let asset = detail.outputs.first?.asset
             let title = await vault.modelTitle(detail.generation.model)
-            return pages.render("share", [
-                "title": title, "modelTitle": title, "model": detail.generation.model,
-                "prompt": detail.generation.prompt ?? "", "videoURL": "/s/\(token)/video",
-                "duration": asset?.durationSeconds.map { String(format: "%.1f s", $0) } ?? "",
-                "resolution": asset.flatMap { asset in asset.width.map { "\($0)×\(asset.height ?? 0)" } } ?? "",
-                "createdAt": ISO8601DateFormatter().string(from: detail.generation.createdAt),
-                "expiresAt": ISO8601DateFormatter().string(from: share.expiresAt),
-            ])
+            return pages.render(
+                "share",
+                [
+                    "title": title, "modelTitle": title, "model": detail.generation.model,
+                    "prompt": detail.generation.prompt ?? "", "videoURL": "/s/\(token)/video",
+                    "duration": asset?.durationSeconds.map { String(format: "%.1f s", $0) } ?? "",
+                    "resolution": asset.flatMap { asset in asset.width.map { "\($0)×\(asset.height ?? 0)" } } ?? "",
+                    "createdAt": ISO8601DateFormatter().string(from: detail.generation.createdAt),
+                    "expiresAt": ISO8601DateFormatter().string(from: share.expiresAt),
+                ])
         case .expired:
             return pages.render("share-gone", ["title": "Link expired", "reason": "The link has expired."], status: .gone)
         case .revoked:
@@ -85,9 +90,11 @@ struct SharesController {
                 throw APIError.notFound("file")
             }
             return try await BlobResponder(vault: vault).respond(
-                asset, downloadName: BlobResponder.fileName(model: detail.generation.model,
-                                                            createdAt: detail.generation.createdAt,
-                                                            sha256: asset.sha256, contentType: asset.contentType),
+                asset,
+                downloadName: BlobResponder.fileName(
+                    model: detail.generation.model,
+                    createdAt: detail.generation.createdAt,
+                    sha256: asset.sha256, contentType: asset.contentType),
                 request: request, context: context, cacheControl: "private, no-cache")
         case .expired, .revoked:
             throw APIError(status: .gone, code: "share_gone", message: "the link has expired or was revoked")

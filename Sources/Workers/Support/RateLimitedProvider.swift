@@ -59,8 +59,10 @@ public struct RateLimitedProvider: ProviderAPI {
                 .increment()
             return value
         } catch {
-            Counter(label: "eachvault_provider_calls_total",
-                    dimensions: [("operation", operation), ("outcome", error.code)]).increment()
+            Counter(
+                label: "eachvault_provider_calls_total",
+                dimensions: [("operation", operation), ("outcome", error.code)]
+            ).increment()
             if case .rateLimited(let retryAfter) = error { await gate.pause(for: retryAfter ?? .seconds(5)) }
             throw error
         }

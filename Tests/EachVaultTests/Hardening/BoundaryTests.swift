@@ -17,8 +17,9 @@ import Workers
         let read = try await harness.raw("GET", "/v1/generations", headers: [cookie], token: .some(nil))
         #expect(read.status == 401)
         for type in ["application/json", "text/plain"] {
-            let create = try await harness.raw("POST", "/v1/generations", body: Self.createBody,
-                                               headers: [cookie, ("Content-Type", type)], token: .some(nil))
+            let create = try await harness.raw(
+                "POST", "/v1/generations", body: Self.createBody,
+                headers: [cookie, ("Content-Type", type)], token: .some(nil))
             #expect(create.status == 401)
         }
         #expect(await harness.simulator.stats().creates == 0)
@@ -28,14 +29,16 @@ import Workers
     @Test func theJSONAPITakesJSONBodiesOnly() async throws {
         let harness = try await Harness()
         for type in ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", ";"] {
-            let answer = try await harness.raw("POST", "/v1/generations", body: Self.createBody,
-                                               headers: [("Content-Type", type)])
+            let answer = try await harness.raw(
+                "POST", "/v1/generations", body: Self.createBody,
+                headers: [("Content-Type", type)])
             #expect(answer.status == 415, "\(type)")
             #expect(answer.body.contains(#""code":"unsupported_media_type""#))
         }
         #expect(await harness.simulator.stats().creates == 0)
-        let accepted = try await harness.raw("POST", "/v1/generations", body: Self.createBody,
-                                             headers: [("Content-Type", "application/json; charset=utf-8")])
+        let accepted = try await harness.raw(
+            "POST", "/v1/generations", body: Self.createBody,
+            headers: [("Content-Type", "application/json; charset=utf-8")])
         #expect(accepted.status == 201)
         await harness.shutdown()
     }
@@ -53,15 +56,19 @@ import Workers
             (body + "&csrf=\(csrf)", [("Origin", "null")]),
         ]
         for (text, extra) in forged {
-            let answer = try await harness.raw("POST", "/new", body: text, headers: Self.form + [cookie] + extra,
-                                               token: .some(nil))
+            let answer = try await harness.raw(
+                "POST", "/new", body: text, headers: Self.form + [cookie] + extra,
+                token: .some(nil))
             #expect(answer.status == 403, "\(extra)")
         }
         #expect(await harness.simulator.stats().creates == 0)
-        let genuine = try await harness.raw("POST", "/new", body: body + "&csrf=\(csrf)",
-                                            headers: Self.form + [cookie, ("Sec-Fetch-Site", "same-origin"),
-                                                                  ("Origin", harness.server.baseURL)],
-                                            token: .some(nil))
+        let genuine = try await harness.raw(
+            "POST", "/new", body: body + "&csrf=\(csrf)",
+            headers: Self.form + [
+                cookie, ("Sec-Fetch-Site", "same-origin"),
+                ("Origin", harness.server.baseURL),
+            ],
+            token: .some(nil))
         #expect(genuine.status == 303)
         await harness.shutdown()
     }
@@ -69,8 +76,9 @@ import Workers
     /// Login CSRF: another site must not sign a browser into the attacker's team.
     @Test func signingInNeedsTheFormsOwnTokenAndCookie() async throws {
         let harness = try await Harness()
-        let withoutForm = try await harness.raw("POST", "/login", body: "token=\(harness.token)", headers: Self.form,
-                                                token: .some(nil))
+        let withoutForm = try await harness.raw(
+            "POST", "/login", body: "token=\(harness.token)", headers: Self.form,
+            token: .some(nil))
         #expect(withoutForm.status == 403 && withoutForm.headers["Set-Cookie"]?.contains("ev_session") != true)
         let signInForm = try await harness.raw("GET", "/login", token: .some(nil))
         let cookie = String(try #require(signInForm.headers["Set-Cookie"]).prefix { $0 != ";" })

@@ -13,8 +13,11 @@ import Workers
     /// Any text at all, escaped, holds none of the five characters as a scalar of its own.
     @Test func escapingLeavesNoMarkupScalarWhateverTheInput() {
         var generator = SystemRandomNumberGenerator()
-        let alphabet: [Unicode.Scalar] = Self.breakers + ["\u{301}", "\u{600}", "\u{200D}", "\u{FE0F}", "a", " ",
-                                                          "\u{E000}", "\u{E001}", "é", "\u{1F468}"]
+        let alphabet: [Unicode.Scalar] =
+            Self.breakers + [
+                "\u{301}", "\u{600}", "\u{200D}", "\u{FE0F}", "a", " ",
+                "\u{E000}", "\u{E001}", "é", "\u{1F468}",
+            ]
         for _ in 0..<5_000 {
             var text = String.UnicodeScalarView()
             for _ in 0..<Int.random(in: 0..<24, using: &generator) {
@@ -36,15 +39,18 @@ import Workers
     @Test func combiningMarksDoNotSmuggleMarkupOntoThePublicSharePage() async throws {
         let harness = try await Harness()
         let prompt = "<\u{301}form action=//evil.example><\u{301}button>win</button> \u{600}\"x\u{301}"
-        let created = try await harness.client.createGeneration(GenerationRequest(
-            model: "pixverse-v5-6-text-to-video", input: ["prompt": .string(prompt)]))
+        let created = try await harness.client.createGeneration(
+            GenerationRequest(
+                model: "pixverse-v5-6-text-to-video", input: ["prompt": .string(prompt)]))
         _ = try await harness.waitUntilFinal([created.id])
         let share = try await harness.raw("POST", "/v1/generations/\(created.id)/share", body: "{}")
         let url = try #require(share.body.firstMatch(of: #/"url":"([^"]+)"/#)?.1)
         let page = try await harness.raw("GET", String(url.dropFirst(harness.server.baseURL.count)), token: .some(nil))
         #expect(page.status == 200)
-        #expect(!page.body.unicodeScalars.split(separator: "\n").contains { line in
-            String(String.UnicodeScalarView(line)).contains("<\u{301}") })
+        #expect(
+            !page.body.unicodeScalars.split(separator: "\n").contains { line in
+                String(String.UnicodeScalarView(line)).contains("<\u{301}")
+            })
         #expect(page.body.contains("&lt;\u{301}form"))
         let csp = try #require(page.headers["Content-Security-Policy"])
         for directive in ["form-action 'self'", "base-uri 'none'", "frame-ancestors 'none'", "script-src 'none'"] {
@@ -67,8 +73,13 @@ import Workers
             #expect(uploaded.status == 201)
             #expect(uploaded.body.contains(#""content_type":"application/octet-stream""#))
         }
-        let sha = try #require(try await harness.raw("POST", "/v1/uploads", body: html, headers: [
-            ("Content-Type", "text/html")]).body.firstMatch(of: #/"sha256":"([0-9a-f]{64})"/#)?.1)
+        let sha = try #require(
+            try await harness.raw(
+                "POST", "/v1/uploads", body: html,
+                headers: [
+                    ("Content-Type", "text/html")
+                ]
+            ).body.firstMatch(of: #/"sha256":"([0-9a-f]{64})"/#)?.1)
         let served = try await harness.raw("GET", "/v1/files/\(sha)")
         #expect(served.headers["Content-Type"] == "application/octet-stream")
         #expect(served.headers["Content-Disposition"]?.hasPrefix("attachment") == true)
@@ -80,8 +91,9 @@ import Workers
         #expect(malformed.status == 415)
 
         // The 32-byte MP4 whose box size is near 2^64 once killed the service when uploaded.
-        let bomb = Data([0, 0, 0, 1] + Array("ftyp".utf8) + [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xF0]
-            + Array("isom".utf8) + [UInt8](repeating: 0, count: 12))
+        let bomb = Data(
+            [0, 0, 0, 1] + Array("ftyp".utf8) + [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xF0]
+                + Array("isom".utf8) + [UInt8](repeating: 0, count: 12))
         let path = harness.home.url.appending(path: "bomb.mp4")
         try bomb.write(to: path)
         let reference = try await harness.client.upload(file: path)

@@ -12,8 +12,9 @@ import Workers
         let harness = try await Harness()
         let slug = "no-such-model-\(UUID().uuidString.prefix(8))"
         for _ in 0..<5 {
-            let answer = try await harness.raw("POST", "/v1/generations",
-                                               body: #"{"model": "\#(slug)", "input": {"prompt": "x"}}"#)
+            let answer = try await harness.raw(
+                "POST", "/v1/generations",
+                body: #"{"model": "\#(slug)", "input": {"prompt": "x"}}"#)
             #expect(answer.status == 404)
         }
         #expect(await harness.simulator.stats().modelReads == 1, "unknown models are remembered for a while")
@@ -22,14 +23,17 @@ import Workers
         #expect(await harness.simulator.stats().modelReads == 1, "an implausible slug costs no call at all")
 
         let words = Array(repeating: "dragon", count: 40_000).joined(separator: " ")
-        let plan = try await harness.raw("POST", "/v1/generations?dry_run=1",
-                                         body: #"{"model": "pixverse-v5-6-text-to-video", "input": {"prompt": "\#(words)"}}"#)
+        let plan = try await harness.raw(
+            "POST", "/v1/generations?dry_run=1",
+            body: #"{"model": "pixverse-v5-6-text-to-video", "input": {"prompt": "\#(words)"}}"#)
         #expect(plan.status == 200 && plan.body.contains(#""valid":false"#) && plan.body.contains("at most"))
 
         let urls = (0..<3000).map { "\"https://example.com/\($0).png\"" }.joined(separator: ",")
-        let many = try await harness.raw("POST", "/v1/generations", body: """
-            {"model": "kling-o1-reference-image-to-video", "input": {"prompt": "x", "image_urls": [\(urls)]}}
-            """)
+        let many = try await harness.raw(
+            "POST", "/v1/generations",
+            body: """
+                {"model": "kling-o1-reference-image-to-video", "input": {"prompt": "x", "image_urls": [\(urls)]}}
+                """)
         #expect(many.status == 422 && many.body.contains("at most 16 items"), "\(many.body.prefix(300))")
         #expect(await harness.simulator.stats().creates == 0)
         await harness.shutdown()
@@ -48,17 +52,21 @@ import Workers
         for team in ["team_a", "team_b"] { _ = try database.createTeam(name: team, now: start) }
         let teams = try ["team_a", "team_b"].map { try #require(try database.team(named: $0)).id }
         func input(_ generationID: String, _ position: Int, at: Date) -> GenerationInput {
-            GenerationInput(generationID: generationID, field: "image_urls", position: position,
-                            sourceURL: "https://example.com/\(position).png", sha256: nil, nextAttemptAt: at)
+            GenerationInput(
+                generationID: generationID, field: "image_urls", position: position,
+                sourceURL: "https://example.com/\(position).png", sha256: nil, nextAttemptAt: at)
         }
         // Team A: one accepted request with 50 inputs, due first. Team B: one accepted input due later, and one
         // refused request (no prediction) whose input is never fetched.
-        _ = try database.insertGeneration(Self.generation("gen_a", team: teams[0], predictionID: "p_a", at: start),
-                                          inputs: (0..<50).map { input("gen_a", $0, at: start) })
-        _ = try database.insertGeneration(Self.generation("gen_b", team: teams[1], predictionID: "p_b", at: start),
-                                          inputs: [input("gen_b", 0, at: start.addingTimeInterval(10))])
-        _ = try database.insertGeneration(Self.generation("gen_r", team: teams[1], predictionID: nil, at: start),
-                                          inputs: [input("gen_r", 0, at: start)])
+        _ = try database.insertGeneration(
+            Self.generation("gen_a", team: teams[0], predictionID: "p_a", at: start),
+            inputs: (0..<50).map { input("gen_a", $0, at: start) })
+        _ = try database.insertGeneration(
+            Self.generation("gen_b", team: teams[1], predictionID: "p_b", at: start),
+            inputs: [input("gen_b", 0, at: start.addingTimeInterval(10))])
+        _ = try database.insertGeneration(
+            Self.generation("gen_r", team: teams[1], predictionID: nil, at: start),
+            inputs: [input("gen_r", 0, at: start)])
         let due = try database.dueInputDownloads(now: start.addingTimeInterval(60), limit: 2)
         #expect(Set(due.map(\.generationID)) == ["gen_a", "gen_b"])
         #expect(try database.dueInputDownloads(now: start.addingTimeInterval(60), limit: 100).count == 51)

@@ -28,7 +28,8 @@ import Transport
     /// A 32-byte file whose `ftyp` claims a 64-bit size near 2^64: `offset + size` overflowed.
     @Test func aTopLevelBoxSizeNear2To64IsMalformedNotATrap() throws {
         let huge: UInt64 = .max - 7
-        let bytes = Self.box("ftyp", size: 1) + withUnsafeBytes(of: huge.bigEndian, Array.init) + Array("isom".utf8)
+        let bytes =
+            Self.box("ftyp", size: 1) + withUnsafeBytes(of: huge.bigEndian, Array.init) + Array("isom".utf8)
             + [UInt8](repeating: 0, count: 12)
         #expect(bytes.count == 32)
         #expect(throws: MediaProbeError.self) { try MediaProbe.inspect(fileAt: write(bytes)) }
@@ -57,8 +58,9 @@ import Transport
     @Test func theDeepestAcceptedCursorRunsToAnEmptyPage() throws {
         let database = try AppDatabase.inMemory()
         var query = GenerationQuery(teamID: "t", text: "dragon")
-        query.cursor = SearchCursor(sortKey: 0, seq: 1, offset: SearchCursor.maxOffset, snapshotSeq: 1,
-                                    fingerprint: query.fingerprint)
+        query.cursor = SearchCursor(
+            sortKey: 0, seq: 1, offset: SearchCursor.maxOffset, snapshotSeq: 1,
+            fingerprint: query.fingerprint)
         let token = try #require(query.cursor?.token)
         #expect(SearchCursor(token: token) == query.cursor)
         #expect(try database.search(query).hits.isEmpty)
@@ -84,8 +86,9 @@ import Transport
 
     @Test func theTransportRefusesHeaderValuesWithLineBreaks() async {
         await #expect(throws: TransportError.self) {
-            _ = try await CurlTransport().send(HTTPRequest(
-                url: "http://127.0.0.1:9/", headers: [("Content-Type", "image/png\r\nX-Injected: 1")]))
+            _ = try await CurlTransport().send(
+                HTTPRequest(
+                    url: "http://127.0.0.1:9/", headers: [("Content-Type", "image/png\r\nX-Injected: 1")]))
         }
     }
 
@@ -125,9 +128,12 @@ import Transport
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<20_000 {
             let bytes = (0..<Int.random(in: 0..<96, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
-            let json = #"{"k":\#(Double.random(in: -1e9...1e9)),"s":\#(Int64.random(in: .min ... .max)),"o":\#(Int.random(in: .min ... .max)),"m":1,"f":"x"}"#
-            for token in [String(decoding: bytes, as: UTF8.self), Data(bytes).base64EncodedString(),
-                          Data(json.utf8).base64EncodedString()] {
+            let json =
+                #"{"k":\#(Double.random(in: -1e9...1e9)),"s":\#(Int64.random(in: .min ... .max)),"o":\#(Int.random(in: .min ... .max)),"m":1,"f":"x"}"#
+            for token in [
+                String(decoding: bytes, as: UTF8.self), Data(bytes).base64EncodedString(),
+                Data(json.utf8).base64EncodedString(),
+            ] {
                 if let cursor = SearchCursor(token: token) {
                     #expect((0...SearchCursor.maxOffset).contains(cursor.offset))
                 }

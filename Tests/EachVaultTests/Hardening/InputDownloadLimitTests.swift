@@ -10,22 +10,26 @@ import Transport
     private static func withServer(_ body: (String) async throws -> Void) async throws {
         let router = Router()
         router.get("/drip") { _, _ in
-            Response(status: .ok, headers: [.contentType: "image/png"], body: ResponseBody { writer in
-                for _ in 0..<600 {
-                    try await writer.write(ByteBuffer(bytes: [0x89]))
-                    try await Task.sleep(for: .milliseconds(200))
-                }
-                try await writer.finish(nil)
-            })
+            Response(
+                status: .ok, headers: [.contentType: "image/png"],
+                body: ResponseBody { writer in
+                    for _ in 0..<600 {
+                        try await writer.write(ByteBuffer(bytes: [0x89]))
+                        try await Task.sleep(for: .milliseconds(200))
+                    }
+                    try await writer.finish(nil)
+                })
         }
         let compressed = try gzip(Data(count: 4 << 20))
         router.get("/bomb") { _, _ in
-            Response(status: .ok, headers: [.contentType: "image/png", .contentEncoding: "gzip"],
-                     body: ResponseBody(byteBuffer: ByteBuffer(bytes: compressed)))
+            Response(
+                status: .ok, headers: [.contentType: "image/png", .contentEncoding: "gzip"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: compressed)))
         }
         let (ports, announce) = AsyncStream<Int>.makeStream()
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { announce.yield($0.localAddress?.port ?? 0) })
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { announce.yield($0.localAddress?.port ?? 0) })
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.runService() }
             var iterator = ports.makeAsyncIterator()
@@ -56,8 +60,9 @@ import Transport
             await #expect(throws: TransportError.self) {
                 _ = try await CurlTransport().download(
                     Transport.HTTPRequest(url: base + "/drip"), into: sink,
-                    limits: DownloadLimits(lowSpeedBytesPerSecond: 1, lowSpeedWindow: .seconds(60),
-                                           totalTimeout: .seconds(2)))
+                    limits: DownloadLimits(
+                        lowSpeedBytesPerSecond: 1, lowSpeedWindow: .seconds(60),
+                        totalTimeout: .seconds(2)))
             }
             #expect(ContinuousClock.now - started < .seconds(20))
         }

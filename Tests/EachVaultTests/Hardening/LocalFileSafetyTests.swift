@@ -16,8 +16,9 @@ import VaultRuntime
 
     @Test func aDryRunWithAnInlineFileStoresNothingAndSendsNothing() async throws {
         let harness = try await Harness()
-        let plan = try await harness.client.planGeneration(GenerationRequest(
-            model: Self.model, input: ["prompt": "a dry run", "image_url": .string(try await Self.dataURI(harness))]))
+        let plan = try await harness.client.planGeneration(
+            GenerationRequest(
+                model: Self.model, input: ["prompt": "a dry run", "image_url": .string(try await Self.dataURI(harness))]))
         #expect(plan.objectValue?["valid"] == true)
         #expect(try harness.vault.database.allAssets().isEmpty)
         let stored = try FileManager.default.subpathsOfDirectory(atPath: harness.vault.blobs.blobsDirectory.path)
@@ -49,8 +50,9 @@ import VaultRuntime
         for name in ["upload-dead", "inline-dead", "gen_x-0"] {
             _ = FileManager.default.createFile(atPath: blobs.partialFile(for: name).path, contents: Data([1]))
         }
-        let removed = blobs.sweepTempFiles(olderThan: 3600, prefixes: TempFileJanitor.prefixes,
-                                           now: Date().addingTimeInterval(7200))
+        let removed = blobs.sweepTempFiles(
+            olderThan: 3600, prefixes: TempFileJanitor.prefixes,
+            now: Date().addingTimeInterval(7200))
         #expect(removed == 2)
         #expect(FileManager.default.fileExists(atPath: blobs.partialFile(for: "gen_x-0").path))
     }

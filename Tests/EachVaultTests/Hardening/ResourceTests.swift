@@ -19,17 +19,21 @@ import Workers
     func anotherTeamsReadsStayFastWhileOneTeamHammers() async throws {
         let harness = try await Harness()
         let victim = try harness.makeTeam("team-b")
-        let mine = try await victim.client.createGeneration(GenerationRequest(
-            model: "pixverse-v5-6-text-to-video", input: ["prompt": "a calm read"]))
+        let mine = try await victim.client.createGeneration(
+            GenerationRequest(
+                model: "pixverse-v5-6-text-to-video", input: ["prompt": "a calm read"]))
         _ = try await harness.waitUntilFinal([mine.id])
         let baseline = Self.residentBytes()
 
-        let bigBody = #"{"model": "pixverse-v5-6-image-to-video", "input": {"prompt": "x", "image_url": "data:image/png;base64,"#
+        let bigBody =
+            #"{"model": "pixverse-v5-6-image-to-video", "input": {"prompt": "x", "image_url": "data:image/png;base64,"#
             + String(repeating: "A", count: 11 << 20) + "\"}}"
-        let longPrompt = #"{"model": "pixverse-v5-6-text-to-video", "input": {"prompt": ""#
+        let longPrompt =
+            #"{"model": "pixverse-v5-6-text-to-video", "input": {"prompt": ""#
             + Array(repeating: "dragon", count: 40_000).joined(separator: " ") + "\"}}"
         let urls = (0..<3000).map { "\"https://example.com/\($0).png\"" }.joined(separator: ",")
-        let manyURLs = #"{"model": "kling-o1-reference-image-to-video", "input": {"prompt": "x", "image_urls": ["#
+        let manyURLs =
+            #"{"model": "kling-o1-reference-image-to-video", "input": {"prompt": "x", "image_urls": ["#
             + urls + "]}}"
         let attacks: [(path: String, body: String)] = (0..<40).map { round in
             switch round % 4 {
@@ -68,8 +72,9 @@ import Workers
         #expect(statuses == 200, "every read of the other team succeeded")
         let p50 = latencies[latencies.count / 2], p99 = latencies[latencies.count * 99 / 100]
         let growth = peak.value - baseline
-        print("resource test: other team's reads p50 \(p50), p99 \(p99); RSS \(baseline >> 20) MiB before, "
-            + "peak \(peak.value >> 20) MiB (+\(growth >> 20) MiB) under 40 hostile requests")
+        print(
+            "resource test: other team's reads p50 \(p50), p99 \(p99); RSS \(baseline >> 20) MiB before, "
+                + "peak \(peak.value >> 20) MiB (+\(growth >> 20) MiB) under 40 hostile requests")
         #expect(growth < 400 << 20, "memory grew by \(growth >> 20) MiB")
         #expect(await harness.simulator.stats().creates == 1)
         await harness.shutdown()

@@ -67,23 +67,27 @@ final class Harness: @unchecked Sendable {
     }
 
     /// - Parameter webhooks: give the service a public URL, so predictions are created with webhooks.
-    init(simulator settings: SimulatorSettings = Harness.simulatorSettings, apiKey: String = Harness.apiKey,
-         workers: WorkerSettings = Harness.testSettings, webhooks: Bool = false) async throws {
+    init(
+        simulator settings: SimulatorSettings = Harness.simulatorSettings, apiKey: String = Harness.apiKey,
+        workers: WorkerSettings = Harness.testSettings, webhooks: Bool = false
+    ) async throws {
         home = try TempDirectory()
         simulator = EachLabsSimulator(settings: settings)
         simulatorServer = try await SimulatorApp.start(simulator, logger: Self.quietLogger)
         // Webhook URLs must stay valid across restarts: a fixed port, chosen free now.
         let port = webhooks ? try freeLoopbackPort() : 0
-        var configuration = VaultConfiguration(apiKey: apiKey, providerBaseURL: simulatorServer.baseURL, home: home.url,
-                                           listenHost: "127.0.0.1", listenPort: port,
-                                           publicURL: webhooks ? "http://127.0.0.1:\(port)" : nil,
-                                           providerRequestsPerSecond: 200)
+        var configuration = VaultConfiguration(
+            apiKey: apiKey, providerBaseURL: simulatorServer.baseURL, home: home.url,
+            listenHost: "127.0.0.1", listenPort: port,
+            publicURL: webhooks ? "http://127.0.0.1:\(port)" : nil,
+            providerRequestsPerSecond: 200)
         configuration.metricsToken = Self.metricsToken
         configuration.idleTimeout = .seconds(3)
         self.configuration = configuration
         self.settings = workers
-        (vault, server) = try await VaultApp.start(configuration, settings: workers, clock: clock,
-                                                   logger: Self.quietLogger)
+        (vault, server) = try await VaultApp.start(
+            configuration, settings: workers, clock: clock,
+            logger: Self.quietLogger)
         team = try vault.database.createTeam(name: "team-a", now: Date())
         token = try vault.database.createToken(teamName: "team-a", label: "tests", now: Date()).token
         client = VaultClient(baseURL: server.baseURL, token: token)
@@ -105,8 +109,9 @@ final class Harness: @unchecked Sendable {
     /// Stops the service (not the simulator) and starts it again on the same data home.
     func restartService() async throws {
         await server.stop()
-        (vault, server) = try await VaultApp.start(configuration, settings: settings, clock: clock,
-                                                   logger: Self.quietLogger)
+        (vault, server) = try await VaultApp.start(
+            configuration, settings: settings, clock: clock,
+            logger: Self.quietLogger)
         client = VaultClient(baseURL: server.baseURL, token: token)
     }
 
@@ -131,19 +136,22 @@ final class Harness: @unchecked Sendable {
 
     /// A raw HTTP call to the service, for status codes and bodies the typed client hides.
     /// Sends the harness team's token unless `token` says otherwise (nil: none at all).
-    func raw(_ method: String, _ path: String, body: String? = nil, headers: [(name: String, value: String)] = [],
-             token: String?? = .none) async throws -> (status: Int, body: String, headers: Transport.HTTPHeaderFields)
-    {
-        let bearer: String? = switch token {
-        case .none: self.token
-        case .some(let explicit): explicit
-        }
+    func raw(
+        _ method: String, _ path: String, body: String? = nil, headers: [(name: String, value: String)] = [],
+        token: String?? = .none
+    ) async throws -> (status: Int, body: String, headers: Transport.HTTPHeaderFields) {
+        let bearer: String? =
+            switch token {
+            case .none: self.token
+            case .some(let explicit): explicit
+            }
         let authorization = bearer.map { [("Authorization", "Bearer \($0)")] } ?? []
         let declaresType = headers.contains { $0.name.lowercased() == "content-type" }
-        let response = try await CurlTransport().send(Transport.HTTPRequest(
-            method: method, url: server.baseURL + path,
-            headers: headers + authorization + (declaresType ? [] : [("Content-Type", "application/json")]),
-            body: body.map { Data($0.utf8) }))
+        let response = try await CurlTransport().send(
+            Transport.HTTPRequest(
+                method: method, url: server.baseURL + path,
+                headers: headers + authorization + (declaresType ? [] : [("Content-Type", "application/json")]),
+                body: body.map { Data($0.utf8) }))
         return (response.status, String(decoding: response.body, as: UTF8.self), response.headers)
     }
 
@@ -206,8 +214,10 @@ final class AdjustableClock: WallClock {
 }
 
 /// Waits until `condition` holds, re-reading state as it changes (bounded; records an issue on timeout).
-func eventually(timeout: Duration = .seconds(30), sourceLocation: SourceLocation = #_sourceLocation,
-                _ condition: () async throws -> Bool) async throws {
+func eventually(
+    timeout: Duration = .seconds(30), sourceLocation: SourceLocation = #_sourceLocation,
+    _ condition: () async throws -> Bool
+) async throws {
     let deadline = ContinuousClock.now + timeout
     while try await !condition() {
         guard ContinuousClock.now < deadline else {
