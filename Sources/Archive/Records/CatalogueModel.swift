@@ -1,0 +1,38 @@
+import EachLabs
+import Foundation
+import GRDB
+
+/// A row of `models`: a cached catalogue entry.
+public struct CatalogueModel: ArchiveRecord, Hashable {
+    public static let databaseTableName = "models"
+
+    public var slug: String
+    public var version: String
+    public var title: String
+    public var category: String?
+    public var outputType: String?
+    public var requestSchema: RequestSchema
+    public var cost: ModelCost?
+    public var fetchedAt: Date
+    /// When the single-model read (the only one that carries `cost`) was cached.
+    public var detailFetchedAt: Date?
+
+    public init(_ model: ProviderModel, fetchedAt: Date) {
+        slug = model.slug
+        version = model.version
+        title = model.title
+        category = model.kind.rawValue
+        outputType = model.outputType
+        requestSchema = model.requestSchema
+        cost = model.cost
+        self.fetchedAt = fetchedAt
+    }
+
+    public enum CodingKeys: String, CodingKey, ColumnExpression {
+        case slug, version, title, category, cost
+        case outputType = "output_type"
+        case requestSchema = "request_schema"
+        case fetchedAt = "fetched_at"
+        case detailFetchedAt = "detail_fetched_at"
+    }
+}

@@ -1,0 +1,110 @@
+import EachLabs
+import Foundation
+import GRDB
+
+/// A row of `generations`.
+public struct Generation: ArchiveRecord, Hashable {
+    public static let databaseTableName = "generations"
+
+    public var seq: Int64?
+    public var id: String
+    public var model: String
+    public var version: String
+    public var input: [String: JSONValue]
+    public var prompt: String?
+    public var negativePrompt: String?
+    public var tags: [String]
+    public var status: GenerationStatus
+    public var predictionID: String?
+    public var providerStatus: String?
+    public var errorCode: String?
+    public var errorMessage: String?
+    public var costUSD: Double?
+    public var predictTimeSeconds: Double?
+    public var createdAt: Date
+    public var updatedAt: Date
+    public var submittedAt: Date?
+    public var completedAt: Date?
+    public var submitAttempts: Int
+    public var submitStartedAt: Date?
+    public var pollAttempts: Int
+    public var nextActionAt: Date?
+    /// The HMAC key the provider signs this generation's webhook with; nil when webhooks are off.
+    public var webhookSecret: String?
+    public var submitUncertainSince: Date?
+    public var confirmPending: Bool
+    /// The team that owns the generation (nil only for generations recorded before teams existed).
+    public var teamID: String?
+    /// The canonical request key (deduplication); nil for generations recorded before keys existed.
+    public var requestKey: String?
+    /// Later requests of the team answered by this generation instead of a new (paid) prediction.
+    public var dedupHits: Int
+    /// A free-text note added after the fact (searchable).
+    public var note: String?
+    /// How the generation entered the archive.
+    public var origin: Origin
+
+    public enum Origin: String, Sendable, Codable, DatabaseValueConvertible {
+        /// Submitted to the provider by EachVault.
+        case submitted
+        /// A prediction made outside EachVault, archived by `eachvault import` / `POST /v1/imports`.
+        case imported
+    }
+
+    public enum CodingKeys: String, CodingKey, ColumnExpression {
+        case seq, id, model, version, input, prompt, tags, status
+        case negativePrompt = "negative_prompt"
+        case predictionID = "prediction_id"
+        case providerStatus = "provider_status"
+        case errorCode = "error_code"
+        case errorMessage = "error_message"
+        case costUSD = "cost_usd"
+        case predictTimeSeconds = "predict_time_s"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+        case submittedAt = "submitted_at"
+        case completedAt = "completed_at"
+        case submitAttempts = "submit_attempts"
+        case submitStartedAt = "submit_started_at"
+        case pollAttempts = "poll_attempts"
+        case nextActionAt = "next_action_at"
+        case webhookSecret = "webhook_secret"
+        case submitUncertainSince = "submit_uncertain_since"
+        case confirmPending = "confirm_pending"
+        case teamID = "team_id"
+        case requestKey = "request_key"
+        case dedupHits = "dedup_hits"
+        case note, origin
+    }
+    public typealias Columns = CodingKeys
+
+    /// A new, not yet submitted generation. The prompt fields are lifted from the input for search.
+    public init(
+        id: String, teamID: String? = nil, model: String, version: String, input: [String: JSONValue],
+        tags: [String], webhookSecret: String? = nil, requestKey: String? = nil, now: Date
+    ) {
+        self.teamID = teamID
+        self.requestKey = requestKey
+        self.dedupHits = 0
+        self.id = id
+        self.model = model
+        self.version = version
+        self.input = input
+        self.prompt = input["prompt"]?.stringValue
+        self.negativePrompt = input["negative_prompt"]?.stringValue
+        self.tags = tags
+        self.status = .pending
+        self.createdAt = now
+        self.updatedAt = now
+        self.submitAttempts = 0
+        self.pollAttempts = 0
+        self.nextActionAt = now
+        self.webhookSecret = webhookSecret
+        self.confirmPending = false
+        self.origin = .submitted
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) {
+        seq = inserted.rowID
+    }
+}

@@ -1,0 +1,25 @@
+import Foundation
+import GRDB
+
+/// A row of `generation_events`: one step in a generation's history.
+public struct GenerationEvent: ArchiveRecord, Hashable {
+    public static let databaseTableName = "generation_events"
+
+    public var id: Int64?
+    public var generationID: String
+    public var at: Date
+    public var kind: String
+    public var detail: String?
+
+    public init(generationID: String, at: Date, kind: String, detail: String?) {
+        self.generationID = generationID
+        self.at = at
+        self.kind = kind
+        self.detail = detail
+    }
+
+    public enum CodingKeys: String, CodingKey, ColumnExpression {
+        case id, at, kind, detail
+        case generationID = "generation_id"
+    }
+}

@@ -1,0 +1,112 @@
+import Archive
+import EachLabs
+import Transport
+import Foundation
+
+/// A team's request for a new video.
+public struct GenerationRequest: Sendable, Codable {
+    public var model: String
+    public var version: String?
+    public var input: [String: JSONValue]
+    public var tags: [String]?
+    /// `false` always generates anew (another take of a seedless prompt); otherwise an identical earlier request
+    /// of the team answers it.
+    public var dedup: Bool?
+
+    public init(
+        model: String, version: String? = nil, input: [String: JSONValue], tags: [String]? = nil,
+        dedup: Bool? = nil
+    ) {
+        self.model = model
+        self.version = version
+        self.input = input
+        self.tags = tags
+        self.dedup = dedup
+    }
+}
+
+/// A created generation, or the team's earlier one that already answers the request (no provider call, no cost).
+public struct CreatedGeneration: Sendable {
+    public var generation: Generation
+    /// Set when the request was deduplicated: the id of the generation that answers it.
+    public var deduplicatedFrom: String?
+}
+
+/// Why a request was refused before anything reached the provider.
+public enum SubmissionError: Error, Sendable {
+    case catalogue(CatalogueError)
+    case invalidInput([FieldProblem])
+    case invalidRequest(String)
+    /// A local file could not be put where the provider can fetch it.
+    case upload(ProviderError)
+    case storage(String)
+}
+
+extension Vault {
+    /// Validates `request` against the model's schema, records the generation durably, then submits it once.
+    /// A provider hiccup leaves it pending for the submission worker; either way the generation is returned.
+    public func createGeneration(_ request: GenerationRequest, teamID: String) async throws(SubmissionError)
+        -> CreatedGeneration
+    {
+        let (model, validInput) = try await validated(request)
+        let resolved = try await resolveLocalFiles(validInput, schema: model.requestSchema, teamID: teamID, upload: true)
+        let input = resolved.input
+        let key = model.requestSchema.canonicalKey(model: model.slug, version: model.version, input: input)
+        let id = makeGenerationID(now: now())
+        let fresh = Generation(
+            id: id, teamID: teamID, model: model.slug, version: model.version, input: input,
+            tags: Self.normalisedTags(request.tags ?? []),
+            webhookSecret: webhooksEnabled ? makeWebhookSecret() : nil, requestKey: key, now: now())
+        let inputs = lineage(of: input, schema: model.requestSchema, generationID: id, storedFiles: resolved.storedFiles)
+        let generation: Generation
+        do {
+            let (deduplicate, now) = (request.dedup != false, now())
+            let recorded = try await database.offloaded { database -> (Generation, deduplicated: Bool) in
+                if deduplicate, let match = try database.deduplicationMatch(teamID: teamID, requestKey: key) {
+                    try database.recordDeduplicationHit(id: match.id, now: now)
+                    return (match, true)
+                }
+                return (try database.insertGeneration(fresh, inputs: inputs), false)
+            }
+            if recorded.deduplicated { return CreatedGeneration(generation: recorded.0, deduplicatedFrom: recorded.0.id) }
+            generation = recorded.0
+        } catch {
+            throw .storage(String(describing: error))
+        }
+        await submit(generation)
+        return CreatedGeneration(generation: (try? database.generation(id: generation.id)) ?? generation)
+    }
+
+    /// The model and the validated, normalised input; or why the request is refused.
+    func validated(_ request: GenerationRequest) async throws(SubmissionError) -> (CatalogueModel, [String: JSONValue]) {
+        let model: CatalogueModel
+        do { model = try await self.model(slug: request.model) } catch { throw .catalogue(error) }
+        if let version = request.version, version != model.version {
+            throw .invalidRequest("model \(model.slug) has version \(model.version), not \(version)")
+        }
+        switch model.requestSchema.validate(request.input) {
+        case .success(let input):
+            return (model, input)
+        case .failure(let failure):
+            throw .invalidInput(failure.problems)
+        }
+    }
+
+    /// One lineage row per media input URL; files that came inline are already stored, the rest are downloaded.
+    func lineage(
+        of input: [String: JSONValue], schema: RequestSchema, generationID: String,
+        storedFiles: [String: String] = [:]
+    ) -> [GenerationInput] {
+        schema.mediaInputs(in: input, where: \.isHTTPURL).map { reference in
+            GenerationInput(
+                generationID: generationID, field: reference.field, position: reference.position,
+                sourceURL: reference.value, sha256: storedFiles[reference.value], nextAttemptAt: now())
+        }
+    }
+
+    public static func normalisedTags(_ tags: [String]) -> [String] {
+        var seen = Set<String>()
+        return tags.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            .filter { !$0.isEmpty && seen.insert($0.lowercased()).inserted }
+    }
+}
