@@ -1,0 +1,156 @@
+@testable import Archive
+import EachLabs
+import Foundation
+import Testing
+
+/// The generation state machine on an in-memory database: every transition of submission, polling, webhooks,
+/// adoption, uncertain creates and downloads, in milliseconds and without a server.
+@Suite struct GenerationStateMachineTests {
+    let database: AppDatabase
+    let team: String
+    let start = Date(timeIntervalSince1970: 1_800_000_000)
+
+    init() throws {
+        database = try AppDatabase.inMemory()
+        team = try database.createTeam(name: "t", now: start).id
+    }
+
+    private func pending(_ id: String = "gen_1", secret: String? = "whsec_x") throws -> Generation {
+        try database.insertGeneration(
+            Generation(
+                id: id, teamID: team, model: "m", version: "1", input: ["prompt": "a fox"], tags: [], webhookSecret: secret,
+                now: start))
+    }
+
+    private func submitted(_ id: String = "gen_1", prediction: String = "p_1") throws -> Generation {
+        _ = try pending(id)
+        #expect(try database.beginSubmission(id: id, now: start))
+        try database.recordSubmitted(id: id, predictionID: prediction, now: start, firstPollAt: start)
+        return try #require(try database.generation(id: id))
+    }
+
+    private func events(_ id: String = "gen_1") throws -> [String] {
+        try #require(try database.generationDetail(id: id)).events.map(\.kind)
+    }
+
+    @Test func aCreateIsBegunOnceAndRecordedWithItsPrediction() throws {
+        _ = try pending()
+        #expect(try database.beginSubmission(id: "gen_1", now: start))
+        #expect(try database.beginSubmission(id: "gen_1", now: start) == false, "a create in flight is not begun twice")
+        #expect(try database.interruptedSubmissions().map(\.id) == ["gen_1"], "a crash now is found on restart")
+        try database.recordSubmitted(id: "gen_1", predictionID: "p_1", now: start, firstPollAt: start)
+        let generation = try #require(try database.generation(id: "gen_1"))
+        #expect(generation.status == .submitted && generation.predictionID == "p_1")
+        #expect(try database.interruptedSubmissions().isEmpty)
+        #expect(try database.duePolls(now: start, limit: 10).map(\.id) == ["gen_1"])
+    }
+
+    @Test func pollsMoveAGenerationThroughRunningToDownloading() throws {
+        _ = try submitted()
+        try database.recordPoll(
+            id: "gen_1", outcome: .running(providerStatus: "processing", nextPollAt: start.addingTimeInterval(5)), now: start)
+        #expect(try database.generation(id: "gen_1")?.status == .processing)
+        #expect(try database.duePolls(now: start, limit: 10).isEmpty, "not due before its next poll")
+        try database.recordPoll(
+            id: "gen_1", outcome: .succeeded(outputURLs: ["https://cdn/x.mp4"], costUSD: 0.5, predictTime: 12), now: start)
+        let generation = try #require(try database.generation(id: "gen_1"))
+        #expect(generation.status == .downloading && generation.costUSD == 0.5)
+        #expect(try database.dueDownloads(now: start, limit: 10).map(\.sourceURL) == ["https://cdn/x.mp4"])
+        // A late answer for a settled generation changes nothing.
+        try database.recordPoll(id: "gen_1", outcome: .cancelled, now: start)
+        #expect(try database.generation(id: "gen_1")?.status == .downloading)
+    }
+
+    @Test(arguments: [
+        PollOutcome.failed(code: "NSFW", message: "refused", costUSD: 0), .cancelled,
+        .succeeded(outputURLs: [], costUSD: nil, predictTime: nil),
+    ])
+    func endingsAreFinalWithTheirCodes(outcome: PollOutcome) throws {
+        _ = try submitted()
+        try database.recordPoll(id: "gen_1", outcome: outcome, now: start)
+        let generation = try #require(try database.generation(id: "gen_1"))
+        #expect(generation.status.isFinal)
+        switch outcome {
+        case .failed(let code, _, _): #expect(generation.status == .failed && generation.errorCode == code)
+        case .cancelled: #expect(generation.status == .cancelled)
+        default: #expect(generation.status == .failed && generation.errorCode == "no_output")
+        }
+    }
+
+    @Test func aDownloadStoresTheOutputAndCompletesTheGeneration() throws {
+        _ = try submitted()
+        try database.recordPoll(
+            id: "gen_1", outcome: .succeeded(outputURLs: ["https://cdn/x.mp4"], costUSD: 1, predictTime: 3), now: start)
+        let output = try #require(try database.dueDownloads(now: start, limit: 1).first)
+        let asset = Asset(
+            sha256: String(repeating: "a", count: 64), size: 10, contentType: "video/mp4",
+            durationSeconds: 5, width: 1, height: 1, videoCodec: "avc1", hasAudio: false, storedAt: start)
+        #expect(try database.recordDownloaded(output, asset: asset, now: start))
+        let detail = try #require(try database.generationDetail(id: "gen_1"))
+        #expect(detail.generation.status == .completed && detail.outputs.first?.asset == asset)
+        #expect(try database.dueDownloads(now: start, limit: 10).isEmpty)
+    }
+
+    private func delivery(
+        _ payload: String, execID: String = "p_1", scheme: WebhookScheme = .signature,
+        rejection: WebhookRejection? = nil, id: String = "gen_1"
+    ) throws -> ReceivedWebhook {
+        let body = Data(#"{"exec_id":"\#(execID)","status":"\#(payload)","output":"https://cdn/y.mp4"}"#.utf8)
+        return ReceivedWebhook(
+            generationID: id, scheme: scheme, timestampHeader: "1", body: body, rejection: rejection,
+            payload: rejection == nil ? try JSONDecoder().decode(WebhookPayload.self, from: body) : nil)
+    }
+
+    @Test func webhooksApplyOnceAndRepeatsChangeNothing() throws {
+        _ = try submitted()
+        #expect(try database.recordWebhook(try delivery("succeeded"), now: start) == .applied)
+        #expect(try database.generation(id: "gen_1")?.status == .downloading)
+        #expect(try database.recordWebhook(try delivery("succeeded"), now: start) == .duplicate)
+        #expect(try database.webhookDeliveries(generationID: "gen_1").map(\.verdict) == ["applied", "duplicate"])
+    }
+
+    @Test func legacyOnlyDeliveriesAreConfirmedBeforeUse() throws {
+        _ = try submitted()
+        #expect(try database.recordWebhook(try delivery("succeeded", scheme: .legacySecret), now: start) == .confirmRequested)
+        #expect(try database.generation(id: "gen_1")?.status == .submitted, "nothing archived on the legacy secret alone")
+    }
+
+    @Test func refusalsAreCountedNeverStored() throws {
+        _ = try submitted()
+        for _ in 0..<3 {
+            #expect(
+                try database.recordWebhook(try delivery("succeeded", rejection: .signatureMismatch), now: start)
+                    == .rejected(.signatureMismatch))
+        }
+        #expect(try database.recordWebhook(try delivery("succeeded", id: "gen_none"), now: start) == .rejected(.unknownGeneration))
+        #expect(try database.webhookDeliveries(generationID: "gen_1").isEmpty)
+        #expect(try database.webhookRejections(generationID: "gen_1").map(\.count) == [3])
+        #expect(try database.webhookRejections(generationID: AppDatabase.unknownGenerationKey).map(\.count) == [1])
+        #expect(try !events().contains { $0.contains("rejected") })
+    }
+
+    @Test func aLostCreateIsAdoptedFromItsWebhookAndAnUncertainOneRevived() throws {
+        _ = try pending()
+        #expect(try database.beginSubmission(id: "gen_1", now: start))
+        try database.markSubmitUncertain(id: "gen_1", reason: "connection dropped", checkAt: start, now: start)
+        #expect(try database.dueReconciliations(now: start, limit: 10).map(\.id) == ["gen_1"])
+        #expect(try database.recordWebhook(try delivery("processing", execID: "p_9"), now: start) == .applied)
+        let generation = try #require(try database.generation(id: "gen_1"))
+        #expect(generation.predictionID == "p_9" && generation.status == .processing)
+        #expect(try events().contains("reconciled"))
+        #expect(try database.dueReconciliations(now: start, limit: 10).isEmpty)
+    }
+
+    @Test func anotherPredictionOfTheRequestIsHeldForConfirmationBoundedPerGeneration() throws {
+        _ = try submitted()
+        for index in 0..<7 {
+            let effect = try database.recordWebhook(try delivery("succeeded", execID: "p_other_\(index)"), now: start)
+            #expect(effect == (index < AppDatabase.maxExtraPredictions ? .extraPrediction : .rejected(.predictionMismatch)))
+        }
+        #expect(try database.recordWebhook(try delivery("succeeded", execID: "p_other_0"), now: start) == .duplicate)
+        #expect(try database.dueExtraPredictions(now: start, limit: 10).count == AppDatabase.maxExtraPredictions)
+        try database.refuseExtraPrediction("p_other_0", now: start)
+        #expect(try database.dueExtraPredictions(now: start, limit: 10).count == AppDatabase.maxExtraPredictions - 1)
+        #expect(try database.generation(id: "gen_1")?.status == .submitted, "nothing changes before confirmation")
+    }
+}
