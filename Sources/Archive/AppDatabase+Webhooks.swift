@@ -17,19 +17,20 @@ public struct ReceivedWebhook: Sendable {
     public var body: Data
     /// Why the delivery is refused; nil when its authentication held.
     public var rejection: WebhookRejection?
-    /// The parsed body (only for an authenticated delivery).
-    public var payload: WebhookPayload?
+    /// What an authenticated delivery says: the prediction it is about and where that prediction stands (the
+    /// provider's statuses are mapped to outcomes by the caller, which knows the provider; storage does not).
+    public var report: (predictionID: String, outcome: PollOutcome)?
 
     public init(
         generationID: String, scheme: WebhookScheme, timestampHeader: String?, body: Data,
-        rejection: WebhookRejection?, payload: WebhookPayload?
+        rejection: WebhookRejection?, report: (predictionID: String, outcome: PollOutcome)?
     ) {
         self.generationID = generationID
         self.scheme = scheme
         self.timestampHeader = timestampHeader
         self.body = body
         self.rejection = rejection
-        self.payload = payload
+        self.report = report
     }
 }
 
@@ -65,8 +66,10 @@ extension AppDatabase {
             var effect: WebhookEffect
             if let rejection = delivery.rejection {
                 effect = .rejected(rejection)
-            } else if let payload = delivery.payload {
-                effect = try Self.apply(db, &generation, payload, scheme: delivery.scheme, at: now)
+            } else if let report = delivery.report {
+                effect = try Self.apply(
+                    db, &generation, predictionID: report.predictionID, outcome: report.outcome, scheme: delivery.scheme,
+                    at: now)
             } else {
                 effect = .rejected(.malformedSignature)
             }
@@ -90,7 +93,7 @@ extension AppDatabase {
                     """,
                 arguments: [
                     generation.id, now.unix, verdict == "extra" ? "confirm" : verdict, reason,
-                    delivery.scheme.rawValue, delivery.timestampHeader, delivery.payload?.execID, delivery.body,
+                    delivery.scheme.rawValue, delivery.timestampHeader, delivery.report?.predictionID, delivery.body,
                 ])
             let detail = [delivery.scheme.rawValue, verdict, reason].compactMap { $0 }.joined(separator: ", ")
             try Self.appendEvent(
@@ -129,16 +132,16 @@ extension AppDatabase {
     }
 
     private static func apply(
-        _ db: Database, _ generation: inout Generation, _ payload: WebhookPayload,
+        _ db: Database, _ generation: inout Generation, predictionID reported: String, outcome: PollOutcome,
         scheme: WebhookScheme, at now: Date
     ) throws -> WebhookEffect {
         if let predictionID = generation.predictionID {
-            guard predictionID == payload.execID else {
-                return try recordExtraPrediction(db, payload.execID, of: generation.id, at: now)
+            guard predictionID == reported else {
+                return try recordExtraPrediction(db, reported, of: generation.id, at: now)
             }
         } else {
             // The create's answer never arrived, but the provider is telling us the prediction id: adopt it.
-            guard try adopt(db, &generation, predictionID: payload.execID, how: "its webhook", at: now) else {
+            guard try adopt(db, &generation, predictionID: reported, how: "its webhook", at: now) else {
                 return .duplicate
             }
         }
@@ -149,13 +152,6 @@ extension AppDatabase {
                 arguments: [now.unix, now.unix, generation.id])
             return .confirmRequested
         }
-        let outcome: PollOutcome =
-            switch payload.outcome {
-            case .success: .succeeded(outputURLs: payload.outputURLs, costUSD: nil, predictTime: nil)
-            case .error: .failed(code: payload.failure.code, message: payload.failure.message, costUSD: nil)
-            case .cancelled: .cancelled
-            default: .running(providerStatus: payload.status, nextPollAt: now)
-            }
         try apply(db, generation, outcome, source: "webhook", at: now)
         return .applied
     }

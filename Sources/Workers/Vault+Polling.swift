@@ -22,23 +22,6 @@ extension Vault {
         }
     }
 
-    func outcome(of prediction: Prediction, _ generation: Generation) -> PollOutcome {
-        switch prediction.status {
-        case .success:
-            return .succeeded(
-                outputURLs: prediction.outputURLs, costUSD: prediction.metrics?.cost,
-                predictTime: prediction.metrics?.predictTime)
-        case .error:
-            let failure = prediction.failure ?? PredictionFailure(output: nil)
-            return .failed(code: failure.code, message: failure.message, costUSD: prediction.metrics?.cost)
-        case .cancelled:
-            return .cancelled
-        case .created, .starting, .processing, .other:
-            let interval = settings.pollInterval.delay(attempt: generation.pollAttempts)
-            return .running(providerStatus: prediction.status.rawValue, nextPollAt: after(interval))
-        }
-    }
-
     /// Transient errors are retried for as long as it takes (nothing is lost by waiting); an id the provider
     /// keeps denying knowing ends the generation as `prediction_lost`.
     private func handlePollFailure(_ error: ProviderError, _ generation: Generation) {

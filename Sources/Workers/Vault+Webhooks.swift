@@ -45,17 +45,17 @@ extension Vault {
         } else {
             rejection = secret == nil ? .unknownGeneration : .missingSignature
         }
-        var payload: WebhookPayload?
+        var report: (predictionID: String, outcome: PollOutcome)?
         if rejection == nil {
-            guard let decoded = try? JSONDecoder().decode(WebhookPayload.self, from: delivery.body) else {
+            guard let payload = try? JSONDecoder().decode(WebhookPayload.self, from: delivery.body) else {
                 throw MalformedWebhookPayload()
             }
-            payload = decoded
+            report = (payload.execID, outcome(of: payload))
         }
         let received = ReceivedWebhook(
             generationID: delivery.generationID, scheme: scheme,
             timestampHeader: delivery.timestamp, body: delivery.body, rejection: rejection,
-            payload: payload)
+            report: report)
         let effect = try await database.offloaded { [now = now()] in try $0.recordWebhook(received, now: now) }
         Counter(label: "eachvault_webhook_deliveries_total", dimensions: [("verdict", effect.label)]).increment()
         switch effect {

@@ -91,27 +91,31 @@ import Testing
         #expect(try database.dueDownloads(now: start, limit: 10).isEmpty)
     }
 
+    /// A delivery saying `status` ("succeeded", "processing") about `execID`, as the webhook use case hands it over.
     private func delivery(
-        _ payload: String, execID: String = "p_1", scheme: WebhookScheme = .signature,
+        _ status: String, execID: String = "p_1", scheme: WebhookScheme = .signature,
         rejection: WebhookRejection? = nil, id: String = "gen_1"
-    ) throws -> ReceivedWebhook {
-        let body = Data(#"{"exec_id":"\#(execID)","status":"\#(payload)","output":"https://cdn/y.mp4"}"#.utf8)
+    ) -> ReceivedWebhook {
+        let outcome: PollOutcome =
+            status == "succeeded"
+            ? .succeeded(outputURLs: ["https://cdn/y.mp4"], costUSD: nil, predictTime: nil)
+            : .running(providerStatus: status, nextPollAt: start)
         return ReceivedWebhook(
-            generationID: id, scheme: scheme, timestampHeader: "1", body: body, rejection: rejection,
-            payload: rejection == nil ? try JSONDecoder().decode(WebhookPayload.self, from: body) : nil)
+            generationID: id, scheme: scheme, timestampHeader: "1", body: Data("{}".utf8), rejection: rejection,
+            report: rejection == nil ? (execID, outcome) : nil)
     }
 
     @Test func webhooksApplyOnceAndRepeatsChangeNothing() throws {
         _ = try submitted()
-        #expect(try database.recordWebhook(try delivery("succeeded"), now: start) == .applied)
+        #expect(try database.recordWebhook(delivery("succeeded"), now: start) == .applied)
         #expect(try database.generation(id: "gen_1")?.status == .downloading)
-        #expect(try database.recordWebhook(try delivery("succeeded"), now: start) == .duplicate)
+        #expect(try database.recordWebhook(delivery("succeeded"), now: start) == .duplicate)
         #expect(try database.webhookDeliveries(generationID: "gen_1").map(\.verdict) == ["applied", "duplicate"])
     }
 
     @Test func legacyOnlyDeliveriesAreConfirmedBeforeUse() throws {
         _ = try submitted()
-        #expect(try database.recordWebhook(try delivery("succeeded", scheme: .legacySecret), now: start) == .confirmRequested)
+        #expect(try database.recordWebhook(delivery("succeeded", scheme: .legacySecret), now: start) == .confirmRequested)
         #expect(try database.generation(id: "gen_1")?.status == .submitted, "nothing archived on the legacy secret alone")
     }
 
@@ -119,10 +123,10 @@ import Testing
         _ = try submitted()
         for _ in 0..<3 {
             #expect(
-                try database.recordWebhook(try delivery("succeeded", rejection: .signatureMismatch), now: start)
+                try database.recordWebhook(delivery("succeeded", rejection: .signatureMismatch), now: start)
                     == .rejected(.signatureMismatch))
         }
-        #expect(try database.recordWebhook(try delivery("succeeded", id: "gen_none"), now: start) == .rejected(.unknownGeneration))
+        #expect(try database.recordWebhook(delivery("succeeded", id: "gen_none"), now: start) == .rejected(.unknownGeneration))
         #expect(try database.webhookDeliveries(generationID: "gen_1").isEmpty)
         #expect(try database.webhookRejections(generationID: "gen_1").map(\.count) == [3])
         #expect(try database.webhookRejections(generationID: AppDatabase.unknownGenerationKey).map(\.count) == [1])
@@ -134,7 +138,7 @@ import Testing
         #expect(try database.beginSubmission(id: "gen_1", now: start))
         try database.markSubmitUncertain(id: "gen_1", reason: "connection dropped", checkAt: start, now: start)
         #expect(try database.dueReconciliations(now: start, limit: 10).map(\.id) == ["gen_1"])
-        #expect(try database.recordWebhook(try delivery("processing", execID: "p_9"), now: start) == .applied)
+        #expect(try database.recordWebhook(delivery("processing", execID: "p_9"), now: start) == .applied)
         let generation = try #require(try database.generation(id: "gen_1"))
         #expect(generation.predictionID == "p_9" && generation.status == .processing)
         #expect(try events().contains("reconciled"))
@@ -144,10 +148,10 @@ import Testing
     @Test func anotherPredictionOfTheRequestIsHeldForConfirmationBoundedPerGeneration() throws {
         _ = try submitted()
         for index in 0..<7 {
-            let effect = try database.recordWebhook(try delivery("succeeded", execID: "p_other_\(index)"), now: start)
+            let effect = try database.recordWebhook(delivery("succeeded", execID: "p_other_\(index)"), now: start)
             #expect(effect == (index < AppDatabase.maxExtraPredictions ? .extraPrediction : .rejected(.predictionMismatch)))
         }
-        #expect(try database.recordWebhook(try delivery("succeeded", execID: "p_other_0"), now: start) == .duplicate)
+        #expect(try database.recordWebhook(delivery("succeeded", execID: "p_other_0"), now: start) == .duplicate)
         #expect(try database.dueExtraPredictions(now: start, limit: 10).count == AppDatabase.maxExtraPredictions)
         try database.refuseExtraPrediction("p_other_0", now: start)
         #expect(try database.dueExtraPredictions(now: start, limit: 10).count == AppDatabase.maxExtraPredictions - 1)
