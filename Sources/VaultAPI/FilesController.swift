@@ -15,7 +15,7 @@ struct FilesController {
 
     @Sendable func serve(_ request: Request, context: VaultRequestContext) async throws -> Response {
         try await serve(
-            context.parameters.get("sha256") ?? "", team: context.requireTeam(), request: request,
+            try context.parameters.require("sha256"), team: context.requireTeam(), request: request,
             context: context)
     }
 

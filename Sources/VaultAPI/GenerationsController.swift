@@ -40,7 +40,7 @@ struct GenerationsController {
     }
 
     @Sendable func read(_ request: Request, context: VaultRequestContext) async throws -> Response {
-        try await respond(with: context.parameters.get("id") ?? "", team: context.requireTeam(), request: request, status: .ok)
+        try await respond(with: try context.parameters.require("id"), team: context.requireTeam(), request: request, status: .ok)
     }
 
     /// `PATCH {"tags"?: [...], "note"?: "..." | null}`: tags and note after the fact; the search index follows.
@@ -63,15 +63,15 @@ struct GenerationsController {
             throw APIError.badRequest("the body must be JSON like {\"tags\": [\"client-a\"], \"note\": \"...\"}")
         }
         let team = try context.requireTeam()
-        let id = context.parameters.get("id") ?? ""
+        let id = try context.parameters.require("id")
         guard try await vault.annotateGeneration(id: id, teamID: team.id, tags: body.tags, note: body.note) != nil
         else { throw APIError.notFound("generation") }
-        return try await respond(with: context.parameters.get("id") ?? "", team: team, request: request, status: .ok)
+        return try await respond(with: try context.parameters.require("id"), team: team, request: request, status: .ok)
     }
 
     /// Deletes the generation (its blobs stay until `eachvault gc` finds them unreferenced by every team).
     @Sendable func delete(_ request: Request, context: VaultRequestContext) async throws -> Response {
-        guard try await vault.deleteGeneration(id: context.parameters.get("id") ?? "", teamID: context.requireTeam().id)
+        guard try await vault.deleteGeneration(id: try context.parameters.require("id"), teamID: context.requireTeam().id)
         else { throw APIError.notFound("generation") }
         return Response(status: .noContent)
     }

@@ -26,7 +26,7 @@ struct WebhooksController {
         do {
             effect = try await vault.receiveWebhook(
                 WebhookDelivery(
-                    generationID: context.parameters.get("id") ?? "", signature: request.headers[.webhookSignature],
+                    generationID: try context.parameters.require("id"), signature: request.headers[.webhookSignature],
                     timestamp: request.headers[.webhookTimestamp], legacySecret: request.headers[.webhookSecret],
                     body: Data(buffer: body)))
         } catch is MalformedWebhookPayload {

@@ -13,7 +13,7 @@ extension GalleryController {
     @Sendable func file(_ request: Request, context: VaultRequestContext) async throws -> Response {
         guard let (team, _) = try await session(request).signedIn(request) else { throw APIError.notFound("file") }
         return try await FilesController(vault: vault).serve(
-            context.parameters.get("sha256") ?? "", team: team,
+            try context.parameters.require("sha256"), team: team,
             request: request, context: context)
     }
 
@@ -78,7 +78,7 @@ extension GalleryController {
             return .redirect(to: "/login", type: .normal)
         }
         return try await renderDetail(
-            id: context.parameters.get("id") ?? "", team: team, formToken: formToken,
+            id: try context.parameters.require("id"), team: team, formToken: formToken,
             share: nil)
     }
 
@@ -89,7 +89,7 @@ extension GalleryController {
         guard GallerySession.acceptsPost(request, form: try await FormBody(request), cookie: GallerySession.cookie) else {
             return forbidden()
         }
-        let id = context.parameters.get("id") ?? ""
+        let id = try context.parameters.require("id")
         guard
             let (token, share) = try await vault.createShare(
                 generationID: id, teamID: team.id,

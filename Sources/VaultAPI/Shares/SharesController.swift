@@ -39,7 +39,7 @@ struct SharesController {
         }
         guard
             let (token, share) = try await vault.createShare(
-                generationID: context.parameters.get("id") ?? "", teamID: context.requireTeam().id, lifetime: lifetime)
+                generationID: try context.parameters.require("id"), teamID: context.requireTeam().id, lifetime: lifetime)
         else { throw APIError.notFound("generation") }
         struct Created: Encodable {
             var id: String
@@ -53,13 +53,13 @@ struct SharesController {
     }
 
     @Sendable func revoke(_ request: Request, context: VaultRequestContext) async throws -> Response {
-        guard try await vault.revokeShare(id: context.parameters.get("id") ?? "", teamID: context.requireTeam().id)
+        guard try await vault.revokeShare(id: try context.parameters.require("id"), teamID: context.requireTeam().id)
         else { throw APIError.notFound("share") }
         return Response(status: .noContent)
     }
 
     @Sendable func page(_ request: Request, context: VaultRequestContext) async throws -> Response {
-        let token = context.parameters.get("token") ?? ""
+        let token = try context.parameters.require("token")
         switch try await vault.lookUpShare(token: token) {
         case .active(let share, let detail):
             let asset = detail.outputs.first?.asset
@@ -84,7 +84,7 @@ struct SharesController {
     }
 
     @Sendable func video(_ request: Request, context: VaultRequestContext) async throws -> Response {
-        switch try await vault.lookUpShare(token: context.parameters.get("token") ?? "") {
+        switch try await vault.lookUpShare(token: try context.parameters.require("token")) {
         case .active(_, let detail):
             guard let asset = detail.outputs.first?.asset, vault.blobs.contains(asset.sha256) else {
                 throw APIError.notFound("file")
