@@ -68,62 +68,62 @@ import Workers
 
 @Suite struct DedupTests {
     @Test func repeatsAreAnsweredWithoutPayingAgainButNeverAcrossTeams() async throws {
-        let harness = try await Harness()
-        let request = GenerationRequest(model: "pixverse-v5-6-text-to-video", input: ["prompt": "a lighthouse in fog", "duration": 5])
-        let first = try await harness.client.createGeneration(request)
-        // In flight: an identical request attaches to it.
-        let attached = try await harness.client.createGeneration(
-            GenerationRequest(model: request.model, input: ["prompt": "  a lighthouse in fog ", "duration": "5"]))
-        #expect(attached.id == first.id && attached.deduplicatedFrom == first.id)
-        _ = try await harness.waitUntilFinal([first.id])
-        // Completed: answered at once, with its asset, no provider call.
-        let repeated = try await harness.client.createGeneration(request)
-        #expect(repeated.id == first.id && repeated.deduplicatedFrom == first.id && repeated.status == .completed)
-        #expect(!repeated.assets.isEmpty)
-        #expect(await harness.simulator.stats().creates == 1)
-        #expect(try harness.vault.database.generation(id: first.id)?.dedupHits == 2)
-        // dedup: false generates anew.
-        var fresh = request
-        fresh.dedup = false
-        let another = try await harness.client.createGeneration(fresh)
-        #expect(another.id != first.id && another.deduplicatedFrom == nil)
-        // Another team never matches.
-        let (_, _, other) = try harness.makeTeam("team-b")
-        let theirs = try await other.createGeneration(request)
-        #expect(theirs.id != first.id && theirs.deduplicatedFrom == nil)
-        #expect(await harness.simulator.stats().creates == 3)
-        // A failed generation never counts as a match.
-        let failing = GenerationRequest(model: request.model, input: ["prompt": "a storm #sim-error:PROVIDER_FAILED"])
-        let failed = try await harness.client.createGeneration(failing)
-        _ = try await harness.waitUntilFinal([failed.id])
-        #expect(try await harness.client.createGeneration(failing).id != failed.id)
-        await harness.shutdown()
+        try await withHarness { harness in
+            let request = GenerationRequest(model: "pixverse-v5-6-text-to-video", input: ["prompt": "a lighthouse in fog", "duration": 5])
+            let first = try await harness.client.createGeneration(request)
+            // In flight: an identical request attaches to it.
+            let attached = try await harness.client.createGeneration(
+                GenerationRequest(model: request.model, input: ["prompt": "  a lighthouse in fog ", "duration": "5"]))
+            #expect(attached.id == first.id && attached.deduplicatedFrom == first.id)
+            _ = try await harness.waitUntilFinal([first.id])
+            // Completed: answered at once, with its asset, no provider call.
+            let repeated = try await harness.client.createGeneration(request)
+            #expect(repeated.id == first.id && repeated.deduplicatedFrom == first.id && repeated.status == .completed)
+            #expect(!repeated.assets.isEmpty)
+            #expect(await harness.simulator.stats().creates == 1)
+            #expect(try harness.vault.database.generation(id: first.id)?.dedupHits == 2)
+            // dedup: false generates anew.
+            var fresh = request
+            fresh.dedup = false
+            let another = try await harness.client.createGeneration(fresh)
+            #expect(another.id != first.id && another.deduplicatedFrom == nil)
+            // Another team never matches.
+            let (_, _, other) = try harness.makeTeam("team-b")
+            let theirs = try await other.createGeneration(request)
+            #expect(theirs.id != first.id && theirs.deduplicatedFrom == nil)
+            #expect(await harness.simulator.stats().creates == 3)
+            // A failed generation never counts as a match.
+            let failing = GenerationRequest(model: request.model, input: ["prompt": "a storm #sim-error:PROVIDER_FAILED"])
+            let failed = try await harness.client.createGeneration(failing)
+            _ = try await harness.waitUntilFinal([failed.id])
+            #expect(try await harness.client.createGeneration(failing).id != failed.id)
+        }
     }
 
     @Test func aDryRunValidatesFindsMatchesAndEstimatesCostWithoutGenerating() async throws {
-        let harness = try await Harness()
-        let done = try await harness.client.createGeneration(
-            GenerationRequest(
-                model: "kling-v2-6-pro-text-to-video", input: ["prompt": "red fox running in snow", "duration": "10"]))
-        _ = try await harness.waitUntilFinal([done.id])
-        let plan = try await harness.client.planGeneration(
-            GenerationRequest(
-                model: "kling-v2-6-pro-text-to-video", input: ["prompt": "red fox running in snow", "duration": 10]))
-        guard case .object(let fields) = plan else { Issue.record("not an object"); return }
-        #expect(fields["valid"] == true)
-        #expect(fields["exact_match"] == .string(done.id))
-        #expect(fields["request_key"]?.stringValue?.count == 64)
-        let cost = try #require(fields["cost_estimate"]?.objectValue)
-        let rate = try #require(try harness.vault.database.cachedModel(slug: "kling-v2-6-pro-text-to-video")?.cost?.amount)
-        #expect(abs((cost["usd"]?.doubleValue ?? 0) - rate * 10) < 0.0001)
-        guard case .array(let similar) = fields["similar"] else { Issue.record("no similar list"); return }
-        #expect(similar.count == 1)
-        let invalid = try await harness.client.planGeneration(
-            GenerationRequest(
-                model: "kling-v2-6-pro-text-to-video", input: ["duration": "7"]))
-        #expect(invalid.objectValue?["valid"] == false)
-        #expect(await harness.simulator.stats().creates == 1)
-        await harness.shutdown()
+        try await withHarness { harness in
+            let done = try await harness.client.createGeneration(
+                GenerationRequest(
+                    model: "kling-v2-6-pro-text-to-video", input: ["prompt": "red fox running in snow", "duration": "10"]))
+            _ = try await harness.waitUntilFinal([done.id])
+            let plan = try await harness.client.planGeneration(
+                GenerationRequest(
+                    model: "kling-v2-6-pro-text-to-video", input: ["prompt": "red fox running in snow", "duration": 10]))
+            guard case .object(let fields) = plan else { Issue.record("not an object"); return }
+            #expect(fields["valid"] == true)
+            #expect(fields["exact_match"] == .string(done.id))
+            #expect(fields["request_key"]?.stringValue?.count == 64)
+            let cost = try #require(fields["cost_estimate"]?.objectValue)
+            let rate = try #require(try harness.vault.database.cachedModel(slug: "kling-v2-6-pro-text-to-video")?.cost?.amount)
+            #expect(abs((cost["usd"]?.doubleValue ?? 0) - rate * 10) < 0.0001)
+            guard case .array(let similar) = fields["similar"] else { Issue.record("no similar list"); return }
+            #expect(similar.count == 1)
+            let invalid = try await harness.client.planGeneration(
+                GenerationRequest(
+                    model: "kling-v2-6-pro-text-to-video", input: ["duration": "7"]))
+            #expect(invalid.objectValue?["valid"] == false)
+            #expect(await harness.simulator.stats().creates == 1)
+        }
     }
 
     @Test func unknownPricesStayUnknown() {
@@ -138,32 +138,32 @@ import Workers
 
 @Suite struct AnnotationTests {
     @Test func tagsAndNotesAreEditableAndSearchable() async throws {
-        let harness = try await Harness()
-        let created = try await harness.client.createGeneration(
-            GenerationRequest(
-                model: "pixverse-v5-6-text-to-video", input: ["prompt": "a quiet orchard"], tags: ["draft"]))
-        let patched = try await harness.raw(
-            "PATCH", "/v1/generations/\(created.id)",
-            body: #"{"tags": ["client-a", "Final", "final"], "note": "approved by Marguerite"}"#)
-        #expect(patched.status == 200 && patched.body.contains("approved by Marguerite"))
-        #expect(try await harness.client.search(text: "marguerite").items.map(\.id) == [created.id])
-        #expect(try await harness.client.search(text: "draft").count == 0)
-        let tagged = try await harness.raw("GET", "/v1/generations?tag=client-a")
-        #expect(tagged.body.contains(created.id))
-        #expect(try harness.vault.database.generation(id: created.id)?.tags == ["client-a", "Final"])
-        // Absent fields stay; null clears the note.
-        #expect(try await harness.raw("PATCH", "/v1/generations/\(created.id)", body: #"{"note": null}"#).status == 200)
-        let cleared = try #require(try harness.vault.database.generation(id: created.id))
-        #expect(cleared.note == nil && cleared.tags == ["client-a", "Final"])
-        #expect(try await harness.client.search(text: "marguerite").count == 0)
-        // Another team cannot touch it.
-        let (_, otherToken, _) = try harness.makeTeam("team-b")
-        #expect(
-            try await harness.raw(
-                "PATCH", "/v1/generations/\(created.id)", body: #"{"note": "x"}"#,
-                token: otherToken
-            ).status == 404)
-        #expect(try await harness.raw("PATCH", "/v1/generations/\(created.id)", body: "{oops").status == 400)
-        await harness.shutdown()
+        try await withHarness { harness in
+            let created = try await harness.client.createGeneration(
+                GenerationRequest(
+                    model: "pixverse-v5-6-text-to-video", input: ["prompt": "a quiet orchard"], tags: ["draft"]))
+            let patched = try await harness.raw(
+                "PATCH", "/v1/generations/\(created.id)",
+                body: #"{"tags": ["client-a", "Final", "final"], "note": "approved by Marguerite"}"#)
+            #expect(patched.status == 200 && patched.body.contains("approved by Marguerite"))
+            #expect(try await harness.client.search(text: "marguerite").items.map(\.id) == [created.id])
+            #expect(try await harness.client.search(text: "draft").count == 0)
+            let tagged = try await harness.raw("GET", "/v1/generations?tag=client-a")
+            #expect(tagged.body.contains(created.id))
+            #expect(try harness.vault.database.generation(id: created.id)?.tags == ["client-a", "Final"])
+            // Absent fields stay; null clears the note.
+            #expect(try await harness.raw("PATCH", "/v1/generations/\(created.id)", body: #"{"note": null}"#).status == 200)
+            let cleared = try #require(try harness.vault.database.generation(id: created.id))
+            #expect(cleared.note == nil && cleared.tags == ["client-a", "Final"])
+            #expect(try await harness.client.search(text: "marguerite").count == 0)
+            // Another team cannot touch it.
+            let (_, otherToken, _) = try harness.makeTeam("team-b")
+            #expect(
+                try await harness.raw(
+                    "PATCH", "/v1/generations/\(created.id)", body: #"{"note": "x"}"#,
+                    token: otherToken
+                ).status == 404)
+            #expect(try await harness.raw("PATCH", "/v1/generations/\(created.id)", body: "{oops").status == 400)
+        }
     }
 }

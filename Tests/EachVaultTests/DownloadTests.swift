@@ -76,45 +76,45 @@ final class MisbehavingCDN: Sendable {
     }
 
     @Test func errorPagesExpiredFilesAndTruncatedBodiesAreHandled() async throws {
-        let harness = try await Harness()
-        let cdn = MisbehavingCDN(clip: try Fixtures.data("clip-landscape.mp4"))
-        let server = try await RunningServer.start(
-            router: cdn.router(), host: "127.0.0.1", port: 0,
-            logger: Harness.quietLogger)
-        let html = try stage(harness, urls: ["\(server.baseURL)/html"])
-        let gone = try stage(harness, urls: ["\(server.baseURL)/gone"])
-        let flaky = try stage(harness, urls: ["\(server.baseURL)/flaky.mp4"])
-        let several = try stage(harness, urls: ["\(server.baseURL)/video.mp4", "\(server.baseURL)/video.mp4"])
-        let unsafe = try stage(harness, urls: ["file:///etc/passwd"])
-        _ = try await harness.waitUntilFinal([html, gone, flaky, several, unsafe])
+        try await withHarness { harness in
+            let cdn = MisbehavingCDN(clip: try Fixtures.data("clip-landscape.mp4"))
+            let server = try await RunningServer.start(
+                router: cdn.router(), host: "127.0.0.1", port: 0,
+                logger: Harness.quietLogger)
+            let html = try stage(harness, urls: ["\(server.baseURL)/html"])
+            let gone = try stage(harness, urls: ["\(server.baseURL)/gone"])
+            let flaky = try stage(harness, urls: ["\(server.baseURL)/flaky.mp4"])
+            let several = try stage(harness, urls: ["\(server.baseURL)/video.mp4", "\(server.baseURL)/video.mp4"])
+            let unsafe = try stage(harness, urls: ["file:///etc/passwd"])
+            _ = try await harness.waitUntilFinal([html, gone, flaky, several, unsafe])
 
-        let database = harness.vault.database
-        let htmlResult = try #require(try database.generation(id: html))
-        #expect(htmlResult.status == .failed && htmlResult.errorCode == "not_a_video")
-        let goneResult = try #require(try database.generation(id: gone))
-        #expect(goneResult.status == .failed && goneResult.errorCode == "output_expired")
-        #expect(goneResult.errorMessage?.contains("404") == true)
+            let database = harness.vault.database
+            let htmlResult = try #require(try database.generation(id: html))
+            #expect(htmlResult.status == .failed && htmlResult.errorCode == "not_a_video")
+            let goneResult = try #require(try database.generation(id: gone))
+            #expect(goneResult.status == .failed && goneResult.errorCode == "output_expired")
+            #expect(goneResult.errorMessage?.contains("404") == true)
 
-        let flakyDetail = try #require(try database.generationDetail(id: flaky))
-        #expect(flakyDetail.generation.status == .completed)
-        #expect(flakyDetail.events.contains { $0.kind == "download_failed" })
-        #expect(flakyDetail.outputs[0].asset?.size == Int64(cdn.clip.count))
-        #expect(flakyDetail.outputs[0].asset?.sha256 == SHA256.hash(data: cdn.clip).lowercaseHex)
-        // The second attempt resumed after the bytes the first one kept.
-        let ranges = cdn.flakyRanges.withLock { $0 }
-        #expect(ranges.count == 2 && ranges[0] == nil)
-        #expect(ranges.last == "bytes=\(cdn.clip.count / 2)-")
+            let flakyDetail = try #require(try database.generationDetail(id: flaky))
+            #expect(flakyDetail.generation.status == .completed)
+            #expect(flakyDetail.events.contains { $0.kind == "download_failed" })
+            #expect(flakyDetail.outputs[0].asset?.size == Int64(cdn.clip.count))
+            #expect(flakyDetail.outputs[0].asset?.sha256 == SHA256.hash(data: cdn.clip).lowercaseHex)
+            // The second attempt resumed after the bytes the first one kept.
+            let ranges = cdn.flakyRanges.withLock { $0 }
+            #expect(ranges.count == 2 && ranges[0] == nil)
+            #expect(ranges.last == "bytes=\(cdn.clip.count / 2)-")
 
-        let severalDetail = try #require(try database.generationDetail(id: several))
-        #expect(severalDetail.generation.status == .completed)
-        #expect(severalDetail.outputs.count == 2 && severalDetail.outputs[0].output.sha256 == severalDetail.outputs[1].output.sha256)
+            let severalDetail = try #require(try database.generationDetail(id: several))
+            #expect(severalDetail.generation.status == .completed)
+            #expect(severalDetail.outputs.count == 2 && severalDetail.outputs[0].output.sha256 == severalDetail.outputs[1].output.sha256)
 
-        let unsafeResult = try #require(try database.generation(id: unsafe))
-        #expect(unsafeResult.status == .failed && unsafeResult.errorMessage?.contains("only http and https") == true)
+            let unsafeResult = try #require(try database.generation(id: unsafe))
+            #expect(unsafeResult.status == .failed && unsafeResult.errorMessage?.contains("only http and https") == true)
 
-        #expect(try FileManager.default.contentsOfDirectory(atPath: harness.vault.blobs.tempDirectory.path).isEmpty)
-        #expect(try database.allAssets().count == 1)
-        await server.stop()
-        await harness.shutdown()
+            #expect(try FileManager.default.contentsOfDirectory(atPath: harness.vault.blobs.tempDirectory.path).isEmpty)
+            #expect(try database.allAssets().count == 1)
+            await server.stop()
+        }
     }
 }

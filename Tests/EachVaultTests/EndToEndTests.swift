@@ -9,161 +9,161 @@ import Workers
 /// The real simulator and the real service over loopback HTTP, real libcurl transfers, real files and SQLite.
 @Suite struct EndToEndTests {
     @Test func twentyGenerationsAcrossModelsAreArchivedAndVerified() async throws {
-        let harness = try await Harness()
-        let catalogue = try Fixtures.catalogue
-        let models =
-            catalogue.filter { $0.category == "text-to-video" }.prefix(10)
-            + catalogue.filter { $0.category == "image-to-video" }.prefix(10)
-        var ids: [String] = []
-        for (index, model) in models.enumerated() {
-            var input = minimalInput(for: model.requestSchema)
-            if model.requestSchema.properties["prompt"] != nil { input["prompt"] = .string("shot \(index) of a lighthouse") }
-            let generation = try await harness.client.createGeneration(
-                GenerationRequest(model: model.slug, input: input, tags: ["batch"]))
-            #expect(generation.status == .submitted, "\(model.slug): \(generation.error?.message ?? "")")
-            ids.append(generation.id)
-        }
-        let finished = try await harness.waitUntilFinal(ids)
-        #expect(finished.allSatisfy { $0.status == .completed })
+        try await withHarness { harness in
+            let catalogue = try Fixtures.catalogue
+            let models =
+                catalogue.filter { $0.category == "text-to-video" }.prefix(10)
+                + catalogue.filter { $0.category == "image-to-video" }.prefix(10)
+            var ids: [String] = []
+            for (index, model) in models.enumerated() {
+                var input = minimalInput(for: model.requestSchema)
+                if model.requestSchema.properties["prompt"] != nil { input["prompt"] = .string("shot \(index) of a lighthouse") }
+                let generation = try await harness.client.createGeneration(
+                    GenerationRequest(model: model.slug, input: input, tags: ["batch"]))
+                #expect(generation.status == .submitted, "\(model.slug): \(generation.error?.message ?? "")")
+                ids.append(generation.id)
+            }
+            let finished = try await harness.waitUntilFinal(ids)
+            #expect(finished.allSatisfy { $0.status == .completed })
 
-        var digests = Set<String>()
-        for id in ids {
-            let detail = try #require(try harness.vault.database.generationDetail(id: id))
-            let asset = try #require(detail.outputs.first?.asset)
-            #expect(harness.vault.blobs.check(asset) == .intact)
-            #expect(asset.width != nil && asset.height != nil && asset.durationSeconds != nil)
-            #expect(asset.contentType == "video/mp4")
-            #expect(detail.events.map(\.kind).contains("completed"))
-            digests.insert(asset.sha256)
+            var digests = Set<String>()
+            for id in ids {
+                let detail = try #require(try harness.vault.database.generationDetail(id: id))
+                let asset = try #require(detail.outputs.first?.asset)
+                #expect(harness.vault.blobs.check(asset) == .intact)
+                #expect(asset.width != nil && asset.height != nil && asset.durationSeconds != nil)
+                #expect(asset.contentType == "video/mp4")
+                #expect(detail.events.map(\.kind).contains("completed"))
+                digests.insert(asset.sha256)
+            }
+            #expect(digests.count == 20, "different requests give different bytes")
+            let stats = await harness.simulator.stats()
+            #expect(stats.creates == 20)
         }
-        #expect(digests.count == 20, "different requests give different bytes")
-        let stats = await harness.simulator.stats()
-        #expect(stats.creates == 20)
-        await harness.shutdown()
     }
 
     @Test func theSameRequestTwiceGivesIdenticalBytesStoredOnce() async throws {
-        let harness = try await Harness()
-        let request = GenerationRequest(
-            model: "kling-v2-6-pro-text-to-video", input: ["prompt": "a quiet harbour", "duration": 5],
-            dedup: false)
-        let first = try await harness.client.createGeneration(request)
-        let second = try await harness.client.createGeneration(request)
-        let done = try await harness.waitUntilFinal([first.id, second.id])
-        #expect(done.allSatisfy { $0.status == .completed })
-        let assets = try harness.vault.database.allAssets()
-        #expect(assets.count == 1)
-        #expect(try harness.vault.database.generationDetail(id: first.id)?.generation.input["duration"] == "5")
-        await harness.shutdown()
+        try await withHarness { harness in
+            let request = GenerationRequest(
+                model: "kling-v2-6-pro-text-to-video", input: ["prompt": "a quiet harbour", "duration": 5],
+                dedup: false)
+            let first = try await harness.client.createGeneration(request)
+            let second = try await harness.client.createGeneration(request)
+            let done = try await harness.waitUntilFinal([first.id, second.id])
+            #expect(done.allSatisfy { $0.status == .completed })
+            let assets = try harness.vault.database.allAssets()
+            #expect(assets.count == 1)
+            #expect(try harness.vault.database.generationDetail(id: first.id)?.generation.input["duration"] == "5")
+        }
     }
 
     @Test func aProviderErrorEndsFailedWithItsCodeAndACancellationEndsCancelled() async throws {
-        let harness = try await Harness()
-        let failing = try await harness.client.createGeneration(
-            GenerationRequest(
-                model: "kling-v2-6-pro-text-to-video", input: ["prompt": "a storm #sim-error:PROVIDER_REJECTED"]))
-        let cancelled = try await harness.client.createGeneration(
-            GenerationRequest(
-                model: "kling-v2-6-pro-text-to-video", input: ["prompt": "a calm sea #sim-cancel"]))
-        _ = try await harness.waitUntilFinal([failing.id, cancelled.id])
-        let failed = try await harness.client.generation(id: failing.id)
-        #expect(failed.status == .failed)
-        #expect(failed.error?.code == "PROVIDER_REJECTED")
-        #expect(failed.assets.isEmpty)
-        #expect(try await harness.client.generation(id: cancelled.id).status == .cancelled)
-        await harness.shutdown()
+        try await withHarness { harness in
+            let failing = try await harness.client.createGeneration(
+                GenerationRequest(
+                    model: "kling-v2-6-pro-text-to-video", input: ["prompt": "a storm #sim-error:PROVIDER_REJECTED"]))
+            let cancelled = try await harness.client.createGeneration(
+                GenerationRequest(
+                    model: "kling-v2-6-pro-text-to-video", input: ["prompt": "a calm sea #sim-cancel"]))
+            _ = try await harness.waitUntilFinal([failing.id, cancelled.id])
+            let failed = try await harness.client.generation(id: failing.id)
+            #expect(failed.status == .failed)
+            #expect(failed.error?.code == "PROVIDER_REJECTED")
+            #expect(failed.assets.isEmpty)
+            #expect(try await harness.client.generation(id: cancelled.id).status == .cancelled)
+        }
     }
 
     @Test func rateLimitBurstsAndServerErrorsAreSurvivedWithoutDuplicatePredictions() async throws {
-        let harness = try await Harness()
-        var faults = SimulatorFaults()
-        faults.rateLimitNext = 4
-        faults.retryAfterSeconds = 1
-        faults.failCreatesNext = 3
-        faults.failReadsNext = 4
-        await harness.simulator.setFaults(faults)
-        var ids: [String] = []
-        for index in 0..<5 {
-            ids.append(
-                try await harness.client.createGeneration(
-                    GenerationRequest(
-                        model: "pixverse-v5-6-text-to-video", input: ["prompt": .string("fault drill \(index)")])
-                ).id)
+        try await withHarness { harness in
+            var faults = SimulatorFaults()
+            faults.rateLimitNext = 4
+            faults.retryAfterSeconds = 1
+            faults.failCreatesNext = 3
+            faults.failReadsNext = 4
+            await harness.simulator.setFaults(faults)
+            var ids: [String] = []
+            for index in 0..<5 {
+                ids.append(
+                    try await harness.client.createGeneration(
+                        GenerationRequest(
+                            model: "pixverse-v5-6-text-to-video", input: ["prompt": .string("fault drill \(index)")])
+                    ).id)
+            }
+            let finished = try await harness.waitUntilFinal(ids)
+            #expect(finished.allSatisfy { $0.status == .completed })
+            let stats = await harness.simulator.stats()
+            #expect(stats.creates == 5, "one prediction per generation, whatever was retried")
+            let history = try ids.flatMap { try harness.vault.database.generationDetail(id: $0)?.events ?? [] }
+            #expect(history.contains { $0.kind == "submit_deferred" })
+            #expect(history.contains { $0.kind == "poll_failed" })
         }
-        let finished = try await harness.waitUntilFinal(ids)
-        #expect(finished.allSatisfy { $0.status == .completed })
-        let stats = await harness.simulator.stats()
-        #expect(stats.creates == 5, "one prediction per generation, whatever was retried")
-        let history = try ids.flatMap { try harness.vault.database.generationDetail(id: $0)?.events ?? [] }
-        #expect(history.contains { $0.kind == "submit_deferred" })
-        #expect(history.contains { $0.kind == "poll_failed" })
-        await harness.shutdown()
     }
 
     @Test func aRestartMidFlightResumesAndFinishesWithoutDuplicatePredictions() async throws {
         // Long enough that all six are still running at the provider on a busy machine when the service stops.
-        let harness = try await Harness(simulator: SimulatorSettings(apiKey: Harness.apiKey, runTime: .seconds(15)))
-        var ids: [String] = []
-        for index in 0..<6 {
-            ids.append(
-                try await harness.client.createGeneration(
-                    GenerationRequest(
-                        model: "kling-v2-6-pro-text-to-video", input: ["prompt": .string("restart drill \(index)")])
-                ).id)
+        try await withHarness(simulator: SimulatorSettings(apiKey: Harness.apiKey, runTime: .seconds(15))) { harness in
+            var ids: [String] = []
+            for index in 0..<6 {
+                ids.append(
+                    try await harness.client.createGeneration(
+                        GenerationRequest(
+                            model: "kling-v2-6-pro-text-to-video", input: ["prompt": .string("restart drill \(index)")])
+                    ).id)
+            }
+            // The service stops with every prediction still running at the provider.
+            #expect(try ids.allSatisfy { try harness.vault.database.generation(id: $0)?.status.isFinal == false })
+            try await harness.restartService()
+            let finished = try await harness.waitUntilFinal(ids)
+            #expect(finished.allSatisfy { $0.status == .completed })
+            #expect(await harness.simulator.stats().creates == 6)
+            #expect(harness.vault.blobs.verify(try harness.vault.database.allAssets()).isClean)
+            #expect(try harness.vault.database.integrityCheck())
         }
-        // The service stops with every prediction still running at the provider.
-        #expect(try ids.allSatisfy { try harness.vault.database.generation(id: $0)?.status.isFinal == false })
-        try await harness.restartService()
-        let finished = try await harness.waitUntilFinal(ids)
-        #expect(finished.allSatisfy { $0.status == .completed })
-        #expect(await harness.simulator.stats().creates == 6)
-        #expect(harness.vault.blobs.verify(try harness.vault.database.allAssets()).isClean)
-        #expect(try harness.vault.database.integrityCheck())
-        await harness.shutdown()
     }
 
     @Test func badRequestsAreRefusedAndNeverReachTheProvider() async throws {
-        let harness = try await Harness()
-        let malformed = try await harness.raw("POST", "/v1/generations", body: "{not json")
-        #expect(malformed.status == 400)
-        let unknown = try await harness.raw("POST", "/v1/generations", body: #"{"model": "no-such-model", "input": {}}"#)
-        #expect(unknown.status == 404)
-        #expect(unknown.body.contains("unknown_model"))
-        let invalid = try await harness.raw(
-            "POST", "/v1/generations",
-            body: """
-                {"model": "pixverse-v5-6-text-to-video", "input": {"aspect_ratio": "2:1", "seed": "abc", "colour": 1}}
-                """)
-        #expect(invalid.status == 422)
-        struct Body: Decodable {
-            struct Detail: Decodable { var code: String; var fields: [FieldProblem] }
-            var error: Detail
+        try await withHarness { harness in
+            let malformed = try await harness.raw("POST", "/v1/generations", body: "{not json")
+            #expect(malformed.status == 400)
+            let unknown = try await harness.raw("POST", "/v1/generations", body: #"{"model": "no-such-model", "input": {}}"#)
+            #expect(unknown.status == 404)
+            #expect(unknown.body.contains("unknown_model"))
+            let invalid = try await harness.raw(
+                "POST", "/v1/generations",
+                body: """
+                    {"model": "pixverse-v5-6-text-to-video", "input": {"aspect_ratio": "2:1", "seed": "abc", "colour": 1}}
+                    """)
+            #expect(invalid.status == 422)
+            struct Body: Decodable {
+                struct Detail: Decodable { var code: String; var fields: [FieldProblem] }
+                var error: Detail
+            }
+            let body = try JSONDecoder().decode(Body.self, from: Data(invalid.body.utf8))
+            #expect(body.error.code == "invalid_input")
+            #expect(body.error.fields.map(\.field) == ["aspect_ratio", "colour", "prompt", "seed"])
+            #expect(body.error.fields[0].allowed == ["16:9", "4:3", "1:1", "3:4", "9:16"])
+            let wrongVersion = try await harness.raw(
+                "POST", "/v1/generations",
+                body: """
+                    {"model": "pixverse-v5-6-text-to-video", "version": "9.9.9", "input": {"prompt": "x"}}
+                    """)
+            #expect(wrongVersion.status == 422)
+            #expect(await harness.simulator.stats().creates == 0)
+            #expect(try harness.vault.database.searchGenerations(GenerationQuery()).isEmpty)
         }
-        let body = try JSONDecoder().decode(Body.self, from: Data(invalid.body.utf8))
-        #expect(body.error.code == "invalid_input")
-        #expect(body.error.fields.map(\.field) == ["aspect_ratio", "colour", "prompt", "seed"])
-        #expect(body.error.fields[0].allowed == ["16:9", "4:3", "1:1", "3:4", "9:16"])
-        let wrongVersion = try await harness.raw(
-            "POST", "/v1/generations",
-            body: """
-                {"model": "pixverse-v5-6-text-to-video", "version": "9.9.9", "input": {"prompt": "x"}}
-                """)
-        #expect(wrongVersion.status == 422)
-        #expect(await harness.simulator.stats().creates == 0)
-        #expect(try harness.vault.database.searchGenerations(GenerationQuery()).isEmpty)
-        await harness.shutdown()
     }
 
     @Test func aRejectedKeyFailsTheGenerationAtOnce() async throws {
-        let harness = try await Harness(apiKey: "sk-wrong-key")
-        let generation = try await harness.client.createGeneration(
-            GenerationRequest(
-                model: "pixverse-v5-6-text-to-video", input: ["prompt": "never billed"]))
-        #expect(generation.status == .failed)
-        #expect(generation.error?.code == "provider_unauthorized")
-        #expect(await harness.simulator.stats().unauthorized == 1)
-        #expect(!(generation.error?.message.contains("sk-wrong-key") ?? true))
-        await harness.shutdown()
+        try await withHarness(apiKey: "sk-wrong-key") { harness in
+            let generation = try await harness.client.createGeneration(
+                GenerationRequest(
+                    model: "pixverse-v5-6-text-to-video", input: ["prompt": "never billed"]))
+            #expect(generation.status == .failed)
+            #expect(generation.error?.code == "provider_unauthorized")
+            #expect(await harness.simulator.stats().unauthorized == 1)
+            #expect(!(generation.error?.message.contains("sk-wrong-key") ?? true))
+        }
     }
 
     @Test func theProviderKeyAppearsNowhere() async throws {

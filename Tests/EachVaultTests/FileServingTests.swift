@@ -10,87 +10,87 @@ import Workers
     @Test func aVideoOver100MBIsServedWithFlatMemory() async throws {
         var settings = Harness.simulatorSettings
         settings.outputBytes = 120 << 20
-        let harness = try await Harness(simulator: settings)
-        let created = try await harness.client.createGeneration(
-            GenerationRequest(
-                model: "pixverse-v5-6-text-to-video", input: ["prompt": "a long take"]))
-        _ = try await harness.waitUntilFinal([created.id], timeout: .seconds(120))
-        let asset = try #require(try await harness.client.generation(id: created.id).assets.first)
-        #expect(asset.size == 120 << 20)
-        #expect(harness.vault.blobs.check(try #require(try harness.vault.database.allAssets().first)) == .intact)
-        // Stream the whole file through the API into a sink that only hashes: the process's peak memory must not
-        // grow by anything near the file's size.
-        let before = peakResidentBytes()
-        let sink = try FileSink(appendingTo: harness.home.url.appending(path: "served.bin"))
-        let response = try await CurlTransport().download(
-            HTTPRequest(url: asset.url, headers: [("Authorization", "Bearer \(harness.token)")]), into: sink,
-            limits: DownloadLimits())
-        #expect(response.status == 200 && response.bytesReceived == asset.size)
-        #expect(try sink.finish() == asset.sha256)
-        #expect(peakResidentBytes() - before < 64 << 20, "peak memory grew by \((peakResidentBytes() - before) >> 20) MiB")
-        await harness.shutdown()
+        try await withHarness(simulator: settings) { harness in
+            let created = try await harness.client.createGeneration(
+                GenerationRequest(
+                    model: "pixverse-v5-6-text-to-video", input: ["prompt": "a long take"]))
+            _ = try await harness.waitUntilFinal([created.id], timeout: .seconds(120))
+            let asset = try #require(try await harness.client.generation(id: created.id).assets.first)
+            #expect(asset.size == 120 << 20)
+            #expect(harness.vault.blobs.check(try #require(try harness.vault.database.allAssets().first)) == .intact)
+            // Stream the whole file through the API into a sink that only hashes: the process's peak memory must not
+            // grow by anything near the file's size.
+            let before = peakResidentBytes()
+            let sink = try FileSink(appendingTo: harness.home.url.appending(path: "served.bin"))
+            let response = try await CurlTransport().download(
+                HTTPRequest(url: asset.url, headers: [("Authorization", "Bearer \(harness.token)")]), into: sink,
+                limits: DownloadLimits())
+            #expect(response.status == 200 && response.bytesReceived == asset.size)
+            #expect(try sink.finish() == asset.sha256)
+            #expect(peakResidentBytes() - before < 64 << 20, "peak memory grew by \((peakResidentBytes() - before) >> 20) MiB")
+        }
     }
 
     @Test func storedFilesAreServedWithRangesAndValidators() async throws {
-        let harness = try await Harness()
-        let created = try await harness.client.createGeneration(
-            GenerationRequest(
-                model: "pixverse-v5-6-text-to-video", input: ["prompt": "range test"]))
-        _ = try await harness.waitUntilFinal([created.id])
-        let asset = try #require(try await harness.client.generation(id: created.id).assets.first)
-        #expect(asset.url == "\(harness.server.baseURL)/v1/files/\(asset.sha256)")
-        let path = "/v1/files/\(asset.sha256)"
-        let stored = try Data(contentsOf: harness.vault.blobs.url(for: asset.sha256))
+        try await withHarness { harness in
+            let created = try await harness.client.createGeneration(
+                GenerationRequest(
+                    model: "pixverse-v5-6-text-to-video", input: ["prompt": "range test"]))
+            _ = try await harness.waitUntilFinal([created.id])
+            let asset = try #require(try await harness.client.generation(id: created.id).assets.first)
+            #expect(asset.url == "\(harness.server.baseURL)/v1/files/\(asset.sha256)")
+            let path = "/v1/files/\(asset.sha256)"
+            let stored = try Data(contentsOf: harness.vault.blobs.url(for: asset.sha256))
 
-        let full = try await harness.raw("GET", path)
-        #expect(full.status == 200)
-        #expect(full.headers["Content-Length"] == String(asset.size))
-        #expect(full.headers["Accept-Ranges"] == "bytes")
-        #expect(full.headers["ETag"] == "\"\(asset.sha256)\"")
-        #expect(full.headers["Content-Type"] == "video/mp4")
+            let full = try await harness.raw("GET", path)
+            #expect(full.status == 200)
+            #expect(full.headers["Content-Length"] == String(asset.size))
+            #expect(full.headers["Accept-Ranges"] == "bytes")
+            #expect(full.headers["ETag"] == "\"\(asset.sha256)\"")
+            #expect(full.headers["Content-Type"] == "video/mp4")
 
-        let first = try await harness.raw("GET", path, headers: [("Range", "bytes=0-0")])
-        #expect(first.status == 206)
-        #expect(first.headers["Content-Range"] == "bytes 0-0/\(asset.size)")
-        let tail = try await harness.raw("GET", path, headers: [("Range", "bytes=-100")])
-        #expect(tail.status == 206 && tail.headers["Content-Length"] == "100")
-        let unsatisfiable = try await harness.raw("GET", path, headers: [("Range", "bytes=\(asset.size)-")])
-        #expect(unsatisfiable.status == 416)
-        #expect(unsatisfiable.headers["Content-Range"] == "bytes */\(asset.size)")
-        let notModified = try await harness.raw("GET", path, headers: [("If-None-Match", "\"\(asset.sha256)\"")])
-        #expect(notModified.status == 304)
-        let staleIfRange = try await harness.raw("GET", path, headers: [("Range", "bytes=0-9"), ("If-Range", "\"other\"")])
-        #expect(staleIfRange.status == 200)
-        let head = try await harness.raw("HEAD", path)
-        #expect(head.status == 200 && head.headers["Content-Length"] == String(asset.size) && head.body.isEmpty)
+            let first = try await harness.raw("GET", path, headers: [("Range", "bytes=0-0")])
+            #expect(first.status == 206)
+            #expect(first.headers["Content-Range"] == "bytes 0-0/\(asset.size)")
+            let tail = try await harness.raw("GET", path, headers: [("Range", "bytes=-100")])
+            #expect(tail.status == 206 && tail.headers["Content-Length"] == "100")
+            let unsatisfiable = try await harness.raw("GET", path, headers: [("Range", "bytes=\(asset.size)-")])
+            #expect(unsatisfiable.status == 416)
+            #expect(unsatisfiable.headers["Content-Range"] == "bytes */\(asset.size)")
+            let notModified = try await harness.raw("GET", path, headers: [("If-None-Match", "\"\(asset.sha256)\"")])
+            #expect(notModified.status == 304)
+            let staleIfRange = try await harness.raw("GET", path, headers: [("Range", "bytes=0-9"), ("If-Range", "\"other\"")])
+            #expect(staleIfRange.status == 200)
+            let head = try await harness.raw("HEAD", path)
+            #expect(head.status == 200 && head.headers["Content-Length"] == String(asset.size) && head.body.isEmpty)
 
-        // Byte-exact ranges straight from the blob on disk.
-        let middle = try await CurlBytes.get(harness.server.baseURL + path, range: "bytes=100-4099", token: harness.token)
-        #expect(middle == stored[100...4099])
+            // Byte-exact ranges straight from the blob on disk.
+            let middle = try await CurlBytes.get(harness.server.baseURL + path, range: "bytes=100-4099", token: harness.token)
+            #expect(middle == stored[100...4099])
 
-        #expect(try await harness.raw("GET", "/v1/files/not-a-digest").status == 400)
-        #expect(try await harness.raw("GET", "/v1/files/\(String(repeating: "a", count: 64))").status == 404)
-        #expect(try await harness.raw("GET", "/v1/files/\(asset.sha256.uppercased())").status == 400)
-        await harness.shutdown()
+            #expect(try await harness.raw("GET", "/v1/files/not-a-digest").status == 400)
+            #expect(try await harness.raw("GET", "/v1/files/\(String(repeating: "a", count: 64))").status == 404)
+            #expect(try await harness.raw("GET", "/v1/files/\(asset.sha256.uppercased())").status == 400)
+        }
     }
 
     @Test func healthReadinessAndMetricsAnswer() async throws {
-        let harness = try await Harness()
-        #expect(try await harness.raw("GET", "/healthz").status == 200)
-        #expect(try await harness.raw("GET", "/readyz").body.contains("ready"))
-        let created = try await harness.client.createGeneration(
-            GenerationRequest(
-                model: "pixverse-v5-6-text-to-video", input: ["prompt": "metrics"]))
-        _ = try await harness.waitUntilFinal([created.id])
-        // Every team's traffic: the operator's scraper token only, never a team token or nothing.
-        #expect(try await harness.raw("GET", "/metrics").status == 404)
-        #expect(try await harness.raw("GET", "/metrics", token: .some(nil)).status == 404)
-        let metrics = try await harness.raw("GET", "/metrics", token: Harness.metricsToken).body
-        #expect(metrics.contains("eachvault_provider_calls_total"))
-        #expect(metrics.contains("eachvault_downloads_total"))
-        #expect(metrics.contains(#"eachvault_generations{status="completed"}"#))
-        #expect(metrics.contains("hb_requests"))
-        await harness.shutdown()
+        try await withHarness { harness in
+            #expect(try await harness.raw("GET", "/healthz").status == 200)
+            #expect(try await harness.raw("GET", "/readyz").body.contains("ready"))
+            let created = try await harness.client.createGeneration(
+                GenerationRequest(
+                    model: "pixverse-v5-6-text-to-video", input: ["prompt": "metrics"]))
+            _ = try await harness.waitUntilFinal([created.id])
+            // Every team's traffic: the operator's scraper token only, never a team token or nothing.
+            #expect(try await harness.raw("GET", "/metrics").status == 404)
+            #expect(try await harness.raw("GET", "/metrics", token: .some(nil)).status == 404)
+            let metrics = try await harness.raw("GET", "/metrics", token: Harness.metricsToken).body
+            #expect(metrics.contains("eachvault_provider_calls_total"))
+            #expect(metrics.contains("eachvault_downloads_total"))
+            #expect(metrics.contains(#"eachvault_generations{status="completed"}"#))
+            #expect(metrics.contains("hb_requests"))
+        }
     }
 }
 
@@ -115,40 +115,40 @@ func peakResidentBytes() -> Int {
 
 @Suite struct EmptyFileTests {
     @Test func aZeroByteFileAnswersRangesCorrectly() async throws {
-        let harness = try await Harness()
-        let database = harness.vault.database
-        let generation = try database.insertGeneration(
-            Generation(
-                id: makeGenerationID(), teamID: harness.team.id, model: "pixverse-v5-6-text-to-video", version: "0.0.1",
-                input: ["prompt": "empty"], tags: [], now: Date()))
-        #expect(try database.beginSubmission(id: generation.id, now: Date()))
-        try database.recordSubmitted(
-            id: generation.id, predictionID: "empty-\(generation.id)", now: Date(),
-            firstPollAt: Date().addingTimeInterval(3600))
-        try database.recordPoll(
-            id: generation.id,
-            outcome: .succeeded(
-                outputURLs: ["http://127.0.0.1:1/x"], costUSD: nil,
-                predictTime: nil), now: Date())
-        let empty = SHA256.hash(data: Data()).lowercaseHex
-        let output = try #require(try database.generationDetail(id: generation.id)?.outputs.first?.output)
-        try database.recordDownloaded(
-            output,
-            asset: Asset(
-                sha256: empty, size: 0, contentType: "video/mp4", durationSeconds: nil, width: nil, height: nil,
-                videoCodec: nil, hasAudio: nil, storedAt: Date()), now: Date()
-        ) {
-            let file = harness.vault.blobs.url(for: empty)
-            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data().write(to: file)
+        try await withHarness { harness in
+            let database = harness.vault.database
+            let generation = try database.insertGeneration(
+                Generation(
+                    id: makeGenerationID(), teamID: harness.team.id, model: "pixverse-v5-6-text-to-video", version: "0.0.1",
+                    input: ["prompt": "empty"], tags: [], now: Date()))
+            #expect(try database.beginSubmission(id: generation.id, now: Date()))
+            try database.recordSubmitted(
+                id: generation.id, predictionID: "empty-\(generation.id)", now: Date(),
+                firstPollAt: Date().addingTimeInterval(3600))
+            try database.recordPoll(
+                id: generation.id,
+                outcome: .succeeded(
+                    outputURLs: ["http://127.0.0.1:1/x"], costUSD: nil,
+                    predictTime: nil), now: Date())
+            let empty = SHA256.hash(data: Data()).lowercaseHex
+            let output = try #require(try database.generationDetail(id: generation.id)?.outputs.first?.output)
+            try database.recordDownloaded(
+                output,
+                asset: Asset(
+                    sha256: empty, size: 0, contentType: "video/mp4", durationSeconds: nil, width: nil, height: nil,
+                    videoCodec: nil, hasAudio: nil, storedAt: Date()), now: Date()
+            ) {
+                let file = harness.vault.blobs.url(for: empty)
+                try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try Data().write(to: file)
+            }
+            let full = try await harness.raw("GET", "/v1/files/\(empty)")
+            #expect(full.status == 200 && full.headers["Content-Length"] == "0" && full.body.isEmpty)
+            for range in ["bytes=0-0", "bytes=-1", "bytes=0-"] {
+                let answer = try await harness.raw("GET", "/v1/files/\(empty)", headers: [("Range", range)])
+                #expect(answer.status == 416 && answer.headers["Content-Range"] == "bytes */0", "\(range)")
+            }
         }
-        let full = try await harness.raw("GET", "/v1/files/\(empty)")
-        #expect(full.status == 200 && full.headers["Content-Length"] == "0" && full.body.isEmpty)
-        for range in ["bytes=0-0", "bytes=-1", "bytes=0-"] {
-            let answer = try await harness.raw("GET", "/v1/files/\(empty)", headers: [("Range", range)])
-            #expect(answer.status == 416 && answer.headers["Content-Range"] == "bytes */0", "\(range)")
-        }
-        await harness.shutdown()
     }
 
     @Test func shareTokensAreRedactedFromRequestLogs() {

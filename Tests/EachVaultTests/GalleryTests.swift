@@ -11,163 +11,163 @@ import Workers
 
     @Test(.timeLimit(.minutes(3)))
     func searchShowsTheExpectedCardsAndVideosAnswerRanges() async throws {
-        let harness = try await Harness()
-        var ids: [String] = []
-        for prompt in [
-            "A fox in the snow", "A fox by the river", "A city at night",
-            "<script>window.__xss=1</script> a hostile fox prompt",
-        ] {
-            ids.append(
-                try await harness.client.createGeneration(
-                    GenerationRequest(
-                        model: "pixverse-v5-6-text-to-video", input: ["prompt": .string(prompt)])
-                ).id)
-        }
-        _ = try await harness.waitUntilFinal(ids)
-        let shots = ProcessInfo.processInfo.environment["EACHVAULT_SCREENSHOTS"]
+        try await withHarness { harness in
+            var ids: [String] = []
+            for prompt in [
+                "A fox in the snow", "A fox by the river", "A city at night",
+                "<script>window.__xss=1</script> a hostile fox prompt",
+            ] {
+                ids.append(
+                    try await harness.client.createGeneration(
+                        GenerationRequest(
+                            model: "pixverse-v5-6-text-to-video", input: ["prompt": .string(prompt)])
+                    ).id)
+            }
+            _ = try await harness.waitUntilFinal(ids)
+            let shots = ProcessInfo.processInfo.environment["EACHVAULT_SCREENSHOTS"]
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments =
-            ["python3", Self.script.path, harness.server.baseURL, harness.token, "fox", ids[3]]
-            + (shots.map { [$0] } ?? [])
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let problems = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(problems)")
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments =
+                ["python3", Self.script.path, harness.server.baseURL, harness.token, "fox", ids[3]]
+                + (shots.map { [$0] } ?? [])
+            let output = Pipe()
+            let errors = Pipe()
+            process.standardOutput = output
+            process.standardError = errors
+            try process.run()
+            let data = output.fileHandleForReading.readDataToEndOfFile()
+            let problems = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0, "\(problems)")
 
-        struct Seen: Decodable {
-            var signed_in_at: String
-            var cards: [String]
-            var video_src: String?
-            var video_preload: String?
-            var range_status: String?
-            var video_ready: Int?
-            var detail_prompt: String
-            var xss_ran: Bool
-            var detail_has_sha: Bool
-            var form_fields: [String]
-            var form_selects: Int
+            struct Seen: Decodable {
+                var signed_in_at: String
+                var cards: [String]
+                var video_src: String?
+                var video_preload: String?
+                var range_status: String?
+                var video_ready: Int?
+                var detail_prompt: String
+                var xss_ran: Bool
+                var detail_has_sha: Bool
+                var form_fields: [String]
+                var form_selects: Int
+            }
+            let seen = try JSONDecoder().decode(Seen.self, from: data)
+            #expect(seen.signed_in_at == "/")
+            #expect(Set(seen.cards) == [ids[0], ids[1], ids[3]])
+            #expect(seen.video_preload == "metadata")
+            #expect(seen.video_src?.contains("/g/files/") == true)
+            #expect(seen.range_status?.hasPrefix("206 bytes 0-99/") == true)
+            #expect((seen.video_ready ?? 0) >= 1, "the browser read the video's metadata")
+            #expect(seen.detail_prompt.contains("<script>window.__xss=1</script>"))
+            #expect(!seen.xss_ran)
+            #expect(seen.detail_has_sha)
+            #expect(seen.form_fields.first == "prompt *")
+            #expect(seen.form_selects >= 3)
         }
-        let seen = try JSONDecoder().decode(Seen.self, from: data)
-        #expect(seen.signed_in_at == "/")
-        #expect(Set(seen.cards) == [ids[0], ids[1], ids[3]])
-        #expect(seen.video_preload == "metadata")
-        #expect(seen.video_src?.contains("/g/files/") == true)
-        #expect(seen.range_status?.hasPrefix("206 bytes 0-99/") == true)
-        #expect((seen.video_ready ?? 0) >= 1, "the browser read the video's metadata")
-        #expect(seen.detail_prompt.contains("<script>window.__xss=1</script>"))
-        #expect(!seen.xss_ran)
-        #expect(seen.detail_has_sha)
-        #expect(seen.form_fields.first == "prompt *")
-        #expect(seen.form_selects >= 3)
-        await harness.shutdown()
     }
 }
 
 @Suite struct GalleryFormTests {
     @Test func signInNewGenerationWithFieldErrorsAndSignOut() async throws {
-        let harness = try await Harness()
-        let form = [("Content-Type", "application/x-www-form-urlencoded")]
-        #expect(try await harness.raw("GET", "/", token: .some(nil)).headers["Location"] == "/login")
-        let signInForm = try await harness.raw("GET", "/login", token: .some(nil))
-        let signInCookie = String(try #require(signInForm.headers["Set-Cookie"]).prefix { $0 != ";" })
-        let formToken = try #require(signInForm.body.firstMatch(of: #/name="csrf" value="([0-9a-f]+)"/#)?.1)
-        let refused = try await harness.raw(
-            "POST", "/login", body: "csrf=\(formToken)&token=evt_wrong",
-            headers: form + [("Cookie", signInCookie)], token: .some(nil))
-        #expect(refused.status == 401 && refused.body.contains("not valid"))
+        try await withHarness { harness in
+            let form = [("Content-Type", "application/x-www-form-urlencoded")]
+            #expect(try await harness.raw("GET", "/", token: .some(nil)).headers["Location"] == "/login")
+            let signInForm = try await harness.raw("GET", "/login", token: .some(nil))
+            let signInCookie = String(try #require(signInForm.headers["Set-Cookie"]).prefix { $0 != ";" })
+            let formToken = try #require(signInForm.body.firstMatch(of: #/name="csrf" value="([0-9a-f]+)"/#)?.1)
+            let refused = try await harness.raw(
+                "POST", "/login", body: "csrf=\(formToken)&token=evt_wrong",
+                headers: form + [("Cookie", signInCookie)], token: .some(nil))
+            #expect(refused.status == 401 && refused.body.contains("not valid"))
 
-        let signedIn = try await harness.raw(
-            "POST", "/login", body: "csrf=\(formToken)&token=\(harness.token)",
-            headers: form + [("Cookie", signInCookie)], token: .some(nil))
-        #expect(signedIn.status == 303)
-        let cookie = try #require(signedIn.headers["Set-Cookie"])
-        #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"))
-        let sessionValue = String(cookie.prefix { $0 != ";" })
-        let session = [("Cookie", sessionValue)]
-        let csrf = GallerySession.formToken(for: String(sessionValue.split(separator: "=", maxSplits: 1)[1]))
-        let page = try await harness.raw("GET", "/", headers: session, token: .some(nil))
-        #expect(page.status == 200 && page.body.contains(csrf))
+            let signedIn = try await harness.raw(
+                "POST", "/login", body: "csrf=\(formToken)&token=\(harness.token)",
+                headers: form + [("Cookie", signInCookie)], token: .some(nil))
+            #expect(signedIn.status == 303)
+            let cookie = try #require(signedIn.headers["Set-Cookie"])
+            #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"))
+            let sessionValue = String(cookie.prefix { $0 != ";" })
+            let session = [("Cookie", sessionValue)]
+            let csrf = GallerySession.formToken(for: String(sessionValue.split(separator: "=", maxSplits: 1)[1]))
+            let page = try await harness.raw("GET", "/", headers: session, token: .some(nil))
+            #expect(page.status == 200 && page.body.contains(csrf))
 
-        // A bad value comes back on the form, next to its field, and nothing reaches the provider.
-        let invalid = try await harness.raw(
-            "POST", "/new", body: "csrf=\(csrf)&model=pixverse-v5-6-text-to-video&prompt=&aspect_ratio=2%3A1&seed=abc",
-            headers: form + session, token: .some(nil))
-        #expect(invalid.status == 422)
-        #expect(invalid.body.contains("is required") && invalid.body.contains("must be an integer"))
-        #expect(await harness.simulator.stats().creates == 0)
+            // A bad value comes back on the form, next to its field, and nothing reaches the provider.
+            let invalid = try await harness.raw(
+                "POST", "/new", body: "csrf=\(csrf)&model=pixverse-v5-6-text-to-video&prompt=&aspect_ratio=2%3A1&seed=abc",
+                headers: form + session, token: .some(nil))
+            #expect(invalid.status == 422)
+            #expect(invalid.body.contains("is required") && invalid.body.contains("must be an integer"))
+            #expect(await harness.simulator.stats().creates == 0)
 
-        let created = try await harness.raw(
-            "POST", "/new",
-            body:
-                "csrf=\(csrf)&model=pixverse-v5-6-text-to-video&prompt=a+heron+%26+a+pond&duration=5&generate_audio_switch=false&generate_audio_switch=true",
-            headers: form + session, token: .some(nil))
-        #expect(created.status == 303)
-        let id = String(try #require(created.headers["Location"]).dropFirst(3))
-        let generation = try #require(try harness.vault.database.generation(id: id))
-        #expect(generation.prompt == "a heron & a pond")
-        #expect(generation.input["generate_audio_switch"] == true && generation.input["duration"] == "5")
-        #expect(generation.input["csrf"] == nil)
-        #expect(generation.teamID == harness.team.id)
+            let created = try await harness.raw(
+                "POST", "/new",
+                body:
+                    "csrf=\(csrf)&model=pixverse-v5-6-text-to-video&prompt=a+heron+%26+a+pond&duration=5&generate_audio_switch=false&generate_audio_switch=true",
+                headers: form + session, token: .some(nil))
+            #expect(created.status == 303)
+            let id = String(try #require(created.headers["Location"]).dropFirst(3))
+            let generation = try #require(try harness.vault.database.generation(id: id))
+            #expect(generation.prompt == "a heron & a pond")
+            #expect(generation.input["generate_audio_switch"] == true && generation.input["duration"] == "5")
+            #expect(generation.input["csrf"] == nil)
+            #expect(generation.teamID == harness.team.id)
 
-        let signedOut = try await harness.raw(
-            "POST", "/logout", body: "csrf=\(csrf)", headers: form + session,
-            token: .some(nil))
-        #expect(signedOut.status == 303)
-        #expect(try await harness.raw("GET", "/", headers: session, token: .some(nil)).headers["Location"] == "/login")
-        await harness.shutdown()
+            let signedOut = try await harness.raw(
+                "POST", "/logout", body: "csrf=\(csrf)", headers: form + session,
+                token: .some(nil))
+            #expect(signedOut.status == 303)
+            #expect(try await harness.raw("GET", "/", headers: session, token: .some(nil)).headers["Location"] == "/login")
+        }
     }
 }
 
 @Suite struct GallerySearchTests {
     @Test func highlightsMatchesPagesAndLeadsFromAnInputImageToEveryVideoMadeFromIt() async throws {
-        let harness = try await Harness()
-        let session = [try await harness.signIn().cookie]
-        let image = "\(harness.simulatorServer.baseURL)/_simulator/samples/sample-first-frame.png"
-        var ids: [String] = []
-        for take in 0..<3 {
-            ids.append(
-                try await harness.client.createGeneration(
-                    GenerationRequest(
-                        model: "pixverse-v5-6-image-to-video",
-                        input: ["prompt": .string("a <i>heron</i> lifts off, take \(take)"), "image_url": .string(image)])
-                ).id)
-        }
-        _ = try await harness.waitUntilFinal(ids)
+        try await withHarness { harness in
+            let session = [try await harness.signIn().cookie]
+            let image = "\(harness.simulatorServer.baseURL)/_simulator/samples/sample-first-frame.png"
+            var ids: [String] = []
+            for take in 0..<3 {
+                ids.append(
+                    try await harness.client.createGeneration(
+                        GenerationRequest(
+                            model: "pixverse-v5-6-image-to-video",
+                            input: ["prompt": .string("a <i>heron</i> lifts off, take \(take)"), "image_url": .string(image)])
+                    ).id)
+            }
+            _ = try await harness.waitUntilFinal(ids)
 
-        let results = try await harness.raw("GET", "/?q=heron", headers: session, token: .some(nil))
-        #expect(results.status == 200 && results.body.contains("<mark>heron</mark>"))
-        // Absent values stay absent: no stray "nil", no next page after the last, a placeholder where no video is.
-        #expect(!results.body.contains(">nil<") && !results.body.contains("rel=\"next\""))
-        let failed = try await harness.client.createGeneration(
-            GenerationRequest(
-                model: "pixverse-v5-6-text-to-video", input: ["prompt": "a rejected heron #sim-error:PROVIDER_REJECTED"]))
-        _ = try await harness.waitUntilFinal([failed.id])
-        let failures = try await harness.raw("GET", "/?status=failed", headers: session, token: .some(nil))
-        #expect(failures.body.contains("class=\"placeholder\"") && !failures.body.contains("<video"))
-        #expect(results.body.contains("&lt;i&gt;") && !results.body.contains("<i>heron"))
-        let paged = try await harness.raw("GET", "/?q=heron&limit=2", headers: session, token: .some(nil))
-        #expect(paged.body.contains("rel=\"next\""))
-        let bad = try await harness.raw("GET", "/?resolution=huge", headers: session, token: .some(nil))
-        #expect(bad.status == 200 && bad.body.contains("resolution must be"))
+            let results = try await harness.raw("GET", "/?q=heron", headers: session, token: .some(nil))
+            #expect(results.status == 200 && results.body.contains("<mark>heron</mark>"))
+            // Absent values stay absent: no stray "nil", no next page after the last, a placeholder where no video is.
+            #expect(!results.body.contains(">nil<") && !results.body.contains("rel=\"next\""))
+            let failed = try await harness.client.createGeneration(
+                GenerationRequest(
+                    model: "pixverse-v5-6-text-to-video", input: ["prompt": "a rejected heron #sim-error:PROVIDER_REJECTED"]))
+            _ = try await harness.waitUntilFinal([failed.id])
+            let failures = try await harness.raw("GET", "/?status=failed", headers: session, token: .some(nil))
+            #expect(failures.body.contains("class=\"placeholder\"") && !failures.body.contains("<video"))
+            #expect(results.body.contains("&lt;i&gt;") && !results.body.contains("<i>heron"))
+            let paged = try await harness.raw("GET", "/?q=heron&limit=2", headers: session, token: .some(nil))
+            #expect(paged.body.contains("rel=\"next\""))
+            let bad = try await harness.raw("GET", "/?resolution=huge", headers: session, token: .some(nil))
+            #expect(bad.status == 200 && bad.body.contains("resolution must be"))
 
-        // Wait (bounded) for the input image to be stored, then follow the detail page's lineage link.
-        var sha: String?
-        for _ in 0..<200 where sha == nil {
-            sha = try harness.vault.database.generationDetail(id: ids[0])?.inputs.first?.asset?.sha256
-            if sha == nil { try await Task.sleep(for: .milliseconds(50)) }
+            // Wait (bounded) for the input image to be stored, then follow the detail page's lineage link.
+            var sha: String?
+            for _ in 0..<200 where sha == nil {
+                sha = try harness.vault.database.generationDetail(id: ids[0])?.inputs.first?.asset?.sha256
+                if sha == nil { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            let digest = try #require(sha)
+            let detail = try await harness.raw("GET", "/g/\(ids[0])", headers: session, token: .some(nil))
+            #expect(detail.body.contains("Input files") && detail.body.contains("/?input=\(digest)"))
+            let lineage = try await harness.raw("GET", "/?input=\(digest)", headers: session, token: .some(nil))
+            #expect(ids.allSatisfy { lineage.body.contains("data-generation=\"\($0)\"") })
         }
-        let digest = try #require(sha)
-        let detail = try await harness.raw("GET", "/g/\(ids[0])", headers: session, token: .some(nil))
-        #expect(detail.body.contains("Input files") && detail.body.contains("/?input=\(digest)"))
-        let lineage = try await harness.raw("GET", "/?input=\(digest)", headers: session, token: .some(nil))
-        #expect(ids.allSatisfy { lineage.body.contains("data-generation=\"\($0)\"") })
-        await harness.shutdown()
     }
 }

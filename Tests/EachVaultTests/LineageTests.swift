@@ -27,178 +27,178 @@ private func waitForInputs(_ harness: Harness, _ ids: [String], timeout: Duratio
     static let model = "pixverse-v5-6-image-to-video"
 
     @Test func tenGenerationsFromOneImageStoreItOnceAndTheInputFilterFindsThemAll() async throws {
-        let harness = try await Harness()
-        let image = "\(harness.simulatorServer.baseURL)/_simulator/samples/sample-first-frame.png"
-        var ids: [String] = []
-        for take in 0..<10 {
-            ids.append(
-                try await harness.client.createGeneration(
-                    GenerationRequest(
-                        model: Self.model, input: ["prompt": .string("the lighthouse, take \(take)"), "image_url": .string(image)])
-                ).id)
-        }
-        _ = try await harness.waitUntilFinal(ids)
-        let details = try await waitForInputs(harness, ids)
-        let digests = Set(details.flatMap { $0.inputs.compactMap(\.asset?.sha256) })
-        #expect(digests.count == 1 && details.allSatisfy { $0.inputs.count == 1 && $0.inputs[0].input.field == "image_url" })
-        let sha = try #require(digests.first)
-        let stored = try harness.vault.database.allAssets().filter { $0.sha256 == sha }
-        #expect(stored.count == 1 && stored[0].contentType == "image/png" && stored[0].width != nil)
-        #expect(harness.vault.blobs.check(stored[0]) == .intact)
+        try await withHarness { harness in
+            let image = "\(harness.simulatorServer.baseURL)/_simulator/samples/sample-first-frame.png"
+            var ids: [String] = []
+            for take in 0..<10 {
+                ids.append(
+                    try await harness.client.createGeneration(
+                        GenerationRequest(
+                            model: Self.model, input: ["prompt": .string("the lighthouse, take \(take)"), "image_url": .string(image)])
+                    ).id)
+            }
+            _ = try await harness.waitUntilFinal(ids)
+            let details = try await waitForInputs(harness, ids)
+            let digests = Set(details.flatMap { $0.inputs.compactMap(\.asset?.sha256) })
+            #expect(digests.count == 1 && details.allSatisfy { $0.inputs.count == 1 && $0.inputs[0].input.field == "image_url" })
+            let sha = try #require(digests.first)
+            let stored = try harness.vault.database.allAssets().filter { $0.sha256 == sha }
+            #expect(stored.count == 1 && stored[0].contentType == "image/png" && stored[0].width != nil)
+            #expect(harness.vault.blobs.check(stored[0]) == .intact)
 
-        let page = try await harness.client.search([("input", sha), ("limit", "50")])
-        #expect(Set(page.items.map(\.id)) == Set(ids))
-        #expect(page.items.allSatisfy { $0.inputs.first?.sha256 == sha && $0.inputs.first?.sourceURL == image })
-        // The team can fetch its input file; another team cannot see it.
-        #expect(try await harness.raw("GET", "/v1/files/\(sha)").status == 200)
-        let other = try harness.makeTeam("team-b")
-        #expect(try await harness.raw("GET", "/v1/files/\(sha)", token: other.token).status == 404)
-        #expect(try await other.client.search([("input", sha)]).count == 0)
-        await harness.shutdown()
+            let page = try await harness.client.search([("input", sha), ("limit", "50")])
+            #expect(Set(page.items.map(\.id)) == Set(ids))
+            #expect(page.items.allSatisfy { $0.inputs.first?.sha256 == sha && $0.inputs.first?.sourceURL == image })
+            // The team can fetch its input file; another team cannot see it.
+            #expect(try await harness.raw("GET", "/v1/files/\(sha)").status == 200)
+            let other = try harness.makeTeam("team-b")
+            #expect(try await harness.raw("GET", "/v1/files/\(sha)", token: other.token).status == 404)
+            #expect(try await other.client.search([("input", sha)]).count == 0)
+        }
     }
 
     @Test func aLocalFileGoesThroughThePresignedUploadFlowOnce() async throws {
-        let harness = try await Harness()
-        let sample = try await EmbeddedFilesProbe.samplePNG(harness)
-        let bytes = try #require(sample)
-        let dataURI = "data:image/png;base64," + bytes.base64EncodedString()
-        let request = GenerationRequest(model: Self.model, input: ["prompt": "from my laptop", "image_url": .string(dataURI)])
-        let first = try await harness.client.createGeneration(request)
-        let publicURL = try #require(first.input["image_url"]?.stringValue)
-        #expect(publicURL.hasPrefix(harness.simulatorServer.baseURL + "/uploads/"))
-        var stats = await harness.simulator.stats()
-        #expect(stats.presigns == 1 && stats.uploads == 1)
-        // The provider serves exactly the bytes sent.
-        let served = try await CurlTransport().send(HTTPRequest(url: publicURL))
-        #expect(served.status == 200 && served.body == bytes)
-        // The input is linked to the stored file without a download.
-        let sha = SHA256.hash(data: bytes).lowercaseHex
-        #expect(first.inputs.first?.sha256 == sha)
+        try await withHarness { harness in
+            let sample = try await EmbeddedFilesProbe.samplePNG(harness)
+            let bytes = try #require(sample)
+            let dataURI = "data:image/png;base64," + bytes.base64EncodedString()
+            let request = GenerationRequest(model: Self.model, input: ["prompt": "from my laptop", "image_url": .string(dataURI)])
+            let first = try await harness.client.createGeneration(request)
+            let publicURL = try #require(first.input["image_url"]?.stringValue)
+            #expect(publicURL.hasPrefix(harness.simulatorServer.baseURL + "/uploads/"))
+            var stats = await harness.simulator.stats()
+            #expect(stats.presigns == 1 && stats.uploads == 1)
+            // The provider serves exactly the bytes sent.
+            let served = try await CurlTransport().send(HTTPRequest(url: publicURL))
+            #expect(served.status == 200 && served.body == bytes)
+            // The input is linked to the stored file without a download.
+            let sha = SHA256.hash(data: bytes).lowercaseHex
+            #expect(first.inputs.first?.sha256 == sha)
 
-        // The same file again: no second upload, and the same request key answers it.
-        let again = try await harness.client.createGeneration(request)
-        #expect(again.deduplicatedFrom == first.id)
-        var another = request
-        another.dedup = false
-        _ = try await harness.client.createGeneration(another)
-        stats = await harness.simulator.stats()
-        #expect(stats.presigns == 1 && stats.uploads == 1)
+            // The same file again: no second upload, and the same request key answers it.
+            let again = try await harness.client.createGeneration(request)
+            #expect(again.deduplicatedFrom == first.id)
+            var another = request
+            another.dedup = false
+            _ = try await harness.client.createGeneration(another)
+            stats = await harness.simulator.stats()
+            #expect(stats.presigns == 1 && stats.uploads == 1)
 
-        // A broken data URI is refused before anything reaches the provider.
-        let broken = try await harness.raw(
-            "POST", "/v1/generations",
-            body: #"{"model": "\#(Self.model)", "input": {"prompt": "x", "image_url": "data:image/png;base64"}}"#)
-        #expect(broken.status == 422 && broken.body.contains("image_url"))
-        #expect(await harness.simulator.stats().creates == 2)
-        await harness.shutdown()
+            // A broken data URI is refused before anything reaches the provider.
+            let broken = try await harness.raw(
+                "POST", "/v1/generations",
+                body: #"{"model": "\#(Self.model)", "input": {"prompt": "x", "image_url": "data:image/png;base64"}}"#)
+            #expect(broken.status == 422 && broken.body.contains("image_url"))
+            #expect(await harness.simulator.stats().creates == 2)
+        }
     }
 
     @Test func aFileStreamedIntoTheArchiveIsUsedByReferenceAndSentToTheProviderOnce() async throws {
-        let harness = try await Harness()
-        let sample = try await EmbeddedFilesProbe.samplePNG(harness)
-        let bytes = try #require(sample)
-        let file = harness.home.url.appending(path: "photo.png")
-        try bytes.write(to: file)
-        let reference = try await harness.client.upload(file: file)
-        let sha = SHA256.hash(data: bytes).lowercaseHex
-        #expect(reference == "sha256:\(sha)")
-        #expect(try await harness.raw("GET", "/v1/files/\(sha)").status == 200)
-        #expect(await harness.simulator.stats().presigns == 0)  // nothing reaches the provider until it is used
+        try await withHarness { harness in
+            let sample = try await EmbeddedFilesProbe.samplePNG(harness)
+            let bytes = try #require(sample)
+            let file = harness.home.url.appending(path: "photo.png")
+            try bytes.write(to: file)
+            let reference = try await harness.client.upload(file: file)
+            let sha = SHA256.hash(data: bytes).lowercaseHex
+            #expect(reference == "sha256:\(sha)")
+            #expect(try await harness.raw("GET", "/v1/files/\(sha)").status == 200)
+            #expect(await harness.simulator.stats().presigns == 0)  // nothing reaches the provider until it is used
 
-        var request = GenerationRequest(model: Self.model, input: ["prompt": "by reference", "image_url": .string(reference)])
-        let first = try await harness.client.createGeneration(request)
-        #expect(first.input["image_url"]?.stringValue?.hasPrefix(harness.simulatorServer.baseURL + "/uploads/") == true)
-        #expect(first.inputs.first?.sha256 == sha)
-        request.dedup = false
-        _ = try await harness.client.createGeneration(request)
-        let stats = await harness.simulator.stats()
-        #expect(stats.presigns == 1 && stats.uploads == 1 && stats.creates == 2)
+            var request = GenerationRequest(model: Self.model, input: ["prompt": "by reference", "image_url": .string(reference)])
+            let first = try await harness.client.createGeneration(request)
+            #expect(first.input["image_url"]?.stringValue?.hasPrefix(harness.simulatorServer.baseURL + "/uploads/") == true)
+            #expect(first.inputs.first?.sha256 == sha)
+            request.dedup = false
+            _ = try await harness.client.createGeneration(request)
+            let stats = await harness.simulator.stats()
+            #expect(stats.presigns == 1 && stats.uploads == 1 && stats.creates == 2)
 
-        // Another team holds no such file: refused before the provider, and the file is not theirs to read.
-        let other = try harness.makeTeam("team-b")
-        let refused = try await harness.raw(
-            "POST", "/v1/generations", body: #"{"model": "\#(Self.model)", "input": {"prompt": "x", "image_url": "\#(reference)"}}"#,
-            token: other.token)
-        #expect(refused.status == 422 && refused.body.contains("image_url"))
-        #expect(try await harness.raw("GET", "/v1/files/\(sha)", token: other.token).status == 404)
-        #expect(try await harness.raw("POST", "/v1/uploads", body: "").status == 400)
-        #expect(await harness.simulator.stats().creates == 2)
-        await harness.shutdown()
+            // Another team holds no such file: refused before the provider, and the file is not theirs to read.
+            let other = try harness.makeTeam("team-b")
+            let refused = try await harness.raw(
+                "POST", "/v1/generations", body: #"{"model": "\#(Self.model)", "input": {"prompt": "x", "image_url": "\#(reference)"}}"#,
+                token: other.token)
+            #expect(refused.status == 422 && refused.body.contains("image_url"))
+            #expect(try await harness.raw("GET", "/v1/files/\(sha)", token: other.token).status == 404)
+            #expect(try await harness.raw("POST", "/v1/uploads", body: "").status == 400)
+            #expect(await harness.simulator.stats().creates == 2)
+        }
     }
 
     @Test func unusedUploadsAreCollectedAfterAWeek() async throws {
-        let harness = try await Harness()
-        let file = harness.home.url.appending(path: "notes.bin")
-        try Data("not used by any generation".utf8).write(to: file)
-        let sha = String(try await harness.client.upload(file: file).dropFirst("sha256:".count))
-        #expect(try harness.vault.blobs.collectGarbage(harness.vault.database, now: Date().addingTimeInterval(7200)).blobs == 0)
-        let report = try harness.vault.blobs.collectGarbage(harness.vault.database, now: Date().addingTimeInterval(8 * 86400))
-        #expect(report.blobs == 1 && !harness.vault.blobs.contains(sha))
-        await harness.shutdown()
+        try await withHarness { harness in
+            let file = harness.home.url.appending(path: "notes.bin")
+            try Data("not used by any generation".utf8).write(to: file)
+            let sha = String(try await harness.client.upload(file: file).dropFirst("sha256:".count))
+            #expect(try harness.vault.blobs.collectGarbage(harness.vault.database, now: Date().addingTimeInterval(7200)).blobs == 0)
+            let report = try harness.vault.blobs.collectGarbage(harness.vault.database, now: Date().addingTimeInterval(8 * 86400))
+            #expect(report.blobs == 1 && !harness.vault.blobs.contains(sha))
+        }
     }
 
     @Test func theSimulatorRefusesUploadsThatBreakThePresignedContract() async throws {
-        let harness = try await Harness()
-        let provider = LiveProviderAPI(
-            baseURL: harness.simulatorServer.baseURL, apiKey: Harness.apiKey,
-            transport: CurlTransport())
-        let slot = try await provider.presignUpload(PresignRequest(contentType: "image/png"))
-        #expect(slot.requiredHeaders.isEmpty == false)
-        let transport = CurlTransport()
-        let bare = try await transport.send(
-            HTTPRequest(
-                method: "PUT", url: slot.presignedURL,
-                headers: [("Content-Type", "image/png")], body: Data([1, 2, 3])))
-        #expect(bare.status == 403)
-        let wrongType = try await transport.send(
-            HTTPRequest(
-                method: "PUT", url: slot.presignedURL,
-                headers: [("Content-Type", "image/jpeg")] + slot.requiredHeaders.map { ($0.key, $0.value) }, body: Data([1])))
-        #expect(wrongType.status == 403)
-        let unauthenticated = try await transport.send(
-            HTTPRequest(
-                method: "POST", url: harness.simulatorServer.baseURL + "/v1/upload/presign",
-                headers: [("Content-Type", "application/json")], body: Data(#"{"content_type": "image/png"}"#.utf8)))
-        #expect(unauthenticated.status == 401)
+        try await withHarness { harness in
+            let provider = LiveProviderAPI(
+                baseURL: harness.simulatorServer.baseURL, apiKey: Harness.apiKey,
+                transport: CurlTransport())
+            let slot = try await provider.presignUpload(PresignRequest(contentType: "image/png"))
+            #expect(slot.requiredHeaders.isEmpty == false)
+            let transport = CurlTransport()
+            let bare = try await transport.send(
+                HTTPRequest(
+                    method: "PUT", url: slot.presignedURL,
+                    headers: [("Content-Type", "image/png")], body: Data([1, 2, 3])))
+            #expect(bare.status == 403)
+            let wrongType = try await transport.send(
+                HTTPRequest(
+                    method: "PUT", url: slot.presignedURL,
+                    headers: [("Content-Type", "image/jpeg")] + slot.requiredHeaders.map { ($0.key, $0.value) }, body: Data([1])))
+            #expect(wrongType.status == 403)
+            let unauthenticated = try await transport.send(
+                HTTPRequest(
+                    method: "POST", url: harness.simulatorServer.baseURL + "/v1/upload/presign",
+                    headers: [("Content-Type", "application/json")], body: Data(#"{"content_type": "image/png"}"#.utf8)))
+            #expect(unauthenticated.status == 401)
 
-        // A prediction using the upload URL before its bytes were PUT fails like the provider's: INPUT_DOWNLOAD_ERROR.
-        func fate(of input: [String: JSONValue]) async throws -> Prediction {
-            let id = try await provider.createPrediction(CreatePrediction(model: Self.model, version: "0.0.1", input: input))
-            for _ in 0..<200 {
-                let prediction = try await provider.prediction(id: id)
-                if prediction.status.isFinal { return prediction }
-                try await Task.sleep(for: .milliseconds(50))
+            // A prediction using the upload URL before its bytes were PUT fails like the provider's: INPUT_DOWNLOAD_ERROR.
+            func fate(of input: [String: JSONValue]) async throws -> Prediction {
+                let id = try await provider.createPrediction(CreatePrediction(model: Self.model, version: "0.0.1", input: input))
+                for _ in 0..<200 {
+                    let prediction = try await provider.prediction(id: id)
+                    if prediction.status.isFinal { return prediction }
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+                throw CancellationError()
             }
-            throw CancellationError()
+            let input: [String: JSONValue] = ["prompt": "uploaded frame", "image_url": .string(slot.publicURL)]
+            #expect(try await fate(of: input).failure?.code == "INPUT_DOWNLOAD_ERROR")
+            let put = try await transport.send(
+                HTTPRequest(
+                    method: "PUT", url: slot.presignedURL,
+                    headers: [("Content-Type", "image/png")] + slot.requiredHeaders.map { ($0.key, $0.value) }, body: Data([1, 2])))
+            #expect(put.status == 200)
+            #expect(try await fate(of: input).status == .success)
         }
-        let input: [String: JSONValue] = ["prompt": "uploaded frame", "image_url": .string(slot.publicURL)]
-        #expect(try await fate(of: input).failure?.code == "INPUT_DOWNLOAD_ERROR")
-        let put = try await transport.send(
-            HTTPRequest(
-                method: "PUT", url: slot.presignedURL,
-                headers: [("Content-Type", "image/png")] + slot.requiredHeaders.map { ($0.key, $0.value) }, body: Data([1, 2])))
-        #expect(put.status == 200)
-        #expect(try await fate(of: input).status == .success)
-        await harness.shutdown()
     }
 
     @Test func inputURLsReachingPrivateAddressesAreRefusedByDefaultWithoutFailingTheVideo() async throws {
         var settings = Harness.testSettings
         settings.inputsFromPublicAddressesOnly = true
-        let harness = try await Harness(workers: settings)
-        // The simulator listens on loopback: as a user-supplied URL, that is this machine's private network.
-        let image = "\(harness.simulatorServer.baseURL)/_simulator/samples/sample-first-frame.png"
-        let created = try await harness.client.createGeneration(
-            GenerationRequest(
-                model: Self.model, input: ["prompt": "an internal address", "image_url": .string(image)]))
-        #expect(try await harness.waitUntilFinal([created.id])[0].status == .completed)
-        let input = try #require(try await waitForInputs(harness, [created.id])[0].inputs.first)
-        #expect(input.asset == nil && input.input.nextAttemptAt == nil)
-        // One message for every failure to reach a team's URL: nothing tells a private address from a dead one.
-        #expect(input.input.lastError == "could not fetch the file from a public internet address")
-        #expect(input.input.lastError?.contains("127.0.0.1") == false)
-        #expect(try harness.vault.database.allAssets().allSatisfy { $0.contentType == "video/mp4" })
-        await harness.shutdown()
+        try await withHarness(workers: settings) { harness in
+            // The simulator listens on loopback: as a user-supplied URL, that is this machine's private network.
+            let image = "\(harness.simulatorServer.baseURL)/_simulator/samples/sample-first-frame.png"
+            let created = try await harness.client.createGeneration(
+                GenerationRequest(
+                    model: Self.model, input: ["prompt": "an internal address", "image_url": .string(image)]))
+            #expect(try await harness.waitUntilFinal([created.id])[0].status == .completed)
+            let input = try #require(try await waitForInputs(harness, [created.id])[0].inputs.first)
+            #expect(input.asset == nil && input.input.nextAttemptAt == nil)
+            // One message for every failure to reach a team's URL: nothing tells a private address from a dead one.
+            #expect(input.input.lastError == "could not fetch the file from a public internet address")
+            #expect(input.input.lastError?.contains("127.0.0.1") == false)
+            #expect(try harness.vault.database.allAssets().allSatisfy { $0.contentType == "video/mp4" })
+        }
     }
 
     @Test func addressesAreClassified() {

@@ -7,77 +7,77 @@ import Workers
 /// Teams see only their own: every endpoint and verb answers a foreign id exactly like a missing one.
 @Suite struct TeamsTests {
     @Test func everyEndpointAnswersForeignIdsLikeMissingOnes() async throws {
-        let harness = try await Harness()
-        let (_, otherToken, other) = try harness.makeTeam("team-b")
-        let mine = try await harness.client.createGeneration(
-            GenerationRequest(
-                model: "pixverse-v5-6-text-to-video", input: ["prompt": "private lighthouse footage"], tags: ["secret"]))
-        _ = try await harness.waitUntilFinal([mine.id])
-        let sha = try #require(try await harness.client.generation(id: mine.id).assets.first?.sha256)
-        let missingID = "gen_doesnotexist0000000000000000"
-        let missingSHA = String(repeating: "0", count: 64)
+        try await withHarness { harness in
+            let (_, otherToken, other) = try harness.makeTeam("team-b")
+            let mine = try await harness.client.createGeneration(
+                GenerationRequest(
+                    model: "pixverse-v5-6-text-to-video", input: ["prompt": "private lighthouse footage"], tags: ["secret"]))
+            _ = try await harness.waitUntilFinal([mine.id])
+            let sha = try #require(try await harness.client.generation(id: mine.id).assets.first?.sha256)
+            let missingID = "gen_doesnotexist0000000000000000"
+            let missingSHA = String(repeating: "0", count: 64)
 
-        let probes: [(String, String, String)] = [
-            ("GET", "/v1/generations/", ""), ("DELETE", "/v1/generations/", ""),
-            ("POST", "/v1/generations/", "/share"), ("GET", "/v1/files/", ""), ("HEAD", "/v1/files/", ""),
-        ]
-        for (method, prefix, suffix) in probes {
-            let isFile = prefix.contains("files")
-            let foreign = try await harness.raw(method, prefix + (isFile ? sha : mine.id) + suffix, token: otherToken)
-            let missing = try await harness.raw(
-                method, prefix + (isFile ? missingSHA : missingID) + suffix,
-                token: otherToken)
-            #expect(foreign.status == 404, "\(method) \(prefix)…\(suffix)")
-            #expect(foreign.status == missing.status && foreign.body == missing.body, "\(method) \(prefix)…\(suffix)")
+            let probes: [(String, String, String)] = [
+                ("GET", "/v1/generations/", ""), ("DELETE", "/v1/generations/", ""),
+                ("POST", "/v1/generations/", "/share"), ("GET", "/v1/files/", ""), ("HEAD", "/v1/files/", ""),
+            ]
+            for (method, prefix, suffix) in probes {
+                let isFile = prefix.contains("files")
+                let foreign = try await harness.raw(method, prefix + (isFile ? sha : mine.id) + suffix, token: otherToken)
+                let missing = try await harness.raw(
+                    method, prefix + (isFile ? missingSHA : missingID) + suffix,
+                    token: otherToken)
+                #expect(foreign.status == 404, "\(method) \(prefix)…\(suffix)")
+                #expect(foreign.status == missing.status && foreign.body == missing.body, "\(method) \(prefix)…\(suffix)")
+            }
+            // Search, counts and listings never show another team's generation.
+            #expect(try await other.search(text: "lighthouse").count == 0)
+            #expect(try await other.search(text: nil, limit: 500).count == 0)
+            #expect(try await other.search(text: "secret").count == 0)
+            #expect(try await harness.client.search(text: "lighthouse").count == 1)
+            // The owner still has everything.
+            #expect(try await harness.client.generation(id: mine.id).status == .completed)
+            #expect(try await harness.raw("GET", "/v1/files/\(sha)").status == 200)
         }
-        // Search, counts and listings never show another team's generation.
-        #expect(try await other.search(text: "lighthouse").count == 0)
-        #expect(try await other.search(text: nil, limit: 500).count == 0)
-        #expect(try await other.search(text: "secret").count == 0)
-        #expect(try await harness.client.search(text: "lighthouse").count == 1)
-        // The owner still has everything.
-        #expect(try await harness.client.generation(id: mine.id).status == .completed)
-        #expect(try await harness.raw("GET", "/v1/files/\(sha)").status == 200)
-        await harness.shutdown()
     }
 
     @Test func requestsWithoutAValidTokenAreRefused() async throws {
-        let harness = try await Harness()
-        #expect(try await harness.raw("GET", "/v1/generations", token: .some(nil)).status == 401)
-        #expect(try await harness.raw("GET", "/v1/generations", token: "evt_forged").status == 401)
-        #expect(try await harness.raw("POST", "/v1/generations", body: #"{"model":"x","input":{}}"#, token: .some(nil)).status == 401)
-        let tokens = try harness.vault.database.tokens()
-        try harness.vault.database.revokeToken(id: try #require(tokens.first?.id), now: Date())
-        #expect(try await harness.raw("GET", "/v1/generations").status == 401)
-        #expect(try await harness.raw("GET", "/healthz", token: .some(nil)).status == 200)
-        #expect(!(try harness.vault.database.tokens().map(\.id).joined().contains(harness.token)))
-        await harness.shutdown()
+        try await withHarness { harness in
+            #expect(try await harness.raw("GET", "/v1/generations", token: .some(nil)).status == 401)
+            #expect(try await harness.raw("GET", "/v1/generations", token: "evt_forged").status == 401)
+            #expect(try await harness.raw("POST", "/v1/generations", body: #"{"model":"x","input":{}}"#, token: .some(nil)).status == 401)
+            let tokens = try harness.vault.database.tokens()
+            try harness.vault.database.revokeToken(id: try #require(tokens.first?.id), now: Date())
+            #expect(try await harness.raw("GET", "/v1/generations").status == 401)
+            #expect(try await harness.raw("GET", "/healthz", token: .some(nil)).status == 200)
+            #expect(!(try harness.vault.database.tokens().map(\.id).joined().contains(harness.token)))
+        }
     }
 
     @Test func deletingKeepsSharedBlobsUntilNoTeamReferencesThem() async throws {
-        let harness = try await Harness()
-        let (_, _, other) = try harness.makeTeam("team-b")
-        let request = GenerationRequest(model: "kling-v2-6-pro-text-to-video", input: ["prompt": "same bytes twice"])
-        let mine = try await harness.client.createGeneration(request)
-        let theirs = try await other.createGeneration(request)
-        _ = try await harness.waitUntilFinal([mine.id, theirs.id])
-        let sha = try #require(try await harness.client.generation(id: mine.id).assets.first?.sha256)
-        #expect(try await other.generation(id: theirs.id).assets.first?.sha256 == sha)
-        #expect(try harness.vault.database.allAssets().count == 1)
+        try await withHarness { harness in
+            let (_, _, other) = try harness.makeTeam("team-b")
+            let request = GenerationRequest(model: "kling-v2-6-pro-text-to-video", input: ["prompt": "same bytes twice"])
+            let mine = try await harness.client.createGeneration(request)
+            let theirs = try await other.createGeneration(request)
+            _ = try await harness.waitUntilFinal([mine.id, theirs.id])
+            let sha = try #require(try await harness.client.generation(id: mine.id).assets.first?.sha256)
+            #expect(try await other.generation(id: theirs.id).assets.first?.sha256 == sha)
+            #expect(try harness.vault.database.allAssets().count == 1)
 
-        try await harness.client.deleteGeneration(id: mine.id)
-        #expect(try await harness.raw("GET", "/v1/generations/\(mine.id)").status == 404)
-        #expect(try harness.vault.blobs.collectGarbage(harness.vault.database).blobs == 0)
-        #expect(harness.vault.blobs.contains(sha))
-        #expect(try await other.generation(id: theirs.id).assets.first?.sha256 == sha)
+            try await harness.client.deleteGeneration(id: mine.id)
+            #expect(try await harness.raw("GET", "/v1/generations/\(mine.id)").status == 404)
+            #expect(try harness.vault.blobs.collectGarbage(harness.vault.database).blobs == 0)
+            #expect(harness.vault.blobs.contains(sha))
+            #expect(try await other.generation(id: theirs.id).assets.first?.sha256 == sha)
 
-        try await other.deleteGeneration(id: theirs.id)
-        // Blobs stored within the last hour are spared (a local file waits for its generation): look from later.
-        #expect(try harness.vault.blobs.collectGarbage(harness.vault.database).blobs == 0)
-        let report = try harness.vault.blobs.collectGarbage(harness.vault.database, now: Date().addingTimeInterval(7200))
-        #expect(report.blobs == 1 && report.bytes > 0)
-        #expect(!harness.vault.blobs.contains(sha))
-        #expect(try harness.vault.database.allAssets().isEmpty)
-        await harness.shutdown()
+            try await other.deleteGeneration(id: theirs.id)
+            // Blobs stored within the last hour are spared (a local file waits for its generation): look from later.
+            #expect(try harness.vault.blobs.collectGarbage(harness.vault.database).blobs == 0)
+            let report = try harness.vault.blobs.collectGarbage(harness.vault.database, now: Date().addingTimeInterval(7200))
+            #expect(report.blobs == 1 && report.bytes > 0)
+            #expect(!harness.vault.blobs.contains(sha))
+            #expect(try harness.vault.database.allAssets().isEmpty)
+        }
     }
 }

@@ -37,68 +37,68 @@ import Workers
 
     /// `<` followed by a combining mark is one `Character`: Mustache's own escaping let it through.
     @Test func combiningMarksDoNotSmuggleMarkupOntoThePublicSharePage() async throws {
-        let harness = try await Harness()
-        let prompt = "<\u{301}form action=//evil.example><\u{301}button>win</button> \u{600}\"x\u{301}"
-        let created = try await harness.client.createGeneration(
-            GenerationRequest(
-                model: "pixverse-v5-6-text-to-video", input: ["prompt": .string(prompt)]))
-        _ = try await harness.waitUntilFinal([created.id])
-        let share = try await harness.raw("POST", "/v1/generations/\(created.id)/share", body: "{}")
-        let url = try #require(share.body.firstMatch(of: #/"url":"([^"]+)"/#)?.1)
-        let page = try await harness.raw("GET", String(url.dropFirst(harness.server.baseURL.count)), token: .some(nil))
-        #expect(page.status == 200)
-        #expect(
-            !page.body.unicodeScalars.split(separator: "\n").contains { line in
-                String(String.UnicodeScalarView(line)).contains("<\u{301}")
-            })
-        #expect(page.body.contains("&lt;\u{301}form"))
-        let csp = try #require(page.headers["Content-Security-Policy"])
-        for directive in ["form-action 'self'", "base-uri 'none'", "frame-ancestors 'none'", "script-src 'none'"] {
-            #expect(csp.contains(directive))
+        try await withHarness { harness in
+            let prompt = "<\u{301}form action=//evil.example><\u{301}button>win</button> \u{600}\"x\u{301}"
+            let created = try await harness.client.createGeneration(
+                GenerationRequest(
+                    model: "pixverse-v5-6-text-to-video", input: ["prompt": .string(prompt)]))
+            _ = try await harness.waitUntilFinal([created.id])
+            let share = try await harness.raw("POST", "/v1/generations/\(created.id)/share", body: "{}")
+            let url = try #require(share.body.firstMatch(of: #/"url":"([^"]+)"/#)?.1)
+            let page = try await harness.raw("GET", String(url.dropFirst(harness.server.baseURL.count)), token: .some(nil))
+            #expect(page.status == 200)
+            #expect(
+                !page.body.unicodeScalars.split(separator: "\n").contains { line in
+                    String(String.UnicodeScalarView(line)).contains("<\u{301}")
+                })
+            #expect(page.body.contains("&lt;\u{301}form"))
+            let csp = try #require(page.headers["Content-Security-Policy"])
+            for directive in ["form-action 'self'", "base-uri 'none'", "frame-ancestors 'none'", "script-src 'none'"] {
+                #expect(csp.contains(directive))
+            }
+            // The API's snippets are escaped the same way.
+            let found = try await harness.raw("GET", "/v1/generations?q=win")
+            struct Page: Decodable { struct Item: Decodable { var snippet: String? }; var items: [Item] }
+            let snippet = try #require(try JSONDecoder().decode(Page.self, from: Data(found.body.utf8)).items.first?.snippet)
+            let unmarked = snippet.replacingOccurrences(of: "<mark>", with: "").replacingOccurrences(of: "</mark>", with: "")
+            #expect(snippet.contains("&lt;\u{301}button") && !unmarked.unicodeScalars.contains("<"))
         }
-        // The API's snippets are escaped the same way.
-        let found = try await harness.raw("GET", "/v1/generations?q=win")
-        struct Page: Decodable { struct Item: Decodable { var snippet: String? }; var items: [Item] }
-        let snippet = try #require(try JSONDecoder().decode(Page.self, from: Data(found.body.utf8)).items.first?.snippet)
-        let unmarked = snippet.replacingOccurrences(of: "<mark>", with: "").replacingOccurrences(of: "</mark>", with: "")
-        #expect(snippet.contains("&lt;\u{301}button") && !unmarked.unicodeScalars.contains("<"))
-        await harness.shutdown()
     }
 
     @Test func uploadsAreServedAsWhatTheirBytesAreNeverAsDeclared() async throws {
-        let harness = try await Harness()
-        let html = "<html><script>alert(document.cookie)</script></html>"
-        for declared in ["text/html", "image/svg+xml", "video/mp4"] {
-            let uploaded = try await harness.raw("POST", "/v1/uploads", body: html, headers: [("Content-Type", declared)])
-            #expect(uploaded.status == 201)
-            #expect(uploaded.body.contains(#""content_type":"application/octet-stream""#))
+        try await withHarness { harness in
+            let html = "<html><script>alert(document.cookie)</script></html>"
+            for declared in ["text/html", "image/svg+xml", "video/mp4"] {
+                let uploaded = try await harness.raw("POST", "/v1/uploads", body: html, headers: [("Content-Type", declared)])
+                #expect(uploaded.status == 201)
+                #expect(uploaded.body.contains(#""content_type":"application/octet-stream""#))
+            }
+            let sha = try #require(
+                try await harness.raw(
+                    "POST", "/v1/uploads", body: html,
+                    headers: [
+                        ("Content-Type", "text/html")
+                    ]
+                ).body.firstMatch(of: #/"sha256":"([0-9a-f]{64})"/#)?.1)
+            let served = try await harness.raw("GET", "/v1/files/\(sha)")
+            #expect(served.headers["Content-Type"] == "application/octet-stream")
+            #expect(served.headers["Content-Disposition"]?.hasPrefix("attachment") == true)
+            #expect(served.headers["X-Content-Type-Options"] == "nosniff")
+            #expect(served.headers["Content-Security-Policy"]?.contains("sandbox") == true)
+            #expect(served.headers["Last-Modified"] == nil, "the first storer's time would tell other teams it exists")
+
+            let malformed = try await harness.raw("POST", "/v1/uploads", body: html, headers: [("Content-Type", ";")])
+            #expect(malformed.status == 415)
+
+            // The 32-byte MP4 whose box size is near 2^64 once killed the service when uploaded.
+            let bomb = Data(
+                [0, 0, 0, 1] + Array("ftyp".utf8) + [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xF0]
+                    + Array("isom".utf8) + [UInt8](repeating: 0, count: 12))
+            let path = harness.home.url.appending(path: "bomb.mp4")
+            try bomb.write(to: path)
+            let reference = try await harness.client.upload(file: path)
+            #expect(reference.hasPrefix("sha256:"))
+            #expect(try await harness.raw("GET", "/healthz").status == 200)
         }
-        let sha = try #require(
-            try await harness.raw(
-                "POST", "/v1/uploads", body: html,
-                headers: [
-                    ("Content-Type", "text/html")
-                ]
-            ).body.firstMatch(of: #/"sha256":"([0-9a-f]{64})"/#)?.1)
-        let served = try await harness.raw("GET", "/v1/files/\(sha)")
-        #expect(served.headers["Content-Type"] == "application/octet-stream")
-        #expect(served.headers["Content-Disposition"]?.hasPrefix("attachment") == true)
-        #expect(served.headers["X-Content-Type-Options"] == "nosniff")
-        #expect(served.headers["Content-Security-Policy"]?.contains("sandbox") == true)
-        #expect(served.headers["Last-Modified"] == nil, "the first storer's time would tell other teams it exists")
-
-        let malformed = try await harness.raw("POST", "/v1/uploads", body: html, headers: [("Content-Type", ";")])
-        #expect(malformed.status == 415)
-
-        // The 32-byte MP4 whose box size is near 2^64 once killed the service when uploaded.
-        let bomb = Data(
-            [0, 0, 0, 1] + Array("ftyp".utf8) + [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xF0]
-                + Array("isom".utf8) + [UInt8](repeating: 0, count: 12))
-        let path = harness.home.url.appending(path: "bomb.mp4")
-        try bomb.write(to: path)
-        let reference = try await harness.client.upload(file: path)
-        #expect(reference.hasPrefix("sha256:"))
-        #expect(try await harness.raw("GET", "/healthz").status == 200)
-        await harness.shutdown()
     }
 }

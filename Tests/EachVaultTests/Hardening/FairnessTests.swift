@@ -9,34 +9,34 @@ import Workers
 /// requests that are refused.
 @Suite struct ExhaustionTests {
     @Test func refusedRequestsCostNoProviderCallAndNoSearch() async throws {
-        let harness = try await Harness()
-        let slug = "no-such-model-\(UUID().uuidString.prefix(8))"
-        for _ in 0..<5 {
-            let answer = try await harness.raw(
+        try await withHarness { harness in
+            let slug = "no-such-model-\(UUID().uuidString.prefix(8))"
+            for _ in 0..<5 {
+                let answer = try await harness.raw(
+                    "POST", "/v1/generations",
+                    body: #"{"model": "\#(slug)", "input": {"prompt": "x"}}"#)
+                #expect(answer.status == 404)
+            }
+            #expect(await harness.simulator.stats().modelReads == 1, "unknown models are remembered for a while")
+            let weird = try await harness.raw("POST", "/v1/generations", body: #"{"model": "../../etc", "input": {}}"#)
+            #expect(weird.status == 404)
+            #expect(await harness.simulator.stats().modelReads == 1, "an implausible slug costs no call at all")
+
+            let words = Array(repeating: "dragon", count: 40_000).joined(separator: " ")
+            let plan = try await harness.raw(
+                "POST", "/v1/generations?dry_run=1",
+                body: #"{"model": "pixverse-v5-6-text-to-video", "input": {"prompt": "\#(words)"}}"#)
+            #expect(plan.status == 200 && plan.body.contains(#""valid":false"#) && plan.body.contains("at most"))
+
+            let urls = (0..<3000).map { "\"https://example.com/\($0).png\"" }.joined(separator: ",")
+            let many = try await harness.raw(
                 "POST", "/v1/generations",
-                body: #"{"model": "\#(slug)", "input": {"prompt": "x"}}"#)
-            #expect(answer.status == 404)
+                body: """
+                    {"model": "kling-o1-reference-image-to-video", "input": {"prompt": "x", "image_urls": [\(urls)]}}
+                    """)
+            #expect(many.status == 422 && many.body.contains("at most 16 items"), "\(many.body.prefix(300))")
+            #expect(await harness.simulator.stats().creates == 0)
         }
-        #expect(await harness.simulator.stats().modelReads == 1, "unknown models are remembered for a while")
-        let weird = try await harness.raw("POST", "/v1/generations", body: #"{"model": "../../etc", "input": {}}"#)
-        #expect(weird.status == 404)
-        #expect(await harness.simulator.stats().modelReads == 1, "an implausible slug costs no call at all")
-
-        let words = Array(repeating: "dragon", count: 40_000).joined(separator: " ")
-        let plan = try await harness.raw(
-            "POST", "/v1/generations?dry_run=1",
-            body: #"{"model": "pixverse-v5-6-text-to-video", "input": {"prompt": "\#(words)"}}"#)
-        #expect(plan.status == 200 && plan.body.contains(#""valid":false"#) && plan.body.contains("at most"))
-
-        let urls = (0..<3000).map { "\"https://example.com/\($0).png\"" }.joined(separator: ",")
-        let many = try await harness.raw(
-            "POST", "/v1/generations",
-            body: """
-                {"model": "kling-o1-reference-image-to-video", "input": {"prompt": "x", "image_urls": [\(urls)]}}
-                """)
-        #expect(many.status == 422 && many.body.contains("at most 16 items"), "\(many.body.prefix(300))")
-        #expect(await harness.simulator.stats().creates == 0)
-        await harness.shutdown()
     }
 
     private static func generation(_ id: String, team: String, predictionID: String?, at: Date) -> Generation {

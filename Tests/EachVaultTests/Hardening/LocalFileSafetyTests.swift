@@ -15,33 +15,33 @@ import VaultRuntime
     }
 
     @Test func aDryRunWithAnInlineFileStoresNothingAndSendsNothing() async throws {
-        let harness = try await Harness()
-        let plan = try await harness.client.planGeneration(
-            GenerationRequest(
-                model: Self.model, input: ["prompt": "a dry run", "image_url": .string(try await Self.dataURI(harness))]))
-        #expect(plan.objectValue?["valid"] == true)
-        #expect(try harness.vault.database.allAssets().isEmpty)
-        let stored = try FileManager.default.subpathsOfDirectory(atPath: harness.vault.blobs.blobsDirectory.path)
-        #expect(!stored.contains { $0.count > 60 }, "\(stored)")
-        #expect(await harness.simulator.stats().presigns == 0)
-        await harness.shutdown()
+        try await withHarness { harness in
+            let plan = try await harness.client.planGeneration(
+                GenerationRequest(
+                    model: Self.model, input: ["prompt": "a dry run", "image_url": .string(try await Self.dataURI(harness))]))
+            #expect(plan.objectValue?["valid"] == true)
+            #expect(try harness.vault.database.allAssets().isEmpty)
+            let stored = try FileManager.default.subpathsOfDirectory(atPath: harness.vault.blobs.blobsDirectory.path)
+            #expect(!stored.contains { $0.count > 60 }, "\(stored)")
+            #expect(await harness.simulator.stats().presigns == 0)
+        }
     }
 
     /// The blob an inline file is stored as is the team's until its generation references it: a collection during
     /// the provider upload (which takes a while) must not delete it, even when the same bytes were stored long ago.
     @Test func aCollectionDuringTheProviderUploadKeepsTheInlineFile() async throws {
-        let harness = try await Harness()
-        let vault = harness.vault
-        let schema = try await vault.model(slug: Self.model).requestSchema
-        let input: [String: JSONValue] = ["prompt": "gc race", "image_url": .string(try await Self.dataURI(harness))]
-        let resolved = try await vault.resolveLocalFiles(input, schema: schema, teamID: harness.team.id, upload: true)
-        let sha256 = try #require(resolved.storedFiles.values.first)
-        // No generation holds it yet; collect as if a year had passed since it was stored.
-        let report = try vault.blobs.collectGarbage(vault.database, now: Date().addingTimeInterval(3600 * 2))
-        #expect(report.blobs == 0)
-        #expect(vault.blobs.contains(sha256))
-        #expect(try vault.database.asset(sha256: sha256, teamID: harness.team.id) != nil)
-        await harness.shutdown()
+        try await withHarness { harness in
+            let vault = harness.vault
+            let schema = try await vault.model(slug: Self.model).requestSchema
+            let input: [String: JSONValue] = ["prompt": "gc race", "image_url": .string(try await Self.dataURI(harness))]
+            let resolved = try await vault.resolveLocalFiles(input, schema: schema, teamID: harness.team.id, upload: true)
+            let sha256 = try #require(resolved.storedFiles.values.first)
+            // No generation holds it yet; collect as if a year had passed since it was stored.
+            let report = try vault.blobs.collectGarbage(vault.database, now: Date().addingTimeInterval(3600 * 2))
+            #expect(report.blobs == 0)
+            #expect(vault.blobs.contains(sha256))
+            #expect(try vault.database.asset(sha256: sha256, teamID: harness.team.id) != nil)
+        }
     }
 
     @Test func abandonedUploadTempFilesAreSwept() throws {

@@ -227,3 +227,20 @@ func eventually(
         try await Task.sleep(for: .milliseconds(25))
     }
 }
+
+/// Runs `body` against a fresh harness and always tears it down, whether the body returns, throws or a
+/// `#require` fails: no test leaves a service or simulator running behind it.
+func withHarness(
+    simulator: SimulatorSettings = Harness.simulatorSettings, apiKey: String = Harness.apiKey,
+    workers: WorkerSettings = Harness.testSettings, webhooks: Bool = false,
+    _ body: (Harness) async throws -> Void
+) async throws {
+    let harness = try await Harness(simulator: simulator, apiKey: apiKey, workers: workers, webhooks: webhooks)
+    do {
+        try await body(harness)
+    } catch {
+        await harness.shutdown()
+        throw error
+    }
+    await harness.shutdown()
+}
