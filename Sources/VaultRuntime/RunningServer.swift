@@ -25,10 +25,14 @@ public final class RunningServer: Sendable {
     /// closed: idle keep-alive connections and slow clients must not pin file descriptors forever.
     public static let defaultIdleTimeout: Duration = .seconds(30)
 
-    /// - Parameter signals: signals that shut the group down gracefully (none in tests).
+    /// - Parameters:
+    ///   - services: run as long as the server; one that ends takes the group down.
+    ///   - oneShotServices: run once at start (a warm-up); their ending is expected and ends nothing.
+    ///   - signals: signals that shut the group down gracefully (none in tests).
     public static func start<Context: RequestContext>(
         router: Router<Context>, host: String, port: Int, services: [any Service] = [],
-        signals: [UnixSignal] = [], idleTimeout: Duration = defaultIdleTimeout, logger: Logger
+        oneShotServices: [any Service] = [], signals: [UnixSignal] = [], idleTimeout: Duration = defaultIdleTimeout,
+        logger: Logger
     ) async throws -> RunningServer where Context.Source == ApplicationRequestContextSource {
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
         let idle = TimeAmount.nanoseconds(
@@ -44,7 +48,8 @@ public final class RunningServer: Sendable {
             logger: logger)
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: app)] + services.map { .init(service: $0) },
+                services: [.init(service: app)] + services.map { .init(service: $0) }
+                    + oneShotServices.map { .init(service: $0, successTerminationBehavior: .ignore) },
                 gracefulShutdownSignals: signals, logger: logger))
         let task = Task {
             defer { portSink.finish() }

@@ -24,9 +24,10 @@ public enum VaultApp {
         ) {
             Telemetry.render(statusCounts: (try? vault.database.statusCounts()) ?? [:])
         }
-        let services: [any Service] = [CatalogueSyncService(vault: vault)] + vault.services
+        let services: [any Service] = vault.services
         let server = try await RunningServer.start(
             router: router, host: configuration.listenHost, port: configuration.listenPort, services: services,
+            oneShotServices: [CatalogueSyncService(vault: vault)],
             signals: signals, idleTimeout: configuration.idleTimeout, logger: logger)
         logger.info(
             "EachVault listening",
@@ -57,7 +58,8 @@ public enum VaultApp {
     }
 }
 
-/// Fills the model cache from the provider once at start, so the first request of each model is not slowed.
+/// Fills the model cache from the provider once at start, so the first request of each model is not slowed; it then
+/// ends (a one-shot service: its ending shuts nothing down).
 struct CatalogueSyncService: Service {
     let vault: Vault
 
@@ -70,6 +72,5 @@ struct CatalogueSyncService: Service {
                 "model catalogue not synced; models are fetched on first use",
                 metadata: ["error": "\(error)"])
         }
-        try? await gracefulShutdown()
     }
 }
