@@ -38,7 +38,10 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(
             name: "Transport",
-            dependencies: ["CCurl", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "CCurl", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
             swiftSettings: strict),
 
         // The each::labs contract: wire types, schema validation, the provider client.
@@ -162,6 +165,7 @@ let package = Package(
             dependencies: [
                 "VaultRuntime", "Simulator", "Workers", "Archive", "VaultAPI", "Transport", "EachLabs",
                 "SearchCorpus", "HTTPSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -1,6 +1,7 @@
 import CCurl
 import Dispatch
 import Foundation
+import HTTPTypes
 import Synchronization
 
 /// `HTTPTransport` over libcurl. Blocking transfers run on Dispatch's pool, never on Swift's cooperative threads;
@@ -53,7 +54,7 @@ public final class CurlTransport: HTTPTransport {
 
     private struct Outcome {
         var status: Int
-        var headers: HTTPHeaderFields
+        var headers: HTTPFields
         var effectiveURL: String
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 
 /// An outbound HTTP request. Header values may hold secrets (the provider key): they are sent, never logged or
 /// copied into errors.
@@ -26,33 +27,24 @@ public struct HTTPRequest: Sendable {
     }
 }
 
-/// Response headers with case-insensitive lookup; the last value wins for repeated names.
-public struct HTTPHeaderFields: Sendable {
-    private var fields: [String: String] = [:]
-
-    public init() {}
-
-    public subscript(name: String) -> String? {
-        get { fields[name.lowercased()] }
-        set { fields[name.lowercased()] = newValue }
-    }
-
-    /// Parses one raw header line as delivered by libcurl (`Name: value\r\n`); status lines are ignored.
-    mutating func add(rawLine: String) {
-        guard let colon = rawLine.firstIndex(of: ":") else { return }
-        let name = rawLine[..<colon].trimmingCharacters(in: .whitespaces)
-        let value = rawLine[rawLine.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
-        self[name] = value
+extension HTTPFields {
+    /// Adds one raw header line as delivered by libcurl (`Name: value\r\n`); status lines and names that are not
+    /// tokens are ignored. Repeated fields are all kept.
+    mutating func append(rawLine: String) {
+        guard let colon = rawLine.firstIndex(of: ":"),
+            let name = HTTPField.Name(rawLine[..<colon].trimmingCharacters(in: .whitespaces))
+        else { return }
+        append(HTTPField(name: name, value: rawLine[rawLine.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)))
     }
 }
 
 /// A buffered response (API calls, whose bodies are small).
 public struct HTTPResponse: Sendable {
     public var status: Int
-    public var headers: HTTPHeaderFields
+    public var headers: HTTPFields
     public var body: Data
 
-    public init(status: Int, headers: HTTPHeaderFields = HTTPHeaderFields(), body: Data = Data()) {
+    public init(status: Int, headers: HTTPFields = HTTPFields(), body: Data = Data()) {
         self.status = status
         self.headers = headers
         self.body = body
@@ -63,7 +55,7 @@ public struct HTTPResponse: Sendable {
 
     /// `Retry-After` in seconds (the delta form; an HTTP date is converted relative to now), at most an hour.
     public var retryAfter: Duration? {
-        guard let value = headers["Retry-After"] else { return nil }
+        guard let value = headers[.retryAfter] else { return nil }
         if let seconds = Double(value), seconds >= 0 {
             return .seconds(clamping: seconds, limit: Self.maxRetryAfterSeconds)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 
 /// Limits on one download.
 public struct DownloadLimits: Sendable {
@@ -34,7 +35,7 @@ public struct DownloadLimits: Sendable {
 /// What a download answered. The body went to the sink only when `status` is 2xx.
 public struct DownloadResponse: Sendable {
     public var status: Int
-    public var headers: HTTPHeaderFields
+    public var headers: HTTPFields
     /// Body bytes written to the sink by this transfer.
     public var bytesReceived: Int64
     /// The final URL after redirects.

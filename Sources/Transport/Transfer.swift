@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import HTTPTypes
 import Synchronization
 
 /// The state of one transfer, shared with libcurl's C callbacks through an opaque pointer. The callbacks run on
@@ -12,7 +13,7 @@ final class Transfer: @unchecked Sendable {
 
     private let destination: Destination
     private var body = Data()
-    private(set) var headers = HTTPHeaderFields()
+    private(set) var headers = HTTPFields()
     private(set) var status = 0
     private(set) var bytesWritten: Int64 = 0
     private(set) var failure: TransportError?
@@ -70,10 +71,10 @@ final class Transfer: @unchecked Sendable {
     private func receiveHeader(_ line: String) {
         if line.hasPrefix("HTTP/") {
             // A new response in the chain (redirect, 100 Continue): only the last one's headers count.
-            headers = HTTPHeaderFields()
+            headers = HTTPFields()
             status = line.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
         } else {
-            headers.add(rawLine: line)
+            headers.append(rawLine: line)
         }
     }
 

@@ -129,9 +129,9 @@ extension Vault {
         }
         switch response.status {
         case 206:
-            let start = response.headers["Content-Range"].flatMap(Self.contentRangeStart)
+            let start = response.headers[.contentRange].flatMap(Self.contentRangeStart)
             guard start == sink.keptPrefix else {
-                throw DownloadFailure(cause: "the server resumed at the wrong offset (\(response.headers["Content-Range"] ?? "no Content-Range"))")
+                throw DownloadFailure(cause: "the server resumed at the wrong offset (\(response.headers[.contentRange] ?? "no Content-Range"))")
             }
         case 200..<300: break
         case 416 where sink.keptPrefix > 0:
@@ -143,7 +143,7 @@ extension Vault {
         default:
             throw DownloadFailure(cause: "HTTP \(response.status)")
         }
-        if let declared = response.headers["Content-Length"].flatMap(Int64.init),
+        if let declared = response.headers[.contentLength].flatMap(Int64.init),
             declared != response.bytesReceived
         {
             throw DownloadFailure(
@@ -158,7 +158,7 @@ extension Vault {
                 videoOnly: expected == .video, storedAt: now())
         } catch {
             throw DownloadFailure(
-                cause: "\(error) (Content-Type \(response.headers["Content-Type"] ?? "none"))",
+                cause: "\(error) (Content-Type \(response.headers[.contentType] ?? "none"))",
                 code: expected == .video ? "not_a_video" : "not_media")
         }
     }

@@ -1,8 +1,9 @@
 @testable import Archive
 import Foundation
 import HTTPSupport
+import HTTPTypes
 import Testing
-import Transport
+@testable import Transport
 @testable import VaultAPI
 @testable import Workers
 
@@ -94,8 +95,8 @@ import Transport
 
     @Test(arguments: ["inf", "1e300", "nan", "-1", "99999999999999999999"])
     func anAbsurdRetryAfterIsBoundedNotATrap(value: String) {
-        var headers = HTTPHeaderFields()
-        headers["Retry-After"] = value
+        var headers = HTTPFields()
+        headers[.retryAfter] = value
         let wait = HTTPResponse(status: 429, headers: headers).retryAfter
         #expect(wait == nil || wait! <= .seconds(HTTPResponse.maxRetryAfterSeconds))
     }
@@ -139,5 +140,21 @@ import Transport
                 }
             }
         }
+    }
+}
+
+/// Response headers as libcurl hands them over: every repeated field kept, hostile names dropped.
+@Suite struct ResponseHeaderTests {
+    @Test func repeatedFieldsAreAllKeptAndMalformedNamesIgnored() {
+        var headers = HTTPFields()
+        for line in [
+            "Set-Cookie: a=1\r\n", "set-cookie: b=2\r\n", "Bad Name: x\r\n", "no colon\r\n", ": empty\r\n",
+            "Content-Length:  42 \r\n",
+        ] {
+            headers.append(rawLine: line)
+        }
+        #expect(headers[values: .setCookie] == ["a=1", "b=2"])
+        #expect(headers[.contentLength] == "42")
+        #expect(headers.count == 3)
     }
 }

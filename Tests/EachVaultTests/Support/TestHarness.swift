@@ -1,6 +1,7 @@
 import Archive
 import EachLabs
 import Foundation
+import HTTPTypes
 import Logging
 import Synchronization
 import Simulator
@@ -139,7 +140,7 @@ final class Harness: @unchecked Sendable {
     func raw(
         _ method: String, _ path: String, body: String? = nil, headers: [(name: String, value: String)] = [],
         token: String?? = .none
-    ) async throws -> (status: Int, body: String, headers: Transport.HTTPHeaderFields) {
+    ) async throws -> (status: Int, body: String, headers: HTTPFields) {
         let bearer: String? =
             switch token {
             case .none: self.token
@@ -243,4 +244,9 @@ func withHarness(
         throw error
     }
     await harness.shutdown()
+}
+
+extension HTTPFields {
+    /// A header by its name as text (tests read many; the code under test uses `HTTPField.Name`).
+    subscript(_ name: String) -> String? { HTTPField.Name(name).flatMap { self[$0] } }
 }
