@@ -2,8 +2,9 @@ import Crypto
 import Foundation
 import Transport
 
-/// Random bearer secrets (API tokens, share links, sessions) and how they are stored: only their SHA-256.
-/// A token has 256 bits of entropy, so a plain hash suffices (no password-style stretching).
+/// Every random identifier and secret the archive hands out (API tokens, share links, sessions, webhook secrets,
+/// generation ids) and how secrets are stored: only their SHA-256. A secret has 256 bits of entropy, so a plain
+/// hash suffices (no password-style stretching).
 public enum Secrets {
     /// `prefix` + 64 hex characters of fresh randomness.
     public static func make(prefix: String) -> String {
@@ -16,6 +17,17 @@ public enum Secrets {
         var random = SystemRandomNumberGenerator()
         return prefix + (0..<6).map { _ in UInt8.random(in: 0...255, using: &random) }.lowercaseHex
     }
+
+    /// A generation id: `gen_`, the creation time in milliseconds (base 36, so ids sort by age), then 80 random
+    /// bits; URL-safe.
+    public static func generationID(now: Date = Date()) -> String {
+        var random = SystemRandomNumberGenerator()
+        let millis = UInt64(clamping: Int64(now.timeIntervalSince1970 * 1000))
+        return "gen_" + String(millis, radix: 36) + (0..<10).map { _ in UInt8.random(in: 0...255, using: &random) }.lowercaseHex
+    }
+
+    /// A webhook secret for one generation (given to the provider with its create).
+    public static func webhookSecret() -> String { make(prefix: "whsec_") }
 
     public static func digest(_ secret: String) -> String {
         SHA256.hash(data: Data(secret.utf8)).lowercaseHex

@@ -52,11 +52,11 @@ extension Vault {
         let resolved = try await resolveLocalFiles(validInput, schema: model.requestSchema, teamID: teamID, upload: true)
         let input = resolved.input
         let key = model.requestSchema.canonicalKey(model: model.slug, version: model.version, input: input)
-        let id = makeGenerationID(now: now())
+        let id = Secrets.generationID(now: now())
         let fresh = Generation(
             id: id, teamID: teamID, model: model.slug, version: model.version, input: input,
             tags: Self.normalisedTags(request.tags ?? []),
-            webhookSecret: webhooksEnabled ? makeWebhookSecret() : nil, requestKey: key, now: now())
+            webhookSecret: webhooksEnabled ? Secrets.webhookSecret() : nil, requestKey: key, now: now())
         let inputs = lineage(of: input, schema: model.requestSchema, generationID: id, storedFiles: resolved.storedFiles)
         let generation: Generation
         do {

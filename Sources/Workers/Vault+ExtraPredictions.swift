@@ -27,7 +27,7 @@ extension Vault {
             return
         }
         var copy = Generation(
-            id: makeGenerationID(now: now()), teamID: generation.teamID, model: generation.model,
+            id: Secrets.generationID(now: now()), teamID: generation.teamID, model: generation.model,
             version: generation.version, input: generation.input, tags: generation.tags,
             requestKey: generation.requestKey, now: now())
         copy.origin = .imported

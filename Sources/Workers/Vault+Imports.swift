@@ -55,7 +55,7 @@ extension Vault {
         if let slug { model = try? await self.model(slug: slug) }
         let schema = model?.requestSchema ?? RequestSchema(required: [], properties: [:])
         let input = prediction.input ?? [:]
-        let generationID = makeGenerationID(now: now())
+        let generationID = Secrets.generationID(now: now())
         var generation = Generation(
             id: generationID, teamID: teamID, model: model?.slug ?? slug ?? "unknown",
             version: model?.version ?? "", input: input, tags: [],

@@ -52,17 +52,3 @@ public struct Vault: Sendable {
 
     func after(_ delay: Duration) -> Date { clock.now().addingTimeInterval(delay.seconds) }
 }
-
-/// A fresh webhook secret: 32 random bytes, hex.
-func makeWebhookSecret() -> String {
-    var random = SystemRandomNumberGenerator()
-    return "whsec_" + (0..<32).map { _ in UInt8.random(in: 0...255, using: &random) }.lowercaseHex
-}
-
-/// A fresh generation id: time-ordered prefix plus randomness, URL-safe.
-public func makeGenerationID(now: Date = Date()) -> String {
-    let millis = UInt64(now.timeIntervalSince1970 * 1000)
-    var random = SystemRandomNumberGenerator()
-    let suffix = (0..<10).map { _ in UInt8.random(in: 0...255, using: &random) }.lowercaseHex
-    return "gen_" + String(millis, radix: 36) + suffix
-}

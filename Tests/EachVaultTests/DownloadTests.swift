@@ -62,7 +62,7 @@ final class MisbehavingCDN: Sendable {
         let database = harness.vault.database
         let generation = try database.insertGeneration(
             Generation(
-                id: makeGenerationID(), model: "pixverse-v5-6-text-to-video", version: "0.0.1", input: ["prompt": "cdn"],
+                id: Secrets.generationID(), model: "pixverse-v5-6-text-to-video", version: "0.0.1", input: ["prompt": "cdn"],
                 tags: [], now: Date()))
         #expect(try database.beginSubmission(id: generation.id, now: Date()))
         try database.recordSubmitted(

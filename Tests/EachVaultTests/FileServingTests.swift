@@ -119,7 +119,7 @@ func peakResidentBytes() -> Int {
             let database = harness.vault.database
             let generation = try database.insertGeneration(
                 Generation(
-                    id: makeGenerationID(), teamID: harness.team.id, model: "pixverse-v5-6-text-to-video", version: "0.0.1",
+                    id: Secrets.generationID(), teamID: harness.team.id, model: "pixverse-v5-6-text-to-video", version: "0.0.1",
                     input: ["prompt": "empty"], tags: [], now: Date()))
             #expect(try database.beginSubmission(id: generation.id, now: Date()))
             try database.recordSubmitted(
