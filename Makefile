@@ -32,12 +32,14 @@ demo: build
 ## test: the whole suite (unit and end-to-end against the bundled simulator)
 # First every fuzz target runs for a few seconds. The 100,000-generation corpus tests run on their own: building the
 # corpus holds both cores for half a minute, which would stall the in-process services of the end-to-end tests
-# running beside them. The resource test runs alone too, so the memory it reports is its own. Then everything else.
+# running beside them. The resource and flat-memory tests run alone too, so the memory they measure is their own.
+# Then everything else.
 test: test-deps lint fuzz-smoke
 	$(SWIFT) build --build-tests --explicit-target-dependency-import-check error
 	$(SWIFT) test --skip-build --filter SearchCorpusTests
 	$(SWIFT) test --skip-build --filter ResourceTests
-	$(SWIFT) test --skip-build --skip SearchCorpusTests --skip ResourceTests
+	$(SWIFT) test --skip-build --filter FlatMemoryTests
+	$(SWIFT) test --skip-build --skip SearchCorpusTests --skip ResourceTests --skip FlatMemoryTests
 
 SWIFT_SOURCES := Sources Tests Benchmarks Fuzz Plugins Package.swift
 
