@@ -129,19 +129,4 @@ extension AppDatabase {
     public func failGeneration(id: String, code: String, message: String, now: Date) throws {
         try writer.write { db in try Self.fail(db, id, code: code, message: message, at: now) }
     }
-
-    /// Due generations matching `condition` (whose last `?` is followed by the limit), teams taking turns: each
-    /// team's most overdue generation comes before any team's second, so one team's backlog of creates or polls
-    /// cannot hold the provider's rate gate for everyone.
-    static func takingTurns(_ condition: String) -> String {
-        """
-        SELECT * FROM generations WHERE rowid IN (
-            SELECT rowid FROM (
-                SELECT rowid, next_action_at,
-                    row_number() OVER (PARTITION BY team_id ORDER BY next_action_at) AS turn
-                FROM generations WHERE \(condition))
-            ORDER BY turn, next_action_at LIMIT ?)
-        ORDER BY next_action_at
-        """
-    }
 }

@@ -12,15 +12,9 @@ public enum PollOutcome: Sendable {
 }
 
 extension AppDatabase {
-    /// Submitted generations whose poll is due, most overdue first.
+    /// Submitted generations whose poll is due, teams taking turns.
     public func duePolls(now: Date, limit: Int) throws -> [Generation] {
-        try writer.read { db in
-            try Generation.fetchAll(
-                db,
-                sql: Self.takingTurns(
-                    "(status IN ('submitted', 'processing') OR confirm_pending = 1) AND next_action_at <= ?"),
-                arguments: [now.unix, limit])
-        }
+        try writer.read { db in try GenerationQueue.polls.due(db, now: now, limit: limit) }
     }
 
     /// Applies a poll's result in one transaction; outputs to download are recorded with the status change.
@@ -137,14 +131,7 @@ extension AppDatabase {
 extension AppDatabase {
     /// When the next poll (or owed confirmation) is due, or nil when none is scheduled.
     public func nextPollTime() throws -> Date? {
-        try writer.read { db in
-            try Date.fetchOne(
-                db,
-                sql: """
-                    SELECT min(next_action_at) FROM generations
-                    WHERE status IN ('submitted', 'processing') OR confirm_pending = 1
-                    """)
-        }
+        try writer.read { db in try GenerationQueue.polls.nextDue(db) }
     }
 
     /// Median run time of this model's recent predictions, to know when a missing webhook is overdue.

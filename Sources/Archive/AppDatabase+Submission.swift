@@ -44,14 +44,9 @@ extension AppDatabase {
         }
     }
 
-    /// Pending generations whose (re)submission is due, oldest first.
+    /// Pending generations whose (re)submission is due, teams taking turns.
     public func dueSubmissions(now: Date, limit: Int) throws -> [Generation] {
-        try writer.read { db in
-            try Generation.fetchAll(
-                db,
-                sql: Self.takingTurns(
-                    "status = 'pending' AND submit_started_at IS NULL AND next_action_at <= ?"), arguments: [now.unix, limit])
-        }
+        try writer.read { db in try GenerationQueue.submissions.due(db, now: now, limit: limit) }
     }
 
     /// Pending generations whose create call was under way when the service last stopped.
@@ -65,13 +60,6 @@ extension AppDatabase {
 
     /// When the next (re)submission is due, or nil when none is waiting.
     public func nextSubmissionTime() throws -> Date? {
-        try writer.read { db in
-            try Date.fetchOne(
-                db,
-                sql: """
-                    SELECT min(next_action_at) FROM generations
-                    WHERE status = 'pending' AND submit_started_at IS NULL AND next_action_at IS NOT NULL
-                    """)
-        }
+        try writer.read { db in try GenerationQueue.submissions.nextDue(db) }
     }
 }

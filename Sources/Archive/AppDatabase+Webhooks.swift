@@ -206,26 +206,13 @@ extension AppDatabase {
         }
     }
 
-    /// Uncertain creates due for another look, oldest first.
+    /// Uncertain creates due for another look, teams taking turns.
     public func dueReconciliations(now: Date, limit: Int) throws -> [Generation] {
-        try writer.read { db in
-            try Generation
-                .filter(
-                    sql: "status = 'pending' AND submit_uncertain_since IS NOT NULL AND next_action_at <= ?",
-                    arguments: [now.unix]
-                )
-                .order(Column("next_action_at"))
-                .limit(limit)
-                .fetchAll(db)
-        }
+        try writer.read { db in try GenerationQueue.reconciliations.due(db, now: now, limit: limit) }
     }
 
     public func nextReconciliationTime() throws -> Date? {
-        try writer.read { db in
-            try Date.fetchOne(
-                db,
-                sql: "SELECT min(next_action_at) FROM generations WHERE status = 'pending' AND submit_uncertain_since IS NOT NULL")
-        }
+        try writer.read { db in try GenerationQueue.reconciliations.nextDue(db) }
     }
 
     public func rescheduleReconciliation(id: String, at: Date) throws {
