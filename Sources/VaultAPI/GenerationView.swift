@@ -75,12 +75,16 @@ public struct GenerationView: Codable, Sendable {
     public var inputs: [InputView]
     /// In search results for text: the prompt around the matched words, HTML-escaped, matches in `<mark>`.
     public var snippet: String?
+    /// The same fragment as plain runs, `match` marking the matched words: for clients that are not browsers (the
+    /// CLI prints these, in bold on a terminal), so nobody has to take HTML apart.
+    public var snippetParts: [SnippetPart]?
     public var history: [EventView]?
     /// Set on a create answered by an identical earlier request of the team: that generation's id.
     public var deduplicatedFrom: String?
 
     enum CodingKeys: String, CodingKey {
         case id, model, version, input, prompt, status, error, tags, note, assets, inputs, snippet, history, origin
+        case snippetParts = "snippet_parts"
         case predictionID = "prediction_id"
         case costUSD = "cost_usd"
         case predictTimeS = "predict_time_s"
@@ -125,6 +129,12 @@ public struct GenerationView: Codable, Sendable {
         }
         history = includeHistory ? detail.events.map { EventView(at: $0.at, kind: $0.kind, detail: $0.detail) } : nil
     }
+}
+
+/// A run of a search snippet: plain text, matched or not.
+public struct SnippetPart: Codable, Sendable, Hashable {
+    public var text: String
+    public var match: Bool
 }
 
 /// A page of search results.

@@ -91,6 +91,7 @@ struct GenerationsController {
         let items = zip(details, page.hits).map { detail, hit in
             var view = GenerationView(detail, baseURL: base, includeHistory: false)
             view.snippet = hit.snippet?.html
+            view.snippetParts = hit.snippet?.segments.map { SnippetPart(text: $0.text, match: $0.isMatch) }
             return view
         }
         return JSONResponse.make(GenerationPage(items: items, count: items.count, nextCursor: page.nextCursor?.token))

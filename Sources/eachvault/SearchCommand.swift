@@ -52,19 +52,13 @@ struct SearchCommand: AsyncParsableCommand {
         var table = TextTable(["ID", "CREATED"] + GenerationView.tableHeader.prefix(6) + ["PROMPT"])
         for item in items {
             let prompt =
-                item.snippet.map { Self.plainText(fromSnippet: $0, open: highlight.0, close: highlight.1) }
+                item.snippetParts.map { parts in
+                    parts.map { $0.match ? highlight.0 + $0.text + highlight.1 : $0.text }.joined()
+                }
                 ?? item.prompt.map { $0.count > 50 ? String($0.prefix(49)) + "…" : $0 } ?? "-"
             table.add([item.id, ISO8601DateFormatter().string(from: item.createdAt)] + item.tableRow.prefix(6) + [prompt])
         }
         print(table.render())
         print("\(items.count) result(s)" + (all ? "" : page.nextCursor.map { "; more with --cursor \($0)" } ?? ""))
-    }
-
-    /// The API's HTML snippet as terminal text: `<mark>` becomes `open`/`close`, entities are decoded.
-    static func plainText(fromSnippet html: String, open: String, close: String) -> String {
-        [
-            ("<mark>", open), ("</mark>", close), ("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"),
-            ("&amp;", "&"),
-        ].reduce(html) { $0.replacingOccurrences(of: $1.0, with: $1.1) }
     }
 }

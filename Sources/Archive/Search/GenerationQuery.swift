@@ -124,8 +124,4 @@ public struct Snippet: Sendable, Hashable {
         flush()
         return segments
     }
-
-    public func marked(open: String, close: String) -> String {
-        segments.map { $0.isMatch ? open + $0.text + close : $0.text }.joined()
-    }
 }

@@ -58,10 +58,22 @@ import Workers
             }
             // The API's snippets are escaped the same way.
             let found = try await harness.raw("GET", "/v1/generations?q=win")
-            struct Page: Decodable { struct Item: Decodable { var snippet: String? }; var items: [Item] }
-            let snippet = try #require(try JSONDecoder().decode(Page.self, from: Data(found.body.utf8)).items.first?.snippet)
+            struct Page: Decodable {
+                struct Item: Decodable {
+                    struct Part: Decodable { var text: String; var match: Bool }
+                    var snippet: String?
+                    var snippet_parts: [Part]?
+                }
+                var items: [Item]
+            }
+            let item = try #require(try JSONDecoder().decode(Page.self, from: Data(found.body.utf8)).items.first)
+            let snippet = try #require(item.snippet)
             let unmarked = snippet.replacingOccurrences(of: "<mark>", with: "").replacingOccurrences(of: "</mark>", with: "")
             #expect(snippet.contains("&lt;\u{301}button") && !unmarked.unicodeScalars.contains("<"))
+            // Non-browser clients get the same fragment as plain runs: the text as written, matches flagged.
+            let parts = try #require(item.snippet_parts)
+            #expect(parts.filter(\.match).map { $0.text.lowercased() } == ["win"])
+            #expect(parts.map(\.text).joined().contains("<\u{301}button>win"))
         }
     }
 
