@@ -15,16 +15,9 @@ enum FuzzTargets {
         "html": html,
     ]
 
-    /// The MP4 probe reads from a file: the bytes go through one in memory-backed temp file per process.
-    static let probeFile = URL(fileURLWithPath: NSTemporaryDirectory())
-        .appending(path: "eachvault-fuzz-\(ProcessInfo.processInfo.processIdentifier).mp4")
-
+    /// The MP4 probe over the input in memory (the same box walk the file reader drives).
     static func mp4(_ data: Data) {
-        guard (try? data.write(to: probeFile)) != nil else { return }
-        _ = try? MediaProbe.inspect(fileAt: probeFile)
-        _ = try? Asset.describing(
-            fileAt: probeFile, sha256: "", size: Int64(data.count), videoOnly: false,
-            storedAt: Date())
+        _ = try? MediaProbe.inspect(data: data)
     }
 
     static func sniff(_ data: Data) { _ = MediaSniffer.sniff(data) }

@@ -50,6 +50,17 @@ public enum MediaProbe {
         }
     }
 
+    /// The same reading over bytes already in memory (the first bytes of a file, or a fuzzer's input).
+    public static func inspect(data: Data) throws(MediaProbeError) -> MediaInfo {
+        do {
+            return try inspect(BoxReader(data: data), fileSize: UInt64(data.count))
+        } catch let error as MediaProbeError {
+            throw error
+        } catch {
+            throw .unreadable(String(describing: error))
+        }
+    }
+
     private static func inspect(_ reader: BoxReader, fileSize: UInt64) throws -> MediaInfo {
         var offset: UInt64 = 0
         var brand: String?
@@ -86,9 +97,25 @@ public enum MediaProbe {
     }
 }
 
-/// Reads box headers and payloads from a file at given offsets.
+/// Reads box headers and payloads at given offsets, from a file or from memory.
 private struct BoxReader {
-    let handle: FileHandle
+    /// Up to `count` bytes at `offset` (fewer at the end).
+    let bytes: (_ offset: UInt64, _ count: Int) throws -> Data
+
+    init(handle: FileHandle) {
+        bytes = { offset, count in
+            try handle.seek(toOffset: offset)
+            return try handle.read(upToCount: count) ?? Data()
+        }
+    }
+
+    init(data: Data) {
+        bytes = { offset, count in
+            guard offset < UInt64(data.count) else { return Data() }
+            let start = data.startIndex + Int(offset)
+            return data.subdata(in: start..<(start + min(count, data.endIndex - start)))
+        }
+    }
 
     struct Header {
         var type: String
@@ -97,8 +124,7 @@ private struct BoxReader {
     }
 
     func read(at offset: UInt64, count: Int) throws -> Data {
-        try handle.seek(toOffset: offset)
-        let data = try handle.read(upToCount: count) ?? Data()
+        let data = try bytes(offset, count)
         guard data.count == count else { throw MediaProbeError.truncated("expected \(count) bytes at \(offset)") }
         return data
     }

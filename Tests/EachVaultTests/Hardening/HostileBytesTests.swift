@@ -34,6 +34,7 @@ import Testing
             + [UInt8](repeating: 0, count: 12)
         #expect(bytes.count == 32)
         #expect(throws: MediaProbeError.self) { try MediaProbe.inspect(fileAt: write(bytes)) }
+        #expect(throws: MediaProbeError.self) { try MediaProbe.inspect(data: Data(bytes)) }
         // The same file as an upload, an inline input or an input download goes through `Asset.describing`.
         #expect(throws: MediaProbeError.self) {
             try Asset.describing(fileAt: write(bytes), sha256: "x", size: 32, videoOnly: true, storedAt: Date())
@@ -46,6 +47,16 @@ import Testing
         let movie = Self.box("moov", size: UInt32(8 + child.count + 8)) + child + [UInt8](repeating: 0, count: 8)
         let bytes = Self.box("ftyp", size: 12) + Array("isom".utf8) + movie + Self.box("mdat", size: 8)
         #expect(throws: MediaProbeError.self) { try MediaProbe.inspect(fileAt: write(bytes)) }
+    }
+
+    /// The in-memory reader (the fuzzer's) sees exactly what the file reader sees.
+    @Test(arguments: ["clip-landscape.mp4", "clip-portrait.mp4", "clip-square.mp4"])
+    func probingBytesInMemoryEqualsProbingTheFile(name: String) throws {
+        let data = try Fixtures.data(name)
+        #expect(try MediaProbe.inspect(data: data) == MediaProbe.inspect(fileAt: write(Array(data))))
+        for cut in [0, 8, 100, data.count / 2, data.count - 1] {
+            #expect(throws: MediaProbeError.self) { try MediaProbe.inspect(data: data.prefix(cut)) }
+        }
     }
 
     @Test(arguments: [Int.max, Int.max - 10, 1_000_001, -1, Int.min])
