@@ -12,7 +12,7 @@ enum FuzzTargets {
     static let all: [String: @Sendable (Data) -> Void] = [
         "mp4": mp4, "sniff": sniff, "search-pattern": searchPattern, "cursor": cursor, "range": range,
         "data-uri": dataURI, "webhook": webhook, "schema": schema, "form": form, "media-type": mediaType,
-        "html": html,
+        "html": html, "content-range": contentRange, "resolution": resolution,
     ]
 
     /// The MP4 probe over the input in memory (the same box walk the file reader drives).
@@ -78,8 +78,17 @@ enum FuzzTargets {
 
     static func mediaType(_ data: Data) {
         let text = String(decoding: data, as: UTF8.self)
-        if let essence = MediaTypeSyntax.essence(of: text) { precondition(MediaTypeSyntax.isFieldValue(essence)) }
+        if let essence = HTTPSyntax.mediaTypeEssence(of: text) { precondition(HTTPSyntax.isFieldValue(essence)) }
+        _ = HTTPSyntax.isToken(text)
     }
+
+    /// A CDN's `Content-Range` answer to a resumed download.
+    static func contentRange(_ data: Data) {
+        if let start = HTTPSyntax.contentRangeStart(String(decoding: data, as: UTF8.self)) { _ = start &+ 1 }
+    }
+
+    /// The resolution filter of a search (`1280x720`, `720p`).
+    static func resolution(_ data: Data) { _ = Resolution(String(decoding: data, as: UTF8.self))?.description }
 
     /// The escaping oracle: no markup character survives as a scalar of its own.
     static func html(_ data: Data) {

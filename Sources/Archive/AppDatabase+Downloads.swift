@@ -2,19 +2,18 @@ import Foundation
 import GRDB
 
 extension AppDatabase {
+    /// An output still to be stored, of a generation that is downloading (as `o` joined with its generation `g`).
+    static let pendingOutput = "o.sha256 IS NULL AND g.status = \(GenerationStatus.downloading.sqlLiteral)"
+
     /// Outputs still to be stored whose next attempt is due, teams taking turns (each team's oldest before any
     /// team's second), so one team's backlog cannot hold every download worker.
     public func dueDownloads(now: Date, limit: Int) throws -> [GenerationOutput] {
         try writer.read { db in
             try GenerationOutput.fetchAll(
                 db,
-                sql: """
-                    SELECT generation_id, position, source_url, sha256, attempts, next_attempt_at, last_error
-                    FROM (SELECT o.*, row_number() OVER (PARTITION BY g.team_id ORDER BY o.next_attempt_at) AS turn
-                          FROM generation_outputs o JOIN generations g ON g.id = o.generation_id
-                          WHERE o.sha256 IS NULL AND o.next_attempt_at <= ? AND g.status = 'downloading')
-                    ORDER BY turn, next_attempt_at LIMIT ?
-                    """,
+                sql: takingTurns(
+                    rows: "o.*", from: "generation_outputs o JOIN generations g ON g.id = o.generation_id",
+                    team: "g.team_id", dueAt: "o.next_attempt_at", where: Self.pendingOutput),
                 arguments: [now.unix, limit])
         }
     }
@@ -26,8 +25,7 @@ extension AppDatabase {
                 db,
                 sql: """
                     SELECT min(o.next_attempt_at) FROM generation_outputs o
-                    JOIN generations g ON g.id = o.generation_id
-                    WHERE o.sha256 IS NULL AND g.status = 'downloading'
+                    JOIN generations g ON g.id = o.generation_id WHERE \(Self.pendingOutput)
                     """)
         }
     }

@@ -8,6 +8,9 @@ public struct StoredInput: Sendable, Hashable {
 }
 
 extension AppDatabase {
+    /// An input of a generation the provider accepted (as `i` joined with its generation `g`).
+    static let acceptedInput = "g.prediction_id IS NOT NULL"
+
     /// Media inputs still to be stored whose next attempt is due.
     /// Only inputs of generations the provider accepted are fetched (a refused request's URLs are never
     /// visited), and teams take turns: each team's oldest due input comes before any team's second, so one team's
@@ -16,13 +19,9 @@ extension AppDatabase {
         try writer.read { db in
             try GenerationInput.fetchAll(
                 db,
-                sql: """
-                    SELECT generation_id, field, position, source_url, sha256, attempts, next_attempt_at, last_error
-                    FROM (SELECT i.*, row_number() OVER (PARTITION BY g.team_id ORDER BY i.next_attempt_at) AS turn
-                          FROM generation_inputs i JOIN generations g ON g.id = i.generation_id
-                          WHERE i.next_attempt_at <= ? AND g.prediction_id IS NOT NULL)
-                    ORDER BY turn, next_attempt_at LIMIT ?
-                    """,
+                sql: takingTurns(
+                    rows: "i.*", from: "generation_inputs i JOIN generations g ON g.id = i.generation_id",
+                    team: "g.team_id", dueAt: "i.next_attempt_at", where: Self.acceptedInput),
                 arguments: [now.unix, limit])
         }
     }
@@ -34,7 +33,7 @@ extension AppDatabase {
                 db,
                 sql: """
                     SELECT min(i.next_attempt_at) FROM generation_inputs i JOIN generations g ON g.id = i.generation_id
-                    WHERE g.prediction_id IS NOT NULL
+                    WHERE \(Self.acceptedInput)
                     """)
         }
     }

@@ -78,7 +78,7 @@ extension AppDatabase {
                 case .applied: ("applied", nil)
                 case .duplicate: ("duplicate", nil)
                 case .confirmRequested: ("confirm", "legacy secret only: confirming with the provider")
-                case .extraPrediction: ("extra", "another prediction of this request: confirming with the provider")
+                case .extraPrediction: ("confirm", "another prediction of this request: confirming with the provider")
                 case .rejected(let why): ("rejected", why.rawValue)
                 }
             if case .rejected(let why) = effect {
@@ -92,7 +92,7 @@ extension AppDatabase {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
-                    generation.id, now.unix, verdict == "extra" ? "confirm" : verdict, reason,
+                    generation.id, now.unix, verdict, reason,
                     delivery.scheme.rawValue, delivery.timestampHeader, delivery.report?.predictionID, delivery.body,
                 ])
             let detail = [delivery.scheme.rawValue, verdict, reason].compactMap { $0 }.joined(separator: ", ")
@@ -137,7 +137,7 @@ extension AppDatabase {
     ) throws -> WebhookEffect {
         if let predictionID = generation.predictionID {
             guard predictionID == reported else {
-                return try recordExtraPrediction(db, reported, of: generation.id, at: now)
+                return try noteExtraPrediction(db, reported, of: generation.id, at: now)
             }
         } else {
             // The create's answer never arrived, but the provider is telling us the prediction id: adopt it.
@@ -235,7 +235,7 @@ extension AppDatabase {
 
     /// Notes a prediction that an authentic webhook ties to this generation although it is not the generation's
     /// own; at most `maxExtraPredictions` per generation, each once.
-    private static func recordExtraPrediction(
+    private static func noteExtraPrediction(
         _ db: Database, _ predictionID: String, of generationID: String,
         at now: Date
     ) throws -> WebhookEffect {
@@ -287,7 +287,7 @@ extension AppDatabase {
     }
 
     /// The provider did not confirm the prediction as this generation's: nothing changes but its state.
-    public func refuseExtraPrediction(_ predictionID: String, now: Date) throws {
+    public func refuseExtraPrediction(_ predictionID: String) throws {
         try writer.write { db in
             try db.execute(
                 sql: "UPDATE extra_predictions SET state = 'refused' WHERE prediction_id = ?",

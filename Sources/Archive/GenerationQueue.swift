@@ -21,20 +21,13 @@ enum GenerationQueue {
         }
     }
 
-    /// Due generations, at most `limit`, teams taking turns: each team's most overdue generation comes before any
-    /// team's second, so one team's backlog of creates or polls cannot hold the provider's rate gate for everyone.
+    /// Due generations, at most `limit`, teams taking turns.
     func due(_ db: Database, now: Date, limit: Int) throws -> [Generation] {
         try Generation.fetchAll(
             db,
-            sql: """
-                SELECT * FROM generations WHERE rowid IN (
-                    SELECT rowid FROM (
-                        SELECT rowid, next_action_at,
-                            row_number() OVER (PARTITION BY team_id ORDER BY next_action_at) AS turn
-                        FROM generations WHERE \(predicate) AND next_action_at <= ?)
-                    ORDER BY turn, next_action_at LIMIT ?)
-                ORDER BY next_action_at
-                """,
+            sql: takingTurns(
+                rows: "generations.*", from: "generations", team: "team_id", dueAt: "next_action_at",
+                where: predicate),
             arguments: [now.unix, limit])
     }
 
@@ -42,6 +35,18 @@ enum GenerationQueue {
     func nextDue(_ db: Database) throws -> Date? {
         try Date.fetchOne(db, sql: "SELECT min(next_action_at) FROM generations WHERE \(predicate)")
     }
+}
+
+/// SQL for the rows of `from` matching `where` whose `dueAt` time has come (the first `?`), at most the second `?`,
+/// teams taking turns: each team's most overdue row comes before any team's second, so one team's backlog cannot
+/// hold a worker (or the provider's rate gate) for everyone. The extra `turn` column is ignored by the records.
+func takingTurns(rows: String, from: String, team: String, dueAt: String, where predicate: String) -> String {
+    """
+    SELECT * FROM (
+        SELECT \(rows), row_number() OVER (PARTITION BY \(team) ORDER BY \(dueAt)) AS turn
+        FROM \(from) WHERE \(predicate) AND \(dueAt) <= ?)
+    ORDER BY turn, \(dueAt.split(separator: ".").last ?? "") LIMIT ?
+    """
 }
 
 extension GenerationStatus {

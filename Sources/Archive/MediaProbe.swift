@@ -37,23 +37,22 @@ public enum MediaProbe {
     static let maxMovieBoxBytes: UInt64 = 64 << 20
 
     public static func inspect(fileAt url: URL) throws(MediaProbeError) -> MediaInfo {
-        let handle: FileHandle
-        do { handle = try FileHandle(forReadingFrom: url) } catch { throw .unreadable(String(describing: error)) }
-        defer { try? handle.close() }
-        do {
-            let fileSize = try handle.seekToEnd()
-            return try inspect(BoxReader(handle: handle), fileSize: fileSize)
-        } catch let error as MediaProbeError {
-            throw error
-        } catch {
-            throw .unreadable(String(describing: error))
+        try probing {
+            let handle = try FileHandle(forReadingFrom: url)
+            defer { try? handle.close() }
+            return try inspect(BoxReader(handle: handle), fileSize: try handle.seekToEnd())
         }
     }
 
     /// The same reading over bytes already in memory (the first bytes of a file, or a fuzzer's input).
     public static func inspect(data: Data) throws(MediaProbeError) -> MediaInfo {
+        try probing { try inspect(BoxReader(data: data), fileSize: UInt64(data.count)) }
+    }
+
+    /// Runs a probe, reporting any failure that is not the probe's own verdict as unreadable.
+    private static func probing(_ probe: () throws -> MediaInfo) throws(MediaProbeError) -> MediaInfo {
         do {
-            return try inspect(BoxReader(data: data), fileSize: UInt64(data.count))
+            return try probe()
         } catch let error as MediaProbeError {
             throw error
         } catch {

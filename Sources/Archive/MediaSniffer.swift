@@ -53,10 +53,12 @@ public enum MediaSniffer {
 }
 
 extension MediaSniffer {
-    /// Every type `sniff` can answer: the only types a stored file is ever served as.
-    public static let recognisedTypes: Set<String> = [
-        "image/png", "image/jpeg", "image/gif", "image/webp", "image/avif", "image/heic", "audio/wav", "audio/mpeg",
-        "audio/ogg", "audio/flac", "audio/mp4", "video/mp4", "video/quicktime", "video/webm",
+    /// Every type `sniff` (and the MP4 probe) can answer, with the file extension it is saved under: the only types
+    /// a stored file is ever served as.
+    public static let fileExtensions: [String: String] = [
+        "image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp", "image/avif": "avif",
+        "image/heic": "heic", "audio/wav": "wav", "audio/mpeg": "mp3", "audio/ogg": "ogg", "audio/flac": "flac",
+        "audio/mp4": "m4a", "video/mp4": "mp4", "video/quicktime": "mov", "video/webm": "webm",
     ]
 }
 
@@ -66,7 +68,7 @@ extension Asset {
 
     /// True when the stored type is media this archive recognised from the bytes (rows written before types were
     /// only ever sniffed may hold a declared type, which is never served as such).
-    public var isRecognisedMedia: Bool { MediaSniffer.recognisedTypes.contains(contentType) }
+    public var isRecognisedMedia: Bool { MediaSniffer.fileExtensions[contentType] != nil }
 
     /// What a complete file is: an MP4 probed for duration, size, codecs and audio; or, unless `videoOnly`, any
     /// media type its first bytes show (images with their size where the header gives it). Throws the probe's

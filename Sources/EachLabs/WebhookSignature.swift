@@ -40,10 +40,7 @@ public enum WebhookSignature {
     /// The legacy form: the secret itself in `X-Webhook-Secret`, compared in constant time.
     public static func verifyLegacySecret(_ presented: String?, secret: String) -> Bool {
         guard let presented else { return false }
-        let a = Array(presented.utf8), b = Array(secret.utf8)
-        var difference = UInt8(a.count == b.count ? 0 : 1)
-        for index in 0..<min(a.count, b.count) { difference |= a[index] ^ b[index] }
-        return difference == 0
+        return ConstantTime.equals(presented, secret)
     }
 
     private static func signedBytes(_ body: some DataProtocol, timestamp: String) -> Data {

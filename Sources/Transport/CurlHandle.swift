@@ -59,9 +59,9 @@ final class CurlHandle: @unchecked Sendable {
         }
         for header in request.headers {
             // A CR or LF in a value would start a header of its own: refused, whatever the caller checked.
-            guard MediaTypeSyntax.isFieldValue(header.name), MediaTypeSyntax.isFieldValue(header.value),
-                !header.name.contains(":")
-            else { throw .notSent("a request header holds a control character") }
+            guard HTTPSyntax.isToken(header.name), HTTPSyntax.isFieldValue(header.value) else {
+                throw .notSent("a request header holds a control character or an invalid name")
+            }
             requestHeaders = curl_slist_append(requestHeaders, "\(header.name): \(header.value)")
         }
         if (request.body != nil || request.bodyFile != nil)

@@ -138,7 +138,7 @@ final class Transfer: @unchecked Sendable {
         // `addr` is only a `sockaddr`'s size in the struct; libcurl allocates `addrlen` bytes for it.
         let storage = UnsafeRawBufferPointer(start: address.pointer(to: \.addr), count: Int(candidate.addrlen))
         let allowed = IPAddress.isPublic(socketAddress: storage, family: candidate.family)
-        guard !transfer.publicAddressesOnly || allowed else {
+        guard allowed else {  // installed for public-only transfers alone
             transfer.failure = .privateAddress
             return ccurl_bad_socket()
         }
@@ -148,7 +148,7 @@ final class Transfer: @unchecked Sendable {
     static let prereqCallback: ccurl_prereq_callback = { context, primaryIP, _, _, _ in
         guard let context, let primaryIP else { return 1 }  // CURL_PREREQFUNC_ABORT
         let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
-        guard !transfer.publicAddressesOnly || IPAddress.isPublic(String(cString: primaryIP)) else {
+        guard IPAddress.isPublic(String(cString: primaryIP)) else {  // installed for public-only transfers alone
             transfer.failure = .privateAddress
             return 1
         }

@@ -55,18 +55,8 @@ struct BlobResponder: Sendable {
     /// quoted header value (ASCII letters, digits and dashes only).
     static func fileName(model: String, createdAt: Date?, sha256: String, contentType: String) -> String {
         let day = createdAt.map { "-" + ISO8601DateFormatter.string(from: $0, timeZone: .gmt, formatOptions: [.withFullDate]) }
-        let safeModel = String(
-            model.unicodeScalars.filter {
-                $0.isASCII
-                    && ($0.properties.isAlphabetic
-                        || ("0"..."9").contains($0) || $0 == "-")
-            })
-        let extensions = [
-            "video/mp4": "mp4", "video/quicktime": "mov", "video/webm": "webm", "image/png": "png",
-            "image/jpeg": "jpg", "image/webp": "webp", "image/gif": "gif", "audio/mpeg": "mp3",
-            "audio/wav": "wav", "audio/mp4": "m4a", "audio/ogg": "ogg", "audio/flac": "flac",
-        ]
-        return "\(safeModel)\(day ?? "")-\(sha256.prefix(8)).\(extensions[contentType] ?? "bin")"
+        let safeModel = String(model.unicodeScalars.filter { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-") })
+        return "\(safeModel)\(day ?? "")-\(sha256.prefix(8)).\(MediaSniffer.fileExtensions[contentType] ?? "bin")"
     }
 }
 

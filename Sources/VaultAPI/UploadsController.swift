@@ -34,7 +34,7 @@ struct UploadsController {
     @Sendable func upload(_ request: Request, context: VaultRequestContext) async throws -> Response {
         let team = try context.requireTeam()
         // The stored type is read from the bytes; a declared one must still be a media type (RFC 9110).
-        if let declared = request.headers[.contentType], MediaTypeSyntax.essence(of: declared) == nil {
+        if let declared = request.headers[.contentType], HTTPSyntax.mediaTypeEssence(of: declared) == nil {
             throw APIError(
                 status: .unsupportedMediaType, code: "unsupported_media_type",
                 message: "Content-Type must be a media type like image/png (or application/octet-stream)")

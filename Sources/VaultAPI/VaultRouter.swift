@@ -2,6 +2,7 @@ import Archive
 import Foundation
 import HTTPSupport
 import Hummingbird
+import Transport
 import Workers
 
 /// The team-facing HTTP API: generations, files, models, health and metrics.
@@ -55,7 +56,7 @@ public enum VaultRouter {
         router.get("/metrics") { request, _ in
             // Every team's traffic in one exposition: only the operator's scraper, with its own token, reads it.
             guard let expected = metricsToken, let presented = TeamAuthenticator.bearerToken(request),
-                Secrets.digest(presented) == Secrets.digest(expected)
+                ConstantTime.equals(presented, expected)
             else { throw APIError.notFound("metrics (set EACHVAULT_METRICS_TOKEN and send it as a bearer token)") }
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],

@@ -122,14 +122,13 @@ extension Vault {
                 }
             // A URL from a team gets one answer for every failure to reach it: distinct messages (refused, no such
             // name, private address) would turn input URLs into a scanner of this service's network.
-            let cause =
-                publicOnly && !(error == .tooLarge(limit: settings.maxInputBytes))
-                ? "could not fetch the file from a public internet address" : error.description
+            var cause = publicOnly ? "could not fetch the file from a public internet address" : error.description
+            if case .tooLarge = error { cause = error.description }  // the team's own file: saying its size helps
             throw DownloadFailure(cause: cause, retryable: !permanent, keepsPartialFile: !permanent)
         }
         switch response.status {
         case 206:
-            let start = response.headers[.contentRange].flatMap(Self.contentRangeStart)
+            let start = response.headers[.contentRange].flatMap(HTTPSyntax.contentRangeStart)
             guard start == sink.keptPrefix else {
                 throw DownloadFailure(cause: "the server resumed at the wrong offset (\(response.headers[.contentRange] ?? "no Content-Range"))")
             }
@@ -161,13 +160,5 @@ extension Vault {
                 cause: "\(error) (Content-Type \(response.headers[.contentType] ?? "none"))",
                 code: expected == .video ? "not_a_video" : "not_media")
         }
-    }
-}
-
-extension Vault {
-    /// The first byte position of `bytes a-b/size`.
-    static func contentRangeStart(_ header: String) -> Int64? {
-        guard header.lowercased().hasPrefix("bytes "), let dash = header.firstIndex(of: "-") else { return nil }
-        return Int64(header[header.index(header.startIndex, offsetBy: 6)..<dash].trimmingCharacters(in: .whitespaces))
     }
 }

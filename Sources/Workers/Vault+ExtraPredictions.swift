@@ -26,14 +26,10 @@ extension Vault {
             refuse(extra, "the prediction's input is not this generation's request")
             return
         }
-        var copy = Generation(
-            id: Secrets.generationID(now: now()), teamID: generation.teamID, model: generation.model,
+        let copy = newGeneration(
+            recording: prediction, id: extra.predictionID, teamID: generation.teamID, model: generation.model,
             version: generation.version, input: generation.input, tags: generation.tags,
-            requestKey: generation.requestKey, now: now())
-        copy.origin = .imported
-        copy.status = .submitted
-        copy.predictionID = prediction.id.isEmpty ? extra.predictionID : prediction.id
-        copy.submittedAt = now()
+            requestKey: generation.requestKey)
         do {
             let stored = try database.recordExtraPrediction(
                 copy, of: generation, outcome: outcome(of: prediction, copy),
@@ -56,6 +52,6 @@ extension Vault {
         logger.warning(
             "webhook named a prediction the provider does not confirm",
             metadata: ["generation": "\(extra.generation.id)", "reason": "\(why)"])
-        try? database.refuseExtraPrediction(extra.predictionID, now: now())
+        try? database.refuseExtraPrediction(extra.predictionID)
     }
 }

@@ -55,21 +55,16 @@ extension Vault {
         if let slug { model = try? await self.model(slug: slug) }
         let schema = model?.requestSchema ?? RequestSchema(required: [], properties: [:])
         let input = prediction.input ?? [:]
-        let generationID = Secrets.generationID(now: now())
-        var generation = Generation(
-            id: generationID, teamID: teamID, model: model?.slug ?? slug ?? "unknown",
+        let generation = newGeneration(
+            recording: prediction, id: id, teamID: teamID, model: model?.slug ?? slug ?? "unknown",
             version: model?.version ?? "", input: input, tags: [],
-            requestKey: model.map { schema.canonicalKey(model: $0.slug, version: $0.version, input: input) }, now: now())
-        generation.origin = .imported
-        generation.status = .submitted
-        generation.predictionID = prediction.id.isEmpty ? id : prediction.id
-        generation.submittedAt = now()
+            requestKey: model.map { schema.canonicalKey(model: $0.slug, version: $0.version, input: input) })
         do {
             switch try database.recordImport(
                 generation,
                 inputs: lineage(
                     of: input, schema: schema,
-                    generationID: generationID),
+                    generationID: generation.id),
                 outcome: outcome(of: prediction, generation), now: now())
             {
             case .imported(let stored):
@@ -83,5 +78,21 @@ extension Vault {
         } catch {
             return result("failed", nil, "cannot record the import: \(error)")
         }
+    }
+
+    /// A new generation recording `prediction` (asked for as `predictionID`), which the provider already runs: an
+    /// import, or a second prediction of a request. Submitted, its prediction known, origin `imported`.
+    func newGeneration(
+        recording prediction: Prediction, id predictionID: String, teamID: String?, model: String, version: String,
+        input: [String: JSONValue], tags: [String], requestKey: String?
+    ) -> Generation {
+        var generation = Generation(
+            id: Secrets.generationID(now: now()), teamID: teamID, model: model, version: version, input: input,
+            tags: tags, requestKey: requestKey, now: now())
+        generation.origin = .imported
+        generation.status = .submitted
+        generation.predictionID = prediction.id.isEmpty ? predictionID : prediction.id
+        generation.submittedAt = now()
+        return generation
     }
 }

@@ -18,7 +18,7 @@ public struct InlineFile: Sendable {
         let header = text[text.index(text.startIndex, offsetBy: Self.prefix.count)..<comma]
         let parameters = header.split(separator: ";", omittingEmptySubsequences: false)
         guard parameters.count >= 2, parameters.last == "base64",
-            parameters[0].isEmpty || MediaTypeSyntax.essence(of: parameters[0]) != nil,
+            parameters[0].isEmpty || HTTPSyntax.mediaTypeEssence(of: parameters[0]) != nil,
             let bytes = Data(base64Encoded: String(text[text.index(after: comma)...]), options: .ignoreUnknownCharacters)
         else { return nil }
         self.bytes = bytes

@@ -9,7 +9,7 @@ struct JSONBodyMiddleware: RouterMiddleware {
         next: (Request, VaultRequestContext) async throws -> Response
     ) async throws -> Response {
         let mayHaveBody = request.headers[.contentLength].map { $0 != "0" } ?? (request.headers[.transferEncoding] != nil)
-        if mayHaveBody, request.headers[.contentType].flatMap(MediaTypeSyntax.essence(of:)) != "application/json" {
+        if mayHaveBody, request.headers[.contentType].flatMap(HTTPSyntax.mediaTypeEssence(of:)) != "application/json" {
             throw APIError(
                 status: .unsupportedMediaType, code: "unsupported_media_type",
                 message: "send the body as JSON with Content-Type: application/json")

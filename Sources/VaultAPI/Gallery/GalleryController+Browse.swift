@@ -7,7 +7,6 @@ import Workers
 
 /// Search and filter, a generation's page, sharing it, and the files the pages show.
 extension GalleryController {
-
     /// `/g/files/{sha256}`: the team's stored files for the gallery's video players and images (the session
     /// cookie opens these; the API's `/v1/files` takes a bearer token only).
     @Sendable func file(_ request: Request, context: VaultRequestContext) async throws -> Response {
@@ -16,8 +15,6 @@ extension GalleryController {
             try context.parameters.require("sha256"), team: team,
             request: request, context: context)
     }
-
-    // MARK: - Pages
 
     @Sendable func gallery(_ request: Request, context: VaultRequestContext) async throws -> Response {
         guard let (team, formToken) = try await session(request).signedIn(request) else {

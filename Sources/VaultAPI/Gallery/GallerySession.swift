@@ -37,9 +37,7 @@ struct GallerySession {
     static func acceptsPost(_ request: Request, form: FormBody, cookie: String) -> Bool {
         guard isSameOrigin(request), let secret = request.cookies[cookie]?.value, let presented = form[formField]
         else { return false }
-        let expected = formToken(for: secret)
-        return presented.utf8.count == expected.utf8.count
-            && zip(presented.utf8, expected.utf8).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+        return ConstantTime.equals(presented, formToken(for: secret))
     }
 
     /// Browsers say where a request comes from: `Sec-Fetch-Site` (same-origin, or none for a typed address), else
@@ -47,9 +45,9 @@ struct GallerySession {
     static func isSameOrigin(_ request: Request) -> Bool {
         if let site = request.headers[.secFetchSite] { return site == "same-origin" || site == "none" }
         guard let origin = request.headers[.origin] else { return true }
-        guard let host = URLComponents(string: origin)?.host, let authority = request.head.authority else { return false }
-        let port = URLComponents(string: origin)?.port.map { ":\($0)" } ?? ""
-        return (host + port).lowercased() == authority.lowercased()
+        guard let origin = URLComponents(string: origin), let host = origin.host, let authority = request.head.authority
+        else { return false }
+        return (host + (origin.port.map { ":\($0)" } ?? "")).lowercased() == authority.lowercased()
     }
 
     func sessionCookie(_ value: String, maxAge: Int) -> Cookie {

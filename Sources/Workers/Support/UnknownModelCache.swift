@@ -3,12 +3,12 @@ import Synchronization
 
 /// Model slugs the provider said it does not know, remembered for a while: each unknown slug a team sends would
 /// otherwise cost a provider call through the one rate gate every team shares. Bounded: when full, it starts over.
-public final class UnknownModelCache: Sendable {
+final class UnknownModelCache: Sendable {
     private let entries = Mutex<[String: Date]>([:])
     let lifetime: TimeInterval
     let capacity: Int
 
-    public init(lifetime: TimeInterval = 600, capacity: Int = 10_000) {
+    init(lifetime: TimeInterval = 600, capacity: Int = 10_000) {
         self.lifetime = lifetime
         self.capacity = capacity
     }

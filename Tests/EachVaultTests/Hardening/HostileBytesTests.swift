@@ -80,12 +80,12 @@ import Testing
 
     @Test(arguments: [";", "", " ; ", "/", "text/", "/html", "a b/c", "video/mp4\r\nX-Injected: 1", "ä/b"])
     func malformedMediaTypesAreRefused(value: String) {
-        #expect(MediaTypeSyntax.essence(of: value) == nil)
+        #expect(HTTPSyntax.mediaTypeEssence(of: value) == nil)
     }
 
     @Test func wellFormedMediaTypesKeepTheirEssence() {
-        #expect(MediaTypeSyntax.essence(of: "Image/PNG; charset=x") == "image/png")
-        #expect(MediaTypeSyntax.essence(of: "application/vnd.api+json") == "application/vnd.api+json")
+        #expect(HTTPSyntax.mediaTypeEssence(of: "Image/PNG; charset=x") == "image/png")
+        #expect(HTTPSyntax.mediaTypeEssence(of: "application/vnd.api+json") == "application/vnd.api+json")
     }
 
     /// A data URI's media type once flowed into the provider upload's headers verbatim.
@@ -96,11 +96,20 @@ import Testing
         #expect(InlineFile(dataURI: "data:base64,iVBORw0KGgo=") == nil)
     }
 
-    @Test func theTransportRefusesHeaderValuesWithLineBreaks() async {
-        await #expect(throws: TransportError.self) {
-            _ = try await CurlTransport().send(
-                HTTPRequest(
-                    url: "http://127.0.0.1:9/", headers: [("Content-Type", "image/png\r\nX-Injected: 1")]))
+    /// Refused before anything is sent (not merely failing to connect: nothing listens on the discard port).
+    @Test(arguments: [("Content-Type", "image/png\r\nX-Injected: 1"), ("X-Bad\nName", "1"), ("X-A: b", "1")])
+    func theTransportRefusesHeadersThatWouldInjectOthers(header: (String, String)) async {
+        let refusal = TransportError.notSent("a request header holds a control character or an invalid name")
+        await #expect(throws: refusal) {
+            _ = try await CurlTransport().send(HTTPRequest(url: "http://127.0.0.1:9/", headers: [header]))
+        }
+    }
+
+    @Test func contentRangeAnswersGiveTheirFirstByteOrNothing() {
+        #expect(HTTPSyntax.contentRangeStart("bytes 100-199/1000") == 100)
+        #expect(HTTPSyntax.contentRangeStart("BYTES 7-8/9") == 7)
+        for value in ["bytes */1000", "bytes 99999999999999999999-1/2", "items 1-2/3", "bytes", "", "bytes -5/9"] {
+            #expect(HTTPSyntax.contentRangeStart(value) == nil, "\(value)")
         }
     }
 

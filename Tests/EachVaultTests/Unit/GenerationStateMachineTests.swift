@@ -153,7 +153,7 @@ import Testing
         }
         #expect(try database.recordWebhook(delivery("succeeded", execID: "p_other_0"), now: start) == .duplicate)
         #expect(try database.dueExtraPredictions(now: start, limit: 10).count == AppDatabase.maxExtraPredictions)
-        try database.refuseExtraPrediction("p_other_0", now: start)
+        try database.refuseExtraPrediction("p_other_0")
         #expect(try database.dueExtraPredictions(now: start, limit: 10).count == AppDatabase.maxExtraPredictions - 1)
         #expect(try database.generation(id: "gen_1")?.status == .submitted, "nothing changes before confirmation")
     }
