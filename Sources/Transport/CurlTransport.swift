@@ -4,7 +4,7 @@ import Foundation
 import HTTPTypes
 import Synchronization
 
-/// `HTTPTransport` over libcurl. Blocking transfers run on Dispatch's pool, never on Swift's cooperative threads;
+/// `HTTPTransport` over libcurl. Blocking transfers run on threads of their own (`Blocking`), never on Swift's cooperative threads;
 /// easy handles are pooled so keep-alive connections to the provider are reused across calls.
 public final class CurlTransport: HTTPTransport {
     private let handles = Mutex<[CurlHandle]>([])
@@ -70,7 +70,7 @@ public final class CurlTransport: HTTPTransport {
 
         let result: Result<Outcome, TransportError> = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                DispatchQueue.global(qos: .utility).async {
+                Blocking.perform {
                     let code = curl_easy_perform(handle.raw)
                     continuation.resume(returning: Self.finish(handle, code: code, transfer: transfer, request))
                 }
