@@ -53,11 +53,18 @@ let package = Package(
             ],
             swiftSettings: strict),
 
+        // EachVault's own wire contract: the API's request and answer types and their one JSON configuration, shared
+        // by the server and its clients.
+        .target(name: "VaultContract", dependencies: ["EachLabs"], swiftSettings: strict),
+
+        // A client of a running EachVault (the CLI's remote commands, the demo): the contract over Transport.
+        .target(name: "VaultAPIClient", dependencies: ["VaultContract", "EachLabs", "Transport"], swiftSettings: strict),
+
         // The archive core: SQLite (GRDB), content-addressed blobs, MP4 probing, search.
         .target(
             name: "Archive",
             dependencies: [
-                "EachLabs", .product(name: "GRDB", package: "GRDB.swift"),
+                "EachLabs", "VaultContract", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             exclude: ["embed.txt"],
@@ -68,7 +75,7 @@ let package = Package(
         .target(
             name: "Workers",
             dependencies: [
-                "Archive", "EachLabs", "Transport",
+                "Archive", "EachLabs", "Transport", "VaultContract",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -89,7 +96,7 @@ let package = Package(
         .target(
             name: "VaultAPI",
             dependencies: [
-                "Archive", "Workers", "HTTPSupport", "Transport",
+                "Archive", "Workers", "HTTPSupport", "Transport", "VaultContract",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -116,7 +123,7 @@ let package = Package(
         .target(
             name: "VaultRuntime",
             dependencies: [
-                "VaultAPI", "Workers", "Simulator", "Archive", "Transport",
+                "VaultAPI", "Workers", "Simulator", "Archive", "Transport", "VaultContract", "VaultAPIClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -130,7 +137,7 @@ let package = Package(
         .executableTarget(
             name: "eachvault",
             dependencies: [
-                "VaultRuntime", "Simulator", "Archive", "Workers", "VaultAPI",
+                "VaultRuntime", "Simulator", "Archive", "Workers", "VaultContract", "VaultAPIClient", "EachLabs",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -164,7 +171,7 @@ let package = Package(
             name: "EachVaultTests",
             dependencies: [
                 "VaultRuntime", "Simulator", "Workers", "Archive", "VaultAPI", "Transport", "EachLabs",
-                "SearchCorpus", "HTTPSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                "VaultContract", "VaultAPIClient", "SearchCorpus", "HTTPSupport", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -8,7 +8,7 @@ extension AppDatabase {
     }
 
     public func cachedModels() throws -> [CatalogueModel] {
-        try writer.read { db in try CatalogueModel.order(Column("slug")).fetchAll(db) }
+        try writer.read { db in try CatalogueModel.order(CatalogueModel.Columns.slug).fetchAll(db) }
     }
 
     /// Stores (or refreshes) catalogue entries from a list answer, which carries no `cost`: a known cost is kept.

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import VaultContract
 
 extension AppDatabase {
     /// An output still to be stored, of a generation that is downloading (as `o` joined with its generation `g`).
@@ -94,7 +95,7 @@ extension AppDatabase {
 
     /// Every stored asset, for verification.
     public func allAssets() throws -> [Asset] {
-        try writer.read { db in try Asset.order(Column("sha256")).fetchAll(db) }
+        try writer.read { db in try Asset.order(Asset.Columns.sha256).fetchAll(db) }
     }
 }
 

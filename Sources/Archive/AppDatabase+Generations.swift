@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import VaultContract
 
 /// A generation with its outputs (and their stored assets) and history.
 public struct GenerationDetail: Sendable, Hashable {
@@ -80,8 +81,8 @@ extension AppDatabase {
         let bySHA = Dictionary(assets.map { ($0.sha256, $0) }, uniquingKeysWith: { first, _ in first })
         let events =
             try GenerationEvent  // the newest `maxEvents`, oldest first: a history never grows a page unbounded
-            .filter(Column("generation_id") == generation.id)
-            .order(Column("id").desc)
+            .filter(GenerationEvent.Columns.generationID == generation.id)
+            .order(GenerationEvent.Columns.id.desc)
             .limit(maxEvents)
             .fetchAll(db)
             .reversed()

@@ -19,7 +19,7 @@ extension AppDatabase {
     }
 
     private static func claim(_ db: Database, predictionID: String, teamID: String?) throws -> ImportRecord? {
-        if let existing = try Generation.filter(Column("prediction_id") == predictionID).fetchOne(db) {
+        if let existing = try Generation.filter(Generation.Columns.predictionID == predictionID).fetchOne(db) {
             return existing.teamID == teamID ? .alreadyArchived(generationID: existing.id) : .notClaimable
         }
         let deletedBy = try String.fetchOne(

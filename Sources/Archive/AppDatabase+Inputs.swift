@@ -92,7 +92,7 @@ extension AppDatabase {
     /// A file the provider already holds, reusable as an input until `reuseUntil`.
     public func reusableUpload(sha256: String, now: Date) throws -> ProviderUpload? {
         try writer.read { db in
-            try ProviderUpload.filter(Column("sha256") == sha256 && Column("reuse_until") > now.unix).fetchOne(db)
+            try ProviderUpload.filter(ProviderUpload.Columns.sha256 == sha256 && ProviderUpload.Columns.reuseUntil > now.unix).fetchOne(db)
         }
     }
 

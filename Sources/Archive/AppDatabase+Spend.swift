@@ -1,44 +1,6 @@
 import Foundation
 import GRDB
-
-/// How a spend report groups a team's generations.
-public enum SpendGrouping: String, Sendable, Codable, CaseIterable {
-    case model, day, tag
-}
-
-/// Money per group: what the provider billed (`metrics.cost`) and what deduplication saved.
-public struct SpendRow: Sendable, Codable, Hashable {
-    /// The model slug, the UTC day (`2026-11-25`), or the tag (`(untagged)` for none).
-    public var key: String
-    public var generations: Int
-    public var spentUSD: Double
-    /// Generations the provider has not (yet) settled a cost for: unknown, never counted as free.
-    public var unknownCost: Int
-    /// Later requests answered by an earlier generation instead of a new prediction, and what they would have cost.
-    public var dedupHits: Int
-    public var savedUSD: Double
-    public var predictTimeS: Double
-
-    enum CodingKeys: String, CodingKey {
-        case key, generations
-        case spentUSD = "spent_usd"
-        case unknownCost = "unknown_cost"
-        case dedupHits = "dedup_hits"
-        case savedUSD = "saved_usd"
-        case predictTimeS = "predict_time_s"
-    }
-}
-
-public struct SpendReport: Sendable, Codable, Hashable {
-    public var groupBy: SpendGrouping
-    public var rows: [SpendRow]
-    public var total: SpendRow
-
-    enum CodingKeys: String, CodingKey {
-        case rows, total
-        case groupBy = "group_by"
-    }
-}
+import VaultContract
 
 extension AppDatabase {
     /// The team's spend per model, day or tag, biggest first (days newest first), created within [from, to).

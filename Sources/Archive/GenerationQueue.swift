@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import VaultContract
 
 /// The generations one worker looks after, each as a single predicate that its "due now" and "next due" queries
 /// share (so the two can never disagree), with statuses spelled from `GenerationStatus`.

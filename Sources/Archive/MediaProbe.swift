@@ -4,7 +4,7 @@ import Foundation
 public struct MediaInfo: Sendable, Hashable {
     public var contentType: String
     public var majorBrand: String
-    public var durationSeconds: Double?
+    public var durationS: Double?
     public var width: Int?
     public var height: Int?
     public var videoCodec: String?
@@ -148,7 +148,7 @@ private struct BoxReader {
 /// Parses the `moov` box payload (held in memory: it is small) for duration, tracks, resolution and codecs.
 private struct MovieBox {
     var info = MediaInfo(
-        contentType: "video/mp4", majorBrand: "", durationSeconds: nil, width: nil, height: nil,
+        contentType: "video/mp4", majorBrand: "", durationS: nil, width: nil, height: nil,
         videoCodec: nil, hasAudio: false)
 
     init(_ payload: Data) throws {
@@ -156,7 +156,7 @@ private struct MovieBox {
         for (type, box) in try children(of: payload) {
             switch type {
             case "mvhd":
-                info.durationSeconds = try movieDuration(box)
+                info.durationS = try movieDuration(box)
             case "trak":
                 let track = try Track(box)
                 if track.handler == "vide" && !sawVideo {

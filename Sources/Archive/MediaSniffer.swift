@@ -80,12 +80,12 @@ extension Asset {
             let media = try MediaProbe.inspect(fileAt: url)
             return Asset(
                 sha256: sha256, size: size, contentType: media.contentType,
-                durationSeconds: media.durationSeconds, width: media.width, height: media.height,
+                durationS: media.durationS, width: media.width, height: media.height,
                 videoCodec: media.videoCodec, hasAudio: media.hasAudio, storedAt: storedAt)
         } catch {
             guard !videoOnly, let sniffed = MediaSniffer.sniff(fileAt: url) else { throw error }
             return Asset(
-                sha256: sha256, size: size, contentType: sniffed.contentType, durationSeconds: nil,
+                sha256: sha256, size: size, contentType: sniffed.contentType, durationS: nil,
                 width: sniffed.width, height: sniffed.height, videoCodec: nil, hasAudio: nil,
                 storedAt: storedAt)
         }

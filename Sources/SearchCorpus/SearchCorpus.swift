@@ -42,7 +42,7 @@ public struct SearchCorpus: Sendable {
             let (width, height) = Self.sizes[Int(random.next() % 4)]
             let asset = Asset(
                 sha256: Self.digest("output", index), size: 1_000_000 + Int64(index), contentType: "video/mp4",
-                durationSeconds: Self.durations[index % 3], width: width, height: height, videoCodec: "avc1",
+                durationS: Self.durations[index % 3], width: width, height: height, videoCodec: "avc1",
                 hasAudio: index % 2 == 0, storedAt: generation.createdAt)
             let output = GenerationOutput(
                 generationID: id, position: 0, sourceURL: "https://cdn.example/\(id).mp4",
@@ -57,7 +57,7 @@ public struct SearchCorpus: Sendable {
                             sourceURL: "https://images.example/\(image).png",
                             sha256: image, nextAttemptAt: nil),
                         Asset(
-                            sha256: image, size: 4096, contentType: "image/png", durationSeconds: nil,
+                            sha256: image, size: 4096, contentType: "image/png", durationS: nil,
                             width: 1024, height: 1024, videoCodec: nil, hasAudio: nil,
                             storedAt: generation.createdAt)
                     ))

@@ -1,8 +1,8 @@
 import EachLabs
 import Foundation
-import HTTPSupport
 import HTTPTypes
 import Hummingbird
+import VaultContract
 
 /// An error answer: `{"error": {"code", "message", "fields"?}}`. Domain errors are mapped to it here, at the edge.
 struct APIError: Error, HTTPResponseError {
@@ -12,7 +12,8 @@ struct APIError: Error, HTTPResponseError {
     var fields: [FieldProblem]?
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        JSONResponse.make(ErrorBody(error: .init(code: code, message: message, fields: fields)), status: status)
+        try EditedResponse(status: status, response: ErrorBody(error: .init(code: code, message: message, fields: fields)))
+            .response(from: request, context: context)
     }
 
     static func notFound(_ what: String) -> APIError {
@@ -22,14 +23,4 @@ struct APIError: Error, HTTPResponseError {
     static func badRequest(_ message: String) -> APIError {
         APIError(status: .badRequest, code: "bad_request", message: message)
     }
-}
-
-private struct ErrorBody: Encodable {
-    struct Detail: Encodable {
-        var code: String
-        var message: String
-        var fields: [FieldProblem]?
-    }
-
-    var error: Detail
 }

@@ -3,6 +3,7 @@ import EachLabs
 import Foundation
 import HTTPSupport
 import Hummingbird
+import VaultContract
 import Workers
 
 /// `/v1/generations`: submit, read, search.
@@ -20,19 +21,17 @@ struct GenerationsController {
 
     @Sendable func create(_ request: Request, context: VaultRequestContext) async throws -> Response {
         // Room for inline (base64) files up to `WorkerSettings.maxInlineFileBytes`.
-        let buffer = try await request.body.collect(upTo: vault.settings.maxInlineFileBytes * 4 / 3 + (1 << 20))
-        let body: GenerationRequest
-        do { body = try JSONDecoder().decode(GenerationRequest.self, from: Data(buffer: buffer)) } catch {
-            throw APIError.badRequest("the body must be JSON like {\"model\": \"<slug>\", \"input\": {...}}: \(Self.describe(error))")
-        }
+        let body = try await request.decodeJSON(
+            GenerationRequest.self, context: context, limit: vault.settings.maxInlineFileBytes * 4 / 3 + (1 << 20),
+            example: #"{"model": "<slug>", "input": {...}}"#)
         let team = try context.requireTeam()
         do {
             if request.uri.queryParameters.get("dry_run") == "1" {
-                return JSONResponse.make(try await vault.planGeneration(body, teamID: team.id))
+                return try await vault.planGeneration(body, teamID: team.id).response(from: request, context: context)
             }
             let created = try await vault.createGeneration(body, teamID: team.id)
             return try await respond(
-                with: created.generation.id, team: team, request: request, status: .created,
+                with: created.generation.id, team: team, request: request, context: context, status: .created,
                 deduplicatedFrom: created.deduplicatedFrom)
         } catch let error as SubmissionError {
             throw Self.apiError(for: error)
@@ -40,33 +39,20 @@ struct GenerationsController {
     }
 
     @Sendable func read(_ request: Request, context: VaultRequestContext) async throws -> Response {
-        try await respond(with: try context.parameters.require("id"), team: context.requireTeam(), request: request, status: .ok)
+        try await respond(
+            with: try context.parameters.require("id"), team: context.requireTeam(), request: request, context: context,
+            status: .ok)
     }
 
     /// `PATCH {"tags"?: [...], "note"?: "..." | null}`: tags and note after the fact; the search index follows.
     @Sendable func annotate(_ request: Request, context: VaultRequestContext) async throws -> Response {
-        struct Body: Decodable {
-            var tags: [String]?
-            var note: String??
-
-            enum CodingKeys: String, CodingKey { case tags, note }
-
-            init(from decoder: any Decoder) throws {
-                let container = try decoder.container(keyedBy: CodingKeys.self)
-                tags = try container.decodeIfPresent([String].self, forKey: .tags)
-                // Absent leaves the note alone; null clears it.
-                note = container.contains(.note) ? .some(try container.decodeIfPresent(String.self, forKey: .note)) : .none
-            }
-        }
-        let buffer = try await request.body.collect(upTo: 64 * 1024)
-        guard let body = try? JSONDecoder().decode(Body.self, from: Data(buffer: buffer)) else {
-            throw APIError.badRequest("the body must be JSON like {\"tags\": [\"client-a\"], \"note\": \"...\"}")
-        }
+        let body = try await request.decodeJSON(
+            AnnotationRequest.self, context: context, example: #"{"tags": ["client-a"], "note": "..."}"#)
         let team = try context.requireTeam()
         let id = try context.parameters.require("id")
         guard try await vault.annotateGeneration(id: id, teamID: team.id, tags: body.tags, note: body.note) != nil
         else { throw APIError.notFound("generation") }
-        return try await respond(with: try context.parameters.require("id"), team: team, request: request, status: .ok)
+        return try await respond(with: id, team: team, request: request, context: context, status: .ok)
     }
 
     /// Deletes the generation (its blobs stay until `eachvault gc` finds them unreferenced by every team).
@@ -94,11 +80,11 @@ struct GenerationsController {
             view.snippetParts = hit.snippet?.segments.map { SnippetPart(text: $0.text, match: $0.isMatch) }
             return view
         }
-        return JSONResponse.make(GenerationPage(items: items, count: items.count, nextCursor: page.nextCursor?.token))
+        return try GenerationPage(items: items, nextCursor: page.nextCursor?.token).response(from: request, context: context)
     }
 
     private func respond(
-        with id: String, team: Team, request: Request, status: HTTPResponse.Status,
+        with id: String, team: Team, request: Request, context: VaultRequestContext, status: HTTPResponse.Status,
         deduplicatedFrom: String? = nil
     ) async throws -> Response {
         guard let detail = try await vault.generationDetail(id: id, teamID: team.id) else {
@@ -106,7 +92,7 @@ struct GenerationsController {
         }
         var view = GenerationView(detail, baseURL: baseURL(request))
         view.deduplicatedFrom = deduplicatedFrom
-        return JSONResponse.make(view, status: status)
+        return try EditedResponse(status: status, response: view).response(from: request, context: context)
     }
 
     static func apiError(for error: SubmissionError) -> APIError {
@@ -132,16 +118,6 @@ struct GenerationsController {
                 message: "cannot upload a local file through the provider's upload flow: \(cause)")
         case .storage(let message):
             APIError(status: .internalServerError, code: "storage_error", message: message)
-        }
-    }
-
-    static func describe(_ error: any Error) -> String {
-        switch error {
-        case DecodingError.keyNotFound(let key, _): "missing field '\(key.stringValue)'"
-        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
-            "wrong type at '\(context.codingPath.map(\.stringValue).joined(separator: "."))'"
-        case DecodingError.dataCorrupted: "malformed JSON"
-        default: "malformed JSON"
         }
     }
 }

@@ -1,7 +1,7 @@
 import Archive
 import Foundation
-import HTTPSupport
 import Hummingbird
+import VaultContract
 import Workers
 
 /// `POST /v1/imports`: archive predictions made outside EachVault. Needs a token with the `import` scope: with one
@@ -16,18 +16,13 @@ struct ImportsController {
     /// `{"prediction_ids": ["..."], "model"?: "<slug>"}` → `{"results": [{prediction_id, outcome, generation_id?}]}`.
     /// Idempotent: a prediction the team already archived answers `already_archived`.
     @Sendable func importPredictions(_ request: Request, context: VaultRequestContext) async throws -> Response {
-        struct Body: Decodable {
-            var prediction_ids: [String]
-            var model: String?
-        }
-        guard let body = try await JSONResponse.decode(Body.self, from: request, limit: 64 * 1024),
-            (1...100).contains(body.prediction_ids.count)
-        else {
-            throw APIError.badRequest("the body must be JSON like {\"prediction_ids\": [\"...\"]} with 1 to 100 ids")
+        let example = #"{"prediction_ids": ["..."]}"#
+        let body = try await request.decodeJSON(ImportRequest.self, context: context, example: example)
+        guard (1...100).contains(body.predictionIDs.count) else {
+            throw APIError.badRequest("the body must be JSON like \(example) with 1 to 100 ids")
         }
         let results = await vault.importPredictions(
-            body.prediction_ids, teamID: try context.requireTeam(scope: .import).id,
-            model: body.model)
-        return JSONResponse.make(["results": results])
+            body.predictionIDs, teamID: try context.requireTeam(scope: .import).id, model: body.model)
+        return try ImportAnswer(results: results).response(from: request, context: context)
     }
 }

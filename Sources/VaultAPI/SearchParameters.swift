@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import HummingbirdCore
 import Transport
+import VaultContract
 
 extension GenerationQuery {
     /// The longest search text taken: a query is a few words, and each word is one more term to rank.

@@ -1,6 +1,6 @@
 import Archive
-import HTTPSupport
 import Hummingbird
+import VaultContract
 import Workers
 
 /// `GET /v1/spend`: what the team spent at the provider, and what deduplication saved.
@@ -23,9 +23,8 @@ struct SpendController {
             } ?? .model
         let team = try context.requireTeam()
         let window = try GenerationQuery(teamID: team.id, parameters: parameters)
-        return JSONResponse.make(
-            try await vault.spend(
-                teamID: team.id, groupBy: grouping, from: window.createdAfter,
-                to: window.createdBefore))
+        return try await vault.spend(
+            teamID: team.id, groupBy: grouping, from: window.createdAfter, to: window.createdBefore
+        ).response(from: request, context: context)
     }
 }

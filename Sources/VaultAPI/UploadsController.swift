@@ -4,6 +4,7 @@ import Foundation
 import HTTPSupport
 import Hummingbird
 import Transport
+import VaultContract
 import Workers
 
 /// `POST /v1/uploads`: a local file streamed into the team's archive (raw body, any media type), to be used as an
@@ -15,20 +16,6 @@ struct UploadsController {
 
     func addRoutes(to group: RouterGroup<VaultRequestContext>) {
         group.post("uploads", use: upload)
-    }
-
-    struct Uploaded: Encodable {
-        var sha256: String
-        var size: Int64
-        var contentType: String
-        /// What to put in a media input to use the file.
-        var reference: String
-        var url: String
-
-        enum CodingKeys: String, CodingKey {
-            case sha256, size, reference, url
-            case contentType = "content_type"
-        }
     }
 
     @Sendable func upload(_ request: Request, context: VaultRequestContext) async throws -> Response {
@@ -53,10 +40,9 @@ struct UploadsController {
         guard sink.byteCount > 0 else { throw APIError.badRequest("the body is empty: send the file's bytes") }
         let sha256 = try sink.finish()
         let asset = try vault.storeLocalFile(tempFile, sha256: sha256, size: sink.byteCount, teamID: team.id)
-        return JSONResponse.make(
-            Uploaded(
-                sha256: asset.sha256, size: asset.size, contentType: asset.contentType,
-                reference: "sha256:\(asset.sha256)", url: "\(baseURL(request))/v1/files/\(asset.sha256)"),
-            status: .created)
+        let uploaded = UploadedFile(
+            sha256: asset.sha256, size: asset.size, contentType: asset.contentType,
+            reference: "sha256:\(asset.sha256)", url: "\(baseURL(request))/v1/files/\(asset.sha256)")
+        return try EditedResponse(status: .created, response: uploaded).response(from: request, context: context)
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import HTTPSupport
 import Hummingbird
 import Transport
+import VaultContract
 import Workers
 
 /// The team-facing HTTP API: generations, files, models, health and metrics.
@@ -37,21 +38,14 @@ public enum VaultRouter {
         shares.addPublicRoutes(to: router)
         GalleryController(vault: vault, pages: pages, baseURL: baseURL).addRoutes(to: router)
         api.get("models") { _, _ in
-            struct ModelView: Encodable {
-                var slug: String
-                var title: String
-                var version: String
-                var category: String?
+            try await vault.cachedModels().map {
+                ModelSummary(slug: $0.slug, title: $0.title, version: $0.version, category: $0.category)
             }
-            return JSONResponse.make(
-                try await vault.cachedModels().map {
-                    ModelView(slug: $0.slug, title: $0.title, version: $0.version, category: $0.category)
-                })
         }
-        router.get("/healthz") { _, _ in JSONResponse.make(["status": "ok"]) }
+        router.get("/healthz") { _, _ in StatusAnswer("ok") }
         router.get("/readyz") { _, _ in
             let ready = vault.isReady()
-            return JSONResponse.make(["status": ready ? "ready" : "not ready"], status: ready ? .ok : .serviceUnavailable)
+            return EditedResponse(status: ready ? .ok : .serviceUnavailable, response: StatusAnswer(ready ? "ready" : "not ready"))
         }
         router.get("/metrics") { request, _ in
             // Every team's traffic in one exposition: only the operator's scraper, with its own token, reads it.

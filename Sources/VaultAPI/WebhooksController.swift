@@ -1,8 +1,8 @@
 import Archive
 import Foundation
-import HTTPSupport
 import HTTPTypes
 import Hummingbird
+import VaultContract
 import Workers
 
 /// `POST /webhooks/eachlabs/{generation id}`: the provider's completion notice, handed to `Vault.receiveWebhook`
@@ -31,7 +31,7 @@ struct WebhooksController {
         if case .rejected = effect {
             throw APIError(status: .unauthorized, code: "webhook_rejected", message: "the delivery is not authentic")
         }
-        return JSONResponse.make(["status": effect.label])
+        return try StatusAnswer(effect.label).response(from: request, context: context)
     }
 }
 

@@ -3,7 +3,8 @@ import Foundation
 import Logging
 import Simulator
 import UnixSignals
-import VaultAPI
+import VaultAPIClient
+import VaultContract
 import Workers
 
 /// `eachvault demo`: the whole system on loopback with no each::labs key. Starts the simulator and the service,

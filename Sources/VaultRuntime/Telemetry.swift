@@ -1,6 +1,7 @@
 import Archive
 import Metrics
 import Prometheus
+import VaultContract
 
 /// The process's metrics: swift-metrics bootstrapped once with a Prometheus registry.
 public enum Telemetry {

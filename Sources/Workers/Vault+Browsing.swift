@@ -1,5 +1,6 @@
 import Archive
 import Foundation
+import VaultContract
 
 /// A page of search results with each hit's detail, in ranking order.
 public struct SearchResults: Sendable {

@@ -2,28 +2,7 @@ import Archive
 import EachLabs
 import Transport
 import Foundation
-
-/// A team's request for a new video.
-public struct GenerationRequest: Sendable, Codable {
-    public var model: String
-    public var version: String?
-    public var input: [String: JSONValue]
-    public var tags: [String]?
-    /// `false` always generates anew (another take of a seedless prompt); otherwise an identical earlier request
-    /// of the team answers it.
-    public var dedup: Bool?
-
-    public init(
-        model: String, version: String? = nil, input: [String: JSONValue], tags: [String]? = nil,
-        dedup: Bool? = nil
-    ) {
-        self.model = model
-        self.version = version
-        self.input = input
-        self.tags = tags
-        self.dedup = dedup
-    }
-}
+import VaultContract
 
 /// A created generation, or the team's earlier one that already answers the request (no provider call, no cost).
 public struct CreatedGeneration: Sendable {

@@ -1,22 +1,7 @@
 import Archive
 import EachLabs
 import Foundation
-
-/// The outcome of importing one prediction.
-public struct ImportResult: Sendable, Codable, Equatable {
-    public var predictionID: String
-    /// `imported`, `already_archived`, `not_found` (also for a prediction another team holds or deleted: an import
-    /// must not tell who holds what) or `failed`.
-    public var outcome: String
-    public var generationID: String?
-    public var message: String?
-
-    enum CodingKeys: String, CodingKey {
-        case outcome, message
-        case predictionID = "prediction_id"
-        case generationID = "generation_id"
-    }
-}
+import VaultContract
 
 extension Vault {
     /// Archives predictions made outside EachVault: one read each, a generation with the prediction's input (its
@@ -35,13 +20,13 @@ extension Vault {
     }
 
     private func importPrediction(_ id: String, teamID: String, model slug: String?) async -> ImportResult {
-        func result(_ outcome: String, _ generationID: String? = nil, _ message: String? = nil) -> ImportResult {
+        func result(_ outcome: ImportOutcome, _ generationID: String? = nil, _ message: String? = nil) -> ImportResult {
             ImportResult(predictionID: id, outcome: outcome, generationID: generationID, message: message)
         }
-        let notFound = result("not_found", nil, "no prediction \(id) to import")
+        let notFound = result(.notFound, nil, "no prediction \(id) to import")
         guard !id.isEmpty else { return notFound }
         switch try? database.importClaim(predictionID: id, teamID: teamID) {
-        case .alreadyArchived(let existing): return result("already_archived", existing)
+        case .alreadyArchived(let existing): return result(.alreadyArchived, existing)
         case .notClaimable, .imported: return notFound
         case nil: break
         }
@@ -49,7 +34,7 @@ extension Vault {
         do { prediction = try await provider.prediction(id: id) } catch .notFound {
             return notFound
         } catch {
-            return result("failed", nil, "cannot read the prediction: \(error)")
+            return result(.failed, nil, "cannot read the prediction: \(error)")
         }
         var model: CatalogueModel?
         if let slug { model = try? await self.model(slug: slug) }
@@ -69,14 +54,14 @@ extension Vault {
             {
             case .imported(let stored):
                 logger.info("imported", metadata: ["generation": "\(stored.id)", "prediction": "\(id)"])
-                return result("imported", stored.id)
+                return result(.imported, stored.id)
             case .alreadyArchived(let existing):
-                return result("already_archived", existing)
+                return result(.alreadyArchived, existing)
             case .notClaimable:
                 return notFound
             }
         } catch {
-            return result("failed", nil, "cannot record the import: \(error)")
+            return result(.failed, nil, "cannot record the import: \(error)")
         }
     }
 

@@ -140,7 +140,7 @@ extension Vault {
                 storedAt: now()))
             ?? Asset(
                 sha256: sha256, size: size, contentType: Asset.opaqueContentType,
-                durationSeconds: nil, width: nil, height: nil, videoCodec: nil, hasAudio: nil, storedAt: now())
+                durationS: nil, width: nil, height: nil, videoCodec: nil, hasAudio: nil, storedAt: now())
         try database.recordLocalFile(asset, teamID: teamID, now: now()) {
             try blobs.commit(tempFile: tempFile, sha256: sha256)
         }

@@ -1,38 +1,9 @@
 import Archive
 import EachLabs
 import Foundation
+import VaultContract
 
-/// What a request would do, without doing it (`POST /v1/generations?dry_run=1`).
-public struct GenerationPlan: Sendable, Encodable {
-    public var valid: Bool
-    public var problems: [FieldProblem]
-    public var requestKey: String?
-    /// The team's generation an identical request would be answered by.
-    public var exactMatch: String?
-    /// The team's five earlier generations with the most similar prompts.
-    public var similar: [Similar]
-    public var costEstimate: CostEstimate
-
-    public struct Similar: Sendable, Encodable {
-        public var id: String
-        public var model: String
-        public var prompt: String?
-        public var status: String
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case valid, problems, similar
-        case requestKey = "request_key"
-        case exactMatch = "exact_match"
-        case costEstimate = "cost_estimate"
-    }
-}
-
-/// The provider's price applied to a request: fixed, or rate × seconds of video; unknown stays unknown, never zero.
-public struct CostEstimate: Sendable, Encodable, Equatable {
-    public var usd: Double?
-    public var basis: String
-
+extension CostEstimate {
     /// - Parameter input: the validated input with schema defaults applied.
     public init(cost: ModelCost?, input: [String: JSONValue]) {
         guard let cost, let amount = cost.amount ?? cost.estimate else {
@@ -50,11 +21,6 @@ public struct CostEstimate: Sendable, Encodable, Equatable {
         } else {
             self.init(usd: amount, basis: "fixed price")
         }
-    }
-
-    init(usd: Double?, basis: String) {
-        self.usd = usd
-        self.basis = basis
     }
 }
 
@@ -94,6 +60,6 @@ extension Vault {
         guard !words.isEmpty else { return [] }
         let query = GenerationQuery(teamID: teamID, text: words.joined(separator: " "), anyWord: true, limit: 5)
         return ((try? await database.offloaded { try $0.searchGenerations(query) }) ?? [])
-            .map { GenerationPlan.Similar(id: $0.id, model: $0.model, prompt: $0.prompt, status: $0.status.rawValue) }
+            .map { GenerationPlan.Similar(id: $0.id, model: $0.model, prompt: $0.prompt, status: $0.status) }
     }
 }

@@ -1,9 +1,8 @@
 import ArgumentParser
 import EachLabs
 import Foundation
-import VaultAPI
-import VaultRuntime
-import Workers
+import VaultAPIClient
+import VaultContract
 
 struct GenerateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -41,7 +40,7 @@ struct GenerateCommand: AsyncParsableCommand {
             let value = String(pair[pair.index(after: equals)...])
             input[String(pair[..<equals])] =
                 value.hasPrefix("@")
-                ? .string(try await client.upload(file: Self.readableFile(String(value.dropFirst()))))
+                ? .string(try await client.upload(file: Self.readableFile(String(value.dropFirst()))).reference)
                 : Self.parseValue(value)
         }
         let request = GenerationRequest(

@@ -2,6 +2,8 @@ import ArgumentParser
 import Archive
 import Foundation
 import Logging
+import VaultAPIClient
+import VaultContract
 import VaultRuntime
 import Workers
 
@@ -36,10 +38,10 @@ struct ImportCommand: AsyncParsableCommand {
         if json { return try printJSON(results) }
         var table = TextTable(["PREDICTION", "OUTCOME", "GENERATION", "NOTE"])
         for result in results {
-            table.add([result.predictionID, result.outcome, result.generationID ?? "-", result.message ?? ""])
+            table.add([result.predictionID, result.outcome.rawValue, result.generationID ?? "-", result.message ?? ""])
         }
         print(table.render())
-        if results.contains(where: { $0.outcome == "failed" || $0.outcome == "not_found" }) { throw ExitCode(1) }
+        if results.contains(where: { $0.outcome == .failed || $0.outcome == .notFound }) { throw ExitCode(1) }
     }
 }
 

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Archive
 import Foundation
+import VaultAPIClient
+import VaultContract
 import VaultRuntime
 
 /// Where the service keeps its data, overriding `EACHVAULT_HOME`.
@@ -38,8 +40,7 @@ struct ServerOptions: ParsableArguments {
 
 /// Prints JSON for `--json` output.
 func printJSON(_ value: some Encodable) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    encoder.dateEncodingStrategy = .iso8601
+    let encoder = ContractJSON.encoder()
+    encoder.outputFormatting.insert(.prettyPrinted)
     print(String(decoding: try encoder.encode(value), as: UTF8.self))
 }

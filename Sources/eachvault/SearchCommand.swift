@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import VaultAPI
-import VaultRuntime
+import VaultAPIClient
+import VaultContract
 
 struct SearchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -56,7 +56,7 @@ struct SearchCommand: AsyncParsableCommand {
                     parts.map { $0.match ? highlight.0 + $0.text + highlight.1 : $0.text }.joined()
                 }
                 ?? item.prompt.map { $0.count > 50 ? String($0.prefix(49)) + "…" : $0 } ?? "-"
-            table.add([item.id, ISO8601DateFormatter().string(from: item.createdAt)] + item.tableRow.prefix(6) + [prompt])
+            table.add([item.id, item.createdAt.formatted(.iso8601)] + item.tableRow.prefix(6) + [prompt])
         }
         print(table.render())
         print("\(items.count) result(s)" + (all ? "" : page.nextCursor.map { "; more with --cursor \($0)" } ?? ""))

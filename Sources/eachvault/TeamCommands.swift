@@ -1,6 +1,7 @@
 import ArgumentParser
 import Archive
 import Foundation
+import VaultAPIClient
 import VaultRuntime
 
 /// Offline administration of teams and tokens, straight on the data home's database.
@@ -47,13 +48,12 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             var table = TextTable(["ID", "TEAM", "NAME", "SCOPES", "CREATED", "LAST USED", "REVOKED"])
-            let format = ISO8601DateFormatter()
             for token in try home.database().tokens() {
                 table.add([
                     token.id, token.team, token.name ?? "-",
                     token.scopes.isEmpty ? "-" : token.scopes.map(\.rawValue).sorted().joined(separator: ","),
-                    format.string(from: token.createdAt),
-                    token.lastUsedAt.map(format.string) ?? "-", token.revokedAt.map(format.string) ?? "-",
+                    token.createdAt.formatted(.iso8601),
+                    token.lastUsedAt?.formatted(.iso8601) ?? "-", token.revokedAt?.formatted(.iso8601) ?? "-",
                 ])
             }
             print(table.render())

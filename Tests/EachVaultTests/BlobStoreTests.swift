@@ -78,7 +78,7 @@ import Transport
             assets.append(
                 Asset(
                     sha256: sha256, size: Int64(text.utf8.count), contentType: "video/mp4",
-                    durationSeconds: nil, width: nil, height: nil, videoCodec: nil, hasAudio: nil,
+                    durationS: nil, width: nil, height: nil, videoCodec: nil, hasAudio: nil,
                     storedAt: Date()))
         }
         #expect(store.verify(assets).isClean)

@@ -4,6 +4,8 @@ import Foundation
 import Simulator
 import Testing
 import Transport
+import VaultAPIClient
+import VaultContract
 import VaultRuntime
 import Workers
 

@@ -1,6 +1,7 @@
 import EachLabs
 import Foundation
 import Testing
+import VaultContract
 import VaultRuntime
 import Workers
 
@@ -109,19 +110,16 @@ import Workers
             let plan = try await harness.client.planGeneration(
                 GenerationRequest(
                     model: "kling-v2-6-pro-text-to-video", input: ["prompt": "red fox running in snow", "duration": 10]))
-            guard case .object(let fields) = plan else { Issue.record("not an object"); return }
-            #expect(fields["valid"] == true)
-            #expect(fields["exact_match"] == .string(done.id))
-            #expect(fields["request_key"]?.stringValue?.count == 64)
-            let cost = try #require(fields["cost_estimate"]?.objectValue)
+            #expect(plan.valid)
+            #expect(plan.exactMatch == done.id)
+            #expect(plan.requestKey?.count == 64)
             let rate = try #require(try harness.vault.database.cachedModel(slug: "kling-v2-6-pro-text-to-video")?.cost?.amount)
-            #expect(abs((cost["usd"]?.doubleValue ?? 0) - rate * 10) < 0.0001)
-            guard case .array(let similar) = fields["similar"] else { Issue.record("no similar list"); return }
-            #expect(similar.count == 1)
+            #expect(abs((plan.costEstimate.usd ?? 0) - rate * 10) < 0.0001)
+            #expect(plan.similar.map(\.id) == [done.id])
             let invalid = try await harness.client.planGeneration(
                 GenerationRequest(
                     model: "kling-v2-6-pro-text-to-video", input: ["duration": "7"]))
-            #expect(invalid.objectValue?["valid"] == false)
+            #expect(!invalid.valid && invalid.problems.contains { $0.field == "prompt" })
             #expect(await harness.simulator.stats().creates == 1)
         }
     }

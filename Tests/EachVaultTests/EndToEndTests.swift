@@ -3,6 +3,7 @@ import EachLabs
 import Foundation
 import Simulator
 import Testing
+import VaultContract
 import VaultRuntime
 import Workers
 
@@ -31,7 +32,7 @@ import Workers
                 let detail = try #require(try harness.vault.database.generationDetail(id: id))
                 let asset = try #require(detail.outputs.first?.asset)
                 #expect(harness.vault.blobs.check(asset) == .intact)
-                #expect(asset.width != nil && asset.height != nil && asset.durationSeconds != nil)
+                #expect(asset.width != nil && asset.height != nil && asset.durationS != nil)
                 #expect(asset.contentType == "video/mp4")
                 #expect(detail.events.map(\.kind).contains("completed"))
                 digests.insert(asset.sha256)

@@ -3,6 +3,7 @@ import Crypto
 import Foundation
 @testable import VaultAPI
 import Testing
+import VaultContract
 import VaultRuntime
 import Workers
 
@@ -139,7 +140,7 @@ func peakResidentBytes() -> Int {
             try database.recordDownloaded(
                 output,
                 asset: Asset(
-                    sha256: empty, size: 0, contentType: "video/mp4", durationSeconds: nil, width: nil, height: nil,
+                    sha256: empty, size: 0, contentType: "video/mp4", durationS: nil, width: nil, height: nil,
                     videoCodec: nil, hasAudio: nil, storedAt: Date()), now: Date()
             ) {
                 let file = harness.vault.blobs.url(for: empty)

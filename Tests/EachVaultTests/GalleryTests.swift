@@ -1,6 +1,7 @@
 import Foundation
 @testable import VaultAPI
 import Testing
+import VaultContract
 import VaultRuntime
 import Workers
 

@@ -3,6 +3,7 @@ import EachLabs
 import Foundation
 import Testing
 import Transport
+import VaultContract
 import VaultRuntime
 import Workers
 
@@ -24,12 +25,12 @@ import Workers
             #expect(refused.status == 403 && refused.body.contains("missing_scope"))
             let (importerToken, importer) = try harness.makeClient(team: "team-a", scopes: [.import])
             let first = try await importer.importPredictions([predictionID, "no-such-prediction"], model: model)
-            #expect(first.map(\.outcome) == ["imported", "not_found"])
+            #expect(first.map(\.outcome) == [.imported, .notFound])
             let id = try #require(first[0].generationID)
             let readsAfterImport = await harness.simulator.stats().reads
             let final = try await harness.waitUntilFinal([id])[0]
             #expect(final.status == .completed && final.origin == .imported && final.predictionID == predictionID)
-            #expect(final.costUSD != nil && final.predictTimeSeconds != nil && final.model == model)
+            #expect(final.costUSD != nil && final.predictTimeS != nil && final.model == model)
             let view = try await harness.client.generation(id: id)
             #expect(view.origin == "imported" && view.assets.count == 1 && view.prompt == "an imported harbour at dusk")
             #expect(view.inputs.first?.sourceURL == image)
@@ -39,7 +40,7 @@ import Workers
             let readsBefore = await harness.simulator.stats().reads
             for _ in 0..<2 {
                 let again = try await importer.importPredictions([predictionID], model: model)
-                #expect(again.map(\.outcome) == ["already_archived"] && again.map(\.generationID) == [id])
+                #expect(again.map(\.outcome) == [.alreadyArchived] && again.map(\.generationID) == [id])
             }
             #expect(await harness.simulator.stats().reads == readsBefore)
             #expect(readsAfterImport >= 1)
@@ -47,7 +48,7 @@ import Workers
             _ = try harness.makeTeam("team-b")
             let theirImporter = try harness.makeClient(team: "team-b", scopes: [.import]).client
             let theirs = try await theirImporter.importPredictions([predictionID, "no-such-prediction"], model: nil)
-            #expect(theirs.map(\.outcome) == ["not_found", "not_found"] && theirs[0].generationID == nil)
+            #expect(theirs.map(\.outcome) == [.notFound, .notFound] && theirs[0].generationID == nil)
             #expect(theirs[0].message == theirs[1].message?.replacingOccurrences(of: "no-such-prediction", with: predictionID))
             #expect(try await harness.client.search([("q", "harbour")]).items.map(\.id) == [id])
             #expect(await harness.simulator.stats().creates == 1)
@@ -56,8 +57,8 @@ import Workers
 
             // Deleted, the prediction keeps a tombstone: the other team still cannot claim it; its owner can again.
             try await harness.client.deleteGeneration(id: id)
-            #expect(try await theirImporter.importPredictions([predictionID], model: nil).map(\.outcome) == ["not_found"])
-            #expect(try await importer.importPredictions([predictionID], model: model).map(\.outcome) == ["imported"])
+            #expect(try await theirImporter.importPredictions([predictionID], model: nil).map(\.outcome) == [.notFound])
+            #expect(try await importer.importPredictions([predictionID], model: model).map(\.outcome) == [.imported])
         }
     }
 }

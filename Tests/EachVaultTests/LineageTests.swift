@@ -5,6 +5,7 @@ import Foundation
 import Simulator
 import Testing
 @testable import Transport
+import VaultContract
 import VaultRuntime
 @testable import Workers
 
@@ -99,7 +100,7 @@ private func waitForInputs(_ harness: Harness, _ ids: [String], timeout: Duratio
             let bytes = try #require(sample)
             let file = harness.home.url.appending(path: "photo.png")
             try bytes.write(to: file)
-            let reference = try await harness.client.upload(file: file)
+            let reference = try await harness.client.upload(file: file).reference
             let sha = SHA256.hash(data: bytes).lowercaseHex
             #expect(reference == "sha256:\(sha)")
             #expect(try await harness.raw("GET", "/v1/files/\(sha)").status == 200)
@@ -130,7 +131,7 @@ private func waitForInputs(_ harness: Harness, _ ids: [String], timeout: Duratio
         try await withHarness { harness in
             let file = harness.home.url.appending(path: "notes.bin")
             try Data("not used by any generation".utf8).write(to: file)
-            let sha = String(try await harness.client.upload(file: file).dropFirst("sha256:".count))
+            let sha = try await harness.client.upload(file: file).sha256
             #expect(try harness.vault.blobs.collectGarbage(harness.vault.database, now: Date().addingTimeInterval(7200)).blobs == 0)
             let report = try harness.vault.blobs.collectGarbage(harness.vault.database, now: Date().addingTimeInterval(8 * 86400))
             #expect(report.blobs == 1 && !harness.vault.blobs.contains(sha))

@@ -20,7 +20,7 @@ import Testing
         #expect(landscape.width == 320 && landscape.height == 180)
         #expect(landscape.videoCodec == "avc1")
         #expect(landscape.hasAudio)
-        #expect(abs((landscape.durationSeconds ?? 0) - 2.0) < 0.05)
+        #expect(abs((landscape.durationS ?? 0) - 2.0) < 0.05)
         #expect(landscape.contentType == "video/mp4")
 
         let portrait = try MediaProbe.inspect(fileAt: write(Fixtures.data("clip-portrait.mp4")))

@@ -63,7 +63,7 @@ private func smallArchive() throws -> (AppDatabase, String) {
                 {
                     $0.minDuration = 6; $0.maxDuration = 9; $0.hasAudio = true
                 },
-                { $0.outputs.contains { $0.1.durationSeconds == 8 && $0.1.hasAudio == true } }
+                { $0.outputs.contains { $0.1.durationS == 8 && $0.1.hasAudio == true } }
             ),
             (
                 "720p (short side, portrait too)", { $0.resolution = Resolution("720p") },

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VaultContract
 import VaultRuntime
 import Workers
 

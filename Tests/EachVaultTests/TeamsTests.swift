@@ -1,6 +1,7 @@
 import Archive
 import Foundation
 import Testing
+import VaultContract
 import VaultRuntime
 import Workers
 

@@ -3,6 +3,7 @@ import EachLabs
 import Foundation
 import Simulator
 import Testing
+import VaultContract
 import VaultRuntime
 import Workers
 

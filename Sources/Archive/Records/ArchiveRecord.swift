@@ -1,17 +1,23 @@
 import Foundation
 import GRDB
+import VaultContract
 
 /// A generation's life cycle as EachVault reports it.
-public enum GenerationStatus: String, Sendable, Codable, CaseIterable, DatabaseValueConvertible {
-    case pending, submitted, processing, downloading, completed, failed, cancelled
+extension GenerationStatus: DatabaseValueConvertible {}
 
-    public var isFinal: Bool { self == .completed || self == .failed || self == .cancelled }
-}
-
-/// Records store dates as Unix seconds and JSON with sorted keys.
+/// Records store dates as Unix seconds and JSON with sorted keys; columns are the snake_case of the properties
+/// (`predictionID` in `prediction_id`), the naming rule the API's JSON follows too.
 public protocol ArchiveRecord: Codable, FetchableRecord, PersistableRecord, Sendable {}
 
 extension ArchiveRecord {
+    public static var databaseColumnDecodingStrategy: DatabaseColumnDecodingStrategy {
+        .custom { column in SnakeCase.Key(SnakeCase.camel(column)) }
+    }
+
+    public static var databaseColumnEncodingStrategy: DatabaseColumnEncodingStrategy {
+        .custom { key in SnakeCase.snake(key.stringValue) }
+    }
+
     public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy {
         .timeIntervalSince1970
     }

@@ -5,10 +5,15 @@ import GRDB
 public struct Asset: ArchiveRecord, Hashable {
     public static let databaseTableName = "assets"
 
+    /// The columns queries filter and order by.
+    public enum Columns {
+        public static let sha256 = Column("sha256")
+    }
+
     public var sha256: String
     public var size: Int64
     public var contentType: String
-    public var durationSeconds: Double?
+    public var durationS: Double?
     public var width: Int?
     public var height: Int?
     public var videoCodec: String?
@@ -16,26 +21,17 @@ public struct Asset: ArchiveRecord, Hashable {
     public var storedAt: Date
 
     public init(
-        sha256: String, size: Int64, contentType: String, durationSeconds: Double?, width: Int?,
+        sha256: String, size: Int64, contentType: String, durationS: Double?, width: Int?,
         height: Int?, videoCodec: String?, hasAudio: Bool?, storedAt: Date
     ) {
         self.sha256 = sha256
         self.size = size
         self.contentType = contentType
-        self.durationSeconds = durationSeconds
+        self.durationS = durationS
         self.width = width
         self.height = height
         self.videoCodec = videoCodec
         self.hasAudio = hasAudio
         self.storedAt = storedAt
-    }
-
-    public enum CodingKeys: String, CodingKey, ColumnExpression {
-        case sha256, size, width, height
-        case contentType = "content_type"
-        case durationSeconds = "duration_s"
-        case videoCodec = "video_codec"
-        case hasAudio = "has_audio"
-        case storedAt = "stored_at"
     }
 }

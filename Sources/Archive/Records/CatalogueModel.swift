@@ -6,6 +6,11 @@ import GRDB
 public struct CatalogueModel: ArchiveRecord, Hashable {
     public static let databaseTableName = "models"
 
+    /// The columns queries filter and order by.
+    public enum Columns {
+        public static let slug = Column("slug")
+    }
+
     public var slug: String
     public var version: String
     public var title: String
@@ -26,13 +31,5 @@ public struct CatalogueModel: ArchiveRecord, Hashable {
         requestSchema = model.requestSchema
         cost = model.cost
         self.fetchedAt = fetchedAt
-    }
-
-    public enum CodingKeys: String, CodingKey, ColumnExpression {
-        case slug, version, title, category, cost
-        case outputType = "output_type"
-        case requestSchema = "request_schema"
-        case fetchedAt = "fetched_at"
-        case detailFetchedAt = "detail_fetched_at"
     }
 }

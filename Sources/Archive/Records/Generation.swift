@@ -1,10 +1,18 @@
 import EachLabs
 import Foundation
 import GRDB
+import VaultContract
 
 /// A row of `generations`.
 public struct Generation: ArchiveRecord, Hashable {
     public static let databaseTableName = "generations"
+
+    /// The columns queries filter and order by.
+    public enum Columns {
+        public static let id = Column("id")
+        public static let predictionID = Column("prediction_id")
+        public static let teamID = Column("team_id")
+    }
 
     public var seq: Int64?
     public var id: String
@@ -20,7 +28,7 @@ public struct Generation: ArchiveRecord, Hashable {
     public var errorCode: String?
     public var errorMessage: String?
     public var costUSD: Double?
-    public var predictTimeSeconds: Double?
+    public var predictTimeS: Double?
     public var createdAt: Date
     public var updatedAt: Date
     public var submittedAt: Date?
@@ -50,33 +58,6 @@ public struct Generation: ArchiveRecord, Hashable {
         /// A prediction made outside EachVault, archived by `eachvault import` / `POST /v1/imports`.
         case imported
     }
-
-    public enum CodingKeys: String, CodingKey, ColumnExpression {
-        case seq, id, model, version, input, prompt, tags, status
-        case negativePrompt = "negative_prompt"
-        case predictionID = "prediction_id"
-        case providerStatus = "provider_status"
-        case errorCode = "error_code"
-        case errorMessage = "error_message"
-        case costUSD = "cost_usd"
-        case predictTimeSeconds = "predict_time_s"
-        case createdAt = "created_at"
-        case updatedAt = "updated_at"
-        case submittedAt = "submitted_at"
-        case completedAt = "completed_at"
-        case submitAttempts = "submit_attempts"
-        case submitStartedAt = "submit_started_at"
-        case pollAttempts = "poll_attempts"
-        case nextActionAt = "next_action_at"
-        case webhookSecret = "webhook_secret"
-        case submitUncertainSince = "submit_uncertain_since"
-        case confirmPending = "confirm_pending"
-        case teamID = "team_id"
-        case requestKey = "request_key"
-        case dedupHits = "dedup_hits"
-        case note, origin
-    }
-    public typealias Columns = CodingKeys
 
     /// A new, not yet submitted generation. The prompt fields are lifted from the input for search.
     public init(

@@ -5,6 +5,12 @@ import GRDB
 public struct GenerationEvent: ArchiveRecord, Hashable {
     public static let databaseTableName = "generation_events"
 
+    /// The columns queries filter and order by.
+    public enum Columns {
+        public static let id = Column("id")
+        public static let generationID = Column("generation_id")
+    }
+
     public var id: Int64?
     public var generationID: String
     public var at: Date
@@ -16,10 +22,5 @@ public struct GenerationEvent: ArchiveRecord, Hashable {
         self.at = at
         self.kind = kind
         self.detail = detail
-    }
-
-    public enum CodingKeys: String, CodingKey, ColumnExpression {
-        case id, at, kind, detail
-        case generationID = "generation_id"
     }
 }

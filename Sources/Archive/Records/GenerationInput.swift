@@ -5,6 +5,13 @@ import GRDB
 public struct GenerationInput: ArchiveRecord, Hashable {
     public static let databaseTableName = "generation_inputs"
 
+    /// The columns queries filter and order by.
+    public enum Columns {
+        public static let generationID = Column("generation_id")
+        public static let field = Column("field")
+        public static let position = Column("position")
+    }
+
     public var generationID: String
     /// The input field (`image_url`, `image_urls`, ...).
     public var field: String
@@ -28,13 +35,4 @@ public struct GenerationInput: ArchiveRecord, Hashable {
         self.attempts = 0
         self.nextAttemptAt = sha256 == nil ? nextAttemptAt : nil
     }
-
-    public enum CodingKeys: String, CodingKey, ColumnExpression {
-        case field, position, sha256, attempts
-        case generationID = "generation_id"
-        case sourceURL = "source_url"
-        case nextAttemptAt = "next_attempt_at"
-        case lastError = "last_error"
-    }
-    public typealias Columns = CodingKeys
 }

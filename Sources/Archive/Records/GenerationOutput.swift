@@ -5,6 +5,12 @@ import GRDB
 public struct GenerationOutput: ArchiveRecord, Hashable {
     public static let databaseTableName = "generation_outputs"
 
+    /// The columns queries filter and order by.
+    public enum Columns {
+        public static let generationID = Column("generation_id")
+        public static let position = Column("position")
+    }
+
     public var generationID: String
     public var position: Int
     public var sourceURL: String
@@ -21,13 +27,4 @@ public struct GenerationOutput: ArchiveRecord, Hashable {
         self.attempts = 0
         self.nextAttemptAt = sha256 == nil ? nextAttemptAt : nil
     }
-
-    public enum CodingKeys: String, CodingKey, ColumnExpression {
-        case position, sha256, attempts
-        case generationID = "generation_id"
-        case sourceURL = "source_url"
-        case nextAttemptAt = "next_attempt_at"
-        case lastError = "last_error"
-    }
-    public typealias Columns = CodingKeys
 }

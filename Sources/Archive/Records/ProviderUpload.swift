@@ -5,6 +5,12 @@ import GRDB
 public struct ProviderUpload: ArchiveRecord, Hashable {
     public static let databaseTableName = "provider_uploads"
 
+    /// The columns queries filter and order by.
+    public enum Columns {
+        public static let sha256 = Column("sha256")
+        public static let reuseUntil = Column("reuse_until")
+    }
+
     public var sha256: String
     public var uploadID: String
     public var publicURL: String
@@ -17,13 +23,5 @@ public struct ProviderUpload: ArchiveRecord, Hashable {
         self.publicURL = publicURL
         self.uploadedAt = uploadedAt
         self.reuseUntil = reuseUntil
-    }
-
-    public enum CodingKeys: String, CodingKey, ColumnExpression {
-        case sha256
-        case uploadID = "upload_id"
-        case publicURL = "public_url"
-        case uploadedAt = "uploaded_at"
-        case reuseUntil = "reuse_until"
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import VaultContract
 
 /// A search over the archive: full text (best match first) and filters (newest first without text), a page at a time.
 public struct GenerationQuery: Sendable, Hashable {

@@ -1,6 +1,8 @@
 import Archive
+import Foundation
 import Hummingbird
 import Logging
+import VaultContract
 
 /// The request context of the API: Hummingbird's core storage plus the team the request acts for.
 public struct VaultRequestContext: RequestContext {
@@ -9,10 +11,19 @@ public struct VaultRequestContext: RequestContext {
     public var team: Team?
     /// The token's scopes (set with `team`).
     public var scopes: Set<TokenScope> = []
+    /// The largest body `request.decode(as:context:)` collects: small by default, raised by the routes that take
+    /// more (a create with inline files).
+    public var maxUploadSize = 64 * 1024
 
     public init(source: Source) {
         coreContext = .init(source: source)
     }
+
+    /// Bodies and answers in the contract's one JSON configuration.
+    public var requestDecoder: JSONDecoder { Self.decoder }
+    public var responseEncoder: JSONEncoder { Self.encoder }
+    private static let decoder = ContractJSON.decoder()
+    private static let encoder = ContractJSON.encoder()
 
     /// The authenticated team; the authenticator guarantees one on every `/v1` route.
     func requireTeam() throws -> Team {

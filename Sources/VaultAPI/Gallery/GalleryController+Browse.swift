@@ -3,6 +3,7 @@ import EachLabs
 import Foundation
 import HTTPTypes
 import Hummingbird
+import VaultContract
 import Workers
 
 /// Search and filter, a generation's page, sharing it, and the files the pages show.
@@ -130,7 +131,7 @@ extension GalleryController {
             values["asset"] = [
                 "sha256": asset.sha256,
                 "size": ByteCountFormatter.string(fromByteCount: asset.size, countStyle: .file) + " (\(asset.size) bytes)",
-                "duration": asset.durationSeconds.map { String(format: "%.2f s", $0) } ?? "unknown",
+                "duration": asset.durationS.map { String(format: "%.2f s", $0) } ?? "unknown",
                 "resolution": asset.width.map { "\($0)×\(asset.height ?? 0)" } ?? "unknown",
                 "codec": (asset.videoCodec ?? "?") + ((asset.hasAudio ?? false) ? " with audio" : ""),
             ]

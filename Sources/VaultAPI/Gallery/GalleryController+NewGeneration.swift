@@ -3,6 +3,7 @@ import EachLabs
 import Foundation
 import HTTPTypes
 import Hummingbird
+import VaultContract
 import Workers
 
 /// A new generation from a form built from the model's schema, with errors beside their fields.

@@ -1,7 +1,7 @@
 import Archive
 import Foundation
-import HTTPSupport
 import Hummingbird
+import VaultContract
 import Workers
 
 /// Share links: `POST /v1/generations/{id}/share`, `DELETE /v1/shares/{id}`, and the public `/s/{token}` page and
@@ -24,13 +24,8 @@ struct SharesController {
     }
 
     @Sendable func create(_ request: Request, context: VaultRequestContext) async throws -> Response {
-        struct Body: Decodable {
-            var expiresInS: Double?
-            enum CodingKeys: String, CodingKey { case expiresInS = "expires_in_s" }
-        }
-        let buffer = try await request.body.collect(upTo: 64 * 1024)
-        let body = buffer.readableBytes == 0 ? Body() : try? JSONDecoder().decode(Body.self, from: Data(buffer: buffer))
-        guard let body else { throw APIError.badRequest("the body must be JSON like {\"expires_in_s\": 86400}") }
+        let body = try await request.decodeJSON(
+            ShareRequest.self, context: context, example: #"{"expires_in_s": 86400}"#, empty: ShareRequest())
         let lifetime = body.expiresInS ?? Vault.defaultShareLifetime
         guard lifetime > 0, lifetime <= maxLifetime else {
             throw APIError(
@@ -41,15 +36,8 @@ struct SharesController {
             let (token, share) = try await vault.createShare(
                 generationID: try context.parameters.require("id"), teamID: context.requireTeam().id, lifetime: lifetime)
         else { throw APIError.notFound("generation") }
-        struct Created: Encodable {
-            var id: String
-            var url: String
-            var expiresAt: Date
-            enum CodingKeys: String, CodingKey { case id, url, expiresAt = "expires_at" }
-        }
-        return JSONResponse.make(
-            Created(id: share.id, url: "\(baseURL(request))/s/\(token)", expiresAt: share.expiresAt),
-            status: .created)
+        let created = CreatedShare(id: share.id, url: "\(baseURL(request))/s/\(token)", expiresAt: share.expiresAt)
+        return try EditedResponse(status: .created, response: created).response(from: request, context: context)
     }
 
     @Sendable func revoke(_ request: Request, context: VaultRequestContext) async throws -> Response {
@@ -69,7 +57,7 @@ struct SharesController {
                 [
                     "title": title, "modelTitle": title, "model": detail.generation.model,
                     "prompt": detail.generation.prompt ?? "", "videoURL": "/s/\(token)/video",
-                    "duration": asset?.durationSeconds.map { String(format: "%.1f s", $0) } ?? "",
+                    "duration": asset?.durationS.map { String(format: "%.1f s", $0) } ?? "",
                     "resolution": asset.flatMap { asset in asset.width.map { "\($0)×\(asset.height ?? 0)" } } ?? "",
                     "createdAt": ISO8601DateFormatter().string(from: detail.generation.createdAt),
                     "expiresAt": ISO8601DateFormatter().string(from: share.expiresAt),

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import Transport
 @testable import VaultAPI
+import VaultContract
 import VaultRuntime
 import Workers
 
@@ -108,8 +109,8 @@ import Workers
                     + Array("isom".utf8) + [UInt8](repeating: 0, count: 12))
             let path = harness.home.url.appending(path: "bomb.mp4")
             try bomb.write(to: path)
-            let reference = try await harness.client.upload(file: path)
-            #expect(reference.hasPrefix("sha256:"))
+            let uploaded = try await harness.client.upload(file: path)
+            #expect(uploaded.reference == "sha256:" + uploaded.sha256)
             #expect(try await harness.raw("GET", "/healthz").status == 200)
         }
     }

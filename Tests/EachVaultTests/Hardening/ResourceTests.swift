@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 import Transport
+import VaultContract
 import VaultRuntime
 import Workers
 

@@ -84,7 +84,7 @@ import Testing
         let output = try #require(try database.dueDownloads(now: start, limit: 1).first)
         let asset = Asset(
             sha256: String(repeating: "a", count: 64), size: 10, contentType: "video/mp4",
-            durationSeconds: 5, width: 1, height: 1, videoCodec: "avc1", hasAudio: false, storedAt: start)
+            durationS: 5, width: 1, height: 1, videoCodec: "avc1", hasAudio: false, storedAt: start)
         #expect(try database.recordDownloaded(output, asset: asset, now: start))
         let detail = try #require(try database.generationDetail(id: "gen_1"))
         #expect(detail.generation.status == .completed && detail.outputs.first?.asset == asset)

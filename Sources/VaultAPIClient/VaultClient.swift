@@ -1,21 +1,17 @@
-import Archive
 import EachLabs
 import Foundation
 import Transport
-import VaultAPI
-import Workers
+import VaultContract
 
-/// Talks to a running EachVault over its HTTP API (the CLI's `generate`, `search`, `show`; the demo).
+/// Talks to a running EachVault over its HTTP API (the CLI's `generate`, `search`, `show`, `import`, `spend`; the
+/// demo). Built on the wire contract and Transport only.
 public struct VaultClient: Sendable {
     public let baseURL: String
     /// The team token sent as `Authorization: Bearer`.
     private let token: String?
     private let transport: any HTTPTransport
-    private let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
-    }()
+    private let encoder = ContractJSON.encoder()
+    private let decoder = ContractJSON.decoder()
 
     public init(baseURL: String, token: String?, transport: any HTTPTransport = CurlTransport()) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
@@ -24,12 +20,12 @@ public struct VaultClient: Sendable {
     }
 
     public func createGeneration(_ request: GenerationRequest) async throws -> GenerationView {
-        try await call("POST", "/v1/generations", body: JSONEncoder().encode(request))
+        try await call("POST", "/v1/generations", body: encoder.encode(request))
     }
 
     /// Validation, canonical key, exact match, similar prompts and cost estimate, without generating.
-    public func planGeneration(_ request: GenerationRequest) async throws -> JSONValue {
-        try await call("POST", "/v1/generations?dry_run=1", body: JSONEncoder().encode(request))
+    public func planGeneration(_ request: GenerationRequest) async throws -> GenerationPlan {
+        try await call("POST", "/v1/generations?dry_run=1", body: encoder.encode(request))
     }
 
     public func deleteGeneration(id: String) async throws {
@@ -46,38 +42,23 @@ public struct VaultClient: Sendable {
         try await call("GET", "/v1/generations" + Self.query(parameters))
     }
 
-    /// Streams a local file into the team's archive (`POST /v1/uploads`); returns its `sha256:<hex>` reference.
-    public func upload(file: URL) async throws -> String {
-        struct Uploaded: Decodable { var reference: String }
-        let uploaded: Uploaded = try await call(
-            "POST", "/v1/uploads", bodyFile: file,
-            contentType: "application/octet-stream")
-        return uploaded.reference
-    }
-
     public func search(text: String?, limit: Int = 20) async throws -> GenerationPage {
         try await search([("q", text), ("limit", String(limit))])
     }
 
+    /// Streams a local file into the team's archive (`POST /v1/uploads`).
+    public func upload(file: URL) async throws -> UploadedFile {
+        try await call("POST", "/v1/uploads", bodyFile: file, contentType: "application/octet-stream")
+    }
+
     public func importPredictions(_ ids: [String], model: String?) async throws -> [ImportResult] {
-        struct Body: Encodable {
-            var prediction_ids: [String]
-            var model: String?
-        }
-        struct Answer: Decodable { var results: [ImportResult] }
-        let answer: Answer = try await call(
-            "POST", "/v1/imports",
-            body: JSONEncoder().encode(Body(prediction_ids: ids, model: model)))
+        let answer: ImportAnswer = try await call(
+            "POST", "/v1/imports", body: encoder.encode(ImportRequest(predictionIDs: ids, model: model)))
         return answer.results
     }
 
     public func spend(groupBy: SpendGrouping, from: String?, to: String?) async throws -> SpendReport {
         try await call("GET", "/v1/spend" + Self.query([("group_by", groupBy.rawValue), ("from", from), ("to", to)]))
-    }
-
-    private static func query(_ parameters: [(String, String?)]) -> String {
-        let pairs = parameters.compactMap { name, value in value.map { "\(name)=\(encoded($0))" } }
-        return pairs.isEmpty ? "" : "?" + pairs.joined(separator: "&")
     }
 
     /// Polls the service (not the provider) until the generation is final; `progress` sees every state.
@@ -105,13 +86,20 @@ public struct VaultClient: Sendable {
                 method: method, url: baseURL + path, headers: headers, body: body, bodyFile: bodyFile,
                 timeout: bodyFile == nil ? .seconds(30) : .seconds(600)))
         guard (200..<300).contains(response.status) else {
-            throw VaultClientError(status: response.status, body: String(decoding: response.body, as: UTF8.self))
+            throw VaultClientError(
+                status: response.status, error: try? decoder.decode(ErrorBody.self, from: response.body).error,
+                body: String(decoding: response.body.prefix(2048), as: UTF8.self))
         }
         if response.status == 204, let empty = Empty() as? T { return empty }
         return try decoder.decode(T.self, from: response.body)
     }
 
     private struct Empty: Decodable {}
+
+    private static func query(_ parameters: [(String, String?)]) -> String {
+        let pairs = parameters.compactMap { name, value in value.map { "\(name)=\(encoded($0))" } }
+        return pairs.isEmpty ? "" : "?" + pairs.joined(separator: "&")
+    }
 
     private static let unreserved = CharacterSet(
         charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
@@ -121,19 +109,13 @@ public struct VaultClient: Sendable {
     }
 }
 
-/// An error answer from EachVault, with its JSON body (which says what was wrong).
+/// An error answer from EachVault: its status and the error body, which says what was wrong.
 public struct VaultClientError: Error, CustomStringConvertible {
     public var status: Int
+    /// The decoded `{"error": ...}` body; nil when the answer was not one (a proxy's page, say).
+    public var error: ErrorBody.Detail?
+    /// The answer's first bytes, as text.
     public var body: String
 
-    public var description: String {
-        struct Body: Decodable {
-            struct Detail: Decodable {
-                var message: String
-            }
-            var error: Detail
-        }
-        let message = (try? JSONDecoder().decode(Body.self, from: Data(body.utf8)))?.error.message ?? body
-        return "HTTP \(status): \(message)"
-    }
+    public var description: String { "HTTP \(status): \(error?.message ?? body)" }
 }

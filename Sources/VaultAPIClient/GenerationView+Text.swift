@@ -1,5 +1,5 @@
 import Foundation
-import VaultAPI
+import VaultContract
 
 extension GenerationView {
     /// One table row: model, status, sha256 (short), size, duration, resolution, URL.

@@ -1,0 +1,14 @@
+import Hummingbird
+import VaultContract
+
+// The contract's answers are written by the request context's encoder (`ContractJSON`).
+extension GenerationView: ResponseEncodable {}
+extension GenerationPage: ResponseEncodable {}
+extension GenerationPlan: ResponseEncodable {}
+extension ImportAnswer: ResponseEncodable {}
+extension SpendReport: ResponseEncodable {}
+extension UploadedFile: ResponseEncodable {}
+extension CreatedShare: ResponseEncodable {}
+extension ErrorBody: ResponseEncodable {}
+extension ModelSummary: ResponseEncodable {}
+extension StatusAnswer: ResponseEncodable {}

@@ -1,0 +1,39 @@
+import Foundation
+
+/// `POST /v1/uploads`: the stored file and how to use it as an input.
+public struct UploadedFile: Sendable, Codable {
+    public var sha256: String
+    public var size: Int64
+    public var contentType: String
+    /// What to put in a media input to use the file: `sha256:<hex>`.
+    public var reference: String
+    public var url: String
+
+    public init(sha256: String, size: Int64, contentType: String, reference: String, url: String) {
+        self.sha256 = sha256
+        self.size = size
+        self.contentType = contentType
+        self.reference = reference
+        self.url = url
+    }
+}
+
+/// `POST /v1/generations/{id}/share`: how long the link lives (default a week).
+public struct ShareRequest: Sendable, Codable {
+    public var expiresInS: Double?
+
+    public init(expiresInS: Double? = nil) { self.expiresInS = expiresInS }
+}
+
+/// A created share link: the token is in the URL, shown once.
+public struct CreatedShare: Sendable, Codable {
+    public var id: String
+    public var url: String
+    public var expiresAt: Date
+
+    public init(id: String, url: String, expiresAt: Date) {
+        self.id = id
+        self.url = url
+        self.expiresAt = expiresAt
+    }
+}

@@ -1,0 +1,48 @@
+import EachLabs
+
+/// A team's request for a new video (`POST /v1/generations`).
+public struct GenerationRequest: Sendable, Codable {
+    public var model: String
+    public var version: String?
+    public var input: [String: JSONValue]
+    public var tags: [String]?
+    /// `false` always generates anew (another take of a seedless prompt); otherwise an identical earlier request
+    /// of the team answers it.
+    public var dedup: Bool?
+
+    public init(
+        model: String, version: String? = nil, input: [String: JSONValue], tags: [String]? = nil,
+        dedup: Bool? = nil
+    ) {
+        self.model = model
+        self.version = version
+        self.input = input
+        self.tags = tags
+        self.dedup = dedup
+    }
+}
+
+/// `PATCH /v1/generations/{id}`: tags and note after the fact. An absent note is left alone; `null` clears it.
+public struct AnnotationRequest: Sendable, Codable {
+    public var tags: [String]?
+    public var note: String??
+
+    public init(tags: [String]? = nil, note: String?? = .none) {
+        self.tags = tags
+        self.note = note
+    }
+
+    enum Keys: String, CodingKey { case tags, note }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Keys.self)
+        tags = try container.decodeIfPresent([String].self, forKey: .tags)
+        note = container.contains(.note) ? .some(try container.decodeIfPresent(String.self, forKey: .note)) : .none
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encodeIfPresent(tags, forKey: .tags)
+        if let note { try container.encode(note, forKey: .note) }
+    }
+}
