@@ -4,6 +4,39 @@ import Metrics
 import ServiceLifecycle
 import Transport
 
+/// How a kind of file is fetched: what it must be, how big, how long, from where, and how many tries.
+struct DownloadPolicy {
+    var videoOnly: Bool
+    var limits: DownloadLimits
+    var maxAttempts: Int
+    /// Files the provider no longer has get a number of tries of their own (outputs only).
+    var maxExpiredAttempts: Int
+    var metric: String
+
+    init(_ kind: PendingFile.Kind, _ settings: WorkerSettings) {
+        switch kind {
+        case .output:
+            videoOnly = true
+            limits = DownloadLimits(
+                maxBytes: settings.maxOutputBytes, publicAddressesOnly: false,
+                totalTimeout: settings.outputDownloadDeadline)
+            maxExpiredAttempts = settings.maxExpiredAttempts
+            metric = "eachvault_downloads_total"
+        case .input:
+            // A team's URL: public addresses only (unless the operator allows more).
+            videoOnly = false
+            limits = DownloadLimits(
+                maxBytes: settings.maxInputBytes, publicAddressesOnly: settings.inputsFromPublicAddressesOnly,
+                totalTimeout: settings.inputDownloadDeadline)
+            maxExpiredAttempts = settings.maxDownloadAttempts
+            metric = "eachvault_input_downloads_total"
+        }
+        maxAttempts = settings.maxDownloadAttempts
+    }
+
+    func attempts(_ failure: DownloadFailure) -> Int { failure.expired ? maxExpiredAttempts : maxAttempts }
+}
+
 /// Why one download attempt failed, and whether trying again can help.
 struct DownloadFailure: Error {
     var cause: String
@@ -15,78 +48,42 @@ struct DownloadFailure: Error {
 }
 
 extension Vault {
-    func download(_ output: GenerationOutput) async {
-        // Named by output, so an attempt after a failure or a crash resumes the bytes already fetched.
-        let tempFile = blobs.partialFile(for: "\(output.generationID)-\(output.position)")
+    /// Fetches one output or media input into the archive. Outputs must be video, inputs any media; a failed output
+    /// at its last attempt fails the generation, a failed input never touches it.
+    func store(_ file: PendingFile) async {
+        let policy = DownloadPolicy(file.kind, settings)
+        // Named by the file, so an attempt after a failure or a crash resumes the bytes already fetched.
+        let tempFile = blobs.partialFile(for: file.key)
         do {
-            let asset = try await fetch(output.sourceURL, into: tempFile, expecting: .video)
-            try database.recordDownloaded(output, asset: asset, now: now()) {
+            let asset = try await fetch(file.sourceURL, into: tempFile, policy: policy)
+            try database.recordStored(file, asset: asset, now: now()) {
                 try blobs.commit(tempFile: tempFile, sha256: asset.sha256)
             }
-            Counter(label: "eachvault_downloads_total", dimensions: [("outcome", "ok")]).increment()
-            Counter(label: "eachvault_download_bytes_total").increment(by: Int(asset.size))
+            Counter(label: policy.metric, dimensions: [("outcome", "ok")]).increment()
+            if file.kind == .output { Counter(label: "eachvault_download_bytes_total").increment(by: Int(asset.size)) }
         } catch _ where Task.isCancelled {
             discardPartialFile(tempFile, unless: true)  // shutting down: kept bytes are resumed after the restart
-        } catch let failure as DownloadFailure {
-            Counter(label: "eachvault_downloads_total", dimensions: [("outcome", "error")]).increment()
-            let willRetry = recordFailure(failure, output)
-            discardPartialFile(tempFile, unless: failure.keepsPartialFile && willRetry)
         } catch {
-            Counter(label: "eachvault_downloads_total", dimensions: [("outcome", "error")]).increment()
-            try? FileManager.default.removeItem(at: tempFile)
-            _ = recordFailure(DownloadFailure(cause: "cannot store the file: \(error)"), output)
-        }
-    }
-
-    /// Records a failed attempt; returns true when another attempt is scheduled.
-    private func recordFailure(_ failure: DownloadFailure, _ output: GenerationOutput) -> Bool {
-        let attempt = output.attempts + 1
-        let retryAt = retryTime(
-            after: failure, attempt: attempt,
-            limit: failure.expired ? settings.maxExpiredAttempts : settings.maxDownloadAttempts)
-        let code = failure.expired ? "output_expired" : failure.code
-        logger.warning(
-            "download failed",
-            metadata: [
-                "generation": "\(output.generationID)", "attempt": "\(attempt)", "cause": "\(failure.cause)",
-            ])
-        do {
-            try database.recordDownloadFailure(output, cause: failure.cause, code: code, retryAt: retryAt, now: now())
-        } catch {
-            logger.error("cannot record a download failure", metadata: ["generation": "\(output.generationID)"])
-        }
-        return retryAt != nil
-    }
-
-    /// A media input (lineage): stored like an output, but any media type will do, and a failure never touches the
-    /// generation itself.
-    func download(_ input: GenerationInput) async {
-        let tempFile = blobs.partialFile(for: "\(input.generationID)-in-\(input.field)-\(input.position)")
-        do {
-            let asset = try await fetch(input.sourceURL, into: tempFile, expecting: .anyMedia)
-            try database.recordInputDownloaded(input, asset: asset, now: now()) {
-                try blobs.commit(tempFile: tempFile, sha256: asset.sha256)
-            }
-            Counter(label: "eachvault_input_downloads_total", dimensions: [("outcome", "ok")]).increment()
-        } catch _ where Task.isCancelled {
-            discardPartialFile(tempFile, unless: true)
-        } catch {
-            Counter(label: "eachvault_input_downloads_total", dimensions: [("outcome", "error")]).increment()
+            Counter(label: policy.metric, dimensions: [("outcome", "error")]).increment()
             let failure = error as? DownloadFailure ?? DownloadFailure(cause: "cannot store the file: \(error)")
-            let retryAt = retryTime(after: failure, attempt: input.attempts + 1, limit: settings.maxDownloadAttempts)
+            let retryAt =
+                failure.retryable && file.attempts + 1 < policy.attempts(failure)
+                ? after(settings.downloadRetry.delay(attempt: file.attempts)) : nil
             discardPartialFile(tempFile, unless: failure.keepsPartialFile && retryAt != nil)
             logger.warning(
-                "input download failed",
+                "download failed",
                 metadata: [
-                    "generation": "\(input.generationID)", "field": "\(input.field)", "cause": "\(failure.cause)",
+                    "generation": "\(file.generationID)", "file": "\(file.label)", "attempt": "\(file.attempts + 1)",
+                    "cause": "\(failure.cause)",
                 ])
-            try? database.recordInputDownloadFailure(input, cause: failure.cause, retryAt: retryAt, now: now())
+            do {
+                try database.recordFailedAttempt(
+                    file, cause: failure.cause, code: failure.expired ? "output_expired" : failure.code,
+                    retryAt: retryAt, now: now())
+            } catch {
+                logger.error("cannot record a failed download", metadata: ["generation": "\(file.generationID)"])
+            }
         }
-    }
-
-    /// When to try again after the failed `attempt` (1-based), or nil when it was the last of `limit` or cannot help.
-    private func retryTime(after failure: DownloadFailure, attempt: Int, limit: Int) -> Date? {
-        failure.retryable && attempt < limit ? after(settings.downloadRetry.delay(attempt: attempt - 1)) : nil
     }
 
     /// Removes a failed attempt's temp file unless its bytes are worth resuming from (an empty one never is).
@@ -95,10 +92,8 @@ extension Vault {
         if !keep || size == 0 { try? FileManager.default.removeItem(at: tempFile) }
     }
 
-    enum ExpectedMedia { case video, anyMedia }
-
     /// Streams `url` into `tempFile` and returns the asset it holds, or throws `DownloadFailure`.
-    private func fetch(_ url: String, into tempFile: URL, expecting expected: ExpectedMedia) async throws -> Asset {
+    private func fetch(_ url: String, into tempFile: URL, policy: DownloadPolicy) async throws -> Asset {
         let sink: FileSink
         do { sink = try FileSink(appendingTo: tempFile) } catch {
             throw DownloadFailure(cause: "cannot create a temp file: \(error)")
@@ -106,14 +101,9 @@ extension Vault {
         var request = HTTPRequest(url: url)
         if sink.keptPrefix > 0 { request.headers.append(("Range", "bytes=\(sink.keptPrefix)-")) }
         let response: DownloadResponse
-        let isInput = expected == .anyMedia
-        let publicOnly = isInput && settings.inputsFromPublicAddressesOnly
+        let publicOnly = policy.limits.publicAddressesOnly
         do {
-            response = try await transport.download(
-                request, into: sink,
-                limits: DownloadLimits(
-                    maxBytes: isInput ? settings.maxInputBytes : settings.maxOutputBytes, publicAddressesOnly: publicOnly,
-                    totalTimeout: isInput ? settings.inputDownloadDeadline : settings.outputDownloadDeadline))
+            response = try await transport.download(request, into: sink, limits: policy.limits)
         } catch {
             let permanent: Bool =
                 switch error {
@@ -154,11 +144,11 @@ extension Vault {
         do {
             return try Asset.describing(
                 fileAt: tempFile, sha256: sha256, size: sink.byteCount,
-                videoOnly: expected == .video, storedAt: now())
+                videoOnly: policy.videoOnly, storedAt: now())
         } catch {
             throw DownloadFailure(
                 cause: "\(error) (Content-Type \(response.headers[.contentType] ?? "none"))",
-                code: expected == .video ? "not_a_video" : "not_media")
+                code: policy.videoOnly ? "not_a_video" : "not_media")
         }
     }
 }

@@ -23,20 +23,9 @@ extension Vault {
                     nextDue: { try self.database.nextPollTime() },
                     work: { await self.poll($0) })),
             WorkerService(
-                prepare: { self.blobs.sweepTempFiles(olderThan: 24 * 3600) },
-                loop: WorkerLoop<GenerationOutput>(
-                    wakeup: downloadsDue, clock: clock, concurrency: settings.concurrentDownloads,
-                    idleCheck: settings.idleCheck, key: { "\($0.generationID)/\($0.position)" },
-                    due: { now, limit in try self.database.dueDownloads(now: now, limit: limit) },
-                    nextDue: { try self.database.nextDownloadTime() },
-                    work: { await self.download($0) })),
-            WorkerService(
-                loop: WorkerLoop<GenerationInput>(
-                    wakeup: inputsDue, clock: clock, concurrency: 2, idleCheck: settings.idleCheck,
-                    key: { "\($0.generationID)/\($0.field)/\($0.position)" },
-                    due: { now, limit in try self.database.dueInputDownloads(now: now, limit: limit) },
-                    nextDue: { try self.database.nextInputDownloadTime() },
-                    work: { await self.download($0) })),
+                prepare: { self.blobs.sweepTempFiles(olderThan: 24 * 3600, now: self.now()) },
+                loop: fileLoop(.output, wakeup: downloadsDue, concurrency: settings.concurrentDownloads)),
+            WorkerService(loop: fileLoop(.input, wakeup: inputsDue, concurrency: 2)),
             WorkerService(
                 loop: WorkerLoop<Generation>(
                     wakeup: reconciliationsDue, clock: clock, concurrency: 1, idleCheck: settings.idleCheck,
@@ -51,8 +40,17 @@ extension Vault {
                     due: { now, limit in try self.database.dueExtraPredictions(now: now, limit: limit) },
                     nextDue: { try self.database.nextExtraPredictionCheck() },
                     work: { await self.confirm($0) })),
-            TempFileJanitor(blobs: blobs),
+            TempFileJanitor(blobs: blobs, clock: clock),
         ]
+    }
+
+    /// The workers of one queue of files to fetch (outputs, or media inputs).
+    private func fileLoop(_ kind: PendingFile.Kind, wakeup: Wakeup, concurrency: Int) -> WorkerLoop<PendingFile> {
+        WorkerLoop(
+            wakeup: wakeup, clock: clock, concurrency: concurrency, idleCheck: settings.idleCheck, key: \.key,
+            due: { now, limit in try self.database.dueFiles(kind, now: now, limit: limit) },
+            nextDue: { try self.database.nextFileTime(kind) },
+            work: { await self.store($0) })
     }
 }
 
@@ -74,13 +72,14 @@ struct WorkerService<Item: Sendable>: Service {
 struct TempFileJanitor: Service {
     static let prefixes = ["upload-", "inline-"]
     let blobs: BlobStore
+    let clock: any WallClock
     var interval: Duration = .seconds(600)
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                blobs.sweepTempFiles(olderThan: 3600, prefixes: Self.prefixes)
-                try? await Task.sleep(for: interval)
+                blobs.sweepTempFiles(olderThan: 3600, prefixes: Self.prefixes, now: clock.now())
+                try? await clock.sleep(for: interval)
             }
         }
     }

@@ -74,7 +74,7 @@ import Workers
             page = try await client.search(text: nil, limit: 500)
         }
         // And until every input image is stored.
-        while try !database.dueInputDownloads(now: .distantFuture, limit: 1).isEmpty && ContinuousClock.now < deadline {
+        while try !database.dueFiles(.input, now: .distantFuture, limit: 1).isEmpty && ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(250))
         }
         service.stop()

@@ -137,8 +137,8 @@ func peakResidentBytes() -> Int {
                     predictTime: nil), now: Date())
             let empty = SHA256.hash(data: Data()).lowercaseHex
             let output = try #require(try database.generationDetail(id: generation.id)?.outputs.first?.output)
-            try database.recordDownloaded(
-                output,
+            try database.recordStored(
+                .output(output),
                 asset: Asset(
                     sha256: empty, size: 0, contentType: "video/mp4", durationS: nil, width: nil, height: nil,
                     videoCodec: nil, hasAudio: nil, storedAt: Date()), now: Date()

@@ -24,10 +24,10 @@ public final class Wakeup: Sendable {
         waiter?.resume()
     }
 
-    /// Returns on a signal, after `timeout`, or on cancellation, whichever comes first.
-    public func wait(timeout: Duration) async {
+    /// Returns on a signal, after `timeout` by `clock`, or on cancellation, whichever comes first.
+    public func wait(timeout: Duration, clock: any WallClock = SystemClock()) async {
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { try? await Task.sleep(for: timeout) }
+            group.addTask { try? await clock.sleep(for: timeout) }
             group.addTask { await self.waitForSignal() }
             await group.next()
             group.cancelAll()

@@ -41,7 +41,7 @@ struct WorkerLoop<Item: Sendable>: Sendable {
                     }
                 }
                 if started > 0 { continue }
-                await wakeup.wait(timeout: await sleepTime())
+                await wakeup.wait(timeout: await sleepTime(), clock: clock)
             }
         }
     }

@@ -67,9 +67,9 @@ import Workers
         _ = try database.insertGeneration(
             Self.generation("gen_r", team: teams[1], predictionID: nil, at: start),
             inputs: [input("gen_r", 0, at: start)])
-        let due = try database.dueInputDownloads(now: start.addingTimeInterval(60), limit: 2)
+        let due = try database.dueFiles(.input, now: start.addingTimeInterval(60), limit: 2)
         #expect(Set(due.map(\.generationID)) == ["gen_a", "gen_b"])
-        #expect(try database.dueInputDownloads(now: start.addingTimeInterval(60), limit: 100).count == 51)
-        #expect(try database.nextInputDownloadTime() == start)
+        #expect(try database.dueFiles(.input, now: start.addingTimeInterval(60), limit: 100).count == 51)
+        #expect(try database.nextFileTime(.input) == start)
     }
 }

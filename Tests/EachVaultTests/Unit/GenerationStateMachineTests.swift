@@ -55,7 +55,7 @@ import Testing
             id: "gen_1", outcome: .succeeded(outputURLs: ["https://cdn/x.mp4"], costUSD: 0.5, predictTime: 12), now: start)
         let generation = try #require(try database.generation(id: "gen_1"))
         #expect(generation.status == .downloading && generation.costUSD == 0.5)
-        #expect(try database.dueDownloads(now: start, limit: 10).map(\.sourceURL) == ["https://cdn/x.mp4"])
+        #expect(try database.dueFiles(.output, now: start, limit: 10).map(\.sourceURL) == ["https://cdn/x.mp4"])
         // A late answer for a settled generation changes nothing.
         try database.recordPoll(id: "gen_1", outcome: .cancelled, now: start)
         #expect(try database.generation(id: "gen_1")?.status == .downloading)
@@ -81,14 +81,44 @@ import Testing
         _ = try submitted()
         try database.recordPoll(
             id: "gen_1", outcome: .succeeded(outputURLs: ["https://cdn/x.mp4"], costUSD: 1, predictTime: 3), now: start)
-        let output = try #require(try database.dueDownloads(now: start, limit: 1).first)
+        let output = try #require(try database.dueFiles(.output, now: start, limit: 1).first)
         let asset = Asset(
             sha256: String(repeating: "a", count: 64), size: 10, contentType: "video/mp4",
             durationS: 5, width: 1, height: 1, videoCodec: "avc1", hasAudio: false, storedAt: start)
-        #expect(try database.recordDownloaded(output, asset: asset, now: start))
+        #expect(try database.recordStored(output, asset: asset, now: start))
         let detail = try #require(try database.generationDetail(id: "gen_1"))
         #expect(detail.generation.status == .completed && detail.outputs.first?.asset == asset)
-        #expect(try database.dueDownloads(now: start, limit: 10).isEmpty)
+        #expect(try database.dueFiles(.output, now: start, limit: 10).isEmpty)
+    }
+
+    @Test func anOutputGivenUpFailsItsGenerationWhileALostInputLeavesItAlone() throws {
+        _ = try database.insertGeneration(
+            Generation(id: "gen_1", teamID: team, model: "m", version: "1", input: [:], tags: [], now: start),
+            inputs: [
+                GenerationInput(
+                    generationID: "gen_1", field: "image_url", position: 0, sourceURL: "https://img/a.png",
+                    nextAttemptAt: start)
+            ])
+        #expect(try database.beginSubmission(id: "gen_1", now: start))
+        #expect(try database.dueFiles(.input, now: start, limit: 10).isEmpty, "no input is fetched before acceptance")
+        try database.recordSubmitted(id: "gen_1", predictionID: "p_1", now: start, firstPollAt: start)
+        let input = try #require(try database.dueFiles(.input, now: start, limit: 10).first)
+        try database.recordFailedAttempt(
+            input, cause: "HTTP 500", code: "download_failed", retryAt: start.addingTimeInterval(30), now: start)
+        #expect(try database.dueFiles(.input, now: start, limit: 10).isEmpty, "not due before its retry")
+        let retried = try #require(try database.dueFiles(.input, now: start.addingTimeInterval(30), limit: 10).first)
+        #expect(retried.attempts == 1)
+        try database.recordFailedAttempt(retried, cause: "HTTP 500", code: "download_failed", retryAt: nil, now: start)
+        #expect(try database.nextFileTime(.input) == nil)
+
+        try database.recordPoll(
+            id: "gen_1", outcome: .succeeded(outputURLs: ["https://cdn/x.mp4"], costUSD: 1, predictTime: 3), now: start)
+        let output = try #require(try database.dueFiles(.output, now: start, limit: 1).first)
+        #expect(try database.nextFileTime(.output) == start)
+        try database.recordFailedAttempt(output, cause: "HTTP 404", code: "output_expired", retryAt: nil, now: start)
+        let generation = try #require(try database.generation(id: "gen_1"))
+        #expect(generation.status == .failed && generation.errorCode == "output_expired")
+        #expect(try events().suffix(4) == ["input_lost", "succeeded", "download_failed", "failed"])
     }
 
     /// A delivery saying `status` ("succeeded", "processing") about `execID`, as the webhook use case hands it over.

@@ -1,0 +1,124 @@
+import Foundation
+import GRDB
+import VaultContract
+
+/// The queue of files to fetch (outputs and media inputs) and the record of each attempt: one path for both.
+extension AppDatabase {
+    /// Files still to be stored whose next attempt is due, teams taking turns (each team's oldest before any team's
+    /// second), so one team's backlog cannot hold the workers for everyone.
+    public func dueFiles(_ kind: PendingFile.Kind, now: Date, limit: Int) throws -> [PendingFile] {
+        let sql = takingTurns(
+            rows: "f.*", from: "\(kind.table) f JOIN generations g ON g.id = f.generation_id", team: "g.team_id",
+            dueAt: "f.next_attempt_at", where: kind.waiting)
+        return try writer.read { db in
+            switch kind {
+            case .output: try GenerationOutput.fetchAll(db, sql: sql, arguments: [now.unix, limit]).map(PendingFile.output)
+            case .input: try GenerationInput.fetchAll(db, sql: sql, arguments: [now.unix, limit]).map(PendingFile.input)
+            }
+        }
+    }
+
+    /// When the next attempt of `kind` is due, or nil when none is waiting.
+    public func nextFileTime(_ kind: PendingFile.Kind) throws -> Date? {
+        try writer.read { db in
+            try Date.fetchOne(
+                db,
+                sql: """
+                    SELECT min(f.next_attempt_at) FROM \(kind.table) f JOIN generations g ON g.id = f.generation_id
+                    WHERE \(kind.waiting)
+                    """)
+        }
+    }
+
+    /// Links a stored blob to its file; a generation completes when its last output is stored. Returns true when
+    /// this completed the generation. `storeFile` moves the bytes into the blob store inside the write transaction
+    /// (see `collectGarbage`).
+    @discardableResult
+    public func recordStored(_ file: PendingFile, asset: Asset, now: Date, storeFile: () throws -> Void = {}) throws -> Bool {
+        try writer.write { db in
+            try storeFile()
+            try asset.insert(db, onConflict: .ignore)  // identical bytes are stored once
+            let (row, key) = file.row
+            try db.execute(
+                sql: """
+                    UPDATE \(file.kind.table) SET sha256 = ?, attempts = attempts + 1, last_error = NULL,
+                        next_attempt_at = NULL WHERE \(row)
+                    """,
+                arguments: [asset.sha256] + key)
+            try Self.appendEvent(
+                db, file.generationID, file.kind == .output ? "downloaded" : "input_stored",
+                "\(file.label): \(asset.size) bytes, sha256 \(asset.sha256)", at: now)
+            guard file.kind == .output else { return false }
+            let remaining =
+                try Int.fetchOne(
+                    db, sql: "SELECT count(*) FROM generation_outputs WHERE generation_id = ? AND sha256 IS NULL",
+                    arguments: [file.generationID]) ?? 0
+            guard remaining == 0 else { return false }
+            try db.execute(
+                sql: """
+                    UPDATE generations SET status = 'completed', completed_at = ?, updated_at = ?
+                    WHERE id = ? AND status = 'downloading'
+                    """,
+                arguments: [now.unix, now.unix, file.generationID])
+            guard db.changesCount == 1 else { return false }
+            try Self.appendEvent(db, file.generationID, "completed", nil, at: now)
+            return true
+        }
+    }
+
+    /// A failed attempt: tried again at `retryAt`, or given up. An output given up fails its generation with `code`;
+    /// an input given up leaves the generation as it is (lineage is kept where it can be).
+    public func recordFailedAttempt(
+        _ file: PendingFile, cause: String, code: String, retryAt: Date?, now: Date
+    ) throws {
+        let event =
+            switch file.kind {
+            case .output: "download_failed"
+            case .input: retryAt == nil ? "input_lost" : "input_download_failed"
+            }
+        let (row, key) = file.row
+        let arguments: StatementArguments = [cause, retryAt?.unix]
+        try writer.write { db in
+            try db.execute(
+                sql: "UPDATE \(file.kind.table) SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE \(row)",
+                arguments: arguments + key)
+            try Self.appendEvent(
+                db, file.generationID, event, "\(file.label), attempt \(file.attempts + 1): \(cause)", at: now)
+            if file.kind == .output, retryAt == nil {
+                try Self.fail(
+                    db, file.generationID, code: code, message: "\(file.label) could not be downloaded: \(cause)",
+                    at: now)
+            }
+        }
+    }
+}
+
+extension PendingFile.Kind {
+    var table: String {
+        switch self {
+        case .output: "generation_outputs"
+        case .input: "generation_inputs"
+        }
+    }
+
+    /// Which rows wait (as `f` joined with its generation `g`): outputs of a generation that is downloading; inputs
+    /// of a generation the provider accepted (a refused request's URLs are never visited).
+    var waiting: String {
+        switch self {
+        case .output: "f.sha256 IS NULL AND g.status = \(GenerationStatus.downloading.sqlLiteral)"
+        case .input: "g.prediction_id IS NOT NULL"
+        }
+    }
+}
+
+extension PendingFile {
+    /// The file's row: a predicate and its arguments.
+    fileprivate var row: (String, StatementArguments) {
+        switch self {
+        case .output(let output):
+            ("generation_id = ? AND position = ?", [output.generationID, output.position])
+        case .input(let input):
+            ("generation_id = ? AND field = ? AND position = ?", [input.generationID, input.field, input.position])
+        }
+    }
+}
