@@ -156,7 +156,10 @@ let package = Package(
         .target(name: "CFuzzerDriver", path: "Fuzz/CFuzzerDriver"),
         .executableTarget(
             name: "eachvault-fuzz",
-            dependencies: ["Archive", "EachLabs", "HTTPSupport", "Transport", "VaultAPI", "Workers", "CFuzzerDriver"],
+            dependencies: [
+                "Archive", "EachLabs", "HTTPSupport", "Transport", "VaultAPI", "Workers", "CFuzzerDriver",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             path: "Fuzz/EachVaultFuzz", swiftSettings: strict,
             linkerSettings: fuzzDriver.map {
                 [

@@ -2,6 +2,7 @@ import Archive
 import EachLabs
 import Foundation
 import HTTPSupport
+import Hummingbird
 import Transport
 import VaultAPI
 import Workers
@@ -74,7 +75,10 @@ enum FuzzTargets {
         _ = requestSchema.mediaInputs(in: valid, where: \.isHTTPURL)
     }
 
-    static func form(_ data: Data) { _ = FormBody(encoded: String(decoding: data, as: UTF8.self))["token"] }
+    /// The gallery's forms, as `GallerySession.form(of:)` decodes them.
+    static func form(_ data: Data) {
+        _ = try? URLEncodedFormDecoder().decode([String: String].self, from: String(decoding: data, as: UTF8.self))
+    }
 
     static func mediaType(_ data: Data) {
         let text = String(decoding: data, as: UTF8.self)

@@ -26,7 +26,7 @@ actor SimulatedUploads {
         slots[id] = Slot(contentType: contentType, token: token, presignedUntil: until)
         return PresignedUpload(
             id: id, presignedURL: "\(baseURL)/_uploads/\(id)?signature=\(token)",
-            publicURL: "\(baseURL)/uploads/\(id)", expiresAt: ISO8601DateFormatter().string(from: until),
+            publicURL: "\(baseURL)/uploads/\(id)", expiresAt: until.formatted(.iso8601),
             requiredHeaders: [Self.tokenHeader: token])
     }
 

@@ -137,7 +137,7 @@ actor SimulatorState {
         stats.webhookAttempts += 1
         let attempt = WebhookLogEntry.Attempt(
             status: succeeded ? "SUCCESS" : "FAILED", statusCode: statusCode,
-            createdAt: ISO8601DateFormatter().string(from: Date()))
+            createdAt: Date().formatted(.iso8601))
         if webhookLog[prediction.id] == nil {
             webhookLogOrder.append(prediction.id)
             webhookLog[prediction.id] = WebhookLogEntry(

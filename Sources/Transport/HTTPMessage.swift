@@ -59,11 +59,15 @@ public struct HTTPResponse: Sendable {
         if let seconds = Double(value), seconds >= 0 {
             return .seconds(clamping: seconds, limit: Self.maxRetryAfterSeconds)
         }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-        guard let date = formatter.date(from: value) else { return nil }
+        guard let date = try? Date(value, strategy: Self.httpDate.parseStrategy) else { return nil }
         return .seconds(clamping: date.timeIntervalSinceNow, limit: Self.maxRetryAfterSeconds)
     }
+
+    /// RFC 9110's IMF-fixdate, `Sun, 06 Nov 1994 08:49:37 GMT` (this Foundation has no `Date.HTTPFormatStyle`).
+    public static let httpDate = Date.VerbatimFormatStyle(
+        format: """
+            \(weekday: .abbreviated), \(day: .twoDigits) \(month: .abbreviated) \(year: .defaultDigits) \
+            \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits):\(second: .twoDigits) GMT
+            """,
+        locale: Locale(identifier: "en_US_POSIX"), timeZone: .gmt, calendar: Calendar(identifier: .gregorian))
 }

@@ -43,11 +43,8 @@ struct ErrorMiddleware: RouterMiddleware {
             return try error.response(from: request, context: context)
         }
         return pages.render(
-            "share-gone",
-            [
-                "title": Self.message(for: error.status).capitalizedFirst,
-                "reason": error.message,
-            ], status: error.status)
+            MessagePage(title: Self.message(for: error.status).capitalizedFirst, reason: error.message),
+            status: error.status)
     }
 
     static func code(for status: HTTPResponse.Status) -> String {

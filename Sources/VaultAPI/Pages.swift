@@ -22,10 +22,9 @@ struct Pages: Sendable {
         self.library = library
     }
 
-    /// Renders `values`; a value that is a nil optional counts as absent (Mustache would print "nil" and treat it as
-    /// a present section).
-    func render(_ template: String, _ values: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
-        let html = library.render(Self.withoutNils(values), withTemplate: template) ?? ""
+    /// Renders a page's view with its template.
+    func render(_ view: some PageView, status: HTTPResponse.Status = .ok) -> Response {
+        let html = library.render(view, withTemplate: type(of: view).template) ?? ""
         return Response(
             status: status,
             headers: [
@@ -40,17 +39,4 @@ struct Pages: Sendable {
     static let contentSecurityPolicy =
         "default-src 'self'; script-src 'none'; style-src 'unsafe-inline'; "
         + "media-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
-
-    static func withoutNils(_ value: Any) -> Any? {
-        let mirror = Mirror(reflecting: value)
-        if mirror.displayStyle == .optional {
-            guard let wrapped = mirror.children.first?.value else { return nil }
-            return withoutNils(wrapped)
-        }
-        if let dictionary = value as? [String: Any] { return dictionary.compactMapValues(withoutNils) }
-        if let array = value as? [[String: Any]] { return array.map { $0.compactMapValues(withoutNils) } }
-        return value
-    }
-
-    static func withoutNils(_ values: [String: Any]) -> [String: Any] { values.compactMapValues(withoutNils) }
 }

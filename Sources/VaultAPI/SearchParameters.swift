@@ -50,7 +50,7 @@ extension GenerationQuery {
     /// `2026-01-31` (the whole day: from its start, or to its end) or a full ISO 8601 time.
     static func time(_ text: String, endOfDay: Bool) -> Date? {
         if let instant = try? Date(text, strategy: .iso8601) { return instant }
-        guard let day = DateFormatter.galleryDay.date(from: text) else { return nil }
+        guard let day = try? Date(text, strategy: Date.ISO8601FormatStyle().year().month().day()) else { return nil }
         return endOfDay ? day.addingTimeInterval(86400) : day
     }
 }

@@ -107,9 +107,14 @@ import Workers
             let created = try await harness.raw(
                 "POST", "/new",
                 body:
-                    "csrf=\(csrf)&model=pixverse-v5-6-text-to-video&prompt=a+heron+%26+a+pond&duration=5&generate_audio_switch=false&generate_audio_switch=true",
+                    "csrf=\(csrf)&model=pixverse-v5-6-text-to-video&prompt=a+heron+%26+a+pond&duration=5&generate_audio_switch=true",
                 headers: form + session, token: .some(nil))
             #expect(created.status == 303)
+            // A name sent twice is no form this gallery made: refused before anything is created.
+            let repeated = try await harness.raw(
+                "POST", "/new", body: "csrf=\(csrf)&model=pixverse-v5-6-text-to-video&prompt=a&prompt=b",
+                headers: form + session, token: .some(nil))
+            #expect(repeated.status == 400 && repeated.body.contains("could not be read"))
             let id = String(try #require(created.headers["Location"]).dropFirst(3))
             let generation = try #require(try harness.vault.database.generation(id: id))
             #expect(generation.prompt == "a heron & a pond")

@@ -11,6 +11,9 @@ public struct VaultRequestContext: RequestContext {
     public var team: Team?
     /// The token's scopes (set with `team`).
     public var scopes: Set<TokenScope> = []
+    /// Set by `GallerySessionMiddleware` on gallery routes: the signed-in team, its form token and, on a POST, the
+    /// form it sent.
+    var gallery: GalleryVisit?
     /// The largest body `request.decode(as:context:)` collects: small by default, raised by the routes that take
     /// more (a create with inline files).
     public var maxUploadSize = 64 * 1024

@@ -1,60 +1,41 @@
 import Archive
-import EachLabs
-import Foundation
-import HTTPTypes
 import Hummingbird
 import Workers
 
 /// Signing in with a team token (a form with its own token and cookie, against login CSRF) and out.
 extension GalleryController {
     @Sendable func signInForm(_ request: Request, context: VaultRequestContext) async throws -> Response {
-        try signInPage(request, error: nil, status: .ok)
+        signInPage(request, error: nil, status: .ok)
     }
 
     /// The sign-in form with a fresh form token, bound to a cookie of its own.
-    func signInPage(_ request: Request, error: String?, status: HTTPResponse.Status) throws -> Response {
+    func signInPage(_ request: Request, error: String?, status: HTTPResponse.Status) -> Response {
         let secret = Secrets.make(prefix: "")
-        var response = pages.render(
-            "login",
-            [
-                "title": "Sign in", "error": error as Any,
-                "csrf": GallerySession.formToken(for: secret),
-            ], status: status)
+        var response = pages.render(SignInPage(error: error, csrf: GallerySession.formToken(for: secret)), status: status)
         response.setCookie(session(request).signInCookie(secret))
         return response
     }
 
     @Sendable func signIn(_ request: Request, context: VaultRequestContext) async throws -> Response {
-        let form = try await FormBody(request)
+        var request = request
+        guard let form = try await GallerySession.form(of: &request) else {
+            return pages.render(GallerySession.unreadableForm, status: .badRequest)
+        }
         guard GallerySession.acceptsPost(request, form: form, cookie: GallerySession.signInCookie) else {
-            return try signInPage(request, error: "The sign-in form expired; please sign in again.", status: .forbidden)
+            return signInPage(request, error: "The sign-in form expired; please sign in again.", status: .forbidden)
         }
         guard let token = form["token"]?.trimmingCharacters(in: .whitespaces), !token.isEmpty,
             let created = try await vault.startSession(token: token)
-        else { return try signInPage(request, error: "That token is not valid.", status: .unauthorized) }
+        else { return signInPage(request, error: "That token is not valid.", status: .unauthorized) }
         var response = Response.redirect(to: "/", type: .normal)
         response.setCookie(session(request).sessionCookie(created, maxAge: Int(Vault.sessionLifetime)))
         return response
     }
 
     @Sendable func signOut(_ request: Request, context: VaultRequestContext) async throws -> Response {
-        let form = try await FormBody(request)
-        guard GallerySession.acceptsPost(request, form: form, cookie: GallerySession.cookie) else {
-            return forbidden()
-        }
         if let current = request.cookies[GallerySession.cookie]?.value { try await vault.endSession(current) }
         var response = Response.redirect(to: "/login", type: .normal)
         response.setCookie(session(request).sessionCookie("", maxAge: 0))
         return response
-    }
-
-    func forbidden() -> Response {
-        pages.render(
-            "share-gone",
-            [
-                "title": "Refused",
-                "reason": "This form was not sent from an EachVault page of "
-                    + "this session. Reload the page and try again.",
-            ], status: .forbidden)
     }
 }

@@ -1,7 +1,4 @@
 import Archive
-import EachLabs
-import Foundation
-import HTTPTypes
 import Hummingbird
 import Workers
 
@@ -16,27 +13,22 @@ struct GalleryController {
     func addRoutes(to router: Router<VaultRequestContext>) {
         router.get("/login", use: signInForm)
         router.post("/login", use: signIn)
-        router.post("/logout", use: signOut)
-        router.get("/", use: gallery)
-        router.get("/g/{id}", use: detail)
-        router.post("/g/{id}/share", use: share)
-        router.get("/g/files/{sha256}", use: file)
-        router.head("/g/files/{sha256}", use: file)
-        router.get("/new", use: newForm)
-        router.post("/new", use: submit)
+        let signedIn = router.group().add(middleware: GallerySessionMiddleware(vault: vault, pages: pages))
+        signedIn.post("/logout", use: signOut)
+        signedIn.get("/", use: gallery)
+        signedIn.get("/g/{id}", use: detail)
+        signedIn.post("/g/{id}/share", use: share)
+        signedIn.get("/g/files/{sha256}", use: file)
+        signedIn.head("/g/files/{sha256}", use: file)
+        signedIn.get("/new", use: newForm)
+        signedIn.post("/new", use: submit)
     }
 
     func session(_ request: Request) -> GallerySession {
-        GallerySession(vault: vault, secure: baseURL(request).hasPrefix("https://"))
+        GallerySession(secure: baseURL(request).hasPrefix("https://"))
     }
-}
 
-extension DateFormatter {
-    static var galleryDay: DateFormatter {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd"
-        return formatter
+    func notFound() -> Response {
+        pages.render(MessagePage(title: "Not found", reason: "No such generation."), status: .notFound)
     }
 }

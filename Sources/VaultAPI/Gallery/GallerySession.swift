@@ -16,16 +16,7 @@ struct GallerySession {
     /// The hidden form field holding the token.
     static let formField = "csrf"
 
-    let vault: Vault
     let secure: Bool
-
-    /// The signed-in team and the form token of its session, or nil (not signed in, or the session ended).
-    func signedIn(_ request: Request) async throws -> (team: Team, formToken: String)? {
-        guard let session = request.cookies[Self.cookie]?.value,
-            let team = try await vault.team(session: session)
-        else { return nil }
-        return (team, Self.formToken(for: session))
-    }
 
     /// A form token that only the holder of `secret` (an HttpOnly cookie) can know: a digest, so the page that
     /// shows it reveals nothing of the cookie.
@@ -33,8 +24,18 @@ struct GallerySession {
         SHA256.hash(data: Data("eachvault-form:\(secret)".utf8)).lowercaseHex
     }
 
+    /// The fields of a form post (`application/x-www-form-urlencoded`, at most 64 KiB, each name once); nil when
+    /// the body is no such form. The body stays in the request.
+    static func form(of request: inout Request) async throws -> [String: String]? {
+        let body = try await request.collectBody(upTo: 64 * 1024)
+        return try? URLEncodedFormDecoder().decode([String: String].self, from: String(buffer: body))
+    }
+
+    static let unreadableForm = MessagePage(
+        title: "Bad request", reason: "The form could not be read (each field may be sent once). Reload the page and try again.")
+
     /// True when a form post may be acted on: from this origin, with the token of the cookie named `cookie`.
-    static func acceptsPost(_ request: Request, form: FormBody, cookie: String) -> Bool {
+    static func acceptsPost(_ request: Request, form: [String: String], cookie: String) -> Bool {
         guard isSameOrigin(request), let secret = request.cookies[cookie]?.value, let presented = form[formField]
         else { return false }
         return ConstantTime.equals(presented, formToken(for: secret))

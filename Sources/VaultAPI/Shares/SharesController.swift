@@ -53,21 +53,19 @@ struct SharesController {
             let asset = detail.outputs.first?.asset
             let title = await vault.modelTitle(detail.generation.model)
             return pages.render(
-                "share",
-                [
-                    "title": title, "modelTitle": title, "model": detail.generation.model,
-                    "prompt": detail.generation.prompt ?? "", "videoURL": "/s/\(token)/video",
-                    "duration": asset?.durationS.map { String(format: "%.1f s", $0) } ?? "",
-                    "resolution": asset.flatMap { asset in asset.width.map { "\($0)×\(asset.height ?? 0)" } } ?? "",
-                    "createdAt": ISO8601DateFormatter().string(from: detail.generation.createdAt),
-                    "expiresAt": ISO8601DateFormatter().string(from: share.expiresAt),
-                ])
+                SharePage(
+                    title: title, modelTitle: title, model: detail.generation.model,
+                    prompt: detail.generation.prompt ?? "", videoURL: "/s/\(token)/video",
+                    duration: asset?.durationS.map { String(format: "%.1f s", $0) } ?? "",
+                    resolution: asset.flatMap { asset in asset.width.map { "\($0)×\(asset.height ?? 0)" } } ?? "",
+                    createdAt: detail.generation.createdAt.formatted(.iso8601),
+                    expiresAt: share.expiresAt.formatted(.iso8601)))
         case .expired:
-            return pages.render("share-gone", ["title": "Link expired", "reason": "The link has expired."], status: .gone)
+            return pages.render(MessagePage(title: "Link expired", reason: "The link has expired."), status: .gone)
         case .revoked:
-            return pages.render("share-gone", ["title": "Link revoked", "reason": "The link was revoked."], status: .gone)
+            return pages.render(MessagePage(title: "Link revoked", reason: "The link was revoked."), status: .gone)
         case .unknown:
-            return pages.render("share-gone", ["title": "Not found", "reason": "There is no such link."], status: .notFound)
+            return pages.render(MessagePage(title: "Not found", reason: "There is no such link."), status: .notFound)
         }
     }
 

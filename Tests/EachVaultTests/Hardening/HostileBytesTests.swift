@@ -121,6 +121,17 @@ import Testing
         #expect(wait == nil || wait! <= .seconds(HTTPResponse.maxRetryAfterSeconds))
     }
 
+    @Test func aRetryAfterDateIsReadAsTheWaitUntilThen() throws {
+        var headers = HTTPFields()
+        headers[.retryAfter] = Date().addingTimeInterval(120).formatted(HTTPResponse.httpDate)
+        let wait = try #require(HTTPResponse(status: 503, headers: headers).retryAfter)
+        #expect(wait > .seconds(100) && wait <= .seconds(120))
+        headers[.retryAfter] = "Sun, 06 Nov 1994 08:49:37 GMT"  // passed: no wait
+        #expect(HTTPResponse(status: 503, headers: headers).retryAfter == .zero)
+        headers[.retryAfter] = "Sunday, 06-Nov-94 08:49:37 GMT"  // obsolete forms are not honoured
+        #expect(HTTPResponse(status: 503, headers: headers).retryAfter == nil)
+    }
+
     @Test func outsideDurationsAreClamped() {
         #expect(Duration.seconds(clamping: .infinity, limit: 10) == .seconds(10))
         #expect(Duration.seconds(clamping: .nan, limit: 10) == .zero)

@@ -1,0 +1,58 @@
+import Archive
+import Hummingbird
+import Workers
+
+/// A signed-in visit to the gallery.
+struct GalleryVisit: Sendable {
+    var team: Team
+    /// The token the session's forms carry.
+    var formToken: String
+    /// The fields of the form a POST sent (checked: same origin, this session's token).
+    var form: [String: String] = [:]
+}
+
+/// Guards the gallery's signed-in routes: the session cookie must name a live session (else pages redirect to the
+/// sign-in form and files are not found), and every POST must come from this origin with the session's form token
+/// (else a 403 page). Handlers find the visit in `context.gallery`.
+struct GallerySessionMiddleware: RouterMiddleware {
+    let vault: Vault
+    let pages: Pages
+
+    func handle(
+        _ request: Request, context: VaultRequestContext,
+        next: (Request, VaultRequestContext) async throws -> Response
+    ) async throws -> Response {
+        guard let session = request.cookies[GallerySession.cookie]?.value,
+            let team = try await vault.team(session: session)
+        else {
+            if request.uri.path.hasPrefix("/g/files/") { throw APIError.notFound("file") }
+            return .redirect(to: "/login", type: .normal)
+        }
+        var context = context
+        var visit = GalleryVisit(team: team, formToken: GallerySession.formToken(for: session))
+        var request = request
+        if request.method == .post {
+            guard let form = try await GallerySession.form(of: &request) else {
+                return pages.render(GallerySession.unreadableForm, status: .badRequest)
+            }
+            visit.form = form
+            guard GallerySession.acceptsPost(request, form: visit.form, cookie: GallerySession.cookie) else {
+                return pages.render(
+                    MessagePage(
+                        title: "Refused",
+                        reason: "This form was not sent from an EachVault page of this session. Reload the page and try again."),
+                    status: .forbidden)
+            }
+        }
+        context.gallery = visit
+        return try await next(request, context)
+    }
+}
+
+extension VaultRequestContext {
+    /// The signed-in visit; the session middleware guarantees one on every gallery route it guards.
+    func requireVisit() throws -> GalleryVisit {
+        guard let gallery else { throw APIError.unauthenticated }
+        return gallery
+    }
+}

@@ -1,0 +1,153 @@
+/// The values of each server-rendered page, one struct per template. Mustache reads their properties; a nil
+/// optional is an absent value (an empty section), never the text "nil".
+protocol PageView: Sendable {
+    static var template: String { get }
+}
+
+/// A title and a sentence: errors, refusals, links that are gone.
+struct MessagePage: PageView {
+    static let template = "share-gone"
+    var title: String
+    var reason: String
+}
+
+struct SignInPage: PageView {
+    static let template = "login"
+    var title = "Sign in"
+    var error: String?
+    var csrf: String
+}
+
+/// The public page of a share link.
+struct SharePage: PageView {
+    static let template = "share"
+    var title: String
+    var modelTitle: String
+    var model: String
+    var prompt: String
+    var videoURL: String
+    var duration: String
+    var resolution: String
+    var createdAt: String
+    var expiresAt: String
+}
+
+/// A choice in a select: a model, a category, a status.
+struct Option: Sendable {
+    var value: String
+    var title: String
+    var selected: Bool
+
+    init(value: String, title: String? = nil, selected: Bool) {
+        self.value = value
+        self.title = title ?? value
+        self.selected = selected
+    }
+}
+
+struct GalleryPage: PageView {
+    static let template = "gallery"
+
+    struct Item: Sendable {
+        var id: String
+        var model: String
+        var status: String
+        var promptShort: String
+        /// HTML: escaped prompt text with `<mark>` around the matches.
+        var snippet: String?
+        var created: String
+        var videoURL: String?
+    }
+
+    var title = "Gallery"
+    var team: String
+    var csrf: String
+    var q: String
+    var from: String
+    var to: String
+    var tag: String
+    var count: Int
+    var items: [Item]
+    var error: String?
+    var next: String?
+    var models: [Option]
+    var categories: [Option]
+    var statuses: [Option]
+}
+
+struct DetailPage: PageView {
+    static let template = "detail"
+
+    struct Field: Sendable {
+        var name: String
+        var value: String
+    }
+
+    struct Event: Sendable {
+        var at: String
+        var kind: String
+        var detail: String
+    }
+
+    struct InputFile: Sendable {
+        var field: String
+        var source: String
+        var sha256: String?
+        var isImage: Bool
+        /// Why the file is not stored (yet): `downloading`, or the last error.
+        var state: String
+    }
+
+    struct AssetFacts: Sendable {
+        var sha256: String
+        var size: String
+        var duration: String
+        var resolution: String
+        var codec: String
+    }
+
+    var title: String
+    var team: String
+    var csrf: String
+    var id: String
+    var model: String
+    var status: String
+    var modelTitle: String
+    var prompt: String
+    var created: String
+    var cost: String
+    var inputs: [Field]
+    var history: [Event]
+    var hasInputFiles: Bool
+    var inputFiles: [InputFile]
+    var error: String?
+    var videoURL: String?
+    var asset: AssetFacts?
+    var shareURL: String?
+    var shareExpires: String?
+}
+
+struct NewGenerationPage: PageView {
+    static let template = "new"
+
+    /// One input of the model's schema as a form control.
+    struct Field: Sendable {
+        var name: String
+        var required: Bool
+        var value: String
+        var problem: String?
+        var isEnum = false
+        var options: [Option] = []
+        var isText = false
+        var isInput = false
+        var isNumber = false
+    }
+
+    var title = "New generation"
+    var team: String
+    var csrf: String
+    var models: [Option]
+    var error: String?
+    var model: String?
+    var fields: [Field]?
+}
