@@ -6,9 +6,9 @@ extension AppDatabase {
     public func createSession(token: String, lifetime: TimeInterval, now: Date) throws -> String? {
         try writer.write { db in
             guard
-                let tokenID = try String.fetchOne(
-                    db, sql: "SELECT id FROM api_tokens WHERE token_sha256 = ? AND revoked_at IS NULL",
-                    arguments: [Secrets.digest(token)])
+                let tokenID = try APIToken.select(APIToken.Columns.id, as: String.self)
+                    .filter(APIToken.Columns.tokenSHA256 == Secrets.digest(token) && APIToken.Columns.revokedAt == nil)
+                    .fetchOne(db)
             else { return nil }
             let session = Secrets.make(prefix: "")
             try db.execute(
@@ -21,15 +21,14 @@ extension AppDatabase {
     /// The team of a live session whose token is still valid (revoking the token ends its sessions too).
     public func team(session: String, now: Date) throws -> Team? {
         try writer.read { db in
-            try Row.fetchOne(
+            try Team.fetchOne(
                 db,
                 sql: """
-                    SELECT t.id, t.name FROM sessions s JOIN api_tokens k ON k.id = s.token_id
+                    SELECT t.* FROM sessions s JOIN api_tokens k ON k.id = s.token_id
                     JOIN teams t ON t.id = k.team_id
                     WHERE s.session_sha256 = ? AND s.expires_at > ? AND k.revoked_at IS NULL
                     """,
-                arguments: [Secrets.digest(session), now.unix]
-            ).map { Team(id: $0["id"], name: $0["name"]) }
+                arguments: [Secrets.digest(session), now.unix])
         }
     }
 

@@ -1,15 +1,6 @@
 import Foundation
 import GRDB
 
-/// A share link's public facts (the token itself is returned once, at creation).
-public struct Share: Sendable, Hashable, Codable {
-    public var id: String
-    public var generationID: String
-    public var createdAt: Date
-    public var expiresAt: Date
-    public var revokedAt: Date?
-}
-
 /// What a share token opens.
 public enum ShareLookup: Sendable {
     case active(Share, GenerationDetail)
@@ -28,14 +19,9 @@ extension AppDatabase {
             else { return nil }
             let token = Secrets.make(prefix: "")
             let share = Share(
-                id: Secrets.id(prefix: "shr_"), generationID: generationID, createdAt: now,
-                expiresAt: expiresAt)
-            try db.execute(
-                sql: """
-                    INSERT INTO shares (id, generation_id, team_id, token_sha256, created_at, expires_at)
-                    VALUES (?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [share.id, generationID, teamID, Secrets.digest(token), now.unix, expiresAt.unix])
+                id: Secrets.id(prefix: "shr_"), generationID: generationID, teamID: teamID,
+                tokenSHA256: Secrets.digest(token), createdAt: now, expiresAt: expiresAt)
+            try share.insert(db)
             try Self.appendEvent(db, generationID, "shared", "link \(share.id) until \(expiresAt)", at: now)
             return (token, share)
         }
@@ -43,25 +29,18 @@ extension AppDatabase {
 
     public func revokeShare(id: String, teamID: String, now: Date) throws -> Bool {
         try writer.write { db in
-            try db.execute(
-                sql: "UPDATE shares SET revoked_at = coalesce(revoked_at, ?) WHERE id = ? AND team_id = ?",
-                arguments: [now.unix, id, teamID])
-            return db.changesCount == 1
+            guard var share = try Share.filter(Share.Columns.id == id && Share.Columns.teamID == teamID).fetchOne(db)
+            else { return false }
+            share.revokedAt = share.revokedAt ?? now
+            try share.update(db)
+            return true
         }
     }
 
     public func lookUpShare(token: String, now: Date) throws -> ShareLookup {
         try writer.read { db in
-            guard
-                let row = try Row.fetchOne(
-                    db, sql: "SELECT * FROM shares WHERE token_sha256 = ?",
-                    arguments: [Secrets.digest(token)])
+            guard let share = try Share.filter(Share.Columns.tokenSHA256 == Secrets.digest(token)).fetchOne(db)
             else { return .unknown }
-            let share = Share(
-                id: row["id"], generationID: row["generation_id"],
-                createdAt: Date(timeIntervalSince1970: row["created_at"]),
-                expiresAt: Date(timeIntervalSince1970: row["expires_at"]),
-                revokedAt: (row["revoked_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
             if share.revokedAt != nil { return .revoked(share) }
             if share.expiresAt <= now { return .expired(share) }
             guard let generation = try Generation.fetchOne(db, key: ["id": share.generationID]) else { return .unknown }

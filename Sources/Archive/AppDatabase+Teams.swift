@@ -2,11 +2,6 @@ import Foundation
 import GRDB
 
 /// A team: the unit that owns generations and sees only its own.
-public struct Team: Sendable, Hashable, Codable {
-    public var id: String
-    public var name: String
-}
-
 /// What a token may do beyond its team's ordinary API.
 public enum TokenScope: String, Sendable, Hashable, CaseIterable, Codable {
     /// Archive predictions made outside EachVault (`POST /v1/imports`). With one shared provider key nothing proves
@@ -47,13 +42,9 @@ public enum TeamError: Error, CustomStringConvertible {
 
 extension AppDatabase {
     public func createTeam(name: String, now: Date) throws -> Team {
-        let team = Team(id: Secrets.id(prefix: "team_"), name: name)
+        let team = Team(id: Secrets.id(prefix: "team_"), name: name, createdAt: now)
         do {
-            try writer.write { db in
-                try db.execute(
-                    sql: "INSERT INTO teams (id, name, created_at) VALUES (?, ?, ?)",
-                    arguments: [team.id, name, now.unix])
-            }
+            try writer.write { db in try team.insert(db) }
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
             throw TeamError.duplicateName(name)
         }
@@ -61,10 +52,7 @@ extension AppDatabase {
     }
 
     public func team(named name: String) throws -> Team? {
-        try writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT id, name FROM teams WHERE name = ?", arguments: [name])
-                .map { Team(id: $0["id"], name: $0["name"]) }
-        }
+        try writer.read { db in try Team.filter(Team.Columns.name == name).fetchOne(db) }
     }
 
     /// Creates a token for the team and returns it: the only time it exists outside the caller's hands.
@@ -73,73 +61,58 @@ extension AppDatabase {
     {
         guard let team = try team(named: teamName) else { throw TeamError.unknownTeam(teamName) }
         let token = Secrets.make(prefix: "evt_")
-        let id = Secrets.id(prefix: "tok_")
-        try writer.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO api_tokens (id, team_id, name, token_sha256, created_at, scopes)
-                    VALUES (?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [id, team.id, label, Secrets.digest(token), now.unix, Self.scopesText(scopes)])
-        }
-        return (token, TokenInfo(id: id, team: team.name, name: label, scopes: scopes, createdAt: now))
+        let record = APIToken(
+            id: Secrets.id(prefix: "tok_"), teamID: team.id, name: label, tokenSHA256: Secrets.digest(token),
+            scopes: scopes, createdAt: now)
+        try writer.write { db in try record.insert(db) }
+        return (token, TokenInfo(record, team: team))
     }
 
-    static func scopesText(_ scopes: Set<TokenScope>) -> String { scopes.map(\.rawValue).sorted().joined(separator: " ") }
-
-    static func scopes(_ text: String?) -> Set<TokenScope> {
-        Set((text ?? "").split(separator: " ").compactMap { TokenScope(rawValue: String($0)) })
-    }
-
+    /// Every token's public facts, by team and age.
     public func tokens() throws -> [TokenInfo] {
         try writer.read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT t.id, s.name AS team, t.name, t.scopes, t.created_at, t.last_used_at, t.revoked_at
-                    FROM api_tokens t JOIN teams s ON s.id = t.team_id ORDER BY s.name, t.created_at
-                    """
-            ).map { row in
-                TokenInfo(
-                    id: row["id"], team: row["team"], name: row["name"], scopes: Self.scopes(row["scopes"]),
-                    createdAt: Date(timeIntervalSince1970: row["created_at"]),
-                    lastUsedAt: (row["last_used_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
-                    revokedAt: (row["revoked_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
-            }
+            let teams = Dictionary(uniqueKeysWithValues: try Team.fetchAll(db).map { ($0.id, $0) })
+            return try APIToken.order(APIToken.Columns.createdAt).fetchAll(db)
+                .compactMap { token in teams[token.teamID].map { TokenInfo(token, team: $0) } }
+                .sorted { ($0.team, $0.createdAt) < ($1.team, $1.createdAt) }
         }
     }
 
     public func revokeToken(id: String, now: Date) throws {
         try writer.write { db in
-            try db.execute(
-                sql: "UPDATE api_tokens SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?",
-                arguments: [now.unix, id])
-            if db.changesCount == 0 { throw TeamError.unknownToken(id) }
+            guard var token = try APIToken.fetchOne(db, key: id) else { throw TeamError.unknownToken(id) }
+            token.revokedAt = token.revokedAt ?? now
+            try token.update(db)
         }
     }
 
     /// The team a live token acts for and its scopes, or nil (unknown or revoked). Notes the use at most once a
     /// minute.
     public func authenticate(token: String, now: Date) throws -> TokenGrant? {
-        let digest = Secrets.digest(token)
-        let found = try writer.read { db in
-            try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT t.id AS token_id, t.last_used_at, t.scopes, s.id, s.name FROM api_tokens t
-                    JOIN teams s ON s.id = t.team_id WHERE t.token_sha256 = ? AND t.revoked_at IS NULL
-                    """,
-                arguments: [digest])
-        }
-        guard let found else { return nil }
-        let lastUsed: Double? = found["last_used_at"]
-        if lastUsed.map({ now.unix - $0 > 60 }) ?? true {
+        let live = APIToken.filter(APIToken.Columns.tokenSHA256 == Secrets.digest(token) && APIToken.Columns.revokedAt == nil)
+        guard
+            let (record, team) = try writer.read({ db -> (APIToken, Team)? in
+                guard let record = try live.fetchOne(db), let team = try Team.fetchOne(db, key: record.teamID) else {
+                    return nil
+                }
+                return (record, team)
+            })
+        else { return nil }
+        if record.lastUsedAt.map({ now.timeIntervalSince($0) > 60 }) ?? true {
             try writer.write { db in
-                try db.execute(
-                    sql: "UPDATE api_tokens SET last_used_at = ? WHERE id = ?",
-                    arguments: [now.unix, found["token_id"] as String])
+                var used = record
+                used.lastUsedAt = now
+                try used.update(db, columns: ["last_used_at"])
             }
         }
-        return TokenGrant(team: Team(id: found["id"], name: found["name"]), scopes: Self.scopes(found["scopes"]))
+        return TokenGrant(team: team, scopes: record.scopeSet)
+    }
+}
+
+extension TokenInfo {
+    init(_ token: APIToken, team: Team) {
+        self.init(
+            id: token.id, team: team.name, name: token.name, scopes: token.scopeSet, createdAt: token.createdAt,
+            lastUsedAt: token.lastUsedAt, revokedAt: token.revokedAt)
     }
 }

@@ -8,7 +8,7 @@ import Workers
 /// Answers for a stored blob, for the API and share links alike: validators, conditional requests, RFC 9110
 /// ranges, and the bytes streamed from disk in chunks (memory stays flat whatever the file size).
 struct BlobResponder: Sendable {
-    let vault: Vault
+    let blobs: BlobStore
     let fileIO = FileIO()
 
     /// - Parameter downloadName: with `?download=1`, the file name offered to save as.
@@ -46,7 +46,7 @@ struct BlobResponder: Sendable {
             return Response(status: decision.status, headers: headers, body: ResponseBody())
         }
         let body = try await fileIO.loadFile(
-            path: vault.blobs.url(for: asset.sha256).path, range: Int(range.lowerBound)...Int(range.upperBound),
+            path: blobs.url(for: asset.sha256).path, range: Int(range.lowerBound)...Int(range.upperBound),
             context: context)
         return Response(status: decision.status, headers: headers, body: body)
     }

@@ -5,8 +5,8 @@ import Transport
 import Workers
 
 /// `/v1/files/{sha256}`: a team's stored bytes, with byte-range support for video players.
-struct FilesController {
-    let vault: Vault
+struct FilesController<UseCases: FileUseCases> {
+    let archive: UseCases
 
     func addRoutes(to group: RouterGroup<VaultRequestContext>) {
         group.get("{sha256}", use: serve)
@@ -23,10 +23,10 @@ struct FilesController {
     func serve(_ sha256: String, team: Team, request: Request, context: VaultRequestContext) async throws -> Response {
         guard sha256.isSHA256Hex else { throw APIError.badRequest("a file id is 64 lowercase hex characters") }
         // Named after the newest generation holding it; a file only uploaded so far is named after itself.
-        guard let (asset, owner) = try await vault.file(sha256: sha256, teamID: team.id) else {
+        guard let (asset, owner) = try await archive.file(sha256: sha256, teamID: team.id) else {
             throw APIError.notFound("file")
         }
-        return try await BlobResponder(vault: vault).respond(
+        return try await BlobResponder(blobs: archive.blobs).respond(
             asset,
             downloadName: BlobResponder.fileName(
                 model: owner?.model ?? "upload", createdAt: owner?.createdAt,

@@ -7,8 +7,8 @@ import VaultContract
 import Workers
 
 /// `/v1/generations`: submit, read, search.
-struct GenerationsController {
-    let vault: Vault
+struct GenerationsController<UseCases: GenerationUseCases> {
+    let archive: UseCases
     let baseURL: @Sendable (Request) -> String
 
     func addRoutes(to group: RouterGroup<VaultRequestContext>) {
@@ -22,19 +22,19 @@ struct GenerationsController {
     @Sendable func create(_ request: Request, context: VaultRequestContext) async throws -> Response {
         // Room for inline (base64) files up to `WorkerSettings.maxInlineFileBytes`.
         let body = try await request.decodeJSON(
-            GenerationRequest.self, context: context, limit: vault.settings.maxInlineFileBytes * 4 / 3 + (1 << 20),
+            GenerationRequest.self, context: context, limit: archive.maxInlineFileBytes * 4 / 3 + (1 << 20),
             example: #"{"model": "<slug>", "input": {...}}"#)
         let team = try context.requireTeam()
         do {
             if request.uri.queryParameters.get("dry_run") == "1" {
-                return try await vault.planGeneration(body, teamID: team.id).response(from: request, context: context)
+                return try await archive.planGeneration(body, teamID: team.id).response(from: request, context: context)
             }
-            let created = try await vault.createGeneration(body, teamID: team.id)
+            let created = try await archive.createGeneration(body, teamID: team.id)
             return try await respond(
                 with: created.generation.id, team: team, request: request, context: context, status: .created,
                 deduplicatedFrom: created.deduplicatedFrom)
         } catch let error as SubmissionError {
-            throw Self.apiError(for: error)
+            throw error.apiError
         }
     }
 
@@ -50,14 +50,14 @@ struct GenerationsController {
             AnnotationRequest.self, context: context, example: #"{"tags": ["client-a"], "note": "..."}"#)
         let team = try context.requireTeam()
         let id = try context.parameters.require("id")
-        guard try await vault.annotateGeneration(id: id, teamID: team.id, tags: body.tags, note: body.note) != nil
+        guard try await archive.annotateGeneration(id: id, teamID: team.id, tags: body.tags, note: body.note) != nil
         else { throw APIError.notFound("generation") }
         return try await respond(with: id, team: team, request: request, context: context, status: .ok)
     }
 
     /// Deletes the generation (its blobs stay until `eachvault gc` finds them unreferenced by every team).
     @Sendable func delete(_ request: Request, context: VaultRequestContext) async throws -> Response {
-        guard try await vault.deleteGeneration(id: try context.parameters.require("id"), teamID: context.requireTeam().id)
+        guard try await archive.deleteGeneration(id: try context.parameters.require("id"), teamID: context.requireTeam().id)
         else { throw APIError.notFound("generation") }
         return Response(status: .noContent)
     }
@@ -68,7 +68,7 @@ struct GenerationsController {
         let query = try GenerationQuery(teamID: context.requireTeam().id, parameters: request.uri.queryParameters)
         let (page, details): (SearchPage, [GenerationDetail])
         do {
-            let results = try await vault.search(query)
+            let results = try await archive.search(query)
             (page, details) = (results.page, results.details)
         } catch let error as SearchError {
             throw APIError(status: .badRequest, code: "invalid_cursor", message: error.description)
@@ -87,16 +87,19 @@ struct GenerationsController {
         with id: String, team: Team, request: Request, context: VaultRequestContext, status: HTTPResponse.Status,
         deduplicatedFrom: String? = nil
     ) async throws -> Response {
-        guard let detail = try await vault.generationDetail(id: id, teamID: team.id) else {
+        guard let detail = try await archive.generationDetail(id: id, teamID: team.id) else {
             throw APIError.notFound("generation")
         }
         var view = GenerationView(detail, baseURL: baseURL(request))
         view.deduplicatedFrom = deduplicatedFrom
         return try EditedResponse(status: status, response: view).response(from: request, context: context)
     }
+}
 
-    static func apiError(for error: SubmissionError) -> APIError {
-        switch error {
+extension SubmissionError {
+    /// The API's answer to a refused request.
+    var apiError: APIError {
+        switch self {
         case .catalogue(.unknownModel(let slug)):
             APIError(
                 status: .notFound, code: "unknown_model",

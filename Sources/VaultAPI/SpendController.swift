@@ -4,8 +4,8 @@ import VaultContract
 import Workers
 
 /// `GET /v1/spend`: what the team spent at the provider, and what deduplication saved.
-struct SpendController {
-    let vault: Vault
+struct SpendController<UseCases: SpendUseCases> {
+    let archive: UseCases
 
     func addRoutes(to group: RouterGroup<VaultRequestContext>) {
         group.get("spend", use: spend)
@@ -23,7 +23,7 @@ struct SpendController {
             } ?? .model
         let team = try context.requireTeam()
         let window = try GenerationQuery(teamID: team.id, parameters: parameters)
-        return try await vault.spend(
+        return try await archive.spend(
             teamID: team.id, groupBy: grouping, from: window.createdAfter, to: window.createdBefore
         ).response(from: request, context: context)
     }

@@ -10,8 +10,8 @@ import Workers
 /// `POST /v1/uploads`: a local file streamed into the team's archive (raw body, any media type), to be used as an
 /// input by reference: `"image_url": "sha256:<hex>"`. Flat memory however large (up to the provider's 100 MB).
 /// The file's type is what its bytes show (media sniffed, else `application/octet-stream`), never what was declared.
-struct UploadsController {
-    let vault: Vault
+struct UploadsController<UseCases: UploadUseCases> {
+    let archive: UseCases
     let baseURL: @Sendable (Request) -> String
 
     func addRoutes(to group: RouterGroup<VaultRequestContext>) {
@@ -26,7 +26,7 @@ struct UploadsController {
                 status: .unsupportedMediaType, code: "unsupported_media_type",
                 message: "Content-Type must be a media type like image/png (or application/octet-stream)")
         }
-        let tempFile = vault.blobs.partialFile(for: "upload-\(UUID().uuidString)")
+        let tempFile = archive.blobs.partialFile(for: "upload-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: tempFile) }  // gone once committed; removed on failure
         let sink = try FileSink(appendingTo: tempFile)
         for try await buffer in request.body {
@@ -39,7 +39,7 @@ struct UploadsController {
         }
         guard sink.byteCount > 0 else { throw APIError.badRequest("the body is empty: send the file's bytes") }
         let sha256 = try sink.finish()
-        let asset = try vault.storeLocalFile(tempFile, sha256: sha256, size: sink.byteCount, teamID: team.id)
+        let asset = try archive.storeLocalFile(tempFile, sha256: sha256, size: sink.byteCount, teamID: team.id)
         let uploaded = UploadedFile(
             sha256: asset.sha256, size: asset.size, contentType: asset.contentType,
             reference: "sha256:\(asset.sha256)", url: "\(baseURL(request))/v1/files/\(asset.sha256)")

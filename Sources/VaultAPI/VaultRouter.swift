@@ -25,18 +25,18 @@ public enum VaultRouter {
         let baseURL: @Sendable (Request) -> String = { request in
             vault.publicURL ?? "http://" + (request.head.authority ?? "127.0.0.1")
         }
-        let api = router.group("/v1").add(middleware: TeamAuthenticator(vault: vault))
+        let api = router.group("/v1").add(middleware: TeamAuthenticator(archive: vault))
         let jsonAPI = api.group().add(middleware: JSONBodyMiddleware())  // uploads alone take raw bytes
-        GenerationsController(vault: vault, baseURL: baseURL).addRoutes(to: jsonAPI.group("generations"))
-        FilesController(vault: vault).addRoutes(to: api.group("files"))
-        ImportsController(vault: vault).addRoutes(to: jsonAPI)
-        SpendController(vault: vault).addRoutes(to: api)
-        UploadsController(vault: vault, baseURL: baseURL).addRoutes(to: api)
-        WebhooksController(vault: vault).addRoutes(to: router.group("/webhooks/eachlabs"))
-        let shares = SharesController(vault: vault, maxLifetime: shareMaxLifetime, baseURL: baseURL, pages: pages)
+        GenerationsController(archive: vault, baseURL: baseURL).addRoutes(to: jsonAPI.group("generations"))
+        FilesController(archive: vault).addRoutes(to: api.group("files"))
+        ImportsController(archive: vault).addRoutes(to: jsonAPI)
+        SpendController(archive: vault).addRoutes(to: api)
+        UploadsController(archive: vault, baseURL: baseURL).addRoutes(to: api)
+        WebhooksController(archive: vault).addRoutes(to: router.group("/webhooks/eachlabs"))
+        let shares = SharesController(archive: vault, maxLifetime: shareMaxLifetime, baseURL: baseURL, pages: pages)
         shares.addAPIRoutes(to: jsonAPI)
         shares.addPublicRoutes(to: router)
-        GalleryController(vault: vault, pages: pages, baseURL: baseURL).addRoutes(to: router)
+        GalleryController(archive: vault, pages: pages, baseURL: baseURL).addRoutes(to: router)
         api.get("models") { _, _ in
             try await vault.cachedModels().map {
                 ModelSummary(slug: $0.slug, title: $0.title, version: $0.version, category: $0.category)
@@ -49,7 +49,7 @@ public enum VaultRouter {
         }
         router.get("/metrics") { request, _ in
             // Every team's traffic in one exposition: only the operator's scraper, with its own token, reads it.
-            guard let expected = metricsToken, let presented = TeamAuthenticator.bearerToken(request),
+            guard let expected = metricsToken, let presented = request.bearerToken,
                 ConstantTime.equals(presented, expected)
             else { throw APIError.notFound("metrics (set EACHVAULT_METRICS_TOKEN and send it as a bearer token)") }
             return Response(

@@ -7,9 +7,9 @@ import Workers
 
 /// `POST /webhooks/eachlabs/{generation id}`: the provider's completion notice, handed to `Vault.receiveWebhook`
 /// as raw bytes and headers; never downloads inside the request.
-struct WebhooksController {
-    static let maxBodyBytes = 256 * 1024
-    let vault: Vault
+struct WebhooksController<UseCases: WebhookUseCases> {
+    static var maxBodyBytes: Int { 256 * 1024 }
+    let archive: UseCases
 
     func addRoutes(to group: RouterGroup<VaultRequestContext>) {
         group.post("{id}", use: receive)
@@ -19,7 +19,7 @@ struct WebhooksController {
         let body = try await request.body.collect(upTo: Self.maxBodyBytes)  // past it: a 413 (ErrorMiddleware)
         let effect: WebhookEffect
         do {
-            effect = try await vault.receiveWebhook(
+            effect = try await archive.receiveWebhook(
                 WebhookDelivery(
                     generationID: try context.parameters.require("id"), signature: request.headers[.webhookSignature],
                     timestamp: request.headers[.webhookTimestamp], legacySecret: request.headers[.webhookSecret],

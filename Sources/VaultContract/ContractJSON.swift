@@ -23,7 +23,9 @@ public enum ContractJSON {
 /// The naming rule between Swift properties and snake_case names, used for the API's JSON and for database columns.
 public enum SnakeCase {
     /// Words whose letters are all capitals in Swift names.
-    private static let acronyms: [String: String] = ["id": "ID", "ids": "IDs", "url": "URL", "urls": "URLs", "usd": "USD"]
+    private static let acronyms: [String: String] = [
+        "id": "ID", "ids": "IDs", "url": "URL", "urls": "URLs", "usd": "USD", "sha256": "SHA256",
+    ]
 
     /// `predictionID` → `prediction_id`, `costUSD` → `cost_usd`, `durationS` → `duration_s`: a word starts at each
     /// capital after a lower-case letter or digit; a run of capitals is one word.

@@ -10,7 +10,7 @@ extension GalleryController {
     /// `/g/files/{sha256}`: the team's stored files for the gallery's video players and images (the session
     /// cookie opens these; the API's `/v1/files` takes a bearer token only).
     @Sendable func file(_ request: Request, context: VaultRequestContext) async throws -> Response {
-        try await FilesController(vault: vault).serve(
+        try await FilesController(archive: archive).serve(
             try context.parameters.require("sha256"), team: context.requireVisit().team, request: request,
             context: context)
     }
@@ -24,7 +24,7 @@ extension GalleryController {
         var problem: String?
         do {
             let query = try GenerationQuery(teamID: visit.team.id, parameters: parameters, defaultLimit: 60)
-            let results = try await vault.search(query)
+            let results = try await archive.search(query)
             (page, details) = (results.page, results.details)
         } catch let error as APIError {
             problem = error.message
@@ -32,7 +32,7 @@ extension GalleryController {
             problem = error.description
         }
         let snippets = Dictionary(page.hits.map { ($0.generation.id, $0.snippet?.html) }, uniquingKeysWith: { a, _ in a })
-        let models = try await vault.cachedModels()
+        let models = try await archive.cachedModels()
         let items = details.map { detail in
             let prompt = detail.generation.prompt ?? detail.generation.model
             return GalleryPage.Item(
@@ -69,21 +69,21 @@ extension GalleryController {
         let visit = try context.requireVisit()
         let id = try context.parameters.require("id")
         guard
-            let (token, share) = try await vault.createShare(
+            let (token, share) = try await archive.createShare(
                 generationID: id, teamID: visit.team.id, lifetime: Vault.defaultShareLifetime)
         else { return notFound() }
         return try await renderDetail(id: id, visit: visit, share: ("\(baseURL(request))/s/\(token)", share.expiresAt))
     }
 
     func renderDetail(id: String, visit: GalleryVisit, share: (url: String, expires: Date)?) async throws -> Response {
-        guard let detail = try await vault.generationDetail(id: id, teamID: visit.team.id) else { return notFound() }
+        guard let detail = try await archive.generationDetail(id: id, teamID: visit.team.id) else { return notFound() }
         let generation = detail.generation
         let asset = detail.outputs.first?.asset
         return pages.render(
             DetailPage(
                 title: generation.prompt.map { String($0.prefix(60)) } ?? generation.id, team: visit.team.name,
                 csrf: visit.formToken, id: generation.id, model: generation.model, status: generation.status.rawValue,
-                modelTitle: await vault.modelTitle(generation.model), prompt: generation.prompt ?? "",
+                modelTitle: await archive.modelTitle(generation.model), prompt: generation.prompt ?? "",
                 created: generation.createdAt.formatted(.iso8601),
                 cost: generation.costUSD.map { String(format: "$%.2f", $0) } ?? "unknown",
                 inputs: generation.input.keys.sorted().map {

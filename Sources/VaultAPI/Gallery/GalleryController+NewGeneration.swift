@@ -17,7 +17,7 @@ extension GalleryController {
         let given = visit.form.filter { $0.key != "model" && $0.key != GallerySession.formField }
         let input = given.filter { !$0.value.isEmpty }.mapValues(JSONValue.string)  // the schema types them
         do {
-            let generation = try await vault.createGeneration(
+            let generation = try await archive.createGeneration(
                 GenerationRequest(model: slug, input: input), teamID: visit.team.id)
             return .redirect(to: "/g/\(generation.generation.id)", type: .normal)
         } catch .invalidInput(let problems) {
@@ -25,7 +25,7 @@ extension GalleryController {
         } catch {
             return try await renderNew(
                 visit, slug: slug, given: given, problems: [], status: .unprocessableContent,
-                error: GenerationsController.apiError(for: error).message)
+                error: error.apiError.message)
         }
     }
 
@@ -33,7 +33,7 @@ extension GalleryController {
         _ visit: GalleryVisit, slug: String?, given: [String: String], problems: [FieldProblem],
         status: HTTPResponse.Status = .ok, error: String? = nil
     ) async throws -> Response {
-        let models = try await vault.cachedModels()
+        let models = try await archive.cachedModels()
         let model = models.first { $0.slug == slug }
         return pages.render(
             NewGenerationPage(

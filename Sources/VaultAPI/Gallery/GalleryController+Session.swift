@@ -25,7 +25,7 @@ extension GalleryController {
             return signInPage(request, error: "The sign-in form expired; please sign in again.", status: .forbidden)
         }
         guard let token = form["token"]?.trimmingCharacters(in: .whitespaces), !token.isEmpty,
-            let created = try await vault.startSession(token: token)
+            let created = try await archive.startSession(token: token)
         else { return signInPage(request, error: "That token is not valid.", status: .unauthorized) }
         var response = Response.redirect(to: "/", type: .normal)
         response.setCookie(session(request).sessionCookie(created, maxAge: Int(Vault.sessionLifetime)))
@@ -33,7 +33,7 @@ extension GalleryController {
     }
 
     @Sendable func signOut(_ request: Request, context: VaultRequestContext) async throws -> Response {
-        if let current = request.cookies[GallerySession.cookie]?.value { try await vault.endSession(current) }
+        if let current = request.cookies[GallerySession.cookie]?.value { try await archive.endSession(current) }
         var response = Response.redirect(to: "/login", type: .normal)
         response.setCookie(session(request).sessionCookie("", maxAge: 0))
         return response

@@ -5,15 +5,15 @@ import Workers
 /// The web gallery: sign in with a team token once (an HttpOnly, SameSite=Strict session cookie), search and
 /// filter, watch, inspect, share, and start new generations from a form built from the model's schema.
 /// Server-rendered; works without JavaScript.
-struct GalleryController {
-    let vault: Vault
+struct GalleryController<UseCases: GalleryUseCases> {
+    let archive: UseCases
     let pages: Pages
     let baseURL: @Sendable (Request) -> String
 
     func addRoutes(to router: Router<VaultRequestContext>) {
         router.get("/login", use: signInForm)
         router.post("/login", use: signIn)
-        let signedIn = router.group().add(middleware: GallerySessionMiddleware(vault: vault, pages: pages))
+        let signedIn = router.group().add(middleware: GallerySessionMiddleware(archive: archive, pages: pages))
         signedIn.post("/logout", use: signOut)
         signedIn.get("/", use: gallery)
         signedIn.get("/g/{id}", use: detail)

@@ -14,8 +14,8 @@ struct GalleryVisit: Sendable {
 /// Guards the gallery's signed-in routes: the session cookie must name a live session (else pages redirect to the
 /// sign-in form and files are not found), and every POST must come from this origin with the session's form token
 /// (else a 403 page). Handlers find the visit in `context.gallery`.
-struct GallerySessionMiddleware: RouterMiddleware {
-    let vault: Vault
+struct GallerySessionMiddleware<UseCases: AccessUseCases>: RouterMiddleware {
+    let archive: UseCases
     let pages: Pages
 
     func handle(
@@ -23,7 +23,7 @@ struct GallerySessionMiddleware: RouterMiddleware {
         next: (Request, VaultRequestContext) async throws -> Response
     ) async throws -> Response {
         guard let session = request.cookies[GallerySession.cookie]?.value,
-            let team = try await vault.team(session: session)
+            let team = try await archive.team(session: session)
         else {
             if request.uri.path.hasPrefix("/g/files/") { throw APIError.notFound("file") }
             return .redirect(to: "/login", type: .normal)

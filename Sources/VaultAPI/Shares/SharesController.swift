@@ -6,8 +6,8 @@ import Workers
 
 /// Share links: `POST /v1/generations/{id}/share`, `DELETE /v1/shares/{id}`, and the public `/s/{token}` page and
 /// `/s/{token}/video` file. Tokens are random (256 bits) and stored hashed; expiry is checked on every request.
-struct SharesController {
-    let vault: Vault
+struct SharesController<UseCases: ShareUseCases> {
+    let archive: UseCases
     let maxLifetime: TimeInterval
     let baseURL: @Sendable (Request) -> String
     let pages: Pages
@@ -33,7 +33,7 @@ struct SharesController {
                 message: "expires_in_s must be between 1 and \(Int(maxLifetime))")
         }
         guard
-            let (token, share) = try await vault.createShare(
+            let (token, share) = try await archive.createShare(
                 generationID: try context.parameters.require("id"), teamID: context.requireTeam().id, lifetime: lifetime)
         else { throw APIError.notFound("generation") }
         let created = CreatedShare(id: share.id, url: "\(baseURL(request))/s/\(token)", expiresAt: share.expiresAt)
@@ -41,17 +41,17 @@ struct SharesController {
     }
 
     @Sendable func revoke(_ request: Request, context: VaultRequestContext) async throws -> Response {
-        guard try await vault.revokeShare(id: try context.parameters.require("id"), teamID: context.requireTeam().id)
+        guard try await archive.revokeShare(id: try context.parameters.require("id"), teamID: context.requireTeam().id)
         else { throw APIError.notFound("share") }
         return Response(status: .noContent)
     }
 
     @Sendable func page(_ request: Request, context: VaultRequestContext) async throws -> Response {
         let token = try context.parameters.require("token")
-        switch try await vault.lookUpShare(token: token) {
+        switch try await archive.lookUpShare(token: token) {
         case .active(let share, let detail):
             let asset = detail.outputs.first?.asset
-            let title = await vault.modelTitle(detail.generation.model)
+            let title = await archive.modelTitle(detail.generation.model)
             return pages.render(
                 SharePage(
                     title: title, modelTitle: title, model: detail.generation.model,
@@ -70,12 +70,12 @@ struct SharesController {
     }
 
     @Sendable func video(_ request: Request, context: VaultRequestContext) async throws -> Response {
-        switch try await vault.lookUpShare(token: try context.parameters.require("token")) {
+        switch try await archive.lookUpShare(token: try context.parameters.require("token")) {
         case .active(_, let detail):
-            guard let asset = detail.outputs.first?.asset, vault.blobs.contains(asset.sha256) else {
+            guard let asset = detail.outputs.first?.asset, archive.blobs.contains(asset.sha256) else {
                 throw APIError.notFound("file")
             }
-            return try await BlobResponder(vault: vault).respond(
+            return try await BlobResponder(blobs: archive.blobs).respond(
                 asset,
                 downloadName: BlobResponder.fileName(
                     model: detail.generation.model,

@@ -12,18 +12,6 @@ import VaultAPIClient
 import VaultRuntime
 import Workers
 
-/// A temporary data home, removed when the test ends.
-final class TempDirectory: @unchecked Sendable {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appending(path: "eachvault-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(at: url) }
-}
-
 /// The real simulator and the real service on ephemeral loopback ports, with a private data home.
 final class Harness: @unchecked Sendable {
     static let apiKey = "sk-test-NEVER-LOG-ME-7f3a"
@@ -173,70 +161,6 @@ final class Harness: @unchecked Sendable {
     }
 }
 
-/// Test data from the simulator's embedded fixtures, read from the source tree.
-enum Fixtures {
-    static let directory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appending(path: "Sources/Simulator/Fixtures")
-
-    static func data(_ name: String) throws -> Data {
-        try Data(contentsOf: directory.appending(path: name))
-    }
-
-    static var catalogue: [ProviderModel] {
-        get throws { try JSONDecoder().decode([ProviderModel].self, from: data("video-models.json")) }
-    }
-}
-
-/// A loopback port nobody listens on right now.
-/// A loopback port that is free now, for a service that must keep its address across restarts. Drawn from below
-/// the kernel's ephemeral range (32768-60999), so no service binding port 0 meanwhile can be handed it.
-func freeLoopbackPort() throws -> Int {
-    for _ in 0..<200 {
-        let port = Int.random(in: 20000..<32000)
-        if canBind(port: port) { return port }
-    }
-    throw CocoaError(.fileWriteUnknown)
-}
-
-private func canBind(port: Int) -> Bool {
-    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(descriptor) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = UInt16(port).bigEndian
-    return withUnsafeMutablePointer(to: &address) { pointer in
-        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
-            bind(descriptor, socketAddress, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-        }
-    }
-}
-
-/// The system clock plus an offset a test can advance.
-final class AdjustableClock: WallClock {
-    private let offset = Mutex<TimeInterval>(0)
-
-    func now() -> Date { Date().addingTimeInterval(offset.withLock { $0 }) }
-
-    func advance(by seconds: TimeInterval) { offset.withLock { $0 += seconds } }
-}
-
-/// Waits until `condition` holds, re-reading state as it changes (bounded; records an issue on timeout).
-func eventually(
-    timeout: Duration = .seconds(30), sourceLocation: SourceLocation = #_sourceLocation,
-    _ condition: () async throws -> Bool
-) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while try await !condition() {
-        guard ContinuousClock.now < deadline else {
-            Issue.record("the condition did not hold within \(timeout)", sourceLocation: sourceLocation)
-            return
-        }
-        try await Task.sleep(for: .milliseconds(25))
-    }
-}
-
 /// Runs `body` against a fresh harness and always tears it down, whether the body returns, throws or a
 /// `#require` fails: no test leaves a service or simulator running behind it.
 func withHarness(
@@ -252,9 +176,4 @@ func withHarness(
         throw error
     }
     await harness.shutdown()
-}
-
-extension HTTPFields {
-    /// A header by its name as text (tests read many; the code under test uses `HTTPField.Name`).
-    subscript(_ name: String) -> String? { HTTPField.Name(name).flatMap { self[$0] } }
 }

@@ -9,7 +9,7 @@ import VaultContract
     @Test(arguments: [
         ("predictionID", "prediction_id"), ("sourceURL", "source_url"), ("costUSD", "cost_usd"),
         ("durationS", "duration_s"), ("predictionIDs", "prediction_ids"), ("snippetParts", "snippet_parts"),
-        ("sha256", "sha256"), ("expiresInS", "expires_in_s"), ("groupBy", "group_by"), ("id", "id"),
+        ("sha256", "sha256"), ("expiresInS", "expires_in_s"), ("groupBy", "group_by"), ("id", "id"), ("tokenSHA256", "token_sha256"),
     ])
     func namesConvertBothWays(swift: String, wire: String) {
         #expect(SnakeCase.snake(swift) == wire)

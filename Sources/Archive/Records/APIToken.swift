@@ -1,0 +1,37 @@
+import Foundation
+import GRDB
+
+/// A row of `api_tokens`: a team's token, kept as its SHA-256 only (the token is shown once, when created).
+public struct APIToken: ArchiveRecord, Hashable {
+    public static let databaseTableName = "api_tokens"
+
+    /// The columns queries filter and order by.
+    public enum Columns {
+        public static let id = Column("id")
+        public static let teamID = Column("team_id")
+        public static let tokenSHA256 = Column("token_sha256")
+        public static let createdAt = Column("created_at")
+        public static let revokedAt = Column("revoked_at")
+    }
+
+    public var id: String
+    public var teamID: String
+    public var name: String?
+    public var tokenSHA256: String
+    public var createdAt: Date
+    public var lastUsedAt: Date?
+    public var revokedAt: Date?
+    /// Space-separated `TokenScope` names.
+    var scopes: String
+
+    public var scopeSet: Set<TokenScope> { Set(scopes.split(separator: " ").compactMap { TokenScope(rawValue: String($0)) }) }
+
+    init(id: String, teamID: String, name: String?, tokenSHA256: String, scopes: Set<TokenScope>, createdAt: Date) {
+        self.id = id
+        self.teamID = teamID
+        self.name = name
+        self.tokenSHA256 = tokenSHA256
+        self.scopes = scopes.map(\.rawValue).sorted().joined(separator: " ")
+        self.createdAt = createdAt
+    }
+}

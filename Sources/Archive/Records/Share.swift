@@ -1,0 +1,23 @@
+import Foundation
+import GRDB
+
+/// A row of `shares`: a link that opens one generation without a team token until it expires or is revoked. Its
+/// token is kept as a SHA-256 only (returned once, at creation).
+public struct Share: ArchiveRecord, Hashable {
+    public static let databaseTableName = "shares"
+
+    /// The columns queries filter and order by.
+    public enum Columns {
+        public static let id = Column("id")
+        public static let teamID = Column("team_id")
+        public static let tokenSHA256 = Column("token_sha256")
+    }
+
+    public var id: String
+    public var generationID: String
+    public var teamID: String
+    public var tokenSHA256: String
+    public var createdAt: Date
+    public var expiresAt: Date
+    public var revokedAt: Date?
+}

@@ -1,0 +1,23 @@
+import Foundation
+import GRDB
+
+/// A row of `teams`: who owns generations, files and tokens.
+public struct Team: ArchiveRecord, Hashable {
+    public static let databaseTableName = "teams"
+
+    /// The columns queries filter and order by.
+    public enum Columns {
+        public static let id = Column("id")
+        public static let name = Column("name")
+    }
+
+    public var id: String
+    public var name: String
+    public var createdAt: Date
+
+    public init(id: String, name: String, createdAt: Date) {
+        self.id = id
+        self.name = name
+        self.createdAt = createdAt
+    }
+}

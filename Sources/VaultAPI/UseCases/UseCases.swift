@@ -1,0 +1,72 @@
+import Archive
+import Foundation
+import VaultContract
+import Workers
+
+// What each controller needs of the archive, and no more: `Vault` (Workers) provides every one of them; a router
+// test can hand a controller anything else that does.
+
+/// `/v1/generations`: create, plan, read, annotate, delete, search.
+public protocol GenerationUseCases: Sendable {
+    /// The largest inline (data URI) file a create may carry.
+    var maxInlineFileBytes: Int { get }
+    func createGeneration(_ request: GenerationRequest, teamID: String) async throws(SubmissionError) -> CreatedGeneration
+    func planGeneration(_ request: GenerationRequest, teamID: String) async throws(SubmissionError) -> GenerationPlan
+    func generationDetail(id: String, teamID: String) async throws -> GenerationDetail?
+    func annotateGeneration(id: String, teamID: String, tags: [String]?, note: String??) async throws -> Generation?
+    func deleteGeneration(id: String, teamID: String) async throws -> Bool
+    func search(_ query: GenerationQuery) async throws -> SearchResults
+}
+
+/// Stored bytes, for the file routes (API, gallery, share links).
+public protocol FileUseCases: Sendable {
+    var blobs: BlobStore { get }
+    /// The team's file and the newest generation holding it (nil for a file only uploaded).
+    func file(sha256: String, teamID: String) async throws -> (asset: Asset, owner: Generation?)?
+}
+
+/// `POST /v1/uploads`.
+public protocol UploadUseCases: Sendable {
+    var blobs: BlobStore { get }
+    func storeLocalFile(_ tempFile: URL, sha256: String, size: Int64, teamID: String?) throws -> Asset
+}
+
+/// `POST /v1/imports`.
+public protocol ImportUseCases: Sendable {
+    func importPredictions(_ ids: [String], teamID: String, model slug: String?) async -> [ImportResult]
+}
+
+/// `GET /v1/spend`.
+public protocol SpendUseCases: Sendable {
+    func spend(teamID: String, groupBy: SpendGrouping, from: Date?, to: Date?) async throws -> SpendReport
+}
+
+/// `POST /webhooks/eachlabs/{id}`.
+public protocol WebhookUseCases: Sendable {
+    func receiveWebhook(_ delivery: WebhookDelivery) async throws -> WebhookEffect
+}
+
+/// Share links, made through the API or the gallery and opened by anyone holding one.
+public protocol ShareUseCases: FileUseCases {
+    func createShare(generationID: String, teamID: String, lifetime: TimeInterval) async throws -> (token: String, share: Share)?
+    func revokeShare(id: String, teamID: String) async throws -> Bool
+    func lookUpShare(token: String) async throws -> ShareLookup
+    func modelTitle(_ slug: String) async -> String
+}
+
+/// Team tokens (the API) and gallery sessions.
+public protocol AccessUseCases: Sendable {
+    func authenticate(token: String) async throws -> TokenGrant?
+    func startSession(token: String) async throws -> String?
+    func team(session: String) async throws -> Team?
+    func endSession(_ session: String) async throws
+}
+
+/// The gallery: browsing, sharing and new generations for a signed-in team.
+public protocol GalleryUseCases: GenerationUseCases, ShareUseCases, AccessUseCases {
+    func cachedModels() async throws -> [CatalogueModel]
+}
+
+extension Vault: GenerationUseCases, UploadUseCases, ImportUseCases, SpendUseCases, WebhookUseCases, GalleryUseCases {
+    public var maxInlineFileBytes: Int { settings.maxInlineFileBytes }
+}

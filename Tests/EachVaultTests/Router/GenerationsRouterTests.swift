@@ -1,0 +1,138 @@
+@testable import Archive
+import EachLabs
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+@testable import VaultAPI
+import VaultContract
+@testable import Workers
+
+/// `GenerationsController` on its own, over use cases that answer as told: how each outcome of a create or a plan
+/// becomes an HTTP answer, with no provider, database or server.
+@Suite struct GenerationsRouterTests {
+    /// Answers every create with `outcome`; holds one generation, `gen_1`.
+    struct ScriptedGenerations: GenerationUseCases {
+        var outcome: Result<CreatedGeneration, SubmissionError>
+        var maxInlineFileBytes = 1024
+        let stored = Generation(
+            id: "gen_1", teamID: "team_1", model: "m", version: "1", input: ["prompt": "a fox"], tags: [],
+            now: Date(timeIntervalSince1970: 1_800_000_000))
+
+        func createGeneration(_ request: GenerationRequest, teamID: String) async throws(SubmissionError)
+            -> CreatedGeneration
+        { try outcome.get() }
+
+        func planGeneration(_ request: GenerationRequest, teamID: String) async throws(SubmissionError) -> GenerationPlan {
+            GenerationPlan(
+                valid: true, problems: [], requestKey: "k", exactMatch: "gen_1", similar: [],
+                costEstimate: CostEstimate(usd: 0.5, basis: "fixed price"))
+        }
+
+        func generationDetail(id: String, teamID: String) async throws -> GenerationDetail? {
+            id == stored.id ? GenerationDetail(generation: stored, outputs: [], inputs: [], events: []) : nil
+        }
+
+        func annotateGeneration(id: String, teamID: String, tags: [String]?, note: String??) async throws -> Generation? {
+            id == stored.id ? stored : nil
+        }
+
+        func deleteGeneration(id: String, teamID: String) async throws -> Bool { id == stored.id }
+
+        func search(_ query: GenerationQuery) async throws -> SearchResults {
+            SearchResults(page: SearchPage(hits: [], nextCursor: nil), details: [])
+        }
+    }
+
+    /// The controller alone, acting for one team (what the authenticator would have set).
+    private func test(
+        _ useCases: ScriptedGenerations, _ body: @Sendable (any TestClientProtocol) async throws -> Void
+    ) async throws {
+        let router = Router(context: VaultRequestContext.self)
+        router.add(middleware: ErrorMiddleware(pages: Pages()))
+        let group = router.group("/v1/generations").add(middleware: ActingTeam())
+        GenerationsController(archive: useCases, baseURL: { _ in "http://vault" }).addRoutes(to: group)
+        try await Application(router: router).test(.router, body)
+    }
+
+    private struct ActingTeam: RouterMiddleware {
+        func handle(
+            _ request: Request, context: VaultRequestContext,
+            next: (Request, VaultRequestContext) async throws -> Response
+        ) async throws -> Response {
+            var context = context
+            context.team = Team(id: "team_1", name: "a", createdAt: Date())
+            return try await next(request, context)
+        }
+    }
+
+    private let create = ByteBuffer(string: #"{"model": "m", "input": {"prompt": "a fox"}}"#)
+    private let json: HTTPFields = [.contentType: "application/json"]
+
+    @Test func aCreatedGenerationIsAnsweredWithItsViewAndADuplicateNamesItsOriginal() async throws {
+        let useCases = ScriptedGenerations(
+            outcome: .success(
+                CreatedGeneration(
+                    generation: Generation(
+                        id: "gen_1", model: "m", version: "1", input: [:], tags: [], now: Date()), deduplicatedFrom: "gen_0")))
+        try await test(useCases) { client in
+            let answer = try await client.execute(uri: "/v1/generations", method: .post, headers: json, body: create)
+            #expect(answer.status == .created)
+            #expect(answer.json["id"] as? String == "gen_1" && answer.json["deduplicated_from"] as? String == "gen_0")
+            #expect(answer.headers[.contentType] == "application/json; charset=utf-8")
+        }
+    }
+
+    @Test(arguments: [
+        (SubmissionError.invalidInput([FieldProblem(field: "prompt", problem: "is required")]), 422, "invalid_input"),
+        (.catalogue(.unknownModel("m")), 404, "unknown_model"),
+        (.catalogue(.unavailable(.server(status: 503, message: "down"))), 503, "catalogue_unavailable"),
+        (.invalidRequest("too many tags"), 422, "invalid_request"),
+        (.upload(.badRequest("refused")), 502, "upload_failed"),
+    ])
+    func eachRefusalHasItsStatusAndCode(error: SubmissionError, status: Int, code: String) async throws {
+        try await test(ScriptedGenerations(outcome: .failure(error))) { client in
+            let answer = try await client.execute(uri: "/v1/generations", method: .post, headers: json, body: create)
+            #expect(answer.status.code == status && answer.errorCode == code)
+            if code == "invalid_input" {
+                let fields = try #require((answer.json["error"] as? [String: Any])?["fields"] as? [[String: Any]])
+                #expect(fields.first?["field"] as? String == "prompt")
+            }
+        }
+    }
+
+    @Test func aDryRunAnswersThePlanInTheContractsNames() async throws {
+        try await test(ScriptedGenerations(outcome: .failure(.invalidRequest("unused")))) { client in
+            let answer = try await client.execute(uri: "/v1/generations?dry_run=1", method: .post, headers: json, body: create)
+            #expect(answer.status == .ok && answer.json["exact_match"] as? String == "gen_1")
+            #expect((answer.json["cost_estimate"] as? [String: Any])?["usd"] as? Double == 0.5)
+        }
+    }
+
+    @Test func badBodiesSayWhatIsWrongAndOversizedOnesAre413() async throws {
+        try await test(ScriptedGenerations(outcome: .failure(.invalidRequest("unused")))) { client in
+            let missing = try await client.execute(
+                uri: "/v1/generations", method: .post, headers: json, body: ByteBuffer(string: #"{"input": {}}"#))
+            #expect(missing.status == .badRequest && missing.text.contains("model") && missing.text.contains("<slug>"))
+            let malformed = try await client.execute(
+                uri: "/v1/generations", method: .post, headers: json, body: ByteBuffer(string: "{"))
+            #expect(malformed.status == .badRequest && malformed.errorCode == "bad_request")
+            let huge = ByteBuffer(repeating: UInt8(ascii: " "), count: 1024 * 4 / 3 + (1 << 20) + 1)
+            let oversized = try await client.execute(uri: "/v1/generations", method: .post, headers: json, body: huge)
+            #expect(oversized.status == .contentTooLarge && oversized.errorCode == "too_large")
+        }
+    }
+
+    @Test func readsAnnotationsAndDeletionsOfUnknownIdsAreNotFound() async throws {
+        try await test(ScriptedGenerations(outcome: .failure(.invalidRequest("unused")))) { client async throws in
+            #expect(try await client.execute(uri: "/v1/generations/gen_1", method: .get).status == .ok)
+            #expect(try await client.execute(uri: "/v1/generations/gen_9", method: .get).errorCode == "not_found")
+            let note = ByteBuffer(string: #"{"note": null}"#)
+            #expect(try await client.execute(uri: "/v1/generations/gen_1", method: .patch, headers: json, body: note).status == .ok)
+            #expect(try await client.execute(uri: "/v1/generations/gen_9", method: .patch, headers: json, body: note).status == .notFound)
+            #expect(try await client.execute(uri: "/v1/generations/gen_1", method: .delete).status == .noContent)
+            #expect(try await client.execute(uri: "/v1/generations/gen_9", method: .delete).status == .notFound)
+        }
+    }
+}
