@@ -25,8 +25,11 @@ enum FuzzTargets {
 
     static func searchPattern(_ data: Data) {
         let text = String(decoding: data, as: UTF8.self)
-        _ = SearchPattern.make(text)
-        _ = SearchPattern.make(text, anyWord: true)
+        for anyWord in [false, true] {
+            if let pattern = SearchPattern.make(text, anyWord: anyWord), !SearchPattern.isValid(pattern) {
+                fatalError("FTS5 refuses the pattern \(pattern) made of \(text.debugDescription)")
+            }
+        }
     }
 
     static func cursor(_ data: Data) { _ = SearchCursor(token: String(decoding: data, as: UTF8.self)) }

@@ -8,12 +8,12 @@ extension AppDatabase {
     /// second), so one team's backlog cannot hold the workers for everyone.
     public func dueFiles(_ kind: PendingFile.Kind, now: Date, limit: Int) throws -> [PendingFile] {
         let sql = takingTurns(
-            rows: "f.*", from: "\(kind.table) f JOIN generations g ON g.id = f.generation_id", team: "g.team_id",
-            dueAt: "f.next_attempt_at", where: kind.waiting)
+            rows: "f.*", from: "\(sql: kind.table) f JOIN generations g ON g.id = f.generation_id", team: "g.team_id",
+            dueAt: "f.next_attempt_at", order: "next_attempt_at", where: kind.waiting, now: now, limit: limit)
         return try writer.read { db in
             switch kind {
-            case .output: try GenerationOutput.fetchAll(db, sql: sql, arguments: [now.unix, limit]).map(PendingFile.output)
-            case .input: try GenerationInput.fetchAll(db, sql: sql, arguments: [now.unix, limit]).map(PendingFile.input)
+            case .output: try SQLRequest<GenerationOutput>(literal: sql).fetchAll(db).map(PendingFile.output)
+            case .input: try SQLRequest<GenerationInput>(literal: sql).fetchAll(db).map(PendingFile.input)
             }
         }
     }
@@ -21,12 +21,12 @@ extension AppDatabase {
     /// When the next attempt of `kind` is due, or nil when none is waiting.
     public func nextFileTime(_ kind: PendingFile.Kind) throws -> Date? {
         try writer.read { db in
-            try Date.fetchOne(
-                db,
-                sql: """
-                    SELECT min(f.next_attempt_at) FROM \(kind.table) f JOIN generations g ON g.id = f.generation_id
-                    WHERE \(kind.waiting)
-                    """)
+            try SQLRequest<Date>(
+                """
+                SELECT min(f.next_attempt_at) FROM \(sql: kind.table) f JOIN generations g ON g.id = f.generation_id
+                WHERE \(kind.waiting)
+                """
+            ).fetchOne(db)
         }
     }
 
@@ -103,9 +103,9 @@ extension PendingFile.Kind {
 
     /// Which rows wait (as `f` joined with its generation `g`): outputs of a generation that is downloading; inputs
     /// of a generation the provider accepted (a refused request's URLs are never visited).
-    var waiting: String {
+    var waiting: SQL {
         switch self {
-        case .output: "f.sha256 IS NULL AND g.status = \(GenerationStatus.downloading.sqlLiteral)"
+        case .output: "f.sha256 IS NULL AND g.status = \(GenerationStatus.downloading)"
         case .input: "g.prediction_id IS NOT NULL"
         }
     }

@@ -32,6 +32,19 @@ import Testing
         try database.searchGenerations(query).map(\.id)
     }
 
+    @Test(arguments: [
+        "fox", #""red fox" -snow"#, "NEAR(a b)", "a* OR b:c", #"""#, "-", "\"unclosed phrase", "AND", "ü 漢字 👀",
+        "((((", "col:fox ^start", "-only -exclusions", "a\u{0}b",
+    ])
+    func everyPatternFromTypedTextIsOneFTS5Accepts(text: String) {
+        for anyWord in [false, true] {
+            if let pattern = SearchPattern.make(text, anyWord: anyWord) {
+                #expect(SearchPattern.isValid(pattern), "\(pattern)")
+            }
+        }
+        #expect(!SearchPattern.isValid("AND"), "the check itself refuses FTS5 syntax errors")
+    }
+
     @Test func matchesWordsAndPrefixesBestFirst() throws {
         // The prompt outweighs the negative prompt: gen_4 mentions "fox" only as something to avoid.
         #expect(try ids(GenerationQuery(text: "fox")) == ["gen_2", "gen_0", "gen_4"])

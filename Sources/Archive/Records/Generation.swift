@@ -12,6 +12,11 @@ public struct Generation: ArchiveRecord, Hashable {
         public static let id = Column("id")
         public static let predictionID = Column("prediction_id")
         public static let teamID = Column("team_id")
+        public static let status = Column("status")
+        public static let submitStartedAt = Column("submit_started_at")
+        public static let submitUncertainSince = Column("submit_uncertain_since")
+        public static let confirmPending = Column("confirm_pending")
+        public static let nextActionAt = Column("next_action_at")
     }
 
     public var seq: Int64?
