@@ -28,5 +28,6 @@ extension Vault {
     }
 
     /// The database answers and blobs can be written.
-    public func isReady() -> Bool { database.isReachable() && blobs.isWritable() }
+    /// Ready for traffic: warmed up, the database answering, the blob store writable.
+    public func isReady() -> Bool { warmUp.isComplete && database.isReachable() && blobs.isWritable() }
 }

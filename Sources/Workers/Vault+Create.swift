@@ -22,8 +22,10 @@ public enum SubmissionError: Error, Sendable {
 }
 
 extension Vault {
-    /// Validates `request` against the model's schema, records the generation durably, then submits it once.
-    /// A provider hiccup leaves it pending for the submission worker; either way the generation is returned.
+    /// Validates `request` against the model's schema and records the generation durably (or answers with the team's
+    /// identical earlier one); the answer does not wait for the provider. The submission worker sends the create at
+    /// once (the intent journal makes it exactly-once), so a refusal by the provider shows up as the generation's
+    /// failure, as a poll's would.
     public func createGeneration(_ request: GenerationRequest, teamID: String) async throws(SubmissionError)
         -> CreatedGeneration
     {
@@ -52,8 +54,8 @@ extension Vault {
         } catch {
             throw .storage(String(describing: error))
         }
-        await submit(generation)
-        return CreatedGeneration(generation: (try? database.generation(id: generation.id)) ?? generation)
+        submissionsDue.signal()  // the create goes out from the submission worker, paced by the rate gate
+        return CreatedGeneration(generation: generation)
     }
 
     /// The model and the validated, normalised input; or why the request is refused.

@@ -25,6 +25,8 @@ public struct Vault: Sendable {
     /// Woken when an authentic webhook names a second prediction of a generation.
     public let extraPredictionsDue = Wakeup()
     let unknownModels = UnknownModelCache()
+    /// Start-up work done while already serving; `isReady()` waits for it.
+    public let warmUp = WarmUp()
 
     public init(
         database: AppDatabase, blobs: BlobStore, provider: any ProviderAPI, transport: any HTTPTransport,

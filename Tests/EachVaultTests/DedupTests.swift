@@ -92,7 +92,7 @@ import Workers
             let (_, _, other) = try harness.makeTeam("team-b")
             let theirs = try await other.createGeneration(request)
             #expect(theirs.id != first.id && theirs.deduplicatedFrom == nil)
-            #expect(await harness.simulator.stats().creates == 3)
+            try await eventually { await harness.simulator.stats().creates == 3 }
             // A failed generation never counts as a match.
             let failing = GenerationRequest(model: request.model, input: ["prompt": "a storm #sim-error:PROVIDER_FAILED"])
             let failed = try await harness.client.createGeneration(failing)

@@ -18,6 +18,7 @@ import Workers
                         model: "pixverse-v5-6-text-to-video", input: ["prompt": .string("\(prompt) \(index)")])
                 ).id)
         }
+        try await harness.waitUntilSubmitted(ids)
         return ids
     }
 
@@ -193,9 +194,11 @@ import Workers
         var settings = Harness.simulatorSettings
         settings.faults.loseCreatesNext = 1
         try await withHarness(simulator: settings) { harness in
-            let generation = try await harness.client.createGeneration(
+            let created = try await harness.client.createGeneration(
                 GenerationRequest(
                     model: "pixverse-v5-6-text-to-video", input: ["prompt": "no webhooks"]))
+            _ = try await harness.waitUntilFinal([created.id])
+            let generation = try await harness.client.generation(id: created.id)
             #expect(generation.status == .failed)
             #expect(generation.error?.code == "submit_uncertain")
             #expect(await harness.simulator.stats().creates == 1)

@@ -134,6 +134,13 @@ import Transport
             let health = try await client.execute(uri: "/healthz", method: .get)
             #expect(health.status == .ok && health.json["status"] as? String == "ok")
             #expect(try await client.execute(uri: "/readyz", method: .get).status == .ok)
+            // Start-up work in the background (planner statistics): served, but not yet ready.
+            fixture.vault.warmUp.expect()
+            let warming = try await client.execute(uri: "/readyz", method: .get)
+            #expect(warming.status == .serviceUnavailable && warming.json["status"] as? String == "not ready")
+            #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
+            fixture.vault.warmUp.finish()
+            #expect(try await client.execute(uri: "/readyz", method: .get).status == .ok)
             #expect(try await client.execute(uri: "/metrics", method: .get).status == .notFound)
             let metrics = try await client.execute(
                 uri: "/metrics", method: .get, headers: [.authorization: "Bearer \(RouterFixture.metricsToken)"])

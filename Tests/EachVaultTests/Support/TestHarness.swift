@@ -111,6 +111,14 @@ final class Harness: @unchecked Sendable {
     }
 
     /// Waits (without fixed sleeps: it re-reads state as it changes) until every generation is final.
+    /// Waits until the provider has accepted (or refused) each generation's create: creates leave from the
+    /// submission worker, after the API's answer.
+    func waitUntilSubmitted(_ ids: [String]) async throws {
+        try await eventually {
+            try ids.allSatisfy { id in try vault.database.generation(id: id).map { $0.status != .pending } ?? false }
+        }
+    }
+
     func waitUntilFinal(_ ids: [String], timeout: Duration = .seconds(60)) async throws -> [Generation] {
         let deadline = ContinuousClock.now + timeout
         while true {
