@@ -5,7 +5,7 @@ APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev pkg-config
 TEST_APT_PACKAGES := chromium
 BIN := .build/debug/eachvault
 
-.PHONY: deps test-deps apt-install build demo test lint format bench fuzz fuzz-build fuzz-smoke screenshots serve simulator clean
+.PHONY: deps test-deps apt-install build demo test lint format bench bench-deps bench-webhooks fuzz fuzz-build fuzz-smoke screenshots serve simulator clean
 
 ## deps: install the system libraries (SQLite, libcurl) if any is missing
 deps:
@@ -70,6 +70,16 @@ fuzz-build: deps
 bench: deps
 	$(SWIFT) build -c release --product eachvault-bench
 	.build/release/eachvault-bench
+
+## bench-deps: what the comparison benchmarks drive and compare with (wrk; FastAPI + uvicorn for the webhook peer)
+bench-deps:
+	command -v wrk >/dev/null || (apt-get update && apt-get install -y wrk)
+	python3 -c "import fastapi, uvicorn, httptools, uvloop" 2>/dev/null || pip install -q fastapi "uvicorn[standard]"
+
+## bench-webhooks: webhook ingest, EachVault beside a FastAPI peer (Benchmarks/webhook/)
+bench-webhooks: deps bench-deps
+	$(SWIFT) build -c release --product eachvault
+	Benchmarks/webhook/run.sh
 
 ## screenshots: refresh docs/*.png from the browser test
 screenshots: test-deps

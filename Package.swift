@@ -125,6 +125,7 @@ let package = Package(
             dependencies: [
                 "VaultAPI", "Workers", "Simulator", "Archive", "Transport", "VaultContract", "VaultAPIClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

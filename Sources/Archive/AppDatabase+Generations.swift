@@ -32,14 +32,14 @@ extension AppDatabase {
     }
 
     public func generation(id: String) throws -> Generation? {
-        try writer.read { db in try Generation.fetchOne(db, key: ["id": id]) }
+        try writer.read { db in try Generation.find(db, id: id) }
     }
 
     /// The generation with its outputs, assets and history, or nil. With `teamID`, only that team's: another
     /// team's generation is as absent as a missing one.
     public func generationDetail(id: String, teamID: String? = nil) throws -> GenerationDetail? {
         try writer.read { db in
-            guard let generation = try Generation.fetchOne(db, key: ["id": id]),
+            guard let generation = try Generation.find(db, id: id),
                 teamID == nil || generation.teamID == teamID
             else { return nil }
             return try Self.detail(db, generation)

@@ -43,7 +43,7 @@ extension AppDatabase {
                 db, generation.id, "imported",
                 "prediction \(generation.predictionID ?? "?") of model \(generation.model)", at: now)
             try Self.apply(db, generation, outcome, source: "imported", at: now)
-            return .imported(try Generation.fetchOne(db, key: ["id": generation.id]) ?? generation)
+            return .imported(try Generation.find(db, id: generation.id) ?? generation)
         }
     }
 }

@@ -21,7 +21,7 @@ extension AppDatabase {
     /// For a generation already past polling it only settles a pending confirmation (the cost a webhook lacks).
     public func recordPoll(id: String, outcome: PollOutcome, now: Date) throws {
         try writer.write { db in
-            guard let generation = try Generation.fetchOne(db, key: ["id": id]) else { return }
+            guard let generation = try Generation.find(db, id: id) else { return }
             if generation.status == .submitted || generation.status == .processing {
                 try Self.apply(db, generation, outcome, source: "polled", at: now)
             } else if generation.confirmPending {

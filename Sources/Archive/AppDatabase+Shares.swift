@@ -43,7 +43,7 @@ extension AppDatabase {
             else { return .unknown }
             if share.revokedAt != nil { return .revoked(share) }
             if share.expiresAt <= now { return .expired(share) }
-            guard let generation = try Generation.fetchOne(db, key: ["id": share.generationID]) else { return .unknown }
+            guard let generation = try Generation.find(db, id: share.generationID) else { return .unknown }
             return .active(share, try Self.detail(db, generation))
         }
     }

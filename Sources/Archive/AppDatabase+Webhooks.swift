@@ -1,6 +1,7 @@
 import EachLabs
 import Foundation
 import GRDB
+import VaultContract
 
 /// How a webhook delivery was authenticated.
 public enum WebhookScheme: String, Sendable {
@@ -52,55 +53,110 @@ extension AppDatabase {
     /// Most second predictions recorded for one generation (each needs a provider read to confirm).
     static let maxExtraPredictions = 5
 
+    /// The secret a generation's webhooks are signed with; nil for an unknown generation or one without webhooks.
+    /// One column on a reader connection: verification reads no more.
+    public func webhookSecret(generationID: String) throws -> String? {
+        try writer.read { db in
+            try String.fetchOne(
+                db.cachedStatement(sql: "SELECT webhook_secret FROM generations WHERE id = ?"), arguments: [generationID])
+        }
+    }
+
     /// Stores the delivery and applies it in one transaction, committed before the sender gets its answer. A
     /// refused delivery (or one for an unknown generation) is only counted, never stored: forged deliveries cost a
     /// counter update each.
     public func recordWebhook(_ delivery: ReceivedWebhook, now: Date) throws -> WebhookEffect {
+        try recordWebhooks([delivery], now: now)[0].get()
+    }
+
+    /// Records many deliveries in one transaction (a group commit: one journal sync for all of them), each in a
+    /// savepoint of its own, so one that fails is rolled back alone and answered with its error.
+    public func recordWebhooks(_ deliveries: [ReceivedWebhook], now: Date) throws -> [Result<WebhookEffect, any Error>] {
         try writer.write { db in
-            guard var generation = try Generation.fetchOne(db, key: ["id": delivery.generationID]) else {
-                try Self.countRejection(
-                    db, generationID: nil, reason: .unknownGeneration, bytes: delivery.body.count,
-                    at: now)
-                return .rejected(.unknownGeneration)
-            }
-            var effect: WebhookEffect
-            if let rejection = delivery.rejection {
-                effect = .rejected(rejection)
-            } else if let report = delivery.report {
-                effect = try Self.apply(
-                    db, &generation, predictionID: report.predictionID, outcome: report.outcome, scheme: delivery.scheme,
-                    at: now)
-            } else {
-                effect = .rejected(.malformedSignature)
-            }
-            let (verdict, reason): (String, String?) =
-                switch effect {
-                case .applied: ("applied", nil)
-                case .duplicate: ("duplicate", nil)
-                case .confirmRequested: ("confirm", "legacy secret only: confirming with the provider")
-                case .extraPrediction: ("confirm", "another prediction of this request: confirming with the provider")
-                case .rejected(let why): ("rejected", why.rawValue)
+            try deliveries.map { delivery in
+                var effect: Result<WebhookEffect, any Error> = .success(.duplicate)
+                try db.inSavepoint {
+                    do {
+                        effect = .success(try Self.record(db, delivery, now: now))
+                        return .commit
+                    } catch {
+                        effect = .failure(error)
+                        return .rollback
+                    }
                 }
-            if case .rejected(let why) = effect {
-                try Self.countRejection(db, generationID: generation.id, reason: why, bytes: delivery.body.count, at: now)
                 return effect
             }
-            try db.execute(
-                sql: """
-                    INSERT INTO webhook_deliveries
-                        (generation_id, received_at, verdict, reason, scheme, webhook_timestamp, exec_id, body)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    generation.id, now.unix, verdict, reason,
-                    delivery.scheme.rawValue, delivery.timestampHeader, delivery.report?.predictionID, delivery.body,
-                ])
-            let detail = [delivery.scheme.rawValue, verdict, reason].compactMap { $0 }.joined(separator: ", ")
-            try Self.appendEvent(
-                db, generation.id, effect == .duplicate ? "webhook_duplicate" : "webhook_received",
-                detail, at: now)
+        }
+    }
+
+    private static func record(_ db: Database, _ delivery: ReceivedWebhook, now: Date) throws -> WebhookEffect {
+        if try isRepeat(db, delivery) {
+            try storeDelivery(db, delivery, verdict: "duplicate", reason: nil, now: now)
+            return .duplicate
+        }
+        guard var generation = try Generation.find(db, id: delivery.generationID) else {
+            try countRejection(
+                db, generationID: nil, reason: .unknownGeneration, bytes: delivery.body.count,
+                at: now)
+            return .rejected(.unknownGeneration)
+        }
+        var effect: WebhookEffect
+        if let rejection = delivery.rejection {
+            effect = .rejected(rejection)
+        } else if let report = delivery.report {
+            effect = try apply(
+                db, &generation, predictionID: report.predictionID, outcome: report.outcome, scheme: delivery.scheme,
+                at: now)
+        } else {
+            effect = .rejected(.malformedSignature)
+        }
+        let (verdict, reason): (String, String?) =
+            switch effect {
+            case .applied: ("applied", nil)
+            case .duplicate: ("duplicate", nil)
+            case .confirmRequested: ("confirm", "legacy secret only: confirming with the provider")
+            case .extraPrediction: ("confirm", "another prediction of this request: confirming with the provider")
+            case .rejected(let why): ("rejected", why.rawValue)
+            }
+        if case .rejected(let why) = effect {
+            try countRejection(db, generationID: generation.id, reason: why, bytes: delivery.body.count, at: now)
             return effect
         }
+        try storeDelivery(db, delivery, verdict: verdict, reason: reason, now: now)
+        let detail = [delivery.scheme.rawValue, verdict, reason].compactMap { $0 }.joined(separator: ", ")
+        // A repeat changes nothing, so it adds nothing to the history (the delivery row records it).
+        if effect != .duplicate { try appendEvent(db, generation.id, "webhook_received", detail, at: now) }
+        return effect
+    }
+
+    /// An authentic delivery about the generation's own prediction, which has already moved past running: it changes
+    /// nothing, and two columns say so without reading the whole generation (the common case of ingest: the provider
+    /// repeats deliveries until it sees a 2xx, and polls may have finished the generation first).
+    private static func isRepeat(_ db: Database, _ delivery: ReceivedWebhook) throws -> Bool {
+        guard delivery.rejection == nil, let report = delivery.report,
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT status, prediction_id FROM generations WHERE id = ?"),
+                arguments: [delivery.generationID])
+        else { return false }
+        let status: GenerationStatus? = row[0]
+        let predictionID: String? = row[1]
+        return predictionID == report.predictionID && status != .submitted && status != .processing
+    }
+
+    private static func storeDelivery(
+        _ db: Database, _ delivery: ReceivedWebhook, verdict: String, reason: String?, now: Date
+    ) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO webhook_deliveries
+                    (generation_id, received_at, verdict, reason, scheme, webhook_timestamp, exec_id, body)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(
+            arguments: [
+                delivery.generationID, now.unix, verdict, reason, delivery.scheme.rawValue, delivery.timestampHeader,
+                delivery.report?.predictionID, delivery.body,
+            ])
     }
 
     /// One row per generation (unknown ids share one) and reason: how many, when, the last one's size.
@@ -177,14 +233,14 @@ extension AppDatabase {
         try appendEvent(
             db, generation.id, "reconciled",
             "prediction \(predictionID) found through \(how); the create was not sent again", at: now)
-        generation = try Generation.fetchOne(db, key: ["id": generation.id]) ?? generation
+        generation = try Generation.find(db, id: generation.id) ?? generation
         return true
     }
 
     /// Adopts a prediction id found in the provider's webhook log.
     public func adoptPrediction(generationID: String, predictionID: String, now: Date) throws -> Bool {
         try writer.write { db in
-            guard var generation = try Generation.fetchOne(db, key: ["id": generationID]) else { return false }
+            guard var generation = try Generation.find(db, id: generationID) else { return false }
             return try Self.adopt(
                 db, &generation, predictionID: predictionID, how: "the provider's webhook log",
                 at: now)
@@ -321,7 +377,7 @@ extension AppDatabase {
                 sql: "UPDATE extra_predictions SET state = 'confirmed', archived_as = ? WHERE prediction_id = ?",
                 arguments: [extra.id, extra.predictionID])
             try Self.apply(db, extra, outcome, source: "extra prediction", at: now)
-            return try Generation.fetchOne(db, key: ["id": extra.id]) ?? extra
+            return try Generation.find(db, id: extra.id) ?? extra
         }
     }
 }

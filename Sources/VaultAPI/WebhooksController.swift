@@ -31,7 +31,25 @@ struct WebhooksController<UseCases: WebhookUseCases> {
         if case .rejected = effect {
             throw APIError(status: .unauthorized, code: "webhook_rejected", message: "the delivery is not authentic")
         }
-        return try StatusAnswer(effect.label).response(from: request, context: context)
+        return try answer(effect.label, request: request, context: context)
+    }
+}
+
+/// `{"status": "<verdict>"}`, encoded once per verdict (the provider posts thousands a second).
+private let encodedAnswers = Dictionary(
+    uniqueKeysWithValues: ["applied", "duplicate", "confirm", "extra"].compactMap { verdict in
+        (try? ContractJSON.encoder().encode(StatusAnswer(verdict))).map { (verdict, ByteBuffer(bytes: $0)) }
+    })
+
+extension WebhooksController {
+    private func answer(_ verdict: String, request: Request, context: VaultRequestContext) throws -> Response {
+        guard let body = encodedAnswers[verdict] else {
+            return try StatusAnswer(verdict).response(from: request, context: context)
+        }
+        return Response(
+            status: .ok,
+            headers: [.contentType: "application/json; charset=utf-8", .contentLength: String(body.readableBytes)],
+            body: ResponseBody(byteBuffer: body))
     }
 }
 

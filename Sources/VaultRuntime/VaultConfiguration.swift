@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Workers
 
 /// The service's settings, read from the environment (flags may override each field).
@@ -23,6 +24,8 @@ public struct VaultConfiguration: Sendable {
     public var metricsToken: String?
     /// `EACHVAULT_IDLE_TIMEOUT_S`: how long a client connection may send nothing (half a request head included).
     public var idleTimeout: Duration = RunningServer.defaultIdleTimeout
+    /// `EACHVAULT_LOG_LEVEL`: `info` logs a line per request; `notice` keeps warnings, refusals and errors only.
+    public var logLevel: Logger.Level = .info
     /// `EACHVAULT_WORKER_PROFILE`: `default` (real videos take minutes) or `quick` (a simulator's take seconds);
     /// `EACHVAULT_PRIVATE_INPUT_URLS=allow` lets input downloads reach non-public addresses (a local simulator).
     public var workerSettings = WorkerSettings()
@@ -70,6 +73,13 @@ public struct VaultConfiguration: Sendable {
                 throw .invalid("EACHVAULT_IDLE_TIMEOUT_S must be seconds from 1 to 3600, not '\(idle)'")
             }
             configuration.idleTimeout = .milliseconds(Int64(value * 1000))
+        }
+        if let level = environment["EACHVAULT_LOG_LEVEL"], !level.isEmpty {
+            guard let value = Logger.Level(rawValue: level) else {
+                throw .invalid(
+                    "EACHVAULT_LOG_LEVEL must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")), not '\(level)'")
+            }
+            configuration.logLevel = value
         }
         switch environment["EACHVAULT_WORKER_PROFILE"] ?? "default" {
         case "default", "": break

@@ -28,7 +28,7 @@ extension Vault {
     /// applied in one transaction, and the workers woken for what it started. An unknown generation is refused like
     /// a forged delivery, so the answer tells nobody which generations exist.
     public func receiveWebhook(_ delivery: WebhookDelivery) async throws -> WebhookEffect {
-        let secret = try await database.offloaded { try $0.generation(id: delivery.generationID)?.webhookSecret }
+        let secret = try await webhookSecret(generationID: delivery.generationID)
         var scheme = WebhookScheme.none
         var rejection: WebhookRejection?
         if let secret, let signature = delivery.signature {
@@ -47,7 +47,7 @@ extension Vault {
         }
         var report: (predictionID: String, outcome: PollOutcome)?
         if rejection == nil {
-            guard let payload = try? JSONDecoder().decode(WebhookPayload.self, from: delivery.body) else {
+            guard let payload = try? Self.payloadDecoder.decode(WebhookPayload.self, from: delivery.body) else {
                 throw MalformedWebhookPayload()
             }
             report = (payload.execID, outcome(of: payload))
@@ -56,8 +56,8 @@ extension Vault {
             generationID: delivery.generationID, scheme: scheme,
             timestampHeader: delivery.timestamp, body: delivery.body, rejection: rejection,
             report: report)
-        let effect = try await database.offloaded { [now = now()] in try $0.recordWebhook(received, now: now) }
-        Counter(label: "eachvault_webhook_deliveries_total", dimensions: [("verdict", effect.label)]).increment()
+        let effect = try await webhookCommits.write(received)
+        Self.deliveryCounters[effect.label]?.increment()
         switch effect {
         case .applied:
             downloadsDue.signal()
@@ -74,6 +74,24 @@ extension Vault {
         }
         return effect
     }
+}
+
+extension Vault {
+    /// The generation's webhook secret, from memory when a delivery for it was seen before.
+    private func webhookSecret(generationID: String) async throws -> String? {
+        if let known = webhookSecrets[generationID] { return known }
+        let secret = try await database.offloaded { try $0.webhookSecret(generationID: generationID) }
+        if let secret { webhookSecrets.insert(secret, for: generationID) }
+        return secret
+    }
+
+    static let payloadDecoder = JSONDecoder()
+
+    /// `eachvault_webhook_deliveries_total` by verdict, looked up once rather than per delivery.
+    static let deliveryCounters = Dictionary(
+        uniqueKeysWithValues: ["applied", "duplicate", "confirm", "extra", "rejected"].map {
+            ($0, Counter(label: "eachvault_webhook_deliveries_total", dimensions: [("verdict", $0)]))
+        })
 }
 
 extension WebhookEffect {

@@ -27,6 +27,10 @@ public struct Vault: Sendable {
     let unknownModels = UnknownModelCache()
     /// Start-up work done while already serving; `isReady()` waits for it.
     public let warmUp = WarmUp()
+    /// Generations' webhook secrets (they never change): a repeat delivery is verified without a database read.
+    let webhookSecrets = BoundedCache<String, String>(capacity: 10_000)
+    /// Webhook deliveries arriving together are committed together.
+    let webhookCommits: GroupCommit<ReceivedWebhook, WebhookEffect>
 
     public init(
         database: AppDatabase, blobs: BlobStore, provider: any ProviderAPI, transport: any HTTPTransport,
@@ -41,6 +45,7 @@ public struct Vault: Sendable {
         self.clock = clock
         self.settings = settings
         self.logger = logger
+        webhookCommits = GroupCommit { [clock] deliveries in try database.recordWebhooks(deliveries, now: clock.now()) }
     }
 
     var webhooksEnabled: Bool { publicURL != nil }

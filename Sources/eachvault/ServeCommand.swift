@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import VaultRuntime
 
 struct ServeCommand: AsyncParsableCommand {
@@ -22,7 +23,9 @@ struct ServeCommand: AsyncParsableCommand {
         if configuration.apiKey.isEmpty {
             FileHandle.standardError.write(Data("warning: EACHLABS_API_KEY is not set; the provider will answer 401\n".utf8))
         }
-        let (_, server) = try await VaultApp.start(configuration, signals: [.sigterm, .sigint])
+        var logger = Logger(label: "eachvault")
+        logger.logLevel = configuration.logLevel
+        let (_, server) = try await VaultApp.start(configuration, signals: [.sigterm, .sigint], logger: logger)
         try await server.wait()
     }
 }

@@ -94,3 +94,12 @@ public struct Generation: ArchiveRecord, Hashable {
         seq = inserted.rowID
     }
 }
+
+extension Generation {
+    /// The generation with this id, through a statement compiled once per connection: the webhook, poll and
+    /// download paths read generations by id thousands of times a second, and compiling the query each time
+    /// (with GRDB's authorizer visiting every column) cost more than running it.
+    static func find(_ db: Database, id: String) throws -> Generation? {
+        try SQLRequest<Generation>(sql: "SELECT * FROM generations WHERE id = ?", arguments: [id], cached: true).fetchOne(db)
+    }
+}

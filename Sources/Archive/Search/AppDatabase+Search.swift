@@ -151,7 +151,7 @@ extension AppDatabase {
         -> Generation?
     {
         try writer.write { db in
-            guard var generation = try Generation.fetchOne(db, key: ["id": id]), generation.teamID == teamID else {
+            guard var generation = try Generation.find(db, id: id), generation.teamID == teamID else {
                 return nil
             }
             if let tags { generation.tags = tags }

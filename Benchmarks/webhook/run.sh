@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Webhook ingest, EachVault beside a FastAPI peer (`make bench-webhooks`): the same signed repeat delivery of a
+# completed generation, posted by wrk over loopback at 64 connections, to each in turn. Needs wrk (Debian) and
+# fastapi + uvicorn (PyPI); `make bench-deps` installs them.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+bin="$root/.build/release/eachvault"
+here="$root/Benchmarks/webhook"
+work=$(mktemp -d)
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+duration=${BENCH_SECONDS:-10}
+connections=${BENCH_CONNECTIONS:-64}
+
+export EACHVAULT_HOME="$work/home" EACHLABS_API_KEY=bench-key EACHLABS_BASE_URL=http://127.0.0.1:18091
+export EACHVAULT_LISTEN=127.0.0.1:18092 EACHVAULT_PUBLIC_URL=http://127.0.0.1:18092
+export EACHVAULT_LOG_LEVEL=${EACHVAULT_LOG_LEVEL:-notice}  # no access log, like the peer (uvicorn --no-access-log)
+"$bin" simulator --port 18091 --api-key bench-key --run-seconds 1 >"$work/simulator.log" 2>&1 & pids+=($!)
+"$bin" team create bench >/dev/null
+token=$("$bin" token create --team bench)
+"$bin" serve >"$work/service.log" 2>&1 & pids+=($!)
+until curl -sf http://127.0.0.1:18092/healthz >/dev/null; do sleep 0.1; done
+id=$(curl -sf -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+    -d '{"model": "pixverse-v5-6-text-to-video", "input": {"prompt": "a webhook benchmark"}}' \
+    http://127.0.0.1:18092/v1/generations | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+until curl -sf -H "Authorization: Bearer $token" "http://127.0.0.1:18092/v1/generations/$id" | grep -q '"status":"completed"'; do
+    sleep 0.2
+done
+read -r secret prediction < <(python3 - "$EACHVAULT_HOME/eachvault.sqlite" "$id" <<'PY'
+import sqlite3, sys
+row = sqlite3.connect(sys.argv[1]).execute("SELECT webhook_secret, prediction_id FROM generations WHERE id = ?", (sys.argv[2],)).fetchone()
+print(row[0], row[1])
+PY
+)
+python3 "$here/delivery.py" "$id" "$secret" "$prediction" "$work/delivery.lua"
+rss() { awk '/VmRSS/ {printf "%d MiB", $2 / 1024}' "/proc/$1/status"; }
+service_pid=${pids[1]}
+
+echo "webhook ingest: a signed repeat delivery, wrk -c$connections for ${duration}s"
+echo "EachVault (RSS before $(rss "$service_pid"))"
+if [ -n "${BENCH_PROFILE:-}" ]; then  # a CPU profile of the service under the load: perf report -i $BENCH_PROFILE
+    perf record -F 999 -g -p "$service_pid" -o "$BENCH_PROFILE" -- sleep "$duration" >/dev/null 2>&1 &
+fi
+wrk -t2 -c"$connections" -d"${duration}s" --latency -s "$work/delivery.lua" "http://127.0.0.1:18092/webhooks/eachlabs/$id" \
+    | grep -E "Requests/sec|Latency|50%|99%|Non-2xx"
+wait_for_profile() { [ -z "${BENCH_PROFILE:-}" ] || sleep 1; }
+wait_for_profile
+echo "  RSS after $(rss "$service_pid"); CPU $(ps -o cputime= -p "$service_pid")"
+kill "$service_pid"
+
+export EACHVAULT_PEER_DB="$work/peer.sqlite"
+python3 "$here/peer.py" "$id" "$secret"
+(cd "$here" && exec uvicorn peer:app --workers 2 --no-access-log --port 18090 --log-level warning) & pids+=($!)
+until curl -s -o /dev/null http://127.0.0.1:18090/docs; do sleep 0.1; done
+echo "FastAPI + uvicorn, 2 workers, SQLite WAL synchronous=${EACHVAULT_PEER_SYNCHRONOUS:-NORMAL}"
+wrk -t2 -c"$connections" -d"${duration}s" --latency -s "$work/delivery.lua" "http://127.0.0.1:18090/webhooks/eachlabs/$id" \
+    | grep -E "Requests/sec|Latency|50%|99%|Non-2xx"

@@ -1,0 +1,19 @@
+import Synchronization
+
+/// A dictionary shared by concurrent tasks that never outgrows `capacity`: when full, it starts over (what it holds
+/// can always be read again; an attacker can only make it forget).
+final class BoundedCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+    private let entries = Mutex<[Key: Value]>([:])
+    let capacity: Int
+
+    init(capacity: Int) { self.capacity = capacity }
+
+    subscript(key: Key) -> Value? { entries.withLock { $0[key] } }
+
+    func insert(_ value: Value, for key: Key) {
+        entries.withLock { entries in
+            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+            entries[key] = value
+        }
+    }
+}
