@@ -24,6 +24,9 @@ final class GroupCommit<Input: Sendable, Output: Sendable>: Sendable {
         self.commit = commit
     }
 
+    /// Writes waiting for the next commit (for tests and diagnostics).
+    var queuedCount: Int { state.withLock { $0.queued.count } }
+
     func write(_ input: Input) async throws -> Output {
         let result = await withCheckedContinuation { (waiter: Waiter) in
             let startsWriter = state.withLock { state -> Bool in
