@@ -150,7 +150,7 @@ let package = Package(
         // Benchmarks of the hot paths: `make bench`.
         .executableTarget(
             name: "eachvault-bench",
-            dependencies: ["VaultRuntime", "Simulator", "Archive", "Transport", "EachLabs", "SearchCorpus"],
+            dependencies: ["VaultRuntime", "Simulator", "Archive", "Transport", "EachLabs", "SearchCorpus", "VaultContract"],
             path: "Benchmarks/EachVaultBench"),
 
         // libFuzzer targets for every parser that sees outside bytes: `make fuzz` (and a short run in `make test`).

@@ -6,6 +6,7 @@ import Logging
 import SearchCorpus
 import Simulator
 import Transport
+import VaultContract
 import VaultRuntime
 
 func measure(_ label: String, iterations: Int, _ body: () throws -> Void) rethrows {
@@ -16,12 +17,26 @@ func measure(_ label: String, iterations: Int, _ body: () throws -> Void) rethro
         try body()
         samples.append((ContinuousClock.now - start).seconds * 1000)
     }
-    samples.sort()
+    report(label, samples)
+}
+
+func measureAsync(_ label: String, iterations: Int, _ body: () async throws -> Void) async rethrows {
+    var samples: [Double] = []
+    for _ in 0..<iterations {
+        let start = ContinuousClock.now
+        try await body()
+        samples.append((ContinuousClock.now - start).seconds * 1000)
+    }
+    report(label, samples)
+}
+
+func report(_ label: String, _ unsorted: [Double]) {
+    let samples = unsorted.sorted()
     let p50 = samples[samples.count / 2]
     let p99 = samples[min(samples.count - 1, samples.count * 99 / 100)]
     print(
         label.padding(toLength: 52, withPad: " ", startingAt: 0)
-            + String(format: " p50 %8.3f ms   p99 %8.3f ms   (%d runs)", p50, p99, iterations))
+            + String(format: " p50 %8.3f ms   p99 %8.3f ms   (%d runs)", p50, p99, samples.count))
 }
 
 func peakResidentMegabytes() -> Double {
@@ -83,7 +98,7 @@ if !searchOnly {
 }
 
 // 4. Search over a generated archive (the same corpus the tests use): 100,000 generations by default.
-let database = try AppDatabase(path: scratch.appending(path: "bench.sqlite").path)
+let database = try AppDatabase(path: scratch.appending(path: "eachvault.sqlite").path)
 try database.saveModels(models, now: Date())
 let teams = try ["bench-a", "bench-b"].map { try database.createTeam(name: $0, now: Date()).id }
 let count = Int(ProcessInfo.processInfo.environment["BENCH_GENERATIONS"] ?? "") ?? 100_000
@@ -134,4 +149,54 @@ try measure("search: page 20 of \"cinematic\" via cursors", iterations: 20) {
     deep.cursor = nil
     for _ in 0..<20 { deep.cursor = try database.search(deep).nextCursor }
 }
+
+// 4b. The parts of an answer: the page's files, and the JSON.
+let newest = try database.search(query())
+try measure("page of 50: outputs, inputs and files", iterations: 200) {
+    _ = try database.generationDetails(newest.hits.map(\.generation))
+}
+let pageDetails = try database.generationDetails(newest.hits.map(\.generation))
+let views = pageDetails.map { detail in
+    GenerationView(
+        id: detail.generation.id, model: detail.generation.model, version: detail.generation.version,
+        input: detail.generation.input, prompt: detail.generation.prompt, status: detail.generation.status,
+        predictionID: detail.generation.predictionID, error: nil, costUSD: detail.generation.costUSD,
+        predictTimeS: detail.generation.predictTimeS, origin: "submitted", createdAt: detail.generation.createdAt,
+        completedAt: detail.generation.completedAt, tags: detail.generation.tags, note: detail.generation.note,
+        assets: detail.outputs.compactMap { stored in
+            stored.asset.map {
+                .init(
+                    sha256: $0.sha256, size: $0.size, contentType: $0.contentType, durationS: $0.durationS, width: $0.width,
+                    height: $0.height, videoCodec: $0.videoCodec, hasAudio: $0.hasAudio, sourceURL: stored.output.sourceURL,
+                    url: "http://x/v1/files/\($0.sha256)")
+            }
+        }, inputs: [], history: nil)
+}
+let encoder = ContractJSON.encoder()
+try measure("page of 50: JSON (ContractJSON)", iterations: 200) {
+    _ = try encoder.encode(GenerationPage(items: views, nextCursor: "x"))
+}
+
+// 5. The HTTP path: the same pages answered by the running service (authentication, the query, the page's files,
+//    JSON), beside the bare query above.
+var configuration = VaultConfiguration(
+    apiKey: "bench", providerBaseURL: server.baseURL, home: scratch, listenHost: "127.0.0.1", listenPort: 0)
+configuration.logLevel = .critical
+let (_, service) = try await VaultApp.start(configuration, logger: logger)
+let token = try database.createToken(teamName: "bench-a", label: "bench", now: Date()).token
+let client = CurlTransport()
+for (label, path) in [("/healthz (no token)", "/healthz"), ("/v1/spend?from=2100-01-01 (a token)", "/v1/spend?from=2100-01-01")] {
+    let request = HTTPRequest(url: "\(service.baseURL)\(path)", headers: [("Authorization", "Bearer \(token)")])
+    try await measureAsync("HTTP \(label)", iterations: 200) { _ = try await client.send(request) }
+}
+for (label, parameters) in [("newest 50, no text", "limit=50"), ("rare word \"dragon\"", "q=dragon&limit=50")] {
+    let request = HTTPRequest(
+        url: "\(service.baseURL)/v1/generations?\(parameters)", headers: [("Authorization", "Bearer \(token)")])
+    var bytes = 0
+    try await measureAsync("HTTP page of 50: \(label)", iterations: 200) {
+        bytes = try await client.send(request).body.count
+    }
+    print("  (\(bytes) bytes of JSON)")
+}
+await service.stop()
 await server.stop()

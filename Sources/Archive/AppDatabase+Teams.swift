@@ -89,23 +89,26 @@ extension AppDatabase {
     /// The team a live token acts for and its scopes, or nil (unknown or revoked). Notes the use at most once a
     /// minute.
     public func authenticate(token: String, now: Date) throws -> TokenGrant? {
-        let live = APIToken.filter(APIToken.Columns.tokenSHA256 == Secrets.digest(token) && APIToken.Columns.revokedAt == nil)
-        guard
-            let (record, team) = try writer.read({ db -> (APIToken, Team)? in
-                guard let record = try live.fetchOne(db), let team = try Team.fetchOne(db, key: record.teamID) else {
-                    return nil
-                }
-                return (record, team)
-            })
-        else { return nil }
-        if record.lastUsedAt.map({ now.timeIntervalSince($0) > 60 }) ?? true {
+        // Every API request asks: one join through a statement compiled once per connection.
+        let found = try writer.read { db in
+            try Row.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT t.id AS token_id, t.last_used_at, t.scopes, s.id, s.name, s.created_at FROM api_tokens t
+                        JOIN teams s ON s.id = t.team_id WHERE t.token_sha256 = ? AND t.revoked_at IS NULL
+                        """),
+                arguments: [Secrets.digest(token)])
+        }
+        guard let found else { return nil }
+        let lastUsed: Double? = found["last_used_at"]
+        if lastUsed.map({ now.unix - $0 > 60 }) ?? true {
             try writer.write { db in
-                var used = record
-                used.lastUsedAt = now
-                try used.update(db, columns: ["last_used_at"])
+                try db.cachedStatement(sql: "UPDATE api_tokens SET last_used_at = ? WHERE id = ?")
+                    .execute(arguments: [now.unix, found["token_id"] as String])
             }
         }
-        return TokenGrant(team: team, scopes: record.scopeSet)
+        let team = Team(id: found["id"], name: found["name"], createdAt: Date(timeIntervalSince1970: found["created_at"]))
+        return TokenGrant(team: team, scopes: APIToken.scopes(from: found["scopes"]))
     }
 }
 

@@ -1,21 +1,22 @@
 import Foundation
+import Synchronization
 
-/// The one JSON configuration of EachVault's API, shared by the server and its clients: snake_case keys derived from
-/// the Swift names (acronyms kept whole: `predictionID` ⇄ `prediction_id`, `sourceURL` ⇄ `source_url`), ISO 8601
-/// dates, sorted keys. String-keyed dictionaries (a generation's `input`) keep their keys as they are.
+/// The one JSON configuration of EachVault's API, shared by the server and its clients: ISO 8601 dates, sorted keys.
+/// Names are snake_case by the naming rule of `SnakeCase` (acronyms kept whole: `predictionID` ⇄ `prediction_id`),
+/// spelled in each type's `CodingKeys` rather than converted per key at run time (a key strategy cost 0.5 ms of a
+/// page of 50 generations); `ContractTests` holds every type's keys to the rule. String-keyed dictionaries (a
+/// generation's `input`) keep their keys as they are.
 public enum ContractJSON {
     public static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
-        encoder.keyEncodingStrategy = .custom { path in SnakeCase.Key(SnakeCase.snake(path.last?.stringValue ?? "")) }
         return encoder
     }
 
     public static func decoder() -> JSONDecoder {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
-        decoder.keyDecodingStrategy = .custom { path in SnakeCase.Key(SnakeCase.camel(path.last?.stringValue ?? "")) }
         return decoder
     }
 }
@@ -40,6 +41,25 @@ public enum SnakeCase {
             previous = character
         }
         return result
+    }
+
+    /// ``snake(_:)`` and ``camel(_:)`` computed once per name: an encoder asks for every key of every object (a page of
+    /// 50 generations holds some 2,000 keys, of a few dozen names). Bounded: the Swift names are the contract's,
+    /// and a decoder's names from outside are converted but kept only while few.
+    public static func memoizedSnake(_ name: String) -> String { memoized(name, in: snakeNames, snake) }
+
+    public static func memoizedCamel(_ name: String) -> String { memoized(name, in: camelNames, camel) }
+
+    private static let snakeNames = Mutex<[String: String]>([:])
+    private static let camelNames = Mutex<[String: String]>([:])
+
+    private static func memoized(
+        _ name: String, in cache: borrowing Mutex<[String: String]>, _ convert: (String) -> String
+    ) -> String {
+        if let known = cache.withLock({ $0[name] }) { return known }
+        let converted = convert(name)
+        cache.withLock { if $0.count < 1024 { $0[name] = converted } }
+        return converted
     }
 
     /// A coding key of a converted name.

@@ -16,6 +16,11 @@ public struct UploadedFile: Sendable, Codable {
         self.reference = reference
         self.url = url
     }
+
+    enum CodingKeys: String, CodingKey {
+        case sha256, size, reference, url
+        case contentType = "content_type"
+    }
 }
 
 /// `POST /v1/generations/{id}/share`: how long the link lives (default a week).
@@ -23,6 +28,10 @@ public struct ShareRequest: Sendable, Codable {
     public var expiresInS: Double?
 
     public init(expiresInS: Double? = nil) { self.expiresInS = expiresInS }
+
+    enum CodingKeys: String, CodingKey {
+        case expiresInS = "expires_in_s"
+    }
 }
 
 /// A created share link: the token is in the URL, shown once.
@@ -35,5 +44,10 @@ public struct CreatedShare: Sendable, Codable {
         self.id = id
         self.url = url
         self.expiresAt = expiresAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, url
+        case expiresAt = "expires_at"
     }
 }

@@ -36,6 +36,13 @@ public struct GenerationPlan: Sendable, Codable {
         self.similar = similar
         self.costEstimate = costEstimate
     }
+
+    enum CodingKeys: String, CodingKey {
+        case valid, problems, similar
+        case requestKey = "request_key"
+        case exactMatch = "exact_match"
+        case costEstimate = "cost_estimate"
+    }
 }
 
 /// The provider's price applied to a request: fixed, or rate × seconds of video; unknown stays unknown, never zero.

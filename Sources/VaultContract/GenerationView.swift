@@ -41,6 +41,15 @@ public struct GenerationView: Codable, Sendable {
             self.sourceURL = sourceURL
             self.url = url
         }
+
+        enum CodingKeys: String, CodingKey {
+            case sha256, size, width, height, url
+            case contentType = "content_type"
+            case durationS = "duration_s"
+            case videoCodec = "video_codec"
+            case hasAudio = "has_audio"
+            case sourceURL = "source_url"
+        }
     }
 
     /// A media input (lineage): where it came from and, once stored, the archive's copy.
@@ -66,6 +75,12 @@ public struct GenerationView: Codable, Sendable {
             self.contentType = contentType
             self.url = url
             self.error = error
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case field, position, sha256, size, url, error
+            case sourceURL = "source_url"
+            case contentType = "content_type"
         }
     }
 
@@ -133,6 +148,17 @@ public struct GenerationView: Codable, Sendable {
         self.inputs = inputs
         self.history = history
     }
+
+    enum CodingKeys: String, CodingKey {
+        case id, model, version, input, prompt, status, error, origin, tags, note, assets, inputs, snippet, history
+        case predictionID = "prediction_id"
+        case costUSD = "cost_usd"
+        case predictTimeS = "predict_time_s"
+        case createdAt = "created_at"
+        case completedAt = "completed_at"
+        case snippetParts = "snippet_parts"
+        case deduplicatedFrom = "deduplicated_from"
+    }
 }
 
 /// A run of a search snippet: plain text, matched or not.
@@ -157,5 +183,10 @@ public struct GenerationPage: Codable, Sendable {
         self.items = items
         self.count = items.count
         self.nextCursor = nextCursor
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case items, count
+        case nextCursor = "next_cursor"
     }
 }

@@ -8,6 +8,11 @@ public struct ImportRequest: Sendable, Codable {
         self.predictionIDs = predictionIDs
         self.model = model
     }
+
+    enum CodingKeys: String, CodingKey {
+        case model
+        case predictionIDs = "prediction_ids"
+    }
 }
 
 /// The answer to an import: one result per prediction, in the request's order.
@@ -38,5 +43,11 @@ public struct ImportResult: Sendable, Codable, Equatable {
         self.outcome = outcome
         self.generationID = generationID
         self.message = message
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case outcome, message
+        case predictionID = "prediction_id"
+        case generationID = "generation_id"
     }
 }

@@ -28,6 +28,15 @@ public struct SpendRow: Sendable, Codable, Hashable {
         self.savedUSD = savedUSD
         self.predictTimeS = predictTimeS
     }
+
+    enum CodingKeys: String, CodingKey {
+        case key, generations
+        case spentUSD = "spent_usd"
+        case unknownCost = "unknown_cost"
+        case dedupHits = "dedup_hits"
+        case savedUSD = "saved_usd"
+        case predictTimeS = "predict_time_s"
+    }
 }
 
 /// `GET /v1/spend`: the team's rows, biggest first (days newest first), and the total.
@@ -40,5 +49,10 @@ public struct SpendReport: Sendable, Codable, Hashable {
         self.groupBy = groupBy
         self.rows = rows
         self.total = total
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case rows, total
+        case groupBy = "group_by"
     }
 }

@@ -24,7 +24,11 @@ public struct APIToken: ArchiveRecord, Hashable {
     /// Space-separated `TokenScope` names.
     var scopes: String
 
-    public var scopeSet: Set<TokenScope> { Set(scopes.split(separator: " ").compactMap { TokenScope(rawValue: String($0)) }) }
+    public var scopeSet: Set<TokenScope> { Self.scopes(from: scopes) }
+
+    static func scopes(from text: String?) -> Set<TokenScope> {
+        Set((text ?? "").split(separator: " ").compactMap { TokenScope(rawValue: String($0)) })
+    }
 
     init(id: String, teamID: String, name: String?, tokenSHA256: String, scopes: Set<TokenScope>, createdAt: Date) {
         self.id = id

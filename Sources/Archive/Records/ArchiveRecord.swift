@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import Synchronization
 import VaultContract
 
 /// A generation's life cycle as EachVault reports it.
@@ -12,11 +11,11 @@ public protocol ArchiveRecord: Codable, FetchableRecord, PersistableRecord, Send
 
 extension ArchiveRecord {
     public static var databaseColumnDecodingStrategy: DatabaseColumnDecodingStrategy {
-        .custom { column in SnakeCase.Key(ColumnNames.property(forColumn: column)) }
+        .custom { column in SnakeCase.Key(SnakeCase.memoizedCamel(column)) }
     }
 
     public static var databaseColumnEncodingStrategy: DatabaseColumnEncodingStrategy {
-        .custom { key in ColumnNames.column(forProperty: key.stringValue) }
+        .custom { key in SnakeCase.memoizedSnake(key.stringValue) }
     }
 
     public static func databaseDateEncodingStrategy(for column: String) -> DatabaseDateEncodingStrategy {
@@ -34,29 +33,14 @@ extension ArchiveRecord {
     }
 }
 
-/// The naming rule applied once per name, not once per column of every row decoded (GRDB asks for each column of
-/// each row; the archive's names are a few dozen).
-enum ColumnNames {
-    private static let properties = Mutex<[String: String]>([:])
-    private static let columns = Mutex<[String: String]>([:])
-
-    static func property(forColumn column: String) -> String {
-        memoized(column, in: properties, SnakeCase.camel)
-    }
-
-    static func column(forProperty property: String) -> String {
-        memoized(property, in: columns, SnakeCase.snake)
-    }
-
-    private static func memoized(_ name: String, in cache: borrowing Mutex<[String: String]>, _ convert: (String) -> String)
-        -> String
-    {
-        if let known = cache.withLock({ $0[name] }) { return known }
-        let converted = convert(name)
-        cache.withLock { $0[name] = converted }
-        return converted
+extension ArchiveRecord {
+    /// A JSON column's value (`input`, `tags`), read with one shared decoder.
+    static func decodeJSON<T: Decodable>(_ type: T.Type, _ text: String?) throws -> T {
+        try jsonColumnDecoder.decode(T.self, from: Data((text ?? "null").utf8))
     }
 }
+
+private let jsonColumnDecoder = JSONDecoder()
 
 extension Date {
     /// Unix seconds: how times are stored and bound in SQL (GRDB would bind a `Date` as text).

@@ -7,16 +7,39 @@ import VaultContract
 public struct Generation: ArchiveRecord, Hashable {
     public static let databaseTableName = "generations"
 
-    /// The columns queries filter and order by.
+    /// Every column, by its property's name.
     public enum Columns {
+        public static let seq = Column("seq")
         public static let id = Column("id")
-        public static let predictionID = Column("prediction_id")
-        public static let teamID = Column("team_id")
+        public static let model = Column("model")
+        public static let version = Column("version")
+        public static let input = Column("input")
+        public static let prompt = Column("prompt")
+        public static let negativePrompt = Column("negative_prompt")
+        public static let tags = Column("tags")
         public static let status = Column("status")
+        public static let predictionID = Column("prediction_id")
+        public static let providerStatus = Column("provider_status")
+        public static let errorCode = Column("error_code")
+        public static let errorMessage = Column("error_message")
+        public static let costUSD = Column("cost_usd")
+        public static let predictTimeS = Column("predict_time_s")
+        public static let createdAt = Column("created_at")
+        public static let updatedAt = Column("updated_at")
+        public static let submittedAt = Column("submitted_at")
+        public static let completedAt = Column("completed_at")
+        public static let submitAttempts = Column("submit_attempts")
         public static let submitStartedAt = Column("submit_started_at")
+        public static let pollAttempts = Column("poll_attempts")
+        public static let nextActionAt = Column("next_action_at")
+        public static let webhookSecret = Column("webhook_secret")
         public static let submitUncertainSince = Column("submit_uncertain_since")
         public static let confirmPending = Column("confirm_pending")
-        public static let nextActionAt = Column("next_action_at")
+        public static let teamID = Column("team_id")
+        public static let requestKey = Column("request_key")
+        public static let dedupHits = Column("dedup_hits")
+        public static let note = Column("note")
+        public static let origin = Column("origin")
     }
 
     public var seq: Int64?
@@ -101,5 +124,43 @@ extension Generation {
     /// (with GRDB's authorizer visiting every column) cost more than running it.
     static func find(_ db: Database, id: String) throws -> Generation? {
         try SQLRequest<Generation>(sql: "SELECT * FROM generations WHERE id = ?", arguments: [id], cached: true).fetchOne(db)
+    }
+}
+
+extension Generation {
+    /// Decodes a row column by column: pages and workers read these by the thousand, and GRDB's Codable path
+    /// (a name conversion per column per row) cost more than the query.
+    public init(row: Row) throws {
+        seq = try row.decode(forColumn: Columns.seq)
+        id = try row.decode(forColumn: Columns.id)
+        model = try row.decode(forColumn: Columns.model)
+        version = try row.decode(forColumn: Columns.version)
+        input = try Self.decodeJSON([String: JSONValue].self, row.decode(forColumn: Columns.input))
+        prompt = try row.decode(forColumn: Columns.prompt)
+        negativePrompt = try row.decode(forColumn: Columns.negativePrompt)
+        tags = try Self.decodeJSON([String].self, row.decode(forColumn: Columns.tags))
+        status = try row.decode(forColumn: Columns.status)
+        predictionID = try row.decode(forColumn: Columns.predictionID)
+        providerStatus = try row.decode(forColumn: Columns.providerStatus)
+        errorCode = try row.decode(forColumn: Columns.errorCode)
+        errorMessage = try row.decode(forColumn: Columns.errorMessage)
+        costUSD = try row.decode(forColumn: Columns.costUSD)
+        predictTimeS = try row.decode(forColumn: Columns.predictTimeS)
+        createdAt = Date(timeIntervalSince1970: try row.decode(Double.self, forColumn: Columns.createdAt))
+        updatedAt = Date(timeIntervalSince1970: try row.decode(Double.self, forColumn: Columns.updatedAt))
+        submittedAt = try row.decode(Double?.self, forColumn: Columns.submittedAt).map(Date.init(timeIntervalSince1970:))
+        completedAt = try row.decode(Double?.self, forColumn: Columns.completedAt).map(Date.init(timeIntervalSince1970:))
+        submitAttempts = try row.decode(forColumn: Columns.submitAttempts)
+        submitStartedAt = try row.decode(Double?.self, forColumn: Columns.submitStartedAt).map(Date.init(timeIntervalSince1970:))
+        pollAttempts = try row.decode(forColumn: Columns.pollAttempts)
+        nextActionAt = try row.decode(Double?.self, forColumn: Columns.nextActionAt).map(Date.init(timeIntervalSince1970:))
+        webhookSecret = try row.decode(forColumn: Columns.webhookSecret)
+        submitUncertainSince = try row.decode(Double?.self, forColumn: Columns.submitUncertainSince).map(Date.init(timeIntervalSince1970:))
+        confirmPending = try row.decode(forColumn: Columns.confirmPending)
+        teamID = try row.decode(forColumn: Columns.teamID)
+        requestKey = try row.decode(forColumn: Columns.requestKey)
+        dedupHits = try row.decode(forColumn: Columns.dedupHits)
+        note = try row.decode(forColumn: Columns.note)
+        origin = try row.decode(forColumn: Columns.origin)
     }
 }

@@ -5,10 +5,15 @@ import GRDB
 public struct GenerationOutput: ArchiveRecord, Hashable {
     public static let databaseTableName = "generation_outputs"
 
-    /// The columns queries filter and order by.
+    /// Every column, by its property's name.
     public enum Columns {
         public static let generationID = Column("generation_id")
         public static let position = Column("position")
+        public static let sourceURL = Column("source_url")
+        public static let sha256 = Column("sha256")
+        public static let attempts = Column("attempts")
+        public static let nextAttemptAt = Column("next_attempt_at")
+        public static let lastError = Column("last_error")
     }
 
     public var generationID: String
@@ -26,5 +31,19 @@ public struct GenerationOutput: ArchiveRecord, Hashable {
         self.sha256 = sha256
         self.attempts = 0
         self.nextAttemptAt = sha256 == nil ? nextAttemptAt : nil
+    }
+}
+
+extension GenerationOutput {
+    /// Decodes a row column by column: pages and workers read these by the thousand, and GRDB's Codable path
+    /// (a name conversion per column per row) cost more than the query.
+    public init(row: Row) throws {
+        generationID = try row.decode(forColumn: Columns.generationID)
+        position = try row.decode(forColumn: Columns.position)
+        sourceURL = try row.decode(forColumn: Columns.sourceURL)
+        sha256 = try row.decode(forColumn: Columns.sha256)
+        attempts = try row.decode(forColumn: Columns.attempts)
+        nextAttemptAt = try row.decode(Double?.self, forColumn: Columns.nextAttemptAt).map(Date.init(timeIntervalSince1970:))
+        lastError = try row.decode(forColumn: Columns.lastError)
     }
 }

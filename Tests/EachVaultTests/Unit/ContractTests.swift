@@ -56,4 +56,47 @@ import VaultContract
         let outcome = try decoder.decode(ImportResult.self, from: Data(#"{"prediction_id": "p", "outcome": "already_archived"}"#.utf8))
         #expect(outcome.outcome == .alreadyArchived)
     }
+
+    /// Every contract type's JSON names are its properties' names by the naming rule: the `CodingKeys` spelled by
+    /// hand (for speed) can never drift from it.
+    @Test func everyTypesKeysFollowTheNamingRule() throws {
+        let date = Date(timeIntervalSince1970: 0)
+        let asset = GenerationView.AssetView(
+            sha256: "a", size: 1, contentType: "t", durationS: 1, width: 1, height: 1, videoCodec: "c", hasAudio: true,
+            sourceURL: "s", url: "u")
+        let input = GenerationView.InputView(
+            field: "f", position: 0, sourceURL: "s", sha256: "a", size: 1, contentType: "t", url: "u", error: "e")
+        var view = GenerationView(
+            id: "g", model: "m", version: "1", input: [:], prompt: "p", status: .completed, predictionID: "p",
+            error: .init(code: "c", message: "m"), costUSD: 1, predictTimeS: 1, origin: "o", createdAt: date,
+            completedAt: date, tags: [], note: "n", assets: [asset], inputs: [input],
+            history: [.init(at: date, kind: "k", detail: "d")])
+        view.snippet = "s"
+        view.snippetParts = [SnippetPart(text: "t", match: true)]
+        view.deduplicatedFrom = "g0"
+        let row = SpendRow(key: "k", generations: 1, spentUSD: 1, unknownCost: 1, dedupHits: 1, savedUSD: 1, predictTimeS: 1)
+        let samples: [any Encodable] = [
+            view, asset, input, GenerationPage(items: [view], nextCursor: "c"),
+            GenerationRequest(model: "m", version: "1", input: [:], tags: [], dedup: true),
+            GenerationPlan(
+                valid: true, problems: [], requestKey: "k", exactMatch: "g", similar: [],
+                costEstimate: CostEstimate(usd: 1, basis: "b")),
+            ImportRequest(predictionIDs: ["p"], model: "m"), ImportResult(predictionID: "p", outcome: .imported, generationID: "g", message: "m"),
+            row, SpendReport(groupBy: .model, rows: [row], total: row),
+            UploadedFile(sha256: "a", size: 1, contentType: "t", reference: "r", url: "u"), ShareRequest(expiresInS: 1),
+            CreatedShare(id: "s", url: "u", expiresAt: date), ModelSummary(slug: "s", title: "t", version: "1", category: "c"),
+        ]
+        for sample in samples {
+            let object = try #require(
+                try JSONSerialization.jsonObject(with: ContractJSON.encoder().encode(sample)) as? [String: Any])
+            let expected = Mirror(reflecting: sample).children.compactMap { child -> String? in
+                guard let label = child.label else { return nil }
+                if case Optional<Any>.none = child.value as Any? { return nil }
+                let mirror = Mirror(reflecting: child.value)
+                if mirror.displayStyle == .optional && mirror.children.isEmpty { return nil }
+                return SnakeCase.snake(label)
+            }
+            #expect(Set(object.keys) == Set(expected), "\(type(of: sample))")
+        }
+    }
 }
