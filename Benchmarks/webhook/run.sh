@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Webhook ingest, EachVault beside a FastAPI peer (`make bench-webhooks`): the same signed repeat delivery of a
-# completed generation, posted by wrk over loopback at 64 connections, to each in turn. Needs wrk (Debian) and
+# completed generation, posted by wrk over loopback at 64 connections, to each in turn; then submissions to
+# EachVault from 12 clients with the provider at its 5 creates a second. Needs wrk (Debian) and
 # fastapi + uvicorn (PyPI); `make bench-deps` installs them.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -47,6 +48,18 @@ wrk -t2 -c"$connections" -d"${duration}s" --latency -s "$work/delivery.lua" "htt
 wait_for_profile() { [ -z "${BENCH_PROFILE:-}" ] || sleep 1; }
 wait_for_profile
 echo "  RSS after $(rss "$service_pid"); CPU $(ps -o cputime= -p "$service_pid")"
+
+# Submissions: POST /v1/generations (a new generation each: "dedup": false) from 12 clients while the provider takes
+# at most 5 creates a second; the answer waits for validation and the durable record, not for the provider.
+cat >"$work/create.lua" <<LUA
+wrk.method = "POST"
+wrk.body = '{"model": "pixverse-v5-6-text-to-video", "input": {"prompt": "a submission benchmark"}, "dedup": false}'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $token"
+LUA
+echo "submissions: POST /v1/generations, wrk -c12 for 5s, provider limited to 5 creates/s"
+wrk -t2 -c12 -d5s --latency -s "$work/create.lua" http://127.0.0.1:18092/v1/generations \
+    | grep -E "Requests/sec|50%|99%|Non-2xx"
 kill "$service_pid"
 
 export EACHVAULT_PEER_DB="$work/peer.sqlite"
