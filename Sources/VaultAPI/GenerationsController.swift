@@ -80,7 +80,8 @@ struct GenerationsController<UseCases: GenerationUseCases> {
             view.snippetParts = hit.snippet?.segments.map { SnippetPart(text: $0.text, match: $0.isMatch) }
             return view
         }
-        return try GenerationPage(items: items, nextCursor: page.nextCursor?.token).response(from: request, context: context)
+        return try GenerationPage(items: items, nextCursor: page.nextCursor?.token, rankingWindow: page.rankingWindow).response(
+            from: request, context: context)
     }
 
     private func respond(

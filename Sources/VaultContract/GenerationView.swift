@@ -178,15 +178,20 @@ public struct GenerationPage: Codable, Sendable {
     public var count: Int
     /// Pass as `cursor` for the next page; absent on the last page.
     public var nextCursor: String?
+    /// Present when a text search matched more than this many generations: results are best first within each
+    /// window of this many matches, newest window first (so a common word answers in milliseconds at any size).
+    public var rankingWindow: Int?
 
-    public init(items: [GenerationView], nextCursor: String?) {
+    public init(items: [GenerationView], nextCursor: String?, rankingWindow: Int? = nil) {
         self.items = items
         self.count = items.count
         self.nextCursor = nextCursor
+        self.rankingWindow = rankingWindow
     }
 
     enum CodingKeys: String, CodingKey {
         case items, count
         case nextCursor = "next_cursor"
+        case rankingWindow = "ranking_window"
     }
 }

@@ -191,6 +191,42 @@ private func smallArchive() throws -> (AppDatabase, String) {
         #expect(seen.count == 120 && Set(seen).count == 120 && seen.allSatisfy { $0.hasPrefix("gen_tied_") })
     }
 
+    @Test func commonWordsAreRankedWithinWindowsNewestFirstAndEveryMatchComesOnce() throws {
+        let (database, team) = try smallArchive()
+        // 30 matches, one in three strong (the word twice), in creation order; windows of 12 matches.
+        for index in 0..<30 {
+            let prompt = index % 3 == 0 ? "heron heron by the lake \(index)" : "a heron far away on a long quiet day \(index)"
+            _ = try database.insertGeneration(
+                Generation(
+                    id: String(format: "gen_%02d", index), teamID: team, model: "m", version: "0.0.1",
+                    input: ["prompt": .string(prompt)], tags: [], now: Date(timeIntervalSince1970: 1_800_000_000 + Double(index))))
+        }
+        var query = GenerationQuery(teamID: team, text: "heron", limit: 5)
+        query.rankingWindow = 12
+        var pages: [SearchPage] = []
+        repeat {
+            let page = try database.search(query)
+            pages.append(page)
+            query.cursor = page.nextCursor
+        } while query.cursor != nil
+        let ids = pages.flatMap { $0.hits.map(\.generation.id) }
+        #expect(ids.count == 30 && Set(ids).count == 30, "every match exactly once")
+        #expect(pages.allSatisfy { $0.rankingWindow == 12 }, "the answer says the ranking is windowed")
+        // Window by window (newest 12, the next 12, the last 6): strong matches first within each.
+        let windows = [Array(ids[0..<12]), Array(ids[12..<24]), Array(ids[24...])]
+        let expected = [(18...29), (6...17), (0...5)].map { range in Set(range.map { String(format: "gen_%02d", $0) }) }
+        for (window, members) in zip(windows, expected) {
+            #expect(Set(window) == members)
+            let strong = window.prefix { Int($0.dropFirst(4))! % 3 == 0 }
+            #expect(strong.count == members.filter { Int($0.dropFirst(4))! % 3 == 0 }.count, "\(window)")
+        }
+        // A window as large as the matches is one exact ranking, and the answer does not mention windows.
+        query = GenerationQuery(teamID: team, text: "heron", limit: 30)
+        let exact = try database.search(query)
+        #expect(exact.rankingWindow == nil && exact.nextCursor == nil && exact.hits.count == 30)
+        #expect(exact.hits.prefix(10).allSatisfy { Int($0.generation.id.dropFirst(4))! % 3 == 0 })
+    }
+
     @Test func rankingPutsPromptMatchesFirstAndHonoursPhrasesAndExclusions() throws {
         let (database, team) = try smallArchive()
         let rows: [(String, String, String?, [String])] = [

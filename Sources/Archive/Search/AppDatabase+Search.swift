@@ -25,7 +25,7 @@ extension AppDatabase {
             guard let pattern = SearchPattern.make(text, anyWord: query.anyWord) else {
                 return SearchPage(hits: [], nextCursor: nil)
             }
-            return try Self.rank(db, pattern, conditions, arguments, page)
+            return try Self.rank(db, pattern, conditions, arguments, page, window: max(1, query.rankingWindow))
         }
     }
 
@@ -36,8 +36,10 @@ extension AppDatabase {
         var fingerprint: String
         var cursor: SearchCursor?
 
-        func next(sortKey: Double = 0, seq: Int64, offset: Int) -> SearchCursor {
-            SearchCursor(sortKey: sortKey, seq: seq, offset: offset, snapshotSeq: snapshotSeq, fingerprint: fingerprint)
+        func next(sortKey: Double = 0, seq: Int64, offset: Int, windowTop: Int64? = nil) -> SearchCursor {
+            SearchCursor(
+                sortKey: sortKey, seq: seq, offset: offset, snapshotSeq: snapshotSeq, fingerprint: fingerprint,
+                windowTop: windowTop)
         }
     }
 
@@ -66,39 +68,72 @@ extension AppDatabase {
             })
     }
 
-    /// With text: best first by bm25 (column weights: prompt, negative prompt, model, title, tags, note). A page
-    /// continues right after the last row the previous one showed, found again in the current ranking (scores
-    /// drift a little as the index changes, so a remembered score would not do); rows created after the first page
-    /// stay out.
+    /// With text: best first by bm25 (column weights: prompt, negative prompt, model, title, tags, note) within a
+    /// window of the newest `window` matches; when those are shown, the next older window follows. A word in half
+    /// the archive so costs one window's ranking a page, never the whole corpus's; fewer matches than a window are
+    /// one exact ranking. A page continues right after the last row the previous one showed, found again in the
+    /// current ranking (scores drift a little as the index changes, so a remembered score would not do); rows
+    /// created after the first page stay out.
     private static func rank(
         _ db: Database, _ pattern: String, _ conditions: [String], _ arguments: StatementArguments,
-        _ page: Page
+        _ page: Page, window: Int
     ) throws -> SearchPage {
-        // Enough of the ranking to find the previous page's last row even if it moved a little.
-        let window = (page.cursor?.offset ?? 0) + page.limit + 1 + (page.cursor == nil ? 0 : 200)
+        let matching = "generation_search MATCH ? AND \(conditions.joined(separator: " AND "))"
+        let top = min(page.cursor?.windowTop ?? page.snapshotSeq, page.snapshotSeq)
+        // The window's oldest row: the `window`-th newest match at or below its top (FTS5 walks its matches in
+        // rowid order and stops there); none means the window holds every match left.
+        let bottom = try Int64.fetchOne(
+            db,
+            sql: """
+                SELECT generation_search.rowid FROM generation_search JOIN generations g ON g.seq = generation_search.rowid
+                WHERE \(matching) AND generation_search.rowid <= ?
+                ORDER BY generation_search.rowid DESC LIMIT 1 OFFSET ?
+                """,
+            arguments: [pattern] + arguments + [top, window - 1])
+        // Enough of the window's ranking to find the previous page's last row even if it moved a little.
+        let wanted = (page.cursor?.offset ?? 0) + page.limit + 1 + (page.cursor == nil ? 0 : 200)
         let ranked = try Row.fetchAll(
             db,
             sql: """
                 SELECT g.seq, snippet(generation_search, 0, char(57344), char(57345), '…', 16) AS snippet
                 FROM generation_search JOIN generations g ON g.seq = generation_search.rowid
-                WHERE generation_search MATCH ? AND \(conditions.joined(separator: " AND "))
+                WHERE \(matching) AND generation_search.rowid BETWEEN ? AND ?
                 ORDER BY bm25(generation_search, 10.0, 1.0, 4.0, 4.0, 6.0, 3.0), g.seq DESC LIMIT ?
                 """,
-            arguments: [pattern] + arguments + [window]
+            arguments: [pattern] + arguments + [bottom ?? 0, top, wanted]
         ).map { (seq: $0["seq"] as Int64, snippet: $0["snippet"] as String?) }
+        let windowed = bottom != nil || page.cursor?.windowTop != nil
         var start = 0
         if let cursor = page.cursor {
             start = ranked.firstIndex { $0.seq == cursor.seq }.map { $0 + 1 } ?? min(cursor.offset, ranked.count)
         }
         let slice = ranked[start..<min(start + page.limit, ranked.count)]
-        guard let last = slice.last else { return SearchPage(hits: [], nextCursor: nil) }
+        // This window shown to its end: the next page starts the next older window, if any match is older.
+        var olderWindow: SearchCursor?
+        if let bottom, bottom > 1,
+            try Bool.fetchOne(
+                db,
+                sql: """
+                    SELECT 1 FROM generation_search JOIN generations g ON g.seq = generation_search.rowid
+                    WHERE \(matching) AND generation_search.rowid < ? LIMIT 1
+                    """,
+                arguments: [pattern] + arguments + [bottom]) == true
+        {
+            olderWindow = page.next(seq: 0, offset: 0, windowTop: bottom - 1)
+        }
+        guard let last = slice.last else {
+            return SearchPage(hits: [], nextCursor: olderWindow, rankingWindow: windowed ? window : nil)
+        }
         let generations = try Generation.fetchAll(db, keys: slice.map(\.seq))
         let bySeq = Dictionary(generations.map { ($0.seq ?? 0, $0) }, uniquingKeysWith: { first, _ in first })
         let hits = slice.compactMap { entry in
             bySeq[entry.seq].map { SearchHit(generation: $0, snippet: entry.snippet.map(Snippet.init)) }
         }
         let more = ranked.count > start + page.limit
-        return SearchPage(hits: hits, nextCursor: more ? page.next(seq: last.seq, offset: start + slice.count) : nil)
+        return SearchPage(
+            hits: hits,
+            nextCursor: more ? page.next(seq: last.seq, offset: start + slice.count, windowTop: top) : olderWindow,
+            rankingWindow: windowed ? window : nil)
     }
 
     /// The generations of one page of `query` (callers that need no snippets or cursor).

@@ -28,6 +28,10 @@ public struct GenerationQuery: Sendable, Hashable {
     /// Match generations containing any word of `text` (similarity) rather than all of them (search).
     public var anyWord: Bool
     public var limit: Int
+    /// Text is ranked within windows of this many matches, newest window first: a word in half of a million prompts
+    /// costs one window's ranking per page, not the whole corpus's. Fewer matches than this: one exact ranking.
+    public var rankingWindow = GenerationQuery.defaultRankingWindow
+    public static let defaultRankingWindow = 4_000
     /// Continue after the page that handed out this cursor.
     public var cursor: SearchCursor?
 
@@ -80,10 +84,14 @@ public struct SearchHit: Sendable, Hashable {
 public struct SearchPage: Sendable, Hashable {
     public var hits: [SearchHit]
     public var nextCursor: SearchCursor?
+    /// Set when a text search matched more than one ranking window: hits are best first within each window of this
+    /// many matches, newer windows first.
+    public var rankingWindow: Int?
 
-    public init(hits: [SearchHit], nextCursor: SearchCursor?) {
+    public init(hits: [SearchHit], nextCursor: SearchCursor?, rankingWindow: Int? = nil) {
         self.hits = hits
         self.nextCursor = nextCursor
+        self.rankingWindow = rankingWindow
     }
 }
 

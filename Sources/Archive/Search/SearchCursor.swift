@@ -14,9 +14,11 @@ public struct SearchCursor: Sendable, Hashable, Codable {
     var offset: Int
     var snapshotSeq: Int64
     var fingerprint: String
+    /// Text: the newest `seq` of the ranking window the next page is in (nil: the first window).
+    var windowTop: Int64?
 
     enum CodingKeys: String, CodingKey {
-        case sortKey = "k", seq = "s", offset = "o", snapshotSeq = "m", fingerprint = "f"
+        case sortKey = "k", seq = "s", offset = "o", snapshotSeq = "m", fingerprint = "f", windowTop = "w"
     }
 
     /// How deep text paging goes: the cursor's offset comes from the client, so it is bounded before any use.
@@ -38,12 +40,13 @@ public struct SearchCursor: Sendable, Hashable, Codable {
         self = cursor
     }
 
-    init(sortKey: Double, seq: Int64, offset: Int, snapshotSeq: Int64, fingerprint: String) {
+    init(sortKey: Double, seq: Int64, offset: Int, snapshotSeq: Int64, fingerprint: String, windowTop: Int64? = nil) {
         self.sortKey = sortKey
         self.seq = seq
         self.offset = offset
         self.snapshotSeq = snapshotSeq
         self.fingerprint = fingerprint
+        self.windowTop = windowTop
     }
 }
 
