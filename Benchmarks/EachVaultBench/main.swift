@@ -69,7 +69,8 @@ try measure("validate one input (all 167 schemas each run)", iterations: 200) {
     }
 }
 
-/// `BENCH_ONLY=search` runs only the search part (quick, while tuning queries).
+/// `BENCH_ONLY=search` runs only the search part (quick, while tuning queries); `BENCH_RANKING_WINDOW=N` ranks text
+/// within windows of N matches instead of the service's default.
 let searchOnly = ProcessInfo.processInfo.environment["BENCH_ONLY"] == "search"
 let server = try await SimulatorApp.start(simulator, logger: logger)
 if !searchOnly {
@@ -112,6 +113,9 @@ print(
         Double(count) / (ContinuousClock.now - insertStart).seconds))
 func query(_ text: String? = nil, _ configure: (inout GenerationQuery) -> Void = { _ in }) -> GenerationQuery {
     var query = GenerationQuery(teamID: teams[0], text: text, limit: 50)
+    if let window = ProcessInfo.processInfo.environment["BENCH_RANKING_WINDOW"].flatMap(Int.init) {
+        query.rankingWindow = window
+    }
     configure(&query)
     return query
 }

@@ -31,7 +31,7 @@ public struct GenerationQuery: Sendable, Hashable {
     /// Text is ranked within windows of this many matches, newest window first: a word in half of a million prompts
     /// costs one window's ranking per page, not the whole corpus's. Fewer matches than this: one exact ranking.
     public var rankingWindow = GenerationQuery.defaultRankingWindow
-    public static let defaultRankingWindow = 4_000
+    public static let defaultRankingWindow = 1_000
     /// Continue after the page that handed out this cursor.
     public var cursor: SearchCursor?
 
