@@ -65,7 +65,7 @@ public enum Demo {
         var submitted: [String] = []
         for request in requests {
             let generation = try await client.createGeneration(request)
-            print("submitted \(generation.id)  \(generation.model)  [\(generation.status.rawValue)]")
+            print("accepted \(generation.id)  \(generation.model)  [\(generation.status.rawValue)]")
             submitted.append(generation.id)
         }
         var table = TextTable(GenerationView.tableHeader)
