@@ -5,15 +5,25 @@ extension AppDatabase {
     /// Records the intent to send a create for `id` (before the call), so a crash mid-call is detectable.
     /// Returns false when the generation is not (or no longer) waiting to be submitted.
     public func beginSubmission(id: String, now: Date) throws -> Bool {
-        try writer.write { db in
-            try db.execute(
-                sql: """
-                    UPDATE generations SET submit_started_at = ?, submit_attempts = submit_attempts + 1,
-                        updated_at = ?, next_action_at = NULL
-                    WHERE id = ? AND status = 'pending' AND submit_started_at IS NULL
-                    """,
-                arguments: [now.unix, now.unix, id])
-            return db.changesCount == 1
+        try writer.writeWithoutTransaction { db in
+            // The mark must survive a power loss, not only a crash: WAL with synchronous=NORMAL (GRDB's default, and
+            // right for everything else) may roll the last commits back, and a lost mark would send a second, billed
+            // create after the restart. This one commit syncs the log.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            defer { try? db.execute(sql: "PRAGMA synchronous = NORMAL") }
+            var begun = false
+            try db.inTransaction {
+                try db.execute(
+                    sql: """
+                        UPDATE generations SET submit_started_at = ?, submit_attempts = submit_attempts + 1,
+                            updated_at = ?, next_action_at = NULL
+                        WHERE id = ? AND status = 'pending' AND submit_started_at IS NULL
+                        """,
+                    arguments: [now.unix, now.unix, id])
+                begun = db.changesCount == 1
+                return .commit
+            }
+            return begun
         }
     }
 

@@ -188,3 +188,22 @@ import Testing
         #expect(try database.generation(id: "gen_1")?.status == .submitted, "nothing changes before confirmation")
     }
 }
+
+/// The create-intent mark is the one commit that must survive a power loss: it is written with a synchronous log,
+/// and the connection goes back to GRDB's WAL setting (NORMAL) for everything else.
+@Suite struct IntentDurabilityTests {
+    @Test func theIntentMarkSyncsTheLogAndLeavesTheConnectionAsItWas() throws {
+        let home = try TempDirectory()
+        let database = try AppDatabase(path: home.url.appending(path: "eachvault.sqlite").path)
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        let team = try database.createTeam(name: "t", now: start).id
+        _ = try database.insertGeneration(
+            Generation(id: "gen_1", teamID: team, model: "m", version: "1", input: [:], tags: [], now: start))
+        func synchronous() throws -> Int? { try database.writer.write { try Int.fetchOne($0, sql: "PRAGMA synchronous") } }
+        #expect(try synchronous() == 1, "GRDB's WAL default: NORMAL")
+        #expect(try database.beginSubmission(id: "gen_1", now: start))
+        #expect(try database.beginSubmission(id: "gen_1", now: start) == false)
+        #expect(try synchronous() == 1)
+        #expect(try database.interruptedSubmissions().map(\.id) == ["gen_1"])
+    }
+}
