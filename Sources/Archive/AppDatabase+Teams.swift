@@ -107,8 +107,7 @@ extension AppDatabase {
                     .execute(arguments: [now.unix, found["token_id"] as String])
             }
         }
-        let team = Team(id: found["id"], name: found["name"], createdAt: Date(timeIntervalSince1970: found["created_at"]))
-        return TokenGrant(team: team, scopes: APIToken.scopes(from: found["scopes"]))
+        return TokenGrant(team: try Team(row: found), scopes: APIToken.scopes(from: found["scopes"]))
     }
 }
 

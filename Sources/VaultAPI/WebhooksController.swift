@@ -37,7 +37,7 @@ struct WebhooksController<UseCases: WebhookUseCases> {
 
 /// `{"status": "<verdict>"}`, encoded once per verdict (the provider posts thousands a second).
 private let encodedAnswers = Dictionary(
-    uniqueKeysWithValues: ["applied", "duplicate", "confirm", "extra"].compactMap { verdict in
+    uniqueKeysWithValues: WebhookEffect.labels.compactMap { verdict in
         (try? ContractJSON.encoder().encode(StatusAnswer(verdict))).map { (verdict, ByteBuffer(bytes: $0)) }
     })
 

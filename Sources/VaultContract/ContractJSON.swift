@@ -43,9 +43,9 @@ public enum SnakeCase {
         return result
     }
 
-    /// ``snake(_:)`` and ``camel(_:)`` computed once per name: an encoder asks for every key of every object (a page of
-    /// 50 generations holds some 2,000 keys, of a few dozen names). Bounded: the Swift names are the contract's,
-    /// and a decoder's names from outside are converted but kept only while few.
+    /// ``snake(_:)`` and ``camel(_:)`` computed once per name, for GRDB's column coding strategy of the records that
+    /// decode through Codable (it asks for every column of every row). Bounded: names past 1,024 are converted, not
+    /// kept.
     public static func memoizedSnake(_ name: String) -> String { memoized(name, in: snakeNames, snake) }
 
     public static func memoizedCamel(_ name: String) -> String { memoized(name, in: camelNames, camel) }

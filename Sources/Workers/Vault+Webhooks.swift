@@ -89,12 +89,15 @@ extension Vault {
 
     /// `eachvault_webhook_deliveries_total` by verdict, looked up once rather than per delivery.
     static let deliveryCounters = Dictionary(
-        uniqueKeysWithValues: ["applied", "duplicate", "confirm", "extra", "rejected"].map {
+        uniqueKeysWithValues: WebhookEffect.labels.map {
             ($0, Counter(label: "eachvault_webhook_deliveries_total", dimensions: [("verdict", $0)]))
         })
 }
 
 extension WebhookEffect {
+    /// Every `label`, each once.
+    public static let labels = ["applied", "duplicate", "confirm", "extra", "rejected"]
+
     public var label: String {
         switch self {
         case .applied: "applied"

@@ -81,15 +81,16 @@ extension AppDatabase {
         let matching = "generation_search MATCH ? AND \(conditions.joined(separator: " AND "))"
         let top = min(page.cursor?.windowTop ?? page.snapshotSeq, page.snapshotSeq)
         // The window's oldest row: the `window`-th newest match at or below its top (FTS5 walks its matches in
-        // rowid order and stops there); none means the window holds every match left.
-        let bottom = try Int64.fetchOne(
+        // rowid order and stops there), and the next older one, if any; none means the window holds every match left.
+        let edge = try Int64.fetchAll(
             db,
             sql: """
                 SELECT generation_search.rowid FROM generation_search JOIN generations g ON g.seq = generation_search.rowid
                 WHERE \(matching) AND generation_search.rowid <= ?
-                ORDER BY generation_search.rowid DESC LIMIT 1 OFFSET ?
+                ORDER BY generation_search.rowid DESC LIMIT 2 OFFSET ?
                 """,
             arguments: [pattern] + arguments + [top, window - 1])
+        let bottom = edge.first
         // Enough of the window's ranking to find the previous page's last row even if it moved a little.
         let wanted = (page.cursor?.offset ?? 0) + page.limit + 1 + (page.cursor == nil ? 0 : 200)
         let ranked = try Row.fetchAll(
@@ -109,18 +110,7 @@ extension AppDatabase {
         }
         let slice = ranked[start..<min(start + page.limit, ranked.count)]
         // This window shown to its end: the next page starts the next older window, if any match is older.
-        var olderWindow: SearchCursor?
-        if let bottom, bottom > 1,
-            try Bool.fetchOne(
-                db,
-                sql: """
-                    SELECT 1 FROM generation_search JOIN generations g ON g.seq = generation_search.rowid
-                    WHERE \(matching) AND generation_search.rowid < ? LIMIT 1
-                    """,
-                arguments: [pattern] + arguments + [bottom]) == true
-        {
-            olderWindow = page.next(seq: 0, offset: 0, windowTop: bottom - 1)
-        }
+        let olderWindow = edge.count == 2 ? bottom.map { page.next(seq: 0, offset: 0, windowTop: $0 - 1) } : nil
         guard let last = slice.last else {
             return SearchPage(hits: [], nextCursor: olderWindow, rankingWindow: windowed ? window : nil)
         }

@@ -1,6 +1,7 @@
 @testable import Archive
 import EachLabs
 import Foundation
+import Synchronization
 import Testing
 
 /// The generation state machine on an in-memory database: every transition of submission, polling, webhooks,
@@ -201,7 +202,17 @@ import Testing
             Generation(id: "gen_1", teamID: team, model: "m", version: "1", input: [:], tags: [], now: start))
         func synchronous() throws -> Int? { try database.writer.write { try Int.fetchOne($0, sql: "PRAGMA synchronous") } }
         #expect(try synchronous() == 1, "GRDB's WAL default: NORMAL")
+        let statements = Mutex<[String]>([])
+        try database.writer.writeWithoutTransaction { db in
+            db.trace { event in statements.withLock { $0.append(String(describing: event)) } }
+        }
         #expect(try database.beginSubmission(id: "gen_1", now: start))
+        try database.writer.writeWithoutTransaction { $0.trace(options: [], nil) }
+        let seen = statements.withLock { $0 }
+        let full = try #require(seen.firstIndex { $0.contains("PRAGMA synchronous = FULL") }, "\(seen)")
+        let mark = try #require(seen.firstIndex { $0.contains("UPDATE generations SET submit_started_at") })
+        let normal = try #require(seen.lastIndex { $0.contains("PRAGMA synchronous = NORMAL") })
+        #expect(full < mark && mark < normal, "the mark is committed with a synchronous log")
         #expect(try database.beginSubmission(id: "gen_1", now: start) == false)
         #expect(try synchronous() == 1)
         #expect(try database.interruptedSubmissions().map(\.id) == ["gen_1"])
