@@ -5,7 +5,7 @@ APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev pkg-config
 TEST_APT_PACKAGES := chromium
 BIN := .build/debug/eachvault
 
-.PHONY: deps test-deps apt-install build demo test lint format bench bench-deps bench-webhooks fuzz fuzz-build fuzz-smoke screenshots serve simulator clean
+.PHONY: deps test-deps apt-install build demo test lint format bench bench-deps bench-build bench-webhooks bench-files fuzz fuzz-build fuzz-smoke screenshots serve simulator clean
 
 ## deps: install the system libraries (SQLite, libcurl) if any is missing
 deps:
@@ -66,20 +66,31 @@ fuzz-build: deps
 	EACHVAULT_FUZZ=1 EACHVAULT_FUZZ_DRIVER="$(FUZZ_DRIVER)" \
 		$(SWIFT) build -c release --scratch-path .build-fuzz --product eachvault-fuzz
 
-## bench: release-mode benchmarks of the hot paths (see Benchmarks/README.md)
-bench: deps
-	$(SWIFT) build -c release --product eachvault-bench
+## bench: every benchmark in one run, each figure beside its peer (release builds): the hot paths in process
+## (validation, download, search, the HTTP page path), then webhook ingest and submissions beside FastAPI, then
+## file downloads and serving beside curl and nginx. BENCH_GENERATIONS=1000000 for the 1M search figures.
+bench: deps bench-deps bench-build
 	.build/release/eachvault-bench
+	Benchmarks/webhook/run.sh
+	Benchmarks/files/run.sh
 
-## bench-deps: what the comparison benchmarks drive and compare with (wrk; FastAPI + uvicorn for the webhook peer)
+bench-build:
+	$(SWIFT) build -c release --product eachvault
+	$(SWIFT) build -c release --product eachvault-bench
+
+## bench-deps: what the comparison benchmarks drive and compare with (wrk, nginx; FastAPI + uvicorn for the
+## webhook peer)
 bench-deps:
-	command -v wrk >/dev/null || (apt-get update && apt-get install -y wrk)
+	@$(MAKE) --no-print-directory apt-install PACKAGES="wrk nginx"
 	python3 -c "import fastapi, uvicorn, httptools, uvloop" 2>/dev/null || pip install -q fastapi "uvicorn[standard]"
 
 ## bench-webhooks: webhook ingest, EachVault beside a FastAPI peer (Benchmarks/webhook/)
-bench-webhooks: deps bench-deps
-	$(SWIFT) build -c release --product eachvault
+bench-webhooks: deps bench-deps bench-build
 	Benchmarks/webhook/run.sh
+
+## bench-files: downloads beside curl pipelines, file serving beside nginx (Benchmarks/files/)
+bench-files: deps bench-deps bench-build
+	Benchmarks/files/run.sh
 
 ## screenshots: refresh docs/*.png from the browser test
 screenshots: test-deps

@@ -45,6 +45,14 @@ func peakResidentMegabytes() -> Double {
     return (Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) / 1024
 }
 
+/// User and system CPU time of this process so far.
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    let total = [usage.ru_utime, usage.ru_stime].reduce(0.0) { $0 + Double($1.tv_sec) + Double($1.tv_usec) / 1e6 }
+    return total
+}
+
 extension Duration {
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
@@ -61,42 +69,55 @@ let simulator = EachLabsSimulator(
         apiKey: "bench", runTime: .zero,
         outputBytes: 512 << 20))
 let models = simulator.models
-try measure("validate one input (all 167 schemas each run)", iterations: 200) {
-    for model in models {
-        var input: [String: JSONValue] = [:]
-        for name in model.requestSchema.required { input[name] = model.requestSchema.properties[name]?.enum?.first ?? "x" }
-        _ = model.requestSchema.validate(input)
+let only = ProcessInfo.processInfo.environment["BENCH_ONLY"]
+if only == nil {
+    try measure("validate one input (all 167 schemas each run)", iterations: 200) {
+        for model in models {
+            var input: [String: JSONValue] = [:]
+            for name in model.requestSchema.required { input[name] = model.requestSchema.properties[name]?.enum?.first ?? "x" }
+            _ = model.requestSchema.validate(input)
+        }
     }
 }
 
-/// `BENCH_ONLY=search` runs only the search part (quick, while tuning queries); `BENCH_RANKING_WINDOW=N` ranks text
-/// within windows of N matches instead of the service's default.
-let searchOnly = ProcessInfo.processInfo.environment["BENCH_ONLY"] == "search"
+/// `BENCH_ONLY=search` runs only the search part (quick, while tuning queries), `BENCH_ONLY=download` only the
+/// download; `BENCH_RANKING_WINDOW=N` ranks text within windows of N matches instead of the service's default;
+/// `BENCH_DOWNLOAD_URL` downloads that file instead of a simulator output (`Benchmarks/files/run.sh` points it at
+/// nginx, to compare with curl pipelines on the same source).
 let server = try await SimulatorApp.start(simulator, logger: logger)
-if !searchOnly {
+if only != "search" {
     // 2. Streaming download: libcurl → SHA-256 → file, with memory staying flat.
     let transport = CurlTransport()
-    let api = LiveProviderAPI(baseURL: server.baseURL, apiKey: "bench", transport: transport)
-    let predictionID = try await api.createPrediction(
-        CreatePrediction(
-            model: "kling-v2-6-pro-text-to-video", version: "0.0.1", input: ["prompt": "benchmark"]))
-    let url = try await api.prediction(id: predictionID).outputURLs[0]
+    let url: String
+    if let given = ProcessInfo.processInfo.environment["BENCH_DOWNLOAD_URL"] {
+        url = given
+    } else {
+        let api = LiveProviderAPI(baseURL: server.baseURL, apiKey: "bench", transport: transport)
+        let predictionID = try await api.createPrediction(
+            CreatePrediction(
+                model: "kling-v2-6-pro-text-to-video", version: "0.0.1", input: ["prompt": "benchmark"]))
+        url = try await api.prediction(id: predictionID).outputURLs[0]
+    }
     let rssBefore = peakResidentMegabytes()
+    let cpuBefore = processCPUSeconds()
     let target = scratch.appending(path: "download.part")
     let sink = try FileSink(appendingTo: target)
     let start = ContinuousClock.now
     let response = try await transport.download(HTTPRequest(url: url), into: sink, limits: DownloadLimits())
-    let digest = try sink.finish()
+    _ = try sink.finish()
     let elapsed = (ContinuousClock.now - start).seconds
+    let mebibytes = Double(response.bytesReceived) / 1_048_576
     print(
         String(
-            format: "download 512 MiB (libcurl + SHA-256 + fsync)    %.0f MiB/s; peak RSS %.0f MiB before, %.0f MiB after",
-            Double(response.bytesReceived) / 1_048_576 / elapsed, rssBefore, peakResidentMegabytes()))
-    _ = digest
+            format: "download %.0f MiB (libcurl + SHA-256 + fsync)    %.0f MiB/s; CPU %.2f s; peak RSS %.0f → %.0f MiB",
+            mebibytes, mebibytes / elapsed, processCPUSeconds() - cpuBefore, rssBefore, peakResidentMegabytes()))
 
     // 3. MP4 probing of the downloaded file (reads only box headers and moov).
-    try measure("probe a 512 MiB MP4", iterations: 200) { _ = try MediaProbe.inspect(fileAt: target) }
+    if only == nil {
+        try measure("probe a 512 MiB MP4", iterations: 200) { _ = try MediaProbe.inspect(fileAt: target) }
+    }
 }
+if only == "download" { exit(0) }
 
 // 4. Search over a generated archive (the same corpus the tests use): 100,000 generations by default.
 let database = try AppDatabase(path: scratch.appending(path: "eachvault.sqlite").path)

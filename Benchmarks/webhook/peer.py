@@ -65,6 +65,8 @@ async def receive(generation_id: str, request: Request) -> Response:
         "INSERT INTO webhook_deliveries (generation_id, received_at, verdict, exec_id, body) VALUES (?, ?, ?, ?, ?)",
         (generation_id, time.time(), verdict, payload.get("exec_id"), body),
     )
+    if verdict == "applied":  # a first delivery completes its generation, in the same transaction
+        db.execute("UPDATE generations SET status = ? WHERE id = ?", (payload.get("status"), generation_id))
     db.execute("COMMIT")
     return Response(json.dumps({"status": verdict}), media_type="application/json")
 
@@ -73,3 +75,10 @@ if __name__ == "__main__":
     import sys
 
     setup(sys.argv[1], sys.argv[2])
+    if len(sys.argv) > 3:  # "generation_id secret" lines: generations waiting for their first delivery
+        db = connection()
+        with open(sys.argv[3]) as ids:
+            rows = [(*line.split(), "processing") for line in ids if line.strip()]
+        db.execute("BEGIN")
+        db.executemany("INSERT OR REPLACE INTO generations VALUES (?, ?, ?)", rows)
+        db.execute("COMMIT")

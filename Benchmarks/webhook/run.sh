@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Webhook ingest, EachVault beside a FastAPI peer (`make bench-webhooks`): the same signed repeat delivery of a
-# completed generation, posted by wrk over loopback at 64 connections, to each in turn; then submissions to
-# EachVault from 12 clients with the provider at its 5 creates a second. Needs wrk (Debian) and
-# fastapi + uvicorn (PyPI); `make bench-deps` installs them.
+# Webhook ingest, EachVault beside a FastAPI peer (`make bench-webhooks`), posted by wrk over loopback at 64
+# connections to each in turn: the same signed repeat delivery of a completed generation, then first deliveries that
+# each complete one of many waiting generations. Between them, submissions to EachVault from 12 clients with the
+# provider at its 5 creates a second. Needs wrk (Debian) and fastapi + uvicorn (PyPI); `make bench-deps` installs them.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 bin="$root/.build/release/eachvault"
@@ -35,6 +35,9 @@ print(row[0], row[1])
 PY
 )
 python3 "$here/delivery.py" "$id" "$secret" "$prediction" "$work/delivery.lua"
+sqlite3_count() {  # generations no longer waiting for a first delivery
+    python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(\"SELECT count(*) FROM generations WHERE id LIKE 'gen_first_%' AND status != 'processing'\").fetchone()[0])" "$1"
+}
 rss() { awk '/VmRSS/ {printf "%d MiB", $2 / 1024}' "/proc/$1/status"; }
 service_pid=${pids[1]}
 
@@ -60,12 +63,32 @@ LUA
 echo "submissions: POST /v1/generations, wrk -c12 for 5s, provider limited to 5 creates/s"
 wrk -t2 -c12 -d5s --latency -s "$work/create.lua" http://127.0.0.1:18092/v1/generations \
     | grep -E "Requests/sec|50%|99%|Non-2xx"
+# First deliveries: each completes a generation still waiting for its prediction (EachVault records the outputs
+# and queues their downloads; the URLs lead nowhere, so the download workers only fail and back off meanwhile).
+# The waiting generations are copies of the benchmark's one, written while the service is stopped.
+kill "$service_pid"; wait "$service_pid" 2>/dev/null || true
+first_count=${BENCH_FIRST_DELIVERIES:-150000}
+python3 "$here/first_deliveries.py" "$EACHVAULT_HOME/eachvault.sqlite" "$id" "$first_count" "$work/first.lua"
+"$bin" serve >>"$work/service.log" 2>&1 & pids+=($!)
+service_pid=$!
+until curl -sf http://127.0.0.1:18092/readyz >/dev/null; do sleep 0.1; done
+echo "first deliveries: each completes one of $first_count waiting generations, wrk -c$connections for ${duration}s"
+if [ -n "${BENCH_PROFILE:-}" ]; then
+    perf record -F 999 -g -p "$service_pid" -o "$BENCH_PROFILE.first" -- sleep "$duration" >/dev/null 2>&1 &
+fi
+wrk -t2 -c"$connections" -d"${duration}s" --latency -s "$work/first.lua" http://127.0.0.1:18092 \
+    | grep -E "requests in|Requests/sec|Latency|50%|99%|Non-2xx"
+echo "  RSS after $(rss "$service_pid"); completed: $(sqlite3_count "$EACHVAULT_HOME/eachvault.sqlite")"
 kill "$service_pid"
 
 export EACHVAULT_PEER_DB="$work/peer.sqlite"
-python3 "$here/peer.py" "$id" "$secret"
+python3 "$here/peer.py" "$id" "$secret" "$work/first.lua.ids"
 (cd "$here" && exec uvicorn peer:app --workers 2 --no-access-log --port 18090 --log-level warning) & pids+=($!)
 until curl -s -o /dev/null http://127.0.0.1:18090/docs; do sleep 0.1; done
 echo "FastAPI + uvicorn, 2 workers, SQLite WAL synchronous=${EACHVAULT_PEER_SYNCHRONOUS:-NORMAL}"
 wrk -t2 -c"$connections" -d"${duration}s" --latency -s "$work/delivery.lua" "http://127.0.0.1:18090/webhooks/eachlabs/$id" \
     | grep -E "Requests/sec|Latency|50%|99%|Non-2xx"
+echo "FastAPI + uvicorn: first deliveries"
+wrk -t2 -c"$connections" -d"${duration}s" --latency -s "$work/first.lua" http://127.0.0.1:18090 \
+    | grep -E "requests in|Requests/sec|Latency|50%|99%|Non-2xx"
+echo "  completed: $(sqlite3_count "$EACHVAULT_PEER_DB")"

@@ -7,9 +7,7 @@ extension AppDatabase {
     /// Files still to be stored whose next attempt is due, teams taking turns (each team's oldest before any team's
     /// second), so one team's backlog cannot hold the workers for everyone.
     public func dueFiles(_ kind: PendingFile.Kind, now: Date, limit: Int) throws -> [PendingFile] {
-        let sql = takingTurns(
-            rows: "f.*", from: "\(sql: kind.table) f JOIN generations g ON g.id = f.generation_id", team: "g.team_id",
-            dueAt: "f.next_attempt_at", order: "next_attempt_at", where: kind.waiting, now: now, limit: limit)
+        let sql = kind.queue.due(now: now, limit: limit)
         return try writer.read { db in
             switch kind {
             case .output: try SQLRequest<GenerationOutput>(literal: sql).fetchAll(db).map(PendingFile.output)
@@ -20,14 +18,7 @@ extension AppDatabase {
 
     /// When the next attempt of `kind` is due, or nil when none is waiting.
     public func nextFileTime(_ kind: PendingFile.Kind) throws -> Date? {
-        try writer.read { db in
-            try SQLRequest<Date>(
-                """
-                SELECT min(f.next_attempt_at) FROM \(sql: kind.table) f JOIN generations g ON g.id = f.generation_id
-                WHERE \(kind.waiting)
-                """
-            ).fetchOne(db)
-        }
+        try writer.read { db in try SQLRequest<Date>(literal: kind.queue.nextDue).fetchOne(db) }
     }
 
     /// Links a stored blob to its file; a generation completes when its last output is stored. Returns true when
@@ -101,12 +92,20 @@ extension PendingFile.Kind {
         }
     }
 
-    /// Which rows wait (as `f` joined with its generation `g`): outputs of a generation that is downloading; inputs
-    /// of a generation the provider accepted (a refused request's URLs are never visited).
-    var waiting: SQL {
-        switch self {
-        case .output: "f.sha256 IS NULL AND g.status = \(GenerationStatus.downloading)"
-        case .input: "g.prediction_id IS NOT NULL"
+    /// Which rows wait (`f`, joined with its generation `g`): outputs of a generation that is downloading; inputs of
+    /// a generation the provider accepted (a refused request's URLs are never visited). The first term of each is
+    /// its queue index's condition.
+    var queue: WorkQueue {
+        let join: SQL = "JOIN generations g ON g.id = f.generation_id"
+        return switch self {
+        case .output:
+            WorkQueue(
+                table: table, join: join, dueColumn: "next_attempt_at",
+                condition: "f.sha256 IS NULL AND g.status = \(literal: .downloading)")
+        case .input:
+            WorkQueue(
+                table: table, join: join, dueColumn: "next_attempt_at",
+                condition: "f.next_attempt_at IS NOT NULL AND g.prediction_id IS NOT NULL")
         }
     }
 }

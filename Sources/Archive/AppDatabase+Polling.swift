@@ -134,16 +134,16 @@ extension AppDatabase {
         try writer.read { db in try GenerationQueue.polls.nextDue(db) }
     }
 
+    /// A model's 21 latest run times (through the `generations_run_times` index).
+    static let recentRunTimes = """
+        SELECT predict_time_s FROM generations WHERE model = ? AND predict_time_s IS NOT NULL
+        ORDER BY seq DESC LIMIT 21
+        """
+
     /// Median run time of this model's recent predictions, to know when a missing webhook is overdue.
     public func typicalRunTime(model: String) throws -> TimeInterval? {
         try writer.read { db in
-            let times = try Double.fetchAll(
-                db,
-                sql: """
-                    SELECT predict_time_s FROM generations WHERE model = ? AND predict_time_s IS NOT NULL
-                    ORDER BY seq DESC LIMIT 21
-                    """,
-                arguments: [model])
+            let times = try Double.fetchAll(db, sql: Self.recentRunTimes, arguments: [model])
             return times.isEmpty ? nil : times.sorted()[times.count / 2]
         }
     }

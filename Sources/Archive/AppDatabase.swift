@@ -18,9 +18,12 @@ public struct AppDatabase: Sendable {
     /// Runs synchronous database work on a queue of its own and suspends meanwhile. A handler waiting for a slow
     /// query (a search, a report) or for the writer's lock must not hold one of Swift's cooperative threads (two on
     /// a two-core host), or every other team's request waits with it.
+    /// At most eight at a time (SQLite has five readers and one writer): more would only hold threads waiting.
     public func offloaded<T: Sendable>(_ work: @escaping @Sendable (AppDatabase) throws -> T) async throws -> T {
-        try await Blocking.run { try work(self) }
+        try await Self.lane.run { try work(self) }
     }
+
+    private static let lane = BlockingLane(width: 8)
 
     /// An in-memory database, for unit tests.
     public static func inMemory() throws -> AppDatabase {

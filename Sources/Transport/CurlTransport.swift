@@ -85,6 +85,7 @@ public final class CurlTransport: HTTPTransport {
         -> Result<Outcome, TransportError>
     {
         handle.releaseRequestHeaders()
+        transfer.settle()
         if let error = transfer.failure { return .failure(error) }
         switch code {
         case CURLE_OK:

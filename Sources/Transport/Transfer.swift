@@ -33,6 +33,15 @@ final class Transfer: @unchecked Sendable {
         }
     }
 
+    /// Called once libcurl is done, however it ended: a file's received bytes are all written before the transfer
+    /// returns (a later attempt may resume from them).
+    func settle() {
+        guard case .file(let sink, _) = destination else { return }
+        do { try sink.flush() } catch {
+            if failure == nil { failure = .interrupted("cannot write the downloaded bytes: \(error)") }
+        }
+    }
+
     func cancel() { cancelled.store(true, ordering: .relaxed) }
 
     deinit { try? upload?.close() }

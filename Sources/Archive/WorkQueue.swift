@@ -1,0 +1,87 @@
+import Foundation
+import GRDB
+import VaultContract
+
+/// A table of work that workers pick from: the rows a `condition` holds for (spelled exactly as the condition of the
+/// queue's partial index on `(team_id, dueColumn)`, migration 0009, so SQLite can use it), due when `dueColumn` has
+/// passed. Rows are read as `f`, joined with `join` where the condition needs more than the row.
+///
+/// Both queries read each team's first rows through that index, so they cost a few rows per team, never the whole
+/// backlog; `WorkQueueTests` checks every queue's plan uses its index.
+struct WorkQueue: Sendable {
+    var table: String
+    var join: SQL = ""
+    var dueColumn: String
+    var condition: SQL
+
+    /// Rows due at `now`, at most `limit`, teams taking turns: each team's most overdue row comes before any team's
+    /// second, so one team's backlog cannot hold a worker (or the provider's rate gate) for everyone. The extra `turn`
+    /// column is ignored by the records.
+    func due(now: Date, limit: Int) -> SQL {
+        """
+        SELECT * FROM (
+            SELECT f.*, row_number() OVER (PARTITION BY f.team_id ORDER BY f.\(sql: dueColumn)) AS turn
+            FROM \(Self.teams) t JOIN \(sql: table) f ON f.rowid IN (
+                SELECT f.rowid FROM \(sql: table) f \(join)
+                WHERE f.team_id IS t.id AND (\(condition)) AND f.\(sql: dueColumn) <= \(now.unix)
+                ORDER BY f.\(sql: dueColumn) LIMIT \(limit)))
+        ORDER BY turn, \(sql: dueColumn) LIMIT \(limit)
+        """
+    }
+
+    /// When the next row falls due (the earliest of each team's first), or NULL when none waits.
+    var nextDue: SQL {
+        """
+        SELECT min(next) FROM (
+            SELECT (
+                SELECT f.\(sql: dueColumn) FROM \(sql: table) f \(join)
+                WHERE f.team_id IS t.id AND (\(condition)) AND f.\(sql: dueColumn) IS NOT NULL
+                ORDER BY f.\(sql: dueColumn) LIMIT 1) AS next
+            FROM \(Self.teams) t)
+        """
+    }
+
+    /// Every team, and NULL for generations made before teams existed.
+    private static let teams: SQL = "(SELECT id FROM teams UNION ALL SELECT NULL)"
+}
+
+/// The generations one worker looks after.
+enum GenerationQueue: CaseIterable {
+    /// Pending generations waiting for a create (not one in flight).
+    case submissions
+    /// Generations running at the provider, or owing a confirming read.
+    case polls
+    /// Creates whose answer was lost, looked for in webhooks and the webhook log.
+    case reconciliations
+
+    var queue: WorkQueue {
+        WorkQueue(table: "generations", dueColumn: "next_action_at", condition: condition)
+    }
+
+    /// Which generations wait in this queue: the partial indexes' conditions, statuses spelled from
+    /// `GenerationStatus` as SQL text (a bound value would keep SQLite from matching the index).
+    private var condition: SQL {
+        switch self {
+        case .submissions: "status = \(literal: .pending) AND submit_started_at IS NULL"
+        case .polls: "status IN (\(literal: .submitted), \(literal: .processing)) OR confirm_pending = 1"
+        case .reconciliations: "status = \(literal: .pending) AND submit_uncertain_since IS NOT NULL"
+        }
+    }
+
+    /// Due generations, at most `limit`, teams taking turns.
+    func due(_ db: Database, now: Date, limit: Int) throws -> [Generation] {
+        try SQLRequest<Generation>(literal: queue.due(now: now, limit: limit)).fetchAll(db)
+    }
+
+    /// When the next generation of this queue falls due, or nil when none is scheduled.
+    func nextDue(_ db: Database) throws -> Date? {
+        try SQLRequest<Date>(literal: queue.nextDue).fetchOne(db)
+    }
+}
+
+extension SQL.StringInterpolation {
+    /// A status as quoted SQL text rather than a bound value (statuses are fixed identifiers, never user input).
+    mutating func appendInterpolation(literal status: GenerationStatus) {
+        appendLiteral("'\(status.rawValue)'")
+    }
+}

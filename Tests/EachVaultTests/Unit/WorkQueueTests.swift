@@ -1,0 +1,43 @@
+import Foundation
+import GRDB
+import Testing
+@testable import Archive
+
+/// Workers ask every queue for its due rows and its next due time on each wake-up: each query must read the queue's
+/// partial index by (team, due time), or its cost grows with the backlog (every pick read all 150,000 waiting
+/// generations before these indexes). The plans are SQLite's own, on the migrated schema.
+@Suite struct WorkQueueTests {
+    static let queues: [(String, WorkQueue, String)] =
+        [
+            ("submissions", GenerationQueue.submissions.queue, "generations_submission_queue"),
+            ("polls", GenerationQueue.polls.queue, "generations_poll_queue"),
+            ("reconciliations", GenerationQueue.reconciliations.queue, "generations_reconciliation_queue"),
+            ("outputs", PendingFile.Kind.output.queue, "outputs_download_queue"),
+            ("inputs", PendingFile.Kind.input.queue, "inputs_download_queue"),
+        ]
+
+    private func plan(_ sql: SQL, arguments extra: StatementArguments = [], in database: AppDatabase) throws -> String {
+        try database.writer.read { db in
+            let (text, arguments) = try sql.build(db)
+            return try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + text, arguments: arguments + extra)
+                .map { $0["detail"] as String }.joined(separator: "\n")
+        }
+    }
+
+    @Test(arguments: queues.indices)
+    func everyQueueIsReadThroughItsIndex(index: Int) throws {
+        let (name, queue, indexName) = Self.queues[index]
+        let database = try AppDatabase.inMemory()
+        for sql in [queue.due(now: Date(), limit: 8), queue.nextDue] {
+            let plan = try plan(sql, in: database)
+            #expect(plan.contains("USING INDEX \(indexName)"), "\(name):\n\(plan)")
+            #expect(!plan.contains("SCAN f\n") && !plan.hasSuffix("SCAN f"), "\(name) scans its table:\n\(plan)")
+        }
+    }
+
+    @Test func aModelsRunTimesAreReadThroughTheirIndex() throws {
+        let database = try AppDatabase.inMemory()
+        let plan = try plan(SQL(sql: AppDatabase.recentRunTimes), arguments: ["m"], in: database)
+        #expect(plan.contains("generations_run_times"), "\(plan)")
+    }
+}
