@@ -30,7 +30,7 @@ extension AppDatabase {
             try storeFile()
             try asset.insert(db, onConflict: .ignore)  // identical bytes are stored once
             let (row, key) = file.row
-            try db.execute(
+            try db.run(
                 sql: """
                     UPDATE \(file.kind.table) SET sha256 = ?, attempts = attempts + 1, last_error = NULL,
                         next_attempt_at = NULL WHERE \(row)
@@ -45,7 +45,7 @@ extension AppDatabase {
                     db, sql: "SELECT count(*) FROM generation_outputs WHERE generation_id = ? AND sha256 IS NULL",
                     arguments: [file.generationID]) ?? 0
             guard remaining == 0 else { return false }
-            try db.execute(
+            try db.run(
                 sql: """
                     UPDATE generations SET status = 'completed', completed_at = ?, updated_at = ?
                     WHERE id = ? AND status = 'downloading'
@@ -70,7 +70,7 @@ extension AppDatabase {
         let (row, key) = file.row
         let arguments: StatementArguments = [cause, retryAt?.unix]
         try writer.write { db in
-            try db.execute(
+            try db.run(
                 sql: "UPDATE \(file.kind.table) SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE \(row)",
                 arguments: arguments + key)
             try Self.appendEvent(

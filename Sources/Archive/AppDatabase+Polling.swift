@@ -38,7 +38,7 @@ extension AppDatabase {
         let id = generation.id
         switch outcome {
         case .running(let providerStatus, let nextPollAt):
-            try db.execute(
+            try db.run(
                 sql: """
                     UPDATE generations SET status = 'processing', provider_status = ?, next_action_at = ?,
                         poll_attempts = poll_attempts + 1, updated_at = ?
@@ -55,7 +55,7 @@ extension AppDatabase {
             }
             // A webhook carries no cost: one confirming read settles it later (`confirm_pending`).
             let fromWebhook = source == "webhook"
-            try db.execute(
+            try db.run(
                 sql: """
                     UPDATE generations SET status = 'downloading', provider_status = 'success', cost_usd = ?,
                         predict_time_s = ?, confirm_pending = ?, next_action_at = ?, updated_at = ?,
@@ -67,7 +67,7 @@ extension AppDatabase {
                     fromWebhook ? 0 : 1, id,
                 ])
             for (position, url) in urls.enumerated() {
-                try db.execute(
+                try db.run(
                     sql: """
                         INSERT OR IGNORE INTO generation_outputs (generation_id, position, source_url, next_attempt_at)
                         VALUES (?, ?, ?, ?)
@@ -76,12 +76,12 @@ extension AppDatabase {
             }
             try appendEvent(db, id, "succeeded", "\(source): \(urls.count) output file(s) to download", at: now)
         case .failed(let code, let message, let cost):
-            try db.execute(
+            try db.run(
                 sql: "UPDATE generations SET provider_status = 'error', cost_usd = ? WHERE id = ?",
                 arguments: [cost, id])
             try fail(db, id, code: code, message: message, at: now)
         case .cancelled:
-            try db.execute(
+            try db.run(
                 sql: """
                     UPDATE generations SET status = 'cancelled', provider_status = 'cancelled',
                         error_code = 'cancelled', error_message = 'the prediction was cancelled at the provider',
@@ -99,12 +99,12 @@ extension AppDatabase {
     ) throws {
         guard case .succeeded(_, let cost, let predictTime) = outcome else {
             // Still running or disagreeing: look again later, keep what the signed webhook said.
-            try db.execute(
+            try db.run(
                 sql: "UPDATE generations SET next_action_at = ? WHERE id = ?",
                 arguments: [now.addingTimeInterval(30).unix, generation.id])
             return
         }
-        try db.execute(
+        try db.run(
             sql: """
                 UPDATE generations SET cost_usd = ?, predict_time_s = ?, confirm_pending = 0,
                     next_action_at = NULL, poll_attempts = poll_attempts + 1, updated_at = ?
@@ -117,7 +117,7 @@ extension AppDatabase {
     /// A poll could not be made (rate limit, provider or network error): try again at `retryAt`.
     public func reschedulePoll(id: String, retryAt: Date, reason: String, now: Date) throws {
         try writer.write { db in
-            try db.execute(
+            try db.run(
                 sql: """
                     UPDATE generations SET next_action_at = ?, poll_attempts = poll_attempts + 1, updated_at = ?
                     WHERE id = ? AND (status IN ('submitted', 'processing') OR confirm_pending = 1)

@@ -9,11 +9,11 @@ extension AppDatabase {
             // The mark must survive a power loss, not only a crash: WAL with synchronous=NORMAL (GRDB's default, and
             // right for everything else) may roll the last commits back, and a lost mark would send a second, billed
             // create after the restart. This one commit syncs the log.
-            try db.execute(sql: "PRAGMA synchronous = FULL")
-            defer { try? db.execute(sql: "PRAGMA synchronous = NORMAL") }
+            try db.run(sql: "PRAGMA synchronous = FULL")
+            defer { try? db.run(sql: "PRAGMA synchronous = NORMAL") }
             var begun = false
             try db.inTransaction {
-                try db.execute(
+                try db.run(
                     sql: """
                         UPDATE generations SET submit_started_at = ?, submit_attempts = submit_attempts + 1,
                             updated_at = ?, next_action_at = NULL
@@ -30,7 +30,7 @@ extension AppDatabase {
     /// The provider accepted the create: remember the prediction id and schedule the first poll.
     public func recordSubmitted(id: String, predictionID: String, now: Date, firstPollAt: Date) throws {
         try writer.write { db in
-            try db.execute(
+            try db.run(
                 sql: """
                     UPDATE generations SET status = 'submitted', prediction_id = ?, submitted_at = ?,
                         submit_started_at = NULL, updated_at = ?, next_action_at = ?
@@ -44,7 +44,7 @@ extension AppDatabase {
     /// The create certainly did not start a prediction (a definite 429 or 5xx answer): try again at `retryAt`.
     public func deferSubmission(id: String, retryAt: Date, reason: String, now: Date) throws {
         try writer.write { db in
-            try db.execute(
+            try db.run(
                 sql: """
                     UPDATE generations SET submit_started_at = NULL, next_action_at = ?, updated_at = ?
                     WHERE id = ? AND status = 'pending'

@@ -164,7 +164,7 @@ extension AppDatabase {
         _ db: Database, generationID: String?, reason: WebhookRejection, bytes: Int,
         at now: Date
     ) throws {
-        try db.execute(
+        try db.run(
             sql: """
                 INSERT INTO webhook_rejections (generation_id, reason, count, first_at, last_at, last_bytes)
                 VALUES (?, ?, 1, ?, ?, ?)
@@ -203,7 +203,7 @@ extension AppDatabase {
         }
         guard generation.status == .submitted || generation.status == .processing else { return .duplicate }
         if scheme == .legacySecret {
-            try db.execute(
+            try db.run(
                 sql: "UPDATE generations SET next_action_at = ?, updated_at = ? WHERE id = ?",
                 arguments: [now.unix, now.unix, generation.id])
             return .confirmRequested
@@ -222,7 +222,7 @@ extension AppDatabase {
             generation.status == .pending
             || (generation.status == .failed && generation.errorCode == "submit_uncertain")
         guard generation.predictionID == nil, revivable else { return false }
-        try db.execute(
+        try db.run(
             sql: """
                 UPDATE generations SET status = 'submitted', prediction_id = ?, submitted_at = coalesce(submitted_at, ?),
                     submit_started_at = NULL, submit_uncertain_since = NULL, error_code = NULL, error_message = NULL,
@@ -251,7 +251,7 @@ extension AppDatabase {
     /// intent mark and look for the prediction instead of resending.
     public func markSubmitUncertain(id: String, reason: String, checkAt: Date, now: Date) throws {
         try writer.write { db in
-            try db.execute(
+            try db.run(
                 sql: """
                     UPDATE generations SET submit_uncertain_since = coalesce(submit_uncertain_since, ?),
                         submit_started_at = coalesce(submit_started_at, ?), next_action_at = ?, updated_at = ?
@@ -273,7 +273,7 @@ extension AppDatabase {
 
     public func rescheduleReconciliation(id: String, at: Date) throws {
         try writer.write { db in
-            try db.execute(
+            try db.run(
                 sql: "UPDATE generations SET next_action_at = ? WHERE id = ? AND status = 'pending'",
                 arguments: [at.unix, id])
         }
@@ -303,7 +303,7 @@ extension AppDatabase {
                 db, sql: "SELECT 1 FROM extra_predictions WHERE prediction_id = ?", arguments: [predictionID]) ?? false
         if exists { return .duplicate }
         guard known < maxExtraPredictions, predictionID.utf8.count <= 200 else { return .rejected(.predictionMismatch) }
-        try db.execute(
+        try db.run(
             sql: """
                 INSERT INTO extra_predictions (prediction_id, generation_id, state, seen_at, next_check_at)
                 VALUES (?, ?, 'unconfirmed', ?, ?)
@@ -336,7 +336,7 @@ extension AppDatabase {
     /// The provider could not be asked now: ask again at `at`.
     public func postponeExtraPrediction(_ predictionID: String, until at: Date) throws {
         try writer.write { db in
-            try db.execute(
+            try db.run(
                 sql: "UPDATE extra_predictions SET next_check_at = ? WHERE prediction_id = ?",
                 arguments: [at.unix, predictionID])
         }
@@ -345,7 +345,7 @@ extension AppDatabase {
     /// The provider did not confirm the prediction as this generation's: nothing changes but its state.
     public func refuseExtraPrediction(_ predictionID: String) throws {
         try writer.write { db in
-            try db.execute(
+            try db.run(
                 sql: "UPDATE extra_predictions SET state = 'refused' WHERE prediction_id = ?",
                 arguments: [predictionID])
         }
@@ -359,7 +359,7 @@ extension AppDatabase {
     ) throws -> Generation {
         try writer.write { db in
             try extra.insert(db)
-            try db.execute(
+            try db.run(
                 sql: """
                     INSERT INTO generation_inputs (generation_id, field, position, source_url, sha256, attempts, next_attempt_at)
                     SELECT ?, field, position, source_url, sha256, 0, CASE WHEN sha256 IS NULL THEN ? END
@@ -373,7 +373,7 @@ extension AppDatabase {
                 db, original.id, "extra_prediction",
                 "the provider also ran this request as prediction \(extra.predictionID ?? "?") (billed); "
                     + "archived as \(extra.id)", at: now)
-            try db.execute(
+            try db.run(
                 sql: "UPDATE extra_predictions SET state = 'confirmed', archived_as = ? WHERE prediction_id = ?",
                 arguments: [extra.id, extra.predictionID])
             try Self.apply(db, extra, outcome, source: "extra prediction", at: now)
