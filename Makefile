@@ -11,8 +11,10 @@ BIN := .build/debug/eachvault
 deps:
 	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES)"
 
+# The object-storage tests run against moto's S3 server (PyPI), with its signature checks on.
 test-deps:
 	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES) $(TEST_APT_PACKAGES)"
+	@python3 -c "import moto.server, boto3, flask" 2>/dev/null || pip install -q "moto[server]"
 
 apt-install:
 	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

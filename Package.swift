@@ -44,6 +44,15 @@ let package = Package(
             ],
             swiftSettings: strict),
 
+        // S3-compatible object storage: SigV4 signing, the client, configuration from the AWS variables.
+        .target(
+            name: "ObjectStorage",
+            dependencies: [
+                "Transport", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: strict),
+
         // The each::labs contract: wire types, schema validation, the provider client.
         .target(
             name: "EachLabs",
@@ -158,7 +167,8 @@ let package = Package(
         .executableTarget(
             name: "eachvault-fuzz",
             dependencies: [
-                "Archive", "EachLabs", "HTTPSupport", "Transport", "VaultAPI", "Workers", "CFuzzerDriver",
+                "Archive", "EachLabs", "HTTPSupport", "ObjectStorage", "Transport", "VaultAPI", "Workers",
+                "CFuzzerDriver",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             path: "Fuzz/EachVaultFuzz", swiftSettings: strict,
@@ -175,7 +185,7 @@ let package = Package(
             name: "EachVaultTests",
             dependencies: [
                 "VaultRuntime", "Simulator", "Workers", "Archive", "VaultAPI", "Transport", "EachLabs",
-                "VaultContract", "VaultAPIClient", "SearchCorpus", "HTTPSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                "VaultContract", "VaultAPIClient", "SearchCorpus", "HTTPSupport", "ObjectStorage", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),

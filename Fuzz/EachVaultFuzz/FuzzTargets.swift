@@ -3,6 +3,7 @@ import EachLabs
 import Foundation
 import HTTPSupport
 import Hummingbird
+import ObjectStorage
 import Transport
 import VaultAPI
 import Workers
@@ -13,12 +14,17 @@ enum FuzzTargets {
     static let all: [String: @Sendable (Data) -> Void] = [
         "mp4": mp4, "sniff": sniff, "search-pattern": searchPattern, "cursor": cursor, "range": range,
         "data-uri": dataURI, "webhook": webhook, "schema": schema, "form": form, "media-type": mediaType,
-        "html": html, "content-range": contentRange, "resolution": resolution,
+        "html": html, "content-range": contentRange, "resolution": resolution, "s3-listing": s3Listing,
     ]
 
     /// The MP4 probe over the input in memory (the same box walk the file reader drives).
     static func mp4(_ data: Data) {
         _ = try? MediaProbe.inspect(data: data)
+    }
+
+    /// An object store's listing or error body (the store's answers are outside input too).
+    static func s3Listing(_ data: Data) {
+        _ = S3ListingParser.parse(String(decoding: data, as: UTF8.self), dropping: "p/")
     }
 
     static func sniff(_ data: Data) { _ = MediaSniffer.sniff(data) }

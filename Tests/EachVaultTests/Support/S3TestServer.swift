@@ -1,0 +1,88 @@
+import Foundation
+import ObjectStorage
+import Testing
+import Transport
+
+/// A real S3-compatible server on loopback for one test: moto's standalone server (PyPI `moto[server]`) with its
+/// IAM checks on, so every request must carry a valid SigV4 signature of a user moto knows. The first three actions
+/// (create the user, its key, its policy) are let through unsigned to bootstrap; then a bucket is made with the key.
+final class S3TestServer: @unchecked Sendable {
+    let port: Int
+    let credentials: AWSCredentials
+    let bucket = "vault-test"
+    private let process: Process
+
+    var endpoint: URL { URL(string: "http://127.0.0.1:\(port)")! }
+
+    /// The environment an `s3://` blob store reads (path style: moto has no bucket host names on loopback).
+    var environment: [String: String] {
+        [
+            "AWS_ENDPOINT_URL_S3": endpoint.absoluteString, "AWS_REGION": "us-east-1",
+            "AWS_ACCESS_KEY_ID": credentials.accessKeyID, "AWS_SECRET_ACCESS_KEY": credentials.secretAccessKey,
+            "EACHVAULT_S3_PATH_STYLE": "true",
+        ]
+    }
+
+    func location(prefix: String = "") throws -> S3Location {
+        try S3Location(url: "s3://\(bucket)/\(prefix)", environment: environment)
+    }
+
+    private init(port: Int, credentials: AWSCredentials, process: Process) {
+        self.port = port
+        self.credentials = credentials
+        self.process = process
+    }
+
+    static func start() async throws -> S3TestServer {
+        let port = try freeLoopbackPort()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["moto_server", "-H", "127.0.0.1", "-p", String(port)]
+        var environment = ProcessInfo.processInfo.environment
+        environment["INITIAL_NO_AUTH_ACTION_COUNT"] = "3"
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = ContinuousClock.now + .seconds(30)
+        while (try? await URLStatus.get("http://127.0.0.1:\(port)/moto-api/")) == nil {
+            guard ContinuousClock.now < deadline else { throw S3TestServerError.didNotStart }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let bootstrap = Process()
+        bootstrap.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        bootstrap.arguments = ["python3", "-c", Self.bootstrapScript, String(port)]
+        let output = Pipe()
+        bootstrap.standardOutput = output
+        try bootstrap.run()
+        bootstrap.waitUntilExit()
+        let words = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: " ")
+        guard bootstrap.terminationStatus == 0, words.count == 2 else { throw S3TestServerError.didNotStart }
+        return S3TestServer(
+            port: port,
+            credentials: AWSCredentials(
+                accessKeyID: String(words[0]), secretAccessKey: String(words[1]).trimmingCharacters(in: .whitespacesAndNewlines)),
+            process: process)
+    }
+
+    deinit {
+        Glibc.kill(process.processIdentifier, SIGKILL)  // the Python server does not always stop on SIGTERM
+        process.waitUntilExit()
+    }
+
+    private static let bootstrapScript = """
+        import boto3, json, sys
+        endpoint = f"http://127.0.0.1:{sys.argv[1]}"
+        iam = boto3.client("iam", endpoint_url=endpoint, region_name="us-east-1",
+                           aws_access_key_id="bootstrap", aws_secret_access_key="bootstrap")
+        iam.create_user(UserName="vault")
+        key = iam.create_access_key(UserName="vault")["AccessKey"]
+        iam.put_user_policy(UserName="vault", PolicyName="s3", PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}))
+        boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id=key["AccessKeyId"],
+                     aws_secret_access_key=key["SecretAccessKey"]).create_bucket(Bucket="vault-test")
+        print(key["AccessKeyId"], key["SecretAccessKey"])
+        """
+}
+
+enum S3TestServerError: Error { case didNotStart }
