@@ -67,28 +67,30 @@ extension AppDatabase {
     /// A page's generations with their outputs and inputs (no history: pages do not show it), in three queries
     /// for the whole page rather than five per generation.
     public func generationDetails(_ generations: [Generation]) throws -> [GenerationDetail] {
+        try writer.read { db in try Self.generationDetails(db, generations) }
+    }
+
+    static func generationDetails(_ db: Database, _ generations: [Generation]) throws -> [GenerationDetail] {
         let ids = generations.map(\.id)
-        return try writer.read { db in
-            let outputs = try GenerationOutput.filter(ids.contains(GenerationOutput.Columns.generationID))
-                .order(GenerationOutput.Columns.generationID, GenerationOutput.Columns.position).fetchAll(db)
-            let inputs = try GenerationInput.filter(ids.contains(GenerationInput.Columns.generationID))
-                .order(GenerationInput.Columns.generationID, GenerationInput.Columns.field, GenerationInput.Columns.position)
-                .fetchAll(db)
-            let assets = try Asset.fetchAll(db, keys: Set(outputs.compactMap(\.sha256) + inputs.compactMap(\.sha256)))
-            let bySHA = Dictionary(assets.map { ($0.sha256, $0) }, uniquingKeysWith: { first, _ in first })
-            let outputsOf = Dictionary(grouping: outputs, by: \.generationID)
-            let inputsOf = Dictionary(grouping: inputs, by: \.generationID)
-            return generations.map { generation in
-                GenerationDetail(
-                    generation: generation,
-                    outputs: (outputsOf[generation.id] ?? []).map {
-                        StoredOutput(output: $0, asset: $0.sha256.flatMap { bySHA[$0] })
-                    },
-                    inputs: (inputsOf[generation.id] ?? []).map {
-                        StoredInput(input: $0, asset: $0.sha256.flatMap { bySHA[$0] })
-                    },
-                    events: [])
-            }
+        let outputs = try GenerationOutput.filter(ids.contains(GenerationOutput.Columns.generationID))
+            .order(GenerationOutput.Columns.generationID, GenerationOutput.Columns.position).fetchAll(db)
+        let inputs = try GenerationInput.filter(ids.contains(GenerationInput.Columns.generationID))
+            .order(GenerationInput.Columns.generationID, GenerationInput.Columns.field, GenerationInput.Columns.position)
+            .fetchAll(db)
+        let assets = try Asset.fetchAll(db, keys: Set(outputs.compactMap(\.sha256) + inputs.compactMap(\.sha256)))
+        let bySHA = Dictionary(assets.map { ($0.sha256, $0) }, uniquingKeysWith: { first, _ in first })
+        let outputsOf = Dictionary(grouping: outputs, by: \.generationID)
+        let inputsOf = Dictionary(grouping: inputs, by: \.generationID)
+        return generations.map { generation in
+            GenerationDetail(
+                generation: generation,
+                outputs: (outputsOf[generation.id] ?? []).map {
+                    StoredOutput(output: $0, asset: $0.sha256.flatMap { bySHA[$0] })
+                },
+                inputs: (inputsOf[generation.id] ?? []).map {
+                    StoredInput(input: $0, asset: $0.sha256.flatMap { bySHA[$0] })
+                },
+                events: [])
         }
     }
 

@@ -8,7 +8,7 @@ extension Vault {
 
     /// The team a live API token acts for, with its scopes; nil for an unknown or revoked token.
     public func authenticate(token: String) async throws -> TokenGrant? {
-        try await database.offloaded { [now = now()] in try $0.authenticate(token: token, now: now) }
+        try await database.authenticate(token: token, now: now())
     }
 
     /// A new gallery session for a live token; nil when the token is not one.

@@ -12,10 +12,8 @@ public struct SearchResults: Sendable {
 extension Vault {
     /// One page of `query` (throws `SearchError` for a cursor of another search).
     public func search(_ query: GenerationQuery) async throws -> SearchResults {
-        try await database.offloaded { database in
-            let page = try database.search(query)
-            return SearchResults(page: page, details: try database.generationDetails(page.hits.map(\.generation)))
-        }
+        let (page, details) = try await database.searchWithDetails(query)
+        return SearchResults(page: page, details: details)
     }
 
     /// One of the team's generations with its outputs, inputs and history; nil for another team's or none.

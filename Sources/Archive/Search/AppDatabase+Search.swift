@@ -5,28 +5,39 @@ extension AppDatabase {
     /// Runs `query`: one page of hits, best match first for text (bm25 with weighted columns), newest first
     /// without; text with no searchable word matches nothing rather than everything.
     public func search(_ query: GenerationQuery) throws -> SearchPage {
-        if let cursor = query.cursor, cursor.fingerprint != query.fingerprint { throw SearchError.invalidCursor }
-        return try writer.read { db in
-            let snapshotSeq =
-                try query.cursor?.snapshotSeq
-                ?? Int64.fetchOne(db, sql: "SELECT max(seq) FROM generations") ?? 0
-            var conditions = ["g.seq <= ?"]
-            var arguments: StatementArguments = [snapshotSeq]
-            for (condition, values) in Self.filterConditions(query) {
-                conditions.append(condition)
-                arguments += StatementArguments(values)
-            }
-            let page = Page(
-                limit: max(1, min(query.limit, 500)), snapshotSeq: snapshotSeq, fingerprint: query.fingerprint,
-                cursor: query.cursor)
-            guard let text = query.text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else {
-                return try Self.browse(db, conditions, arguments, page)
-            }
-            guard let pattern = SearchPattern.make(text, anyWord: query.anyWord) else {
-                return SearchPage(hits: [], nextCursor: nil)
-            }
-            return try Self.rank(db, pattern, conditions, arguments, page, window: max(1, query.rankingWindow))
+        try writer.read { db in try Self.search(db, query) }
+    }
+
+    /// A page of hits with their outputs, inputs and files, read in one snapshot through GRDB's asynchronous
+    /// access (the task waits for a reader without holding a thread): what the API and the gallery answer with.
+    public func searchWithDetails(_ query: GenerationQuery) async throws -> (SearchPage, [GenerationDetail]) {
+        try await writer.read { db in
+            let page = try Self.search(db, query)
+            return (page, try Self.generationDetails(db, page.hits.map(\.generation)))
         }
+    }
+
+    static func search(_ db: Database, _ query: GenerationQuery) throws -> SearchPage {
+        if let cursor = query.cursor, cursor.fingerprint != query.fingerprint { throw SearchError.invalidCursor }
+        let snapshotSeq =
+            try query.cursor?.snapshotSeq
+            ?? Int64.fetchOne(db, sql: "SELECT max(seq) FROM generations") ?? 0
+        var conditions = ["g.seq <= ?"]
+        var arguments: StatementArguments = [snapshotSeq]
+        for (condition, values) in Self.filterConditions(query) {
+            conditions.append(condition)
+            arguments += StatementArguments(values)
+        }
+        let page = Page(
+            limit: max(1, min(query.limit, 500)), snapshotSeq: snapshotSeq, fingerprint: query.fingerprint,
+            cursor: query.cursor)
+        guard let text = query.text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else {
+            return try Self.browse(db, conditions, arguments, page)
+        }
+        guard let pattern = SearchPattern.make(text, anyWord: query.anyWord) else {
+            return SearchPage(hits: [], nextCursor: nil)
+        }
+        return try Self.rank(db, pattern, conditions, arguments, page, window: max(1, query.rankingWindow))
     }
 
     /// What one page asks for, and what its cursor carries forward.
