@@ -61,7 +61,11 @@ var logger = Logger(label: "bench")
 logger.logLevel = .critical
 let scratch = FileManager.default.temporaryDirectory.appending(path: "eachvault-bench-\(UUID().uuidString)")
 try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-defer { try? FileManager.default.removeItem(at: scratch) }
+/// `BENCH_KEEP=1` keeps the scratch folder (its database, to try queries by hand) and prints where it is.
+let keepScratch = ProcessInfo.processInfo.environment["BENCH_KEEP"] != nil
+defer {
+    if keepScratch { print("kept \(scratch.path)") } else { try? FileManager.default.removeItem(at: scratch) }
+}
 
 // 1. Schema validation across the whole catalogue.
 let simulator = EachLabsSimulator(
