@@ -41,35 +41,57 @@ public final class FileSink: @unchecked Sendable {
     /// first, so `finish()` digests the whole file; with direct I/O the prefix is first cut to whole blocks.
     public init(appendingTo url: URL) throws {
         let opened = try Self.open(url.path)
-        descriptor = opened.descriptor
-        usesDirectIO = opened.direct
-        bufferedDescriptor = opened.direct ? Glibc.open(url.path, O_WRONLY | O_CLOEXEC) : opened.descriptor
-        guard bufferedDescriptor >= 0 else {
-            close(descriptor)
+        let buffered = opened.direct ? Glibc.open(url.path, O_WRONLY | O_CLOEXEC) : opened.descriptor
+        guard buffered >= 0 else {
+            close(opened.descriptor)
             throw Self.posixError("open", url.path)
         }
+        let prefix: (hasher: SHA256, length: Int64)
+        do {
+            prefix = try Self.hashKeptPrefix(url, opened.descriptor, cutToBlocks: opened.direct)
+        } catch {
+            close(opened.descriptor)
+            if buffered != opened.descriptor { close(buffered) }
+            throw error
+        }
+        descriptor = opened.descriptor
+        bufferedDescriptor = buffered
+        usesDirectIO = opened.direct
+        hasher = prefix.hasher
+        byteCount = prefix.length
+        fileOffset = prefix.length
+        keptPrefix = prefix.length
+    }
+
+    /// Digests the bytes already in the file, first cutting them to whole blocks when writes will be direct.
+    private static func hashKeptPrefix(_ url: URL, _ descriptor: Int32, cutToBlocks: Bool) throws -> (SHA256, Int64) {
         var size = Int64(lseek(descriptor, 0, SEEK_END))
-        if usesDirectIO && size % Int64(AlignedBuffer.alignment) != 0 {
+        if cutToBlocks && size % Int64(AlignedBuffer.alignment) != 0 {
             size -= size % Int64(AlignedBuffer.alignment)
-            guard ftruncate(descriptor, off_t(size)) == 0 else { throw Self.posixError("truncate", url.path) }
+            guard ftruncate(descriptor, off_t(size)) == 0 else { throw posixError("truncate", url.path) }
         }
         let reader = try FileHandle(forReadingFrom: url)
         defer { try? reader.close() }
+        var hasher = SHA256()
         var hashed: Int64 = 0
         while hashed < size, let chunk = try reader.read(upToCount: min(1 << 20, Int(size - hashed))), !chunk.isEmpty {
             hasher.update(data: chunk)
             hashed += Int64(chunk.count)
         }
-        byteCount = hashed
-        fileOffset = hashed
-        keptPrefix = hashed
+        return (hasher, hashed)
     }
 
     deinit {
+        // A sink dropped mid-write (an upload cut off, a size limit) still holds the buffer it was filling: its unit
+        // goes back to the semaphore first, since libdispatch traps on destroying one while a unit is taken. No
+        // buffer is in flight here: the pipeline's blocks hold the sink until they finish.
+        if let current {
+            current.deallocate()
+            freeBuffers.signal()
+        }
+        for buffer in pool.withLock({ $0 }) { buffer.deallocate() }
         close(descriptor)
         if bufferedDescriptor != descriptor { close(bufferedDescriptor) }
-        for buffer in pool.withLock({ $0 }) { buffer.deallocate() }
-        current?.deallocate()
     }
 
     /// Drops everything written so far (the server ignored a resume and sent the whole body again).

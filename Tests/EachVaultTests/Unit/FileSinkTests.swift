@@ -15,17 +15,17 @@ import Transport
         FileManager.default.fileExists(atPath: "/dev/shm") ? ["home", "/dev/shm"] : ["home"]
     }
 
-    private func file(on fileSystem: String) -> URL {
+    func file(on fileSystem: String) -> URL {
         let directory = fileSystem == "home" ? home.url : URL(filePath: fileSystem)
         return directory.appending(path: "sink-test-\(UUID().uuidString).part")
     }
 
-    private static func bytes(_ count: Int, seed: Int = 7) -> [UInt8] {
+    static func bytes(_ count: Int, seed: Int = 7) -> [UInt8] {
         (0..<count).map { UInt8(truncatingIfNeeded: ($0 &* 31) ^ ($0 >> 11) ^ seed) }
     }
 
     /// Writes `bytes` in pieces of `piece` bytes.
-    private static func write(_ bytes: ArraySlice<UInt8>, to sink: FileSink, piece: Int) throws {
+    static func write(_ bytes: ArraySlice<UInt8>, to sink: FileSink, piece: Int) throws {
         var start = bytes.startIndex
         while start < bytes.endIndex {
             let end = min(start + piece, bytes.endIndex)
@@ -95,5 +95,18 @@ import Transport
         try Self.write(bytes.dropFirst(2_500_001), to: sink, piece: 100_000)
         #expect(try sink.finish() == SHA256.hash(data: bytes).lowercaseHex)
         #expect(try Data(contentsOf: url) == Data(bytes))
+    }
+}
+
+extension FileSinkTests {
+    /// An upload cut off mid-body (a client gone, a size limit) drops its sink with a buffer half full: that must
+    /// release it quietly (libdispatch traps on a semaphore destroyed while a unit is taken).
+    @Test func aSinkDroppedMidWriteReleasesItsBuffers() throws {
+        let url = file(on: "home")
+        defer { try? FileManager.default.removeItem(at: url) }
+        for size in [100, (1 << 20) + 100, (5 << 20) + 3] {
+            let sink = try FileSink(appendingTo: url)
+            try Self.write(Self.bytes(size)[...], to: sink, piece: 65_536)
+        }
     }
 }
