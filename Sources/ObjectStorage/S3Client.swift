@@ -43,18 +43,20 @@ public struct S3Client: Sendable {
     /// Uploads `file` as `key`. The body's SHA-256 is both the signed payload hash and `x-amz-checksum-sha256`, so
     /// the store refuses bytes that changed on the way.
     public func put(file: URL, key: String, sha256: String, size: Int64) async throws {
-        guard let digest = Data(hexString: sha256) else { throw S3Error(status: 0, code: "BadDigest", message: "not a SHA-256: \(sha256)") }
+        guard sha256.isSHA256Hex, let digest = [UInt8](lowercaseHex: sha256) else {
+            throw S3Error(status: 0, code: "BadDigest", message: "not a SHA-256: \(sha256)")
+        }
         let url = location.url(forKey: key)
+        // Content-Length comes from libcurl (the file's size); SigV4 does not need it signed.
         let headers = [
-            "x-amz-checksum-sha256": digest.base64EncodedString(), "content-type": "application/octet-stream",
-            "content-length": String(size),
+            "x-amz-checksum-sha256": Data(digest).base64EncodedString(), "content-type": "application/octet-stream",
         ]
         var request = HTTPRequest(
             method: "PUT", url: url.absoluteString, bodyFile: file,
             timeout: .seconds(60 + Int(size >> 20)))  // a minute, plus a second per MiB
         request.headers =
             location.signer.signedHeaders(method: "PUT", url: url, headers: headers, payloadHash: sha256, now: now())
-            + headers.filter { $0.key != "content-length" }.map { ($0.key, $0.value) }
+            + headers.map { ($0.key, $0.value) }
         let response = try await transport.send(request, maxBodyBytes: 64 << 10)
         try Self.check(response, "PUT \(key)")
     }
@@ -122,20 +124,4 @@ public struct S3Error: Error, CustomStringConvertible {
     public var code: String
     public var message: String
     public var description: String { "S3 \(status) \(code): \(message)" }
-}
-
-extension Data {
-    init?(hexString: String) {
-        guard hexString.count % 2 == 0 else { return nil }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(hexString.count / 2)
-        var index = hexString.startIndex
-        while index < hexString.endIndex {
-            let next = hexString.index(index, offsetBy: 2)
-            guard let byte = UInt8(hexString[index..<next], radix: 16) else { return nil }
-            bytes.append(byte)
-            index = next
-        }
-        self.init(bytes)
-    }
 }

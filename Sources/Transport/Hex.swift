@@ -12,6 +12,28 @@ extension Sequence where Element == UInt8 {
     }
 }
 
+extension Array where Element == UInt8 {
+    /// The bytes of lowercase hexadecimal (`lowercaseHex` read back); nil for anything else.
+    public init?(lowercaseHex text: some StringProtocol) {
+        let digits = Array(text.utf8)
+        guard digits.count % 2 == 0 else { return nil }
+        func value(_ digit: UInt8) -> UInt8? {
+            switch digit {
+            case 48...57: digit - 48
+            case 97...102: digit - 87
+            default: nil
+            }
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(digits.count / 2)
+        for index in stride(from: 0, to: digits.count, by: 2) {
+            guard let high = value(digits[index]), let low = value(digits[index + 1]) else { return nil }
+            bytes.append(high << 4 | low)
+        }
+        self = bytes
+    }
+}
+
 extension StringProtocol {
     /// True for a SHA-256 digest as this project writes one: exactly 64 lowercase ASCII hex digits (the only form
     /// that names a stored file; anything else from outside is refused before it reaches a path or a query).

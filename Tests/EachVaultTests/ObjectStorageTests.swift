@@ -36,6 +36,12 @@ import Transport
         #expect(url.contains("X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request"))
     }
 
+    @Test func hexDigestsReadBackToTheirBytes() {
+        let digest = Array(SHA256.hash(data: Data("x".utf8)))
+        #expect([UInt8](lowercaseHex: digest.lowercaseHex) == digest)
+        for bad in ["abc", "AB", "zz", "é1"] { #expect([UInt8](lowercaseHex: bad) == nil) }
+    }
+
     @Test func configurationComesFromTheAWSVariables() throws {
         let environment = [
             "AWS_ACCESS_KEY_ID": "AKIA", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_REGION": "eu-west-3",
