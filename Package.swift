@@ -73,7 +73,7 @@ let package = Package(
         .target(
             name: "Archive",
             dependencies: [
-                "EachLabs", "VaultContract", .product(name: "GRDB", package: "GRDB.swift"),
+                "EachLabs", "VaultContract", "ObjectStorage", "Transport", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             exclude: ["embed.txt"],
@@ -132,8 +132,8 @@ let package = Package(
         .target(
             name: "VaultRuntime",
             dependencies: [
-                "VaultAPI", "Workers", "Simulator", "Archive", "Transport", "VaultContract", "VaultAPIClient",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                "VaultAPI", "Workers", "Simulator", "Archive", "ObjectStorage", "Transport", "VaultContract",
+                "VaultAPIClient", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

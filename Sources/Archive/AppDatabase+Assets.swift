@@ -27,10 +27,10 @@ extension AppDatabase {
         }
     }
 
-    /// Removes assets no generation of any team references any more (nor a team upload newer than `uploadsBefore`), row and file together inside one write
-    /// transaction: downloads commit their files under the same lock, so a blob never loses its file to a
-    /// collection running beside a download of the same bytes.
-    public func collectGarbage(storedBefore: Date, uploadsBefore: Date, removeFile: (Asset) throws -> Void) throws -> [Asset] {
+    /// Deletes the rows of assets no generation of any team references any more (nor a team upload newer than
+    /// `uploadsBefore`) and stored before `storedBefore`, noting each digest as being collected (`blob_deletions`)
+    /// in the same transaction. The caller removes the bytes, then calls `forgetBlobDeletions`.
+    public func collectGarbage(storedBefore: Date, uploadsBefore: Date, now: Date) throws -> [Asset] {
         try writer.write { db in
             let orphans = try Asset.fetchAll(
                 db,
@@ -43,9 +43,52 @@ extension AppDatabase {
                 arguments: [storedBefore.unix, uploadsBefore.unix])
             for orphan in orphans {
                 try orphan.delete(db)
-                try removeFile(orphan)
+                try Self.noteBlobDeletion(db, orphan.sha256, now: now)
             }
             return orphans
         }
     }
+
+    /// Of `digests` (blobs found in the store), those no asset row names, noted as being collected.
+    public func noteUnrecordedBlobs(_ digests: [String], now: Date) throws -> [String] {
+        try writer.write { db in
+            var unrecorded: [String] = []
+            for sha256 in digests where try !Asset.exists(db, key: sha256) {
+                try Self.noteBlobDeletion(db, sha256, now: now)
+                unrecorded.append(sha256)
+            }
+            return unrecorded
+        }
+    }
+
+    /// Digests noted as being collected (a collection that died leaves some).
+    public func blobDeletions() throws -> [String] {
+        try writer.read { db in try String.fetchAll(db, sql: "SELECT sha256 FROM blob_deletions ORDER BY sha256") }
+    }
+
+    /// The bytes are gone: the digests may be stored again.
+    public func forgetBlobDeletions(_ digests: [String]) throws {
+        try writer.write { db in
+            for sha256 in digests { try db.execute(sql: "DELETE FROM blob_deletions WHERE sha256 = ?", arguments: [sha256]) }
+        }
+    }
+
+    private static func noteBlobDeletion(_ db: Database, _ sha256: String, now: Date) throws {
+        try db.execute(
+            sql: "INSERT OR IGNORE INTO blob_deletions (sha256, noted_at) VALUES (?, ?)", arguments: [sha256, now.unix])
+    }
+
+    /// Refuses to record `sha256` as stored while a collection is removing its bytes (inside the recording
+    /// transaction, so a collection and a recording of the same digest never overlap).
+    static func requireNotBeingCollected(_ db: Database, _ sha256: String) throws {
+        if try Bool.fetchOne(db, sql: "SELECT 1 FROM blob_deletions WHERE sha256 = ?", arguments: [sha256]) == true {
+            throw BlobBeingCollected(sha256: sha256)
+        }
+    }
+}
+
+/// The blob is being removed by a collection; store it again once the collection is through.
+public struct BlobBeingCollected: Error, CustomStringConvertible {
+    public var sha256: String
+    public var description: String { "the blob \(sha256) is being collected; it will be stored again" }
 }

@@ -28,11 +28,11 @@ extension AppDatabase {
         }
     }
 
-    /// Stores a local file's asset row (the bytes committed by `storeFile` in the same transaction); with `teamID`,
+    /// Stores a local file's asset row (its bytes already in the blob store; refused while being collected); with `teamID`,
     /// the file joins that team's uploads (usable as `sha256:<hex>` in its requests).
-    public func recordLocalFile(_ asset: Asset, teamID: String? = nil, now: Date, storeFile: () throws -> Void) throws {
+    public func recordLocalFile(_ asset: Asset, teamID: String? = nil, now: Date) throws {
         try writer.write { db in
-            try storeFile()
+            try Self.requireNotBeingCollected(db, asset.sha256)
             try asset.insert(db, onConflict: .ignore)
             if let teamID {
                 try db.execute(

@@ -22,12 +22,12 @@ extension AppDatabase {
     }
 
     /// Links a stored blob to its file; a generation completes when its last output is stored. Returns true when
-    /// this completed the generation. `storeFile` moves the bytes into the blob store inside the write transaction
-    /// (see `collectGarbage`).
+    /// this completed the generation. The bytes are already in the blob store (`BlobStore.keep`); a digest being
+    /// collected is refused (`BlobBeingCollected`).
     @discardableResult
-    public func recordStored(_ file: PendingFile, asset: Asset, now: Date, storeFile: () throws -> Void = {}) throws -> Bool {
+    public func recordStored(_ file: PendingFile, asset: Asset, now: Date) throws -> Bool {
         try writer.write { db in
-            try storeFile()
+            try Self.requireNotBeingCollected(db, asset.sha256)
             try asset.insert(db, onConflict: .ignore)  // identical bytes are stored once
             let (row, key) = file.row
             try db.run(

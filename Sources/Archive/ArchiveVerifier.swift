@@ -1,6 +1,7 @@
 import Foundation
+import ObjectStorage
 
-/// Re-hashes every stored blob and says which are missing or corrupt.
+/// Re-reads every stored blob and says which are missing or corrupt.
 public struct VerificationReport: Sendable {
     public var checked = 0
     public var bytes: Int64 = 0
@@ -12,11 +13,12 @@ public struct VerificationReport: Sendable {
 }
 
 extension BlobStore {
-    public func verify(_ assets: [Asset]) -> VerificationReport {
+    /// - Parameter rehash: read every byte back (false: trust a store's own SHA-256 of an object where it keeps one).
+    public func verify(_ assets: [Asset], rehash: Bool = true) async -> VerificationReport {
         var report = VerificationReport()
         for asset in assets {
             report.checked += 1
-            switch check(asset) {
+            switch await check(asset, rehash: rehash) {
             case .intact: report.bytes += asset.size
             case .missing: report.missing.append(asset.sha256)
             case .corrupt: report.corrupt.append(asset.sha256)
@@ -31,25 +33,42 @@ extension BlobStore {
 public struct GarbageReport: Sendable {
     public var blobs = 0
     public var bytes: Int64 = 0
+    /// Blobs in the store that no asset row named (a crash between storing and recording).
+    public var unrecorded = 0
     public var tempFiles = 0
 }
 
 extension BlobStore {
     /// Removes blobs that no generation of any team references (as output or input) and no team uploaded in the
-    /// last week, and temp files untouched for a day. Blobs stored in the last hour are spared: a local file is
-    /// stored just before its generation is recorded.
-    public func collectGarbage(_ database: AppDatabase, now: Date = Date()) throws -> GarbageReport {
+    /// last week, blobs in the store that the database never recorded and that are a day old, and temp files
+    /// untouched for a day. Blobs stored in the last hour are spared: a local file is stored just before its
+    /// generation is recorded.
+    public func collectGarbage(_ database: AppDatabase, now: Date = Date()) async throws -> GarbageReport {
         var report = GarbageReport()
+        try await remove(database.blobDeletions(), database)  // left by a collection that died
         let removed = try database.collectGarbage(
-            storedBefore: now.addingTimeInterval(-3600),
-            uploadsBefore: now.addingTimeInterval(-7 * 86400)
-        ) { asset in
-            let file = url(for: asset.sha256)
-            if FileManager.default.fileExists(atPath: file.path) { try FileManager.default.removeItem(at: file) }
-        }
+            storedBefore: now.addingTimeInterval(-3600), uploadsBefore: now.addingTimeInterval(-7 * 86400), now: now)
+        try await remove(removed.map(\.sha256), database)
         report.blobs = removed.count
         report.bytes = removed.reduce(0) { $0 + $1.size }
+
+        var marker: String?
+        repeat {
+            let page = try await backend.list(after: marker)
+            let old = page.blobs.filter { ($0.storedAt ?? now) < now.addingTimeInterval(-86400) }
+            let unrecorded = try database.noteUnrecordedBlobs(old.map(\.sha256), now: now)
+            try await remove(unrecorded, database)
+            report.unrecorded += unrecorded.count
+            report.bytes += old.filter { unrecorded.contains($0.sha256) }.reduce(0) { $0 + $1.size }
+            marker = page.next
+        } while marker != nil
         report.tempFiles = sweepTempFiles(olderThan: 24 * 3600, now: now)
         return report
+    }
+
+    private func remove(_ digests: [String], _ database: AppDatabase) async throws {
+        guard !digests.isEmpty else { return }
+        for sha256 in digests { try await backend.remove(sha256) }
+        try database.forgetBlobDeletions(digests)
     }
 }

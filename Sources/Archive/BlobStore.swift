@@ -1,31 +1,33 @@
-import Crypto
 import Foundation
+import ObjectStorage
 import Transport
 
-/// Content-addressed file storage: `blobs/<2 hex>/<2 hex>/<sha256>`. Bytes arrive in `tmp/` and enter the store
-/// only by an atomic rename of a complete, synced, verified file, so the store never holds a partial blob.
+/// The archive's bytes: content-addressed blobs in a `BlobBackend` (a folder under the data home by default, or an
+/// S3-compatible store), reached through a local temp folder. Bytes arrive in `tmp/` (downloads, uploads), are
+/// hashed as they stream, and enter the backend only as a complete, synced, verified file.
 public struct BlobStore: Sendable {
-    public let root: URL
-    public var blobsDirectory: URL { root.appending(path: "blobs") }
-    public var tempDirectory: URL { root.appending(path: "tmp") }
+    public let backend: any BlobBackend
+    /// Downloads and uploads in progress, and copies fetched from a remote backend.
+    public let tempDirectory: URL
 
-    public init(root: URL) throws {
-        self.root = root
-        for directory in [blobsDirectory, tempDirectory] {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        }
+    public init(backend: any BlobBackend, tempDirectory: URL) throws {
+        self.backend = backend
+        self.tempDirectory = tempDirectory
+        try FileManager.default.createDirectory(at: tempDirectory, withIntermediateDirectories: true)
     }
 
-    /// Where the blob with this digest lives (whether or not it exists yet).
-    public func url(for sha256: String) -> URL {
-        blobsDirectory.appending(path: String(sha256.prefix(2)))
-            .appending(path: String(sha256.dropFirst(2).prefix(2)))
-            .appending(path: sha256)
+    /// The embedded layout: `<home>/blobs` and `<home>/tmp`.
+    public init(home: URL) throws {
+        try self.init(backend: FolderBlobs(folder: home.appending(path: "blobs")), tempDirectory: home.appending(path: "tmp"))
     }
 
-    public func contains(_ sha256: String) -> Bool {
-        FileManager.default.fileExists(atPath: url(for: sha256).path)
+    /// The origin files redirect to (an object store serving presigned URLs), which pages must allow media from.
+    public var redirectOrigin: String? {
+        guard case .redirect(let store) = backend.delivery else { return nil }
+        return store.origin
     }
+
+    public func contains(_ sha256: String) async -> Bool { (try? await backend.info(sha256)) != nil }
 
     /// The temp file of a resumable download, named by what is downloaded so a restarted process finds the bytes
     /// an earlier attempt kept. `key` is made of characters safe in a file name.
@@ -33,53 +35,49 @@ public struct BlobStore: Sendable {
         tempDirectory.appending(path: key + ".part")
     }
 
-    /// Moves a complete, already synced temp file into the store under `sha256`. When the store already holds
-    /// those bytes the temp file is simply removed: identical content is stored once.
-    public func commit(tempFile: URL, sha256: String) throws {
-        let destination = url(for: sha256)
-        if FileManager.default.fileExists(atPath: destination.path) {
-            try FileManager.default.removeItem(at: tempFile)
-            return
+    /// Stores a complete, synced, verified temp file under its digest, then `record`s it in the database, then
+    /// removes the temp file. Identical bytes travel once (the backend is asked first). A collection removing the same
+    /// digest meanwhile makes `record` refuse (`BlobBeingCollected`): the bytes are stored again once it is through.
+    /// A crash between storing and recording leaves an unrecorded blob, which a later collection removes.
+    @discardableResult
+    public func keep<T>(
+        _ tempFile: URL, sha256: String, size: Int64, record: () throws -> T
+    ) async throws -> T {
+        var waits = 0
+        while true {
+            let held = try await backend.info(sha256)?.size == size
+            if !held { try await backend.put(tempFile, sha256: sha256, size: size) }
+            do {
+                let result = try record()
+                // Collected between the question and the record: the record now holds it, store it again.
+                if held, try await backend.info(sha256) == nil { try await backend.put(tempFile, sha256: sha256, size: size) }
+                try? FileManager.default.removeItem(at: tempFile)
+                return result
+            } catch is BlobBeingCollected where waits < 300 {
+                waits += 1
+                try await Task.sleep(for: .milliseconds(200))
+            }
         }
-        let directory = destination.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        guard rename(tempFile.path, destination.path) == 0 else {
-            throw CocoaError(
-                .fileWriteUnknown,
-                userInfo: [
-                    NSFilePathErrorKey: destination.path,
-                    NSLocalizedDescriptionKey: "rename failed: \(String(cString: strerror(errno)))",
-                ])
-        }
-        Self.syncDirectory(directory)  // the rename itself must survive a power cut
     }
 
-    /// True when a file can be created in the temp directory (readiness).
-    public func isWritable() -> Bool {
+    /// The stored blob as a local file for `body` (a remote backend's copy is fetched, checked and removed after).
+    public func withLocalFile<T>(_ sha256: String, _ body: (URL) async throws -> T) async throws -> T {
+        let file = try await backend.localFile(sha256, scratch: tempDirectory)
+        defer { if file.isCopy { try? FileManager.default.removeItem(at: file.url) } }
+        return try await body(file.url)
+    }
+
+    /// True when the temp folder takes a file and the backend answers (readiness).
+    public func isReady() async -> Bool {
         let probe = tempDirectory.appending(path: ".ready-\(UUID().uuidString)")
         guard FileManager.default.createFile(atPath: probe.path, contents: Data()) else { return false }
         try? FileManager.default.removeItem(at: probe)
-        return true
+        return await backend.isReachable()
     }
 
-    /// Re-hashes a stored blob from disk.
-    public func check(_ asset: Asset) -> BlobCheck {
-        let fileURL = url(for: asset.sha256)
-        guard let handle = try? FileHandle(forReadingFrom: fileURL) else { return .missing }
-        defer { try? handle.close() }
-        var hasher = SHA256()
-        var size: Int64 = 0
-        do {
-            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-                hasher.update(data: chunk)
-                size += Int64(chunk.count)
-            }
-        } catch {
-            return .unreadable(String(describing: error))
-        }
-        let digest = hasher.finalize().lowercaseHex
-        if digest != asset.sha256 || size != asset.size { return .corrupt(actualSHA256: digest, actualSize: size) }
-        return .intact
+    /// Re-reads a stored blob (with `rehash` false, a store's own checksum is trusted where it keeps one).
+    public func check(_ asset: Asset, rehash: Bool = true) async -> BlobCheck {
+        await backend.check(asset.sha256, size: asset.size, rehash: rehash, scratch: tempDirectory)
     }
 
     /// Removes temp files not modified for `age` (left by a crash mid-download), only those whose names start with
@@ -98,19 +96,4 @@ public struct BlobStore: Sendable {
         }
         return removed
     }
-
-    private static func syncDirectory(_ directory: URL) {
-        let descriptor = open(directory.path, O_RDONLY)
-        guard descriptor >= 0 else { return }
-        fsync(descriptor)
-        close(descriptor)
-    }
-}
-
-/// The result of re-hashing a stored blob.
-public enum BlobCheck: Sendable, Equatable {
-    case intact
-    case missing
-    case corrupt(actualSHA256: String, actualSize: Int64)
-    case unreadable(String)
 }

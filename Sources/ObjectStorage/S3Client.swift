@@ -21,6 +21,9 @@ public struct S3Client: Sendable {
         public var size: Int64
         /// The store's own SHA-256 of the object (base64), when it keeps one (`x-amz-checksum-sha256`).
         public var checksumSHA256: String?
+        /// True for an object put together from parts (its ETag ends in `-<parts>`): its checksum, if any, is one
+        /// of its parts' checksums, not of its bytes.
+        public var isMultipart = false
     }
 
     public struct ObjectSummary: Sendable, Equatable {
@@ -37,7 +40,8 @@ public struct S3Client: Sendable {
         try Self.check(response, "HEAD \(key)")
         return ObjectInfo(
             size: response.headers[.contentLength].flatMap(Int64.init) ?? 0,
-            checksumSHA256: response.headers[HTTPField.Name("x-amz-checksum-sha256")!])
+            checksumSHA256: response.headers[HTTPField.Name("x-amz-checksum-sha256")!],
+            isMultipart: response.headers[.eTag]?.contains("-") ?? false)
     }
 
     /// Uploads `file` as `key`. The body's SHA-256 is both the signed payload hash and `x-amz-checksum-sha256`, so
@@ -83,15 +87,28 @@ public struct S3Client: Sendable {
         try Self.check(response, "DELETE \(key)")
     }
 
-    /// One page (up to 1,000) of the objects whose keys start with `prefix`, after `continuation`; the next page's
-    /// token, or nil after the last.
-    public func list(prefix: String, continuation: String? = nil) async throws -> ([ObjectSummary], next: String?) {
-        var query = [("list-type", "2"), ("prefix", location.prefix + prefix)]
+    /// One page (up to `maxKeys`, at most 1,000) of the objects whose keys start with `prefix`, after `continuation`
+    /// or, from the start, after the key `startAfter`; the next page's token, or nil after the last.
+    public func list(prefix: String, continuation: String? = nil, startAfter: String? = nil, maxKeys: Int = 1000)
+        async throws -> ([ObjectSummary], next: String?)
+    {
+        var query = [("list-type", "2"), ("prefix", location.prefix + prefix), ("max-keys", String(maxKeys))]
         if let continuation { query.append(("continuation-token", continuation)) }
-        let text = query.map { "\(SigV4.encode($0.0))=\(SigV4.encode($0.1))" }.joined(separator: "&")
-        let response = try await send("GET", location.bucketURL(query: text))
+        if let startAfter { query.append(("start-after", location.prefix + startAfter)) }
+        let response = try await send("GET", location.bucketURL(query: Self.queryText(query)))
         try Self.check(response, "list \(prefix)")
         return S3ListingParser.parse(String(decoding: response.body, as: UTF8.self), dropping: location.prefix)
+    }
+
+    /// The bytes `range` of the object, buffered (callers ask for a few MiB at a time); all of them or an error.
+    public func read(_ key: String, range: ClosedRange<Int64>) async throws -> Data {
+        let headers = ["range": "bytes=\(range.lowerBound)-\(range.upperBound)"]
+        let response = try await send("GET", location.url(forKey: key), headers: headers, maxBodyBytes: range.count)
+        try Self.check(response, "GET \(key)")
+        guard response.body.count == range.count else {
+            throw S3Error(status: response.status, code: "", message: "GET \(key): \(response.body.count) bytes of \(range.count)")
+        }
+        return response.body
     }
 
     /// A URL that fetches the object without credentials until it expires.
@@ -99,16 +116,22 @@ public struct S3Client: Sendable {
         location.signer.presignedURL(location.url(forKey: key), expires: expires, now: now())
     }
 
-    private func send(_ method: String, _ url: URL, headers: [String: String] = [:]) async throws -> Transport.HTTPResponse {
-        var request = HTTPRequest(method: method, url: url.absoluteString)
+    func send(
+        _ method: String, _ url: URL, headers: [String: String] = [:], body: Data? = nil, maxBodyBytes: Int = 8 << 20
+    ) async throws -> Transport.HTTPResponse {
+        var request = HTTPRequest(method: method, url: url.absoluteString, body: body)
+        let payloadHash = body.map { SHA256.hash(data: $0).lowercaseHex } ?? SigV4.emptyPayload
         request.headers =
-            location.signer.signedHeaders(
-                method: method, url: url, headers: headers, payloadHash: SigV4.emptyPayload, now: now())
+            location.signer.signedHeaders(method: method, url: url, headers: headers, payloadHash: payloadHash, now: now())
             + headers.map { ($0.key, $0.value) }
-        return try await transport.send(request, maxBodyBytes: 8 << 20)
+        return try await transport.send(request, maxBodyBytes: maxBodyBytes)
     }
 
-    private static func check(_ response: Transport.HTTPResponse, _ what: String) throws {
+    static func queryText(_ items: [(String, String)]) -> String {
+        items.map { "\(SigV4.encode($0.0))=\(SigV4.encode($0.1))" }.joined(separator: "&")
+    }
+
+    static func check(_ response: Transport.HTTPResponse, _ what: String) throws {
         guard !(200..<300).contains(response.status) else { return }
         let body = String(decoding: response.body.prefix(4096), as: UTF8.self)
         throw S3Error(

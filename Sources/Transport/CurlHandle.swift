@@ -46,7 +46,7 @@ final class CurlHandle: @unchecked Sendable {
         if let file = request.bodyFile {
             // Streamed from disk by the read callback; UPLOAD keeps the method given above (PUT by default).
             try set(CURLOPT_UPLOAD, 1)
-            try set(CURLOPT_INFILESIZE_LARGE, offset: try transfer.openUpload(file))
+            try set(CURLOPT_INFILESIZE_LARGE, offset: try transfer.openUpload(file, range: request.bodyFileRange))
             try check(ccurl_setopt_data_callback(raw, CURLOPT_READFUNCTION, Transfer.readCallback))
             try check(ccurl_setopt_pointer(raw, CURLOPT_READDATA, Unmanaged.passUnretained(transfer).toOpaque()))
         } else if let body = request.body {

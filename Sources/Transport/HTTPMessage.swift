@@ -11,6 +11,8 @@ public struct HTTPRequest: Sendable {
     /// A file to stream as the body instead of `body` (uploads: the bytes are read from disk as they are sent,
     /// never held in memory).
     public var bodyFile: URL?
+    /// Only these bytes of `bodyFile` (one part of a multipart upload); nil: the whole file.
+    public var bodyFileRange: Range<Int64>?
     /// Whole-transfer time limit; downloads use `DownloadLimits` instead.
     public var timeout: Duration
 

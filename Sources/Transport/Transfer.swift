@@ -21,6 +21,7 @@ final class Transfer: @unchecked Sendable {
     private let cancelled = Atomic<Bool>(false)
     let publicAddressesOnly: Bool
     private var upload: FileHandle?
+    private var uploadRemaining: Int64 = 0
 
     init(destination: Destination, publicAddressesOnly: Bool = false) {
         self.destination = destination
@@ -46,14 +47,21 @@ final class Transfer: @unchecked Sendable {
 
     deinit { try? upload?.close() }
 
-    /// Opens the file to stream as the request body; returns its size.
-    func openUpload(_ file: URL) throws(TransportError) -> Int64 {
+    /// Opens the file (or the range of it) to stream as the request body; returns the body's length.
+    func openUpload(_ file: URL, range: Range<Int64>?) throws(TransportError) -> Int64 {
         do {
             let handle = try FileHandle(forReadingFrom: file)
             upload = handle
-            let size = try handle.seekToEnd()
-            try handle.seek(toOffset: 0)
-            return Int64(size)
+            let size = Int64(try handle.seekToEnd())
+            let bytes = range ?? 0..<size
+            guard bytes.lowerBound >= 0, bytes.upperBound <= size else {
+                throw TransportError.notSent("the range to upload lies outside the file")
+            }
+            try handle.seek(toOffset: UInt64(bytes.lowerBound))
+            uploadRemaining = Int64(bytes.count)
+            return uploadRemaining
+        } catch let error as TransportError {
+            throw error
         } catch {
             throw .notSent("cannot read the file to upload: \(error)")
         }
@@ -61,10 +69,12 @@ final class Transfer: @unchecked Sendable {
 
     /// Fills libcurl's buffer from the upload file; 0 at the end, abort on a read error.
     private func readUpload(into buffer: UnsafeMutableRawBufferPointer) -> Int {
-        guard let upload else { return 0 }
+        guard let upload, uploadRemaining > 0 else { return 0 }
         do {
-            guard let chunk = try upload.read(upToCount: buffer.count), !chunk.isEmpty else { return 0 }
+            let wanted = Int(min(Int64(buffer.count), uploadRemaining))
+            guard let chunk = try upload.read(upToCount: wanted), !chunk.isEmpty else { return 0 }
             chunk.copyBytes(to: buffer)
+            uploadRemaining -= Int64(chunk.count)
             return chunk.count
         } catch {
             failure = .interrupted("cannot read the file to upload: \(error)")

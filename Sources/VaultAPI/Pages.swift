@@ -7,8 +7,15 @@ import Mustache
 /// (prompts) always renders as text.
 struct Pages: Sendable {
     private let library: MustacheLibrary
+    private let contentSecurityPolicy: String
 
-    init() {
+    /// - Parameter mediaOrigin: where stored files are fetched from besides this origin (an object store that
+    ///   files redirect to), allowed as a media and image source.
+    init(mediaOrigin: String? = nil) {
+        let media = ["'self'", mediaOrigin].compactMap { $0 }.joined(separator: " ")
+        contentSecurityPolicy =
+            "default-src 'self'; script-src 'none'; style-src 'unsafe-inline'; "
+            + "media-src \(media); img-src \(media); form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
         MustacheContentTypes.register(ScalarHTMLContentType(), named: ScalarHTMLContentType.name)
         // Every template, partials included (a partial starts over with the library's default), escapes by scalar.
         let pragma = "{{% CONTENT_TYPE: \(ScalarHTMLContentType.name) }}"
@@ -22,21 +29,17 @@ struct Pages: Sendable {
         self.library = library
     }
 
-    /// Renders a page's view with its template.
+    /// Renders a page's view with its template. No script at all, forms only to this origin, no `<base>`
+    /// rewriting, never framed.
     func render(_ view: some PageView, status: HTTPResponse.Status = .ok) -> Response {
         let html = library.render(view, withTemplate: type(of: view).template) ?? ""
         return Response(
             status: status,
             headers: [
                 .contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
-                .contentSecurityPolicy: Self.contentSecurityPolicy,
+                .contentSecurityPolicy: contentSecurityPolicy,
                 .xContentTypeOptions: "nosniff", .referrerPolicy: "no-referrer",
             ],
             body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
     }
-
-    /// No script at all, forms only to this origin, no `<base>` rewriting, never framed.
-    static let contentSecurityPolicy =
-        "default-src 'self'; script-src 'none'; style-src 'unsafe-inline'; "
-        + "media-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 }

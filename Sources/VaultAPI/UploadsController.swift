@@ -39,7 +39,7 @@ struct UploadsController<UseCases: UploadUseCases> {
         }
         guard sink.byteCount > 0 else { throw APIError.badRequest("the body is empty: send the file's bytes") }
         let sha256 = try sink.finish()
-        let asset = try archive.storeLocalFile(tempFile, sha256: sha256, size: sink.byteCount, teamID: team.id)
+        let asset = try await archive.storeLocalFile(tempFile, sha256: sha256, size: sink.byteCount, teamID: team.id)
         let uploaded = UploadedFile(
             sha256: asset.sha256, size: asset.size, contentType: asset.contentType,
             reference: "sha256:\(asset.sha256)", url: "\(baseURL(request))/v1/files/\(asset.sha256)")

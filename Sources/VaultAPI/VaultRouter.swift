@@ -18,7 +18,7 @@ public enum VaultRouter {
         -> Router<VaultRequestContext>
     {
         let router = Router(context: VaultRequestContext.self)
-        let pages = Pages()
+        let pages = Pages(mediaOrigin: vault.blobs.redirectOrigin)
         router.add(middleware: RequestLogMiddleware())
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ErrorMiddleware(pages: pages))
@@ -44,7 +44,7 @@ public enum VaultRouter {
         }
         router.get("/healthz") { _, _ in StatusAnswer("ok") }
         router.get("/readyz") { _, _ in
-            let ready = vault.isReady()
+            let ready = await vault.isReady()
             return EditedResponse(status: ready ? .ok : .serviceUnavailable, response: StatusAnswer(ready ? "ready" : "not ready"))
         }
         router.get("/metrics") { request, _ in

@@ -47,8 +47,8 @@ public enum VaultApp {
         _ = Telemetry.registry
         try FileManager.default.createDirectory(at: configuration.home, withIntermediateDirectories: true)
         let database = try AppDatabase(path: configuration.databasePath)
-        let blobs = try BlobStore(root: configuration.home)
         let transport = CurlTransport()
+        let blobs = try configuration.openBlobStore(transport: transport)
         let provider = RateLimitedProvider(
             LiveProviderAPI(baseURL: configuration.providerBaseURL, apiKey: configuration.apiKey, transport: transport),
             requestsPerSecond: configuration.providerRequestsPerSecond)

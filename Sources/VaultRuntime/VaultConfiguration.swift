@@ -29,6 +29,10 @@ public struct VaultConfiguration: Sendable {
     /// `EACHVAULT_WORKER_PROFILE`: `default` (real videos take minutes) or `quick` (a simulator's take seconds);
     /// `EACHVAULT_PRIVATE_INPUT_URLS=allow` lets input downloads reach non-public addresses (a local simulator).
     public var workerSettings = WorkerSettings()
+    /// `EACHVAULT_BLOB_STORE` (see `blobStore`); nil: `blobs/` under the data home.
+    var blobStoreOverride: BlobStoreLocation?
+    /// `EACHVAULT_S3_SERVE`, `EACHVAULT_S3_URL_TTL_S`, `EACHVAULT_S3_PART_MB`.
+    public var objectStore = ObjectStoreSettings()
 
     public init(
         apiKey: String = "", providerBaseURL: String = "https://api.eachlabs.ai",
@@ -91,6 +95,10 @@ public struct VaultConfiguration: Sendable {
         case "allow": configuration.workerSettings.inputsFromPublicAddressesOnly = false
         case let other: throw .invalid("EACHVAULT_PRIVATE_INPUT_URLS must be deny or allow, not '\(other)'")
         }
+        if let store = environment["EACHVAULT_BLOB_STORE"], !store.isEmpty {
+            configuration.blobStore = try BlobStoreLocation(parsing: store, environment: environment)
+        }
+        configuration.objectStore = try ObjectStoreSettings(environment: environment)
         return configuration
     }
 

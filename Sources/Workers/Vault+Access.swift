@@ -27,7 +27,9 @@ extension Vault {
         try await database.offloaded { try $0.endSession(session) }
     }
 
-    /// The database answers and blobs can be written.
-    /// Ready for traffic: warmed up, the database answering, the blob store writable.
-    public func isReady() -> Bool { warmUp.isComplete && database.isReachable() && blobs.isWritable() }
+    /// Ready for traffic: warmed up, the database answering, the temp folder writable and the blob store answering.
+    public func isReady() async -> Bool {
+        guard warmUp.isComplete && database.isReachable() else { return false }
+        return await blobs.isReady()
+    }
 }

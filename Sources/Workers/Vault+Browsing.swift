@@ -44,7 +44,7 @@ extension Vault {
                 ($0, try database.latestGeneration(holding: sha256, teamID: teamID))
             }
         }
-        guard let found, blobs.contains(sha256) else { return nil }
+        guard let found, await blobs.contains(sha256) else { return nil }
         return found
     }
 

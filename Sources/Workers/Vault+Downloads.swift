@@ -56,8 +56,8 @@ extension Vault {
         let tempFile = blobs.partialFile(for: file.key)
         do {
             let asset = try await fetch(file.sourceURL, into: tempFile, policy: policy)
-            try database.recordStored(file, asset: asset, now: now()) {
-                try blobs.commit(tempFile: tempFile, sha256: asset.sha256)
+            try await blobs.keep(tempFile, sha256: asset.sha256, size: asset.size) {
+                try database.recordStored(file, asset: asset, now: now())
             }
             Counter(label: policy.metric, dimensions: [("outcome", "ok")]).increment()
             if file.kind == .output { Counter(label: "eachvault_download_bytes_total").increment(by: Int(asset.size)) }

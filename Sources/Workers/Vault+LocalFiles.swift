@@ -57,11 +57,11 @@ extension Vault {
             let sha256: String
             let url: String
             if upload {
-                let asset = try localFile(reference, teamID: teamID)
+                let asset = try await localFile(reference, teamID: teamID)
                 sha256 = asset.sha256
                 if let reusable = reusableUploadURL(sha256) { url = reusable } else { url = try await uploadToProvider(asset) }
             } else {  // a dry run stores nothing: an inline file is only checked and named by its digest
-                sha256 = try digest(of: reference, teamID: teamID)
+                sha256 = try await digest(of: reference, teamID: teamID)
                 url = reusableUploadURL(sha256) ?? Self.fileReferencePrefix + sha256
             }
             replacements[reference.value] = url
@@ -78,30 +78,31 @@ extension Vault {
 
     /// The stored file a local-file reference stands for (an inline file is stored now, as one of the team's files,
     /// so a collection cannot take it while it is sent to the provider), or why it is refused.
-    private func localFile(_ reference: MediaInputReference, teamID: String) throws(SubmissionError) -> Asset {
-        if reference.value.hasPrefix(Self.fileReferencePrefix) { return try heldFile(reference, teamID: teamID) }
+    private func localFile(_ reference: MediaInputReference, teamID: String) async throws(SubmissionError) -> Asset {
+        if reference.value.hasPrefix(Self.fileReferencePrefix) { return try await heldFile(reference, teamID: teamID) }
         let file = try inlineFile(reference)
         do {
             let sha256 = SHA256.hash(data: file.bytes).lowercaseHex
             let tempFile = blobs.partialFile(for: "inline-\(sha256)-\(UUID().uuidString)")
-            defer { try? FileManager.default.removeItem(at: tempFile) }  // gone once committed; removed on failure
+            defer { try? FileManager.default.removeItem(at: tempFile) }  // gone once stored; removed on failure
             try file.bytes.write(to: tempFile, options: .atomic)
-            return try storeLocalFile(tempFile, sha256: sha256, size: Int64(file.bytes.count), teamID: teamID)
+            return try await storeLocalFile(tempFile, sha256: sha256, size: Int64(file.bytes.count), teamID: teamID)
         } catch {
             throw .storage("cannot store the file: \(error)")
         }
     }
 
     /// The digest a local-file reference stands for, checked but stored nowhere (dry runs).
-    private func digest(of reference: MediaInputReference, teamID: String) throws(SubmissionError) -> String {
-        if reference.value.hasPrefix(Self.fileReferencePrefix) { return try heldFile(reference, teamID: teamID).sha256 }
+    private func digest(of reference: MediaInputReference, teamID: String) async throws(SubmissionError) -> String {
+        if reference.value.hasPrefix(Self.fileReferencePrefix) { return try await heldFile(reference, teamID: teamID).sha256 }
         return SHA256.hash(data: try inlineFile(reference).bytes).lowercaseHex
     }
 
     /// A `sha256:<hex>` reference to a file the team holds.
-    private func heldFile(_ reference: MediaInputReference, teamID: String) throws(SubmissionError) -> Asset {
+    private func heldFile(_ reference: MediaInputReference, teamID: String) async throws(SubmissionError) -> Asset {
         let sha256 = String(reference.value.dropFirst(Self.fileReferencePrefix.count)).lowercased()
-        guard sha256.isSHA256Hex, let asset = try? database.asset(sha256: sha256, teamID: teamID), blobs.contains(sha256)
+        guard sha256.isSHA256Hex, let asset = try? database.asset(sha256: sha256, teamID: teamID),
+            await blobs.contains(sha256)
         else {
             throw Self.refusal(
                 reference,
@@ -129,11 +130,11 @@ extension Vault {
         .invalidInput([FieldProblem(field: reference.field, problem: problem)])
     }
 
-    /// Moves a complete temp file into the blob store and records what it is: its true media type read from its
+    /// Stores a complete temp file in the blob store and records what it is: its true media type read from its
     /// bytes (an MP4's duration, size and codecs; an image's type and, for PNG, size), else
     /// `application/octet-stream`: a declared type is never trusted (it would be served back as the file's type).
     /// With `teamID` it becomes one of the team's uploads.
-    public func storeLocalFile(_ tempFile: URL, sha256: String, size: Int64, teamID: String?) throws -> Asset {
+    public func storeLocalFile(_ tempFile: URL, sha256: String, size: Int64, teamID: String?) async throws -> Asset {
         let asset =
             (try? Asset.describing(
                 fileAt: tempFile, sha256: sha256, size: size, videoOnly: false,
@@ -141,8 +142,8 @@ extension Vault {
             ?? Asset(
                 sha256: sha256, size: size, contentType: Asset.opaqueContentType,
                 durationS: nil, width: nil, height: nil, videoCodec: nil, hasAudio: nil, storedAt: now())
-        try database.recordLocalFile(asset, teamID: teamID, now: now()) {
-            try blobs.commit(tempFile: tempFile, sha256: sha256)
+        try await blobs.keep(tempFile, sha256: sha256, size: size) {
+            try database.recordLocalFile(asset, teamID: teamID, now: now())
         }
         return asset
     }
@@ -151,15 +152,19 @@ extension Vault {
     private func uploadToProvider(_ asset: Asset) async throws(SubmissionError) -> String {
         do {
             let presigned = try await provider.presignUpload(PresignRequest(contentType: asset.contentType))
-            try await provider.upload(presigned, contentType: asset.contentType, fileAt: blobs.url(for: asset.sha256))
+            try await blobs.withLocalFile(asset.sha256) { file in
+                try await provider.upload(presigned, contentType: asset.contentType, fileAt: file)
+            }
             try? database.recordUpload(
                 ProviderUpload(
                     sha256: asset.sha256, uploadID: presigned.id, publicURL: presigned.publicURL, uploadedAt: now(),
                     reuseUntil: now().addingTimeInterval(settings.uploadReuse.seconds)))
             logger.info("uploaded a local file", metadata: ["sha256": "\(asset.sha256)", "bytes": "\(asset.size)"])
             return presigned.publicURL
-        } catch {
+        } catch let error as ProviderError {
             throw .upload(error)
+        } catch {
+            throw .storage("cannot read the stored file: \(error)")
         }
     }
 }

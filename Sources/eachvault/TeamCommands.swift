@@ -72,18 +72,4 @@ struct TokenCommand: AsyncParsableCommand {
     }
 }
 
-struct GCCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "gc", abstract: "Remove blobs no generation of any team references, and day-old temp files.")
-    @OptionGroup var home: HomeOptions
-
-    func run() async throws {
-        let configuration = try home.configuration()
-        let database = try AppDatabase(path: configuration.databasePath)
-        let blobs = try BlobStore(root: configuration.home)
-        let report = try blobs.collectGarbage(database)
-        print("removed \(report.blobs) blob(s), \(report.bytes) bytes, and \(report.tempFiles) stale temp file(s)")
-    }
-}
-
 extension TokenScope: ExpressibleByArgument {}

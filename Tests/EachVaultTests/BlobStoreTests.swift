@@ -10,7 +10,7 @@ import Transport
 
     init() throws {
         home = try TempDirectory()
-        store = try BlobStore(root: home.url)
+        store = try BlobStore(home: home.url)
     }
 
     /// Writes bytes through a `FileSink` into a fresh temp file, as the downloader does.
@@ -28,34 +28,34 @@ import Transport
             applied == [
                 "0001_initial", "0002_webhooks", "0003_teams", "0004_sessions", "0005_request_keys",
                 "0006_notes_and_search", "0007_lineage_uploads_imports", "0008_hardening",
-                "0009_queues_by_team",
+                "0009_queues_by_team", "0010_blob_deletions",
             ])
         // Opening again applies nothing twice (a repeated ALTER TABLE would throw) and keeps the record.
         #expect(try AppDatabase(path: path).appliedMigrations() == applied)
         #expect(try AppDatabase(path: path).integrityCheck())
     }
 
-    @Test func commitMovesTheFileToItsContentAddress() throws {
+    @Test func commitMovesTheFileToItsContentAddress() async throws {
         let bytes = Array("some video bytes".utf8)
         let (temp, sha256) = try stage(bytes)
         #expect(sha256 == SHA256.hash(data: bytes).lowercaseHex)
-        try store.commit(tempFile: temp, sha256: sha256)
-        let stored = store.url(for: sha256)
+        try await store.commit(tempFile: temp, sha256: sha256)
+        let stored = store.fileURL(for: sha256)
         #expect(stored.path.hasSuffix("blobs/\(sha256.prefix(2))/\(sha256.dropFirst(2).prefix(2))/\(sha256)"))
         #expect(try Data(contentsOf: stored) == Data(bytes))
         #expect(!FileManager.default.fileExists(atPath: temp.path))
     }
 
-    @Test func identicalBytesAreStoredOnce() throws {
+    @Test func identicalBytesAreStoredOnce() async throws {
         let bytes = [UInt8](repeating: 42, count: 10_000)
         let (first, sha256) = try stage(bytes)
-        try store.commit(tempFile: first, sha256: sha256)
+        try await store.commit(tempFile: first, sha256: sha256)
         let (second, again) = try stage(bytes)
         #expect(again == sha256)
-        try store.commit(tempFile: second, sha256: again)
+        try await store.commit(tempFile: second, sha256: again)
         #expect(!FileManager.default.fileExists(atPath: second.path))
         let files =
-            FileManager.default.enumerator(at: store.blobsDirectory, includingPropertiesForKeys: nil)?
+            FileManager.default.enumerator(at: store.folder.folder, includingPropertiesForKeys: nil)?
             .compactMap { $0 as? URL }.filter { !$0.hasDirectoryPath } ?? []
         #expect(files.count == 1)
         #expect(try FileManager.default.contentsOfDirectory(atPath: store.tempDirectory.path).isEmpty)
@@ -72,21 +72,21 @@ import Transport
         #expect(sink.byteCount == 100_000)
     }
 
-    @Test func verificationFindsMissingAndCorruptBlobs() throws {
+    @Test func verificationFindsMissingAndCorruptBlobs() async throws {
         var assets: [Asset] = []
         for text in ["one", "two", "three"] {
             let (temp, sha256) = try stage(Array(text.utf8))
-            try store.commit(tempFile: temp, sha256: sha256)
+            try await store.commit(tempFile: temp, sha256: sha256)
             assets.append(
                 Asset(
                     sha256: sha256, size: Int64(text.utf8.count), contentType: "video/mp4",
                     durationS: nil, width: nil, height: nil, videoCodec: nil, hasAudio: nil,
                     storedAt: Date()))
         }
-        #expect(store.verify(assets).isClean)
-        try FileManager.default.removeItem(at: store.url(for: assets[0].sha256))
-        try Data("tampered".utf8).write(to: store.url(for: assets[1].sha256))
-        let report = store.verify(assets)
+        #expect(await store.verify(assets).isClean)
+        try FileManager.default.removeItem(at: store.fileURL(for: assets[0].sha256))
+        try Data("tampered".utf8).write(to: store.fileURL(for: assets[1].sha256))
+        let report = await store.verify(assets)
         #expect(report.missing == [assets[0].sha256])
         #expect(report.corrupt == [assets[1].sha256])
         #expect(report.checked == 3 && !report.isClean)

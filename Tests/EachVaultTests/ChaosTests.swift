@@ -80,7 +80,7 @@ import Workers
         service.stop()
         await simulatorServer.stop()
 
-        let blobs = try BlobStore(root: home.url)
+        let blobs = try BlobStore(home: home.url)
         let all = try database.searchGenerations(GenerationQuery(limit: 500))
         // A request cut off by a kill may or may not have been recorded before the process died.
         #expect(all.count >= accepted && all.count <= Self.generations)
@@ -134,7 +134,7 @@ import Workers
                 + "\(truth.filter(\.createLost).count) lost create answers, webhook plans "
                 + "\(Dictionary(grouping: truth, by: \.webhook).mapValues(\.count))")
 
-        let report = blobs.verify(try database.allAssets())
+        let report = try await blobs.verify(database.allAssets())
         #expect(report.isClean)
         // Each distinct output is stored once, every stored blob belongs to a completed generation or is an input
         // image, and every input of an accepted request was stored: exactly the two sample images.

@@ -34,7 +34,7 @@ import Workers
             for id in ids {
                 let detail = try #require(try harness.vault.database.generationDetail(id: id))
                 let asset = try #require(detail.outputs.first?.asset)
-                #expect(harness.vault.blobs.check(asset) == .intact)
+                #expect(await harness.vault.blobs.check(asset) == .intact)
                 #expect(asset.width != nil && asset.height != nil && asset.durationS != nil)
                 #expect(asset.contentType == "video/mp4")
                 #expect(detail.events.map(\.kind).contains("completed"))
@@ -121,7 +121,7 @@ import Workers
             let finished = try await harness.waitUntilFinal(ids)
             #expect(finished.allSatisfy { $0.status == .completed })
             #expect(await harness.simulator.stats().creates == 6)
-            #expect(harness.vault.blobs.verify(try harness.vault.database.allAssets()).isClean)
+            #expect(try await harness.vault.blobs.verify(harness.vault.database.allAssets()).isClean)
             #expect(try harness.vault.database.integrityCheck())
         }
     }

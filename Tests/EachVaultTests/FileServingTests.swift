@@ -20,7 +20,7 @@ import Workers
             _ = try await harness.waitUntilFinal([created.id], timeout: .seconds(120))
             let asset = try #require(try await harness.client.generation(id: created.id).assets.first)
             #expect(asset.size == 120 << 20)
-            #expect(harness.vault.blobs.check(try #require(try harness.vault.database.allAssets().first)) == .intact)
+            #expect(await harness.vault.blobs.check(try #require(try harness.vault.database.allAssets().first)) == .intact)
             // Stream the whole file through the API into a sink that only hashes: the process's peak memory must not
             // grow by anything near the file's size.
             let before = peakResidentBytes()
@@ -45,7 +45,7 @@ import Workers
             let asset = try #require(try await harness.client.generation(id: created.id).assets.first)
             #expect(asset.url == "\(harness.server.baseURL)/v1/files/\(asset.sha256)")
             let path = "/v1/files/\(asset.sha256)"
-            let stored = try Data(contentsOf: harness.vault.blobs.url(for: asset.sha256))
+            let stored = try Data(contentsOf: harness.vault.blobs.fileURL(for: asset.sha256))
 
             let full = try await harness.raw("GET", path)
             #expect(full.status == 200)
@@ -137,16 +137,14 @@ func peakResidentBytes() -> Int {
                     predictTime: nil), now: Date())
             let empty = SHA256.hash(data: Data()).lowercaseHex
             let output = try #require(try database.generationDetail(id: generation.id)?.outputs.first?.output)
+            let file = harness.vault.blobs.fileURL(for: empty)
+            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data().write(to: file)
             try database.recordStored(
                 .output(output),
                 asset: Asset(
                     sha256: empty, size: 0, contentType: "video/mp4", durationS: nil, width: nil, height: nil,
-                    videoCodec: nil, hasAudio: nil, storedAt: Date()), now: Date()
-            ) {
-                let file = harness.vault.blobs.url(for: empty)
-                try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try Data().write(to: file)
-            }
+                    videoCodec: nil, hasAudio: nil, storedAt: Date()), now: Date())
             let full = try await harness.raw("GET", "/v1/files/\(empty)")
             #expect(full.status == 200 && full.headers["Content-Length"] == "0" && full.body.isEmpty)
             for range in ["bytes=0-0", "bytes=-1", "bytes=0-"] {

@@ -34,7 +34,7 @@ import Workers
             let view = try await harness.client.generation(id: id)
             #expect(view.origin == "imported" && view.assets.count == 1 && view.prompt == "an imported harbour at dusk")
             #expect(view.inputs.first?.sourceURL == image)
-            #expect(harness.vault.blobs.contains(view.assets[0].sha256))
+            #expect(await harness.vault.blobs.contains(view.assets[0].sha256))
 
             // Twice (and again): a no-op without a provider call.
             let readsBefore = await harness.simulator.stats().reads

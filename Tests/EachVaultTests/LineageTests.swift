@@ -45,7 +45,7 @@ private func waitForInputs(_ harness: Harness, _ ids: [String], timeout: Duratio
             let sha = try #require(digests.first)
             let stored = try harness.vault.database.allAssets().filter { $0.sha256 == sha }
             #expect(stored.count == 1 && stored[0].contentType == "image/png" && stored[0].width != nil)
-            #expect(harness.vault.blobs.check(stored[0]) == .intact)
+            #expect(await harness.vault.blobs.check(stored[0]) == .intact)
 
             let page = try await harness.client.search([("input", sha), ("limit", "50")])
             #expect(Set(page.items.map(\.id)) == Set(ids))
@@ -133,9 +133,10 @@ private func waitForInputs(_ harness: Harness, _ ids: [String], timeout: Duratio
             let file = harness.home.url.appending(path: "notes.bin")
             try Data("not used by any generation".utf8).write(to: file)
             let sha = try await harness.client.upload(file: file).sha256
-            #expect(try harness.vault.blobs.collectGarbage(harness.vault.database, now: Date().addingTimeInterval(7200)).blobs == 0)
-            let report = try harness.vault.blobs.collectGarbage(harness.vault.database, now: Date().addingTimeInterval(8 * 86400))
-            #expect(report.blobs == 1 && !harness.vault.blobs.contains(sha))
+            #expect(try await harness.vault.blobs.collectGarbage(harness.vault.database, now: Date().addingTimeInterval(7200)).blobs == 0)
+            let report = try await harness.vault.blobs.collectGarbage(harness.vault.database, now: Date().addingTimeInterval(8 * 86400))
+            let stillThere = await harness.vault.blobs.contains(sha)
+            #expect(report.blobs == 1 && !stillThere)
         }
     }
 

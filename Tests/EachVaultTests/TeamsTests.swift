@@ -68,16 +68,16 @@ import Workers
 
             try await harness.client.deleteGeneration(id: mine.id)
             #expect(try await harness.raw("GET", "/v1/generations/\(mine.id)").status == 404)
-            #expect(try harness.vault.blobs.collectGarbage(harness.vault.database).blobs == 0)
-            #expect(harness.vault.blobs.contains(sha))
+            #expect(try await harness.vault.blobs.collectGarbage(harness.vault.database).blobs == 0)
+            #expect(await harness.vault.blobs.contains(sha))
             #expect(try await other.generation(id: theirs.id).assets.first?.sha256 == sha)
 
             try await other.deleteGeneration(id: theirs.id)
             // Blobs stored within the last hour are spared (a local file waits for its generation): look from later.
-            #expect(try harness.vault.blobs.collectGarbage(harness.vault.database).blobs == 0)
-            let report = try harness.vault.blobs.collectGarbage(harness.vault.database, now: Date().addingTimeInterval(7200))
+            #expect(try await harness.vault.blobs.collectGarbage(harness.vault.database).blobs == 0)
+            let report = try await harness.vault.blobs.collectGarbage(harness.vault.database, now: Date().addingTimeInterval(7200))
             #expect(report.blobs == 1 && report.bytes > 0)
-            #expect(!harness.vault.blobs.contains(sha))
+            #expect(!(await harness.vault.blobs.contains(sha)))
             #expect(try harness.vault.database.allAssets().isEmpty)
         }
     }

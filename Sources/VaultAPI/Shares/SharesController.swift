@@ -72,7 +72,7 @@ struct SharesController<UseCases: ShareUseCases> {
     @Sendable func video(_ request: Request, context: VaultRequestContext) async throws -> Response {
         switch try await archive.lookUpShare(token: try context.parameters.require("token")) {
         case .active(_, let detail):
-            guard let asset = detail.outputs.first?.asset, archive.blobs.contains(asset.sha256) else {
+            guard let asset = detail.outputs.first?.asset, await archive.blobs.contains(asset.sha256) else {
                 throw APIError.notFound("file")
             }
             return try await BlobResponder(blobs: archive.blobs).respond(

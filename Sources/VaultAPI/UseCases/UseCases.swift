@@ -28,7 +28,7 @@ public protocol FileUseCases: Sendable {
 /// `POST /v1/uploads`.
 public protocol UploadUseCases: Sendable {
     var blobs: BlobStore { get }
-    func storeLocalFile(_ tempFile: URL, sha256: String, size: Int64, teamID: String?) throws -> Asset
+    func storeLocalFile(_ tempFile: URL, sha256: String, size: Int64, teamID: String?) async throws -> Asset
 }
 
 /// `POST /v1/imports`.

@@ -23,7 +23,7 @@ struct RouterFixture {
         let database = try AppDatabase.inMemory()
         let transport = CurlTransport()
         vault = Vault(
-            database: database, blobs: try BlobStore(root: home.url),
+            database: database, blobs: try BlobStore(home: home.url),
             provider: LiveProviderAPI(baseURL: "http://127.0.0.1:9", apiKey: "unused", transport: transport),
             transport: transport, logger: Logger(label: "router-test"))
         team = try database.createTeam(name: "team-a", now: Date())

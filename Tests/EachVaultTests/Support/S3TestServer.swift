@@ -33,13 +33,17 @@ final class S3TestServer: @unchecked Sendable {
         self.process = process
     }
 
-    static func start() async throws -> S3TestServer {
+    /// - Parameter checksSignatures: false starts moto without IAM (any credentials pass), so that presigned URLs,
+    ///   which moto cannot check with IAM on, can be followed.
+    /// - Parameter partMinimum: the smallest part a multipart upload may have (S3's own: 5 MiB).
+    static func start(checksSignatures: Bool = true, partMinimum: Int = 5 << 20) async throws -> S3TestServer {
         let port = try freeLoopbackPort()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["moto_server", "-H", "127.0.0.1", "-p", String(port)]
         var environment = ProcessInfo.processInfo.environment
-        environment["INITIAL_NO_AUTH_ACTION_COUNT"] = "3"
+        if checksSignatures { environment["INITIAL_NO_AUTH_ACTION_COUNT"] = "3" }
+        environment["S3_UPLOAD_PART_MIN_SIZE"] = String(partMinimum)
         process.environment = environment
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
@@ -51,7 +55,7 @@ final class S3TestServer: @unchecked Sendable {
         }
         let bootstrap = Process()
         bootstrap.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        bootstrap.arguments = ["python3", "-c", Self.bootstrapScript, String(port)]
+        bootstrap.arguments = ["python3", "-c", Self.bootstrapScript, String(port), checksSignatures ? "iam" : "open"]
         let output = Pipe()
         bootstrap.standardOutput = output
         try bootstrap.run()
@@ -73,6 +77,11 @@ final class S3TestServer: @unchecked Sendable {
     private static let bootstrapScript = """
         import boto3, json, sys
         endpoint = f"http://127.0.0.1:{sys.argv[1]}"
+        if sys.argv[2] == "open":
+            boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="open",
+                         aws_secret_access_key="open-secret").create_bucket(Bucket="vault-test")
+            print("open", "open-secret")
+            sys.exit(0)
         iam = boto3.client("iam", endpoint_url=endpoint, region_name="us-east-1",
                            aws_access_key_id="bootstrap", aws_secret_access_key="bootstrap")
         iam.create_user(UserName="vault")

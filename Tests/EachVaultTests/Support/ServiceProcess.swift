@@ -9,7 +9,7 @@ final class ServiceProcess: @unchecked Sendable {
 
     let home: URL
     let port: Int
-    let environment: [String: String]
+    var environment: [String: String]
     private var process: Process?
     private var starts = 0
 
@@ -68,6 +68,22 @@ final class ServiceProcess: @unchecked Sendable {
     }
 
     deinit { kill() }
+
+    /// Runs a one-off command of the binary (`verify`, `migrate-blobs`, ...) with the service's environment and
+    /// `extra`; its exit status and standard output.
+    func command(_ arguments: [String], extra: [String: String] = [:]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        process.environment = environment.merging(extra) { $1 }
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, text)
+    }
 }
 
 import Transport

@@ -59,7 +59,8 @@ final class Harness: @unchecked Sendable {
     /// - Parameter webhooks: give the service a public URL, so predictions are created with webhooks.
     init(
         simulator settings: SimulatorSettings = Harness.simulatorSettings, apiKey: String = Harness.apiKey,
-        workers: WorkerSettings = Harness.testSettings, webhooks: Bool = false
+        workers: WorkerSettings = Harness.testSettings, webhooks: Bool = false,
+        configure: (inout VaultConfiguration) -> Void = { _ in }
     ) async throws {
         home = try TempDirectory()
         simulator = EachLabsSimulator(settings: settings)
@@ -73,6 +74,7 @@ final class Harness: @unchecked Sendable {
             providerRequestsPerSecond: 200)
         configuration.metricsToken = Self.metricsToken
         configuration.idleTimeout = .seconds(3)
+        configure(&configuration)
         self.configuration = configuration
         self.settings = workers
         (vault, server) = try await VaultApp.start(
@@ -174,9 +176,11 @@ final class Harness: @unchecked Sendable {
 func withHarness(
     simulator: SimulatorSettings = Harness.simulatorSettings, apiKey: String = Harness.apiKey,
     workers: WorkerSettings = Harness.testSettings, webhooks: Bool = false,
+    configure: (inout VaultConfiguration) -> Void = { _ in },
     _ body: (Harness) async throws -> Void
 ) async throws {
-    let harness = try await Harness(simulator: simulator, apiKey: apiKey, workers: workers, webhooks: webhooks)
+    let harness = try await Harness(
+        simulator: simulator, apiKey: apiKey, workers: workers, webhooks: webhooks, configure: configure)
     do {
         try await body(harness)
     } catch {

@@ -1,0 +1,76 @@
+import ArgumentParser
+import Archive
+import Foundation
+import VaultRuntime
+
+struct VerifyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Check every stored blob; exit non-zero if any is missing or corrupt.",
+        discussion: """
+            A folder's blobs are re-hashed. An S3-compatible store's are checked by size and the store's own \
+            SHA-256 of each object where it keeps one (objects sent whole); --rehash reads every byte back instead.
+            """)
+
+    @OptionGroup var home: HomeOptions
+    @Flag(help: "Read back and re-hash every blob, even where the store keeps a checksum.") var rehash = false
+
+    func run() async throws {
+        let configuration = try home.configuration()
+        let database = try AppDatabase(path: configuration.databasePath)
+        let report = try await configuration.openBlobStore().verify(database.allAssets(), rehash: rehash)
+        for sha256 in report.missing { print("missing  \(sha256)") }
+        for sha256 in report.corrupt { print("corrupt  \(sha256)") }
+        for sha256 in report.unreadable { print("unreadable  \(sha256)") }
+        print(
+            "\(report.checked) blob(s) checked, \(report.bytes) bytes intact, \(report.missing.count) missing, "
+                + "\(report.corrupt.count) corrupt, \(report.unreadable.count) unreadable")
+        if !report.isClean { throw ExitCode(1) }
+    }
+}
+
+struct GCCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gc",
+        abstract: "Remove blobs no generation of any team references, unrecorded blobs, and day-old temp files.")
+    @OptionGroup var home: HomeOptions
+
+    func run() async throws {
+        let configuration = try home.configuration()
+        let database = try AppDatabase(path: configuration.databasePath)
+        let report = try await configuration.openBlobStore().collectGarbage(database)
+        print(
+            "removed \(report.blobs) blob(s) and \(report.unrecorded) unrecorded one(s), \(report.bytes) bytes, "
+                + "and \(report.tempFiles) stale temp file(s)")
+    }
+}
+
+struct MigrateBlobsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "migrate-blobs",
+        abstract: "Copy every blob from the configured store to another (a folder or s3://bucket/prefix).",
+        discussion: """
+            Each blob is re-hashed on the way and verified by the destination; blobs already there are skipped, so \
+            an interrupted copy resumes. Safe while the service runs: copy, point EACHVAULT_BLOB_STORE at the \
+            destination and restart, then copy again to pick up what was stored in between. Nothing is removed \
+            from the source.
+            """)
+    @OptionGroup var home: HomeOptions
+    @Option(help: "The destination: a folder path or s3://bucket/prefix (AWS variables as for EACHVAULT_BLOB_STORE).")
+    var to: String
+
+    func run() async throws {
+        let configuration = try home.configuration()
+        let destination = try BlobStoreLocation(parsing: to, environment: ProcessInfo.processInfo.environment)
+        let database = try AppDatabase(path: configuration.databasePath)
+        let source = try configuration.openBlobStore()
+        print("copying from \(configuration.blobStore) to \(destination)")
+        let report = await source.copyBlobs(
+            of: try database.allAssets(), to: try configuration.openBlobStore(destination))
+        for failure in report.failed { print("failed  \(failure.sha256): \(failure.reason)") }
+        print(
+            "\(report.copied) blob(s) copied (\(report.bytes) bytes), \(report.alreadyThere) already there, "
+                + "\(report.failed.count) failed")
+        if !report.failed.isEmpty { throw ExitCode(1) }
+    }
+}
