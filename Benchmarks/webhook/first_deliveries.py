@@ -2,7 +2,7 @@
 generation, each with a prediction id of its own and status `processing`, due for a poll only in an hour), and a wrk
 script that posts each one's signed completion once (the provider's format), spread over wrk's threads.
 
-Usage: first_deliveries.py EACHVAULT_DB SOURCE_GENERATION_ID COUNT OUT.lua
+Usage: first_deliveries.py EACHVAULT_DB SOURCE_GENERATION_ID COUNT OUT.lua [OUTPUT_URL]
 Also writes OUT.lua.tsv (path, signature, body per delivery; the script reads it) and OUT.lua.ids
 ("generation_id secret" lines, for the peer's table).
 """
@@ -15,6 +15,7 @@ import sys
 import time
 
 database, source, count, out = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+output_url = sys.argv[5] if len(sys.argv) > 5 else "http://127.0.0.1:1/x.mp4"
 db = sqlite3.connect(database)
 columns = [row[1] for row in db.execute("PRAGMA table_info(generations)") if row[1] != "seq"]
 secret = db.execute("SELECT webhook_secret FROM generations WHERE id = ?", (source,)).fetchone()[0]
@@ -39,7 +40,7 @@ timestamp = str(int(time.time()))
 with open(out + ".tsv", "w") as table, open(out + ".ids", "w") as ids:
     for n in range(1, count + 1):
         body = json.dumps(
-            {"exec_id": f"pred_first_{n}", "flow_id": None, "status": "succeeded", "output": "http://127.0.0.1:1/x.mp4", "error": ""},
+            {"exec_id": f"pred_first_{n}", "flow_id": None, "status": "succeeded", "output": output_url, "error": ""},
             separators=(",", ":"),
         )
         signature = "sha256=" + hmac.new(secret.encode(), (timestamp + "." + body).encode(), hashlib.sha256).hexdigest()

@@ -64,11 +64,21 @@ echo "submissions: POST /v1/generations, wrk -c12 for 5s, provider limited to 5 
 wrk -t2 -c12 -d5s --latency -s "$work/create.lua" http://127.0.0.1:18092/v1/generations \
     | grep -E "Requests/sec|50%|99%|Non-2xx"
 # First deliveries: each completes a generation still waiting for its prediction (EachVault records the outputs
-# and queues their downloads; the URLs lead nowhere, so the download workers only fail and back off meanwhile).
-# The waiting generations are copies of the benchmark's one, written while the service is stopped.
+# and queues their downloads). The output URLs lead to a server that accepts connections and never answers, as a
+# slow CDN would: the download workers hold their few slots and wait, instead of failing at once and retrying (a
+# storm of failures no real CDN causes; BENCH_FIRST_OUTPUT=http://127.0.0.1:1/x.mp4 measures that instead). The
+# waiting generations are copies of the benchmark's one, written while the service is stopped.
 kill "$service_pid"; wait "$service_pid" 2>/dev/null || true
+python3 -c '
+import socket, sys
+server = socket.create_server(("127.0.0.1", 18093), backlog=4096)
+held = []
+while True:
+    held.append(server.accept()[0])
+' & pids+=($!)
 first_count=${BENCH_FIRST_DELIVERIES:-150000}
-python3 "$here/first_deliveries.py" "$EACHVAULT_HOME/eachvault.sqlite" "$id" "$first_count" "$work/first.lua"
+python3 "$here/first_deliveries.py" "$EACHVAULT_HOME/eachvault.sqlite" "$id" "$first_count" "$work/first.lua" \
+    "${BENCH_FIRST_OUTPUT:-http://127.0.0.1:18093/x.mp4}"
 "$bin" serve >>"$work/service.log" 2>&1 & pids+=($!)
 service_pid=$!
 until curl -sf http://127.0.0.1:18092/readyz >/dev/null; do sleep 0.1; done

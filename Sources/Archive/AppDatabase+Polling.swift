@@ -69,10 +69,11 @@ extension AppDatabase {
             for (position, url) in urls.enumerated() {
                 try db.run(
                     sql: """
-                        INSERT OR IGNORE INTO generation_outputs (generation_id, position, source_url, next_attempt_at)
-                        VALUES (?, ?, ?, ?)
+                        INSERT OR IGNORE INTO generation_outputs
+                            (generation_id, team_id, position, source_url, next_attempt_at)
+                        VALUES (?, ?, ?, ?, ?)
                         """,
-                    arguments: [id, position, url, now.unix])
+                    arguments: [id, generation.teamID, position, url, now.unix])
             }
             try appendEvent(db, id, "succeeded", "\(source): \(urls.count) output file(s) to download", at: now)
         case .failed(let code, let message, let cost):

@@ -56,9 +56,14 @@ extension AppDatabase {
     /// The secret a generation's webhooks are signed with; nil for an unknown generation or one without webhooks.
     /// One column on a reader connection: verification reads no more.
     public func webhookSecret(generationID: String) throws -> String? {
+        try webhookSecrets(generationIDs: [generationID])[0]
+    }
+
+    /// The secrets of many generations in one read, in order (nil for an unknown id).
+    public func webhookSecrets(generationIDs: [String]) throws -> [String?] {
         try writer.read { db in
-            try String.fetchOne(
-                db.cachedStatement(sql: "SELECT webhook_secret FROM generations WHERE id = ?"), arguments: [generationID])
+            let statement = try db.cachedStatement(sql: "SELECT webhook_secret FROM generations WHERE id = ?")
+            return try generationIDs.map { try String.fetchOne(statement, arguments: [$0]) }
         }
     }
 

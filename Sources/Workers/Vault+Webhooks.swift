@@ -80,7 +80,7 @@ extension Vault {
     /// The generation's webhook secret, from memory when a delivery for it was seen before.
     private func webhookSecret(generationID: String) async throws -> String? {
         if let known = webhookSecrets[generationID] { return known }
-        let secret = try await database.offloaded { try $0.webhookSecret(generationID: generationID) }
+        let secret = try await webhookSecretReads.write(generationID)
         if let secret { webhookSecrets.insert(secret, for: generationID) }
         return secret
     }

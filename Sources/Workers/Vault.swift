@@ -31,6 +31,9 @@ public struct Vault: Sendable {
     let webhookSecrets = BoundedCache<String, String>(capacity: 10_000)
     /// Webhook deliveries arriving together are committed together.
     let webhookCommits: GroupCommit<ReceivedWebhook, WebhookEffect>
+    /// Secrets not yet in memory, read together for deliveries arriving together (one trip to a database thread
+    /// for many first deliveries).
+    let webhookSecretReads: GroupCommit<String, String?>
 
     public init(
         database: AppDatabase, blobs: BlobStore, provider: any ProviderAPI, transport: any HTTPTransport,
@@ -46,6 +49,7 @@ public struct Vault: Sendable {
         self.settings = settings
         self.logger = logger
         webhookCommits = GroupCommit { [clock] deliveries in try database.recordWebhooks(deliveries, now: clock.now()) }
+        webhookSecretReads = GroupCommit { ids in try database.webhookSecrets(generationIDs: ids).map { .success($0) } }
     }
 
     var webhooksEnabled: Bool { publicURL != nil }

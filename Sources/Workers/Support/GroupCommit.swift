@@ -4,7 +4,8 @@ import Transport
 /// Many callers' small writes committed together: the first caller to arrive while no batch is being written starts
 /// a writer on a blocking thread, which commits everything queued so far in one transaction, then whatever queued
 /// meanwhile, until the queue is empty. Alone, a write commits at once; under load, one commit (and one journal sync)
-/// serves many callers, and each is answered only after the commit that holds its write.
+/// serves many callers, and each is answered only after the commit that holds its write. Reads batch the same way
+/// (`Vault.webhookSecretReads`: one trip to a database thread for many lookups).
 final class GroupCommit<Input: Sendable, Output: Sendable>: Sendable {
     typealias Waiter = CheckedContinuation<Result<Output, any Error>, Never>
 
