@@ -24,9 +24,8 @@ public struct VaultRequestContext: RequestContext {
 
     /// Bodies and answers in the contract's one JSON configuration.
     public var requestDecoder: JSONDecoder { Self.decoder }
-    public var responseEncoder: JSONEncoder { Self.encoder }
+    public var responseEncoder: ContractResponseEncoder { ContractResponseEncoder() }
     private static let decoder = ContractJSON.decoder()
-    private static let encoder = ContractJSON.encoder()
 
     /// The authenticated team; the authenticator guarantees one on every `/v1` route.
     func requireTeam() throws -> Team {
