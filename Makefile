@@ -1,8 +1,9 @@
 # EachVault: `make demo` and `make test` work on a fresh Debian machine with the Swift toolchain, as root.
 SWIFT ?= swift
 APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev pkg-config
-# The gallery's browser test drives Debian's headless Chromium.
-TEST_APT_PACKAGES := chromium
+# The gallery's browser test drives Debian's headless Chromium; the reverse-proxy test runs deploy/nginx.conf in a
+# real nginx, with a certificate made by openssl and requests sent by curl.
+TEST_APT_PACKAGES := chromium nginx openssl curl
 BIN := .build/debug/eachvault
 
 .PHONY: deps test-deps apt-install build demo test lint format bench bench-deps bench-build bench-webhooks bench-files fuzz fuzz-build fuzz-smoke screenshots serve simulator clean

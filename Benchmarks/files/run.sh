@@ -48,6 +48,21 @@ http {
         location /source/ { alias $work/www/; }
         location /blobs/ { alias $EACHVAULT_HOME/blobs/; }
     }
+    # EachVault behind nginx as deploy/nginx.conf puts it (without TLS): file bytes offloaded by X-Accel-Redirect.
+    server {
+        listen 127.0.0.1:18097;
+        location / {
+            proxy_pass http://127.0.0.1:18095;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+        }
+        location /_eachvault_blobs/ {
+            internal;
+            alias $EACHVAULT_HOME/blobs/;
+            etag off;
+            add_header ETag \$upstream_http_x_vault_etag always;
+        }
+    }
 }
 CONF
 nginx -c "$work/nginx.conf" -p "$work" & pids+=($!)
@@ -113,3 +128,12 @@ echo "  EachVault RSS after: $(rss "$service_pid")"
 serve "nginx, 10 MB ranges, 16 clients      " "http://127.0.0.1:18096/blobs/$blob_path" "$work/ranges.lua" 16
 nginx_master=$(cat "$work/nginx.pid")
 echo "  nginx RSS (master + workers): $(ps -o rss= --ppid "$nginx_master" -p "$nginx_master" | awk '{s+=$1} END {printf "%d MiB", s/1024}')"
+
+# The service again, now handing file bytes to nginx (EACHVAULT_ACCEL_REDIRECT), measured through nginx.
+kill "$service_pid"; wait "$service_pid" 2>/dev/null || true
+EACHVAULT_ACCEL_REDIRECT=/_eachvault_blobs/ "$bin" serve >>"$work/service.log" 2>&1 & pids+=($!)
+service_pid=$!
+until curl -sf http://127.0.0.1:18095/healthz >/dev/null; do sleep 0.1; done
+serve "nginx + EachVault (X-Accel-Redirect), whole file, 4 clients" "http://127.0.0.1:18097/v1/files/$sha" "$work/whole.lua" 4
+serve "nginx + EachVault (X-Accel-Redirect), 10 MB ranges, 16 clients" "http://127.0.0.1:18097/v1/files/$sha" "$work/ranges.lua" 16
+echo "  EachVault RSS after: $(rss "$service_pid")"

@@ -57,8 +57,9 @@ public enum BlobCheck: Sendable, Equatable {
 
 /// How a stored blob is served.
 public enum BlobDelivery: Sendable {
-    /// Streamed by the service from a local file (ranges served from disk).
-    case file(path: @Sendable (String) -> String)
+    /// Streamed by the service from a file of a local folder (ranges served from disk), or handed to a reverse
+    /// proxy that serves the folder (`X-Accel-Redirect`).
+    case file(FolderBlobs)
     /// A redirect to a short-lived presigned URL: the store serves the bytes and every range.
     case redirect(S3Blobs)
     /// Streamed through the service from the store, range by range (stores clients cannot reach).

@@ -15,9 +15,11 @@ public struct FolderBlobs: BlobBackend {
     public var description: String { "folder \(folder.path)" }
 
     /// Where the blob with this digest lives (whether or not it exists yet).
-    public func path(for sha256: String) -> String {
-        folder.appending(path: String(sha256.prefix(2))).appending(path: String(sha256.dropFirst(2).prefix(2)))
-            .appending(path: sha256).path
+    public func path(for sha256: String) -> String { folder.appending(path: Self.relativePath(for: sha256)).path }
+
+    /// `ab/cd/<sha256>`: the blob's place under the folder.
+    public static func relativePath(for sha256: String) -> String {
+        "\(sha256.prefix(2))/\(sha256.dropFirst(2).prefix(2))/\(sha256)"
     }
 
     public func info(_ sha256: String) async throws -> StoredBlob? {
@@ -114,10 +116,7 @@ public struct FolderBlobs: BlobBackend {
 
     public func isReachable() async -> Bool { access(folder.path, W_OK) == 0 }
 
-    public var delivery: BlobDelivery {
-        let blobs = self
-        return .file(path: { blobs.path(for: $0) })
-    }
+    public var delivery: BlobDelivery { .file(self) }
 
     static func syncDirectory(_ directory: String) {
         let descriptor = open(directory, O_RDONLY)

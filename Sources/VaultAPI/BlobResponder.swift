@@ -12,6 +12,10 @@ import Workers
 /// bytes and the ranges) or streamed through (proxy mode).
 struct BlobResponder: Sendable {
     let blobs: BlobStore
+    /// `EACHVAULT_ACCEL_REDIRECT`: the internal location of a reverse proxy that serves the blob folder. When set,
+    /// the service decides (authorisation, validators, names and types) and the proxy sends the bytes, ranges
+    /// included, with `sendfile` (`deploy/nginx.conf`).
+    let accelRedirect: String?
     let fileIO = FileIO()
 
     /// - Parameter downloadName: with `?download=1`, the file name offered to save as.
@@ -50,6 +54,14 @@ struct BlobResponder: Sendable {
             return Response(
                 status: .temporaryRedirect, headers: [.location: location, .cacheControl: "private, no-store"])
         }
+        if case .file = delivery, let accelRedirect {
+            // The proxy answers the client's own range and method; the ETag travels apart (it would otherwise be
+            // the proxy's own), to be put back by the internal location.
+            headers[.xAccelRedirect] = accelRedirect + FolderBlobs.relativePath(for: asset.sha256)
+            headers[.xVaultETag] = headers[.eTag]
+            headers[.eTag] = nil
+            return Response(status: .ok, headers: headers, body: ResponseBody())
+        }
         var rangeHeader = request.headers[.range]
         if let condition = request.headers[.ifRange], condition != etag { rangeHeader = nil }
         let decision = RangeDecision(rangeHeader: rangeHeader, size: asset.size)
@@ -59,9 +71,10 @@ struct BlobResponder: Sendable {
         }
         let body: ResponseBody
         switch delivery {
-        case .file(let path):
+        case .file(let folder):
             body = try await fileIO.loadFile(
-                path: path(asset.sha256), range: Int(range.lowerBound)...Int(range.upperBound), context: context)
+                path: folder.path(for: asset.sha256), range: Int(range.lowerBound)...Int(range.upperBound),
+                context: context)
         case .redirect(let store), .proxy(let store):
             body = Self.proxied(asset.sha256, range: range, from: store)
         }
@@ -102,6 +115,8 @@ struct BlobResponder: Sendable {
 }
 
 extension HTTPField.Name {
+    static let xAccelRedirect = HTTPField.Name("X-Accel-Redirect")!
+    static let xVaultETag = HTTPField.Name("X-Vault-ETag")!
     static let xContentTypeOptions = HTTPField.Name("X-Content-Type-Options")!
     static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
 }

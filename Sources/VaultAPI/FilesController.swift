@@ -7,6 +7,7 @@ import Workers
 /// `/v1/files/{sha256}`: a team's stored bytes, with byte-range support for video players.
 struct FilesController<UseCases: FileUseCases> {
     let archive: UseCases
+    let responder: BlobResponder
 
     func addRoutes(to group: RouterGroup<VaultRequestContext>) {
         group.get("{sha256}", use: serve)
@@ -26,7 +27,7 @@ struct FilesController<UseCases: FileUseCases> {
         guard let (asset, owner) = try await archive.file(sha256: sha256, teamID: team.id) else {
             throw APIError.notFound("file")
         }
-        return try await BlobResponder(blobs: archive.blobs).respond(
+        return try await responder.respond(
             asset,
             downloadName: BlobResponder.fileName(
                 model: owner?.model ?? "upload", createdAt: owner?.createdAt,

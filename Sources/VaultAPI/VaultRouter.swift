@@ -10,9 +10,10 @@ import Workers
 public enum VaultRouter {
     /// - Parameters:
     ///   - metricsToken: the bearer token `GET /metrics` requires; nil turns the endpoint off.
+    ///   - accelRedirect: a reverse proxy's internal location serving the blob folder (`X-Accel-Redirect`).
     ///   - metrics: renders the Prometheus text exposition for `GET /metrics`.
     public static func make(
-        vault: Vault, shareMaxLifetime: TimeInterval = 30 * 86400, metricsToken: String?,
+        vault: Vault, shareMaxLifetime: TimeInterval = 30 * 86400, metricsToken: String?, accelRedirect: String? = nil,
         metrics: @escaping @Sendable () -> String
     )
         -> Router<VaultRequestContext>
@@ -28,15 +29,17 @@ public enum VaultRouter {
         let api = router.group("/v1").add(middleware: TeamAuthenticator(archive: vault))
         let jsonAPI = api.group().add(middleware: JSONBodyMiddleware())  // uploads alone take raw bytes
         GenerationsController(archive: vault, baseURL: baseURL).addRoutes(to: jsonAPI.group("generations"))
-        FilesController(archive: vault).addRoutes(to: api.group("files"))
+        let responder = BlobResponder(blobs: vault.blobs, accelRedirect: accelRedirect)
+        FilesController(archive: vault, responder: responder).addRoutes(to: api.group("files"))
         ImportsController(archive: vault).addRoutes(to: jsonAPI)
         SpendController(archive: vault).addRoutes(to: api)
         UploadsController(archive: vault, baseURL: baseURL).addRoutes(to: api)
         WebhooksController(archive: vault).addRoutes(to: router.group("/webhooks/eachlabs"))
-        let shares = SharesController(archive: vault, maxLifetime: shareMaxLifetime, baseURL: baseURL, pages: pages)
+        let shares = SharesController(
+            archive: vault, maxLifetime: shareMaxLifetime, baseURL: baseURL, pages: pages, responder: responder)
         shares.addAPIRoutes(to: jsonAPI)
         shares.addPublicRoutes(to: router)
-        GalleryController(archive: vault, pages: pages, baseURL: baseURL).addRoutes(to: router)
+        GalleryController(archive: vault, pages: pages, baseURL: baseURL, responder: responder).addRoutes(to: router)
         api.get("models") { _, _ in
             try await vault.cachedModels().map {
                 ModelSummary(slug: $0.slug, title: $0.title, version: $0.version, category: $0.category)

@@ -20,7 +20,7 @@ public enum VaultApp {
         vault.warmUp.expect()  // planner statistics: refreshed while the port is already open
         let router = VaultRouter.make(
             vault: vault, shareMaxLifetime: configuration.shareMaxLifetime,
-            metricsToken: configuration.metricsToken
+            metricsToken: configuration.metricsToken, accelRedirect: configuration.accelRedirect
         ) {
             Telemetry.render(statusCounts: (try? vault.database.statusCounts()) ?? [:])
         }

@@ -31,6 +31,9 @@ public struct VaultConfiguration: Sendable {
     public var workerSettings = WorkerSettings()
     /// `EACHVAULT_BLOB_STORE` (see `blobStore`); nil: `blobs/` under the data home.
     var blobStoreOverride: BlobStoreLocation?
+    /// `EACHVAULT_ACCEL_REDIRECT`: the internal location (`/.../`) of a reverse proxy in front that serves the blob
+    /// folder; file answers then hand the bytes to it (`X-Accel-Redirect`, `deploy/nginx.conf`).
+    public var accelRedirect: String?
     /// `EACHVAULT_S3_SERVE`, `EACHVAULT_S3_URL_TTL_S`, `EACHVAULT_S3_PART_MB`.
     public var objectStore = ObjectStoreSettings()
 
@@ -99,6 +102,12 @@ public struct VaultConfiguration: Sendable {
             configuration.blobStore = try BlobStoreLocation(parsing: store, environment: environment)
         }
         configuration.objectStore = try ObjectStoreSettings(environment: environment)
+        if let accel = environment["EACHVAULT_ACCEL_REDIRECT"], !accel.isEmpty {
+            guard accel.hasPrefix("/"), accel.hasSuffix("/"), accel.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
+                throw .invalid("EACHVAULT_ACCEL_REDIRECT must be an internal location like /_eachvault_blobs/, not '\(accel)'")
+            }
+            configuration.accelRedirect = accel
+        }
         return configuration
     }
 

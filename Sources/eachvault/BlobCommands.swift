@@ -74,3 +74,48 @@ struct MigrateBlobsCommand: AsyncParsableCommand {
         if !report.failed.isEmpty { throw ExitCode(1) }
     }
 }
+
+struct BackupCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backup",
+        abstract: "Copy the archive to a folder while the service runs: a consistent database, new blobs only.",
+        discussion: """
+            DEST gets eachvault.sqlite (SQLite's online backup: one consistent snapshot), blobs/ (those the \
+            snapshot references, re-hashed; blobs already there are not copied again) and manifest.tsv. Run it \
+            again into the same folder to bring it up to date.
+            """)
+    @OptionGroup var home: HomeOptions
+    @Argument(help: "The backup folder.") var destination: String
+
+    func run() async throws {
+        let configuration = try home.configuration()
+        let report = try await ArchiveBackup(folder: URL(fileURLWithPath: destination)).backUp(
+            AppDatabase(path: configuration.databasePath), blobs: configuration.openBlobStore())
+        try print(report, verb: "backed up")
+    }
+}
+
+struct RestoreCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "restore",
+        abstract: "Bring a backup back into a new data home (--home), every blob re-hashed.")
+    @OptionGroup var home: HomeOptions
+    @Argument(help: "The backup folder.") var source: String
+
+    func run() async throws {
+        let configuration = try home.configuration()
+        try FileManager.default.createDirectory(at: configuration.home, withIntermediateDirectories: true)
+        let report = try await ArchiveBackup(folder: URL(fileURLWithPath: source)).restore(
+            toDatabase: configuration.databasePath, blobs: configuration.openBlobStore())
+        try print(report, verb: "restored")
+    }
+}
+
+/// Prints what a backup or restore did; exit 1 when a blob could not be copied.
+private func print(_ report: BackupReport, verb: String) throws {
+    for failure in report.blobs.failed { Swift.print("failed  \(failure.sha256): \(failure.reason)") }
+    Swift.print(
+        "\(verb) \(report.generations) generation(s); \(report.blobs.copied) blob(s) copied "
+            + "(\(report.blobs.bytes) bytes), \(report.blobs.alreadyThere) already there, \(report.blobs.failed.count) failed")
+    if !report.blobs.failed.isEmpty { throw ExitCode(1) }
+}

@@ -1,6 +1,7 @@
 import Foundation
 @testable import VaultAPI
 import Testing
+import Transport
 import VaultContract
 import VaultRuntime
 import Workers
@@ -27,20 +28,26 @@ import Workers
             _ = try await harness.waitUntilFinal(ids)
             let shots = ProcessInfo.processInfo.environment["EACHVAULT_SCREENSHOTS"]
 
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments =
+            // The browser talks to the in-process service: it is waited for on a thread of its own, never a
+            // cooperative one the service needs to answer it.
+            let arguments =
                 ["python3", Self.script.path, harness.server.baseURL, harness.token, "fox", ids[3]]
                 + (shots.map { [$0] } ?? [])
-            let output = Pipe()
-            let errors = Pipe()
-            process.standardOutput = output
-            process.standardError = errors
-            try process.run()
-            let data = output.fileHandleForReading.readDataToEndOfFile()
-            let problems = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0, "\(problems)")
+            let (status, data, problems) = try await Blocking.run {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+                process.arguments = arguments
+                let output = Pipe()
+                let errors = Pipe()
+                process.standardOutput = output
+                process.standardError = errors
+                try process.run()
+                let data = output.fileHandleForReading.readDataToEndOfFile()
+                let problems = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                process.waitUntilExit()
+                return (process.terminationStatus, data, problems)
+            }
+            #expect(status == 0, "\(problems)")
 
             struct Seen: Decodable {
                 var signed_in_at: String

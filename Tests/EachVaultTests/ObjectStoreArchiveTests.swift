@@ -270,7 +270,7 @@ import VaultRuntime
         }
         var generations = [try await generate("before the move"), try await generate("also before")]
 
-        let copied = try service.command(["migrate-blobs", "--to", "s3://\(bucket.bucket)"], extra: bucket.environment)
+        let copied = try await service.command(["migrate-blobs", "--to", "s3://\(bucket.bucket)"], extra: bucket.environment)
         #expect(copied.status == 0 && copied.output.contains("2 blob(s) copied"), "\(copied.output)")
         service.stop()
         service.environment.merge(bucket.environment) { $1 }
@@ -279,12 +279,12 @@ import VaultRuntime
         try await service.start()
         generations.append(try await generate("after the move"))
         // Nothing came in between here; a second copy (as after a switch) finds every blob there, the new one too.
-        let again = try service.command(
+        let again = try await service.command(
             ["migrate-blobs", "--to", "s3://\(bucket.bucket)"],
             extra: ["EACHVAULT_BLOB_STORE": home.url.appending(path: "blobs").path])
         #expect(again.status == 0 && again.output.contains("0 blob(s) copied") && again.output.contains("3 already there"), "\(again.output)")
 
-        let verified = try service.command(["verify", "--rehash"])
+        let verified = try await service.command(["verify", "--rehash"])
         #expect(verified.status == 0 && verified.output.contains("3 blob(s) checked"), "\(verified.output)")
         for generation in generations {
             let asset = try #require(generation.assets.first)
@@ -294,9 +294,9 @@ import VaultRuntime
         }
 
         let back = home.url.appending(path: "blobs-back")
-        let returned = try service.command(["migrate-blobs", "--to", back.path])
+        let returned = try await service.command(["migrate-blobs", "--to", back.path])
         #expect(returned.status == 0 && returned.output.contains("3 blob(s) copied"), "\(returned.output)")
-        let local = try service.command(["verify"], extra: ["EACHVAULT_BLOB_STORE": back.path])
+        let local = try await service.command(["verify"], extra: ["EACHVAULT_BLOB_STORE": back.path])
         #expect(local.status == 0 && local.output.contains("3 blob(s) checked, "), "\(local.output)")
         service.stop()
     }

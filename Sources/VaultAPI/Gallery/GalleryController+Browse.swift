@@ -10,7 +10,7 @@ extension GalleryController {
     /// `/g/files/{sha256}`: the team's stored files for the gallery's video players and images (the session
     /// cookie opens these; the API's `/v1/files` takes a bearer token only).
     @Sendable func file(_ request: Request, context: VaultRequestContext) async throws -> Response {
-        try await FilesController(archive: archive).serve(
+        try await FilesController(archive: archive, responder: responder).serve(
             try context.parameters.require("sha256"), team: context.requireVisit().team, request: request,
             context: context)
     }

@@ -9,6 +9,7 @@ struct GalleryController<UseCases: GalleryUseCases> {
     let archive: UseCases
     let pages: Pages
     let baseURL: @Sendable (Request) -> String
+    let responder: BlobResponder
 
     func addRoutes(to router: Router<VaultRequestContext>) {
         router.get("/login", use: signInForm)

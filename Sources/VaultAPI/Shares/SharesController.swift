@@ -11,6 +11,7 @@ struct SharesController<UseCases: ShareUseCases> {
     let maxLifetime: TimeInterval
     let baseURL: @Sendable (Request) -> String
     let pages: Pages
+    let responder: BlobResponder
 
     func addAPIRoutes(to api: RouterGroup<VaultRequestContext>) {
         api.post("generations/{id}/share", use: create)
@@ -75,7 +76,7 @@ struct SharesController<UseCases: ShareUseCases> {
             guard let asset = detail.outputs.first?.asset, await archive.blobs.contains(asset.sha256) else {
                 throw APIError.notFound("file")
             }
-            return try await BlobResponder(blobs: archive.blobs).respond(
+            return try await responder.respond(
                 asset,
                 downloadName: BlobResponder.fileName(
                     model: detail.generation.model,

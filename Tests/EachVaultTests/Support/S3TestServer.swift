@@ -53,15 +53,20 @@ final class S3TestServer: @unchecked Sendable {
             guard ContinuousClock.now < deadline else { throw S3TestServerError.didNotStart }
             try await Task.sleep(for: .milliseconds(100))
         }
-        let bootstrap = Process()
-        bootstrap.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        bootstrap.arguments = ["python3", "-c", Self.bootstrapScript, String(port), checksSignatures ? "iam" : "open"]
-        let output = Pipe()
-        bootstrap.standardOutput = output
-        try bootstrap.run()
-        bootstrap.waitUntilExit()
-        let words = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: " ")
-        guard bootstrap.terminationStatus == 0, words.count == 2 else { throw S3TestServerError.didNotStart }
+        // Waited for on a thread of its own: a blocked cooperative thread would stall every other test meanwhile.
+        let (status, text) = try await Blocking.run {
+            let bootstrap = Process()
+            bootstrap.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            bootstrap.arguments = ["python3", "-c", Self.bootstrapScript, String(port), checksSignatures ? "iam" : "open"]
+            let output = Pipe()
+            bootstrap.standardOutput = output
+            try bootstrap.run()
+            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            bootstrap.waitUntilExit()
+            return (bootstrap.terminationStatus, text)
+        }
+        let words = text.split(separator: " ")
+        guard status == 0, words.count == 2 else { throw S3TestServerError.didNotStart }
         return S3TestServer(
             port: port,
             credentials: AWSCredentials(

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Transport
 
 /// The real `eachvault serve` binary in a child process, so a test can kill it with SIGKILL and start it again.
 final class ServiceProcess: @unchecked Sendable {
@@ -70,12 +71,17 @@ final class ServiceProcess: @unchecked Sendable {
     deinit { kill() }
 
     /// Runs a one-off command of the binary (`verify`, `migrate-blobs`, ...) with the service's environment and
-    /// `extra`; its exit status and standard output.
-    func command(_ arguments: [String], extra: [String: String] = [:]) throws -> (status: Int32, output: String) {
+    /// `extra`; its exit status and standard output. Waited for on a thread of its own, never a cooperative one.
+    func command(_ arguments: [String], extra: [String: String] = [:]) async throws -> (status: Int32, output: String) {
+        let environment = environment
+        return try await Blocking.run { try Self.run(arguments, environment: environment.merging(extra) { $1 }) }
+    }
+
+    private static func run(_ arguments: [String], environment: [String: String]) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = Self.binary
         process.arguments = arguments
-        process.environment = environment.merging(extra) { $1 }
+        process.environment = environment
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice

@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+import Transport
+
+/// Debian's nginx in a child process, running `deploy/nginx.conf` with a test's ports, certificate and blob folder
+/// put in for the deployment's (each replaced exactly once, so the file and the test cannot drift apart), and the
+/// `curl` tool to talk TLS to it with the test's own certificate authority. Child processes are waited for on
+/// threads of their own (`Blocking`): a cooperative thread blocked on `curl` could be the one the in-process
+/// service needs to answer it.
+final class NginxProcess: @unchecked Sendable {
+    static let repository = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    let httpPort: Int
+    let httpsPort: Int
+    let certificate: URL
+    private let process: Process
+
+    var httpsURL: String { "https://127.0.0.1:\(httpsPort)" }
+
+    /// - Parameters:
+    ///   - upstream: EachVault's `host:port`.
+    ///   - blobs: the folder EachVault keeps its blobs in.
+    static func start(upstream: String, blobs: URL, work: URL) async throws -> NginxProcess {
+        let nginx = try await Blocking.run { try NginxProcess(upstream: upstream, blobs: blobs, work: work) }
+        try await eventually { (try? await nginx.curl(["-o", "/dev/null", nginx.httpsURL + "/healthz"]))?.status == 200 }
+        return nginx
+    }
+
+    private init(upstream: String, blobs: URL, work: URL) throws {
+        httpPort = try freeLoopbackPort()
+        httpsPort = try freeLoopbackPort()
+        certificate = work.appending(path: "cert.pem")
+        let key = work.appending(path: "key.pem")
+        try Self.run(
+            "/usr/bin/openssl",
+            [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key.path, "-out", certificate.path,
+            ])
+        var site = try String(contentsOf: Self.repository.appending(path: "deploy/nginx.conf"), encoding: .utf8)
+        for (deployed, tested) in [
+            ("server 127.0.0.1:8080;", "server \(upstream);"),
+            ("listen 80;", "listen 127.0.0.1:\(httpPort);"),
+            ("listen 443 ssl http2;", "listen 127.0.0.1:\(httpsPort) ssl http2;"),
+            ("/etc/letsencrypt/live/vault.example.com/fullchain.pem", certificate.path),
+            ("/etc/letsencrypt/live/vault.example.com/privkey.pem", key.path),
+            ("alias /var/lib/eachvault/blobs/;", "alias \(blobs.path)/;"),
+        ] {
+            let parts = site.components(separatedBy: deployed)
+            guard parts.count == 2 else { throw NginxError.configurationDrifted(deployed) }
+            site = parts.joined(separator: tested)
+        }
+        try site.write(to: work.appending(path: "eachvault.conf"), atomically: true, encoding: .utf8)
+        // The main configuration Debian's /etc/nginx/nginx.conf would give, minus what needs root.
+        try """
+        pid \(work.path)/nginx.pid;
+        error_log \(work.path)/nginx-error.log;
+        events { worker_connections 256; }
+        http {
+            access_log off;
+            default_type application/octet-stream;
+            client_body_temp_path \(work.path)/body;
+            proxy_temp_path \(work.path)/proxy;
+            fastcgi_temp_path \(work.path)/fastcgi;
+            uwsgi_temp_path \(work.path)/uwsgi;
+            scgi_temp_path \(work.path)/scgi;
+            include \(work.path)/eachvault.conf;
+        }
+        """.write(to: work.appending(path: "nginx.conf"), atomically: true, encoding: .utf8)
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/sbin/nginx")
+        process.arguments = ["-p", work.path, "-c", work.appending(path: "nginx.conf").path, "-g", "daemon off;"]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+    }
+
+    deinit {
+        process.terminate()
+        process.waitUntilExit()
+    }
+
+    /// `curl` with the test's certificate authority: the status, the response headers (lowercased names) and the body.
+    func curl(_ arguments: [String]) async throws -> (status: Int, headers: [String: String], body: Data) {
+        let headerFile = FileManager.default.temporaryDirectory.appending(path: "nginx-headers-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: headerFile) }
+        let certificate = certificate
+        let body = try await Blocking.run {
+            try Self.run(
+                "/usr/bin/curl",
+                ["-s", "--max-time", "30", "--cacert", certificate.path, "-D", headerFile.path] + arguments)
+        }
+        let lines = (try? String(contentsOf: headerFile, encoding: .utf8))?.components(separatedBy: "\r\n") ?? []
+        let status = lines.first?.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+        var headers: [String: String] = [:]
+        for line in lines.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        return (status, headers, body)
+    }
+
+    @discardableResult
+    private static func run(_ executable: String, _ arguments: [String]) throws -> Data {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return data
+    }
+}
+
+enum NginxError: Error {
+    /// `deploy/nginx.conf` no longer holds this deployment value exactly once.
+    case configurationDrifted(String)
+}
