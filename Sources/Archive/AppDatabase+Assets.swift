@@ -92,3 +92,31 @@ public struct BlobBeingCollected: Error, CustomStringConvertible {
     public var sha256: String
     public var description: String { "the blob \(sha256) is being collected; it will be stored again" }
 }
+
+/// Where a stored blob came from: an output or input URL of a generation, and the prediction behind an output.
+public struct BlobSource: Sendable, Equatable {
+    public var url: String
+    public var isOutput: Bool
+    /// For an output: its generation's prediction and its place among the outputs (to ask the provider again).
+    public var predictionID: String?
+    public var position: Int
+}
+
+extension AppDatabase {
+    /// Every known source of the blob, outputs first.
+    public func blobSources(sha256: String) throws -> [BlobSource] {
+        try writer.read { db in
+            let outputs = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT o.source_url, g.prediction_id, o.position FROM generation_outputs o
+                    JOIN generations g ON g.id = o.generation_id WHERE o.sha256 = ?
+                    """, arguments: [sha256]
+            ).map { BlobSource(url: $0[0], isOutput: true, predictionID: $0[1], position: $0[2]) }
+            let inputs = try Row.fetchAll(
+                db, sql: "SELECT source_url, position FROM generation_inputs WHERE sha256 = ?", arguments: [sha256]
+            ).map { BlobSource(url: $0[0], isOutput: false, predictionID: nil, position: $0[1]) }
+            return outputs + inputs
+        }
+    }
+}

@@ -41,12 +41,25 @@ struct WorkQueue: Sendable {
         """
     }
 
+    /// How many rows are due at `now`, and the earliest due time among them: each team's due rows counted through
+    /// the queue's index (a cost in due rows, not in the backlog).
+    func depth(now: Date) -> SQL {
+        """
+        SELECT coalesce(sum(due), 0), min(oldest) FROM (
+            SELECT count(*) AS due, min(f.\(sql: dueColumn)) AS oldest FROM \(Self.teams) t
+            JOIN \(sql: table) f ON f.rowid IN (
+                SELECT f.rowid FROM \(sql: table) f \(join)
+                WHERE f.team_id IS t.id AND (\(condition)) AND f.\(sql: dueColumn) <= \(now.unix))
+            GROUP BY t.id)
+        """
+    }
+
     /// Every team, and NULL for generations made before teams existed.
     private static let teams: SQL = "(SELECT id FROM teams UNION ALL SELECT NULL)"
 }
 
 /// The generations one worker looks after.
-enum GenerationQueue: CaseIterable {
+enum GenerationQueue: String, CaseIterable {
     /// Pending generations waiting for a create (not one in flight).
     case submissions
     /// Generations running at the provider, or owing a confirming read.

@@ -12,3 +12,4 @@ extension CreatedShare: ResponseEncodable {}
 extension ErrorBody: ResponseEncodable {}
 extension ModelSummary: ResponseEncodable {}
 extension StatusAnswer: ResponseEncodable {}
+extension Readiness: ResponseEncodable {}

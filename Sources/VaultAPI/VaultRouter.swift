@@ -47,8 +47,8 @@ public enum VaultRouter {
         }
         router.get("/healthz") { _, _ in StatusAnswer("ok") }
         router.get("/readyz") { _, _ in
-            let ready = await vault.isReady()
-            return EditedResponse(status: ready ? .ok : .serviceUnavailable, response: StatusAnswer(ready ? "ready" : "not ready"))
+            let readiness = await vault.readiness()
+            return EditedResponse(status: readiness.isReady ? .ok : .serviceUnavailable, response: readiness)
         }
         router.get("/metrics") { request, _ in
             // Every team's traffic in one exposition: only the operator's scraper, with its own token, reads it.

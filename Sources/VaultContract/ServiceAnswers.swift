@@ -19,3 +19,37 @@ public struct StatusAnswer: Sendable, Codable {
 
     public init(_ status: String) { self.status = status }
 }
+
+/// `GET /readyz`: `ready` or `not ready` (503), each check's state, and every work queue's rows due now.
+public struct Readiness: Sendable, Codable {
+    public var status: String
+    /// `database`, `blob_store`, `warm_up` (`ok` or what is wrong) and `provider` (`reachable`, `unreachable`,
+    /// `key rejected` or `unknown`, from the latest call: it does not decide readiness, since the archive serves
+    /// without it).
+    public var checks: [String: String]
+    public var queues: [String: QueueState]
+
+    public struct QueueState: Sendable, Codable {
+        public var due: Int
+        /// How long the most overdue row has waited.
+        public var oldestDueS: Double
+
+        public init(due: Int, oldestDueS: Double) {
+            self.due = due
+            self.oldestDueS = oldestDueS
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case due
+            case oldestDueS = "oldest_due_s"
+        }
+    }
+
+    public init(status: String, checks: [String: String], queues: [String: QueueState]) {
+        self.status = status
+        self.checks = checks
+        self.queues = queues
+    }
+
+    public var isReady: Bool { status == "ready" }
+}

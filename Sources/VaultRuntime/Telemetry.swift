@@ -1,6 +1,8 @@
 import Archive
+import Foundation
 import Metrics
 import Prometheus
+import Synchronization
 import VaultContract
 
 /// The process's metrics: swift-metrics bootstrapped once with a Prometheus registry.
@@ -14,13 +16,45 @@ public enum Telemetry {
 
     /// The Prometheus text exposition of every metric, with the archive's generations by status read at scrape
     /// time (a gauge that is always exact, whatever process changed the rows).
-    public static func render(statusCounts: [GenerationStatus: Int]) -> String {
+    /// Also every work queue's rows due and the oldest one's wait, and the bytes each team's files take.
+    public static func render(
+        statusCounts: [GenerationStatus: Int], queues: [QueueDepth] = [], storage: [String: Int64] = [:]
+    ) -> String {
         for status in GenerationStatus.allCases {
             Gauge(label: "eachvault_generations", dimensions: [("status", status.rawValue)])
                 .record(statusCounts[status] ?? 0)
         }
+        for queue in queues {
+            Gauge(label: "eachvault_queue_due", dimensions: [("queue", queue.name)]).record(queue.due)
+            Gauge(label: "eachvault_queue_oldest_due_seconds", dimensions: [("queue", queue.name)])
+                .record(queue.oldestDueSeconds)
+        }
+        for (team, bytes) in storage {
+            Gauge(label: "eachvault_storage_bytes", dimensions: [("team", team)]).record(bytes)
+        }
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)
         return String(decoding: buffer, as: UTF8.self)
+    }
+}
+
+extension Telemetry {
+    /// Storage by team scans the whole archive: read at most every five minutes, whatever the scrape interval.
+    static let storageByTeam = Recomputed<[String: Int64]>(every: 300)
+}
+
+/// A value recomputed when older than `every` seconds; the last good one stays when recomputing fails.
+final class Recomputed<Value: Sendable>: Sendable {
+    private let interval: TimeInterval
+    private let state = Mutex<(value: Value?, at: Date)>((nil, .distantPast))
+
+    init(every interval: TimeInterval) { self.interval = interval }
+
+    func value(_ compute: () throws -> Value) -> Value where Value: ExpressibleByDictionaryLiteral {
+        let (cached, at) = state.withLock { ($0.value, $0.at) }
+        if let cached, Date().timeIntervalSince(at) < interval { return cached }
+        guard let fresh = try? compute() else { return cached ?? [:] }
+        state.withLock { $0 = (fresh, Date()) }
+        return fresh
     }
 }

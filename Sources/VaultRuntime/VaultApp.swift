@@ -22,7 +22,10 @@ public enum VaultApp {
             vault: vault, shareMaxLifetime: configuration.shareMaxLifetime,
             metricsToken: configuration.metricsToken, accelRedirect: configuration.accelRedirect
         ) {
-            Telemetry.render(statusCounts: (try? vault.database.statusCounts()) ?? [:])
+            Telemetry.render(
+                statusCounts: (try? vault.database.statusCounts()) ?? [:],
+                queues: (try? vault.database.queueDepths(now: clock.now())) ?? [],
+                storage: Telemetry.storageByTeam.value { try vault.database.storageByTeam() })
         }
         let services: [any Service] = vault.services
         let server = try await RunningServer.start(

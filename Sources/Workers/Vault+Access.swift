@@ -1,4 +1,5 @@
 import Archive
+import VaultContract
 import Foundation
 
 /// Who is asking: team tokens for the API, sessions for the gallery.
@@ -28,8 +29,23 @@ extension Vault {
     }
 
     /// Ready for traffic: warmed up, the database answering, the temp folder writable and the blob store answering.
-    public func isReady() async -> Bool {
-        guard warmUp.isComplete && database.isReachable() else { return false }
-        return await blobs.isReady()
+    public func isReady() async -> Bool { await readiness().isReady }
+
+    /// Each check, and every work queue's rows due now (`GET /readyz`).
+    public func readiness() async -> Readiness {
+        let databaseUp = database.isReachable()
+        let blobsUp = await blobs.isReady()
+        let checks = [
+            "database": databaseUp ? "ok" : "unreachable",
+            "blob_store": blobsUp ? "ok" : "unreachable",
+            "warm_up": warmUp.isComplete ? "ok" : "in progress",
+            "provider": (provider as? RateLimitedProvider)?.health.state ?? "unknown",
+        ]
+        let queues = (try? await database.offloaded { [now = now()] in try $0.queueDepths(now: now) }) ?? []
+        return Readiness(
+            status: databaseUp && blobsUp && warmUp.isComplete ? "ready" : "not ready", checks: checks,
+            queues: Dictionary(
+                queues.map { ($0.name, Readiness.QueueState(due: $0.due, oldestDueS: $0.oldestDueSeconds)) }
+            ) { first, _ in first })
     }
 }

@@ -93,7 +93,7 @@ extension Vault {
     }
 
     /// Streams `url` into `tempFile` and returns the asset it holds, or throws `DownloadFailure`.
-    private func fetch(_ url: String, into tempFile: URL, policy: DownloadPolicy) async throws -> Asset {
+    func fetch(_ url: String, into tempFile: URL, policy: DownloadPolicy) async throws -> Asset {
         let sink: FileSink
         do { sink = try FileSink(appendingTo: tempFile) } catch {
             throw DownloadFailure(cause: "cannot create a temp file: \(error)")

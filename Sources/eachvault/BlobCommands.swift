@@ -2,6 +2,7 @@ import ArgumentParser
 import Archive
 import Foundation
 import VaultRuntime
+import Workers
 
 struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -9,23 +10,33 @@ struct VerifyCommand: AsyncParsableCommand {
         abstract: "Check every stored blob; exit non-zero if any is missing or corrupt.",
         discussion: """
             A folder's blobs are re-hashed. An S3-compatible store's are checked by size and the store's own \
-            SHA-256 of each object where it keeps one (objects sent whole); --rehash reads every byte back instead.
+            SHA-256 of each object where it keeps one (objects sent whole); --rehash reads every byte back instead. \
+            --repair fetches a missing or corrupt blob again from its output or input URL (or, when the provider's \
+            URL has expired, from a fresh read of its prediction), checks its hash, and stores it again.
             """)
 
     @OptionGroup var home: HomeOptions
     @Flag(help: "Read back and re-hash every blob, even where the store keeps a checksum.") var rehash = false
+    @Flag(help: "Fetch missing or corrupt blobs again from their source (needs EACHLABS_API_KEY for expired URLs).")
+    var repair = false
 
     func run() async throws {
         let configuration = try home.configuration()
-        let database = try AppDatabase(path: configuration.databasePath)
-        let report = try await configuration.openBlobStore().verify(database.allAssets(), rehash: rehash)
+        let vault = try VaultApp.makeVault(configuration)
+        let report = try await vault.blobs.verify(vault.database.allAssets(), rehash: rehash)
         for sha256 in report.missing { print("missing  \(sha256)") }
         for sha256 in report.corrupt { print("corrupt  \(sha256)") }
         for sha256 in report.unreadable { print("unreadable  \(sha256)") }
         print(
             "\(report.checked) blob(s) checked, \(report.bytes) bytes intact, \(report.missing.count) missing, "
                 + "\(report.corrupt.count) corrupt, \(report.unreadable.count) unreadable")
-        if !report.isClean { throw ExitCode(1) }
+        guard !report.isClean else { return }
+        guard repair else { throw ExitCode(1) }
+        let repaired = await vault.repair(report.missing + report.corrupt)
+        for sha256 in repaired.repaired { print("repaired  \(sha256)") }
+        for failure in repaired.unrepaired { print("not repaired  \(failure.sha256): \(failure.reason)") }
+        print("\(repaired.repaired.count) repaired, \(repaired.unrepaired.count) not")
+        if !repaired.unrepaired.isEmpty || !report.unreadable.isEmpty { throw ExitCode(1) }
     }
 }
 

@@ -82,7 +82,10 @@ import Workers
     @Test func healthReadinessAndMetricsAnswer() async throws {
         try await withHarness { harness in
             #expect(try await harness.raw("GET", "/healthz").status == 200)
-            #expect(try await harness.raw("GET", "/readyz").body.contains("ready"))
+            let readiness = try ContractJSON.decoder().decode(
+                Readiness.self, from: Data(try await harness.raw("GET", "/readyz").body.utf8))
+            #expect(readiness.isReady && readiness.checks["database"] == "ok" && readiness.checks["blob_store"] == "ok")
+            #expect(Set(readiness.queues.keys) == ["submissions", "polls", "reconciliations", "downloads", "input_downloads"])
             let created = try await harness.client.createGeneration(
                 GenerationRequest(
                     model: "pixverse-v5-6-text-to-video", input: ["prompt": "metrics"]))
@@ -95,6 +98,14 @@ import Workers
             #expect(metrics.contains("eachvault_downloads_total"))
             #expect(metrics.contains(#"eachvault_generations{status="completed"}"#))
             #expect(metrics.contains("hb_requests"))
+            #expect(metrics.contains(#"eachvault_queue_due{queue="polls"} 0"#))
+            #expect(metrics.contains(#"eachvault_queue_oldest_due_seconds{queue="submissions"}"#))
+            let asset = try #require(try await harness.client.generation(id: created.id).assets.first)
+            #expect(metrics.contains(#"eachvault_storage_bytes{team="team-a"} \#(asset.size)"#))
+            // The provider answered the workers' calls since.
+            let after = try ContractJSON.decoder().decode(
+                Readiness.self, from: Data(try await harness.raw("GET", "/readyz").body.utf8))
+            #expect(after.checks["provider"] == "reachable")
         }
     }
 }

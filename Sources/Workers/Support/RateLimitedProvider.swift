@@ -1,12 +1,15 @@
 import EachLabs
 import Foundation
 import Metrics
+import Synchronization
 
 /// Wraps a `ProviderAPI` so every call passes one global gate: a steady rate toward the provider, and a pause for
 /// everyone when the provider answers 429 with `Retry-After`. Counts calls and errors for `/metrics`.
 public struct RateLimitedProvider: ProviderAPI {
     private let base: any ProviderAPI
     private let gate: RateGate
+    /// What the latest call found: for `/readyz`, without a call of its own.
+    public let health = ProviderHealth()
 
     public init(_ base: any ProviderAPI, requestsPerSecond: Double) {
         self.base = base
@@ -55,10 +58,12 @@ public struct RateLimitedProvider: ProviderAPI {
         await gate.enter()
         do {
             let value = try await call()
+            health.record(nil)
             Counter(label: "eachvault_provider_calls_total", dimensions: [("operation", operation), ("outcome", "ok")])
                 .increment()
             return value
         } catch {
+            health.record(error)
             Counter(
                 label: "eachvault_provider_calls_total",
                 dimensions: [("operation", operation), ("outcome", error.code)]
@@ -87,5 +92,24 @@ actor RateGate {
 
     func pause(for duration: Duration) {
         nextSlot = max(nextSlot, ContinuousClock.now + duration)
+    }
+}
+
+/// Whether the provider answered lately, from the calls the workers make anyway.
+public final class ProviderHealth: Sendable {
+    /// `reachable` (it answered, whatever it said), `unreachable` (no answer, or a 5xx), `key rejected` (401), or
+    /// `unknown` before the first call.
+    public var state: String { latest.withLock { $0 } }
+
+    private let latest = Mutex("unknown")
+
+    func record(_ error: ProviderError?) {
+        let state =
+            switch error {
+            case nil, .notFound, .badRequest, .rateLimited, .malformedResponse: "reachable"
+            case .unauthorized: "key rejected"
+            case .server, .transport: "unreachable"
+            }
+        latest.withLock { $0 = state }
     }
 }

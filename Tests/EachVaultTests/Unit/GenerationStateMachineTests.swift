@@ -188,6 +188,18 @@ import Testing
         #expect(try database.dueExtraPredictions(now: start, limit: 10).count == AppDatabase.maxExtraPredictions - 1)
         #expect(try database.generation(id: "gen_1")?.status == .submitted, "nothing changes before confirmation")
     }
+
+    @Test func queueDepthsCountWhatIsDueAndHowLongItWaited() throws {
+        _ = try pending("gen_1")
+        _ = try pending("gen_2")
+        _ = try submitted("gen_3", prediction: "p_3")
+        let later = start.addingTimeInterval(90)
+        let depths = Dictionary(uniqueKeysWithValues: try database.queueDepths(now: later).map { ($0.name, $0) })
+        #expect(Set(depths.keys) == ["submissions", "polls", "reconciliations", "downloads", "input_downloads"])
+        #expect(depths["submissions"]?.due == 2 && depths["submissions"]?.oldestDueSeconds == 90)
+        #expect(depths["polls"]?.due == 1 && depths["downloads"]?.due == 0 && depths["downloads"]?.oldestDueSeconds == 0)
+        #expect(try database.queueDepths(now: start.addingTimeInterval(-1)).allSatisfy { $0.due == 0 })
+    }
 }
 
 /// The create-intent mark is the one commit that must survive a power loss: it is written with a synchronous log,

@@ -1,0 +1,47 @@
+import Foundation
+import GRDB
+
+/// One work queue's state: rows due now and how long the oldest has waited.
+public struct QueueDepth: Sendable, Equatable {
+    /// `submissions`, `polls`, `reconciliations`, `downloads`, `input_downloads`.
+    public var name: String
+    public var due: Int
+    /// Seconds since the most overdue row fell due (0 when none is due).
+    public var oldestDueSeconds: Double
+}
+
+extension AppDatabase {
+    /// Every worker's queue, for `/readyz` and `/metrics`.
+    public func queueDepths(now: Date) throws -> [QueueDepth] {
+        let queues: [(String, WorkQueue)] =
+            GenerationQueue.allCases.map { ($0.rawValue, $0.queue) }
+            + [("downloads", PendingFile.Kind.output.queue), ("input_downloads", PendingFile.Kind.input.queue)]
+        return try writer.read { db in
+            try queues.map { name, queue in
+                let row = try SQLRequest<Row>(literal: queue.depth(now: now)).fetchOne(db)
+                let oldest: Double? = row?[1]
+                return QueueDepth(name: name, due: row?[0] ?? 0, oldestDueSeconds: oldest.map { max(0, now.unix - $0) } ?? 0)
+            }
+        }
+    }
+
+    /// Bytes each team's files take (outputs, inputs and uploads, each distinct blob once per team), by team name.
+    /// A whole-archive scan: callers keep it for minutes.
+    public func storageByTeam() throws -> [String: Int64] {
+        try writer.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT t.name, coalesce(sum(a.size), 0) FROM teams t
+                    LEFT JOIN (
+                        SELECT team_id, sha256 FROM generation_outputs WHERE sha256 IS NOT NULL
+                        UNION SELECT team_id, sha256 FROM generation_inputs WHERE sha256 IS NOT NULL
+                        UNION SELECT team_id, sha256 FROM team_files
+                    ) held ON held.team_id = t.id
+                    LEFT JOIN assets a ON a.sha256 = held.sha256
+                    GROUP BY t.id
+                    """)
+            return Dictionary(rows.map { ($0[0], $0[1]) }) { first, _ in first }
+        }
+    }
+}
