@@ -12,10 +12,14 @@ BIN := .build/debug/eachvault
 deps:
 	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES)"
 
-# The object-storage tests run against moto's S3 server (PyPI), with its signature checks on.
+# The object-storage tests run against moto's S3 server (PyPI), with its signature checks on; the API's OpenAPI
+# document is tested against the live service by schemathesis (PyPI); `eachvault mcp` by the reference MCP client
+# (PyPI `mcp`).
 test-deps:
 	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES) $(TEST_APT_PACKAGES)"
 	@python3 -c "import moto.server, boto3, flask" 2>/dev/null || pip install -q "moto[server]"
+	@command -v schemathesis >/dev/null || pip install -q "schemathesis>=4.32,<5"
+	@python3 -c "import mcp.client.stdio" 2>/dev/null || pip install -q "mcp>=2.3,<3"
 
 apt-install:
 	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -43,6 +47,7 @@ test: test-deps lint fuzz-smoke
 	$(SWIFT) test --skip-build --filter ResourceTests
 	$(SWIFT) test --skip-build --filter FlatMemoryTests
 	$(SWIFT) test --skip-build --skip SearchCorpusTests --skip ResourceTests --skip FlatMemoryTests
+	Tests/API/run.sh
 
 SWIFT_SOURCES := Sources Tests Benchmarks Fuzz Plugins Package.swift
 

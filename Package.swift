@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", from: "0.12.1"),
     ],
     targets: [
         // Build-time embedding of data files (migrations, simulator fixtures) into the binary.
@@ -112,7 +113,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
-            exclude: ["embed.txt", "Templates"],
+            exclude: ["embed.txt", "Templates", "OpenAPI"],
             swiftSettings: strict,
             plugins: ["EmbedFiles"]),
 
@@ -143,11 +144,18 @@ let package = Package(
             ],
             swiftSettings: strict),
 
+        // `eachvault mcp`: the team's archive as tools for AI agents (Model Context Protocol over stdio), through the
+        // service's API.
+        .target(
+            name: "VaultMCP",
+            dependencies: ["VaultAPIClient", "VaultContract", "EachLabs", .product(name: "MCP", package: "swift-sdk")],
+            swiftSettings: strict),
+
         // The one thin executable.
         .executableTarget(
             name: "eachvault",
             dependencies: [
-                "VaultRuntime", "Simulator", "Archive", "Workers", "VaultContract", "VaultAPIClient", "EachLabs",
+                "VaultRuntime", "Simulator", "Archive", "Workers", "VaultContract", "VaultAPIClient", "EachLabs", "VaultMCP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

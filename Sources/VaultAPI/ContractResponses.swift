@@ -11,5 +11,6 @@ extension UploadedFile: ResponseEncodable {}
 extension CreatedShare: ResponseEncodable {}
 extension ErrorBody: ResponseEncodable {}
 extension ModelSummary: ResponseEncodable {}
+extension ModelDetail: ResponseEncodable {}
 extension StatusAnswer: ResponseEncodable {}
 extension Readiness: ResponseEncodable {}

@@ -23,6 +23,7 @@ public enum VaultRouter {
         router.add(middleware: RequestLogMiddleware())
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ErrorMiddleware(pages: pages))
+        router.add(middleware: MethodNotAllowedMiddleware(routes: MethodNotAllowedMiddleware.routes(of: router)))
         let baseURL: @Sendable (Request) -> String = { request in
             vault.publicURL ?? "http://" + (request.head.authority ?? "127.0.0.1")
         }
@@ -45,7 +46,23 @@ public enum VaultRouter {
                 ModelSummary(slug: $0.slug, title: $0.title, version: $0.version, category: $0.category)
             }
         }
+        api.get("models/{slug}") { _, context in
+            let slug = try context.parameters.require("slug")
+            do {
+                let model = try await vault.model(slug: slug)
+                return ModelDetail(
+                    slug: model.slug, title: model.title, version: model.version, category: model.category,
+                    outputType: model.outputType, cost: model.cost, requestSchema: model.requestSchema)
+            } catch let error as CatalogueError {
+                throw SubmissionError.catalogue(error).apiError
+            }
+        }
         router.get("/healthz") { _, _ in StatusAnswer("ok") }
+        router.get("/openapi.json") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: Self.openAPIDocument)))
+        }
         router.get("/readyz") { _, _ in
             let readiness = await vault.readiness()
             return EditedResponse(status: readiness.isReady ? .ok : .serviceUnavailable, response: readiness)
@@ -61,4 +78,8 @@ public enum VaultRouter {
         }
         return router
     }
+
+    /// The API's OpenAPI 3.1 document (`OpenAPI/openapi.json`, embedded at build time); `OpenAPITests` fails when
+    /// a route and the document disagree.
+    static let openAPIDocument = EmbeddedFiles.data(named: "openapi.json") ?? Data()
 }

@@ -61,6 +61,20 @@ public struct VaultClient: Sendable {
         try await call("GET", "/v1/spend" + Self.query([("group_by", groupBy.rawValue), ("from", from), ("to", to)]))
     }
 
+    /// The provider's video models (the service's cached catalogue).
+    public func models() async throws -> [ModelSummary] { try await call("GET", "/v1/models") }
+
+    /// One model with its price and request schema.
+    public func model(slug: String) async throws -> ModelDetail {
+        try await call("GET", "/v1/models/\(Self.encoded(slug))")
+    }
+
+    /// A share link for the generation (its page and video open without a token until it expires).
+    public func share(id: String, expiresInS: Double?) async throws -> CreatedShare {
+        try await call(
+            "POST", "/v1/generations/\(Self.encoded(id))/share", body: encoder.encode(ShareRequest(expiresInS: expiresInS)))
+    }
+
     /// Polls the service (not the provider) until the generation is final; `progress` sees every state.
     public func waitUntilFinal(
         id: String, interval: Duration = .milliseconds(500),

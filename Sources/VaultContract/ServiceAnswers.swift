@@ -1,3 +1,5 @@
+import EachLabs
+
 /// `GET /v1/models`: one model of the provider's catalogue.
 public struct ModelSummary: Sendable, Codable {
     public var slug: String
@@ -52,4 +54,35 @@ public struct Readiness: Sendable, Codable {
     }
 
     public var isReady: Bool { status == "ready" }
+}
+
+/// `GET /v1/models/{slug}`: one model with its price and the request schema its input is validated against.
+public struct ModelDetail: Sendable, Codable {
+    public var slug: String
+    public var title: String
+    public var version: String
+    public var category: String?
+    public var outputType: String?
+    /// The provider's price (fixed, or a rate per second of video), when it publishes one.
+    public var cost: ModelCost?
+    public var requestSchema: RequestSchema
+
+    public init(
+        slug: String, title: String, version: String, category: String?, outputType: String?, cost: ModelCost?,
+        requestSchema: RequestSchema
+    ) {
+        self.slug = slug
+        self.title = title
+        self.version = version
+        self.category = category
+        self.outputType = outputType
+        self.cost = cost
+        self.requestSchema = requestSchema
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case slug, title, version, category, cost
+        case outputType = "output_type"
+        case requestSchema = "request_schema"
+    }
 }

@@ -33,20 +33,8 @@ import Workers
             let arguments =
                 ["python3", Self.script.path, harness.server.baseURL, harness.token, "fox", ids[3]]
                 + (shots.map { [$0] } ?? [])
-            let (status, data, problems) = try await Blocking.run {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-                process.arguments = arguments
-                let output = Pipe()
-                let errors = Pipe()
-                process.standardOutput = output
-                process.standardError = errors
-                try process.run()
-                let data = output.fileHandleForReading.readDataToEndOfFile()
-                let problems = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                process.waitUntilExit()
-                return (process.terminationStatus, data, problems)
-            }
+            let run = try await runChild(arguments)
+            let (status, data, problems) = (run.status, run.output, run.errors)
             #expect(status == 0, "\(problems)")
 
             struct Seen: Decodable {

@@ -32,12 +32,10 @@ final class NginxProcess: @unchecked Sendable {
         httpsPort = try freeLoopbackPort()
         certificate = work.appending(path: "cert.pem")
         let key = work.appending(path: "key.pem")
-        try Self.run(
-            "/usr/bin/openssl",
-            [
-                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-                "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key.path, "-out", certificate.path,
-            ])
+        _ = try runChildNow([
+            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+            "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key.path, "-out", certificate.path,
+        ])
         var site = try String(contentsOf: Self.repository.appending(path: "deploy/nginx.conf"), encoding: .utf8)
         for (deployed, tested) in [
             ("server 127.0.0.1:8080;", "server \(upstream);"),
@@ -84,12 +82,9 @@ final class NginxProcess: @unchecked Sendable {
     func curl(_ arguments: [String]) async throws -> (status: Int, headers: [String: String], body: Data) {
         let headerFile = FileManager.default.temporaryDirectory.appending(path: "nginx-headers-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: headerFile) }
-        let certificate = certificate
-        let body = try await Blocking.run {
-            try Self.run(
-                "/usr/bin/curl",
-                ["-s", "--max-time", "30", "--cacert", certificate.path, "-D", headerFile.path] + arguments)
-        }
+        let body = try await runChild(
+            ["curl", "-s", "--max-time", "30", "--cacert", certificate.path, "-D", headerFile.path] + arguments
+        ).output
         let lines = (try? String(contentsOf: headerFile, encoding: .utf8))?.components(separatedBy: "\r\n") ?? []
         let status = lines.first?.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
         var headers: [String: String] = [:]
@@ -98,20 +93,6 @@ final class NginxProcess: @unchecked Sendable {
             headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
         }
         return (status, headers, body)
-    }
-
-    @discardableResult
-    private static func run(_ executable: String, _ arguments: [String]) throws -> Data {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return data
     }
 }
 

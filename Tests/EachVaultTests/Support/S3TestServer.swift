@@ -53,18 +53,8 @@ final class S3TestServer: @unchecked Sendable {
             guard ContinuousClock.now < deadline else { throw S3TestServerError.didNotStart }
             try await Task.sleep(for: .milliseconds(100))
         }
-        // Waited for on a thread of its own: a blocked cooperative thread would stall every other test meanwhile.
-        let (status, text) = try await Blocking.run {
-            let bootstrap = Process()
-            bootstrap.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            bootstrap.arguments = ["python3", "-c", Self.bootstrapScript, String(port), checksSignatures ? "iam" : "open"]
-            let output = Pipe()
-            bootstrap.standardOutput = output
-            try bootstrap.run()
-            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            bootstrap.waitUntilExit()
-            return (bootstrap.terminationStatus, text)
-        }
+        let bootstrap = try await runChild(["python3", "-c", Self.bootstrapScript, String(port), checksSignatures ? "iam" : "open"])
+        let (status, text) = (bootstrap.status, String(decoding: bootstrap.output, as: UTF8.self))
         let words = text.split(separator: " ")
         guard status == 0, words.count == 2 else { throw S3TestServerError.didNotStart }
         return S3TestServer(

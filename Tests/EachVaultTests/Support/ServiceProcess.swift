@@ -73,22 +73,8 @@ final class ServiceProcess: @unchecked Sendable {
     /// Runs a one-off command of the binary (`verify`, `migrate-blobs`, ...) with the service's environment and
     /// `extra`; its exit status and standard output. Waited for on a thread of its own, never a cooperative one.
     func command(_ arguments: [String], extra: [String: String] = [:]) async throws -> (status: Int32, output: String) {
-        let environment = environment
-        return try await Blocking.run { try Self.run(arguments, environment: environment.merging(extra) { $1 }) }
-    }
-
-    private static func run(_ arguments: [String], environment: [String: String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = arguments
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text)
+        let run = try await runChild([Self.binary.path] + arguments, environment: environment.merging(extra) { $1 })
+        return (run.status, String(decoding: run.output, as: UTF8.self))
     }
 }
 
