@@ -120,3 +120,21 @@ extension AppDatabase {
         }
     }
 }
+
+extension AppDatabase {
+    /// The next asset after the scrub's position (from the first again past the last), and moves the position to it.
+    public func nextAssetToScrub(now: Date) throws -> Asset? {
+        try writer.write { db in
+            let last = try String.fetchOne(db, sql: "SELECT last_sha256 FROM scrub_position WHERE id = 1") ?? ""
+            let next =
+                try Asset.filter(Asset.Columns.sha256 > last).order(Asset.Columns.sha256).fetchOne(db)
+                ?? Asset.order(Asset.Columns.sha256).fetchOne(db)
+            if let next {
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO scrub_position (id, last_sha256, updated_at) VALUES (1, ?, ?)",
+                    arguments: [next.sha256, now.unix])
+            }
+            return next
+        }
+    }
+}

@@ -93,6 +93,12 @@ public struct VaultConfiguration: Sendable {
         case "quick": configuration.workerSettings = .quick
         case let other: throw .invalid("EACHVAULT_WORKER_PROFILE must be default or quick, not '\(other)'")
         }
+        if let scrub = environment["EACHVAULT_SCRUB_PER_HOUR"], !scrub.isEmpty {
+            guard let value = Int(scrub), (0...360_000).contains(value) else {
+                throw .invalid("EACHVAULT_SCRUB_PER_HOUR must be a whole number of blobs from 0 to 360000, not '\(scrub)'")
+            }
+            configuration.workerSettings.scrubPerHour = value
+        }
         switch environment["EACHVAULT_PRIVATE_INPUT_URLS"] ?? "deny" {
         case "deny", "": break
         case "allow": configuration.workerSettings.inputsFromPublicAddressesOnly = false

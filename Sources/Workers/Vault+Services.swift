@@ -41,7 +41,7 @@ extension Vault {
                     nextDue: { try self.database.nextExtraPredictionCheck() },
                     work: { await self.confirm($0) })),
             TempFileJanitor(blobs: blobs, clock: clock),
-        ]
+        ] + (settings.scrubPerHour > 0 ? [ScrubService(vault: self)] : [])
     }
 
     /// The workers of one queue of files to fetch (outputs, or media inputs).

@@ -13,6 +13,9 @@ public struct WorkerSettings: Sendable {
     public var maxDownloadAttempts = 6
     /// Expired outputs (403/404/410) are retried only this often: a CDN may lag behind the provider briefly.
     public var maxExpiredAttempts = 2
+    /// Blobs the background scrub checks an hour (re-reading each and repairing what is missing or corrupt, as
+    /// `eachvault verify --repair` does); 0 turns it off (the default).
+    public var scrubPerHour = 0
     public var maxOutputBytes: Int64 = 4 << 30
     /// An output download's whole deadline (a 4 GB video at a slow CDN's pace fits).
     public var outputDownloadDeadline: Duration = .seconds(2 * 3600)

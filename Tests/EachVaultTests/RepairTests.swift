@@ -41,4 +41,25 @@ import VaultContract
             #expect(after.missing == [upload.sha256] && after.corrupt.isEmpty)
         }
     }
+
+    @Test func theScrubWalksTheArchiveRepairingWhatIsDamagedAndResumesWhereItWas() async throws {
+        try await withHarness { harness in
+            var ids: [String] = []
+            for prompt in ["a scrubbed harbour", "a scrubbed field"] {
+                ids.append(
+                    try await harness.client.createGeneration(
+                        GenerationRequest(model: "pixverse-v5-6-text-to-video", input: ["prompt": .string(prompt)])
+                    ).id)
+            }
+            _ = try await harness.waitUntilFinal(ids)
+            let assets = try harness.vault.database.allAssets()  // in digest order, as the scrub walks
+            try Data(repeating: 7, count: Int(assets[1].size)).write(to: harness.vault.blobs.fileURL(for: assets[1].sha256))
+            #expect(await harness.vault.scrubNextBlob() == .intact)
+            #expect(await harness.vault.scrubNextBlob() == .repaired)
+            #expect(try await harness.vault.blobs.verify(assets).isClean)
+            // Round the archive again from the start.
+            #expect(await harness.vault.scrubNextBlob() == .intact)
+            #expect(try harness.vault.database.nextAssetToScrub(now: Date())?.sha256 == assets[1].sha256)
+        }
+    }
 }
