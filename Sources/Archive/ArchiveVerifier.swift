@@ -36,12 +36,14 @@ public struct GarbageReport: Sendable {
     /// Blobs in the store that no asset row named (a crash between storing and recording).
     public var unrecorded = 0
     public var tempFiles = 0
+    /// Uploads to the store a crash cut off a day ago or more, given up.
+    public var abandonedUploads = 0
 }
 
 extension BlobStore {
     /// Removes blobs that no generation of any team references (as output or input) and no team uploaded in the
-    /// last week, blobs in the store that the database never recorded and that are a day old, and temp files
-    /// untouched for a day. Blobs stored in the last hour are spared: a local file is stored just before its
+    /// last week, blobs in the store that the database never recorded and that are a day old, temp files untouched
+    /// for a day, and uploads to the store cut off a day ago. Blobs stored in the last hour are spared: a local file is stored just before its
     /// generation is recorded.
     public func collectGarbage(_ database: AppDatabase, now: Date = Date()) async throws -> GarbageReport {
         var report = GarbageReport()
@@ -63,6 +65,7 @@ extension BlobStore {
             marker = page.next
         } while marker != nil
         report.tempFiles = sweepTempFiles(olderThan: 24 * 3600, now: now)
+        report.abandonedUploads = try await backend.abandonPartialWrites(before: now.addingTimeInterval(-86400))
         return report
     }
 

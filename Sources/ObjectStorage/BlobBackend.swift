@@ -27,6 +27,10 @@ public protocol BlobBackend: Sendable, CustomStringConvertible {
     /// store that keeps its own SHA-256 of the object is trusted for it.
     func check(_ sha256: String, size: Int64, rehash: Bool, scratch: URL) async -> BlobCheck
 
+    /// Gives up what writes interrupted long ago left behind (an S3 store's unfinished multipart uploads begun
+    /// before `before`, whose parts it keeps and bills for); how many.
+    func abandonPartialWrites(before: Date) async throws -> Int
+
     /// True when the backend answers and accepts writes (readiness).
     func isReachable() async -> Bool
 

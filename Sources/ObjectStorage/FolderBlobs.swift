@@ -114,6 +114,9 @@ public struct FolderBlobs: BlobBackend {
         return .intact
     }
 
+    /// Nothing: a folder's blobs enter whole (temp files are the blob store's to sweep).
+    public func abandonPartialWrites(before: Date) async throws -> Int { 0 }
+
     public func isReachable() async -> Bool { access(folder.path, W_OK) == 0 }
 
     public var delivery: BlobDelivery { .file(self) }

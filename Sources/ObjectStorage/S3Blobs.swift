@@ -90,6 +90,12 @@ public struct S3Blobs: BlobBackend {
         }
     }
 
+    public func abandonPartialWrites(before: Date) async throws -> Int {
+        let stale = try await client.unfinishedUploads().filter { ($0.initiated ?? .distantFuture) < before }
+        for upload in stale { try await client.abortUpload(upload.key, uploadID: upload.uploadID) }
+        return stale.count
+    }
+
     public func isReachable() async -> Bool { (try? await client.list(prefix: "", maxKeys: 1)) != nil }
 
     public var delivery: BlobDelivery { serving == .redirect ? .redirect(self) : .proxy(self) }

@@ -39,14 +39,32 @@ extension S3Client {
         try await complete(key, uploadID: uploadID, parts: completed)
     }
 
+    /// An upload begun and never completed: its key (without the location's prefix), id and start.
+    public struct UnfinishedUpload: Sendable, Equatable {
+        public var key: String
+        public var uploadID: String
+        public var initiated: Date?
+    }
+
+    /// Uploads begun under `prefix` and never completed (the first 1,000).
+    public func unfinishedUploads(prefix: String = "") async throws -> [UnfinishedUpload] {
+        let query = Self.queryText([("prefix", location.prefix + prefix), ("uploads", "")])
+        let response = try await send("GET", location.bucketURL(query: query))
+        try Self.check(response, "list uploads under \(prefix)")
+        let xml = String(decoding: response.body, as: UTF8.self)
+        return S3ListingParser.elements("Upload", in: xml[...]).compactMap { upload in
+            guard let key = S3ListingParser.first("Key", in: upload), key.hasPrefix(location.prefix),
+                let id = S3ListingParser.first("UploadId", in: upload)
+            else { return nil }
+            return UnfinishedUpload(
+                key: String(key.dropFirst(location.prefix.count)), uploadID: id,
+                initiated: S3ListingParser.first("Initiated", in: upload).flatMap { try? Date.lastModified.parse($0) })
+        }
+    }
+
     /// The id of an upload begun for exactly `key` and never completed, if any.
     func unfinishedUpload(_ key: String) async throws -> String? {
-        let query = Self.queryText([("prefix", location.prefix + key), ("uploads", "")])
-        let response = try await send("GET", location.bucketURL(query: query))
-        try Self.check(response, "list uploads of \(key)")
-        let xml = String(decoding: response.body, as: UTF8.self)
-        return S3ListingParser.elements("Upload", in: xml[...]).first { S3ListingParser.first("Key", in: $0) == location.prefix + key }
-            .flatMap { S3ListingParser.first("UploadId", in: $0) }
+        try await unfinishedUploads(prefix: key).first { $0.key == key }?.uploadID
     }
 
     func createUpload(_ key: String, sha256: String) async throws -> String {

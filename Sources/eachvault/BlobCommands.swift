@@ -52,7 +52,7 @@ struct GCCommand: AsyncParsableCommand {
         let report = try await configuration.openBlobStore().collectGarbage(database)
         print(
             "removed \(report.blobs) blob(s) and \(report.unrecorded) unrecorded one(s), \(report.bytes) bytes, "
-                + "and \(report.tempFiles) stale temp file(s)")
+                + "\(report.tempFiles) stale temp file(s) and \(report.abandonedUploads) abandoned upload(s)")
     }
 }
 
