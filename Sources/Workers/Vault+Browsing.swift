@@ -44,8 +44,17 @@ extension Vault {
                 ($0, try database.latestGeneration(holding: sha256, teamID: teamID))
             }
         }
-        guard let found, await blobs.contains(sha256) else { return nil }
+        guard let found, await isStored(sha256) else { return nil }
         return found
+    }
+
+    /// Whether the store holds the blob; a remote store's yes is remembered for a minute.
+    private func isStored(_ sha256: String) async -> Bool {
+        if case .file = blobs.backend.delivery { return await blobs.contains(sha256) }
+        if let seen = blobsSeen[sha256], now().timeIntervalSince(seen) < 60 { return true }
+        guard await blobs.contains(sha256) else { return false }
+        blobsSeen.insert(now(), for: sha256)
+        return true
     }
 
     /// The cached model catalogue.

@@ -29,6 +29,9 @@ public struct Vault: Sendable {
     public let warmUp = WarmUp()
     /// Generations' webhook secrets (they never change): a repeat delivery is verified without a database read.
     let webhookSecrets = BoundedCache<String, String>(capacity: 10_000)
+    /// Blobs seen in the store lately, and when: a remote store is asked once a minute per blob at most, not on
+    /// every range request a video player makes (a folder is asked every time: a `stat`).
+    let blobsSeen = BoundedCache<String, Date>(capacity: 10_000)
     /// Webhook deliveries arriving together are committed together.
     let webhookCommits: GroupCommit<ReceivedWebhook, WebhookEffect>
     /// Secrets not yet in memory, read together for deliveries arriving together (one trip to a database thread
