@@ -149,7 +149,9 @@ extension AppDatabase {
                 WHERE id = ? AND status NOT IN ('completed', 'failed', 'cancelled')
                 """,
             arguments: [code, message, now.unix, now.unix, id])
+        let ended = db.changesCount > 0
         try appendEvent(db, id, "failed", "\(code): \(message)", at: now)
+        if ended { try announce(db, .generationFailed, generationID: id, data: ["status": "failed", "error_code": code], at: now) }
     }
 
     /// Ends a generation as failed (for causes found outside a worker's own transaction).

@@ -40,6 +40,9 @@ extension AppDatabase {
                 db, file.generationID, file.kind == .output ? "downloaded" : "input_stored",
                 "\(file.label): \(asset.size) bytes, sha256 \(asset.sha256)", at: now)
             guard file.kind == .output else { return false }
+            try Self.announce(
+                db, .assetStored, generationID: file.generationID,
+                data: ["sha256": asset.sha256, "size": String(asset.size), "content_type": asset.contentType], at: now)
             let remaining =
                 try Int.fetchOne(
                     db, sql: "SELECT count(*) FROM generation_outputs WHERE generation_id = ? AND sha256 IS NULL",
@@ -53,6 +56,7 @@ extension AppDatabase {
                 arguments: [now.unix, now.unix, file.generationID])
             guard db.changesCount == 1 else { return false }
             try Self.appendEvent(db, file.generationID, "completed", nil, at: now)
+            try Self.announce(db, .generationCompleted, generationID: file.generationID, data: ["status": "completed"], at: now)
             return true
         }
     }

@@ -91,6 +91,7 @@ extension AppDatabase {
                     """,
                 arguments: [now.unix, now.unix, id])
             try appendEvent(db, id, "cancelled", "cancelled at the provider (\(source))", at: now)
+            try announce(db, .generationCancelled, generationID: id, data: ["status": "cancelled"], at: now)
         }
     }
 

@@ -26,6 +26,12 @@ public enum Secrets {
         return "gen_" + String(millis, radix: 36) + (0..<10).map { _ in UInt8.random(in: 0...255, using: &random) }.lowercaseHex
     }
 
+    /// An outgoing endpoint's signing secret in the Standard Webhooks form: `whsec_` and 32 random bytes in base64.
+    public static func endpointSecret() -> String {
+        var random = SystemRandomNumberGenerator()
+        return "whsec_" + Data((0..<32).map { _ in UInt8.random(in: 0...255, using: &random) }).base64EncodedString()
+    }
+
     /// A webhook secret for one generation (given to the provider with its create).
     public static func webhookSecret() -> String { make(prefix: "whsec_") }
 

@@ -18,7 +18,8 @@ public final class CurlTransport: HTTPTransport {
     private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
 
     public func send(_ request: HTTPRequest, maxBodyBytes: Int) async throws(TransportError) -> HTTPResponse {
-        let transfer = Transfer(destination: .memory(limit: Int64(maxBodyBytes)))
+        let transfer = Transfer(
+            destination: .memory(limit: Int64(maxBodyBytes)), publicAddressesOnly: request.publicAddressesOnly)
         let outcome = try await perform(request, transfer: transfer) { (handle) throws(TransportError) in
             try handle.set(CURLOPT_TIMEOUT_MS, request.timeout.milliseconds)
             try handle.set(CURLOPT_CONNECTTIMEOUT_MS, min(request.timeout.milliseconds, 10_000))

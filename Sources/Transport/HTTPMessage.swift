@@ -15,6 +15,8 @@ public struct HTTPRequest: Sendable {
     public var bodyFileRange: Range<Int64>?
     /// Whole-transfer time limit; downloads use `DownloadLimits` instead.
     public var timeout: Duration
+    /// Only public internet addresses may be connected to (a URL a team supplied: an outgoing webhook endpoint).
+    public var publicAddressesOnly = false
 
     public init(
         method: String = "GET", url: String, headers: [(name: String, value: String)] = [], body: Data? = nil,

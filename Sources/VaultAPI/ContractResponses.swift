@@ -12,5 +12,7 @@ extension CreatedShare: ResponseEncodable {}
 extension ErrorBody: ResponseEncodable {}
 extension ModelSummary: ResponseEncodable {}
 extension ModelDetail: ResponseEncodable {}
+extension EndpointView: ResponseEncodable {}
+extension DeliveryView: ResponseEncodable {}
 extension StatusAnswer: ResponseEncodable {}
 extension Readiness: ResponseEncodable {}

@@ -34,6 +34,7 @@ public enum VaultRouter {
         FilesController(archive: vault, responder: responder).addRoutes(to: api.group("files"))
         ImportsController(archive: vault).addRoutes(to: jsonAPI)
         SpendController(archive: vault).addRoutes(to: api)
+        EndpointsController(archive: vault).addRoutes(to: jsonAPI.group("endpoints"))
         UploadsController(archive: vault, baseURL: baseURL).addRoutes(to: api)
         WebhooksController(archive: vault).addRoutes(to: router.group("/webhooks/eachlabs"))
         let shares = SharesController(

@@ -75,6 +75,30 @@ public struct VaultClient: Sendable {
             "POST", "/v1/generations/\(Self.encoded(id))/share", body: encoder.encode(ShareRequest(expiresInS: expiresInS)))
     }
 
+    /// Registers an outgoing webhook endpoint; the answer holds its signing secret (shown once).
+    public func createEndpoint(_ request: EndpointRequest) async throws -> EndpointView {
+        try await call("POST", "/v1/endpoints", body: encoder.encode(request))
+    }
+
+    public func endpoints() async throws -> [EndpointView] { try await call("GET", "/v1/endpoints") }
+
+    public func updateEndpoint(id: String, _ request: EndpointRequest) async throws -> EndpointView {
+        try await call("PATCH", "/v1/endpoints/\(Self.encoded(id))", body: encoder.encode(request))
+    }
+
+    public func deleteEndpoint(id: String) async throws {
+        let _: Empty = try await call("DELETE", "/v1/endpoints/\(Self.encoded(id))")
+    }
+
+    public func deliveries(endpointID: String, limit: Int = 50) async throws -> [DeliveryView] {
+        try await call("GET", "/v1/endpoints/\(Self.encoded(endpointID))/deliveries?limit=\(limit)")
+    }
+
+    public func replay(endpointID: String, messageID: String) async throws {
+        let _: StatusAnswer = try await call(
+            "POST", "/v1/endpoints/\(Self.encoded(endpointID))/deliveries/\(Self.encoded(messageID))/replay")
+    }
+
     /// Polls the service (not the provider) until the generation is final; `progress` sees every state.
     public func waitUntilFinal(
         id: String, interval: Duration = .milliseconds(500),

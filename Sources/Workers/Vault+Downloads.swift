@@ -59,6 +59,7 @@ extension Vault {
             try await blobs.keep(tempFile, sha256: asset.sha256, size: asset.size) {
                 try database.recordStored(file, asset: asset, now: now())
             }
+            outgoingDue.signal()  // asset.stored, and generation.completed with the last output
             Counter(label: policy.metric, dimensions: [("outcome", "ok")]).increment()
             if file.kind == .output { Counter(label: "eachvault_download_bytes_total").increment(by: Int(asset.size)) }
         } catch _ where Task.isCancelled {

@@ -40,6 +40,12 @@ extension Vault {
                     due: { now, limit in try self.database.dueExtraPredictions(now: now, limit: limit) },
                     nextDue: { try self.database.nextExtraPredictionCheck() },
                     work: { await self.confirm($0) })),
+            WorkerService(
+                loop: WorkerLoop<OutgoingMessage>(
+                    wakeup: outgoingDue, clock: clock, concurrency: 4, idleCheck: settings.idleCheck, key: \.messageKey,
+                    due: { now, limit in try self.database.dueMessages(now: now, limit: limit) },
+                    nextDue: { try self.database.nextMessageTime() },
+                    work: { await self.deliver($0) })),
             TempFileJanitor(blobs: blobs, clock: clock),
         ] + (settings.scrubPerHour > 0 ? [ScrubService(vault: self)] : [])
     }

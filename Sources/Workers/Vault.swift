@@ -24,6 +24,8 @@ public struct Vault: Sendable {
     public let reconciliationsDue = Wakeup()
     /// Woken when an authentic webhook names a second prediction of a generation.
     public let extraPredictionsDue = Wakeup()
+    /// Woken when outgoing webhook messages may be due (an event, a replay).
+    public let outgoingDue = Wakeup()
     let unknownModels = UnknownModelCache()
     /// Start-up work done while already serving; `isReady()` waits for it.
     public let warmUp = WarmUp()

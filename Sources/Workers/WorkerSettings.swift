@@ -16,6 +16,9 @@ public struct WorkerSettings: Sendable {
     /// Blobs the background scrub checks an hour (re-reading each and repairing what is missing or corrupt, as
     /// `eachvault verify --repair` does); 0 turns it off (the default).
     public var scrubPerHour = 0
+    /// Outgoing webhooks: the waits between a message's attempts (with ±20 % jitter), about a day in all; after
+    /// the last, the message is given up and its endpoint disabled.
+    public var outgoingRetries: [Duration] = [5, 300, 1800, 7200, 18000, 36000, 36000].map { .seconds($0) }
     public var maxOutputBytes: Int64 = 4 << 30
     /// An output download's whole deadline (a 4 GB video at a slow CDN's pace fits).
     public var outputDownloadDeadline: Duration = .seconds(2 * 3600)

@@ -67,6 +67,18 @@ public protocol GalleryUseCases: GenerationUseCases, ShareUseCases, AccessUseCas
     func cachedModels() async throws -> [CatalogueModel]
 }
 
-extension Vault: GenerationUseCases, UploadUseCases, ImportUseCases, SpendUseCases, WebhookUseCases, GalleryUseCases {
+extension Vault: GenerationUseCases, UploadUseCases, ImportUseCases, SpendUseCases, WebhookUseCases, GalleryUseCases,
+    EndpointUseCases
+{
     public var maxInlineFileBytes: Int { settings.maxInlineFileBytes }
+}
+
+/// A team's outgoing webhook endpoints and their delivery logs.
+public protocol EndpointUseCases: Sendable {
+    func createEndpoint(_ request: EndpointRequest, teamID: String) async throws -> EndpointView
+    func endpoints(teamID: String) async throws -> [EndpointView]
+    func updateEndpoint(id: String, _ request: EndpointRequest, teamID: String) async throws -> EndpointView?
+    func deleteEndpoint(id: String, teamID: String) async throws -> Bool
+    func deliveries(endpointID: String, teamID: String, limit: Int) async throws -> [DeliveryView]?
+    func replay(messageID: String, endpointID: String, teamID: String) async throws -> Bool
 }

@@ -49,6 +49,7 @@ final class Harness: @unchecked Sendable {
         settings.reconcileInterval = Backoff(base: .milliseconds(300), factor: 1.5, cap: .seconds(1))
         settings.reconcileWindow = .seconds(20)
         settings.inputsFromPublicAddressesOnly = false  // the sample images come from the simulator, on loopback
+        settings.outgoingRetries = [.milliseconds(200), .milliseconds(300), .milliseconds(400)]
         return settings
     }
 

@@ -1,0 +1,243 @@
+import Foundation
+import GRDB
+import VaultContract
+
+/// A message waiting in the outbox, with where it goes and how it is signed.
+public struct OutgoingMessage: Sendable {
+    public var row: Int64
+    public var messageID: String
+    public var endpointID: String
+    public var url: String
+    public var secret: String
+    public var payload: String
+    public var attempts: Int
+
+    /// One worker at a time per outbox row.
+    public var messageKey: String { "\(row)" }
+}
+
+extension AppDatabase {
+    // MARK: - Endpoints
+
+    public func createEndpoint(teamID: String, url: String, events: [String], now: Date) throws -> EndpointView {
+        let endpoint = EndpointView(
+            id: Secrets.id(prefix: "ep_"), url: url, events: events, enabled: true, disabledReason: nil,
+            createdAt: now, secret: Secrets.endpointSecret())
+        try writer.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO webhook_endpoints (id, team_id, url, events, secret, enabled, created_at)
+                    VALUES (?, ?, ?, ?, ?, 1, ?)
+                    """,
+                arguments: [endpoint.id, teamID, url, Self.eventsText(events), endpoint.secret, now.unix])
+        }
+        return endpoint
+    }
+
+    public func endpoints(teamID: String) throws -> [EndpointView] {
+        try writer.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM webhook_endpoints WHERE team_id = ? ORDER BY created_at, id", arguments: [teamID]
+            ).map(Self.endpoint)
+        }
+    }
+
+    /// Changes what is given; enabling again clears why it was disabled. Nil when the team has no such endpoint.
+    public func updateEndpoint(id: String, teamID: String, url: String?, events: [String]?, enabled: Bool?) throws
+        -> EndpointView?
+    {
+        try writer.write { db in
+            guard try Row.fetchOne(db, sql: "SELECT 1 FROM webhook_endpoints WHERE id = ? AND team_id = ?", arguments: [id, teamID]) != nil
+            else { return nil }
+            if let url { try db.execute(sql: "UPDATE webhook_endpoints SET url = ? WHERE id = ?", arguments: [url, id]) }
+            if let events {
+                try db.execute(sql: "UPDATE webhook_endpoints SET events = ? WHERE id = ?", arguments: [Self.eventsText(events), id])
+            }
+            if let enabled {
+                try db.execute(
+                    sql: "UPDATE webhook_endpoints SET enabled = ?, disabled_reason = ? WHERE id = ?",
+                    arguments: [enabled, enabled ? nil : "disabled by the team", id])
+            }
+            return try Row.fetchOne(db, sql: "SELECT * FROM webhook_endpoints WHERE id = ?", arguments: [id]).map(Self.endpoint)
+        }
+    }
+
+    public func deleteEndpoint(id: String, teamID: String) throws -> Bool {
+        try writer.write { db in
+            try db.execute(sql: "DELETE FROM webhook_endpoints WHERE id = ? AND team_id = ?", arguments: [id, teamID])
+            return db.changesCount > 0
+        }
+    }
+
+    private static func endpoint(_ row: Row) -> EndpointView {
+        EndpointView(
+            id: row["id"], url: row["url"], events: (try? JSONDecoder().decode([String].self, from: Data((row["events"] as String).utf8))) ?? [],
+            enabled: row["enabled"], disabledReason: row["disabled_reason"],
+            createdAt: Date(timeIntervalSince1970: row["created_at"]))
+    }
+
+    private static func eventsText(_ events: [String]) -> String {
+        String(decoding: (try? JSONEncoder().encode(events)) ?? Data("[]".utf8), as: UTF8.self)
+    }
+
+    // MARK: - The outbox
+
+    /// Puts the event in the outbox of each of the generation's team's enabled endpoints that take it, inside the
+    /// transaction that records the event: committed together, or neither.
+    static func announce(
+        _ db: Database, _ type: OutgoingEventType, generationID: String, data: [String: String], at now: Date
+    ) throws {
+        let endpoints = try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT e.id, e.events FROM webhook_endpoints e JOIN generations g ON g.team_id = e.team_id
+                    WHERE g.id = ? AND e.enabled = 1
+                    """), arguments: [generationID])
+        let subscribed = endpoints.filter { ($0["events"] as String).contains("\"\(type.rawValue)\"") }
+        guard !subscribed.isEmpty else { return }
+        var fields = data
+        fields["generation_id"] = generationID
+        let payload: [String: JSONValueText] = [
+            "type": .text(type.rawValue), "timestamp": .text(ISO8601DateFormatter().string(from: now)),
+            "data": .object(fields),
+        ]
+        let body = String(decoding: (try? JSONEncoder.sorted.encode(payload)) ?? Data(), as: UTF8.self)
+        let messageID = Secrets.make(prefix: "msg_")
+        for endpoint in subscribed {
+            try db.execute(
+                sql: """
+                    INSERT INTO webhook_messages
+                        (message_id, endpoint_id, event_type, generation_id, payload, created_at, next_attempt_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [messageID, endpoint["id"] as String, type.rawValue, generationID, body, now.unix, now.unix])
+        }
+    }
+
+    /// Messages due now, each the oldest one still undelivered of its generation for its endpoint (events of one
+    /// generation arrive in order), at most `limit`.
+    public func dueMessages(now: Date, limit: Int) throws -> [OutgoingMessage] {
+        try writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT m.id, m.message_id, m.endpoint_id, e.url, e.secret, m.payload, m.attempts
+                    FROM webhook_messages m JOIN webhook_endpoints e ON e.id = m.endpoint_id
+                    WHERE m.next_attempt_at IS NOT NULL AND m.next_attempt_at <= ? AND e.enabled = 1
+                    AND NOT EXISTS (
+                        SELECT 1 FROM webhook_messages earlier
+                        WHERE earlier.endpoint_id = m.endpoint_id AND earlier.generation_id IS m.generation_id
+                        AND earlier.id < m.id AND earlier.next_attempt_at IS NOT NULL)
+                    ORDER BY m.next_attempt_at LIMIT ?
+                    """, arguments: [now.unix, limit]
+            ).map {
+                OutgoingMessage(
+                    row: $0[0], messageID: $0[1], endpointID: $0[2], url: $0[3], secret: $0[4], payload: $0[5],
+                    attempts: $0[6])
+            }
+        }
+    }
+
+    public func nextMessageTime() throws -> Date? {
+        try writer.read { db in
+            try Double.fetchOne(
+                db,
+                sql: """
+                    SELECT min(m.next_attempt_at) FROM webhook_messages m JOIN webhook_endpoints e ON e.id = m.endpoint_id
+                    WHERE m.next_attempt_at IS NOT NULL AND e.enabled = 1
+                    """
+            ).map { Date(timeIntervalSince1970: $0) }
+        }
+    }
+
+    /// Records one attempt: delivered (`retryAt` unused), to be tried again at `retryAt`, or, with neither, given up,
+    /// and then the endpoint is disabled (every attempt of a message failed for about a day).
+    public func recordAttempt(
+        _ message: OutgoingMessage, status: Int?, latencyMS: Double, excerpt: String?, error: String?,
+        delivered: Bool, retryAt: Date?, now: Date
+    ) throws {
+        try writer.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO webhook_attempts (message, at, status, latency_ms, response_excerpt, error)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """, arguments: [message.row, now.unix, status, latencyMS, excerpt, error])
+            try db.execute(
+                sql: """
+                    UPDATE webhook_messages SET attempts = attempts + 1, last_status = ?, next_attempt_at = ?,
+                        delivered_at = ?, gave_up_at = ? WHERE id = ?
+                    """,
+                arguments: [
+                    status, delivered ? nil : retryAt?.unix, delivered ? now.unix : nil,
+                    !delivered && retryAt == nil ? now.unix : nil, message.row,
+                ])
+            if !delivered && retryAt == nil {
+                try db.execute(
+                    sql: "UPDATE webhook_endpoints SET enabled = 0, disabled_reason = ? WHERE id = ?",
+                    arguments: [
+                        "disabled after every attempt to deliver \(message.messageID) failed for about a day", message.endpointID,
+                    ])
+            }
+        }
+    }
+
+    /// The endpoint's delivery log, newest first; nil when the team has no such endpoint.
+    public func deliveries(endpointID: String, teamID: String, limit: Int) throws -> [DeliveryView]? {
+        try writer.read { db in
+            guard try Row.fetchOne(db, sql: "SELECT 1 FROM webhook_endpoints WHERE id = ? AND team_id = ?", arguments: [endpointID, teamID]) != nil
+            else { return nil }
+            let messages = try Row.fetchAll(
+                db, sql: "SELECT * FROM webhook_messages WHERE endpoint_id = ? ORDER BY id DESC LIMIT ?",
+                arguments: [endpointID, limit])
+            return try messages.map { message in
+                let attempts = try Row.fetchAll(
+                    db, sql: "SELECT * FROM webhook_attempts WHERE message = ? ORDER BY id", arguments: [message["id"] as Int64]
+                ).map {
+                    DeliveryView.Attempt(
+                        at: Date(timeIntervalSince1970: $0["at"]), status: $0["status"], latencyMS: $0["latency_ms"],
+                        responseExcerpt: $0["response_excerpt"], error: $0["error"])
+                }
+                func date(_ column: String) -> Date? { (message[column] as Double?).map(Date.init(timeIntervalSince1970:)) }
+                return DeliveryView(
+                    messageID: message["message_id"], eventType: message["event_type"], generationID: message["generation_id"],
+                    createdAt: Date(timeIntervalSince1970: message["created_at"]), deliveredAt: date("delivered_at"),
+                    gaveUpAt: date("gave_up_at"), nextAttemptAt: date("next_attempt_at"), attempts: attempts)
+            }
+        }
+    }
+
+    /// Sends a message again (same id), now; false when the team has no such message.
+    public func replay(messageID: String, endpointID: String, teamID: String, now: Date) throws -> Bool {
+        try writer.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE webhook_messages SET next_attempt_at = ?, gave_up_at = NULL
+                    WHERE message_id = ? AND endpoint_id = ?
+                    AND endpoint_id IN (SELECT id FROM webhook_endpoints WHERE team_id = ?)
+                    """, arguments: [now.unix, messageID, endpointID, teamID])
+            return db.changesCount > 0
+        }
+    }
+}
+
+/// A payload's values: text, or an object of texts.
+enum JSONValueText: Encodable {
+    case text(String)
+    case object([String: String])
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .text(let text): try container.encode(text)
+        case .object(let fields): try container.encode(fields)
+        }
+    }
+}
+
+extension JSONEncoder {
+    static var sorted: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+}

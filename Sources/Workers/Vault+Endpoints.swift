@@ -1,0 +1,71 @@
+import Archive
+import Foundation
+import VaultContract
+
+/// Why an endpoint request is refused, field by field.
+public struct EndpointRefusal: Error, Sendable {
+    public var problems: [(field: String, problem: String)]
+}
+
+extension Vault {
+    /// Registers an endpoint for the team; the answer carries its signing secret, shown this once.
+    public func createEndpoint(_ request: EndpointRequest, teamID: String) async throws -> EndpointView {
+        let (url, events) = try Self.checked(url: request.url, events: request.events, creating: true)
+        return try await database.offloaded { [now = now()] in
+            try $0.createEndpoint(teamID: teamID, url: url ?? "", events: events ?? OutgoingEventType.allCases.map(\.rawValue), now: now)
+        }
+    }
+
+    public func endpoints(teamID: String) async throws -> [EndpointView] {
+        try await database.offloaded { try $0.endpoints(teamID: teamID) }
+    }
+
+    public func updateEndpoint(id: String, _ request: EndpointRequest, teamID: String) async throws -> EndpointView? {
+        let (url, events) = try Self.checked(url: request.url, events: request.events, creating: false)
+        let updated = try await database.offloaded {
+            try $0.updateEndpoint(id: id, teamID: teamID, url: url, events: events, enabled: request.enabled)
+        }
+        outgoingDue.signal()  // an endpoint enabled again has messages waiting
+        return updated
+    }
+
+    public func deleteEndpoint(id: String, teamID: String) async throws -> Bool {
+        try await database.offloaded { try $0.deleteEndpoint(id: id, teamID: teamID) }
+    }
+
+    public func deliveries(endpointID: String, teamID: String, limit: Int) async throws -> [DeliveryView]? {
+        try await database.offloaded { try $0.deliveries(endpointID: endpointID, teamID: teamID, limit: limit) }
+    }
+
+    public func replay(messageID: String, endpointID: String, teamID: String) async throws -> Bool {
+        let found = try await database.offloaded { [now = now()] in
+            try $0.replay(messageID: messageID, endpointID: endpointID, teamID: teamID, now: now)
+        }
+        outgoingDue.signal()
+        return found
+    }
+
+    /// An http(s) URL with a host, at most 2,048 bytes (where it may connect is decided at delivery, as for input
+    /// downloads); known event types, at least one.
+    static func checked(url: String?, events: [String]?, creating: Bool) throws -> (String?, [String]?) {
+        var problems: [(String, String)] = []
+        if let url {
+            let parsed = URL(string: url)
+            if url.utf8.count > 2048 || !["http", "https"].contains(parsed?.scheme?.lowercased() ?? "")
+                || (parsed?.host ?? "").isEmpty
+            {
+                problems.append(("url", "must be an http(s) URL with a host, at most 2,048 bytes"))
+            }
+        } else if creating {
+            problems.append(("url", "is required"))
+        }
+        if let events {
+            let known = Set(OutgoingEventType.allCases.map(\.rawValue))
+            if events.isEmpty || events.contains(where: { !known.contains($0) }) {
+                problems.append(("events", "must be one or more of " + known.sorted().joined(separator: ", ")))
+            }
+        }
+        guard problems.isEmpty else { throw EndpointRefusal(problems: problems) }
+        return (url, events.map { Array(Set($0)).sorted() })
+    }
+}
