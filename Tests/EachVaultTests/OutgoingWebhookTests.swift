@@ -87,6 +87,9 @@ import VaultContract
             try await eventually { try await harness.client.endpoints().first?.enabled == false }
             let disabled = try #require(try await harness.client.endpoints().first)
             #expect(disabled.disabledReason?.contains("failed for about a day") == true)
+            // The team is told in the gallery too.
+            let gallery = try await harness.raw("GET", "/", headers: [try await harness.signIn().cookie], token: .some(nil))
+            #expect(gallery.body.contains("Webhook endpoint http://127.0.0.1:\(port)/hook was disabled after every attempt"))
             let log = try await harness.client.deliveries(endpointID: endpoint.id)
             #expect(log.count == 1 && log[0].gaveUpAt != nil && log[0].attempts.count == 4)  // first try and 3 retries
 

@@ -33,6 +33,7 @@ extension GalleryController {
         }
         let snippets = Dictionary(page.hits.map { ($0.generation.id, $0.snippet?.html) }, uniquingKeysWith: { a, _ in a })
         let models = try await archive.cachedModels()
+        let failing = try await archive.endpoints(teamID: visit.team.id).filter { !$0.enabled && $0.disabledReason != "disabled by the team" }
         let items = details.map { detail in
             let prompt = detail.generation.prompt ?? detail.generation.model
             return GalleryPage.Item(
@@ -45,6 +46,10 @@ extension GalleryController {
             GalleryPage(
                 team: visit.team.name, csrf: visit.formToken, q: value("q") ?? "", from: value("from") ?? "",
                 to: value("to") ?? "", tag: value("tag") ?? "", count: items.count, items: items, error: problem,
+                notices: failing.map {
+                    "Webhook endpoint \($0.url) was \($0.disabledReason ?? "disabled"). Enable it again with "
+                        + "eachvault endpoint update \($0.id) --enable (its messages wait)."
+                },
                 next: page.nextCursor.map { nextPageLink(request, cursor: $0) },
                 models: models.map { Option(value: $0.slug, title: $0.title, selected: $0.slug == value("model")) },
                 categories: Set(models.compactMap(\.category)).sorted().map { Option(value: $0, selected: $0 == value("category")) },

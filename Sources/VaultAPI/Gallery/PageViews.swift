@@ -69,6 +69,8 @@ struct GalleryPage: PageView {
     var count: Int
     var items: [Item]
     var error: String?
+    /// Webhook endpoints disabled after failing, each in a sentence saying how to enable it again.
+    var notices: [String] = []
     var next: String?
     var models: [Option]
     var categories: [Option]

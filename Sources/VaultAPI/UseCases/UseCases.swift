@@ -65,6 +65,8 @@ public protocol AccessUseCases: Sendable {
 /// The gallery: browsing, sharing and new generations for a signed-in team.
 public protocol GalleryUseCases: GenerationUseCases, ShareUseCases, AccessUseCases {
     func cachedModels() async throws -> [CatalogueModel]
+    /// The team's webhook endpoints (the gallery says which were disabled after failing).
+    func endpoints(teamID: String) async throws -> [EndpointView]
 }
 
 extension Vault: GenerationUseCases, UploadUseCases, ImportUseCases, SpendUseCases, WebhookUseCases, GalleryUseCases,
