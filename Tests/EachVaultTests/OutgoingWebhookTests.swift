@@ -101,4 +101,31 @@ import VaultContract
             #expect(refused.status == 422 && refused.body.contains("\"field\":\"url\"") && refused.body.contains("\"field\":\"events\""))
         }
     }
+
+    @Test func messagesWaitingAtARestartAreDeliveredAfterItWithTheirIds() async throws {
+        var workers = Harness.testSettings
+        workers.outgoingRetries = Array(repeating: .milliseconds(500), count: 40)  // about 20 s of tries
+        try await withHarness(workers: workers) { harness in
+            let port = try freeLoopbackPort()
+            let endpoint = try await harness.client.createEndpoint(
+                EndpointRequest(url: "http://127.0.0.1:\(port)/hook", events: ["generation.completed"]))
+            let created = try await harness.client.createGeneration(
+                GenerationRequest(model: "pixverse-v5-6-text-to-video", input: ["prompt": "told after a restart"]))
+            _ = try await harness.waitUntilFinal([created.id])
+            // Nobody listens yet: the message is tried and waits.
+            try await eventually { try await harness.client.deliveries(endpointID: endpoint.id).first?.attempts.isEmpty == false }
+            let waiting = try #require(try await harness.client.deliveries(endpointID: endpoint.id).first)
+            #expect(waiting.deliveredAt == nil && waiting.attempts.allSatisfy { $0.status == nil })
+
+            try await harness.restartService()
+            let receiver = try Self.startReceiver(port: port, secret: try #require(endpoint.secret), mode: "ok")
+            defer { Self.stop(receiver) }
+            try await eventually {
+                (try? await Self.seen("http://127.0.0.1:\(port)"))?.contains { $0.type == "generation.completed" } == true
+            }
+            let received = try await Self.seen("http://127.0.0.1:\(port)")
+            #expect(received.map(\.id) == [waiting.messageID] && received.allSatisfy(\.verified))
+            try await eventually { try await harness.client.deliveries(endpointID: endpoint.id).first?.deliveredAt != nil }
+        }
+    }
 }
