@@ -258,17 +258,9 @@ import VaultRuntime
 @Suite struct BlobMigrationCommandTests {
     @Test func aRunningArchiveMovesToABucketAndBackWithTheCommands() async throws {
         let bucket = try await S3TestServer.start()
-        let home = try TempDirectory()
-        let simulator = EachLabsSimulator(settings: Harness.simulatorSettings)
-        let simulatorServer = try await SimulatorApp.start(simulator, logger: Harness.quietLogger)
-        defer { Task { await simulatorServer.stop() } }
-        let service = ServiceProcess(
-            home: home.url, port: try freeLoopbackPort(), providerURL: simulatorServer.baseURL, apiKey: Harness.apiKey)
-        let database = try AppDatabase(path: home.url.appending(path: "eachvault.sqlite").path)
-        _ = try database.createTeam(name: "movers", now: Date())
-        let token = try database.createToken(teamName: "movers", label: nil, now: Date()).token
-        try await service.start()
-        let client = VaultClient(baseURL: service.baseURL, token: token)
+        let launched = try await LaunchedService.start(team: "movers")
+        defer { Task { await launched.stop() } }
+        let (home, service, client, token) = (launched.home, launched.service, launched.client, launched.token)
         func generate(_ prompt: String) async throws -> GenerationView {
             let created = try await client.createGeneration(
                 GenerationRequest(model: ObjectStoreArchiveTests.model, input: ["prompt": .string(prompt)]))

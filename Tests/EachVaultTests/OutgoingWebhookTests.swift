@@ -128,4 +128,32 @@ import VaultContract
             try await eventually { try await harness.client.deliveries(endpointID: endpoint.id).first?.deliveredAt != nil }
         }
     }
+
+    /// The real binary, SIGKILLed while a delivery is in flight (the receiver holds its answer): after the restart
+    /// the message is sent again with the same id, recorded as delivered, and no other message is duplicated.
+    @Test func aKillMidDeliveryNeitherLosesNorDuplicatesBeyondOneResendWithTheSameID() async throws {
+        let launched = try await LaunchedService.start(team: "listeners")
+        let (service, client) = (launched.service, launched.client)
+        let port = try freeLoopbackPort()
+        let endpoint = try await client.createEndpoint(
+            EndpointRequest(url: "http://127.0.0.1:\(port)/hook", events: ["generation.completed"]))
+        let receiver = try Self.startReceiver(port: port, secret: try #require(endpoint.secret), mode: "slow-first")
+        defer { Self.stop(receiver) }
+        let base = "http://127.0.0.1:\(port)"
+        try await eventually { (try? await Self.seen(base)) != nil }
+
+        let created = try await client.createGeneration(
+            GenerationRequest(model: "pixverse-v5-6-text-to-video", input: ["prompt": "announced across a kill"]))
+        try await eventually(timeout: .seconds(60)) { try await Self.seen(base).count == 1 }  // in flight now
+        service.kill()
+        try await service.start()
+        try await eventually(timeout: .seconds(60)) {
+            try await client.deliveries(endpointID: endpoint.id).first?.deliveredAt != nil
+        }
+        let received = try await Self.seen(base)
+        let allVerified = received.allSatisfy(\.verified)
+        #expect(allVerified && received.count == 2 && Set(received.map(\.id)).count == 1)
+        #expect(received.allSatisfy { $0.generation_id == created.id && $0.type == "generation.completed" })
+        await launched.stop()
+    }
 }

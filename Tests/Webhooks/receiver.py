@@ -1,12 +1,14 @@
 """A team's webhook receiver for the outgoing-webhook tests: every delivery is verified with the `standardwebhooks`
 package (PyPI, an implementation independent of EachVault's) and recorded; `GET /seen` lists them in arrival order.
 
-Usage: receiver.py PORT SECRET MODE, MODE `flaky` (each message refused with a 500 the first time, then taken)
-or `down` (everything refused).
+Usage: receiver.py PORT SECRET MODE, MODE `flaky` (each message refused with a 500 the first time, then taken),
+`down` (everything refused), `slow-first` (the first delivery of each message answered only after 20 s: time to
+kill the sender mid-delivery), anything else: every delivery taken.
 """
 
 import json
 import sys
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from standardwebhooks.webhooks import Webhook
@@ -40,6 +42,8 @@ class Handler(BaseHTTPRequestHandler):
             "id": headers.get("webhook-id"), "verified": verified, "type": payload.get("type"),
             "generation_id": (payload.get("data") or {}).get("generation_id"),
         })
+        if mode == "slow-first" and first:
+            time.sleep(20)
         refuse = mode == "down" or (mode == "flaky" and first)
         self.send_response(500 if refuse else 204)
         self.send_header("Content-Length", "0")
