@@ -28,7 +28,7 @@ struct SharesController<UseCases: ShareUseCases> {
         let body = try await request.decodeJSON(
             ShareRequest.self, context: context, example: #"{"expires_in_s": 86400}"#, empty: ShareRequest())
         let lifetime = body.expiresInS ?? Vault.defaultShareLifetime
-        guard lifetime > 0, lifetime <= maxLifetime else {
+        guard lifetime >= 1, lifetime <= maxLifetime else {  // as the message (and the OpenAPI document) says
             throw APIError(
                 status: .unprocessableContent, code: "invalid_expiry",
                 message: "expires_in_s must be between 1 and \(Int(maxLifetime))")
