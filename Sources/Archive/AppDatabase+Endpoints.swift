@@ -97,11 +97,8 @@ extension AppDatabase {
         guard !subscribed.isEmpty else { return }
         var fields = data
         fields["generation_id"] = generationID
-        let payload: [String: JSONValueText] = [
-            "type": .text(type.rawValue), "timestamp": .text(ISO8601DateFormatter().string(from: now)),
-            "data": .object(fields),
-        ]
-        let body = String(decoding: (try? JSONEncoder.sorted.encode(payload)) ?? Data(), as: UTF8.self)
+        let payload = OutgoingPayload(type: type.rawValue, timestamp: now, data: fields)
+        let body = String(decoding: (try? ContractJSON.encoder().encode(payload)) ?? Data(), as: UTF8.self)
         let messageID = Secrets.make(prefix: "msg_")
         for endpoint in subscribed {
             try db.execute(
@@ -220,24 +217,9 @@ extension AppDatabase {
     }
 }
 
-/// A payload's values: text, or an object of texts.
-enum JSONValueText: Encodable {
-    case text(String)
-    case object([String: String])
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .text(let text): try container.encode(text)
-        case .object(let fields): try container.encode(fields)
-        }
-    }
-}
-
-extension JSONEncoder {
-    static var sorted: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }
+/// An outgoing message's body: `{"type", "timestamp", "data"}`, in the contract's JSON configuration.
+private struct OutgoingPayload: Encodable {
+    var type: String
+    var timestamp: Date
+    var data: [String: String]
 }
