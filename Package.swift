@@ -75,6 +75,7 @@ let package = Package(
             name: "Archive",
             dependencies: [
                 "EachLabs", "VaultContract", "ObjectStorage", "Transport", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             exclude: ["embed.txt"],

@@ -59,10 +59,12 @@ extension Duration {
 
 var logger = Logger(label: "bench")
 logger.logLevel = .critical
-let scratch = FileManager.default.temporaryDirectory.appending(path: "eachvault-bench-\(UUID().uuidString)")
+/// `BENCH_REUSE=folder` searches the archive a kept run left there (`BENCH_KEEP=1`) instead of building one again.
+let reused = ProcessInfo.processInfo.environment["BENCH_REUSE"].map { URL(fileURLWithPath: $0) }
+let scratch = reused ?? FileManager.default.temporaryDirectory.appending(path: "eachvault-bench-\(UUID().uuidString)")
 try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
 /// `BENCH_KEEP=1` keeps the scratch folder (its database, to try queries by hand) and prints where it is.
-let keepScratch = ProcessInfo.processInfo.environment["BENCH_KEEP"] != nil
+let keepScratch = ProcessInfo.processInfo.environment["BENCH_KEEP"] != nil || reused != nil
 defer {
     if keepScratch { print("kept \(scratch.path)") } else { try? FileManager.default.removeItem(at: scratch) }
 }
@@ -125,17 +127,22 @@ if only == "download" { exit(0) }
 
 // 4. Search over a generated archive (the same corpus the tests use): 100,000 generations by default.
 let database = try AppDatabase(path: scratch.appending(path: "eachvault.sqlite").path)
-try database.saveModels(models, now: Date())
-let teams = try ["bench-a", "bench-b"].map { try database.createTeam(name: $0, now: Date()).id }
-let count = Int(ProcessInfo.processInfo.environment["BENCH_GENERATIONS"] ?? "") ?? 100_000
-let insertStart = ContinuousClock.now
-let corpus = SearchCorpus(count: count, models: models.map { CatalogueModel($0, fetchedAt: Date()) }, teamIDs: teams)
-try corpus.insert(into: database)
-try database.refreshPlannerStatistics()
-print(
-    String(
-        format: "record %d generations with files (batches)      %.0f per second", count,
-        Double(count) / (ContinuousClock.now - insertStart).seconds))
+let teams: [String]
+if reused != nil {
+    teams = try ["bench-a", "bench-b"].compactMap { try database.team(named: $0)?.id }
+} else {
+    try database.saveModels(models, now: Date())
+    teams = try ["bench-a", "bench-b"].map { try database.createTeam(name: $0, now: Date()).id }
+    let count = Int(ProcessInfo.processInfo.environment["BENCH_GENERATIONS"] ?? "") ?? 100_000
+    let insertStart = ContinuousClock.now
+    let corpus = SearchCorpus(count: count, models: models.map { CatalogueModel($0, fetchedAt: Date()) }, teamIDs: teams)
+    try corpus.insert(into: database)
+    try database.refreshPlannerStatistics()
+    print(
+        String(
+            format: "record %d generations with files (batches)      %.0f per second", count,
+            Double(count) / (ContinuousClock.now - insertStart).seconds))
+}
 func query(_ text: String? = nil, _ configure: (inout GenerationQuery) -> Void = { _ in }) -> GenerationQuery {
     var query = GenerationQuery(teamID: teams[0], text: text, limit: 50)
     if let window = ProcessInfo.processInfo.environment["BENCH_RANKING_WINDOW"].flatMap(Int.init) {
@@ -221,7 +228,13 @@ for (label, path) in [("/healthz (no token)", "/healthz"), ("/v1/spend?from=2100
     let request = HTTPRequest(url: "\(service.baseURL)\(path)", headers: [("Authorization", "Bearer \(token)")])
     try await measureAsync("HTTP \(label)", iterations: 200) { _ = try await client.send(request) }
 }
-for (label, parameters) in [("newest 50, no text", "limit=50"), ("rare word \"dragon\"", "q=dragon&limit=50")] {
+let overHTTP = [
+    ("newest 50, no text", "limit=50"), ("rare word \"dragon\"", "q=dragon&limit=50"),
+    ("common words \"cinematic light\"", "q=cinematic%20light&limit=50"), ("prefix \"obs\"", "q=obs&limit=50"),
+    ("phrase 'golden hour' (quoted)", "q=%22golden%20hour%22&limit=50"),
+    ("text + model + 720p + audio", "q=fox&model=\(models[4].slug)&resolution=720p&has_audio=true&limit=50"),
+]
+for (label, parameters) in overHTTP {
     let request = HTTPRequest(
         url: "\(service.baseURL)/v1/generations?\(parameters)", headers: [("Authorization", "Bearer \(token)")])
     var bytes = 0

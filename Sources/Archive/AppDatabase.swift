@@ -6,12 +6,13 @@ import Transport
 /// `duePolls`, ...), defined by feature in the `AppDatabase+*.swift` files; no SQL outside this target.
 public struct AppDatabase: Sendable {
     let writer: any DatabaseWriter
+    /// The full-text vocabulary searches ask, remembered (see `SearchVocabulary`).
+    let vocabulary = SearchVocabulary()
 
     /// Opens (creating if needed) the database at `path` in WAL mode and applies pending migrations.
     public init(path: String) throws {
-        var configuration = Configuration()
+        var configuration = Self.configuration
         configuration.busyMode = .timeout(10)
-        configuration.foreignKeysEnabled = true
         try self.init(DatabasePool(path: path, configuration: configuration))
     }
 
@@ -27,14 +28,21 @@ public struct AppDatabase: Sendable {
 
     /// An in-memory database, for unit tests.
     public static func inMemory() throws -> AppDatabase {
+        try AppDatabase(DatabaseQueue(configuration: configuration))
+    }
+
+    /// What every connection has: foreign keys enforced, the search ranking function.
+    private static var configuration: Configuration {
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
-        return try AppDatabase(DatabaseQueue(configuration: configuration))
+        configuration.prepareDatabase { db in RankFunction.register(db) }
+        return configuration
     }
 
     init(_ writer: any DatabaseWriter) throws {
         self.writer = writer
         try Self.migrator.migrate(writer)
+        writer.add(transactionObserver: SearchTextObserver(vocabulary), extent: .databaseLifetime)
     }
 
     /// One migration per embedded `migrations/NNNN_name.sql` file, in name order.

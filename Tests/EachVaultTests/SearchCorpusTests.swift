@@ -100,6 +100,54 @@ private func smallArchive() throws -> (AppDatabase, String) {
         }
     }
 
+    @Test func textWithFiltersFindsWhatABruteForceScanFindsInEveryWindowSize() throws {
+        typealias Case = (String, (inout GenerationQuery) -> Void, (ArchivedGeneration, [String]) -> Bool)
+        let model = entries[3].generation.model
+        func has(_ words: [String], _ prefix: String) -> Bool { words.contains { $0.hasPrefix(prefix) } }
+        let cases: [Case] = [
+            (
+                "common word + model",
+                {
+                    $0.text = "fox"; $0.model = model
+                }, { e, w in has(w, "fox") && e.generation.model == model }
+            ),
+            (
+                "phrase", { $0.text = "\"golden hour\"" },
+                { _, w in zip(w, w.dropFirst()).contains { $0 == "golden" && $1 == "hour" } }
+            ),
+            (
+                "two words, one excluded, audio",
+                {
+                    $0.text = "owl dragon -night"; $0.hasAudio = true
+                },
+                { e, w in
+                    has(w, "owl") && has(w, "dragon") && !w.contains("night")
+                        && e.outputs.contains { $0.1.hasAudio == true }
+                }
+            ),
+            (
+                "a prefix + status",
+                {
+                    $0.text = "dra"; $0.status = .failed
+                }, { e, w in has(w, "dra") && e.generation.status == .failed }
+            ),
+        ]
+        for (name, configure, matches) in cases {
+            let expected = Set(
+                entries.filter { entry in
+                    entry.generation.teamID == team
+                        && matches(entry, (entry.generation.prompt ?? "").split(separator: " ").map(String.init))
+                }.map(\.generation.id))
+            #expect(expected.count > 10, "\(name): the corpus should hold matches")
+            for window in [GenerationQuery.defaultRankingWindow, 25] {
+                var query = GenerationQuery(teamID: team, limit: 200)
+                query.rankingWindow = window
+                configure(&query)
+                #expect(Set(try allPages(query).map(\.generation.id)) == expected, "\(name), windows of \(window)")
+            }
+        }
+    }
+
     @Test func everyVideoMadeFromOneImageIsFoundAcrossTeams() throws {
         let image = SearchCorpus.inputImage(30)
         let users = entries.filter { $0.inputs.contains { $0.0.sha256 == image } }

@@ -5,19 +5,19 @@ extension AppDatabase {
     /// Runs `query`: one page of hits, best match first for text (bm25 with weighted columns), newest first
     /// without; text with no searchable word matches nothing rather than everything.
     public func search(_ query: GenerationQuery) throws -> SearchPage {
-        try writer.read { db in try Self.search(db, query) }
+        try writer.read { db in try search(db, query) }
     }
 
     /// A page of hits with their outputs, inputs and files, read in one snapshot through GRDB's asynchronous
     /// access (the task waits for a reader without holding a thread): what the API and the gallery answer with.
     public func searchWithDetails(_ query: GenerationQuery) async throws -> (SearchPage, [GenerationDetail]) {
         try await writer.read { db in
-            let page = try Self.search(db, query)
+            let page = try search(db, query)
             return (page, try Self.generationDetails(db, page.hits.map(\.generation)))
         }
     }
 
-    static func search(_ db: Database, _ query: GenerationQuery) throws -> SearchPage {
+    func search(_ db: Database, _ query: GenerationQuery) throws -> SearchPage {
         if let cursor = query.cursor, cursor.fingerprint != query.fingerprint { throw SearchError.invalidCursor }
         let snapshotSeq =
             try query.cursor?.snapshotSeq
@@ -34,14 +34,16 @@ extension AppDatabase {
         guard let text = query.text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else {
             return try Self.browse(db, conditions, arguments, page)
         }
-        guard let pattern = SearchPattern.make(text, anyWord: query.anyWord) else {
+        guard let pattern = SearchPattern.compile(text, anyWord: query.anyWord, wholeTerms: vocabulary.lookup(db)) else {
             return SearchPage(hits: [], nextCursor: nil)
         }
-        return try Self.rank(db, pattern, conditions, arguments, page, window: max(1, query.rankingWindow))
+        let facets = [query.teamID.map { SearchPattern.facet("t", $0) }, query.model.map { SearchPattern.facet("m", $0) }]
+        return try rank(
+            db, pattern, facets: facets.compactMap { $0 }, conditions, arguments, page, window: max(1, query.rankingWindow))
     }
 
     /// What one page asks for, and what its cursor carries forward.
-    private struct Page {
+    struct Page {
         var limit: Int
         var snapshotSeq: Int64
         var fingerprint: String
@@ -77,64 +79,6 @@ extension AppDatabase {
             nextCursor: last.map {
                 page.next(sortKey: $0.createdAt.unix, seq: $0.seq ?? 0, offset: 0)
             })
-    }
-
-    /// With text: best first by bm25 (column weights: prompt, negative prompt, model, title, tags, note) within a
-    /// window of the newest `window` matches; when those are shown, the next older window follows. A word in half
-    /// the archive so costs one window's ranking a page, never the whole corpus's; fewer matches than a window are
-    /// one exact ranking. A page continues right after the last row the previous one showed, found again in the
-    /// current ranking (scores drift a little as the index changes, so a remembered score would not do); rows
-    /// created after the first page stay out.
-    private static func rank(
-        _ db: Database, _ pattern: String, _ conditions: [String], _ arguments: StatementArguments,
-        _ page: Page, window: Int
-    ) throws -> SearchPage {
-        let matching = "generation_search MATCH ? AND \(conditions.joined(separator: " AND "))"
-        let top = min(page.cursor?.windowTop ?? page.snapshotSeq, page.snapshotSeq)
-        // The window's oldest row: the `window`-th newest match at or below its top (FTS5 walks its matches in
-        // rowid order and stops there), and the next older one, if any; none means the window holds every match left.
-        let edge = try Int64.fetchAll(
-            db,
-            sql: """
-                SELECT generation_search.rowid FROM generation_search JOIN generations g ON g.seq = generation_search.rowid
-                WHERE \(matching) AND generation_search.rowid <= ?
-                ORDER BY generation_search.rowid DESC LIMIT 2 OFFSET ?
-                """,
-            arguments: [pattern] + arguments + [top, window - 1])
-        let bottom = edge.first
-        // Enough of the window's ranking to find the previous page's last row even if it moved a little.
-        let wanted = (page.cursor?.offset ?? 0) + page.limit + 1 + (page.cursor == nil ? 0 : 200)
-        let ranked = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT g.seq, snippet(generation_search, 0, char(57344), char(57345), '…', 16) AS snippet
-                FROM generation_search JOIN generations g ON g.seq = generation_search.rowid
-                WHERE \(matching) AND generation_search.rowid BETWEEN ? AND ?
-                ORDER BY bm25(generation_search, 10.0, 1.0, 4.0, 4.0, 6.0, 3.0), g.seq DESC LIMIT ?
-                """,
-            arguments: [pattern] + arguments + [bottom ?? 0, top, wanted]
-        ).map { (seq: $0["seq"] as Int64, snippet: $0["snippet"] as String?) }
-        let windowed = bottom != nil || page.cursor?.windowTop != nil
-        var start = 0
-        if let cursor = page.cursor {
-            start = ranked.firstIndex { $0.seq == cursor.seq }.map { $0 + 1 } ?? min(cursor.offset, ranked.count)
-        }
-        let slice = ranked[start..<min(start + page.limit, ranked.count)]
-        // This window shown to its end: the next page starts the next older window, if any match is older.
-        let olderWindow = edge.count == 2 ? bottom.map { page.next(seq: 0, offset: 0, windowTop: $0 - 1) } : nil
-        guard let last = slice.last else {
-            return SearchPage(hits: [], nextCursor: olderWindow, rankingWindow: windowed ? window : nil)
-        }
-        let generations = try Generation.fetchAll(db, keys: slice.map(\.seq))
-        let bySeq = Dictionary(generations.map { ($0.seq ?? 0, $0) }, uniquingKeysWith: { first, _ in first })
-        let hits = slice.compactMap { entry in
-            bySeq[entry.seq].map { SearchHit(generation: $0, snippet: entry.snippet.map(Snippet.init)) }
-        }
-        let more = ranked.count > start + page.limit
-        return SearchPage(
-            hits: hits,
-            nextCursor: more ? page.next(seq: last.seq, offset: start + slice.count, windowTop: top) : olderWindow,
-            rankingWindow: windowed ? window : nil)
     }
 
     /// The generations of one page of `query` (callers that need no snippets or cursor).
