@@ -2,8 +2,9 @@
 SWIFT ?= swift
 APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev pkg-config
 # The gallery's browser test drives Debian's headless Chromium; the reverse-proxy test runs deploy/nginx.conf in a
-# real nginx, with a certificate made by openssl and requests sent by curl.
-TEST_APT_PACKAGES := chromium nginx openssl curl
+# real nginx, with a certificate made by openssl and requests sent by curl; the PostgreSQL tests make clusters of
+# their own on loopback with Debian's PostgreSQL (initdb and pg_ctl as its postgres user, psql).
+TEST_APT_PACKAGES := chromium nginx openssl curl postgresql
 BIN := .build/debug/eachvault
 
 .PHONY: deps test-deps apt-install build demo test lint format bench bench-deps bench-build bench-webhooks bench-files fuzz fuzz-build fuzz-smoke screenshots serve simulator clean

@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", from: "0.12.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // Build-time embedding of data files (migrations, simulator fixtures) into the binary.
@@ -130,6 +131,20 @@ let package = Package(
             swiftSettings: strict,
             plugins: ["EmbedFiles"]),
 
+        // The archive on PostgreSQL: its schema (`migrations/postgres`), applied under a lock, and the copy of an
+        // SQLite archive into it (`eachvault migrate-database`).
+        .target(
+            name: "ArchivePostgres",
+            dependencies: [
+                "Archive", "Transport", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            exclude: ["embed.txt"],
+            swiftSettings: strict,
+            plugins: ["EmbedFiles"]),
+
         // Configuration and assembly of the running service; the demo.
         .target(
             name: "VaultRuntime",
@@ -157,7 +172,7 @@ let package = Package(
             name: "eachvault",
             dependencies: [
                 "VaultRuntime", "Simulator", "Archive", "Workers", "VaultContract", "VaultAPIClient", "EachLabs", "VaultMCP",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "ArchivePostgres", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
@@ -194,7 +209,8 @@ let package = Package(
             name: "EachVaultTests",
             dependencies: [
                 "VaultRuntime", "Simulator", "Workers", "Archive", "VaultAPI", "Transport", "EachLabs",
-                "VaultContract", "VaultAPIClient", "SearchCorpus", "HTTPSupport", "ObjectStorage", .product(name: "GRDB", package: "GRDB.swift"),
+                "VaultContract", "VaultAPIClient", "SearchCorpus", "HTTPSupport", "ObjectStorage", "ArchivePostgres",
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -45,7 +45,7 @@ public struct AppDatabase: Sendable {
         writer.add(transactionObserver: SearchTextObserver(vocabulary), extent: .databaseLifetime)
     }
 
-    /// One migration per embedded `migrations/NNNN_name.sql` file, in name order.
+    /// One migration per embedded `migrations/sqlite/NNNN_name.sql` file, in name order.
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         for name in EmbeddedFiles.names(withSuffix: ".sql") {

@@ -1,0 +1,214 @@
+import Archive
+import Foundation
+import NIOCore
+import PostgresNIO
+
+/// `eachvault migrate-database --to postgres://…`: copies an SQLite archive into PostgreSQL, table by table in the
+/// order foreign keys need, each in key order and in batches (rows already there are updated, so a second run
+/// brings a first one up to date, and rows deleted from the archive since are deleted), then compares every table's
+/// row count and content digest (`ArchiveDigest`) on both sides. Safe while the service runs; the last pass, with the
+/// service stopped, is the one whose verification counts.
+public enum DatabaseCopy {
+    /// Every table of the archive, parents before the tables that refer to them.
+    static let tables = [
+        "models", "teams", "generations", "assets", "generation_outputs", "generation_inputs", "generation_events",
+        "webhook_deliveries", "api_tokens", "shares", "sessions", "provider_uploads", "team_files",
+        "deleted_predictions", "webhook_rejections", "extra_predictions", "blob_deletions", "scrub_position",
+        "webhook_endpoints", "webhook_messages", "webhook_attempts", "archive_identity",
+    ]
+    static let batch = 500
+
+    /// What one table's copy did and found.
+    public struct TableReport: Sendable, Hashable {
+        public var table: String
+        public var written: Int
+        public var removed: Int
+        public var rows: Int
+        public var digest: String
+        public var matches: Bool
+    }
+
+    public static func run(
+        from source: AppDatabase, to target: PostgresArchive, progress: @Sendable (String) -> Void = { _ in }
+    ) async throws -> [TableReport] {
+        let described = Dictionary(uniqueKeysWithValues: try source.archiveTables().map { ($0.name, $0) })
+        if let unknown = described.keys.sorted().first(where: { !tables.contains($0) }) {
+            throw PostgresFailure("the copy does not know the archive's table \(unknown) (a migration without its PostgreSQL counterpart)")
+        }
+        let ordered = tables.compactMap { described[$0] }
+        for table in ordered { try await checkColumns(of: table, in: target) }
+        try await checkSameArchive(source, target)
+        var written: [String: Int] = [:]
+        for table in ordered {
+            written[table.name] = try await copyRows(of: table, from: source, to: target)
+            progress("\(table.name): \(written[table.name] ?? 0) rows written")
+        }
+        var removed: [String: Int] = [:]
+        for table in ordered.reversed() {
+            removed[table.name] = try await removeRowsGone(from: table, source: source, target: target)
+        }
+        try await resetIdentities(target)
+        let expected = try await source.digests(of: ordered)
+        var reports: [TableReport] = []
+        for table in ordered {
+            let actual = try await digest(of: table, in: target)
+            let wanted = expected[table.name] ?? ArchiveDigest()
+            reports.append(
+                TableReport(
+                    table: table.name, written: written[table.name] ?? 0, removed: removed[table.name] ?? 0,
+                    rows: actual.rows, digest: actual.description, matches: actual == wanted))
+        }
+        return reports
+    }
+
+    /// PostgreSQL's database is empty or holds a copy of this very archive: the copy deletes there what the archive
+    /// does not hold, so pointing it at another archive's database would empty that.
+    private static func checkSameArchive(_ source: AppDatabase, _ target: PostgresArchive) async throws {
+        let identity = try source.archiveIdentity()
+        var held: [String] = []
+        for try await id in try await target.client.query("SELECT id FROM archive_identity", logger: target.logger)
+            .decode(String.self)
+        {
+            held.append(id)
+        }
+        if held.isEmpty {
+            let rows = try await target.client.query(
+                "SELECT (SELECT count(*) FROM generations) + (SELECT count(*) FROM teams)", logger: target.logger)
+            for try await count in rows.decode(Int64.self) where count > 0 {
+                throw PostgresFailure("PostgreSQL's database already holds an archive that was not copied from this one; copy into an empty database")
+            }
+        } else if held != [identity] {
+            throw PostgresFailure(
+                "PostgreSQL's database holds another archive (\(held.joined(separator: ", "))) than this one (\(identity)); copy into an empty database"
+            )
+        }
+    }
+
+    /// Every column of the archive's table exists in PostgreSQL (which may hold more: the search vector).
+    private static func checkColumns(of table: ArchiveTable, in target: PostgresArchive) async throws {
+        var present = Set<String>()
+        let rows = try await target.client.query(
+            "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = \(table.name)",
+            logger: target.logger)
+        for try await name in rows.decode(String.self) { present.insert(name) }
+        if let missing = table.columns.map(\.name).first(where: { !present.contains($0) }) {
+            throw PostgresFailure("PostgreSQL's \(table.name) has no column \(missing): its schema is behind the archive's")
+        }
+    }
+
+    private static func copyRows(of table: ArchiveTable, from source: AppDatabase, to target: PostgresArchive)
+        async throws -> Int
+    {
+        let keyPositions = table.primaryKey.compactMap { key in table.columns.firstIndex { $0.name == key } }
+        let columns = table.columns.map { "\"\($0.name)\"" }.joined(separator: ", ")
+        let key = table.primaryKey.map { "\"\($0)\"" }.joined(separator: ", ")
+        let updates = table.columns.filter { !table.primaryKey.contains($0.name) }
+            .map { "\"\($0.name)\" = EXCLUDED.\"\($0.name)\"" }
+        let conflict = updates.isEmpty ? "DO NOTHING" : "DO UPDATE SET " + updates.joined(separator: ", ")
+        var after: [ArchiveValue]?
+        var written = 0
+        while true {
+            let rows = try await source.rows(of: table, after: after, limit: batch)
+            guard let last = rows.last else { return written }
+            var bindings = PostgresBindings(capacity: rows.count * table.columns.count)
+            var tuples: [String] = []
+            for row in rows {
+                let start = bindings.count
+                tuples.append("(" + row.indices.map { "$\(start + $0 + 1)" }.joined(separator: ", ") + ")")
+                for value in row { try bindings.append(value) }
+            }
+            let sql =
+                "INSERT INTO \"\(table.name)\" (\(columns)) VALUES \(tuples.joined(separator: ", ")) ON CONFLICT (\(key)) \(conflict)"
+            do {
+                try await target.execute(PostgresQuery(unsafeSQL: sql, binds: bindings))
+            } catch let error as PSQLError {
+                throw PostgresFailure("copying \(table.name): \(PostgresFailure(error).description)")
+            }
+            written += rows.count
+            after = keyPositions.map { last[$0] }
+        }
+    }
+
+    /// Deletes the rows PostgreSQL holds that the archive no longer does (deleted since an earlier run).
+    private static func removeRowsGone(from table: ArchiveTable, source: AppDatabase, target: PostgresArchive)
+        async throws -> Int
+    {
+        let keyColumns = table.primaryKey.compactMap { key in table.columns.first { $0.name == key } }
+        let key = keyColumns.map { "\"\($0.name)\"" }.joined(separator: ", ")
+        var keys: [[ArchiveValue]] = []
+        let rows = try await target.client.query(
+            PostgresQuery(unsafeSQL: "SELECT \(key) FROM \"\(table.name)\""), logger: target.logger)
+        for try await row in rows { keys.append(try values(of: row, kinds: keyColumns.map(\.type))) }
+        var removed = 0
+        for start in stride(from: 0, to: keys.count, by: batch) {
+            let chunk = Array(keys[start..<min(start + batch, keys.count)])
+            let exists = try await source.exist(chunk, in: table)
+            for (values, present) in zip(chunk, exists) where !present {
+                var bindings = PostgresBindings()
+                for value in values { try bindings.append(value) }
+                let condition = keyColumns.indices.map { "\"\(keyColumns[$0].name)\" = $\($0 + 1)" }
+                try await target.execute(
+                    PostgresQuery(
+                        unsafeSQL: "DELETE FROM \"\(table.name)\" WHERE " + condition.joined(separator: " AND "),
+                        binds: bindings))
+                removed += 1
+            }
+        }
+        return removed
+    }
+
+    /// Identity columns continue after the highest value copied.
+    private static func resetIdentities(_ target: PostgresArchive) async throws {
+        var identities: [(String, String)] = []
+        let rows = try await target.client.query(
+            """
+            SELECT table_name, column_name FROM information_schema.columns
+            WHERE table_schema = current_schema() AND is_identity = 'YES'
+            """, logger: target.logger)
+        for try await (table, column) in rows.decode((String, String).self) { identities.append((table, column)) }
+        for (table, column) in identities {
+            try await target.execute(
+                PostgresQuery(
+                    unsafeSQL: """
+                        SELECT setval(pg_get_serial_sequence('"\(table)"', '\(column)'),
+                                      greatest(coalesce((SELECT max("\(column)") FROM "\(table)"), 0), 1))
+                        """))
+        }
+    }
+
+    /// The table's row count and content digest on the PostgreSQL side, reading the archive's columns only.
+    static func digest(of table: ArchiveTable, in target: PostgresArchive) async throws -> ArchiveDigest {
+        var digest = ArchiveDigest()
+        let columns = table.columns.map { "\"\($0.name)\"" }.joined(separator: ", ")
+        let rows = try await target.client.query(
+            PostgresQuery(unsafeSQL: "SELECT \(columns) FROM \"\(table.name)\""), logger: target.logger)
+        for try await row in rows { digest.add(try values(of: row, kinds: table.columns.map(\.type))) }
+        return digest
+    }
+
+    private static func values(of row: PostgresRow, kinds: [ArchiveTable.Kind]) throws -> [ArchiveValue] {
+        let cells = row.makeRandomAccess()
+        return try kinds.indices.map { index in
+            let cell = cells[index]
+            switch kinds[index] {
+            case .integer: return try cell.decode(Int64?.self).map(ArchiveValue.integer) ?? .null
+            case .real: return try cell.decode(Double?.self).map(ArchiveValue.real) ?? .null
+            case .text: return try cell.decode(String?.self).map(ArchiveValue.text) ?? .null
+            case .blob:
+                return try cell.decode(ByteBuffer?.self).map { ArchiveValue.blob(Array($0.readableBytesView)) } ?? .null
+            }
+        }
+    }
+}
+
+extension PostgresBindings {
+    fileprivate mutating func append(_ value: ArchiveValue) throws {
+        switch value {
+        case .null: appendNull()
+        case .integer(let integer): try append(integer)
+        case .real(let real): try append(real)
+        case .text(let text): try append(text)
+        case .blob(let bytes): try append(ByteBuffer(bytes: bytes))
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// A connection pool to the archive's PostgreSQL database, running while `open`'s body runs.
+public struct PostgresArchive: Sendable {
+    public let location: PostgresLocation
+    let client: PostgresClient
+    let logger: Logger
+
+    /// Connects to `location`, applies pending migrations (`migrations/postgres`, under a lock) and runs `body`;
+    /// the pool closes when it returns or throws.
+    public static func open<T: Sendable>(
+        _ location: PostgresLocation, logger: Logger, migrate: Bool = true,
+        _ body: @Sendable (PostgresArchive) async throws -> T
+    ) async throws -> T {
+        try await probe(location, logger: logger)
+        let client = PostgresClient(configuration: try location.clientConfiguration, backgroundLogger: logger)
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                await client.run()
+                return nil
+            }
+            defer { group.cancelAll() }
+            let database = PostgresArchive(location: location, client: client, logger: logger)
+            do {
+                if migrate { try await PostgresMigrator.migrate(database) }
+                return try await body(database)
+            } catch let error as PSQLError {
+                throw PostgresFailure(error)
+            }
+        }
+    }
+
+    /// One connection first: a refused password or a missing database is said at once, in PostgreSQL's words (the
+    /// pool would retry with backoff for a minute, until its circuit breaker trips, and say only that).
+    private static func probe(_ location: PostgresLocation, logger: Logger) async throws {
+        do {
+            let connection = try await PostgresConnection.connect(
+                configuration: try location.connectionConfiguration, id: 0, logger: logger)
+            try await connection.close()
+        } catch let error as PSQLError {
+            throw PostgresFailure("cannot use \(location): \(PostgresFailure(error).description)")
+        } catch {
+            throw PostgresFailure("cannot reach \(location): \(error)")
+        }
+    }
+
+    /// Runs `query`, discarding rows.
+    func execute(_ query: PostgresQuery) async throws {
+        _ = try await client.query(query, logger: logger).collect()
+    }
+}
+
+/// A PostgreSQL error in words (postgres-nio's own description hides the server's message).
+public struct PostgresFailure: Error, CustomStringConvertible {
+    public var description: String
+
+    init(_ error: PSQLError) {
+        if let message = error.serverInfo?[.message] {
+            description = "PostgreSQL: \(message)" + (error.serverInfo?[.detail].map { " (\($0))" } ?? "")
+        } else {
+            description = "PostgreSQL: \(error.code)" + (error.underlying.map { ": \($0)" } ?? "")
+        }
+    }
+
+    init(_ description: String) { self.description = description }
+}

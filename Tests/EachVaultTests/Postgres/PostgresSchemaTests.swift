@@ -1,0 +1,78 @@
+@testable import Archive
+@testable import ArchivePostgres
+import Foundation
+import Logging
+import Testing
+
+/// PostgreSQL's schema against a real server: migrations applied once however many instances start together, and
+/// every table and column of the SQLite archive present, so a copy (and later the service) maps one to one.
+@Suite struct PostgresSchemaTests {
+    static let logger = Logger(label: "test.postgres")
+
+    @Test func instancesStartingTogetherApplyEachMigrationOnce() async throws {
+        let server = try await PostgresServer.start()
+        let url = try await server.database()
+        let location = try PostgresLocation(url: url)
+        let applied = try await withThrowingTaskGroup(of: [String].self) { group in
+            for _ in 0..<4 {
+                group.addTask {
+                    try await PostgresArchive.open(location, logger: Self.logger) { try await $0.appliedMigrations() }
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        let expected = PostgresMigrator.migrations.map(\.name)
+        #expect(!expected.isEmpty && applied.allSatisfy { $0 == expected })
+        #expect(try await server.psql(url, "SELECT count(*) FROM schema_migrations") == String(expected.count))
+    }
+
+    @Test func everyArchiveTableAndColumnExistsInPostgres() async throws {
+        let server = try await PostgresServer.start()
+        let url = try await server.database()
+        try await PostgresArchive.open(try PostgresLocation(url: url), logger: Self.logger) { _ in }
+        let archive = try AppDatabase.inMemory().archiveTables()
+        #expect(Set(archive.map(\.name)) == Set(DatabaseCopy.tables), "the copy knows every table, parents first")
+        for table in archive {
+            let columns = try await server.psql(
+                url,
+                "SELECT string_agg(column_name, ',' ORDER BY column_name) FROM information_schema.columns "
+                    + "WHERE table_schema = 'public' AND table_name = '\(table.name)' AND column_name <> 'search'")
+            #expect(columns == table.columns.map(\.name).sorted().joined(separator: ","), "\(table.name)")
+        }
+    }
+
+    @Test func aDatabaseURLIsReadAndItsPasswordNeverShown() throws {
+        let location = try PostgresLocation(url: "postgres://vault:s3cret@db.internal:6432/archive?sslmode=require")
+        #expect(location.host == "db.internal" && location.port == 6432 && location.username == "vault")
+        #expect(location.database == "archive" && location.tls == .require)
+        #expect(location.description == "postgres://vault@db.internal:6432/archive")
+        for bad in [
+            "mysql://vault@db/archive", "postgres://db/archive", "postgres://vault@/archive", "postgres://vault@db",
+            "postgres://vault:s3cret@db/archive?sslmode=sometimes",
+        ] {
+            #expect(throws: PostgresLocation.InvalidURL.self, "\(bad)") { try PostgresLocation(url: bad) }
+            let message = (try? PostgresLocation(url: bad)).map(\.description) ?? "\((Result { try PostgresLocation(url: bad) }))"
+            #expect(!message.contains("s3cret"))
+        }
+    }
+
+    @Test func migrationFilesSplitIntoStatementsAtTheRightSemicolons() {
+        let sql = """
+            -- a comment; with a semicolon
+            CREATE TABLE a (x text DEFAULT 'semi;colon', "odd;name" int);
+            /* block; comment */ CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN NEW.x := 'a;b'; RETURN NEW; END
+            $$;
+            CREATE FUNCTION g() RETURNS int LANGUAGE sql AS $body$ SELECT 1; $body$;
+            -- trailing comment
+            """
+        let statements = SQLStatements.split(sql)
+        #expect(statements.count == 3, "\(statements)")
+        #expect(statements[0].hasSuffix("\"odd;name\" int)"))
+        #expect(statements[1].contains("RETURN NEW; END\n$$"))
+        #expect(statements[2].hasSuffix("$body$ SELECT 1; $body$"))
+        for hostile in ["$", "$$", "'", "/*", "--", "$a", "$a$ unterminated", ";;;", ""] {
+            _ = SQLStatements.split(hostile)
+        }
+    }
+}

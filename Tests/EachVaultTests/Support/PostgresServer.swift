@@ -1,0 +1,103 @@
+import Foundation
+import Transport
+
+/// Debian's PostgreSQL as a cluster of the test's own: created with `initdb` in a temporary folder (as the
+/// `postgres` user when the tests run as root, which `initdb` refuses), listening on a free loopback port with a
+/// password (SCRAM), stopped and removed when the value goes. Each test makes the databases it needs.
+final class PostgresServer: @unchecked Sendable {
+    let port: Int
+    let password = "pw-" + UUID().uuidString.prefix(8).lowercased()
+    private let folder: TempDirectory
+    private var data: URL { folder.url.appending(path: "data") }
+
+    /// A new database's URL.
+    func database(_ name: String = "vault_\(UUID().uuidString.prefix(8).lowercased())") async throws -> String {
+        let created = try await runChild(
+            [
+                "psql", "-h", "127.0.0.1", "-p", String(port), "-U", "vault", "-d", "postgres", "-v", "ON_ERROR_STOP=1",
+                "-c", "CREATE DATABASE \(name)",
+            ],
+            environment: ["PGPASSWORD": password, "PATH": "/usr/bin:/bin"])
+        guard created.status == 0 else { throw PostgresServerError.failed("createdb: \(created.errors)") }
+        return "postgres://vault:\(password)@127.0.0.1:\(port)/\(name)"
+    }
+
+    /// Runs `sql` in the database at `url` with psql; its output, unaligned.
+    func psql(_ url: String, _ sql: String) async throws -> String {
+        let run = try await runChild(
+            ["psql", url, "-v", "ON_ERROR_STOP=1", "-At", "-c", sql], environment: ["PATH": "/usr/bin:/bin"])
+        guard run.status == 0 else { throw PostgresServerError.failed("psql: \(run.errors)") }
+        return String(decoding: run.output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    static func start() async throws -> PostgresServer {
+        try await Blocking.run { try PostgresServer() }
+    }
+
+    private init() throws {
+        folder = try TempDirectory()
+        port = try freeLoopbackPort()
+        guard let bin = Self.binaries else { throw PostgresServerError.failed("PostgreSQL is not installed (make test-deps)") }
+        let passwordFile = folder.url.appending(path: "password")
+        try password.write(to: passwordFile, atomically: true, encoding: .utf8)
+        let asPostgres = getuid() == 0 ? ["runuser", "-u", "postgres", "--"] : []
+        if getuid() == 0 { _ = try runChildNow(["chown", "-R", "postgres", folder.url.path]) }
+        let initdb = try spawnAndWait(
+            asPostgres + [
+                bin.appending(path: "initdb").path, "-D", data.path, "-U", "vault", "--pwfile=\(passwordFile.path)",
+                "--auth-local=trust", "--auth-host=scram-sha-256", "--no-sync",
+            ])
+        guard initdb == 0 else { throw PostgresServerError.failed("initdb exited with status \(initdb)") }
+        let started = try spawnAndWait(
+            asPostgres + [
+                bin.appending(path: "pg_ctl").path, "-D", data.path, "-l", folder.url.appending(path: "log").path, "-w",
+                "-o", "-p \(port) -k \(folder.url.path) -c listen_addresses=127.0.0.1 -c fsync=off", "start",
+            ])
+        guard started == 0 else {
+            let log = (try? String(contentsOf: folder.url.appending(path: "log"), encoding: .utf8)) ?? ""
+            throw PostgresServerError.failed("pg_ctl start failed: \(log.suffix(2000))")
+        }
+    }
+
+    deinit {
+        let asPostgres = getuid() == 0 ? ["runuser", "-u", "postgres", "--"] : []
+        if let bin = Self.binaries {
+            _ = try? spawnAndWait(asPostgres + [bin.appending(path: "pg_ctl").path, "-D", data.path, "-m", "immediate", "stop"])
+        }
+    }
+
+    /// Debian installs PostgreSQL's server programs under /usr/lib/postgresql/VERSION/bin; the newest is used.
+    static let binaries: URL? = {
+        let root = URL(fileURLWithPath: "/usr/lib/postgresql")
+        let versions = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
+        return versions.compactMap(Int.init).max().map { root.appending(path: "\($0)/bin") }
+    }()
+}
+
+/// Runs a program with its output discarded and waits for it with `waitpid`. Foundation's `Process` loses track of
+/// `runuser` once `pg_ctl` under it has started a server (the wait never ends), and a pipe would be held open by the
+/// server for good.
+private func spawnAndWait(_ arguments: [String]) throws -> Int32 {
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    var pid: pid_t = 0
+    let spawned = posix_spawnp(&pid, arguments[0], &actions, nil, argv, environ)
+    guard spawned == 0 else { throw PostgresServerError.failed("\(arguments[0]) could not start (\(spawned))") }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+    return (status >> 8) & 0xff
+}
+
+enum PostgresServerError: Error, CustomStringConvertible {
+    case failed(String)
+    var description: String {
+        switch self {
+        case .failed(let why): why
+        }
+    }
+}
