@@ -129,31 +129,35 @@ public enum DatabaseCopy {
         }
     }
 
-    /// Deletes the rows PostgreSQL holds that the archive no longer does (deleted since an earlier run).
+    /// Deletes the rows PostgreSQL holds that the archive no longer does (deleted since an earlier run), reading
+    /// PostgreSQL's keys as a stream and checking them against the archive a batch at a time (flat memory).
     private static func removeRowsGone(from table: ArchiveTable, source: AppDatabase, target: PostgresArchive)
         async throws -> Int
     {
         let keyColumns = table.primaryKey.compactMap { key in table.columns.first { $0.name == key } }
         let key = keyColumns.map { "\"\($0.name)\"" }.joined(separator: ", ")
-        var keys: [[ArchiveValue]] = []
-        let rows = try await target.client.query(
-            PostgresQuery(unsafeSQL: "SELECT \(key) FROM \"\(table.name)\""), logger: target.logger)
-        for try await row in rows { keys.append(try values(of: row, kinds: keyColumns.map(\.type))) }
+        let condition = keyColumns.indices.map { "\"\(keyColumns[$0].name)\" = $\($0 + 1)" }.joined(separator: " AND ")
         var removed = 0
-        for start in stride(from: 0, to: keys.count, by: batch) {
-            let chunk = Array(keys[start..<min(start + batch, keys.count)])
-            let exists = try await source.exist(chunk, in: table)
-            for (values, present) in zip(chunk, exists) where !present {
+        func removeGone(_ keys: [[ArchiveValue]]) async throws {
+            for (values, present) in zip(keys, try await source.exist(keys, in: table)) where !present {
                 var bindings = PostgresBindings()
                 for value in values { try bindings.append(value) }
-                let condition = keyColumns.indices.map { "\"\(keyColumns[$0].name)\" = $\($0 + 1)" }
                 try await target.execute(
-                    PostgresQuery(
-                        unsafeSQL: "DELETE FROM \"\(table.name)\" WHERE " + condition.joined(separator: " AND "),
-                        binds: bindings))
+                    PostgresQuery(unsafeSQL: "DELETE FROM \"\(table.name)\" WHERE \(condition)", binds: bindings))
                 removed += 1
             }
         }
+        var keys: [[ArchiveValue]] = []
+        let rows = try await target.client.query(
+            PostgresQuery(unsafeSQL: "SELECT \(key) FROM \"\(table.name)\""), logger: target.logger)
+        for try await row in rows {
+            keys.append(try values(of: row, kinds: keyColumns.map(\.type)))
+            if keys.count == batch {
+                try await removeGone(keys)
+                keys.removeAll(keepingCapacity: true)
+            }
+        }
+        try await removeGone(keys)
         return removed
     }
 
