@@ -102,9 +102,15 @@ public enum DatabaseCopy {
         let keyPositions = table.primaryKey.compactMap { key in table.columns.firstIndex { $0.name == key } }
         let columns = table.columns.map { "\"\($0.name)\"" }.joined(separator: ", ")
         let key = table.primaryKey.map { "\"\($0)\"" }.joined(separator: ", ")
-        let updates = table.columns.filter { !table.primaryKey.contains($0.name) }
-            .map { "\"\($0.name)\" = EXCLUDED.\"\($0.name)\"" }
-        let conflict = updates.isEmpty ? "DO NOTHING" : "DO UPDATE SET " + updates.joined(separator: ", ")
+        // A row already there is rewritten only if it changed: a second pass over a million rows then writes
+        // (and leaves for vacuum) only what the archive changed since the first.
+        let changeable = table.columns.filter { !table.primaryKey.contains($0.name) }.map { "\"\($0.name)\"" }
+        let assignments: String = changeable.map { "\($0) = EXCLUDED.\($0)" }.joined(separator: ", ")
+        let current: String = changeable.map { "\"\(table.name)\".\($0)" }.joined(separator: ", ")
+        let incoming: String = changeable.map { "EXCLUDED.\($0)" }.joined(separator: ", ")
+        let conflict =
+            changeable.isEmpty
+            ? "DO NOTHING" : "DO UPDATE SET \(assignments) WHERE (\(current)) IS DISTINCT FROM (\(incoming))"
         var after: [ArchiveValue]?
         var written = 0
         while true {
