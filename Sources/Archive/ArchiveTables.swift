@@ -21,6 +21,13 @@ public struct ArchiveTable: Sendable, Hashable {
         public var type: Kind
     }
 
+    /// The columns, quoted and comma-separated, for a SELECT or INSERT (SQLite and PostgreSQL quote alike).
+    public var columnList: String { quoted(columns.map(\.name)) }
+    /// The primary key's columns, quoted and comma-separated.
+    public var keyList: String { quoted(primaryKey) }
+
+    private func quoted(_ names: [String]) -> String { names.map { "\"\($0)\"" }.joined(separator: ", ") }
+
     /// The declared type of a STRICT column.
     public enum Kind: String, Sendable, Hashable {
         case integer = "INTEGER", real = "REAL", text = "TEXT", blob = "BLOB"
@@ -58,8 +65,7 @@ extension AppDatabase {
     /// Up to `limit` rows of `table` after the row whose primary key is `after` (nil: from the first), in key
     /// order: a copy pages through a table while the service goes on writing.
     public func rows(of table: ArchiveTable, after: [ArchiveValue]?, limit: Int) async throws -> [[ArchiveValue]] {
-        let columns = table.columns.map { "\"\($0.name)\"" }.joined(separator: ", ")
-        let key = table.primaryKey.map { "\"\($0)\"" }.joined(separator: ", ")
+        let (columns, key) = (table.columnList, table.keyList)
         var sql = "SELECT \(columns) FROM \"\(table.name)\""
         var arguments: StatementArguments = []
         if let after {
@@ -83,8 +89,7 @@ extension AppDatabase {
             var digests: [String: ArchiveDigest] = [:]
             for table in tables {
                 var digest = ArchiveDigest()
-                let columns = table.columns.map { "\"\($0.name)\"" }.joined(separator: ", ")
-                let rows = try Row.fetchCursor(db, sql: "SELECT \(columns) FROM \"\(table.name)\"")
+                let rows = try Row.fetchCursor(db, sql: "SELECT \(table.columnList) FROM \"\(table.name)\"")
                 while let row = try rows.next() {
                     digest.add((0..<row.count).map { ArchiveValue(row[$0] as DatabaseValue) })
                 }
@@ -101,7 +106,7 @@ extension AppDatabase {
 
     /// Whether the rows with these primary keys exist (one answer per key, in order).
     public func exist(_ keys: [[ArchiveValue]], in table: ArchiveTable) async throws -> [Bool] {
-        let key = table.primaryKey.map { "\"\($0)\"" }.joined(separator: ", ")
+        let key = table.keyList
         let placeholders = "(" + Array(repeating: "?", count: table.primaryKey.count).joined(separator: ", ") + ")"
         return try await writer.read { db in
             try keys.map { values in

@@ -100,8 +100,7 @@ public enum DatabaseCopy {
         async throws -> Int
     {
         let keyPositions = table.primaryKey.compactMap { key in table.columns.firstIndex { $0.name == key } }
-        let columns = table.columns.map { "\"\($0.name)\"" }.joined(separator: ", ")
-        let key = table.primaryKey.map { "\"\($0)\"" }.joined(separator: ", ")
+        let (columns, key) = (table.columnList, table.keyList)
         // A row already there is rewritten only if it changed: a second pass over a million rows then writes
         // (and leaves for vacuum) only what the archive changed since the first.
         let changeable = table.columns.filter { !table.primaryKey.contains($0.name) }.map { "\"\($0.name)\"" }
@@ -141,7 +140,7 @@ public enum DatabaseCopy {
         async throws -> Int
     {
         let keyColumns = table.primaryKey.compactMap { key in table.columns.first { $0.name == key } }
-        let key = keyColumns.map { "\"\($0.name)\"" }.joined(separator: ", ")
+        let key = table.keyList
         let condition = keyColumns.indices.map { "\"\(keyColumns[$0].name)\" = $\($0 + 1)" }.joined(separator: " AND ")
         var removed = 0
         func removeGone(_ keys: [[ArchiveValue]]) async throws {
@@ -189,9 +188,8 @@ public enum DatabaseCopy {
     /// The table's row count and content digest on the PostgreSQL side, reading the archive's columns only.
     static func digest(of table: ArchiveTable, in target: PostgresArchive) async throws -> ArchiveDigest {
         var digest = ArchiveDigest()
-        let columns = table.columns.map { "\"\($0.name)\"" }.joined(separator: ", ")
         let rows = try await target.client.query(
-            PostgresQuery(unsafeSQL: "SELECT \(columns) FROM \"\(table.name)\""), logger: target.logger)
+            PostgresQuery(unsafeSQL: "SELECT \(table.columnList) FROM \"\(table.name)\""), logger: target.logger)
         for try await row in rows { digest.add(try values(of: row, kinds: table.columns.map(\.type))) }
         return digest
     }
