@@ -129,15 +129,19 @@ if only == "download" { exit(0) }
 let database = try AppDatabase(path: scratch.appending(path: "eachvault.sqlite").path)
 let teams: [String]
 if reused != nil {
-    teams = try ["bench-a", "bench-b"].compactMap { try database.team(named: $0)?.id }
+    var found: [String] = []
+    for name in ["bench-a", "bench-b"] { if let team = try await database.team(named: name) { found.append(team.id) } }
+    teams = found
 } else {
-    try database.saveModels(models, now: Date())
-    teams = try ["bench-a", "bench-b"].map { try database.createTeam(name: $0, now: Date()).id }
+    try await database.saveModels(models, now: Date())
+    var created: [String] = []
+    for name in ["bench-a", "bench-b"] { created.append(try await database.createTeam(name: name, now: Date()).id) }
+    teams = created
     let count = Int(ProcessInfo.processInfo.environment["BENCH_GENERATIONS"] ?? "") ?? 100_000
     let insertStart = ContinuousClock.now
     let corpus = SearchCorpus(count: count, models: models.map { CatalogueModel($0, fetchedAt: Date()) }, teamIDs: teams)
-    try corpus.insert(into: database)
-    try database.refreshPlannerStatistics()
+    try await corpus.insert(into: database)
+    try await database.refreshPlannerStatistics()
     print(
         String(
             format: "record %d generations with files (batches)      %.0f per second", count,
@@ -178,20 +182,20 @@ let typical: [(String, GenerationQuery)] = [
     ("input image (lineage)", query { $0.inputSHA256 = SearchCorpus.inputImage(30) }),
 ]
 for (label, search) in typical {
-    try measure("search: \(label)", iterations: 200) { _ = try database.search(search) }
+    try await measureAsync("search: \(label)", iterations: 200) { _ = try await database.search(search) }
 }
 var deep = query("cinematic")
-try measure("search: page 20 of \"cinematic\" via cursors", iterations: 20) {
+try await measureAsync("search: page 20 of \"cinematic\" via cursors", iterations: 20) {
     deep.cursor = nil
-    for _ in 0..<20 { deep.cursor = try database.search(deep).nextCursor }
+    for _ in 0..<20 { deep.cursor = try await database.search(deep).nextCursor }
 }
 
 // 4b. The parts of an answer: the page's files, and the JSON.
-let newest = try database.search(query())
-try measure("page of 50: outputs, inputs and files", iterations: 200) {
-    _ = try database.generationDetails(newest.hits.map(\.generation))
+let newest = try await database.search(query())
+try await measureAsync("page of 50: outputs, inputs and files", iterations: 200) {
+    _ = try await database.generationDetails(newest.hits.map(\.generation))
 }
-let pageDetails = try database.generationDetails(newest.hits.map(\.generation))
+let pageDetails = try await database.generationDetails(newest.hits.map(\.generation))
 let views = pageDetails.map { detail in
     GenerationView(
         id: detail.generation.id, model: detail.generation.model, version: detail.generation.version,
@@ -222,7 +226,7 @@ var configuration = VaultConfiguration(
     apiKey: "bench", providerBaseURL: server.baseURL, home: scratch, listenHost: "127.0.0.1", listenPort: 0)
 configuration.logLevel = .critical
 let (_, service) = try await VaultApp.start(configuration, logger: logger)
-let token = try database.createToken(teamName: "bench-a", label: "bench", now: Date()).token
+let token = try await database.createToken(teamName: "bench-a", label: "bench", now: Date()).token
 let client = CurlTransport()
 for (label, path) in [("/healthz (no token)", "/healthz"), ("/v1/spend?from=2100-01-01 (a token)", "/v1/spend?from=2100-01-01")] {
     let request = HTTPRequest(url: "\(service.baseURL)\(path)", headers: [("Authorization", "Bearer \(token)")])

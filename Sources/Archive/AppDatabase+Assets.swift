@@ -4,15 +4,15 @@ import VaultContract
 
 extension AppDatabase {
     /// Every stored asset, for verification.
-    public func allAssets() throws -> [Asset] {
-        try writer.read { db in try Asset.order(Asset.Columns.sha256).fetchAll(db) }
+    public func allAssets() async throws -> [Asset] {
+        try await read { db in try Asset.order(Asset.Columns.sha256).fetchAll(db) }
     }
 }
 
 extension AppDatabase {
     /// The asset, if the team holds it: an output or input of one of its generations, or a file it uploaded (another team's is as absent as a missing one).
-    public func asset(sha256: String, teamID: String) throws -> Asset? {
-        try writer.read { db in
+    public func asset(sha256: String, teamID: String) async throws -> Asset? {
+        try await read { db in
             try Asset.fetchOne(
                 db,
                 sql: """
@@ -30,8 +30,8 @@ extension AppDatabase {
     /// Deletes the rows of assets no generation of any team references any more (nor a team upload newer than
     /// `uploadsBefore`) and stored before `storedBefore`, noting each digest as being collected (`blob_deletions`)
     /// in the same transaction. The caller removes the bytes, then calls `forgetBlobDeletions`.
-    public func collectGarbage(storedBefore: Date, uploadsBefore: Date, now: Date) throws -> [Asset] {
-        try writer.write { db in
+    public func collectGarbage(storedBefore: Date, uploadsBefore: Date, now: Date) async throws -> [Asset] {
+        try await write { db in
             let orphans = try Asset.fetchAll(
                 db,
                 sql: """
@@ -50,8 +50,8 @@ extension AppDatabase {
     }
 
     /// Of `digests` (blobs found in the store), those no asset row names, noted as being collected.
-    public func noteUnrecordedBlobs(_ digests: [String], now: Date) throws -> [String] {
-        try writer.write { db in
+    public func noteUnrecordedBlobs(_ digests: [String], now: Date) async throws -> [String] {
+        try await write { db in
             var unrecorded: [String] = []
             for sha256 in digests where try !Asset.exists(db, key: sha256) {
                 try Self.noteBlobDeletion(db, sha256, now: now)
@@ -62,13 +62,13 @@ extension AppDatabase {
     }
 
     /// Digests noted as being collected (a collection that died leaves some).
-    public func blobDeletions() throws -> [String] {
-        try writer.read { db in try String.fetchAll(db, sql: "SELECT sha256 FROM blob_deletions ORDER BY sha256") }
+    public func blobDeletions() async throws -> [String] {
+        try await read { db in try String.fetchAll(db, sql: "SELECT sha256 FROM blob_deletions ORDER BY sha256") }
     }
 
     /// The bytes are gone: the digests may be stored again.
-    public func forgetBlobDeletions(_ digests: [String]) throws {
-        try writer.write { db in
+    public func forgetBlobDeletions(_ digests: [String]) async throws {
+        try await write { db in
             for sha256 in digests { try db.execute(sql: "DELETE FROM blob_deletions WHERE sha256 = ?", arguments: [sha256]) }
         }
     }
@@ -104,8 +104,8 @@ public struct BlobSource: Sendable, Equatable {
 
 extension AppDatabase {
     /// Every known source of the blob, outputs first.
-    public func blobSources(sha256: String) throws -> [BlobSource] {
-        try writer.read { db in
+    public func blobSources(sha256: String) async throws -> [BlobSource] {
+        try await read { db in
             let outputs = try Row.fetchAll(
                 db,
                 sql: """
@@ -123,8 +123,8 @@ extension AppDatabase {
 
 extension AppDatabase {
     /// The next asset after the scrub's position (from the first again past the last), and moves the position to it.
-    public func nextAssetToScrub(now: Date) throws -> Asset? {
-        try writer.write { db in
+    public func nextAssetToScrub(now: Date) async throws -> Asset? {
+        try await write { db in
             let last = try String.fetchOne(db, sql: "SELECT last_sha256 FROM scrub_position WHERE id = 1") ?? ""
             let next =
                 try Asset.filter(Asset.Columns.sha256 > last).order(Asset.Columns.sha256).fetchOne(db)

@@ -16,8 +16,8 @@ public struct ArchivedGeneration: Sendable {
 
 extension AppDatabase {
     /// Records many generations with their files in one transaction (identical assets stored once).
-    public func insertArchived(_ entries: [ArchivedGeneration]) throws {
-        try writer.write { db in
+    public func insertArchived(_ entries: [ArchivedGeneration]) async throws {
+        try await write { db in
             for entry in entries {
                 try entry.generation.insert(db)
                 for (output, asset) in entry.outputs {

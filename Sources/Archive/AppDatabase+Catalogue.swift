@@ -3,17 +3,17 @@ import Foundation
 import GRDB
 
 extension AppDatabase {
-    public func cachedModel(slug: String) throws -> CatalogueModel? {
-        try writer.read { db in try CatalogueModel.fetchOne(db, key: slug) }
+    public func cachedModel(slug: String) async throws -> CatalogueModel? {
+        try await read { db in try CatalogueModel.fetchOne(db, key: slug) }
     }
 
-    public func cachedModels() throws -> [CatalogueModel] {
-        try writer.read { db in try CatalogueModel.order(CatalogueModel.Columns.slug).fetchAll(db) }
+    public func cachedModels() async throws -> [CatalogueModel] {
+        try await read { db in try CatalogueModel.order(CatalogueModel.Columns.slug).fetchAll(db) }
     }
 
     /// Stores (or refreshes) catalogue entries from a list answer, which carries no `cost`: a known cost is kept.
-    public func saveModels(_ models: [ProviderModel], now: Date) throws {
-        try writer.write { db in
+    public func saveModels(_ models: [ProviderModel], now: Date) async throws {
+        try await write { db in
             for model in models {
                 var record = CatalogueModel(model, fetchedAt: now)
                 if let existing = try CatalogueModel.fetchOne(db, key: model.slug) {
@@ -26,10 +26,10 @@ extension AppDatabase {
     }
 
     /// Stores a model from its own read, cost included.
-    public func saveModelDetail(_ model: ProviderModel, now: Date) throws -> CatalogueModel {
+    public func saveModelDetail(_ model: ProviderModel, now: Date) async throws -> CatalogueModel {
         var record = CatalogueModel(model, fetchedAt: now)
         record.detailFetchedAt = now
-        try writer.write { db in try record.save(db) }
+        try await write { [record] db in try record.save(db) }
         return record
     }
 }

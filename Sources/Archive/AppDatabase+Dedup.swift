@@ -4,8 +4,8 @@ import GRDB
 extension AppDatabase {
     /// The team's generation that already answers this request: a completed one, else one still in flight.
     /// Failed and cancelled generations never match; neither does another team's.
-    public func deduplicationMatch(teamID: String, requestKey: String) throws -> Generation? {
-        try writer.read { db in
+    public func deduplicationMatch(teamID: String, requestKey: String) async throws -> Generation? {
+        try await read { db in
             try Generation.fetchOne(
                 db,
                 sql: """
@@ -18,8 +18,8 @@ extension AppDatabase {
     }
 
     /// Notes that a request was answered by `id` instead of a new prediction.
-    public func recordDeduplicationHit(id: String, now: Date) throws {
-        try writer.write { db in
+    public func recordDeduplicationHit(id: String, now: Date) async throws {
+        try await write { db in
             try db.execute(sql: "UPDATE generations SET dedup_hits = dedup_hits + 1 WHERE id = ?", arguments: [id])
             try Self.appendEvent(db, id, "deduplicated", "an identical request was answered by this generation", at: now)
         }

@@ -19,11 +19,11 @@ public struct OutgoingMessage: Sendable {
 extension AppDatabase {
     // MARK: - Endpoints
 
-    public func createEndpoint(teamID: String, url: String, events: [String], now: Date) throws -> EndpointView {
+    public func createEndpoint(teamID: String, url: String, events: [String], now: Date) async throws -> EndpointView {
         let endpoint = EndpointView(
             id: Secrets.id(prefix: "ep_"), url: url, events: events, enabled: true, disabledReason: nil,
             createdAt: now, secret: Secrets.endpointSecret())
-        try writer.write { db in
+        try await write { db in
             try db.execute(
                 sql: """
                     INSERT INTO webhook_endpoints (id, team_id, url, events, secret, enabled, created_at)
@@ -34,8 +34,8 @@ extension AppDatabase {
         return endpoint
     }
 
-    public func endpoints(teamID: String) throws -> [EndpointView] {
-        try writer.read { db in
+    public func endpoints(teamID: String) async throws -> [EndpointView] {
+        try await read { db in
             try Row.fetchAll(
                 db, sql: "SELECT * FROM webhook_endpoints WHERE team_id = ? ORDER BY created_at, id", arguments: [teamID]
             ).map(Self.endpoint)
@@ -43,10 +43,10 @@ extension AppDatabase {
     }
 
     /// Changes what is given; enabling again clears why it was disabled. Nil when the team has no such endpoint.
-    public func updateEndpoint(id: String, teamID: String, url: String?, events: [String]?, enabled: Bool?) throws
+    public func updateEndpoint(id: String, teamID: String, url: String?, events: [String]?, enabled: Bool?) async throws
         -> EndpointView?
     {
-        try writer.write { db in
+        try await write { db in
             guard try Row.fetchOne(db, sql: "SELECT 1 FROM webhook_endpoints WHERE id = ? AND team_id = ?", arguments: [id, teamID]) != nil
             else { return nil }
             if let url { try db.execute(sql: "UPDATE webhook_endpoints SET url = ? WHERE id = ?", arguments: [url, id]) }
@@ -62,8 +62,8 @@ extension AppDatabase {
         }
     }
 
-    public func deleteEndpoint(id: String, teamID: String) throws -> Bool {
-        try writer.write { db in
+    public func deleteEndpoint(id: String, teamID: String) async throws -> Bool {
+        try await write { db in
             try db.execute(sql: "DELETE FROM webhook_endpoints WHERE id = ? AND team_id = ?", arguments: [id, teamID])
             return db.changesCount > 0
         }
@@ -113,8 +113,8 @@ extension AppDatabase {
 
     /// Messages due now, each the oldest one still undelivered of its generation for its endpoint (events of one
     /// generation arrive in order), at most `limit`.
-    public func dueMessages(now: Date, limit: Int) throws -> [OutgoingMessage] {
-        try writer.read { db in
+    public func dueMessages(now: Date, limit: Int) async throws -> [OutgoingMessage] {
+        try await read { db in
             try Row.fetchAll(
                 db,
                 sql: """
@@ -135,8 +135,8 @@ extension AppDatabase {
         }
     }
 
-    public func nextMessageTime() throws -> Date? {
-        try writer.read { db in
+    public func nextMessageTime() async throws -> Date? {
+        try await read { db in
             try Double.fetchOne(
                 db,
                 sql: """
@@ -152,8 +152,8 @@ extension AppDatabase {
     public func recordAttempt(
         _ message: OutgoingMessage, status: Int?, latencyMS: Double, excerpt: String?, error: String?,
         delivered: Bool, retryAt: Date?, now: Date
-    ) throws {
-        try writer.write { db in
+    ) async throws {
+        try await write { db in
             try db.execute(
                 sql: """
                     INSERT INTO webhook_attempts (message, at, status, latency_ms, response_excerpt, error)
@@ -179,8 +179,8 @@ extension AppDatabase {
     }
 
     /// The endpoint's delivery log, newest first; nil when the team has no such endpoint.
-    public func deliveries(endpointID: String, teamID: String, limit: Int) throws -> [DeliveryView]? {
-        try writer.read { db in
+    public func deliveries(endpointID: String, teamID: String, limit: Int) async throws -> [DeliveryView]? {
+        try await read { db in
             guard try Row.fetchOne(db, sql: "SELECT 1 FROM webhook_endpoints WHERE id = ? AND team_id = ?", arguments: [endpointID, teamID]) != nil
             else { return nil }
             let messages = try Row.fetchAll(
@@ -204,8 +204,8 @@ extension AppDatabase {
     }
 
     /// Sends a message again (same id), now; false when the team has no such message.
-    public func replay(messageID: String, endpointID: String, teamID: String, now: Date) throws -> Bool {
-        try writer.write { db in
+    public func replay(messageID: String, endpointID: String, teamID: String, now: Date) async throws -> Bool {
+        try await write { db in
             try db.execute(
                 sql: """
                     UPDATE webhook_messages SET next_attempt_at = ?, gave_up_at = NULL

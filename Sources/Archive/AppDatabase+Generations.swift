@@ -20,8 +20,8 @@ public struct StoredOutput: Sendable, Hashable {
 extension AppDatabase {
     /// Records a new generation durably (with its media inputs and first history event) before anything is sent to
     /// the provider.
-    public func insertGeneration(_ generation: Generation, inputs: [GenerationInput] = []) throws -> Generation {
-        try writer.write { db in
+    public func insertGeneration(_ generation: Generation, inputs: [GenerationInput]) async throws -> Generation {
+        try await write { db in
             var generation = generation
             try generation.insert(db)
             generation.seq = db.lastInsertedRowID
@@ -31,14 +31,14 @@ extension AppDatabase {
         }
     }
 
-    public func generation(id: String) throws -> Generation? {
-        try writer.read { db in try Generation.find(db, id: id) }
+    public func generation(id: String) async throws -> Generation? {
+        try await read { db in try Generation.find(db, id: id) }
     }
 
     /// The generation with its outputs, assets and history, or nil. With `teamID`, only that team's: another
     /// team's generation is as absent as a missing one.
-    public func generationDetail(id: String, teamID: String? = nil) throws -> GenerationDetail? {
-        try writer.read { db in
+    public func generationDetail(id: String, teamID: String?) async throws -> GenerationDetail? {
+        try await read { db in
             guard let generation = try Generation.find(db, id: id),
                 teamID == nil || generation.teamID == teamID
             else { return nil }
@@ -49,8 +49,8 @@ extension AppDatabase {
     /// Deletes one of the team's generations with its outputs, history and share links. The blobs stay until
     /// `collectGarbage` finds no generation of any team referencing them. Returns false when there was none.
     /// Deletes one of the team's generations. Its prediction keeps a tombstone, so no other team can import it later.
-    public func deleteGeneration(id: String, teamID: String, now: Date = Date()) throws -> Bool {
-        try writer.write { db in
+    public func deleteGeneration(id: String, teamID: String, now: Date) async throws -> Bool {
+        try await write { db in
             try db.run(
                 sql: """
                     INSERT OR REPLACE INTO deleted_predictions (prediction_id, team_id, deleted_at)
@@ -66,8 +66,8 @@ extension AppDatabase {
     /// Details for many generations at once (search results), in the order given.
     /// A page's generations with their outputs and inputs (no history: pages do not show it), in three queries
     /// for the whole page rather than five per generation.
-    public func generationDetails(_ generations: [Generation]) throws -> [GenerationDetail] {
-        try writer.read { db in try Self.generationDetails(db, generations) }
+    public func generationDetails(_ generations: [Generation]) async throws -> [GenerationDetail] {
+        try await read { db in try Self.generationDetails(db, generations) }
     }
 
     static func generationDetails(_ db: Database, _ generations: [Generation]) throws -> [GenerationDetail] {
@@ -120,8 +120,8 @@ extension AppDatabase {
     }
 
     /// Count of generations per status.
-    public func statusCounts() throws -> [GenerationStatus: Int] {
-        try writer.read { db in
+    public func statusCounts() async throws -> [GenerationStatus: Int] {
+        try await read { db in
             let rows = try Row.fetchAll(db, sql: "SELECT status, count(*) AS n FROM generations GROUP BY status")
             var counts: [GenerationStatus: Int] = [:]
             for row in rows {
@@ -155,8 +155,8 @@ extension AppDatabase {
     }
 
     /// Ends a generation as failed (for causes found outside a worker's own transaction).
-    public func failGeneration(id: String, code: String, message: String, now: Date) throws {
-        try writer.write { db in try Self.fail(db, id, code: code, message: message, at: now) }
+    public func failGeneration(id: String, code: String, message: String, now: Date) async throws {
+        try await write { db in try Self.fail(db, id, code: code, message: message, at: now) }
     }
 }
 

@@ -14,8 +14,8 @@ public enum ImportRecord: Sendable, Equatable {
 extension AppDatabase {
     /// Whether `teamID` may import the prediction: nil when it may; otherwise what an import answers without asking
     /// the provider (the team holds it already, or it is another team's, held or deleted).
-    public func importClaim(predictionID: String, teamID: String?) throws -> ImportRecord? {
-        try writer.read { db in try Self.claim(db, predictionID: predictionID, teamID: teamID) }
+    public func importClaim(predictionID: String, teamID: String?) async throws -> ImportRecord? {
+        try await read { db in try Self.claim(db, predictionID: predictionID, teamID: teamID) }
     }
 
     private static func claim(_ db: Database, predictionID: String, teamID: String?) throws -> ImportRecord? {
@@ -30,9 +30,9 @@ extension AppDatabase {
     /// Records a prediction made outside EachVault as a submitted generation and moves it on by what the provider
     /// says, in one transaction (so two imports of one prediction race to a single row).
     public func recordImport(_ generation: Generation, inputs: [GenerationInput], outcome: PollOutcome, now: Date)
-        throws -> ImportRecord
+        async throws -> ImportRecord
     {
-        try writer.write { db in
+        try await write { db in
             if let predictionID = generation.predictionID {
                 if let claim = try Self.claim(db, predictionID: predictionID, teamID: generation.teamID) { return claim }
                 try db.execute(sql: "DELETE FROM deleted_predictions WHERE prediction_id = ?", arguments: [predictionID])

@@ -22,16 +22,16 @@ extension AppDatabase {
 
 extension AppDatabase {
     /// A file the provider already holds, reusable as an input until `reuseUntil`.
-    public func reusableUpload(sha256: String, now: Date) throws -> ProviderUpload? {
-        try writer.read { db in
+    public func reusableUpload(sha256: String, now: Date) async throws -> ProviderUpload? {
+        try await read { db in
             try ProviderUpload.filter(ProviderUpload.Columns.sha256 == sha256 && ProviderUpload.Columns.reuseUntil > now.unix).fetchOne(db)
         }
     }
 
     /// Stores a local file's asset row (its bytes already in the blob store; refused while being collected); with `teamID`,
     /// the file joins that team's uploads (usable as `sha256:<hex>` in its requests).
-    public func recordLocalFile(_ asset: Asset, teamID: String? = nil, now: Date) throws {
-        try writer.write { db in
+    public func recordLocalFile(_ asset: Asset, teamID: String?, now: Date) async throws {
+        try await write { db in
             try Self.requireNotBeingCollected(db, asset.sha256)
             try asset.insert(db, onConflict: .ignore)
             if let teamID {
@@ -42,7 +42,7 @@ extension AppDatabase {
         }
     }
 
-    public func recordUpload(_ upload: ProviderUpload) throws {
-        try writer.write { db in try upload.upsert(db) }
+    public func recordUpload(_ upload: ProviderUpload) async throws {
+        try await write { db in try upload.upsert(db) }
     }
 }

@@ -6,9 +6,9 @@ import VaultContract
 extension AppDatabase {
     /// Files still to be stored whose next attempt is due, teams taking turns (each team's oldest before any team's
     /// second), so one team's backlog cannot hold the workers for everyone.
-    public func dueFiles(_ kind: PendingFile.Kind, now: Date, limit: Int) throws -> [PendingFile] {
+    public func dueFiles(_ kind: PendingFile.Kind, now: Date, limit: Int) async throws -> [PendingFile] {
         let sql = kind.queue.due(now: now, limit: limit)
-        return try writer.read { db in
+        return try await read { db in
             switch kind {
             case .output: try SQLRequest<GenerationOutput>(literal: sql).fetchAll(db).map(PendingFile.output)
             case .input: try SQLRequest<GenerationInput>(literal: sql).fetchAll(db).map(PendingFile.input)
@@ -17,16 +17,16 @@ extension AppDatabase {
     }
 
     /// When the next attempt of `kind` is due, or nil when none is waiting.
-    public func nextFileTime(_ kind: PendingFile.Kind) throws -> Date? {
-        try writer.read { db in try SQLRequest<Date>(literal: kind.queue.nextDue).fetchOne(db) }
+    public func nextFileTime(_ kind: PendingFile.Kind) async throws -> Date? {
+        try await read { db in try SQLRequest<Date>(literal: kind.queue.nextDue).fetchOne(db) }
     }
 
     /// Links a stored blob to its file; a generation completes when its last output is stored. Returns true when
     /// this completed the generation. The bytes are already in the blob store (`BlobStore.keep`); a digest being
     /// collected is refused (`BlobBeingCollected`).
     @discardableResult
-    public func recordStored(_ file: PendingFile, asset: Asset, now: Date) throws -> Bool {
-        try writer.write { db in
+    public func recordStored(_ file: PendingFile, asset: Asset, now: Date) async throws -> Bool {
+        try await write { db in
             try Self.requireNotBeingCollected(db, asset.sha256)
             try asset.insert(db, onConflict: .ignore)  // identical bytes are stored once
             let (row, key) = file.row
@@ -65,7 +65,7 @@ extension AppDatabase {
     /// an input given up leaves the generation as it is (lineage is kept where it can be).
     public func recordFailedAttempt(
         _ file: PendingFile, cause: String, code: String, retryAt: Date?, now: Date
-    ) throws {
+    ) async throws {
         let event =
             switch file.kind {
             case .output: "download_failed"
@@ -73,7 +73,7 @@ extension AppDatabase {
             }
         let (row, key) = file.row
         let arguments: StatementArguments = [cause, retryAt?.unix]
-        try writer.write { db in
+        try await write { db in
             try db.run(
                 sql: "UPDATE \(file.kind.table) SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE \(row)",
                 arguments: arguments + key)

@@ -13,14 +13,14 @@ public enum PollOutcome: Sendable {
 
 extension AppDatabase {
     /// Submitted generations whose poll is due, teams taking turns.
-    public func duePolls(now: Date, limit: Int) throws -> [Generation] {
-        try writer.read { db in try GenerationQueue.polls.due(db, now: now, limit: limit) }
+    public func duePolls(now: Date, limit: Int) async throws -> [Generation] {
+        try await read { db in try GenerationQueue.polls.due(db, now: now, limit: limit) }
     }
 
     /// Applies a poll's result in one transaction; outputs to download are recorded with the status change.
     /// For a generation already past polling it only settles a pending confirmation (the cost a webhook lacks).
-    public func recordPoll(id: String, outcome: PollOutcome, now: Date) throws {
-        try writer.write { db in
+    public func recordPoll(id: String, outcome: PollOutcome, now: Date) async throws {
+        try await write { db in
             guard let generation = try Generation.find(db, id: id) else { return }
             if generation.status == .submitted || generation.status == .processing {
                 try Self.apply(db, generation, outcome, source: "polled", at: now)
@@ -117,8 +117,8 @@ extension AppDatabase {
     }
 
     /// A poll could not be made (rate limit, provider or network error): try again at `retryAt`.
-    public func reschedulePoll(id: String, retryAt: Date, reason: String, now: Date) throws {
-        try writer.write { db in
+    public func reschedulePoll(id: String, retryAt: Date, reason: String, now: Date) async throws {
+        try await write { db in
             try db.run(
                 sql: """
                     UPDATE generations SET next_action_at = ?, poll_attempts = poll_attempts + 1, updated_at = ?
@@ -132,8 +132,8 @@ extension AppDatabase {
 
 extension AppDatabase {
     /// When the next poll (or owed confirmation) is due, or nil when none is scheduled.
-    public func nextPollTime() throws -> Date? {
-        try writer.read { db in try GenerationQueue.polls.nextDue(db) }
+    public func nextPollTime() async throws -> Date? {
+        try await read { db in try GenerationQueue.polls.nextDue(db) }
     }
 
     /// A model's 21 latest run times (through the `generations_run_times` index).
@@ -143,8 +143,8 @@ extension AppDatabase {
         """
 
     /// Median run time of this model's recent predictions, to know when a missing webhook is overdue.
-    public func typicalRunTime(model: String) throws -> TimeInterval? {
-        try writer.read { db in
+    public func typicalRunTime(model: String) async throws -> TimeInterval? {
+        try await read { db in
             let times = try Double.fetchAll(db, sql: Self.recentRunTimes, arguments: [model])
             return times.isEmpty ? nil : times.sorted()[times.count / 2]
         }

@@ -12,11 +12,11 @@ public struct QueueDepth: Sendable, Equatable {
 
 extension AppDatabase {
     /// Every worker's queue, for `/readyz` and `/metrics`.
-    public func queueDepths(now: Date) throws -> [QueueDepth] {
+    public func queueDepths(now: Date) async throws -> [QueueDepth] {
         let queues: [(String, WorkQueue)] =
             GenerationQueue.allCases.map { ($0.rawValue, $0.queue) }
             + [("downloads", PendingFile.Kind.output.queue), ("input_downloads", PendingFile.Kind.input.queue)]
-        return try writer.read { db in
+        return try await read { db in
             try queues.map { name, queue in
                 let row = try SQLRequest<Row>(literal: queue.depth(now: now)).fetchOne(db)
                 let oldest: Double? = row?[1]
@@ -27,8 +27,8 @@ extension AppDatabase {
 
     /// Bytes each team's files take (outputs, inputs and uploads, each distinct blob once per team), by team name.
     /// A whole-archive scan: callers keep it for minutes.
-    public func storageByTeam() throws -> [String: Int64] {
-        try writer.read { db in
+    public func storageByTeam() async throws -> [String: Int64] {
+        try await read { db in
             let rows = try Row.fetchAll(
                 db,
                 sql: """

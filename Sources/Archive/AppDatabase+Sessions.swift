@@ -3,8 +3,8 @@ import GRDB
 
 extension AppDatabase {
     /// Signs in with a team token: returns a new session value for the cookie, or nil for a bad token.
-    public func createSession(token: String, lifetime: TimeInterval, now: Date) throws -> String? {
-        try writer.write { db in
+    public func createSession(token: String, lifetime: TimeInterval, now: Date) async throws -> String? {
+        try await write { db in
             guard
                 let tokenID = try APIToken.select(APIToken.Columns.id, as: String.self)
                     .filter(APIToken.Columns.tokenSHA256 == Secrets.digest(token) && APIToken.Columns.revokedAt == nil)
@@ -19,8 +19,8 @@ extension AppDatabase {
     }
 
     /// The team of a live session whose token is still valid (revoking the token ends its sessions too).
-    public func team(session: String, now: Date) throws -> Team? {
-        try writer.read { db in
+    public func team(session: String, now: Date) async throws -> Team? {
+        try await read { db in
             try Team.fetchOne(
                 db,
                 sql: """
@@ -32,8 +32,8 @@ extension AppDatabase {
         }
     }
 
-    public func endSession(_ session: String) throws {
-        try writer.write { db in
+    public func endSession(_ session: String) async throws {
+        try await write { db in
             try db.execute(sql: "DELETE FROM sessions WHERE session_sha256 = ?", arguments: [Secrets.digest(session)])
         }
     }

@@ -11,10 +11,10 @@ public enum ShareLookup: Sendable {
 
 extension AppDatabase {
     /// Creates a link to one of the team's generations; nil when the team has no such generation.
-    public func createShare(generationID: String, teamID: String, expiresAt: Date, now: Date) throws
+    public func createShare(generationID: String, teamID: String, expiresAt: Date, now: Date) async throws
         -> (token: String, share: Share)?
     {
-        try writer.write { db in
+        try await write { db in
             guard try Generation.filter(sql: "id = ? AND team_id = ?", arguments: [generationID, teamID]).fetchCount(db) == 1
             else { return nil }
             let token = Secrets.make(prefix: "")
@@ -27,8 +27,8 @@ extension AppDatabase {
         }
     }
 
-    public func revokeShare(id: String, teamID: String, now: Date) throws -> Bool {
-        try writer.write { db in
+    public func revokeShare(id: String, teamID: String, now: Date) async throws -> Bool {
+        try await write { db in
             guard var share = try Share.filter(Share.Columns.id == id && Share.Columns.teamID == teamID).fetchOne(db)
             else { return false }
             share.revokedAt = share.revokedAt ?? now
@@ -37,8 +37,8 @@ extension AppDatabase {
         }
     }
 
-    public func lookUpShare(token: String, now: Date) throws -> ShareLookup {
-        try writer.read { db in
+    public func lookUpShare(token: String, now: Date) async throws -> ShareLookup {
+        try await read { db in
             guard let share = try Share.filter(Share.Columns.tokenSHA256 == Secrets.digest(token)).fetchOne(db)
             else { return .unknown }
             if share.revokedAt != nil { return .revoked(share) }
@@ -49,8 +49,8 @@ extension AppDatabase {
     }
 
     /// The team's newest generation holding these bytes as output or input (ownership, and a download's file name).
-    public func latestGeneration(holding sha256: String, teamID: String) throws -> Generation? {
-        try writer.read { db in
+    public func latestGeneration(holding sha256: String, teamID: String) async throws -> Generation? {
+        try await read { db in
             try Generation.fetchOne(
                 db,
                 sql: """

@@ -5,7 +5,7 @@ import VaultContract
 extension AppDatabase {
     /// The team's spend per model, day or tag, biggest first (days newest first), created within [from, to).
     /// A generation with several tags counts under each; the total counts it once.
-    public func spend(teamID: String, groupBy: SpendGrouping, from: Date? = nil, to: Date? = nil) throws -> SpendReport {
+    public func spend(teamID: String, groupBy: SpendGrouping, from: Date?, to: Date?) async throws -> SpendReport {
         let key =
             switch groupBy {
             case .model: "g.model"
@@ -25,7 +25,7 @@ extension AppDatabase {
             teamID, from?.unix ?? -Double.greatestFiniteMagnitude,
             to?.unix ?? Double.greatestFiniteMagnitude,
         ]
-        return try writer.read { db in
+        return try await read { db in
             let rows = try Row.fetchAll(
                 db, sql: "SELECT \(key) AS key, \(columns) FROM generations g \(join) WHERE \(scope) GROUP BY key ORDER BY \(order)",
                 arguments: arguments)

@@ -4,8 +4,8 @@ import GRDB
 extension AppDatabase {
     /// Records the intent to send a create for `id` (before the call), so a crash mid-call is detectable.
     /// Returns false when the generation is not (or no longer) waiting to be submitted.
-    public func beginSubmission(id: String, now: Date) throws -> Bool {
-        try writer.writeWithoutTransaction { db in
+    public func beginSubmission(id: String, now: Date) async throws -> Bool {
+        try await writeWithoutTransaction { db in
             // The mark must survive a power loss, not only a crash: WAL with synchronous=NORMAL (GRDB's default, and
             // right for everything else) may roll the last commits back, and a lost mark would send a second, billed
             // create after the restart. This one commit syncs the log.
@@ -28,8 +28,8 @@ extension AppDatabase {
     }
 
     /// The provider accepted the create: remember the prediction id and schedule the first poll.
-    public func recordSubmitted(id: String, predictionID: String, now: Date, firstPollAt: Date) throws {
-        try writer.write { db in
+    public func recordSubmitted(id: String, predictionID: String, now: Date, firstPollAt: Date) async throws {
+        try await write { db in
             try db.run(
                 sql: """
                     UPDATE generations SET status = 'submitted', prediction_id = ?, submitted_at = ?,
@@ -42,8 +42,8 @@ extension AppDatabase {
     }
 
     /// The create certainly did not start a prediction (a definite 429 or 5xx answer): try again at `retryAt`.
-    public func deferSubmission(id: String, retryAt: Date, reason: String, now: Date) throws {
-        try writer.write { db in
+    public func deferSubmission(id: String, retryAt: Date, reason: String, now: Date) async throws {
+        try await write { db in
             try db.run(
                 sql: """
                     UPDATE generations SET submit_started_at = NULL, next_action_at = ?, updated_at = ?
@@ -55,13 +55,13 @@ extension AppDatabase {
     }
 
     /// Pending generations whose (re)submission is due, teams taking turns.
-    public func dueSubmissions(now: Date, limit: Int) throws -> [Generation] {
-        try writer.read { db in try GenerationQueue.submissions.due(db, now: now, limit: limit) }
+    public func dueSubmissions(now: Date, limit: Int) async throws -> [Generation] {
+        try await read { db in try GenerationQueue.submissions.due(db, now: now, limit: limit) }
     }
 
     /// Pending generations whose create call was under way when the service last stopped.
-    public func interruptedSubmissions() throws -> [Generation] {
-        try writer.read { db in
+    public func interruptedSubmissions() async throws -> [Generation] {
+        try await read { db in
             try Generation
                 .filter(sql: "status = 'pending' AND submit_started_at IS NOT NULL AND submit_uncertain_since IS NULL")
                 .fetchAll(db)
@@ -69,7 +69,7 @@ extension AppDatabase {
     }
 
     /// When the next (re)submission is due, or nil when none is waiting.
-    public func nextSubmissionTime() throws -> Date? {
-        try writer.read { db in try GenerationQueue.submissions.nextDue(db) }
+    public func nextSubmissionTime() async throws -> Date? {
+        try await read { db in try GenerationQueue.submissions.nextDue(db) }
     }
 }

@@ -41,36 +41,36 @@ public enum TeamError: Error, CustomStringConvertible {
 }
 
 extension AppDatabase {
-    public func createTeam(name: String, now: Date) throws -> Team {
+    public func createTeam(name: String, now: Date) async throws -> Team {
         let team = Team(id: Secrets.id(prefix: "team_"), name: name, createdAt: now)
         do {
-            try writer.write { db in try team.insert(db) }
+            try await write { db in try team.insert(db) }
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
             throw TeamError.duplicateName(name)
         }
         return team
     }
 
-    public func team(named name: String) throws -> Team? {
-        try writer.read { db in try Team.filter(Team.Columns.name == name).fetchOne(db) }
+    public func team(named name: String) async throws -> Team? {
+        try await read { db in try Team.filter(Team.Columns.name == name).fetchOne(db) }
     }
 
     /// Creates a token for the team and returns it: the only time it exists outside the caller's hands.
-    public func createToken(teamName: String, label: String?, scopes: Set<TokenScope> = [], now: Date) throws
+    public func createToken(teamName: String, label: String?, scopes: Set<TokenScope>, now: Date) async throws
         -> (token: String, info: TokenInfo)
     {
-        guard let team = try team(named: teamName) else { throw TeamError.unknownTeam(teamName) }
+        guard let team = try await team(named: teamName) else { throw TeamError.unknownTeam(teamName) }
         let token = Secrets.make(prefix: "evt_")
         let record = APIToken(
             id: Secrets.id(prefix: "tok_"), teamID: team.id, name: label, tokenSHA256: Secrets.digest(token),
             scopes: scopes, createdAt: now)
-        try writer.write { db in try record.insert(db) }
+        try await write { db in try record.insert(db) }
         return (token, TokenInfo(record, team: team))
     }
 
     /// Every token's public facts, by team and age.
-    public func tokens() throws -> [TokenInfo] {
-        try writer.read { db in
+    public func tokens() async throws -> [TokenInfo] {
+        try await read { db in
             let teams = Dictionary(uniqueKeysWithValues: try Team.fetchAll(db).map { ($0.id, $0) })
             return try APIToken.order(APIToken.Columns.createdAt).fetchAll(db)
                 .compactMap { token in teams[token.teamID].map { TokenInfo(token, team: $0) } }
@@ -78,8 +78,8 @@ extension AppDatabase {
         }
     }
 
-    public func revokeToken(id: String, now: Date) throws {
-        try writer.write { db in
+    public func revokeToken(id: String, now: Date) async throws {
+        try await write { db in
             guard var token = try APIToken.fetchOne(db, key: id) else { throw TeamError.unknownToken(id) }
             token.revokedAt = token.revokedAt ?? now
             try token.update(db)

@@ -55,13 +55,13 @@ extension AppDatabase {
 
     /// The secret a generation's webhooks are signed with; nil for an unknown generation or one without webhooks.
     /// One column on a reader connection: verification reads no more.
-    public func webhookSecret(generationID: String) throws -> String? {
-        try webhookSecrets(generationIDs: [generationID])[0]
+    public func webhookSecret(generationID: String) async throws -> String? {
+        try await webhookSecrets(generationIDs: [generationID])[0]
     }
 
     /// The secrets of many generations in one read, in order (nil for an unknown id).
-    public func webhookSecrets(generationIDs: [String]) throws -> [String?] {
-        try writer.read { db in
+    public func webhookSecrets(generationIDs: [String]) async throws -> [String?] {
+        try await read { db in
             let statement = try db.cachedStatement(sql: "SELECT webhook_secret FROM generations WHERE id = ?")
             return try generationIDs.map { try String.fetchOne(statement, arguments: [$0]) }
         }
@@ -70,14 +70,14 @@ extension AppDatabase {
     /// Stores the delivery and applies it in one transaction, committed before the sender gets its answer. A
     /// refused delivery (or one for an unknown generation) is only counted, never stored: forged deliveries cost a
     /// counter update each.
-    public func recordWebhook(_ delivery: ReceivedWebhook, now: Date) throws -> WebhookEffect {
-        try recordWebhooks([delivery], now: now)[0].get()
+    public func recordWebhook(_ delivery: ReceivedWebhook, now: Date) async throws -> WebhookEffect {
+        try await recordWebhooks([delivery], now: now)[0].get()
     }
 
     /// Records many deliveries in one transaction (a group commit: one journal sync for all of them), each in a
     /// savepoint of its own, so one that fails is rolled back alone and answered with its error.
-    public func recordWebhooks(_ deliveries: [ReceivedWebhook], now: Date) throws -> [Result<WebhookEffect, any Error>] {
-        try writer.write { db in
+    public func recordWebhooks(_ deliveries: [ReceivedWebhook], now: Date) async throws -> [Result<WebhookEffect, any Error>] {
+        try await write { db in
             try deliveries.map { delivery in
                 var effect: Result<WebhookEffect, any Error> = .success(.duplicate)
                 try db.inSavepoint {
@@ -183,8 +183,8 @@ extension AppDatabase {
     public static let unknownGenerationKey = "(unknown)"
 
     /// Refused deliveries for a generation (`unknownGenerationKey` for unknown ids): reason and count.
-    public func webhookRejections(generationID: String) throws -> [(reason: String, count: Int)] {
-        try writer.read { db in
+    public func webhookRejections(generationID: String) async throws -> [(reason: String, count: Int)] {
+        try await read { db in
             try Row.fetchAll(
                 db, sql: "SELECT reason, count FROM webhook_rejections WHERE generation_id = ? ORDER BY reason",
                 arguments: [generationID]
@@ -243,8 +243,8 @@ extension AppDatabase {
     }
 
     /// Adopts a prediction id found in the provider's webhook log.
-    public func adoptPrediction(generationID: String, predictionID: String, now: Date) throws -> Bool {
-        try writer.write { db in
+    public func adoptPrediction(generationID: String, predictionID: String, now: Date) async throws -> Bool {
+        try await write { db in
             guard var generation = try Generation.find(db, id: generationID) else { return false }
             return try Self.adopt(
                 db, &generation, predictionID: predictionID, how: "the provider's webhook log",
@@ -254,8 +254,8 @@ extension AppDatabase {
 
     /// A create may have reached the provider (its answer was lost, or the process died mid-call): keep the
     /// intent mark and look for the prediction instead of resending.
-    public func markSubmitUncertain(id: String, reason: String, checkAt: Date, now: Date) throws {
-        try writer.write { db in
+    public func markSubmitUncertain(id: String, reason: String, checkAt: Date, now: Date) async throws {
+        try await write { db in
             try db.run(
                 sql: """
                     UPDATE generations SET submit_uncertain_since = coalesce(submit_uncertain_since, ?),
@@ -268,16 +268,16 @@ extension AppDatabase {
     }
 
     /// Uncertain creates due for another look, teams taking turns.
-    public func dueReconciliations(now: Date, limit: Int) throws -> [Generation] {
-        try writer.read { db in try GenerationQueue.reconciliations.due(db, now: now, limit: limit) }
+    public func dueReconciliations(now: Date, limit: Int) async throws -> [Generation] {
+        try await read { db in try GenerationQueue.reconciliations.due(db, now: now, limit: limit) }
     }
 
-    public func nextReconciliationTime() throws -> Date? {
-        try writer.read { db in try GenerationQueue.reconciliations.nextDue(db) }
+    public func nextReconciliationTime() async throws -> Date? {
+        try await read { db in try GenerationQueue.reconciliations.nextDue(db) }
     }
 
-    public func rescheduleReconciliation(id: String, at: Date) throws {
-        try writer.write { db in
+    public func rescheduleReconciliation(id: String, at: Date) async throws {
+        try await write { db in
             try db.run(
                 sql: "UPDATE generations SET next_action_at = ? WHERE id = ? AND status = 'pending'",
                 arguments: [at.unix, id])
@@ -285,8 +285,8 @@ extension AppDatabase {
     }
 
     /// Deliveries received for a generation, oldest first: (verdict, reason).
-    public func webhookDeliveries(generationID: String) throws -> [(verdict: String, reason: String?)] {
-        try writer.read { db in
+    public func webhookDeliveries(generationID: String) async throws -> [(verdict: String, reason: String?)] {
+        try await read { db in
             try Row.fetchAll(
                 db, sql: "SELECT verdict, reason FROM webhook_deliveries WHERE generation_id = ? ORDER BY id",
                 arguments: [generationID]
@@ -318,8 +318,8 @@ extension AppDatabase {
     }
 
     /// Second predictions awaiting the provider's confirmation, oldest first, with their generations.
-    public func dueExtraPredictions(now: Date, limit: Int) throws -> [ExtraPrediction] {
-        try writer.read { db in
+    public func dueExtraPredictions(now: Date, limit: Int) async throws -> [ExtraPrediction] {
+        try await read { db in
             try Row.fetchAll(
                 db,
                 sql: """
@@ -332,15 +332,15 @@ extension AppDatabase {
         }
     }
 
-    public func nextExtraPredictionCheck() throws -> Date? {
-        try writer.read { db in
+    public func nextExtraPredictionCheck() async throws -> Date? {
+        try await read { db in
             try Date.fetchOne(db, sql: "SELECT min(next_check_at) FROM extra_predictions WHERE state = 'unconfirmed'")
         }
     }
 
     /// The provider could not be asked now: ask again at `at`.
-    public func postponeExtraPrediction(_ predictionID: String, until at: Date) throws {
-        try writer.write { db in
+    public func postponeExtraPrediction(_ predictionID: String, until at: Date) async throws {
+        try await write { db in
             try db.run(
                 sql: "UPDATE extra_predictions SET next_check_at = ? WHERE prediction_id = ?",
                 arguments: [at.unix, predictionID])
@@ -348,8 +348,8 @@ extension AppDatabase {
     }
 
     /// The provider did not confirm the prediction as this generation's: nothing changes but its state.
-    public func refuseExtraPrediction(_ predictionID: String) throws {
-        try writer.write { db in
+    public func refuseExtraPrediction(_ predictionID: String) async throws {
+        try await write { db in
             try db.run(
                 sql: "UPDATE extra_predictions SET state = 'refused' WHERE prediction_id = ?",
                 arguments: [predictionID])
@@ -361,8 +361,8 @@ extension AppDatabase {
     public func recordExtraPrediction(
         _ extra: Generation, of original: Generation, outcome: PollOutcome,
         now: Date
-    ) throws -> Generation {
-        try writer.write { db in
+    ) async throws -> Generation {
+        try await write { db in
             try extra.insert(db)
             try db.run(
                 sql: """

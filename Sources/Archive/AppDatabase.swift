@@ -16,12 +16,22 @@ public struct AppDatabase: Sendable {
         try self.init(DatabasePool(path: path, configuration: configuration))
     }
 
-    /// Runs synchronous database work on a queue of its own and suspends meanwhile. A handler waiting for a slow
-    /// query (a search, a report) or for the writer's lock must not hold one of Swift's cooperative threads (two on
-    /// a two-core host), or every other team's request waits with it.
-    /// At most eight at a time (SQLite has five readers and one writer): more would only hold threads waiting.
-    public func offloaded<T: Sendable>(_ work: @escaping @Sendable (AppDatabase) throws -> T) async throws -> T {
-        try await Self.lane.run { try work(self) }
+    /// Runs a read on the database lane and suspends meanwhile. A handler waiting for a slow query (a search, a
+    /// report) or for the writer's lock must not hold one of Swift's cooperative threads (two on a two-core host),
+    /// or every other team's request waits with it. At most eight at a time (SQLite has five readers and one
+    /// writer): more would only hold threads waiting.
+    func read<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await Self.lane.run { [writer] in try writer.read(work) }
+    }
+
+    /// Runs a transaction on the database lane (see `read`).
+    func write<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await Self.lane.run { [writer] in try writer.write(work) }
+    }
+
+    /// Runs statements outside a transaction on the database lane (see `read`).
+    func writeWithoutTransaction<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await Self.lane.run { [writer] in try writer.writeWithoutTransaction(work) }
     }
 
     private static let lane = BlockingLane(width: 8)
@@ -58,27 +68,27 @@ public struct AppDatabase: Sendable {
     }
 
     /// Names of the applied migrations, oldest first.
-    public func appliedMigrations() throws -> [String] {
-        try writer.read { db in try Self.migrator.appliedMigrations(db) }
+    public func appliedMigrations() async throws -> [String] {
+        try await read { db in try Self.migrator.appliedMigrations(db) }
     }
 
     /// `PRAGMA integrity_check` says "ok".
-    public func integrityCheck() throws -> Bool {
-        try writer.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") == "ok" }
+    public func integrityCheck() async throws -> Bool {
+        try await read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") == "ok" }
     }
 
     /// Refreshes the statistics SQLite's query planner chooses indexes by (`ANALYZE`, sampling at most ~1000 rows
     /// per index so it stays quick on large archives). Without them a selective filter (one input image among
     /// 100,000 generations) may be planned as a scan. Run at startup and after large imports.
-    public func refreshPlannerStatistics() throws {
-        try writer.write { db in
+    public func refreshPlannerStatistics() async throws {
+        try await write { db in
             try db.execute(sql: "PRAGMA analysis_limit = 1000")
             try db.execute(sql: "ANALYZE")
         }
     }
 
     /// True when the database answers a trivial query.
-    public func isReachable() -> Bool {
-        (try? writer.read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
+    public func isReachable() async -> Bool {
+        (try? await read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
     }
 }

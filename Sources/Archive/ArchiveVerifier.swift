@@ -45,10 +45,10 @@ extension BlobStore {
     /// last week, blobs in the store that the database never recorded and that are a day old, temp files untouched
     /// for a day, and uploads to the store cut off a day ago. Blobs stored in the last hour are spared: a local file is stored just before its
     /// generation is recorded.
-    public func collectGarbage(_ database: AppDatabase, now: Date = Date()) async throws -> GarbageReport {
+    public func collectGarbage(_ database: any FileStore, now: Date = Date()) async throws -> GarbageReport {
         var report = GarbageReport()
         try await remove(database.blobDeletions(), database)  // left by a collection that died
-        let removed = try database.collectGarbage(
+        let removed = try await database.collectGarbage(
             storedBefore: now.addingTimeInterval(-3600), uploadsBefore: now.addingTimeInterval(-7 * 86400), now: now)
         try await remove(removed.map(\.sha256), database)
         report.blobs = removed.count
@@ -58,7 +58,7 @@ extension BlobStore {
         repeat {
             let page = try await backend.list(after: marker)
             let old = page.blobs.filter { ($0.storedAt ?? now) < now.addingTimeInterval(-86400) }
-            let unrecorded = try database.noteUnrecordedBlobs(old.map(\.sha256), now: now)
+            let unrecorded = try await database.noteUnrecordedBlobs(old.map(\.sha256), now: now)
             try await remove(unrecorded, database)
             report.unrecorded += unrecorded.count
             report.bytes += old.filter { unrecorded.contains($0.sha256) }.reduce(0) { $0 + $1.size }
@@ -69,9 +69,9 @@ extension BlobStore {
         return report
     }
 
-    private func remove(_ digests: [String], _ database: AppDatabase) async throws {
+    private func remove(_ digests: [String], _ database: any FileStore) async throws {
         guard !digests.isEmpty else { return }
         for sha256 in digests { try await backend.remove(sha256) }
-        try database.forgetBlobDeletions(digests)
+        try await database.forgetBlobDeletions(digests)
     }
 }

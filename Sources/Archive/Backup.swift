@@ -49,7 +49,7 @@ public struct ArchiveBackup: Sendable {
     private func copyBlobs(of database: AppDatabase, from source: BlobStore, to destination: BlobStore) async throws
         -> BackupReport
     {
-        let assets = try database.allAssets()
+        let assets = try await database.allAssets()
         var report = BackupReport()
         report.generations = try database.generationCount()
         report.blobs = await source.copyBlobs(of: assets, to: destination)

@@ -41,14 +41,14 @@ public struct BlobStore: Sendable {
     /// A crash between storing and recording leaves an unrecorded blob, which a later collection removes.
     @discardableResult
     public func keep<T>(
-        _ tempFile: URL, sha256: String, size: Int64, record: () throws -> T
+        _ tempFile: URL, sha256: String, size: Int64, record: () async throws -> T
     ) async throws -> T {
         var waits = 0
         while true {
             let held = try await backend.info(sha256)?.size == size
             if !held { try await backend.put(tempFile, sha256: sha256, size: size) }
             do {
-                let result = try record()
+                let result = try await record()
                 // Collected between the question and the record: the record now holds it, store it again.
                 if held, try await backend.info(sha256) == nil { try await backend.put(tempFile, sha256: sha256, size: size) }
                 try? FileManager.default.removeItem(at: tempFile)

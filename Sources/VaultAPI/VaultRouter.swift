@@ -14,7 +14,7 @@ public enum VaultRouter {
     ///   - metrics: renders the Prometheus text exposition for `GET /metrics`.
     public static func make(
         vault: Vault, shareMaxLifetime: TimeInterval = 30 * 86400, metricsToken: String?, accelRedirect: String? = nil,
-        metrics: @escaping @Sendable () -> String
+        metrics: @escaping @Sendable () async -> String
     )
         -> Router<VaultRequestContext>
     {
@@ -75,7 +75,7 @@ public enum VaultRouter {
             else { throw APIError.notFound("metrics (set EACHVAULT_METRICS_TOKEN and send it as a bearer token)") }
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
-                body: ResponseBody(byteBuffer: ByteBuffer(string: metrics())))
+                body: ResponseBody(byteBuffer: ByteBuffer(string: await metrics())))
         }
         return router
     }

@@ -34,8 +34,8 @@ public enum Demo {
         settings.inputsFromPublicAddressesOnly = false  // the sample images come from the simulator, on loopback
         let (vault, server) = try await VaultApp.start(configuration, settings: settings, signals: signals, logger: logger)
         print("EachVault \(server.baseURL)  (data home \(configuration.home.path), simulator \(simulator.baseURL))")
-        if try vault.database.team(named: "demo") == nil { _ = try vault.database.createTeam(name: "demo", now: Date()) }
-        let token = try vault.database.createToken(teamName: "demo", label: "demo run", now: Date()).token
+        if try await vault.store.team(named: "demo") == nil { _ = try await vault.store.createTeam(name: "demo", now: Date()) }
+        let token = try await vault.store.createToken(teamName: "demo", label: "demo run", now: Date()).token
         print("team demo, token for this run: export EACHVAULT_TOKEN=\(token)")
 
         let client = VaultClient(baseURL: server.baseURL, token: token)

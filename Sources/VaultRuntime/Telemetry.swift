@@ -50,10 +50,10 @@ final class Recomputed<Value: Sendable>: Sendable {
 
     init(every interval: TimeInterval) { self.interval = interval }
 
-    func value(_ compute: () throws -> Value) -> Value where Value: ExpressibleByDictionaryLiteral {
+    func value(_ compute: () async throws -> Value) async -> Value where Value: ExpressibleByDictionaryLiteral {
         let (cached, at) = state.withLock { ($0.value, $0.at) }
         if let cached, Date().timeIntervalSince(at) < interval { return cached }
-        guard let fresh = try? compute() else { return cached ?? [:] }
+        guard let fresh = try? await compute() else { return cached ?? [:] }
         state.withLock { $0 = (fresh, Date()) }
         return fresh
     }

@@ -23,9 +23,9 @@ public enum VaultApp {
             metricsToken: configuration.metricsToken, accelRedirect: configuration.accelRedirect
         ) {
             Telemetry.render(
-                statusCounts: (try? vault.database.statusCounts()) ?? [:],
-                queues: (try? vault.database.queueDepths(now: clock.now())) ?? [],
-                storage: Telemetry.storageByTeam.value { try vault.database.storageByTeam() })
+                statusCounts: (try? await vault.store.statusCounts()) ?? [:],
+                queues: (try? await vault.store.queueDepths(now: clock.now())) ?? [],
+                storage: await Telemetry.storageByTeam.value { try await vault.store.storageByTeam() })
         }
         let services: [any Service] = vault.services
         let server = try await RunningServer.start(
@@ -56,7 +56,7 @@ public enum VaultApp {
             LiveProviderAPI(baseURL: configuration.providerBaseURL, apiKey: configuration.apiKey, transport: transport),
             requestsPerSecond: configuration.providerRequestsPerSecond)
         return Vault(
-            database: database, blobs: blobs, provider: provider, transport: transport, clock: clock,
+            store: database, blobs: blobs, provider: provider, transport: transport, clock: clock,
             settings: settings, publicURL: configuration.publicURL, logger: logger)
     }
 }
@@ -69,7 +69,7 @@ struct PlannerStatisticsService: Service {
     func run() async throws {
         defer { vault.warmUp.finish() }
         do {
-            try await Blocking.run { try vault.database.refreshPlannerStatistics() }
+            try await vault.store.refreshPlannerStatistics()
         } catch {
             vault.logger.warning("planner statistics not refreshed", metadata: ["error": "\(error)"])
         }

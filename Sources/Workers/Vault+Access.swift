@@ -9,23 +9,21 @@ extension Vault {
 
     /// The team a live API token acts for, with its scopes; nil for an unknown or revoked token.
     public func authenticate(token: String) async throws -> TokenGrant? {
-        try await database.authenticate(token: token, now: now())
+        try await store.authenticate(token: token, now: now())
     }
 
     /// A new gallery session for a live token; nil when the token is not one.
     public func startSession(token: String) async throws -> String? {
-        try await database.offloaded { [now = now()] in
-            try $0.createSession(token: token, lifetime: Self.sessionLifetime, now: now)
-        }
+        try await store.createSession(token: token, lifetime: Self.sessionLifetime, now: now())
     }
 
     /// The team of a live gallery session.
     public func team(session: String) async throws -> Team? {
-        try await database.offloaded { [now = now()] in try $0.team(session: session, now: now) }
+        try await store.team(session: session, now: now())
     }
 
     public func endSession(_ session: String) async throws {
-        try await database.offloaded { try $0.endSession(session) }
+        try await store.endSession(session)
     }
 
     /// Ready for traffic: warmed up, the database answering, the temp folder writable and the blob store answering.
@@ -33,7 +31,7 @@ extension Vault {
 
     /// Each check, and every work queue's rows due now (`GET /readyz`).
     public func readiness() async -> Readiness {
-        let databaseUp = database.isReachable()
+        let databaseUp = await store.isReachable()
         let blobsUp = await blobs.isReady()
         let checks = [
             "database": databaseUp ? "ok" : "unreachable",
@@ -41,7 +39,7 @@ extension Vault {
             "warm_up": warmUp.isComplete ? "ok" : "in progress",
             "provider": (provider as? RateLimitedProvider)?.health.state ?? "unknown",
         ]
-        let queues = (try? await database.offloaded { [now = now()] in try $0.queueDepths(now: now) }) ?? []
+        let queues = (try? await store.queueDepths(now: now())) ?? []
         return Readiness(
             status: databaseUp && blobsUp && warmUp.isComplete ? "ready" : "not ready", checks: checks,
             queues: Dictionary(

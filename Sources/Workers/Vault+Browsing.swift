@@ -12,13 +12,13 @@ public struct SearchResults: Sendable {
 extension Vault {
     /// One page of `query` (throws `SearchError` for a cursor of another search).
     public func search(_ query: GenerationQuery) async throws -> SearchResults {
-        let (page, details) = try await database.searchWithDetails(query)
+        let (page, details) = try await store.searchWithDetails(query)
         return SearchResults(page: page, details: details)
     }
 
     /// One of the team's generations with its outputs, inputs and history; nil for another team's or none.
     public func generationDetail(id: String, teamID: String) async throws -> GenerationDetail? {
-        try await database.offloaded { try $0.generationDetail(id: id, teamID: teamID) }
+        try await store.generationDetail(id: id, teamID: teamID)
     }
 
     /// Replaces tags and/or the note; nil when the team has no such generation.
@@ -27,25 +27,20 @@ extension Vault {
     {
         let tags = tags.map(Self.normalisedTags)
         let note = note.map { $0.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } }
-        return try await database.offloaded { [now = now()] in
-            try $0.annotateGeneration(id: id, teamID: teamID, tags: tags, note: note, now: now)
-        }
+        return try await store.annotateGeneration(id: id, teamID: teamID, tags: tags, note: note, now: now())
     }
 
     /// Deletes one of the team's generations (its prediction keeps a tombstone); false when there is none.
     public func deleteGeneration(id: String, teamID: String) async throws -> Bool {
-        try await database.offloaded { [now = now()] in try $0.deleteGeneration(id: id, teamID: teamID, now: now) }
+        try await store.deleteGeneration(id: id, teamID: teamID, now: now())
     }
 
     /// A file the team holds, with the newest of its generations holding it (nil for a file only uploaded).
     public func file(sha256: String, teamID: String) async throws -> (asset: Asset, owner: Generation?)? {
-        let found = try await database.offloaded { database in
-            try database.asset(sha256: sha256, teamID: teamID).map {
-                ($0, try database.latestGeneration(holding: sha256, teamID: teamID))
-            }
+        guard let asset = try await store.asset(sha256: sha256, teamID: teamID), await isStored(sha256) else {
+            return nil
         }
-        guard let found, await isStored(sha256) else { return nil }
-        return found
+        return (asset, try await store.latestGeneration(holding: sha256, teamID: teamID))
     }
 
     /// Whether the store holds the blob; a remote store's yes is remembered for a minute.
@@ -59,15 +54,15 @@ extension Vault {
 
     /// The cached model catalogue.
     public func cachedModels() async throws -> [CatalogueModel] {
-        try await database.offloaded { try $0.cachedModels() }
+        try await store.cachedModels()
     }
 
     /// A model's title from the cache, or its slug.
     public func modelTitle(_ slug: String) async -> String {
-        ((try? await database.offloaded { try $0.cachedModel(slug: slug) }) ?? nil)?.title ?? slug
+        ((try? await store.cachedModel(slug: slug)) ?? nil)?.title ?? slug
     }
 
     public func spend(teamID: String, groupBy: SpendGrouping, from: Date?, to: Date?) async throws -> SpendReport {
-        try await database.offloaded { try $0.spend(teamID: teamID, groupBy: groupBy, from: from, to: to) }
+        try await store.spend(teamID: teamID, groupBy: groupBy, from: from, to: to)
     }
 }

@@ -25,14 +25,14 @@ extension Vault {
     /// so, for a while, is one the provider just said it does not know.
     public func model(slug: String) async throws(CatalogueError) -> CatalogueModel {
         guard Self.isPlausibleSlug(slug) else { throw .unknownModel(String(slug.prefix(128))) }
-        let cached = try? database.cachedModel(slug: slug)
+        let cached = try? await store.cachedModel(slug: slug)
         if let cached, let detailed = cached.detailFetchedAt, now().timeIntervalSince(detailed) < Self.catalogueFreshness {
             return cached
         }
         if cached == nil, unknownModels.contains(slug, now: now()) { throw .unknownModel(slug) }
         do {
             let fetched = try await provider.model(slug: slug)
-            return (try? database.saveModelDetail(fetched, now: now())) ?? CatalogueModel(fetched, fetchedAt: now())
+            return await (try? store.saveModelDetail(fetched, now: now())) ?? CatalogueModel(fetched, fetchedAt: now())
         } catch .notFound {
             unknownModels.insert(slug, now: now())
             throw .unknownModel(slug)
@@ -56,7 +56,7 @@ extension Vault {
         let pageSize = 500
         while true {
             let page = try await provider.listModels(name: nil, limit: pageSize, offset: offset)
-            try? database.saveModels(page, now: now())
+            try? await store.saveModels(page, now: now())
             offset += page.count
             if page.count < pageSize { return offset }
         }

@@ -42,15 +42,11 @@ extension Vault {
         let generation: Generation
         do {
             let (deduplicate, now) = (request.dedup != false, now())
-            let recorded = try await database.offloaded { database -> (Generation, deduplicated: Bool) in
-                if deduplicate, let match = try database.deduplicationMatch(teamID: teamID, requestKey: key) {
-                    try database.recordDeduplicationHit(id: match.id, now: now)
-                    return (match, true)
-                }
-                return (try database.insertGeneration(fresh, inputs: inputs), false)
+            if deduplicate, let match = try await store.deduplicationMatch(teamID: teamID, requestKey: key) {
+                try await store.recordDeduplicationHit(id: match.id, now: now)
+                return CreatedGeneration(generation: match, deduplicatedFrom: match.id)
             }
-            if recorded.deduplicated { return CreatedGeneration(generation: recorded.0, deduplicatedFrom: recorded.0.id) }
-            generation = recorded.0
+            generation = try await store.insertGeneration(fresh, inputs: inputs)
         } catch {
             throw .storage(String(describing: error))
         }

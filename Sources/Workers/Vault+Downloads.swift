@@ -57,7 +57,7 @@ extension Vault {
         do {
             let asset = try await fetch(file.sourceURL, into: tempFile, policy: policy)
             try await blobs.keep(tempFile, sha256: asset.sha256, size: asset.size) {
-                try database.recordStored(file, asset: asset, now: now())
+                try await store.recordStored(file, asset: asset, now: now())
             }
             outgoingDue.signal()  // asset.stored, and generation.completed with the last output
             Counter(label: policy.metric, dimensions: [("outcome", "ok")]).increment()
@@ -78,7 +78,7 @@ extension Vault {
                     "cause": "\(failure.cause)",
                 ])
             do {
-                try database.recordFailedAttempt(
+                try await store.recordFailedAttempt(
                     file, cause: failure.cause, code: failure.expired ? "output_expired" : failure.code,
                     retryAt: retryAt, now: now())
             } catch {

@@ -11,36 +11,32 @@ extension Vault {
     /// Registers an endpoint for the team; the answer carries its signing secret, shown this once.
     public func createEndpoint(_ request: EndpointRequest, teamID: String) async throws -> EndpointView {
         let (url, events) = try Self.checked(url: request.url, events: request.events, creating: true)
-        return try await database.offloaded { [now = now()] in
-            try $0.createEndpoint(teamID: teamID, url: url ?? "", events: events ?? OutgoingEventType.allCases.map(\.rawValue), now: now)
-        }
+        return try await store.createEndpoint(
+            teamID: teamID, url: url ?? "", events: events ?? OutgoingEventType.allCases.map(\.rawValue), now: now())
     }
 
     public func endpoints(teamID: String) async throws -> [EndpointView] {
-        try await database.offloaded { try $0.endpoints(teamID: teamID) }
+        try await store.endpoints(teamID: teamID)
     }
 
     public func updateEndpoint(id: String, _ request: EndpointRequest, teamID: String) async throws -> EndpointView? {
         let (url, events) = try Self.checked(url: request.url, events: request.events, creating: false)
-        let updated = try await database.offloaded {
-            try $0.updateEndpoint(id: id, teamID: teamID, url: url, events: events, enabled: request.enabled)
-        }
+        let updated = try await store.updateEndpoint(
+            id: id, teamID: teamID, url: url, events: events, enabled: request.enabled)
         outgoingDue.signal()  // an endpoint enabled again has messages waiting
         return updated
     }
 
     public func deleteEndpoint(id: String, teamID: String) async throws -> Bool {
-        try await database.offloaded { try $0.deleteEndpoint(id: id, teamID: teamID) }
+        try await store.deleteEndpoint(id: id, teamID: teamID)
     }
 
     public func deliveries(endpointID: String, teamID: String, limit: Int) async throws -> [DeliveryView]? {
-        try await database.offloaded { try $0.deliveries(endpointID: endpointID, teamID: teamID, limit: limit) }
+        try await store.deliveries(endpointID: endpointID, teamID: teamID, limit: limit)
     }
 
     public func replay(messageID: String, endpointID: String, teamID: String) async throws -> Bool {
-        let found = try await database.offloaded { [now = now()] in
-            try $0.replay(messageID: messageID, endpointID: endpointID, teamID: teamID, now: now)
-        }
+        let found = try await store.replay(messageID: messageID, endpointID: endpointID, teamID: teamID, now: now())
         outgoingDue.signal()
         return found
     }

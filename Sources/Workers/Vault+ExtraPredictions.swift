@@ -12,10 +12,10 @@ extension Vault {
         do {
             prediction = try await provider.prediction(id: extra.predictionID)
         } catch .notFound {
-            refuse(extra, "the provider knows no such prediction")
+            await refuse(extra, "the provider knows no such prediction")
             return
         } catch {
-            try? database.postponeExtraPrediction(extra.predictionID, until: after(settings.providerRetry.cap))
+            try? await store.postponeExtraPrediction(extra.predictionID, until: after(settings.providerRetry.cap))
             return
         }
         guard let schema = try? await model(slug: generation.model).requestSchema,
@@ -23,7 +23,7 @@ extension Vault {
             schema.canonicalKey(model: generation.model, version: generation.version, input: input)
                 == schema.canonicalKey(model: generation.model, version: generation.version, input: generation.input)
         else {
-            refuse(extra, "the prediction's input is not this generation's request")
+            await refuse(extra, "the prediction's input is not this generation's request")
             return
         }
         let copy = newGeneration(
@@ -31,7 +31,7 @@ extension Vault {
             version: generation.version, input: generation.input, tags: generation.tags,
             requestKey: generation.requestKey)
         do {
-            let stored = try database.recordExtraPrediction(
+            let stored = try await store.recordExtraPrediction(
                 copy, of: generation, outcome: outcome(of: prediction, copy),
                 now: now())
             logger.warning(
@@ -44,14 +44,14 @@ extension Vault {
             inputsDue.signal()
             pollsDue.signal()
         } catch {
-            try? database.postponeExtraPrediction(extra.predictionID, until: after(settings.providerRetry.cap))
+            try? await store.postponeExtraPrediction(extra.predictionID, until: after(settings.providerRetry.cap))
         }
     }
 
-    private func refuse(_ extra: ExtraPrediction, _ why: String) {
+    private func refuse(_ extra: ExtraPrediction, _ why: String) async {
         logger.warning(
             "webhook named a prediction the provider does not confirm",
             metadata: ["generation": "\(extra.generation.id)", "reason": "\(why)"])
-        try? database.refuseExtraPrediction(extra.predictionID)
+        try? await store.refuseExtraPrediction(extra.predictionID)
     }
 }

@@ -25,7 +25,7 @@ extension Vault {
         }
         let notFound = result(.notFound, nil, "no prediction \(id) to import")
         guard !id.isEmpty else { return notFound }
-        switch try? database.importClaim(predictionID: id, teamID: teamID) {
+        switch try? await store.importClaim(predictionID: id, teamID: teamID) {
         case .alreadyArchived(let existing): return result(.alreadyArchived, existing)
         case .notClaimable, .imported: return notFound
         case nil: break
@@ -45,7 +45,7 @@ extension Vault {
             version: model?.version ?? "", input: input, tags: [],
             requestKey: model.map { schema.canonicalKey(model: $0.slug, version: $0.version, input: input) })
         do {
-            switch try database.recordImport(
+            switch try await store.recordImport(
                 generation,
                 inputs: lineage(
                     of: input, schema: schema,

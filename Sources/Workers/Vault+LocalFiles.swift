@@ -59,10 +59,10 @@ extension Vault {
             if upload {
                 let asset = try await localFile(reference, teamID: teamID)
                 sha256 = asset.sha256
-                if let reusable = reusableUploadURL(sha256) { url = reusable } else { url = try await uploadToProvider(asset) }
+                if let reusable = await reusableUploadURL(sha256) { url = reusable } else { url = try await uploadToProvider(asset) }
             } else {  // a dry run stores nothing: an inline file is only checked and named by its digest
                 sha256 = try await digest(of: reference, teamID: teamID)
-                url = reusableUploadURL(sha256) ?? Self.fileReferencePrefix + sha256
+                url = await reusableUploadURL(sha256) ?? Self.fileReferencePrefix + sha256
             }
             replacements[reference.value] = url
             storedFiles[url] = sha256
@@ -72,8 +72,8 @@ extension Vault {
     }
 
     /// The public URL of an earlier upload of these bytes that the provider still holds.
-    private func reusableUploadURL(_ sha256: String) -> String? {
-        (try? database.reusableUpload(sha256: sha256, now: now()))?.publicURL
+    private func reusableUploadURL(_ sha256: String) async -> String? {
+        await (try? store.reusableUpload(sha256: sha256, now: now()))?.publicURL
     }
 
     /// The stored file a local-file reference stands for (an inline file is stored now, as one of the team's files,
@@ -101,7 +101,7 @@ extension Vault {
     /// A `sha256:<hex>` reference to a file the team holds.
     private func heldFile(_ reference: MediaInputReference, teamID: String) async throws(SubmissionError) -> Asset {
         let sha256 = String(reference.value.dropFirst(Self.fileReferencePrefix.count)).lowercased()
-        guard sha256.isSHA256Hex, let asset = try? database.asset(sha256: sha256, teamID: teamID),
+        guard sha256.isSHA256Hex, let asset = try? await store.asset(sha256: sha256, teamID: teamID),
             await blobs.contains(sha256)
         else {
             throw Self.refusal(
@@ -143,7 +143,7 @@ extension Vault {
                 sha256: sha256, size: size, contentType: Asset.opaqueContentType,
                 durationS: nil, width: nil, height: nil, videoCodec: nil, hasAudio: nil, storedAt: now())
         try await blobs.keep(tempFile, sha256: sha256, size: size) {
-            try database.recordLocalFile(asset, teamID: teamID, now: now())
+            try await store.recordLocalFile(asset, teamID: teamID, now: now())
         }
         return asset
     }
@@ -155,7 +155,7 @@ extension Vault {
             try await blobs.withLocalFile(asset.sha256) { file in
                 try await provider.upload(presigned, contentType: asset.contentType, fileAt: file)
             }
-            try? database.recordUpload(
+            try? await store.recordUpload(
                 ProviderUpload(
                     sha256: asset.sha256, uploadID: presigned.id, publicURL: presigned.publicURL, uploadedAt: now(),
                     reuseUntil: now().addingTimeInterval(settings.uploadReuse.seconds)))

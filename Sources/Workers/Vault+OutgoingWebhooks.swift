@@ -38,7 +38,7 @@ extension Vault {
         Counter(label: "eachvault_outgoing_webhooks_total", dimensions: [("outcome", delivered ? "delivered" : retryAt == nil ? "gave_up" : "retry")])
             .increment()
         do {
-            try database.recordAttempt(
+            try await store.recordAttempt(
                 message, status: status, latencyMS: (ContinuousClock.now - started).seconds * 1000, excerpt: excerpt,
                 error: failure, delivered: delivered, retryAt: retryAt, now: now())
         } catch {

@@ -36,7 +36,7 @@ extension Vault {
                 upload: false
             ).input
             let key = model.requestSchema.canonicalKey(model: model.slug, version: model.version, input: input)
-            let match = try? database.deduplicationMatch(teamID: teamID, requestKey: key)
+            let match = try? await store.deduplicationMatch(teamID: teamID, requestKey: key)
             return GenerationPlan(
                 valid: true, problems: [], requestKey: key, exactMatch: match?.id,
                 similar: await similarGenerations(to: validInput["prompt"]?.stringValue, teamID: teamID),
@@ -59,7 +59,7 @@ extension Vault {
             .filter { seen.insert($0.lowercased()[...]).inserted }.prefix(Self.similarityWords)
         guard !words.isEmpty else { return [] }
         let query = GenerationQuery(teamID: teamID, text: words.joined(separator: " "), anyWord: true, limit: 5)
-        return ((try? await database.offloaded { try $0.searchGenerations(query) }) ?? [])
+        return ((try? await store.searchGenerations(query)) ?? [])
             .map { GenerationPlan.Similar(id: $0.id, model: $0.model, prompt: $0.prompt, status: $0.status) }
     }
 }

@@ -11,12 +11,12 @@ extension Vault {
         Counter(label: "eachvault_polls_total").increment()
         do {
             let prediction = try await provider.prediction(id: predictionID)
-            try database.recordPoll(id: generation.id, outcome: outcome(of: prediction, generation), now: now())
+            try await store.recordPoll(id: generation.id, outcome: outcome(of: prediction, generation), now: now())
             if prediction.status == .success { downloadsDue.signal() }
         } catch _ where Task.isCancelled {
             return  // shutting down: the poll is simply made again after the restart
         } catch let error as ProviderError {
-            handlePollFailure(error, generation)
+            await handlePollFailure(error, generation)
         } catch {
             logger.error("cannot record a poll", metadata: ["generation": "\(generation.id)", "error": "\(error)"])
         }
@@ -24,11 +24,11 @@ extension Vault {
 
     /// Transient errors are retried for as long as it takes (nothing is lost by waiting); an id the provider
     /// keeps denying knowing ends the generation as `prediction_lost`.
-    private func handlePollFailure(_ error: ProviderError, _ generation: Generation) {
+    private func handlePollFailure(_ error: ProviderError, _ generation: Generation) async {
         logger.warning("poll failed", metadata: ["generation": "\(generation.id)", "error": "\(error)"])
         do {
             if !error.isTransient && error != .unauthorized && generation.pollAttempts + 1 >= settings.pollsBeforeLost {
-                try database.failGeneration(
+                try await store.failGeneration(
                     id: generation.id, code: "prediction_lost",
                     message: "the provider no longer answers for this prediction: \(error)",
                     now: now())
@@ -38,7 +38,7 @@ extension Vault {
             if case .rateLimited(let retryAfter?) = error { wait = max(retryAfter, .milliseconds(100)) }
             // A rejected key will not fix itself within seconds: look again rarely until someone fixes it.
             if error == .unauthorized { wait = max(wait, .seconds(300)) }
-            try database.reschedulePoll(
+            try await store.reschedulePoll(
                 id: generation.id, retryAt: after(wait), reason: error.description,
                 now: now())
         } catch {

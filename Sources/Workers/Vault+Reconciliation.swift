@@ -12,7 +12,7 @@ extension Vault {
         let waited = now().timeIntervalSince(since)
         do {
             if let predictionID = try await findInWebhookLog(generationID: generation.id) {
-                if try database.adoptPrediction(generationID: generation.id, predictionID: predictionID, now: now()) {
+                if try await store.adoptPrediction(generationID: generation.id, predictionID: predictionID, now: now()) {
                     pollsDue.signal()
                     inputsDue.signal()
                 }
@@ -22,14 +22,14 @@ extension Vault {
             logger.warning("webhook log unavailable", metadata: ["error": "\(error)"])
         }
         if waited >= settings.reconcileWindow.seconds {
-            try? database.failGeneration(
+            try? await store.failGeneration(
                 id: generation.id, code: "submit_uncertain",
                 message: "no prediction for this generation appeared in \(Int(waited)) s of webhooks and webhook "
                     + "logs; it was not resent to avoid paying twice (a late webhook still completes it)", now: now())
             return
         }
         let attempt = Int((waited / max(settings.reconcileInterval.base.seconds, 0.001)).squareRoot())
-        try? database.rescheduleReconciliation(
+        try? await store.rescheduleReconciliation(
             id: generation.id, at: after(settings.reconcileInterval.delay(attempt: attempt)))
     }
 

@@ -26,7 +26,7 @@ extension Vault {
     }
 
     private func repair(_ sha256: String) async throws {
-        let sources = try database.blobSources(sha256: sha256)
+        let sources = try await store.blobSources(sha256: sha256)
         guard !sources.isEmpty else { throw RepairFailure("no known source (an upload): restore it from a backup") }
         var tried: [String] = []
         for source in sources {

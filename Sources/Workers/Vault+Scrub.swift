@@ -7,7 +7,7 @@ extension Vault {
     /// Checks the next blob of the archive (its store's checksum where it keeps one, else every byte) and repairs
     /// it if it is missing or corrupt. Returns what was found, for the counters.
     func scrubNextBlob() async -> ScrubOutcome {
-        guard let asset = try? database.nextAssetToScrub(now: now()) else { return .nothing }
+        guard let asset = try? await store.nextAssetToScrub(now: now()) else { return .nothing }
         switch await blobs.check(asset, rehash: false) {
         case .intact:
             return .intact

@@ -9,18 +9,18 @@ extension Vault {
     public var services: [any Service] {
         [
             WorkerService(
-                prepare: { self.reconcileInterruptedSubmissions() },
+                prepare: { await self.reconcileInterruptedSubmissions() },
                 loop: WorkerLoop<Generation>(
                     wakeup: submissionsDue, clock: clock, concurrency: 2, idleCheck: settings.idleCheck, key: \.id,
-                    due: { now, limit in try self.database.dueSubmissions(now: now, limit: limit) },
-                    nextDue: { try self.database.nextSubmissionTime() },
+                    due: { now, limit in try await self.store.dueSubmissions(now: now, limit: limit) },
+                    nextDue: { try await self.store.nextSubmissionTime() },
                     work: { await self.submit($0) })),
             WorkerService(
                 loop: WorkerLoop<Generation>(
                     wakeup: pollsDue, clock: clock, concurrency: settings.concurrentPolls, idleCheck: settings.idleCheck,
                     key: \.id,
-                    due: { now, limit in try self.database.duePolls(now: now, limit: limit) },
-                    nextDue: { try self.database.nextPollTime() },
+                    due: { now, limit in try await self.store.duePolls(now: now, limit: limit) },
+                    nextDue: { try await self.store.nextPollTime() },
                     work: { await self.poll($0) })),
             WorkerService(
                 prepare: { self.blobs.sweepTempFiles(olderThan: 24 * 3600, now: self.now()) },
@@ -30,21 +30,21 @@ extension Vault {
                 loop: WorkerLoop<Generation>(
                     wakeup: reconciliationsDue, clock: clock, concurrency: 1, idleCheck: settings.idleCheck,
                     key: \.id,
-                    due: { now, limit in try self.database.dueReconciliations(now: now, limit: limit) },
-                    nextDue: { try self.database.nextReconciliationTime() },
+                    due: { now, limit in try await self.store.dueReconciliations(now: now, limit: limit) },
+                    nextDue: { try await self.store.nextReconciliationTime() },
                     work: { await self.reconcile($0) })),
             WorkerService(
                 loop: WorkerLoop<ExtraPrediction>(
                     wakeup: extraPredictionsDue, clock: clock, concurrency: 1, idleCheck: settings.idleCheck,
                     key: \.predictionID,
-                    due: { now, limit in try self.database.dueExtraPredictions(now: now, limit: limit) },
-                    nextDue: { try self.database.nextExtraPredictionCheck() },
+                    due: { now, limit in try await self.store.dueExtraPredictions(now: now, limit: limit) },
+                    nextDue: { try await self.store.nextExtraPredictionCheck() },
                     work: { await self.confirm($0) })),
             WorkerService(
                 loop: WorkerLoop<OutgoingMessage>(
                     wakeup: outgoingDue, clock: clock, concurrency: 4, idleCheck: settings.idleCheck, key: \.messageKey,
-                    due: { now, limit in try self.database.dueMessages(now: now, limit: limit) },
-                    nextDue: { try self.database.nextMessageTime() },
+                    due: { now, limit in try await self.store.dueMessages(now: now, limit: limit) },
+                    nextDue: { try await self.store.nextMessageTime() },
                     work: { await self.deliver($0) })),
             TempFileJanitor(blobs: blobs, clock: clock),
         ] + (settings.scrubPerHour > 0 ? [ScrubService(vault: self)] : [])
@@ -54,8 +54,8 @@ extension Vault {
     private func fileLoop(_ kind: PendingFile.Kind, wakeup: Wakeup, concurrency: Int) -> WorkerLoop<PendingFile> {
         WorkerLoop(
             wakeup: wakeup, clock: clock, concurrency: concurrency, idleCheck: settings.idleCheck, key: \.key,
-            due: { now, limit in try self.database.dueFiles(kind, now: now, limit: limit) },
-            nextDue: { try self.database.nextFileTime(kind) },
+            due: { now, limit in try await self.store.dueFiles(kind, now: now, limit: limit) },
+            nextDue: { try await self.store.nextFileTime(kind) },
             work: { await self.store($0) })
     }
 }

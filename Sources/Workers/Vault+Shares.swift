@@ -10,19 +10,17 @@ extension Vault {
     public func createShare(generationID: String, teamID: String, lifetime: TimeInterval) async throws
         -> (token: String, share: Share)?
     {
-        try await database.offloaded { [now = now()] in
-            try $0.createShare(
-                generationID: generationID, teamID: teamID, expiresAt: now.addingTimeInterval(lifetime),
-                now: now)
-        }
+        let now = now()
+        return try await store.createShare(
+            generationID: generationID, teamID: teamID, expiresAt: now.addingTimeInterval(lifetime), now: now)
     }
 
     /// Revokes one of the team's links; false when there is none.
     public func revokeShare(id: String, teamID: String) async throws -> Bool {
-        try await database.offloaded { [now = now()] in try $0.revokeShare(id: id, teamID: teamID, now: now) }
+        try await store.revokeShare(id: id, teamID: teamID, now: now())
     }
 
     public func lookUpShare(token: String) async throws -> ShareLookup {
-        try await database.offloaded { [now = now()] in try $0.lookUpShare(token: token, now: now) }
+        try await store.lookUpShare(token: token, now: now())
     }
 }

@@ -10,7 +10,7 @@ extension Vault {
     /// so a crash in between is detected on restart rather than answered with a second (billed) prediction.
     func submit(_ generation: Generation) async {
         let id = generation.id
-        guard (try? database.beginSubmission(id: id, now: now())) == true else { return }
+        guard await (try? store.beginSubmission(id: id, now: now())) == true else { return }
         let attempt = generation.submitAttempts + 1
         do {
             let predictionID = try await provider.createPrediction(
@@ -18,26 +18,26 @@ extension Vault {
                     model: generation.model, version: generation.version, input: generation.input,
                     webhookURL: generation.webhookSecret == nil ? nil : webhookURL(for: id),
                     webhookSecret: generation.webhookSecret))
-            try database.recordSubmitted(
+            try await store.recordSubmitted(
                 id: id, predictionID: predictionID, now: now(),
                 firstPollAt: after(firstPollDelay(for: generation)))
             pollsDue.signal()
             inputsDue.signal()  // inputs are fetched once the provider accepted the request
             logger.info("submitted", metadata: ["generation": "\(id)", "prediction": "\(predictionID)"])
         } catch let error as ProviderError {
-            handleCreateFailure(error, id: id, attempt: attempt)
+            await handleCreateFailure(error, id: id, attempt: attempt)
         } catch {
             logger.error("cannot record a submission", metadata: ["generation": "\(id)", "error": "\(error)"])
         }
     }
 
-    private func handleCreateFailure(_ error: ProviderError, id: String, attempt: Int) {
+    private func handleCreateFailure(_ error: ProviderError, id: String, attempt: Int) async {
         logger.warning("create failed", metadata: ["generation": "\(id)", "error": "\(error)"])
         let now = now()
         do {
             if error.createMayHaveSucceeded {
                 // The create may have reached the provider: never sent again blindly, but reconciled.
-                settleUncertainCreate(id: id, cause: "the create's answer was lost (\(error))")
+                await settleUncertainCreate(id: id, cause: "the create's answer was lost (\(error))")
             } else if error.isTransient && attempt < settings.maxSubmitAttempts {
                 let wait: Duration
                 if case .rateLimited(let retryAfter?) = error {
@@ -45,12 +45,12 @@ extension Vault {
                 } else {
                     wait = settings.providerRetry.delay(attempt: attempt - 1)
                 }
-                try database.deferSubmission(
+                try await store.deferSubmission(
                     id: id, retryAt: now.addingTimeInterval(wait.seconds),
                     reason: "attempt \(attempt): \(error)", now: now)
                 submissionsDue.signal()
             } else {
-                try database.failGeneration(
+                try await store.failGeneration(
                     id: id, code: Self.failureCode(for: error), message: error.description,
                     now: now)
             }
@@ -69,26 +69,26 @@ extension Vault {
     }
 
     /// Generations whose create was in flight when the service stopped are settled like a lost answer.
-    public func reconcileInterruptedSubmissions() {
-        for generation in (try? database.interruptedSubmissions()) ?? [] {
-            settleUncertainCreate(id: generation.id, cause: "the service stopped while the create was in flight")
+    public func reconcileInterruptedSubmissions() async {
+        for generation in await (try? store.interruptedSubmissions()) ?? [] {
+            await settleUncertainCreate(id: generation.id, cause: "the service stopped while the create was in flight")
         }
     }
 
     /// With webhooks on, the prediction (if the provider started one) announces itself by webhook or shows in the
     /// provider's webhook log, so the generation waits for that. Without, there is no way to ask which
     /// predictions exist: the generation ends `submit_uncertain` rather than risk a second billed prediction.
-    func settleUncertainCreate(id: String, cause: String) {
+    func settleUncertainCreate(id: String, cause: String) async {
         logger.warning("uncertain create", metadata: ["generation": "\(id)", "cause": "\(cause)"])
         do {
             if webhooksEnabled {
-                try database.markSubmitUncertain(
+                try await store.markSubmitUncertain(
                     id: id,
                     reason: "\(cause); looking for the prediction in webhooks and the provider's webhook log, "
                         + "not resending", checkAt: after(settings.reconcileInterval.delay(attempt: 0)), now: now())
                 reconciliationsDue.signal()
             } else {
-                try database.failGeneration(
+                try await store.failGeneration(
                     id: id, code: "submit_uncertain",
                     message: "\(cause); the provider may have started this prediction, so it was not resent to "
                         + "avoid paying twice (set EACHVAULT_PUBLIC_URL to let webhooks reconcile such cases)",
@@ -100,10 +100,10 @@ extension Vault {
     }
 
     /// When to look at a new prediction first: soon without webhooks; once its webhook is overdue with them.
-    func firstPollDelay(for generation: Generation) -> Duration {
+    func firstPollDelay(for generation: Generation) async -> Duration {
         guard generation.webhookSecret != nil else { return settings.firstPollDelay }
         let typical =
-            (try? database.typicalRunTime(model: generation.model)).flatMap { $0 }
+            (try? await store.typicalRunTime(model: generation.model)).flatMap { $0 }
             .map { Duration.seconds(clamping: $0, limit: 86400) } ?? settings.assumedRunTime  // the provider's figures
         return typical + settings.webhookGrace
     }

@@ -7,7 +7,7 @@ import Transport
 /// Everything the archive's use cases and workers share: the database, the blob store, the provider and the
 /// transport, a clock, settings, and the wake-ups that let one worker hand work to the next without waiting.
 public struct Vault: Sendable {
-    public let database: AppDatabase
+    public let store: any ArchiveStore
     public let blobs: BlobStore
     public let provider: any ProviderAPI
     public let transport: any HTTPTransport
@@ -41,20 +41,20 @@ public struct Vault: Sendable {
     let webhookSecretReads: GroupCommit<String, String?>
 
     public init(
-        database: AppDatabase, blobs: BlobStore, provider: any ProviderAPI, transport: any HTTPTransport,
+        store: any ArchiveStore, blobs: BlobStore, provider: any ProviderAPI, transport: any HTTPTransport,
         clock: any WallClock = SystemClock(), settings: WorkerSettings = WorkerSettings(), publicURL: String? = nil,
         logger: Logger
     ) {
         self.publicURL = publicURL
-        self.database = database
+        self.store = store
         self.blobs = blobs
         self.provider = provider
         self.transport = transport
         self.clock = clock
         self.settings = settings
         self.logger = logger
-        webhookCommits = GroupCommit { [clock] deliveries in try database.recordWebhooks(deliveries, now: clock.now()) }
-        webhookSecretReads = GroupCommit { ids in try database.webhookSecrets(generationIDs: ids).map { .success($0) } }
+        webhookCommits = GroupCommit { [clock] deliveries in try await store.recordWebhooks(deliveries, now: clock.now()) }
+        webhookSecretReads = GroupCommit { ids in try await store.webhookSecrets(generationIDs: ids).map { .success($0) } }
     }
 
     var webhooksEnabled: Bool { publicURL != nil }

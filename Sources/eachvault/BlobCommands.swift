@@ -23,7 +23,7 @@ struct VerifyCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try home.configuration()
         let vault = try VaultApp.makeVault(configuration)
-        let report = try await vault.blobs.verify(vault.database.allAssets(), rehash: rehash)
+        let report = try await vault.blobs.verify(vault.store.allAssets(), rehash: rehash)
         for sha256 in report.missing { print("missing  \(sha256)") }
         for sha256 in report.corrupt { print("corrupt  \(sha256)") }
         for sha256 in report.unreadable { print("unreadable  \(sha256)") }

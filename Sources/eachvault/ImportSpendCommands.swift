@@ -30,7 +30,7 @@ struct ImportCommand: AsyncParsableCommand {
             var logger = Logger(label: "eachvault")
             logger.logLevel = .warning
             let vault = try VaultApp.makeVault(try home.configuration(), logger: logger)
-            guard let found = try vault.database.team(named: team) else { throw ValidationError("no team named \(team)") }
+            guard let found = try await vault.store.team(named: team) else { throw ValidationError("no team named \(team)") }
             results = await vault.importPredictions(predictionIDs, teamID: found.id, model: model)
         } else {
             results = try await server.client.importPredictions(predictionIDs, model: model)

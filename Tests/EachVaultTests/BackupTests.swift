@@ -21,14 +21,14 @@ import VaultContract
 
             // Requests keep coming while the backup runs.
             let load = Task { try await (0..<8).asyncMap { try await generate("arriving during the backup, take \($0)") } }
-            let first = try await backup.backUp(harness.vault.database, blobs: harness.vault.blobs)
+            let first = try await backup.backUp(harness.sqlite, blobs: harness.vault.blobs)
             ids += try await load.value
             #expect(first.blobs.failed.isEmpty && first.blobs.copied >= 3 && first.generations >= 3)
 
             // Once everything has settled, the next run copies only the new blobs.
             _ = try await harness.waitUntilFinal(ids)
-            let assets = try harness.vault.database.allAssets()
-            let second = try await backup.backUp(harness.vault.database, blobs: harness.vault.blobs)
+            let assets = try await harness.vault.store.allAssets()
+            let second = try await backup.backUp(harness.sqlite, blobs: harness.vault.blobs)
             #expect(second.blobs.failed.isEmpty && second.generations == ids.count)
             #expect(second.blobs.alreadyThere == first.blobs.copied && second.blobs.copied == assets.count - first.blobs.copied)
             let manifest = try String(contentsOf: backup.folder.appending(path: "manifest.tsv"), encoding: .utf8)
@@ -40,23 +40,14 @@ import VaultContract
             let restored = try await backup.restore(toDatabase: databasePath, blobs: store)
             #expect(restored.blobs.failed.isEmpty && restored.blobs.copied == assets.count && restored.generations == ids.count)
             let database = try AppDatabase(path: databasePath)
-            let original = try ids.map { try #require(try harness.vault.database.generation(id: $0)) }
-            let copies = try ids.map { try #require(try database.generation(id: $0)) }
+            let original = try await ids.asyncMap { try #require(try await harness.vault.store.generation(id: $0)) }
+            let copies = try await ids.asyncMap { try #require(try await database.generation(id: $0)) }
             #expect(copies.map(\.status) == original.map(\.status) && copies.map(\.prompt) == original.map(\.prompt))
-            #expect(try database.allAssets().map(\.sha256) == assets.map(\.sha256))
+            await #expect(try database.allAssets().map(\.sha256) == assets.map(\.sha256))
             #expect(await store.verify(try database.allAssets()).isClean)
-            #expect(try database.integrityCheck())
+            await #expect(try database.integrityCheck())
             // A restore never overwrites an archive.
             await #expect(throws: BackupError.self) { try await backup.restore(toDatabase: databasePath, blobs: store) }
         }
-    }
-}
-
-extension Sequence {
-    /// The results of `transform` over the elements, one after another.
-    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
-        var results: [T] = []
-        for element in self { results.append(try await transform(element)) }
-        return results
     }
 }

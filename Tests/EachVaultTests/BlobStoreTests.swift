@@ -21,9 +21,9 @@ import Transport
         return (temp, try sink.finish())
     }
 
-    @Test func migrationsAreAppliedInOrderRecordedAndNotRepeated() throws {
+    @Test func migrationsAreAppliedInOrderRecordedAndNotRepeated() async throws {
         let path = home.url.appending(path: "db.sqlite").path
-        let applied = try AppDatabase(path: path).appliedMigrations()
+        let applied = try await AppDatabase(path: path).appliedMigrations()
         #expect(
             applied == [
                 "0001_initial", "0002_webhooks", "0003_teams", "0004_sessions", "0005_request_keys",
@@ -32,8 +32,8 @@ import Transport
                 "0014_search_facets", "0015_archive_identity",
             ])
         // Opening again applies nothing twice (a repeated ALTER TABLE would throw) and keeps the record.
-        #expect(try AppDatabase(path: path).appliedMigrations() == applied)
-        #expect(try AppDatabase(path: path).integrityCheck())
+        await #expect(try AppDatabase(path: path).appliedMigrations() == applied)
+        await #expect(try AppDatabase(path: path).integrityCheck())
     }
 
     @Test func commitMovesTheFileToItsContentAddress() async throws {
@@ -62,7 +62,7 @@ import Transport
         #expect(try FileManager.default.contentsOfDirectory(atPath: store.tempDirectory.path).isEmpty)
     }
 
-    @Test func aResumedSinkHashesTheKeptPrefix() throws {
+    @Test func aResumedSinkHashesTheKeptPrefix() async throws {
         let bytes = Array((0..<100_000).map { UInt8($0 % 251) })
         let temp = store.partialFile(for: UUID().uuidString)
         try Data(bytes.prefix(40_000)).write(to: temp)
@@ -93,7 +93,7 @@ import Transport
         #expect(report.checked == 3 && !report.isClean)
     }
 
-    @Test func oldTempFilesAreSwept() throws {
+    @Test func oldTempFilesAreSwept() async throws {
         let stale = store.partialFile(for: UUID().uuidString)
         try Data("partial".utf8).write(to: stale)
         let fresh = store.partialFile(for: UUID().uuidString)

@@ -27,8 +27,8 @@ import Workers
             home: home.url, port: try freeLoopbackPort(), providerURL: simulatorServer.baseURL,
             apiKey: Harness.apiKey)
         let database = try AppDatabase(path: home.url.appending(path: "eachvault.sqlite").path)
-        _ = try database.createTeam(name: "chaos", now: Date())
-        let token = try database.createToken(teamName: "chaos", label: nil, now: Date()).token
+        _ = try await database.createTeam(name: "chaos", now: Date())
+        let token = try await database.createToken(teamName: "chaos", label: nil, now: Date()).token
         try await service.start()
         let client = VaultClient(baseURL: service.baseURL, token: token)
         let models = try Fixtures.catalogue.filter { $0.requestSchema.properties["prompt"] != nil }
@@ -74,14 +74,14 @@ import Workers
             page = try await client.search(text: nil, limit: 500)
         }
         // And until every input image is stored.
-        while try !database.dueFiles(.input, now: .distantFuture, limit: 1).isEmpty && ContinuousClock.now < deadline {
+        while try await !database.dueFiles(.input, now: .distantFuture, limit: 1).isEmpty && ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(250))
         }
         service.stop()
         await simulatorServer.stop()
 
         let blobs = try BlobStore(home: home.url)
-        let all = try database.searchGenerations(GenerationQuery(limit: 500))
+        let all = try await database.searchGenerations(GenerationQuery(limit: 500))
         // A request cut off by a kill may or may not have been recorded before the process died.
         #expect(all.count >= accepted && all.count <= Self.generations)
         let unfinished = all.filter { !$0.status.isFinal }.map { "\($0.id) \($0.status)" }
@@ -119,7 +119,7 @@ import Workers
                 #expect(generation.status == .cancelled)
             }
             if prediction.createLost {
-                let events = try database.generationDetail(id: generation.id)?.events.map(\.kind) ?? []
+                let events = try await database.generationDetail(id: generation.id)?.events.map(\.kind) ?? []
                 #expect(events.contains("create_uncertain"), "\(generation.id) does not say its create answer was lost")
             }
         }
@@ -138,17 +138,17 @@ import Workers
         #expect(report.isClean)
         // Each distinct output is stored once, every stored blob belongs to a completed generation or is an input
         // image, and every input of an accepted request was stored: exactly the two sample images.
-        let completed = try database.generationDetails(all.filter { $0.status == .completed })
+        let completed = try await database.generationDetails(all.filter { $0.status == .completed })
         // Inputs are fetched once the provider accepted a request: a generation that never got a prediction keeps
         // its input URLs unvisited.
-        let inputs = try database.generationDetails(all.filter { $0.predictionID != nil }).flatMap(\.inputs)
+        let inputs = try await database.generationDetails(all.filter { $0.predictionID != nil }).flatMap(\.inputs)
         #expect(!inputs.isEmpty && inputs.allSatisfy { $0.asset != nil }, "\(inputs.filter { $0.asset == nil }.map(\.input))")
         #expect(Set(inputs.compactMap(\.asset?.sha256)).count == 2)
         #expect(report.checked == Set(completed.flatMap { $0.outputs.compactMap(\.output.sha256) }).count + 2)
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: blobs.tempDirectory.path)
             .filter { $0.hasSuffix(".part") }
         #expect(leftovers.isEmpty, "\(leftovers)")
-        #expect(try database.integrityCheck())
+        await #expect(try database.integrityCheck())
     }
 }
 

@@ -17,7 +17,7 @@ import Workers
         return model.requestSchema.canonicalKey(model: model.slug, version: model.version, input: valid)
     }
 
-    @Test func equivalentInputsShareOneKeyOverTheWholeCatalogue() throws {
+    @Test func equivalentInputsShareOneKeyOverTheWholeCatalogue() async throws {
         for model in catalogue {
             let schema = model.requestSchema
             let minimal = minimalInput(for: schema)
@@ -55,7 +55,7 @@ import Workers
         }
     }
 
-    @Test func modelAndVersionArePartOfTheKey() throws {
+    @Test func modelAndVersionArePartOfTheKey() async throws {
         let a = try #require(catalogue.first { $0.slug == "pixverse-v5-6-text-to-video" })
         let input = try a.requestSchema.validate(["prompt": "x"]).get()
         #expect(
@@ -82,14 +82,14 @@ import Workers
             #expect(repeated.id == first.id && repeated.deduplicatedFrom == first.id && repeated.status == .completed)
             #expect(!repeated.assets.isEmpty)
             #expect(await harness.simulator.stats().creates == 1)
-            #expect(try harness.vault.database.generation(id: first.id)?.dedupHits == 2)
+            await #expect(try harness.vault.store.generation(id: first.id)?.dedupHits == 2)
             // dedup: false generates anew.
             var fresh = request
             fresh.dedup = false
             let another = try await harness.client.createGeneration(fresh)
             #expect(another.id != first.id && another.deduplicatedFrom == nil)
             // Another team never matches.
-            let (_, _, other) = try harness.makeTeam("team-b")
+            let (_, _, other) = try await harness.makeTeam("team-b")
             let theirs = try await other.createGeneration(request)
             #expect(theirs.id != first.id && theirs.deduplicatedFrom == nil)
             try await eventually { await harness.simulator.stats().creates == 3 }
@@ -113,7 +113,7 @@ import Workers
             #expect(plan.valid)
             #expect(plan.exactMatch == done.id)
             #expect(plan.requestKey?.count == 64)
-            let rate = try #require(try harness.vault.database.cachedModel(slug: "kling-v2-6-pro-text-to-video")?.cost?.amount)
+            let rate = try await #require(try harness.vault.store.cachedModel(slug: "kling-v2-6-pro-text-to-video")?.cost?.amount)
             #expect(abs((plan.costEstimate.usd ?? 0) - rate * 10) < 0.0001)
             #expect(plan.similar.map(\.id) == [done.id])
             let invalid = try await harness.client.planGeneration(
@@ -148,14 +148,14 @@ import Workers
             #expect(try await harness.client.search(text: "draft").count == 0)
             let tagged = try await harness.raw("GET", "/v1/generations?tag=client-a")
             #expect(tagged.body.contains(created.id))
-            #expect(try harness.vault.database.generation(id: created.id)?.tags == ["client-a", "Final"])
+            await #expect(try harness.vault.store.generation(id: created.id)?.tags == ["client-a", "Final"])
             // Absent fields stay; null clears the note.
             #expect(try await harness.raw("PATCH", "/v1/generations/\(created.id)", body: #"{"note": null}"#).status == 200)
-            let cleared = try #require(try harness.vault.database.generation(id: created.id))
+            let cleared = try await #require(try harness.vault.store.generation(id: created.id))
             #expect(cleared.note == nil && cleared.tags == ["client-a", "Final"])
             #expect(try await harness.client.search(text: "marguerite").count == 0)
             // Another team cannot touch it.
-            let (_, otherToken, _) = try harness.makeTeam("team-b")
+            let (_, otherToken, _) = try await harness.makeTeam("team-b")
             #expect(
                 try await harness.raw(
                     "PATCH", "/v1/generations/\(created.id)", body: #"{"note": "x"}"#,

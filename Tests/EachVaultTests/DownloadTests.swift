@@ -58,17 +58,17 @@ final class MisbehavingCDN: Sendable {
 
 @Suite struct DownloadTests {
     /// Puts a generation straight into `downloading` with the given output URLs, as a successful poll would.
-    private func stage(_ harness: Harness, urls: [String]) throws -> String {
-        let database = harness.vault.database
-        let generation = try database.insertGeneration(
+    private func stage(_ harness: Harness, urls: [String]) async throws -> String {
+        let database = harness.vault.store
+        let generation = try await database.insertGeneration(
             Generation(
                 id: Secrets.generationID(), model: "pixverse-v5-6-text-to-video", version: "0.0.1", input: ["prompt": "cdn"],
                 tags: [], now: Date()))
-        #expect(try database.beginSubmission(id: generation.id, now: Date()))
-        try database.recordSubmitted(
+        await #expect(try database.beginSubmission(id: generation.id, now: Date()))
+        try await database.recordSubmitted(
             id: generation.id, predictionID: "external-\(generation.id)", now: Date(),
             firstPollAt: Date().addingTimeInterval(3600))
-        try database.recordPoll(
+        try await database.recordPoll(
             id: generation.id, outcome: .succeeded(outputURLs: urls, costUSD: 0.1, predictTime: 1),
             now: Date())
         harness.vault.downloadsDue.signal()
@@ -81,21 +81,21 @@ final class MisbehavingCDN: Sendable {
             let server = try await RunningServer.start(
                 router: cdn.router(), host: "127.0.0.1", port: 0,
                 logger: Harness.quietLogger)
-            let html = try stage(harness, urls: ["\(server.baseURL)/html"])
-            let gone = try stage(harness, urls: ["\(server.baseURL)/gone"])
-            let flaky = try stage(harness, urls: ["\(server.baseURL)/flaky.mp4"])
-            let several = try stage(harness, urls: ["\(server.baseURL)/video.mp4", "\(server.baseURL)/video.mp4"])
-            let unsafe = try stage(harness, urls: ["file:///etc/passwd"])
+            let html = try await stage(harness, urls: ["\(server.baseURL)/html"])
+            let gone = try await stage(harness, urls: ["\(server.baseURL)/gone"])
+            let flaky = try await stage(harness, urls: ["\(server.baseURL)/flaky.mp4"])
+            let several = try await stage(harness, urls: ["\(server.baseURL)/video.mp4", "\(server.baseURL)/video.mp4"])
+            let unsafe = try await stage(harness, urls: ["file:///etc/passwd"])
             _ = try await harness.waitUntilFinal([html, gone, flaky, several, unsafe])
 
-            let database = harness.vault.database
-            let htmlResult = try #require(try database.generation(id: html))
+            let database = harness.vault.store
+            let htmlResult = try await #require(try database.generation(id: html))
             #expect(htmlResult.status == .failed && htmlResult.errorCode == "not_a_video")
-            let goneResult = try #require(try database.generation(id: gone))
+            let goneResult = try await #require(try database.generation(id: gone))
             #expect(goneResult.status == .failed && goneResult.errorCode == "output_expired")
             #expect(goneResult.errorMessage?.contains("404") == true)
 
-            let flakyDetail = try #require(try database.generationDetail(id: flaky))
+            let flakyDetail = try await #require(try database.generationDetail(id: flaky))
             #expect(flakyDetail.generation.status == .completed)
             #expect(flakyDetail.events.contains { $0.kind == "download_failed" })
             #expect(flakyDetail.outputs[0].asset?.size == Int64(cdn.clip.count))
@@ -106,15 +106,15 @@ final class MisbehavingCDN: Sendable {
             let resumedAt = ranges.last??.dropFirst("bytes=".count).dropLast().description ?? ""
             #expect((cdn.clip.count / 2 - 4095...cdn.clip.count / 2).contains(Int(resumedAt) ?? -1))
 
-            let severalDetail = try #require(try database.generationDetail(id: several))
+            let severalDetail = try await #require(try database.generationDetail(id: several))
             #expect(severalDetail.generation.status == .completed)
             #expect(severalDetail.outputs.count == 2 && severalDetail.outputs[0].output.sha256 == severalDetail.outputs[1].output.sha256)
 
-            let unsafeResult = try #require(try database.generation(id: unsafe))
+            let unsafeResult = try await #require(try database.generation(id: unsafe))
             #expect(unsafeResult.status == .failed && unsafeResult.errorMessage?.contains("only http and https") == true)
 
             #expect(try FileManager.default.contentsOfDirectory(atPath: harness.vault.blobs.tempDirectory.path).isEmpty)
-            #expect(try database.allAssets().count == 1)
+            await #expect(try database.allAssets().count == 1)
             await server.stop()
         }
     }

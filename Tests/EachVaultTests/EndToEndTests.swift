@@ -32,7 +32,7 @@ import Workers
 
             var digests = Set<String>()
             for id in ids {
-                let detail = try #require(try harness.vault.database.generationDetail(id: id))
+                let detail = try await #require(try harness.vault.store.generationDetail(id: id))
                 let asset = try #require(detail.outputs.first?.asset)
                 #expect(await harness.vault.blobs.check(asset) == .intact)
                 #expect(asset.width != nil && asset.height != nil && asset.durationS != nil)
@@ -55,9 +55,9 @@ import Workers
             let second = try await harness.client.createGeneration(request)
             let done = try await harness.waitUntilFinal([first.id, second.id])
             #expect(done.allSatisfy { $0.status == .completed })
-            let assets = try harness.vault.database.allAssets()
+            let assets = try await harness.vault.store.allAssets()
             #expect(assets.count == 1)
-            #expect(try harness.vault.database.generationDetail(id: first.id)?.generation.input["duration"] == "5")
+            await #expect(try harness.vault.store.generationDetail(id: first.id)?.generation.input["duration"] == "5")
         }
     }
 
@@ -98,7 +98,8 @@ import Workers
             #expect(finished.allSatisfy { $0.status == .completed })
             let stats = await harness.simulator.stats()
             #expect(stats.creates == 5, "one prediction per generation, whatever was retried")
-            let history = try ids.flatMap { try harness.vault.database.generationDetail(id: $0)?.events ?? [] }
+            var history: [GenerationEvent] = []
+            for id in ids { history += try await harness.vault.store.generationDetail(id: id)?.events ?? [] }
             #expect(history.contains { $0.kind == "submit_deferred" })
             #expect(history.contains { $0.kind == "poll_failed" })
         }
@@ -116,13 +117,13 @@ import Workers
                     ).id)
             }
             // The service stops with every prediction still running at the provider.
-            #expect(try ids.allSatisfy { try harness.vault.database.generation(id: $0)?.status.isFinal == false })
+            #expect(try await ids.asyncAllSatisfy { try await harness.vault.store.generation(id: $0)?.status.isFinal == false })
             try await harness.restartService()
             let finished = try await harness.waitUntilFinal(ids)
             #expect(finished.allSatisfy { $0.status == .completed })
             #expect(await harness.simulator.stats().creates == 6)
-            #expect(try await harness.vault.blobs.verify(harness.vault.database.allAssets()).isClean)
-            #expect(try harness.vault.database.integrityCheck())
+            #expect(try await harness.vault.blobs.verify(harness.vault.store.allAssets()).isClean)
+            #expect(try await harness.sqlite.integrityCheck())
         }
     }
 
@@ -154,7 +155,7 @@ import Workers
                     """)
             #expect(wrongVersion.status == 422)
             #expect(await harness.simulator.stats().creates == 0)
-            #expect(try harness.vault.database.searchGenerations(GenerationQuery()).isEmpty)
+            await #expect(try harness.vault.store.searchGenerations(GenerationQuery()).isEmpty)
         }
     }
 

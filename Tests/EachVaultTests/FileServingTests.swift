@@ -20,7 +20,7 @@ import Workers
             _ = try await harness.waitUntilFinal([created.id], timeout: .seconds(120))
             let asset = try #require(try await harness.client.generation(id: created.id).assets.first)
             #expect(asset.size == 120 << 20)
-            #expect(await harness.vault.blobs.check(try #require(try harness.vault.database.allAssets().first)) == .intact)
+            #expect(await harness.vault.blobs.check(try #require(try harness.vault.store.allAssets().first)) == .intact)
             // Stream the whole file through the API into a sink that only hashes: the process's peak memory must not
             // grow by anything near the file's size.
             let before = peakResidentBytes()
@@ -132,26 +132,26 @@ func peakResidentBytes() -> Int {
 @Suite struct EmptyFileTests {
     @Test func aZeroByteFileAnswersRangesCorrectly() async throws {
         try await withHarness { harness in
-            let database = harness.vault.database
-            let generation = try database.insertGeneration(
+            let database = harness.vault.store
+            let generation = try await database.insertGeneration(
                 Generation(
                     id: Secrets.generationID(), teamID: harness.team.id, model: "pixverse-v5-6-text-to-video", version: "0.0.1",
                     input: ["prompt": "empty"], tags: [], now: Date()))
-            #expect(try database.beginSubmission(id: generation.id, now: Date()))
-            try database.recordSubmitted(
+            await #expect(try database.beginSubmission(id: generation.id, now: Date()))
+            try await database.recordSubmitted(
                 id: generation.id, predictionID: "empty-\(generation.id)", now: Date(),
                 firstPollAt: Date().addingTimeInterval(3600))
-            try database.recordPoll(
+            try await database.recordPoll(
                 id: generation.id,
                 outcome: .succeeded(
                     outputURLs: ["http://127.0.0.1:1/x"], costUSD: nil,
                     predictTime: nil), now: Date())
             let empty = SHA256.hash(data: Data()).lowercaseHex
-            let output = try #require(try database.generationDetail(id: generation.id)?.outputs.first?.output)
+            let output = try await #require(try database.generationDetail(id: generation.id)?.outputs.first?.output)
             let file = harness.vault.blobs.fileURL(for: empty)
             try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data().write(to: file)
-            try database.recordStored(
+            try await database.recordStored(
                 .output(output),
                 asset: Asset(
                     sha256: empty, size: 0, contentType: "video/mp4", durationS: nil, width: nil, height: nil,

@@ -111,7 +111,7 @@ import Workers
                 headers: form + session, token: .some(nil))
             #expect(repeated.status == 400 && repeated.body.contains("could not be read"))
             let id = String(try #require(created.headers["Location"]).dropFirst(3))
-            let generation = try #require(try harness.vault.database.generation(id: id))
+            let generation = try await #require(try harness.vault.store.generation(id: id))
             #expect(generation.prompt == "a heron & a pond")
             #expect(generation.input["generate_audio_switch"] == true && generation.input["duration"] == "5")
             #expect(generation.input["csrf"] == nil)
@@ -161,7 +161,7 @@ import Workers
             // Wait (bounded) for the input image to be stored, then follow the detail page's lineage link.
             var sha: String?
             for _ in 0..<200 where sha == nil {
-                sha = try harness.vault.database.generationDetail(id: ids[0])?.inputs.first?.asset?.sha256
+                sha = try await harness.vault.store.generationDetail(id: ids[0])?.inputs.first?.asset?.sha256
                 if sha == nil { try await Task.sleep(for: .milliseconds(50)) }
             }
             let digest = try #require(sha)

@@ -23,7 +23,7 @@ import Workers
             // Only a token an operator granted the import scope may claim predictions.
             let refused = try await harness.raw("POST", "/v1/imports", body: #"{"prediction_ids": ["\#(predictionID)"]}"#)
             #expect(refused.status == 403 && refused.body.contains("missing_scope"))
-            let (importerToken, importer) = try harness.makeClient(team: "team-a", scopes: [.import])
+            let (importerToken, importer) = try await harness.makeClient(team: "team-a", scopes: [.import])
             let first = try await importer.importPredictions([predictionID, "no-such-prediction"], model: model)
             #expect(first.map(\.outcome) == [.imported, .notFound])
             let id = try #require(first[0].generationID)
@@ -45,8 +45,8 @@ import Workers
             #expect(await harness.simulator.stats().reads == readsBefore)
             #expect(readsAfterImport >= 1)
             // Another team cannot take it over, nor learn that anyone holds it: the answer is an unknown id's.
-            _ = try harness.makeTeam("team-b")
-            let theirImporter = try harness.makeClient(team: "team-b", scopes: [.import]).client
+            _ = try await harness.makeTeam("team-b")
+            let theirImporter = try await harness.makeClient(team: "team-b", scopes: [.import]).client
             let theirs = try await theirImporter.importPredictions([predictionID, "no-such-prediction"], model: nil)
             #expect(theirs.map(\.outcome) == [.notFound, .notFound] && theirs[0].generationID == nil)
             #expect(theirs[0].message == theirs[1].message?.replacingOccurrences(of: "no-such-prediction", with: predictionID))

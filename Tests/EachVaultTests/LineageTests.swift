@@ -15,7 +15,7 @@ private func waitForInputs(_ harness: Harness, _ ids: [String], timeout: Duratio
 {
     let deadline = ContinuousClock.now + timeout
     while true {
-        let details = try ids.map { try #require(try harness.vault.database.generationDetail(id: $0)) }
+        let details = try await ids.asyncMap { try #require(try await harness.vault.store.generationDetail(id: $0)) }
         if details.allSatisfy({ $0.inputs.allSatisfy { $0.asset != nil || $0.input.nextAttemptAt == nil } }) {
             return details
         }
@@ -43,7 +43,7 @@ private func waitForInputs(_ harness: Harness, _ ids: [String], timeout: Duratio
             let digests = Set(details.flatMap { $0.inputs.compactMap(\.asset?.sha256) })
             #expect(digests.count == 1 && details.allSatisfy { $0.inputs.count == 1 && $0.inputs[0].input.field == "image_url" })
             let sha = try #require(digests.first)
-            let stored = try harness.vault.database.allAssets().filter { $0.sha256 == sha }
+            let stored = try await harness.vault.store.allAssets().filter { $0.sha256 == sha }
             #expect(stored.count == 1 && stored[0].contentType == "image/png" && stored[0].width != nil)
             #expect(await harness.vault.blobs.check(stored[0]) == .intact)
 
@@ -52,7 +52,7 @@ private func waitForInputs(_ harness: Harness, _ ids: [String], timeout: Duratio
             #expect(page.items.allSatisfy { $0.inputs.first?.sha256 == sha && $0.inputs.first?.sourceURL == image })
             // The team can fetch its input file; another team cannot see it.
             #expect(try await harness.raw("GET", "/v1/files/\(sha)").status == 200)
-            let other = try harness.makeTeam("team-b")
+            let other = try await harness.makeTeam("team-b")
             #expect(try await harness.raw("GET", "/v1/files/\(sha)", token: other.token).status == 404)
             #expect(try await other.client.search([("input", sha)]).count == 0)
         }
@@ -117,7 +117,7 @@ private func waitForInputs(_ harness: Harness, _ ids: [String], timeout: Duratio
             #expect(stats.presigns == 1 && stats.uploads == 1)
 
             // Another team holds no such file: refused before the provider, and the file is not theirs to read.
-            let other = try harness.makeTeam("team-b")
+            let other = try await harness.makeTeam("team-b")
             let refused = try await harness.raw(
                 "POST", "/v1/generations", body: #"{"model": "\#(Self.model)", "input": {"prompt": "x", "image_url": "\#(reference)"}}"#,
                 token: other.token)
@@ -133,8 +133,8 @@ private func waitForInputs(_ harness: Harness, _ ids: [String], timeout: Duratio
             let file = harness.home.url.appending(path: "notes.bin")
             try Data("not used by any generation".utf8).write(to: file)
             let sha = try await harness.client.upload(file: file).sha256
-            #expect(try await harness.vault.blobs.collectGarbage(harness.vault.database, now: Date().addingTimeInterval(7200)).blobs == 0)
-            let report = try await harness.vault.blobs.collectGarbage(harness.vault.database, now: Date().addingTimeInterval(8 * 86400))
+            #expect(try await harness.vault.blobs.collectGarbage(harness.vault.store, now: Date().addingTimeInterval(7200)).blobs == 0)
+            let report = try await harness.vault.blobs.collectGarbage(harness.vault.store, now: Date().addingTimeInterval(8 * 86400))
             let stillThere = await harness.vault.blobs.contains(sha)
             #expect(report.blobs == 1 && !stillThere)
         }
@@ -200,7 +200,7 @@ private func waitForInputs(_ harness: Harness, _ ids: [String], timeout: Duratio
             // One message for every failure to reach a team's URL: nothing tells a private address from a dead one.
             #expect(input.input.lastError == "could not fetch the file from a public internet address")
             #expect(input.input.lastError?.contains("127.0.0.1") == false)
-            #expect(try harness.vault.database.allAssets().allSatisfy { $0.contentType == "video/mp4" })
+            await #expect(try harness.vault.store.allAssets().allSatisfy { $0.contentType == "video/mp4" })
         }
     }
 
@@ -222,7 +222,7 @@ private func waitForInputs(_ harness: Harness, _ ids: [String], timeout: Duratio
         }
     }
 
-    @Test func mediaFieldsAreRecognisedAcrossTheCatalogue() throws {
+    @Test func mediaFieldsAreRecognisedAcrossTheCatalogue() async throws {
         for field in [
             "image_url", "end_image_url", "image_urls", "image_url2", "first_frame_image", "audio", "video",
             "mask_image", "input_image_urls", "image_references",

@@ -15,7 +15,7 @@ import Testing
         return url
     }
 
-    @Test func readsDurationResolutionCodecsAndAudio() throws {
+    @Test func readsDurationResolutionCodecsAndAudio() async throws {
         let landscape = try MediaProbe.inspect(fileAt: write(Fixtures.data("clip-landscape.mp4")))
         #expect(landscape.width == 320 && landscape.height == 180)
         #expect(landscape.videoCodec == "avc1")
@@ -28,19 +28,19 @@ import Testing
         #expect(!portrait.hasAudio)
     }
 
-    @Test func acceptsTrailingBoxesAfterTheMovie() throws {
+    @Test func acceptsTrailingBoxesAfterTheMovie() async throws {
         var data = try Fixtures.data("clip-square.mp4")
         data.append(contentsOf: [0, 0, 0, 40] + Array("free".utf8) + [UInt8](repeating: 7, count: 32))
         #expect(try MediaProbe.inspect(fileAt: write(data)).width == 240)
     }
 
     @Test(arguments: [100, 1000, 5000, 12000])
-    func rejectsATruncatedFile(keeping bytes: Int) throws {
+    func rejectsATruncatedFile(keeping bytes: Int) async throws {
         let data = try Fixtures.data("clip-landscape.mp4").prefix(bytes)
         #expect(throws: MediaProbeError.self) { try MediaProbe.inspect(fileAt: write(Data(data))) }
     }
 
-    @Test func rejectsAnHTMLErrorPage() throws {
+    @Test func rejectsAnHTMLErrorPage() async throws {
         let html = Data("<!DOCTYPE html><html><body>502 Bad Gateway</body></html>".utf8)
         #expect {
             try MediaProbe.inspect(fileAt: write(html))
@@ -50,14 +50,14 @@ import Testing
         }
     }
 
-    @Test func rejectsGarbageAndEmptyFiles() throws {
+    @Test func rejectsGarbageAndEmptyFiles() async throws {
         var generator = SystemRandomNumberGenerator()
         let garbage = Data((0..<4096).map { _ in UInt8.random(in: 0...255, using: &generator) })
         #expect(throws: MediaProbeError.self) { try MediaProbe.inspect(fileAt: write(garbage)) }
         #expect(throws: MediaProbeError.self) { try MediaProbe.inspect(fileAt: write(Data(), "empty.mp4")) }
     }
 
-    @Test func rejectsAnMP4WithoutAVideoTrack() throws {
+    @Test func rejectsAnMP4WithoutAVideoTrack() async throws {
         // ftyp + an empty moov + an empty mdat: well formed, but nothing to watch.
         var data = Data([0, 0, 0, 16] + Array("ftypisom".utf8) + [0, 0, 2, 0])
         data.append(contentsOf: [0, 0, 0, 8] + Array("moov".utf8))

@@ -2,7 +2,7 @@ import EachLabs
 import Testing
 
 @Suite struct ModelKindTests {
-    @Test func everyCatalogueModelGetsAKindAndTheFinerKindsAreFound() throws {
+    @Test func everyCatalogueModelGetsAKindAndTheFinerKindsAreFound() async throws {
         let kinds = Dictionary(grouping: try Fixtures.catalogue, by: \.kind).mapValues(\.count)
         #expect(Set(kinds.keys) == Set(ProviderModel.Kind.allCases), "\(kinds)")
         let expected: [String: ProviderModel.Kind] = [

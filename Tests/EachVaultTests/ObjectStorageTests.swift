@@ -16,7 +16,7 @@ import Transport
         region: "us-east-1")
     static let when = Date(timeIntervalSince1970: 1_369_353_600)  // 2013-05-24T00:00:00Z
 
-    @Test func aGetObjectIsSignedAsAWSDocumentsIt() throws {
+    @Test func aGetObjectIsSignedAsAWSDocumentsIt() async throws {
         let headers = Self.signer.signedHeaders(
             method: "GET", url: URL(string: "https://examplebucket.s3.amazonaws.com/test.txt")!,
             headers: ["Range": "bytes=0-9"], payloadHash: SigV4.emptyPayload, now: Self.when)
@@ -42,7 +42,7 @@ import Transport
         for bad in ["abc", "AB", "zz", "é1"] { #expect([UInt8](lowercaseHex: bad) == nil) }
     }
 
-    @Test func configurationComesFromTheAWSVariables() throws {
+    @Test func configurationComesFromTheAWSVariables() async throws {
         let environment = [
             "AWS_ACCESS_KEY_ID": "AKIA", "AWS_SECRET_ACCESS_KEY": "secret", "AWS_REGION": "eu-west-3",
         ]

@@ -55,9 +55,9 @@ import VaultRuntime
             let gallery = try await harness.raw("GET", "/", headers: [try await harness.signIn().cookie], token: .some(nil))
             #expect(gallery.headers["Content-Security-Policy"]?.contains("media-src 'self' \(server.endpoint.absoluteString);") == true)
 
-            #expect(try await harness.vault.blobs.verify(harness.vault.database.allAssets(), rehash: true).isClean)
+            #expect(try await harness.vault.blobs.verify(harness.vault.store.allAssets(), rehash: true).isClean)
             try await harness.client.deleteGeneration(id: created.id)
-            let report = try await harness.vault.blobs.collectGarbage(harness.vault.database, now: Date().addingTimeInterval(7200))
+            let report = try await harness.vault.blobs.collectGarbage(harness.vault.store, now: Date().addingTimeInterval(7200))
             #expect(report.blobs == 1 && report.bytes == asset.size)
             #expect(try await client.head(asset.sha256) == nil)
         }
@@ -156,7 +156,7 @@ import VaultRuntime
                 ids.append(try await harness.client.createGeneration(GenerationRequest(model: Self.model, input: ["prompt": .string(prompt)])).id)
             }
             _ = try await harness.waitUntilFinal(ids)
-            let assets = try harness.vault.database.allAssets()
+            let assets = try await harness.vault.store.allAssets()
             #expect(assets.count == 2)
             var configuration = harness.configuration
             configuration.blobStore = .s3(try server.location())
@@ -202,19 +202,19 @@ import VaultRuntime
         let (bytes, asset) = Self.asset("bytes a collection is removing")
         try await blobs.backend.put(try stage(bytes), sha256: asset.sha256, size: asset.size)
         // A collection noted the digest (it was in the store, unrecorded) and has not removed it yet.
-        #expect(try database.noteUnrecordedBlobs([asset.sha256], now: Date()) == [asset.sha256])
+        await #expect(try database.noteUnrecordedBlobs([asset.sha256], now: Date()) == [asset.sha256])
         let staged = try stage(bytes)
         let storing = Task { [blobs, database] in
             try await blobs.keep(staged, sha256: asset.sha256, size: asset.size) {
-                try database.recordLocalFile(asset, now: Date())
+                try await database.recordLocalFile(asset, now: Date())
             }
         }
-        #expect(throws: BlobBeingCollected.self) { try database.recordLocalFile(asset, now: Date()) }
+        await #expect(throws: BlobBeingCollected.self) { try await database.recordLocalFile(asset, now: Date()) }
         // The collection goes on: removes the bytes, forgets the note. The waiting store then puts them back.
         try await blobs.backend.remove(asset.sha256)
-        try database.forgetBlobDeletions([asset.sha256])
+        try await database.forgetBlobDeletions([asset.sha256])
         try await storing.value
-        let recorded = try database.allAssets()
+        let recorded = try await database.allAssets()
         #expect(await blobs.contains(asset.sha256) && recorded.map(\.sha256) == [asset.sha256])
         #expect(await blobs.verify(recorded).isClean)
     }
@@ -223,16 +223,16 @@ import VaultRuntime
         let (orphanBytes, orphan) = Self.asset("stored, then the process died")
         try await blobs.backend.put(try stage(orphanBytes), sha256: orphan.sha256, size: orphan.size)
         let (keptBytes, kept) = Self.asset("stored and recorded as a team upload")
-        let team = try database.createTeam(name: "t", now: Date())
+        let team = try await database.createTeam(name: "t", now: Date())
         try await blobs.keep(try stage(keptBytes), sha256: kept.sha256, size: kept.size) {
-            try database.recordLocalFile(kept, teamID: team.id, now: Date())
+            try await database.recordLocalFile(kept, teamID: team.id, now: Date())
         }
         #expect(try await blobs.collectGarbage(database).unrecorded == 0)  // too young: may be mid-recording
         let report = try await blobs.collectGarbage(database, now: Date().addingTimeInterval(2 * 86400))
         #expect(report.unrecorded == 1 && report.blobs == 0 && report.bytes == orphan.size)
         let (orphanThere, keptThere) = (await blobs.contains(orphan.sha256), await blobs.contains(kept.sha256))
         #expect(!orphanThere && keptThere)
-        #expect(try database.blobDeletions().isEmpty)
+        await #expect(try database.blobDeletions().isEmpty)
     }
 
     private static func asset(_ text: String) -> (Data, Asset) {

@@ -30,14 +30,14 @@ import VaultContract
             try FileManager.default.removeItem(at: harness.vault.blobs.fileURL(for: lost.sha256))
             try Data(repeating: 0, count: Int(spoiled.size)).write(to: harness.vault.blobs.fileURL(for: spoiled.sha256))
             try FileManager.default.removeItem(at: harness.vault.blobs.fileURL(for: upload.sha256))
-            let damaged = try await harness.vault.blobs.verify(harness.vault.database.allAssets())
+            let damaged = try await harness.vault.blobs.verify(harness.vault.store.allAssets())
             #expect(Set(damaged.missing) == [lost.sha256, upload.sha256] && damaged.corrupt == [spoiled.sha256])
 
             let report = await harness.vault.repair(damaged.missing + damaged.corrupt)
             #expect(Set(report.repaired) == [lost.sha256, spoiled.sha256])
             #expect(report.unrepaired.map(\.sha256) == [upload.sha256])
             #expect(report.unrepaired.first?.reason.contains("no known source") == true)
-            let after = try await harness.vault.blobs.verify(harness.vault.database.allAssets())
+            let after = try await harness.vault.blobs.verify(harness.vault.store.allAssets())
             #expect(after.missing == [upload.sha256] && after.corrupt.isEmpty)
         }
     }
@@ -52,14 +52,14 @@ import VaultContract
                     ).id)
             }
             _ = try await harness.waitUntilFinal(ids)
-            let assets = try harness.vault.database.allAssets()  // in digest order, as the scrub walks
+            let assets = try await harness.vault.store.allAssets()  // in digest order, as the scrub walks
             try Data(repeating: 7, count: Int(assets[1].size)).write(to: harness.vault.blobs.fileURL(for: assets[1].sha256))
             #expect(await harness.vault.scrubNextBlob() == .intact)
             #expect(await harness.vault.scrubNextBlob() == .repaired)
             #expect(try await harness.vault.blobs.verify(assets).isClean)
             // Round the archive again from the start.
             #expect(await harness.vault.scrubNextBlob() == .intact)
-            #expect(try harness.vault.database.nextAssetToScrub(now: Date())?.sha256 == assets[1].sha256)
+            await #expect(try harness.vault.store.nextAssetToScrub(now: Date())?.sha256 == assets[1].sha256)
         }
     }
 }

@@ -35,7 +35,7 @@ import VaultRuntime
             #expect(cached.status == 304 && cached.body.isEmpty)
 
             // Authorisation is still EachVault's: another team's token, or none, gets nothing.
-            let (_, otherToken, _) = try harness.makeTeam("other-team")
+            let (_, otherToken, _) = try await harness.makeTeam("other-team")
             let foreign = try await nginx.curl(["-H", "Authorization: Bearer \(otherToken)", url])
             #expect(foreign.status == 404 && foreign.body.count < 1000)
             #expect(try await nginx.curl([url]).status == 401)

@@ -52,7 +52,7 @@ func exampleValue(name: String, _ property: PropertySchema) -> JSONValue {
         }
     }
 
-    @Test func garbledCatalogueEnumsAreNotEnforced() throws {
+    @Test func garbledCatalogueEnumsAreNotEnforced() async throws {
         // These seed entries carry enums cut off mid-value (JSON fragments, "Le..."), without their own default.
         let garbled = catalogue.filter { model in
             model.requestSchema.properties.values.contains { $0.enum != nil && $0.enforcedEnum == nil }
@@ -117,7 +117,7 @@ func exampleValue(name: String, _ property: PropertySchema) -> JSONValue {
         }
     }
 
-    @Test func equivalentFormsAreNormalisedToTheSchemasType() throws {
+    @Test func equivalentFormsAreNormalisedToTheSchemasType() async throws {
         let schema = RequestSchema(
             required: ["prompt"],
             properties: [
@@ -150,7 +150,7 @@ func exampleValue(name: String, _ property: PropertySchema) -> JSONValue {
         #expect(failure.problems[0].problem == "is not a parameter of this model")
     }
 
-    @Test func defaultsFillOnlyMissingFields() throws {
+    @Test func defaultsFillOnlyMissingFields() async throws {
         let model = try #require(catalogue.first { $0.slug == "kling-v2-6-pro-text-to-video" })
         let effective = model.requestSchema.applyingDefaults(to: ["prompt": "x", "duration": "5"])
         #expect(effective["duration"] == "5")

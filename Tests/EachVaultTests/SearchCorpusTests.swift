@@ -6,34 +6,50 @@ import SearchCorpus
 import Testing
 
 /// One 100,000-generation archive (plus a few planted rows) shared by the corpus tests.
-private let corpus: (database: AppDatabase, entries: [ArchivedGeneration], teams: [String]) = {
-    let database = try! AppDatabase.inMemory()
-    let models = try! Fixtures.catalogue.map { CatalogueModel($0, fetchedAt: Date()) }
-    try! database.saveModels(try! Fixtures.catalogue, now: Date())
-    let teams = try! ["corpus-a", "corpus-b"].map { try database.createTeam(name: $0, now: Date()).id }
-    let generated = SearchCorpus(count: 100_000, models: models, teamIDs: teams)
-    try! generated.insert(into: database)
-    return (database, generated.entries, teams)
-}()
+private let corpus = SharedCorpus()
+
+/// Built once, by the first test that asks.
+private actor SharedCorpus {
+    private var built: (database: AppDatabase, entries: [ArchivedGeneration], teams: [String])?
+
+    func get() async throws -> (database: AppDatabase, entries: [ArchivedGeneration], teams: [String]) {
+        if let built { return built }
+        let database = try AppDatabase.inMemory()
+        let models = try Fixtures.catalogue.map { CatalogueModel($0, fetchedAt: Date()) }
+        try await database.saveModels(try Fixtures.catalogue, now: Date())
+        var teams: [String] = []
+        for name in ["corpus-a", "corpus-b"] { teams.append(try await database.createTeam(name: name, now: Date()).id) }
+        let generated = SearchCorpus(count: 100_000, models: models, teamIDs: teams)
+        try await generated.insert(into: database)
+        built = (database, generated.entries, teams)
+        return (database, generated.entries, teams)
+    }
+}
 
 /// A small database with one team, for tests that plant their own rows.
-private func smallArchive() throws -> (AppDatabase, String) {
+private func smallArchive() async throws -> (AppDatabase, String) {
     let database = try AppDatabase.inMemory()
-    return (database, try database.createTeam(name: "small", now: Date()).id)
+    return await (database, try database.createTeam(name: "small", now: Date()).id)
 }
 
 @Suite struct SearchCorpusTests {
-    var team: String { corpus.teams[0] }
-    var database: AppDatabase { corpus.database }
-    var entries: [ArchivedGeneration] { corpus.entries }
+    let team: String
+    let teams: [String]
+    let database: AppDatabase
+    let entries: [ArchivedGeneration]
+
+    init() async throws {
+        (database, entries, teams) = try await corpus.get()
+        team = teams[0]
+    }
 
     /// Every hit of `query`, page by page, checking that no page repeats an earlier hit.
-    private func allPages(_ query: GenerationQuery) throws -> [SearchHit] {
+    private func allPages(_ query: GenerationQuery) async throws -> [SearchHit] {
         var query = query
         var hits: [SearchHit] = []
         var seen = Set<String>()
         while true {
-            let page = try database.search(query)
+            let page = try await database.search(query)
             for hit in page.hits { #expect(seen.insert(hit.generation.id).inserted, "\(hit.generation.id) repeated") }
             hits += page.hits
             guard let next = page.nextCursor else { return hits }
@@ -41,12 +57,12 @@ private func smallArchive() throws -> (AppDatabase, String) {
         }
     }
 
-    @Test func theCorpusHoldsOneHundredThousandGenerations() throws {
+    @Test func theCorpusHoldsOneHundredThousandGenerations() async throws {
         #expect(entries.count == 100_000)
-        #expect(try database.search(GenerationQuery(limit: 1)).hits.count == 1)
+        await #expect(try database.search(GenerationQuery(limit: 1)).hits.count == 1)
     }
 
-    @Test func filtersMatchABruteForceScanWhateverTheCombination() throws {
+    @Test func filtersMatchABruteForceScanWhateverTheCombination() async throws {
         typealias Case = (String, (inout GenerationQuery) -> Void, (ArchivedGeneration) -> Bool)
         let image = SearchCorpus.inputImage(30)
         let model = entries[3].generation.model
@@ -96,11 +112,11 @@ private func smallArchive() throws -> (AppDatabase, String) {
             let expected = entries.filter { $0.generation.teamID == team && matches($0) }
                 .sorted { $0.generation.createdAt > $1.generation.createdAt }.map(\.generation.id)
             #expect(!expected.isEmpty, "\(name): the corpus should hold matches")
-            #expect(try allPages(query).map(\.generation.id) == expected, "\(name)")
+            await #expect(try allPages(query).map(\.generation.id) == expected, "\(name)")
         }
     }
 
-    @Test func textWithFiltersFindsWhatABruteForceScanFindsInEveryWindowSize() throws {
+    @Test func textWithFiltersFindsWhatABruteForceScanFindsInEveryWindowSize() async throws {
         typealias Case = (String, (inout GenerationQuery) -> Void, (ArchivedGeneration, [String]) -> Bool)
         let model = entries[3].generation.model
         func has(_ words: [String], _ prefix: String) -> Bool { words.contains { $0.hasPrefix(prefix) } }
@@ -143,34 +159,34 @@ private func smallArchive() throws -> (AppDatabase, String) {
                 var query = GenerationQuery(teamID: team, limit: 200)
                 query.rankingWindow = window
                 configure(&query)
-                #expect(Set(try allPages(query).map(\.generation.id)) == expected, "\(name), windows of \(window)")
+                await #expect(Set(try allPages(query).map(\.generation.id)) == expected, "\(name), windows of \(window)")
             }
         }
     }
 
-    @Test func everyVideoMadeFromOneImageIsFoundAcrossTeams() throws {
+    @Test func everyVideoMadeFromOneImageIsFoundAcrossTeams() async throws {
         let image = SearchCorpus.inputImage(30)
         let users = entries.filter { $0.inputs.contains { $0.0.sha256 == image } }
         // Image 3 of 500 feeds generations 30, 5030, 10030, ... (those that completed carry it).
         #expect(users.count >= 10)
-        for team in corpus.teams {
+        for team in teams {
             var query = GenerationQuery(teamID: team, limit: 500)
             query.inputSHA256 = image
-            #expect(
+            await #expect(
                 Set(try allPages(query).map(\.generation.id))
                     == Set(users.filter { $0.generation.teamID == team }.map(\.generation.id)))
         }
     }
 
-    @Test func textPagesJoinUpToTheWholeRankedResult() throws {
+    @Test func textPagesJoinUpToTheWholeRankedResult() async throws {
         var query = GenerationQuery(teamID: team, text: "cinematic light", limit: 37)
-        let paged = try allPages(query)
+        let paged = try await allPages(query)
         query.limit = 500
         var whole: [SearchHit] = []
         var cursor: SearchCursor?
         repeat {
             query.cursor = cursor
-            let page = try database.search(query)
+            let page = try await database.search(query)
             whole += page.hits
             cursor = page.nextCursor
         } while cursor != nil
@@ -182,14 +198,14 @@ private func smallArchive() throws -> (AppDatabase, String) {
         }
     }
 
-    @Test func pagingIsStableWhileNewGenerationsArrive() throws {
-        let (database, team) = try smallArchive()
+    @Test func pagingIsStableWhileNewGenerationsArrive() async throws {
+        let (database, team) = try await smallArchive()
         let models = try Fixtures.catalogue.prefix(5).map { CatalogueModel($0, fetchedAt: Date()) }
-        try SearchCorpus(count: 150, models: models, teamIDs: [team], seed: 7).insert(into: database)
+        try await SearchCorpus(count: 150, models: models, teamIDs: [team], seed: 7).insert(into: database)
         var query = GenerationQuery(teamID: team, limit: 40)
-        let first = try database.search(query)
+        let first = try await database.search(query)
         // A newer generation arrives between pages: it is neither repeated nor does it push a row off a page.
-        _ = try database.insertGeneration(
+        _ = try await database.insertGeneration(
             Generation(
                 id: "gen_late", teamID: team, model: models[0].slug,
                 version: "0.0.1", input: ["prompt": "late"], tags: [],
@@ -197,7 +213,7 @@ private func smallArchive() throws -> (AppDatabase, String) {
         query.cursor = first.nextCursor
         var ids = first.hits.map(\.generation.id)
         while let cursor = query.cursor {
-            let page = try database.search(query)
+            let page = try await database.search(query)
             ids += page.hits.map(\.generation.id)
             query.cursor = page.nextCursor
             _ = cursor
@@ -206,15 +222,15 @@ private func smallArchive() throws -> (AppDatabase, String) {
         // A cursor only continues the search that made it.
         var other = GenerationQuery(teamID: team, model: models[1].slug, limit: 40)
         other.cursor = first.nextCursor
-        #expect(throws: SearchError.invalidCursor) { try database.search(other) }
+        await #expect(throws: SearchError.invalidCursor) { try await database.search(other) }
     }
 
-    @Test func textPagingNeitherRepeatsNorSkipsWhileTheIndexChanges() throws {
-        let (database, team) = try smallArchive()
+    @Test func textPagingNeitherRepeatsNorSkipsWhileTheIndexChanges() async throws {
+        let (database, team) = try await smallArchive()
         // Equal prompts score equally: ties everywhere, the case a remembered score cannot page through once new
         // rows shift every score.
         for index in 0..<120 {
-            _ = try database.insertGeneration(
+            _ = try await database.insertGeneration(
                 Generation(
                     id: String(format: "gen_tied_%03d", index), teamID: team, model: "m", version: "0.0.1",
                     input: ["prompt": "a tied otter"], tags: [], now: Date(timeIntervalSince1970: 1_800_000_000 + Double(index))))
@@ -223,12 +239,12 @@ private func smallArchive() throws -> (AppDatabase, String) {
         var seen: [String] = []
         var late = 0
         repeat {
-            let page = try database.search(query)
+            let page = try await database.search(query)
             seen += page.hits.map(\.generation.id)
             // Between pages, more otters of other lengths arrive (the index's statistics change).
             for extra in 0..<5 {
                 late += 1
-                _ = try database.insertGeneration(
+                _ = try await database.insertGeneration(
                     Generation(
                         id: "gen_late_\(late)", teamID: team, model: "m", version: "0.0.1",
                         input: ["prompt": .string("a late otter" + String(repeating: " swimming", count: extra))], tags: [],
@@ -239,12 +255,12 @@ private func smallArchive() throws -> (AppDatabase, String) {
         #expect(seen.count == 120 && Set(seen).count == 120 && seen.allSatisfy { $0.hasPrefix("gen_tied_") })
     }
 
-    @Test func commonWordsAreRankedWithinWindowsNewestFirstAndEveryMatchComesOnce() throws {
-        let (database, team) = try smallArchive()
+    @Test func commonWordsAreRankedWithinWindowsNewestFirstAndEveryMatchComesOnce() async throws {
+        let (database, team) = try await smallArchive()
         // 30 matches, one in three strong (the word twice), in creation order; windows of 12 matches.
         for index in 0..<30 {
             let prompt = index % 3 == 0 ? "heron heron by the lake \(index)" : "a heron far away on a long quiet day \(index)"
-            _ = try database.insertGeneration(
+            _ = try await database.insertGeneration(
                 Generation(
                     id: String(format: "gen_%02d", index), teamID: team, model: "m", version: "0.0.1",
                     input: ["prompt": .string(prompt)], tags: [], now: Date(timeIntervalSince1970: 1_800_000_000 + Double(index))))
@@ -253,7 +269,7 @@ private func smallArchive() throws -> (AppDatabase, String) {
         query.rankingWindow = 12
         var pages: [SearchPage] = []
         repeat {
-            let page = try database.search(query)
+            let page = try await database.search(query)
             pages.append(page)
             query.cursor = page.nextCursor
         } while query.cursor != nil
@@ -270,13 +286,13 @@ private func smallArchive() throws -> (AppDatabase, String) {
         }
         // A window as large as the matches is one exact ranking, and the answer does not mention windows.
         query = GenerationQuery(teamID: team, text: "heron", limit: 30)
-        let exact = try database.search(query)
+        let exact = try await database.search(query)
         #expect(exact.rankingWindow == nil && exact.nextCursor == nil && exact.hits.count == 30)
         #expect(exact.hits.prefix(10).allSatisfy { Int($0.generation.id.dropFirst(4))! % 3 == 0 })
     }
 
-    @Test func rankingPutsPromptMatchesFirstAndHonoursPhrasesAndExclusions() throws {
-        let (database, team) = try smallArchive()
+    @Test func rankingPutsPromptMatchesFirstAndHonoursPhrasesAndExclusions() async throws {
+        let (database, team) = try await smallArchive()
         let rows: [(String, String, String?, [String])] = [
             ("gen_in_note", "a calm lake", "okapi at dawn", []),
             ("gen_in_prompt", "an okapi walking through fog", nil, []),
@@ -289,32 +305,32 @@ private func smallArchive() throws -> (AppDatabase, String) {
                 id: id, teamID: team, model: "m", version: "0.0.1",
                 input: ["prompt": .string(prompt)], tags: tags, now: Date())
             generation.note = note
-            _ = try database.insertGeneration(generation)
+            _ = try await database.insertGeneration(generation)
         }
-        func ids(_ text: String) throws -> [String] {
-            try database.search(GenerationQuery(teamID: team, text: text)).hits.map(\.generation.id)
+        func ids(_ text: String) async throws -> [String] {
+            try await database.search(GenerationQuery(teamID: team, text: text)).hits.map(\.generation.id)
         }
-        #expect(try ids("okapi") == ["gen_in_prompt", "gen_in_tags", "gen_in_note"])
-        #expect(try ids("oka") == ["gen_in_prompt", "gen_in_tags", "gen_in_note"])  // prefixes
-        #expect(try ids("\"red fox\"") == ["gen_phrase"])
-        #expect(Set(try ids("red fox")) == ["gen_phrase", "gen_scattered"])
-        #expect(try ids("fox -sky") == ["gen_phrase"])
-        #expect(try ids("fox -\"red sky\"") == ["gen_phrase"])
+        await #expect(try ids("okapi") == ["gen_in_prompt", "gen_in_tags", "gen_in_note"])
+        await #expect(try ids("oka") == ["gen_in_prompt", "gen_in_tags", "gen_in_note"])  // prefixes
+        await #expect(try ids("\"red fox\"") == ["gen_phrase"])
+        await #expect(Set(try ids("red fox")) == ["gen_phrase", "gen_scattered"])
+        await #expect(try ids("fox -sky") == ["gen_phrase"])
+        await #expect(try ids("fox -\"red sky\"") == ["gen_phrase"])
     }
 
-    @Test func snippetsMarkTheMatchedWordsAndEscapeThePrompt() throws {
-        let page = try database.search(GenerationQuery(teamID: team, text: "dragon", limit: 20))
+    @Test func snippetsMarkTheMatchedWordsAndEscapeThePrompt() async throws {
+        let page = try await database.search(GenerationQuery(teamID: team, text: "dragon", limit: 20))
         #expect(page.hits.count == 20)
         for hit in page.hits {
             let html = try #require(hit.snippet?.html)
             #expect(html.contains("<mark>dragon</mark>"), "\(html)")
         }
-        let (hostile, team) = try smallArchive()
-        _ = try hostile.insertGeneration(
+        let (hostile, team) = try await smallArchive()
+        _ = try await hostile.insertGeneration(
             Generation(
                 id: "gen_x", teamID: team, model: "m", version: "0.0.1",
                 input: ["prompt": "<script>alert(1)</script> a marmot & \u{E000}friends"], tags: [], now: Date()))
-        let html = try #require(try hostile.search(GenerationQuery(teamID: team, text: "marmot")).hits.first?.snippet?.html)
+        let html = try await #require(try hostile.search(GenerationQuery(teamID: team, text: "marmot")).hits.first?.snippet?.html)
         #expect(html.contains("&lt;script&gt;") && !html.contains("<script>") && html.contains("<mark>marmot</mark>"))
         #expect(html.components(separatedBy: "<mark>").count == html.components(separatedBy: "</mark>").count)
     }
@@ -324,8 +340,8 @@ private func smallArchive() throws -> (AppDatabase, String) {
         "col:fox", "^fox", "fox*)", "(((", "'; DROP TABLE generations; --", "\u{0}", "🦊", "-fox",
         String(repeating: "fox ", count: 300), "prompt:fox", "{fox}",
     ])
-    func hostileQueriesNeverFail(text: String) throws {
-        let page = try database.search(GenerationQuery(teamID: team, text: text, limit: 5))
+    func hostileQueriesNeverFail(text: String) async throws {
+        let page = try await database.search(GenerationQuery(teamID: team, text: text, limit: 5))
         #expect(page.hits.count <= 5)
     }
 }

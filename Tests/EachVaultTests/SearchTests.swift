@@ -7,9 +7,9 @@ import Testing
 @Suite struct SearchTests {
     let database: AppDatabase
 
-    init() throws {
+    init() async throws {
         database = try AppDatabase.inMemory()
-        try database.saveModels(try Fixtures.catalogue, now: Date())
+        try await database.saveModels(try Fixtures.catalogue, now: Date())
         let now = Date(timeIntervalSince1970: 1_800_000_000)
         let rows: [(String, String, [String], String?)] = [
             ("kling-v2-6-pro-text-to-video", "A red fox running through deep snow", ["wildlife"], nil),
@@ -21,15 +21,15 @@ import Testing
         for (index, row) in rows.enumerated() {
             var input: [String: JSONValue] = ["prompt": .string(row.1)]
             if let negative = row.3 { input["negative_prompt"] = .string(negative) }
-            _ = try database.insertGeneration(
+            _ = try await database.insertGeneration(
                 Generation(
                     id: "gen_\(index)", model: row.0, version: "0.0.1", input: input, tags: row.2,
                     now: now.addingTimeInterval(Double(index))))
         }
     }
 
-    private func ids(_ query: GenerationQuery) throws -> [String] {
-        try database.searchGenerations(query).map(\.id)
+    private func ids(_ query: GenerationQuery) async throws -> [String] {
+        try await database.searchGenerations(query).map(\.id)
     }
 
     @Test(arguments: [
@@ -48,97 +48,97 @@ import Testing
         #expect(!SearchPattern.isValid("AND"), "the check itself refuses FTS5 syntax errors")
     }
 
-    @Test func matchesWordsAndPrefixesBestFirst() throws {
+    @Test func matchesWordsAndPrefixesBestFirst() async throws {
         // The prompt outweighs the negative prompt: gen_4 mentions "fox" only as something to avoid.
-        #expect(try ids(GenerationQuery(text: "fox")) == ["gen_2", "gen_0", "gen_4"])
-        #expect(Set(try ids(GenerationQuery(text: "sno"))) == ["gen_0", "gen_1"])
-        #expect(try ids(GenerationQuery(text: "red fox snow")) == ["gen_0"])
+        #expect(try await ids(GenerationQuery(text: "fox")) == ["gen_2", "gen_0", "gen_4"])
+        #expect(Set(try await ids(GenerationQuery(text: "sno"))) == ["gen_0", "gen_1"])
+        #expect(try await ids(GenerationQuery(text: "red fox snow")) == ["gen_0"])
     }
 
-    @Test func searchesModelTitlesAndTags() throws {
-        #expect(Set(try ids(GenerationQuery(text: "wildlife"))) == ["gen_0", "gen_2"])
-        #expect(try ids(GenerationQuery(text: "transition")) == ["gen_3"])
-        #expect(Set(try ids(GenerationQuery(text: "kling"))) == ["gen_0", "gen_1"])
+    @Test func searchesModelTitlesAndTags() async throws {
+        #expect(Set(try await ids(GenerationQuery(text: "wildlife"))) == ["gen_0", "gen_2"])
+        #expect(try await ids(GenerationQuery(text: "transition")) == ["gen_3"])
+        #expect(Set(try await ids(GenerationQuery(text: "kling"))) == ["gen_0", "gen_1"])
     }
 
-    @Test func filtersCombineWithText() throws {
-        #expect(try ids(GenerationQuery(text: "fox", model: "pixverse-v5-6-image-to-video")) == ["gen_2"])
-        #expect(try ids(GenerationQuery(model: "kling-v2-6-pro-text-to-video")) == ["gen_1", "gen_0"])
-        #expect(try ids(GenerationQuery(status: .pending, limit: 2)) == ["gen_4", "gen_3"])
-        #expect(try ids(GenerationQuery(status: .completed)).isEmpty)
+    @Test func filtersCombineWithText() async throws {
+        #expect(try await ids(GenerationQuery(text: "fox", model: "pixverse-v5-6-image-to-video")) == ["gen_2"])
+        #expect(try await ids(GenerationQuery(model: "kling-v2-6-pro-text-to-video")) == ["gen_1", "gen_0"])
+        #expect(try await ids(GenerationQuery(status: .pending, limit: 2)) == ["gen_4", "gen_3"])
+        #expect(try await ids(GenerationQuery(status: .completed)).isEmpty)
     }
 
     @Test(arguments: [
         "\"", "*", "fox\"", "AND", "OR (", "NEAR(fox", "-fox", "fox:*", "'; DROP TABLE generations; --",
         "^", "prompt:fox", "{}", "   ", "🦊",
     ])
-    func hostileQueriesNeverFail(query: String) throws {
-        _ = try database.searchGenerations(GenerationQuery(text: query))
+    func hostileQueriesNeverFail(query: String) async throws {
+        _ = try await database.searchGenerations(GenerationQuery(text: query))
     }
 
-    @Test func theIndexFollowsTagChanges() throws {
-        try database.writer.write { db in
+    @Test func theIndexFollowsTagChanges() async throws {
+        try await database.writer.write { db in
             try db.execute(sql: "UPDATE generations SET tags = '[\"archived\"]' WHERE id = 'gen_3'")
         }
-        #expect(try ids(GenerationQuery(text: "archived")) == ["gen_3"])
-        #expect(try ids(GenerationQuery(text: "transition")) == ["gen_3"])  // the model slug still matches
+        #expect(try await ids(GenerationQuery(text: "archived")) == ["gen_3"])
+        #expect(try await ids(GenerationQuery(text: "transition")) == ["gen_3"])  // the model slug still matches
     }
 
-    @Test func aPrefixFindsEveryTermItCoversWhetherFewOrMany() throws {
+    @Test func aPrefixFindsEveryTermItCoversWhetherFewOrMany() async throws {
         // "ligh" covers four terms (matched as their union); "zq" covers twenty (more than are expanded: kept a
         // prefix); both must find the same rows a prefix does, and a word in no prompt finds nothing.
         let few = ["light", "lighthouse", "lightning", "lights"]
         let many = (0..<20).map { "zq\($0)x" }
         for (index, word) in (few + many).enumerated() {
-            _ = try database.insertGeneration(
+            _ = try await database.insertGeneration(
                 Generation(
                     id: "gen_w\(index)", model: "kling-v2-6-pro-text-to-video", version: "0.0.1",
                     input: ["prompt": .string("a \(word) at night")], tags: [],
                     now: Date(timeIntervalSince1970: 1_800_000_100 + Double(index))))
         }
-        #expect(Set(try ids(GenerationQuery(text: "ligh"))) == Set((0..<4).map { "gen_w\($0)" }))
-        #expect(Set(try ids(GenerationQuery(text: "lighth night"))) == ["gen_w1"])
-        #expect(Set(try ids(GenerationQuery(text: "zq", limit: 100))) == Set((4..<24).map { "gen_w\($0)" }))
-        #expect(Set(try ids(GenerationQuery(text: "zq1", limit: 100))).count == 11, "zq1x and zq10x…zq19x")
-        #expect(try ids(GenerationQuery(text: "lighz")).isEmpty)
-        let covered = try database.writer.read { db in database.vocabulary.terms(coveredBy: "ligh", db) }
+        await #expect(Set(try await ids(GenerationQuery(text: "ligh"))) == Set((0..<4).map { "gen_w\($0)" }))
+        await #expect(Set(try await ids(GenerationQuery(text: "lighth night"))) == ["gen_w1"])
+        await #expect(Set(try await ids(GenerationQuery(text: "zq", limit: 100))) == Set((4..<24).map { "gen_w\($0)" }))
+        await #expect(Set(try await ids(GenerationQuery(text: "zq1", limit: 100))).count == 11, "zq1x and zq10x…zq19x")
+        await #expect(try await ids(GenerationQuery(text: "lighz")).isEmpty)
+        let covered = try await database.writer.read { db in database.vocabulary.terms(coveredBy: "ligh", db) }
         #expect(covered?.map(\.term) == few && covered?.map(\.documents) == [1, 1, 1, 1], "terms and their rows")
-        #expect(try database.writer.read { db in database.vocabulary.terms(coveredBy: "zq", db) } == nil, "too many")
+        await #expect(try database.writer.read { db in database.vocabulary.terms(coveredBy: "zq", db) } == nil, "too many")
         // A new word under a remembered prefix is found at once: writing searchable text forgets the vocabulary.
-        _ = try database.insertGeneration(
+        _ = try await database.insertGeneration(
             Generation(
                 id: "gen_new_word", model: "kling-v2-6-pro-text-to-video", version: "0.0.1",
                 input: ["prompt": .string("a lightsaber duel")], tags: [], now: Date(timeIntervalSince1970: 1_800_000_150)))
-        #expect(Set(try ids(GenerationQuery(text: "ligh"))) == Set((0..<4).map { "gen_w\($0)" } + ["gen_new_word"]))
-        try database.writer.write { db in
+        await #expect(Set(try await ids(GenerationQuery(text: "ligh"))) == Set((0..<4).map { "gen_w\($0)" } + ["gen_new_word"]))
+        try await database.writer.write { db in
             try db.execute(sql: "UPDATE generations SET note = 'lightweight' WHERE id = 'gen_w4'")
         }
-        #expect(try ids(GenerationQuery(text: "lightw")) == ["gen_w4"], "a changed note, through SQL too")
+        await #expect(try await ids(GenerationQuery(text: "lightw")) == ["gen_w4"], "a changed note, through SQL too")
     }
 
-    @Test func theTeamAndModelFacetsAreNotSearchableText() throws {
-        let team = try database.createTeam(name: "facets", now: Date()).id
-        _ = try database.insertGeneration(
+    @Test func theTeamAndModelFacetsAreNotSearchableText() async throws {
+        let team = try await database.createTeam(name: "facets", now: Date()).id
+        _ = try await database.insertGeneration(
             Generation(
                 id: "gen_team", teamID: team, model: "kling-v2-6-pro-text-to-video", version: "0.0.1",
                 input: ["prompt": .string("a heron")], tags: [], now: Date(timeIntervalSince1970: 1_800_000_200)))
         // What the index holds for the team and the model, typed as words, matches nothing.
         for token in [SearchPattern.facet("t", team), SearchPattern.facet("m", "kling-v2-6-pro-text-to-video")] {
-            #expect(try ids(GenerationQuery(text: token)).isEmpty, "\(token)")
+            await #expect(try await ids(GenerationQuery(text: token)).isEmpty, "\(token)")
         }
-        #expect(try ids(GenerationQuery(teamID: team, text: "heron", model: "kling-v2-6-pro-text-to-video")) == ["gen_team"])
-        #expect(try ids(GenerationQuery(teamID: team, text: "heron", model: "pixverse-v5-6-text-to-video")).isEmpty)
-        #expect(try ids(GenerationQuery(teamID: "team_other", text: "heron")).isEmpty)
+        await #expect(try await ids(GenerationQuery(teamID: team, text: "heron", model: "kling-v2-6-pro-text-to-video")) == ["gen_team"])
+        await #expect(try await ids(GenerationQuery(teamID: team, text: "heron", model: "pixverse-v5-6-text-to-video")).isEmpty)
+        await #expect(try await ids(GenerationQuery(teamID: "team_other", text: "heron")).isEmpty)
     }
 
-    @Test func aSmallTeamsMatchesAmongABigTeamsAreFoundWindowByWindow() throws {
+    @Test func aSmallTeamsMatchesAmongABigTeamsAreFoundWindowByWindow() async throws {
         // The small team's token is on few rows, so it is intersected inside the index; every window still holds
         // only that team's rows, newest first, and every match comes once.
-        let small = try database.createTeam(name: "small", now: Date()).id
-        let big = try database.createTeam(name: "big", now: Date()).id
+        let small = try await database.createTeam(name: "small", now: Date()).id
+        let big = try await database.createTeam(name: "big", now: Date()).id
         for index in 0..<240 {
             let team = index % 24 == 0 ? small : big
-            _ = try database.insertGeneration(
+            _ = try await database.insertGeneration(
                 Generation(
                     id: String(format: "gen_h%03d", index), teamID: team,
                     model: index % 2 == 0 ? "kling-v2-6-pro-text-to-video" : "pixverse-v5-6-text-to-video", version: "0.0.1",
@@ -153,7 +153,7 @@ import Testing
             query.rankingWindow = 4
             var found: [String] = []
             repeat {
-                let page = try database.search(query)
+                let page = try await database.search(query)
                 found += page.hits.map { $0.generation.id }
                 query.cursor = page.nextCursor
             } while query.cursor != nil
@@ -161,9 +161,9 @@ import Testing
         }
     }
 
-    @Test func theRankingFunctionScoresAsBM25WhenItKnowsEachPhrasesRows() throws {
+    @Test func theRankingFunctionScoresAsBM25WhenItKnowsEachPhrasesRows() async throws {
         for (index, prompt) in ["owl owl owl in a long quiet forest", "an owl", "a heron and an owl", "heron"].enumerated() {
-            _ = try database.insertGeneration(
+            _ = try await database.insertGeneration(
                 Generation(
                     id: "gen_r\(index)", model: "kling-v2-6-pro-text-to-video", version: "0.0.1",
                     input: ["prompt": .string(prompt)], tags: [], now: Date(timeIntervalSince1970: 1_800_000_300 + Double(index))))

@@ -49,7 +49,7 @@ import Workers
                     ).body.utf8))
             let secondPath = String(second.url.dropFirst(harness.server.baseURL.count))
             #expect(try await harness.raw("GET", secondPath, token: .some(nil)).status == 200)
-            let (_, otherToken, _) = try harness.makeTeam("team-b")
+            let (_, otherToken, _) = try await harness.makeTeam("team-b")
             #expect(try await harness.raw("DELETE", "/v1/shares/\(second.id)", token: otherToken).status == 404)
             #expect(try await harness.raw("DELETE", "/v1/shares/\(second.id)").status == 204)
             #expect(try await harness.raw("GET", secondPath, token: .some(nil)).status == 410)

@@ -9,7 +9,7 @@ import Workers
 @Suite struct TeamsTests {
     @Test func everyEndpointAnswersForeignIdsLikeMissingOnes() async throws {
         try await withHarness { harness in
-            let (_, otherToken, other) = try harness.makeTeam("team-b")
+            let (_, otherToken, other) = try await harness.makeTeam("team-b")
             let mine = try await harness.client.createGeneration(
                 GenerationRequest(
                     model: "pixverse-v5-6-text-to-video", input: ["prompt": "private lighthouse footage"], tags: ["secret"]))
@@ -47,38 +47,38 @@ import Workers
             #expect(try await harness.raw("GET", "/v1/generations", token: .some(nil)).status == 401)
             #expect(try await harness.raw("GET", "/v1/generations", token: "evt_forged").status == 401)
             #expect(try await harness.raw("POST", "/v1/generations", body: #"{"model":"x","input":{}}"#, token: .some(nil)).status == 401)
-            let tokens = try harness.vault.database.tokens()
-            try harness.vault.database.revokeToken(id: try #require(tokens.first?.id), now: Date())
+            let tokens = try await harness.vault.store.tokens()
+            try await harness.vault.store.revokeToken(id: try #require(tokens.first?.id), now: Date())
             #expect(try await harness.raw("GET", "/v1/generations").status == 401)
             #expect(try await harness.raw("GET", "/healthz", token: .some(nil)).status == 200)
-            #expect(!(try harness.vault.database.tokens().map(\.id).joined().contains(harness.token)))
+            await #expect(!(try harness.vault.store.tokens().map(\.id).joined().contains(harness.token)))
         }
     }
 
     @Test func deletingKeepsSharedBlobsUntilNoTeamReferencesThem() async throws {
         try await withHarness { harness in
-            let (_, _, other) = try harness.makeTeam("team-b")
+            let (_, _, other) = try await harness.makeTeam("team-b")
             let request = GenerationRequest(model: "kling-v2-6-pro-text-to-video", input: ["prompt": "same bytes twice"])
             let mine = try await harness.client.createGeneration(request)
             let theirs = try await other.createGeneration(request)
             _ = try await harness.waitUntilFinal([mine.id, theirs.id])
             let sha = try #require(try await harness.client.generation(id: mine.id).assets.first?.sha256)
             #expect(try await other.generation(id: theirs.id).assets.first?.sha256 == sha)
-            #expect(try harness.vault.database.allAssets().count == 1)
+            await #expect(try harness.vault.store.allAssets().count == 1)
 
             try await harness.client.deleteGeneration(id: mine.id)
             #expect(try await harness.raw("GET", "/v1/generations/\(mine.id)").status == 404)
-            #expect(try await harness.vault.blobs.collectGarbage(harness.vault.database).blobs == 0)
+            #expect(try await harness.vault.blobs.collectGarbage(harness.vault.store).blobs == 0)
             #expect(await harness.vault.blobs.contains(sha))
             #expect(try await other.generation(id: theirs.id).assets.first?.sha256 == sha)
 
             try await other.deleteGeneration(id: theirs.id)
             // Blobs stored within the last hour are spared (a local file waits for its generation): look from later.
-            #expect(try await harness.vault.blobs.collectGarbage(harness.vault.database).blobs == 0)
-            let report = try await harness.vault.blobs.collectGarbage(harness.vault.database, now: Date().addingTimeInterval(7200))
+            #expect(try await harness.vault.blobs.collectGarbage(harness.vault.store).blobs == 0)
+            let report = try await harness.vault.blobs.collectGarbage(harness.vault.store, now: Date().addingTimeInterval(7200))
             #expect(report.blobs == 1 && report.bytes > 0)
             #expect(!(await harness.vault.blobs.contains(sha)))
-            #expect(try harness.vault.database.allAssets().isEmpty)
+            await #expect(try harness.vault.store.allAssets().isEmpty)
         }
     }
 }

@@ -51,7 +51,7 @@ struct WebhookVector: Decodable, CustomTestStringConvertible {
         #expect(verdict != .valid)
     }
 
-    @Test func staleAndMissingPartsAreRejected() throws {
+    @Test func staleAndMissingPartsAreRejected() async throws {
         let vector = try #require(WebhookVector.all.valid.first)
         let body = Data(vector.body.utf8)
         func verdict(_ signature: String?, _ timestamp: String?, now offset: Double) -> WebhookVerdict {
@@ -79,7 +79,7 @@ struct WebhookVector: Decodable, CustomTestStringConvertible {
     }
 
     @Test(arguments: WebhookVector.all.valid)
-    func bothPayloadShapesAreUnderstood(_ vector: WebhookVector) throws {
+    func bothPayloadShapesAreUnderstood(_ vector: WebhookVector) async throws {
         let payload = try JSONDecoder().decode(WebhookPayload.self, from: Data(vector.body.utf8))
         #expect(payload.execID.hasPrefix("pred-"))
         switch payload.outcome {

@@ -28,11 +28,11 @@ import Workers
             let finished = try await harness.waitUntilFinal(ids)
             #expect(finished.allSatisfy { $0.status == .completed })
             // Wait for the confirming reads (they settle the cost a webhook does not carry).
-            for _ in 0..<100 where try ids.contains(where: { try harness.vault.database.generation(id: $0)?.confirmPending == true }) {
+            for _ in 0..<100 where try await harness.confirmPending(ids) {
                 try await Task.sleep(for: .milliseconds(50))
             }
             let stats = await harness.simulator.stats()
-            for generation in try ids.map({ try #require(try harness.vault.database.generation(id: $0)) }) {
+            for generation in try await ids.asyncMap({ id -> Generation in try #require(try await harness.vault.store.generation(id: id)) }) {
                 #expect(stats.readsByPrediction[generation.predictionID ?? ""] == 1)
                 #expect(generation.costUSD != nil)
                 #expect(!generation.confirmPending)
@@ -48,7 +48,7 @@ import Workers
             let ids = try await submit(harness, 4)
             let finished = try await harness.waitUntilFinal(ids)
             #expect(finished.allSatisfy { $0.status == .completed })
-            #expect(try ids.allSatisfy { try harness.vault.database.webhookDeliveries(generationID: $0).isEmpty })
+            #expect(try await ids.asyncAllSatisfy { try await harness.vault.store.webhookDeliveries(generationID: $0).isEmpty })
             #expect(await harness.simulator.stats().creates == 4)
         }
     }
@@ -63,11 +63,11 @@ import Workers
             let ids = try await submit(harness, 2)
             let finished = try await harness.waitUntilFinal(ids)
             #expect(finished.allSatisfy { $0.status == .completed })
-            let deliveries = try harness.vault.database.webhookDeliveries(generationID: ids[0])
+            let deliveries = try await harness.vault.store.webhookDeliveries(generationID: ids[0])
             if verdict == "rejected" {  // counted, never stored
                 #expect(deliveries.isEmpty)
-                #expect(
-                    try harness.vault.database.webhookRejections(generationID: ids[0]).map(\.reason)
+                await #expect(
+                    try harness.vault.store.webhookRejections(generationID: ids[0]).map(\.reason)
                         == [WebhookRejection.signatureMismatch.rawValue])
             } else {
                 #expect(!deliveries.isEmpty && deliveries.allSatisfy { $0.verdict == verdict || $0.verdict == "duplicate" })
@@ -81,8 +81,8 @@ import Workers
         settings.runTime = .seconds(60)  // the generations stay in flight while they are attacked
         try await withHarness(simulator: settings, webhooks: true) { harness in
             let ids = try await submit(harness, 2, prompt: "target")
-            let target = try #require(try harness.vault.database.generation(id: ids[0]))
-            let other = try #require(try harness.vault.database.generation(id: ids[1]))
+            let target = try await #require(try harness.vault.store.generation(id: ids[0]))
+            let other = try await #require(try harness.vault.store.generation(id: ids[1]))
             let secret = try #require(target.webhookSecret)
             let body =
                 #"{"exec_id":"\#(target.predictionID ?? "")","flow_id":null,"status":"succeeded","output":"http://127.0.0.1:1/x.mp4","error":""}"#
@@ -114,25 +114,25 @@ import Workers
             // does not (no such prediction), so nothing changes.
             let wrongPrediction = body.replacingOccurrences(of: target.predictionID ?? "", with: "pred-someone-else")
             #expect(try await post(signed(wrongPrediction, now, secret), body: wrongPrediction) == 200)
-            try await eventually { try harness.vault.database.nextExtraPredictionCheck() == nil }
+            try await eventually { try await harness.vault.store.nextExtraPredictionCheck() == nil }
 
-            let unchanged = try #require(try harness.vault.database.generationDetail(id: ids[0]))
+            let unchanged = try await #require(try harness.vault.store.generationDetail(id: ids[0]))
             #expect(unchanged.generation.status == .submitted || unchanged.generation.status == .processing)
             #expect(unchanged.outputs.isEmpty)
             // Refusals are counted by reason, never stored with their bodies, never added to the history.
-            #expect(try harness.vault.database.webhookDeliveries(generationID: ids[0]).map(\.verdict) == ["confirm"])
-            let counted = try harness.vault.database.webhookRejections(generationID: ids[0])
+            await #expect(try harness.vault.store.webhookDeliveries(generationID: ids[0]).map(\.verdict) == ["confirm"])
+            let counted = try await harness.vault.store.webhookRejections(generationID: ids[0])
             #expect(counted.map(\.count).reduce(0, +) == 7, "\(counted)")
-            #expect(try harness.vault.database.webhookRejections(generationID: AppDatabase.unknownGenerationKey).map(\.count) == [1])
+            await #expect(try harness.vault.store.webhookRejections(generationID: AppDatabase.unknownGenerationKey).map(\.count) == [1])
             #expect(!unchanged.events.contains { $0.kind.contains("rejected") })
-            #expect(try harness.vault.database.search(GenerationQuery(teamID: harness.team.id)).hits.count == 2)
+            await #expect(try harness.vault.store.search(GenerationQuery(teamID: harness.team.id)).hits.count == 2)
 
             // A genuine delivery is applied once; its repeat changes nothing and is still acknowledged.
             #expect(try await post(signed(body, now, secret)) == 200)
             #expect(try await post(signed(body, now, secret)) == 200)
-            let applied = try #require(try harness.vault.database.generationDetail(id: ids[0]))
+            let applied = try await #require(try harness.vault.store.generationDetail(id: ids[0]))
             #expect(applied.outputs.count == 1)
-            #expect(try harness.vault.database.webhookDeliveries(generationID: ids[0]).suffix(2).map(\.verdict) == ["applied", "duplicate"])
+            await #expect(try harness.vault.store.webhookDeliveries(generationID: ids[0]).suffix(2).map(\.verdict) == ["applied", "duplicate"])
         }
     }
 
@@ -148,16 +148,16 @@ import Workers
             let ids = try await submit(harness, 1, prompt: "billed twice")
             #expect(try await harness.waitUntilFinal(ids)[0].status == .completed)
             try await eventually {
-                try harness.vault.database.search(GenerationQuery(teamID: harness.team.id)).hits.count == 2
+                try await harness.vault.store.search(GenerationQuery(teamID: harness.team.id)).hits.count == 2
             }
-            let all = try harness.vault.database.search(GenerationQuery(teamID: harness.team.id)).hits.map(\.generation)
+            let all = try await harness.vault.store.search(GenerationQuery(teamID: harness.team.id)).hits.map(\.generation)
             let extra = try #require(all.first { $0.id != ids[0] })
             #expect(extra.prompt == "billed twice 0" && extra.teamID == harness.team.id)
             #expect(await harness.simulator.stats().creates == 2)
             let final = try await harness.waitUntilFinal([extra.id])[0]
             #expect(final.status == .completed)
-            try await eventually { try harness.vault.database.generationDetail(id: extra.id)?.outputs.first?.asset != nil }
-            let original = try #require(try harness.vault.database.generationDetail(id: ids[0]))
+            try await eventually { try await harness.vault.store.generationDetail(id: extra.id)?.outputs.first?.asset != nil }
+            let original = try await #require(try harness.vault.store.generationDetail(id: ids[0]))
             #expect(original.events.contains { $0.kind == "extra_prediction" && ($0.detail ?? "").contains(extra.id) })
         }
     }
@@ -169,7 +169,7 @@ import Workers
             let ids = try await submit(harness, 1, prompt: "lost answer")
             let finished = try await harness.waitUntilFinal(ids)
             #expect(finished[0].status == .completed)
-            let events = try #require(try harness.vault.database.generationDetail(id: ids[0])).events.map(\.kind)
+            let events = try await #require(try harness.vault.store.generationDetail(id: ids[0])).events.map(\.kind)
             #expect(events.contains("create_uncertain") && events.contains("reconciled"))
             #expect(await harness.simulator.stats().creates == 1)
         }
@@ -183,7 +183,7 @@ import Workers
             let ids = try await submit(harness, 1, prompt: "lost twice")
             let finished = try await harness.waitUntilFinal(ids)
             #expect(finished[0].status == .completed)
-            let detail = try #require(try harness.vault.database.generationDetail(id: ids[0]))
+            let detail = try await #require(try harness.vault.store.generationDetail(id: ids[0]))
             #expect(detail.events.contains { $0.kind == "reconciled" && ($0.detail ?? "").contains("webhook log") })
             let stats = await harness.simulator.stats()
             #expect(stats.creates == 1 && stats.webhookLogReads >= 1)

@@ -4,8 +4,8 @@ import GRDB
 extension AppDatabase {
     /// Runs `query`: one page of hits, best match first for text (bm25 with weighted columns), newest first
     /// without; text with no searchable word matches nothing rather than everything.
-    public func search(_ query: GenerationQuery) throws -> SearchPage {
-        try writer.read { db in try search(db, query) }
+    public func search(_ query: GenerationQuery) async throws -> SearchPage {
+        try await read { db in try search(db, query) }
     }
 
     /// A page of hits with their outputs, inputs and files, read in one snapshot through GRDB's asynchronous
@@ -82,8 +82,8 @@ extension AppDatabase {
     }
 
     /// The generations of one page of `query` (callers that need no snippets or cursor).
-    public func searchGenerations(_ query: GenerationQuery) throws -> [Generation] {
-        try search(query).hits.map(\.generation)
+    public func searchGenerations(_ query: GenerationQuery) async throws -> [Generation] {
+        try await search(query).hits.map(\.generation)
     }
 
     /// One SQL condition with its bound values per filter that is set.
@@ -127,10 +127,10 @@ extension AppDatabase {
 extension AppDatabase {
     /// Replaces tags and/or the note of one of the team's generations; the search index follows (triggers).
     /// Returns the updated generation, or nil when the team has no such generation.
-    public func annotateGeneration(id: String, teamID: String, tags: [String]?, note: String??, now: Date) throws
+    public func annotateGeneration(id: String, teamID: String, tags: [String]?, note: String??, now: Date) async throws
         -> Generation?
     {
-        try writer.write { db in
+        try await write { db in
             guard var generation = try Generation.find(db, id: id), generation.teamID == teamID else {
                 return nil
             }

@@ -1,8 +1,7 @@
 import Synchronization
-import Transport
 
 /// Many callers' small writes committed together: the first caller to arrive while no batch is being written starts
-/// a writer on a blocking thread, which commits everything queued so far in one transaction, then whatever queued
+/// a writer task, which commits everything queued so far in one transaction, then whatever queued
 /// meanwhile, until the queue is empty. Alone, a write commits at once; under load, one commit (and one journal sync)
 /// serves many callers, and each is answered only after the commit that holds its write. Reads batch the same way
 /// (`Vault.webhookSecretReads`: one trip to a database thread for many lookups).
@@ -18,9 +17,9 @@ final class GroupCommit<Input: Sendable, Output: Sendable>: Sendable {
     /// The most writes one transaction holds.
     private let maxBatch: Int
     /// Commits a batch in one transaction: one result per input, in order.
-    private let commit: @Sendable ([Input]) throws -> [Result<Output, any Error>]
+    private let commit: @Sendable ([Input]) async throws -> [Result<Output, any Error>]
 
-    init(maxBatch: Int = 256, commit: @escaping @Sendable ([Input]) throws -> [Result<Output, any Error>]) {
+    init(maxBatch: Int = 256, commit: @escaping @Sendable ([Input]) async throws -> [Result<Output, any Error>]) {
         self.maxBatch = maxBatch
         self.commit = commit
     }
@@ -36,12 +35,12 @@ final class GroupCommit<Input: Sendable, Output: Sendable>: Sendable {
                 state.writing = true
                 return true
             }
-            if startsWriter { Blocking.perform { self.drain() } }
+            if startsWriter { Task { await self.drain() } }
         }
         return try result.get()
     }
 
-    private func drain() {
+    private func drain() async {
         while true {
             let batch = state.withLock { state -> [(input: Input, waiter: Waiter)] in
                 let batch = Array(state.queued.prefix(maxBatch))
@@ -51,7 +50,7 @@ final class GroupCommit<Input: Sendable, Output: Sendable>: Sendable {
             }
             guard !batch.isEmpty else { return }
             do {
-                let results = try commit(batch.map(\.input))
+                let results = try await commit(batch.map(\.input))
                 for (entry, result) in zip(batch, results) { entry.waiter.resume(returning: result) }
                 for entry in batch.dropFirst(results.count) {
                     entry.waiter.resume(returning: .failure(GroupCommitError.missingResult))

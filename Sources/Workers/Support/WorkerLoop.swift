@@ -1,9 +1,8 @@
 import Foundation
 import Synchronization
-import Transport
 
 /// The loop every worker runs: start due items up to a concurrency limit, then sleep until the next item is due,
-/// new work is signalled, or a running item finishes. All scheduling state lives in SQLite, so a restarted loop
+/// new work is signalled, or a running item finishes. All scheduling state lives in the archive's store, so a restarted loop
 /// picks up exactly where the last one stopped.
 struct WorkerLoop<Item: Sendable>: Sendable {
     var wakeup: Wakeup
@@ -13,9 +12,9 @@ struct WorkerLoop<Item: Sendable>: Sendable {
     /// A stable identity, so an item already running is not started twice.
     var key: @Sendable (Item) -> String
     /// Items due at `now`, at most `limit`.
-    var due: @Sendable (_ now: Date, _ limit: Int) throws -> [Item]
+    var due: @Sendable (_ now: Date, _ limit: Int) async throws -> [Item]
     /// When the next item falls due, or nil when none is scheduled.
-    var nextDue: @Sendable () throws -> Date?
+    var nextDue: @Sendable () async throws -> Date?
     var work: @Sendable (Item) async -> Void
 
     func run() async {
@@ -27,7 +26,7 @@ struct WorkerLoop<Item: Sendable>: Sendable {
                 var started = 0
                 if room > 0 {
                     let (now, limit) = (clock.now(), concurrency + busy.count)
-                    let candidates = (try? await Blocking.run { try due(now, limit) }) ?? []
+                    let candidates = (try? await due(now, limit)) ?? []
                     for item in candidates where started < room {
                         let itemKey = key(item)
                         guard !busy.contains(itemKey) else { continue }
@@ -48,7 +47,7 @@ struct WorkerLoop<Item: Sendable>: Sendable {
 
     /// Until the next due item; when items are due but all running (or no room), until one finishes.
     private func sleepTime() async -> Duration {
-        guard let next = try? await Blocking.run(nextDue) else { return idleCheck }
+        guard let next = try? await nextDue() else { return idleCheck }
         let wait = next.timeIntervalSince(clock.now())
         guard wait > 0 else { return idleCheck }
         return min(idleCheck, .seconds(clamping: wait, limit: idleCheck.seconds) + .milliseconds(1))

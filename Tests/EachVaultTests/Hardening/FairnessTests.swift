@@ -46,11 +46,11 @@ import Workers
         return generation
     }
 
-    @Test func inputsAreFetchedOnlyForAcceptedRequestsAndTeamsTakeTurns() throws {
+    @Test func inputsAreFetchedOnlyForAcceptedRequestsAndTeamsTakeTurns() async throws {
         let database = try AppDatabase.inMemory()
         let start = Date(timeIntervalSince1970: 1_800_000_000)
-        for team in ["team_a", "team_b"] { _ = try database.createTeam(name: team, now: start) }
-        let teams = try ["team_a", "team_b"].map { try #require(try database.team(named: $0)).id }
+        for team in ["team_a", "team_b"] { _ = try await database.createTeam(name: team, now: start) }
+        let teams = try await ["team_a", "team_b"].asyncMap { name -> String in try #require(try await database.team(named: name)).id }
         func input(_ generationID: String, _ position: Int, at: Date) -> GenerationInput {
             GenerationInput(
                 generationID: generationID, field: "image_urls", position: position,
@@ -58,18 +58,18 @@ import Workers
         }
         // Team A: one accepted request with 50 inputs, due first. Team B: one accepted input due later, and one
         // refused request (no prediction) whose input is never fetched.
-        _ = try database.insertGeneration(
+        _ = try await database.insertGeneration(
             Self.generation("gen_a", team: teams[0], predictionID: "p_a", at: start),
             inputs: (0..<50).map { input("gen_a", $0, at: start) })
-        _ = try database.insertGeneration(
+        _ = try await database.insertGeneration(
             Self.generation("gen_b", team: teams[1], predictionID: "p_b", at: start),
             inputs: [input("gen_b", 0, at: start.addingTimeInterval(10))])
-        _ = try database.insertGeneration(
+        _ = try await database.insertGeneration(
             Self.generation("gen_r", team: teams[1], predictionID: nil, at: start),
             inputs: [input("gen_r", 0, at: start)])
-        let due = try database.dueFiles(.input, now: start.addingTimeInterval(60), limit: 2)
+        let due = try await database.dueFiles(.input, now: start.addingTimeInterval(60), limit: 2)
         #expect(Set(due.map(\.generationID)) == ["gen_a", "gen_b"])
-        #expect(try database.dueFiles(.input, now: start.addingTimeInterval(60), limit: 100).count == 51)
-        #expect(try database.nextFileTime(.input) == start)
+        await #expect(try database.dueFiles(.input, now: start.addingTimeInterval(60), limit: 100).count == 51)
+        await #expect(try database.nextFileTime(.input) == start)
     }
 }

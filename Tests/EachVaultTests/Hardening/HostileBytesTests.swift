@@ -27,7 +27,7 @@ import Testing
     }
 
     /// A 32-byte file whose `ftyp` claims a 64-bit size near 2^64: `offset + size` overflowed.
-    @Test func aTopLevelBoxSizeNear2To64IsMalformedNotATrap() throws {
+    @Test func aTopLevelBoxSizeNear2To64IsMalformedNotATrap() async throws {
         let huge: UInt64 = .max - 7
         let bytes =
             Self.box("ftyp", size: 1) + withUnsafeBytes(of: huge.bigEndian, Array.init) + Array("isom".utf8)
@@ -42,7 +42,7 @@ import Testing
     }
 
     /// Inside `moov`, a child's 64-bit size near 2^64 overflowed `offset + size` in the container walk.
-    @Test func aNestedBoxSizeNear2To64IsMalformedNotATrap() throws {
+    @Test func aNestedBoxSizeNear2To64IsMalformedNotATrap() async throws {
         let child = Self.box("trak", size: 1) + withUnsafeBytes(of: (UInt64.max - 3).bigEndian, Array.init)
         let movie = Self.box("moov", size: UInt32(8 + child.count + 8)) + child + [UInt8](repeating: 0, count: 8)
         let bytes = Self.box("ftyp", size: 12) + Array("isom".utf8) + movie + Self.box("mdat", size: 8)
@@ -51,7 +51,7 @@ import Testing
 
     /// The in-memory reader (the fuzzer's) sees exactly what the file reader sees.
     @Test(arguments: ["clip-landscape.mp4", "clip-portrait.mp4", "clip-square.mp4"])
-    func probingBytesInMemoryEqualsProbingTheFile(name: String) throws {
+    func probingBytesInMemoryEqualsProbingTheFile(name: String) async throws {
         let data = try Fixtures.data(name)
         #expect(try MediaProbe.inspect(data: data) == MediaProbe.inspect(fileAt: write(Array(data))))
         for cut in [0, 8, 100, data.count / 2, data.count - 1] {
@@ -60,14 +60,14 @@ import Testing
     }
 
     @Test(arguments: [Int.max, Int.max - 10, 1_000_001, -1, Int.min])
-    func aCursorOffsetOutOfRangeIsRefused(offset: Int) throws {
+    func aCursorOffsetOutOfRangeIsRefused(offset: Int) async throws {
         let json = #"{"k":0,"s":1,"o":\#(offset),"m":1,"f":"ab"}"#
         let token = Data(json.utf8).base64EncodedString().replacingOccurrences(of: "=", with: "")
         #expect(SearchCursor(token: token) == nil)
     }
 
     /// The deepest cursor a client can hand in runs to an empty page (the window it asks for stays bounded).
-    @Test func theDeepestAcceptedCursorRunsToAnEmptyPage() throws {
+    @Test func theDeepestAcceptedCursorRunsToAnEmptyPage() async throws {
         let database = try AppDatabase.inMemory()
         var query = GenerationQuery(teamID: "t", text: "dragon")
         query.cursor = SearchCursor(
@@ -75,7 +75,7 @@ import Testing
             fingerprint: query.fingerprint)
         let token = try #require(query.cursor?.token)
         #expect(SearchCursor(token: token) == query.cursor)
-        #expect(try database.search(query).hits.isEmpty)
+        await #expect(try database.search(query).hits.isEmpty)
     }
 
     @Test(arguments: [";", "", " ; ", "/", "text/", "/html", "a b/c", "video/mp4\r\nX-Injected: 1", "ä/b"])
@@ -121,7 +121,7 @@ import Testing
         #expect(wait == nil || wait! <= .seconds(HTTPResponse.maxRetryAfterSeconds))
     }
 
-    @Test func aRetryAfterDateIsReadAsTheWaitUntilThen() throws {
+    @Test func aRetryAfterDateIsReadAsTheWaitUntilThen() async throws {
         var headers = HTTPFields()
         headers[.retryAfter] = Date().addingTimeInterval(120).formatted(HTTPResponse.httpDate)
         let wait = try #require(HTTPResponse(status: 503, headers: headers).retryAfter)

@@ -21,7 +21,7 @@ import VaultRuntime
                 GenerationRequest(
                     model: Self.model, input: ["prompt": "a dry run", "image_url": .string(try await Self.dataURI(harness))]))
             #expect(plan.valid)
-            #expect(try harness.vault.database.allAssets().isEmpty)
+            await #expect(try harness.vault.store.allAssets().isEmpty)
             let stored = try FileManager.default.subpathsOfDirectory(atPath: harness.vault.blobs.folder.folder.path)
             #expect(!stored.contains { $0.count > 60 }, "\(stored)")
             #expect(await harness.simulator.stats().presigns == 0)
@@ -38,14 +38,14 @@ import VaultRuntime
             let resolved = try await vault.resolveLocalFiles(input, schema: schema, teamID: harness.team.id, upload: true)
             let sha256 = try #require(resolved.storedFiles.values.first)
             // No generation holds it yet; collect as if a year had passed since it was stored.
-            let report = try await vault.blobs.collectGarbage(vault.database, now: Date().addingTimeInterval(3600 * 2))
+            let report = try await vault.blobs.collectGarbage(vault.store, now: Date().addingTimeInterval(3600 * 2))
             #expect(report.blobs == 0)
             #expect(await vault.blobs.contains(sha256))
-            #expect(try vault.database.asset(sha256: sha256, teamID: harness.team.id) != nil)
+            await #expect(try vault.store.asset(sha256: sha256, teamID: harness.team.id) != nil)
         }
     }
 
-    @Test func abandonedUploadTempFilesAreSwept() throws {
+    @Test func abandonedUploadTempFilesAreSwept() async throws {
         let directory = try TempDirectory()
         let blobs = try BlobStore(home: directory.url)
         for name in ["upload-dead", "inline-dead", "gen_x-0"] {

@@ -19,7 +19,7 @@ import Workers
     @Test(.timeLimit(.minutes(5)))
     func anotherTeamsReadsStayFastWhileOneTeamHammers() async throws {
         try await withHarness { harness in
-            let victim = try harness.makeTeam("team-b")
+            let victim = try await harness.makeTeam("team-b")
             let mine = try await victim.client.createGeneration(
                 GenerationRequest(
                     model: "pixverse-v5-6-text-to-video", input: ["prompt": "a calm read"]))

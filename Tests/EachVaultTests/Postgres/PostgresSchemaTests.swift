@@ -41,7 +41,7 @@ import Testing
         }
     }
 
-    @Test func aDatabaseURLIsReadAndItsPasswordNeverShown() throws {
+    @Test func aDatabaseURLIsReadAndItsPasswordNeverShown() async throws {
         let location = try PostgresLocation(url: "postgres://vault:s3cret@db.internal:6432/archive?sslmode=require")
         #expect(location.host == "db.internal" && location.port == 6432 && location.username == "vault")
         #expect(location.database == "archive" && location.tls == .require)

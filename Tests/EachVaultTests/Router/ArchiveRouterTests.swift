@@ -13,7 +13,7 @@ import Transport
 @Suite struct ArchiveRouterTests {
     let fixture: RouterFixture
 
-    init() throws { fixture = try RouterFixture() }
+    init() async throws { fixture = try await RouterFixture() }
 
     @Test func everyAPIRouteWantsAValidTeamToken() async throws {
         try await fixture.test { client in
@@ -60,7 +60,7 @@ import Transport
     }
 
     @Test func importsNeedTheImportScopeAndOneToAHundredIDs() async throws {
-        let importer = try fixture.vault.database.createToken(teamName: "team-a", label: nil, scopes: [.import], now: Date()).token
+        let importer = try await fixture.vault.store.createToken(teamName: "team-a", label: nil, scopes: [.import], now: Date()).token
         try await fixture.test { client in
             let body = ByteBuffer(string: #"{"prediction_ids": []}"#)
             let refused = try await client.execute(uri: "/v1/imports", method: .post, headers: fixture.headers(json: true), body: body)
@@ -75,7 +75,7 @@ import Transport
     }
 
     @Test func aShareLinkOpensItsPageUntilRevoked() async throws {
-        let generation = try fixture.storedGeneration()
+        let generation = try await fixture.storedGeneration()
         try await fixture.test { client in
             let tooLong = try await client.execute(
                 uri: "/v1/generations/\(generation.id)/share", method: .post, headers: fixture.headers(json: true),

@@ -15,7 +15,7 @@ import Testing
     }
 
     @Test func everyRouteIsDocumentedAndEveryDocumentedOperationIsARoute() async throws {
-        let fixture = try RouterFixture()
+        let fixture = try await RouterFixture()
         let router = VaultRouter.make(vault: fixture.vault, metricsToken: nil) { "" }
         let routes = Set(
             router.routes.map { "\($0.method.rawValue) \("/" + $0.path.description.split(separator: "/").joined(separator: "/"))" }
@@ -39,7 +39,7 @@ import Testing
     }
 
     @Test func aServedPathAskedWithAnotherMethodAnswers405WithAllow() async throws {
-        let fixture = try RouterFixture()
+        let fixture = try await RouterFixture()
         try await fixture.test { client in
             let wrong = try await client.execute(uri: "/v1/generations/gen_x", method: .put, headers: fixture.headers())
             #expect(wrong.status == .methodNotAllowed && wrong.headers[.allow] == "DELETE, GET, PATCH")

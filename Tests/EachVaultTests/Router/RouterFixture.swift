@@ -18,16 +18,16 @@ struct RouterFixture {
     let token: String
     static let metricsToken = "metrics-router-test"
 
-    init() throws {
+    init() async throws {
         home = try TempDirectory()
         let database = try AppDatabase.inMemory()
         let transport = CurlTransport()
         vault = Vault(
-            database: database, blobs: try BlobStore(home: home.url),
+            store: database, blobs: try BlobStore(home: home.url),
             provider: LiveProviderAPI(baseURL: "http://127.0.0.1:9", apiKey: "unused", transport: transport),
             transport: transport, logger: Logger(label: "router-test"))
-        team = try database.createTeam(name: "team-a", now: Date())
-        token = try database.createToken(teamName: "team-a", label: nil, now: Date()).token
+        team = try await database.createTeam(name: "team-a", now: Date())
+        token = try await database.createToken(teamName: "team-a", label: nil, now: Date()).token
     }
 
     /// Runs `body` against the whole router.
@@ -44,8 +44,8 @@ struct RouterFixture {
     }
 
     /// A generation of the team, recorded as if it had completed.
-    func storedGeneration(prompt: String = "a lighthouse at dusk") throws -> Generation {
-        try vault.database.insertGeneration(
+    func storedGeneration(prompt: String = "a lighthouse at dusk") async throws -> Generation {
+        try await vault.store.insertGeneration(
             Generation(
                 id: Secrets.generationID(), teamID: team.id, model: "m", version: "1", input: ["prompt": .string(prompt)],
                 tags: [], now: Date()))

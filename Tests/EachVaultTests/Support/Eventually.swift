@@ -15,3 +15,18 @@ func eventually(
         try await Task.sleep(for: .milliseconds(25))
     }
 }
+
+extension Sequence {
+    /// `map` with an asynchronous transform, in order.
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var results: [T] = []
+        for element in self { results.append(try await transform(element)) }
+        return results
+    }
+
+    /// `allSatisfy` with an asynchronous predicate.
+    func asyncAllSatisfy(_ predicate: (Element) async throws -> Bool) async rethrows -> Bool {
+        for element in self where try await !predicate(element) { return false }
+        return true
+    }
+}

@@ -20,8 +20,8 @@ struct LaunchedService {
         let service = ServiceProcess(
             home: home.url, port: try freeLoopbackPort(), providerURL: simulator.baseURL, apiKey: Harness.apiKey)
         let database = try AppDatabase(path: home.url.appending(path: "eachvault.sqlite").path)
-        _ = try database.createTeam(name: team, now: Date())
-        let token = try database.createToken(teamName: team, label: nil, now: Date()).token
+        _ = try await database.createTeam(name: team, now: Date())
+        let token = try await database.createToken(teamName: team, label: nil, now: Date()).token
         try await service.start()
         return LaunchedService(
             home: home, simulator: simulator, service: service, token: token,

@@ -81,21 +81,26 @@ final class Harness: @unchecked Sendable {
         (vault, server) = try await VaultApp.start(
             configuration, settings: workers, clock: clock,
             logger: Self.quietLogger)
-        team = try vault.database.createTeam(name: "team-a", now: Date())
-        token = try vault.database.createToken(teamName: "team-a", label: "tests", now: Date()).token
+        team = try await vault.store.createTeam(name: "team-a", now: Date())
+        token = try await vault.store.createToken(teamName: "team-a", label: "tests", now: Date()).token
         client = VaultClient(baseURL: server.baseURL, token: token)
     }
 
+    /// The embedded archive's SQLite database, for what only it has (online backups, integrity checks).
+    var sqlite: AppDatabase {
+        get throws { try #require(vault.store as? AppDatabase) }
+    }
+
     /// Another team with its own token and client.
-    func makeTeam(_ name: String) throws -> (team: Team, token: String, client: VaultClient) {
-        let team = try vault.database.createTeam(name: name, now: Date())
-        let token = try vault.database.createToken(teamName: name, label: nil, now: Date()).token
+    func makeTeam(_ name: String) async throws -> (team: Team, token: String, client: VaultClient) {
+        let team = try await vault.store.createTeam(name: name, now: Date())
+        let token = try await vault.store.createToken(teamName: name, label: nil, now: Date()).token
         return (team, token, VaultClient(baseURL: server.baseURL, token: token))
     }
 
     /// A new token of `team` holding `scopes`, and a client using it.
-    func makeClient(team: String, scopes: Set<TokenScope>) throws -> (token: String, client: VaultClient) {
-        let token = try vault.database.createToken(teamName: team, label: nil, scopes: scopes, now: Date()).token
+    func makeClient(team: String, scopes: Set<TokenScope>) async throws -> (token: String, client: VaultClient) {
+        let token = try await vault.store.createToken(teamName: team, label: nil, scopes: scopes, now: Date()).token
         return (token, VaultClient(baseURL: server.baseURL, token: token))
     }
 
@@ -118,14 +123,23 @@ final class Harness: @unchecked Sendable {
     /// submission worker, after the API's answer.
     func waitUntilSubmitted(_ ids: [String]) async throws {
         try await eventually {
-            try ids.allSatisfy { id in try vault.database.generation(id: id).map { $0.status != .pending } ?? false }
+            for id in ids where try await vault.store.generation(id: id).map({ $0.status == .pending }) ?? true {
+                return false
+            }
+            return true
         }
+    }
+
+    /// Whether any of the generations still waits for a confirming read.
+    func confirmPending(_ ids: [String]) async throws -> Bool {
+        for id in ids where try await vault.store.generation(id: id)?.confirmPending == true { return true }
+        return false
     }
 
     func waitUntilFinal(_ ids: [String], timeout: Duration = .seconds(60)) async throws -> [Generation] {
         let deadline = ContinuousClock.now + timeout
         while true {
-            let generations = try ids.map { try #require(try vault.database.generation(id: $0)) }
+            let generations = try await ids.asyncMap { id -> Generation in try #require(try await vault.store.generation(id: id)) }
             if generations.allSatisfy(\.status.isFinal) { return generations }
             guard ContinuousClock.now < deadline else {
                 Issue.record("timed out: \(generations.filter { !$0.status.isFinal }.map { "\($0.id) \($0.status)" })")

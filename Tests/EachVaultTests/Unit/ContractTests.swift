@@ -16,7 +16,7 @@ import VaultContract
         #expect(SnakeCase.camel(wire) == swift)
     }
 
-    @Test func aGenerationEncodesWithTheDocumentedNamesAndKeepsItsInputKeys() throws {
+    @Test func aGenerationEncodesWithTheDocumentedNamesAndKeepsItsInputKeys() async throws {
         var view = GenerationView(
             id: "gen_1", model: "m", version: "1", input: ["aspect_ratio": "16:9", "negativePrompt": "x"],
             prompt: "p", status: .completed, predictionID: "pred", error: nil, costUSD: 0.5, predictTimeS: 3,
@@ -42,7 +42,7 @@ import VaultContract
         #expect(decoded.createdAt == view.createdAt && decoded.snippetParts == view.snippetParts)
     }
 
-    @Test func requestsDecodeFromTheirDocumentedBodies() throws {
+    @Test func requestsDecodeFromTheirDocumentedBodies() async throws {
         let decoder = ContractJSON.decoder()
         let imports = try decoder.decode(ImportRequest.self, from: Data(#"{"prediction_ids": ["a", "b"]}"#.utf8))
         #expect(imports.predictionIDs == ["a", "b"] && imports.model == nil)
@@ -59,7 +59,7 @@ import VaultContract
 
     /// Every contract type's JSON names are its properties' names by the naming rule: the `CodingKeys` spelled by
     /// hand (for speed) can never drift from it.
-    @Test func everyTypesKeysFollowTheNamingRule() throws {
+    @Test func everyTypesKeysFollowTheNamingRule() async throws {
         let date = Date(timeIntervalSince1970: 0)
         let asset = GenerationView.AssetView(
             sha256: "a", size: 1, contentType: "t", durationS: 1, width: 1, height: 1, videoCodec: "c", hasAudio: true,

@@ -35,7 +35,7 @@ import Transport
     }
 
     @Test(arguments: fileSystems)
-    func everySizeRoundTripsAcrossBufferAndBlockEdges(fileSystem: String) throws {
+    func everySizeRoundTripsAcrossBufferAndBlockEdges(fileSystem: String) async throws {
         let mebibyte = 1 << 20
         for (size, piece) in [
             (0, 1), (1, 1), (4095, 100), (4096, 4096), (4097, 16_384), (mebibyte - 1, 65_536), (mebibyte, mebibyte),
@@ -54,7 +54,7 @@ import Transport
     }
 
     @Test(arguments: fileSystems)
-    func aKeptPrefixIsResumedFromWhereTheSinkSays(fileSystem: String) throws {
+    func aKeptPrefixIsResumedFromWhereTheSinkSays(fileSystem: String) async throws {
         let url = file(on: fileSystem)
         defer { try? FileManager.default.removeItem(at: url) }
         let bytes = Self.bytes(3 << 20)
@@ -67,7 +67,7 @@ import Transport
         #expect(try Data(contentsOf: url) == Data(bytes))
     }
 
-    @Test func aRestartDropsEverythingWrittenAndStartsTheDigestOver() throws {
+    @Test func aRestartDropsEverythingWrittenAndStartsTheDigestOver() async throws {
         let url = file(on: "home")
         defer { try? FileManager.default.removeItem(at: url) }
         try Data(Self.bytes(10_000, seed: 1)).write(to: url)
@@ -84,7 +84,7 @@ import Transport
     /// A transfer that ends early flushes its sink (so a later attempt can resume from the file); the file then
     /// holds exactly the bytes given, and writing may go on from that odd offset.
     @Test(arguments: fileSystems)
-    func aFlushedSinkHoldsEveryByteGivenAndGoesOnFromThere(fileSystem: String) throws {
+    func aFlushedSinkHoldsEveryByteGivenAndGoesOnFromThere(fileSystem: String) async throws {
         let url = file(on: fileSystem)
         defer { try? FileManager.default.removeItem(at: url) }
         let bytes = Self.bytes((5 << 20) + 777)
@@ -101,7 +101,7 @@ import Transport
 extension FileSinkTests {
     /// An upload cut off mid-body (a client gone, a size limit) drops its sink with a buffer half full: that must
     /// release it quietly (libdispatch traps on a semaphore destroyed while a unit is taken).
-    @Test func aSinkDroppedMidWriteReleasesItsBuffers() throws {
+    @Test func aSinkDroppedMidWriteReleasesItsBuffers() async throws {
         let url = file(on: "home")
         defer { try? FileManager.default.removeItem(at: url) }
         for size in [100, (1 << 20) + 100, (5 << 20) + 3] {

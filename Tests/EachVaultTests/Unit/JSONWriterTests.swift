@@ -49,7 +49,7 @@ import VaultContract
         return view
     }
 
-    @Test func pagesAreWrittenExactlyAsTheContractEncoderWritesThem() throws {
+    @Test func pagesAreWrittenExactlyAsTheContractEncoderWritesThem() async throws {
         let encoder = ContractJSON.encoder()
         for seed in 0..<300 {
             let page = GenerationPage(

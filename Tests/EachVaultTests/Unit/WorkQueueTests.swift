@@ -25,7 +25,7 @@ import Testing
     }
 
     @Test(arguments: queues.indices)
-    func everyQueueIsReadThroughItsIndex(index: Int) throws {
+    func everyQueueIsReadThroughItsIndex(index: Int) async throws {
         let (name, queue, indexName) = Self.queues[index]
         let database = try AppDatabase.inMemory()
         for sql in [queue.due(now: Date(), limit: 8), queue.nextDue] {
@@ -35,7 +35,7 @@ import Testing
         }
     }
 
-    @Test func aModelsRunTimesAreReadThroughTheirIndex() throws {
+    @Test func aModelsRunTimesAreReadThroughTheirIndex() async throws {
         let database = try AppDatabase.inMemory()
         let plan = try plan(SQL(sql: AppDatabase.recentRunTimes), arguments: ["m"], in: database)
         #expect(plan.contains("generations_run_times"), "\(plan)")

@@ -1,0 +1,186 @@
+import EachLabs
+import VaultContract
+import Foundation
+
+/// Where the archive keeps its records: the storage interface the use cases (`Vault`) are written against.
+/// `AppDatabase` keeps them in SQLite (the embedded default); a PostgreSQL archive keeps them for several
+/// instances. Each part below is one concern's reads and writes, named by intention; every write that must be
+/// atomic is one call.
+public typealias ArchiveStore =
+    AccessStore & CatalogueStore & GenerationStore & ShareStore & SubmissionStore & PollingStore & WebhookStore
+    & FileStore & EndpointStore & OperationsStore
+
+/// Teams, their API tokens and gallery sessions.
+public protocol AccessStore: Sendable {
+    func createTeam(name: String, now: Date) async throws -> Team
+    func team(named name: String) async throws -> Team?
+    /// Creates a token for the team and returns it: the only time it exists outside the caller's hands.
+    func createToken(teamName: String, label: String?, scopes: Set<TokenScope>, now: Date) async throws
+        -> (token: String, info: TokenInfo)
+    func tokens() async throws -> [TokenInfo]
+    func revokeToken(id: String, now: Date) async throws
+    /// The team a live token acts for and its scopes, or nil (unknown or revoked).
+    func authenticate(token: String, now: Date) async throws -> TokenGrant?
+    func createSession(token: String, lifetime: TimeInterval, now: Date) async throws -> String?
+    func team(session: String, now: Date) async throws -> Team?
+    func endSession(_ session: String) async throws
+}
+
+/// The provider's model catalogue, cached.
+public protocol CatalogueStore: Sendable {
+    func cachedModel(slug: String) async throws -> CatalogueModel?
+    func cachedModels() async throws -> [CatalogueModel]
+    func saveModels(_ models: [ProviderModel], now: Date) async throws
+    func saveModelDetail(_ model: ProviderModel, now: Date) async throws -> CatalogueModel
+}
+
+/// Generations as teams see them: recording, reading, searching, annotating, deleting, spend, imports.
+public protocol GenerationStore: Sendable {
+    func insertGeneration(_ generation: Generation, inputs: [GenerationInput]) async throws -> Generation
+    func generation(id: String) async throws -> Generation?
+    func generationDetail(id: String, teamID: String?) async throws -> GenerationDetail?
+    func generationDetails(_ generations: [Generation]) async throws -> [GenerationDetail]
+    func deleteGeneration(id: String, teamID: String, now: Date) async throws -> Bool
+    func statusCounts() async throws -> [GenerationStatus: Int]
+    func failGeneration(id: String, code: String, message: String, now: Date) async throws
+    func deduplicationMatch(teamID: String, requestKey: String) async throws -> Generation?
+    func recordDeduplicationHit(id: String, now: Date) async throws
+    func search(_ query: GenerationQuery) async throws -> SearchPage
+    func searchWithDetails(_ query: GenerationQuery) async throws -> (SearchPage, [GenerationDetail])
+    func searchGenerations(_ query: GenerationQuery) async throws -> [Generation]
+    func annotateGeneration(id: String, teamID: String, tags: [String]?, note: String??, now: Date) async throws
+        -> Generation?
+    func spend(teamID: String, groupBy: SpendGrouping, from: Date?, to: Date?) async throws -> SpendReport
+    func latestGeneration(holding sha256: String, teamID: String) async throws -> Generation?
+    func insertArchived(_ entries: [ArchivedGeneration]) async throws
+    func importClaim(predictionID: String, teamID: String?) async throws -> ImportRecord?
+    func recordImport(_ generation: Generation, inputs: [GenerationInput], outcome: PollOutcome, now: Date)
+        async throws -> ImportRecord
+}
+
+/// Share links to one generation.
+public protocol ShareStore: Sendable {
+    func createShare(generationID: String, teamID: String, expiresAt: Date, now: Date) async throws
+        -> (token: String, share: Share)?
+    func revokeShare(id: String, teamID: String, now: Date) async throws -> Bool
+    func lookUpShare(token: String, now: Date) async throws -> ShareLookup
+}
+
+/// The submission queue and the intent journal that keeps a create from being sent twice.
+public protocol SubmissionStore: Sendable {
+    func beginSubmission(id: String, now: Date) async throws -> Bool
+    func recordSubmitted(id: String, predictionID: String, now: Date, firstPollAt: Date) async throws
+    func deferSubmission(id: String, retryAt: Date, reason: String, now: Date) async throws
+    func dueSubmissions(now: Date, limit: Int) async throws -> [Generation]
+    func interruptedSubmissions() async throws -> [Generation]
+    func nextSubmissionTime() async throws -> Date?
+    func adoptPrediction(generationID: String, predictionID: String, now: Date) async throws -> Bool
+    func markSubmitUncertain(id: String, reason: String, checkAt: Date, now: Date) async throws
+    func dueReconciliations(now: Date, limit: Int) async throws -> [Generation]
+    func nextReconciliationTime() async throws -> Date?
+    func rescheduleReconciliation(id: String, at: Date) async throws
+}
+
+/// The polling queue and what polls learn.
+public protocol PollingStore: Sendable {
+    func duePolls(now: Date, limit: Int) async throws -> [Generation]
+    func recordPoll(id: String, outcome: PollOutcome, now: Date) async throws
+    func reschedulePoll(id: String, retryAt: Date, reason: String, now: Date) async throws
+    func nextPollTime() async throws -> Date?
+    func typicalRunTime(model: String) async throws -> TimeInterval?
+}
+
+/// Incoming provider webhooks, committed before they are answered, and the extra predictions they name.
+public protocol WebhookStore: Sendable {
+    func webhookSecret(generationID: String) async throws -> String?
+    func webhookSecrets(generationIDs: [String]) async throws -> [String?]
+    func recordWebhook(_ delivery: ReceivedWebhook, now: Date) async throws -> WebhookEffect
+    func recordWebhooks(_ deliveries: [ReceivedWebhook], now: Date) async throws
+        -> [Result<WebhookEffect, any Error>]
+    func webhookRejections(generationID: String) async throws -> [(reason: String, count: Int)]
+    func webhookDeliveries(generationID: String) async throws -> [(verdict: String, reason: String?)]
+    func dueExtraPredictions(now: Date, limit: Int) async throws -> [ExtraPrediction]
+    func nextExtraPredictionCheck() async throws -> Date?
+    func postponeExtraPrediction(_ predictionID: String, until at: Date) async throws
+    func refuseExtraPrediction(_ predictionID: String) async throws
+    func recordExtraPrediction(_ extra: Generation, of original: Generation, outcome: PollOutcome, now: Date)
+        async throws -> Generation
+}
+
+/// Files: the download queues, stored assets, uploads to the provider, and the blob store's bookkeeping.
+public protocol FileStore: Sendable {
+    func dueFiles(_ kind: PendingFile.Kind, now: Date, limit: Int) async throws -> [PendingFile]
+    func nextFileTime(_ kind: PendingFile.Kind) async throws -> Date?
+    func recordStored(_ file: PendingFile, asset: Asset, now: Date) async throws -> Bool
+    func recordFailedAttempt(_ file: PendingFile, cause: String, code: String, retryAt: Date?, now: Date)
+        async throws
+    func reusableUpload(sha256: String, now: Date) async throws -> ProviderUpload?
+    func recordLocalFile(_ asset: Asset, teamID: String?, now: Date) async throws
+    func recordUpload(_ upload: ProviderUpload) async throws
+    func allAssets() async throws -> [Asset]
+    func asset(sha256: String, teamID: String) async throws -> Asset?
+    func collectGarbage(storedBefore: Date, uploadsBefore: Date, now: Date) async throws -> [Asset]
+    func noteUnrecordedBlobs(_ digests: [String], now: Date) async throws -> [String]
+    func blobDeletions() async throws -> [String]
+    func forgetBlobDeletions(_ digests: [String]) async throws
+    func blobSources(sha256: String) async throws -> [BlobSource]
+    func nextAssetToScrub(now: Date) async throws -> Asset?
+}
+
+/// Teams' outgoing webhook endpoints and the messages owed to them.
+public protocol EndpointStore: Sendable {
+    func createEndpoint(teamID: String, url: String, events: [String], now: Date) async throws -> EndpointView
+    func endpoints(teamID: String) async throws -> [EndpointView]
+    func updateEndpoint(id: String, teamID: String, url: String?, events: [String]?, enabled: Bool?) async throws
+        -> EndpointView?
+    func deleteEndpoint(id: String, teamID: String) async throws -> Bool
+    func dueMessages(now: Date, limit: Int) async throws -> [OutgoingMessage]
+    func nextMessageTime() async throws -> Date?
+    func recordAttempt(
+        _ message: OutgoingMessage, status: Int?, latencyMS: Double, excerpt: String?, error: String?,
+        delivered: Bool, retryAt: Date?, now: Date) async throws
+    func deliveries(endpointID: String, teamID: String, limit: Int) async throws -> [DeliveryView]?
+    func replay(messageID: String, endpointID: String, teamID: String, now: Date) async throws -> Bool
+}
+
+/// What operators and probes ask of the store.
+public protocol OperationsStore: Sendable {
+    func queueDepths(now: Date) async throws -> [QueueDepth]
+    func storageByTeam() async throws -> [String: Int64]
+    /// Refreshes the query planner's statistics (at startup and after large imports).
+    func refreshPlannerStatistics() async throws
+    /// True when the store answers a trivial query.
+    func isReachable() async -> Bool
+}
+
+extension AccessStore {
+    public func createToken(teamName: String, label: String?, now: Date) async throws
+        -> (token: String, info: TokenInfo)
+    {
+        try await createToken(teamName: teamName, label: label, scopes: [], now: now)
+    }
+}
+
+extension GenerationStore {
+    public func insertGeneration(_ generation: Generation) async throws -> Generation {
+        try await insertGeneration(generation, inputs: [])
+    }
+
+    public func generationDetail(id: String) async throws -> GenerationDetail? {
+        try await generationDetail(id: id, teamID: nil)
+    }
+
+    public func spend(teamID: String, groupBy: SpendGrouping) async throws -> SpendReport {
+        try await spend(teamID: teamID, groupBy: groupBy, from: nil, to: nil)
+    }
+}
+
+extension FileStore {
+    public func recordLocalFile(_ asset: Asset, now: Date) async throws {
+        try await recordLocalFile(asset, teamID: nil, now: now)
+    }
+}
+
+extension AppDatabase: AccessStore, CatalogueStore, GenerationStore, ShareStore, SubmissionStore, PollingStore,
+    WebhookStore, FileStore, EndpointStore, OperationsStore
+{}
