@@ -136,7 +136,8 @@ let package = Package(
         .target(
             name: "ArchivePostgres",
             dependencies: [
-                "Archive", "Transport", .product(name: "PostgresNIO", package: "postgres-nio"),
+                "Archive", "Transport", "VaultContract", "EachLabs", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

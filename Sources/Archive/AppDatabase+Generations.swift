@@ -11,6 +11,35 @@ public struct GenerationDetail: Sendable, Hashable {
     public var events: [GenerationEvent]
 }
 
+extension GenerationDetail {
+    /// The files outputs and inputs name, each once.
+    package static func digests(_ outputs: [GenerationOutput], _ inputs: [GenerationInput]) -> Set<String> {
+        Set(outputs.compactMap(\.sha256) + inputs.compactMap(\.sha256))
+    }
+
+    /// Generations with their outputs and inputs (each in the order read) and the assets holding their bytes, as a
+    /// store reads them in a few queries for a whole page; `events` are the history of a single generation.
+    package static func assemble(
+        _ generations: [Generation], outputs: [GenerationOutput], inputs: [GenerationInput], assets: [Asset],
+        events: [GenerationEvent] = []
+    ) -> [GenerationDetail] {
+        let bySHA = Dictionary(assets.map { ($0.sha256, $0) }, uniquingKeysWith: { first, _ in first })
+        let outputsOf = Dictionary(grouping: outputs, by: \.generationID)
+        let inputsOf = Dictionary(grouping: inputs, by: \.generationID)
+        return generations.map { generation in
+            GenerationDetail(
+                generation: generation,
+                outputs: (outputsOf[generation.id] ?? []).map {
+                    StoredOutput(output: $0, asset: $0.sha256.flatMap { bySHA[$0] })
+                },
+                inputs: (inputsOf[generation.id] ?? []).map {
+                    StoredInput(input: $0, asset: $0.sha256.flatMap { bySHA[$0] })
+                },
+                events: events)
+        }
+    }
+}
+
 /// One output of a generation and, once downloaded, the asset holding its bytes.
 public struct StoredOutput: Sendable, Hashable {
     public var output: GenerationOutput
@@ -77,21 +106,8 @@ extension AppDatabase {
         let inputs = try GenerationInput.filter(ids.contains(GenerationInput.Columns.generationID))
             .order(GenerationInput.Columns.generationID, GenerationInput.Columns.field, GenerationInput.Columns.position)
             .fetchAll(db)
-        let assets = try Asset.fetchAll(db, keys: Set(outputs.compactMap(\.sha256) + inputs.compactMap(\.sha256)))
-        let bySHA = Dictionary(assets.map { ($0.sha256, $0) }, uniquingKeysWith: { first, _ in first })
-        let outputsOf = Dictionary(grouping: outputs, by: \.generationID)
-        let inputsOf = Dictionary(grouping: inputs, by: \.generationID)
-        return generations.map { generation in
-            GenerationDetail(
-                generation: generation,
-                outputs: (outputsOf[generation.id] ?? []).map {
-                    StoredOutput(output: $0, asset: $0.sha256.flatMap { bySHA[$0] })
-                },
-                inputs: (inputsOf[generation.id] ?? []).map {
-                    StoredInput(input: $0, asset: $0.sha256.flatMap { bySHA[$0] })
-                },
-                events: [])
-        }
+        let assets = try Asset.fetchAll(db, keys: GenerationDetail.digests(outputs, inputs))
+        return GenerationDetail.assemble(generations, outputs: outputs, inputs: inputs, assets: assets)
     }
 
     /// The most history events a generation's detail carries.
@@ -103,8 +119,12 @@ extension AppDatabase {
             .filter(GenerationOutput.Columns.generationID == generation.id)
             .order(GenerationOutput.Columns.position)
             .fetchAll(db)
-        let assets = try Asset.fetchAll(db, keys: outputs.compactMap(\.sha256))
-        let bySHA = Dictionary(assets.map { ($0.sha256, $0) }, uniquingKeysWith: { first, _ in first })
+        let inputs =
+            try GenerationInput
+            .filter(GenerationInput.Columns.generationID == generation.id)
+            .order(GenerationInput.Columns.field, GenerationInput.Columns.position)
+            .fetchAll(db)
+        let assets = try Asset.fetchAll(db, keys: GenerationDetail.digests(outputs, inputs))
         let events =
             try GenerationEvent  // the newest `maxEvents`, oldest first: a history never grows a page unbounded
             .filter(GenerationEvent.Columns.generationID == generation.id)
@@ -112,11 +132,8 @@ extension AppDatabase {
             .limit(maxEvents)
             .fetchAll(db)
             .reversed()
-        return GenerationDetail(
-            generation: generation,
-            outputs: outputs.map { StoredOutput(output: $0, asset: $0.sha256.flatMap { bySHA[$0] }) },
-            inputs: try storedInputs(db, generationID: generation.id),
-            events: Array(events))
+        return GenerationDetail.assemble(
+            [generation], outputs: outputs, inputs: inputs, assets: assets, events: Array(events))[0]
     }
 
     /// Count of generations per status.

@@ -8,19 +8,6 @@ public struct StoredInput: Sendable, Hashable {
 }
 
 extension AppDatabase {
-    static func storedInputs(_ db: Database, generationID: String) throws -> [StoredInput] {
-        let inputs =
-            try GenerationInput
-            .filter(GenerationInput.Columns.generationID == generationID)
-            .order(GenerationInput.Columns.field, GenerationInput.Columns.position)
-            .fetchAll(db)
-        let assets = try Asset.fetchAll(db, keys: inputs.compactMap(\.sha256))
-        let bySHA = Dictionary(assets.map { ($0.sha256, $0) }, uniquingKeysWith: { first, _ in first })
-        return inputs.map { StoredInput(input: $0, asset: $0.sha256.flatMap { bySHA[$0] }) }
-    }
-}
-
-extension AppDatabase {
     /// A file the provider already holds, reusable as an input until `reuseUntil`.
     public func reusableUpload(sha256: String, now: Date) async throws -> ProviderUpload? {
         try await read { db in

@@ -9,6 +9,16 @@ public enum ShareLookup: Sendable {
     case unknown
 }
 
+extension Generation {
+    /// The team's (`?`) newest generation holding the bytes (`?`, `?`) as output or input.
+    package static let latestHoldingSQL = """
+        SELECT g.* FROM generations g WHERE g.team_id = ? AND (
+            g.id IN (SELECT generation_id FROM generation_outputs WHERE sha256 = ?)
+            OR g.id IN (SELECT generation_id FROM generation_inputs WHERE sha256 = ?))
+        ORDER BY g.seq DESC LIMIT 1
+        """
+}
+
 extension AppDatabase {
     /// Creates a link to one of the team's generations; nil when the team has no such generation.
     public func createShare(generationID: String, teamID: String, expiresAt: Date, now: Date) async throws
@@ -17,10 +27,7 @@ extension AppDatabase {
         try await write { db in
             guard try Generation.filter(sql: "id = ? AND team_id = ?", arguments: [generationID, teamID]).fetchCount(db) == 1
             else { return nil }
-            let token = Secrets.make(prefix: "")
-            let share = Share(
-                id: Secrets.id(prefix: "shr_"), generationID: generationID, teamID: teamID,
-                tokenSHA256: Secrets.digest(token), createdAt: now, expiresAt: expiresAt)
+            let (token, share) = Share.make(generationID: generationID, teamID: teamID, expiresAt: expiresAt, now: now)
             try share.insert(db)
             try Self.appendEvent(db, generationID, "shared", "link \(share.id) until \(expiresAt)", at: now)
             return (token, share)
@@ -53,12 +60,7 @@ extension AppDatabase {
         try await read { db in
             try Generation.fetchOne(
                 db,
-                sql: """
-                    SELECT g.* FROM generations g WHERE g.team_id = ? AND (
-                        g.id IN (SELECT generation_id FROM generation_outputs WHERE sha256 = ?)
-                        OR g.id IN (SELECT generation_id FROM generation_inputs WHERE sha256 = ?))
-                    ORDER BY g.seq DESC LIMIT 1
-                    """,
+                sql: Generation.latestHoldingSQL,
                 arguments: [teamID, sha256, sha256])
         }
     }

@@ -13,6 +13,11 @@ public enum TokenScope: String, Sendable, Hashable, CaseIterable, Codable {
 public struct TokenGrant: Sendable, Hashable {
     public var team: Team
     public var scopes: Set<TokenScope>
+
+    package init(team: Team, scopes: Set<TokenScope>) {
+        self.team = team
+        self.scopes = scopes
+    }
 }
 
 /// An API token's public facts (never the token).
@@ -60,10 +65,7 @@ extension AppDatabase {
         -> (token: String, info: TokenInfo)
     {
         guard let team = try await team(named: teamName) else { throw TeamError.unknownTeam(teamName) }
-        let token = Secrets.make(prefix: "evt_")
-        let record = APIToken(
-            id: Secrets.id(prefix: "tok_"), teamID: team.id, name: label, tokenSHA256: Secrets.digest(token),
-            scopes: scopes, createdAt: now)
+        let (token, record) = APIToken.make(teamID: team.id, name: label, scopes: scopes, now: now)
         try await write { db in try record.insert(db) }
         return (token, TokenInfo(record, team: team))
     }
@@ -116,7 +118,7 @@ extension AppDatabase {
 }
 
 extension TokenInfo {
-    init(_ token: APIToken, team: Team) {
+    package init(_ token: APIToken, team: Team) {
         self.init(
             id: token.id, team: team.name, name: token.name, scopes: token.scopeSet, createdAt: token.createdAt,
             lastUsedAt: token.lastUsedAt, revokedAt: token.revokedAt)

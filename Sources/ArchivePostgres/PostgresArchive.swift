@@ -55,8 +55,14 @@ public struct PostgresArchive: Sendable {
 /// A PostgreSQL error in words (postgres-nio's own description hides the server's message).
 public struct PostgresFailure: Error, CustomStringConvertible {
     public var description: String
+    /// PostgreSQL's SQLSTATE code, when the server said why.
+    public var sqlState: String?
+
+    /// A row broke a unique constraint.
+    var isUniqueViolation: Bool { sqlState == "23505" }
 
     init(_ error: PSQLError) {
+        sqlState = error.serverInfo?[.sqlState]
         if let message = error.serverInfo?[.message] {
             description = "PostgreSQL: \(message)" + (error.serverInfo?[.detail].map { " (\($0))" } ?? "")
         } else {

@@ -70,7 +70,7 @@ public struct SearchCorpus: Sendable {
     public static func inputImage(_ index: Int) -> String { digest("image", (index / 10) % 500) }
 
     /// Records the corpus in batches.
-    public func insert(into store: any GenerationStore, batchSize: Int = 5000) async throws {
+    public func insert(into store: any ImportStore, batchSize: Int = 5000) async throws {
         for start in stride(from: 0, to: entries.count, by: batchSize) {
             try await store.insertArchived(Array(entries[start..<min(start + batchSize, entries.count)]))
         }

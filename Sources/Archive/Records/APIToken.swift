@@ -26,8 +26,17 @@ public struct APIToken: ArchiveRecord, Hashable {
 
     public var scopeSet: Set<TokenScope> { Self.scopes(from: scopes) }
 
-    static func scopes(from text: String?) -> Set<TokenScope> {
+    package static func scopes(from text: String?) -> Set<TokenScope> {
         Set((text ?? "").split(separator: " ").compactMap { TokenScope(rawValue: String($0)) })
+    }
+
+    /// A new token of the team: the token itself (shown once) and its row.
+    package static func make(teamID: String, name: String?, scopes: Set<TokenScope>, now: Date) -> (String, APIToken) {
+        let token = Secrets.make(prefix: "evt_")
+        let record = APIToken(
+            id: Secrets.id(prefix: "tok_"), teamID: teamID, name: name, tokenSHA256: Secrets.digest(token),
+            scopes: scopes, createdAt: now)
+        return (token, record)
     }
 
     init(id: String, teamID: String, name: String?, tokenSHA256: String, scopes: Set<TokenScope>, createdAt: Date) {

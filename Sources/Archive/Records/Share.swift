@@ -20,4 +20,13 @@ public struct Share: ArchiveRecord, Hashable {
     public var createdAt: Date
     public var expiresAt: Date
     public var revokedAt: Date?
+
+    /// A new link: the token itself (returned once) and its row.
+    package static func make(generationID: String, teamID: String, expiresAt: Date, now: Date) -> (String, Share) {
+        let token = Secrets.make(prefix: "")
+        let share = Share(
+            id: Secrets.id(prefix: "shr_"), generationID: generationID, teamID: teamID,
+            tokenSHA256: Secrets.digest(token), createdAt: now, expiresAt: expiresAt)
+        return (token, share)
+    }
 }

@@ -138,13 +138,7 @@ extension AppDatabase {
             if let note { generation.note = note }
             generation.updatedAt = now
             try generation.update(db)
-            try Self.appendEvent(
-                db, id, "annotated",
-                [
-                    tags.map { "tags: \($0.joined(separator: ", "))" },
-                    note.map { _ in "note changed" },
-                ].compactMap { $0 }.joined(separator: "; "),
-                at: now)
+            try Self.appendEvent(db, id, "annotated", GenerationEvent.annotation(tags: tags, note: note), at: now)
             return generation
         }
     }

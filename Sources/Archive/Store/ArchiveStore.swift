@@ -7,8 +7,8 @@ import Foundation
 /// instances. Each part below is one concern's reads and writes, named by intention; every write that must be
 /// atomic is one call.
 public typealias ArchiveStore =
-    AccessStore & CatalogueStore & GenerationStore & ShareStore & SubmissionStore & PollingStore & WebhookStore
-    & FileStore & EndpointStore & OperationsStore
+    AccessStore & CatalogueStore & GenerationStore & SearchStore & ImportStore & ShareStore & SubmissionStore
+    & PollingStore & WebhookStore & FileStore & EndpointStore & OperationsStore
 
 /// Teams, their API tokens and gallery sessions.
 public protocol AccessStore: Sendable {
@@ -34,24 +34,39 @@ public protocol CatalogueStore: Sendable {
     func saveModelDetail(_ model: ProviderModel, now: Date) async throws -> CatalogueModel
 }
 
-/// Generations as teams see them: recording, reading, searching, annotating, deleting, spend, imports.
+/// Generations as teams see them: recorded, read with their files and history, deduplicated, annotated, deleted.
 public protocol GenerationStore: Sendable {
+    /// Records a new generation durably (with its media inputs and first history event) before anything is sent
+    /// to the provider.
     func insertGeneration(_ generation: Generation, inputs: [GenerationInput]) async throws -> Generation
     func generation(id: String) async throws -> Generation?
+    /// The generation with its outputs, inputs, files and newest history; with `teamID`, only that team's.
     func generationDetail(id: String, teamID: String?) async throws -> GenerationDetail?
+    /// A page's generations with their outputs, inputs and files (no history), in the order given.
     func generationDetails(_ generations: [Generation]) async throws -> [GenerationDetail]
+    /// Deletes one of the team's generations (its prediction keeps a tombstone); false when there was none.
     func deleteGeneration(id: String, teamID: String, now: Date) async throws -> Bool
     func statusCounts() async throws -> [GenerationStatus: Int]
-    func failGeneration(id: String, code: String, message: String, now: Date) async throws
+    /// The team's newest generation holding these bytes as output or input.
+    func latestGeneration(holding sha256: String, teamID: String) async throws -> Generation?
+    /// The team's generation that already answers this request: a completed one, else one still in flight.
     func deduplicationMatch(teamID: String, requestKey: String) async throws -> Generation?
     func recordDeduplicationHit(id: String, now: Date) async throws
+    /// Replaces tags and/or the note of one of the team's generations; nil when the team has no such generation.
+    func annotateGeneration(id: String, teamID: String, tags: [String]?, note: String??, now: Date) async throws
+        -> Generation?
+}
+
+/// Full-text search with filters and cursors, and what generations cost.
+public protocol SearchStore: Sendable {
     func search(_ query: GenerationQuery) async throws -> SearchPage
     func searchWithDetails(_ query: GenerationQuery) async throws -> (SearchPage, [GenerationDetail])
     func searchGenerations(_ query: GenerationQuery) async throws -> [Generation]
-    func annotateGeneration(id: String, teamID: String, tags: [String]?, note: String??, now: Date) async throws
-        -> Generation?
     func spend(teamID: String, groupBy: SpendGrouping, from: Date?, to: Date?) async throws -> SpendReport
-    func latestGeneration(holding sha256: String, teamID: String) async throws -> Generation?
+}
+
+/// Generations that enter the archive already made: predictions made elsewhere, and archives copied in bulk.
+public protocol ImportStore: Sendable {
     func insertArchived(_ entries: [ArchivedGeneration]) async throws
     func importClaim(predictionID: String, teamID: String?) async throws -> ImportRecord?
     func recordImport(_ generation: Generation, inputs: [GenerationInput], outcome: PollOutcome, now: Date)
@@ -60,6 +75,7 @@ public protocol GenerationStore: Sendable {
 
 /// Share links to one generation.
 public protocol ShareStore: Sendable {
+    /// A new link to one of the team's generations; nil when the team has no such generation.
     func createShare(generationID: String, teamID: String, expiresAt: Date, now: Date) async throws
         -> (token: String, share: Share)?
     func revokeShare(id: String, teamID: String, now: Date) async throws -> Bool
@@ -68,6 +84,8 @@ public protocol ShareStore: Sendable {
 
 /// The submission queue and the intent journal that keeps a create from being sent twice.
 public protocol SubmissionStore: Sendable {
+    /// Ends a generation as failed, keeping the cause.
+    func failGeneration(id: String, code: String, message: String, now: Date) async throws
     func beginSubmission(id: String, now: Date) async throws -> Bool
     func recordSubmitted(id: String, predictionID: String, now: Date, firstPollAt: Date) async throws
     func deferSubmission(id: String, retryAt: Date, reason: String, now: Date) async throws
@@ -170,6 +188,9 @@ extension GenerationStore {
         try await generationDetail(id: id, teamID: nil)
     }
 
+}
+
+extension SearchStore {
     public func spend(teamID: String, groupBy: SpendGrouping) async throws -> SpendReport {
         try await spend(teamID: teamID, groupBy: groupBy, from: nil, to: nil)
     }
@@ -181,6 +202,6 @@ extension FileStore {
     }
 }
 
-extension AppDatabase: AccessStore, CatalogueStore, GenerationStore, ShareStore, SubmissionStore, PollingStore,
-    WebhookStore, FileStore, EndpointStore, OperationsStore
+extension AppDatabase: AccessStore, CatalogueStore, GenerationStore, SearchStore, ImportStore, ShareStore,
+    SubmissionStore, PollingStore, WebhookStore, FileStore, EndpointStore, OperationsStore
 {}

@@ -1,0 +1,148 @@
+import Archive
+import EachLabs
+import Foundation
+import Testing
+
+/// The store's behaviour, the same on SQLite and on PostgreSQL: each test runs once per backend.
+@Suite struct StoreContractTests {
+    let start = Date(timeIntervalSince1970: 1_800_000_000)
+
+    @Test(arguments: StoreBackend.allCases)
+    func teamsTokensAndSessions(_ backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            let team = try await store.createTeam(name: "studio", now: start)
+            await #expect(throws: TeamError.self) { try await store.createTeam(name: "studio", now: start) }
+            #expect(try await store.team(named: "studio") == team)
+            #expect(try await store.team(named: "nobody") == nil)
+            await #expect(throws: TeamError.self) {
+                try await store.createToken(teamName: "nobody", label: nil, scopes: [], now: start)
+            }
+
+            let (token, info) = try await store.createToken(
+                teamName: "studio", label: "ci", scopes: [.import], now: start)
+            #expect(info.team == "studio" && info.name == "ci" && info.scopes == [.import] && info.revokedAt == nil)
+            let grant = try #require(try await store.authenticate(token: token, now: start.addingTimeInterval(120)))
+            #expect(grant.team == team && grant.scopes == [.import])
+            #expect(try await store.authenticate(token: token + "x", now: start) == nil)
+            #expect(try await store.tokens().map(\.id) == [info.id])
+            #expect(try await store.tokens().first?.lastUsedAt == start.addingTimeInterval(120), "the use is noted")
+
+            let session = try #require(try await store.createSession(token: token, lifetime: 60, now: start))
+            #expect(try await store.team(session: session, now: start.addingTimeInterval(59)) == team)
+            #expect(try await store.team(session: session, now: start.addingTimeInterval(61)) == nil, "expired")
+            #expect(try await store.createSession(token: "evt_unknown", lifetime: 60, now: start) == nil)
+            let ended = try #require(try await store.createSession(token: token, lifetime: 60, now: start))
+            try await store.endSession(ended)
+            #expect(try await store.team(session: ended, now: start) == nil)
+
+            try await store.revokeToken(id: info.id, now: start.addingTimeInterval(5))
+            #expect(try await store.authenticate(token: token, now: start) == nil, "a revoked token opens nothing")
+            #expect(try await store.team(session: session, now: start) == nil, "nor do its sessions")
+            #expect(try await store.tokens().first?.revokedAt == start.addingTimeInterval(5))
+            await #expect(throws: TeamError.self) { try await store.revokeToken(id: "tok_none", now: start) }
+        }
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func theCatalogueKeepsAKnownCostWhenAListRefreshesIt(_ backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            let models = Array(try Fixtures.catalogue.prefix(3))
+            try await store.saveModels(models, now: start)
+            var priced = models[1]
+            priced.cost = ModelCost(type: "per_second", amount: 0.05, unit: "second")
+            #expect(try await store.saveModelDetail(priced, now: start).cost == priced.cost)
+            try await store.saveModels(models, now: start.addingTimeInterval(60))  // a list answer: no cost
+            let cached = try #require(try await store.cachedModel(slug: priced.slug))
+            #expect(cached.cost == priced.cost && cached.detailFetchedAt == start)
+            #expect(cached.fetchedAt == start.addingTimeInterval(60) && cached.requestSchema == priced.requestSchema)
+            #expect(try await store.cachedModels().map(\.slug) == models.map(\.slug).sorted())
+            #expect(try await store.cachedModel(slug: "no-such-model") == nil)
+        }
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func generationsAreRecordedReadAnnotatedDeduplicatedAndDeleted(_ backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            let team = try await store.createTeam(name: "a", now: start).id
+            let other = try await store.createTeam(name: "b", now: start).id
+            let input = GenerationInput(
+                generationID: "gen_1", field: "image_url", position: 0, sourceURL: "https://example.com/cat.png",
+                nextAttemptAt: start)
+            let recorded = try await store.insertGeneration(
+                generation("gen_1", team: team, key: "k1", prompt: "a red fox"), inputs: [input])
+            #expect(recorded.seq != nil)
+            let second = try await store.insertGeneration(generation("gen_2", team: team, key: "k1"), inputs: [])
+            #expect(try #require(second.seq) > (recorded.seq ?? .max), "sequence numbers grow")
+
+            let detail = try #require(try await store.generationDetail(id: "gen_1", teamID: team))
+            #expect(detail.generation == recorded && detail.events.map(\.kind) == ["created"])
+            #expect(detail.inputs.map(\.input.sourceURL) == ["https://example.com/cat.png"] && detail.outputs.isEmpty)
+            #expect(try await store.generationDetail(id: "gen_1", teamID: other) == nil, "another team sees nothing")
+            #expect(try await store.generationDetail(id: "gen_1", teamID: nil) != nil)
+            let page = try await store.generationDetails([second, recorded])
+            #expect(page.map(\.generation.id) == ["gen_2", "gen_1"] && page[1].inputs.count == 1)
+            #expect(try await store.statusCounts() == [.pending: 2])
+
+            // The newest of the team's generations with the key answers a repeat; another team's never does.
+            #expect(try await store.deduplicationMatch(teamID: team, requestKey: "k1")?.id == "gen_2")
+            #expect(try await store.deduplicationMatch(teamID: other, requestKey: "k1") == nil)
+            try await store.recordDeduplicationHit(id: "gen_2", now: start)
+            #expect(try await store.generation(id: "gen_2")?.dedupHits == 1)
+
+            let annotated = try await store.annotateGeneration(
+                id: "gen_1", teamID: team, tags: ["wildlife"], note: .some("keep"), now: start.addingTimeInterval(9))
+            #expect(annotated?.tags == ["wildlife"] && annotated?.note == "keep")
+            #expect(try await store.generation(id: "gen_1") == annotated)
+            #expect(try await store.annotateGeneration(id: "gen_1", teamID: other, tags: [], note: nil, now: start) == nil)
+            let events = try await store.generationDetail(id: "gen_1", teamID: team)?.events.map(\.kind)
+            #expect(events == ["created", "annotated"])
+
+            #expect(try await store.deleteGeneration(id: "gen_1", teamID: other, now: start) == false)
+            #expect(try await store.deleteGeneration(id: "gen_1", teamID: team, now: start))
+            #expect(try await store.generation(id: "gen_1") == nil)
+            #expect(try await store.deleteGeneration(id: "gen_1", teamID: team, now: start) == false)
+            #expect(try await store.statusCounts() == [.pending: 1])
+        }
+    }
+
+    @Test(arguments: StoreBackend.allCases)
+    func sharesOpenUntilRevokedOrExpired(_ backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            let team = try await store.createTeam(name: "a", now: start).id
+            let other = try await store.createTeam(name: "b", now: start).id
+            _ = try await store.insertGeneration(generation("gen_1", team: team), inputs: [])
+            #expect(
+                try await store.createShare(generationID: "gen_1", teamID: other, expiresAt: start, now: start) == nil)
+            let (token, share) = try #require(
+                try await store.createShare(
+                    generationID: "gen_1", teamID: team, expiresAt: start.addingTimeInterval(60), now: start))
+            guard case .active(let opened, let detail) = try await store.lookUpShare(token: token, now: start) else {
+                Issue.record("the link should open")
+                return
+            }
+            #expect(opened == share && detail.generation.id == "gen_1")
+            #expect(detail.events.map(\.kind) == ["created", "shared"])
+            guard case .expired = try await store.lookUpShare(token: token, now: start.addingTimeInterval(60)) else {
+                Issue.record("the link should have expired")
+                return
+            }
+            guard case .unknown = try await store.lookUpShare(token: "nope", now: start) else {
+                Issue.record("an unknown token opens nothing")
+                return
+            }
+            #expect(try await store.revokeShare(id: share.id, teamID: other, now: start) == false)
+            #expect(try await store.revokeShare(id: share.id, teamID: team, now: start))
+            guard case .revoked = try await store.lookUpShare(token: token, now: start) else {
+                Issue.record("a revoked link stays shut")
+                return
+            }
+            #expect(try await store.latestGeneration(holding: "f00d", teamID: team) == nil)
+        }
+    }
+
+    private func generation(_ id: String, team: String, key: String? = nil, prompt: String = "a fox") -> Generation {
+        Generation(
+            id: id, teamID: team, model: "m", version: "1", input: ["prompt": .string(prompt)], tags: [],
+            requestKey: key, now: start)
+    }
+}
