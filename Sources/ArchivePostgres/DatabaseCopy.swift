@@ -120,7 +120,7 @@ public enum DatabaseCopy {
             for row in rows {
                 let start = bindings.count
                 tuples.append("(" + row.indices.map { "$\(start + $0 + 1)" }.joined(separator: ", ") + ")")
-                for value in row { try bindings.append(value) }
+                for value in row { bindings.append(value) }
             }
             let sql =
                 "INSERT INTO \"\(table.name)\" (\(columns)) VALUES \(tuples.joined(separator: ", ")) ON CONFLICT (\(key)) \(conflict)"
@@ -146,7 +146,7 @@ public enum DatabaseCopy {
         func removeGone(_ keys: [[ArchiveValue]]) async throws {
             for (values, present) in zip(keys, try await source.exist(keys, in: table)) where !present {
                 var bindings = PostgresBindings()
-                for value in values { try bindings.append(value) }
+                for value in values { bindings.append(value) }
                 try await target.execute(
                     PostgresQuery(unsafeSQL: "DELETE FROM \"\(table.name)\" WHERE \(condition)", binds: bindings))
                 removed += 1
@@ -210,13 +210,13 @@ public enum DatabaseCopy {
 }
 
 extension PostgresBindings {
-    fileprivate mutating func append(_ value: ArchiveValue) throws {
+    fileprivate mutating func append(_ value: ArchiveValue) {
         switch value {
         case .null: appendNull()
-        case .integer(let integer): try append(integer)
-        case .real(let real): try append(real)
-        case .text(let text): try append(text)
-        case .blob(let bytes): try append(ByteBuffer(bytes: bytes))
+        case .integer(let integer): append(integer)
+        case .real(let real): append(real)
+        case .text(let text): append(text)
+        case .blob(let bytes): append(ByteBuffer(bytes: bytes))
         }
     }
 }

@@ -8,12 +8,18 @@ import Testing
 /// One 100,000-generation archive (plus a few planted rows) shared by the corpus tests.
 private let corpus = SharedCorpus()
 
-/// Built once, by the first test that asks.
+/// Built once, by the first test that asks; the others wait for that build.
 private actor SharedCorpus {
-    private var built: (database: AppDatabase, entries: [ArchivedGeneration], teams: [String])?
+    typealias Corpus = (database: AppDatabase, entries: [ArchivedGeneration], teams: [String])
+    private var building: Task<Corpus, any Error>?
 
-    func get() async throws -> (database: AppDatabase, entries: [ArchivedGeneration], teams: [String]) {
-        if let built { return built }
+    func get() async throws -> Corpus {
+        let building = self.building ?? Task { try await Self.build() }
+        self.building = building
+        return try await building.value
+    }
+
+    private static func build() async throws -> Corpus {
         let database = try AppDatabase.inMemory()
         let models = try Fixtures.catalogue.map { CatalogueModel($0, fetchedAt: Date()) }
         try await database.saveModels(try Fixtures.catalogue, now: Date())
@@ -21,7 +27,6 @@ private actor SharedCorpus {
         for name in ["corpus-a", "corpus-b"] { teams.append(try await database.createTeam(name: name, now: Date()).id) }
         let generated = SearchCorpus(count: 100_000, models: models, teamIDs: teams)
         try await generated.insert(into: database)
-        built = (database, generated.entries, teams)
         return (database, generated.entries, teams)
     }
 }

@@ -103,7 +103,7 @@ struct PostgresSQL: Sendable {
         -> PostgresRowSequence
     {
         var bindings = PostgresBindings(capacity: arguments.count)
-        for argument in arguments { try bindings.append(argument?.databaseValue ?? .null) }
+        for argument in arguments { bindings.append(argument?.databaseValue ?? .null) }
         do {
             return try await target.run(
                 PostgresQuery(unsafeSQL: Self.numberingPlaceholders(sql), binds: bindings), logger: logger)
@@ -150,7 +150,7 @@ struct PostgresSQL: Sendable {
             case .text, .varchar, .name, .bpchar: value = try? cell.decode(String?.self)
             default: continue
             }
-            values[cell.columnName] = value ?? nil
+            values[cell.columnName] = value
         }
         return Row(values)
     }
@@ -174,13 +174,13 @@ extension PostgresConnection: PostgresQueryable {
 }
 
 extension PostgresBindings {
-    mutating func append(_ value: DatabaseValue) throws {
+    mutating func append(_ value: DatabaseValue) {
         switch value.storage {
         case .null: appendNull()
-        case .int64(let integer): try append(integer)
-        case .double(let real): try append(real)
-        case .string(let text): try append(text)
-        case .blob(let bytes): try append(ByteBuffer(bytes: bytes))
+        case .int64(let integer): append(integer)
+        case .double(let real): append(real)
+        case .string(let text): append(text)
+        case .blob(let bytes): append(ByteBuffer(bytes: bytes))
         }
     }
 }

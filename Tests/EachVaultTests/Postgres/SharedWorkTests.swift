@@ -1,0 +1,129 @@
+import Archive
+@testable import ArchivePostgres
+import Foundation
+import Logging
+import Synchronization
+import Testing
+
+/// What several instances share through PostgreSQL: due rows claimed by one instance at a time under leases that
+/// expire, the provider's rate, and wake-ups. Each "instance" here is a pool of its own on one database.
+@Suite struct SharedWorkTests {
+    let start = Date(timeIntervalSince1970: 1_800_000_000)
+
+    static var logger: Logger {
+        var logger = Logger(label: "test.shared-work")
+        logger.logLevel = .error
+        return logger
+    }
+
+    /// Runs `body` with `count` instances (pools) on one fresh database.
+    private func withInstances<T: Sendable>(
+        _ count: Int, _ body: @Sendable ([PostgresArchive]) async throws -> T
+    ) async throws -> T {
+        let server = try await PostgresServer.start()
+        let location = try PostgresLocation(url: try await server.database())
+        @Sendable func open(_ opened: [PostgresArchive]) async throws -> T {
+            guard opened.count < count else { return try await body(opened) }
+            return try await PostgresArchive.open(location, logger: Self.logger) { try await open(opened + [$0]) }
+        }
+        return try await open([])
+    }
+
+    private func pending(_ count: Int, in archive: PostgresArchive) async throws -> Set<String> {
+        let team = try await archive.createTeam(name: "t", now: start).id
+        var ids = Set<String>()
+        for index in 0..<count {
+            let id = "gen_\(index)"
+            _ = try await archive.insertGeneration(
+                Generation(
+                    id: id, teamID: team, model: "m", version: "1", input: ["prompt": "a fox"], tags: [],
+                    now: start.addingTimeInterval(Double(index) / 1000)),
+                inputs: [])
+            ids.insert(id)
+        }
+        return ids
+    }
+
+    @Test func eachDueRowIsClaimedByExactlyOneOfFourInstances() async throws {
+        try await withInstances(4) { instances in
+            let ids = try await pending(200, in: instances[0])
+            let now = start.addingTimeInterval(1)
+            let claims = try await withThrowingTaskGroup(of: [String].self) { group in
+                for (index, instance) in instances.enumerated() {
+                    group.addTask {
+                        var mine: [String] = []
+                        while true {
+                            let batch = try await instance.claim(.submissions, now: now, limit: 7, owner: "i\(index)")
+                            if batch.isEmpty { return mine }
+                            mine += batch.map { $0["id"] as String }
+                        }
+                    }
+                }
+                return try await group.reduce(into: [[String]]()) { $0.append($1) }
+            }
+            let all = claims.flatMap { $0 }
+            #expect(all.count == 200 && Set(all) == ids, "every row once, none twice")
+            #expect(claims.filter { !$0.isEmpty }.count > 1, "the instances shared the work")
+            let leases = try await instances[0].leases(.submissions, now: now)
+            #expect(leases.count == 200)
+        }
+    }
+
+    @Test func aDeadInstancesLeaseExpiresAndIsTakenOver() async throws {
+        try await withInstances(2) { instances in
+            let (a, b) = (instances[0], instances[1])
+            let ids = try await pending(5, in: a)
+            let now = start.addingTimeInterval(1)
+            #expect(Set(try await a.claim(.submissions, now: now, limit: 10, owner: "a").map { $0["id"] as String }) == ids)
+            #expect(try await b.claim(.submissions, now: now.addingTimeInterval(60), limit: 10, owner: "b").isEmpty)
+            // "a" stops answering: once its leases expire, "b" takes the rows over.
+            let later = now.addingTimeInterval(ClaimQueue.submissions.lease + 1)
+            #expect(Set(try await b.claim(.submissions, now: later, limit: 10, owner: "b").map { $0["id"] as String }) == ids)
+            try await a.release(.submissions, item: "gen_0", owner: "a")  // too late: the lease is b's now
+            #expect(try await a.leases(.submissions, now: later)["gen_0"] == "b")
+            // Recorded work ends a lease at once: the row may be claimed again when it is due again.
+            try await b.release(.submissions, item: "gen_0", owner: "b")
+            #expect(try await a.claim(.submissions, now: later, limit: 10, owner: "a").map { $0["id"] as String } == ["gen_0"])
+        }
+    }
+
+    @Test func theProviderRateIsSharedAndAPauseHoldsEveryInstance() async throws {
+        try await withInstances(3) { instances in
+            let slots = try await withThrowingTaskGroup(of: [Double].self) { group in
+                for instance in instances {
+                    group.addTask {
+                        var taken: [Double] = []
+                        for _ in 0..<10 {
+                            taken.append(try await instance.reserveProviderSlot(interval: 0.5, now: start).timeIntervalSince(start))
+                        }
+                        return taken
+                    }
+                }
+                return try await group.reduce(into: [Double]()) { $0 += $1 }
+            }
+            #expect(slots.sorted() == (0..<30).map { Double($0) * 0.5 }, "30 calls, one slot each, half a second apart")
+            // A 429 seen by one instance holds the next call of every instance until the pause ends.
+            try await instances[1].pauseProvider(until: start.addingTimeInterval(60))
+            let next = try await instances[2].reserveProviderSlot(interval: 0.5, now: start.addingTimeInterval(20))
+            #expect(next == start.addingTimeInterval(60))
+            let after = try await instances[0].reserveProviderSlot(interval: 0.5, now: start.addingTimeInterval(100))
+            #expect(after == start.addingTimeInterval(100), "an idle gate lets the next call go at once")
+        }
+    }
+
+    @Test func anAnnouncementWakesTheOtherInstances() async throws {
+        try await withInstances(2) { instances in
+            let (listening, listened) = AsyncStream<Void>.makeStream()
+            let (heard, hear) = AsyncStream<String>.makeStream()
+            let listener = Task {
+                await instances[0].listenForWork(listening: { listened.yield() }) { hear.yield($0) }
+            }
+            defer { listener.cancel() }
+            var ready = listening.makeAsyncIterator()
+            _ = await ready.next()
+            try await instances[1].announceWork("polls")
+            var announcements = heard.makeAsyncIterator()
+            #expect(await announcements.next() == "polls")
+        }
+    }
+}
