@@ -4,7 +4,7 @@ import Transport
 
 /// The archive's SQLite database. Handlers and workers call intention-named methods (`recordSubmitted`,
 /// `duePolls`, ...), defined by feature in the `AppDatabase+*.swift` files; no SQL outside this target.
-public struct AppDatabase: Sendable {
+public struct AppDatabase: SQLArchive {
     let writer: any DatabaseWriter
     /// The full-text vocabulary searches ask, remembered (see `SearchVocabulary`).
     let vocabulary = SearchVocabulary()
@@ -27,6 +27,29 @@ public struct AppDatabase: Sendable {
     /// Runs a transaction on the database lane (see `read`).
     func write<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await Self.lane.run { [writer] in try writer.write(work) }
+    }
+
+    public func reading<T: Sendable>(_ work: @escaping @Sendable (any SQLSession) throws -> T) async throws -> T {
+        try await read { db in try work(db) }
+    }
+
+    /// A durable commit syncs the log: WAL with synchronous=NORMAL (GRDB's default, and right for everything else)
+    /// may roll the last commits back on a power loss.
+    public func writing<T: Sendable>(durably: Bool, _ work: @escaping @Sendable (any SQLSession) throws -> T)
+        async throws -> T
+    {
+        guard durably else { return try await write { db in try work(db) } }
+        return try await writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            defer { try? db.execute(sql: "PRAGMA synchronous = NORMAL") }
+            var result: T?
+            try db.inTransaction {
+                result = try work(db)
+                return .commit
+            }
+            guard let result else { throw DatabaseError(message: "the transaction returned nothing") }
+            return result
+        }
     }
 
     /// Runs statements outside a transaction on the database lane (see `read`).

@@ -151,7 +151,7 @@ func peakResidentBytes() -> Int {
             let file = harness.vault.blobs.fileURL(for: empty)
             try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data().write(to: file)
-            try await database.recordStored(
+            _ = try await database.recordStored(
                 .output(output),
                 asset: Asset(
                     sha256: empty, size: 0, contentType: "video/mp4", durationS: nil, width: nil, height: nil,

@@ -39,7 +39,7 @@ final class ServiceProcess: @unchecked Sendable {
         process.arguments = ["serve"]
         process.environment = environment
         let log = home.appending(path: "service-\(starts).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         process.standardError = try FileHandle(forWritingTo: log)
         process.standardOutput = FileHandle.nullDevice
         try process.run()

@@ -1,0 +1,102 @@
+import Foundation
+import GRDB
+
+/// One connection's statements inside a transaction, the same for SQLite and PostgreSQL: SQL with `?`
+/// placeholders in the dialect both accept, values and rows as GRDB's. The archive's logic is written once against
+/// it and run by either store: SQLite's (a GRDB `Database`) or PostgreSQL's (a connection driven from a blocking
+/// lane).
+public protocol SQLSession {
+    /// Runs a statement for its effect; `changedRows` then says how many rows it changed.
+    func execute(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?]) throws
+    /// Every row of a statement's answer.
+    func rows(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?]) throws -> [Row]
+    /// The rows the last `execute` changed.
+    var changedRows: Int { get }
+}
+
+extension SQLSession {
+    package func execute(_ sql: String) throws { try execute(sql, []) }
+
+    /// The first row of the answer, if any.
+    package func row(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?] = []) throws -> Row? {
+        try rows(sql, arguments).first
+    }
+
+    /// The first column of the first row (nil for no row or NULL).
+    package func value<Value: DatabaseValueConvertible>(
+        _ type: Value.Type, _ sql: String, _ arguments: [(any DatabaseValueConvertible)?] = []
+    ) throws -> Value? {
+        guard let row = try row(sql, arguments), !row.isEmpty else { return nil }
+        return try row.decode(Value?.self, atIndex: 0)
+    }
+
+    package func fetchAll<Record: FetchableRecord>(
+        _ type: Record.Type, _ sql: String, _ arguments: [(any DatabaseValueConvertible)?] = []
+    ) throws -> [Record] {
+        try rows(sql, arguments).map { try Record(row: $0) }
+    }
+
+    package func fetchOne<Record: FetchableRecord>(
+        _ type: Record.Type, _ sql: String, _ arguments: [(any DatabaseValueConvertible)?] = []
+    ) throws -> Record? {
+        try row(sql, arguments).map { try Record(row: $0) }
+    }
+
+    /// Inserts a record's columns (NULLs left to the column's default: an identity, or NULL); `suffix` is an
+    /// optional `ON CONFLICT …` or `RETURNING …` clause, whose first row is returned.
+    @discardableResult
+    package func insert<Record: PersistableRecord>(_ record: Record, _ suffix: String = "") throws -> Row? {
+        let columns = try record.databaseDictionary.filter { !$0.value.isNull }.sorted { $0.key < $1.key }
+        let sql =
+            "INSERT INTO \"\(Record.databaseTableName)\" (\(columns.map { "\"\($0.key)\"" }.joined(separator: ", ")))"
+            + " VALUES (\(SQLText.marks(columns.count))) \(suffix)"
+        if suffix.contains("RETURNING") { return try row(sql, columns.map(\.value)) }
+        try execute(sql, columns.map(\.value))
+        return nil
+    }
+
+    /// A history event of a generation.
+    package func appendEvent(_ generationID: String, _ kind: String, _ detail: String?, at: Date) throws {
+        try execute(
+            "INSERT INTO generation_events (generation_id, at, kind, detail) VALUES (?, ?, ?, ?)",
+            [generationID, at.unix, kind, detail])
+    }
+}
+
+/// SQL text helpers both stores use.
+package enum SQLText {
+    /// `count` placeholders, comma-separated (for `IN (…)` and `VALUES (…)`).
+    package static func marks(_ count: Int) -> String {
+        Array(repeating: "?", count: count).joined(separator: ", ")
+    }
+}
+
+extension Database: SQLSession {
+    /// Through the connection's statement cache: prepared once per connection, not on every call.
+    public func execute(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?]) throws {
+        try cachedStatement(sql: sql).execute(arguments: StatementArguments(arguments))
+    }
+
+    public func rows(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?]) throws -> [Row] {
+        try Row.fetchAll(cachedStatement(sql: sql), arguments: StatementArguments(arguments))
+    }
+
+    public var changedRows: Int { changesCount }
+}
+
+/// A store whose tables are SQL, SQLite's or PostgreSQL's: the archive's logic is written once, in extensions of this
+/// protocol, over the `SQLSession` each store opens for a transaction.
+public protocol SQLArchive: Sendable {
+    /// Runs `work` in one read-only transaction (one snapshot for all its statements).
+    func reading<T: Sendable>(_ work: @escaping @Sendable (any SQLSession) throws -> T) async throws -> T
+    /// Runs `work` in one transaction, committed when it returns. `durably`: the commit must survive a power loss,
+    /// not only a crash (the intent to send a paid create).
+    func writing<T: Sendable>(durably: Bool, _ work: @escaping @Sendable (any SQLSession) throws -> T) async throws
+        -> T
+}
+
+extension SQLArchive {
+    func writing<T: Sendable>(_ work: @escaping @Sendable (any SQLSession) throws -> T) async throws -> T {
+        try await writing(durably: false, work)
+    }
+}
