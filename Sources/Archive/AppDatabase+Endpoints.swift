@@ -82,35 +82,6 @@ extension AppDatabase {
 
     // MARK: - The outbox
 
-    /// Puts the event in the outbox of each of the generation's team's enabled endpoints that take it, inside the
-    /// transaction that records the event: committed together, or neither.
-    static func announce(
-        _ db: Database, _ type: OutgoingEventType, generationID: String, data: [String: String], at now: Date
-    ) throws {
-        let endpoints = try Row.fetchAll(
-            db.cachedStatement(
-                sql: """
-                    SELECT e.id, e.events FROM webhook_endpoints e JOIN generations g ON g.team_id = e.team_id
-                    WHERE g.id = ? AND e.enabled = 1
-                    """), arguments: [generationID])
-        let subscribed = endpoints.filter { ($0["events"] as String).contains("\"\(type.rawValue)\"") }
-        guard !subscribed.isEmpty else { return }
-        var fields = data
-        fields["generation_id"] = generationID
-        let payload = OutgoingPayload(type: type.rawValue, timestamp: now, data: fields)
-        let body = String(decoding: (try? ContractJSON.encoder().encode(payload)) ?? Data(), as: UTF8.self)
-        let messageID = Secrets.make(prefix: "msg_")
-        for endpoint in subscribed {
-            try db.execute(
-                sql: """
-                    INSERT INTO webhook_messages
-                        (message_id, endpoint_id, event_type, generation_id, payload, created_at, next_attempt_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [messageID, endpoint["id"] as String, type.rawValue, generationID, body, now.unix, now.unix])
-        }
-    }
-
     /// Messages due now, each the oldest one still undelivered of its generation for its endpoint (events of one
     /// generation arrive in order), at most `limit`.
     public func dueMessages(now: Date, limit: Int) async throws -> [OutgoingMessage] {
@@ -222,4 +193,31 @@ private struct OutgoingPayload: Encodable {
     var type: String
     var timestamp: Date
     var data: [String: String]
+}
+
+extension SQLSession {
+    /// Puts the event in the outbox of each of the generation's team's enabled endpoints that take it, inside the
+    /// transaction that records the event: committed together, or neither.
+    package func announce(_ type: OutgoingEventType, generationID: String, data: [String: String], at now: Date) throws {
+        let endpoints = try rows(
+            """
+            SELECT e.id, e.events FROM webhook_endpoints e JOIN generations g ON g.team_id = e.team_id
+            WHERE g.id = ? AND e.enabled = 1
+            """, [generationID])
+        let subscribed = endpoints.filter { ($0["events"] as String).contains("\"\(type.rawValue)\"") }
+        guard !subscribed.isEmpty else { return }
+        var fields = data
+        fields["generation_id"] = generationID
+        let payload = OutgoingPayload(type: type.rawValue, timestamp: now, data: fields)
+        let body = String(decoding: (try? ContractJSON.encoder().encode(payload)) ?? Data(), as: UTF8.self)
+        let messageID = Secrets.make(prefix: "msg_")
+        for endpoint in subscribed {
+            try execute(
+                """
+                INSERT INTO webhook_messages
+                    (message_id, endpoint_id, event_type, generation_id, payload, created_at, next_attempt_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, [messageID, endpoint["id"] as String, type.rawValue, generationID, body, now.unix, now.unix])
+        }
+    }
 }

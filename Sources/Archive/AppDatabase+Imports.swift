@@ -39,8 +39,8 @@ extension AppDatabase {
             }
             try generation.insert(db)
             for input in inputs { try input.insert(db) }
-            try Self.appendEvent(
-                db, generation.id, "imported",
+            try db.appendEvent(
+                generation.id, "imported",
                 "prediction \(generation.predictionID ?? "?") of model \(generation.model)", at: now)
             try Self.apply(db, generation, outcome, source: "imported", at: now)
             return .imported(try Generation.find(db, id: generation.id) ?? generation)

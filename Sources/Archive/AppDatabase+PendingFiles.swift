@@ -36,12 +36,12 @@ extension AppDatabase {
                         next_attempt_at = NULL WHERE \(row)
                     """,
                 arguments: [asset.sha256] + key)
-            try Self.appendEvent(
-                db, file.generationID, file.kind == .output ? "downloaded" : "input_stored",
+            try db.appendEvent(
+                file.generationID, file.kind == .output ? "downloaded" : "input_stored",
                 "\(file.label): \(asset.size) bytes, sha256 \(asset.sha256)", at: now)
             guard file.kind == .output else { return false }
-            try Self.announce(
-                db, .assetStored, generationID: file.generationID,
+            try db.announce(
+                .assetStored, generationID: file.generationID,
                 data: ["sha256": asset.sha256, "size": String(asset.size), "content_type": asset.contentType], at: now)
             let remaining =
                 try Int.fetchOne(
@@ -55,8 +55,8 @@ extension AppDatabase {
                     """,
                 arguments: [now.unix, now.unix, file.generationID])
             guard db.changesCount == 1 else { return false }
-            try Self.appendEvent(db, file.generationID, "completed", nil, at: now)
-            try Self.announce(db, .generationCompleted, generationID: file.generationID, data: ["status": "completed"], at: now)
+            try db.appendEvent(file.generationID, "completed", nil, at: now)
+            try db.announce(.generationCompleted, generationID: file.generationID, data: ["status": "completed"], at: now)
             return true
         }
     }
@@ -77,11 +77,10 @@ extension AppDatabase {
             try db.run(
                 sql: "UPDATE \(file.kind.table) SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE \(row)",
                 arguments: arguments + key)
-            try Self.appendEvent(
-                db, file.generationID, event, "\(file.label), attempt \(file.attempts + 1): \(cause)", at: now)
+            try db.appendEvent(file.generationID, event, "\(file.label), attempt \(file.attempts + 1): \(cause)", at: now)
             if file.kind == .output, retryAt == nil {
-                try Self.fail(
-                    db, file.generationID, code: code, message: "\(file.label) could not be downloaded: \(cause)",
+                try db.fail(
+                    file.generationID, code: code, message: "\(file.label) could not be downloaded: \(cause)",
                     at: now)
             }
         }

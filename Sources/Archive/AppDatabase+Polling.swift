@@ -46,11 +46,11 @@ extension AppDatabase {
                     """,
                 arguments: [providerStatus, nextPollAt.unix, now.unix, id])
             if generation.providerStatus != providerStatus {
-                try appendEvent(db, id, source, "provider status \(providerStatus)", at: now)
+                try db.appendEvent(id, source, "provider status \(providerStatus)", at: now)
             }
         case .succeeded(let urls, let cost, let predictTime):
             guard !urls.isEmpty else {
-                try fail(db, id, code: "no_output", message: "the provider reported success without a file", at: now)
+                try db.fail(id, code: "no_output", message: "the provider reported success without a file", at: now)
                 return
             }
             // A webhook carries no cost: one confirming read settles it later (`confirm_pending`).
@@ -75,12 +75,12 @@ extension AppDatabase {
                         """,
                     arguments: [id, generation.teamID, position, url, now.unix])
             }
-            try appendEvent(db, id, "succeeded", "\(source): \(urls.count) output file(s) to download", at: now)
+            try db.appendEvent(id, "succeeded", "\(source): \(urls.count) output file(s) to download", at: now)
         case .failed(let code, let message, let cost):
             try db.run(
                 sql: "UPDATE generations SET provider_status = 'error', cost_usd = ? WHERE id = ?",
                 arguments: [cost, id])
-            try fail(db, id, code: code, message: message, at: now)
+            try db.fail(id, code: code, message: message, at: now)
         case .cancelled:
             try db.run(
                 sql: """
@@ -90,8 +90,8 @@ extension AppDatabase {
                     WHERE id = ?
                     """,
                 arguments: [now.unix, now.unix, id])
-            try appendEvent(db, id, "cancelled", "cancelled at the provider (\(source))", at: now)
-            try announce(db, .generationCancelled, generationID: id, data: ["status": "cancelled"], at: now)
+            try db.appendEvent(id, "cancelled", "cancelled at the provider (\(source))", at: now)
+            try db.announce(.generationCancelled, generationID: id, data: ["status": "cancelled"], at: now)
         }
     }
 
@@ -113,7 +113,7 @@ extension AppDatabase {
                 WHERE id = ?
                 """,
             arguments: [cost, predictTime, now.unix, generation.id])
-        try appendEvent(db, generation.id, "confirmed", "cost \(cost.map { String($0) } ?? "unknown")", at: now)
+        try db.appendEvent(generation.id, "confirmed", "cost \(cost.map { String($0) } ?? "unknown")", at: now)
     }
 
     /// A poll could not be made (rate limit, provider or network error): try again at `retryAt`.
@@ -125,7 +125,7 @@ extension AppDatabase {
                     WHERE id = ? AND (status IN ('submitted', 'processing') OR confirm_pending = 1)
                     """,
                 arguments: [retryAt.unix, now.unix, id])
-            try Self.appendEvent(db, id, "poll_failed", reason, at: now)
+            try db.appendEvent(id, "poll_failed", reason, at: now)
         }
     }
 }

@@ -37,7 +37,7 @@ extension AppDatabase {
                     WHERE id = ? AND status = 'pending'
                     """,
                 arguments: [predictionID, now.unix, now.unix, firstPollAt.unix, id])
-            try Self.appendEvent(db, id, "submitted", "prediction \(predictionID)", at: now)
+            try db.appendEvent(id, "submitted", "prediction \(predictionID)", at: now)
         }
     }
 
@@ -50,7 +50,7 @@ extension AppDatabase {
                     WHERE id = ? AND status = 'pending'
                     """,
                 arguments: [retryAt.unix, now.unix, id])
-            try Self.appendEvent(db, id, "submit_deferred", reason, at: now)
+            try db.appendEvent(id, "submit_deferred", reason, at: now)
         }
     }
 

@@ -130,7 +130,7 @@ extension AppDatabase {
         try storeDelivery(db, delivery, verdict: verdict, reason: reason, now: now)
         let detail = [delivery.scheme.rawValue, verdict, reason].compactMap { $0 }.joined(separator: ", ")
         // A repeat changes nothing, so it adds nothing to the history (the delivery row records it).
-        if effect != .duplicate { try appendEvent(db, generation.id, "webhook_received", detail, at: now) }
+        if effect != .duplicate { try db.appendEvent(generation.id, "webhook_received", detail, at: now) }
         return effect
     }
 
@@ -235,8 +235,8 @@ extension AppDatabase {
                 WHERE id = ?
                 """,
             arguments: [predictionID, now.unix, now.unix, now.unix, generation.id])
-        try appendEvent(
-            db, generation.id, "reconciled",
+        try db.appendEvent(
+            generation.id, "reconciled",
             "prediction \(predictionID) found through \(how); the create was not sent again", at: now)
         generation = try Generation.find(db, id: generation.id) ?? generation
         return true
@@ -263,7 +263,7 @@ extension AppDatabase {
                     WHERE id = ? AND status = 'pending'
                     """,
                 arguments: [now.unix, now.unix, checkAt.unix, now.unix, id])
-            try Self.appendEvent(db, id, "create_uncertain", reason, at: now)
+            try db.appendEvent(id, "create_uncertain", reason, at: now)
         }
     }
 
@@ -370,12 +370,12 @@ extension AppDatabase {
                     SELECT ?, field, position, source_url, sha256, 0, CASE WHEN sha256 IS NULL THEN ? END
                     FROM generation_inputs WHERE generation_id = ?
                     """, arguments: [extra.id, now.unix, original.id])
-            try Self.appendEvent(
-                db, extra.id, "extra_prediction",
+            try db.appendEvent(
+                extra.id, "extra_prediction",
                 "a second prediction \(extra.predictionID ?? "?") of \(original.id)'s request, started by a "
                     + "create answered with an error; billed, so archived", at: now)
-            try Self.appendEvent(
-                db, original.id, "extra_prediction",
+            try db.appendEvent(
+                original.id, "extra_prediction",
                 "the provider also ran this request as prediction \(extra.predictionID ?? "?") (billed); "
                     + "archived as \(extra.id)", at: now)
             try db.run(

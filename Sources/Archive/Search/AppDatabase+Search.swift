@@ -13,7 +13,7 @@ extension AppDatabase {
     public func searchWithDetails(_ query: GenerationQuery) async throws -> (SearchPage, [GenerationDetail]) {
         try await writer.read { db in
             let page = try search(db, query)
-            return (page, try Self.generationDetails(db, page.hits.map(\.generation)))
+            return (page, try db.details(page.hits.map(\.generation)))
         }
     }
 
@@ -121,25 +121,5 @@ extension AppDatabase {
                 ))
         }
         return filters
-    }
-}
-
-extension AppDatabase {
-    /// Replaces tags and/or the note of one of the team's generations; the search index follows (triggers).
-    /// Returns the updated generation, or nil when the team has no such generation.
-    public func annotateGeneration(id: String, teamID: String, tags: [String]?, note: String??, now: Date) async throws
-        -> Generation?
-    {
-        try await write { db in
-            guard var generation = try Generation.find(db, id: id), generation.teamID == teamID else {
-                return nil
-            }
-            if let tags { generation.tags = tags }
-            if let note { generation.note = note }
-            generation.updatedAt = now
-            try generation.update(db)
-            try Self.appendEvent(db, id, "annotated", GenerationEvent.annotation(tags: tags, note: note), at: now)
-            return generation
-        }
     }
 }

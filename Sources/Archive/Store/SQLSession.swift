@@ -55,6 +55,30 @@ extension SQLSession {
         return nil
     }
 
+    /// Inserts the record, or rewrites the row with its `key` (every column but those in `keeping`, which an
+    /// existing row keeps). Both databases spell the upsert alike.
+    package func save<Record: PersistableRecord>(_ record: Record, key: [String], keeping: [String] = []) throws {
+        let columns = try record.databaseDictionary.sorted { $0.key < $1.key }
+        let assignments = columns.map(\.key).filter { !key.contains($0) && !keeping.contains($0) }
+            .map { "\"\($0)\" = excluded.\"\($0)\"" }
+        try execute(
+            "INSERT INTO \"\(Record.databaseTableName)\" (\(columns.map { "\"\($0.key)\"" }.joined(separator: ", ")))"
+                + " VALUES (\(SQLText.marks(columns.count))) ON CONFLICT (\(key.map { "\"\($0)\"" }.joined(separator: ", ")))"
+                + (assignments.isEmpty ? " DO NOTHING" : " DO UPDATE SET " + assignments.joined(separator: ", ")),
+            columns.map(\.value))
+    }
+
+    /// Rewrites a record's row, found by the `key` columns.
+    package func update<Record: PersistableRecord>(_ record: Record, key: [String]) throws {
+        let columns = try record.databaseDictionary.sorted { $0.key < $1.key }
+        let assigned = columns.filter { !key.contains($0.key) }
+        let keyed = key.map { name in columns.first(where: { $0.key == name })?.value ?? .null }
+        try execute(
+            "UPDATE \"\(Record.databaseTableName)\" SET " + assigned.map { "\"\($0.key)\" = ?" }.joined(separator: ", ")
+                + " WHERE " + key.map { "\"\($0)\" = ?" }.joined(separator: " AND "),
+            assigned.map(\.value) + keyed)
+    }
+
     /// A history event of a generation.
     package func appendEvent(_ generationID: String, _ kind: String, _ detail: String?, at: Date) throws {
         try execute(

@@ -19,23 +19,36 @@ extension GenerationEvent {
     }
 }
 
-extension AppDatabase {
+extension SQLArchive {
     /// The team's generation that already answers this request: a completed one, else one still in flight.
     /// Failed and cancelled generations never match; neither does another team's.
     public func deduplicationMatch(teamID: String, requestKey: String) async throws -> Generation? {
-        try await read { db in
-            try Generation.fetchOne(
-                db,
-                sql: Generation.deduplicationMatchSQL,
-                arguments: [teamID, requestKey])
+        try await reading { db in
+            try db.fetchOne(Generation.self, Generation.deduplicationMatchSQL, [teamID, requestKey])
         }
     }
 
     /// Notes that a request was answered by `id` instead of a new prediction.
     public func recordDeduplicationHit(id: String, now: Date) async throws {
-        try await write { db in
-            try db.execute(sql: "UPDATE generations SET dedup_hits = dedup_hits + 1 WHERE id = ?", arguments: [id])
-            try Self.appendEvent(db, id, "deduplicated", GenerationEvent.deduplicated, at: now)
+        try await writing { db in
+            try db.execute("UPDATE generations SET dedup_hits = dedup_hits + 1 WHERE id = ?", [id])
+            try db.appendEvent(id, "deduplicated", GenerationEvent.deduplicated, at: now)
+        }
+    }
+
+    /// Replaces tags and/or the note of one of the team's generations; the search index follows (triggers).
+    /// Returns the updated generation, or nil when the team has no such generation.
+    public func annotateGeneration(id: String, teamID: String, tags: [String]?, note: String??, now: Date) async throws
+        -> Generation?
+    {
+        try await writing { db in
+            guard var generation = try db.generation(id: id), generation.teamID == teamID else { return nil }
+            if let tags { generation.tags = tags }
+            if let note { generation.note = note }
+            generation.updatedAt = now
+            try db.update(generation, key: ["id"])
+            try db.appendEvent(id, "annotated", GenerationEvent.annotation(tags: tags, note: note), at: now)
+            return generation
         }
     }
 }

@@ -19,49 +19,44 @@ extension Generation {
         """
 }
 
-extension AppDatabase {
+extension SQLArchive {
     /// Creates a link to one of the team's generations; nil when the team has no such generation.
     public func createShare(generationID: String, teamID: String, expiresAt: Date, now: Date) async throws
         -> (token: String, share: Share)?
     {
-        try await write { db in
-            guard try Generation.filter(sql: "id = ? AND team_id = ?", arguments: [generationID, teamID]).fetchCount(db) == 1
+        try await writing { db -> (token: String, share: Share)? in
+            guard
+                try db.value(Int.self, "SELECT count(*) FROM generations WHERE id = ? AND team_id = ?", [generationID, teamID])
+                    == 1
             else { return nil }
             let (token, share) = Share.make(generationID: generationID, teamID: teamID, expiresAt: expiresAt, now: now)
-            try share.insert(db)
-            try Self.appendEvent(db, generationID, "shared", "link \(share.id) until \(expiresAt)", at: now)
+            try db.insert(share)
+            try db.appendEvent(generationID, "shared", "link \(share.id) until \(expiresAt)", at: now)
             return (token, share)
         }
     }
 
     public func revokeShare(id: String, teamID: String, now: Date) async throws -> Bool {
-        try await write { db in
-            guard var share = try Share.filter(Share.Columns.id == id && Share.Columns.teamID == teamID).fetchOne(db)
-            else { return false }
-            share.revokedAt = share.revokedAt ?? now
-            try share.update(db)
-            return true
+        try await writing { db in
+            try db.execute(
+                "UPDATE shares SET revoked_at = coalesce(revoked_at, ?) WHERE id = ? AND team_id = ?", [now.unix, id, teamID])
+            return db.changedRows == 1
         }
     }
 
     public func lookUpShare(token: String, now: Date) async throws -> ShareLookup {
-        try await read { db in
-            guard let share = try Share.filter(Share.Columns.tokenSHA256 == Secrets.digest(token)).fetchOne(db)
+        try await reading { db in
+            guard let share = try db.fetchOne(Share.self, "SELECT * FROM shares WHERE token_sha256 = ?", [Secrets.digest(token)])
             else { return .unknown }
             if share.revokedAt != nil { return .revoked(share) }
             if share.expiresAt <= now { return .expired(share) }
-            guard let generation = try Generation.find(db, id: share.generationID) else { return .unknown }
-            return .active(share, try Self.detail(db, generation))
+            guard let generation = try db.generation(id: share.generationID) else { return .unknown }
+            return .active(share, try db.detail(of: generation))
         }
     }
 
     /// The team's newest generation holding these bytes as output or input (ownership, and a download's file name).
     public func latestGeneration(holding sha256: String, teamID: String) async throws -> Generation? {
-        try await read { db in
-            try Generation.fetchOne(
-                db,
-                sql: Generation.latestHoldingSQL,
-                arguments: [teamID, sha256, sha256])
-        }
+        try await reading { db in try db.fetchOne(Generation.self, Generation.latestHoldingSQL, [teamID, sha256, sha256]) }
     }
 }

@@ -1,0 +1,184 @@
+import Foundation
+import GRDB
+import VaultContract
+
+/// A generation with its outputs (and their stored assets) and history.
+public struct GenerationDetail: Sendable, Hashable {
+    public var generation: Generation
+    public var outputs: [StoredOutput]
+    /// Media inputs (lineage), stored or still to be stored.
+    public var inputs: [StoredInput]
+    public var events: [GenerationEvent]
+}
+
+extension GenerationDetail {
+    /// The files outputs and inputs name, each once.
+    package static func digests(_ outputs: [GenerationOutput], _ inputs: [GenerationInput]) -> Set<String> {
+        Set(outputs.compactMap(\.sha256) + inputs.compactMap(\.sha256))
+    }
+
+    /// Generations with their outputs and inputs (each in the order read) and the assets holding their bytes, as a
+    /// store reads them in a few queries for a whole page; `events` are the history of a single generation.
+    package static func assemble(
+        _ generations: [Generation], outputs: [GenerationOutput], inputs: [GenerationInput], assets: [Asset],
+        events: [GenerationEvent] = []
+    ) -> [GenerationDetail] {
+        let bySHA = Dictionary(assets.map { ($0.sha256, $0) }, uniquingKeysWith: { first, _ in first })
+        let outputsOf = Dictionary(grouping: outputs, by: \.generationID)
+        let inputsOf = Dictionary(grouping: inputs, by: \.generationID)
+        return generations.map { generation in
+            GenerationDetail(
+                generation: generation,
+                outputs: (outputsOf[generation.id] ?? []).map {
+                    StoredOutput(output: $0, asset: $0.sha256.flatMap { bySHA[$0] })
+                },
+                inputs: (inputsOf[generation.id] ?? []).map {
+                    StoredInput(input: $0, asset: $0.sha256.flatMap { bySHA[$0] })
+                },
+                events: events)
+        }
+    }
+}
+
+/// One output of a generation and, once downloaded, the asset holding its bytes.
+public struct StoredOutput: Sendable, Hashable {
+    public var output: GenerationOutput
+    public var asset: Asset?
+}
+
+extension SQLArchive {
+    /// Records a new generation durably (with its media inputs and first history event) before anything is sent to
+    /// the provider.
+    public func insertGeneration(_ generation: Generation, inputs: [GenerationInput]) async throws -> Generation {
+        try await writing { db in
+            var generation = generation
+            generation.seq = try db.insert(generation, "RETURNING seq")?["seq"]
+            for input in inputs { try db.insert(input) }
+            try db.appendEvent(generation.id, "created", "model \(generation.model)", at: generation.createdAt)
+            return generation
+        }
+    }
+
+    public func generation(id: String) async throws -> Generation? {
+        try await reading { db in try db.generation(id: id) }
+    }
+
+    /// The generation with its outputs, assets and history, or nil. With `teamID`, only that team's: another
+    /// team's generation is as absent as a missing one.
+    public func generationDetail(id: String, teamID: String?) async throws -> GenerationDetail? {
+        try await reading { db in
+            guard let generation = try db.generation(id: id), teamID == nil || generation.teamID == teamID else {
+                return nil
+            }
+            return try db.detail(of: generation)
+        }
+    }
+
+    /// Deletes one of the team's generations with its outputs, history and share links; its prediction keeps a
+    /// tombstone, so no other team can import it later. The blobs stay until `collectGarbage` finds no generation of
+    /// any team referencing them. Returns false when there was none.
+    public func deleteGeneration(id: String, teamID: String, now: Date) async throws -> Bool {
+        try await writing { db in
+            try db.execute(
+                """
+                INSERT INTO deleted_predictions (prediction_id, team_id, deleted_at)
+                SELECT prediction_id, team_id, ? FROM generations
+                WHERE id = ? AND team_id = ? AND prediction_id IS NOT NULL
+                ON CONFLICT (prediction_id) DO UPDATE SET team_id = excluded.team_id, deleted_at = excluded.deleted_at
+                """, [now.unix, id, teamID])
+            try db.execute("DELETE FROM generations WHERE id = ? AND team_id = ?", [id, teamID])
+            return db.changedRows == 1
+        }
+    }
+
+    /// A page's generations with their outputs and inputs (no history: pages do not show it), in three queries
+    /// for the whole page rather than five per generation.
+    public func generationDetails(_ generations: [Generation]) async throws -> [GenerationDetail] {
+        try await reading { db in try db.details(generations) }
+    }
+
+    /// Count of generations per status.
+    public func statusCounts() async throws -> [GenerationStatus: Int] {
+        try await reading { db in
+            var counts: [GenerationStatus: Int] = [:]
+            for row in try db.rows("SELECT status, count(*) AS n FROM generations GROUP BY status", []) {
+                if let status = GenerationStatus(rawValue: row["status"]) { counts[status] = row["n"] }
+            }
+            return counts
+        }
+    }
+
+    /// Ends a generation as failed (for causes found outside a worker's own transaction).
+    public func failGeneration(id: String, code: String, message: String, now: Date) async throws {
+        try await writing { db in try db.fail(id, code: code, message: message, at: now) }
+    }
+}
+
+extension GenerationDetail {
+    /// The most history events a generation's detail carries.
+    public static let maxEvents = 200
+}
+
+extension SQLSession {
+    package func generation(id: String) throws -> Generation? {
+        try fetchOne(Generation.self, "SELECT * FROM generations WHERE id = ?", [id])
+    }
+
+    /// Generations with their outputs, inputs and files (no history), in the order given.
+    package func details(_ generations: [Generation]) throws -> [GenerationDetail] {
+        guard !generations.isEmpty else { return [] }
+        let ids = generations.map(\.id)
+        let marks = SQLText.marks(ids.count)
+        let outputs = try fetchAll(
+            GenerationOutput.self,
+            "SELECT * FROM generation_outputs WHERE generation_id IN (\(marks)) ORDER BY generation_id, position", ids)
+        let inputs = try fetchAll(
+            GenerationInput.self,
+            "SELECT * FROM generation_inputs WHERE generation_id IN (\(marks)) ORDER BY generation_id, field, position",
+            ids)
+        return GenerationDetail.assemble(
+            generations, outputs: outputs, inputs: inputs, assets: try assets(GenerationDetail.digests(outputs, inputs)))
+    }
+
+    /// The generation with its outputs, inputs, files and newest `maxEvents` history events (oldest first: a
+    /// history never grows a page unbounded).
+    package func detail(of generation: Generation) throws -> GenerationDetail {
+        var detail = try details([generation])[0]
+        detail.events = try fetchAll(
+            GenerationEvent.self,
+            """
+            SELECT * FROM (SELECT * FROM generation_events WHERE generation_id = ? ORDER BY id DESC LIMIT ?) AS newest
+            ORDER BY id
+            """, [generation.id, GenerationDetail.maxEvents])
+        return detail
+    }
+
+    /// The assets with these digests.
+    package func assets(_ digests: Set<String>) throws -> [Asset] {
+        guard !digests.isEmpty else { return [] }
+        return try fetchAll(Asset.self, "SELECT * FROM assets WHERE sha256 IN (\(SQLText.marks(digests.count)))", Array(digests))
+    }
+
+    /// Ends a generation as failed, keeping the cause.
+    package func fail(_ id: String, code: String, message: String, at now: Date) throws {
+        try execute(
+            """
+            UPDATE generations
+            SET status = 'failed', error_code = ?, error_message = ?, completed_at = ?, updated_at = ?,
+                next_action_at = NULL, submit_started_at = NULL
+            WHERE id = ? AND status NOT IN ('completed', 'failed', 'cancelled')
+            """, [code, message, now.unix, now.unix, id])
+        let ended = changedRows > 0
+        try appendEvent(id, "failed", "\(code): \(message)", at: now)
+        if ended { try announce(.generationFailed, generationID: id, data: ["status": "failed", "error_code": code], at: now) }
+    }
+}
+
+extension Database {
+    /// Runs one statement through the connection's statement cache: prepared (and checked by GRDB's authorizer)
+    /// once per connection rather than on every call. The workers and the webhook path run the same few statements
+    /// thousands of times a second; compiling them each time was 5 % of the CPU under first deliveries.
+    func run(sql: String, arguments: StatementArguments = []) throws {
+        try cachedStatement(sql: sql).execute(arguments: arguments)
+    }
+}
