@@ -2,28 +2,27 @@ import Foundation
 import GRDB
 import VaultContract
 
-extension AppDatabase {
+extension SQLArchive {
     /// Every stored asset, for verification.
     public func allAssets() async throws -> [Asset] {
-        try await read { db in try Asset.order(Asset.Columns.sha256).fetchAll(db) }
+        try await reading { db in try db.fetchAll(Asset.self, "SELECT * FROM assets ORDER BY sha256") }
     }
 }
 
-extension AppDatabase {
+extension SQLArchive {
     /// The asset, if the team holds it: an output or input of one of its generations, or a file it uploaded (another team's is as absent as a missing one).
     public func asset(sha256: String, teamID: String) async throws -> Asset? {
-        try await read { db in
-            try Asset.fetchOne(
-                db,
-                sql: """
-                    SELECT * FROM assets WHERE sha256 = ? AND (
-                        EXISTS (SELECT 1 FROM team_files WHERE team_id = ? AND sha256 = assets.sha256)
-                        OR EXISTS (SELECT 1 FROM generation_outputs o JOIN generations g ON g.id = o.generation_id
-                                   WHERE o.sha256 = assets.sha256 AND g.team_id = ?)
-                        OR EXISTS (SELECT 1 FROM generation_inputs i JOIN generations g ON g.id = i.generation_id
-                                   WHERE i.sha256 = assets.sha256 AND g.team_id = ?))
-                    """,
-                arguments: [sha256, teamID, teamID, teamID])
+        try await reading { db in
+            try db.fetchOne(
+                Asset.self,
+                """
+                SELECT * FROM assets WHERE sha256 = ? AND (
+                    EXISTS (SELECT 1 FROM team_files WHERE team_id = ? AND sha256 = assets.sha256)
+                    OR EXISTS (SELECT 1 FROM generation_outputs o JOIN generations g ON g.id = o.generation_id
+                               WHERE o.sha256 = assets.sha256 AND g.team_id = ?)
+                    OR EXISTS (SELECT 1 FROM generation_inputs i JOIN generations g ON g.id = i.generation_id
+                               WHERE i.sha256 = assets.sha256 AND g.team_id = ?))
+                """, [sha256, teamID, teamID, teamID])
         }
     }
 
@@ -31,18 +30,17 @@ extension AppDatabase {
     /// `uploadsBefore`) and stored before `storedBefore`, noting each digest as being collected (`blob_deletions`)
     /// in the same transaction. The caller removes the bytes, then calls `forgetBlobDeletions`.
     public func collectGarbage(storedBefore: Date, uploadsBefore: Date, now: Date) async throws -> [Asset] {
-        try await write { db in
-            let orphans = try Asset.fetchAll(
-                db,
-                sql: """
-                    SELECT * FROM assets a WHERE a.stored_at < ?
-                    AND NOT EXISTS (SELECT 1 FROM generation_outputs o WHERE o.sha256 = a.sha256)
-                    AND NOT EXISTS (SELECT 1 FROM generation_inputs i WHERE i.sha256 = a.sha256)
-                    AND NOT EXISTS (SELECT 1 FROM team_files f WHERE f.sha256 = a.sha256 AND f.uploaded_at >= ?)
-                    """,
-                arguments: [storedBefore.unix, uploadsBefore.unix])
+        try await writing { db in
+            let orphans = try db.fetchAll(
+                Asset.self,
+                """
+                SELECT * FROM assets a WHERE a.stored_at < ?
+                AND NOT EXISTS (SELECT 1 FROM generation_outputs o WHERE o.sha256 = a.sha256)
+                AND NOT EXISTS (SELECT 1 FROM generation_inputs i WHERE i.sha256 = a.sha256)
+                AND NOT EXISTS (SELECT 1 FROM team_files f WHERE f.sha256 = a.sha256 AND f.uploaded_at >= ?)
+                """, [storedBefore.unix, uploadsBefore.unix])
             for orphan in orphans {
-                try orphan.delete(db)
+                try db.execute("DELETE FROM assets WHERE sha256 = ?", [orphan.sha256])
                 try Self.noteBlobDeletion(db, orphan.sha256, now: now)
             }
             return orphans
@@ -51,9 +49,9 @@ extension AppDatabase {
 
     /// Of `digests` (blobs found in the store), those no asset row names, noted as being collected.
     public func noteUnrecordedBlobs(_ digests: [String], now: Date) async throws -> [String] {
-        try await write { db in
+        try await writing { db in
             var unrecorded: [String] = []
-            for sha256 in digests where try !Asset.exists(db, key: sha256) {
+            for sha256 in digests where try db.value(Int.self, "SELECT 1 FROM assets WHERE sha256 = ?", [sha256]) == nil {
                 try Self.noteBlobDeletion(db, sha256, now: now)
                 unrecorded.append(sha256)
             }
@@ -63,25 +61,24 @@ extension AppDatabase {
 
     /// Digests noted as being collected (a collection that died leaves some).
     public func blobDeletions() async throws -> [String] {
-        try await read { db in try String.fetchAll(db, sql: "SELECT sha256 FROM blob_deletions ORDER BY sha256") }
+        try await reading { db in try db.values(String.self, "SELECT sha256 FROM blob_deletions ORDER BY sha256") }
     }
 
     /// The bytes are gone: the digests may be stored again.
     public func forgetBlobDeletions(_ digests: [String]) async throws {
-        try await write { db in
-            for sha256 in digests { try db.execute(sql: "DELETE FROM blob_deletions WHERE sha256 = ?", arguments: [sha256]) }
+        try await writing { db in
+            for sha256 in digests { try db.execute("DELETE FROM blob_deletions WHERE sha256 = ?", [sha256]) }
         }
     }
 
-    private static func noteBlobDeletion(_ db: Database, _ sha256: String, now: Date) throws {
-        try db.execute(
-            sql: "INSERT OR IGNORE INTO blob_deletions (sha256, noted_at) VALUES (?, ?)", arguments: [sha256, now.unix])
+    private static func noteBlobDeletion(_ db: any SQLSession, _ sha256: String, now: Date) throws {
+        try db.execute("INSERT INTO blob_deletions (sha256, noted_at) VALUES (?, ?) ON CONFLICT DO NOTHING", [sha256, now.unix])
     }
 
     /// Refuses to record `sha256` as stored while a collection is removing its bytes (inside the recording
     /// transaction, so a collection and a recording of the same digest never overlap).
-    static func requireNotBeingCollected(_ db: Database, _ sha256: String) throws {
-        if try Bool.fetchOne(db, sql: "SELECT 1 FROM blob_deletions WHERE sha256 = ?", arguments: [sha256]) == true {
+    static func requireNotBeingCollected(_ db: any SQLSession, _ sha256: String) throws {
+        if try db.value(Bool.self, "SELECT 1 FROM blob_deletions WHERE sha256 = ?", [sha256]) == true {
             throw BlobBeingCollected(sha256: sha256)
         }
     }
@@ -102,37 +99,38 @@ public struct BlobSource: Sendable, Equatable {
     public var position: Int
 }
 
-extension AppDatabase {
+extension SQLArchive {
     /// Every known source of the blob, outputs first.
     public func blobSources(sha256: String) async throws -> [BlobSource] {
-        try await read { db in
-            let outputs = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT o.source_url, g.prediction_id, o.position FROM generation_outputs o
-                    JOIN generations g ON g.id = o.generation_id WHERE o.sha256 = ?
-                    """, arguments: [sha256]
+        try await reading { db in
+            let outputs = try db.rows(
+                """
+                SELECT o.source_url, g.prediction_id, o.position FROM generation_outputs o
+                JOIN generations g ON g.id = o.generation_id WHERE o.sha256 = ?
+                """, [sha256]
             ).map { BlobSource(url: $0[0], isOutput: true, predictionID: $0[1], position: $0[2]) }
-            let inputs = try Row.fetchAll(
-                db, sql: "SELECT source_url, position FROM generation_inputs WHERE sha256 = ?", arguments: [sha256]
-            ).map { BlobSource(url: $0[0], isOutput: false, predictionID: nil, position: $0[1]) }
+            let inputs = try db.rows("SELECT source_url, position FROM generation_inputs WHERE sha256 = ?", [sha256]).map {
+                BlobSource(url: $0[0], isOutput: false, predictionID: nil, position: $0[1])
+            }
             return outputs + inputs
         }
     }
 }
 
-extension AppDatabase {
+extension SQLArchive {
     /// The next asset after the scrub's position (from the first again past the last), and moves the position to it.
     public func nextAssetToScrub(now: Date) async throws -> Asset? {
-        try await write { db in
-            let last = try String.fetchOne(db, sql: "SELECT last_sha256 FROM scrub_position WHERE id = 1") ?? ""
+        try await writing { db in
+            let last = try db.value(String.self, "SELECT last_sha256 FROM scrub_position WHERE id = 1") ?? ""
             let next =
-                try Asset.filter(Asset.Columns.sha256 > last).order(Asset.Columns.sha256).fetchOne(db)
-                ?? Asset.order(Asset.Columns.sha256).fetchOne(db)
+                try db.fetchOne(Asset.self, "SELECT * FROM assets WHERE sha256 > ? ORDER BY sha256 LIMIT 1", [last])
+                ?? db.fetchOne(Asset.self, "SELECT * FROM assets ORDER BY sha256 LIMIT 1")
             if let next {
                 try db.execute(
-                    sql: "INSERT OR REPLACE INTO scrub_position (id, last_sha256, updated_at) VALUES (1, ?, ?)",
-                    arguments: [next.sha256, now.unix])
+                    """
+                    INSERT INTO scrub_position (id, last_sha256, updated_at) VALUES (1, ?, ?)
+                    ON CONFLICT (id) DO UPDATE SET last_sha256 = excluded.last_sha256, updated_at = excluded.updated_at
+                    """, [next.sha256, now.unix])
             }
             return next
         }

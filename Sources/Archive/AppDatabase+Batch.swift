@@ -14,19 +14,19 @@ public struct ArchivedGeneration: Sendable {
     }
 }
 
-extension AppDatabase {
+extension SQLArchive {
     /// Records many generations with their files in one transaction (identical assets stored once).
     public func insertArchived(_ entries: [ArchivedGeneration]) async throws {
-        try await write { db in
+        try await writing { db in
             for entry in entries {
-                try entry.generation.insert(db)
+                try db.insert(entry.generation)
                 for (output, asset) in entry.outputs {
-                    try asset.insert(db, onConflict: .ignore)
-                    try output.insert(db)
+                    try db.insert(asset, "ON CONFLICT DO NOTHING")
+                    try db.insert(output)
                 }
                 for (input, asset) in entry.inputs {
-                    try asset?.insert(db, onConflict: .ignore)
-                    try input.insert(db)
+                    if let asset { try db.insert(asset, "ON CONFLICT DO NOTHING") }
+                    try db.insert(input)
                 }
             }
         }

@@ -16,29 +16,26 @@ public struct OutgoingMessage: Sendable {
     public var messageKey: String { "\(row)" }
 }
 
-extension AppDatabase {
+extension SQLArchive {
     // MARK: - Endpoints
 
     public func createEndpoint(teamID: String, url: String, events: [String], now: Date) async throws -> EndpointView {
         let endpoint = EndpointView(
             id: Secrets.id(prefix: "ep_"), url: url, events: events, enabled: true, disabledReason: nil,
             createdAt: now, secret: Secrets.endpointSecret())
-        try await write { db in
+        try await writing { db in
             try db.execute(
-                sql: """
-                    INSERT INTO webhook_endpoints (id, team_id, url, events, secret, enabled, created_at)
-                    VALUES (?, ?, ?, ?, ?, 1, ?)
-                    """,
-                arguments: [endpoint.id, teamID, url, Self.eventsText(events), endpoint.secret, now.unix])
+                """
+                INSERT INTO webhook_endpoints (id, team_id, url, events, secret, enabled, created_at)
+                VALUES (?, ?, ?, ?, ?, 1, ?)
+                """, [endpoint.id, teamID, url, Self.eventsText(events), endpoint.secret, now.unix])
         }
         return endpoint
     }
 
     public func endpoints(teamID: String) async throws -> [EndpointView] {
-        try await read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT * FROM webhook_endpoints WHERE team_id = ? ORDER BY created_at, id", arguments: [teamID]
-            ).map(Self.endpoint)
+        try await reading { db in
+            try db.rows("SELECT * FROM webhook_endpoints WHERE team_id = ? ORDER BY created_at, id", [teamID]).map(Self.endpoint)
         }
     }
 
@@ -46,26 +43,26 @@ extension AppDatabase {
     public func updateEndpoint(id: String, teamID: String, url: String?, events: [String]?, enabled: Bool?) async throws
         -> EndpointView?
     {
-        try await write { db in
-            guard try Row.fetchOne(db, sql: "SELECT 1 FROM webhook_endpoints WHERE id = ? AND team_id = ?", arguments: [id, teamID]) != nil
+        try await writing { db in
+            guard try db.row("SELECT 1 FROM webhook_endpoints WHERE id = ? AND team_id = ?", [id, teamID]) != nil
             else { return nil }
-            if let url { try db.execute(sql: "UPDATE webhook_endpoints SET url = ? WHERE id = ?", arguments: [url, id]) }
+            if let url { try db.execute("UPDATE webhook_endpoints SET url = ? WHERE id = ?", [url, id]) }
             if let events {
-                try db.execute(sql: "UPDATE webhook_endpoints SET events = ? WHERE id = ?", arguments: [Self.eventsText(events), id])
+                try db.execute("UPDATE webhook_endpoints SET events = ? WHERE id = ?", [Self.eventsText(events), id])
             }
             if let enabled {
                 try db.execute(
-                    sql: "UPDATE webhook_endpoints SET enabled = ?, disabled_reason = ? WHERE id = ?",
-                    arguments: [enabled, enabled ? nil : "disabled by the team", id])
+                    "UPDATE webhook_endpoints SET enabled = ?, disabled_reason = ? WHERE id = ?",
+                    [enabled, enabled ? nil : "disabled by the team", id])
             }
-            return try Row.fetchOne(db, sql: "SELECT * FROM webhook_endpoints WHERE id = ?", arguments: [id]).map(Self.endpoint)
+            return try db.row("SELECT * FROM webhook_endpoints WHERE id = ?", [id]).map(Self.endpoint)
         }
     }
 
     public func deleteEndpoint(id: String, teamID: String) async throws -> Bool {
-        try await write { db in
-            try db.execute(sql: "DELETE FROM webhook_endpoints WHERE id = ? AND team_id = ?", arguments: [id, teamID])
-            return db.changesCount > 0
+        try await writing { db in
+            try db.execute("DELETE FROM webhook_endpoints WHERE id = ? AND team_id = ?", [id, teamID])
+            return db.changedRows > 0
         }
     }
 
@@ -82,38 +79,14 @@ extension AppDatabase {
 
     // MARK: - The outbox
 
-    /// Messages due now, each the oldest one still undelivered of its generation for its endpoint (events of one
-    /// generation arrive in order), at most `limit`.
-    public func dueMessages(now: Date, limit: Int) async throws -> [OutgoingMessage] {
-        try await read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT m.id, m.message_id, m.endpoint_id, e.url, e.secret, m.payload, m.attempts
-                    FROM webhook_messages m JOIN webhook_endpoints e ON e.id = m.endpoint_id
-                    WHERE m.next_attempt_at IS NOT NULL AND m.next_attempt_at <= ? AND e.enabled = 1
-                    AND NOT EXISTS (
-                        SELECT 1 FROM webhook_messages earlier
-                        WHERE earlier.endpoint_id = m.endpoint_id AND earlier.generation_id IS m.generation_id
-                        AND earlier.id < m.id AND earlier.next_attempt_at IS NOT NULL)
-                    ORDER BY m.next_attempt_at LIMIT ?
-                    """, arguments: [now.unix, limit]
-            ).map {
-                OutgoingMessage(
-                    row: $0[0], messageID: $0[1], endpointID: $0[2], url: $0[3], secret: $0[4], payload: $0[5],
-                    attempts: $0[6])
-            }
-        }
-    }
-
     public func nextMessageTime() async throws -> Date? {
-        try await read { db in
-            try Double.fetchOne(
-                db,
-                sql: """
-                    SELECT min(m.next_attempt_at) FROM webhook_messages m JOIN webhook_endpoints e ON e.id = m.endpoint_id
-                    WHERE m.next_attempt_at IS NOT NULL AND e.enabled = 1
-                    """
+        try await reading { db in
+            try db.value(
+                Double.self,
+                """
+                SELECT min(m.next_attempt_at) FROM webhook_messages m JOIN webhook_endpoints e ON e.id = m.endpoint_id
+                WHERE m.next_attempt_at IS NOT NULL AND e.enabled = 1
+                """
             ).map { Date(timeIntervalSince1970: $0) }
         }
     }
@@ -124,25 +97,25 @@ extension AppDatabase {
         _ message: OutgoingMessage, status: Int?, latencyMS: Double, excerpt: String?, error: String?,
         delivered: Bool, retryAt: Date?, now: Date
     ) async throws {
-        try await write { db in
+        try await writing { db in
             try db.execute(
-                sql: """
-                    INSERT INTO webhook_attempts (message, at, status, latency_ms, response_excerpt, error)
-                    VALUES (?, ?, ?, ?, ?, ?)
-                    """, arguments: [message.row, now.unix, status, latencyMS, excerpt, error])
+                """
+                INSERT INTO webhook_attempts (message, at, status, latency_ms, response_excerpt, error)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """, [message.row, now.unix, status, latencyMS, excerpt, error])
             try db.execute(
-                sql: """
-                    UPDATE webhook_messages SET attempts = attempts + 1, last_status = ?, next_attempt_at = ?,
-                        delivered_at = ?, gave_up_at = ? WHERE id = ?
-                    """,
-                arguments: [
+                """
+                UPDATE webhook_messages SET attempts = attempts + 1, last_status = ?, next_attempt_at = ?,
+                    delivered_at = ?, gave_up_at = ? WHERE id = ?
+                """,
+                [
                     status, delivered ? nil : retryAt?.unix, delivered ? now.unix : nil,
                     !delivered && retryAt == nil ? now.unix : nil, message.row,
                 ])
             if !delivered && retryAt == nil {
                 try db.execute(
-                    sql: "UPDATE webhook_endpoints SET enabled = 0, disabled_reason = ? WHERE id = ?",
-                    arguments: [
+                    "UPDATE webhook_endpoints SET enabled = 0, disabled_reason = ? WHERE id = ?",
+                    [
                         "disabled after every attempt to deliver \(message.messageID) failed for about a day", message.endpointID,
                     ])
             }
@@ -151,16 +124,12 @@ extension AppDatabase {
 
     /// The endpoint's delivery log, newest first; nil when the team has no such endpoint.
     public func deliveries(endpointID: String, teamID: String, limit: Int) async throws -> [DeliveryView]? {
-        try await read { db in
-            guard try Row.fetchOne(db, sql: "SELECT 1 FROM webhook_endpoints WHERE id = ? AND team_id = ?", arguments: [endpointID, teamID]) != nil
+        try await reading { db in
+            guard try db.row("SELECT 1 FROM webhook_endpoints WHERE id = ? AND team_id = ?", [endpointID, teamID]) != nil
             else { return nil }
-            let messages = try Row.fetchAll(
-                db, sql: "SELECT * FROM webhook_messages WHERE endpoint_id = ? ORDER BY id DESC LIMIT ?",
-                arguments: [endpointID, limit])
+            let messages = try db.rows("SELECT * FROM webhook_messages WHERE endpoint_id = ? ORDER BY id DESC LIMIT ?", [endpointID, limit])
             return try messages.map { message in
-                let attempts = try Row.fetchAll(
-                    db, sql: "SELECT * FROM webhook_attempts WHERE message = ? ORDER BY id", arguments: [message["id"] as Int64]
-                ).map {
+                let attempts = try db.rows("SELECT * FROM webhook_attempts WHERE message = ? ORDER BY id", [message["id"] as Int64]).map {
                     DeliveryView.Attempt(
                         at: Date(timeIntervalSince1970: $0["at"]), status: $0["status"], latencyMS: $0["latency_ms"],
                         responseExcerpt: $0["response_excerpt"], error: $0["error"])
@@ -176,14 +145,14 @@ extension AppDatabase {
 
     /// Sends a message again (same id), now; false when the team has no such message.
     public func replay(messageID: String, endpointID: String, teamID: String, now: Date) async throws -> Bool {
-        try await write { db in
+        try await writing { db in
             try db.execute(
-                sql: """
-                    UPDATE webhook_messages SET next_attempt_at = ?, gave_up_at = NULL
-                    WHERE message_id = ? AND endpoint_id = ?
-                    AND endpoint_id IN (SELECT id FROM webhook_endpoints WHERE team_id = ?)
-                    """, arguments: [now.unix, messageID, endpointID, teamID])
-            return db.changesCount > 0
+                """
+                UPDATE webhook_messages SET next_attempt_at = ?, gave_up_at = NULL
+                WHERE message_id = ? AND endpoint_id = ?
+                AND endpoint_id IN (SELECT id FROM webhook_endpoints WHERE team_id = ?)
+                """, [now.unix, messageID, endpointID, teamID])
+            return db.changedRows > 0
         }
     }
 }
@@ -218,6 +187,31 @@ extension SQLSession {
                     (message_id, endpoint_id, event_type, generation_id, payload, created_at, next_attempt_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, [messageID, endpoint["id"] as String, type.rawValue, generationID, body, now.unix, now.unix])
+        }
+    }
+}
+
+extension AppDatabase {
+    /// Messages due now, each the oldest one still undelivered of its generation for its endpoint (events of one
+    /// generation arrive in order), at most `limit`.
+    public func dueMessages(now: Date, limit: Int) async throws -> [OutgoingMessage] {
+        try await read { db in
+            try db.rows(
+                """
+                SELECT m.id, m.message_id, m.endpoint_id, e.url, e.secret, m.payload, m.attempts
+                FROM webhook_messages m JOIN webhook_endpoints e ON e.id = m.endpoint_id
+                WHERE m.next_attempt_at IS NOT NULL AND m.next_attempt_at <= ? AND e.enabled = 1
+                AND NOT EXISTS (
+                    SELECT 1 FROM webhook_messages earlier
+                    WHERE earlier.endpoint_id = m.endpoint_id AND earlier.generation_id IS m.generation_id
+                    AND earlier.id < m.id AND earlier.next_attempt_at IS NOT NULL)
+                ORDER BY m.next_attempt_at LIMIT ?
+                """, [now.unix, limit]
+            ).map {
+                OutgoingMessage(
+                    row: $0[0], messageID: $0[1], endpointID: $0[2], url: $0[3], secret: $0[4], payload: $0[5],
+                    attempts: $0[6])
+            }
         }
     }
 }

@@ -11,19 +11,18 @@ public enum ImportRecord: Sendable, Equatable {
     case notClaimable
 }
 
-extension AppDatabase {
+extension SQLArchive {
     /// Whether `teamID` may import the prediction: nil when it may; otherwise what an import answers without asking
     /// the provider (the team holds it already, or it is another team's, held or deleted).
     public func importClaim(predictionID: String, teamID: String?) async throws -> ImportRecord? {
-        try await read { db in try Self.claim(db, predictionID: predictionID, teamID: teamID) }
+        try await reading { db in try Self.claim(db, predictionID: predictionID, teamID: teamID) }
     }
 
-    private static func claim(_ db: Database, predictionID: String, teamID: String?) throws -> ImportRecord? {
-        if let existing = try Generation.filter(Generation.Columns.predictionID == predictionID).fetchOne(db) {
+    private static func claim(_ db: any SQLSession, predictionID: String, teamID: String?) throws -> ImportRecord? {
+        if let existing = try db.fetchOne(Generation.self, "SELECT * FROM generations WHERE prediction_id = ?", [predictionID]) {
             return existing.teamID == teamID ? .alreadyArchived(generationID: existing.id) : .notClaimable
         }
-        let deletedBy = try String.fetchOne(
-            db, sql: "SELECT team_id FROM deleted_predictions WHERE prediction_id = ?", arguments: [predictionID])
+        let deletedBy = try db.value(String.self, "SELECT team_id FROM deleted_predictions WHERE prediction_id = ?", [predictionID])
         return deletedBy.map { $0 == teamID ? nil : .notClaimable } ?? nil
     }
 
@@ -32,18 +31,18 @@ extension AppDatabase {
     public func recordImport(_ generation: Generation, inputs: [GenerationInput], outcome: PollOutcome, now: Date)
         async throws -> ImportRecord
     {
-        try await write { db in
+        try await writing { db in
             if let predictionID = generation.predictionID {
                 if let claim = try Self.claim(db, predictionID: predictionID, teamID: generation.teamID) { return claim }
-                try db.execute(sql: "DELETE FROM deleted_predictions WHERE prediction_id = ?", arguments: [predictionID])
+                try db.execute("DELETE FROM deleted_predictions WHERE prediction_id = ?", [predictionID])
             }
-            try generation.insert(db)
-            for input in inputs { try input.insert(db) }
+            try db.insert(generation)
+            for input in inputs { try db.insert(input) }
             try db.appendEvent(
                 generation.id, "imported",
                 "prediction \(generation.predictionID ?? "?") of model \(generation.model)", at: now)
             try Self.apply(db, generation, outcome, source: "imported", at: now)
-            return .imported(try Generation.find(db, id: generation.id) ?? generation)
+            return .imported(try db.generation(id: generation.id) ?? generation)
         }
     }
 }

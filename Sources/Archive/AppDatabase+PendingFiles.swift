@@ -3,39 +3,21 @@ import GRDB
 import VaultContract
 
 /// The queue of files to fetch (outputs and media inputs) and the record of each attempt: one path for both.
-extension AppDatabase {
-    /// Files still to be stored whose next attempt is due, teams taking turns (each team's oldest before any team's
-    /// second), so one team's backlog cannot hold the workers for everyone.
-    public func dueFiles(_ kind: PendingFile.Kind, now: Date, limit: Int) async throws -> [PendingFile] {
-        let sql = kind.queue.due(now: now, limit: limit)
-        return try await read { db in
-            switch kind {
-            case .output: try SQLRequest<GenerationOutput>(literal: sql).fetchAll(db).map(PendingFile.output)
-            case .input: try SQLRequest<GenerationInput>(literal: sql).fetchAll(db).map(PendingFile.input)
-            }
-        }
-    }
-
-    /// When the next attempt of `kind` is due, or nil when none is waiting.
-    public func nextFileTime(_ kind: PendingFile.Kind) async throws -> Date? {
-        try await read { db in try SQLRequest<Date>(literal: kind.queue.nextDue).fetchOne(db) }
-    }
-
+extension SQLArchive {
     /// Links a stored blob to its file; a generation completes when its last output is stored. Returns true when
     /// this completed the generation. The bytes are already in the blob store (`BlobStore.keep`); a digest being
     /// collected is refused (`BlobBeingCollected`).
     @discardableResult
     public func recordStored(_ file: PendingFile, asset: Asset, now: Date) async throws -> Bool {
-        try await write { db in
+        try await writing { db in
             try Self.requireNotBeingCollected(db, asset.sha256)
-            try asset.insert(db, onConflict: .ignore)  // identical bytes are stored once
+            try db.insert(asset, "ON CONFLICT DO NOTHING")  // identical bytes are stored once
             let (row, key) = file.row
-            try db.run(
-                sql: """
-                    UPDATE \(file.kind.table) SET sha256 = ?, attempts = attempts + 1, last_error = NULL,
-                        next_attempt_at = NULL WHERE \(row)
-                    """,
-                arguments: [asset.sha256] + key)
+            try db.execute(
+                """
+                UPDATE \(file.kind.table) SET sha256 = ?, attempts = attempts + 1, last_error = NULL,
+                    next_attempt_at = NULL WHERE \(row)
+                """, [asset.sha256] + key)
             try db.appendEvent(
                 file.generationID, file.kind == .output ? "downloaded" : "input_stored",
                 "\(file.label): \(asset.size) bytes, sha256 \(asset.sha256)", at: now)
@@ -44,17 +26,14 @@ extension AppDatabase {
                 .assetStored, generationID: file.generationID,
                 data: ["sha256": asset.sha256, "size": String(asset.size), "content_type": asset.contentType], at: now)
             let remaining =
-                try Int.fetchOne(
-                    db, sql: "SELECT count(*) FROM generation_outputs WHERE generation_id = ? AND sha256 IS NULL",
-                    arguments: [file.generationID]) ?? 0
+                try db.value(Int.self, "SELECT count(*) FROM generation_outputs WHERE generation_id = ? AND sha256 IS NULL", [file.generationID]) ?? 0
             guard remaining == 0 else { return false }
-            try db.run(
-                sql: """
-                    UPDATE generations SET status = 'completed', completed_at = ?, updated_at = ?
-                    WHERE id = ? AND status = 'downloading'
-                    """,
-                arguments: [now.unix, now.unix, file.generationID])
-            guard db.changesCount == 1 else { return false }
+            try db.execute(
+                """
+                UPDATE generations SET status = 'completed', completed_at = ?, updated_at = ?
+                WHERE id = ? AND status = 'downloading'
+                """, [now.unix, now.unix, file.generationID])
+            guard db.changedRows == 1 else { return false }
             try db.appendEvent(file.generationID, "completed", nil, at: now)
             try db.announce(.generationCompleted, generationID: file.generationID, data: ["status": "completed"], at: now)
             return true
@@ -71,12 +50,10 @@ extension AppDatabase {
             case .output: "download_failed"
             case .input: retryAt == nil ? "input_lost" : "input_download_failed"
             }
-        let (row, key) = file.row
-        let arguments: StatementArguments = [cause, retryAt?.unix]
-        try await write { db in
-            try db.run(
-                sql: "UPDATE \(file.kind.table) SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE \(row)",
-                arguments: arguments + key)
+        try await writing { db in
+            let (row, key) = file.row
+            let arguments: [(any DatabaseValueConvertible)?] = [cause, retryAt?.unix]
+            try db.execute("UPDATE \(file.kind.table) SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE \(row)", arguments + key)
             try db.appendEvent(file.generationID, event, "\(file.label), attempt \(file.attempts + 1): \(cause)", at: now)
             if file.kind == .output, retryAt == nil {
                 try db.fail(
@@ -115,12 +92,31 @@ extension PendingFile.Kind {
 
 extension PendingFile {
     /// The file's row: a predicate and its arguments.
-    fileprivate var row: (String, StatementArguments) {
+    fileprivate var row: (String, [(any DatabaseValueConvertible)?]) {
         switch self {
         case .output(let output):
             ("generation_id = ? AND position = ?", [output.generationID, output.position])
         case .input(let input):
             ("generation_id = ? AND field = ? AND position = ?", [input.generationID, input.field, input.position])
         }
+    }
+}
+
+extension AppDatabase {
+    /// Files still to be stored whose next attempt is due, teams taking turns (each team's oldest before any team's
+    /// second), so one team's backlog cannot hold the workers for everyone.
+    public func dueFiles(_ kind: PendingFile.Kind, now: Date, limit: Int) async throws -> [PendingFile] {
+        let sql = kind.queue.due(now: now, limit: limit)
+        return try await read { db in
+            switch kind {
+            case .output: try SQLRequest<GenerationOutput>(literal: sql).fetchAll(db).map(PendingFile.output)
+            case .input: try SQLRequest<GenerationInput>(literal: sql).fetchAll(db).map(PendingFile.input)
+            }
+        }
+    }
+
+    /// When the next attempt of `kind` is due, or nil when none is waiting.
+    public func nextFileTime(_ kind: PendingFile.Kind) async throws -> Date? {
+        try await read { db in try SQLRequest<Date>(literal: kind.queue.nextDue).fetchOne(db) }
     }
 }

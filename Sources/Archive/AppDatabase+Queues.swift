@@ -10,6 +10,27 @@ public struct QueueDepth: Sendable, Equatable {
     public var oldestDueSeconds: Double
 }
 
+extension SQLArchive {
+    /// Bytes each team's files take (outputs, inputs and uploads, each distinct blob once per team), by team name.
+    /// A whole-archive scan: callers keep it for minutes.
+    public func storageByTeam() async throws -> [String: Int64] {
+        try await reading { db in
+            let rows = try db.rows(
+                """
+                SELECT t.name, coalesce(sum(a.size), 0) FROM teams t
+                LEFT JOIN (
+                    SELECT team_id, sha256 FROM generation_outputs WHERE sha256 IS NOT NULL
+                    UNION SELECT team_id, sha256 FROM generation_inputs WHERE sha256 IS NOT NULL
+                    UNION SELECT team_id, sha256 FROM team_files
+                ) held ON held.team_id = t.id
+                LEFT JOIN assets a ON a.sha256 = held.sha256
+                GROUP BY t.id
+                """, [])
+            return Dictionary(rows.map { ($0[0], $0[1]) }) { first, _ in first }
+        }
+    }
+}
+
 extension AppDatabase {
     /// Every worker's queue, for `/readyz` and `/metrics`.
     public func queueDepths(now: Date) async throws -> [QueueDepth] {
@@ -22,26 +43,6 @@ extension AppDatabase {
                 let oldest: Double? = row?[1]
                 return QueueDepth(name: name, due: row?[0] ?? 0, oldestDueSeconds: oldest.map { max(0, now.unix - $0) } ?? 0)
             }
-        }
-    }
-
-    /// Bytes each team's files take (outputs, inputs and uploads, each distinct blob once per team), by team name.
-    /// A whole-archive scan: callers keep it for minutes.
-    public func storageByTeam() async throws -> [String: Int64] {
-        try await read { db in
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT t.name, coalesce(sum(a.size), 0) FROM teams t
-                    LEFT JOIN (
-                        SELECT team_id, sha256 FROM generation_outputs WHERE sha256 IS NOT NULL
-                        UNION SELECT team_id, sha256 FROM generation_inputs WHERE sha256 IS NOT NULL
-                        UNION SELECT team_id, sha256 FROM team_files
-                    ) held ON held.team_id = t.id
-                    LEFT JOIN assets a ON a.sha256 = held.sha256
-                    GROUP BY t.id
-                    """)
-            return Dictionary(rows.map { ($0[0], $0[1]) }) { first, _ in first }
         }
     }
 }

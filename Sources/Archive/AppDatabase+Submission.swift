@@ -1,59 +1,51 @@
 import Foundation
 import GRDB
 
-extension AppDatabase {
+extension SQLArchive {
     /// Records the intent to send a create for `id` (before the call), so a crash mid-call is detectable.
     /// Returns false when the generation is not (or no longer) waiting to be submitted.
     public func beginSubmission(id: String, now: Date) async throws -> Bool {
-        try await writeWithoutTransaction { db in
-            // The mark must survive a power loss, not only a crash: WAL with synchronous=NORMAL (GRDB's default, and
-            // right for everything else) may roll the last commits back, and a lost mark would send a second, billed
-            // create after the restart. This one commit syncs the log.
-            try db.run(sql: "PRAGMA synchronous = FULL")
-            defer { try? db.run(sql: "PRAGMA synchronous = NORMAL") }
-            var begun = false
-            try db.inTransaction {
-                try db.run(
-                    sql: """
-                        UPDATE generations SET submit_started_at = ?, submit_attempts = submit_attempts + 1,
-                            updated_at = ?, next_action_at = NULL
-                        WHERE id = ? AND status = 'pending' AND submit_started_at IS NULL
-                        """,
-                    arguments: [now.unix, now.unix, id])
-                begun = db.changesCount == 1
-                return .commit
-            }
-            return begun
+        // The mark must survive a power loss, not only a crash: a lost mark would send a second, billed create after
+        // the restart.
+        try await writing(durably: true) { db in
+            try db.execute(
+                """
+                UPDATE generations SET submit_started_at = ?, submit_attempts = submit_attempts + 1,
+                    updated_at = ?, next_action_at = NULL
+                WHERE id = ? AND status = 'pending' AND submit_started_at IS NULL
+                """, [now.unix, now.unix, id])
+            return db.changedRows == 1
         }
     }
 
     /// The provider accepted the create: remember the prediction id and schedule the first poll.
     public func recordSubmitted(id: String, predictionID: String, now: Date, firstPollAt: Date) async throws {
-        try await write { db in
-            try db.run(
-                sql: """
-                    UPDATE generations SET status = 'submitted', prediction_id = ?, submitted_at = ?,
-                        submit_started_at = NULL, updated_at = ?, next_action_at = ?
-                    WHERE id = ? AND status = 'pending'
-                    """,
-                arguments: [predictionID, now.unix, now.unix, firstPollAt.unix, id])
+        try await writing { db in
+            try db.execute(
+                """
+                UPDATE generations SET status = 'submitted', prediction_id = ?, submitted_at = ?,
+                    submit_started_at = NULL, updated_at = ?, next_action_at = ?
+                WHERE id = ? AND status = 'pending'
+                """, [predictionID, now.unix, now.unix, firstPollAt.unix, id])
             try db.appendEvent(id, "submitted", "prediction \(predictionID)", at: now)
         }
     }
 
     /// The create certainly did not start a prediction (a definite 429 or 5xx answer): try again at `retryAt`.
     public func deferSubmission(id: String, retryAt: Date, reason: String, now: Date) async throws {
-        try await write { db in
-            try db.run(
-                sql: """
-                    UPDATE generations SET submit_started_at = NULL, next_action_at = ?, updated_at = ?
-                    WHERE id = ? AND status = 'pending'
-                    """,
-                arguments: [retryAt.unix, now.unix, id])
+        try await writing { db in
+            try db.execute(
+                """
+                UPDATE generations SET submit_started_at = NULL, next_action_at = ?, updated_at = ?
+                WHERE id = ? AND status = 'pending'
+                """, [retryAt.unix, now.unix, id])
             try db.appendEvent(id, "submit_deferred", reason, at: now)
         }
     }
 
+}
+
+extension AppDatabase {
     /// Pending generations whose (re)submission is due, teams taking turns.
     public func dueSubmissions(now: Date, limit: Int) async throws -> [Generation] {
         try await read { db in try GenerationQueue.submissions.due(db, now: now, limit: limit) }

@@ -49,9 +49,9 @@ public enum WebhookEffect: Sendable, Equatable {
     case rejected(WebhookRejection)
 }
 
-extension AppDatabase {
+extension SQLArchive {
     /// Most second predictions recorded for one generation (each needs a provider read to confirm).
-    static let maxExtraPredictions = 5
+    static var maxExtraPredictions: Int { 5 }
 
     /// The secret a generation's webhooks are signed with; nil for an unknown generation or one without webhooks.
     /// One column on a reader connection: verification reads no more.
@@ -61,9 +61,8 @@ extension AppDatabase {
 
     /// The secrets of many generations in one read, in order (nil for an unknown id).
     public func webhookSecrets(generationIDs: [String]) async throws -> [String?] {
-        try await read { db in
-            let statement = try db.cachedStatement(sql: "SELECT webhook_secret FROM generations WHERE id = ?")
-            return try generationIDs.map { try String.fetchOne(statement, arguments: [$0]) }
+        try await reading { db in
+            try generationIDs.map { try db.value(String.self, "SELECT webhook_secret FROM generations WHERE id = ?", [$0]) }
         }
     }
 
@@ -77,29 +76,19 @@ extension AppDatabase {
     /// Records many deliveries in one transaction (a group commit: one journal sync for all of them), each in a
     /// savepoint of its own, so one that fails is rolled back alone and answered with its error.
     public func recordWebhooks(_ deliveries: [ReceivedWebhook], now: Date) async throws -> [Result<WebhookEffect, any Error>] {
-        try await write { db in
-            try deliveries.map { delivery in
-                var effect: Result<WebhookEffect, any Error> = .success(.duplicate)
-                try db.inSavepoint {
-                    do {
-                        effect = .success(try Self.record(db, delivery, now: now))
-                        return .commit
-                    } catch {
-                        effect = .failure(error)
-                        return .rollback
-                    }
-                }
-                return effect
+        try await writing { db in
+            deliveries.map { delivery in
+                Result { try db.savepoint { try Self.record(db, delivery, now: now) } }
             }
         }
     }
 
-    private static func record(_ db: Database, _ delivery: ReceivedWebhook, now: Date) throws -> WebhookEffect {
+    private static func record(_ db: any SQLSession, _ delivery: ReceivedWebhook, now: Date) throws -> WebhookEffect {
         if try isRepeat(db, delivery) {
             try storeDelivery(db, delivery, verdict: "duplicate", reason: nil, now: now)
             return .duplicate
         }
-        guard var generation = try Generation.find(db, id: delivery.generationID) else {
+        guard var generation = try db.generation(id: delivery.generationID) else {
             try countRejection(
                 db, generationID: nil, reason: .unknownGeneration, bytes: delivery.body.count,
                 at: now)
@@ -137,11 +126,9 @@ extension AppDatabase {
     /// An authentic delivery about the generation's own prediction, which has already moved past running: it changes
     /// nothing, and two columns say so without reading the whole generation (the common case of ingest: the provider
     /// repeats deliveries until it sees a 2xx, and polls may have finished the generation first).
-    private static func isRepeat(_ db: Database, _ delivery: ReceivedWebhook) throws -> Bool {
+    private static func isRepeat(_ db: any SQLSession, _ delivery: ReceivedWebhook) throws -> Bool {
         guard delivery.rejection == nil, let report = delivery.report,
-            let row = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT status, prediction_id FROM generations WHERE id = ?"),
-                arguments: [delivery.generationID])
+            let row = try db.row("SELECT status, prediction_id FROM generations WHERE id = ?", [delivery.generationID])
         else { return false }
         let status: GenerationStatus? = row[0]
         let predictionID: String? = row[1]
@@ -149,16 +136,15 @@ extension AppDatabase {
     }
 
     private static func storeDelivery(
-        _ db: Database, _ delivery: ReceivedWebhook, verdict: String, reason: String?, now: Date
+        _ db: any SQLSession, _ delivery: ReceivedWebhook, verdict: String, reason: String?, now: Date
     ) throws {
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO webhook_deliveries
-                    (generation_id, received_at, verdict, reason, scheme, webhook_timestamp, exec_id, body)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(
-            arguments: [
+        try db.execute(
+            """
+            INSERT INTO webhook_deliveries
+                (generation_id, received_at, verdict, reason, scheme, webhook_timestamp, exec_id, body)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
                 delivery.generationID, now.unix, verdict, reason, delivery.scheme.rawValue, delivery.timestampHeader,
                 delivery.report?.predictionID, delivery.body,
             ])
@@ -166,34 +152,32 @@ extension AppDatabase {
 
     /// One row per generation (unknown ids share one) and reason: how many, when, the last one's size.
     private static func countRejection(
-        _ db: Database, generationID: String?, reason: WebhookRejection, bytes: Int,
+        _ db: any SQLSession, generationID: String?, reason: WebhookRejection, bytes: Int,
         at now: Date
     ) throws {
-        try db.run(
-            sql: """
-                INSERT INTO webhook_rejections (generation_id, reason, count, first_at, last_at, last_bytes)
-                VALUES (?, ?, 1, ?, ?, ?)
-                ON CONFLICT (generation_id, reason)
-                DO UPDATE SET count = count + 1, last_at = excluded.last_at, last_bytes = excluded.last_bytes
-                """,
-            arguments: [generationID ?? Self.unknownGenerationKey, reason.rawValue, now.unix, now.unix, bytes])
+        try db.execute(
+            """
+            INSERT INTO webhook_rejections (generation_id, reason, count, first_at, last_at, last_bytes)
+            VALUES (?, ?, 1, ?, ?, ?)
+            ON CONFLICT (generation_id, reason)
+            DO UPDATE SET count = count + 1, last_at = excluded.last_at, last_bytes = excluded.last_bytes
+            """, [generationID ?? Self.unknownGenerationKey, reason.rawValue, now.unix, now.unix, bytes])
     }
 
     /// Where deliveries for generation ids that do not exist are counted.
-    public static let unknownGenerationKey = "(unknown)"
+    public static var unknownGenerationKey: String { "(unknown)" }
 
     /// Refused deliveries for a generation (`unknownGenerationKey` for unknown ids): reason and count.
     public func webhookRejections(generationID: String) async throws -> [(reason: String, count: Int)] {
-        try await read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT reason, count FROM webhook_rejections WHERE generation_id = ? ORDER BY reason",
-                arguments: [generationID]
-            ).map { ($0["reason"], $0["count"]) }
+        try await reading { db in
+            try db.rows("SELECT reason, count FROM webhook_rejections WHERE generation_id = ? ORDER BY reason", [generationID]).map {
+                ($0["reason"], $0["count"])
+            }
         }
     }
 
     private static func apply(
-        _ db: Database, _ generation: inout Generation, predictionID reported: String, outcome: PollOutcome,
+        _ db: any SQLSession, _ generation: inout Generation, predictionID reported: String, outcome: PollOutcome,
         scheme: WebhookScheme, at now: Date
     ) throws -> WebhookEffect {
         if let predictionID = generation.predictionID {
@@ -208,9 +192,7 @@ extension AppDatabase {
         }
         guard generation.status == .submitted || generation.status == .processing else { return .duplicate }
         if scheme == .legacySecret {
-            try db.run(
-                sql: "UPDATE generations SET next_action_at = ?, updated_at = ? WHERE id = ?",
-                arguments: [now.unix, now.unix, generation.id])
+            try db.execute("UPDATE generations SET next_action_at = ?, updated_at = ? WHERE id = ?", [now.unix, now.unix, generation.id])
             return .confirmRequested
         }
         try apply(db, generation, outcome, source: "webhook", at: now)
@@ -220,32 +202,31 @@ extension AppDatabase {
     /// Records the prediction id of a generation whose create answer was lost. Also revives one that had been
     /// given up as `submit_uncertain`: the provider did run it, and what was paid for is archived.
     static func adopt(
-        _ db: Database, _ generation: inout Generation, predictionID: String, how: String,
+        _ db: any SQLSession, _ generation: inout Generation, predictionID: String, how: String,
         at now: Date
     ) throws -> Bool {
         let revivable =
             generation.status == .pending
             || (generation.status == .failed && generation.errorCode == "submit_uncertain")
         guard generation.predictionID == nil, revivable else { return false }
-        try db.run(
-            sql: """
-                UPDATE generations SET status = 'submitted', prediction_id = ?, submitted_at = coalesce(submitted_at, ?),
-                    submit_started_at = NULL, submit_uncertain_since = NULL, error_code = NULL, error_message = NULL,
-                    completed_at = NULL, next_action_at = ?, updated_at = ?
-                WHERE id = ?
-                """,
-            arguments: [predictionID, now.unix, now.unix, now.unix, generation.id])
+        try db.execute(
+            """
+            UPDATE generations SET status = 'submitted', prediction_id = ?, submitted_at = coalesce(submitted_at, ?),
+                submit_started_at = NULL, submit_uncertain_since = NULL, error_code = NULL, error_message = NULL,
+                completed_at = NULL, next_action_at = ?, updated_at = ?
+            WHERE id = ?
+            """, [predictionID, now.unix, now.unix, now.unix, generation.id])
         try db.appendEvent(
             generation.id, "reconciled",
             "prediction \(predictionID) found through \(how); the create was not sent again", at: now)
-        generation = try Generation.find(db, id: generation.id) ?? generation
+        generation = try db.generation(id: generation.id) ?? generation
         return true
     }
 
     /// Adopts a prediction id found in the provider's webhook log.
     public func adoptPrediction(generationID: String, predictionID: String, now: Date) async throws -> Bool {
-        try await write { db in
-            guard var generation = try Generation.find(db, id: generationID) else { return false }
+        try await writing { db in
+            guard var generation = try db.generation(id: generationID) else { return false }
             return try Self.adopt(
                 db, &generation, predictionID: predictionID, how: "the provider's webhook log",
                 at: now)
@@ -255,104 +236,63 @@ extension AppDatabase {
     /// A create may have reached the provider (its answer was lost, or the process died mid-call): keep the
     /// intent mark and look for the prediction instead of resending.
     public func markSubmitUncertain(id: String, reason: String, checkAt: Date, now: Date) async throws {
-        try await write { db in
-            try db.run(
-                sql: """
-                    UPDATE generations SET submit_uncertain_since = coalesce(submit_uncertain_since, ?),
-                        submit_started_at = coalesce(submit_started_at, ?), next_action_at = ?, updated_at = ?
-                    WHERE id = ? AND status = 'pending'
-                    """,
-                arguments: [now.unix, now.unix, checkAt.unix, now.unix, id])
+        try await writing { db in
+            try db.execute(
+                """
+                UPDATE generations SET submit_uncertain_since = coalesce(submit_uncertain_since, ?),
+                    submit_started_at = coalesce(submit_started_at, ?), next_action_at = ?, updated_at = ?
+                WHERE id = ? AND status = 'pending'
+                """, [now.unix, now.unix, checkAt.unix, now.unix, id])
             try db.appendEvent(id, "create_uncertain", reason, at: now)
         }
     }
 
-    /// Uncertain creates due for another look, teams taking turns.
-    public func dueReconciliations(now: Date, limit: Int) async throws -> [Generation] {
-        try await read { db in try GenerationQueue.reconciliations.due(db, now: now, limit: limit) }
-    }
-
-    public func nextReconciliationTime() async throws -> Date? {
-        try await read { db in try GenerationQueue.reconciliations.nextDue(db) }
-    }
-
     public func rescheduleReconciliation(id: String, at: Date) async throws {
-        try await write { db in
-            try db.run(
-                sql: "UPDATE generations SET next_action_at = ? WHERE id = ? AND status = 'pending'",
-                arguments: [at.unix, id])
+        try await writing { db in
+            try db.execute("UPDATE generations SET next_action_at = ? WHERE id = ? AND status = 'pending'", [at.unix, id])
         }
     }
 
     /// Deliveries received for a generation, oldest first: (verdict, reason).
     public func webhookDeliveries(generationID: String) async throws -> [(verdict: String, reason: String?)] {
-        try await read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT verdict, reason FROM webhook_deliveries WHERE generation_id = ? ORDER BY id",
-                arguments: [generationID]
-            ).map { ($0["verdict"], $0["reason"]) }
+        try await reading { db in
+            try db.rows("SELECT verdict, reason FROM webhook_deliveries WHERE generation_id = ? ORDER BY id", [generationID]).map {
+                ($0["verdict"], $0["reason"])
+            }
         }
     }
 
     /// Notes a prediction that an authentic webhook ties to this generation although it is not the generation's
     /// own; at most `maxExtraPredictions` per generation, each once.
     private static func noteExtraPrediction(
-        _ db: Database, _ predictionID: String, of generationID: String,
+        _ db: any SQLSession, _ predictionID: String, of generationID: String,
         at now: Date
     ) throws -> WebhookEffect {
         let known =
-            try Int.fetchOne(
-                db, sql: "SELECT count(*) FROM extra_predictions WHERE generation_id = ?", arguments: [generationID]) ?? 0
+            try db.value(Int.self, "SELECT count(*) FROM extra_predictions WHERE generation_id = ?", [generationID]) ?? 0
         let exists =
-            try Bool.fetchOne(
-                db, sql: "SELECT 1 FROM extra_predictions WHERE prediction_id = ?", arguments: [predictionID]) ?? false
+            try db.value(Bool.self, "SELECT 1 FROM extra_predictions WHERE prediction_id = ?", [predictionID]) ?? false
         if exists { return .duplicate }
         guard known < maxExtraPredictions, predictionID.utf8.count <= 200 else { return .rejected(.predictionMismatch) }
-        try db.run(
-            sql: """
-                INSERT INTO extra_predictions (prediction_id, generation_id, state, seen_at, next_check_at)
-                VALUES (?, ?, 'unconfirmed', ?, ?)
-                """,
-            arguments: [predictionID, generationID, now.unix, now.unix])
+        try db.execute(
+            """
+            INSERT INTO extra_predictions (prediction_id, generation_id, state, seen_at, next_check_at)
+            VALUES (?, ?, 'unconfirmed', ?, ?)
+            """, [predictionID, generationID, now.unix, now.unix])
         return .extraPrediction
-    }
-
-    /// Second predictions awaiting the provider's confirmation, oldest first, with their generations.
-    public func dueExtraPredictions(now: Date, limit: Int) async throws -> [ExtraPrediction] {
-        try await read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT e.prediction_id AS extra_prediction_id, g.* FROM extra_predictions e
-                    JOIN generations g ON g.id = e.generation_id
-                    WHERE e.state = 'unconfirmed' AND e.next_check_at <= ? ORDER BY e.next_check_at LIMIT ?
-                    """,
-                arguments: [now.unix, limit]
-            ).map { ExtraPrediction(predictionID: $0["extra_prediction_id"], generation: try Generation(row: $0)) }
-        }
-    }
-
-    public func nextExtraPredictionCheck() async throws -> Date? {
-        try await read { db in
-            try Date.fetchOne(db, sql: "SELECT min(next_check_at) FROM extra_predictions WHERE state = 'unconfirmed'")
-        }
     }
 
     /// The provider could not be asked now: ask again at `at`.
     public func postponeExtraPrediction(_ predictionID: String, until at: Date) async throws {
-        try await write { db in
-            try db.run(
-                sql: "UPDATE extra_predictions SET next_check_at = ? WHERE prediction_id = ?",
-                arguments: [at.unix, predictionID])
+        try await writing { db in
+            try db.execute("UPDATE extra_predictions SET next_check_at = ? WHERE prediction_id = ?", [at.unix, predictionID])
         }
     }
 
     /// The provider did not confirm the prediction as this generation's: nothing changes but its state.
     public func refuseExtraPrediction(_ predictionID: String) async throws {
-        try await write { db in
-            try db.run(
-                sql: "UPDATE extra_predictions SET state = 'refused' WHERE prediction_id = ?",
-                arguments: [predictionID])
+        try await writing { db in
+            try db.execute("UPDATE extra_predictions SET state = 'refused' WHERE prediction_id = ?", [predictionID])
         }
     }
 
@@ -362,14 +302,14 @@ extension AppDatabase {
         _ extra: Generation, of original: Generation, outcome: PollOutcome,
         now: Date
     ) async throws -> Generation {
-        try await write { db in
-            try extra.insert(db)
-            try db.run(
-                sql: """
-                    INSERT INTO generation_inputs (generation_id, field, position, source_url, sha256, attempts, next_attempt_at)
-                    SELECT ?, field, position, source_url, sha256, 0, CASE WHEN sha256 IS NULL THEN ? END
-                    FROM generation_inputs WHERE generation_id = ?
-                    """, arguments: [extra.id, now.unix, original.id])
+        try await writing { db in
+            try db.insert(extra)
+            try db.execute(
+                """
+                INSERT INTO generation_inputs (generation_id, field, position, source_url, sha256, attempts, next_attempt_at)
+                SELECT ?, field, position, source_url, sha256, 0, CASE WHEN sha256 IS NULL THEN ? END
+                FROM generation_inputs WHERE generation_id = ?
+                """, [extra.id, now.unix, original.id])
             try db.appendEvent(
                 extra.id, "extra_prediction",
                 "a second prediction \(extra.predictionID ?? "?") of \(original.id)'s request, started by a "
@@ -378,11 +318,10 @@ extension AppDatabase {
                 original.id, "extra_prediction",
                 "the provider also ran this request as prediction \(extra.predictionID ?? "?") (billed); "
                     + "archived as \(extra.id)", at: now)
-            try db.run(
-                sql: "UPDATE extra_predictions SET state = 'confirmed', archived_as = ? WHERE prediction_id = ?",
-                arguments: [extra.id, extra.predictionID])
+            try db.execute(
+                "UPDATE extra_predictions SET state = 'confirmed', archived_as = ? WHERE prediction_id = ?", [extra.id, extra.predictionID])
             try Self.apply(db, extra, outcome, source: "extra prediction", at: now)
-            return try Generation.find(db, id: extra.id) ?? extra
+            return try db.generation(id: extra.id) ?? extra
         }
     }
 }
@@ -391,4 +330,34 @@ extension AppDatabase {
 public struct ExtraPrediction: Sendable {
     public var predictionID: String
     public var generation: Generation
+}
+
+extension AppDatabase {
+    /// Uncertain creates due for another look, teams taking turns.
+    public func dueReconciliations(now: Date, limit: Int) async throws -> [Generation] {
+        try await read { db in try GenerationQueue.reconciliations.due(db, now: now, limit: limit) }
+    }
+
+    public func nextReconciliationTime() async throws -> Date? {
+        try await read { db in try GenerationQueue.reconciliations.nextDue(db) }
+    }
+
+    /// Second predictions awaiting the provider's confirmation, oldest first, with their generations.
+    public func dueExtraPredictions(now: Date, limit: Int) async throws -> [ExtraPrediction] {
+        try await read { db in
+            try db.rows(
+                """
+                SELECT e.prediction_id AS extra_prediction_id, g.* FROM extra_predictions e
+                JOIN generations g ON g.id = e.generation_id
+                WHERE e.state = 'unconfirmed' AND e.next_check_at <= ? ORDER BY e.next_check_at LIMIT ?
+                """, [now.unix, limit]
+            ).map { ExtraPrediction(predictionID: $0["extra_prediction_id"], generation: try Generation(row: $0)) }
+        }
+    }
+
+    public func nextExtraPredictionCheck() async throws -> Date? {
+        try await read { db in
+            try Date.fetchOne(db, sql: "SELECT min(next_check_at) FROM extra_predictions WHERE state = 'unconfirmed'")
+        }
+    }
 }

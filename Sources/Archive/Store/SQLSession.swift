@@ -30,6 +30,13 @@ extension SQLSession {
         return try row.decode(Value?.self, atIndex: 0)
     }
 
+    /// The first column of every row.
+    package func values<Value: DatabaseValueConvertible>(
+        _ type: Value.Type, _ sql: String, _ arguments: [(any DatabaseValueConvertible)?] = []
+    ) throws -> [Value] {
+        try rows(sql, arguments).map { try $0.decode(Value.self, atIndex: 0) }
+    }
+
     package func fetchAll<Record: FetchableRecord>(
         _ type: Record.Type, _ sql: String, _ arguments: [(any DatabaseValueConvertible)?] = []
     ) throws -> [Record] {
@@ -77,6 +84,20 @@ extension SQLSession {
             "UPDATE \"\(Record.databaseTableName)\" SET " + assigned.map { "\"\($0.key)\" = ?" }.joined(separator: ", ")
                 + " WHERE " + key.map { "\"\($0)\" = ?" }.joined(separator: " AND "),
             assigned.map(\.value) + keyed)
+    }
+
+    /// Runs `body` in a savepoint: its statements are rolled back alone when it throws, the transaction goes on.
+    package func savepoint<T>(_ body: () throws -> T) throws -> T {
+        try execute("SAVEPOINT part")
+        do {
+            let result = try body()
+            try execute("RELEASE SAVEPOINT part")
+            return result
+        } catch {
+            try execute("ROLLBACK TO SAVEPOINT part")
+            try execute("RELEASE SAVEPOINT part")
+            throw error
+        }
     }
 
     /// A history event of a generation.
