@@ -13,6 +13,18 @@ public struct OutgoingMessage: Sendable {
     public var attempts: Int
 
     /// One worker at a time per outbox row.
+    package init(
+        row: Int64, messageID: String, endpointID: String, url: String, secret: String, payload: String, attempts: Int
+    ) {
+        self.row = row
+        self.messageID = messageID
+        self.endpointID = endpointID
+        self.url = url
+        self.secret = secret
+        self.payload = payload
+        self.attempts = attempts
+    }
+
     public var messageKey: String { "\(row)" }
 }
 

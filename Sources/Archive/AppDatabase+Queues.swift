@@ -8,6 +8,12 @@ public struct QueueDepth: Sendable, Equatable {
     public var due: Int
     /// Seconds since the most overdue row fell due (0 when none is due).
     public var oldestDueSeconds: Double
+
+    package init(name: String, due: Int, oldestDueSeconds: Double) {
+        self.name = name
+        self.due = due
+        self.oldestDueSeconds = oldestDueSeconds
+    }
 }
 
 extension SQLArchive {

@@ -330,6 +330,11 @@ extension SQLArchive {
 public struct ExtraPrediction: Sendable {
     public var predictionID: String
     public var generation: Generation
+
+    package init(predictionID: String, generation: Generation) {
+        self.predictionID = predictionID
+        self.generation = generation
+    }
 }
 
 extension AppDatabase {

@@ -7,6 +7,8 @@ public struct PostgresArchive: Sendable {
     public let location: PostgresLocation
     let client: PostgresClient
     let logger: Logger
+    /// This process among the instances sharing the database: the owner of the work it claims.
+    public let instanceID = "\(ProcessInfo.processInfo.hostName)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
 
     /// Connects to `location`, applies pending migrations (`migrations/postgres`, under a lock) and runs `body`;
     /// the pool closes when it returns or throws.

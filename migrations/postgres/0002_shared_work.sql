@@ -3,12 +3,14 @@
 
 -- A lease on one due item of a queue ('submissions', 'polls', 'downloads', …): the instance `owner` works on it
 -- until `expires_at` (Unix seconds). An instance that dies leaves its leases to expire; another claims the item
--- then. A lease ends early when the work is recorded.
+-- then. A lease holds only while the item is due at `due_at`: recording the work moves the item's due time (or
+-- takes it out of the queue), which ends the lease without another statement.
 CREATE TABLE work_leases (
     queue      text NOT NULL,
     item       text NOT NULL,
     owner      text NOT NULL,
     expires_at double precision NOT NULL,
+    due_at     double precision NOT NULL,
     PRIMARY KEY (queue, item)
 );
 CREATE INDEX work_leases_by_owner ON work_leases (owner);

@@ -7,48 +7,68 @@ import GRDB
 struct ClaimQueue: Sendable {
     /// The lease's queue name (`work_leases.queue`).
     var name: String
+    /// The rows (`f`) and what their condition needs joined.
     var table: String
+    var join = ""
     /// The row's identity as text (the lease's `item`).
-    var key: String
-    /// When a row falls due (a column of `table`).
-    var dueColumn: String
+    var key = "f.id"
+    /// When a row falls due (a column of `f`).
+    var dueColumn = "f.next_action_at"
     /// Which rows wait in this queue.
     var condition: String
+    /// What a claim returns of each row.
+    var columns = "f.*"
     /// How long a claim lasts unless the work is recorded first.
     var lease: TimeInterval
 }
 
 extension PostgresArchive {
-    /// Claims up to `limit` rows of `queue` due at `now` for `owner`, oldest first: rows another instance is
-    /// reading for a claim at the same moment are skipped (`FOR UPDATE SKIP LOCKED`), rows under a live lease are
-    /// passed over, and an expired lease is taken over. Each claimed row is returned to exactly one claimer.
-    func claim(_ queue: ClaimQueue, now: Date, limit: Int, owner: String) async throws -> [Row] {
+    /// Claims up to `limit` rows of `queue` due at `now` for this instance, oldest first: rows another instance is
+    /// claiming at the same moment are skipped (`FOR UPDATE SKIP LOCKED`), rows under a live lease are passed over,
+    /// and a lease that expired (or whose work was recorded: the row's due time moved) is taken over. Each claimed
+    /// row is returned to exactly one claimer.
+    func claim(_ queue: ClaimQueue, now: Date, limit: Int, owner: String? = nil) async throws -> [Row] {
         try await sql.rows(
             """
             WITH due AS (
-                SELECT \(queue.key) AS item, f.\(queue.dueColumn) AS due FROM \(queue.table) f
-                WHERE (\(queue.condition)) AND f.\(queue.dueColumn) <= ?
+                SELECT \(queue.key) AS item, \(queue.dueColumn) AS due_at FROM \(queue.table) f \(queue.join)
+                WHERE (\(queue.condition)) AND \(queue.dueColumn) <= ?
                 AND NOT EXISTS (
-                    SELECT 1 FROM work_leases l WHERE l.queue = ? AND l.item = \(queue.key) AND l.expires_at > ?)
-                ORDER BY f.\(queue.dueColumn) LIMIT ?
+                    SELECT 1 FROM work_leases l WHERE l.queue = ? AND l.item = \(queue.key)
+                    AND l.expires_at > ? AND l.due_at = \(queue.dueColumn))
+                ORDER BY \(queue.dueColumn) LIMIT ?
                 FOR UPDATE OF f SKIP LOCKED),
             claimed AS (
-                INSERT INTO work_leases (queue, item, owner, expires_at) SELECT ?, item, ?, ? FROM due
-                ON CONFLICT (queue, item) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at
-                WHERE work_leases.expires_at <= ?
+                INSERT INTO work_leases (queue, item, owner, expires_at, due_at) SELECT ?, item, ?, ?, due_at FROM due
+                ON CONFLICT (queue, item) DO UPDATE
+                SET owner = excluded.owner, expires_at = excluded.expires_at, due_at = excluded.due_at
+                WHERE work_leases.expires_at <= ? OR work_leases.due_at <> excluded.due_at
                 RETURNING item)
-            SELECT f.* FROM \(queue.table) f JOIN claimed c ON c.item = \(queue.key) ORDER BY f.\(queue.dueColumn)
+            SELECT \(queue.columns) FROM \(queue.table) f \(queue.join) JOIN claimed c ON c.item = \(queue.key)
+            ORDER BY \(queue.dueColumn)
             """,
             [
-                now.unix, queue.name, now.unix, limit, queue.name, owner, now.addingTimeInterval(queue.lease).unix,
-                now.unix,
+                now.unix, queue.name, now.unix, limit, queue.name, owner ?? instanceID,
+                now.addingTimeInterval(queue.lease).unix, now.unix,
             ])
     }
 
-    /// Ends `owner`'s lease on `item` (its work is recorded); a lease another instance took over stays.
-    func release(_ queue: ClaimQueue, item: String, owner: String) async throws {
-        try await sql.execute(
-            "DELETE FROM work_leases WHERE queue = ? AND item = ? AND owner = ?", [queue.name, item, owner])
+    /// When the next row of `queue` falls due, leases aside.
+    func nextDue(_ queue: ClaimQueue) async throws -> Date? {
+        try await sql.value(
+            Double.self,
+            "SELECT min(\(queue.dueColumn)) FROM \(queue.table) f \(queue.join) WHERE \(queue.condition)"
+        ).map(Date.init(timeIntervalSince1970:))
+    }
+
+    /// Rows of `queue` due at `now` and the earliest due time among them.
+    func depth(_ queue: ClaimQueue, now: Date) async throws -> (due: Int, oldest: Double?) {
+        let row = try await sql.row(
+            """
+            SELECT count(*), min(\(queue.dueColumn)) FROM \(queue.table) f \(queue.join)
+            WHERE (\(queue.condition)) AND \(queue.dueColumn) <= ?
+            """, [now.unix])
+        return (row?[0] ?? 0, row?[1])
     }
 
     /// The items of `queue` under a live lease, and whose.
@@ -66,14 +86,40 @@ extension PostgresArchive {
 extension ClaimQueue {
     /// Pending generations waiting for a create (not one in flight): the create is the call that costs money.
     static let submissions = ClaimQueue(
-        name: "submissions", table: "generations", key: "f.id", dueColumn: "next_action_at",
-        condition: "f.status = 'pending' AND f.submit_started_at IS NULL", lease: 120)
+        name: "submissions", table: "generations", condition: "f.status = 'pending' AND f.submit_started_at IS NULL",
+        lease: 120)
     /// Generations running at the provider, or owing a confirming read.
     static let polls = ClaimQueue(
-        name: "polls", table: "generations", key: "f.id", dueColumn: "next_action_at",
+        name: "polls", table: "generations",
         condition: "f.status IN ('submitted', 'processing') OR f.confirm_pending = 1", lease: 60)
     /// Creates whose answer was lost, looked for in webhooks and the webhook log.
     static let reconciliations = ClaimQueue(
-        name: "reconciliations", table: "generations", key: "f.id", dueColumn: "next_action_at",
+        name: "reconciliations", table: "generations",
         condition: "f.status = 'pending' AND f.submit_uncertain_since IS NOT NULL", lease: 60)
+    /// Outputs of downloading generations still to be stored.
+    static let downloads = ClaimQueue(
+        name: "downloads", table: "generation_outputs", join: "JOIN generations g ON g.id = f.generation_id",
+        key: "f.generation_id || ':' || f.position", dueColumn: "f.next_attempt_at",
+        condition: "f.sha256 IS NULL AND g.status = 'downloading'", columns: "f.*", lease: 600)
+    /// Media inputs of accepted requests still to be stored.
+    static let inputDownloads = ClaimQueue(
+        name: "input_downloads", table: "generation_inputs", join: "JOIN generations g ON g.id = f.generation_id",
+        key: "f.generation_id || ':' || f.field || ':' || f.position", dueColumn: "f.next_attempt_at",
+        condition: "f.next_attempt_at IS NOT NULL AND g.prediction_id IS NOT NULL", columns: "f.*", lease: 600)
+    /// Second predictions a webhook named, awaiting the provider's confirmation.
+    static let extraPredictions = ClaimQueue(
+        name: "extra_predictions", table: "extra_predictions", join: "JOIN generations g ON g.id = f.generation_id",
+        key: "f.prediction_id", dueColumn: "f.next_check_at", condition: "f.state = 'unconfirmed'",
+        columns: "f.prediction_id AS extra_prediction_id, g.*", lease: 60)
+    /// Outgoing webhook messages, each the oldest undelivered one of its generation for its endpoint.
+    static let messages = ClaimQueue(
+        name: "messages", table: "webhook_messages", join: "JOIN webhook_endpoints e ON e.id = f.endpoint_id",
+        key: "f.id::text", dueColumn: "f.next_attempt_at",
+        condition: """
+            f.next_attempt_at IS NOT NULL AND e.enabled = 1 AND NOT EXISTS (
+                SELECT 1 FROM webhook_messages earlier
+                WHERE earlier.endpoint_id = f.endpoint_id AND earlier.generation_id IS NOT DISTINCT FROM f.generation_id
+                AND earlier.id < f.id AND earlier.next_attempt_at IS NOT NULL)
+            """,
+        columns: "f.id, f.message_id, f.endpoint_id, e.url, e.secret, f.payload, f.attempts", lease: 120)
 }

@@ -79,11 +79,12 @@ import Testing
             // "a" stops answering: once its leases expire, "b" takes the rows over.
             let later = now.addingTimeInterval(ClaimQueue.submissions.lease + 1)
             #expect(Set(try await b.claim(.submissions, now: later, limit: 10, owner: "b").map { $0["id"] as String }) == ids)
-            try await a.release(.submissions, item: "gen_0", owner: "a")  // too late: the lease is b's now
             #expect(try await a.leases(.submissions, now: later)["gen_0"] == "b")
-            // Recorded work ends a lease at once: the row may be claimed again when it is due again.
-            try await b.release(.submissions, item: "gen_0", owner: "b")
+            // Recorded work ends a lease at once: a create deferred to `later` is claimed again then, though b's
+            // lease has not expired.
+            try await b.deferSubmission(id: "gen_0", retryAt: later, reason: "429", now: later)
             #expect(try await a.claim(.submissions, now: later, limit: 10, owner: "a").map { $0["id"] as String } == ["gen_0"])
+            #expect(try await b.claim(.submissions, now: later, limit: 10, owner: "b").isEmpty)
         }
     }
 

@@ -146,3 +146,61 @@ import Testing
             requestKey: key, now: start)
     }
 }
+
+/// A generation's whole life through the store, on each backend: claimed for its create once, polled, its output
+/// downloaded and recorded, completed, its events announced to the team's endpoint in order.
+@Suite struct StoreLifecycleTests {
+    let start = Date(timeIntervalSince1970: 1_800_000_000)
+
+    @Test(arguments: StoreBackend.allCases)
+    func aGenerationGoesFromRequestToArchivedVideo(_ backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            let team = try await store.createTeam(name: "a", now: start).id
+            let endpoint = try await store.createEndpoint(
+                teamID: team, url: "https://hooks.example.com/in", events: ["asset.stored", "generation.completed"],
+                now: start)
+            _ = try await store.insertGeneration(
+                Generation(id: "gen_1", teamID: team, model: "m", version: "1", input: ["prompt": "a fox"], tags: [], now: start),
+                inputs: [])
+            let now = start.addingTimeInterval(1)
+
+            #expect(try await store.dueSubmissions(now: now, limit: 10).map(\.id) == ["gen_1"])
+            #expect(try await store.beginSubmission(id: "gen_1", now: now))
+            #expect(try await store.beginSubmission(id: "gen_1", now: now) == false, "one create, whoever asks again")
+            #expect(try await store.dueSubmissions(now: now, limit: 10).isEmpty)
+            try await store.recordSubmitted(id: "gen_1", predictionID: "pred_1", now: now, firstPollAt: now)
+            #expect(try await store.nextPollTime() == now)
+
+            #expect(try await store.duePolls(now: now, limit: 10).map(\.id) == ["gen_1"])
+            try await store.recordPoll(
+                id: "gen_1", outcome: .succeeded(outputURLs: ["https://cdn.example.com/v.mp4"], costUSD: 0.4, predictTime: 30),
+                now: now)
+            let generation = try #require(try await store.generation(id: "gen_1"))
+            #expect(generation.status == .downloading && generation.costUSD == 0.4 && generation.predictionID == "pred_1")
+
+            let files = try await store.dueFiles(.output, now: now, limit: 10)
+            #expect(files.count == 1)
+            let file = try #require(files.first)
+            let asset = Asset(
+                sha256: String(repeating: "ab", count: 32), size: 1234, contentType: "video/mp4", durationS: 5, width: 1280,
+                height: 720, videoCodec: "avc1", hasAudio: false, storedAt: now)
+            #expect(try await store.recordStored(file, asset: asset, now: now), "the last output completes it")
+            #expect(try await store.dueFiles(.output, now: now, limit: 10).isEmpty)
+
+            let detail = try #require(try await store.generationDetail(id: "gen_1", teamID: team))
+            #expect(detail.generation.status == .completed && detail.outputs.first?.asset == asset)
+            #expect(detail.events.map(\.kind) == ["created", "submitted", "succeeded", "downloaded", "completed"])
+            #expect(try await store.asset(sha256: asset.sha256, teamID: team) == asset)
+            #expect(try await store.latestGeneration(holding: asset.sha256, teamID: team)?.id == "gen_1")
+            #expect(try await store.statusCounts() == [.completed: 1])
+
+            // The endpoint's messages go one at a time per generation, oldest first.
+            let due = try await store.dueMessages(now: now, limit: 10)
+            #expect(due.map(\.endpointID) == [endpoint.id] && due.first?.payload.contains("asset.stored") == true)
+            try await store.recordAttempt(
+                due[0], status: 200, latencyMS: 3, excerpt: nil, error: nil, delivered: true, retryAt: nil, now: now)
+            let next = try await store.dueMessages(now: now, limit: 10)
+            #expect(next.count == 1 && next.first?.payload.contains("generation.completed") == true)
+        }
+    }
+}

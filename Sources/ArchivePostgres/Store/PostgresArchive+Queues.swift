@@ -1,0 +1,85 @@
+import Archive
+import Foundation
+
+/// The work queues on PostgreSQL: each due row claimed by one instance under a lease (`ClaimQueue`), where SQLite's
+/// single instance reads them.
+extension PostgresArchive {
+    public func dueSubmissions(now: Date, limit: Int) async throws -> [Generation] {
+        try await claim(.submissions, now: now, limit: limit).map { try Generation(row: $0) }
+    }
+
+    public func nextSubmissionTime() async throws -> Date? { try await nextDue(.submissions) }
+
+    /// Creates in flight for longer than any create takes: their instance stopped (or died) mid-call.
+    public func interruptedSubmissions() async throws -> [Generation] {
+        try await sql.fetchAll(
+            Generation.self,
+            """
+            SELECT * FROM generations WHERE status = 'pending' AND submit_started_at IS NOT NULL
+            AND submit_uncertain_since IS NULL AND submit_started_at < ?
+            """, [Date().addingTimeInterval(-Self.longestCreate).unix])
+    }
+
+    /// Longer than a create call takes with its timeouts: a create started earlier and not recorded was cut off.
+    static let longestCreate: TimeInterval = 300
+
+    public func duePolls(now: Date, limit: Int) async throws -> [Generation] {
+        try await claim(.polls, now: now, limit: limit).map { try Generation(row: $0) }
+    }
+
+    public func nextPollTime() async throws -> Date? { try await nextDue(.polls) }
+
+    public func dueReconciliations(now: Date, limit: Int) async throws -> [Generation] {
+        try await claim(.reconciliations, now: now, limit: limit).map { try Generation(row: $0) }
+    }
+
+    public func nextReconciliationTime() async throws -> Date? { try await nextDue(.reconciliations) }
+
+    public func dueFiles(_ kind: PendingFile.Kind, now: Date, limit: Int) async throws -> [PendingFile] {
+        switch kind {
+        case .output:
+            try await claim(.downloads, now: now, limit: limit).map { .output(try GenerationOutput(row: $0)) }
+        case .input:
+            try await claim(.inputDownloads, now: now, limit: limit).map { .input(try GenerationInput(row: $0)) }
+        }
+    }
+
+    public func nextFileTime(_ kind: PendingFile.Kind) async throws -> Date? {
+        try await nextDue(kind == .output ? .downloads : .inputDownloads)
+    }
+
+    public func dueExtraPredictions(now: Date, limit: Int) async throws -> [ExtraPrediction] {
+        try await claim(.extraPredictions, now: now, limit: limit).map {
+            ExtraPrediction(predictionID: $0["extra_prediction_id"], generation: try Generation(row: $0))
+        }
+    }
+
+    public func nextExtraPredictionCheck() async throws -> Date? { try await nextDue(.extraPredictions) }
+
+    public func dueMessages(now: Date, limit: Int) async throws -> [OutgoingMessage] {
+        try await claim(.messages, now: now, limit: limit).map {
+            OutgoingMessage(
+                row: $0["id"], messageID: $0["message_id"], endpointID: $0["endpoint_id"], url: $0["url"],
+                secret: $0["secret"], payload: $0["payload"], attempts: $0["attempts"])
+        }
+    }
+
+    /// Every worker's queue, for `/readyz` and `/metrics`.
+    public func queueDepths(now: Date) async throws -> [QueueDepth] {
+        let queues: [(String, ClaimQueue)] = [
+            ("submissions", .submissions), ("polls", .polls), ("reconciliations", .reconciliations),
+            ("downloads", .downloads), ("input_downloads", .inputDownloads),
+        ]
+        var depths: [QueueDepth] = []
+        for (name, queue) in queues {
+            let (due, oldest) = try await depth(queue, now: now)
+            depths.append(
+                QueueDepth(name: name, due: due, oldestDueSeconds: oldest.map { max(0, now.unix - $0) } ?? 0))
+        }
+        return depths
+    }
+
+    public func refreshPlannerStatistics() async throws { try await sql.execute("ANALYZE") }
+
+    public func isReachable() async -> Bool { (try? await sql.value(Int.self, "SELECT 1")) == 1 }
+}
