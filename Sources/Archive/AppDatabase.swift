@@ -29,6 +29,8 @@ public struct AppDatabase: SQLArchive {
         try await Self.lane.run { [writer] in try writer.write(work) }
     }
 
+    public var dialect: SQLDialect { .sqlite }
+
     public func reading<T: Sendable>(_ work: @escaping @Sendable (any SQLSession) throws -> T) async throws -> T {
         try await read { db in try work(db) }
     }

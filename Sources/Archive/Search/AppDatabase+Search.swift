@@ -23,16 +23,17 @@ extension AppDatabase {
             try query.cursor?.snapshotSeq
             ?? Int64.fetchOne(db, sql: "SELECT max(seq) FROM generations") ?? 0
         var conditions = ["g.seq <= ?"]
-        var arguments: StatementArguments = [snapshotSeq]
-        for (condition, values) in Self.filterConditions(query) {
+        var values: [(any DatabaseValueConvertible)?] = [snapshotSeq]
+        for (condition, filterValues) in query.filterConditions(.sqlite) {
             conditions.append(condition)
-            arguments += StatementArguments(values)
+            values += filterValues
         }
+        let arguments = StatementArguments(values)
         let page = Page(
             limit: max(1, min(query.limit, 500)), snapshotSeq: snapshotSeq, fingerprint: query.fingerprint,
             cursor: query.cursor)
         guard let text = query.text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else {
-            return try Self.browse(db, conditions, arguments, page)
+            return try db.browse(conditions, values, page)
         }
         guard let pattern = SearchPattern.compile(text, anyWord: query.anyWord, wholeTerms: vocabulary.lookup(db)) else {
             return SearchPage(hits: [], nextCursor: nil)
@@ -43,7 +44,7 @@ extension AppDatabase {
     }
 
     /// What one page asks for, and what its cursor carries forward.
-    struct Page {
+    package struct Page {
         var limit: Int
         var snapshotSeq: Int64
         var fingerprint: String
@@ -56,70 +57,9 @@ extension AppDatabase {
         }
     }
 
-    /// Without text: newest first, paged by keyset (creation time, seq): exact whatever changes between pages.
-    private static func browse(_ db: Database, _ conditions: [String], _ arguments: StatementArguments, _ page: Page)
-        throws -> SearchPage
-    {
-        var conditions = conditions
-        var arguments = arguments
-        if let cursor = page.cursor {
-            conditions.append("(g.created_at < ? OR (g.created_at = ? AND g.seq < ?))")
-            arguments += [cursor.sortKey, cursor.sortKey, cursor.seq]
-        }
-        arguments += [page.limit + 1]  // one more than asked tells whether another page follows
-        let generations = try Generation.fetchAll(
-            db,
-            sql: "SELECT g.* FROM generations g WHERE \(conditions.joined(separator: " AND ")) "
-                + "ORDER BY g.created_at DESC, g.seq DESC LIMIT ?",
-            arguments: arguments)
-        let hits = generations.prefix(page.limit).map { SearchHit(generation: $0, snippet: nil) }
-        let last = generations.count > page.limit ? hits.last?.generation : nil
-        return SearchPage(
-            hits: Array(hits),
-            nextCursor: last.map {
-                page.next(sortKey: $0.createdAt.unix, seq: $0.seq ?? 0, offset: 0)
-            })
-    }
-
     /// The generations of one page of `query` (callers that need no snippets or cursor).
     public func searchGenerations(_ query: GenerationQuery) async throws -> [Generation] {
         try await search(query).hits.map(\.generation)
     }
 
-    /// One SQL condition with its bound values per filter that is set.
-    static func filterConditions(_ query: GenerationQuery) -> [(String, [any DatabaseValueConvertible])] {
-        var filters: [(String, [any DatabaseValueConvertible])] = []
-        func add(_ condition: String, _ value: (any DatabaseValueConvertible)?) {
-            if let value { filters.append((condition, [value])) }
-        }
-        add("g.team_id = ?", query.teamID)
-        add("g.model = ?", query.model)
-        add("EXISTS (SELECT 1 FROM json_each(g.tags) WHERE lower(value) = lower(?))", query.tag)
-        add("g.model IN (SELECT slug FROM models WHERE category = ?)", query.category)
-        add("g.created_at >= ?", query.createdAfter?.unix)
-        add("g.created_at < ?", query.createdBefore?.unix)
-        add("g.status = ?", query.status?.rawValue)
-        add("g.cost_usd >= ?", query.minCost)
-        add("g.cost_usd <= ?", query.maxCost)
-        add("g.id IN (SELECT generation_id FROM generation_inputs WHERE sha256 = ?)", query.inputSHA256?.lowercased())
-        // Facets of the stored video: one output must satisfy them all.
-        var output: [(String, [any DatabaseValueConvertible])] = []
-        if let value = query.minDuration { output.append(("a.duration_s >= ?", [value])) }
-        if let value = query.maxDuration { output.append(("a.duration_s <= ?", [value])) }
-        if let value = query.hasAudio { output.append(("a.has_audio = ?", [value])) }
-        switch query.resolution {
-        case .exact(let width, let height)?: output.append(("a.width = ? AND a.height = ?", [width, height]))
-        case .shortSide(let side)?: output.append(("min(a.width, a.height) = ?", [side]))
-        case nil: break
-        }
-        if !output.isEmpty {
-            filters.append(
-                (
-                    "EXISTS (SELECT 1 FROM generation_outputs o JOIN assets a ON a.sha256 = o.sha256 "
-                        + "WHERE o.generation_id = g.id AND " + output.map(\.0).joined(separator: " AND ") + ")",
-                    output.flatMap(\.1)
-                ))
-        }
-        return filters
-    }
 }

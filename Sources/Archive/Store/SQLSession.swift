@@ -132,6 +132,8 @@ extension Database: SQLSession {
 /// A store whose tables are SQL, SQLite's or PostgreSQL's: the archive's logic is written once, in extensions of this
 /// protocol, over the `SQLSession` each store opens for a transaction.
 public protocol SQLArchive: Sendable {
+    /// How this database spells what the two spell differently.
+    var dialect: SQLDialect { get }
     /// Runs `work` in one read-only transaction (one snapshot for all its statements).
     func reading<T: Sendable>(_ work: @escaping @Sendable (any SQLSession) throws -> T) async throws -> T
     /// Runs `work` in one transaction, committed when it returns. `durably`: the commit must survive a power loss,

@@ -73,6 +73,8 @@ extension PostgresArchive {
 }
 
 extension PostgresArchive: SQLArchive {
+    public var dialect: SQLDialect { .postgres }
+
     public func reading<T: Sendable>(_ work: @escaping @Sendable (any SQLSession) throws -> T) async throws -> T {
         try await read { try work($0) }
     }

@@ -10,10 +10,7 @@ enum StoreBackend: String, CaseIterable, Sendable, CustomStringConvertible {
 
     var description: String { rawValue }
 
-    /// What PostgreSQL implements so far; it grows to the whole `ArchiveStore`.
-    typealias Store =
-        AccessStore & CatalogueStore & GenerationStore & ShareStore & ImportStore & SubmissionStore & PollingStore
-        & WebhookStore & FileStore & EndpointStore & OperationsStore
+    typealias Store = ArchiveStore
 
     /// Runs `body` on a fresh store of this kind: an SQLite file in a temp folder, or a database of a PostgreSQL
     /// cluster of the test's own.

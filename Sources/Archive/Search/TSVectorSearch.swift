@@ -1,0 +1,79 @@
+import Foundation
+import GRDB
+
+/// Text search on PostgreSQL: the same query language as SQLite's FTS5 search (`SearchPattern`: words as prefixes,
+/// `"quoted phrases"`, `-exclusions`, every other character a separator) turned into a `tsquery` over the `search`
+/// vector (weights A prompt, B tags, C model and title, D negative prompt and note), ranked by `ts_rank`, with the
+/// prompt's matches marked as in SQLite's snippets, paged by position within the first page's snapshot.
+extension SQLSession {
+    package func tsvectorSearch(_ query: GenerationQuery) throws -> SearchPage {
+        if let cursor = query.cursor, cursor.fingerprint != query.fingerprint { throw SearchError.invalidCursor }
+        let snapshotSeq =
+            try query.cursor?.snapshotSeq ?? value(Int64.self, "SELECT max(seq) FROM generations") ?? 0
+        var conditions = ["g.seq <= ?"]
+        var values: [(any DatabaseValueConvertible)?] = [snapshotSeq]
+        for (condition, filterValues) in query.filterConditions(.postgres) {
+            conditions.append(condition)
+            values += filterValues
+        }
+        let page = AppDatabase.Page(
+            limit: max(1, min(query.limit, 500)), snapshotSeq: snapshotSeq, fingerprint: query.fingerprint,
+            cursor: query.cursor)
+        guard let text = query.text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else {
+            return try browse(conditions, values, page)
+        }
+        guard let tsquery = SearchPattern.tsquery(text, anyWord: query.anyWord) else {
+            return SearchPage(hits: [], nextCursor: nil)
+        }
+        let offset = page.cursor?.offset ?? 0
+        let rows = try rows(
+            """
+            SELECT g.*, ts_headline('simple', coalesce(g.prompt, ''), to_tsquery('simple', ?), ?) AS snippet
+            FROM (
+                SELECT g.seq, ts_rank(g.search, to_tsquery('simple', ?)) AS score FROM generations g
+                WHERE g.search @@ to_tsquery('simple', ?) AND \(conditions.joined(separator: " AND "))
+                ORDER BY score DESC, g.seq DESC LIMIT ? OFFSET ?
+            ) ranked JOIN generations g ON g.seq = ranked.seq
+            ORDER BY ranked.score DESC, g.seq DESC
+            """,
+            [tsquery, Self.headlineOptions, tsquery, tsquery] + values + [page.limit + 1, offset])
+        let hits = try rows.prefix(page.limit).map { row in
+            SearchHit(generation: try Generation(row: row), snippet: (row["snippet"] as String?).map(Snippet.init))
+        }
+        let more = rows.count > page.limit
+        return SearchPage(
+            hits: hits,
+            nextCursor: more ? hits.last.map { page.next(seq: $0.generation.seq ?? 0, offset: offset + hits.count) } : nil)
+    }
+
+    /// Matches marked with the snippet markers, about 16 words around the first, as SQLite's `snippet()` cuts.
+    private static var headlineOptions: String {
+        "StartSel=\(Snippet.open), StopSel=\(Snippet.close), MaxWords=16, MinWords=8, ShortWord=0, "
+            + "MaxFragments=1, FragmentDelimiter=\"…\""
+    }
+}
+
+extension SearchPattern {
+    /// `text` as a `tsquery`: each word a prefix (`'fox':*`), a quoted phrase its words in order (`<->`), an
+    /// excluded word or phrase negated; every term required (or, with `anyWord`, any). Only letters and digits
+    /// reach the query, inside quotes: nothing typed is ever tsquery syntax. Nil when no searchable word is left.
+    package static func tsquery(_ text: String, anyWord: Bool) -> String? {
+        var included: [String] = []
+        var excluded: [String] = []
+        for term in terms(in: text) {
+            let words = term.text.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map { $0.lowercased() }
+            guard !words.isEmpty else { continue }
+            if term.isPhrase {
+                let phrase = "(" + words.map { "'\($0)'" }.joined(separator: " <-> ") + ")"
+                if term.isExcluded { excluded.append("!" + phrase) } else { included.append(phrase) }
+            } else if term.isExcluded {
+                excluded += words.map { "!'\($0)'" }
+            } else {
+                included.append("(" + words.map { "'\($0)':*" }.joined(separator: " & ") + ")")
+            }
+        }
+        guard !included.isEmpty else { return nil }
+        let required = included.count > 1 ? "(" + included.joined(separator: anyWord ? " | " : " & ") + ")" : included[0]
+        return ([required] + excluded).joined(separator: " & ")
+    }
+}
