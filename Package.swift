@@ -151,7 +151,7 @@ let package = Package(
             name: "VaultRuntime",
             dependencies: [
                 "VaultAPI", "Workers", "Simulator", "Archive", "ObjectStorage", "Transport", "VaultContract",
-                "VaultAPIClient", .product(name: "Hummingbird", package: "hummingbird"),
+                "VaultAPIClient", "ArchivePostgres", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

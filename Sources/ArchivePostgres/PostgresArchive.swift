@@ -7,6 +7,8 @@ public struct PostgresArchive: Sendable {
     public let location: PostgresLocation
     let client: PostgresClient
     let logger: Logger
+    /// The pool's run loop, for an archive opened by `connect` (nil inside `open`'s body, which owns it).
+    var runner: Task<Void, Never>?
     /// This process among the instances sharing the database: the owner of the work it claims.
     public let instanceID = "\(ProcessInfo.processInfo.hostName)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
 
@@ -24,7 +26,7 @@ public struct PostgresArchive: Sendable {
                 return nil
             }
             defer { group.cancelAll() }
-            let database = PostgresArchive(location: location, client: client, logger: logger)
+            let database = PostgresArchive(location: location, client: client, logger: logger, runner: nil)
             do {
                 if migrate { try await PostgresMigrator.migrate(database) }
                 return try await body(database)
@@ -33,6 +35,25 @@ public struct PostgresArchive: Sendable {
             }
         }
     }
+
+    /// Connects to `location` and applies pending migrations (under a lock, as `open` does), for a service: the
+    /// pool runs until `close()`.
+    public static func connect(_ location: PostgresLocation, logger: Logger) async throws -> PostgresArchive {
+        try await probe(location, logger: logger)
+        let client = PostgresClient(configuration: try location.clientConfiguration, backgroundLogger: logger)
+        let archive = PostgresArchive(
+            location: location, client: client, logger: logger, runner: Task { await client.run() })
+        do {
+            try await PostgresMigrator.migrate(archive)
+        } catch {
+            archive.close()
+            throw (error as? PSQLError).map(PostgresFailure.init) ?? error
+        }
+        return archive
+    }
+
+    /// Closes the pool of an archive opened by `connect`.
+    public func close() { runner?.cancel() }
 
     /// One connection first: a refused password or a missing database is said at once, in PostgreSQL's words (the
     /// pool would retry with backoff for a minute, until its circuit breaker trips, and say only that).

@@ -16,7 +16,14 @@ public enum VaultApp {
         signals: [UnixSignal] = [], logger: Logger = Logger(label: "eachvault")
     ) async throws -> (vault: Vault, server: RunningServer) {
         let settings = settings ?? configuration.workerSettings
-        let vault = try makeVault(configuration, settings: settings, clock: clock, logger: logger)
+        let opened = try await configuration.openStore(logger: logger)
+        let vault: Vault
+        do {
+            vault = try makeVault(configuration, store: opened.store, settings: settings, clock: clock, logger: logger)
+        } catch {
+            opened.close()
+            throw error
+        }
         vault.warmUp.expect()  // planner statistics: refreshed while the port is already open
         let router = VaultRouter.make(
             vault: vault, shareMaxLifetime: configuration.shareMaxLifetime,
@@ -27,7 +34,7 @@ public enum VaultApp {
                 queues: (try? await vault.store.queueDepths(now: clock.now())) ?? [],
                 storage: await Telemetry.storageByTeam.value { try await vault.store.storageByTeam() })
         }
-        let services: [any Service] = vault.services
+        let services: [any Service] = [StoreClosing(opened: opened)] + vault.services
         let server = try await RunningServer.start(
             router: router, host: configuration.listenHost, port: configuration.listenPort, services: services,
             oneShotServices: [PlannerStatisticsService(vault: vault), CatalogueSyncService(vault: vault)],
@@ -41,22 +48,21 @@ public enum VaultApp {
         return (vault, server)
     }
 
-    /// The archive without its HTTP server or workers (for `verify` and other offline commands).
+    /// The archive on `store` without its HTTP server or workers (for `verify` and other offline commands).
     public static func makeVault(
-        _ configuration: VaultConfiguration, settings: WorkerSettings = WorkerSettings(),
+        _ configuration: VaultConfiguration, store: any ArchiveStore, settings: WorkerSettings = WorkerSettings(),
         clock: any WallClock = SystemClock(),
         logger: Logger = Logger(label: "eachvault")
     ) throws -> Vault {
         _ = Telemetry.registry
         try FileManager.default.createDirectory(at: configuration.home, withIntermediateDirectories: true)
-        let database = try AppDatabase(path: configuration.databasePath)
         let transport = CurlTransport()
         let blobs = try configuration.openBlobStore(transport: transport)
         let provider = RateLimitedProvider(
             LiveProviderAPI(baseURL: configuration.providerBaseURL, apiKey: configuration.apiKey, transport: transport),
             requestsPerSecond: configuration.providerRequestsPerSecond)
         return Vault(
-            store: database, blobs: blobs, provider: provider, transport: transport, clock: clock,
+            store: store, blobs: blobs, provider: provider, transport: transport, clock: clock,
             settings: settings, publicURL: configuration.publicURL, logger: logger)
     }
 }

@@ -75,6 +75,7 @@ public struct VaultConfiguration: Sendable {
             configuration.shareMaxLifetime = value * 86400
         }
         if let token = environment["EACHVAULT_METRICS_TOKEN"], !token.isEmpty { configuration.metricsToken = token }
+        if let url = environment["EACHVAULT_DATABASE_URL"], !url.isEmpty { configuration.databaseURL = url }
         if let idle = environment["EACHVAULT_IDLE_TIMEOUT_S"] {
             guard let value = Double(idle), value >= 1, value <= 3600 else {
                 throw .invalid("EACHVAULT_IDLE_TIMEOUT_S must be seconds from 1 to 3600, not '\(idle)'")
@@ -127,6 +128,8 @@ public struct VaultConfiguration: Sendable {
     }
 
     public var databasePath: String { home.appending(path: "eachvault.sqlite").path }
+    /// PostgreSQL (`postgres://…`, from `EACHVAULT_DATABASE_URL`) instead of the data home's SQLite file.
+    public var databaseURL: String?
 }
 
 public enum ConfigurationError: Error, CustomStringConvertible {

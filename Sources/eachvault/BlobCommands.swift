@@ -21,8 +21,10 @@ struct VerifyCommand: AsyncParsableCommand {
     var repair = false
 
     func run() async throws {
-        let configuration = try home.configuration()
-        let vault = try VaultApp.makeVault(configuration)
+        try await home.withStore { store, configuration in try await verify(VaultApp.makeVault(configuration, store: store)) }
+    }
+
+    private func verify(_ vault: Vault) async throws {
         let report = try await vault.blobs.verify(vault.store.allAssets(), rehash: rehash)
         for sha256 in report.missing { print("missing  \(sha256)") }
         for sha256 in report.corrupt { print("corrupt  \(sha256)") }
@@ -47,9 +49,9 @@ struct GCCommand: AsyncParsableCommand {
     @OptionGroup var home: HomeOptions
 
     func run() async throws {
-        let configuration = try home.configuration()
-        let database = try AppDatabase(path: configuration.databasePath)
-        let report = try await configuration.openBlobStore().collectGarbage(database)
+        let report = try await home.withStore { store, configuration in
+            try await configuration.openBlobStore().collectGarbage(store)
+        }
         print(
             "removed \(report.blobs) blob(s) and \(report.unrecorded) unrecorded one(s), \(report.bytes) bytes, "
                 + "\(report.tempFiles) stale temp file(s) and \(report.abandonedUploads) abandoned upload(s)")
@@ -73,11 +75,10 @@ struct MigrateBlobsCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try home.configuration()
         let destination = try BlobStoreLocation(parsing: to, environment: ProcessInfo.processInfo.environment)
-        let database = try AppDatabase(path: configuration.databasePath)
         let source = try configuration.openBlobStore()
+        let assets = try await home.withStore { store, _ in try await store.allAssets() }
         print("copying from \(configuration.blobStore) to \(destination)")
-        let report = await source.copyBlobs(
-            of: try database.allAssets(), to: try configuration.openBlobStore(destination))
+        let report = await source.copyBlobs(of: assets, to: try configuration.openBlobStore(destination))
         for failure in report.failed { print("failed  \(failure.sha256): \(failure.reason)") }
         print(
             "\(report.copied) blob(s) copied (\(report.bytes) bytes), \(report.alreadyThere) already there, "
@@ -100,8 +101,10 @@ struct BackupCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try home.configuration()
+        let database = try configuration.requireSQLite(
+            for: "backup", instead: "back PostgreSQL up with pg_dump and the object store with its own tools")
         let report = try await ArchiveBackup(folder: URL(fileURLWithPath: destination)).backUp(
-            AppDatabase(path: configuration.databasePath), blobs: configuration.openBlobStore())
+            database, blobs: configuration.openBlobStore())
         try print(report, verb: "backed up")
     }
 }
@@ -115,7 +118,8 @@ struct RestoreCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try home.configuration()
-        try FileManager.default.createDirectory(at: configuration.home, withIntermediateDirectories: true)
+        _ = try configuration.requireSQLite(
+            for: "restore", instead: "restore PostgreSQL with pg_restore, then move the archive with migrate-blobs")
         let report = try await ArchiveBackup(folder: URL(fileURLWithPath: source)).restore(
             toDatabase: configuration.databasePath, blobs: configuration.openBlobStore())
         try print(report, verb: "restored")

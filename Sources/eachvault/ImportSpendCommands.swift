@@ -29,9 +29,11 @@ struct ImportCommand: AsyncParsableCommand {
         if let team {
             var logger = Logger(label: "eachvault")
             logger.logLevel = .warning
-            let vault = try VaultApp.makeVault(try home.configuration(), logger: logger)
-            guard let found = try await vault.store.team(named: team) else { throw ValidationError("no team named \(team)") }
-            results = await vault.importPredictions(predictionIDs, teamID: found.id, model: model)
+            results = try await home.withStore { store, configuration in
+                let vault = try VaultApp.makeVault(configuration, store: store, logger: logger)
+                guard let found = try await store.team(named: team) else { throw ValidationError("no team named \(team)") }
+                return await vault.importPredictions(predictionIDs, teamID: found.id, model: model)
+            }
         } else {
             results = try await server.client.importPredictions(predictionIDs, model: model)
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Archive
 import Foundation
+import Logging
 import VaultAPIClient
 import VaultContract
 import VaultRuntime
@@ -16,10 +17,15 @@ struct HomeOptions: ParsableArguments {
         return configuration
     }
 
-    func database() throws -> AppDatabase {
+    /// Runs `body` on the configured store (PostgreSQL when `EACHVAULT_DATABASE_URL` names one, else the data home's
+    /// SQLite file), closed after.
+    func withStore<T>(_ body: (any ArchiveStore, VaultConfiguration) async throws -> T) async throws -> T {
         let configuration = try configuration()
-        try FileManager.default.createDirectory(at: configuration.home, withIntermediateDirectories: true)
-        return try AppDatabase(path: configuration.databasePath)
+        var logger = Logger(label: "eachvault")
+        logger.logLevel = .warning
+        let opened = try await configuration.openStore(logger: logger)
+        defer { opened.close() }
+        return try await body(opened.store, configuration)
     }
 }
 

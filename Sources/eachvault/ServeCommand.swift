@@ -23,12 +23,6 @@ struct ServeCommand: AsyncParsableCommand {
         if configuration.apiKey.isEmpty {
             FileHandle.standardError.write(Data("warning: EACHLABS_API_KEY is not set; the provider will answer 401\n".utf8))
         }
-        // Refused rather than ignored: an operator who set it must not believe the service runs on PostgreSQL.
-        if ProcessInfo.processInfo.environment["EACHVAULT_DATABASE_URL"] != nil {
-            throw ValidationError(
-                "EACHVAULT_DATABASE_URL is set, but the service runs on its SQLite database only for now; the URL is "
-                    + "read by migrate-database (see the README's \"PostgreSQL\"). Unset it to serve.")
-        }
         var logger = Logger(label: "eachvault")
         logger.logLevel = configuration.logLevel
         let (_, server) = try await VaultApp.start(configuration, signals: [.sigterm, .sigint], logger: logger)

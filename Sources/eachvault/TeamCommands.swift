@@ -4,7 +4,7 @@ import Foundation
 import VaultAPIClient
 import VaultRuntime
 
-/// Offline administration of teams and tokens, straight on the data home's database.
+/// Offline administration of teams and tokens, straight on the archive's database.
 struct TeamCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "team", abstract: "Manage teams.", subcommands: [Create.self])
@@ -15,7 +15,7 @@ struct TeamCommand: AsyncParsableCommand {
         @Argument(help: "The team's name.") var name: String
 
         func run() async throws {
-            let team = try await home.database().createTeam(name: name, now: Date())
+            let team = try await home.withStore { store, _ in try await store.createTeam(name: name, now: Date()) }
             print("created team \(team.name) (\(team.id))")
         }
     }
@@ -34,9 +34,9 @@ struct TokenCommand: AsyncParsableCommand {
         var scope: [TokenScope] = []
 
         func run() async throws {
-            let (token, info) = try await home.database().createToken(
-                teamName: team, label: name, scopes: Set(scope),
-                now: Date())
+            let (token, info) = try await home.withStore { store, _ in
+                try await store.createToken(teamName: team, label: name, scopes: Set(scope), now: Date())
+            }
             FileHandle.standardError.write(Data("token \(info.id) for team \(info.team) (shown once; store it now):\n".utf8))
             print(token)
         }
@@ -48,7 +48,7 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             var table = TextTable(["ID", "TEAM", "NAME", "SCOPES", "CREATED", "LAST USED", "REVOKED"])
-            for token in try await home.database().tokens() {
+            for token in try await home.withStore({ store, _ in try await store.tokens() }) {
                 table.add([
                     token.id, token.team, token.name ?? "-",
                     token.scopes.isEmpty ? "-" : token.scopes.map(\.rawValue).sorted().joined(separator: ","),
@@ -66,7 +66,7 @@ struct TokenCommand: AsyncParsableCommand {
         @Argument(help: "The token id (tok_...).") var id: String
 
         func run() async throws {
-            try await home.database().revokeToken(id: id, now: Date())
+            try await home.withStore { store, _ in try await store.revokeToken(id: id, now: Date()) }
             print("revoked \(id)")
         }
     }

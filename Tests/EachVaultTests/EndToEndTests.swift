@@ -9,8 +9,9 @@ import Workers
 
 /// The real simulator and the real service over loopback HTTP, real libcurl transfers, real files and SQLite.
 @Suite struct EndToEndTests {
-    @Test func twentyGenerationsAcrossModelsAreArchivedAndVerified() async throws {
-        try await withHarness { harness in
+    @Test(arguments: StoreBackend.allCases)
+    func twentyGenerationsAcrossModelsAreArchivedAndVerified(_ backend: StoreBackend) async throws {
+        try await withHarness(backend: backend) { harness in
             let catalogue = try Fixtures.catalogue
             let models =
                 catalogue.filter { $0.category == "text-to-video" }.prefix(10)

@@ -24,9 +24,10 @@ struct ClaimQueue: Sendable {
 
 extension PostgresArchive {
     /// Claims up to `limit` rows of `queue` due at `now` for this instance, oldest first: rows another instance is
-    /// claiming at the same moment are skipped (`FOR UPDATE SKIP LOCKED`), rows under a live lease are passed over,
-    /// and a lease that expired (or whose work was recorded: the row's due time moved) is taken over. Each claimed
-    /// row is returned to exactly one claimer.
+    /// claiming at the same moment are skipped (`FOR UPDATE SKIP LOCKED`), rows under another instance's live lease
+    /// are passed over, and a lease that expired (or whose work was recorded: the row's due time moved) is taken
+    /// over. A row is never returned to two instances; this instance's own leased rows come back to it (a worker
+    /// that had no room for one takes it at its next look, not when the lease expires).
     func claim(_ queue: ClaimQueue, now: Date, limit: Int, owner: String? = nil) async throws -> [Row] {
         try await sql.rows(
             """
@@ -35,7 +36,7 @@ extension PostgresArchive {
                 WHERE (\(queue.condition)) AND \(queue.dueColumn) <= ?
                 AND NOT EXISTS (
                     SELECT 1 FROM work_leases l WHERE l.queue = ? AND l.item = \(queue.key)
-                    AND l.expires_at > ? AND l.due_at = \(queue.dueColumn))
+                    AND l.expires_at > ? AND l.due_at = \(queue.dueColumn) AND l.owner <> ?)
                 ORDER BY \(queue.dueColumn) LIMIT ?
                 FOR UPDATE OF f SKIP LOCKED),
             claimed AS (
@@ -43,12 +44,13 @@ extension PostgresArchive {
                 ON CONFLICT (queue, item) DO UPDATE
                 SET owner = excluded.owner, expires_at = excluded.expires_at, due_at = excluded.due_at
                 WHERE work_leases.expires_at <= ? OR work_leases.due_at <> excluded.due_at
+                    OR work_leases.owner = excluded.owner
                 RETURNING item)
             SELECT \(queue.columns) FROM \(queue.table) f \(queue.join) JOIN claimed c ON c.item = \(queue.key)
             ORDER BY \(queue.dueColumn)
             """,
             [
-                now.unix, queue.name, now.unix, limit, queue.name, owner ?? instanceID,
+                now.unix, queue.name, now.unix, owner ?? instanceID, limit, queue.name, owner ?? instanceID,
                 now.addingTimeInterval(queue.lease).unix, now.unix,
             ])
     }

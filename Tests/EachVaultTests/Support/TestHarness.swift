@@ -30,6 +30,8 @@ final class Harness: @unchecked Sendable {
     let configuration: VaultConfiguration
     /// The service's wall clock; tests move it forward to expire things without waiting.
     let clock = AdjustableClock()
+    /// The PostgreSQL cluster of a harness on that backend (stopped with the harness).
+    private let postgres: PostgresServer?
 
     static var quietLogger: Logger {
         var logger = Logger(label: "test")
@@ -60,10 +62,11 @@ final class Harness: @unchecked Sendable {
     /// - Parameter webhooks: give the service a public URL, so predictions are created with webhooks.
     init(
         simulator settings: SimulatorSettings = Harness.simulatorSettings, apiKey: String = Harness.apiKey,
-        workers: WorkerSettings = Harness.testSettings, webhooks: Bool = false,
+        workers: WorkerSettings = Harness.testSettings, webhooks: Bool = false, backend: StoreBackend = .sqlite,
         configure: (inout VaultConfiguration) -> Void = { _ in }
     ) async throws {
         home = try TempDirectory()
+        postgres = backend == .postgres ? try await PostgresServer.start() : nil
         simulator = EachLabsSimulator(settings: settings)
         simulatorServer = try await SimulatorApp.start(simulator, logger: Self.quietLogger)
         // Webhook URLs must stay valid across restarts: a fixed port, chosen free now.
@@ -74,6 +77,7 @@ final class Harness: @unchecked Sendable {
             publicURL: webhooks ? "http://127.0.0.1:\(port)" : nil,
             providerRequestsPerSecond: 200)
         configuration.metricsToken = Self.metricsToken
+        if let postgres { configuration.databaseURL = try await postgres.database() }
         configuration.idleTimeout = .seconds(3)
         configure(&configuration)
         self.configuration = configuration
@@ -190,12 +194,13 @@ final class Harness: @unchecked Sendable {
 /// `#require` fails: no test leaves a service or simulator running behind it.
 func withHarness(
     simulator: SimulatorSettings = Harness.simulatorSettings, apiKey: String = Harness.apiKey,
-    workers: WorkerSettings = Harness.testSettings, webhooks: Bool = false,
+    workers: WorkerSettings = Harness.testSettings, webhooks: Bool = false, backend: StoreBackend = .sqlite,
     configure: (inout VaultConfiguration) -> Void = { _ in },
     _ body: (Harness) async throws -> Void
 ) async throws {
     let harness = try await Harness(
-        simulator: simulator, apiKey: apiKey, workers: workers, webhooks: webhooks, configure: configure)
+        simulator: simulator, apiKey: apiKey, workers: workers, webhooks: webhooks, backend: backend,
+        configure: configure)
     do {
         try await body(harness)
     } catch {
