@@ -108,9 +108,11 @@ extension SQLArchive {
                 SELECT o.source_url, g.prediction_id, o.position FROM generation_outputs o
                 JOIN generations g ON g.id = o.generation_id WHERE o.sha256 = ?
                 """, [sha256]
-            ).map { BlobSource(url: $0[0], isOutput: true, predictionID: $0[1], position: $0[2]) }
+            ).map {
+                BlobSource(url: $0["source_url"], isOutput: true, predictionID: $0["prediction_id"], position: $0["position"])
+            }
             let inputs = try db.rows("SELECT source_url, position FROM generation_inputs WHERE sha256 = ?", [sha256]).map {
-                BlobSource(url: $0[0], isOutput: false, predictionID: nil, position: $0[1])
+                BlobSource(url: $0["source_url"], isOutput: false, predictionID: nil, position: $0["position"])
             }
             return outputs + inputs
         }

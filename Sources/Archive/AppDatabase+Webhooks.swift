@@ -130,8 +130,8 @@ extension SQLArchive {
         guard delivery.rejection == nil, let report = delivery.report,
             let row = try db.row("SELECT status, prediction_id FROM generations WHERE id = ?", [delivery.generationID])
         else { return false }
-        let status: GenerationStatus? = row[0]
-        let predictionID: String? = row[1]
+        let status: GenerationStatus? = row["status"]
+        let predictionID: String? = row["prediction_id"]
         return predictionID == report.predictionID && status != .submitted && status != .processing
     }
 
@@ -160,7 +160,7 @@ extension SQLArchive {
             INSERT INTO webhook_rejections (generation_id, reason, count, first_at, last_at, last_bytes)
             VALUES (?, ?, 1, ?, ?, ?)
             ON CONFLICT (generation_id, reason)
-            DO UPDATE SET count = count + 1, last_at = excluded.last_at, last_bytes = excluded.last_bytes
+            DO UPDATE SET count = webhook_rejections.count + 1, last_at = excluded.last_at, last_bytes = excluded.last_bytes
             """, [generationID ?? Self.unknownGenerationKey, reason.rawValue, now.unix, now.unix, bytes])
     }
 

@@ -68,8 +68,9 @@ import Workers
 }
 
 @Suite struct DedupTests {
-    @Test func repeatsAreAnsweredWithoutPayingAgainButNeverAcrossTeams() async throws {
-        try await withHarness { harness in
+    @Test(arguments: StoreBackend.allCases)
+    func repeatsAreAnsweredWithoutPayingAgainButNeverAcrossTeams(_ backend: StoreBackend) async throws {
+        try await withHarness(backend: backend) { harness in
             let request = GenerationRequest(model: "pixverse-v5-6-text-to-video", input: ["prompt": "a lighthouse in fog", "duration": 5])
             let first = try await harness.client.createGeneration(request)
             // In flight: an identical request attaches to it.
@@ -101,8 +102,9 @@ import Workers
         }
     }
 
-    @Test func aDryRunValidatesFindsMatchesAndEstimatesCostWithoutGenerating() async throws {
-        try await withHarness { harness in
+    @Test(arguments: StoreBackend.allCases)
+    func aDryRunValidatesFindsMatchesAndEstimatesCostWithoutGenerating(_ backend: StoreBackend) async throws {
+        try await withHarness(backend: backend) { harness in
             let done = try await harness.client.createGeneration(
                 GenerationRequest(
                     model: "kling-v2-6-pro-text-to-video", input: ["prompt": "red fox running in snow", "duration": "10"]))
@@ -135,8 +137,9 @@ import Workers
 }
 
 @Suite struct AnnotationTests {
-    @Test func tagsAndNotesAreEditableAndSearchable() async throws {
-        try await withHarness { harness in
+    @Test(arguments: StoreBackend.allCases)
+    func tagsAndNotesAreEditableAndSearchable(_ backend: StoreBackend) async throws {
+        try await withHarness(backend: backend) { harness in
             let created = try await harness.client.createGeneration(
                 GenerationRequest(
                     model: "pixverse-v5-6-text-to-video", input: ["prompt": "a quiet orchard"], tags: ["draft"]))

@@ -75,8 +75,9 @@ final class MisbehavingCDN: Sendable {
         return generation.id
     }
 
-    @Test func errorPagesExpiredFilesAndTruncatedBodiesAreHandled() async throws {
-        try await withHarness { harness in
+    @Test(arguments: StoreBackend.allCases)
+    func errorPagesExpiredFilesAndTruncatedBodiesAreHandled(_ backend: StoreBackend) async throws {
+        try await withHarness(backend: backend) { harness in
             let cdn = MisbehavingCDN(clip: try Fixtures.data("clip-landscape.mp4"))
             let server = try await RunningServer.start(
                 router: cdn.router(), host: "127.0.0.1", port: 0,

@@ -47,8 +47,9 @@ import Workers
         }
     }
 
-    @Test func theSameRequestTwiceGivesIdenticalBytesStoredOnce() async throws {
-        try await withHarness { harness in
+    @Test(arguments: StoreBackend.allCases)
+    func theSameRequestTwiceGivesIdenticalBytesStoredOnce(_ backend: StoreBackend) async throws {
+        try await withHarness(backend: backend) { harness in
             let request = GenerationRequest(
                 model: "kling-v2-6-pro-text-to-video", input: ["prompt": "a quiet harbour", "duration": 5],
                 dedup: false)
@@ -62,8 +63,9 @@ import Workers
         }
     }
 
-    @Test func aProviderErrorEndsFailedWithItsCodeAndACancellationEndsCancelled() async throws {
-        try await withHarness { harness in
+    @Test(arguments: StoreBackend.allCases)
+    func aProviderErrorEndsFailedWithItsCodeAndACancellationEndsCancelled(_ backend: StoreBackend) async throws {
+        try await withHarness(backend: backend) { harness in
             let failing = try await harness.client.createGeneration(
                 GenerationRequest(
                     model: "kling-v2-6-pro-text-to-video", input: ["prompt": "a storm #sim-error:PROVIDER_REJECTED"]))
@@ -79,8 +81,9 @@ import Workers
         }
     }
 
-    @Test func rateLimitBurstsAndServerErrorsAreSurvivedWithoutDuplicatePredictions() async throws {
-        try await withHarness { harness in
+    @Test(arguments: StoreBackend.allCases)
+    func rateLimitBurstsAndServerErrorsAreSurvivedWithoutDuplicatePredictions(_ backend: StoreBackend) async throws {
+        try await withHarness(backend: backend) { harness in
             var faults = SimulatorFaults()
             faults.rateLimitNext = 4
             faults.retryAfterSeconds = 1
@@ -106,9 +109,10 @@ import Workers
         }
     }
 
-    @Test func aRestartMidFlightResumesAndFinishesWithoutDuplicatePredictions() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func aRestartMidFlightResumesAndFinishesWithoutDuplicatePredictions(_ backend: StoreBackend) async throws {
         // Long enough that all six are still running at the provider on a busy machine when the service stops.
-        try await withHarness(simulator: SimulatorSettings(apiKey: Harness.apiKey, runTime: .seconds(15))) { harness in
+        try await withHarness(simulator: SimulatorSettings(apiKey: Harness.apiKey, runTime: .seconds(15)), backend: backend) { harness in
             var ids: [String] = []
             for index in 0..<6 {
                 ids.append(
@@ -124,12 +128,13 @@ import Workers
             #expect(finished.allSatisfy { $0.status == .completed })
             #expect(await harness.simulator.stats().creates == 6)
             #expect(try await harness.vault.blobs.verify(harness.vault.store.allAssets()).isClean)
-            #expect(try await harness.sqlite.integrityCheck())
+            if backend == .sqlite { #expect(try await harness.sqlite.integrityCheck()) }
         }
     }
 
-    @Test func badRequestsAreRefusedAndNeverReachTheProvider() async throws {
-        try await withHarness { harness in
+    @Test(arguments: StoreBackend.allCases)
+    func badRequestsAreRefusedAndNeverReachTheProvider(_ backend: StoreBackend) async throws {
+        try await withHarness(backend: backend) { harness in
             let malformed = try await harness.raw("POST", "/v1/generations", body: "{not json")
             #expect(malformed.status == 400)
             let unknown = try await harness.raw("POST", "/v1/generations", body: #"{"model": "no-such-model", "input": {}}"#)
@@ -160,8 +165,9 @@ import Workers
         }
     }
 
-    @Test func aRejectedKeyFailsTheGenerationAtOnce() async throws {
-        try await withHarness(apiKey: "sk-wrong-key") { harness in
+    @Test(arguments: StoreBackend.allCases)
+    func aRejectedKeyFailsTheGenerationAtOnce(_ backend: StoreBackend) async throws {
+        try await withHarness(apiKey: "sk-wrong-key", backend: backend) { harness in
             let created = try await harness.client.createGeneration(
                 GenerationRequest(
                     model: "pixverse-v5-6-text-to-video", input: ["prompt": "never billed"]))

@@ -10,10 +10,11 @@ import Workers
 /// Peak memory is a whole-process figure: this suite runs in a process of its own (`make test`), so that other
 /// tests' allocations do not count against it.
 @Suite struct FlatMemoryTests {
-    @Test func aVideoOver100MBIsServedWithFlatMemory() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func aVideoOver100MBIsServedWithFlatMemory(_ backend: StoreBackend) async throws {
         var settings = Harness.simulatorSettings
         settings.outputBytes = 120 << 20
-        try await withHarness(simulator: settings) { harness in
+        try await withHarness(simulator: settings, backend: backend) { harness in
             let created = try await harness.client.createGeneration(
                 GenerationRequest(
                     model: "pixverse-v5-6-text-to-video", input: ["prompt": "a long take"]))
@@ -36,8 +37,9 @@ import Workers
 }
 
 @Suite struct FileServingTests {
-    @Test func storedFilesAreServedWithRangesAndValidators() async throws {
-        try await withHarness { harness in
+    @Test(arguments: StoreBackend.allCases)
+    func storedFilesAreServedWithRangesAndValidators(_ backend: StoreBackend) async throws {
+        try await withHarness(backend: backend) { harness in
             let created = try await harness.client.createGeneration(
                 GenerationRequest(
                     model: "pixverse-v5-6-text-to-video", input: ["prompt": "range test"]))
@@ -79,8 +81,9 @@ import Workers
         }
     }
 
-    @Test func healthReadinessAndMetricsAnswer() async throws {
-        try await withHarness { harness in
+    @Test(arguments: StoreBackend.allCases)
+    func healthReadinessAndMetricsAnswer(_ backend: StoreBackend) async throws {
+        try await withHarness(backend: backend) { harness in
             #expect(try await harness.raw("GET", "/healthz").status == 200)
             let readiness = try ContractJSON.decoder().decode(
                 Readiness.self, from: Data(try await harness.raw("GET", "/readyz").body.utf8))
@@ -130,8 +133,9 @@ func peakResidentBytes() -> Int {
 }
 
 @Suite struct EmptyFileTests {
-    @Test func aZeroByteFileAnswersRangesCorrectly() async throws {
-        try await withHarness { harness in
+    @Test(arguments: StoreBackend.allCases)
+    func aZeroByteFileAnswersRangesCorrectly(_ backend: StoreBackend) async throws {
+        try await withHarness(backend: backend) { harness in
             let database = harness.vault.store
             let generation = try await database.insertGeneration(
                 Generation(

@@ -8,8 +8,9 @@ import VaultRuntime
 import Workers
 
 @Suite struct ImportTests {
-    @Test func aPredictionMadeElsewhereIsArchivedOnceWhateverTheNumberOfImports() async throws {
-        try await withHarness { harness in
+    @Test(arguments: StoreBackend.allCases)
+    func aPredictionMadeElsewhereIsArchivedOnceWhateverTheNumberOfImports(_ backend: StoreBackend) async throws {
+        try await withHarness(backend: backend) { harness in
             // Made outside EachVault: straight at the provider.
             let provider = LiveProviderAPI(
                 baseURL: harness.simulatorServer.baseURL, apiKey: Harness.apiKey,
@@ -64,8 +65,9 @@ import Workers
 }
 
 @Suite struct SpendTests {
-    @Test func spendIsReportedByModelDayAndTagWithWhatDeduplicationSaved() async throws {
-        try await withHarness { harness in
+    @Test(arguments: StoreBackend.allCases)
+    func spendIsReportedByModelDayAndTagWithWhatDeduplicationSaved(_ backend: StoreBackend) async throws {
+        try await withHarness(backend: backend) { harness in
             let requests = [
                 GenerationRequest(
                     model: "kling-v2-6-pro-text-to-video", input: ["prompt": "a spend test", "duration": "5"],
@@ -101,8 +103,9 @@ import Workers
 }
 
 @Suite struct SearchAPITests {
-    @Test func theAPIPagesWithCursorsAndExplainsBadParameters() async throws {
-        try await withHarness { harness in
+    @Test(arguments: StoreBackend.allCases)
+    func theAPIPagesWithCursorsAndExplainsBadParameters(_ backend: StoreBackend) async throws {
+        try await withHarness(backend: backend) { harness in
             var ids: [String] = []
             for take in 0..<5 {
                 ids.append(

@@ -27,8 +27,9 @@ private func waitForInputs(_ harness: Harness, _ ids: [String], timeout: Duratio
 @Suite struct LineageTests {
     static let model = "pixverse-v5-6-image-to-video"
 
-    @Test func tenGenerationsFromOneImageStoreItOnceAndTheInputFilterFindsThemAll() async throws {
-        try await withHarness { harness in
+    @Test(arguments: StoreBackend.allCases)
+    func tenGenerationsFromOneImageStoreItOnceAndTheInputFilterFindsThemAll(_ backend: StoreBackend) async throws {
+        try await withHarness(backend: backend) { harness in
             let image = "\(harness.simulatorServer.baseURL)/_simulator/samples/sample-first-frame.png"
             var ids: [String] = []
             for take in 0..<10 {
@@ -58,8 +59,9 @@ private func waitForInputs(_ harness: Harness, _ ids: [String], timeout: Duratio
         }
     }
 
-    @Test func aLocalFileGoesThroughThePresignedUploadFlowOnce() async throws {
-        try await withHarness { harness in
+    @Test(arguments: StoreBackend.allCases)
+    func aLocalFileGoesThroughThePresignedUploadFlowOnce(_ backend: StoreBackend) async throws {
+        try await withHarness(backend: backend) { harness in
             let sample = try await EmbeddedFilesProbe.samplePNG(harness)
             let bytes = try #require(sample)
             let dataURI = "data:image/png;base64," + bytes.base64EncodedString()
@@ -94,8 +96,9 @@ private func waitForInputs(_ harness: Harness, _ ids: [String], timeout: Duratio
         }
     }
 
-    @Test func aFileStreamedIntoTheArchiveIsUsedByReferenceAndSentToTheProviderOnce() async throws {
-        try await withHarness { harness in
+    @Test(arguments: StoreBackend.allCases)
+    func aFileStreamedIntoTheArchiveIsUsedByReferenceAndSentToTheProviderOnce(_ backend: StoreBackend) async throws {
+        try await withHarness(backend: backend) { harness in
             let sample = try await EmbeddedFilesProbe.samplePNG(harness)
             let bytes = try #require(sample)
             let file = harness.home.url.appending(path: "photo.png")
@@ -128,8 +131,9 @@ private func waitForInputs(_ harness: Harness, _ ids: [String], timeout: Duratio
         }
     }
 
-    @Test func unusedUploadsAreCollectedAfterAWeek() async throws {
-        try await withHarness { harness in
+    @Test(arguments: StoreBackend.allCases)
+    func unusedUploadsAreCollectedAfterAWeek(_ backend: StoreBackend) async throws {
+        try await withHarness(backend: backend) { harness in
             let file = harness.home.url.appending(path: "notes.bin")
             try Data("not used by any generation".utf8).write(to: file)
             let sha = try await harness.client.upload(file: file).sha256
@@ -140,8 +144,9 @@ private func waitForInputs(_ harness: Harness, _ ids: [String], timeout: Duratio
         }
     }
 
-    @Test func theSimulatorRefusesUploadsThatBreakThePresignedContract() async throws {
-        try await withHarness { harness in
+    @Test(arguments: StoreBackend.allCases)
+    func theSimulatorRefusesUploadsThatBreakThePresignedContract(_ backend: StoreBackend) async throws {
+        try await withHarness(backend: backend) { harness in
             let provider = LiveProviderAPI(
                 baseURL: harness.simulatorServer.baseURL, apiKey: Harness.apiKey,
                 transport: CurlTransport())
@@ -185,10 +190,11 @@ private func waitForInputs(_ harness: Harness, _ ids: [String], timeout: Duratio
         }
     }
 
-    @Test func inputURLsReachingPrivateAddressesAreRefusedByDefaultWithoutFailingTheVideo() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func inputURLsReachingPrivateAddressesAreRefusedByDefaultWithoutFailingTheVideo(_ backend: StoreBackend) async throws {
         var settings = Harness.testSettings
         settings.inputsFromPublicAddressesOnly = true
-        try await withHarness(workers: settings) { harness in
+        try await withHarness(workers: settings, backend: backend) { harness in
             // The simulator listens on loopback: as a user-supplied URL, that is this machine's private network.
             let image = "\(harness.simulatorServer.baseURL)/_simulator/samples/sample-first-frame.png"
             let created = try await harness.client.createGeneration(

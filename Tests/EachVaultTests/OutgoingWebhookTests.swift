@@ -42,8 +42,9 @@ import VaultContract
         return try JSONDecoder().decode([Seen].self, from: response.body)
     }
 
-    @Test func eventsArriveSignedInOrderAndRetriedWithTheirIds() async throws {
-        try await withHarness { harness in
+    @Test(arguments: StoreBackend.allCases)
+    func eventsArriveSignedInOrderAndRetriedWithTheirIds(_ backend: StoreBackend) async throws {
+        try await withHarness(backend: backend) { harness in
             // The secret is only known once the endpoint exists: register, then start the receiver at that URL.
             let port = try freeLoopbackPort()
             let endpoint = try await harness.client.createEndpoint(EndpointRequest(url: "http://127.0.0.1:\(port)/hook"))
@@ -73,8 +74,9 @@ import VaultContract
         }
     }
 
-    @Test func anEndpointThatKeepsFailingIsDisabledAndAMessageCanBeReplayed() async throws {
-        try await withHarness { harness in
+    @Test(arguments: StoreBackend.allCases)
+    func anEndpointThatKeepsFailingIsDisabledAndAMessageCanBeReplayed(_ backend: StoreBackend) async throws {
+        try await withHarness(backend: backend) { harness in
             let port = try freeLoopbackPort()
             let endpoint = try await harness.client.createEndpoint(
                 EndpointRequest(url: "http://127.0.0.1:\(port)/hook", events: ["generation.completed"]))
@@ -102,10 +104,11 @@ import VaultContract
         }
     }
 
-    @Test func messagesWaitingAtARestartAreDeliveredAfterItWithTheirIds() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func messagesWaitingAtARestartAreDeliveredAfterItWithTheirIds(_ backend: StoreBackend) async throws {
         var workers = Harness.testSettings
         workers.outgoingRetries = Array(repeating: .milliseconds(500), count: 40)  // about 20 s of tries
-        try await withHarness(workers: workers) { harness in
+        try await withHarness(workers: workers, backend: backend) { harness in
             let port = try freeLoopbackPort()
             let endpoint = try await harness.client.createEndpoint(
                 EndpointRequest(url: "http://127.0.0.1:\(port)/hook", events: ["generation.completed"]))

@@ -5,8 +5,9 @@ import VaultRuntime
 import Workers
 
 @Suite struct ShareTests {
-    @Test func linksOpenWithoutATokenUntilTheyExpireOrAreRevoked() async throws {
-        try await withHarness { harness in
+    @Test(arguments: StoreBackend.allCases)
+    func linksOpenWithoutATokenUntilTheyExpireOrAreRevoked(_ backend: StoreBackend) async throws {
+        try await withHarness(backend: backend) { harness in
             let created = try await harness.client.createGeneration(
                 GenerationRequest(
                     model: "pixverse-v5-6-text-to-video", input: ["prompt": "<script>alert('x')</script> & a harbour at dusk"]))

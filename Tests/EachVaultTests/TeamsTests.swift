@@ -7,8 +7,9 @@ import Workers
 
 /// Teams see only their own: every endpoint and verb answers a foreign id exactly like a missing one.
 @Suite struct TeamsTests {
-    @Test func everyEndpointAnswersForeignIdsLikeMissingOnes() async throws {
-        try await withHarness { harness in
+    @Test(arguments: StoreBackend.allCases)
+    func everyEndpointAnswersForeignIdsLikeMissingOnes(_ backend: StoreBackend) async throws {
+        try await withHarness(backend: backend) { harness in
             let (_, otherToken, other) = try await harness.makeTeam("team-b")
             let mine = try await harness.client.createGeneration(
                 GenerationRequest(
@@ -42,8 +43,9 @@ import Workers
         }
     }
 
-    @Test func requestsWithoutAValidTokenAreRefused() async throws {
-        try await withHarness { harness in
+    @Test(arguments: StoreBackend.allCases)
+    func requestsWithoutAValidTokenAreRefused(_ backend: StoreBackend) async throws {
+        try await withHarness(backend: backend) { harness in
             #expect(try await harness.raw("GET", "/v1/generations", token: .some(nil)).status == 401)
             #expect(try await harness.raw("GET", "/v1/generations", token: "evt_forged").status == 401)
             #expect(try await harness.raw("POST", "/v1/generations", body: #"{"model":"x","input":{}}"#, token: .some(nil)).status == 401)
@@ -55,8 +57,9 @@ import Workers
         }
     }
 
-    @Test func deletingKeepsSharedBlobsUntilNoTeamReferencesThem() async throws {
-        try await withHarness { harness in
+    @Test(arguments: StoreBackend.allCases)
+    func deletingKeepsSharedBlobsUntilNoTeamReferencesThem(_ backend: StoreBackend) async throws {
+        try await withHarness(backend: backend) { harness in
             let (_, _, other) = try await harness.makeTeam("team-b")
             let request = GenerationRequest(model: "kling-v2-6-pro-text-to-video", input: ["prompt": "same bytes twice"])
             let mine = try await harness.client.createGeneration(request)

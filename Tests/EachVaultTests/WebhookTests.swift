@@ -22,8 +22,9 @@ import Workers
         return ids
     }
 
-    @Test func healthyWebhooksNeedOnlyOneConfirmingRead() async throws {
-        try await withHarness(webhooks: true) { harness in
+    @Test(arguments: StoreBackend.allCases)
+    func healthyWebhooksNeedOnlyOneConfirmingRead(_ backend: StoreBackend) async throws {
+        try await withHarness(webhooks: true, backend: backend) { harness in
             let ids = try await submit(harness, 5)
             let finished = try await harness.waitUntilFinal(ids)
             #expect(finished.allSatisfy { $0.status == .completed })
@@ -41,10 +42,11 @@ import Workers
         }
     }
 
-    @Test func withEveryWebhookDroppedPollingStillFinishes() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func withEveryWebhookDroppedPollingStillFinishes(_ backend: StoreBackend) async throws {
         var settings = Harness.simulatorSettings
         settings.faults.webhookDrop = 1
-        try await withHarness(simulator: settings, webhooks: true) { harness in
+        try await withHarness(simulator: settings, webhooks: true, backend: backend) { harness in
             let ids = try await submit(harness, 4)
             let finished = try await harness.waitUntilFinal(ids)
             #expect(finished.allSatisfy { $0.status == .completed })
@@ -76,10 +78,11 @@ import Workers
         }
     }
 
-    @Test func forgedDeliveriesNeverChangeState() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func forgedDeliveriesNeverChangeState(_ backend: StoreBackend) async throws {
         var settings = Harness.simulatorSettings
         settings.runTime = .seconds(60)  // the generations stay in flight while they are attacked
-        try await withHarness(simulator: settings, webhooks: true) { harness in
+        try await withHarness(simulator: settings, webhooks: true, backend: backend) { harness in
             let ids = try await submit(harness, 2, prompt: "target")
             let target = try await #require(try harness.vault.store.generation(id: ids[0]))
             let other = try await #require(try harness.vault.store.generation(id: ids[1]))
@@ -138,13 +141,14 @@ import Workers
 
     /// A create answered by a plain 500 had in fact started a prediction; the retry started a second. The first's
     /// signed webhook is confirmed with the provider's read and archived: no paid video is lost.
-    @Test func aPredictionStartedByAFailedCreateIsConfirmedAndArchived() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func aPredictionStartedByAFailedCreateIsConfirmedAndArchived(_ backend: StoreBackend) async throws {
         var settings = Harness.simulatorSettings
         settings.faults.startThenFailCreatesNext = 1
         // The retry (after 50 ms) must come before the first prediction's webhook: had the webhook come first, the
         // generation would simply adopt that prediction (no second create at all).
         settings.runTime = .seconds(3)
-        try await withHarness(simulator: settings, webhooks: true) { harness in
+        try await withHarness(simulator: settings, webhooks: true, backend: backend) { harness in
             let ids = try await submit(harness, 1, prompt: "billed twice")
             #expect(try await harness.waitUntilFinal(ids)[0].status == .completed)
             try await eventually {
@@ -162,10 +166,11 @@ import Workers
         }
     }
 
-    @Test func aLostCreateAnswerIsReconciledFromTheWebhookNotResent() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func aLostCreateAnswerIsReconciledFromTheWebhookNotResent(_ backend: StoreBackend) async throws {
         var settings = Harness.simulatorSettings
         settings.faults.loseCreatesNext = 1
-        try await withHarness(simulator: settings, webhooks: true) { harness in
+        try await withHarness(simulator: settings, webhooks: true, backend: backend) { harness in
             let ids = try await submit(harness, 1, prompt: "lost answer")
             let finished = try await harness.waitUntilFinal(ids)
             #expect(finished[0].status == .completed)
@@ -175,11 +180,12 @@ import Workers
         }
     }
 
-    @Test func aLostCreateAnswerIsReconciledFromTheWebhookLogWhenTheWebhookIsLost() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func aLostCreateAnswerIsReconciledFromTheWebhookLogWhenTheWebhookIsLost(_ backend: StoreBackend) async throws {
         var settings = Harness.simulatorSettings
         settings.faults.loseCreatesNext = 1
         settings.faults.webhookDrop = 1
-        try await withHarness(simulator: settings, webhooks: true) { harness in
+        try await withHarness(simulator: settings, webhooks: true, backend: backend) { harness in
             let ids = try await submit(harness, 1, prompt: "lost twice")
             let finished = try await harness.waitUntilFinal(ids)
             #expect(finished[0].status == .completed)
@@ -190,10 +196,11 @@ import Workers
         }
     }
 
-    @Test func withoutWebhooksALostCreateEndsUncertainAndIsNotResent() async throws {
+    @Test(arguments: StoreBackend.allCases)
+    func withoutWebhooksALostCreateEndsUncertainAndIsNotResent(_ backend: StoreBackend) async throws {
         var settings = Harness.simulatorSettings
         settings.faults.loseCreatesNext = 1
-        try await withHarness(simulator: settings) { harness in
+        try await withHarness(simulator: settings, backend: backend) { harness in
             let created = try await harness.client.createGeneration(
                 GenerationRequest(
                     model: "pixverse-v5-6-text-to-video", input: ["prompt": "no webhooks"]))

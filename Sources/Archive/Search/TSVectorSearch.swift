@@ -28,17 +28,18 @@ extension SQLSession {
         let offset = page.cursor?.offset ?? 0
         let rows = try rows(
             """
-            SELECT g.*, ts_headline('simple', coalesce(g.prompt, ''), to_tsquery('simple', ?), ?) AS snippet
-            FROM (
+            SELECT g.* FROM (
                 SELECT g.seq, ts_rank(g.search, to_tsquery('simple', ?)) AS score FROM generations g
                 WHERE g.search @@ to_tsquery('simple', ?) AND \(conditions.joined(separator: " AND "))
                 ORDER BY score DESC, g.seq DESC LIMIT ? OFFSET ?
             ) ranked JOIN generations g ON g.seq = ranked.seq
             ORDER BY ranked.score DESC, g.seq DESC
             """,
-            [tsquery, Self.headlineOptions, tsquery, tsquery] + values + [page.limit + 1, offset])
+            [tsquery, tsquery] + values + [page.limit + 1, offset])
+        let marked = SearchPattern.markedWords(text)
         let hits = try rows.prefix(page.limit).map { row in
-            SearchHit(generation: try Generation(row: row), snippet: (row["snippet"] as String?).map(Snippet.init))
+            let generation = try Generation(row: row)
+            return SearchHit(generation: generation, snippet: Snippet.cut(generation.prompt ?? "", marking: marked))
         }
         let more = rows.count > page.limit
         return SearchPage(
@@ -46,10 +47,50 @@ extension SQLSession {
             nextCursor: more ? hits.last.map { page.next(seq: $0.generation.seq ?? 0, offset: offset + hits.count) } : nil)
     }
 
-    /// Matches marked with the snippet markers, about 16 words around the first, as SQLite's `snippet()` cuts.
-    private static var headlineOptions: String {
-        "StartSel=\(Snippet.open), StopSel=\(Snippet.close), MaxWords=16, MinWords=8, ShortWord=0, "
-            + "MaxFragments=1, FragmentDelimiter=\"…\""
+}
+
+extension SearchPattern {
+    /// What a snippet marks for `text`: each searched word, as a prefix unless it is part of a phrase.
+    static func markedWords(_ text: String) -> [(word: String, prefix: Bool)] {
+        terms(in: text).filter { !$0.isExcluded }.flatMap { term in
+            term.text.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map { ($0.lowercased(), !term.isPhrase) }
+        }
+    }
+}
+
+extension Snippet {
+    /// About 16 words of `prompt` around its first marked word, matches between the markers and cuts shown as `…`,
+    /// the prompt's own characters kept: what SQLite's FTS5 `snippet()` gives.
+    static func cut(_ prompt: String, marking words: [(word: String, prefix: Bool)]) -> Snippet? {
+        guard !prompt.isEmpty else { return nil }
+        var tokens: [Range<String.Index>] = []
+        var start: String.Index?
+        for index in prompt.indices {
+            let isWord = prompt[index].isLetter || prompt[index].isNumber
+            if isWord, start == nil { start = index }
+            if !isWord, let open = start {
+                tokens.append(open..<index)
+                start = nil
+            }
+        }
+        if let open = start { tokens.append(open..<prompt.endIndex) }
+        func matches(_ token: Range<String.Index>) -> Bool {
+            let text = prompt[token].lowercased()
+            return words.contains { $0.prefix ? text.hasPrefix($0.word) : text == $0.word }
+        }
+        let first = tokens.firstIndex(where: matches) ?? 0
+        let window = max(0, min(first - 4, tokens.count - 16))..<min(tokens.count, max(first - 4, 0) + 16)
+        guard let low = window.first.map({ tokens[$0].lowerBound }), let high = window.last.map({ tokens[$0].upperBound })
+        else { return Snippet(raw: String(prompt.prefix(200))) }
+        var raw = window.lowerBound > 0 ? "…" : ""
+        var position = window.lowerBound > 0 ? low : prompt.startIndex
+        for index in window where matches(tokens[index]) {
+            raw += prompt[position..<tokens[index].lowerBound]
+            raw += "\(Snippet.open)\(prompt[tokens[index]])\(Snippet.close)"
+            position = tokens[index].upperBound
+        }
+        raw += window.upperBound < tokens.count ? String(prompt[position..<high]) + "…" : String(prompt[position...])
+        return Snippet(raw: raw)
     }
 }
 

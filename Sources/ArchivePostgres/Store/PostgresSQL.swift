@@ -135,8 +135,16 @@ struct PostgresSQL: Sendable {
         return result
     }
 
+    /// A `numeric` (what `sum` of integers gives) as an integer when it is one, else a double.
+    private static func number(_ decimal: Decimal) -> any DatabaseValueConvertible {
+        let double = NSDecimalNumber(decimal: decimal).doubleValue
+        if double == double.rounded(), abs(double) < 9e18 { return Int64(double) }
+        return double
+    }
+
     /// A PostgreSQL row as GRDB's: integers, floating point and numeric, booleans (as 0 and 1, like SQLite), text and
-    /// bytes; columns of other types (the `search` tsvector) are left out.
+    /// bytes; columns of other types (the `search` tsvector) are left out. Columns are read by name: GRDB builds such
+    /// a row from a dictionary, so their order is not kept (the shared logic never reads a column by position).
     static func row(_ row: PostgresRow) -> Row {
         var values: [String: (any DatabaseValueConvertible)?] = [:]
         for cell in row {
@@ -144,7 +152,7 @@ struct PostgresSQL: Sendable {
             switch cell.dataType {
             case .int2, .int4, .int8: value = try? cell.decode(Int64?.self)
             case .float4, .float8: value = try? cell.decode(Double?.self)
-            case .numeric: value = (try? cell.decode(String?.self))?.flatMap { Int64($0) ?? Double($0) }
+            case .numeric: value = (try? cell.decode(Decimal?.self))?.map(Self.number)
             case .bool: value = (try? cell.decode(Bool?.self))?.map { $0 ? 1 : 0 }
             case .bytea: value = (try? cell.decode(ByteBuffer?.self))?.map { Data($0.readableBytesView) }
             case .text, .varchar, .name, .bpchar: value = try? cell.decode(String?.self)

@@ -67,10 +67,10 @@ extension PostgresArchive {
     func depth(_ queue: ClaimQueue, now: Date) async throws -> (due: Int, oldest: Double?) {
         let row = try await sql.row(
             """
-            SELECT count(*), min(\(queue.dueColumn)) FROM \(queue.table) f \(queue.join)
+            SELECT count(*) AS due, min(\(queue.dueColumn)) AS oldest FROM \(queue.table) f \(queue.join)
             WHERE (\(queue.condition)) AND \(queue.dueColumn) <= ?
             """, [now.unix])
-        return (row?[0] ?? 0, row?[1])
+        return (row?["due"] ?? 0, row?["oldest"])
     }
 
     /// The items of `queue` under a live lease, and whose.

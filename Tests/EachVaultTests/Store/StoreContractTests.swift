@@ -204,3 +204,46 @@ import Testing
         }
     }
 }
+
+/// Incoming webhooks through the store, on each backend: a refused delivery is only counted, an authentic one is
+/// applied once and its repeats change nothing.
+@Suite struct StoreWebhookTests {
+    let start = Date(timeIntervalSince1970: 1_800_000_000)
+
+    @Test(arguments: StoreBackend.allCases)
+    func refusedDeliveriesAreCountedAndAuthenticOnesAppliedOnce(_ backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            let team = try await store.createTeam(name: "a", now: start).id
+            _ = try await store.insertGeneration(
+                Generation(
+                    id: "gen_1", teamID: team, model: "m", version: "1", input: ["prompt": "a fox"], tags: [],
+                    webhookSecret: "whsec_x", now: start),
+                inputs: [])
+            try await store.recordSubmitted(id: "gen_1", predictionID: "pred_1", now: start, firstPollAt: start)
+            #expect(try await store.webhookSecrets(generationIDs: ["gen_1", "gen_none"]) == ["whsec_x", nil])
+
+            func delivery(_ id: String, rejection: WebhookRejection? = nil) -> ReceivedWebhook {
+                ReceivedWebhook(
+                    generationID: id, scheme: .signature, timestampHeader: "1", body: Data("{}".utf8),
+                    rejection: rejection,
+                    report: rejection == nil
+                        ? ("pred_1", .succeeded(outputURLs: ["https://cdn.example.com/v.mp4"], costUSD: nil, predictTime: 3))
+                        : nil)
+            }
+            let refused = try await store.recordWebhooks(
+                [delivery("gen_1", rejection: .signatureMismatch), delivery("gen_none", rejection: .missingSignature)],
+                now: start)
+            #expect(
+                refused.map { try? $0.get() } == [.rejected(.signatureMismatch), .rejected(.unknownGeneration)],
+                "\(refused)")
+            #expect(try await store.webhookRejections(generationID: "gen_1").map(\.count) == [1])
+            #expect(try await store.webhookRejections(generationID: AppDatabase.unknownGenerationKey).map(\.count) == [1])
+            #expect(try await store.generation(id: "gen_1")?.status == .submitted, "a refused delivery changes nothing")
+
+            #expect(try await store.recordWebhook(delivery("gen_1"), now: start) == .applied)
+            #expect(try await store.recordWebhook(delivery("gen_1"), now: start) == .duplicate)
+            #expect(try await store.generation(id: "gen_1")?.status == .downloading)
+            #expect(try await store.webhookDeliveries(generationID: "gen_1").map(\.verdict) == ["applied", "duplicate"])
+        }
+    }
+}

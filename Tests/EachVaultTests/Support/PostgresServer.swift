@@ -5,7 +5,7 @@ import Transport
 /// `postgres` user when the tests run as root, which `initdb` refuses), listening on a free loopback port with a
 /// password (SCRAM), stopped and removed when the value goes. Each test makes the databases it needs.
 final class PostgresServer: @unchecked Sendable {
-    let port: Int
+    private(set) var port = 0
     let password = "pw-" + UUID().uuidString.prefix(8).lowercased()
     private let folder: TempDirectory
     private var data: URL { folder.url.appending(path: "data") }
@@ -36,7 +36,6 @@ final class PostgresServer: @unchecked Sendable {
 
     private init() throws {
         folder = try TempDirectory()
-        port = try freeLoopbackPort()
         guard let bin = Self.binaries else { throw PostgresServerError.failed("PostgreSQL is not installed (make test-deps)") }
         let passwordFile = folder.url.appending(path: "password")
         try password.write(to: passwordFile, atomically: true, encoding: .utf8)
@@ -48,14 +47,19 @@ final class PostgresServer: @unchecked Sendable {
                 "--auth-local=trust", "--auth-host=scram-sha-256", "--no-sync",
             ])
         guard initdb == 0 else { throw PostgresServerError.failed("initdb exited with status \(initdb)") }
-        let started = try spawnAndWait(
-            asPostgres + [
-                bin.appending(path: "pg_ctl").path, "-D", data.path, "-l", folder.url.appending(path: "log").path, "-w",
-                "-o", "-p \(port) -k \(folder.url.path) -c listen_addresses=127.0.0.1 -c fsync=off", "start",
-            ])
-        guard started == 0 else {
+        // A port found free may be taken by another test before the server binds it: try another.
+        for attempt in 1...5 {
+            port = try freeLoopbackPort()
+            let started = try spawnAndWait(
+                asPostgres + [
+                    bin.appending(path: "pg_ctl").path, "-D", data.path, "-l", folder.url.appending(path: "log").path,
+                    "-w", "-o", "-p \(port) -k \(folder.url.path) -c listen_addresses=127.0.0.1 -c fsync=off", "start",
+                ])
+            if started == 0 { return }
             let log = (try? String(contentsOf: folder.url.appending(path: "log"), encoding: .utf8)) ?? ""
-            throw PostgresServerError.failed("pg_ctl start failed: \(log.suffix(2000))")
+            guard attempt < 5, log.contains("Address already in use") else {
+                throw PostgresServerError.failed("pg_ctl start failed: \(log.suffix(2000))")
+            }
         }
     }
 
