@@ -10,6 +10,7 @@ extension SQLArchive {
     @discardableResult
     public func recordStored(_ file: PendingFile, asset: Asset, now: Date) async throws -> Bool {
         try await writing { db in
+            try db.lock(generation: file.generationID)
             try Self.requireNotBeingCollected(db, asset.sha256)
             try db.insert(asset, "ON CONFLICT DO NOTHING")  // identical bytes are stored once
             let (row, key) = file.row
@@ -51,6 +52,7 @@ extension SQLArchive {
             case .input: retryAt == nil ? "input_lost" : "input_download_failed"
             }
         try await writing { db in
+            try db.lock(generation: file.generationID)
             let (row, key) = file.row
             let arguments: [(any DatabaseValueConvertible)?] = [cause, retryAt?.unix]
             try db.execute("UPDATE \(file.kind.table) SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE \(row)", arguments + key)

@@ -16,6 +16,7 @@ extension SQLArchive {
     /// For a generation already past polling it only settles a pending confirmation (the cost a webhook lacks).
     public func recordPoll(id: String, outcome: PollOutcome, now: Date) async throws {
         try await writing { db in
+            try db.lock(generation: id)
             guard let generation = try db.generation(id: id) else { return }
             if generation.status == .submitted || generation.status == .processing {
                 try Self.apply(db, generation, outcome, source: "polled", at: now)

@@ -84,6 +84,7 @@ extension SQLArchive {
     }
 
     private static func record(_ db: any SQLSession, _ delivery: ReceivedWebhook, now: Date) throws -> WebhookEffect {
+        if delivery.rejection == nil { try db.lock(generation: delivery.generationID) }
         if try isRepeat(db, delivery) {
             try storeDelivery(db, delivery, verdict: "duplicate", reason: nil, now: now)
             return .duplicate
@@ -226,6 +227,7 @@ extension SQLArchive {
     /// Adopts a prediction id found in the provider's webhook log.
     public func adoptPrediction(generationID: String, predictionID: String, now: Date) async throws -> Bool {
         try await writing { db in
+            try db.lock(generation: generationID)
             guard var generation = try db.generation(id: generationID) else { return false }
             return try Self.adopt(
                 db, &generation, predictionID: predictionID, how: "the provider's webhook log",

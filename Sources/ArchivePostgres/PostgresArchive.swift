@@ -9,8 +9,9 @@ public struct PostgresArchive: Sendable {
     let logger: Logger
     /// The pool's run loop, for an archive opened by `connect` (nil inside `open`'s body, which owns it).
     var runner: Task<Void, Never>?
-    /// This process among the instances sharing the database: the owner of the work it claims.
-    public let instanceID = "\(ProcessInfo.processInfo.hostName)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+    /// This instance among those sharing the database: the owner of the work it claims. Stable across restarts of
+    /// the same instance, so a restarted one takes its unfinished claims back at once instead of when they expire.
+    public var instanceID = ProcessInfo.processInfo.hostName
 
     /// Connects to `location`, applies pending migrations (`migrations/postgres`, under a lock) and runs `body`;
     /// the pool closes when it returns or throws.
@@ -38,11 +39,14 @@ public struct PostgresArchive: Sendable {
 
     /// Connects to `location` and applies pending migrations (under a lock, as `open` does), for a service: the
     /// pool runs until `close()`.
-    public static func connect(_ location: PostgresLocation, logger: Logger) async throws -> PostgresArchive {
+    public static func connect(_ location: PostgresLocation, instanceID: String, logger: Logger) async throws
+        -> PostgresArchive
+    {
         try await probe(location, logger: logger)
         let client = PostgresClient(configuration: try location.clientConfiguration, backgroundLogger: logger)
-        let archive = PostgresArchive(
+        var archive = PostgresArchive(
             location: location, client: client, logger: logger, runner: Task { await client.run() })
+        archive.instanceID = instanceID
         do {
             try await PostgresMigrator.migrate(archive)
         } catch {

@@ -17,7 +17,8 @@ public struct OpenedStore: Sendable {
 extension VaultConfiguration {
     public func openStore(logger: Logger) async throws -> OpenedStore {
         if let databaseURL {
-            let archive = try await PostgresArchive.connect(try PostgresLocation(url: databaseURL), logger: logger)
+            let archive = try await PostgresArchive.connect(
+                try PostgresLocation(url: databaseURL), instanceID: instanceID, logger: logger)
             return OpenedStore(store: archive, close: { archive.close() })
         }
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)

@@ -1,4 +1,5 @@
 import Archive
+import ArchivePostgres
 import EachLabs
 import Foundation
 import Hummingbird
@@ -34,7 +35,8 @@ public enum VaultApp {
                 queues: (try? await vault.store.queueDepths(now: clock.now())) ?? [],
                 storage: await Telemetry.storageByTeam.value { try await vault.store.storageByTeam() })
         }
-        let services: [any Service] = [StoreClosing(opened: opened)] + vault.services
+        let relay: [any Service] = (opened.store as? PostgresArchive).map { [WakeupRelay(archive: $0, vault: vault)] } ?? []
+        let services: [any Service] = [StoreClosing(opened: opened)] + relay + vault.services
         let server = try await RunningServer.start(
             router: router, host: configuration.listenHost, port: configuration.listenPort, services: services,
             oneShotServices: [PlannerStatisticsService(vault: vault), CatalogueSyncService(vault: vault)],
@@ -58,9 +60,15 @@ public enum VaultApp {
         try FileManager.default.createDirectory(at: configuration.home, withIntermediateDirectories: true)
         let transport = CurlTransport()
         let blobs = try configuration.openBlobStore(transport: transport)
+        let pacing: any ProviderPacing =
+            if let shared = store as? PostgresArchive {
+                SharedProviderPacing(archive: shared, requestsPerSecond: configuration.providerRequestsPerSecond)
+            } else {
+                RateGate(requestsPerSecond: configuration.providerRequestsPerSecond)
+            }
         let provider = RateLimitedProvider(
             LiveProviderAPI(baseURL: configuration.providerBaseURL, apiKey: configuration.apiKey, transport: transport),
-            requestsPerSecond: configuration.providerRequestsPerSecond)
+            pacing: pacing)
         return Vault(
             store: store, blobs: blobs, provider: provider, transport: transport, clock: clock,
             settings: settings, publicURL: configuration.publicURL, logger: logger)

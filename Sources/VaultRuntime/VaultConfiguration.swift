@@ -76,6 +76,7 @@ public struct VaultConfiguration: Sendable {
         }
         if let token = environment["EACHVAULT_METRICS_TOKEN"], !token.isEmpty { configuration.metricsToken = token }
         if let url = environment["EACHVAULT_DATABASE_URL"], !url.isEmpty { configuration.databaseURL = url }
+        if let instance = environment["EACHVAULT_INSTANCE"], !instance.isEmpty { configuration.instanceID = instance }
         if let idle = environment["EACHVAULT_IDLE_TIMEOUT_S"] {
             guard let value = Double(idle), value >= 1, value <= 3600 else {
                 throw .invalid("EACHVAULT_IDLE_TIMEOUT_S must be seconds from 1 to 3600, not '\(idle)'")
@@ -130,6 +131,13 @@ public struct VaultConfiguration: Sendable {
     public var databasePath: String { home.appending(path: "eachvault.sqlite").path }
     /// PostgreSQL (`postgres://…`, from `EACHVAULT_DATABASE_URL`) instead of the data home's SQLite file.
     public var databaseURL: String?
+    /// This instance among several on one PostgreSQL database (`EACHVAULT_INSTANCE`): the owner of the work it
+    /// claims, the same across its restarts. Default: the host name and the data home.
+    public var instanceID: String {
+        get { explicitInstanceID ?? "\(ProcessInfo.processInfo.hostName):\(home.standardizedFileURL.path)" }
+        set { explicitInstanceID = newValue }
+    }
+    private var explicitInstanceID: String?
 }
 
 public enum ConfigurationError: Error, CustomStringConvertible {

@@ -26,6 +26,14 @@ public struct Vault: Sendable {
     public let extraPredictionsDue = Wakeup()
     /// Woken when outgoing webhook messages may be due (an event, a replay).
     public let outgoingDue = Wakeup()
+
+    /// Every queue's wake-up by name, for relaying them between instances.
+    public var wakeups: [String: Wakeup] {
+        [
+            "submissions": submissionsDue, "polls": pollsDue, "downloads": downloadsDue, "input_downloads": inputsDue,
+            "reconciliations": reconciliationsDue, "extra_predictions": extraPredictionsDue, "messages": outgoingDue,
+        ]
+    }
     let unknownModels = UnknownModelCache()
     /// Start-up work done while already serving; `isReady()` waits for it.
     public let warmUp = WarmUp()

@@ -12,6 +12,10 @@ public protocol SQLSession {
     func rows(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?]) throws -> [Row]
     /// The rows the last `execute` changed.
     var changedRows: Int { get }
+    /// Holds the generation's row until the transaction ends, so two transactions changing one generation (two of
+    /// its outputs stored at once, a poll and a webhook) take turns and each sees what the other committed. SQLite
+    /// runs one write transaction at a time already; PostgreSQL locks the row.
+    func lock(generation id: String) throws
 }
 
 extension SQLSession {
@@ -127,6 +131,8 @@ extension Database: SQLSession {
     }
 
     public var changedRows: Int { changesCount }
+
+    public func lock(generation id: String) {}
 }
 
 /// A store whose tables are SQL, SQLite's or PostgreSQL's: the archive's logic is written once, in extensions of this

@@ -22,6 +22,10 @@ final class PostgresSession: SQLSession {
         changedRows = try run(sql, arguments).metadata.rows ?? 0
     }
 
+    func lock(generation id: String) throws {
+        try execute("SELECT 1 FROM generations WHERE id = ? FOR UPDATE", [id])
+    }
+
     func rows(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?]) throws -> [Row] {
         let result = try run(sql, arguments)
         changedRows = result.metadata.rows ?? 0

@@ -7,13 +7,18 @@ import Synchronization
 /// everyone when the provider answers 429 with `Retry-After`. Counts calls and errors for `/metrics`.
 public struct RateLimitedProvider: ProviderAPI {
     private let base: any ProviderAPI
-    private let gate: RateGate
+    private let gate: any ProviderPacing
     /// What the latest call found: for `/readyz`, without a call of its own.
     public let health = ProviderHealth()
 
     public init(_ base: any ProviderAPI, requestsPerSecond: Double) {
+        self.init(base, pacing: RateGate(requestsPerSecond: requestsPerSecond))
+    }
+
+    /// Paced by `pacing` (a gate several instances share, for one).
+    public init(_ base: any ProviderAPI, pacing: any ProviderPacing) {
         self.base = base
-        self.gate = RateGate(interval: .seconds(1 / max(requestsPerSecond, 0.001)))
+        self.gate = pacing
     }
 
     public func listModels(name: String?, limit: Int, offset: Int) async throws(ProviderError) -> [ProviderModel] {
@@ -74,23 +79,31 @@ public struct RateLimitedProvider: ProviderAPI {
     }
 }
 
-/// Spaces calls at least `interval` apart and holds them all during a pause.
-actor RateGate {
+/// What paces the calls to the provider: slots spaced by the rate, and a pause for every caller after a 429.
+public protocol ProviderPacing: Sendable {
+    /// Returns when the caller's slot has come.
+    func enter() async
+    /// Holds every caller for `duration`.
+    func pause(for duration: Duration) async
+}
+
+/// Spaces one process's calls at least `interval` apart and holds them all during a pause.
+public actor RateGate: ProviderPacing {
     private let interval: Duration
     private var nextSlot = ContinuousClock.now
 
-    init(interval: Duration) {
-        self.interval = interval
+    public init(requestsPerSecond: Double) {
+        self.interval = .seconds(1 / max(requestsPerSecond, 0.001))
     }
 
-    func enter() async {
+    public func enter() async {
         let now = ContinuousClock.now
         let slot = max(nextSlot, now)
         nextSlot = slot + interval
         if slot > now { try? await Task.sleep(until: slot, clock: .continuous) }
     }
 
-    func pause(for duration: Duration) {
+    public func pause(for duration: Duration) {
         nextSlot = max(nextSlot, ContinuousClock.now + duration)
     }
 }

@@ -9,10 +9,23 @@ public final class Wakeup: Sendable {
     }
 
     private let state = Mutex(State())
+    /// Also told of each signal (other instances' wake-ups), when set.
+    private let relay = Mutex<(@Sendable () -> Void)?>(nil)
 
     public init() {}
 
+    /// Passes every signal on to `relay` too (see `signalHere` for signals that came from elsewhere).
+    public func relay(to relay: @escaping @Sendable () -> Void) {
+        self.relay.withLock { $0 = relay }
+    }
+
     public func signal() {
+        signalHere()
+        relay.withLock { $0 }?()
+    }
+
+    /// Wakes this process's waiting worker only (a signal relayed from another instance).
+    public func signalHere() {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
             guard let waiter = state.waiter else {
                 state.pending = true
