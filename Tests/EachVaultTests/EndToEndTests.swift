@@ -111,8 +111,9 @@ import Workers
 
     @Test(arguments: StoreBackend.allCases)
     func aRestartMidFlightResumesAndFinishesWithoutDuplicatePredictions(_ backend: StoreBackend) async throws {
-        // Long enough that all six are still running at the provider on a busy machine when the service stops.
-        try await withHarness(simulator: SimulatorSettings(apiKey: Harness.apiKey, runTime: .seconds(15)), backend: backend) { harness in
+        // Long enough that all six are still running at the provider when the service stops, even on a two-core
+        // machine running the whole suite (six creates there have taken over fifteen seconds).
+        try await withHarness(simulator: SimulatorSettings(apiKey: Harness.apiKey, runTime: .seconds(40)), backend: backend) { harness in
             var ids: [String] = []
             for index in 0..<6 {
                 ids.append(
@@ -124,7 +125,7 @@ import Workers
             // The service stops with every prediction still running at the provider.
             #expect(try await ids.asyncAllSatisfy { try await harness.vault.store.generation(id: $0)?.status.isFinal == false })
             try await harness.restartService()
-            let finished = try await harness.waitUntilFinal(ids)
+            let finished = try await harness.waitUntilFinal(ids, timeout: .seconds(150))
             #expect(finished.allSatisfy { $0.status == .completed })
             #expect(await harness.simulator.stats().creates == 6)
             #expect(try await harness.vault.blobs.verify(harness.vault.store.allAssets()).isClean)
