@@ -25,7 +25,7 @@ import VaultContract
         process.arguments = ["python3", script.path, String(port), secret, mode]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try launch(process)
         return process
     }
 

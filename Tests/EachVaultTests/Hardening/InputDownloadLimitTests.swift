@@ -47,7 +47,7 @@ import Transport
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["gzip", "-9", file.path]
-        try process.run()
+        try launch(process)
         process.waitUntilExit()
         return try Data(contentsOf: directory.appending(path: "zeros.gz"))
     }

@@ -9,6 +9,20 @@ struct ChildResult: Sendable {
     var errors: String
 }
 
+/// Starts `process`, one launch at a time in the whole test process: Foundation's `Process.run` on Linux has crashed
+/// copying its arguments and environment (a bad pointer in `memcpy`) while other threads launched children at the
+/// same moment, which the tests on two databases do by the dozen.
+func launch(_ process: Process) throws {
+    try launchLock.withLock { _ in try process.run() }
+}
+
+/// Runs `spawn` (a `posix_spawn` of a child) under the same one-at-a-time lock as `launch`.
+func launching<T>(_ spawn: () throws -> T) rethrows -> T {
+    try launchLock.withLock { _ in try spawn() }
+}
+
+private let launchLock = Mutex(())
+
 /// Runs a program to its end and collects its output. Waited for on a thread of its own (`Blocking`), never a
 /// cooperative one: the child may be talking to a service in this very process (a browser, an MCP client, curl
 /// through nginx), which needs those threads to answer it.
@@ -25,7 +39,7 @@ func runChildNow(_ arguments: [String], environment: [String: String]? = nil) th
     let (output, errors) = (Pipe(), Pipe())
     process.standardOutput = output
     process.standardError = errors
-    try process.run()
+    try launch(process)
     // Standard error is drained beside standard output, so a child filling one pipe never waits on the other.
     let errorData = Mutex(Data())
     let drained = DispatchGroup()

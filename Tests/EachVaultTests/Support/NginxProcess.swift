@@ -70,7 +70,7 @@ final class NginxProcess: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: "/usr/sbin/nginx")
         process.arguments = ["-p", work.path, "-c", work.appending(path: "nginx.conf").path, "-g", "daemon off;"]
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try launch(process)
     }
 
     deinit {

@@ -90,7 +90,7 @@ private func spawnAndWait(_ arguments: [String]) throws -> Int32 {
     let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
     var pid: pid_t = 0
-    let spawned = posix_spawnp(&pid, arguments[0], &actions, nil, argv, environ)
+    let spawned = launching { posix_spawnp(&pid, arguments[0], &actions, nil, argv, environ) }
     guard spawned == 0 else { throw PostgresServerError.failed("\(arguments[0]) could not start (\(spawned))") }
     var status: Int32 = 0
     while waitpid(pid, &status, 0) == -1 && errno == EINTR {}

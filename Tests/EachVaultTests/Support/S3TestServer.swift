@@ -47,7 +47,7 @@ final class S3TestServer: @unchecked Sendable {
         process.environment = environment
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try launch(process)
         let deadline = ContinuousClock.now + .seconds(30)
         while (try? await URLStatus.get("http://127.0.0.1:\(port)/moto-api/")) == nil {
             guard ContinuousClock.now < deadline else { throw S3TestServerError.didNotStart }
