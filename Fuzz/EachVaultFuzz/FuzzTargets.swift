@@ -38,7 +38,17 @@ enum FuzzTargets {
             where !SearchPattern.isValid(pattern) {
                 fatalError("FTS5 refuses the pattern \(pattern) made of \(text.debugDescription)")
             }
+            // PostgreSQL's tsquery: nothing typed may reach it but letters and digits, inside quotes.
+            if let tsquery = SearchPattern.tsquery(text, anyWord: anyWord) {
+                let outside = tsquery.split(separator: "'", omittingEmptySubsequences: false).enumerated()
+                    .filter { $0.offset.isMultiple(of: 2) }.map(\.element).joined()
+                if outside.contains(where: { $0.isLetter || $0.isNumber }) {
+                    fatalError("tsquery \(tsquery) has unquoted text from \(text.debugDescription)")
+                }
+            }
         }
+        // The snippet cut for PostgreSQL, with the text as both the prompt and the query.
+        _ = Snippet.cut(text, marking: SearchPattern.markedWords(text))
     }
 
     static func cursor(_ data: Data) { _ = SearchCursor(token: String(decoding: data, as: UTF8.self)) }

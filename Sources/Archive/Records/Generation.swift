@@ -119,15 +119,6 @@ public struct Generation: ArchiveRecord, Hashable {
 }
 
 extension Generation {
-    /// The generation with this id, through a statement compiled once per connection: the webhook, poll and
-    /// download paths read generations by id thousands of times a second, and compiling the query each time
-    /// (with GRDB's authorizer visiting every column) cost more than running it.
-    static func find(_ db: Database, id: String) throws -> Generation? {
-        try SQLRequest<Generation>(sql: "SELECT * FROM generations WHERE id = ?", arguments: [id], cached: true).fetchOne(db)
-    }
-}
-
-extension Generation {
     /// Decodes a row column by column: pages and workers read these by the thousand, and GRDB's Codable path
     /// (a name conversion per column per row) cost more than the query.
     public init(row: Row) throws {

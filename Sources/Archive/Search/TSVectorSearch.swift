@@ -51,7 +51,7 @@ extension SQLSession {
 
 extension SearchPattern {
     /// What a snippet marks for `text`: each searched word, as a prefix unless it is part of a phrase.
-    static func markedWords(_ text: String) -> [(word: String, prefix: Bool)] {
+    package static func markedWords(_ text: String) -> [(word: String, prefix: Bool)] {
         terms(in: text).filter { !$0.isExcluded }.flatMap { term in
             term.text.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map { ($0.lowercased(), !term.isPhrase) }
         }
@@ -61,7 +61,7 @@ extension SearchPattern {
 extension Snippet {
     /// About 16 words of `prompt` around its first marked word, matches between the markers and cuts shown as `…`,
     /// the prompt's own characters kept: what SQLite's FTS5 `snippet()` gives.
-    static func cut(_ prompt: String, marking words: [(word: String, prefix: Bool)]) -> Snippet? {
+    package static func cut(_ prompt: String, marking words: [(word: String, prefix: Bool)]) -> Snippet? {
         guard !prompt.isEmpty else { return nil }
         var tokens: [Range<String.Index>] = []
         var start: String.Index?

@@ -173,12 +173,3 @@ extension SQLSession {
         if ended { try announce(.generationFailed, generationID: id, data: ["status": "failed", "error_code": code], at: now) }
     }
 }
-
-extension Database {
-    /// Runs one statement through the connection's statement cache: prepared (and checked by GRDB's authorizer)
-    /// once per connection rather than on every call. The workers and the webhook path run the same few statements
-    /// thousands of times a second; compiling them each time was 5 % of the CPU under first deliveries.
-    func run(sql: String, arguments: StatementArguments = []) throws {
-        try cachedStatement(sql: sql).execute(arguments: arguments)
-    }
-}

@@ -7,7 +7,7 @@ import PostgresNIO
 /// from GRDB's `DatabaseValueConvertible`s, and rows handed back as GRDB `Row`s, so the archive's record types
 /// decode from either database (one `Generation(row:)`, not two).
 struct PostgresSQL: Sendable {
-    let target: any PostgresQueryable
+    let client: PostgresClient
     let logger: Logger
 
     /// Every row of the statement's answer.
@@ -28,12 +28,6 @@ struct PostgresSQL: Sendable {
         try await rows(sql, arguments).map { try Record(row: $0) }
     }
 
-    func fetchOne<Record: FetchableRecord>(
-        _ type: Record.Type, _ sql: String, _ arguments: [(any DatabaseValueConvertible)?] = []
-    ) async throws -> Record? {
-        try await row(sql, arguments).map { try Record(row: $0) }
-    }
-
     /// The first column of the first row (nil for no row or NULL).
     func value<Value: DatabaseValueConvertible>(
         _ type: Value.Type, _ sql: String, _ arguments: [(any DatabaseValueConvertible)?] = []
@@ -42,74 +36,26 @@ struct PostgresSQL: Sendable {
         return try row.decode(Value?.self, atIndex: 0)
     }
 
-    /// The first column of every row.
-    func values<Value: DatabaseValueConvertible>(
-        _ type: Value.Type, _ sql: String, _ arguments: [(any DatabaseValueConvertible)?] = []
-    ) async throws -> [Value] {
-        try await rows(sql, arguments).map { try $0.decode(Value.self, atIndex: 0) }
-    }
-
     /// Runs a statement for its effect.
     func execute(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?] = []) async throws {
         for try await _ in try await run(sql, arguments) {}
     }
 
-    /// Inserts a record's columns into its table (NULLs left to the column's default: an identity, or NULL);
-    /// `suffix` is an optional `ON CONFLICT …` or `RETURNING …` clause, whose row is returned.
-    @discardableResult
-    func insert<Record: PersistableRecord>(_ record: Record, _ suffix: String = "") async throws -> Row? {
-        let columns = try record.databaseDictionary.filter { !$0.value.isNull }.sorted { $0.key < $1.key }
-        let names = columns.map { "\"\($0.key)\"" }.joined(separator: ", ")
-        return try await row(
-            "INSERT INTO \"\(Record.databaseTableName)\" (\(names)) VALUES (\(Self.marks(columns.count))) \(suffix)",
-            columns.map(\.value))
-    }
-
-    /// Inserts the record, or rewrites the row with its `key` (every column but those in `keeping`, which an
-    /// existing row keeps).
-    func save<Record: PersistableRecord>(_ record: Record, key: [String], keeping: [String] = []) async throws {
-        let columns = try record.databaseDictionary.sorted { $0.key < $1.key }
-        let names = columns.map { "\"\($0.key)\"" }.joined(separator: ", ")
-        let assignments = columns.map(\.key).filter { !key.contains($0) && !keeping.contains($0) }
-            .map { "\"\($0)\" = excluded.\"\($0)\"" }
-        try await execute(
-            "INSERT INTO \"\(Record.databaseTableName)\" (\(names)) VALUES (\(Self.marks(columns.count))) "
-                + "ON CONFLICT (\(key.map { "\"\($0)\"" }.joined(separator: ", "))) "
-                + (assignments.isEmpty ? "DO NOTHING" : "DO UPDATE SET " + assignments.joined(separator: ", ")),
-            columns.map(\.value))
-    }
-
-    /// `count` placeholders, comma-separated (for `IN (…)` and `VALUES (…)`).
-    static func marks(_ count: Int) -> String { Array(repeating: "?", count: count).joined(separator: ", ") }
-
-    /// Rewrites a record's row, found by the `key` columns.
-    func update<Record: PersistableRecord>(_ record: Record, key: [String]) async throws {
-        let columns = try record.databaseDictionary.sorted { $0.key < $1.key }
-        let assigned = columns.filter { !key.contains($0.key) }
-        let keyed = try key.map { name in
-            guard let value = columns.first(where: { $0.key == name })?.value else {
-                throw PostgresFailure("\(Record.databaseTableName) has no column \(name)")
-            }
-            return value
-        }
-        try await execute(
-            "UPDATE \"\(Record.databaseTableName)\" SET "
-                + assigned.map { "\"\($0.key)\" = ?" }.joined(separator: ", ")
-                + " WHERE " + key.map { "\"\($0)\" = ?" }.joined(separator: " AND "),
-            assigned.map(\.value) + keyed)
-    }
-
     private func run(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?]) async throws
         -> PostgresRowSequence
     {
-        var bindings = PostgresBindings(capacity: arguments.count)
-        for argument in arguments { bindings.append(argument?.databaseValue ?? .null) }
         do {
-            return try await target.run(
-                PostgresQuery(unsafeSQL: Self.numberingPlaceholders(sql), binds: bindings), logger: logger)
+            return try await client.query(Self.query(sql, arguments), logger: logger)
         } catch let error as PSQLError {
             throw PostgresFailure(error)
         }
+    }
+
+    /// `sql` with its `?` numbered and `arguments` bound.
+    static func query(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?]) -> PostgresQuery {
+        var bindings = PostgresBindings(capacity: arguments.count)
+        for argument in arguments { bindings.append(argument?.databaseValue ?? .null) }
+        return PostgresQuery(unsafeSQL: numberingPlaceholders(sql), binds: bindings)
     }
 
     /// `?` → `$1`, `$2`, …, except inside quoted text and identifiers.
@@ -164,23 +110,6 @@ struct PostgresSQL: Sendable {
     }
 }
 
-/// What runs a query: the pool (each statement on any connection) or one connection (inside a transaction).
-protocol PostgresQueryable: Sendable {
-    func run(_ query: PostgresQuery, logger: Logger) async throws -> PostgresRowSequence
-}
-
-extension PostgresClient: PostgresQueryable {
-    func run(_ query: PostgresQuery, logger: Logger) async throws -> PostgresRowSequence {
-        try await self.query(query, logger: logger)
-    }
-}
-
-extension PostgresConnection: PostgresQueryable {
-    func run(_ query: PostgresQuery, logger: Logger) async throws -> PostgresRowSequence {
-        try await self.query(query, logger: logger)
-    }
-}
-
 extension PostgresBindings {
     mutating func append(_ value: DatabaseValue) {
         switch value.storage {
@@ -195,17 +124,5 @@ extension PostgresBindings {
 
 extension PostgresArchive {
     /// Statements on the pool, each on whichever connection is free.
-    var sql: PostgresSQL { PostgresSQL(target: client, logger: logger) }
-
-    /// Runs `body` in one transaction on one connection: committed when it returns, rolled back when it throws.
-    func transaction<T: Sendable>(_ body: (PostgresSQL) async throws -> T) async throws -> T {
-        do {
-            return try await client.withTransaction(logger: logger) { connection in
-                try await body(PostgresSQL(target: connection, logger: logger))
-            }
-        } catch let error as PostgresTransactionError {
-            let cause = error.closureError ?? error.commitError ?? error.beginError ?? error
-            throw (cause as? PSQLError).map(PostgresFailure.init) ?? cause
-        }
-    }
+    var sql: PostgresSQL { PostgresSQL(client: client, logger: logger) }
 }

@@ -33,12 +33,8 @@ final class PostgresSession: SQLSession {
     }
 
     private func run(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?]) throws -> PostgresQueryResult {
-        var bindings = PostgresBindings(capacity: arguments.count)
-        for argument in arguments { bindings.append(argument?.databaseValue ?? .null) }
         do {
-            return try connection.query(
-                PostgresQuery(unsafeSQL: PostgresSQL.numberingPlaceholders(sql), binds: bindings), logger: logger
-            ).wait()
+            return try connection.query(PostgresSQL.query(sql, arguments), logger: logger).wait()
         } catch let error as PSQLError {
             throw PostgresFailure(error)
         }
