@@ -1,13 +1,14 @@
 # EachVault: `make demo` and `make test` work on a fresh Debian machine with the Swift toolchain, as root.
 SWIFT ?= swift
-APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev pkg-config
+# ffmpeg makes the gallery's posters (without it the service runs and shows placeholders).
+APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev pkg-config ffmpeg
 # The gallery's browser test drives Debian's headless Chromium; the reverse-proxy test runs deploy/nginx.conf in a
 # real nginx, with a certificate made by openssl and requests sent by curl; the PostgreSQL tests make clusters of
 # their own on loopback with Debian's PostgreSQL (initdb and pg_ctl as its postgres user, psql).
 TEST_APT_PACKAGES := chromium nginx openssl curl postgresql
 BIN := .build/debug/eachvault
 
-.PHONY: deps test-deps apt-install build demo test lint format bench bench-deps bench-build bench-webhooks bench-files fuzz fuzz-build fuzz-smoke screenshots serve simulator clean
+.PHONY: deps test-deps apt-install build demo test lint format bench bench-deps bench-build bench-webhooks bench-files bench-instances fuzz fuzz-build fuzz-smoke screenshots serve simulator clean
 
 ## deps: install the system libraries (SQLite, libcurl) if any is missing
 deps:
@@ -41,14 +42,16 @@ demo: build
 ## test: the whole suite (unit and end-to-end against the bundled simulator)
 # First every fuzz target runs for a few seconds. The 100,000-generation corpus tests run on their own: building the
 # corpus holds both cores for half a minute, which would stall the in-process services of the end-to-end tests
-# running beside them. The resource and flat-memory tests run alone too, so the memory they measure is their own.
+# running beside them. The resource and flat-memory tests run alone too, so the memory they measure is their own, and
+# so does the multi-instance run (three services, PostgreSQL, moto and nginx would starve the tests beside it).
 # Then everything else.
 test: test-deps lint fuzz-smoke
 	$(SWIFT) build --build-tests --explicit-target-dependency-import-check error
 	$(SWIFT) test --skip-build --filter SearchCorpusTests
 	$(SWIFT) test --skip-build --filter ResourceTests
 	$(SWIFT) test --skip-build --filter FlatMemoryTests
-	$(SWIFT) test --skip-build --skip SearchCorpusTests --skip ResourceTests --skip FlatMemoryTests
+	$(SWIFT) test --skip-build --filter MultiInstanceTests
+	$(SWIFT) test --skip-build --skip SearchCorpusTests --skip ResourceTests --skip FlatMemoryTests --skip MultiInstanceTests
 	Tests/API/run.sh
 
 SWIFT_SOURCES := Sources Tests Benchmarks Fuzz Plugins Package.swift
@@ -101,6 +104,13 @@ bench-webhooks: deps bench-deps bench-build
 ## bench-files: downloads beside curl pipelines, file serving beside nginx (Benchmarks/files/)
 bench-files: deps bench-deps bench-build
 	Benchmarks/files/run.sh
+
+## bench-instances: generations settled per minute by one and by three instances on PostgreSQL + an S3 store
+## behind nginx, against a fast simulator (BENCH_GENERATIONS per run, default 600)
+bench-instances: test-deps bench-build
+	$(SWIFT) build --build-tests
+	EACHVAULT_BENCH_INSTANCES=$(or $(BENCH_GENERATIONS),600) EACHVAULT_TEST_BINARY=$(CURDIR)/.build/release/eachvault \
+		$(SWIFT) test --skip-build --filter MultiInstanceThroughput
 
 ## screenshots: refresh docs/*.png from the browser test
 screenshots: test-deps

@@ -39,11 +39,15 @@ enum FuzzTargets {
                 fatalError("FTS5 refuses the pattern \(pattern) made of \(text.debugDescription)")
             }
             // PostgreSQL's tsquery: nothing typed may reach it but letters and digits, inside quotes.
+            // Read scalar by scalar, as PostgreSQL does: a quote followed by a combining mark is one Character.
             if let tsquery = SearchPattern.tsquery(text, anyWord: anyWord) {
-                let outside = tsquery.split(separator: "'", omittingEmptySubsequences: false).enumerated()
-                    .filter { $0.offset.isMultiple(of: 2) }.map(\.element).joined()
-                if outside.contains(where: { $0.isLetter || $0.isNumber }) {
-                    fatalError("tsquery \(tsquery) has unquoted text from \(text.debugDescription)")
+                var quoted = false
+                for scalar in tsquery.unicodeScalars {
+                    if scalar == "'" {
+                        quoted.toggle()
+                    } else if !quoted && (scalar.properties.isAlphabetic || scalar.properties.numericType != nil) {
+                        fatalError("tsquery \(tsquery) has unquoted text from \(text.debugDescription)")
+                    }
                 }
             }
         }

@@ -27,23 +27,41 @@ extension SQLArchive {
     }
 
     /// Deletes the rows of assets no generation of any team references any more (nor a team upload newer than
-    /// `uploadsBefore`) and stored before `storedBefore`, noting each digest as being collected (`blob_deletions`)
-    /// in the same transaction. The caller removes the bytes, then calls `forgetBlobDeletions`.
+    /// `uploadsBefore`, nor a poster row) and stored before `storedBefore`, with the posters made of them, noting each
+    /// digest as being collected (`blob_deletions`) in the same transaction. The caller removes the bytes, then calls
+    /// `forgetBlobDeletions`.
     public func collectGarbage(storedBefore: Date, uploadsBefore: Date, now: Date) async throws -> [Asset] {
         try await writing { db in
-            let orphans = try db.fetchAll(
-                Asset.self,
-                """
-                SELECT * FROM assets a WHERE a.stored_at < ?
-                AND NOT EXISTS (SELECT 1 FROM generation_outputs o WHERE o.sha256 = a.sha256)
+            let unreferenced = """
+                NOT EXISTS (SELECT 1 FROM generation_outputs o WHERE o.sha256 = a.sha256)
                 AND NOT EXISTS (SELECT 1 FROM generation_inputs i WHERE i.sha256 = a.sha256)
                 AND NOT EXISTS (SELECT 1 FROM team_files f WHERE f.sha256 = a.sha256 AND f.uploaded_at >= ?)
-                """, [storedBefore.unix, uploadsBefore.unix])
-            for orphan in orphans {
-                try db.execute("DELETE FROM assets WHERE sha256 = ?", [orphan.sha256])
-                try Self.noteBlobDeletion(db, orphan.sha256, now: now)
+                AND NOT EXISTS (SELECT 1 FROM derived_files d WHERE d.sha256 = a.sha256)
+                """
+            let orphans = try db.fetchAll(
+                Asset.self, "SELECT * FROM assets a WHERE a.stored_at < ? AND \(unreferenced)",
+                [storedBefore.unix, uploadsBefore.unix])
+            var collected: [Asset] = []
+            func collect(_ asset: Asset) throws {
+                try db.execute("DELETE FROM assets WHERE sha256 = ?", [asset.sha256])
+                try Self.noteBlobDeletion(db, asset.sha256, now: now)
+                collected.append(asset)
+                // Its posters go with it, unless their bytes are also something else.
+                let made = try db.values(
+                    String.self, "SELECT sha256 FROM derived_files WHERE source_sha256 = ? AND sha256 IS NOT NULL",
+                    [asset.sha256])
+                try db.execute("DELETE FROM derived_files WHERE source_sha256 = ?", [asset.sha256])
+                for sha256 in made {
+                    if let poster = try db.fetchOne(
+                        Asset.self, "SELECT * FROM assets a WHERE a.sha256 = ? AND \(unreferenced)",
+                        [sha256, uploadsBefore.unix])
+                    {
+                        try collect(poster)
+                    }
+                }
             }
-            return orphans
+            for orphan in orphans { try collect(orphan) }
+            return collected
         }
     }
 

@@ -21,11 +21,11 @@ extension SQLArchive {
             for entry in entries {
                 try db.insert(entry.generation)
                 for (output, asset) in entry.outputs {
-                    try db.insert(asset, "ON CONFLICT DO NOTHING")
+                    try Self.insertAsset(db, asset)
                     try db.insert(output)
                 }
                 for (input, asset) in entry.inputs {
-                    if let asset { try db.insert(asset, "ON CONFLICT DO NOTHING") }
+                    if let asset { try Self.insertAsset(db, asset) }
                     try db.insert(input)
                 }
             }

@@ -12,7 +12,7 @@ extension SQLArchive {
         try await writing { db in
             try db.lock(generation: file.generationID)
             try Self.requireNotBeingCollected(db, asset.sha256)
-            try db.insert(asset, "ON CONFLICT DO NOTHING")  // identical bytes are stored once
+            try Self.insertAsset(db, asset)  // identical bytes are stored once
             let (row, key) = file.row
             try db.execute(
                 """
@@ -120,5 +120,28 @@ extension AppDatabase {
     /// When the next attempt of `kind` is due, or nil when none is waiting.
     public func nextFileTime(_ kind: PendingFile.Kind) async throws -> Date? {
         try await read { db in try SQLRequest<Date>(literal: kind.queue.nextDue).fetchOne(db) }
+    }
+}
+
+extension AppDatabase {
+    /// Stored videos and images waiting for their poster, oldest first.
+    public func duePosters(now: Date, limit: Int) async throws -> [Asset] {
+        try await read { db in
+            try db.fetchAll(
+                Asset.self,
+                """
+                SELECT a.* FROM derived_files d JOIN assets a ON a.sha256 = d.source_sha256
+                WHERE d.kind = 'poster' AND d.sha256 IS NULL AND d.error IS NULL AND d.changed_at <= ?
+                ORDER BY d.changed_at LIMIT ?
+                """, [now.unix, limit])
+        }
+    }
+
+    public func nextPosterTime() async throws -> Date? {
+        try await read { db in
+            try db.value(
+                Double.self, "SELECT min(changed_at) FROM derived_files WHERE sha256 IS NULL AND error IS NULL"
+            ).map(Date.init(timeIntervalSince1970:))
+        }
     }
 }

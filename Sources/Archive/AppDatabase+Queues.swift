@@ -23,7 +23,7 @@ extension SQLArchive {
         try await reading { db in
             let rows = try db.rows(
                 """
-                SELECT t.name, coalesce(sum(a.size), 0) FROM teams t
+                SELECT t.name AS name, coalesce(sum(a.size), 0) AS bytes FROM teams t
                 LEFT JOIN (
                     SELECT team_id, sha256 FROM generation_outputs WHERE sha256 IS NOT NULL
                     UNION SELECT team_id, sha256 FROM generation_inputs WHERE sha256 IS NOT NULL
@@ -32,7 +32,10 @@ extension SQLArchive {
                 LEFT JOIN assets a ON a.sha256 = held.sha256
                 GROUP BY t.id
                 """, [])
-            return Dictionary(rows.map { ($0[0], $0[1]) }) { first, _ in first }
+            // By name: a PostgreSQL row keeps no column order.
+            return try Dictionary(
+                rows.map { (try $0.decode(String.self, forColumn: "name"), try $0.decode(Int64.self, forColumn: "bytes")) }
+            ) { first, _ in first }
         }
     }
 }

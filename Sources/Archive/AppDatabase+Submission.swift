@@ -52,10 +52,15 @@ extension AppDatabase {
     }
 
     /// Pending generations whose create call was under way when the service last stopped.
-    public func interruptedSubmissions() async throws -> [Generation] {
+    public func interruptedSubmissions(processStart: Date, now: Date) async throws -> [Generation] {
         try await read { db in
             try Generation
-                .filter(sql: "status = 'pending' AND submit_started_at IS NOT NULL AND submit_uncertain_since IS NULL")
+                .filter(
+                    sql: """
+                        status = 'pending' AND submit_started_at IS NOT NULL AND submit_uncertain_since IS NULL
+                        AND submit_started_at < ?
+                        """, arguments: [processStart.timeIntervalSince1970]
+                )
                 .fetchAll(db)
         }
     }

@@ -14,7 +14,7 @@ public enum DatabaseCopy {
         "models", "teams", "generations", "assets", "generation_outputs", "generation_inputs", "generation_events",
         "webhook_deliveries", "api_tokens", "shares", "sessions", "provider_uploads", "team_files",
         "deleted_predictions", "webhook_rejections", "extra_predictions", "blob_deletions", "scrub_position",
-        "webhook_endpoints", "webhook_messages", "webhook_attempts", "archive_identity",
+        "webhook_endpoints", "webhook_messages", "webhook_attempts", "archive_identity", "derived_files",
     ]
     static let batch = 500
 

@@ -22,7 +22,7 @@ public struct PostgresArchive: Sendable {
         try await probe(location, logger: logger)
         let client = PostgresClient(configuration: try location.clientConfiguration, backgroundLogger: logger)
         return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask {
+            group.addImmediateTask {  // running before the first lease, which would otherwise warn it is not
                 await client.run()
                 return nil
             }
@@ -45,7 +45,7 @@ public struct PostgresArchive: Sendable {
         try await probe(location, logger: logger)
         let client = PostgresClient(configuration: try location.clientConfiguration, backgroundLogger: logger)
         var archive = PostgresArchive(
-            location: location, client: client, logger: logger, runner: Task { await client.run() })
+            location: location, client: client, logger: logger, runner: Task.immediate { await client.run() })
         archive.instanceID = instanceID
         do {
             try await PostgresMigrator.migrate(archive)

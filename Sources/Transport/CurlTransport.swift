@@ -9,10 +9,14 @@ import Synchronization
 public final class CurlTransport: HTTPTransport {
     private let handles = Mutex<[CurlHandle]>([])
     private let userAgent: String
+    private let certificateAuthorities: String?
 
-    public init(userAgent: String = "EachVault/1.0") {
+    /// - Parameter certificateAuthorities: a PEM file of the authorities HTTPS servers are checked against instead
+    ///   of the system's (a private certificate authority, as in front of an in-house object store).
+    public init(userAgent: String = "EachVault/1.0", certificateAuthorities: String? = nil) {
         _ = Self.globalInit
         self.userAgent = userAgent
+        self.certificateAuthorities = certificateAuthorities
     }
 
     private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
@@ -67,6 +71,7 @@ public final class CurlTransport: HTTPTransport {
         let handle = checkOutHandle()
         defer { checkIn(handle) }
         try handle.prepare(request, userAgent: userAgent, transfer: transfer)
+        if let certificateAuthorities { try handle.set(CURLOPT_CAINFO, certificateAuthorities) }
         try configure(handle)
 
         let result: Result<Outcome, TransportError> = await withTaskCancellationHandler {

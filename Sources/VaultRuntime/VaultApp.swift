@@ -71,7 +71,7 @@ public enum VaultApp {
             pacing: pacing)
         return Vault(
             store: store, blobs: blobs, provider: provider, transport: transport, clock: clock,
-            settings: settings, publicURL: configuration.publicURL, logger: logger)
+            settings: settings, publicURL: configuration.publicURL, posterMaker: configuration.posterMaker, logger: logger)
     }
 }
 

@@ -36,6 +36,9 @@ public struct VaultConfiguration: Sendable {
     public var accelRedirect: String?
     /// `EACHVAULT_S3_SERVE`, `EACHVAULT_S3_URL_TTL_S`, `EACHVAULT_S3_PART_MB`.
     public var objectStore = ObjectStoreSettings()
+    /// `EACHVAULT_FFMPEG`: the ffmpeg that makes posters (a path, or `off`); default the first on `PATH`. Without
+    /// one the gallery shows placeholders and `/readyz` says why.
+    public var posterMaker = PosterMaker.find(environment: ProcessInfo.processInfo.environment)
 
     public init(
         apiKey: String = "", providerBaseURL: String = "https://api.eachlabs.ai",
@@ -77,6 +80,7 @@ public struct VaultConfiguration: Sendable {
         if let token = environment["EACHVAULT_METRICS_TOKEN"], !token.isEmpty { configuration.metricsToken = token }
         if let url = environment["EACHVAULT_DATABASE_URL"], !url.isEmpty { configuration.databaseURL = url }
         if let instance = environment["EACHVAULT_INSTANCE"], !instance.isEmpty { configuration.instanceID = instance }
+        configuration.posterMaker = PosterMaker.find(environment: environment)
         if let idle = environment["EACHVAULT_IDLE_TIMEOUT_S"] {
             guard let value = Double(idle), value >= 1, value <= 3600 else {
                 throw .invalid("EACHVAULT_IDLE_TIMEOUT_S must be seconds from 1 to 3600, not '\(idle)'")

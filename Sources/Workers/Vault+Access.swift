@@ -38,6 +38,8 @@ extension Vault {
             "blob_store": blobsUp ? "ok" : "unreachable",
             "warm_up": warmUp.isComplete ? "ok" : "in progress",
             "provider": (provider as? RateLimitedProvider)?.health.state ?? "unknown",
+            "posters": posterMaker == nil
+                ? "off: ffmpeg not found (install it, or set EACHVAULT_FFMPEG); the gallery shows placeholders" : "ok",
         ]
         let queues = (try? await store.queueDepths(now: now())) ?? []
         return Readiness(

@@ -43,6 +43,10 @@ extension Vault {
         return (asset, try await store.latestGeneration(holding: sha256, teamID: teamID))
     }
 
+    public func posters(of sources: [String]) async throws -> [String: Asset] {
+        try await store.posters(of: sources)
+    }
+
     /// Whether the store holds the blob; a remote store's yes is remembered for a minute.
     private func isStored(_ sha256: String) async -> Bool {
         if case .file = blobs.backend.delivery { return await blobs.contains(sha256) }

@@ -60,6 +60,7 @@ extension Vault {
                 try await store.recordStored(file, asset: asset, now: now())
             }
             outgoingDue.signal()  // asset.stored, and generation.completed with the last output
+            postersDue.signal()
             Counter(label: policy.metric, dimensions: [("outcome", "ok")]).increment()
             if file.kind == .output { Counter(label: "eachvault_download_bytes_total").increment(by: Int(asset.size)) }
         } catch _ where Task.isCancelled {
@@ -84,6 +85,23 @@ extension Vault {
             } catch {
                 logger.error("cannot record a failed download", metadata: ["generation": "\(file.generationID)"])
             }
+        }
+    }
+
+    /// Removes the partial downloads no longer wanted: their file was stored (the process died between recording
+    /// it and removing the temp file) or their generation is gone. Run at start, so no stale `.part` waits for the
+    /// day-old sweep; a file still to be fetched keeps its bytes to resume from.
+    public func sweepFinishedDownloads() async {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: blobs.tempDirectory.path)) ?? []
+        for name in names where name.hasSuffix(".part") && name.hasPrefix("gen_") {
+            let key = String(name.dropLast(".part".count))
+            guard let generationID = key.split(separator: "-").first.map(String.init) else { continue }
+            let detail: GenerationDetail?
+            do { detail = try await store.generationDetail(id: generationID) } catch { continue }  // asked again next start
+            let pending =
+                (detail?.outputs ?? []).filter { $0.asset == nil }.map { PendingFile.output($0.output).key }
+                + (detail?.inputs ?? []).filter { $0.asset == nil }.map { PendingFile.input($0.input).key }
+            if !pending.contains(key) { try? FileManager.default.removeItem(at: blobs.tempDirectory.appending(path: name)) }
         }
     }
 

@@ -145,6 +145,7 @@ extension Vault {
         try await blobs.keep(tempFile, sha256: sha256, size: size) {
             try await store.recordLocalFile(asset, teamID: teamID, now: now())
         }
+        postersDue.signal()
         return asset
     }
 

@@ -8,8 +8,8 @@ extension Vault {
     /// and confirmation of second predictions that webhooks reveal.
     public var services: [any Service] {
         [
+            Periodically(every: .seconds(60), clock: clock) { await self.reconcileInterruptedSubmissions() },
             WorkerService(
-                prepare: { await self.reconcileInterruptedSubmissions() },
                 loop: WorkerLoop<Generation>(
                     wakeup: submissionsDue, clock: clock, concurrency: 2, idleCheck: settings.idleCheck, key: \.id,
                     due: { now, limit in try await self.store.dueSubmissions(now: now, limit: limit) },
@@ -23,7 +23,10 @@ extension Vault {
                     nextDue: { try await self.store.nextPollTime() },
                     work: { await self.poll($0) })),
             WorkerService(
-                prepare: { self.blobs.sweepTempFiles(olderThan: 24 * 3600, now: self.now()) },
+                prepare: {
+                    self.blobs.sweepTempFiles(olderThan: 24 * 3600, now: self.now())
+                    await self.sweepFinishedDownloads()
+                },
                 loop: fileLoop(.output, wakeup: downloadsDue, concurrency: settings.concurrentDownloads)),
             WorkerService(loop: fileLoop(.input, wakeup: inputsDue, concurrency: 2)),
             WorkerService(
@@ -46,8 +49,21 @@ extension Vault {
                     due: { now, limit in try await self.store.dueMessages(now: now, limit: limit) },
                     nextDue: { try await self.store.nextMessageTime() },
                     work: { await self.deliver($0) })),
-            TempFileJanitor(blobs: blobs, clock: clock),
-        ] + (settings.scrubPerHour > 0 ? [ScrubService(vault: self)] : [])
+            Periodically(every: .seconds(600), clock: clock) { [blobs, clock] in
+                blobs.sweepTempFiles(olderThan: 3600, prefixes: Self.abandonedTempPrefixes, now: clock.now())
+            },
+        ] + (settings.scrubPerHour > 0 ? [ScrubService(vault: self)] : []) + (posterMaker == nil ? [] : [posterService])
+    }
+
+    /// One poster at a time on one thread of ffmpeg: a backlog (an archive from before posters) is worked through
+    /// without taking the host from the service.
+    private var posterService: any Service {
+        WorkerService(
+            loop: WorkerLoop<Asset>(
+                wakeup: postersDue, clock: clock, concurrency: 1, idleCheck: settings.idleCheck, key: \.sha256,
+                due: { now, limit in try await self.store.duePosters(now: now, limit: limit) },
+                nextDue: { try await self.store.nextPosterTime() },
+                work: { await self.makePoster(of: $0) }))
     }
 
     /// The workers of one queue of files to fetch (outputs, or media inputs).
@@ -72,19 +88,29 @@ struct WorkerService<Item: Sendable>: Service {
     }
 }
 
-/// Removes the temp files of uploads that died with the process or their connection (a streamed upload or an inline
-/// file writes its temp file continuously, so one untouched for an hour is abandoned). Resumable download prefixes
-/// are left to the 24-hour sweep at start.
-struct TempFileJanitor: Service {
-    static let prefixes = ["upload-", "inline-"]
-    let blobs: BlobStore
+extension Vault {
+    /// The temp files of uploads that died with the process or their connection (a streamed upload or an inline
+    /// file writes its temp file continuously, so one untouched for an hour is abandoned), swept every ten minutes.
+    /// Resumable download prefixes are left to the 24-hour sweep at start.
+    public static let abandonedTempPrefixes = ["upload-", "inline-"]
+}
+
+/// Housekeeping as a lifecycle service: `work` at start, then every `interval`, until shutdown.
+struct Periodically: Service {
+    let interval: Duration
     let clock: any WallClock
-    var interval: Duration = .seconds(600)
+    let work: @Sendable () async -> Void
+
+    init(every interval: Duration, clock: any WallClock, _ work: @escaping @Sendable () async -> Void) {
+        self.interval = interval
+        self.clock = clock
+        self.work = work
+    }
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                blobs.sweepTempFiles(olderThan: 3600, prefixes: Self.prefixes, now: clock.now())
+                await work()
                 try? await clock.sleep(for: interval)
             }
         }

@@ -68,9 +68,10 @@ extension Vault {
         }
     }
 
-    /// Generations whose create was in flight when the service stopped are settled like a lost answer.
+    /// Generations whose create was cut off (the service stopped, or another instance died, mid-call) are settled
+    /// like a lost answer. Looked for at start and every few minutes.
     public func reconcileInterruptedSubmissions() async {
-        for generation in await (try? store.interruptedSubmissions()) ?? [] {
+        for generation in await (try? store.interruptedSubmissions(processStart: startedAt, now: now())) ?? [] {
             await settleUncertainCreate(id: generation.id, cause: "the service stopped while the create was in flight")
         }
     }

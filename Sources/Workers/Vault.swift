@@ -16,6 +16,10 @@ public struct Vault: Sendable {
     public let logger: Logger
     /// This service's public URL; when set, predictions are created with a webhook to it.
     public let publicURL: String?
+    /// Makes posters of stored videos and images; nil without ffmpeg (the gallery shows placeholders).
+    public let posterMaker: PosterMaker?
+    /// When this process began: creates begun before it are not in flight here.
+    let startedAt: Date
     /// Woken when a generation becomes due for (re)submission, polling, download or input download.
     public let submissionsDue = Wakeup()
     public let pollsDue = Wakeup()
@@ -26,12 +30,15 @@ public struct Vault: Sendable {
     public let extraPredictionsDue = Wakeup()
     /// Woken when outgoing webhook messages may be due (an event, a replay).
     public let outgoingDue = Wakeup()
+    /// A stored video or image waits for its poster.
+    public let postersDue = Wakeup()
 
     /// Every queue's wake-up by name, for relaying them between instances.
     public var wakeups: [String: Wakeup] {
         [
             "submissions": submissionsDue, "polls": pollsDue, "downloads": downloadsDue, "input_downloads": inputsDue,
             "reconciliations": reconciliationsDue, "extra_predictions": extraPredictionsDue, "messages": outgoingDue,
+            "posters": postersDue,
         ]
     }
     let unknownModels = UnknownModelCache()
@@ -51,14 +58,16 @@ public struct Vault: Sendable {
     public init(
         store: any ArchiveStore, blobs: BlobStore, provider: any ProviderAPI, transport: any HTTPTransport,
         clock: any WallClock = SystemClock(), settings: WorkerSettings = WorkerSettings(), publicURL: String? = nil,
-        logger: Logger
+        posterMaker: PosterMaker? = nil, logger: Logger
     ) {
         self.publicURL = publicURL
+        self.posterMaker = posterMaker
         self.store = store
         self.blobs = blobs
         self.provider = provider
         self.transport = transport
         self.clock = clock
+        startedAt = clock.now()
         self.settings = settings
         self.logger = logger
         webhookCommits = GroupCommit { [clock] deliveries in try await store.recordWebhooks(deliveries, now: clock.now()) }

@@ -9,5 +9,6 @@ struct EachVaultCommand: AsyncParsableCommand {
             ServeCommand.self, DemoCommand.self, SimulatorCommand.self, GenerateCommand.self, SearchCommand.self,
             ShowCommand.self, ImportCommand.self, SpendCommand.self, VerifyCommand.self, TeamCommand.self, TokenCommand.self, GCCommand.self,
             MigrateBlobsCommand.self, MigrateDatabaseCommand.self, BackupCommand.self, RestoreCommand.self, MCPCommand.self, EndpointCommand.self,
+            PostersCommand.self,
         ])
 }

@@ -108,17 +108,25 @@ try:
     out["signed_in_at"] = evaluate("location.pathname", sid)
     visit(f"{base}/?q={query}", sid)
     out["cards"] = evaluate("[...document.querySelectorAll('.card')].map(c => c.dataset.generation)", sid)
-    out["video_src"] = evaluate("document.querySelector('.card video') && document.querySelector('.card video').src", sid)
-    out["video_preload"] = evaluate("document.querySelector('.card video') && document.querySelector('.card video').getAttribute('preload')", sid)
-    out["range_status"] = evaluate(
-        "fetch(document.querySelector('.card video').src, {headers: {Range: 'bytes=0-99'}})"
-        ".then(r => r.status + ' ' + r.headers.get('content-range'))", sid)
-    out["video_ready"] = evaluate(
-        "new Promise(done => { const v = document.querySelector('.card video');"
-        " if (v.readyState >= 1) return done(v.readyState);"
-        " v.addEventListener('loadedmetadata', () => done(v.readyState)); setTimeout(() => done(v.readyState), 5000); })", sid)
+    # Cards show posters as images: each decoded, and no video fetched before anyone plays one.
+    out["poster_widths"] = evaluate(
+        "Promise.all([...document.querySelectorAll('.card img')].map(i => i.complete ? i.naturalWidth :"
+        " new Promise(done => { i.onload = () => done(i.naturalWidth); i.onerror = () => done(0); })))", sid)
+    out["card_videos"] = evaluate("document.querySelectorAll('.card video').length", sid)
+    out["files_fetched"] = evaluate(
+        "performance.getEntriesByType('resource').map(e => new URL(e.name).pathname).filter(p => p.startsWith('/g/files/'))", sid)
+    out["durations"] = evaluate("[...document.querySelectorAll('.card .duration')].map(d => d.textContent)", sid)
     screenshot("gallery.png", sid)
     visit(f"{base}/g/{detail_id}", sid)
+    out["video_src"] = evaluate("document.querySelector('main video') && document.querySelector('main video').src", sid)
+    out["video_poster"] = evaluate("document.querySelector('main video') && document.querySelector('main video').getAttribute('poster')", sid)
+    out["range_status"] = evaluate(
+        "fetch(document.querySelector('main video').src, {headers: {Range: 'bytes=0-99'}})"
+        ".then(r => r.status + ' ' + r.headers.get('content-range'))", sid)
+    out["video_ready"] = evaluate(
+        "new Promise(done => { const v = document.querySelector('main video');"
+        " if (v.readyState >= 1) return done(v.readyState);"
+        " v.addEventListener('loadedmetadata', () => done(v.readyState)); setTimeout(() => done(v.readyState), 5000); })", sid)
     out["detail_prompt"] = evaluate("document.querySelector('.prompt').textContent", sid)
     out["xss_ran"] = evaluate("window.__xss === 1", sid)
     out["detail_has_sha"] = evaluate("document.body.textContent.includes('SHA-256')", sid)

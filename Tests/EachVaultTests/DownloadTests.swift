@@ -6,6 +6,7 @@ import Hummingbird
 import Synchronization
 import Testing
 import VaultRuntime
+import VaultContract
 import Workers
 
 /// A CDN that misbehaves on purpose: error pages served as 200, expired files, bodies cut off mid-transfer.
@@ -117,6 +118,25 @@ final class MisbehavingCDN: Sendable {
             #expect(try FileManager.default.contentsOfDirectory(atPath: harness.vault.blobs.tempDirectory.path).isEmpty)
             await #expect(try database.allAssets().count == 1)
             await server.stop()
+        }
+    }
+}
+
+/// A process killed between recording a stored file and removing its temp file leaves a `.part`: the next start
+/// removes it, and one of a deleted generation.
+@Suite struct PartialDownloadSweepTests {
+    @Test func partialFilesOfStoredOrGoneDownloadsAreRemovedAtStart() async throws {
+        try await withHarness { harness in
+            let created = try await harness.client.createGeneration(
+                GenerationRequest(model: "pixverse-v5-6-text-to-video", input: ["prompt": "a swept heron"]))
+            _ = try await harness.waitUntilFinal([created.id])
+            let stored = harness.vault.blobs.partialFile(for: "\(created.id)-0")
+            let gone = harness.vault.blobs.partialFile(for: "gen_0000000000000000000000000000-0")
+            let other = harness.vault.blobs.partialFile(for: "upload-kept")
+            for file in [stored, gone, other] { try Data("partial".utf8).write(to: file) }
+            await harness.vault.sweepFinishedDownloads()
+            #expect(!FileManager.default.fileExists(atPath: stored.path) && !FileManager.default.fileExists(atPath: gone.path))
+            #expect(FileManager.default.fileExists(atPath: other.path), "only downloads' partial files are its business")
         }
     }
 }

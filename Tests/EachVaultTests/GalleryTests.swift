@@ -12,8 +12,8 @@ import Workers
         .appending(path: "Browser/gallery_check.py")
 
     @Test(.timeLimit(.minutes(3)))
-    func searchShowsTheExpectedCardsAndVideosAnswerRanges() async throws {
-        try await withHarness { harness in
+    func searchShowsPostersWithoutFetchingVideosAndTheDetailPagePlaysWithRanges() async throws {
+        try await withHarness(configure: Harness.makingPosters) { harness in
             var ids: [String] = []
             for prompt in [
                 "A fox in the snow", "A fox by the river", "A city at night",
@@ -26,6 +26,7 @@ import Workers
                     ).id)
             }
             _ = try await harness.waitUntilFinal(ids)
+            try await eventually { try await harness.vault.store.posterCounts().waiting == 0 }
             let shots = ProcessInfo.processInfo.environment["EACHVAULT_SCREENSHOTS"]
 
             // The browser talks to the in-process service: it is waited for on a thread of its own, never a
@@ -40,8 +41,12 @@ import Workers
             struct Seen: Decodable {
                 var signed_in_at: String
                 var cards: [String]
+                var poster_widths: [Int]
+                var card_videos: Int
+                var files_fetched: [String]
+                var durations: [String]
                 var video_src: String?
-                var video_preload: String?
+                var video_poster: String?
                 var range_status: String?
                 var video_ready: Int?
                 var detail_prompt: String
@@ -53,8 +58,14 @@ import Workers
             let seen = try JSONDecoder().decode(Seen.self, from: data)
             #expect(seen.signed_in_at == "/")
             #expect(Set(seen.cards) == [ids[0], ids[1], ids[3]])
-            #expect(seen.video_preload == "metadata")
+            #expect(seen.poster_widths.count == 3 && seen.poster_widths.allSatisfy { $0 > 0 }, "\(seen.poster_widths)")
+            #expect(seen.card_videos == 0)
+            #expect(
+                seen.files_fetched.count == 3 && seen.files_fetched.allSatisfy { $0.hasSuffix("/poster") },
+                "only posters are fetched: \(seen.files_fetched)")
+            #expect(seen.durations.count == 3 && seen.durations.allSatisfy { $0.hasPrefix("0:0") })
             #expect(seen.video_src?.contains("/g/files/") == true)
+            #expect(seen.video_poster?.hasSuffix("/poster") == true)
             #expect(seen.range_status?.hasPrefix("206 bytes 0-99/") == true)
             #expect((seen.video_ready ?? 0) >= 1, "the browser read the video's metadata")
             #expect(seen.detail_prompt.contains("<script>window.__xss=1</script>"))

@@ -8,7 +8,7 @@ import Foundation
 /// atomic is one call.
 public typealias ArchiveStore =
     AccessStore & CatalogueStore & GenerationStore & SearchStore & ImportStore & ShareStore & SubmissionStore
-    & PollingStore & WebhookStore & FileStore & EndpointStore & OperationsStore
+    & PollingStore & WebhookStore & FileStore & PosterStore & EndpointStore & OperationsStore
 
 /// Teams, their API tokens and gallery sessions.
 public protocol AccessStore: Sendable {
@@ -90,7 +90,9 @@ public protocol SubmissionStore: Sendable {
     func recordSubmitted(id: String, predictionID: String, now: Date, firstPollAt: Date) async throws
     func deferSubmission(id: String, retryAt: Date, reason: String, now: Date) async throws
     func dueSubmissions(now: Date, limit: Int) async throws -> [Generation]
-    func interruptedSubmissions() async throws -> [Generation]
+    /// Creates in flight that no running process is making: begun before `processStart` by this instance (SQLite's
+    /// only one) or, on a shared database, by any instance longer ago than a create can take.
+    func interruptedSubmissions(processStart: Date, now: Date) async throws -> [Generation]
     func nextSubmissionTime() async throws -> Date?
     func adoptPrediction(generationID: String, predictionID: String, now: Date) async throws -> Bool
     func markSubmitUncertain(id: String, reason: String, checkAt: Date, now: Date) async throws
@@ -143,6 +145,18 @@ public protocol FileStore: Sendable {
     func forgetBlobDeletions(_ digests: [String]) async throws
     func blobSources(sha256: String) async throws -> [BlobSource]
     func nextAssetToScrub(now: Date) async throws -> Asset?
+}
+
+/// Posters: a still of each stored video and image, made in the background (`derived_files`).
+public protocol PosterStore: Sendable {
+    /// Stored videos and images waiting for their poster, oldest first (on a shared database: claimed).
+    func duePosters(now: Date, limit: Int) async throws -> [Asset]
+    /// When the oldest waiting poster was queued, or nil when none waits.
+    func nextPosterTime() async throws -> Date?
+    func recordPoster(source: String, outcome: Result<Asset, PosterFailure>, now: Date) async throws
+    func posters(of sources: [String]) async throws -> [String: Asset]
+    func posterCounts() async throws -> PosterCounts
+    func retryFailedPosters(now: Date) async throws -> Int
 }
 
 /// Teams' outgoing webhook endpoints and the messages owed to them.
@@ -203,5 +217,5 @@ extension FileStore {
 }
 
 extension AppDatabase: AccessStore, CatalogueStore, GenerationStore, SearchStore, ImportStore, ShareStore,
-    SubmissionStore, PollingStore, WebhookStore, FileStore, EndpointStore, OperationsStore
+    SubmissionStore, PollingStore, WebhookStore, FileStore, PosterStore, EndpointStore, OperationsStore
 {}

@@ -10,14 +10,17 @@ extension PostgresArchive {
 
     public func nextSubmissionTime() async throws -> Date? { try await nextDue(.submissions) }
 
-    /// Creates in flight for longer than any create takes: their instance stopped (or died) mid-call.
-    public func interruptedSubmissions() async throws -> [Generation] {
+    /// Creates cut off mid-call: this instance's from before it (re)started, at once; any instance's once they have
+    /// been in flight longer than any create takes (their instance died, and may never come back).
+    public func interruptedSubmissions(processStart: Date, now: Date) async throws -> [Generation] {
         try await sql.fetchAll(
             Generation.self,
             """
-            SELECT * FROM generations WHERE status = 'pending' AND submit_started_at IS NOT NULL
-            AND submit_uncertain_since IS NULL AND submit_started_at < ?
-            """, [Date().addingTimeInterval(-Self.longestCreate).unix])
+            SELECT g.* FROM generations g
+            LEFT JOIN work_leases l ON l.queue = 'submissions' AND l.item = g.id
+            WHERE g.status = 'pending' AND g.submit_started_at IS NOT NULL AND g.submit_uncertain_since IS NULL
+            AND (g.submit_started_at < ? OR (l.owner = ? AND g.submit_started_at < ?))
+            """, [now.addingTimeInterval(-Self.longestCreate).unix, instanceID, processStart.unix])
     }
 
     /// Longer than a create call takes with its timeouts: a create started earlier and not recorded was cut off.
@@ -47,6 +50,12 @@ extension PostgresArchive {
     public func nextFileTime(_ kind: PendingFile.Kind) async throws -> Date? {
         try await nextDue(kind == .output ? .downloads : .inputDownloads)
     }
+
+    public func duePosters(now: Date, limit: Int) async throws -> [Asset] {
+        try await claim(.posters, now: now, limit: limit).map { try Asset(row: $0) }
+    }
+
+    public func nextPosterTime() async throws -> Date? { try await nextDue(.posters) }
 
     public func dueExtraPredictions(now: Date, limit: Int) async throws -> [ExtraPrediction] {
         try await claim(.extraPredictions, now: now, limit: limit).map {

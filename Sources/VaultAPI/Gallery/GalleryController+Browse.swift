@@ -15,6 +15,13 @@ extension GalleryController {
             context: context)
     }
 
+    /// `/g/files/{sha256}/poster`: the poster of one of the team's videos or images, for the cards.
+    @Sendable func poster(_ request: Request, context: VaultRequestContext) async throws -> Response {
+        try await FilesController(archive: archive, responder: responder).servePoster(
+            try context.parameters.require("sha256"), team: context.requireVisit().team, request: request,
+            context: context)
+    }
+
     @Sendable func gallery(_ request: Request, context: VaultRequestContext) async throws -> Response {
         let visit = try context.requireVisit()
         let parameters = request.uri.queryParameters
@@ -34,13 +41,18 @@ extension GalleryController {
         let snippets = Dictionary(page.hits.map { ($0.generation.id, $0.snippet?.html) }, uniquingKeysWith: { a, _ in a })
         let models = try await archive.cachedModels()
         let failing = try await archive.endpoints(teamID: visit.team.id).filter { !$0.enabled && $0.disabledReason != "disabled by the team" }
+        let videos = details.compactMap { $0.outputs.first?.asset }
+        let posters = try await archive.posters(of: videos.map(\.sha256))
         let items = details.map { detail in
             let prompt = detail.generation.prompt ?? detail.generation.model
+            let video = detail.outputs.first?.asset
             return GalleryPage.Item(
                 id: detail.generation.id, model: detail.generation.model, status: detail.generation.status.rawValue,
                 promptShort: prompt.count > 90 ? String(prompt.prefix(89)) + "…" : prompt,
                 snippet: snippets[detail.generation.id] ?? nil, created: detail.generation.createdAt.day,
-                videoURL: detail.outputs.first?.asset.map { "/g/files/\($0.sha256)" })
+                posterURL: video.flatMap { posters[$0.sha256] == nil ? nil : "/g/files/\($0.sha256)/poster" },
+                placeholder: video == nil ? detail.generation.status.rawValue : "no poster yet",
+                duration: video?.durationS.map(Self.clockTime), resolution: video?.resolution)
         }
         return pages.render(
             GalleryPage(
@@ -54,6 +66,15 @@ extension GalleryController {
                 models: models.map { Option(value: $0.slug, title: $0.title, selected: $0.slug == value("model")) },
                 categories: Set(models.compactMap(\.category)).sorted().map { Option(value: $0, selected: $0 == value("category")) },
                 statuses: GenerationStatus.allCases.map { Option(value: $0.rawValue, selected: $0.rawValue == value("status")) }))
+    }
+
+    /// `0:08`, `12:30`, `1:02:03`: a video's length as players show it.
+    static func clockTime(_ seconds: Double) -> String {
+        let whole = Int(min(max(seconds.rounded(), 0), 359_999))
+        let (hours, minutes, rest) = (whole / 3600, whole / 60 % 60, whole % 60)
+        return hours > 0
+            ? "\(hours):\(String(format: "%02d", minutes)):\(String(format: "%02d", rest))"
+            : "\(minutes):\(String(format: "%02d", rest))"
     }
 
     /// This page's address with the cursor of the next page.
@@ -84,6 +105,8 @@ extension GalleryController {
         guard let detail = try await archive.generationDetail(id: id, teamID: visit.team.id) else { return notFound() }
         let generation = detail.generation
         let asset = detail.outputs.first?.asset
+        let posters = try await archive.posters(
+            of: detail.outputs.compactMap { $0.asset?.sha256 } + detail.inputs.compactMap { $0.asset?.sha256 })
         return pages.render(
             DetailPage(
                 title: generation.prompt.map { String($0.prefix(60)) } ?? generation.id, team: visit.team.name,
@@ -102,16 +125,18 @@ extension GalleryController {
                     DetailPage.InputFile(
                         field: stored.input.field, source: stored.input.sourceURL, sha256: stored.asset?.sha256,
                         isImage: stored.asset?.contentType.hasPrefix("image/") == true,
+                        thumbnailURL: stored.asset.flatMap { posters[$0.sha256] == nil ? nil : "/g/files/\($0.sha256)/poster" },
                         state: stored.asset == nil ? (stored.input.lastError ?? "downloading") : "")
                 },
                 error: generation.errorCode.map { "\($0): \(generation.errorMessage ?? "")" },
                 videoURL: asset.map { "/g/files/\($0.sha256)" },
+                posterURL: asset.flatMap { posters[$0.sha256] == nil ? nil : "/g/files/\($0.sha256)/poster" },
                 asset: asset.map { asset in
                     DetailPage.AssetFacts(
                         sha256: asset.sha256,
                         size: ByteCountFormatter.string(fromByteCount: asset.size, countStyle: .file) + " (\(asset.size) bytes)",
                         duration: asset.durationS.map { String(format: "%.2f s", $0) } ?? "unknown",
-                        resolution: asset.width.map { "\($0)×\(asset.height ?? 0)" } ?? "unknown",
+                        resolution: asset.resolution ?? "unknown",
                         codec: (asset.videoCodec ?? "?") + ((asset.hasAudio ?? false) ? " with audio" : ""))
                 },
                 shareURL: share?.url, shareExpires: share?.expires.formatted(.iso8601)))

@@ -21,6 +21,7 @@ struct GalleryController<UseCases: GalleryUseCases> {
         signedIn.post("/g/{id}/share", use: share)
         signedIn.get("/g/files/{sha256}", use: file)
         signedIn.head("/g/files/{sha256}", use: file)
+        signedIn.get("/g/files/{sha256}/poster", use: poster)
         signedIn.get("/new", use: newForm)
         signedIn.post("/new", use: submit)
     }

@@ -56,7 +56,12 @@ struct GalleryPage: PageView {
         /// HTML: escaped prompt text with `<mark>` around the matches.
         var snippet: String?
         var created: String
-        var videoURL: String?
+        /// The video's poster; nil shows a placeholder with `placeholder`'s words.
+        var posterURL: String?
+        var placeholder: String
+        /// `0:08`, and `1280×720`, when the video is stored.
+        var duration: String?
+        var resolution: String?
     }
 
     var title = "Gallery"
@@ -96,6 +101,8 @@ struct DetailPage: PageView {
         var source: String
         var sha256: String?
         var isImage: Bool
+        /// The image's small copy, once made (else the image itself is shown).
+        var thumbnailURL: String?
         /// Why the file is not stored (yet): `downloading`, or the last error.
         var state: String
     }
@@ -124,6 +131,7 @@ struct DetailPage: PageView {
     var inputFiles: [InputFile]
     var error: String?
     var videoURL: String?
+    var posterURL: String?
     var asset: AssetFacts?
     var shareURL: String?
     var shareExpires: String?

@@ -127,14 +127,15 @@ import Workers
             #expect(connected)
             let partial = Array("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ".utf8)
             #expect(send(descriptor, partial, partial.count, 0) == partial.count)
-            let started = ContinuousClock.now
-            // A blocking read returns 0 when the server closes the connection (the harness's idle timeout is 3 s).
-            var timeout = timeval(tv_sec: 30, tv_usec: 0)
+            // A blocking read returns 0 when the server closes the connection (the harness's idle timeout is 3 s), or
+            // fails with EAGAIN if its own limit (60 s, far beyond, for a loaded machine) comes first.
+            var timeout = timeval(tv_sec: 60, tv_usec: 0)
             setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
             var buffer = [UInt8](repeating: 0, count: 512)
             let read = recv(descriptor, &buffer, buffer.count, 0)
+            let failure = errno
             #expect(read <= 0, "the server answered a request it never received whole")
-            #expect(ContinuousClock.now - started < .seconds(25))
+            #expect(read == 0 || (failure != EAGAIN && failure != EWOULDBLOCK), "the server closed the connection")
         }
     }
 }

@@ -52,7 +52,7 @@ import VaultRuntime
             _ = FileManager.default.createFile(atPath: blobs.partialFile(for: name).path, contents: Data([1]))
         }
         let removed = blobs.sweepTempFiles(
-            olderThan: 3600, prefixes: TempFileJanitor.prefixes,
+            olderThan: 3600, prefixes: Vault.abandonedTempPrefixes,
             now: Date().addingTimeInterval(7200))
         #expect(removed == 2)
         #expect(FileManager.default.fileExists(atPath: blobs.partialFile(for: "gen_x-0").path))

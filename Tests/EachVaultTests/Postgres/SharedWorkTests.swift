@@ -93,6 +93,28 @@ import Testing
         }
     }
 
+    @Test func aCreateCutOffByADeadInstanceIsFoundByItsRestartAtOnceAndByTheOthersLater() async throws {
+        try await withInstances(2) { instances in
+            var (a, b) = (instances[0], instances[1])
+            (a.instanceID, b.instanceID) = ("a", "b")
+            _ = try await pending(2, in: a)
+            let now = start.addingTimeInterval(1)
+            #expect(try await a.claim(.submissions, now: now, limit: 1, owner: "a").map { $0["id"] as String } == ["gen_0"])
+            #expect(try await b.claim(.submissions, now: now, limit: 1, owner: "b").map { $0["id"] as String } == ["gen_1"])
+            await #expect(try a.beginSubmission(id: "gen_0", now: now))
+            await #expect(try b.beginSubmission(id: "gen_1", now: now))
+            // Both creates are in flight: neither instance takes either for cut off.
+            let soon = now.addingTimeInterval(5)
+            #expect(try await a.interruptedSubmissions(processStart: start, now: soon).isEmpty)
+            #expect(try await b.interruptedSubmissions(processStart: start, now: soon).isEmpty)
+            // "a" dies and restarts: its own create from before is cut off, b's is still b's.
+            #expect(try await a.interruptedSubmissions(processStart: soon, now: soon).map(\.id) == ["gen_0"])
+            // "a" never comes back: b finds its create once no create could still be running.
+            let late = now.addingTimeInterval(PostgresArchive.longestCreate + 1)
+            #expect(try await b.interruptedSubmissions(processStart: start, now: late).map(\.id) == ["gen_0", "gen_1"])
+        }
+    }
+
     @Test func theProviderRateIsSharedAndAPauseHoldsEveryInstance() async throws {
         try await withInstances(3) { instances in
             let slots = try await withThrowingTaskGroup(of: [Double].self) { group in

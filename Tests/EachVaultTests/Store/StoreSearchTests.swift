@@ -51,7 +51,11 @@ import Testing
             #expect(Set(try await ids(store, GenerationQuery(teamID: a, text: "wildlife"))) == ["gen_0", "gen_2"])
             #expect(Set(try await ids(store, GenerationQuery(teamID: a, text: "fox", model: "pixverse"))) == ["gen_2", "gen_3"])
             #expect(Set(try await ids(store, GenerationQuery(teamID: a, text: "snow drone", anyWord: true))) == ["gen_0", "gen_1"])
-            for hostile in ["((( :* & ! ' \\\\", "\"", "-", "a:*|!b", "NEAR(fox", "'; DROP TABLE generations; --"] {
+            for hostile in [
+                "((( :* & ! ' \\\\", "\"", "-", "a:*|!b", "NEAR(fox", "'; DROP TABLE generations; --",
+                // A combining mark that counts as a letter, alone after a NUL (found by the fuzzer).
+                "a*\0\u{05B1}\u{FFFD}\u{027A}\u{FFFD}P",
+            ] {
                 _ = try await ids(store, GenerationQuery(teamID: a, text: hostile))
             }
             #expect(try await ids(store, GenerationQuery(teamID: a)) == ["gen_3", "gen_2", "gen_1", "gen_0"], "newest first")

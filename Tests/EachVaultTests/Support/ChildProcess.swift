@@ -30,27 +30,92 @@ func runChild(_ arguments: [String], environment: [String: String]? = nil) async
     try await Blocking.run { try runChildNow(arguments, environment: environment) }
 }
 
-/// The same, blocking the calling thread (for callers already on a thread of their own).
+/// The same, blocking the calling thread (for callers already on a thread of their own). Spawned with
+/// `posix_spawn`, not Foundation's `Process`, whose `run` has crashed in CI copying memory it did not own.
 func runChildNow(_ arguments: [String], environment: [String: String]? = nil) throws -> ChildResult {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = arguments
-    if let environment { process.environment = environment }
-    let (output, errors) = (Pipe(), Pipe())
-    process.standardOutput = output
-    process.standardError = errors
-    try launch(process)
+    var (output, errors) = ([Int32](repeating: 0, count: 2), [Int32](repeating: 0, count: 2))
+    guard pipe(&output) == 0, pipe(&errors) == 0 else { throw ChildProcessError.cannotStart(arguments, errno) }
+    let pid: pid_t
+    do {
+        pid = try spawn(["/usr/bin/env"] + arguments, environment: environment, output: output[1], errors: errors[1])
+    } catch {
+        (output + errors).forEach { close($0) }
+        throw error
+    }
+    close(output[1])
+    close(errors[1])
     // Standard error is drained beside standard output, so a child filling one pipe never waits on the other.
     let errorData = Mutex(Data())
     let drained = DispatchGroup()
+    let errorReader = errors[0]
     DispatchQueue.global().async(group: drained) {
-        let data = errors.fileHandleForReading.readDataToEndOfFile()
+        let data = readToEnd(errorReader)
         errorData.withLock { $0 = data }
     }
-    let data = output.fileHandleForReading.readDataToEndOfFile()
+    let data = readToEnd(output[0])
     drained.wait()
-    process.waitUntilExit()
     return ChildResult(
-        status: process.terminationStatus, output: data,
-        errors: String(decoding: errorData.withLock { $0 }, as: UTF8.self))
+        status: wait(for: pid), output: data, errors: String(decoding: errorData.withLock { $0 }, as: UTF8.self))
+}
+
+/// Starts `arguments` (a path, or a name looked up on `PATH`) with `environment` (default: this process's), its
+/// standard input from `/dev/null` and its output to `output` and `errors` (default: `/dev/null`); its process id.
+func spawn(
+    _ arguments: [String], environment: [String: String]? = nil, output: Int32? = nil, errors: Int32? = nil
+) throws -> pid_t {
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    for (target, source) in [(Int32(1), output), (2, errors)] {
+        if let source {
+            posix_spawn_file_actions_adddup2(&actions, source, target)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, target, "/dev/null", O_WRONLY, 0)
+        }
+    }
+    // The child keeps no other end of a pipe open, or a reader of this one would wait for it too.
+    for descriptor in [output, errors].compactMap({ $0 }) { posix_spawn_file_actions_addclose(&actions, descriptor) }
+    let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    let envp: [UnsafeMutablePointer<CChar>?]? = environment.map { $0.map { strdup("\($0.key)=\($0.value)") } + [nil] }
+    defer { envp?.forEach { free($0) } }
+    var pid: pid_t = 0
+    let spawned = launching {
+        envp.map { posix_spawnp(&pid, arguments[0], &actions, nil, argv, $0) }
+            ?? posix_spawnp(&pid, arguments[0], &actions, nil, argv, environ)
+    }
+    guard spawned == 0 else { throw ChildProcessError.cannotStart(arguments, spawned) }
+    return pid
+}
+
+/// Waits for a spawned child to end: its exit status (128 and the signal if one ended it).
+func wait(for pid: pid_t) -> Int32 {
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+    return status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+}
+
+/// Everything a descriptor gives until its end, which it then closes.
+private func readToEnd(_ descriptor: Int32) -> Data {
+    defer { close(descriptor) }
+    var data = Data()
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let count = read(descriptor, &buffer, buffer.count)
+        if count > 0 {
+            data.append(buffer, count: count)
+        } else if count == 0 || errno != EINTR {
+            return data
+        }
+    }
+}
+
+enum ChildProcessError: Error, CustomStringConvertible {
+    case cannotStart([String], Int32)
+    var description: String {
+        switch self {
+        case .cannotStart(let arguments, let code): "\(arguments.first ?? "") could not start (\(code))"
+        }
+    }
 }

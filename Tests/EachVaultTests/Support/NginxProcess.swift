@@ -2,8 +2,8 @@ import Foundation
 import Testing
 import Transport
 
-/// Debian's nginx in a child process, running `deploy/nginx.conf` with a test's ports, certificate and blob folder
-/// put in for the deployment's (each replaced exactly once, so the file and the test cannot drift apart), and the
+/// Debian's nginx in a child process, running one of `deploy/`'s sites with a test's ports, certificate, upstreams
+/// and blob folder put in for the deployment's (each replaced exactly once, so the file and the test cannot drift apart), and the
 /// `curl` tool to talk TLS to it with the test's own certificate authority. Child processes are waited for on
 /// threads of their own (`Blocking`): a cooperative thread blocked on `curl` could be the one the in-process
 /// service needs to answer it.
@@ -18,16 +18,37 @@ final class NginxProcess: @unchecked Sendable {
 
     var httpsURL: String { "https://127.0.0.1:\(httpsPort)" }
 
+    /// `deploy/nginx.conf`, the single-host site.
     /// - Parameters:
     ///   - upstream: EachVault's `host:port`.
     ///   - blobs: the folder EachVault keeps its blobs in.
     static func start(upstream: String, blobs: URL, work: URL) async throws -> NginxProcess {
-        let nginx = try await Blocking.run { try NginxProcess(upstream: upstream, blobs: blobs, work: work) }
-        try await eventually { (try? await nginx.curl(["-o", "/dev/null", nginx.httpsURL + "/healthz"]))?.status == 200 }
+        try await start(
+            site: "deploy/nginx.conf",
+            replacing: [
+                ("server 127.0.0.1:8080;", "server \(upstream);"),
+                ("alias /var/lib/eachvault/blobs/;", "alias \(blobs.path)/;"),
+            ], work: work)
+    }
+
+    /// `deploy/multi-instance/nginx.conf` in front of `upstreams` (`host:port` each, three).
+    static func start(balancing upstreams: [String], work: URL) async throws -> NginxProcess {
+        let deployed = (8081...8083).map { "server 127.0.0.1:\($0) " }
+        return try await start(
+            site: "deploy/multi-instance/nginx.conf",
+            replacing: zip(deployed, upstreams).map { ($0, "server \($1) ") }, work: work)
+    }
+
+    /// `site` (a path in the repository) with `replacing` and the ports and certificate put in, once it answers
+    /// its plain HTTP port itself (a redirect to HTTPS): a probe through to upstreams not started yet would mark
+    /// them failed for a while.
+    private static func start(site: String, replacing: [(String, String)], work: URL) async throws -> NginxProcess {
+        let nginx = try await Blocking.run { try NginxProcess(site: site, replacing: replacing, work: work) }
+        try await eventually { (try? await nginx.curl(["-o", "/dev/null", "http://127.0.0.1:\(nginx.httpPort)/"]))?.status == 301 }
         return nginx
     }
 
-    private init(upstream: String, blobs: URL, work: URL) throws {
+    private init(site path: String, replacing siteValues: [(String, String)], work: URL) throws {
         httpPort = try freeLoopbackPort()
         httpsPort = try freeLoopbackPort()
         certificate = work.appending(path: "cert.pem")
@@ -36,14 +57,12 @@ final class NginxProcess: @unchecked Sendable {
             "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
             "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key.path, "-out", certificate.path,
         ])
-        var site = try String(contentsOf: Self.repository.appending(path: "deploy/nginx.conf"), encoding: .utf8)
-        for (deployed, tested) in [
-            ("server 127.0.0.1:8080;", "server \(upstream);"),
+        var site = try String(contentsOf: Self.repository.appending(path: path), encoding: .utf8)
+        for (deployed, tested) in siteValues + [
             ("listen 80;", "listen 127.0.0.1:\(httpPort);"),
             ("listen 443 ssl http2;", "listen 127.0.0.1:\(httpsPort) ssl http2;"),
             ("/etc/letsencrypt/live/vault.example.com/fullchain.pem", certificate.path),
             ("/etc/letsencrypt/live/vault.example.com/privkey.pem", key.path),
-            ("alias /var/lib/eachvault/blobs/;", "alias \(blobs.path)/;"),
         ] {
             let parts = site.components(separatedBy: deployed)
             guard parts.count == 2 else { throw NginxError.configurationDrifted(deployed) }

@@ -82,19 +82,7 @@ final class PostgresServer: @unchecked Sendable {
 /// `runuser` once `pg_ctl` under it has started a server (the wait never ends), and a pipe would be held open by the
 /// server for good.
 private func spawnAndWait(_ arguments: [String]) throws -> Int32 {
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-    let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-    defer { argv.forEach { free($0) } }
-    var pid: pid_t = 0
-    let spawned = launching { posix_spawnp(&pid, arguments[0], &actions, nil, argv, environ) }
-    guard spawned == 0 else { throw PostgresServerError.failed("\(arguments[0]) could not start (\(spawned))") }
-    var status: Int32 = 0
-    while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-    return (status >> 8) & 0xff
+    wait(for: try spawn(arguments))
 }
 
 enum PostgresServerError: Error, CustomStringConvertible {

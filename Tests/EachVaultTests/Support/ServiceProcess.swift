@@ -4,7 +4,10 @@ import Transport
 
 /// The real `eachvault serve` binary in a child process, so a test can kill it with SIGKILL and start it again.
 final class ServiceProcess: @unchecked Sendable {
-    static let binary = URL(fileURLWithPath: #filePath)
+    /// The debug build, or `EACHVAULT_TEST_BINARY` (benchmarks run the release build).
+    static let binary =
+        ProcessInfo.processInfo.environment["EACHVAULT_TEST_BINARY"].map { URL(fileURLWithPath: $0) }
+        ?? URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appending(path: ".build/debug/eachvault")
 
@@ -28,6 +31,7 @@ final class ServiceProcess: @unchecked Sendable {
         environment["EACHVAULT_WORKER_PROFILE"] = "quick"
         environment["EACHVAULT_PRIVATE_INPUT_URLS"] = "allow"
         environment["EACHVAULT_PROVIDER_RPS"] = "100"
+        environment["EACHVAULT_FFMPEG"] = "off"  // the tests of the binary count the files stored
         self.environment = environment
     }
 

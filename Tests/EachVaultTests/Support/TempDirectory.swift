@@ -1,6 +1,7 @@
 import Foundation
 
-/// A temporary data home, removed when the test ends.
+/// A temporary data home, removed when the test ends (kept with `EACHVAULT_KEEP_TEST_DIRS=1`, to read the logs of
+/// the services, nginx and PostgreSQL a test ran).
 final class TempDirectory: @unchecked Sendable {
     let url: URL
 
@@ -9,5 +10,8 @@ final class TempDirectory: @unchecked Sendable {
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     }
 
-    deinit { try? FileManager.default.removeItem(at: url) }
+    deinit {
+        guard ProcessInfo.processInfo.environment["EACHVAULT_KEEP_TEST_DIRS"] == nil else { return }
+        try? FileManager.default.removeItem(at: url)
+    }
 }

@@ -55,6 +55,11 @@ final class Harness: @unchecked Sendable {
         return settings
     }
 
+    /// Settings that make posters with Debian's ffmpeg (`make test-deps` installs it).
+    static let makingPosters: @Sendable (inout VaultConfiguration) -> Void = {
+        $0.posterMaker = PosterMaker.find(environment: ProcessInfo.processInfo.environment)
+    }
+
     static var simulatorSettings: SimulatorSettings {
         SimulatorSettings(apiKey: Harness.apiKey, runTime: .milliseconds(600), webhookRetryInterval: .milliseconds(200))
     }
@@ -79,6 +84,8 @@ final class Harness: @unchecked Sendable {
         configuration.metricsToken = Self.metricsToken
         if let postgres { configuration.databaseURL = try await postgres.database() }
         configuration.idleTimeout = .seconds(3)
+        // Posters are made only where a test asks (`Harness.makingPosters`): the other tests count the files stored.
+        configuration.posterMaker = nil
         configure(&configuration)
         self.configuration = configuration
         self.settings = workers

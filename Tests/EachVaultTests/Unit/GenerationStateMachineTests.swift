@@ -38,11 +38,15 @@ import Testing
         _ = try await pending()
         await #expect(try database.beginSubmission(id: "gen_1", now: start))
         await #expect(try database.beginSubmission(id: "gen_1", now: start) == false, "a create in flight is not begun twice")
-        await #expect(try database.interruptedSubmissions().map(\.id) == ["gen_1"], "a crash now is found on restart")
+        await #expect(try database.interruptedSubmissions(processStart: start, now: start).isEmpty, "in flight here")
+        let restart = start.addingTimeInterval(1)
+        await #expect(
+            try database.interruptedSubmissions(processStart: restart, now: restart).map(\.id) == ["gen_1"],
+            "a crash now is found on restart")
         try await database.recordSubmitted(id: "gen_1", predictionID: "p_1", now: start, firstPollAt: start)
         let generation = try await #require(try database.generation(id: "gen_1"))
         #expect(generation.status == .submitted && generation.predictionID == "p_1")
-        await #expect(try database.interruptedSubmissions().isEmpty)
+        await #expect(try database.interruptedSubmissions(processStart: restart, now: restart).isEmpty)
         await #expect(try database.duePolls(now: start, limit: 10).map(\.id) == ["gen_1"])
     }
 
@@ -227,6 +231,7 @@ import Testing
         #expect(full < mark && mark < normal, "the mark is committed with a synchronous log")
         await #expect(try database.beginSubmission(id: "gen_1", now: start) == false)
         #expect(try synchronous() == 1)
-        await #expect(try database.interruptedSubmissions().map(\.id) == ["gen_1"])
+        let restart = start.addingTimeInterval(1)
+        await #expect(try database.interruptedSubmissions(processStart: restart, now: restart).map(\.id) == ["gen_1"])
     }
 }

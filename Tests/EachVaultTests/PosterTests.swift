@@ -1,0 +1,109 @@
+import Archive
+import Crypto
+import Foundation
+import Testing
+import Transport
+import VaultContract
+import VaultRuntime
+import Workers
+
+/// Posters made by Debian's ffmpeg: a still of each stored video and a small copy of each input image, stored as
+/// assets of their own, served to the team that holds their source, shown by the gallery, collected with their
+/// source; a file ffmpeg cannot read is recorded, not retried, and harms nothing.
+@Suite struct PosterTests {
+    @Test(arguments: StoreBackend.allCases)
+    func videosAndInputImagesGetPostersServedToTheirTeamOnlyAndCollectedWithThem(_ backend: StoreBackend) async throws {
+        try await withHarness(backend: backend, configure: Harness.makingPosters) { harness in
+            let image = "\(harness.simulatorServer.baseURL)/_simulator/samples/sample-first-frame.png"
+            let created = try await harness.client.createGeneration(
+                GenerationRequest(
+                    model: "pixverse-v5-6-image-to-video", input: ["prompt": "a heron lifts off", "image_url": .string(image)]))
+            _ = try await harness.waitUntilFinal([created.id])
+            try await eventually { try await harness.vault.store.posterCounts() == PosterCounts(waiting: 0, made: 2, failed: 0) }
+            let detail = try #require(try await harness.vault.store.generationDetail(id: created.id))
+            let video = try #require(detail.outputs.first?.asset)
+            let input = try #require(detail.inputs.first?.asset)
+
+            let poster = try await CurlTransport().send(
+                HTTPRequest(
+                    url: harness.server.baseURL + "/v1/files/\(video.sha256)/poster",
+                    headers: [("Authorization", "Bearer \(harness.token)")]))
+            #expect(poster.status == 200 && poster.headers[.contentType] == "image/jpeg")
+            #expect(poster.body.starts(with: [0xFF, 0xD8, 0xFF]) && poster.body.count < video.size)
+            #expect(try await harness.raw("GET", "/v1/files/\(input.sha256)/poster").status == 200)
+            // Another team sees neither the file nor its poster; a file with no poster has none.
+            let other = try await harness.vault.store.createTeam(name: "others", now: Date())
+            let otherToken = try await harness.vault.store.createToken(
+                teamName: other.name, label: nil, scopes: [], now: Date()
+            ).token
+            #expect(try await harness.raw("GET", "/v1/files/\(video.sha256)/poster", token: otherToken).status == 404)
+
+            // The gallery shows the poster and the video's length; the detail page gives the player its poster and
+            // the input image its small copy.
+            let session = [try await harness.signIn().cookie]
+            let gallery = try await harness.raw("GET", "/", headers: session, token: .some(nil))
+            #expect(gallery.body.contains("<img src=\"/g/files/\(video.sha256)/poster\""))
+            #expect(!gallery.body.contains("<video"))
+            let page = try await harness.raw("GET", "/g/\(created.id)", headers: session, token: .some(nil))
+            #expect(page.body.contains("poster=\"/g/files/\(video.sha256)/poster\""))
+            #expect(page.body.contains("src=\"/g/files/\(input.sha256)/poster\""))
+            let shown = try await harness.raw("GET", "/g/files/\(video.sha256)/poster", headers: session, token: .some(nil))
+            #expect(shown.status == 200 && shown.headers[.cacheControl]?.contains("immutable") == true)
+
+            // Deleted: the video, the image and both posters go at the next collection.
+            try await harness.client.deleteGeneration(id: created.id)
+            let report = try await harness.vault.blobs.collectGarbage(harness.vault.store, now: Date().addingTimeInterval(7200))
+            #expect(report.blobs == 4, "video, image and their two posters")
+            #expect(try await harness.vault.store.posterCounts() == PosterCounts(waiting: 0, made: 0, failed: 0))
+            #expect(try await harness.vault.store.allAssets().isEmpty)
+        }
+    }
+
+    @Test func aFileFfmpegCannotReadIsRecordedNotRetriedAndHarmsNothing() async throws {
+        try await withHarness(configure: Harness.makingPosters) { harness in
+            // An MP4 signature on bytes that are no video: stored as video/mp4, refused by ffmpeg.
+            let file = harness.home.url.appending(path: "fake.mp4")
+            var bytes = Data([0, 0, 0, 0x18]) + Data("ftypisom".utf8) + Data(repeating: 0, count: 12)
+            bytes += Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+            try bytes.write(to: file)
+            let sha256 = SHA256.hash(data: bytes).lowercaseHex
+            let stored = try await harness.vault.storeLocalFile(file, sha256: sha256, size: Int64(bytes.count), teamID: nil)
+            try #require(stored.hasPoster, "\(stored.contentType)")
+            try await eventually { try await harness.vault.store.posterCounts().failed == 1 }
+            #expect(try await harness.vault.store.posterCounts() == PosterCounts(waiting: 0, made: 0, failed: 1))
+            #expect(await harness.vault.readiness().isReady)
+            // Asked to, it tries again (and fails again).
+            #expect(try await harness.vault.store.retryFailedPosters(now: Date()) == 1)
+            harness.vault.postersDue.signal()
+            try await eventually { try await harness.vault.store.posterCounts().failed == 1 }
+        }
+    }
+
+    @Test func withoutFfmpegTheGalleryShowsPlaceholdersAndReadinessSaysWhy() async throws {
+        try await withHarness { harness in
+            let created = try await harness.client.createGeneration(
+                GenerationRequest(model: "pixverse-v5-6-text-to-video", input: ["prompt": "a heron in the rain"]))
+            _ = try await harness.waitUntilFinal([created.id])
+            let readiness = await harness.vault.readiness()
+            #expect(readiness.isReady && readiness.checks["posters"]?.hasPrefix("off: ffmpeg not found") == true)
+            let session = [try await harness.signIn().cookie]
+            let gallery = try await harness.raw("GET", "/", headers: session, token: .some(nil))
+            #expect(gallery.body.contains("no poster yet") && !gallery.body.contains("/poster\""))
+            #expect(try await harness.vault.store.posterCounts().waiting == 1, "it waits for a poster maker")
+        }
+    }
+
+    @Test func theCommandMakesThePostersOfAnArchiveFromBeforePosters() async throws {
+        let launched = try await LaunchedService.start(team: "backfill")
+        defer { Task { await launched.stop() } }
+        let created = try await launched.client.createGeneration(
+            GenerationRequest(model: "pixverse-v5-6-text-to-video", input: ["prompt": "an old heron"]))
+        try await eventually { try await launched.client.generation(id: created.id).status == .completed }
+        let made = try await launched.service.command(["posters"], extra: ["EACHVAULT_FFMPEG": ""])
+        #expect(made.status == 0 && made.output.contains("1 file(s) tried; 1 poster(s) made, 0 failed, 0 waiting"), "\(made.output)")
+        let again = try await launched.service.command(["posters"], extra: ["EACHVAULT_FFMPEG": ""])
+        #expect(again.output.contains("0 file(s) tried; 1 poster(s) made"), "\(again.output)")
+        let refused = try await launched.service.command(["posters"])
+        #expect(refused.status != 0, "EACHVAULT_FFMPEG=off: nothing to make them with")
+    }
+}
