@@ -43,7 +43,8 @@ demo: build
 # First every fuzz target runs for a few seconds. The 100,000-generation corpus tests run on their own: building the
 # corpus holds both cores for half a minute, which would stall the in-process services of the end-to-end tests
 # running beside them. The resource and flat-memory tests run alone too, so the memory they measure is their own, and
-# so does the multi-instance run (three services, PostgreSQL, moto and nginx would starve the tests beside it).
+# so do the chaos runs (three services with PostgreSQL, moto and nginx, or one service killed twice, would starve
+# the tests beside them).
 # Then everything else.
 test: test-deps lint fuzz-smoke
 	$(SWIFT) build --build-tests --explicit-target-dependency-import-check error
@@ -51,7 +52,9 @@ test: test-deps lint fuzz-smoke
 	$(SWIFT) test --skip-build --filter ResourceTests
 	$(SWIFT) test --skip-build --filter FlatMemoryTests
 	$(SWIFT) test --skip-build --filter MultiInstanceTests
-	$(SWIFT) test --skip-build --skip SearchCorpusTests --skip ResourceTests --skip FlatMemoryTests --skip MultiInstanceTests
+	$(SWIFT) test --skip-build --filter ChaosTests
+	$(SWIFT) test --skip-build --skip SearchCorpusTests --skip ResourceTests --skip FlatMemoryTests \
+		--skip MultiInstanceTests --skip ChaosTests
 	Tests/API/run.sh
 
 SWIFT_SOURCES := Sources Tests Benchmarks Fuzz Plugins Package.swift

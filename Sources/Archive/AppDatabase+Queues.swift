@@ -21,22 +21,32 @@ extension SQLArchive {
     /// A whole-archive scan: callers keep it for minutes.
     public func storageByTeam() async throws -> [String: Int64] {
         try await reading { db in
-            let rows = try db.rows(
-                """
-                SELECT t.name AS name, coalesce(sum(a.size), 0) AS bytes FROM teams t
-                LEFT JOIN (
-                    SELECT team_id, sha256 FROM generation_outputs WHERE sha256 IS NOT NULL
-                    UNION SELECT team_id, sha256 FROM generation_inputs WHERE sha256 IS NOT NULL
-                    UNION SELECT team_id, sha256 FROM team_files
-                ) held ON held.team_id = t.id
-                LEFT JOIN assets a ON a.sha256 = held.sha256
-                GROUP BY t.id
-                """, [])
+            let rows = try db.rows(Self.storageQuery(""), [])
             // By name: a PostgreSQL row keeps no column order.
             return try Dictionary(
                 rows.map { (try $0.decode(String.self, forColumn: "name"), try $0.decode(Int64.self, forColumn: "bytes")) }
             ) { first, _ in first }
         }
+    }
+
+    /// Bytes one team's files take, counted as `storageByTeam` counts them.
+    public func storageBytes(teamID: String) async throws -> Int64 {
+        try await reading { db in
+            try db.row(Self.storageQuery("WHERE t.id = ?"), [teamID])?.decode(Int64.self, forColumn: "bytes") ?? 0
+        }
+    }
+
+    private static func storageQuery(_ filter: String) -> String {
+        """
+        SELECT t.name AS name, coalesce(sum(a.size), 0) AS bytes FROM teams t
+        LEFT JOIN (
+            SELECT team_id, sha256 FROM generation_outputs WHERE sha256 IS NOT NULL
+            UNION SELECT team_id, sha256 FROM generation_inputs WHERE sha256 IS NOT NULL
+            UNION SELECT team_id, sha256 FROM team_files
+        ) held ON held.team_id = t.id
+        LEFT JOIN assets a ON a.sha256 = held.sha256
+        \(filter) GROUP BY t.id
+        """
     }
 }
 

@@ -30,5 +30,6 @@ extension GenerationView {
                     error: stored.asset == nil ? stored.input.lastError : nil)
             },
             history: includeHistory ? detail.events.map { EventView(at: $0.at, kind: $0.kind, detail: $0.detail) } : nil)
+        madeFrom = generation.madeFrom
     }
 }

@@ -9,16 +9,24 @@ public struct GenerationRequest: Sendable, Codable {
     /// `false` always generates anew (another take of a seedless prompt); otherwise an identical earlier request
     /// of the team answers it.
     public var dedup: Bool?
+    /// The team's generation this one is made again or varied from: recorded, and linked both ways.
+    public var madeFrom: String?
 
     public init(
         model: String, version: String? = nil, input: [String: JSONValue], tags: [String]? = nil,
-        dedup: Bool? = nil
+        dedup: Bool? = nil, madeFrom: String? = nil
     ) {
         self.model = model
         self.version = version
         self.input = input
         self.tags = tags
         self.dedup = dedup
+        self.madeFrom = madeFrom
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case model, version, input, tags, dedup
+        case madeFrom = "made_from"
     }
 }
 

@@ -28,6 +28,7 @@ extension GenerationView: JSONWritable {
             json.field("id", id)
             json.field("input", JSONValue.object(input))
             json.field("inputs", inputs)
+            json.field("made_from", madeFrom)
             json.field("model", model)
             json.field("note", note)
             json.field("origin", origin)

@@ -122,6 +122,8 @@ public struct GenerationView: Codable, Sendable {
     public var history: [EventView]?
     /// Set on a create answered by an identical earlier request of the team: that generation's id.
     public var deduplicatedFrom: String?
+    /// The generation this one was made again or varied from.
+    public var madeFrom: String?
 
     public init(
         id: String, model: String, version: String, input: [String: JSONValue], prompt: String?,
@@ -158,6 +160,7 @@ public struct GenerationView: Codable, Sendable {
         case completedAt = "completed_at"
         case snippetParts = "snippet_parts"
         case deduplicatedFrom = "deduplicated_from"
+        case madeFrom = "made_from"
     }
 }
 

@@ -69,4 +69,12 @@ extension Vault {
     public func spend(teamID: String, groupBy: SpendGrouping, from: Date?, to: Date?) async throws -> SpendReport {
         try await store.spend(teamID: teamID, groupBy: groupBy, from: from, to: to)
     }
+
+    public func remakes(of id: String, teamID: String) async throws -> [Generation] {
+        try await store.remakes(of: id, teamID: teamID)
+    }
+
+    public func storageBytes(teamID: String) async throws -> Int64 {
+        try await store.storageBytes(teamID: teamID)
+    }
 }

@@ -30,14 +30,21 @@ extension Vault {
         -> CreatedGeneration
     {
         let (model, validInput) = try await validated(request)
+        if let original = request.madeFrom {
+            let found = original.count <= 64 ? try? await store.generationDetail(id: original, teamID: teamID) : nil
+            guard found != nil else {
+                throw .invalidInput([FieldProblem(field: "made_from", problem: "no generation \(original) in this team")])
+            }
+        }
         let resolved = try await resolveLocalFiles(validInput, schema: model.requestSchema, teamID: teamID, upload: true)
         let input = resolved.input
         let key = model.requestSchema.canonicalKey(model: model.slug, version: model.version, input: input)
         let id = Secrets.generationID(now: now())
-        let fresh = Generation(
+        var fresh = Generation(
             id: id, teamID: teamID, model: model.slug, version: model.version, input: input,
             tags: Self.normalisedTags(request.tags ?? []),
             webhookSecret: webhooksEnabled ? Secrets.webhookSecret() : nil, requestKey: key, now: now())
+        fresh.madeFrom = request.madeFrom
         let inputs = lineage(of: input, schema: model.requestSchema, generationID: id, storedFiles: resolved.storedFiles)
         let generation: Generation
         do {

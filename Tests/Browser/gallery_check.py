@@ -135,6 +135,28 @@ try:
     out["form_fields"] = evaluate("[...document.querySelectorAll('.field label')].map(l => l.textContent.trim())", sid)
     out["form_selects"] = evaluate("document.querySelectorAll('.field select').length", sid)
     screenshot("new-generation.png", sid)
+    visit(f"{base}/new?from={detail_id}&variation=1", sid)
+    out["remake_prompt"] = evaluate("document.querySelector('textarea[name=prompt]').value", sid)
+    screenshot("remake.png", sid)
+    events.clear()
+    evaluate("document.querySelector('form[method=post][action=\"/new\"]').submit()", sid)
+    wait_for("Page.loadEventFired", sid)
+    out["remade_at"] = evaluate("location.pathname", sid)
+    out["remade_from"] = evaluate("(document.querySelector('a[rel=made-from]') || {}).textContent || null", sid)
+    visit(f"{base}/spend", sid)
+    out["spend_bars"] = evaluate("document.querySelectorAll('svg.chart rect.bar').length", sid)
+    out["spend_chart_width"] = evaluate("Math.round(document.querySelector('svg.chart').getBoundingClientRect().width)", sid)
+    screenshot("spend.png", sid)
+    # A phone-sized screen: no page is wider than the screen.
+    call("Emulation.setDeviceMetricsOverride",
+         {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": True}, session_id=sid)
+    widths = {}
+    for path in ["/", f"/g/{detail_id}", "/spend", "/new?model=pixverse-v5-6-text-to-video"]:
+        visit(f"{base}{path}", sid)
+        widths[path] = evaluate("document.documentElement.scrollWidth", sid)
+    out["phone_widths"] = widths
+    visit(f"{base}/", sid)
+    screenshot("phone.png", sid)
     print(json.dumps(out))
 finally:
     chrome.kill()

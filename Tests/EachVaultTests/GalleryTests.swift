@@ -54,6 +54,12 @@ import Workers
                 var detail_has_sha: Bool
                 var form_fields: [String]
                 var form_selects: Int
+                var remake_prompt: String
+                var remade_at: String
+                var remade_from: String?
+                var phone_widths: [String: Int]
+                var spend_bars: Int
+                var spend_chart_width: Int
             }
             let seen = try JSONDecoder().decode(Seen.self, from: data)
             #expect(seen.signed_in_at == "/")
@@ -73,6 +79,11 @@ import Workers
             #expect(seen.detail_has_sha)
             #expect(seen.form_fields.first == "prompt *")
             #expect(seen.form_selects >= 3)
+            #expect(seen.remake_prompt.contains("<script>window.__xss=1</script>"), "pre-filled, as text")
+            #expect(seen.remade_at.hasPrefix("/g/gen_") && seen.remade_at != "/g/\(ids[3])")
+            #expect(seen.remade_from == ids[3], "the new generation links to the one it was made from")
+            #expect(seen.phone_widths.count == 4 && seen.phone_widths.values.allSatisfy { $0 <= 390 }, "\(seen.phone_widths)")
+            #expect(seen.spend_bars >= 30 + 1 && seen.spend_chart_width > 200, "30 days and one model, drawn")
         }
     }
 }

@@ -40,6 +40,7 @@ public struct Generation: ArchiveRecord, Hashable {
         public static let dedupHits = Column("dedup_hits")
         public static let note = Column("note")
         public static let origin = Column("origin")
+        public static let madeFrom = Column("made_from")
     }
 
     public var seq: Int64?
@@ -79,6 +80,8 @@ public struct Generation: ArchiveRecord, Hashable {
     public var note: String?
     /// How the generation entered the archive.
     public var origin: Origin
+    /// The generation this one was made again or varied from (the gallery's "Make again" and "Variation").
+    public var madeFrom: String?
 
     public enum Origin: String, Sendable, Codable, DatabaseValueConvertible {
         /// Submitted to the provider by EachVault.
@@ -153,5 +156,6 @@ extension Generation {
         dedupHits = try row.decode(forColumn: Columns.dedupHits)
         note = try row.decode(forColumn: Columns.note)
         origin = try row.decode(forColumn: Columns.origin)
+        madeFrom = try row.decode(forColumn: Columns.madeFrom)
     }
 }

@@ -44,6 +44,8 @@ public protocol GenerationStore: Sendable {
     func generationDetail(id: String, teamID: String?) async throws -> GenerationDetail?
     /// A page's generations with their outputs, inputs and files (no history), in the order given.
     func generationDetails(_ generations: [Generation]) async throws -> [GenerationDetail]
+    /// The team's generations made again or varied from `id`, newest first (at most 50).
+    func remakes(of id: String, teamID: String) async throws -> [Generation]
     /// Deletes one of the team's generations (its prediction keeps a tombstone); false when there was none.
     func deleteGeneration(id: String, teamID: String, now: Date) async throws -> Bool
     func statusCounts() async throws -> [GenerationStatus: Int]
@@ -179,6 +181,7 @@ public protocol EndpointStore: Sendable {
 public protocol OperationsStore: Sendable {
     func queueDepths(now: Date) async throws -> [QueueDepth]
     func storageByTeam() async throws -> [String: Int64]
+    func storageBytes(teamID: String) async throws -> Int64
     /// Refreshes the query planner's statistics (at startup and after large imports).
     func refreshPlannerStatistics() async throws
     /// True when the store answers a trivial query.

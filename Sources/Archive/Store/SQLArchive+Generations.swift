@@ -93,6 +93,15 @@ extension SQLArchive {
 
     /// A page's generations with their outputs and inputs (no history: pages do not show it), in three queries
     /// for the whole page rather than five per generation.
+    public func remakes(of id: String, teamID: String) async throws -> [Generation] {
+        try await reading { db in
+            try db.fetchAll(
+                Generation.self,
+                "SELECT * FROM generations WHERE made_from = ? AND team_id = ? ORDER BY created_at DESC LIMIT 50",
+                [id, teamID])
+        }
+    }
+
     public func generationDetails(_ generations: [Generation]) async throws -> [GenerationDetail] {
         try await reading { db in try db.details(generations) }
     }

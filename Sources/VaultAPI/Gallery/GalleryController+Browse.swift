@@ -107,6 +107,7 @@ extension GalleryController {
         let asset = detail.outputs.first?.asset
         let posters = try await archive.posters(
             of: detail.outputs.compactMap { $0.asset?.sha256 } + detail.inputs.compactMap { $0.asset?.sha256 })
+        let remakes = try await archive.remakes(of: generation.id, teamID: visit.team.id).map(\.id)
         return pages.render(
             DetailPage(
                 title: generation.prompt.map { String($0.prefix(60)) } ?? generation.id, team: visit.team.name,
@@ -131,6 +132,8 @@ extension GalleryController {
                 error: generation.errorCode.map { "\($0): \(generation.errorMessage ?? "")" },
                 videoURL: asset.map { "/g/files/\($0.sha256)" },
                 posterURL: asset.flatMap { posters[$0.sha256] == nil ? nil : "/g/files/\($0.sha256)/poster" },
+                madeFrom: generation.madeFrom,
+                remakes: remakes, hasRemakes: !remakes.isEmpty,
                 asset: asset.map { asset in
                     DetailPage.AssetFacts(
                         sha256: asset.sha256,

@@ -22,6 +22,7 @@ struct GalleryController<UseCases: GalleryUseCases> {
         signedIn.get("/g/files/{sha256}", use: file)
         signedIn.head("/g/files/{sha256}", use: file)
         signedIn.get("/g/files/{sha256}/poster", use: poster)
+        signedIn.get("/spend", use: spend)
         signedIn.get("/new", use: newForm)
         signedIn.post("/new", use: submit)
     }

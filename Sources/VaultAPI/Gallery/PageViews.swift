@@ -1,3 +1,6 @@
+import Foundation
+import VaultContract
+
 /// The values of each server-rendered page, one struct per template. Mustache reads their properties; a nil
 /// optional is an absent value (an empty section), never the text "nil".
 protocol PageView: Sendable {
@@ -132,6 +135,10 @@ struct DetailPage: PageView {
     var error: String?
     var videoURL: String?
     var posterURL: String?
+    /// The generation this one was made from, and those made from it.
+    var madeFrom: String?
+    var remakes: [String]
+    var hasRemakes: Bool
     var asset: AssetFacts?
     var shareURL: String?
     var shareExpires: String?
@@ -153,6 +160,14 @@ struct NewGenerationPage: PageView {
         var isNumber = false
     }
 
+    /// What a remake or variation would do before it is sent: its cost, and an identical request already archived.
+    struct Plan: Sendable {
+        var from: String
+        var isVariation: Bool
+        var cost: String
+        var exactMatch: String?
+    }
+
     var title = "New generation"
     var team: String
     var csrf: String
@@ -160,4 +175,69 @@ struct NewGenerationPage: PageView {
     var error: String?
     var model: String?
     var fields: [Field]?
+    var plan: Plan?
+    /// Sent with the form: the generation it is made from, and whether it is a new take (`dedup` off).
+    var madeFrom: String?
+    var isVariation = false
+}
+
+struct SpendPage: PageView {
+    static let template = "spend"
+
+    struct Row: Sendable {
+        var key: String
+        var generations: Int
+        var spent: String
+        var unknownCost: Int
+        var saved: String
+        /// The figures exactly as `GET /v1/spend` gives them (for tools reading the page).
+        var spentExact: String
+        var savedExact: String
+
+        init(_ row: SpendRow) {
+            (key, generations, unknownCost) = (row.key, row.generations, row.unknownCost)
+            (spent, saved) = (SpendPage.dollars(row.spentUSD), SpendPage.dollars(row.savedUSD))
+            (spentExact, savedExact) = ("\(row.spentUSD)", "\(row.savedUSD)")
+        }
+    }
+
+    var title = "Spend"
+    var team: String
+    var csrf: String
+    var from: String
+    var to: String
+    var error: String?
+    var spent = "$0.00"
+    var saved = "$0.00"
+    var generations = 0
+    var dedupHits = 0
+    var unknownCost = 0
+    var storage = "0 bytes"
+    var dayChart = ""
+    var modelChart = ""
+    var models: [Row] = []
+    var days: [Row] = []
+
+    init(team: String, csrf: String, from: String, to: String) {
+        (self.team, self.csrf, self.from, self.to) = (team, csrf, from, to)
+    }
+
+    mutating func fill(models report: SpendReport, days: [SpendRow], storage bytes: Int64) {
+        let total = report.total
+        (spent, saved) = (Self.dollars(total.spentUSD), Self.dollars(total.savedUSD))
+        (generations, dedupHits, unknownCost) = (total.generations, total.dedupHits, total.unknownCost)
+        storage = ByteCountFormatter.string(fromByteCount: bytes, countStyle: .file)
+        models = report.rows.map(Row.init)
+        self.days = days.map(Row.init)
+        modelChart = BarChart(
+            bars: report.rows.map { .init(label: $0.key, value: $0.spentUSD, caption: Self.dollars($0.spentUSD)) },
+            title: "Spend per model"
+        ).rows()
+        dayChart = BarChart(
+            bars: days.map { .init(label: $0.key, value: $0.spentUSD, caption: Self.dollars($0.spentUSD)) },
+            title: "Spend per day"
+        ).columns()
+    }
+
+    static func dollars(_ value: Double) -> String { String(format: "$%.2f", value) }
 }

@@ -65,7 +65,11 @@ public protocol AccessUseCases: Sendable {
 }
 
 /// The gallery: browsing, sharing and new generations for a signed-in team.
-public protocol GalleryUseCases: GenerationUseCases, ShareUseCases, AccessUseCases {
+public protocol GalleryUseCases: GenerationUseCases, ShareUseCases, AccessUseCases, SpendUseCases {
+    /// The team's generations made again or varied from `id` (the detail page links them).
+    func remakes(of id: String, teamID: String) async throws -> [Generation]
+    /// Bytes the team's distinct files take (the spend page).
+    func storageBytes(teamID: String) async throws -> Int64
     func cachedModels() async throws -> [CatalogueModel]
     /// The team's webhook endpoints (the gallery says which were disabled after failing).
     func endpoints(teamID: String) async throws -> [EndpointView]
