@@ -97,19 +97,12 @@ public struct FolderBlobs: BlobBackend {
 
     /// Re-hashes a file and compares it with the digest and size it should have.
     public static func rehash(_ path: String, sha256: String, size: Int64) -> BlobCheck {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return .missing }
-        defer { try? handle.close() }
-        var hasher = SHA256()
-        var actualSize: Int64 = 0
-        do {
-            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-                hasher.update(data: chunk)
-                actualSize += Int64(chunk.count)
-            }
-        } catch {
+        guard FileManager.default.fileExists(atPath: path) else { return .missing }
+        let digest: String
+        let actualSize: Int64
+        do { (digest, actualSize) = try FileDigest.sha256(of: URL(fileURLWithPath: path)) } catch {
             return .unreadable(String(describing: error))
         }
-        let digest = hasher.finalize().lowercaseHex
         if digest != sha256 || actualSize != size { return .corrupt(actualSHA256: digest, actualSize: actualSize) }
         return .intact
     }

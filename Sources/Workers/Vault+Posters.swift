@@ -1,5 +1,4 @@
 import Archive
-import Crypto
 import Foundation
 import Metrics
 import Transport
@@ -18,7 +17,7 @@ extension Vault {
                 try await blobs.withLocalFile(source.sha256) { file in
                     try await posterMaker.make(from: file, contentType: source.contentType, into: output)
                 }
-                let (sha256, size) = try Self.digest(of: output)
+                let (sha256, size) = try FileDigest.sha256(of: output)
                 let poster = Asset(
                     sha256: sha256, size: size, contentType: "image/jpeg", durationS: nil, width: nil, height: nil,
                     videoCodec: nil, hasAudio: nil, storedAt: now())
@@ -50,18 +49,5 @@ extension Vault {
             }
         }
         return tried
-    }
-
-    /// The SHA-256 and size of a file, read in 1 MiB pieces.
-    static func digest(of file: URL) throws -> (sha256: String, size: Int64) {
-        let reader = try FileHandle(forReadingFrom: file)
-        defer { try? reader.close() }
-        var hasher = SHA256()
-        var size: Int64 = 0
-        while let chunk = try reader.read(upToCount: 1 << 20), !chunk.isEmpty {
-            hasher.update(data: chunk)
-            size += Int64(chunk.count)
-        }
-        return (hasher.finalize().lowercaseHex, size)
     }
 }

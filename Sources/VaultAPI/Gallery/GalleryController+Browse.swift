@@ -114,7 +114,7 @@ extension GalleryController {
                 csrf: visit.formToken, id: generation.id, model: generation.model, status: generation.status.rawValue,
                 modelTitle: await archive.modelTitle(generation.model), prompt: generation.prompt ?? "",
                 created: generation.createdAt.formatted(.iso8601),
-                cost: generation.costUSD.map { String(format: "$%.2f", $0) } ?? "unknown",
+                cost: generation.costUSD?.dollars ?? "unknown",
                 inputs: generation.input.keys.sorted().map {
                     DetailPage.Field(name: $0, value: generation.input[$0]?.displayText ?? "")
                 },
@@ -144,6 +144,11 @@ extension GalleryController {
                 },
                 shareURL: share?.url, shareExpires: share?.expires.formatted(.iso8601)))
     }
+}
+
+extension Double {
+    /// An amount in US dollars as the gallery shows it: `$1.25`.
+    var dollars: String { String(format: "$%.2f", self) }
 }
 
 extension Date {

@@ -32,7 +32,7 @@ extension GalleryController {
             visit, slug: original.generation.model, given: input.mapValues(\.displayText), problems: [],
             plan: NewGenerationPage.Plan(
                 from: id, isVariation: variation,
-                cost: plan.costEstimate.usd.map { String(format: "$%.2f", $0) } ?? "unknown (\(plan.costEstimate.basis))",
+                cost: plan.costEstimate.usd?.dollars ?? "unknown (\(plan.costEstimate.basis))",
                 exactMatch: variation ? nil : plan.exactMatch))
     }
 

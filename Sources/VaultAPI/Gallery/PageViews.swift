@@ -196,7 +196,7 @@ struct SpendPage: PageView {
 
         init(_ row: SpendRow) {
             (key, generations, unknownCost) = (row.key, row.generations, row.unknownCost)
-            (spent, saved) = (SpendPage.dollars(row.spentUSD), SpendPage.dollars(row.savedUSD))
+            (spent, saved) = (row.spentUSD.dollars, row.savedUSD.dollars)
             (spentExact, savedExact) = ("\(row.spentUSD)", "\(row.savedUSD)")
         }
     }
@@ -224,20 +224,19 @@ struct SpendPage: PageView {
 
     mutating func fill(models report: SpendReport, days: [SpendRow], storage bytes: Int64) {
         let total = report.total
-        (spent, saved) = (Self.dollars(total.spentUSD), Self.dollars(total.savedUSD))
+        (spent, saved) = (total.spentUSD.dollars, total.savedUSD.dollars)
         (generations, dedupHits, unknownCost) = (total.generations, total.dedupHits, total.unknownCost)
         storage = ByteCountFormatter.string(fromByteCount: bytes, countStyle: .file)
         models = report.rows.map(Row.init)
         self.days = days.map(Row.init)
         modelChart = BarChart(
-            bars: report.rows.map { .init(label: $0.key, value: $0.spentUSD, caption: Self.dollars($0.spentUSD)) },
+            bars: report.rows.map { .init(label: $0.key, value: $0.spentUSD, caption: $0.spentUSD.dollars) },
             title: "Spend per model"
         ).rows()
         dayChart = BarChart(
-            bars: days.map { .init(label: $0.key, value: $0.spentUSD, caption: Self.dollars($0.spentUSD)) },
+            bars: days.map { .init(label: $0.key, value: $0.spentUSD, caption: $0.spentUSD.dollars) },
             title: "Spend per day"
         ).columns()
     }
 
-    static func dollars(_ value: Double) -> String { String(format: "$%.2f", value) }
 }
