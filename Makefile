@@ -2,10 +2,11 @@
 SWIFT ?= swift
 # ffmpeg makes the gallery's posters (without it the service runs and shows placeholders).
 APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev pkg-config ffmpeg
-# The gallery's browser test drives Debian's headless Chromium; the reverse-proxy test runs deploy/nginx.conf in a
-# real nginx, with a certificate made by openssl and requests sent by curl; the PostgreSQL tests make clusters of
-# their own on loopback with Debian's PostgreSQL (initdb and pg_ctl as its postgres user, psql).
-TEST_APT_PACKAGES := chromium nginx openssl curl postgresql
+# The gallery's browser test drives Debian's headless Chromium (with a Chinese font for the zh-CN pages); the
+# reverse-proxy test runs deploy/nginx.conf in a real nginx, with a certificate made by openssl and requests sent by
+# curl; the PostgreSQL tests make clusters of their own on loopback with Debian's PostgreSQL (initdb and pg_ctl as its
+# postgres user, psql).
+TEST_APT_PACKAGES := chromium fonts-wqy-microhei nginx openssl curl postgresql
 BIN := .build/debug/eachvault
 
 .PHONY: deps test-deps apt-install build demo test lint format bench bench-deps bench-build bench-webhooks bench-files bench-instances fuzz fuzz-build fuzz-smoke screenshots serve simulator clean

@@ -115,7 +115,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
-            exclude: ["embed.txt", "Templates", "OpenAPI"],
+            exclude: ["embed.txt", "Pages/Templates", "Pages/Strings", "Pages/Assets", "OpenAPI"],
             swiftSettings: strict,
             plugins: ["EmbedFiles"]),
 

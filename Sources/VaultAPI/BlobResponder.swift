@@ -108,7 +108,7 @@ struct BlobResponder: Sendable {
     /// `model-2026-11-25-1a2b3c4d.mp4` (`upload-1a2b3c4d.png` without a generation): readable, and safe inside a
     /// quoted header value (ASCII letters, digits and dashes only).
     static func fileName(model: String, createdAt: Date?, sha256: String, contentType: String) -> String {
-        let day = createdAt.map { "-" + $0.day }
+        let day = createdAt.map { "-" + $0.isoDay }
         let safeModel = String(model.unicodeScalars.filter { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-") })
         return "\(safeModel)\(day ?? "")-\(sha256.prefix(8)).\(MediaSniffer.fileExtensions[contentType] ?? "bin")"
     }

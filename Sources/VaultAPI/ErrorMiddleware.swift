@@ -43,7 +43,7 @@ struct ErrorMiddleware: RouterMiddleware {
             return try error.response(from: request, context: context)
         }
         return pages.render(
-            MessagePage(title: Self.message(for: error.status).capitalizedFirst, reason: error.message),
+            MessagePage(title: Self.message(for: error.status).capitalizedFirst, reason: error.message), for: request,
             status: error.status)
     }
 

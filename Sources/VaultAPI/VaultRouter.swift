@@ -42,6 +42,7 @@ public enum VaultRouter {
         shares.addAPIRoutes(to: jsonAPI)
         shares.addPublicRoutes(to: router)
         GalleryController(archive: vault, pages: pages, baseURL: baseURL, responder: responder).addRoutes(to: router)
+        PageSupportController(pages: pages, baseURL: baseURL).addRoutes(to: router)
         api.get("models") { _, _ in
             try await vault.cachedModels().map {
                 ModelSummary(slug: $0.slug, title: $0.title, version: $0.version, category: $0.category)

@@ -30,6 +30,13 @@ extension Vault {
         return try await store.annotateGeneration(id: id, teamID: teamID, tags: tags, note: note, now: now())
     }
 
+    /// Adds and removes tags of one of the team's generations, keeping its other tags; nil when there is none.
+    public func editTags(id: String, teamID: String, adding: [String], removing: [String]) async throws -> Generation? {
+        try await store.editTags(
+            id: id, teamID: teamID, adding: Self.normalisedTags(adding), removing: Self.normalisedTags(removing),
+            now: now())
+    }
+
     /// Deletes one of the team's generations (its prediction keeps a tombstone); false when there is none.
     public func deleteGeneration(id: String, teamID: String) async throws -> Bool {
         try await store.deleteGeneration(id: id, teamID: teamID, now: now())

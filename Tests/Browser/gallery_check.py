@@ -87,6 +87,36 @@ def visit(url, session_id):
     wait_for("Page.loadEventFired", session_id)
 
 
+KEY_CODES = {"ArrowLeft": 37, "ArrowUp": 38, "ArrowRight": 39, "ArrowDown": 40, "Escape": 27, "Enter": 13, "x": 88}
+
+
+def press(key, session_id):
+    """A real key press, as the keyboard sends it (the page's own listeners and default actions see it)."""
+    down = {"type": "keyDown", "key": key, "code": "KeyX" if key == "x" else key,
+            "windowsVirtualKeyCode": KEY_CODES[key]}
+    if key == "Enter":
+        down["text"] = "\r"
+    elif key == "x":
+        down["text"] = "x"
+    call("Input.dispatchKeyEvent", down, session_id)
+    call("Input.dispatchKeyEvent", {"type": "keyUp", "key": key, "code": down["code"],
+                                    "windowsVirtualKeyCode": KEY_CODES[key]}, session_id)
+
+
+def press_and_wait(key, session_id):
+    events.clear()
+    press(key, session_id)
+    wait_for("Page.loadEventFired", session_id)
+    return evaluate("location.pathname + location.search", session_id)
+
+
+def submit_with(button_selector, session_id):
+    events.clear()
+    evaluate(f"document.querySelector({json.dumps(button_selector)}).click()", session_id)
+    wait_for("Page.loadEventFired", session_id)
+    return evaluate("location.pathname + location.search", session_id)
+
+
 def screenshot(name, session_id):
     if shots:
         data = call("Page.captureScreenshot", {"format": "png"}, session_id)["data"]
@@ -117,6 +147,17 @@ try:
         "performance.getEntriesByType('resource').map(e => new URL(e.name).pathname).filter(p => p.startsWith('/g/files/'))", sid)
     out["durations"] = evaluate("[...document.querySelectorAll('.card .duration')].map(d => d.textContent)", sid)
     screenshot("gallery.png", sid)
+    # Keys: Right twice reaches the second card, X selects it, Enter opens it; on its page Right opens the next
+    # result and Escape returns to the results.
+    press("ArrowRight", sid)
+    press("ArrowRight", sid)
+    out["focused_card"] = evaluate("document.activeElement.closest('.card').dataset.generation", sid)
+    press("x", sid)
+    out["selected_by_key"] = evaluate(
+        "[...document.querySelectorAll('.card.selected')].map(c => c.dataset.generation)", sid)
+    out["opened_by_enter"] = press_and_wait("Enter", sid)
+    out["next_by_arrow"] = press_and_wait("ArrowRight", sid)
+    out["back_by_escape"] = press_and_wait("Escape", sid)
     visit(f"{base}/g/{detail_id}", sid)
     out["video_src"] = evaluate("document.querySelector('main video') && document.querySelector('main video').src", sid)
     out["video_poster"] = evaluate("document.querySelector('main video') && document.querySelector('main video').getAttribute('poster')", sid)
@@ -147,6 +188,44 @@ try:
     out["spend_bars"] = evaluate("document.querySelectorAll('svg.chart rect.bar').length", sid)
     out["spend_chart_width"] = evaluate("Math.round(document.querySelector('svg.chart').getBoundingClientRect().width)", sid)
     screenshot("spend.png", sid)
+    # Bulk actions on the selected cards: a tag, a share link each, and a delete after its question.
+    visit(f"{base}/?q={query}", sid)
+    evaluate("[...document.querySelectorAll('.card input[type=checkbox]')].slice(0, 2).forEach(b => b.click())", sid)
+    out["bulk_selected"] = evaluate(
+        "[...document.querySelectorAll('.card.selected')].map(c => c.dataset.generation)", sid)
+    evaluate("document.querySelector('#bulk input[name=tag]').value = 'keeper'", sid)
+    out["tagged_back_at"] = submit_with("#bulk button[value=tag]", sid)
+    out["tagged_cards"] = evaluate(
+        "[...document.querySelectorAll('.card')].filter(c => [...c.querySelectorAll('.tag')]"
+        ".some(t => t.textContent === 'keeper')).map(c => c.dataset.generation)", sid)
+    screenshot("bulk.png", sid)
+    evaluate("[...document.querySelectorAll('.card input[type=checkbox]')].slice(0, 2).forEach(b => b.click())", sid)
+    submit_with("#bulk button[value=share]", sid)
+    out["share_links"] = evaluate("[...document.querySelectorAll('a.share-link')].map(a => a.href)", sid)
+    visit(f"{base}/?q=city", sid)
+    evaluate("document.querySelector('.card input[type=checkbox]').click()", sid)
+    out["delete_question_at"] = submit_with("#bulk button[value=delete]", sid)
+    out["delete_listed"] = evaluate("document.querySelectorAll('ul.shares li').length", sid)
+    out["deleted_back_at"] = submit_with("button[value=delete-confirmed]", sid)
+    out["cards_after_delete"] = evaluate("document.querySelectorAll('.card').length", sid)
+    # Chinese first: the browser asks for it; prompts stay as written; the switch to English is remembered.
+    call("Network.setExtraHTTPHeaders", {"headers": {"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5"}}, sid)
+    visit(f"{base}/?q={query}", sid)
+    out["zh_lang"] = evaluate("document.documentElement.lang", sid)
+    out["zh_nav"] = evaluate("[...document.querySelectorAll('header a')].map(a => a.textContent)", sid)
+    out["zh_prompts"] = evaluate("[...document.querySelectorAll('.card .body strong')].map(s => s.textContent)", sid)
+    out["zh_dates"] = evaluate("[...document.querySelectorAll('.card .meta')].map(m => m.textContent)", sid)
+    screenshot("gallery-zh.png", sid)
+    visit(out["share_links"][0], sid)
+    out["zh_share_footer"] = evaluate("document.querySelectorAll('main p.meta')[2].textContent", sid)
+    visit(f"{base}/spend", sid)
+    out["zh_spend_heading"] = evaluate("document.querySelector('h1').textContent", sid)
+    screenshot("spend-zh.png", sid)
+    out["switched_at"] = submit_with("a.lang-switch", sid)
+    out["switched_lang"] = evaluate("document.documentElement.lang", sid)
+    visit(f"{base}/", sid)
+    out["remembered_lang"] = evaluate("document.documentElement.lang", sid)
+    call("Network.setExtraHTTPHeaders", {"headers": {}}, sid)
     # A phone-sized screen: no page is wider than the screen.
     call("Emulation.setDeviceMetricsOverride",
          {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": True}, session_id=sid)

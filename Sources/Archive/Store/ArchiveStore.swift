@@ -57,6 +57,10 @@ public protocol GenerationStore: Sendable {
     /// Replaces tags and/or the note of one of the team's generations; nil when the team has no such generation.
     func annotateGeneration(id: String, teamID: String, tags: [String]?, note: String??, now: Date) async throws
         -> Generation?
+    /// Adds and removes tags of one of the team's generations (case-insensitively), keeping its other tags; nil
+    /// when the team has no such generation.
+    func editTags(id: String, teamID: String, adding: [String], removing: [String], now: Date) async throws
+        -> Generation?
 }
 
 /// Full-text search with filters and cursors, and what generations cost.

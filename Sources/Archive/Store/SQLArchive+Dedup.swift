@@ -41,13 +41,36 @@ extension SQLArchive {
     public func annotateGeneration(id: String, teamID: String, tags: [String]?, note: String??, now: Date) async throws
         -> Generation?
     {
+        try await annotate(id: id, teamID: teamID, now: now, event: GenerationEvent.annotation(tags: tags, note: note)) {
+            if let tags { $0.tags = tags }
+            if let note { $0.note = note }
+        }
+    }
+
+    /// Adds and removes tags (compared case-insensitively) in one write, keeping the others and their order.
+    public func editTags(id: String, teamID: String, adding: [String], removing: [String], now: Date) async throws
+        -> Generation?
+    {
+        let removed = Set(removing.map { $0.lowercased() })
+        return try await annotate(id: id, teamID: teamID, now: now, event: nil) { generation in
+            var kept = generation.tags.filter { !removed.contains($0.lowercased()) }
+            for tag in adding where !kept.contains(where: { $0.lowercased() == tag.lowercased() }) { kept.append(tag) }
+            generation.tags = kept
+        }
+    }
+
+    /// Changes one of the team's generations in a transaction and notes it in the history (the new tags when
+    /// `event` is nil).
+    private func annotate(
+        id: String, teamID: String, now: Date, event: String?, change: @escaping @Sendable (inout Generation) -> Void
+    ) async throws -> Generation? {
         try await writing { db in
             guard var generation = try db.generation(id: id), generation.teamID == teamID else { return nil }
-            if let tags { generation.tags = tags }
-            if let note { generation.note = note }
+            change(&generation)
             generation.updatedAt = now
             try db.update(generation, key: ["id"])
-            try db.appendEvent(id, "annotated", GenerationEvent.annotation(tags: tags, note: note), at: now)
+            let detail = event ?? GenerationEvent.annotation(tags: generation.tags, note: .none)
+            try db.appendEvent(id, "annotated", detail, at: now)
             return generation
         }
     }

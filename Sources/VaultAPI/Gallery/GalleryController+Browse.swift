@@ -24,6 +24,8 @@ extension GalleryController {
 
     @Sendable func gallery(_ request: Request, context: VaultRequestContext) async throws -> Response {
         let visit = try context.requireVisit()
+        let language = PageLanguage(request)
+        let text = language.text
         let parameters = request.uri.queryParameters
         func value(_ name: String) -> String? { parameters.get(name).flatMap { $0.isEmpty ? nil : $0 } }
         var page = SearchPage(hits: [], nextCursor: nil)
@@ -44,28 +46,32 @@ extension GalleryController {
         let videos = details.compactMap { $0.outputs.first?.asset }
         let posters = try await archive.posters(of: videos.map(\.sha256))
         let items = details.map { detail in
-            let prompt = detail.generation.prompt ?? detail.generation.model
             let video = detail.outputs.first?.asset
+            let status = text("status_\(detail.generation.status.rawValue)")
             return GalleryPage.Item(
                 id: detail.generation.id, model: detail.generation.model, status: detail.generation.status.rawValue,
-                promptShort: prompt.count > 90 ? String(prompt.prefix(89)) + "…" : prompt,
-                snippet: snippets[detail.generation.id] ?? nil, created: detail.generation.createdAt.day,
+                statusLabel: status, promptShort: Self.shortPrompt(detail.generation),
+                snippet: snippets[detail.generation.id] ?? nil, created: language.day(detail.generation.createdAt),
                 posterURL: video.flatMap { posters[$0.sha256] == nil ? nil : "/g/files/\($0.sha256)/poster" },
-                placeholder: video == nil ? detail.generation.status.rawValue : "no poster yet",
-                duration: video?.durationS.map(Self.clockTime), resolution: video?.resolution)
+                placeholder: video == nil ? status : text("gallery_noPoster"),
+                duration: video?.durationS.map(Self.clockTime), resolution: video?.resolution,
+                tags: detail.generation.tags, hasTags: !detail.generation.tags.isEmpty)
         }
         return pages.render(
             GalleryPage(
                 team: visit.team.name, csrf: visit.formToken, q: value("q") ?? "", from: value("from") ?? "",
-                to: value("to") ?? "", tag: value("tag") ?? "", count: items.count, items: items, error: problem,
+                to: value("to") ?? "", tag: value("tag") ?? "", count: language.count(items.count), items: items,
+                back: request.pageAddress, error: problem,
                 notices: failing.map {
-                    "Webhook endpoint \($0.url) was \($0.disabledReason ?? "disabled"). Enable it again with "
-                        + "eachvault endpoint update \($0.id) --enable (its messages wait)."
+                    text("msg_endpointDisabled", ["url": $0.url, "reason": $0.disabledReason ?? "disabled", "id": $0.id])
                 },
                 next: page.nextCursor.map { nextPageLink(request, cursor: $0) },
                 models: models.map { Option(value: $0.slug, title: $0.title, selected: $0.slug == value("model")) },
                 categories: Set(models.compactMap(\.category)).sorted().map { Option(value: $0, selected: $0 == value("category")) },
-                statuses: GenerationStatus.allCases.map { Option(value: $0.rawValue, selected: $0.rawValue == value("status")) }))
+                statuses: GenerationStatus.allCases.map {
+                    Option(value: $0.rawValue, title: text("status_\($0.rawValue)"), selected: $0.rawValue == value("status"))
+                }),
+            for: request)
     }
 
     /// `0:08`, `12:30`, `1:02:03`: a video's length as players show it.
@@ -88,7 +94,8 @@ extension GalleryController {
     }
 
     @Sendable func detail(_ request: Request, context: VaultRequestContext) async throws -> Response {
-        try await renderDetail(id: try context.parameters.require("id"), visit: context.requireVisit(), share: nil)
+        try await renderDetail(
+            id: try context.parameters.require("id"), visit: context.requireVisit(), share: nil, request: request)
     }
 
     @Sendable func share(_ request: Request, context: VaultRequestContext) async throws -> Response {
@@ -97,12 +104,19 @@ extension GalleryController {
         guard
             let (token, share) = try await archive.createShare(
                 generationID: id, teamID: visit.team.id, lifetime: Vault.defaultShareLifetime)
-        else { return notFound() }
-        return try await renderDetail(id: id, visit: visit, share: ("\(baseURL(request))/s/\(token)", share.expiresAt))
+        else { return notFound(request) }
+        return try await renderDetail(
+            id: id, visit: visit, share: ("\(baseURL(request))/s/\(token)", share.expiresAt), request: request)
     }
 
-    func renderDetail(id: String, visit: GalleryVisit, share: (url: String, expires: Date)?) async throws -> Response {
-        guard let detail = try await archive.generationDetail(id: id, teamID: visit.team.id) else { return notFound() }
+    func renderDetail(id: String, visit: GalleryVisit, share: (url: String, expires: Date)?, request: Request)
+        async throws -> Response
+    {
+        guard let detail = try await archive.generationDetail(id: id, teamID: visit.team.id) else {
+            return notFound(request)
+        }
+        let language = PageLanguage(request)
+        let text = language.text
         let generation = detail.generation
         let asset = detail.outputs.first?.asset
         let posters = try await archive.posters(
@@ -112,14 +126,16 @@ extension GalleryController {
             DetailPage(
                 title: generation.prompt.map { String($0.prefix(60)) } ?? generation.id, team: visit.team.name,
                 csrf: visit.formToken, id: generation.id, model: generation.model, status: generation.status.rawValue,
+                statusLabel: text("status_\(generation.status.rawValue)"),
                 modelTitle: await archive.modelTitle(generation.model), prompt: generation.prompt ?? "",
-                created: generation.createdAt.formatted(.iso8601),
-                cost: generation.costUSD?.dollars ?? "unknown",
+                created: language.moment(generation.createdAt),
+                cost: generation.costUSD.map(language.dollars) ?? text("detail_unknown"),
+                tags: generation.tags, hasTags: !generation.tags.isEmpty,
                 inputs: generation.input.keys.sorted().map {
                     DetailPage.Field(name: $0, value: generation.input[$0]?.displayText ?? "")
                 },
                 history: detail.events.map {
-                    DetailPage.Event(at: $0.at.formatted(.iso8601), kind: $0.kind, detail: $0.detail ?? "")
+                    DetailPage.Event(at: language.moment($0.at), kind: $0.kind, detail: $0.detail ?? "")
                 },
                 hasInputFiles: !detail.inputs.isEmpty,
                 inputFiles: detail.inputs.map { stored in
@@ -127,7 +143,7 @@ extension GalleryController {
                         field: stored.input.field, source: stored.input.sourceURL, sha256: stored.asset?.sha256,
                         isImage: stored.asset?.contentType.hasPrefix("image/") == true,
                         thumbnailURL: stored.asset.flatMap { posters[$0.sha256] == nil ? nil : "/g/files/\($0.sha256)/poster" },
-                        state: stored.asset == nil ? (stored.input.lastError ?? "downloading") : "")
+                        state: stored.asset == nil ? (stored.input.lastError ?? text("detail_downloading")) : "")
                 },
                 error: generation.errorCode.map { "\($0): \(generation.errorMessage ?? "")" },
                 videoURL: asset.map { "/g/files/\($0.sha256)" },
@@ -137,21 +153,18 @@ extension GalleryController {
                 asset: asset.map { asset in
                     DetailPage.AssetFacts(
                         sha256: asset.sha256,
-                        size: ByteCountFormatter.string(fromByteCount: asset.size, countStyle: .file) + " (\(asset.size) bytes)",
-                        duration: asset.durationS.map { String(format: "%.2f s", $0) } ?? "unknown",
-                        resolution: asset.resolution ?? "unknown",
-                        codec: (asset.videoCodec ?? "?") + ((asset.hasAudio ?? false) ? " with audio" : ""))
+                        size: language.bytes(asset.size) + " (\(asset.size) B)",
+                        duration: asset.durationS.map { text("detail_seconds", ["seconds": String(format: "%.2f", $0)]) }
+                            ?? text("detail_unknown"),
+                        resolution: asset.resolution ?? text("detail_unknown"),
+                        codec: (asset.videoCodec ?? "?") + ((asset.hasAudio ?? false) ? " " + text("detail_withAudio") : ""))
                 },
-                shareURL: share?.url, shareExpires: share?.expires.formatted(.iso8601)))
+                shareURL: share?.url, shareExpires: share.map { language.moment($0.expires) }),
+            for: request)
     }
 }
 
-extension Double {
-    /// An amount in US dollars as the gallery shows it: `$1.25`.
-    var dollars: String { String(format: "$%.2f", self) }
-}
-
 extension Date {
-    /// The UTC day: `2026-11-25`.
-    var day: String { formatted(.iso8601.year().month().day()) }
+    /// The UTC day as the API writes it: `2026-11-25`.
+    var isoDay: String { formatted(.iso8601.year().month().day()) }
 }

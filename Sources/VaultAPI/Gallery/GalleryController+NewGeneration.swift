@@ -10,16 +10,19 @@ extension GalleryController {
         let visit = try context.requireVisit()
         let parameters = request.uri.queryParameters
         if let original = parameters.get("from") {
-            return try await renderRemake(visit, of: original, variation: parameters.get("variation") == "1")
+            return try await renderRemake(
+                visit, of: original, variation: parameters.get("variation") == "1", request: request)
         }
-        return try await renderNew(visit, slug: parameters.get("model"), given: [:], problems: [])
+        return try await renderNew(visit, request, slug: parameters.get("model"), given: [:], problems: [])
     }
 
     /// "Make again" and "Variation": the form filled with a generation's model and input, its media inputs by their
     /// archived `sha256:` references (nothing is uploaded again); a variation leaves the seed out, so the provider
     /// picks another. Above the form: the cost estimate, and the generation an identical request would be answered by.
-    func renderRemake(_ visit: GalleryVisit, of id: String, variation: Bool) async throws -> Response {
-        guard let original = try await archive.generationDetail(id: id, teamID: visit.team.id) else { return notFound() }
+    func renderRemake(_ visit: GalleryVisit, of id: String, variation: Bool, request: Request) async throws -> Response {
+        guard let original = try await archive.generationDetail(id: id, teamID: visit.team.id) else {
+            return notFound(request)
+        }
         var input = original.generation.input
         for stored in original.inputs {
             guard let sha256 = stored.asset?.sha256 else { continue }
@@ -28,11 +31,13 @@ extension GalleryController {
         if variation { input["seed"] = nil }
         let plan = try await archive.planGeneration(
             GenerationRequest(model: original.generation.model, input: input), teamID: visit.team.id)
+        let language = PageLanguage(request)
         return try await renderNew(
-            visit, slug: original.generation.model, given: input.mapValues(\.displayText), problems: [],
+            visit, request, slug: original.generation.model, given: input.mapValues(\.displayText), problems: [],
             plan: NewGenerationPage.Plan(
                 from: id, isVariation: variation,
-                cost: plan.costEstimate.usd?.dollars ?? "unknown (\(plan.costEstimate.basis))",
+                cost: plan.costEstimate.usd.map(language.dollars)
+                    ?? language.text("new_unknownCost", ["basis": plan.costEstimate.basis]),
                 exactMatch: variation ? nil : plan.exactMatch))
     }
 
@@ -50,17 +55,17 @@ extension GalleryController {
             return .redirect(to: "/g/\(generation.generation.id)", type: .normal)
         } catch .invalidInput(let problems) {
             return try await renderNew(
-                visit, slug: slug, given: given, problems: problems, status: .unprocessableContent,
+                visit, request, slug: slug, given: given, problems: problems, status: .unprocessableContent,
                 madeFrom: madeFrom, isVariation: isVariation)
         } catch {
             return try await renderNew(
-                visit, slug: slug, given: given, problems: [], status: .unprocessableContent,
+                visit, request, slug: slug, given: given, problems: [], status: .unprocessableContent,
                 error: error.apiError.message, madeFrom: madeFrom, isVariation: isVariation)
         }
     }
 
     func renderNew(
-        _ visit: GalleryVisit, slug: String?, given: [String: String], problems: [FieldProblem],
+        _ visit: GalleryVisit, _ request: Request, slug: String?, given: [String: String], problems: [FieldProblem],
         status: HTTPResponse.Status = .ok, error: String? = nil, plan: NewGenerationPage.Plan? = nil,
         madeFrom: String? = nil, isVariation: Bool = false
     ) async throws -> Response {
@@ -73,6 +78,6 @@ extension GalleryController {
                 error: error, model: model?.slug,
                 fields: model.map { SchemaForm.fields(for: $0.requestSchema, given: given, problems: problems) },
                 plan: plan, madeFrom: madeFrom ?? plan?.from, isVariation: isVariation || plan?.isVariation == true),
-            status: status)
+            for: request, status: status)
     }
 }

@@ -5,13 +5,14 @@ import Workers
 /// Signing in with a team token (a form with its own token and cookie, against login CSRF) and out.
 extension GalleryController {
     @Sendable func signInForm(_ request: Request, context: VaultRequestContext) async throws -> Response {
-        signInPage(request, error: nil, status: .ok)
+        signInPage(request, errorKey: nil, status: .ok)
     }
 
     /// The sign-in form with a fresh form token, bound to a cookie of its own.
-    func signInPage(_ request: Request, error: String?, status: HTTPResponse.Status) -> Response {
+    func signInPage(_ request: Request, errorKey: String?, status: HTTPResponse.Status) -> Response {
         let secret = Secrets.make(prefix: "")
-        var response = pages.render(SignInPage(error: error, csrf: GallerySession.formToken(for: secret)), status: status)
+        let page = SignInPage(error: errorKey.map { PageLanguage(request).text($0) }, csrf: GallerySession.formToken(for: secret))
+        var response = pages.render(page, for: request, status: status)
         response.setCookie(session(request).signInCookie(secret))
         return response
     }
@@ -19,14 +20,14 @@ extension GalleryController {
     @Sendable func signIn(_ request: Request, context: VaultRequestContext) async throws -> Response {
         var request = request
         guard let form = try await GallerySession.form(of: &request) else {
-            return pages.render(GallerySession.unreadableForm, status: .badRequest)
+            return pages.render(GallerySession.unreadableForm, for: request, status: .badRequest)
         }
         guard GallerySession.acceptsPost(request, form: form, cookie: GallerySession.signInCookie) else {
-            return signInPage(request, error: "The sign-in form expired; please sign in again.", status: .forbidden)
+            return signInPage(request, errorKey: "login_expired", status: .forbidden)
         }
         guard let token = form["token"]?.trimmingCharacters(in: .whitespaces), !token.isEmpty,
             let created = try await archive.startSession(token: token)
-        else { return signInPage(request, error: "That token is not valid.", status: .unauthorized) }
+        else { return signInPage(request, errorKey: "login_invalid", status: .unauthorized) }
         var response = Response.redirect(to: "/", type: .normal)
         response.setCookie(session(request).sessionCookie(created, maxAge: Int(Vault.sessionLifetime)))
         return response

@@ -19,6 +19,7 @@ struct GalleryController<UseCases: GalleryUseCases> {
         signedIn.get("/", use: gallery)
         signedIn.get("/g/{id}", use: detail)
         signedIn.post("/g/{id}/share", use: share)
+        signedIn.post("/g/bulk", use: bulk)
         signedIn.get("/g/files/{sha256}", use: file)
         signedIn.head("/g/files/{sha256}", use: file)
         signedIn.get("/g/files/{sha256}/poster", use: poster)
@@ -31,7 +32,7 @@ struct GalleryController<UseCases: GalleryUseCases> {
         GallerySession(secure: baseURL(request).hasPrefix("https://"))
     }
 
-    func notFound() -> Response {
-        pages.render(MessagePage(title: "Not found", reason: "No such generation."), status: .notFound)
+    func notFound(_ request: Request) -> Response {
+        pages.render(MessagePage(title: "msg_notFound", reason: "msg_noSuchGeneration"), for: request, status: .notFound)
     }
 }

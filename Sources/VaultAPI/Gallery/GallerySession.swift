@@ -31,8 +31,7 @@ struct GallerySession {
         return try? URLEncodedFormDecoder().decode([String: String].self, from: String(buffer: body))
     }
 
-    static let unreadableForm = MessagePage(
-        title: "Bad request", reason: "The form could not be read (each field may be sent once). Reload the page and try again.")
+    static let unreadableForm = MessagePage(title: "msg_badRequest", reason: "msg_unreadableForm")
 
     /// True when a form post may be acted on: from this origin, with the token of the cookie named `cookie`.
     static func acceptsPost(_ request: Request, form: [String: String], cookie: String) -> Bool {

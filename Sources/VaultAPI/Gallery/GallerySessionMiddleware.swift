@@ -33,15 +33,12 @@ struct GallerySessionMiddleware<UseCases: AccessUseCases>: RouterMiddleware {
         var request = request
         if request.method == .post {
             guard let form = try await GallerySession.form(of: &request) else {
-                return pages.render(GallerySession.unreadableForm, status: .badRequest)
+                return pages.render(GallerySession.unreadableForm, for: request, status: .badRequest)
             }
             visit.form = form
             guard GallerySession.acceptsPost(request, form: visit.form, cookie: GallerySession.cookie) else {
                 return pages.render(
-                    MessagePage(
-                        title: "Refused",
-                        reason: "This form was not sent from an EachVault page of this session. Reload the page and try again."),
-                    status: .forbidden)
+                    MessagePage(title: "msg_refused", reason: "msg_notThisSession"), for: request, status: .forbidden)
             }
         }
         context.gallery = visit

@@ -53,20 +53,22 @@ struct SharesController<UseCases: ShareUseCases> {
         case .active(let share, let detail):
             let asset = detail.outputs.first?.asset
             let title = await archive.modelTitle(detail.generation.model)
+            let language = PageLanguage(request)
             return pages.render(
                 SharePage(
                     title: title, modelTitle: title, model: detail.generation.model,
                     prompt: detail.generation.prompt ?? "", videoURL: "/s/\(token)/video",
-                    duration: asset?.durationS.map { String(format: "%.1f s", $0) } ?? "",
-                    resolution: asset.flatMap { asset in asset.width.map { "\($0)×\(asset.height ?? 0)" } } ?? "",
-                    createdAt: detail.generation.createdAt.formatted(.iso8601),
-                    expiresAt: share.expiresAt.formatted(.iso8601)))
+                    duration: asset?.durationS.map { language.text("detail_seconds", ["seconds": String(format: "%.1f", $0)]) } ?? "",
+                    resolution: asset?.resolution ?? "",
+                    createdAt: language.moment(detail.generation.createdAt),
+                    expiresAt: language.moment(share.expiresAt)),
+                for: request)
         case .expired:
-            return pages.render(MessagePage(title: "Link expired", reason: "The link has expired."), status: .gone)
+            return pages.render(MessagePage(title: "msg_linkExpired", reason: "msg_linkExpiredReason"), for: request, status: .gone)
         case .revoked:
-            return pages.render(MessagePage(title: "Link revoked", reason: "The link was revoked."), status: .gone)
+            return pages.render(MessagePage(title: "msg_linkRevoked", reason: "msg_linkRevokedReason"), for: request, status: .gone)
         case .unknown:
-            return pages.render(MessagePage(title: "Not found", reason: "There is no such link."), status: .notFound)
+            return pages.render(MessagePage(title: "msg_notFound", reason: "msg_noSuchLink"), for: request, status: .notFound)
         }
     }
 

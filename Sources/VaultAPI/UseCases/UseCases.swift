@@ -68,6 +68,8 @@ public protocol AccessUseCases: Sendable {
 public protocol GalleryUseCases: GenerationUseCases, ShareUseCases, AccessUseCases, SpendUseCases {
     /// The team's generations made again or varied from `id` (the detail page links them).
     func remakes(of id: String, teamID: String) async throws -> [Generation]
+    /// Adds and removes tags, keeping the others (the gallery's bulk tagging); nil when the team has no such generation.
+    func editTags(id: String, teamID: String, adding: [String], removing: [String]) async throws -> Generation?
     /// Bytes the team's distinct files take (the spend page).
     func storageBytes(teamID: String) async throws -> Int64
     func cachedModels() async throws -> [CatalogueModel]

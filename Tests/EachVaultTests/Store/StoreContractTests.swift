@@ -94,8 +94,13 @@ import Testing
             #expect(annotated?.tags == ["wildlife"] && annotated?.note == "keep")
             #expect(try await store.generation(id: "gen_1") == annotated)
             #expect(try await store.annotateGeneration(id: "gen_1", teamID: other, tags: [], note: nil, now: start) == nil)
+            let retagged = try await store.editTags(
+                id: "gen_1", teamID: team, adding: ["Birds", "birds"], removing: ["WILDLIFE"], now: start)
+            #expect(retagged?.tags == ["Birds"] && retagged?.note == "keep", "by any case, added once, note kept")
+            #expect(try await store.editTags(id: "gen_1", teamID: other, adding: ["x"], removing: [], now: start) == nil)
+            _ = try await store.editTags(id: "gen_1", teamID: team, adding: ["wildlife"], removing: [], now: start)
             let events = try await store.generationDetail(id: "gen_1", teamID: team)?.events.map(\.kind)
-            #expect(events == ["created", "annotated"])
+            #expect(events == ["created", "annotated", "annotated", "annotated"])
 
             #expect(try await store.deleteGeneration(id: "gen_1", teamID: other, now: start) == false)
             #expect(try await store.deleteGeneration(id: "gen_1", teamID: team, now: start))

@@ -9,6 +9,7 @@ import Workers
 /// The gallery in a real browser: headless Chromium (Debian's package), driven over the DevTools protocol.
 @Suite struct GalleryTests {
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
         .appending(path: "Browser/gallery_check.py")
 
     @Test(.timeLimit(.minutes(3)))
@@ -60,6 +61,28 @@ import Workers
                 var phone_widths: [String: Int]
                 var spend_bars: Int
                 var spend_chart_width: Int
+                var focused_card: String
+                var selected_by_key: [String]
+                var opened_by_enter: String
+                var next_by_arrow: String
+                var back_by_escape: String
+                var bulk_selected: [String]
+                var tagged_back_at: String
+                var tagged_cards: [String]
+                var share_links: [String]
+                var delete_question_at: String
+                var delete_listed: Int
+                var deleted_back_at: String
+                var cards_after_delete: Int
+                var zh_lang: String
+                var zh_nav: [String]
+                var zh_prompts: [String]
+                var zh_dates: [String]
+                var zh_share_footer: String
+                var zh_spend_heading: String
+                var switched_at: String
+                var switched_lang: String
+                var remembered_lang: String
             }
             let seen = try JSONDecoder().decode(Seen.self, from: data)
             #expect(seen.signed_in_at == "/")
@@ -84,6 +107,34 @@ import Workers
             #expect(seen.remade_from == ids[3], "the new generation links to the one it was made from")
             #expect(seen.phone_widths.count == 4 && seen.phone_widths.values.allSatisfy { $0 <= 390 }, "\(seen.phone_widths)")
             #expect(seen.spend_bars >= 30 + 1 && seen.spend_chart_width > 200, "30 days and one model, drawn")
+
+            // Keyboard: the second card, selected with X, opened with Enter; Right opens the next result, Escape
+            // returns to the results.
+            #expect(seen.focused_card == seen.cards[1] && seen.selected_by_key == [seen.cards[1]])
+            #expect(seen.opened_by_enter == "/g/\(seen.cards[1])")
+            #expect(seen.next_by_arrow == "/g/\(seen.cards[2])")
+            #expect(seen.back_by_escape == "/?q=fox")
+
+            // Bulk: the two selected cards tagged (and only they), a share link each, one deleted after its question.
+            #expect(seen.bulk_selected.count == 2 && seen.tagged_back_at == "/?q=fox")
+            #expect(Set(seen.tagged_cards) == Set(seen.bulk_selected), "\(seen.tagged_cards)")
+            for id in seen.bulk_selected {
+                #expect(try await harness.vault.store.generation(id: id)?.tags == ["keeper"])
+            }
+            #expect(seen.share_links.count == 2 && seen.share_links.allSatisfy { $0.contains("/s/") })
+            #expect(seen.delete_question_at == "/g/bulk" && seen.delete_listed == 1)
+            #expect(seen.deleted_back_at == "/?q=city" && seen.cards_after_delete == 0)
+            #expect(try await harness.vault.store.generation(id: ids[2]) == nil, "deleted")
+            #expect(try await harness.vault.store.generation(id: ids[0]) != nil, "the others stay")
+
+            // Chinese when the browser asks for it; prompts as written; the switch back to English remembered.
+            #expect(seen.zh_lang == "zh-CN")
+            #expect(seen.zh_nav.contains("图库") && seen.zh_nav.contains("花费") && seen.zh_nav.contains("English"))
+            #expect(seen.zh_prompts.contains("A fox in the snow"))
+            #expect(seen.zh_dates.allSatisfy { $0.contains("年") && $0.contains("日") }, "\(seen.zh_dates)")
+            #expect(seen.zh_share_footer.contains("由 EachVault 分享"), "\(seen.zh_share_footer)")
+            #expect(seen.zh_spend_heading == "花费")
+            #expect(seen.switched_at == "/spend" && seen.switched_lang == "en" && seen.remembered_lang == "en")
         }
     }
 }

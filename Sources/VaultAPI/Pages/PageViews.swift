@@ -2,21 +2,35 @@ import Foundation
 import VaultContract
 
 /// The values of each server-rendered page, one struct per template. Mustache reads their properties; a nil
-/// optional is an absent value (an empty section), never the text "nil".
+/// optional is an absent value (an empty section), never the text "nil". Words of the page come from the
+/// language's table (`{{t.key}}`); values the server formats (dates, amounts) are formatted for the language
+/// before they reach a view.
 protocol PageView: Sendable {
     static var template: String { get }
+    /// Properties holding a key of the language's table (or a text as is, when it is no key).
+    static var translated: Set<String> { get }
+    /// Whether the page loads the gallery's script (keyboard navigation).
+    static var scripted: Bool { get }
 }
 
-/// A title and a sentence: errors, refusals, links that are gone.
+extension PageView {
+    static var translated: Set<String> { ["title"] }
+    static var scripted: Bool { false }
+}
+
+/// A title and a sentence: errors, refusals, links that are gone. Either may be a key of the language's table.
 struct MessagePage: PageView {
-    static let template = "share-gone"
+    static let template = "message"
+    static let translated: Set<String> = ["title", "reason"]
     var title: String
     var reason: String
+    /// Where to go from here (the gallery's page a bulk action came from).
+    var back: String?
 }
 
 struct SignInPage: PageView {
     static let template = "login"
-    var title = "Sign in"
+    var title = "page_signIn"
     var error: String?
     var csrf: String
 }
@@ -35,6 +49,44 @@ struct SharePage: PageView {
     var expiresAt: String
 }
 
+/// The links of a bulk share, one per generation.
+struct BulkSharePage: PageView {
+    static let template = "bulk-share"
+
+    struct Link: Sendable {
+        var id: String
+        var prompt: String
+        var url: String
+    }
+
+    var title = "page_bulkShare"
+    var team: String
+    var csrf: String
+    var expires: String
+    var links: [Link]
+    /// How many of the selected were gone; nil when none.
+    var missing: Int?
+    var back: String
+}
+
+/// The question before a bulk delete, with the selection to send again.
+struct BulkDeletePage: PageView {
+    static let template = "bulk-delete"
+
+    struct Item: Sendable {
+        var id: String
+        var prompt: String
+        var model: String
+    }
+
+    var title = "page_bulkDelete"
+    var team: String
+    var csrf: String
+    var count: Int
+    var items: [Item]
+    var back: String
+}
+
 /// A choice in a select: a model, a category, a status.
 struct Option: Sendable {
     var value: String
@@ -50,11 +102,13 @@ struct Option: Sendable {
 
 struct GalleryPage: PageView {
     static let template = "gallery"
+    static let scripted = true
 
     struct Item: Sendable {
         var id: String
         var model: String
         var status: String
+        var statusLabel: String
         var promptShort: String
         /// HTML: escaped prompt text with `<mark>` around the matches.
         var snippet: String?
@@ -65,17 +119,21 @@ struct GalleryPage: PageView {
         /// `0:08`, and `1280×720`, when the video is stored.
         var duration: String?
         var resolution: String?
+        var tags: [String]
+        var hasTags: Bool
     }
 
-    var title = "Gallery"
+    var title = "page_gallery"
     var team: String
     var csrf: String
     var q: String
     var from: String
     var to: String
     var tag: String
-    var count: Int
+    var count: String
     var items: [Item]
+    /// This page's address, where bulk actions return.
+    var back: String
     var error: String?
     /// Webhook endpoints disabled after failing, each in a sentence saying how to enable it again.
     var notices: [String] = []
@@ -87,6 +145,7 @@ struct GalleryPage: PageView {
 
 struct DetailPage: PageView {
     static let template = "detail"
+    static let scripted = true
 
     struct Field: Sendable {
         var name: String
@@ -124,10 +183,13 @@ struct DetailPage: PageView {
     var id: String
     var model: String
     var status: String
+    var statusLabel: String
     var modelTitle: String
     var prompt: String
     var created: String
     var cost: String
+    var tags: [String]
+    var hasTags: Bool
     var inputs: [Field]
     var history: [Event]
     var hasInputFiles: Bool
@@ -168,7 +230,7 @@ struct NewGenerationPage: PageView {
         var exactMatch: String?
     }
 
-    var title = "New generation"
+    var title = "page_new"
     var team: String
     var csrf: String
     var models: [Option]
@@ -194,25 +256,25 @@ struct SpendPage: PageView {
         var spentExact: String
         var savedExact: String
 
-        init(_ row: SpendRow) {
+        init(_ row: SpendRow, _ language: PageLanguage) {
             (key, generations, unknownCost) = (row.key, row.generations, row.unknownCost)
-            (spent, saved) = (row.spentUSD.dollars, row.savedUSD.dollars)
+            (spent, saved) = (language.dollars(row.spentUSD), language.dollars(row.savedUSD))
             (spentExact, savedExact) = ("\(row.spentUSD)", "\(row.savedUSD)")
         }
     }
 
-    var title = "Spend"
+    var title = "page_spend"
     var team: String
     var csrf: String
     var from: String
     var to: String
     var error: String?
-    var spent = "$0.00"
-    var saved = "$0.00"
-    var generations = 0
-    var dedupHits = 0
-    var unknownCost = 0
-    var storage = "0 bytes"
+    var spent = ""
+    var saved = ""
+    var generations = "0"
+    var dedupHits = "0"
+    var unknownCost = "0"
+    var storage = ""
     var dayChart = ""
     var modelChart = ""
     var models: [Row] = []
@@ -222,20 +284,22 @@ struct SpendPage: PageView {
         (self.team, self.csrf, self.from, self.to) = (team, csrf, from, to)
     }
 
-    mutating func fill(models report: SpendReport, days: [SpendRow], storage bytes: Int64) {
+    mutating func fill(models report: SpendReport, days: [SpendRow], storage bytes: Int64, in language: PageLanguage) {
         let total = report.total
-        (spent, saved) = (total.spentUSD.dollars, total.savedUSD.dollars)
-        (generations, dedupHits, unknownCost) = (total.generations, total.dedupHits, total.unknownCost)
-        storage = ByteCountFormatter.string(fromByteCount: bytes, countStyle: .file)
-        models = report.rows.map(Row.init)
-        self.days = days.map(Row.init)
+        (spent, saved) = (language.dollars(total.spentUSD), language.dollars(total.savedUSD))
+        generations = language.count(total.generations)
+        dedupHits = language.count(total.dedupHits)
+        unknownCost = language.count(total.unknownCost)
+        storage = language.bytes(bytes)
+        models = report.rows.map { Row($0, language) }
+        self.days = days.map { Row($0, language) }
         modelChart = BarChart(
-            bars: report.rows.map { .init(label: $0.key, value: $0.spentUSD, caption: $0.spentUSD.dollars) },
-            title: "Spend per model"
+            bars: report.rows.map { .init(label: $0.key, value: $0.spentUSD, caption: language.dollars($0.spentUSD)) },
+            title: language.text("spend_chartModel")
         ).rows()
         dayChart = BarChart(
-            bars: days.map { .init(label: $0.key, value: $0.spentUSD, caption: $0.spentUSD.dollars) },
-            title: "Spend per day"
+            bars: days.map { .init(label: $0.key, value: $0.spentUSD, caption: language.dollars($0.spentUSD)) },
+            title: language.text("spend_chartDay")
         ).columns()
     }
 

@@ -1,0 +1,95 @@
+import Archive
+import Foundation
+import Hummingbird
+import Workers
+
+/// `POST /g/bulk`: acting on the cards selected in the gallery (`select-<id>` fields, one per card): add or remove
+/// a tag, share each (one link per generation, listed together), or delete them after a confirmation page. Each
+/// generation is acted on by itself; one the team no longer has is skipped.
+extension GalleryController {
+    /// The most generations one bulk action takes (a page of results is at most 100).
+    static var maxSelection: Int { 200 }
+    /// The longest tag the gallery adds.
+    static var maxTagLength: Int { 64 }
+
+    @Sendable func bulk(_ request: Request, context: VaultRequestContext) async throws -> Response {
+        let visit = try context.requireVisit()
+        let text = PageLanguage(request).text
+        let back = Request.localPage(visit.form["back"])
+        func refuse(_ reason: String) -> Response {
+            pages.render(MessagePage(title: "msg_badRequest", reason: reason, back: back), for: request, status: .badRequest)
+        }
+        let selected = visit.form.keys.filter { $0.hasPrefix("select-") }.map { String($0.dropFirst(7)) }.sorted()
+        guard !selected.isEmpty else { return refuse("bulk_none") }
+        guard selected.count <= Self.maxSelection else {
+            return refuse(text("bulk_tooMany", ["max": "\(Self.maxSelection)"]))
+        }
+        let tag = (visit.form["tag"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        switch visit.form["action"] {
+        case "tag", "untag":
+            guard !tag.isEmpty else { return refuse("bulk_tagMissing") }
+            guard tag.count <= Self.maxTagLength else {
+                return refuse(text("bulk_tagTooLong", ["max": "\(Self.maxTagLength)"]))
+            }
+            let adding = visit.form["action"] == "tag"
+            for id in selected {
+                _ = try await archive.editTags(
+                    id: id, teamID: visit.team.id, adding: adding ? [tag] : [], removing: adding ? [] : [tag])
+            }
+            return .redirect(to: back, type: .normal)
+        case "share":
+            return try await shareAll(selected, visit: visit, back: back, request: request)
+        case "delete":
+            let details = try await generations(selected, visit: visit)
+            guard !details.isEmpty else { return refuse("bulk_none") }
+            return pages.render(
+                BulkDeletePage(
+                    team: visit.team.name, csrf: visit.formToken, count: details.count,
+                    items: details.map {
+                        BulkDeletePage.Item(id: $0.id, prompt: Self.shortPrompt($0), model: $0.model)
+                    },
+                    back: back),
+                for: request)
+        case "delete-confirmed":
+            for id in selected { _ = try await archive.deleteGeneration(id: id, teamID: visit.team.id) }
+            return .redirect(to: back, type: .normal)
+        default:
+            return refuse("bulk_unknownAction")
+        }
+    }
+
+    private func shareAll(_ ids: [String], visit: GalleryVisit, back: String, request: Request) async throws -> Response {
+        let language = PageLanguage(request)
+        var links: [BulkSharePage.Link] = []
+        var expires: Date?
+        for generation in try await generations(ids, visit: visit) {
+            guard
+                let (token, share) = try await archive.createShare(
+                    generationID: generation.id, teamID: visit.team.id, lifetime: Vault.defaultShareLifetime)
+            else { continue }
+            expires = expires ?? share.expiresAt
+            links.append(.init(id: generation.id, prompt: Self.shortPrompt(generation), url: "\(baseURL(request))/s/\(token)"))
+        }
+        return pages.render(
+            BulkSharePage(
+                team: visit.team.name, csrf: visit.formToken,
+                expires: language.moment(expires ?? Date().addingTimeInterval(Vault.defaultShareLifetime)), links: links,
+                missing: links.count < ids.count ? ids.count - links.count : nil, back: back),
+            for: request)
+    }
+
+    /// The team's generations among `ids`, in the order given (the others are gone, or never were the team's).
+    private func generations(_ ids: [String], visit: GalleryVisit) async throws -> [Generation] {
+        var found: [Generation] = []
+        for id in ids {
+            if let detail = try await archive.generationDetail(id: id, teamID: visit.team.id) { found.append(detail.generation) }
+        }
+        return found
+    }
+
+    /// A generation's prompt cut to a line (its model when it has none).
+    static func shortPrompt(_ generation: Generation) -> String {
+        let prompt = generation.prompt ?? generation.model
+        return prompt.count > 90 ? String(prompt.prefix(89)) + "…" : prompt
+    }
+}
