@@ -124,20 +124,21 @@ extension AppDatabase {
 }
 
 extension AppDatabase {
-    /// Stored videos and images waiting for their poster, oldest first.
-    public func duePosters(now: Date, limit: Int) async throws -> [Asset] {
+    /// Posters and previews waiting to be made, oldest first.
+    public func dueDerivedFiles(now: Date, limit: Int) async throws -> [DerivedWork] {
         try await read { db in
-            try db.fetchAll(
-                Asset.self,
-                """
-                SELECT a.* FROM derived_files d JOIN assets a ON a.sha256 = d.source_sha256
-                WHERE d.kind = 'poster' AND d.sha256 IS NULL AND d.error IS NULL AND d.changed_at <= ?
-                ORDER BY d.changed_at LIMIT ?
-                """, [now.unix, limit])
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT a.*, d.kind AS derived_kind FROM derived_files d JOIN assets a ON a.sha256 = d.source_sha256
+                    WHERE d.sha256 IS NULL AND d.error IS NULL AND d.changed_at <= ?
+                    ORDER BY d.changed_at LIMIT ?
+                    """, arguments: [now.unix, limit]
+            ).map(DerivedWork.init(row:))
         }
     }
 
-    public func nextPosterTime() async throws -> Date? {
+    public func nextDerivedFileTime() async throws -> Date? {
         try await read { db in
             try db.value(
                 Double.self, "SELECT min(changed_at) FROM derived_files WHERE sha256 IS NULL AND error IS NULL"

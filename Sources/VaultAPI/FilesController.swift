@@ -12,27 +12,28 @@ struct FilesController<UseCases: FileUseCases> {
     func addRoutes(to group: RouterGroup<VaultRequestContext>) {
         group.get("{sha256}", use: serve)
         group.head("{sha256}", use: serve)
-        group.get("{sha256}/poster", use: servePoster)
-        group.head("{sha256}/poster", use: servePoster)
+        for kind in DerivedKind.allCases {
+            let serve = { @Sendable (request: Request, context: VaultRequestContext) in
+                try await serveDerived(
+                    kind, of: try context.parameters.require("sha256"), team: context.requireTeam(), request: request,
+                    context: context)
+            }
+            group.get("{sha256}/\(kind.rawValue)", use: serve)
+            group.head("{sha256}/\(kind.rawValue)", use: serve)
+        }
     }
 
-    @Sendable func servePoster(_ request: Request, context: VaultRequestContext) async throws -> Response {
-        try await servePoster(
-            try context.parameters.require("sha256"), team: context.requireTeam(), request: request,
-            context: context)
-    }
-
-    /// The poster of one of `team`'s videos or images (a JPEG still): 404 while none is made, or for another
-    /// team's file.
-    func servePoster(_ sha256: String, team: Team, request: Request, context: VaultRequestContext) async throws
-        -> Response
+    /// The poster (a JPEG still) of one of `team`'s videos or images, or the preview (a few silent seconds, MP4,
+    /// with ranges) of one of its videos: 404 while none is made, or for another team's file.
+    func serveDerived(_ kind: DerivedKind, of sha256: String, team: Team, request: Request, context: VaultRequestContext)
+        async throws -> Response
     {
         guard sha256.isSHA256Hex else { throw APIError.badRequest("a file id is 64 lowercase hex characters") }
         guard try await archive.file(sha256: sha256, teamID: team.id) != nil,
-            let poster = try await archive.posters(of: [sha256])[sha256]
-        else { throw APIError.notFound("poster") }
+            let made = try await archive.derivedFiles(kind, of: [sha256])[sha256]
+        else { throw APIError.notFound(kind.rawValue) }
         return try await responder.respond(
-            poster, downloadName: "\(sha256.prefix(12))-poster.jpg", request: request, context: context,
+            made, downloadName: "\(sha256.prefix(12))-\(kind).\(kind.fileExtension)", request: request, context: context,
             cacheControl: "private, max-age=31536000, immutable")
     }
 

@@ -50,8 +50,8 @@ extension Vault {
         return (asset, try await store.latestGeneration(holding: sha256, teamID: teamID))
     }
 
-    public func posters(of sources: [String]) async throws -> [String: Asset] {
-        try await store.posters(of: sources)
+    public func derivedFiles(_ kind: DerivedKind, of sources: [String]) async throws -> [String: Asset] {
+        try await store.derivedFiles(kind, of: sources)
     }
 
     /// Whether the store holds the blob; a remote store's yes is remembered for a minute.

@@ -3,48 +3,54 @@ import Foundation
 import Metrics
 import Transport
 
-/// Posters of stored videos and images (`PosterMaker`), made in the background and kept as assets of their own.
+/// Posters of stored videos and images and previews of stored videos (`PosterMaker`), made in the background and
+/// kept as assets of their own.
 extension Vault {
-    /// Makes the poster of one stored video or image and records it, or why none could be made (a file ffmpeg
-    /// cannot read, a blob the store could not give): not tried again by itself, `eachvault posters --retry-failed`
-    /// puts failed ones back in the queue.
-    func makePoster(of source: Asset) async {
+    /// Makes one poster or preview and records it, or why none could be made (a file ffmpeg cannot read, a blob the
+    /// store could not give): not tried again by itself, `eachvault posters --retry-failed` puts failed ones back in
+    /// the queue.
+    func makeDerivedFile(_ work: DerivedWork) async {
         guard let posterMaker else { return }
-        let output = blobs.tempDirectory.appending(path: "poster-\(source.sha256).jpg")
+        let (source, kind) = (work.source, work.kind)
+        let output = blobs.tempDirectory.appending(path: "\(kind)-\(source.sha256).\(kind.fileExtension)")
         defer { try? FileManager.default.removeItem(at: output) }
+        let counter = { (outcome: String) in
+            Counter(label: "eachvault_posters_total", dimensions: [("kind", kind.rawValue), ("outcome", outcome)])
+        }
         do {
             do {
                 try await blobs.withLocalFile(source.sha256) { file in
-                    try await posterMaker.make(from: file, contentType: source.contentType, into: output)
+                    try await posterMaker.make(kind, from: file, contentType: source.contentType, into: output)
                 }
                 let (sha256, size) = try FileDigest.sha256(of: output)
-                let poster = Asset(
-                    sha256: sha256, size: size, contentType: "image/jpeg", durationS: nil, width: nil, height: nil,
+                let made = Asset(
+                    sha256: sha256, size: size, contentType: kind.contentType, durationS: nil, width: nil, height: nil,
                     videoCodec: nil, hasAudio: nil, storedAt: now())
                 try await blobs.keep(output, sha256: sha256, size: size) {
-                    try await store.recordPoster(source: source.sha256, outcome: .success(poster), now: now())
+                    try await store.recordDerivedFile(kind, source: source.sha256, outcome: .success(made), now: now())
                 }
-                Counter(label: "eachvault_posters_total", dimensions: [("outcome", "made")]).increment()
+                counter("made").increment()
             } catch let failure as PosterFailure {
-                logger.notice("no poster", metadata: ["sha256": "\(source.sha256)", "cause": "\(failure)"])
-                try await store.recordPoster(source: source.sha256, outcome: .failure(failure), now: now())
-                Counter(label: "eachvault_posters_total", dimensions: [("outcome", "failed")]).increment()
+                logger.notice("no \(kind)", metadata: ["sha256": "\(source.sha256)", "cause": "\(failure)"])
+                try await store.recordDerivedFile(kind, source: source.sha256, outcome: .failure(failure), now: now())
+                counter("failed").increment()
             }
         } catch  where !Task.isCancelled {
-            logger.warning("poster failed", metadata: ["sha256": "\(source.sha256)", "error": "\(error)"])
-            try? await store.recordPoster(
-                source: source.sha256, outcome: .failure(PosterFailure("could not be made: \(error)")), now: now())
+            logger.warning("\(kind) failed", metadata: ["sha256": "\(source.sha256)", "error": "\(error)"])
+            try? await store.recordDerivedFile(
+                kind, source: source.sha256, outcome: .failure(PosterFailure("could not be made: \(error)")), now: now())
         } catch {}
     }
 
-    /// Works through the posters still to make, `limit` at most (`eachvault posters`); how many were tried.
+    /// Works through the posters and previews still to make, `limit` at most (`eachvault posters`); how many were
+    /// tried.
     public func makeWaitingPosters(limit: Int) async throws -> Int {
         var tried = 0
         while tried < limit {
-            let batch = try await store.duePosters(now: now(), limit: min(16, limit - tried))
+            let batch = try await store.dueDerivedFiles(now: now(), limit: min(16, limit - tried))
             if batch.isEmpty { break }
-            for source in batch {
-                await makePoster(of: source)
+            for work in batch {
+                await makeDerivedFile(work)
                 tried += 1
             }
         }

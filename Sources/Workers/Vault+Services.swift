@@ -55,15 +55,15 @@ extension Vault {
         ] + (settings.scrubPerHour > 0 ? [ScrubService(vault: self)] : []) + (posterMaker == nil ? [] : [posterService])
     }
 
-    /// One poster at a time on one thread of ffmpeg: a backlog (an archive from before posters) is worked through
-    /// without taking the host from the service.
+    /// One poster or preview at a time on one thread of ffmpeg: a backlog (an archive from before posters) is
+    /// worked through without taking the host from the service.
     private var posterService: any Service {
         WorkerService(
-            loop: WorkerLoop<Asset>(
-                wakeup: postersDue, clock: clock, concurrency: 1, idleCheck: settings.idleCheck, key: \.sha256,
-                due: { now, limit in try await self.store.duePosters(now: now, limit: limit) },
-                nextDue: { try await self.store.nextPosterTime() },
-                work: { await self.makePoster(of: $0) }))
+            loop: WorkerLoop<DerivedWork>(
+                wakeup: postersDue, clock: clock, concurrency: 1, idleCheck: settings.idleCheck, key: \.key,
+                due: { now, limit in try await self.store.dueDerivedFiles(now: now, limit: limit) },
+                nextDue: { try await self.store.nextDerivedFileTime() },
+                work: { await self.makeDerivedFile($0) }))
     }
 
     /// The workers of one queue of files to fetch (outputs, or media inputs).

@@ -147,6 +147,17 @@ try:
         "performance.getEntriesByType('resource').map(e => new URL(e.name).pathname).filter(p => p.startsWith('/g/files/'))", sid)
     out["durations"] = evaluate("[...document.querySelectorAll('.card .duration')].map(d => d.textContent)", sid)
     screenshot("gallery.png", sid)
+    # Pointing at a card plays its preview (fetched only now); moving away removes it.
+    box = evaluate("(() => { const r = document.querySelector('.card a.poster').getBoundingClientRect();"
+                   " return [r.x + r.width / 2, r.y + r.height / 2]; })()", sid)
+    call("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": box[0], "y": box[1]}, sid)
+    out["preview_ready"] = evaluate(
+        "new Promise(done => { const v = document.querySelector('.card video.preview'); if (!v) return done(-1);"
+        " if (v.readyState >= 2) return done(v.readyState);"
+        " v.addEventListener('loadeddata', () => done(v.readyState)); setTimeout(() => done(v.readyState), 5000); })", sid)
+    out["preview_src"] = evaluate("(document.querySelector('.card video.preview') || {}).src || null", sid)
+    call("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": 5, "y": 5}, sid)
+    out["previews_after_leaving"] = evaluate("document.querySelectorAll('.card video.preview').length", sid)
     # Keys: Right twice reaches the second card, X selects it, Enter opens it; on its page Right opens the next
     # result and Escape returns to the results.
     press("ArrowRight", sid)

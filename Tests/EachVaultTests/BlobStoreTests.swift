@@ -1,6 +1,7 @@
-import Archive
+@testable import Archive
 import Crypto
 import Foundation
+import GRDB
 import Testing
 import Transport
 
@@ -30,11 +31,39 @@ import Transport
                 "0006_notes_and_search", "0007_lineage_uploads_imports", "0008_hardening",
                 "0009_queues_by_team", "0010_blob_deletions", "0011_fewer_write_indexes", "0012_scrub", "0013_outgoing_webhooks",
                 "0014_search_facets", "0015_archive_identity", "0016_posters",
-                "0017_made_from",
+                "0017_made_from", "0018_previews",
             ])
         // Opening again applies nothing twice (a repeated ALTER TABLE would throw) and keeps the record.
         await #expect(try AppDatabase(path: path).appliedMigrations() == applied)
         await #expect(try AppDatabase(path: path).integrityCheck())
+    }
+
+    @Test func anArchiveFromBeforePreviewsKeepsItsPostersAndQueuesAPreviewOfEachVideo() async throws {
+        let path = home.url.appending(path: "old.sqlite").path
+        let (video, image, poster) = (String(repeating: "a", count: 64), String(repeating: "b", count: 64), String(repeating: "c", count: 64))
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try AppDatabase.migrator.migrate(queue, upTo: "0017_made_from")
+            try await queue.write { db in
+                for (sha256, type) in [(video, "video/mp4"), (image, "image/png"), (poster, "image/jpeg")] {
+                    try db.execute(
+                        sql: "INSERT INTO assets (sha256, size, content_type, stored_at) VALUES (?, 1, ?, 1)",
+                        arguments: [sha256, type])
+                }
+                // The video's poster made, the image's waiting.
+                try db.execute(
+                    sql: """
+                        INSERT INTO derived_files (source_sha256, kind, sha256, changed_at)
+                        VALUES (?, 'poster', ?, 1), (?, 'poster', NULL, 1)
+                        """, arguments: [video, poster, image])
+            }
+        }
+        let database = try AppDatabase(path: path)
+        #expect(try await database.appliedMigrations().last == "0018_previews")
+        #expect(try await database.derivedFiles(.poster, of: [video])[video]?.sha256 == poster, "kept")
+        let due = try await database.dueDerivedFiles(now: Date(), limit: 10)
+        #expect(Set(due.map(\.key)) == ["\(image):poster", "\(video):preview"], "the image's poster, the video's preview")
+        #expect(try await database.integrityCheck())
     }
 
     @Test func commitMovesTheFileToItsContentAddress() async throws {

@@ -7,9 +7,10 @@ import VaultContract
 import VaultRuntime
 import Workers
 
-/// Posters made by Debian's ffmpeg: a still of each stored video and a small copy of each input image, stored as
-/// assets of their own, served to the team that holds their source, shown by the gallery, collected with their
-/// source; a file ffmpeg cannot read is recorded, not retried, and harms nothing.
+/// Posters and previews made by Debian's ffmpeg: a still of each stored video and a small copy of each input image,
+/// a few silent seconds of each video, stored as assets of their own, served to the team that holds their source,
+/// shown by the gallery, collected with their source; a file ffmpeg cannot read is recorded, not retried, and harms
+/// nothing.
 @Suite struct PosterTests {
     @Test(arguments: StoreBackend.allCases)
     func videosAndInputImagesGetPostersServedToTheirTeamOnlyAndCollectedWithThem(_ backend: StoreBackend) async throws {
@@ -19,7 +20,8 @@ import Workers
                 GenerationRequest(
                     model: "pixverse-v5-6-image-to-video", input: ["prompt": "a heron lifts off", "image_url": .string(image)]))
             _ = try await harness.waitUntilFinal([created.id])
-            try await eventually { try await harness.vault.store.posterCounts() == PosterCounts(waiting: 0, made: 2, failed: 0) }
+            // The video's poster and preview, the image's poster.
+            try await eventually { try await harness.vault.store.posterCounts() == PosterCounts(waiting: 0, made: 3, failed: 0) }
             let detail = try #require(try await harness.vault.store.generationDetail(id: created.id))
             let video = try #require(detail.outputs.first?.asset)
             let input = try #require(detail.inputs.first?.asset)
@@ -31,12 +33,25 @@ import Workers
             #expect(poster.status == 200 && poster.headers[.contentType] == "image/jpeg")
             #expect(poster.body.starts(with: [0xFF, 0xD8, 0xFF]) && poster.body.count < video.size)
             #expect(try await harness.raw("GET", "/v1/files/\(input.sha256)/poster").status == 200)
+            let preview = try await CurlTransport().send(
+                HTTPRequest(
+                    url: harness.server.baseURL + "/v1/files/\(video.sha256)/preview",
+                    headers: [("Authorization", "Bearer \(harness.token)"), ("Range", "bytes=0-99")]))
+            #expect(preview.status == 206 && preview.headers[.contentType] == "video/mp4", "a player's range request")
+            #expect(preview.body.count == 100 && preview.body[4..<8].elementsEqual("ftyp".utf8))
+            let previewAsset = try #require(try await harness.vault.store.derivedFiles(.preview, of: [video.sha256])[video.sha256])
+            let probed = try await harness.vault.blobs.withLocalFile(previewAsset.sha256) { try MediaProbe.inspect(fileAt: $0) }
+            #expect(probed.width.map { $0 <= PosterMaker.previewWidth } == true, "small")
+            #expect(probed.durationS.map { $0 <= Double(PosterMaker.previewSeconds) + 0.5 } == true, "short")
+            #expect(!probed.hasAudio && probed.videoCodec == "avc1", "silent H.264")
+            #expect(try await harness.raw("GET", "/v1/files/\(input.sha256)/preview").status == 404, "images have none")
             // Another team sees neither the file nor its poster; a file with no poster has none.
             let other = try await harness.vault.store.createTeam(name: "others", now: Date())
             let otherToken = try await harness.vault.store.createToken(
                 teamName: other.name, label: nil, scopes: [], now: Date()
             ).token
             #expect(try await harness.raw("GET", "/v1/files/\(video.sha256)/poster", token: otherToken).status == 404)
+            #expect(try await harness.raw("GET", "/v1/files/\(video.sha256)/preview", token: otherToken).status == 404)
 
             // The gallery shows the poster and the video's length; the detail page gives the player its poster and
             // the input image its small copy.
@@ -44,16 +59,19 @@ import Workers
             let gallery = try await harness.raw("GET", "/", headers: session, token: .some(nil))
             #expect(gallery.body.contains("<img src=\"/g/files/\(video.sha256)/poster\""))
             #expect(!gallery.body.contains("<video"))
+            #expect(gallery.body.contains("data-preview=\"/g/files/\(video.sha256)/preview\""), "for the script, on pointing")
+            let previewShown = try await harness.raw("GET", "/g/files/\(video.sha256)/preview", headers: session, token: .some(nil))
+            #expect(previewShown.status == 200 && previewShown.headers[.contentType] == "video/mp4")
             let page = try await harness.raw("GET", "/g/\(created.id)", headers: session, token: .some(nil))
             #expect(page.body.contains("poster=\"/g/files/\(video.sha256)/poster\""))
             #expect(page.body.contains("src=\"/g/files/\(input.sha256)/poster\""))
             let shown = try await harness.raw("GET", "/g/files/\(video.sha256)/poster", headers: session, token: .some(nil))
             #expect(shown.status == 200 && shown.headers[.cacheControl]?.contains("immutable") == true)
 
-            // Deleted: the video, the image and both posters go at the next collection.
+            // Deleted: the video, the image, both posters and the preview go at the next collection.
             try await harness.client.deleteGeneration(id: created.id)
             let report = try await harness.vault.blobs.collectGarbage(harness.vault.store, now: Date().addingTimeInterval(7200))
-            #expect(report.blobs == 4, "video, image and their two posters")
+            #expect(report.blobs == 5, "video, image, their two posters and the video's preview")
             #expect(try await harness.vault.store.posterCounts() == PosterCounts(waiting: 0, made: 0, failed: 0))
             #expect(try await harness.vault.store.allAssets().isEmpty)
         }
@@ -69,13 +87,14 @@ import Workers
             let sha256 = SHA256.hash(data: bytes).lowercaseHex
             let stored = try await harness.vault.storeLocalFile(file, sha256: sha256, size: Int64(bytes.count), teamID: nil)
             try #require(stored.hasPoster, "\(stored.contentType)")
-            try await eventually { try await harness.vault.store.posterCounts().failed == 1 }
-            #expect(try await harness.vault.store.posterCounts() == PosterCounts(waiting: 0, made: 0, failed: 1))
+            // Neither its poster nor its preview can be made.
+            try await eventually { try await harness.vault.store.posterCounts().failed == 2 }
+            #expect(try await harness.vault.store.posterCounts() == PosterCounts(waiting: 0, made: 0, failed: 2))
             #expect(await harness.vault.readiness().isReady)
             // Asked to, it tries again (and fails again).
-            #expect(try await harness.vault.store.retryFailedPosters(now: Date()) == 1)
+            #expect(try await harness.vault.store.retryFailedPosters(now: Date()) == 2)
             harness.vault.postersDue.signal()
-            try await eventually { try await harness.vault.store.posterCounts().failed == 1 }
+            try await eventually { try await harness.vault.store.posterCounts().failed == 2 }
         }
     }
 
@@ -89,7 +108,7 @@ import Workers
             let session = [try await harness.signIn().cookie]
             let gallery = try await harness.raw("GET", "/", headers: session, token: .some(nil))
             #expect(gallery.body.contains("no poster yet") && !gallery.body.contains("/poster\""))
-            #expect(try await harness.vault.store.posterCounts().waiting == 1, "it waits for a poster maker")
+            #expect(try await harness.vault.store.posterCounts().waiting == 2, "poster and preview wait for ffmpeg")
         }
     }
 
@@ -100,9 +119,11 @@ import Workers
             GenerationRequest(model: "pixverse-v5-6-text-to-video", input: ["prompt": "an old heron"]))
         try await eventually { try await launched.client.generation(id: created.id).status == .completed }
         let made = try await launched.service.command(["posters"], extra: ["EACHVAULT_FFMPEG": ""])
-        #expect(made.status == 0 && made.output.contains("1 file(s) tried; 1 poster(s) made, 0 failed, 0 waiting"), "\(made.output)")
+        #expect(
+            made.status == 0 && made.output.contains("2 file(s) tried; 2 poster(s) and preview(s) made, 0 failed, 0 waiting"),
+            "\(made.output)")
         let again = try await launched.service.command(["posters"], extra: ["EACHVAULT_FFMPEG": ""])
-        #expect(again.output.contains("0 file(s) tried; 1 poster(s) made"), "\(again.output)")
+        #expect(again.output.contains("0 file(s) tried; 2 poster(s) and preview(s) made"), "\(again.output)")
         let refused = try await launched.service.command(["posters"])
         #expect(refused.status != 0, "EACHVAULT_FFMPEG=off: nothing to make them with")
     }

@@ -8,7 +8,7 @@ import Foundation
 /// atomic is one call.
 public typealias ArchiveStore =
     AccessStore & CatalogueStore & GenerationStore & SearchStore & ImportStore & ShareStore & SubmissionStore
-    & PollingStore & WebhookStore & FileStore & PosterStore & EndpointStore & OperationsStore
+    & PollingStore & WebhookStore & FileStore & DerivedFileStore & EndpointStore & OperationsStore
 
 /// Teams, their API tokens and gallery sessions.
 public protocol AccessStore: Sendable {
@@ -153,14 +153,15 @@ public protocol FileStore: Sendable {
     func nextAssetToScrub(now: Date) async throws -> Asset?
 }
 
-/// Posters: a still of each stored video and image, made in the background (`derived_files`).
-public protocol PosterStore: Sendable {
-    /// Stored videos and images waiting for their poster, oldest first (on a shared database: claimed).
-    func duePosters(now: Date, limit: Int) async throws -> [Asset]
-    /// When the oldest waiting poster was queued, or nil when none waits.
-    func nextPosterTime() async throws -> Date?
-    func recordPoster(source: String, outcome: Result<Asset, PosterFailure>, now: Date) async throws
-    func posters(of sources: [String]) async throws -> [String: Asset]
+/// Posters of each stored video and image and previews of each video, made in the background (`derived_files`).
+public protocol DerivedFileStore: Sendable {
+    /// Posters and previews waiting to be made, oldest first (on a shared database: claimed).
+    func dueDerivedFiles(now: Date, limit: Int) async throws -> [DerivedWork]
+    /// When the oldest waiting one was queued, or nil when none waits.
+    func nextDerivedFileTime() async throws -> Date?
+    func recordDerivedFile(_ kind: DerivedKind, source: String, outcome: Result<Asset, PosterFailure>, now: Date)
+        async throws
+    func derivedFiles(_ kind: DerivedKind, of sources: [String]) async throws -> [String: Asset]
     func posterCounts() async throws -> PosterCounts
     func retryFailedPosters(now: Date) async throws -> Int
 }
@@ -224,5 +225,5 @@ extension FileStore {
 }
 
 extension AppDatabase: AccessStore, CatalogueStore, GenerationStore, SearchStore, ImportStore, ShareStore,
-    SubmissionStore, PollingStore, WebhookStore, FileStore, PosterStore, EndpointStore, OperationsStore
+    SubmissionStore, PollingStore, WebhookStore, FileStore, DerivedFileStore, EndpointStore, OperationsStore
 {}

@@ -51,11 +51,11 @@ extension PostgresArchive {
         try await nextDue(kind == .output ? .downloads : .inputDownloads)
     }
 
-    public func duePosters(now: Date, limit: Int) async throws -> [Asset] {
-        try await claim(.posters, now: now, limit: limit).map { try Asset(row: $0) }
+    public func dueDerivedFiles(now: Date, limit: Int) async throws -> [DerivedWork] {
+        try await claim(.derivedFiles, now: now, limit: limit).map(DerivedWork.init(row:))
     }
 
-    public func nextPosterTime() async throws -> Date? { try await nextDue(.posters) }
+    public func nextDerivedFileTime() async throws -> Date? { try await nextDue(.derivedFiles) }
 
     public func dueExtraPredictions(now: Date, limit: Int) async throws -> [ExtraPrediction] {
         try await claim(.extraPredictions, now: now, limit: limit).map {

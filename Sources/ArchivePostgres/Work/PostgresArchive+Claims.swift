@@ -108,11 +108,11 @@ extension ClaimQueue {
         name: "input_downloads", table: "generation_inputs", join: "JOIN generations g ON g.id = f.generation_id",
         key: "f.generation_id || ':' || f.field || ':' || f.position", dueColumn: "f.next_attempt_at",
         condition: "f.next_attempt_at IS NOT NULL AND g.prediction_id IS NOT NULL", columns: "f.*", lease: 600)
-    /// Stored videos and images waiting for their poster.
-    static let posters = ClaimQueue(
+    /// Posters and previews of stored files waiting to be made.
+    static let derivedFiles = ClaimQueue(
         name: "posters", table: "derived_files", join: "JOIN assets a ON a.sha256 = f.source_sha256",
         key: "f.source_sha256 || ':' || f.kind", dueColumn: "f.changed_at",
-        condition: "f.kind = 'poster' AND f.sha256 IS NULL AND f.error IS NULL", columns: "a.*", lease: 300)
+        condition: "f.sha256 IS NULL AND f.error IS NULL", columns: "a.*, f.kind AS derived_kind", lease: 300)
     /// Second predictions a webhook named, awaiting the provider's confirmation.
     static let extraPredictions = ClaimQueue(
         name: "extra_predictions", table: "extra_predictions", join: "JOIN generations g ON g.id = f.generation_id",

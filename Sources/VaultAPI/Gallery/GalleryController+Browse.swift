@@ -15,10 +15,11 @@ extension GalleryController {
             context: context)
     }
 
-    /// `/g/files/{sha256}/poster`: the poster of one of the team's videos or images, for the cards.
-    @Sendable func poster(_ request: Request, context: VaultRequestContext) async throws -> Response {
-        try await FilesController(archive: archive, responder: responder).servePoster(
-            try context.parameters.require("sha256"), team: context.requireVisit().team, request: request,
+    /// `/g/files/{sha256}/poster` and `/preview`: the poster of one of the team's videos or images, or the preview
+    /// of one of its videos, for the cards.
+    func derived(_ kind: DerivedKind, _ request: Request, _ context: VaultRequestContext) async throws -> Response {
+        try await FilesController(archive: archive, responder: responder).serveDerived(
+            kind, of: try context.parameters.require("sha256"), team: context.requireVisit().team, request: request,
             context: context)
     }
 
@@ -44,7 +45,8 @@ extension GalleryController {
         let models = try await archive.cachedModels()
         let failing = try await archive.endpoints(teamID: visit.team.id).filter { !$0.enabled && $0.disabledReason != "disabled by the team" }
         let videos = details.compactMap { $0.outputs.first?.asset }
-        let posters = try await archive.posters(of: videos.map(\.sha256))
+        let posters = try await archive.derivedFiles(.poster, of: videos.map(\.sha256))
+        let previews = try await archive.derivedFiles(.preview, of: videos.map(\.sha256))
         let items = details.map { detail in
             let video = detail.outputs.first?.asset
             let status = text("status_\(detail.generation.status.rawValue)")
@@ -53,6 +55,7 @@ extension GalleryController {
                 statusLabel: status, promptShort: Self.shortPrompt(detail.generation),
                 snippet: snippets[detail.generation.id] ?? nil, created: language.day(detail.generation.createdAt),
                 posterURL: video.flatMap { posters[$0.sha256] == nil ? nil : "/g/files/\($0.sha256)/poster" },
+                previewURL: video.flatMap { previews[$0.sha256] == nil ? nil : "/g/files/\($0.sha256)/preview" },
                 placeholder: video == nil ? status : text("gallery_noPoster"),
                 duration: video?.durationS.map(Self.clockTime), resolution: video?.resolution,
                 tags: detail.generation.tags, hasTags: !detail.generation.tags.isEmpty)
@@ -119,7 +122,8 @@ extension GalleryController {
         let text = language.text
         let generation = detail.generation
         let asset = detail.outputs.first?.asset
-        let posters = try await archive.posters(
+        let posters = try await archive.derivedFiles(
+            .poster,
             of: detail.outputs.compactMap { $0.asset?.sha256 } + detail.inputs.compactMap { $0.asset?.sha256 })
         let remakes = try await archive.remakes(of: generation.id, teamID: visit.team.id).map(\.id)
         return pages.render(

@@ -22,7 +22,8 @@ struct GalleryController<UseCases: GalleryUseCases> {
         signedIn.post("/g/bulk", use: bulk)
         signedIn.get("/g/files/{sha256}", use: file)
         signedIn.head("/g/files/{sha256}", use: file)
-        signedIn.get("/g/files/{sha256}/poster", use: poster)
+        signedIn.get("/g/files/{sha256}/poster") { try await derived(.poster, $0, $1) }
+        signedIn.get("/g/files/{sha256}/preview") { try await derived(.preview, $0, $1) }
         signedIn.get("/spend", use: spend)
         signedIn.get("/new", use: newForm)
         signedIn.post("/new", use: submit)

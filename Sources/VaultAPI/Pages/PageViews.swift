@@ -115,6 +115,8 @@ struct GalleryPage: PageView {
         var created: String
         /// The video's poster; nil shows a placeholder with `placeholder`'s words.
         var posterURL: String?
+        /// A few silent seconds the card plays while pointed at (the script loads it then, never before).
+        var previewURL: String?
         var placeholder: String
         /// `0:08`, and `1280×720`, when the video is stored.
         var duration: String?

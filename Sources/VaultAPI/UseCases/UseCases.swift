@@ -23,8 +23,8 @@ public protocol FileUseCases: Sendable {
     var blobs: BlobStore { get }
     /// The team's file and the newest generation holding it (nil for a file only uploaded).
     func file(sha256: String, teamID: String) async throws -> (asset: Asset, owner: Generation?)?
-    /// The posters made of `sources` (any team's: callers pass only files the team holds), by source.
-    func posters(of sources: [String]) async throws -> [String: Asset]
+    /// The posters or previews made of `sources` (any team's: callers pass only files the team holds), by source.
+    func derivedFiles(_ kind: DerivedKind, of sources: [String]) async throws -> [String: Asset]
 }
 
 /// `POST /v1/uploads`.

@@ -6,8 +6,9 @@ import Transport
     import Glibc
 #endif
 
-/// Makes posters with ffmpeg: a still of a video (one second in, or its first frame when shorter) or a smaller copy
-/// of an image, at most 480 pixels wide, as JPEG. The file is as hostile as any other from outside: ffmpeg is told
+/// Makes posters and previews with ffmpeg: a poster is a still of a video (one second in, or its first frame when
+/// shorter) or a smaller copy of an image, at most 480 pixels wide, as JPEG; a preview is a video's first three
+/// seconds, silent, at most 320 pixels wide and 12 frames a second, as H.264 MP4 (about 20 KB). The file is as hostile as any other from outside: ffmpeg is told
 /// which demuxer to use (so no playlist, concat script or other format can make it open further files), may read only
 /// local files, runs on one thread with nothing on its standard input, and is killed after `timeout`.
 public struct PosterMaker: Sendable {
@@ -15,6 +16,8 @@ public struct PosterMaker: Sendable {
     public let ffmpeg: String
     public var timeout: Duration = .seconds(30)
     public static let width = 480
+    public static let previewWidth = 320
+    public static let previewSeconds = 3
 
     public init(ffmpeg: String) { self.ffmpeg = ffmpeg }
 
@@ -43,21 +46,29 @@ public struct PosterMaker: Sendable {
         }
     }
 
-    /// Writes the poster of `source` (of `contentType`) to `output`.
-    public func make(from source: URL, contentType: String, into output: URL) async throws(PosterFailure) {
-        guard let demuxer = Self.demuxer(for: contentType) else { throw PosterFailure("no poster for \(contentType)") }
+    /// Writes the file of `kind` made of `source` (of `contentType`) to `output`.
+    public func make(_ kind: DerivedKind, from source: URL, contentType: String, into output: URL)
+        async throws(PosterFailure)
+    {
+        guard let demuxer = Self.demuxer(for: contentType) else { throw PosterFailure("no \(kind) for \(contentType)") }
         let isVideo = contentType.hasPrefix("video/")
-        // A second in shows what the video is about better than its first frame; a shorter one has none there.
-        for seek in isVideo ? ["1", "0"] : [nil] {
+        guard kind == .poster || isVideo else { throw PosterFailure("no preview for \(contentType)") }
+        // A poster one second in shows what the video is about better than its first frame; a shorter one has none
+        // there. A preview starts at the start.
+        for seek in kind == .poster && isVideo ? ["1", "0"] : [nil] {
             try? FileManager.default.removeItem(at: output)
             let arguments =
                 [ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error", "-threads", "1"]
                 + (seek.map { ["-ss", $0] } ?? [])
-                + [
-                    "-protocol_whitelist", "file", "-f", demuxer, "-i", source.path, "-frames:v", "1", "-an", "-sn",
-                    "-vf", "scale='min(\(Self.width),iw)':-2", "-q:v", "5", "-f", "image2", "-c:v", "mjpeg", "-y",
-                    output.path,
-                ]
+                + ["-protocol_whitelist", "file", "-f", demuxer, "-i", source.path, "-an", "-sn", "-dn", "-threads", "1"]
+                + (kind == .poster
+                    ? ["-frames:v", "1", "-vf", "scale='min(\(Self.width),iw)':-2", "-q:v", "5", "-f", "image2", "-c:v", "mjpeg"]
+                    : [
+                        "-t", "\(Self.previewSeconds)", "-vf", "scale='min(\(Self.previewWidth),iw)':-2,fps=12",
+                        "-c:v", "libx264", "-preset", "veryfast", "-crf", "30", "-pix_fmt", "yuv420p",
+                        "-movflags", "+faststart", "-f", "mp4",
+                    ])
+                + ["-y", output.path]
             let status = try await Self.run(arguments, timeout: timeout)
             let size = (try? FileManager.default.attributesOfItem(atPath: output.path)[.size] as? Int) ?? 0
             if status == 0 && size > 0 { return }

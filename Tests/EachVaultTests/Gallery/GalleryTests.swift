@@ -61,6 +61,9 @@ import Workers
                 var phone_widths: [String: Int]
                 var spend_bars: Int
                 var spend_chart_width: Int
+                var preview_ready: Int
+                var preview_src: String?
+                var previews_after_leaving: Int
                 var focused_card: String
                 var selected_by_key: [String]
                 var opened_by_enter: String
@@ -107,6 +110,10 @@ import Workers
             #expect(seen.remade_from == ids[3], "the new generation links to the one it was made from")
             #expect(seen.phone_widths.count == 4 && seen.phone_widths.values.allSatisfy { $0 <= 390 }, "\(seen.phone_widths)")
             #expect(seen.spend_bars >= 30 + 1 && seen.spend_chart_width > 200, "30 days and one model, drawn")
+
+            // Pointing plays the card's preview, from its own route; leaving removes it.
+            #expect(seen.preview_ready >= 2, "the preview's first frame is decoded")
+            #expect(seen.preview_src?.hasSuffix("/preview") == true && seen.previews_after_leaving == 0)
 
             // Keyboard: the second card, selected with X, opened with Enter; Right opens the next result, Escape
             // returns to the results.

@@ -1,5 +1,6 @@
 // EachVault's gallery, by keyboard. Every page works without this script; it only adds keys.
-// Gallery: arrows move between cards, Enter opens one, X selects it for the bulk actions.
+// Gallery: arrows move between cards, Enter opens one, X selects it for the bulk actions; a card pointed at or
+// reached by keys plays its preview (a few silent seconds, fetched only then).
 // A generation's page: Left and Right open its neighbours in the results it was opened from, Escape returns there.
 "use strict";
 (function () {
@@ -36,6 +37,26 @@
       box.addEventListener("change", mark);
       mark();
     }
+
+    const still = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    cards.forEach((card, index) => {
+      const link = links[index];
+      if (still || !link || !link.dataset.preview) return;
+      const play = () => {
+        if (link.querySelector("video.preview")) return;
+        const video = document.createElement("video");
+        Object.assign(video, { muted: true, loop: true, autoplay: true, playsInline: true });
+        video.className = "preview";
+        video.setAttribute("aria-hidden", "true");
+        video.src = link.dataset.preview;
+        link.appendChild(video);
+      };
+      const stop = () => link.querySelectorAll("video.preview").forEach((video) => video.remove());
+      card.addEventListener("mouseenter", play);
+      card.addEventListener("mouseleave", () => { if (!card.contains(document.activeElement)) stop(); });
+      card.addEventListener("focusin", play);
+      card.addEventListener("focusout", (event) => { if (!card.contains(event.relatedTarget)) stop(); });
+    });
 
     // How many cards share the first card's row: the step of Up and Down.
     const columns = () => {
