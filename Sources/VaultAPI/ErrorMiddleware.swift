@@ -43,8 +43,18 @@ struct ErrorMiddleware: RouterMiddleware {
             return try error.response(from: request, context: context)
         }
         return pages.render(
-            MessagePage(title: Self.message(for: error.status).capitalizedFirst, reason: error.message), for: request,
+            MessagePage(title: Self.pageTitle(for: error.status), reason: error.message), for: request,
             status: error.status)
+    }
+
+    /// A page's title for `status`: a key of the pages' languages for the common ones, else the status in English.
+    static func pageTitle(for status: HTTPResponse.Status) -> String {
+        switch status {
+        case .notFound: "msg_notFound"
+        case .badRequest: "msg_badRequest"
+        case .forbidden: "msg_refused"
+        default: message(for: status).capitalizedFirst
+        }
     }
 
     static func code(for status: HTTPResponse.Status) -> String {

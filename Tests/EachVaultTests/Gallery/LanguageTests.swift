@@ -62,6 +62,10 @@ import VaultContract
             #expect(gallery.headers[.vary]?.contains("Accept-Language") == true)
             let detail = try await harness.raw("GET", "/g/\(created.id)", headers: chinese, token: .some(nil))
             #expect(detail.body.contains("再做一次") && detail.body.contains("年") && detail.body.contains("US$"))
+            let missing = try await harness.raw("GET", "/g/gen_none", headers: chinese, token: .some(nil))
+            #expect(missing.status == 404 && missing.body.contains("未找到") && missing.body.contains("没有这个生成"))
+            let badFile = try await harness.raw("GET", "/g/files/not-hex", headers: chinese, token: .some(nil))
+            #expect(badFile.status == 400 && badFile.body.contains("请求有误"), "the error page's title too")
             let english = try await harness.raw("GET", "/g/\(created.id)", headers: [cookie], token: .some(nil))
             #expect(english.body.contains("Make again") && english.body.contains("<html lang=\"en\">"))
 
