@@ -15,6 +15,7 @@ enum FuzzTargets {
         "mp4": mp4, "sniff": sniff, "search-pattern": searchPattern, "cursor": cursor, "range": range,
         "data-uri": dataURI, "webhook": webhook, "schema": schema, "form": form, "media-type": mediaType,
         "html": html, "content-range": contentRange, "resolution": resolution, "s3-listing": s3Listing,
+        "page-language": pageLanguage,
     ]
 
     /// The MP4 probe over the input in memory (the same box walk the file reader drives).
@@ -121,6 +122,16 @@ enum FuzzTargets {
     static func resolution(_ data: Data) { _ = Resolution(String(decoding: data, as: UTF8.self))?.description }
 
     /// The escaping oracle: no markup character survives as a scalar of its own.
+    /// The pages' `Accept-Language` choice, and the switch's return address (`back`), which must stay on this site.
+    static func pageLanguage(_ data: Data) {
+        let text = String(decoding: data, as: UTF8.self)
+        _ = PageLanguage.preferred(acceptLanguage: text)
+        let page = Request.localPage(text)
+        precondition(page == "/" || page == text, "only the address given, or the gallery")
+        precondition(page.hasPrefix("/") && !page.dropFirst().hasPrefix("/") && !page.dropFirst().hasPrefix("\\"))
+        precondition(!page.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }, "no control character")
+    }
+
     static func html(_ data: Data) {
         let escaped = String(decoding: data, as: UTF8.self).htmlEscaped
         precondition(!escaped.unicodeScalars.contains { $0 == "<" || $0 == ">" || $0 == "\"" || $0 == "'" })

@@ -4,7 +4,7 @@ import Hummingbird
 /// The languages the gallery and the share pages speak. The visitor's switch (a cookie) wins; else the best
 /// language of `Accept-Language`; else English. Only the pages' own words and formats change: user content
 /// (prompts, tags, model slugs) is shown as it was written.
-enum PageLanguage: String, CaseIterable, Sendable {
+package enum PageLanguage: String, CaseIterable, Sendable {
     case english = "en"
     case chinese = "zh-CN"
 
@@ -21,7 +21,7 @@ enum PageLanguage: String, CaseIterable, Sendable {
 
     /// The first language of an `Accept-Language` value (by quality, then order) that the pages speak: any `zh`
     /// reads Chinese, any `en` English. Nil when it names neither. Never traps on any text.
-    static func preferred(acceptLanguage: String) -> PageLanguage? {
+    package static func preferred(acceptLanguage: String) -> PageLanguage? {
         let ranges = acceptLanguage.split(separator: ",", maxSplits: 32, omittingEmptySubsequences: true).prefix(32)
         var best: (language: PageLanguage, quality: Double)?
         for range in ranges {

@@ -68,7 +68,7 @@ extension Request {
 
     /// A same-site page address sent back by a form or link (`back`): a path of this site, else the gallery. Never
     /// another origin (`//host`, `/\host`), never a control character.
-    static func localPage(_ address: String?) -> String {
+    package static func localPage(_ address: String?) -> String {
         guard let address, address.hasPrefix("/"), address.utf8.count <= 2048,
             !address.dropFirst().hasPrefix("/"), !address.dropFirst().hasPrefix("\\"),
             !address.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || $0 == "\\" })
