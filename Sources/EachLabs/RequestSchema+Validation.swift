@@ -3,14 +3,59 @@ import Foundation
 /// One offending input field, as reported to the caller (422) before anything reaches the provider.
 public struct FieldProblem: Sendable, Codable, Hashable, CustomStringConvertible {
     public var field: String
+    /// What is wrong, in English (the API's words).
     public var problem: String
     /// The values the schema allows, when it lists them.
     public var allowed: [JSONValue]?
+    /// What is wrong, for pages that say it in another language; nil for problems found outside the schema.
+    public var reason: Reason?
+
+    /// The schema's objections, each with its English wording.
+    public enum Reason: Sendable, Hashable {
+        case required
+        case unknownParameter
+        /// JSON type names: `integer`, `string`, …, `null` (`value` when the schema names none).
+        case wrongType(expected: String, got: String)
+        case notAllowed(value: String)
+        case tooFewCharacters(Int)
+        case tooManyCharacters(Int)
+        case tooManyBytes(Int)
+        case tooManyItems(Int)
+        case belowMinimum(Double)
+        case aboveMaximum(Double)
+
+        public var english: String {
+            switch self {
+            case .required: "is required"
+            case .unknownParameter: "is not a parameter of this model"
+            case .wrongType(let expected, let got): "must be \(Self.article(expected)), got \(Self.article(got))"
+            case .notAllowed(let value): "\(value) is not one of the allowed values"
+            case .tooFewCharacters(let count): "must be at least \(count) characters"
+            case .tooManyCharacters(let count): "must be at most \(count) characters"
+            case .tooManyBytes(let count): "must be at most \(count) bytes"
+            case .tooManyItems(let count): "may hold at most \(count) items"
+            case .belowMinimum(let bound): "must be at least \(bound)"
+            case .aboveMaximum(let bound): "must be at most \(bound)"
+            }
+        }
+
+        /// `an integer`, `a string`, `null`.
+        static func article(_ type: String) -> String {
+            type == "null" ? type : (["integer", "array", "object"].contains(type) ? "an " : "a ") + type
+        }
+    }
+
+    enum CodingKeys: String, CodingKey { case field, problem, allowed }
 
     public init(field: String, problem: String, allowed: [JSONValue]? = nil) {
         self.field = field
         self.problem = problem
         self.allowed = allowed
+    }
+
+    public init(field: String, reason: Reason, allowed: [JSONValue]? = nil) {
+        self.init(field: field, problem: reason.english, allowed: allowed)
+        self.reason = reason
     }
 
     public var description: String {
@@ -27,21 +72,18 @@ extension RequestSchema {
         var problems: [FieldProblem] = []
         var normalised: [String: JSONValue] = [:]
         for name in required where input[name] == nil || input[name] == .null {
-            problems.append(FieldProblem(field: name, problem: "is required", allowed: properties[name]?.enforcedEnum))
+            problems.append(FieldProblem(field: name, reason: .required, allowed: properties[name]?.enforcedEnum))
         }
         for (name, value) in input {
             guard let property = properties[name] else {
-                problems.append(FieldProblem(field: name, problem: "is not a parameter of this model"))
+                problems.append(FieldProblem(field: name, reason: .unknownParameter))
                 continue
             }
             if value == .null { continue }  // an explicit null means "not given"
             switch property.check(value) {
             case .success(let value): normalised[name] = value
             case .failure(let problem):
-                problems.append(
-                    FieldProblem(
-                        field: name, problem: problem.text,
-                        allowed: property.enforcedEnum))
+                problems.append(FieldProblem(field: name, reason: problem.reason, allowed: property.enforcedEnum))
             }
         }
         if problems.isEmpty { return .success(normalised) }
@@ -64,7 +106,7 @@ public struct ValidationFailure: Error, Sendable, Hashable {
 }
 
 struct PropertyProblem: Error {
-    var text: String
+    var reason: FieldProblem.Reason
 }
 
 extension PropertySchema {
@@ -78,28 +120,25 @@ extension PropertySchema {
     /// The value converted to this property's type, or why it cannot be.
     func check(_ value: JSONValue) -> Result<JSONValue, PropertyProblem> {
         guard let typed = coerced(value) else {
-            return .failure(PropertyProblem(text: "must be \(article) \(type ?? "value"), got \(value.kindName)"))
+            return .failure(PropertyProblem(reason: .wrongType(expected: type ?? "value", got: value.kindName)))
         }
         if let choices = enforcedEnum, !choices.contains(typed) {
-            return .failure(PropertyProblem(text: "\(typed.displayText) is not one of the allowed values"))
+            return .failure(PropertyProblem(reason: .notAllowed(value: typed.displayText)))
         }
         if case .string(let text) = typed {
-            if let minLength, text.count < minLength {
-                return .failure(PropertyProblem(text: "must be at least \(minLength) characters"))
-            }
-            if let maxLength, text.count > maxLength {
-                return .failure(PropertyProblem(text: "must be at most \(maxLength) characters"))
-            }
+            if let minLength, text.count < minLength { return .failure(PropertyProblem(reason: .tooFewCharacters(minLength))) }
+            if let maxLength, text.count > maxLength { return .failure(PropertyProblem(reason: .tooManyCharacters(maxLength))) }
         }
         if case .string(let text) = typed, maxLength == nil, text.utf8.count > Self.maxTextBytes {
-            return .failure(PropertyProblem(text: "must be at most \(Self.maxTextBytes) bytes"))
+            return .failure(PropertyProblem(reason: .tooManyBytes(Self.maxTextBytes)))
         }
-        if case .array(let items) = typed, items.count > min(maxItems ?? Self.maxArrayItems, Self.maxArrayItems) {
-            return .failure(PropertyProblem(text: "may hold at most \(min(maxItems ?? Self.maxArrayItems, Self.maxArrayItems)) items"))
+        let itemLimit = min(maxItems ?? Self.maxArrayItems, Self.maxArrayItems)
+        if case .array(let items) = typed, items.count > itemLimit {
+            return .failure(PropertyProblem(reason: .tooManyItems(itemLimit)))
         }
         if let number = typed.numericValue {
-            if let minimum, number < minimum { return .failure(PropertyProblem(text: "must be at least \(minimum)")) }
-            if let maximum, number > maximum { return .failure(PropertyProblem(text: "must be at most \(maximum)")) }
+            if let minimum, number < minimum { return .failure(PropertyProblem(reason: .belowMinimum(minimum))) }
+            if let maximum, number > maximum { return .failure(PropertyProblem(reason: .aboveMaximum(maximum))) }
         }
         return .success(typed)
     }
@@ -112,8 +151,6 @@ extension PropertySchema {
         if let fallback = self.default, !choices.contains(fallback) { return nil }
         return choices
     }
-
-    private var article: String { type == "integer" || type == "array" || type == "object" ? "an" : "a" }
 
     /// Converts between the forms that mean the same thing to this property; nil when the value cannot be it.
     private func coerced(_ value: JSONValue) -> JSONValue? {
@@ -148,12 +185,12 @@ extension JSONValue {
     var kindName: String {
         switch self {
         case .null: "null"
-        case .bool: "a boolean"
-        case .int: "an integer"
-        case .double: "a number"
-        case .string: "a string"
-        case .array: "an array"
-        case .object: "an object"
+        case .bool: "boolean"
+        case .int: "integer"
+        case .double: "number"
+        case .string: "string"
+        case .array: "array"
+        case .object: "object"
         }
     }
 

@@ -92,9 +92,10 @@ func exampleValue(name: String, _ property: PropertySchema) -> JSONValue {
                     Issue.record("\(model.slug).\(name) accepted a value outside its enum")
                     continue
                 }
+                #expect(failure.problems.map(\.problem) == ["definitely-not-allowed is not one of the allowed values"])
                 #expect(
                     failure.problems == [
-                        FieldProblem(field: name, problem: "definitely-not-allowed is not one of the allowed values", allowed: allowed)
+                        FieldProblem(field: name, reason: .notAllowed(value: "definitely-not-allowed"), allowed: allowed)
                     ])
             }
         }

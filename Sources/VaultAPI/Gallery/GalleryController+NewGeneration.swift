@@ -76,7 +76,9 @@ extension GalleryController {
                 team: visit.team.name, csrf: visit.formToken,
                 models: models.map { Option(value: $0.slug, title: $0.title, selected: $0.slug == slug) },
                 error: error, model: model?.slug,
-                fields: model.map { SchemaForm.fields(for: $0.requestSchema, given: given, problems: problems) },
+                fields: model.map {
+                    SchemaForm.fields(for: $0.requestSchema, given: given, problems: problems, in: PageLanguage(request))
+                },
                 plan: plan, madeFrom: madeFrom ?? plan?.from, isVariation: isVariation || plan?.isVariation == true),
             for: request, status: status)
     }

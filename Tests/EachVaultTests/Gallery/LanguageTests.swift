@@ -1,3 +1,4 @@
+import EachLabs
 import Foundation
 import Hummingbird
 import Testing
@@ -23,6 +24,20 @@ import VaultContract
         }
         #expect(!used.isEmpty)
         #expect(Set(used).subtracting(english.keys).isEmpty, "\(Set(used).subtracting(english.keys))")
+    }
+
+    /// The schema's objections read the same on an English page as in the API, and every one has a Chinese text.
+    @Test(arguments: [
+        FieldProblem.Reason.required, .unknownParameter, .wrongType(expected: "integer", got: "string"),
+        .wrongType(expected: "value", got: "null"), .wrongType(expected: "string", got: "array"),
+        .notAllowed(value: "2:1"), .tooFewCharacters(3), .tooManyCharacters(10), .tooManyBytes(20_000),
+        .tooManyItems(16), .belowMinimum(1), .aboveMaximum(2.5),
+    ])
+    func fieldProblemsAreWordedAsTheAPIWordsThemAndTranslated(_ reason: FieldProblem.Reason) {
+        let problem = FieldProblem(field: "f", reason: reason)
+        #expect(PageLanguage.english.describe(problem) == reason.english)
+        let chinese = PageLanguage.chinese.describe(problem)
+        #expect(chinese != reason.english && !chinese.contains("{{") && !chinese.contains("type_"), "\(chinese)")
     }
 
     @Test func acceptLanguagePicksTheBestSpokenLanguageAndNeverTraps() {
@@ -53,7 +68,7 @@ import VaultContract
             let created = try await harness.client.createGeneration(
                 GenerationRequest(model: "pixverse-v5-6-text-to-video", input: ["prompt": "一只白鹭 and a heron"]))
             _ = try await harness.waitUntilFinal([created.id])
-            let (cookie, _) = try await harness.signIn()
+            let (cookie, csrf) = try await harness.signIn()
             let chinese = [cookie, ("Accept-Language", "zh-CN,zh;q=0.9")]
             let gallery = try await harness.raw("GET", "/", headers: chinese, token: .some(nil))
             #expect(gallery.body.contains("<html lang=\"zh-CN\">") && gallery.headers[.contentLanguage] == "zh-CN")
@@ -66,6 +81,11 @@ import VaultContract
             #expect(missing.status == 404 && missing.body.contains("未找到") && missing.body.contains("没有这个生成"))
             let badFile = try await harness.raw("GET", "/g/files/not-hex", headers: chinese, token: .some(nil))
             #expect(badFile.status == 400 && badFile.body.contains("请求有误"), "the error page's title too")
+            let form = [("Content-Type", "application/x-www-form-urlencoded")]
+            let refused = try await harness.raw(
+                "POST", "/new", body: "csrf=\(csrf)&model=pixverse-v5-6-text-to-video&prompt=&seed=abc",
+                headers: chinese + form, token: .some(nil))
+            #expect(refused.status == 422 && refused.body.contains("为必填项") && refused.body.contains("应为整数，实际为字符串"))
             let english = try await harness.raw("GET", "/g/\(created.id)", headers: [cookie], token: .some(nil))
             #expect(english.body.contains("Make again") && english.body.contains("<html lang=\"en\">"))
 
