@@ -72,7 +72,10 @@ import Workers
                 var bulk_selected: [String]
                 var tagged_back_at: String
                 var tagged_cards: [String]
+                var all_selected: [Int]
+                var none_selected: Int
                 var share_links: [String]
+                var share_text: String
                 var delete_question_at: String
                 var delete_listed: Int
                 var deleted_back_at: String
@@ -128,7 +131,10 @@ import Workers
             for id in seen.bulk_selected {
                 #expect(try await harness.vault.store.generation(id: id)?.tags == ["keeper"])
             }
+            #expect(seen.all_selected.count == 2 && seen.all_selected[0] == seen.all_selected[1] && seen.all_selected[0] >= 3)
+            #expect(seen.none_selected == 0, "Select all again clears the selection")
             #expect(seen.share_links.count == 2 && seen.share_links.allSatisfy { $0.contains("/s/") })
+            #expect(seen.share_text.split(separator: "\n").map(String.init) == seen.share_links, "every link, to copy at once")
             #expect(seen.delete_question_at == "/g/bulk" && seen.delete_listed == 1)
             #expect(seen.deleted_back_at == "/?q=city" && seen.cards_after_delete == 0)
             #expect(try await harness.vault.store.generation(id: ids[2]) == nil, "deleted")

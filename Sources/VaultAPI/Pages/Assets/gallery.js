@@ -38,6 +38,20 @@
       mark();
     }
 
+    // "Select all" needs this script: without it the button stays hidden.
+    const selectAll = document.querySelector("#bulk .select-all");
+    const boxes = cards.map((card) => card.querySelector("input[type=checkbox]")).filter((box) => box);
+    if (selectAll && boxes.length) {
+      selectAll.hidden = false;
+      selectAll.addEventListener("click", () => {
+        const checked = !boxes.every((box) => box.checked);
+        for (const box of boxes) {
+          box.checked = checked;
+          box.dispatchEvent(new Event("change"));
+        }
+      });
+    }
+
     const still = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     cards.forEach((card, index) => {
       const link = links[index];
