@@ -8,7 +8,9 @@ extension Vault {
     /// and confirmation of second predictions that webhooks reveal.
     public var services: [any Service] {
         [
-            Periodically(every: .seconds(60), clock: clock) { await self.reconcileInterruptedSubmissions() },
+            Periodically(every: settings.interruptedCreateCheck, clock: clock) {
+                await self.reconcileInterruptedSubmissions()
+            },
             WorkerService(
                 loop: WorkerLoop<Generation>(
                     wakeup: submissionsDue, clock: clock, concurrency: 2, idleCheck: settings.idleCheck, key: \.id,

@@ -47,6 +47,8 @@ public struct WorkerSettings: Sendable {
     public var reconcileWindow: Duration = .seconds(3 * 3600)
     /// The longest a worker sleeps before looking at the database again, whatever it was told.
     public var idleCheck: Duration = .seconds(30)
+    /// How often to look for creates cut off mid-call (by this process's last stop, or another instance's death).
+    public var interruptedCreateCheck: Duration = .seconds(60)
 
     public init() {}
 }

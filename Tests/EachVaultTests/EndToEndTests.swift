@@ -109,6 +109,27 @@ import Workers
         }
     }
 
+    /// Not only at start: a create found cut off while the service runs (another instance died mid-call) is settled at
+    /// the next look, never sent again.
+    @Test(arguments: StoreBackend.allCases)
+    func aCreateCutOffWhileTheServiceRunsIsSettledAtTheNextLookNotResent(_ backend: StoreBackend) async throws {
+        try await withHarness(backend: backend) { harness in
+            let start = Date().addingTimeInterval(-3600)
+            var cutOff = Generation(
+                id: "gen_cutoff", teamID: harness.team.id, model: "pixverse-v5-6-text-to-video", version: "1",
+                input: ["prompt": "cut off mid-call"], tags: [], now: start)
+            cutOff.nextActionAt = start.addingTimeInterval(86400 * 365)  // never due to the submission worker
+            _ = try await harness.vault.store.insertGeneration(cutOff, inputs: [])
+            // The create began an hour ago, before this process started, and never came back.
+            try #require(try await harness.vault.store.beginSubmission(id: cutOff.id, now: start))
+            try await eventually(timeout: .seconds(20)) {
+                try await harness.vault.store.generation(id: cutOff.id)?.status == .failed
+            }
+            #expect(try await harness.vault.store.generation(id: cutOff.id)?.errorCode == "submit_uncertain")
+            #expect(await harness.simulator.stats().creates == 0, "not resent: it may have started a prediction")
+        }
+    }
+
     @Test(arguments: StoreBackend.allCases)
     func aRestartMidFlightResumesAndFinishesWithoutDuplicatePredictions(_ backend: StoreBackend) async throws {
         // Long enough that all six are still running at the provider when the service stops, even on a two-core

@@ -46,6 +46,7 @@ final class Harness: @unchecked Sendable {
         settings.providerRetry = Backoff(base: .milliseconds(50), factor: 2, cap: .milliseconds(800))
         settings.downloadRetry = Backoff(base: .milliseconds(50), factor: 2, cap: .milliseconds(400))
         settings.idleCheck = .seconds(2)
+        settings.interruptedCreateCheck = .milliseconds(200)
         settings.assumedRunTime = .seconds(2)
         settings.webhookGrace = .seconds(1)
         settings.reconcileInterval = Backoff(base: .milliseconds(300), factor: 1.5, cap: .seconds(1))
