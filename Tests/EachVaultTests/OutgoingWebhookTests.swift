@@ -19,22 +19,11 @@ import VaultContract
 
     /// The receiver in a child process of its own, its output discarded (a child holding the test's output open
     /// would keep `swift test` waiting after the tests end).
-    static func startReceiver(port: Int, secret: String, mode: String) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script.path, String(port), secret, mode]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try launch(process)
-        return process
+    static func startReceiver(port: Int, secret: String, mode: String) throws -> SpawnedProcess {
+        try SpawnedProcess(["/usr/bin/env", "python3", script.path, String(port), secret, mode])
     }
 
-    /// SIGKILL: children inherit this process's blocked SIGTERM (the service's signal handling blocks it), so a
-    /// plain terminate would not stop them.
-    static func stop(_ process: Process) {
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-    }
+    static func stop(_ process: SpawnedProcess) { process.stop(SIGKILL) }
 
     static func seen(_ url: String) async throws -> [Seen] {
         let base = url.hasSuffix("/hook") ? String(url.dropLast(5)) : url

@@ -14,7 +14,7 @@ final class NginxProcess: @unchecked Sendable {
     let httpPort: Int
     let httpsPort: Int
     let certificate: URL
-    private let process: Process
+    private let process: SpawnedProcess
 
     var httpsURL: String { "https://127.0.0.1:\(httpsPort)" }
 
@@ -85,17 +85,11 @@ final class NginxProcess: @unchecked Sendable {
             include \(work.path)/eachvault.conf;
         }
         """.write(to: work.appending(path: "nginx.conf"), atomically: true, encoding: .utf8)
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/sbin/nginx")
-        process.arguments = ["-p", work.path, "-c", work.appending(path: "nginx.conf").path, "-g", "daemon off;"]
-        process.standardError = FileHandle.nullDevice
-        try launch(process)
+        process = try SpawnedProcess(
+            ["/usr/sbin/nginx", "-p", work.path, "-c", work.appending(path: "nginx.conf").path, "-g", "daemon off;"])
     }
 
-    deinit {
-        process.terminate()
-        process.waitUntilExit()
-    }
+    deinit { process.stop(SIGTERM) }
 
     /// `curl` with the test's certificate authority: the status, the response headers (lowercased names) and the body.
     func curl(_ arguments: [String]) async throws -> (status: Int, headers: [String: String], body: Data) {

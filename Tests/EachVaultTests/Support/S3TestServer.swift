@@ -10,7 +10,7 @@ final class S3TestServer: @unchecked Sendable {
     let port: Int
     let credentials: AWSCredentials
     let bucket = "vault-test"
-    private let process: Process
+    private let process: SpawnedProcess
 
     var endpoint: URL { URL(string: "http://127.0.0.1:\(port)")! }
 
@@ -27,7 +27,7 @@ final class S3TestServer: @unchecked Sendable {
         try S3Location(url: "s3://\(bucket)/\(prefix)", environment: environment)
     }
 
-    private init(port: Int, credentials: AWSCredentials, process: Process) {
+    private init(port: Int, credentials: AWSCredentials, process: SpawnedProcess) {
         self.port = port
         self.credentials = credentials
         self.process = process
@@ -38,16 +38,11 @@ final class S3TestServer: @unchecked Sendable {
     /// - Parameter partMinimum: the smallest part a multipart upload may have (S3's own: 5 MiB).
     static func start(checksSignatures: Bool = true, partMinimum: Int = 5 << 20) async throws -> S3TestServer {
         let port = try freeLoopbackPort()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["moto_server", "-H", "127.0.0.1", "-p", String(port)]
         var environment = ProcessInfo.processInfo.environment
         if checksSignatures { environment["INITIAL_NO_AUTH_ACTION_COUNT"] = "3" }
         environment["S3_UPLOAD_PART_MIN_SIZE"] = String(partMinimum)
-        process.environment = environment
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try launch(process)
+        let process = try SpawnedProcess(
+            ["/usr/bin/env", "moto_server", "-H", "127.0.0.1", "-p", String(port)], environment: environment)
         let deadline = ContinuousClock.now + .seconds(30)
         while (try? await URLStatus.get("http://127.0.0.1:\(port)/moto-api/")) == nil {
             guard ContinuousClock.now < deadline else { throw S3TestServerError.didNotStart }
@@ -65,8 +60,7 @@ final class S3TestServer: @unchecked Sendable {
     }
 
     deinit {
-        Glibc.kill(process.processIdentifier, SIGKILL)  // the Python server does not always stop on SIGTERM
-        process.waitUntilExit()
+        process.stop(SIGKILL)  // the Python server does not always stop on SIGTERM
     }
 
     private static let bootstrapScript = """

@@ -14,7 +14,7 @@ final class ServiceProcess: @unchecked Sendable {
     let home: URL
     let port: Int
     var environment: [String: String]
-    private var process: Process?
+    private var process: SpawnedProcess?
     private var starts = 0
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
@@ -38,16 +38,8 @@ final class ServiceProcess: @unchecked Sendable {
     /// Starts the binary and waits until it answers `/healthz`.
     func start() async throws {
         starts += 1
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = ["serve"]
-        process.environment = environment
         let log = home.appending(path: "service-\(starts).log")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        process.standardError = try FileHandle(forWritingTo: log)
-        process.standardOutput = FileHandle.nullDevice
-        try launch(process)
-        self.process = process
+        process = try SpawnedProcess([Self.binary.path, "serve"], environment: environment, errorLog: log)
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
             if let status = try? await URLStatus.get(baseURL + "/healthz"), status == 200 { return }
@@ -58,18 +50,14 @@ final class ServiceProcess: @unchecked Sendable {
 
     /// SIGKILL: no shutdown handler runs, whatever was in flight is cut off.
     func kill() {
-        guard let process else { return }
-        Glibc.kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        self.process = nil
+        process?.stop(SIGKILL)
+        process = nil
     }
 
     /// SIGTERM and wait: the graceful path.
     func stop() {
-        guard let process else { return }
-        process.terminate()
-        process.waitUntilExit()
-        self.process = nil
+        process?.stop(SIGTERM)
+        process = nil
     }
 
     deinit { kill() }
