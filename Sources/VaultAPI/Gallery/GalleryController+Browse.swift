@@ -79,7 +79,7 @@ extension GalleryController {
 
     /// `0:08`, `12:30`, `1:02:03`: a video's length as players show it.
     static func clockTime(_ seconds: Double) -> String {
-        let whole = Int(min(max(seconds.rounded(), 0), 359_999))
+        let whole = seconds.isFinite ? Int(min(max(seconds.rounded(), 0), 359_999)) : 0
         let (hours, minutes, rest) = (whole / 3600, whole / 60 % 60, whole % 60)
         return hours > 0
             ? "\(hours):\(String(format: "%02d", minutes)):\(String(format: "%02d", rest))"

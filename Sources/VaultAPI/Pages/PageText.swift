@@ -4,17 +4,16 @@ import Mustache
 /// The pages' words in one language, from the embedded tables `Strings/strings-<language>.json` (key to text).
 /// Templates read them as `{{t.key}}`; a text may hold values of the page (`{{count}} results`), rendered with
 /// the page's escaping. Swift code asks with `text("key", ["count": "3"])`. A key missing from a translation
-/// falls back to English (`PageTextTests` keeps the tables whole).
-struct PageText: MustacheParent, @unchecked Sendable {
-    /// Texts without values as strings, the others as templates (parsed once). Immutable after loading: the
-    /// `@unchecked` is for `MustacheTemplate`, a value type holding no shared state.
-    private let entries: [String: Any]
+/// falls back to English (`LanguageTests` keeps the tables whole).
+struct PageText: MustacheParent, Sendable {
+    /// Texts without values as strings, the others as templates (parsed once).
+    private let entries: [String: any Sendable]
     let raw: [String: String]
 
     init(raw: [String: String], fallback: PageText? = nil) {
         let merged = (fallback?.raw ?? [:]).merging(raw) { _, own in own }
         self.raw = merged
-        entries = merged.mapValues { text in
+        entries = merged.mapValues { text -> any Sendable in
             guard text.contains("{{") else { return text }
             guard let template = try? MustacheTemplate(string: Pages.scalarEscaping + text) else {
                 preconditionFailure("page text does not parse: \(text)")

@@ -4,6 +4,7 @@ import Hummingbird
 import Testing
 @testable import VaultAPI
 import VaultContract
+import Workers
 
 /// English and Simplified Chinese: chosen by `Accept-Language`, switched and remembered by a cookie, the tables
 /// complete, and user content never translated.
@@ -50,6 +51,14 @@ import VaultContract
         for hostile in ["", ";;;", "zh;q=nan", "zh;q=1e999", "en;q=-5", String(repeating: "zh,", count: 10_000), "\u{0}"] {
             _ = PageLanguage.preferred(acceptLanguage: hostile)
         }
+    }
+
+    /// A card's length, whatever the stored duration says (it comes from probing outside bytes).
+    @Test func aVideoLengthIsWrittenAsPlayersShowItAndNeverTraps() {
+        typealias Gallery = GalleryController<Vault>
+        #expect(Gallery.clockTime(8.4) == "0:08" && Gallery.clockTime(750) == "12:30" && Gallery.clockTime(3723) == "1:02:03")
+        for hostile in [Double.nan, .infinity, -.infinity, -5, 1e300] { _ = Gallery.clockTime(hostile) }
+        #expect(Gallery.clockTime(.nan) == "0:00")
     }
 
     @Test func aSameSiteAddressIsKeptAndAnyOtherBecomesTheGallery() {
