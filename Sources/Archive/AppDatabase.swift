@@ -21,12 +21,12 @@ public struct AppDatabase: SQLArchive {
     /// or every other team's request waits with it. At most eight at a time (SQLite has five readers and one
     /// writer): more would only hold threads waiting.
     func read<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await Self.lane.run { [writer] in try writer.read(work) }
+        try await Self.onLane { [writer] in try writer.read(work) }
     }
 
     /// Runs a transaction on the database lane (see `read`).
     func write<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await Self.lane.run { [writer] in try writer.write(work) }
+        try await Self.onLane { [writer] in try writer.write(work) }
     }
 
     public var dialect: SQLDialect { .sqlite }
@@ -56,10 +56,31 @@ public struct AppDatabase: SQLArchive {
 
     /// Runs statements outside a transaction on the database lane (see `read`).
     func writeWithoutTransaction<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await Self.lane.run { [writer] in try writer.writeWithoutTransaction(work) }
+        try await Self.onLane { [writer] in try writer.writeWithoutTransaction(work) }
     }
 
     private static let lane = BlockingLane(width: 8)
+
+    /// Runs `work` on the lane; a database that cannot be used now (full disk, read-only or failing file, a lock
+    /// not had within the busy timeout) is a `StoreUnavailable`, so callers answer 503 or cool down instead of
+    /// passing SQLite's words on.
+    private static func onLane<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        do {
+            return try await lane.run(work)
+        } catch let error as DatabaseError {
+            guard let reason = outage(error.resultCode) else { throw error }
+            throw StoreUnavailable(reason, detail: "SQLite: \(error.message ?? "\(error.resultCode)")")
+        }
+    }
+
+    static func outage(_ code: ResultCode) -> StoreUnavailable.Reason? {
+        switch code.primaryResultCode {
+        case .SQLITE_FULL: .diskFull
+        case .SQLITE_IOERR, .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_PERM: .refusesWrites
+        case .SQLITE_BUSY, .SQLITE_LOCKED: .timedOut
+        default: nil
+        }
+    }
 
     /// An in-memory database, for unit tests.
     public static func inMemory() throws -> AppDatabase {

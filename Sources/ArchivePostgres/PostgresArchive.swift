@@ -12,6 +12,10 @@ public struct PostgresArchive: Sendable {
     /// This instance among those sharing the database: the owner of the work it claims. Stable across restarts of
     /// the same instance, so a restarted one takes its unfinished claims back at once instead of when they expire.
     public var instanceID = ProcessInfo.processInfo.hostName
+    /// The longest one statement may go unanswered before its connection is closed and the call fails.
+    public var statementDeadline: Duration = .seconds(30)
+    /// The longest a transaction waits for a connection from the pool (the server down, every connection busy).
+    public var leaseDeadline: Duration = .seconds(3)
 
     /// Connects to `location`, applies pending migrations (`migrations/postgres`, under a lock) and runs `body`;
     /// the pool closes when it returns or throws.

@@ -1,3 +1,4 @@
+import Archive
 import Foundation
 import HTTPSupport
 import HTTPTypes
@@ -20,6 +21,9 @@ struct ErrorMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch let error as APIError {
             return try answer(error, request: request, context: context)
+        } catch let outage as StoreUnavailable {
+            context.logger.warning("the archive's database is unavailable", metadata: ["cause": "\(outage)"])
+            return try answer(.unavailable(outage), request: request, context: context)
         } catch is NIOTooManyBytesError {
             return try answer(
                 APIError(

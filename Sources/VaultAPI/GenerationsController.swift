@@ -122,6 +122,8 @@ extension SubmissionError {
                 message: "cannot upload a local file through the provider's upload flow: \(cause)")
         case .storage(let message):
             APIError(status: .internalServerError, code: "storage_error", message: message)
+        case .unavailable(let outage):
+            .unavailable(outage)
         }
     }
 }

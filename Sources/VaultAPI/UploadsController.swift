@@ -26,6 +26,7 @@ struct UploadsController<UseCases: UploadUseCases> {
                 status: .unsupportedMediaType, code: "unsupported_media_type",
                 message: "Content-Type must be a media type like image/png (or application/octet-stream)")
         }
+        if let low = archive.lowDiskSpace() { throw low }  // 507 with Retry-After, before a byte is written
         let tempFile = archive.blobs.partialFile(for: "upload-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: tempFile) }  // gone once committed; removed on failure
         let sink = try FileSink(appendingTo: tempFile)

@@ -27,12 +27,19 @@ extension VaultConfiguration {
 
     /// Refuses a command that works on the SQLite file only when the archive lives in PostgreSQL.
     public func requireSQLite(for command: String, instead: String) throws -> AppDatabase {
+        try refuseUnlessSQLite(for: command, instead: instead)
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        return try AppDatabase(path: databasePath)
+    }
+}
+
+extension VaultConfiguration {
+    /// Refuses a command that works on the embedded SQLite archive when `EACHVAULT_DATABASE_URL` names PostgreSQL.
+    public func refuseUnlessSQLite(for command: String, instead: String) throws {
         guard databaseURL == nil else {
             throw ConfigurationError.invalid(
                 "\(command) works on the embedded SQLite archive; EACHVAULT_DATABASE_URL names PostgreSQL: \(instead)")
         }
-        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
-        return try AppDatabase(path: databasePath)
     }
 }
 

@@ -105,6 +105,12 @@ public struct VaultConfiguration: Sendable {
             }
             configuration.workerSettings.scrubPerHour = value
         }
+        if let minimum = environment["EACHVAULT_MIN_FREE_MB"], !minimum.isEmpty {
+            guard let value = Int64(minimum), (0...16_000_000).contains(value) else {
+                throw .invalid("EACHVAULT_MIN_FREE_MB must be a whole number of megabytes from 0 to 16000000, not '\(minimum)'")
+            }
+            configuration.workerSettings.minFreeBytes = value << 20
+        }
         switch environment["EACHVAULT_PRIVATE_INPUT_URLS"] ?? "deny" {
         case "deny", "": break
         case "allow": configuration.workerSettings.inputsFromPublicAddressesOnly = false

@@ -1,4 +1,5 @@
 import Archive
+import Transport
 import VaultContract
 import Foundation
 
@@ -26,14 +27,24 @@ extension Vault {
         try await store.endSession(session)
     }
 
+    /// Why files cannot be taken in now (free space where they land below `settings.minFreeBytes`), or nil.
+    public func lowDiskSpace() -> StoreUnavailable? {
+        guard let free = freeBytes(at: blobs.tempDirectory.path), free < settings.minFreeBytes else { return nil }
+        return StoreUnavailable(
+            .diskFull, detail: "\(free >> 20) MB free, \(settings.minFreeBytes >> 20) MB wanted (EACHVAULT_MIN_FREE_MB)")
+    }
+
     /// Ready for traffic: warmed up, the database answering, the temp folder writable and the blob store answering.
     public func isReady() async -> Bool { await readiness().isReady }
 
     /// Each check, and every work queue's rows due now (`GET /readyz`).
     public func readiness() async -> Readiness {
-        let databaseUp = await store.isReachable()
+        // Within a second, whatever the database does: an orchestrator's probe must not hang with it.
+        let databaseUp = (try? await withDeadline(.seconds(1)) { await store.isReachable() }) ?? false
         let blobsUp = await blobs.isReady()
+        let diskLow = lowDiskSpace()
         let checks = [
+            "disk": diskLow.map { "low: \($0.detail)" } ?? "ok",
             "database": databaseUp ? "ok" : "unreachable",
             "blob_store": blobsUp ? "ok" : "unreachable",
             "warm_up": warmUp.isComplete ? "ok" : "in progress",
@@ -41,9 +52,9 @@ extension Vault {
             "posters": posterMaker == nil
                 ? "off: ffmpeg not found (install it, or set EACHVAULT_FFMPEG); the gallery shows placeholders" : "ok",
         ]
-        let queues = (try? await store.queueDepths(now: now())) ?? []
+        let queues = databaseUp ? (try? await withDeadline(.seconds(1)) { try await store.queueDepths(now: now()) }) ?? [] : []
         return Readiness(
-            status: databaseUp && blobsUp && warmUp.isComplete ? "ready" : "not ready", checks: checks,
+            status: databaseUp && blobsUp && warmUp.isComplete && diskLow == nil ? "ready" : "not ready", checks: checks,
             queues: Dictionary(
                 queues.map { ($0.name, Readiness.QueueState(due: $0.due, oldestDueS: $0.oldestDueSeconds)) }
             ) { first, _ in first })

@@ -19,6 +19,8 @@ public enum SubmissionError: Error, Sendable {
     /// A local file could not be put where the provider can fetch it.
     case upload(ProviderError)
     case storage(String)
+    /// The archive cannot record anything now (its database unreachable, its disk full): nothing was sent.
+    case unavailable(StoreUnavailable)
 }
 
 extension Vault {
@@ -30,6 +32,7 @@ extension Vault {
         -> CreatedGeneration
     {
         let (model, validInput) = try await validated(request)
+        if let low = lowDiskSpace() { throw .unavailable(low) }
         if let original = request.madeFrom {
             let found = original.count <= 64 ? try? await store.generationDetail(id: original, teamID: teamID) : nil
             guard found != nil else {
@@ -46,17 +49,18 @@ extension Vault {
             webhookSecret: webhooksEnabled ? Secrets.webhookSecret() : nil, requestKey: key, now: now())
         fresh.madeFrom = request.madeFrom
         let inputs = lineage(of: input, schema: model.requestSchema, generationID: id, storedFiles: resolved.storedFiles)
-        let generation: Generation
+        let recorded: (generation: Generation, deduplicated: Bool)
         do {
-            let (deduplicate, now) = (request.dedup != false, now())
-            if deduplicate, let match = try await store.deduplicationMatch(teamID: teamID, requestKey: key) {
-                try await store.recordDeduplicationHit(id: match.id, now: now)
-                return CreatedGeneration(generation: match, deduplicatedFrom: match.id)
-            }
-            generation = try await store.insertGeneration(fresh, inputs: inputs)
+            recorded = try await store.insertGeneration(
+                fresh, inputs: inputs, deduplicating: request.dedup != false, now: now())
+        } catch let outage as StoreUnavailable {
+            throw .unavailable(outage)
         } catch {
-            throw .storage(String(describing: error))
+            logger.error("cannot record a generation", metadata: ["error": "\(error)"])
+            throw .storage("the generation could not be recorded")
         }
+        let generation = recorded.generation
+        if recorded.deduplicated { return CreatedGeneration(generation: generation, deduplicatedFrom: generation.id) }
         submissionsDue.signal()  // the create goes out from the submission worker, paced by the rate gate
         return CreatedGeneration(generation: generation)
     }

@@ -50,7 +50,8 @@ struct DownloadFailure: Error {
 extension Vault {
     /// Fetches one output or media input into the archive. Outputs must be video, inputs any media; a failed output
     /// at its last attempt fails the generation, a failed input never touches it.
-    func store(_ file: PendingFile) async {
+    func store(_ file: PendingFile) async throws {
+        if let low = lowDiskSpace() { throw low }  // waits, cooling down, until space returns
         let policy = DownloadPolicy(file.kind, settings)
         // Named by the file, so an attempt after a failure or a crash resumes the bytes already fetched.
         let tempFile = blobs.partialFile(for: file.key)
@@ -78,13 +79,11 @@ extension Vault {
                     "generation": "\(file.generationID)", "file": "\(file.label)", "attempt": "\(file.attempts + 1)",
                     "cause": "\(failure.cause)",
                 ])
-            do {
-                try await store.recordFailedAttempt(
+            try await recording(
+                "a failed download",
+                await store.recordFailedAttempt(
                     file, cause: failure.cause, code: failure.expired ? "output_expired" : failure.code,
-                    retryAt: retryAt, now: now())
-            } catch {
-                logger.error("cannot record a failed download", metadata: ["generation": "\(file.generationID)"])
-            }
+                    retryAt: retryAt, now: now()))
         }
     }
 

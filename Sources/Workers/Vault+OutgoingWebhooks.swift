@@ -10,7 +10,7 @@ extension Vault {
     /// (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of "id.timestamp.body">`), and
     /// records the attempt: a 2xx ends it; anything else is tried again after the next wait of
     /// `settings.outgoingRetries`, and after the last the message is given up and the endpoint disabled.
-    func deliver(_ message: OutgoingMessage) async {
+    func deliver(_ message: OutgoingMessage) async throws {
         let timestamp = String(Int(now().timeIntervalSince1970))
         var request = HTTPRequest(
             method: "POST", url: message.url,
@@ -37,13 +37,12 @@ extension Vault {
         let retryAt = wait.map { now().addingTimeInterval($0.seconds * Double.random(in: 0.8...1.2)) }
         Counter(label: "eachvault_outgoing_webhooks_total", dimensions: [("outcome", delivered ? "delivered" : retryAt == nil ? "gave_up" : "retry")])
             .increment()
-        do {
-            try await store.recordAttempt(
-                message, status: status, latencyMS: (ContinuousClock.now - started).seconds * 1000, excerpt: excerpt,
-                error: failure, delivered: delivered, retryAt: retryAt, now: now())
-        } catch {
-            logger.error("cannot record an outgoing webhook attempt", metadata: ["message": "\(message.messageID)"])
-        }
+        let latencyMS = (ContinuousClock.now - started).seconds * 1000
+        try await recording(
+            "an outgoing webhook attempt",
+            await store.recordAttempt(
+                message, status: status, latencyMS: latencyMS, excerpt: excerpt.map(StoredText.clean),
+                error: failure.map(StoredText.clean), delivered: delivered, retryAt: retryAt, now: now()))
         if !delivered && retryAt == nil {
             logger.warning("an endpoint was disabled after a day of failed deliveries", metadata: ["endpoint": "\(message.endpointID)"])
         }

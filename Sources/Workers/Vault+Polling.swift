@@ -6,7 +6,7 @@ import ServiceLifecycle
 
 extension Vault {
     /// Reads one prediction and records what it says.
-    func poll(_ generation: Generation) async {
+    func poll(_ generation: Generation) async throws {
         guard let predictionID = generation.predictionID else { return }
         Counter(label: "eachvault_polls_total").increment()
         do {
@@ -16,15 +16,15 @@ extension Vault {
         } catch _ where Task.isCancelled {
             return  // shutting down: the poll is simply made again after the restart
         } catch let error as ProviderError {
-            await handlePollFailure(error, generation)
+            try await handlePollFailure(error, generation)
         } catch {
-            logger.error("cannot record a poll", metadata: ["generation": "\(generation.id)", "error": "\(error)"])
+            throw UnrecordedOutcome(what: "a poll", cause: error)
         }
     }
 
     /// Transient errors are retried for as long as it takes (nothing is lost by waiting); an id the provider
     /// keeps denying knowing ends the generation as `prediction_lost`.
-    private func handlePollFailure(_ error: ProviderError, _ generation: Generation) async {
+    private func handlePollFailure(_ error: ProviderError, _ generation: Generation) async throws {
         logger.warning("poll failed", metadata: ["generation": "\(generation.id)", "error": "\(error)"])
         do {
             if !error.isTransient && error != .unauthorized && generation.pollAttempts + 1 >= settings.pollsBeforeLost {
@@ -42,7 +42,7 @@ extension Vault {
                 id: generation.id, retryAt: after(wait), reason: error.description,
                 now: now())
         } catch {
-            logger.error("cannot reschedule a poll", metadata: ["generation": "\(generation.id)"])
+            throw UnrecordedOutcome(what: "a failed poll", cause: error)
         }
     }
 }

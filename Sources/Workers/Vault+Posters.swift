@@ -9,7 +9,7 @@ extension Vault {
     /// Makes one poster or preview and records it, or why none could be made (a file ffmpeg cannot read, a blob the
     /// store could not give): not tried again by itself, `eachvault posters --retry-failed` puts failed ones back in
     /// the queue.
-    func makeDerivedFile(_ work: DerivedWork) async {
+    func makeDerivedFile(_ work: DerivedWork) async throws {
         guard let posterMaker else { return }
         let (source, kind) = (work.source, work.kind)
         let output = blobs.tempDirectory.appending(path: "\(kind)-\(source.sha256).\(kind.fileExtension)")
@@ -37,8 +37,10 @@ extension Vault {
             }
         } catch  where !Task.isCancelled {
             logger.warning("\(kind) failed", metadata: ["sha256": "\(source.sha256)", "error": "\(error)"])
-            try? await store.recordDerivedFile(
-                kind, source: source.sha256, outcome: .failure(PosterFailure("could not be made: \(error)")), now: now())
+            let failure = PosterFailure("could not be made: \(error)")
+            try await recording(
+                "a failed \(kind)",
+                await store.recordDerivedFile(kind, source: source.sha256, outcome: .failure(failure), now: now()))
         } catch {}
     }
 
@@ -50,7 +52,7 @@ extension Vault {
             let batch = try await store.dueDerivedFiles(now: now(), limit: min(16, limit - tried))
             if batch.isEmpty { break }
             for work in batch {
-                await makeDerivedFile(work)
+                try await makeDerivedFile(work)
                 tried += 1
             }
         }

@@ -7,30 +7,37 @@ extension Vault {
     static let webhookLogPages = 10
     static let webhookLogPageSize = 100
 
-    func reconcile(_ generation: Generation) async {
+    func reconcile(_ generation: Generation) async throws {
         let since = generation.submitUncertainSince ?? now()
         let waited = now().timeIntervalSince(since)
         do {
             if let predictionID = try await findInWebhookLog(generationID: generation.id) {
-                if try await store.adoptPrediction(generationID: generation.id, predictionID: predictionID, now: now()) {
+                let adopted = try await recording(
+                    "an adopted prediction",
+                    await store.adoptPrediction(generationID: generation.id, predictionID: predictionID, now: now()))
+                if adopted {
                     pollsDue.signal()
                     inputsDue.signal()
                 }
                 return
             }
-        } catch {
+        } catch let error as ProviderError {
             logger.warning("webhook log unavailable", metadata: ["error": "\(error)"])
         }
         if waited >= settings.reconcileWindow.seconds {
-            try? await store.failGeneration(
-                id: generation.id, code: "submit_uncertain",
-                message: "no prediction for this generation appeared in \(Int(waited)) s of webhooks and webhook "
-                    + "logs; it was not resent to avoid paying twice (a late webhook still completes it)", now: now())
+            try await recording(
+                "a lost create",
+                await store.failGeneration(
+                    id: generation.id, code: "submit_uncertain",
+                    message: "no prediction for this generation appeared in \(Int(waited)) s of webhooks and webhook "
+                        + "logs; it was not resent to avoid paying twice (a late webhook still completes it)", now: now()))
             return
         }
         let attempt = Int((waited / max(settings.reconcileInterval.base.seconds, 0.001)).squareRoot())
-        try? await store.rescheduleReconciliation(
-            id: generation.id, at: after(settings.reconcileInterval.delay(attempt: attempt)))
+        try await recording(
+            "the next reconciliation",
+            await store.rescheduleReconciliation(
+                id: generation.id, at: after(settings.reconcileInterval.delay(attempt: attempt))))
     }
 
     /// The prediction whose webhook URL names this generation, from the newest pages of the provider's log.

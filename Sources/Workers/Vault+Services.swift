@@ -13,17 +13,17 @@ extension Vault {
             },
             WorkerService(
                 loop: WorkerLoop<Generation>(
-                    wakeup: submissionsDue, clock: clock, concurrency: 2, idleCheck: settings.idleCheck, key: \.id,
+                    name: "submissions", wakeup: submissionsDue, clock: clock, concurrency: 2, idleCheck: settings.idleCheck, key: \.id,
                     due: { now, limit in try await self.store.dueSubmissions(now: now, limit: limit) },
                     nextDue: { try await self.store.nextSubmissionTime() },
-                    work: { await self.submit($0) })),
+                    work: { try await self.submit($0) }, pausesOnUnrecorded: true, logger: logger)),
             WorkerService(
                 loop: WorkerLoop<Generation>(
-                    wakeup: pollsDue, clock: clock, concurrency: settings.concurrentPolls, idleCheck: settings.idleCheck,
+                    name: "polls", wakeup: pollsDue, clock: clock, concurrency: settings.concurrentPolls, idleCheck: settings.idleCheck,
                     key: \.id,
                     due: { now, limit in try await self.store.duePolls(now: now, limit: limit) },
                     nextDue: { try await self.store.nextPollTime() },
-                    work: { await self.poll($0) })),
+                    work: { try await self.poll($0) }, pausesOnUnrecorded: true, logger: logger)),
             WorkerService(
                 prepare: {
                     self.blobs.sweepTempFiles(olderThan: 24 * 3600, now: self.now())
@@ -33,24 +33,24 @@ extension Vault {
             WorkerService(loop: fileLoop(.input, wakeup: inputsDue, concurrency: 2)),
             WorkerService(
                 loop: WorkerLoop<Generation>(
-                    wakeup: reconciliationsDue, clock: clock, concurrency: 1, idleCheck: settings.idleCheck,
+                    name: "reconciliations", wakeup: reconciliationsDue, clock: clock, concurrency: 1, idleCheck: settings.idleCheck,
                     key: \.id,
                     due: { now, limit in try await self.store.dueReconciliations(now: now, limit: limit) },
                     nextDue: { try await self.store.nextReconciliationTime() },
-                    work: { await self.reconcile($0) })),
+                    work: { try await self.reconcile($0) }, pausesOnUnrecorded: true, logger: logger)),
             WorkerService(
                 loop: WorkerLoop<ExtraPrediction>(
-                    wakeup: extraPredictionsDue, clock: clock, concurrency: 1, idleCheck: settings.idleCheck,
+                    name: "extra_predictions", wakeup: extraPredictionsDue, clock: clock, concurrency: 1, idleCheck: settings.idleCheck,
                     key: \.predictionID,
                     due: { now, limit in try await self.store.dueExtraPredictions(now: now, limit: limit) },
                     nextDue: { try await self.store.nextExtraPredictionCheck() },
-                    work: { await self.confirm($0) })),
+                    work: { try await self.confirm($0) }, pausesOnUnrecorded: true, logger: logger)),
             WorkerService(
                 loop: WorkerLoop<OutgoingMessage>(
-                    wakeup: outgoingDue, clock: clock, concurrency: 4, idleCheck: settings.idleCheck, key: \.messageKey,
+                    name: "outgoing_webhooks", wakeup: outgoingDue, clock: clock, concurrency: 4, idleCheck: settings.idleCheck, key: \.messageKey,
                     due: { now, limit in try await self.store.dueMessages(now: now, limit: limit) },
                     nextDue: { try await self.store.nextMessageTime() },
-                    work: { await self.deliver($0) })),
+                    work: { try await self.deliver($0) }, logger: logger)),
             Periodically(every: .seconds(600), clock: clock) { [blobs, clock] in
                 blobs.sweepTempFiles(olderThan: 3600, prefixes: Self.abandonedTempPrefixes, now: clock.now())
             },
@@ -62,19 +62,20 @@ extension Vault {
     private var posterService: any Service {
         WorkerService(
             loop: WorkerLoop<DerivedWork>(
-                wakeup: postersDue, clock: clock, concurrency: 1, idleCheck: settings.idleCheck, key: \.key,
+                name: "posters", wakeup: postersDue, clock: clock, concurrency: 1, idleCheck: settings.idleCheck, key: \.key,
                 due: { now, limit in try await self.store.dueDerivedFiles(now: now, limit: limit) },
                 nextDue: { try await self.store.nextDerivedFileTime() },
-                work: { await self.makeDerivedFile($0) }))
+                work: { try await self.makeDerivedFile($0) }, logger: logger))
     }
 
     /// The workers of one queue of files to fetch (outputs, or media inputs).
     private func fileLoop(_ kind: PendingFile.Kind, wakeup: Wakeup, concurrency: Int) -> WorkerLoop<PendingFile> {
         WorkerLoop(
-            wakeup: wakeup, clock: clock, concurrency: concurrency, idleCheck: settings.idleCheck, key: \.key,
+            name: kind == .output ? "downloads" : "input_downloads", wakeup: wakeup, clock: clock, concurrency: concurrency,
+            idleCheck: settings.idleCheck, key: \.key,
             due: { now, limit in try await self.store.dueFiles(kind, now: now, limit: limit) },
             nextDue: { try await self.store.nextFileTime(kind) },
-            work: { await self.store($0) })
+            work: { try await self.store($0) }, logger: logger)
     }
 }
 

@@ -8,9 +8,11 @@ import Foundation
 extension Vault {
     /// Sends one create for a pending generation and records the outcome. Intent is committed before the call,
     /// so a crash in between is detected on restart rather than answered with a second (billed) prediction.
-    func submit(_ generation: Generation) async {
+    func submit(_ generation: Generation) async throws {
         let id = generation.id
-        guard await (try? store.beginSubmission(id: id, now: now())) == true else { return }
+        guard try await recording("the intent to submit", await store.beginSubmission(id: id, now: now())) else {
+            return
+        }
         let attempt = generation.submitAttempts + 1
         do {
             let predictionID = try await provider.createPrediction(
@@ -25,19 +27,19 @@ extension Vault {
             inputsDue.signal()  // inputs are fetched once the provider accepted the request
             logger.info("submitted", metadata: ["generation": "\(id)", "prediction": "\(predictionID)"])
         } catch let error as ProviderError {
-            await handleCreateFailure(error, id: id, attempt: attempt)
+            try await handleCreateFailure(error, id: id, attempt: attempt)
         } catch {
-            logger.error("cannot record a submission", metadata: ["generation": "\(id)", "error": "\(error)"])
+            throw UnrecordedOutcome(what: "a submission", cause: error)
         }
     }
 
-    private func handleCreateFailure(_ error: ProviderError, id: String, attempt: Int) async {
+    private func handleCreateFailure(_ error: ProviderError, id: String, attempt: Int) async throws {
         logger.warning("create failed", metadata: ["generation": "\(id)", "error": "\(error)"])
         let now = now()
         do {
             if error.createMayHaveSucceeded {
                 // The create may have reached the provider: never sent again blindly, but reconciled.
-                await settleUncertainCreate(id: id, cause: "the create's answer was lost (\(error))")
+                try await settleUncertainCreate(id: id, cause: "the create's answer was lost (\(error))")
             } else if error.isTransient && attempt < settings.maxSubmitAttempts {
                 let wait: Duration
                 if case .rateLimited(let retryAfter?) = error {
@@ -54,8 +56,10 @@ extension Vault {
                     id: id, code: Self.failureCode(for: error), message: error.description,
                     now: now)
             }
+        } catch let unrecorded as UnrecordedOutcome {
+            throw unrecorded
         } catch {
-            logger.error("cannot record a create failure", metadata: ["generation": "\(id)", "error": "\(error)"])
+            throw UnrecordedOutcome(what: "a create failure", cause: error)
         }
     }
 
@@ -72,14 +76,18 @@ extension Vault {
     /// like a lost answer. Looked for at start and every few minutes.
     public func reconcileInterruptedSubmissions() async {
         for generation in await (try? store.interruptedSubmissions(processStart: startedAt, now: now())) ?? [] {
-            await settleUncertainCreate(id: generation.id, cause: "the service stopped while the create was in flight")
+            do {
+                try await settleUncertainCreate(id: generation.id, cause: "the service stopped while the create was in flight")
+            } catch {
+                logger.error("\(error)", metadata: ["generation": "\(generation.id)"])  // looked for again next time
+            }
         }
     }
 
     /// With webhooks on, the prediction (if the provider started one) announces itself by webhook or shows in the
     /// provider's webhook log, so the generation waits for that. Without, there is no way to ask which
     /// predictions exist: the generation ends `submit_uncertain` rather than risk a second billed prediction.
-    func settleUncertainCreate(id: String, cause: String) async {
+    func settleUncertainCreate(id: String, cause: String) async throws {
         logger.warning("uncertain create", metadata: ["generation": "\(id)", "cause": "\(cause)"])
         do {
             if webhooksEnabled {
@@ -96,7 +104,7 @@ extension Vault {
                     now: now())
             }
         } catch {
-            logger.error("cannot record an uncertain create", metadata: ["generation": "\(id)"])
+            throw UnrecordedOutcome(what: "an uncertain create", cause: error)
         }
     }
 

@@ -49,6 +49,10 @@ public struct WorkerSettings: Sendable {
     public var idleCheck: Duration = .seconds(30)
     /// How often to look for creates cut off mid-call (by this process's last stop, or another instance's death).
     public var interruptedCreateCheck: Duration = .seconds(60)
+    /// Below this much free space where files land (the data home's `tmp/`), creates and uploads are refused with
+    /// 507 and downloads wait, so the database and the files already kept never meet a full disk
+    /// (`EACHVAULT_MIN_FREE_MB`).
+    public var minFreeBytes: Int64 = 512 << 20
 
     public init() {}
 }

@@ -118,8 +118,14 @@ struct RestoreCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try home.configuration()
-        _ = try configuration.requireSQLite(
+        try configuration.refuseUnlessSQLite(
             for: "restore", instead: "restore PostgreSQL with pg_restore, then move the archive with migrate-blobs")
+        // Checked before anything is opened or created: an archive already there is left exactly as it was.
+        guard !FileManager.default.fileExists(atPath: configuration.databasePath) else {
+            throw ValidationError(
+                "\(configuration.databasePath) already exists: restore into a new data home (--home), "
+                    + "or move that archive away first")
+        }
         let report = try await ArchiveBackup(folder: URL(fileURLWithPath: source)).restore(
             toDatabase: configuration.databasePath, blobs: configuration.openBlobStore())
         try print(report, verb: "restored")

@@ -5,7 +5,7 @@ import VaultContract
 
 /// `eachvault backup` and `restore`: a consistent copy taken while generations keep arriving, brought back into a
 /// new data home with every generation and every byte, and a second backup that copies only what is new.
-@Suite struct BackupTests {
+@Suite(.timeLimit(.minutes(5))) struct BackupTests {
     @Test func aBackupTakenUnderLoadRestoresEveryGenerationAndByte() async throws {
         try await withHarness { harness in
             func generate(_ prompt: String) async throws -> String {

@@ -5,7 +5,7 @@ import GRDB
 import Testing
 import Transport
 
-@Suite struct BlobStoreTests {
+@Suite(.timeLimit(.minutes(5))) struct BlobStoreTests {
     let home: TempDirectory
     let store: BlobStore
 

@@ -1,7 +1,7 @@
 import HTTPSupport
 import Testing
 
-@Suite struct ByteRangeTests {
+@Suite(.timeLimit(.minutes(5))) struct ByteRangeTests {
     @Test(
         arguments: [
             ("bytes=0-0", 100, RangeDecision.partial(0...0)),

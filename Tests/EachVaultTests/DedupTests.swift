@@ -5,7 +5,7 @@ import VaultContract
 import VaultRuntime
 import Workers
 
-@Suite struct CanonicalKeyTests {
+@Suite(.timeLimit(.minutes(5))) struct CanonicalKeyTests {
     let catalogue: [ProviderModel]
 
     init() throws {
@@ -67,7 +67,24 @@ import Workers
     }
 }
 
-@Suite struct DedupTests {
+@Suite(.timeLimit(.minutes(5))) struct DedupTests {
+    /// The check for an identical request and the insert are one transaction (an advisory lock on PostgreSQL):
+    /// eight identical requests at the same instant pay for one prediction.
+    @Test(arguments: StoreBackend.allCases)
+    func identicalRequestsSentTogetherMakeOneCreate(_ backend: StoreBackend) async throws {
+        try await withHarness(backend: backend) { harness in
+            let request = GenerationRequest(model: "pixverse-v5-6-text-to-video", input: ["prompt": "eight at once", "duration": 5])
+            let ids = try await withThrowingTaskGroup(of: String.self) { group in
+                for _ in 0..<8 { group.addTask { try await harness.client.createGeneration(request).id } }
+                return try await group.reduce(into: [String]()) { $0.append($1) }
+            }
+            #expect(Set(ids).count == 1, "\(ids)")
+            _ = try await harness.waitUntilFinal([ids[0]])
+            #expect(await harness.simulator.stats().creates == 1)
+            await #expect(try harness.vault.store.generation(id: ids[0])?.dedupHits == 7)
+        }
+    }
+
     @Test(arguments: StoreBackend.allCases)
     func repeatsAreAnsweredWithoutPayingAgainButNeverAcrossTeams(_ backend: StoreBackend) async throws {
         try await withHarness(backend: backend) { harness in
@@ -136,7 +153,7 @@ import Workers
     }
 }
 
-@Suite struct AnnotationTests {
+@Suite(.timeLimit(.minutes(5))) struct AnnotationTests {
     @Test(arguments: StoreBackend.allCases)
     func tagsAndNotesAreEditableAndSearchable(_ backend: StoreBackend) async throws {
         try await withHarness(backend: backend) { harness in

@@ -57,7 +57,7 @@ final class MisbehavingCDN: Sendable {
     }
 }
 
-@Suite struct DownloadTests {
+@Suite(.timeLimit(.minutes(5))) struct DownloadTests {
     /// Puts a generation straight into `downloading` with the given output URLs, as a successful poll would.
     private func stage(_ harness: Harness, urls: [String]) async throws -> String {
         let database = harness.vault.store
@@ -124,7 +124,7 @@ final class MisbehavingCDN: Sendable {
 
 /// A process killed between recording a stored file and removing its temp file leaves a `.part`: the next start
 /// removes it, and one of a deleted generation.
-@Suite struct PartialDownloadSweepTests {
+@Suite(.timeLimit(.minutes(5))) struct PartialDownloadSweepTests {
     @Test func partialFilesOfStoredOrGoneDownloadsAreRemovedAtStart() async throws {
         try await withHarness { harness in
             let created = try await harness.client.createGeneration(

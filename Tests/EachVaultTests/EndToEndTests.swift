@@ -8,7 +8,7 @@ import VaultRuntime
 import Workers
 
 /// The real simulator and the real service over loopback HTTP, real libcurl transfers, real files and SQLite.
-@Suite struct EndToEndTests {
+@Suite(.timeLimit(.minutes(5))) struct EndToEndTests {
     @Test(arguments: StoreBackend.allCases)
     func twentyGenerationsAcrossModelsAreArchivedAndVerified(_ backend: StoreBackend) async throws {
         try await withHarness(backend: backend) { harness in

@@ -9,7 +9,7 @@ import Workers
 
 /// Peak memory is a whole-process figure: this suite runs in a process of its own (`make test`), so that other
 /// tests' allocations do not count against it.
-@Suite struct FlatMemoryTests {
+@Suite(.timeLimit(.minutes(5))) struct FlatMemoryTests {
     @Test(arguments: StoreBackend.allCases)
     func aVideoOver100MBIsServedWithFlatMemory(_ backend: StoreBackend) async throws {
         var settings = Harness.simulatorSettings
@@ -36,7 +36,7 @@ import Workers
     }
 }
 
-@Suite struct FileServingTests {
+@Suite(.timeLimit(.minutes(5))) struct FileServingTests {
     @Test(arguments: StoreBackend.allCases)
     func storedFilesAreServedWithRangesAndValidators(_ backend: StoreBackend) async throws {
         try await withHarness(backend: backend) { harness in
@@ -132,7 +132,7 @@ func peakResidentBytes() -> Int {
     return (Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) * 1024
 }
 
-@Suite struct EmptyFileTests {
+@Suite(.timeLimit(.minutes(5))) struct EmptyFileTests {
     @Test(arguments: StoreBackend.allCases)
     func aZeroByteFileAnswersRangesCorrectly(_ backend: StoreBackend) async throws {
         try await withHarness(backend: backend) { harness in

@@ -7,7 +7,7 @@ import VaultContract
 import VaultRuntime
 import Workers
 
-@Suite struct ImportTests {
+@Suite(.timeLimit(.minutes(5))) struct ImportTests {
     @Test(arguments: StoreBackend.allCases)
     func aPredictionMadeElsewhereIsArchivedOnceWhateverTheNumberOfImports(_ backend: StoreBackend) async throws {
         try await withHarness(backend: backend) { harness in
@@ -64,7 +64,7 @@ import Workers
     }
 }
 
-@Suite struct SpendTests {
+@Suite(.timeLimit(.minutes(5))) struct SpendTests {
     @Test(arguments: StoreBackend.allCases)
     func spendIsReportedByModelDayAndTagWithWhatDeduplicationSaved(_ backend: StoreBackend) async throws {
         try await withHarness(backend: backend) { harness in
@@ -102,7 +102,7 @@ import Workers
     }
 }
 
-@Suite struct SearchAPITests {
+@Suite(.timeLimit(.minutes(5))) struct SearchAPITests {
     @Test(arguments: StoreBackend.allCases)
     func theAPIPagesWithCursorsAndExplainsBadParameters(_ backend: StoreBackend) async throws {
         try await withHarness(backend: backend) { harness in

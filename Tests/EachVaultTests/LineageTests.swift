@@ -24,7 +24,7 @@ private func waitForInputs(_ harness: Harness, _ ids: [String], timeout: Duratio
     }
 }
 
-@Suite struct LineageTests {
+@Suite(.timeLimit(.minutes(5))) struct LineageTests {
     static let model = "pixverse-v5-6-image-to-video"
 
     @Test(arguments: StoreBackend.allCases)

@@ -5,7 +5,7 @@ import Testing
 /// live service and the simulator: initialise, list tools, describe a model, plan, a bad input whose error names the
 /// field, generate and wait with progress, the plan then finding that generation, search, share, spend, and a
 /// generation read as a resource.
-@Suite struct MCPTests {
+@Suite(.timeLimit(.minutes(5))) struct MCPTests {
     static let script = ServiceProcess.binary.deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appending(path: "Tests/MCP/mcp_check.py")
 

@@ -2,7 +2,7 @@ import Archive
 import Foundation
 import Testing
 
-@Suite struct MediaProbeTests {
+@Suite(.timeLimit(.minutes(5))) struct MediaProbeTests {
     let directory: TempDirectory
 
     init() throws {

@@ -1,7 +1,7 @@
 import EachLabs
 import Testing
 
-@Suite struct ModelKindTests {
+@Suite(.timeLimit(.minutes(5))) struct ModelKindTests {
     @Test func everyCatalogueModelGetsAKindAndTheFinerKindsAreFound() async throws {
         let kinds = Dictionary(grouping: try Fixtures.catalogue, by: \.kind).mapValues(\.count)
         #expect(Set(kinds.keys) == Set(ProviderModel.Kind.allCases), "\(kinds)")

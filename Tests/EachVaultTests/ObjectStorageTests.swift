@@ -7,7 +7,7 @@ import Transport
 /// SigV4 against AWS's own published examples (headers and presigned URLs), then every client operation against a
 /// real S3-compatible server that checks signatures (moto, with IAM on; it cannot check presigned URLs in that mode,
 /// so those rest on AWS's example).
-@Suite struct SigV4Tests {
+@Suite(.timeLimit(.minutes(5))) struct SigV4Tests {
     // The example credentials and time of the S3 documentation ("Signature Calculations for the Authorization
     // Header" and "Authenticating Requests: Using Query Parameters").
     static let signer = SigV4(
@@ -59,7 +59,7 @@ import Transport
     }
 }
 
-@Suite(.serialized) struct S3ClientTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct S3ClientTests {
     @Test func objectsGoInComeOutAndAreListedHeadedAndDeleted() async throws {
         let server = try await S3TestServer.start()
         let home = try TempDirectory()

@@ -14,7 +14,7 @@ import VaultRuntime
 /// The archive on an S3-compatible store (a real moto server on loopback): generations archived into it, served
 /// by redirect and through the service, large files in resumable parts, blobs moved between a folder and a store,
 /// collections and verification against the store.
-@Suite(.serialized) struct ObjectStoreArchiveTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct ObjectStoreArchiveTests {
     static let model = "pixverse-v5-6-text-to-video"
 
     /// Harness settings that put blobs in `server`'s bucket.
@@ -187,7 +187,7 @@ import VaultRuntime
 }
 
 /// Collections against the stores: unrecorded blobs, and a store of the same bytes while they are being collected.
-@Suite struct BlobCollectionTests {
+@Suite(.timeLimit(.minutes(5))) struct BlobCollectionTests {
     let home: TempDirectory
     let database: AppDatabase
     let blobs: BlobStore
@@ -255,7 +255,7 @@ import VaultRuntime
 
 /// The move a team makes when it outgrows one disk, with the real binary: copy the blobs of a running service to a
 /// bucket, restart it on the bucket, copy again for what came in between, verify; and back to a folder.
-@Suite struct BlobMigrationCommandTests {
+@Suite(.timeLimit(.minutes(5))) struct BlobMigrationCommandTests {
     @Test func aRunningArchiveMovesToABucketAndBackWithTheCommands() async throws {
         let bucket = try await S3TestServer.start()
         let launched = try await LaunchedService.start(team: "movers")

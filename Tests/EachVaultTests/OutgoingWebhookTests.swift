@@ -6,7 +6,7 @@ import VaultContract
 /// Outgoing webhooks against a receiver that verifies every delivery with the `standardwebhooks` package (PyPI):
 /// signatures valid, the same id on every attempt, a generation's events in order, the delivery log, an endpoint
 /// disabled after its retries run out, and a replay.
-@Suite struct OutgoingWebhookTests {
+@Suite(.timeLimit(.minutes(5))) struct OutgoingWebhookTests {
     static let script = ServiceProcess.binary.deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appending(path: "Tests/Webhooks/receiver.py")
 

@@ -11,7 +11,7 @@ import Workers
 /// a few silent seconds of each video, stored as assets of their own, served to the team that holds their source,
 /// shown by the gallery, collected with their source; a file ffmpeg cannot read is recorded, not retried, and harms
 /// nothing.
-@Suite struct PosterTests {
+@Suite(.timeLimit(.minutes(5))) struct PosterTests {
     @Test(arguments: StoreBackend.allCases)
     func videosAndInputImagesGetPostersServedToTheirTeamOnlyAndCollectedWithThem(_ backend: StoreBackend) async throws {
         try await withHarness(backend: backend, configure: Harness.makingPosters) { harness in

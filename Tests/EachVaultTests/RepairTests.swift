@@ -7,7 +7,7 @@ import VaultContract
 
 /// `eachvault verify --repair`: missing and corrupt blobs fetched again from their sources and checked; a blob with
 /// no source (an upload) reported, never invented.
-@Suite struct RepairTests {
+@Suite(.timeLimit(.minutes(5))) struct RepairTests {
     @Test func missingAndCorruptBlobsAreFetchedAgainAndUploadsAreReported() async throws {
         try await withHarness { harness in
             var ids: [String] = []

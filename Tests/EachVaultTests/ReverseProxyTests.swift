@@ -7,7 +7,7 @@ import VaultRuntime
 
 /// `deploy/nginx.conf` with a real nginx in front: TLS, and file bytes handed to nginx (`X-Accel-Redirect`) after
 /// EachVault has decided who may read them.
-@Suite struct ReverseProxyTests {
+@Suite(.timeLimit(.minutes(5))) struct ReverseProxyTests {
     @Test func filesGoThroughNginxOnlyForThoseAllowedWithRangesValidatorsAndShareLinks() async throws {
         try await withHarness(configure: { $0.accelRedirect = "/_eachvault_blobs/" }) { harness in
             let work = try TempDirectory()

@@ -24,7 +24,7 @@ func exampleValue(name: String, _ property: PropertySchema) -> JSONValue {
     }
 }
 
-@Suite struct SchemaValidationTests {
+@Suite(.timeLimit(.minutes(5))) struct SchemaValidationTests {
     let catalogue: [ProviderModel]
 
     init() throws {

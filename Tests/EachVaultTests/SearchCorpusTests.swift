@@ -37,7 +37,7 @@ private func smallArchive() async throws -> (AppDatabase, String) {
     return await (database, try database.createTeam(name: "small", now: Date()).id)
 }
 
-@Suite struct SearchCorpusTests {
+@Suite(.timeLimit(.minutes(5))) struct SearchCorpusTests {
     let team: String
     let teams: [String]
     let database: AppDatabase

@@ -4,7 +4,7 @@ import EachLabs
 import Foundation
 import Testing
 
-@Suite struct SearchTests {
+@Suite(.timeLimit(.minutes(5))) struct SearchTests {
     let database: AppDatabase
 
     init() async throws {

@@ -4,7 +4,7 @@ import VaultContract
 import VaultRuntime
 import Workers
 
-@Suite struct ShareTests {
+@Suite(.timeLimit(.minutes(5))) struct ShareTests {
     @Test(arguments: StoreBackend.allCases)
     func linksOpenWithoutATokenUntilTheyExpireOrAreRevoked(_ backend: StoreBackend) async throws {
         try await withHarness(backend: backend) { harness in

@@ -6,7 +6,7 @@ import VaultRuntime
 import Workers
 
 /// Teams see only their own: every endpoint and verb answers a foreign id exactly like a missing one.
-@Suite struct TeamsTests {
+@Suite(.timeLimit(.minutes(5))) struct TeamsTests {
     @Test(arguments: StoreBackend.allCases)
     func everyEndpointAnswersForeignIdsLikeMissingOnes(_ backend: StoreBackend) async throws {
         try await withHarness(backend: backend) { harness in

@@ -8,7 +8,7 @@ import VaultRuntime
 import Workers
 
 /// Webhook-driven completion against the simulator's real signed deliveries.
-@Suite struct WebhookTests {
+@Suite(.timeLimit(.minutes(5))) struct WebhookTests {
     private func submit(_ harness: Harness, _ count: Int, prompt: String = "webhook") async throws -> [String] {
         var ids: [String] = []
         for index in 0..<count {

@@ -53,6 +53,10 @@ public protocol GenerationStore: Sendable {
     func latestGeneration(holding sha256: String, teamID: String) async throws -> Generation?
     /// The team's generation that already answers this request: a completed one, else one still in flight.
     func deduplicationMatch(teamID: String, requestKey: String) async throws -> Generation?
+    /// In one transaction: the team's generation that already answers this request (its hit counted), else
+    /// `generation` inserted. Identical requests arriving together get one generation, on every instance.
+    func insertGeneration(_ generation: Generation, inputs: [GenerationInput], deduplicating: Bool, now: Date)
+        async throws -> (generation: Generation, deduplicated: Bool)
     func recordDeduplicationHit(id: String, now: Date) async throws
     /// Replaces tags and/or the note of one of the team's generations; nil when the team has no such generation.
     func annotateGeneration(id: String, teamID: String, tags: [String]?, note: String??, now: Date) async throws

@@ -19,6 +19,13 @@ extension GenerationEvent {
     }
 }
 
+extension SQLSession {
+    fileprivate func countDeduplicationHit(id: String, now: Date) throws {
+        try execute("UPDATE generations SET dedup_hits = dedup_hits + 1 WHERE id = ?", [id])
+        try appendEvent(id, "deduplicated", GenerationEvent.deduplicated, at: now)
+    }
+}
+
 extension SQLArchive {
     /// The team's generation that already answers this request: a completed one, else one still in flight.
     /// Failed and cancelled generations never match; neither does another team's.
@@ -28,12 +35,26 @@ extension SQLArchive {
         }
     }
 
+    public func insertGeneration(_ generation: Generation, inputs: [GenerationInput], deduplicating: Bool, now: Date)
+        async throws -> (generation: Generation, deduplicated: Bool)
+    {
+        try await writing { db in
+            if deduplicating {
+                try db.lock(request: "\(generation.teamID)/\(generation.requestKey)")
+                let match = try db.fetchOne(
+                    Generation.self, Generation.deduplicationMatchSQL, [generation.teamID, generation.requestKey])
+                if let match {
+                    try db.countDeduplicationHit(id: match.id, now: now)
+                    return (match, true)
+                }
+            }
+            return (try db.insertGeneration(generation, inputs: inputs), false)
+        }
+    }
+
     /// Notes that a request was answered by `id` instead of a new prediction.
     public func recordDeduplicationHit(id: String, now: Date) async throws {
-        try await writing { db in
-            try db.execute("UPDATE generations SET dedup_hits = dedup_hits + 1 WHERE id = ?", [id])
-            try db.appendEvent(id, "deduplicated", GenerationEvent.deduplicated, at: now)
-        }
+        try await writing { db in try db.countDeduplicationHit(id: id, now: now) }
     }
 
     /// Replaces tags and/or the note of one of the team's generations; the search index follows (triggers).

@@ -50,13 +50,7 @@ extension SQLArchive {
     /// Records a new generation durably (with its media inputs and first history event) before anything is sent to
     /// the provider.
     public func insertGeneration(_ generation: Generation, inputs: [GenerationInput]) async throws -> Generation {
-        try await writing { db in
-            var generation = generation
-            generation.seq = try db.insert(generation, "RETURNING seq")?["seq"]
-            for input in inputs { try db.insert(input) }
-            try db.appendEvent(generation.id, "created", "model \(generation.model)", at: generation.createdAt)
-            return generation
-        }
+        try await writing { db in try db.insertGeneration(generation, inputs: inputs) }
     }
 
     public func generation(id: String) async throws -> Generation? {
@@ -180,5 +174,16 @@ extension SQLSession {
         let ended = changedRows > 0
         try appendEvent(id, "failed", "\(code): \(message)", at: now)
         if ended { try announce(.generationFailed, generationID: id, data: ["status": "failed", "error_code": code], at: now) }
+    }
+}
+
+extension SQLSession {
+    /// A new generation with its media inputs and its first history event; with its `seq`.
+    package func insertGeneration(_ generation: Generation, inputs: [GenerationInput]) throws -> Generation {
+        var generation = generation
+        generation.seq = try insert(generation, "RETURNING seq")?["seq"]
+        for input in inputs { try insert(input) }
+        try appendEvent(generation.id, "created", "model \(generation.model)", at: generation.createdAt)
+        return generation
     }
 }

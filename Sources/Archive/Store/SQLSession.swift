@@ -16,6 +16,9 @@ public protocol SQLSession {
     /// its outputs stored at once, a poll and a webhook) take turns and each sees what the other committed. SQLite
     /// runs one write transaction at a time already; PostgreSQL locks the row.
     func lock(generation id: String) throws
+    /// Holds `key` until the transaction ends, so two transactions deciding on one request (deduplicate or insert)
+    /// take turns. SQLite runs one write transaction at a time already; PostgreSQL takes an advisory lock.
+    func lock(request key: String) throws
 }
 
 extension SQLSession {
@@ -133,6 +136,8 @@ extension Database: SQLSession {
     public var changedRows: Int { changesCount }
 
     public func lock(generation id: String) {}
+
+    public func lock(request key: String) {}
 }
 
 /// A store whose tables are SQL, SQLite's or PostgreSQL's: the archive's logic is written once, in extensions of this

@@ -1,7 +1,9 @@
+import Archive
 import Foundation
 import GRDB
 import Logging
 import PostgresNIO
+import Transport
 
 /// SQL run on PostgreSQL the way the SQLite store runs it: statements written with `?` placeholders, values bound
 /// from GRDB's `DatabaseValueConvertible`s, and rows handed back as GRDB `Row`s, so the archive's record types
@@ -9,12 +11,13 @@ import PostgresNIO
 struct PostgresSQL: Sendable {
     let client: PostgresClient
     let logger: Logger
+    /// The longest a statement (with its wait for a connection) may take.
+    let deadline: Duration
 
     /// Every row of the statement's answer.
     func rows(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?] = []) async throws -> [Row] {
-        var rows: [Row] = []
-        for try await row in try await run(sql, arguments) { rows.append(Self.row(row)) }
-        return rows
+        let (query, client, logger) = (Self.query(sql, arguments), client, logger)
+        return try await bounded { try await client.query(query, logger: logger).collect() }.map(Self.row)
     }
 
     /// The first row, if any.
@@ -38,16 +41,18 @@ struct PostgresSQL: Sendable {
 
     /// Runs a statement for its effect.
     func execute(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?] = []) async throws {
-        for try await _ in try await run(sql, arguments) {}
+        let (query, client, logger) = (Self.query(sql, arguments), client, logger)
+        _ = try await bounded { try await client.query(query, logger: logger).collect() }
     }
 
-    private func run(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?]) async throws
-        -> PostgresRowSequence
-    {
+    /// A statement on the pool within `deadline`, a lease included; an outage is a `StoreUnavailable`.
+    private func bounded<T: Sendable>(_ statement: @escaping @Sendable () async throws -> T) async throws -> T {
         do {
-            return try await client.query(Self.query(sql, arguments), logger: logger)
+            return try await withDeadline(deadline, statement)
+        } catch is DeadlineExceeded {
+            throw StoreUnavailable(.timedOut, detail: "PostgreSQL: no answer within \(deadline)")
         } catch let error as PSQLError {
-            throw PostgresFailure(error)
+            throw PostgresFailure.classify(error)
         }
     }
 
@@ -124,5 +129,5 @@ extension PostgresBindings {
 
 extension PostgresArchive {
     /// Statements on the pool, each on whichever connection is free.
-    var sql: PostgresSQL { PostgresSQL(client: client, logger: logger) }
+    var sql: PostgresSQL { PostgresSQL(client: client, logger: logger, deadline: statementDeadline + leaseDeadline) }
 }

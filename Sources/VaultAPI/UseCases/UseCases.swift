@@ -30,6 +30,8 @@ public protocol FileUseCases: Sendable {
 /// `POST /v1/uploads`.
 public protocol UploadUseCases: Sendable {
     var blobs: BlobStore { get }
+    /// Why files cannot be taken in now (too little free space), or nil.
+    func lowDiskSpace() -> StoreUnavailable?
     func storeLocalFile(_ tempFile: URL, sha256: String, size: Int64, teamID: String?) async throws -> Asset
 }
 

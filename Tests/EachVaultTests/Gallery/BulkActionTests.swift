@@ -6,7 +6,7 @@ import VaultContract
 /// The gallery's bulk actions over HTTP with a real session: tags added and removed on exactly the selected
 /// generations, one share link each, deletion only after its question, and every bad selection refused with a page
 /// that says why and changes nothing.
-@Suite struct BulkActionTests {
+@Suite(.timeLimit(.minutes(5))) struct BulkActionTests {
     @Test(arguments: StoreBackend.allCases)
     func selectedGenerationsAreTaggedSharedAndDeletedAfterTheQuestion(_ backend: StoreBackend) async throws {
         try await withHarness(backend: backend) { harness in

@@ -152,7 +152,7 @@ import Workers
     }
 }
 
-@Suite struct GalleryFormTests {
+@Suite(.timeLimit(.minutes(5))) struct GalleryFormTests {
     @Test func signInNewGenerationWithFieldErrorsAndSignOut() async throws {
         try await withHarness { harness in
             let form = [("Content-Type", "application/x-www-form-urlencoded")]
@@ -212,7 +212,7 @@ import Workers
     }
 }
 
-@Suite struct GallerySearchTests {
+@Suite(.timeLimit(.minutes(5))) struct GallerySearchTests {
     @Test func highlightsMatchesPagesAndLeadsFromAnInputImageToEveryVideoMadeFromIt() async throws {
         try await withHarness { harness in
             let session = [try await harness.signIn().cookie]

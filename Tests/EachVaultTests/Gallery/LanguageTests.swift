@@ -8,7 +8,7 @@ import Workers
 
 /// English and Simplified Chinese: chosen by `Accept-Language`, switched and remembered by a cookie, the tables
 /// complete, and user content never translated.
-@Suite struct LanguageTests {
+@Suite(.timeLimit(.minutes(5))) struct LanguageTests {
     @Test func theTablesHaveTheSameKeysAndValuesAndEveryTemplateKeyExists() throws {
         let english = PageText.table(.english)
         let chinese = PageText.table(.chinese)

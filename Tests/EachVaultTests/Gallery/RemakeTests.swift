@@ -5,7 +5,7 @@ import VaultContract
 /// "Make again" and "Variation": the form filled from a generation (media inputs by their archived `sha256:`
 /// references), its cost and an identical archived request shown first, the new generation recording what it was
 /// made from, and both detail pages linking to each other.
-@Suite struct RemakeTests {
+@Suite(.timeLimit(.minutes(5))) struct RemakeTests {
     @Test(arguments: StoreBackend.allCases)
     func aVariationIsPrefilledSubmittedAndLinkedBothWays(_ backend: StoreBackend) async throws {
         try await withHarness(backend: backend) { harness in

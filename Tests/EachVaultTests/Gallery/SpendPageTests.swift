@@ -4,7 +4,7 @@ import VaultContract
 
 /// The gallery's spend page: the same figures as `GET /v1/spend` for the same range, to the cent and beyond (each
 /// row carries the API's exact numbers), drawn as server-side SVG charts, every day of the range present.
-@Suite struct SpendPageTests {
+@Suite(.timeLimit(.minutes(5))) struct SpendPageTests {
     @Test(arguments: StoreBackend.allCases)
     func theSpendPageShowsExactlyWhatTheAPIReports(_ backend: StoreBackend) async throws {
         try await withHarness(backend: backend) { harness in

@@ -7,7 +7,7 @@ import Workers
 
 /// Who may do what, tried as an attacker would: a cookie riding along with another site's request, forms posted
 /// from elsewhere, bodies of the wrong type, errors off the happy path.
-@Suite struct BoundaryTests {
+@Suite(.timeLimit(.minutes(5))) struct BoundaryTests {
     static let form = [(name: "Content-Type", value: "application/x-www-form-urlencoded")]
     static let createBody = #"{"model": "pixverse-v5-6-text-to-video", "input": {"prompt": "a billed fox"}}"#
 
@@ -109,7 +109,7 @@ import Workers
 }
 
 /// A client that opens a connection and never finishes its request is cut off, not kept forever.
-@Suite struct ConnectionLimitTests {
+@Suite(.timeLimit(.minutes(5))) struct ConnectionLimitTests {
     @Test func aHalfSentRequestHeadIsClosedAfterTheIdleTimeout() async throws {
         try await withHarness { harness in
             let port = try #require(URL(string: harness.server.baseURL)?.port)

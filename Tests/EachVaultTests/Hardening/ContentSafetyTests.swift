@@ -8,7 +8,7 @@ import Workers
 
 /// User text meets HTML and uploaded bytes meet browsers: nothing an attacker sends may run as markup on this
 /// origin, and nothing served tells one team what another holds.
-@Suite struct ContentSafetyTests {
+@Suite(.timeLimit(.minutes(5))) struct ContentSafetyTests {
     static let breakers: [Unicode.Scalar] = ["<", ">", "\"", "'", "&"]
 
     /// Any text at all, escaped, holds none of the five characters as a scalar of its own.

@@ -7,7 +7,7 @@ import Workers
 
 /// One team must not be able to starve the others, nor make the service spend provider calls or downloads on
 /// requests that are refused.
-@Suite struct ExhaustionTests {
+@Suite(.timeLimit(.minutes(5))) struct ExhaustionTests {
     @Test func refusedRequestsCostNoProviderCallAndNoSearch() async throws {
         try await withHarness { harness in
             let slug = "no-such-model-\(UUID().uuidString.prefix(8))"

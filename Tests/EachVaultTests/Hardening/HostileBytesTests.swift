@@ -9,7 +9,7 @@ import Testing
 
 /// Bytes from outside reach parsers that must answer with an error, never trap: each case here once crashed the
 /// whole service (or would have).
-@Suite struct HostileBytesTests {
+@Suite(.timeLimit(.minutes(5))) struct HostileBytesTests {
     let directory: TempDirectory
 
     init() throws {
@@ -175,7 +175,7 @@ import Testing
 }
 
 /// Response headers as libcurl hands them over: every repeated field kept, hostile names dropped.
-@Suite struct ResponseHeaderTests {
+@Suite(.timeLimit(.minutes(5))) struct ResponseHeaderTests {
     @Test func repeatedFieldsAreAllKeptAndMalformedNamesIgnored() {
         var headers = HTTPFields()
         for line in [

@@ -4,7 +4,7 @@ import Testing
 import Transport
 
 /// Input URLs come from teams: a server may drip bytes, compress a bomb, or live on this machine's network.
-@Suite struct InputDownloadLimitTests {
+@Suite(.timeLimit(.minutes(5))) struct InputDownloadLimitTests {
     /// A loopback server for one test: `/drip` sends a byte a second forever, `/bomb` a small gzip body that
     /// expands a thousandfold.
     private static func withServer(_ body: (String) async throws -> Void) async throws {

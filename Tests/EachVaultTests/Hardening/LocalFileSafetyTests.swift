@@ -7,7 +7,7 @@ import VaultRuntime
 @testable import Workers
 
 /// Inline files are stored so that nothing collects them mid-flight, and a dry run stores nothing at all.
-@Suite struct LocalFileSafetyTests {
+@Suite(.timeLimit(.minutes(5))) struct LocalFileSafetyTests {
     static let model = "pixverse-v5-6-image-to-video"
 
     private static func dataURI(_ harness: Harness) async throws -> String {

@@ -6,7 +6,7 @@ import Testing
 
 /// PostgreSQL's schema against a real server: migrations applied once however many instances start together, and
 /// every table and column of the SQLite archive present, so a copy (and later the service) maps one to one.
-@Suite struct PostgresSchemaTests {
+@Suite(.timeLimit(.minutes(5))) struct PostgresSchemaTests {
     static let logger = Logger(label: "test.postgres")
 
     @Test func instancesStartingTogetherApplyEachMigrationOnce() async throws {

@@ -7,7 +7,7 @@ import Testing
 
 /// What several instances share through PostgreSQL: due rows claimed by one instance at a time under leases that
 /// expire, the provider's rate, and wake-ups. Each "instance" here is a pool of its own on one database.
-@Suite struct SharedWorkTests {
+@Suite(.timeLimit(.minutes(5))) struct SharedWorkTests {
     let start = Date(timeIntervalSince1970: 1_800_000_000)
 
     static var logger: Logger {

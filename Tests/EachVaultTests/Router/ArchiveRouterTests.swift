@@ -10,7 +10,7 @@ import Transport
 
 /// Each controller through the whole router over an in-memory database: authentication, files, uploads, spend,
 /// imports, shares, webhooks, the gallery's guard and the service endpoints. Milliseconds each, no server.
-@Suite struct ArchiveRouterTests {
+@Suite(.timeLimit(.minutes(5))) struct ArchiveRouterTests {
     let fixture: RouterFixture
 
     init() async throws { fixture = try await RouterFixture() }

@@ -11,7 +11,7 @@ import VaultContract
 
 /// `GenerationsController` on its own, over use cases that answer as told: how each outcome of a create or a plan
 /// becomes an HTTP answer, with no provider, database or server.
-@Suite struct GenerationsRouterTests {
+@Suite(.timeLimit(.minutes(5))) struct GenerationsRouterTests {
     /// Answers every create with `outcome`; holds one generation, `gen_1`.
     struct ScriptedGenerations: GenerationUseCases {
         var outcome: Result<CreatedGeneration, SubmissionError>

@@ -7,7 +7,7 @@ import Testing
 
 /// The OpenAPI document and the router describe the same API: a route the document lacks, or a documented
 /// operation no route serves, fails here.
-@Suite struct OpenAPITests {
+@Suite(.timeLimit(.minutes(5))) struct OpenAPITests {
     /// What the document covers: the `/v1` API and the service's own endpoints (the gallery's HTML pages, share
     /// pages, the provider's webhooks and `/metrics` are not part of the team API).
     static func isDocumented(_ path: String) -> Bool {

@@ -6,7 +6,7 @@ import VaultContract
 /// `eachvault migrate-database`: the real binary copies a running archive into a real PostgreSQL, verified table
 /// by table; a second run changes nothing; a deletion in the archive is followed; PostgreSQL's full-text column
 /// is filled from the copied prompts.
-@Suite struct DatabaseMigrationCommandTests {
+@Suite(.timeLimit(.minutes(5))) struct DatabaseMigrationCommandTests {
     @Test func aRunningArchiveIsCopiedIntoPostgresAndKeptUpToDate() async throws {
         let server = try await PostgresServer.start()
         let url = try await server.database()

@@ -9,7 +9,7 @@ import VaultContract
 /// single-host archive is copied into PostgreSQL and a bucket while it serves, copied again once stopped (what
 /// came in between), and restarted on both. Nothing is lost: generations, their files' bytes, search, share links,
 /// the team's token.
-@Suite struct MoveToScaleOutTests {
+@Suite(.timeLimit(.minutes(5))) struct MoveToScaleOutTests {
     @Test func aRunningArchiveMovesToPostgresAndABucketWithTheTwoCommands() async throws {
         let postgres = try await PostgresServer.start()
         let database = try await postgres.database()

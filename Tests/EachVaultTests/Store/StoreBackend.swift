@@ -20,7 +20,7 @@ enum StoreBackend: String, CaseIterable, Sendable, CustomStringConvertible {
             let home = try TempDirectory()
             return try await body(AppDatabase(path: home.url.appending(path: "eachvault.sqlite").path))
         case .postgres:
-            let server = try await PostgresServer.start()
+            let server = try await PostgresServer.shared()
             let location = try PostgresLocation(url: try await server.database())
             var logger = Logger(label: "test.store")
             logger.logLevel = .error

@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 /// The store's behaviour, the same on SQLite and on PostgreSQL: each test runs once per backend.
-@Suite struct StoreContractTests {
+@Suite(.timeLimit(.minutes(5))) struct StoreContractTests {
     let start = Date(timeIntervalSince1970: 1_800_000_000)
 
     @Test(arguments: StoreBackend.allCases)
@@ -154,7 +154,7 @@ import Testing
 
 /// A generation's whole life through the store, on each backend: claimed for its create once, polled, its output
 /// downloaded and recorded, completed, its events announced to the team's endpoint in order.
-@Suite struct StoreLifecycleTests {
+@Suite(.timeLimit(.minutes(5))) struct StoreLifecycleTests {
     let start = Date(timeIntervalSince1970: 1_800_000_000)
 
     @Test(arguments: StoreBackend.allCases)
@@ -212,7 +212,7 @@ import Testing
 
 /// Incoming webhooks through the store, on each backend: a refused delivery is only counted, an authentic one is
 /// applied once and its repeats change nothing.
-@Suite struct StoreWebhookTests {
+@Suite(.timeLimit(.minutes(5))) struct StoreWebhookTests {
     let start = Date(timeIntervalSince1970: 1_800_000_000)
 
     @Test(arguments: StoreBackend.allCases)

@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 /// Search and spend, the same on both databases: FTS5 on SQLite, `tsvector` on PostgreSQL.
-@Suite struct StoreSearchTests {
+@Suite(.timeLimit(.minutes(5))) struct StoreSearchTests {
     let start = Date(timeIntervalSince1970: 1_800_000_000)  // 2027-01-15, 08:00 UTC
 
     /// Four generations of team "a" (and one of team "b"), completed, with costs.

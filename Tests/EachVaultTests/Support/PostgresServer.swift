@@ -34,12 +34,33 @@ final class PostgresServer: @unchecked Sendable {
         try await Blocking.run { try PostgresServer() }
     }
 
-    private init() throws {
+    /// One cluster for the whole test process, started by the first test that asks (each test makes databases of
+    /// its own in it) and stopped when the process exits: an `initdb` per test started dozens of clusters at once
+    /// on two cores. Tests that restart or stop their server start one of their own.
+    static func shared() async throws -> PostgresServer {
+        try await sharedServer.value
+    }
+
+    private static let sharedServer = Task<PostgresServer, any Error> {
+        let server = try await Blocking.run { try PostgresServer(maxConnections: 600) }
+        sharedFolder = server.data.path
+        atexit {
+            PostgresServer.halt(dataFolder: PostgresServer.sharedFolder)
+            if let data = PostgresServer.sharedFolder {
+                try? FileManager.default.removeItem(at: URL(fileURLWithPath: data).deletingLastPathComponent())
+            }
+        }
+        return server
+    }
+
+    nonisolated(unsafe) private static var sharedFolder: String?
+
+    private init(maxConnections: Int = 100) throws {
+        self.maxConnections = maxConnections
         folder = try TempDirectory()
         guard let bin = Self.binaries else { throw PostgresServerError.failed("PostgreSQL is not installed (make test-deps)") }
         let passwordFile = folder.url.appending(path: "password")
         try password.write(to: passwordFile, atomically: true, encoding: .utf8)
-        let asPostgres = getuid() == 0 ? ["runuser", "-u", "postgres", "--"] : []
         if getuid() == 0 { _ = try runChildNow(["chown", "-R", "postgres", folder.url.path]) }
         let initdb = try spawnAndWait(
             asPostgres + [
@@ -50,12 +71,7 @@ final class PostgresServer: @unchecked Sendable {
         // A port found free may be taken by another test before the server binds it: try another.
         for attempt in 1...5 {
             port = try freeLoopbackPort()
-            let started = try spawnAndWait(
-                asPostgres + [
-                    bin.appending(path: "pg_ctl").path, "-D", data.path, "-l", folder.url.appending(path: "log").path,
-                    "-w", "-o", "-p \(port) -k \(folder.url.path) -c listen_addresses=127.0.0.1 -c fsync=off", "start",
-                ])
-            if started == 0 { return }
+            if try launch() { return }
             let log = (try? String(contentsOf: folder.url.appending(path: "log"), encoding: .utf8)) ?? ""
             guard attempt < 5, log.contains("Address already in use") else {
                 throw PostgresServerError.failed("pg_ctl start failed: \(log.suffix(2000))")
@@ -63,11 +79,41 @@ final class PostgresServer: @unchecked Sendable {
         }
     }
 
-    deinit {
+    private let maxConnections: Int
+    private var asPostgres: [String] { getuid() == 0 ? ["runuser", "-u", "postgres", "--"] : [] }
+
+    /// Starts the server on `port`; false when it did not start (see the log).
+    private func launch() throws -> Bool {
+        guard let bin = Self.binaries else { return false }
+        let started = try spawnAndWait(
+            asPostgres + [
+                bin.appending(path: "pg_ctl").path, "-D", data.path, "-l", folder.url.appending(path: "log").path,
+                "-w", "-o",
+                "-p \(port) -k \(folder.url.path) -c listen_addresses=127.0.0.1 -c fsync=off "
+                    + "-c max_connections=\(maxConnections)", "start",
+            ])
+        return started == 0
+    }
+
+    /// Stops the server as an operator's restart does (`pg_ctl stop -m fast`: sessions are ended, connections
+    /// closed), for fault tests; `resume` starts it again on the same port.
+    func stop() async throws {
+        guard let bin = Self.binaries else { return }
+        let arguments = asPostgres + [bin.appending(path: "pg_ctl").path, "-D", data.path, "-m", "fast", "-w", "stop"]
+        let status = try await Blocking.run { try spawnAndWait(arguments) }
+        guard status == 0 else { throw PostgresServerError.failed("pg_ctl stop exited with status \(status)") }
+    }
+
+    func resume() async throws {
+        guard try await Blocking.run({ try self.launch() }) else { throw PostgresServerError.failed("pg_ctl start failed") }
+    }
+
+    deinit { Self.halt(dataFolder: data.path) }
+
+    private static func halt(dataFolder: String?) {
+        guard let dataFolder, let bin = binaries else { return }
         let asPostgres = getuid() == 0 ? ["runuser", "-u", "postgres", "--"] : []
-        if let bin = Self.binaries {
-            _ = try? spawnAndWait(asPostgres + [bin.appending(path: "pg_ctl").path, "-D", data.path, "-m", "immediate", "stop"])
-        }
+        _ = try? spawnAndWait(asPostgres + [bin.appending(path: "pg_ctl").path, "-D", dataFolder, "-m", "immediate", "stop"])
     }
 
     /// Debian installs PostgreSQL's server programs under /usr/lib/postgresql/VERSION/bin; the newest is used.

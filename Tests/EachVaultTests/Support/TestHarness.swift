@@ -69,10 +69,15 @@ final class Harness: @unchecked Sendable {
     init(
         simulator settings: SimulatorSettings = Harness.simulatorSettings, apiKey: String = Harness.apiKey,
         workers: WorkerSettings = Harness.testSettings, webhooks: Bool = false, backend: StoreBackend = .sqlite,
-        configure: (inout VaultConfiguration) -> Void = { _ in }
+        postgresServer: PostgresServer? = nil, configure: (inout VaultConfiguration) -> Void = { _ in }
     ) async throws {
         home = try TempDirectory()
-        postgres = backend == .postgres ? try await PostgresServer.start() : nil
+        // A test that stops its server brings its own; the others share the process's cluster.
+        if let postgresServer {
+            postgres = postgresServer
+        } else {
+            postgres = backend == .postgres ? try await PostgresServer.shared() : nil
+        }
         simulator = EachLabsSimulator(settings: settings)
         simulatorServer = try await SimulatorApp.start(simulator, logger: Self.quietLogger)
         // Webhook URLs must stay valid across restarts: a fixed port, chosen free now.

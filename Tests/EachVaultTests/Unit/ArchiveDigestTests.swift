@@ -3,7 +3,7 @@ import Testing
 
 /// The digest `migrate-database` compares across databases: the same rows in any order agree; a value's kind, a
 /// changed byte or a missing row do not.
-@Suite struct ArchiveDigestTests {
+@Suite(.timeLimit(.minutes(5))) struct ArchiveDigestTests {
     @Test func rowsInAnyOrderGiveOneDigestAndEveryDifferenceAnother() {
         let rows: [[ArchiveValue]] = [
             [.integer(1), .text("a heron"), .null],

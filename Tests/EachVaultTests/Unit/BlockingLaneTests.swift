@@ -5,7 +5,7 @@ import Transport
 
 /// Blocking work of one kind runs at most `width` jobs at once; the rest wait without a thread, and a job that
 /// throws still frees its place.
-@Suite struct BlockingLaneTests {
+@Suite(.timeLimit(.minutes(5))) struct BlockingLaneTests {
     final class Gauge: Sendable {
         private let state = Mutex((now: 0, most: 0))
         func enter() {

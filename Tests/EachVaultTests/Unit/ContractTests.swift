@@ -5,7 +5,7 @@ import VaultContract
 
 /// The API's JSON: snake_case names derived from the Swift ones (acronyms whole), ISO 8601 dates, and a
 /// generation's input keys exactly as the team sent them.
-@Suite struct ContractTests {
+@Suite(.timeLimit(.minutes(5))) struct ContractTests {
     @Test(arguments: [
         ("predictionID", "prediction_id"), ("sourceURL", "source_url"), ("costUSD", "cost_usd"),
         ("durationS", "duration_s"), ("predictionIDs", "prediction_ids"), ("snippetParts", "snippet_parts"),

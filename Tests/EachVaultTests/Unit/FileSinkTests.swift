@@ -5,7 +5,7 @@ import Transport
 
 /// The download sink hashes and writes through a pipeline of buffers, with direct I/O where the file system takes it:
 /// whatever the sizes and the pieces the bytes arrive in, the file and the digest are exactly the bytes sent.
-@Suite struct FileSinkTests {
+@Suite(.timeLimit(.minutes(5))) struct FileSinkTests {
     let home: TempDirectory
 
     init() throws { home = try TempDirectory() }

@@ -6,7 +6,7 @@ import Testing
 
 /// The generation state machine on an in-memory database: every transition of submission, polling, webhooks,
 /// adoption, uncertain creates and downloads, in milliseconds and without a server.
-@Suite struct GenerationStateMachineTests {
+@Suite(.timeLimit(.minutes(5))) struct GenerationStateMachineTests {
     let database: AppDatabase
     let team: String
     let start = Date(timeIntervalSince1970: 1_800_000_000)
@@ -208,7 +208,7 @@ import Testing
 
 /// The create-intent mark is the one commit that must survive a power loss: it is written with a synchronous log,
 /// and the connection goes back to GRDB's WAL setting (NORMAL) for everything else.
-@Suite struct IntentDurabilityTests {
+@Suite(.timeLimit(.minutes(5))) struct IntentDurabilityTests {
     @Test func theIntentMarkSyncsTheLogAndLeavesTheConnectionAsItWas() async throws {
         let home = try TempDirectory()
         let database = try AppDatabase(path: home.url.appending(path: "eachvault.sqlite").path)

@@ -5,7 +5,7 @@ import Testing
 
 /// Writes arriving while a batch is being committed wait for the next batch, together; each is answered with its
 /// own result, and a failed commit fails only the writes it held.
-@Suite struct GroupCommitTests {
+@Suite(.timeLimit(.minutes(5))) struct GroupCommitTests {
     struct Refused: Error {}
 
     /// Holds the first commit until released, recording every batch's size.

@@ -6,7 +6,7 @@ import VaultContract
 
 /// The hand-written JSON of the generation answers is byte for byte what `ContractJSON`'s encoder writes, for every
 /// shape a generation takes: so clients (and the OpenAPI document) cannot tell which one answered.
-@Suite struct JSONWriterTests {
+@Suite(.timeLimit(.minutes(5))) struct JSONWriterTests {
     static let awkwardText = [
         "", "plain", "quote \" and backslash \\ and slash /", "tab\tnewline\ncarriage\r", "\u{0}\u{1}\u{1F}\u{7F}",
         "bell \u{8} form \u{C}", "中文提示词 🎬 e\u{301}", "<script>alert(1)</script>", "\u{2028}\u{2029}",

@@ -6,7 +6,7 @@ import Testing
 /// Workers ask every queue for its due rows and its next due time on each wake-up: each query must read the queue's
 /// partial index by (team, due time), or its cost grows with the backlog (every pick read all 150,000 waiting
 /// generations before these indexes). The plans are SQLite's own, on the migrated schema.
-@Suite struct WorkQueueTests {
+@Suite(.timeLimit(.minutes(5))) struct WorkQueueTests {
     static let queues: [(String, WorkQueue, String)] =
         [
             ("submissions", GenerationQueue.submissions.queue, "generations_submission_queue"),

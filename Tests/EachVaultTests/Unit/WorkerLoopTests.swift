@@ -1,0 +1,61 @@
+import Foundation
+import Synchronization
+import Testing
+
+@testable import Workers
+
+/// An outcome that cannot be recorded leaves its item due in the store; the loop must let it cool down instead of
+/// working it again at once (a NUL byte in an endpoint's answer once made PostgreSQL post one message 90 times a
+/// second, forever).
+@Suite(.timeLimit(.minutes(2))) struct WorkerLoopTests {
+    private struct Refused: Error {}
+
+    /// When each item was worked, by key.
+    private final class Attempts: Sendable {
+        let times = Mutex<[String: [ContinuousClock.Instant]]>([:])
+        func note(_ key: String) { times.withLock { $0[key, default: []].append(.now) } }
+        func of(_ key: String) -> [ContinuousClock.Instant] { times.withLock { $0[key] ?? [] } }
+    }
+
+    private func loop(items: [String], attempts: Attempts, pauses: Bool, failing: Set<String>) -> WorkerLoop<String> {
+        WorkerLoop(
+            name: "test", wakeup: Wakeup(), clock: SystemClock(), concurrency: 4, idleCheck: .seconds(30), key: { $0 },
+            due: { _, limit in Array(items.prefix(limit)) },  // every item stays due: nothing is ever recorded
+            nextDue: { Date() },
+            work: { item in
+                attempts.note(item)
+                if failing.contains(item) { throw Refused() }
+            }, pausesOnUnrecorded: pauses, cooldown: Backoff(base: .milliseconds(300), factor: 2, cap: .seconds(5)),
+            logger: Harness.quietLogger)
+    }
+
+    @Test func anItemWhoseOutcomeCannotBeRecordedWaitsLongerAndLongerBeforeItIsTriedAgain() async throws {
+        let attempts = Attempts()
+        let running = Task { await loop(items: ["a"], attempts: attempts, pauses: false, failing: ["a"]).run() }
+        defer { running.cancel() }
+        try await eventually { attempts.of("a").count >= 3 }
+        running.cancel()
+        let times = attempts.of("a")
+        // 300 ms then 600 ms between tries (no jitter on cooldowns), never straight away.
+        #expect(times[1] - times[0] >= .milliseconds(290))
+        #expect(times[2] - times[1] >= .milliseconds(590))
+    }
+
+    @Test func othersGoOnWhileOneItemCoolsDownUnlessTheQueuePausesAsAWhole() async throws {
+        let attempts = Attempts()
+        let running = Task { await loop(items: ["bad", "good"], attempts: attempts, pauses: false, failing: ["bad"]).run() }
+        try await eventually { attempts.of("good").count >= 20 }
+        running.cancel()
+        #expect(attempts.of("bad").count < 10)
+
+        // A queue that spends the provider's budget stops altogether while no outcome can be recorded (the
+        // database down): two failures pause it for 600 ms, where each item alone would rest only 300 ms.
+        let paused = Attempts()
+        let pausing = Task { await loop(items: ["x", "y"], attempts: paused, pauses: true, failing: ["x", "y"]).run() }
+        try await eventually { paused.of("x").count + paused.of("y").count >= 4 }
+        pausing.cancel()
+        let all = (paused.of("x") + paused.of("y")).sorted()
+        let duringPause = all.filter { $0 > all[0] + .milliseconds(100) && $0 < all[0] + .milliseconds(550) }
+        #expect(duringPause.isEmpty, "\(duringPause.count) items worked while the queue was paused")
+    }
+}
