@@ -6,6 +6,8 @@ import Transport
 /// `duePolls`, ...), defined by feature in the `AppDatabase+*.swift` files; no SQL outside this target.
 public struct AppDatabase: SQLArchive {
     let writer: any DatabaseWriter
+    /// This database's threads: at most eight calls at a time (SQLite has five readers and one writer).
+    private let lane = BlockingLane(width: 8)
     /// The full-text vocabulary searches ask, remembered (see `SearchVocabulary`).
     let vocabulary = SearchVocabulary()
 
@@ -21,12 +23,12 @@ public struct AppDatabase: SQLArchive {
     /// or every other team's request waits with it. At most eight at a time (SQLite has five readers and one
     /// writer): more would only hold threads waiting.
     func read<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await Self.onLane { [writer] in try writer.read(work) }
+        try await onLane { [writer] in try writer.read(work) }
     }
 
     /// Runs a transaction on the database lane (see `read`).
     func write<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await Self.onLane { [writer] in try writer.write(work) }
+        try await onLane { [writer] in try writer.write(work) }
     }
 
     public var dialect: SQLDialect { .sqlite }
@@ -56,19 +58,17 @@ public struct AppDatabase: SQLArchive {
 
     /// Runs statements outside a transaction on the database lane (see `read`).
     func writeWithoutTransaction<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await Self.onLane { [writer] in try writer.writeWithoutTransaction(work) }
+        try await onLane { [writer] in try writer.writeWithoutTransaction(work) }
     }
-
-    private static let lane = BlockingLane(width: 8)
 
     /// Runs `work` on the lane; a database that cannot be used now (full disk, read-only or failing file, a lock
     /// not had within the busy timeout) is a `StoreUnavailable`, so callers answer 503 or cool down instead of
     /// passing SQLite's words on.
-    private static func onLane<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    private func onLane<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         do {
             return try await lane.run(work)
         } catch let error as DatabaseError {
-            guard let reason = outage(error.resultCode) else { throw error }
+            guard let reason = Self.outage(error.resultCode) else { throw error }
             throw StoreUnavailable(reason, detail: "SQLite: \(error.message ?? "\(error.resultCode)")")
         }
     }

@@ -28,8 +28,10 @@ public enum DatabaseCopy {
         public var matches: Bool
     }
 
+    /// - Parameter force: copy even when PostgreSQL changed since the last verified copy (instances served from it).
     public static func run(
-        from source: AppDatabase, to target: PostgresArchive, progress: @Sendable (String) -> Void = { _ in }
+        from source: AppDatabase, to target: PostgresArchive, force: Bool = false,
+        progress: @Sendable (String) -> Void = { _ in }
     ) async throws -> [TableReport] {
         let described = Dictionary(uniqueKeysWithValues: try source.archiveTables().map { ($0.name, $0) })
         if let unknown = described.keys.sorted().first(where: { !tables.contains($0) }) {
@@ -38,6 +40,7 @@ public enum DatabaseCopy {
         let ordered = tables.compactMap { described[$0] }
         for table in ordered { try await checkColumns(of: table, in: target) }
         try await checkSameArchive(source, target)
+        if !force { try await checkUnchangedSinceLastCopy(ordered, target) }
         var written: [String: Int] = [:]
         for table in ordered {
             written[table.name] = try await copyRows(of: table, from: source, to: target)
@@ -58,7 +61,41 @@ public enum DatabaseCopy {
                     table: table.name, written: written[table.name] ?? 0, removed: removed[table.name] ?? 0,
                     rows: actual.rows, digest: actual.description, matches: actual == wanted))
         }
+        try await mark(reports, in: target)
         return reports
+    }
+
+    /// Instances that served from PostgreSQL since the last verified copy have written rows the SQLite file does not
+    /// hold: a copy would overwrite or delete them. Found by comparing each table with what the last copy left.
+    private static func checkUnchangedSinceLastCopy(_ tables: [ArchiveTable], _ target: PostgresArchive) async throws {
+        var marks: [String: String] = [:]
+        let rows = try await target.client.query("SELECT table_name, digest FROM database_copy_marks", logger: target.logger)
+        for try await (table, digest) in rows.decode((String, String).self) { marks[table] = digest }
+        guard !marks.isEmpty else { return }  // never copied into, or copied before marks were kept
+        var changed: [String] = []
+        for table in tables where try await digest(of: table, in: target).description != marks[table.name] {
+            changed.append(table.name)
+        }
+        guard changed.isEmpty else {
+            throw PostgresFailure(
+                "PostgreSQL changed since the last copy (\(changed.joined(separator: ", "))): instances have written to it, "
+                    + "and copying the SQLite archive again would overwrite or delete their rows. Keep serving from "
+                    + "PostgreSQL, or pass --force to make it a copy of the SQLite archive again")
+        }
+    }
+
+    /// Remembers what each verified table holds now, for the next copy's check.
+    private static func mark(_ reports: [TableReport], in target: PostgresArchive) async throws {
+        let now = Int64(Date().timeIntervalSince1970)
+        for report in reports where report.matches {
+            try await target.execute(
+                """
+                INSERT INTO database_copy_marks (table_name, row_count, digest, copied_at)
+                VALUES (\(report.table), \(Int64(report.rows)), \(report.digest), \(now))
+                ON CONFLICT (table_name) DO UPDATE
+                SET row_count = EXCLUDED.row_count, digest = EXCLUDED.digest, copied_at = EXCLUDED.copied_at
+                """)
+        }
     }
 
     /// PostgreSQL's database is empty or holds a copy of this very archive: the copy deletes there what the archive

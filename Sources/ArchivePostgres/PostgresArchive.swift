@@ -1,6 +1,8 @@
 import Foundation
 import Logging
 import PostgresNIO
+import Synchronization
+import Transport
 
 /// A connection pool to the archive's PostgreSQL database, running while `open`'s body runs.
 public struct PostgresArchive: Sendable {
@@ -14,8 +16,15 @@ public struct PostgresArchive: Sendable {
     public var instanceID = ProcessInfo.processInfo.hostName
     /// The longest one statement may go unanswered before its connection is closed and the call fails.
     public var statementDeadline: Duration = .seconds(30)
-    /// The longest a transaction waits for a connection from the pool (the server down, every connection busy).
-    public var leaseDeadline: Duration = .seconds(3)
+    /// The longest a transaction waits for a connection from the pool (every connection busy, a loaded host);
+    /// while the server seems down (a connection was lost, a lease timed out, and nothing has succeeded since),
+    /// `suspectLeaseDeadline`, so requests are answered 503 at once instead of each waiting out the full deadline.
+    public var leaseDeadline: Duration = .seconds(10)
+    public var suspectLeaseDeadline: Duration = .seconds(1)
+    /// Whether the server seems down, shared by every transaction of this pool.
+    let outage = OutageWatch()
+    /// This pool's threads for transactions: at most eight at a time.
+    let lane = BlockingLane(width: 8)
 
     /// Connects to `location`, applies pending migrations (`migrations/postgres`, under a lock) and runs `body`;
     /// the pool closes when it returns or throws.

@@ -2,8 +2,9 @@ import Foundation
 import PostgresNIO
 
 /// Where the PostgreSQL database is: `EACHVAULT_DATABASE_URL`, `postgres://user:password@host:port/database`
-/// (also `postgresql://`), with `?sslmode=disable` (the default on loopback), `require` or `verify-full`. The
-/// password never appears in `description`, logs or errors.
+/// (also `postgresql://`), with `?sslmode=disable` (the default on loopback), `require` or `verify-full`, and
+/// `pool_size=N`, the most connections one instance opens (default 20: the server's `max_connections` must cover
+/// every instance's pool). The password never appears in `description`, logs or errors.
 public struct PostgresLocation: Sendable, CustomStringConvertible {
     public var host: String
     public var port: Int
@@ -11,6 +12,8 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
     var password: String?
     public var database: String
     public var tls: TLSMode
+    /// The most connections this instance's pool opens.
+    public var poolSize = 20
 
     public enum TLSMode: String, Sendable {
         case disable, require
@@ -47,6 +50,12 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
         self.password = components.password
         self.database = database
         self.tls = tls
+        if let size = components.queryItems?.first(where: { $0.name == "pool_size" })?.value {
+            guard let value = Int(size), (1...500).contains(value) else {
+                throw InvalidURL(description: "pool_size must be a whole number from 1 to 500")
+            }
+            poolSize = value
+        }
     }
 
     public var description: String { "postgres://\(username)@\(host):\(port)/\(database)" }
@@ -73,9 +82,11 @@ public struct PostgresLocation: Sendable, CustomStringConvertible {
     /// postgres-nio's client configuration for this location.
     var clientConfiguration: PostgresClient.Configuration {
         get throws {
-            PostgresClient.Configuration(
+            var configuration = PostgresClient.Configuration(
                 host: host, port: port, username: username, password: password, database: database,
                 tls: tls == .disable ? .disable : .require(tlsConfiguration))
+            configuration.options.maximumConnections = poolSize
+            return configuration
         }
     }
 }

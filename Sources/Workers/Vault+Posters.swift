@@ -19,6 +19,7 @@ extension Vault {
         }
         do {
             do {
+                try PosterMaker.checkSize(width: source.width, height: source.height)
                 try await blobs.withLocalFile(source.sha256) { file in
                     try await posterMaker.make(kind, from: file, contentType: source.contentType, into: output)
                 }

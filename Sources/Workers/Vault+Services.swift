@@ -16,14 +16,16 @@ extension Vault {
                     name: "submissions", wakeup: submissionsDue, clock: clock, concurrency: 2, idleCheck: settings.idleCheck, key: \.id,
                     due: { now, limit in try await self.store.dueSubmissions(now: now, limit: limit) },
                     nextDue: { try await self.store.nextSubmissionTime() },
-                    work: { try await self.submit($0) }, pausesOnUnrecorded: true, logger: logger)),
+                    work: { try await self.submit($0) }, pausesOnUnrecorded: true, cooldown: settings.unrecordedCooldown,
+                    pause: settings.unrecordedPause, logger: logger)),
             WorkerService(
                 loop: WorkerLoop<Generation>(
                     name: "polls", wakeup: pollsDue, clock: clock, concurrency: settings.concurrentPolls, idleCheck: settings.idleCheck,
                     key: \.id,
                     due: { now, limit in try await self.store.duePolls(now: now, limit: limit) },
                     nextDue: { try await self.store.nextPollTime() },
-                    work: { try await self.poll($0) }, pausesOnUnrecorded: true, logger: logger)),
+                    work: { try await self.poll($0) }, pausesOnUnrecorded: true, cooldown: settings.unrecordedCooldown,
+                    pause: settings.unrecordedPause, logger: logger)),
             WorkerService(
                 prepare: {
                     self.blobs.sweepTempFiles(olderThan: 24 * 3600, now: self.now())
@@ -37,20 +39,22 @@ extension Vault {
                     key: \.id,
                     due: { now, limit in try await self.store.dueReconciliations(now: now, limit: limit) },
                     nextDue: { try await self.store.nextReconciliationTime() },
-                    work: { try await self.reconcile($0) }, pausesOnUnrecorded: true, logger: logger)),
+                    work: { try await self.reconcile($0) }, pausesOnUnrecorded: true, cooldown: settings.unrecordedCooldown,
+                    pause: settings.unrecordedPause, logger: logger)),
             WorkerService(
                 loop: WorkerLoop<ExtraPrediction>(
                     name: "extra_predictions", wakeup: extraPredictionsDue, clock: clock, concurrency: 1, idleCheck: settings.idleCheck,
                     key: \.predictionID,
                     due: { now, limit in try await self.store.dueExtraPredictions(now: now, limit: limit) },
                     nextDue: { try await self.store.nextExtraPredictionCheck() },
-                    work: { try await self.confirm($0) }, pausesOnUnrecorded: true, logger: logger)),
+                    work: { try await self.confirm($0) }, pausesOnUnrecorded: true, cooldown: settings.unrecordedCooldown,
+                    pause: settings.unrecordedPause, logger: logger)),
             WorkerService(
                 loop: WorkerLoop<OutgoingMessage>(
                     name: "outgoing_webhooks", wakeup: outgoingDue, clock: clock, concurrency: 4, idleCheck: settings.idleCheck, key: \.messageKey,
                     due: { now, limit in try await self.store.dueMessages(now: now, limit: limit) },
                     nextDue: { try await self.store.nextMessageTime() },
-                    work: { try await self.deliver($0) }, logger: logger)),
+                    work: { try await self.deliver($0) }, cooldown: settings.unrecordedCooldown, logger: logger)),
             Periodically(every: .seconds(600), clock: clock) { [blobs, clock] in
                 blobs.sweepTempFiles(olderThan: 3600, prefixes: Self.abandonedTempPrefixes, now: clock.now())
             },
@@ -65,7 +69,7 @@ extension Vault {
                 name: "posters", wakeup: postersDue, clock: clock, concurrency: 1, idleCheck: settings.idleCheck, key: \.key,
                 due: { now, limit in try await self.store.dueDerivedFiles(now: now, limit: limit) },
                 nextDue: { try await self.store.nextDerivedFileTime() },
-                work: { try await self.makeDerivedFile($0) }, logger: logger))
+                work: { try await self.makeDerivedFile($0) }, cooldown: settings.unrecordedCooldown, logger: logger))
     }
 
     /// The workers of one queue of files to fetch (outputs, or media inputs).
@@ -75,7 +79,7 @@ extension Vault {
             idleCheck: settings.idleCheck, key: \.key,
             due: { now, limit in try await self.store.dueFiles(kind, now: now, limit: limit) },
             nextDue: { try await self.store.nextFileTime(kind) },
-            work: { try await self.store($0) }, logger: logger)
+            work: { try await self.store($0) }, cooldown: settings.unrecordedCooldown, logger: logger)
     }
 }
 

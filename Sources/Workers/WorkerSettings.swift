@@ -53,6 +53,10 @@ public struct WorkerSettings: Sendable {
     /// 507 and downloads wait, so the database and the files already kept never meet a full disk
     /// (`EACHVAULT_MIN_FREE_MB`).
     public var minFreeBytes: Int64 = 512 << 20
+    /// An item whose outcome could not be recorded (the database refused the write) rests this long before it is
+    /// tried again, growing with each failure; queues that call the provider pause as a whole by `unrecordedPause`.
+    public var unrecordedCooldown = Backoff(base: .seconds(1), factor: 2, cap: .seconds(300))
+    public var unrecordedPause = Backoff(base: .seconds(1), factor: 2, cap: .seconds(30))
 
     public init() {}
 }

@@ -18,6 +18,8 @@ struct MigrateDatabaseCommand: AsyncParsableCommand {
             """)
     @OptionGroup var home: HomeOptions
     @Option(help: "The PostgreSQL database (default: EACHVAULT_DATABASE_URL).") var to: String?
+    @Flag(help: "Copy even when PostgreSQL changed since the last copy (instances served from it; their rows are lost).")
+    var force = false
 
     func run() async throws {
         let configuration = try home.configuration()
@@ -30,7 +32,7 @@ struct MigrateDatabaseCommand: AsyncParsableCommand {
         logger.logLevel = .error
         print("copying \(configuration.databasePath) into \(location)")
         let reports = try await PostgresArchive.open(location, logger: logger) { target in
-            try await DatabaseCopy.run(from: source, to: target) { print($0) }
+            try await DatabaseCopy.run(from: source, to: target, force: force) { print($0) }
         }
         for report in reports {
             print(

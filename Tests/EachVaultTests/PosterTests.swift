@@ -77,6 +77,35 @@ import Workers
         }
     }
 
+    /// A 16000 × 16000 PNG (750 KB of zeros) once drove ffmpeg to 2 GB: refused by its sniffed size before ffmpeg
+    /// starts, and, when its size is not known, by ffmpeg's own `-max_pixels` at once, under a memory cap.
+    @Test func aHugePictureIsRefusedWithoutDecodingIt() async throws {
+        #expect(throws: PosterFailure.self) { try PosterMaker.checkSize(width: 16000, height: 16000) }
+        #expect(throws: PosterFailure.self) { try PosterMaker.checkSize(width: .max, height: 2) }
+        try PosterMaker.checkSize(width: 7680, height: 4320)
+        guard let maker = PosterMaker.find(environment: ProcessInfo.processInfo.environment) else { return }
+        #expect(PosterMaker.launcher.contains("--pdeathsig") && PosterMaker.launcher.contains { $0.hasPrefix("--as=") })
+        let folder = try TempDirectory()
+        let png = folder.url.appending(path: "huge.png")
+        // Python's zlib writes it (750 KB): Foundation has no deflate on Linux.
+        let script = """
+            import struct, sys, zlib
+            def chunk(kind, body):
+                return struct.pack('>I', len(body)) + kind + body + struct.pack('>I', zlib.crc32(kind + body))
+            side = 16000
+            rows = zlib.compress(bytes(side * (1 + side * 3)), 9)
+            header = struct.pack('>IIBBBBB', side, side, 8, 2, 0, 0, 0)
+            open(sys.argv[1], 'wb').write(b'\\x89PNG\\r\\n\\x1a\\n' + chunk(b'IHDR', header) + chunk(b'IDAT', rows) + chunk(b'IEND', b''))
+            """
+        let written = try await runChild(["python3", "-c", script, png.path])
+        try #require(written.status == 0, "\(written.errors)")
+        let started = ContinuousClock.now
+        await #expect(throws: PosterFailure.self) {
+            try await maker.make(.poster, from: png, contentType: "image/png", into: folder.url.appending(path: "p.jpg"))
+        }
+        #expect(ContinuousClock.now - started < .seconds(25), "refused, not decoded until the timeout")
+    }
+
     @Test func aFileFfmpegCannotReadIsRecordedNotRetriedAndHarmsNothing() async throws {
         try await withHarness(configure: Harness.makingPosters) { harness in
             // An MP4 signature on bytes that are no video: stored as video/mp4, refused by ffmpeg.

@@ -41,7 +41,21 @@ final class PostgresSession: SQLSession {
         return result.rows.map(PostgresSQL.row)
     }
 
-    private func run(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?]) throws -> PostgresQueryResult {
+    /// Opens the transaction. `BEGIN` does nothing on the server, so a connection that does not answer it within
+    /// `beginDeadline` is dead (its server side ended while it sat in the pool): closed, and reported as lost, so
+    /// the transaction is run again on another connection.
+    func begin(within beginDeadline: Duration) throws {
+        do {
+            _ = try run("BEGIN", [], deadline: beginDeadline)
+        } catch let outage as StoreUnavailable where outage.reason == .timedOut {
+            throw StoreUnavailable(.unreachable, detail: "PostgreSQL: a pooled connection did not answer BEGIN")
+        }
+    }
+
+    private func run(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?], deadline: Duration? = nil) throws
+        -> PostgresQueryResult
+    {
+        let deadline = deadline ?? self.deadline
         let answer = connection.query(PostgresSQL.query(sql, arguments), logger: logger)
         let outcome = Mutex<Result<PostgresQueryResult, any Error>?>(nil)
         let answered = DispatchSemaphore(value: 0)
@@ -66,21 +80,49 @@ final class PostgresSession: SQLSession {
 extension PostgresArchive {
     /// Runs `work` in one transaction on one connection, on a thread of the database lane (at most eight at a
     /// time per instance, as for SQLite): committed when it returns, rolled back when it throws. A connection not had
-    /// within `leaseDeadline` (the server is down or every connection is busy) fails as `StoreUnavailable`.
+    /// within `leaseDeadline` (the server is down or every connection is busy) fails as `StoreUnavailable`. A
+    /// connection lost before `COMMIT` was sent (a server restart, a session ended by an administrator) rolled the
+    /// transaction back: it is run once more on another connection, so callers see nothing of it.
     func write<T: Sendable>(_ work: @escaping @Sendable (PostgresSession) throws -> T) async throws -> T {
-        let (deadline, logger) = (statementDeadline, logger)
-        return try await Self.leasing(within: leaseDeadline) { [client] leased in
+        do {
+            let result: T
+            do {
+                result = try await transaction(work)
+            } catch let lost as LostBeforeCommit {
+                logger.notice("a transaction lost its connection before committing; running it again", metadata: ["cause": "\(lost.cause)"])
+                result = try await transaction(work)
+            }
+            outage.cleared()
+            return result
+        } catch let lost as LostBeforeCommit {
+            outage.suspect()
+            throw lost.cause
+        } catch let error as StoreUnavailable where error.reason != .diskFull {
+            outage.suspect()
+            throw error
+        }
+    }
+
+    static let beginDeadline: Duration = .seconds(5)
+
+    private func transaction<T: Sendable>(_ work: @escaping @Sendable (PostgresSession) throws -> T) async throws -> T {
+        let (deadline, logger, lane, client) = (statementDeadline, logger, lane, client)
+        return try await Self.leasing(within: outage.isSuspect ? suspectLeaseDeadline : leaseDeadline) { leased in
             try await client.withConnection { connection in
-                leased()
-                return try await Self.lane.run {
+                try leased()
+                return try await lane.run {
                     let session = PostgresSession(connection, deadline: deadline, logger: logger)
-                    try session.execute("BEGIN")
+                    var committing = false
                     do {
+                        try session.begin(within: Self.beginDeadline)
                         let result = try work(session)
+                        committing = true
                         try session.execute("COMMIT")
                         return result
+                    } catch let outage as StoreUnavailable where outage.reason == .unreachable && !committing {
+                        throw LostBeforeCommit(cause: outage)
                     } catch {
-                        try? session.execute("ROLLBACK")
+                        if !committing { try? session.execute("ROLLBACK") }
                         throw error
                     }
                 }
@@ -98,49 +140,53 @@ extension PostgresArchive {
 
     /// `body`, or `StoreUnavailable(.timedOut)` when it has not been leased a connection within `limit` (the lease
     /// is cancelled). Once leased, the transaction is bounded by its statements' deadlines: a deadline that fired
-    /// then would report a committed transaction as failed.
+    /// then would report a transaction that goes on, and may commit, as failed. `body` calls `leased` when it has
+    /// its connection, which throws when the deadline came first.
     private static func leasing<T: Sendable>(
-        within limit: Duration, _ body: @escaping @Sendable (_ leased: @escaping @Sendable () -> Void) async throws -> T
+        within limit: Duration,
+        _ body: @escaping @Sendable (_ leased: @escaping @Sendable () throws -> Void) async throws -> T
     ) async throws -> T {
-        let leased = LeaseFlag()
+        let lease = LeaseState()
         do {
-            return try await withThrowingTaskGroup(of: LeaseRace<T>.self) { group in
-                group.addTask { .finished(try await body { leased.set() }) }
-                group.addTask {
-                    try await Task.sleep(for: limit)
-                    return leased.isSet ? .leased : .timedOut
-                }
-                defer { group.cancelAll() }
-                while let outcome = try await group.next() {
-                    switch outcome {
-                    case .finished(let value): return value
-                    case .timedOut: throw StoreUnavailable(.timedOut, detail: "PostgreSQL: no connection within \(limit)")
-                    case .leased: continue
-                    }
-                }
-                throw CancellationError()
+            return try await withDeadline(limit, expiring: { lease.expire() }) {
+                try await body { guard lease.take() else { throw CancellationError() } }
             }
+        } catch is DeadlineExceeded {
+            throw StoreUnavailable(.timedOut, detail: "PostgreSQL: no connection within \(limit)")
         } catch let error as PSQLError {
             throw PostgresFailure.classify(error)
-        } catch  where !leased.isSet && !(error is StoreUnavailable || error is CancellationError) {
+        } catch  where !lease.isTaken && !(error is StoreUnavailable || error is CancellationError) {
             throw StoreUnavailable(.unreachable, detail: "PostgreSQL: no connection (\(error))")  // the pool gave up
         }
     }
-
-    private static let lane = BlockingLane(width: 8)
 }
 
-/// Set once a transaction has its connection.
-private final class LeaseFlag: Sendable {
-    private let value = Atomic<Bool>(false)
-    func set() { value.store(true, ordering: .relaxed) }
-    var isSet: Bool { value.load(ordering: .relaxed) }
+/// Whether the database server seems down: set by a lost connection or a lease not had in time, cleared by the next
+/// transaction that succeeds.
+final class OutageWatch: Sendable {
+    private let suspected = Atomic<Bool>(false)
+    var isSuspect: Bool { suspected.load(ordering: .relaxed) }
+    func suspect() { suspected.store(true, ordering: .relaxed) }
+    func cleared() { if isSuspect { suspected.store(false, ordering: .relaxed) } }
 }
 
-private enum LeaseRace<T: Sendable>: Sendable {
-    case finished(T)
-    case leased
-    case timedOut
+/// A transaction's connection was lost before `COMMIT` was sent: nothing of it was committed.
+private struct LostBeforeCommit: Error {
+    var cause: StoreUnavailable
+}
+
+/// Whether a transaction got its connection before its lease deadline: whichever of the two comes first wins.
+private final class LeaseState: Sendable {
+    private static let (waiting, taken, expired) = (0, 1, 2)
+    private let state = Atomic<Int>(LeaseState.waiting)
+
+    /// The connection came: true unless the deadline came first.
+    func take() -> Bool { state.compareExchange(expected: Self.waiting, desired: Self.taken, ordering: .relaxed).exchanged }
+    /// The deadline came: true unless the connection came first.
+    func expire() -> Bool {
+        state.compareExchange(expected: Self.waiting, desired: Self.expired, ordering: .relaxed).exchanged
+    }
+    var isTaken: Bool { state.load(ordering: .relaxed) == Self.taken }
 }
 
 extension PostgresFailure {

@@ -10,7 +10,10 @@ import Transport
 /// shorter) or a smaller copy of an image, at most 480 pixels wide, as JPEG; a preview is a video's first three
 /// seconds, silent, at most 320 pixels wide and 12 frames a second, as H.264 MP4 (about 20 KB). The file is as hostile as any other from outside: ffmpeg is told
 /// which demuxer to use (so no playlist, concat script or other format can make it open further files), may read only
-/// local files, runs on one thread with nothing on its standard input, and is killed after `timeout`.
+/// local files, runs on one thread with nothing on its standard input, and is killed after `timeout`. A picture larger
+/// than `maxPixels` is refused before ffmpeg starts (by its sniffed size) and by ffmpeg's decoder (`-max_pixels`);
+/// ffmpeg's address space is capped at `memoryLimit` (`prlimit`), and it dies with the service (`setpriv
+/// --pdeathsig`), so a `kill -9` of EachVault leaves no ffmpeg behind.
 public struct PosterMaker: Sendable {
     /// The ffmpeg executable.
     public let ffmpeg: String
@@ -18,6 +21,29 @@ public struct PosterMaker: Sendable {
     public static let width = 480
     public static let previewWidth = 320
     public static let previewSeconds = 3
+    /// The largest picture decoded (an 8K frame is 33 million): a 2 MB PNG of 16000 × 16000 once took ffmpeg to
+    /// 2 GB and 14 s of CPU.
+    public static let maxPixels = 40_000_000
+    /// ffmpeg's address space, libraries included.
+    public static let memoryLimit = 1_536 << 20
+
+    /// Refuses a source whose sniffed size is over `maxPixels` (unknown sizes are left to `-max_pixels`).
+    public static func checkSize(width: Int?, height: Int?) throws(PosterFailure) {
+        guard let width, let height else { return }
+        let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
+        if overflow || pixels > maxPixels {
+            throw PosterFailure("the picture is \(width) × \(height), more than \(maxPixels) pixels")
+        }
+    }
+
+    /// What runs ffmpeg: `setpriv` (util-linux) so it dies with this process, `prlimit` to cap its memory; each
+    /// left out where missing.
+    public static let launcher: [String] = {
+        var prefix: [String] = []
+        if access("/usr/bin/setpriv", X_OK) == 0 { prefix += ["/usr/bin/setpriv", "--pdeathsig", "KILL", "--"] }
+        if access("/usr/bin/prlimit", X_OK) == 0 { prefix += ["/usr/bin/prlimit", "--as=\(memoryLimit)", "--"] }
+        return prefix
+    }()
 
     public init(ffmpeg: String) { self.ffmpeg = ffmpeg }
 
@@ -58,8 +84,9 @@ public struct PosterMaker: Sendable {
         for seek in kind == .poster && isVideo ? ["1", "0"] : [nil] {
             try? FileManager.default.removeItem(at: output)
             let arguments =
-                [ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error", "-threads", "1"]
+                Self.launcher + [ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error", "-threads", "1"]
                 + (seek.map { ["-ss", $0] } ?? [])
+                + ["-max_pixels", "\(Self.maxPixels)"]
                 + ["-protocol_whitelist", "file", "-f", demuxer, "-i", source.path, "-an", "-sn", "-dn", "-threads", "1"]
                 + (kind == .poster
                     ? ["-frames:v", "1", "-vf", "scale='min(\(Self.width),iw)':-2", "-q:v", "5", "-f", "image2", "-c:v", "mjpeg"]

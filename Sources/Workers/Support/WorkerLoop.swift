@@ -30,11 +30,13 @@ struct WorkerLoop<Item: Sendable>: Sendable {
     /// provider, whose budget every team shares.
     var pausesOnUnrecorded = false
     var cooldown = Backoff(base: .seconds(1), factor: 2, cap: .seconds(300))
+    /// How long the whole loop pauses after rounds of failures (`pausesOnUnrecorded`).
+    var pause = Backoff(base: .seconds(1), factor: 2, cap: .seconds(30))
     var logger = Logger(label: "eachvault.worker")
 
     func run() async {
         let running = RunningItems()
-        let cooling = Cooldowns(backoff: cooldown)
+        let cooling = Cooldowns(backoff: cooldown, pause: pause)
         await withDiscardingTaskGroup { group in
             while !Task.isCancelled {
                 let now = clock.now()
@@ -116,9 +118,10 @@ final class Cooldowns: Sendable {
     }
 
     private let backoff: Backoff
+    private let pause: Backoff
     private let state = Mutex(State())
 
-    init(backoff: Backoff) { self.backoff = backoff }
+    init(backoff: Backoff, pause: Backoff) { (self.backoff, self.pause) = (backoff, pause) }
 
     /// The keys still resting at `now` (those whose rest ended stay known, so a next failure waits longer).
     func resting(at now: Date) -> Set<String> {
@@ -144,10 +147,11 @@ final class Cooldowns: Sendable {
             let failures = (state.items[key]?.failures ?? 0) + 1
             let wait = backoff.delay(attempt: failures - 1, jitter: 1)
             state.items[key] = Rest(failures: failures, until: now.addingTimeInterval(wait.seconds))
-            if pausingAll {
+            // Failures of one round (items that were running together) lengthen the pause once.
+            if pausingAll, state.pausedUntil.map({ $0 <= now }) ?? true {
                 state.consecutiveFailures += 1
-                let pause = backoff.delay(attempt: state.consecutiveFailures - 1, jitter: 1)
-                state.pausedUntil = now.addingTimeInterval(pause.seconds)
+                let wait = pause.delay(attempt: state.consecutiveFailures - 1, jitter: 1)
+                state.pausedUntil = now.addingTimeInterval(wait.seconds)
             }
             return wait
         }

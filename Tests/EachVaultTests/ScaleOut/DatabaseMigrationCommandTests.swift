@@ -57,5 +57,15 @@ import VaultContract
 
         let refused = try await service.command(["migrate-database", "--to", "postgres://vault:wrong@127.0.0.1:\(server.port)/nothere"])
         #expect(refused.status != 0 && !refused.output.contains("wrong"))
+
+        // Instances served from PostgreSQL since (a note written there): a copy would overwrite it, so it is refused
+        // until forced, and nothing is touched meanwhile.
+        _ = try await server.psql(url, "UPDATE generations SET note = 'written by an instance' WHERE id = '\(ids[0])'")
+        let stale = try await service.command(["migrate-database", "--to", url])
+        #expect(stale.status != 0, "\(stale.output)")
+        #expect(try await server.psql(url, "SELECT note FROM generations WHERE id = '\(ids[0])'") == "written by an instance")
+        let forced = try await service.command(["migrate-database", "--to", url, "--force"])
+        #expect(forced.status == 0 && forced.output.contains("every table verified"), "\(forced.output)")
+        #expect(try await server.psql(url, "SELECT coalesce(note, '') FROM generations WHERE id = '\(ids[0])'") == "")
     }
 }

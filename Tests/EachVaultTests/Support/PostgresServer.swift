@@ -10,8 +10,11 @@ final class PostgresServer: @unchecked Sendable {
     private let folder: TempDirectory
     private var data: URL { folder.url.appending(path: "data") }
 
-    /// A new database's URL.
-    func database(_ name: String = "vault_\(UUID().uuidString.prefix(8).lowercased())") async throws -> String {
+    /// A new database's URL. Each pool opens at most `poolSize` connections: dozens of services share the
+    /// process's cluster at once.
+    func database(_ name: String = "vault_\(UUID().uuidString.prefix(8).lowercased())", poolSize: Int = 10) async throws
+        -> String
+    {
         let created = try await runChild(
             [
                 "psql", "-h", "127.0.0.1", "-p", String(port), "-U", "vault", "-d", "postgres", "-v", "ON_ERROR_STOP=1",
@@ -19,13 +22,14 @@ final class PostgresServer: @unchecked Sendable {
             ],
             environment: ["PGPASSWORD": password, "PATH": "/usr/bin:/bin"])
         guard created.status == 0 else { throw PostgresServerError.failed("createdb: \(created.errors)") }
-        return "postgres://vault:\(password)@127.0.0.1:\(port)/\(name)"
+        return "postgres://vault:\(password)@127.0.0.1:\(port)/\(name)?pool_size=\(poolSize)"
     }
 
     /// Runs `sql` in the database at `url` with psql; its output, unaligned.
     func psql(_ url: String, _ sql: String) async throws -> String {
         let run = try await runChild(
-            ["psql", url, "-v", "ON_ERROR_STOP=1", "-At", "-c", sql], environment: ["PATH": "/usr/bin:/bin"])
+            ["psql", String(url.prefix { $0 != "?" }), "-v", "ON_ERROR_STOP=1", "-At", "-c", sql],  // pool_size is ours
+            environment: ["PATH": "/usr/bin:/bin"])
         guard run.status == 0 else { throw PostgresServerError.failed("psql: \(run.errors)") }
         return String(decoding: run.output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }

@@ -53,6 +53,8 @@ final class Harness: @unchecked Sendable {
         settings.reconcileWindow = .seconds(20)
         settings.inputsFromPublicAddressesOnly = false  // the sample images come from the simulator, on loopback
         settings.outgoingRetries = [.milliseconds(200), .milliseconds(300), .milliseconds(400)]
+        settings.unrecordedCooldown = Backoff(base: .milliseconds(200), factor: 2, cap: .seconds(2))
+        settings.unrecordedPause = Backoff(base: .milliseconds(200), factor: 2, cap: .seconds(2))
         return settings
     }
 
@@ -208,12 +210,12 @@ final class Harness: @unchecked Sendable {
 func withHarness(
     simulator: SimulatorSettings = Harness.simulatorSettings, apiKey: String = Harness.apiKey,
     workers: WorkerSettings = Harness.testSettings, webhooks: Bool = false, backend: StoreBackend = .sqlite,
-    configure: (inout VaultConfiguration) -> Void = { _ in },
+    postgresServer: PostgresServer? = nil, configure: (inout VaultConfiguration) -> Void = { _ in },
     _ body: (Harness) async throws -> Void
 ) async throws {
     let harness = try await Harness(
         simulator: simulator, apiKey: apiKey, workers: workers, webhooks: webhooks, backend: backend,
-        configure: configure)
+        postgresServer: postgresServer, configure: configure)
     do {
         try await body(harness)
     } catch {

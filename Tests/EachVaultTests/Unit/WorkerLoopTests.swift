@@ -26,6 +26,7 @@ import Testing
                 attempts.note(item)
                 if failing.contains(item) { throw Refused() }
             }, pausesOnUnrecorded: pauses, cooldown: Backoff(base: .milliseconds(300), factor: 2, cap: .seconds(5)),
+            pause: Backoff(base: .milliseconds(600), factor: 2, cap: .seconds(5)),
             logger: Harness.quietLogger)
     }
 
@@ -49,7 +50,7 @@ import Testing
         #expect(attempts.of("bad").count < 10)
 
         // A queue that spends the provider's budget stops altogether while no outcome can be recorded (the
-        // database down): two failures pause it for 600 ms, where each item alone would rest only 300 ms.
+        // database down): a round of failures pauses it for 600 ms, where each item alone would rest only 300 ms.
         let paused = Attempts()
         let pausing = Task { await loop(items: ["x", "y"], attempts: paused, pauses: true, failing: ["x", "y"]).run() }
         try await eventually { paused.of("x").count + paused.of("y").count >= 4 }

@@ -1,0 +1,52 @@
+import Foundation
+import Synchronization
+import Testing
+import Transport
+
+/// `withDeadline` answers by its deadline whatever the work does, and lets work past its guarded point run on.
+@Suite(.timeLimit(.minutes(1))) struct DeadlineTests {
+    /// Work that ignores cancellation until released.
+    private final class Gate: Sendable {
+        private let open = Atomic<Bool>(false)
+        func release() { open.store(true, ordering: .relaxed) }
+        func wait() async {
+            while !open.load(ordering: .relaxed) { try? await Task.sleep(for: .milliseconds(10)) }
+        }
+    }
+
+    @Test func quickWorkReturnsItsResultAndItsErrors() async throws {
+        #expect(try await withDeadline(.seconds(5)) { 42 } == 42)
+        struct Refused: Error {}
+        await #expect(throws: Refused.self) { try await withDeadline(.seconds(5)) { throw Refused() } }
+    }
+
+    @Test func workThatDoesNotAnswerIsGivenUpAtTheDeadlineEvenIfItIgnoresCancellation() async throws {
+        let gate = Gate()
+        defer { gate.release() }
+        let started = ContinuousClock.now
+        await #expect(throws: DeadlineExceeded.self) {
+            try await withDeadline(.milliseconds(200)) {
+                await gate.wait()
+                return 1
+            }
+        }
+        #expect(ContinuousClock.now - started < .seconds(20), "answered at the deadline, not when the work ended")
+    }
+
+    @Test func workPastItsGuardedPointRunsOnToItsEnd() async throws {
+        // The deadline asks, finds the work past its guarded point, and lets it be.
+        let value = try await withDeadline(.milliseconds(100), expiring: { false }) {
+            try await Task.sleep(for: .milliseconds(400))
+            return "done"
+        }
+        #expect(value == "done")
+    }
+
+    @Test func manyDeadlinesShareOneWatchdog() async throws {
+        let values = try await withThrowingTaskGroup(of: Int.self) { group in
+            for index in 0..<2_000 { group.addTask { try await withDeadline(.seconds(30)) { index } } }
+            return try await group.reduce(0, +)
+        }
+        #expect(values == (0..<2_000).reduce(0, +))
+    }
+}
