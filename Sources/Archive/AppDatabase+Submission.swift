@@ -31,6 +31,23 @@ extension SQLArchive {
         }
     }
 
+    public func resendUncertainCreate(id: String, teamID: String, reason: String, now: Date) async throws -> Bool {
+        try await writing(durably: true) { db in
+            try db.lock(generation: id)
+            try db.execute(
+                """
+                UPDATE generations SET status = 'pending', submit_started_at = NULL, submit_uncertain_since = NULL,
+                    error_code = NULL, error_message = NULL, completed_at = NULL, next_action_at = ?, updated_at = ?
+                WHERE id = ? AND team_id = ? AND prediction_id IS NULL
+                    AND ((status = 'pending' AND submit_uncertain_since IS NOT NULL)
+                        OR (status = 'failed' AND error_code = 'submit_uncertain'))
+                """, [now.unix, now.unix, id, teamID])
+            guard db.changedRows == 1 else { return false }
+            try db.appendEvent(id, "create_resent", reason, at: now)
+            return true
+        }
+    }
+
     /// The create certainly did not start a prediction (a definite 429 or 5xx answer): try again at `retryAt`.
     public func deferSubmission(id: String, retryAt: Date, reason: String, now: Date) async throws {
         try await writing { db in

@@ -7,6 +7,7 @@ import Hummingbird
 extension EachLabsSimulator {
     func createPrediction(_ request: Request) async throws -> Response {
         if let refusal = await authorize(request, isCreate: true) { return refusal }
+        if await state.drawCreateDropped() { return Self.lostAnswer() }
         struct Body: Decodable {
             var model: String?
             var version: String?

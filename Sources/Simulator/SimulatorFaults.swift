@@ -12,6 +12,9 @@ public struct SimulatorFaults: Sendable, Codable, Equatable {
     public var loseCreatesNext = 0
     /// The next N creates start a prediction and still answer a plain 500 (a provider fault after the insert).
     public var startThenFailCreatesNext = 0
+    /// The next N creates are cut off before anything starts (the connection drops mid-answer): no prediction, no
+    /// trace in the webhook log; the client cannot tell this from a lost answer.
+    public var dropCreatesNext = 0
 
     /// `Retry-After` seconds sent with injected 429s; nil sends none.
     public var retryAfterSeconds: Int? = 1
@@ -43,7 +46,7 @@ public struct SimulatorFaults: Sendable, Codable, Equatable {
     enum CodingKeys: String, CodingKey {
         case rateLimitNext = "rate_limit_next", failCreatesNext = "fail_creates_next"
         case failReadsNext = "fail_reads_next", loseCreatesNext = "lose_creates_next"
-        case startThenFailCreatesNext = "start_then_fail_creates_next"
+        case startThenFailCreatesNext = "start_then_fail_creates_next", dropCreatesNext = "drop_creates_next"
         case retryAfterSeconds = "retry_after_s", rateLimit = "rate_limit", createError = "create_error"
         case readError = "read_error", createLost = "create_lost", predictionError = "prediction_error"
         case predictionCancel = "prediction_cancel", webhookDrop = "webhook_drop"
@@ -67,6 +70,7 @@ public struct SimulatorFaults: Sendable, Codable, Equatable {
         failCreatesNext = try count(.failCreatesNext)
         failReadsNext = try count(.failReadsNext)
         loseCreatesNext = try count(.loseCreatesNext)
+        dropCreatesNext = try count(.dropCreatesNext)
         retryAfterSeconds = try container.decodeIfPresent(Int.self, forKey: .retryAfterSeconds) ?? 1
         rateLimit = try rate(.rateLimit)
         createError = try rate(.createError)

@@ -77,6 +77,13 @@ actor SimulatorState {
         return true
     }
 
+    /// Whether this create is to be cut off before it starts anything.
+    func drawCreateDropped() -> Bool {
+        guard faults.dropCreatesNext > 0 else { return false }
+        faults.dropCreatesNext -= 1
+        return true
+    }
+
     /// Whether this create's answer is to be lost.
     func drawCreateLost() -> Bool {
         if faults.loseCreatesNext > 0 {

@@ -31,5 +31,12 @@ extension GenerationView {
             },
             history: includeHistory ? detail.events.map { EventView(at: $0.at, kind: $0.kind, detail: $0.detail) } : nil)
         madeFrom = generation.madeFrom
+        if generation.status == .pending, let since = generation.submitUncertainSince {
+            createUncertain = UncertainCreateView(
+                since: since,
+                message: "the create may not have reached the provider: EachVault looks for its prediction in "
+                    + "webhooks and the provider's webhook log and, unless EACHVAULT_UNCERTAIN_CREATES=wait, sends it "
+                    + "again once the model would have finished (POST /v1/generations/\(generation.id)/resend: now)")
+        }
     }
 }

@@ -17,6 +17,7 @@ struct GenerationsController<UseCases: GenerationUseCases> {
         group.get("{id}", use: read)
         group.delete("{id}", use: delete)
         group.patch("{id}", use: annotate)
+        group.post("{id}/resend", use: resend)
     }
 
     @Sendable func create(_ request: Request, context: VaultRequestContext) async throws -> Response {
@@ -53,6 +54,21 @@ struct GenerationsController<UseCases: GenerationUseCases> {
         guard try await archive.annotateGeneration(id: id, teamID: team.id, tags: body.tags, note: body.note) != nil
         else { throw APIError.notFound("generation") }
         return try await respond(with: id, team: team, request: request, context: context, status: .ok)
+    }
+
+    /// `POST /v1/generations/{id}/resend`: sends again a create that may not have reached the provider (the
+    /// generation's `create_uncertain` says so). 409 when the generation is not in that state.
+    @Sendable func resend(_ request: Request, context: VaultRequestContext) async throws -> Response {
+        let (id, team) = (try context.parameters.require("id"), try context.requireTeam())
+        guard try await archive.resendCreate(id: id, teamID: team.id) else {
+            guard try await archive.generationDetail(id: id, teamID: team.id) != nil else {
+                throw APIError.notFound("generation")
+            }
+            throw APIError(
+                status: .conflict, code: "not_uncertain",
+                message: "only a generation whose create may not have reached the provider can be sent again")
+        }
+        return try await respond(with: id, team: team, request: request, context: context, status: .accepted)
     }
 
     /// Deletes the generation (its blobs stay until `eachvault gc` finds them unreferenced by every team).

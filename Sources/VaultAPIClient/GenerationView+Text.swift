@@ -36,6 +36,9 @@ extension GenerationView {
         if let note { lines.append("note:        \(note)") }
         if origin != "submitted" { lines.append("origin:      \(origin)") }
         if let error { lines.append("error:       \(error.code): \(error.message)") }
+        if let uncertain = createUncertain {
+            lines.append("uncertain:   since \(uncertain.since): \(uncertain.message) (eachvault resend \(id))")
+        }
         for asset in assets {
             lines.append("asset:       \(asset.sha256)")
             lines.append(

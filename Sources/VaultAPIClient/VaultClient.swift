@@ -32,6 +32,11 @@ public struct VaultClient: Sendable {
         let _: Empty = try await call("DELETE", "/v1/generations/\(Self.encoded(id))")
     }
 
+    /// Sends again a create that may not have reached the provider (`POST /v1/generations/{id}/resend`).
+    public func resendGeneration(id: String) async throws -> GenerationView {
+        try await call("POST", "/v1/generations/\(Self.encoded(id))/resend")
+    }
+
     public func generation(id: String) async throws -> GenerationView {
         try await call("GET", "/v1/generations/\(Self.encoded(id))")
     }

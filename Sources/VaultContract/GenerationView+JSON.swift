@@ -21,6 +21,7 @@ extension GenerationView: JSONWritable {
             json.field("assets", assets)
             json.field("completed_at", completedAt)
             json.field("cost_usd", costUSD)
+            json.field("create_uncertain", createUncertain)
             json.field("created_at", createdAt)
             json.field("deduplicated_from", deduplicatedFrom)
             json.field("error", error)
@@ -81,6 +82,15 @@ extension GenerationView.ErrorView: JSONWritable {
         json.object { json in
             json.field("code", code)
             json.field("message", message)
+        }
+    }
+}
+
+extension GenerationView.UncertainCreateView: JSONWritable {
+    public func write(to json: inout JSONWriter) {
+        json.object { json in
+            json.field("message", message)
+            json.field("since", since)
         }
     }
 }

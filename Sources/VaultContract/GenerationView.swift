@@ -84,6 +84,18 @@ public struct GenerationView: Codable, Sendable {
         }
     }
 
+    /// A create that may not have reached the provider (the service stopped mid-call, the answer was lost): since
+    /// when, and what EachVault does about it. `POST /v1/generations/{id}/resend` sends it again at once.
+    public struct UncertainCreateView: Codable, Sendable, Hashable {
+        public var since: Date
+        public var message: String
+
+        public init(since: Date, message: String) {
+            self.since = since
+            self.message = message
+        }
+    }
+
     public struct EventView: Codable, Sendable {
         public var at: Date
         public var kind: String
@@ -124,6 +136,8 @@ public struct GenerationView: Codable, Sendable {
     public var deduplicatedFrom: String?
     /// The generation this one was made again or varied from.
     public var madeFrom: String?
+    /// Set while the generation's create may not have reached the provider.
+    public var createUncertain: UncertainCreateView?
 
     public init(
         id: String, model: String, version: String, input: [String: JSONValue], prompt: String?,
@@ -161,6 +175,7 @@ public struct GenerationView: Codable, Sendable {
         case snippetParts = "snippet_parts"
         case deduplicatedFrom = "deduplicated_from"
         case madeFrom = "made_from"
+        case createUncertain = "create_uncertain"
     }
 }
 

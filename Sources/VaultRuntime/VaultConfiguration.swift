@@ -105,6 +105,12 @@ public struct VaultConfiguration: Sendable {
             }
             configuration.workerSettings.scrubPerHour = value
         }
+        if let policy = environment["EACHVAULT_UNCERTAIN_CREATES"], !policy.isEmpty {
+            guard let value = UncertainCreatePolicy(rawValue: policy) else {
+                throw .invalid("EACHVAULT_UNCERTAIN_CREATES must be resend or wait, not '\(policy)'")
+            }
+            configuration.workerSettings.uncertainCreates = value
+        }
         if let minimum = environment["EACHVAULT_MIN_FREE_MB"], !minimum.isEmpty {
             guard let value = Int64(minimum), (0...16_000_000).contains(value) else {
                 throw .invalid("EACHVAULT_MIN_FREE_MB must be a whole number of megabytes from 0 to 16000000, not '\(minimum)'")

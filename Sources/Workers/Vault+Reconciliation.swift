@@ -10,8 +10,11 @@ extension Vault {
     func reconcile(_ generation: Generation) async throws {
         let since = generation.submitUncertainSince ?? now()
         let waited = now().timeIntervalSince(since)
+        var logRead = false
         do {
-            if let predictionID = try await findInWebhookLog(generationID: generation.id) {
+            let found = try await findInWebhookLog(generationID: generation.id)
+            logRead = true
+            if let predictionID = found {
                 let adopted = try await recording(
                     "an adopted prediction",
                     await store.adoptPrediction(generationID: generation.id, predictionID: predictionID, now: now()))
@@ -23,6 +26,21 @@ extension Vault {
             }
         } catch let error as ProviderError {
             logger.warning("webhook log unavailable", metadata: ["error": "\(error)"])
+        }
+        // Nothing at the provider once the model's run would have ended and its webhook been tried: the create most
+        // likely never arrived.
+        let patience = await firstPollDelay(for: generation) + settings.webhookGrace
+        if logRead, settings.uncertainCreates == .resend, waited >= patience.seconds, let teamID = generation.teamID {
+            let reason =
+                "no trace of the create at the provider after \(Int(waited)) s (its model typically finishes "
+                + "sooner): sent again; a prediction that still shows up is archived too (EACHVAULT_UNCERTAIN_CREATES)"
+            if try await recording(
+                "a resent create",
+                await store.resendUncertainCreate(id: generation.id, teamID: teamID, reason: reason, now: now()))
+            {
+                submissionsDue.signal()
+            }
+            return
         }
         if waited >= settings.reconcileWindow.seconds {
             try await recording(
@@ -51,5 +69,15 @@ extension Vault {
             if entries.count < Self.webhookLogPageSize { return nil }
         }
         return nil
+    }
+
+    /// Sends a create again at the team's request, when it may not have reached the provider (pending with the
+    /// create uncertain, or failed `submit_uncertain`). False when the generation is not the team's or not in that
+    /// state.
+    public func resendCreate(id: String, teamID: String) async throws -> Bool {
+        let resent = try await store.resendUncertainCreate(
+            id: id, teamID: teamID, reason: "sent again at the team's request", now: now())
+        if resent { submissionsDue.signal() }
+        return resent
     }
 }

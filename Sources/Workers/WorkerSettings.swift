@@ -45,6 +45,11 @@ public struct WorkerSettings: Sendable {
     /// before the generation is given up as `submit_uncertain` (a later webhook still revives it).
     public var reconcileInterval = Backoff(base: .seconds(20), factor: 1.5, cap: .seconds(300))
     public var reconcileWindow: Duration = .seconds(3 * 3600)
+    /// A create that may not have reached the provider, with no trace of it once its model's typical run time and
+    /// `webhookGrace` twice have passed: `resend` sends it again (a prediction that still shows up is archived too,
+    /// and paid twice: rare), `wait` keeps looking until `reconcileWindow` (never pays twice, may wait hours).
+    /// `EACHVAULT_UNCERTAIN_CREATES`.
+    public var uncertainCreates = UncertainCreatePolicy.resend
     /// The longest a worker sleeps before looking at the database again, whatever it was told.
     public var idleCheck: Duration = .seconds(30)
     /// How often to look for creates cut off mid-call (by this process's last stop, or another instance's death).
@@ -77,4 +82,9 @@ extension WorkerSettings {
         settings.idleCheck = .seconds(5)
         return settings
     }
+}
+
+/// What to do with a create that may not have reached the provider and left no trace (`WorkerSettings`).
+public enum UncertainCreatePolicy: String, Sendable, CaseIterable {
+    case resend, wait
 }

@@ -89,6 +89,25 @@ struct GenerateCommand: AsyncParsableCommand {
     }
 }
 
+struct ResendCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resend",
+        abstract: "Send again a create that may not have reached the provider.",
+        discussion: """
+            For a generation whose create was cut off (show says "uncertain") or that ended submit_uncertain. \
+            EachVault does it by itself once the model would have finished with no trace of a prediction \
+            (EACHVAULT_UNCERTAIN_CREATES=resend, the default); if the first create did reach the provider after \
+            all, both predictions are archived, and both are paid for.
+            """)
+
+    @OptionGroup var server: ServerOptions
+    @Argument(help: "The generation id.") var id: String
+
+    func run() async throws {
+        print(try await server.client.resendGeneration(id: id).details)
+    }
+}
+
 struct ShowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show", abstract: "Show one generation with its assets and history.")

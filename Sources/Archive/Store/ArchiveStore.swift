@@ -106,6 +106,10 @@ public protocol SubmissionStore: Sendable {
     func nextSubmissionTime() async throws -> Date?
     func adoptPrediction(generationID: String, predictionID: String, now: Date) async throws -> Bool
     func markSubmitUncertain(id: String, reason: String, checkAt: Date, now: Date) async throws
+    /// Puts a generation whose create may not have reached the provider (pending with the create uncertain, or
+    /// failed `submit_uncertain`, and no prediction known) back in the submission queue; false when it is not one
+    /// of the team's or not in that state.
+    func resendUncertainCreate(id: String, teamID: String, reason: String, now: Date) async throws -> Bool
     func dueReconciliations(now: Date, limit: Int) async throws -> [Generation]
     func nextReconciliationTime() async throws -> Date?
     func rescheduleReconciliation(id: String, at: Date) async throws

@@ -112,6 +112,14 @@ extension GalleryController {
             id: id, visit: visit, share: ("\(baseURL(request))/s/\(token)", share.expiresAt), request: request)
     }
 
+    /// Sends again a create that may not have reached the provider, then shows the generation.
+    @Sendable func resend(_ request: Request, context: VaultRequestContext) async throws -> Response {
+        let visit = try context.requireVisit()
+        let id = try context.parameters.require("id")
+        _ = try await archive.resendCreate(id: id, teamID: visit.team.id)  // the page shows the state either way
+        return try await renderDetail(id: id, visit: visit, share: nil, request: request)
+    }
+
     func renderDetail(id: String, visit: GalleryVisit, share: (url: String, expires: Date)?, request: Request)
         async throws -> Response
     {
@@ -150,6 +158,9 @@ extension GalleryController {
                         state: stored.asset == nil ? (stored.input.lastError ?? text("detail_downloading")) : "")
                 },
                 error: generation.errorCode.map { "\($0): \(generation.errorMessage ?? "")" },
+                canResend: generation.predictionID == nil
+                    && ((generation.status == .pending && generation.submitUncertainSince != nil)
+                        || (generation.status == .failed && generation.errorCode == "submit_uncertain")),
                 videoURL: asset.map { "/g/files/\($0.sha256)" },
                 posterURL: asset.flatMap { posters[$0.sha256] == nil ? nil : "/g/files/\($0.sha256)/poster" },
                 madeFrom: generation.madeFrom,

@@ -19,6 +19,7 @@ struct GalleryController<UseCases: GalleryUseCases> {
         signedIn.get("/", use: gallery)
         signedIn.get("/g/{id}", use: detail)
         signedIn.post("/g/{id}/share", use: share)
+        signedIn.post("/g/{id}/resend", use: resend)
         signedIn.post("/g/bulk", use: bulk)
         signedIn.get("/g/files/{sha256}", use: file)
         signedIn.head("/g/files/{sha256}", use: file)

@@ -197,6 +197,8 @@ struct DetailPage: PageView {
     var hasInputFiles: Bool
     var inputFiles: [InputFile]
     var error: String?
+    /// The create may not have reached the provider: said, with a button to send it again.
+    var canResend: Bool
     var videoURL: String?
     var posterURL: String?
     /// The generation this one was made from, and those made from it.

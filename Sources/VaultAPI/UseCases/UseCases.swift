@@ -15,6 +15,8 @@ public protocol GenerationUseCases: Sendable {
     func generationDetail(id: String, teamID: String) async throws -> GenerationDetail?
     func annotateGeneration(id: String, teamID: String, tags: [String]?, note: String??) async throws -> Generation?
     func deleteGeneration(id: String, teamID: String) async throws -> Bool
+    /// Sends again a create that may not have reached the provider; false when it is not the team's or not one.
+    func resendCreate(id: String, teamID: String) async throws -> Bool
     func search(_ query: GenerationQuery) async throws -> SearchResults
 }
 

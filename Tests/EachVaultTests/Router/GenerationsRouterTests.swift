@@ -39,6 +39,7 @@ import VaultContract
         }
 
         func deleteGeneration(id: String, teamID: String) async throws -> Bool { id == stored.id }
+        func resendCreate(id: String, teamID: String) async throws -> Bool { false }
 
         func search(_ query: GenerationQuery) async throws -> SearchResults {
             SearchResults(page: SearchPage(hits: [], nextCursor: nil), details: [])

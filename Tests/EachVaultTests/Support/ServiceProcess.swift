@@ -32,6 +32,9 @@ final class ServiceProcess: @unchecked Sendable {
         environment["EACHVAULT_PRIVATE_INPUT_URLS"] = "allow"
         environment["EACHVAULT_PROVIDER_RPS"] = "100"
         environment["EACHVAULT_FFMPEG"] = "off"  // the tests of the binary count the files stored
+        // The chaos runs promise that no prediction is paid twice: a create cut off by a SIGKILL waits for its trace
+        // instead of being resent (UncertainCreateTests cover the default, resend).
+        environment["EACHVAULT_UNCERTAIN_CREATES"] = "wait"
         self.environment = environment
     }
 
