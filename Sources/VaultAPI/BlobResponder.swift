@@ -81,25 +81,18 @@ struct BlobResponder: Sendable {
         return Response(status: decision.status, headers: headers, body: body)
     }
 
-    /// The bytes `range` of a blob in an S3-compatible store, fetched in 4 MiB ranged GETs with the next one in
-    /// flight while the current one is written (memory: two chunks per response).
+    /// The bytes `range` of a blob in an S3-compatible store, fetched in 4 MiB ranged GETs, one at a time: the next
+    /// is fetched once the current one is handed to the connection, so a response holds at most one chunk however
+    /// slowly its client reads (sixty stalled clients once held 1 GB with two in flight each), and a client that
+    /// stops reading is dropped by `StalledClientHandler`.
     static func proxied(_ sha256: String, range: ClosedRange<Int64>, from store: S3Blobs) -> ResponseBody {
         let chunk: Int64 = 4 << 20
-        @Sendable func fetch(_ start: Int64) -> Task<Data, any Error> {
-            let end = min(start + chunk - 1, range.upperBound)
-            return Task { try await store.read(sha256, range: start...end) }
-        }
         return ResponseBody(contentLength: range.count) { writer in
             var start = range.lowerBound
-            var next: Task<Data, any Error>? = fetch(start)
-            while let current = next {
-                let bytes = try await current.value
-                start += chunk
-                next = start <= range.upperBound ? fetch(start) : nil
-                do { try await writer.write(ByteBuffer(bytes: bytes)) } catch {
-                    next?.cancel()
-                    throw error
-                }
+            while start <= range.upperBound {
+                let end = min(start + chunk - 1, range.upperBound)
+                try await writer.write(ByteBuffer(bytes: try await store.read(sha256, range: start...end)))
+                start = end + 1
             }
             try await writer.finish(nil)
         }

@@ -35,6 +35,8 @@ struct ErrorMiddleware: RouterMiddleware {
                     status: error.status, code: Self.code(for: error.status),
                     message: error.body ?? Self.message(for: error.status)),
                 request: request, context: context)
+        } catch  where RequestLogMiddleware<VaultRequestContext>.clientWentAway(error) {
+            throw error  // nobody is there to read an answer; logged as 499
         } catch {
             context.logger.error("request failed", metadata: ["error": "\(String(reflecting: type(of: error)))"])
             return try answer(.internal, request: request, context: context)

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 
 /// One structured log line per request (method, path, status, duration) carrying Hummingbird's request id.
 /// Paths that hold a secret (share tokens) are redacted; headers, and so tokens and cookies, are never logged.
@@ -17,10 +18,19 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as any HTTPResponseError {
             log(context.logger, request, path, status: Int(error.status.code), since: start)
             throw error
+        } catch  where Self.clientWentAway(error) {
+            log(context.logger, request, path, status: 499, since: start)
+            throw error
         } catch {
             log(context.logger, request, path, status: 500, since: start)
             throw error
         }
+    }
+
+    /// The client closed the connection mid-request (an upload cut short, a request abandoned): nginx's 499, not a
+    /// fault of ours.
+    static func clientWentAway(_ error: any Error) -> Bool {
+        error is CancellationError || error is ChannelError || error is IOError
     }
 
     private func log(_ logger: Logger, _ request: Request, _ path: String, status: Int, since start: ContinuousClock.Instant) {

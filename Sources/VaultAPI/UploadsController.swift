@@ -13,9 +13,26 @@ import Workers
 struct UploadsController<UseCases: UploadUseCases> {
     let archive: UseCases
     let baseURL: @Sendable (Request) -> String
+    /// Uploads in progress per team.
+    let slots = TeamSlots(limit: Self.uploadsPerTeam)
+    static var uploadsPerTeam: Int { 4 }
 
     func addRoutes(to group: RouterGroup<VaultRequestContext>) {
         group.post("uploads", use: upload)
+    }
+
+    /// An upload must average `minimumBytesPerSecond` once `paceGrace` has passed: one trickling a byte every few
+    /// seconds (never idle long enough for the idle timeout) would otherwise hold its connection and temp file for
+    /// ever. 100 MB at this pace takes under two hours.
+    static var minimumBytesPerSecond: Int { 16 << 10 }
+    static var paceGrace: Duration { .seconds(30) }
+
+    static func checkPace(bytes: Int64, since started: ContinuousClock.Instant) throws {
+        let elapsed = (ContinuousClock.now - started).seconds
+        guard elapsed > paceGrace.seconds, Double(bytes) / elapsed < Double(minimumBytesPerSecond) else { return }
+        throw APIError(
+            status: .requestTimeout, code: "too_slow",
+            message: "the upload arrived at under \(minimumBytesPerSecond >> 10) KB/s; send it again on a faster link")
     }
 
     @Sendable func upload(_ request: Request, context: VaultRequestContext) async throws -> Response {
@@ -27,10 +44,19 @@ struct UploadsController<UseCases: UploadUseCases> {
                 message: "Content-Type must be a media type like image/png (or application/octet-stream)")
         }
         if let low = archive.lowDiskSpace() { throw low }  // 507 with Retry-After, before a byte is written
+        guard slots.take(team.id) else {
+            throw APIError(
+                status: .tooManyRequests, code: "too_many_uploads",
+                message: "the team has \(Self.uploadsPerTeam) uploads in progress; send this one when one ends",
+                retryAfter: 5)
+        }
+        defer { slots.give(team.id) }
         let tempFile = archive.blobs.partialFile(for: "upload-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: tempFile) }  // gone once committed; removed on failure
         let sink = try FileSink(appendingTo: tempFile)
+        let started = ContinuousClock.now
         for try await buffer in request.body {
+            try Self.checkPace(bytes: sink.byteCount, since: started)
             guard sink.byteCount + Int64(buffer.readableBytes) <= PresignedUpload.maxBytes else {
                 throw APIError(
                     status: .contentTooLarge, code: "too_large",

@@ -22,7 +22,8 @@ public final class RunningServer: Sendable {
     }
 
     /// How long a connection may sit without sending a byte (a half-sent request head included) before it is
-    /// closed: idle keep-alive connections and slow clients must not pin file descriptors forever.
+    /// closed: idle keep-alive connections and slow clients must not pin file descriptors forever. A response the
+    /// client stops reading is dropped after as long without progress (`StalledClientHandler`).
     public static let defaultIdleTimeout: Duration = .seconds(30)
 
     /// - Parameters:
@@ -39,7 +40,10 @@ public final class RunningServer: Sendable {
             Int64(idleTimeout.components.seconds) * 1_000_000_000
                 + idleTimeout.components.attoseconds / 1_000_000_000)
         let app = Application(
-            router: router, server: .http1(configuration: .init(idleTimeout: idle)),
+            router: router,
+            server: .http1(
+                configuration: .init(
+                    additionalChannelHandlers: [StalledClientHandler(deadline: idle)], idleTimeout: idle)),
             configuration: .init(address: .hostname(host, port: port), serverName: "EachVault"),
             onServerRunning: { channel in
                 portSink.yield(channel.localAddress?.port ?? port)

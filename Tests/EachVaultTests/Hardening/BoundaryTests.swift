@@ -113,29 +113,79 @@ import Workers
     @Test func aHalfSentRequestHeadIsClosedAfterTheIdleTimeout() async throws {
         try await withHarness { harness in
             let port = try #require(URL(string: harness.server.baseURL)?.port)
-            let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            defer { close(descriptor) }
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            address.sin_port = in_port_t(UInt16(port).bigEndian)
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-                }
+            let client = try LoopbackSocket(port: port)
+            #expect(client.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "))
+            // The server closes the connection (the harness's idle timeout is 3 s) long before the wait's own limit
+            // (60 s, far beyond, for a loaded machine).
+            let (bytes, closed) = client.drain(timeout: 60)
+            #expect(bytes == 0, "the server answered a request it never received whole")
+            #expect(closed, "the server closed the connection")
+        }
+    }
+
+    /// An upload trickling a byte every second is never idle long enough for the idle timeout; once its grace has
+    /// passed it is refused (408) for its pace.
+    @Test func aTricklingUploadIsRefusedForItsPace() async throws {
+        try await withHarness { harness in
+            let port = try #require(URL(string: harness.server.baseURL)?.port)
+            let client = try LoopbackSocket(port: port)
+            #expect(
+                client.send(
+                    "POST /v1/uploads HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(harness.token)\r\n"
+                        + "Content-Type: application/octet-stream\r\nContent-Length: 1000000\r\n\r\n"))
+            var answer = ""
+            for _ in 0..<90 where answer.isEmpty {
+                guard client.send("x") else { break }  // the server closed the connection
+                try await Task.sleep(for: .seconds(1))  // the trickle is what is tested: a span of time
+                answer = client.available()
             }
-            #expect(connected)
-            let partial = Array("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ".utf8)
-            #expect(send(descriptor, partial, partial.count, 0) == partial.count)
-            // A blocking read returns 0 when the server closes the connection (the harness's idle timeout is 3 s), or
-            // fails with EAGAIN if its own limit (60 s, far beyond, for a loaded machine) comes first.
-            var timeout = timeval(tv_sec: 60, tv_usec: 0)
-            setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-            var buffer = [UInt8](repeating: 0, count: 512)
-            let read = recv(descriptor, &buffer, buffer.count, 0)
-            let failure = errno
-            #expect(read <= 0, "the server answered a request it never received whole")
-            #expect(read == 0 || (failure != EAGAIN && failure != EWOULDBLOCK), "the server closed the connection")
+            answer += client.available()
+            #expect(answer.hasPrefix("HTTP/1.1 408") && answer.contains("too_slow"), "\(answer.prefix(200))")
+        }
+    }
+
+    /// One team's slow uploads take at most four slots; its fifth is refused (429) while other teams upload freely.
+    @Test func aTeamHoldsAtMostFourUploadsAtOnce() async throws {
+        try await withHarness { harness in
+            let port = try #require(URL(string: harness.server.baseURL)?.port)
+            let slow = try (0..<4).map { _ in try LoopbackSocket(port: port) }
+            for client in slow {
+                #expect(
+                    client.send(
+                        "POST /v1/uploads HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(harness.token)\r\n"
+                            + "Content-Type: application/octet-stream\r\nContent-Length: 1000\r\n\r\nx"))
+            }
+            let octets = [("Content-Type", "application/octet-stream")]
+            var refusal: String?
+            for _ in 0..<60 where refusal == nil {
+                for client in slow { _ = client.send("x") }  // busy, never idle
+                let fifth = try await harness.raw("POST", "/v1/uploads", body: "a fifth", headers: octets)
+                if fifth.status == 429 { refusal = fifth.body } else { try await Task.sleep(for: .milliseconds(300)) }
+            }
+            #expect(refusal?.contains("too_many_uploads") == true)
+            let (_, otherToken, _) = try await harness.makeTeam("team-b")
+            let theirs = try await harness.raw("POST", "/v1/uploads", body: "theirs", headers: octets, token: .some(otherToken))
+            #expect(theirs.status == 201)
+        }
+    }
+
+    /// A client that asks for a large file and never reads it is dropped once the response has made no progress
+    /// for the idle timeout (3 s here), instead of holding the response's buffers for as long as it likes.
+    @Test func aClientThatStopsReadingIsDroppedOnceTheResponseStalls() async throws {
+        try await withHarness { harness in
+            let file = harness.home.url.appending(path: "large.bin")
+            let size = 48 << 20
+            try Data(count: size).write(to: file)
+            let (sha256, length) = try FileDigest.sha256(of: file)
+            _ = try await harness.vault.storeLocalFile(file, sha256: sha256, size: length, teamID: harness.team.id)
+            let port = try #require(URL(string: harness.server.baseURL)?.port)
+            let client = try LoopbackSocket(port: port, receiveBuffer: 4096)
+            #expect(
+                client.send(
+                    "GET /v1/files/\(sha256) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(harness.token)\r\n\r\n"))
+            try await Task.sleep(for: .seconds(10))  // not reading is what is tested: a span of time
+            let (bytes, closed) = client.drain(timeout: 60)
+            #expect(closed && bytes < size, "read \(bytes) of \(size) bytes; the server should have given up")
         }
     }
 }
