@@ -10,12 +10,21 @@ public struct S3Client: Sendable {
     public let location: S3Location
     let transport: any HTTPTransport
     let now: @Sendable () -> Date
+    let resilience: S3Resilience
+    let circuit = S3Circuit()
 
-    public init(location: S3Location, transport: any HTTPTransport, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        location: S3Location, transport: any HTTPTransport, resilience: S3Resilience = S3Resilience(),
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.location = location
         self.transport = transport
+        self.resilience = resilience
         self.now = now
     }
+
+    /// Whether the circuit is open (the store failed calls in a row): for `/readyz`.
+    public var isFailing: Bool { circuit.isOpen }
 
     public struct ObjectInfo: Sendable, Equatable {
         public var size: Int64
@@ -35,9 +44,12 @@ public struct S3Client: Sendable {
 
     /// The object's size and checksum, or nil when there is none.
     public func head(_ key: String) async throws -> ObjectInfo? {
-        let response = try await send("HEAD", location.url(forKey: key), headers: ["x-amz-checksum-mode": "ENABLED"])
+        let response = try await resilient("HEAD \(key)") {
+            let response = try await send("HEAD", location.url(forKey: key), headers: ["x-amz-checksum-mode": "ENABLED"])
+            if response.status != 404 { try Self.check(response, "HEAD \(key)") }
+            return response
+        }
         if response.status == 404 { return nil }
-        try Self.check(response, "HEAD \(key)")
         return ObjectInfo(
             size: response.headers[.contentLength].flatMap(Int64.init) ?? 0,
             checksumSHA256: response.headers[HTTPField.Name("x-amz-checksum-sha256")!],
@@ -55,14 +67,16 @@ public struct S3Client: Sendable {
         let headers = [
             "x-amz-checksum-sha256": Data(digest).base64EncodedString(), "content-type": "application/octet-stream",
         ]
-        var request = HTTPRequest(
-            method: "PUT", url: url.absoluteString, bodyFile: file,
-            timeout: .seconds(60 + Int(size >> 20)))  // a minute, plus a second per MiB
-        request.headers =
-            location.signer.signedHeaders(method: "PUT", url: url, headers: headers, payloadHash: sha256, now: now())
-            + headers.map { ($0.key, $0.value) }
-        let response = try await transport.send(request, maxBodyBytes: 64 << 10)
-        try Self.check(response, "PUT \(key)")
+        try await resilient("PUT \(key)") {
+            var request = HTTPRequest(
+                method: "PUT", url: url.absoluteString, bodyFile: file,
+                timeout: .seconds(60 + Int(size >> 20)))  // a minute, plus a second per MiB
+            request.headers =
+                location.signer.signedHeaders(method: "PUT", url: url, headers: headers, payloadHash: sha256, now: now())
+                + headers.map { ($0.key, $0.value) }
+            let response = try await transport.send(request, maxBodyBytes: 64 << 10)
+            try Self.check(response, "PUT \(key)")
+        }
     }
 
     /// Streams the object into `sink`; throws for anything but 200/206.
@@ -83,8 +97,9 @@ public struct S3Client: Sendable {
 
     /// Removes the object (S3 answers 204 whether or not it existed).
     public func delete(_ key: String) async throws {
-        let response = try await send("DELETE", location.url(forKey: key))
-        try Self.check(response, "DELETE \(key)")
+        try await resilient("DELETE \(key)") {
+            try Self.check(try await send("DELETE", location.url(forKey: key)), "DELETE \(key)")
+        }
     }
 
     /// One page (up to `maxKeys`, at most 1,000) of the objects whose keys start with `prefix`, after `continuation`
@@ -95,20 +110,26 @@ public struct S3Client: Sendable {
         var query = [("list-type", "2"), ("prefix", location.prefix + prefix), ("max-keys", String(maxKeys))]
         if let continuation { query.append(("continuation-token", continuation)) }
         if let startAfter { query.append(("start-after", location.prefix + startAfter)) }
-        let response = try await send("GET", location.bucketURL(query: Self.queryText(query)))
-        try Self.check(response, "list \(prefix)")
+        let response = try await resilient("list \(prefix)") {
+            let response = try await send("GET", location.bucketURL(query: Self.queryText(query)))
+            try Self.check(response, "list \(prefix)")
+            return response
+        }
         return S3ListingParser.parse(String(decoding: response.body, as: UTF8.self), dropping: location.prefix)
     }
 
     /// The bytes `range` of the object, buffered (callers ask for a few MiB at a time); all of them or an error.
     public func read(_ key: String, range: ClosedRange<Int64>) async throws -> Data {
         let headers = ["range": "bytes=\(range.lowerBound)-\(range.upperBound)"]
-        let response = try await send("GET", location.url(forKey: key), headers: headers, maxBodyBytes: range.count)
-        try Self.check(response, "GET \(key)")
-        guard response.body.count == range.count else {
-            throw S3Error(status: response.status, code: "", message: "GET \(key): \(response.body.count) bytes of \(range.count)")
+        return try await resilient("GET \(key)") {
+            let response = try await send("GET", location.url(forKey: key), headers: headers, maxBodyBytes: range.count)
+            try Self.check(response, "GET \(key)")
+            guard response.body.count == range.count else {
+                throw S3Error(
+                    status: response.status, code: "", message: "GET \(key): \(response.body.count) bytes of \(range.count)")
+            }
+            return response.body
         }
-        return response.body
     }
 
     /// A URL that fetches the object without credentials until it expires.
