@@ -12,7 +12,13 @@ extension Request {
         context.maxUploadSize = limit
         var request = self
         // Collected once and kept in the request, where `decode` finds it.
-        if try await request.collectBody(upTo: limit).readableBytes == 0, let empty { return empty }
+        let body = try await request.collectBody(upTo: limit)
+        if body.readableBytes == 0, let empty { return empty }
+        if JSONText.holdsNUL(body.readableBytesView) {
+            throw APIError(
+                status: .unprocessableContent, code: "invalid_request",
+                message: "a text field holds a NUL character (\\u0000), which no field may hold")
+        }
         do {
             return try await request.decode(as: type, context: context)
         } catch let error as HTTPError where error.status == .badRequest {

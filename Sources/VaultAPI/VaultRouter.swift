@@ -23,6 +23,7 @@ public enum VaultRouter {
         router.add(middleware: RequestLogMiddleware())
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ErrorMiddleware(pages: pages))
+        router.add(middleware: NULRefusalMiddleware())
         router.add(middleware: MethodNotAllowedMiddleware(routes: MethodNotAllowedMiddleware.routes(of: router)))
         let baseURL: @Sendable (Request) -> String = { request in
             vault.publicURL ?? "http://" + (request.head.authority ?? "127.0.0.1")

@@ -14,21 +14,31 @@ extension Vault {
             return
         }
         let attempt = generation.submitAttempts + 1
+        var predictionID: String?
         do {
-            let predictionID = try await provider.createPrediction(
+            let created = try await provider.createPrediction(
                 CreatePrediction(
                     model: generation.model, version: generation.version, input: generation.input,
                     webhookURL: generation.webhookSecret == nil ? nil : webhookURL(for: id),
                     webhookSecret: generation.webhookSecret))
+            predictionID = created
             try await store.recordSubmitted(
-                id: id, predictionID: predictionID, now: now(),
+                id: id, predictionID: created, now: now(),
                 firstPollAt: after(firstPollDelay(for: generation)))
             pollsDue.signal()
             inputsDue.signal()  // inputs are fetched once the provider accepted the request
-            logger.info("submitted", metadata: ["generation": "\(id)", "prediction": "\(predictionID)"])
+            logger.info("submitted", metadata: ["generation": "\(id)", "prediction": "\(created)"])
         } catch let error as ProviderError {
-            try await handleCreateFailure(error, id: id, attempt: attempt)
+            do {
+                try await handleCreateFailure(error, id: id, attempt: attempt)
+            } catch {
+                unsettledCreates.note(id, predictionID: nil)
+                throw error
+            }
         } catch {
+            // The create was made (or cut off) but its outcome not written: its intent mark keeps the queue from
+            // sending it again, so it is settled by the next sweep of cut-off creates, with its prediction if known.
+            unsettledCreates.note(id, predictionID: predictionID)
             throw UnrecordedOutcome(what: "a submission", cause: error)
         }
     }
@@ -75,6 +85,19 @@ extension Vault {
     /// Generations whose create was cut off (the service stopped, or another instance died, mid-call) are settled
     /// like a lost answer. Looked for at start and every few minutes.
     public func reconcileInterruptedSubmissions() async {
+        for (id, predictionID) in unsettledCreates.all {
+            do {
+                if let predictionID {
+                    _ = try await store.adoptPrediction(generationID: id, predictionID: predictionID, now: now())
+                    pollsDue.signal()
+                } else {
+                    try await settleUncertainCreate(id: id, cause: "the create's outcome could not be recorded")
+                }
+                unsettledCreates.settled(id)
+            } catch {
+                logger.error("\(error)", metadata: ["generation": "\(id)"])  // looked for again next time
+            }
+        }
         for generation in await (try? store.interruptedSubmissions(processStart: startedAt, now: now())) ?? [] {
             do {
                 try await settleUncertainCreate(id: generation.id, cause: "the service stopped while the create was in flight")

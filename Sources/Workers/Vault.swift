@@ -42,6 +42,8 @@ public struct Vault: Sendable {
         ]
     }
     let unknownModels = UnknownModelCache()
+    /// Creates this process made (or tried) whose outcome it could not write: settled by the next sweep.
+    let unsettledCreates = UnsettledCreates()
     /// Start-up work done while already serving; `isReady()` waits for it.
     public let warmUp = WarmUp()
     /// Generations' webhook secrets (they never change): a repeat delivery is verified without a database read.

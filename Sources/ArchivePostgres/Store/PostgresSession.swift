@@ -103,7 +103,7 @@ extension PostgresArchive {
         }
     }
 
-    static let beginDeadline: Duration = .seconds(5)
+    static let beginDeadline: Duration = .seconds(2)
 
     private func transaction<T: Sendable>(_ work: @escaping @Sendable (PostgresSession) throws -> T) async throws -> T {
         let (deadline, logger, lane, client) = (statementDeadline, logger, lane, client)

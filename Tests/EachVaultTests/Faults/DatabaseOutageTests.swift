@@ -1,4 +1,5 @@
 import Foundation
+import VaultRuntime
 import HTTPTypes
 import Testing
 import VaultContract
@@ -53,6 +54,49 @@ import Workers
                     + "ready \(readyAgain) after the server came back; all settled \(ContinuousClock.now - resumed) after")
             #expect(final.allSatisfy { $0.status == .completed }, "\(final.map(\.status))")
             #expect(await harness.simulator.stats().creates == 4, "each generation created once")
+        }
+    }
+
+    /// The network to PostgreSQL black-holed for 30 s (a test-owned TCP forwarder stops moving bytes, every
+    /// connection stays open): statements and leases run into their deadlines instead of hanging, requests answer
+    /// 503, and everything finishes once bytes flow again, without restarting EachVault.
+    @Test func aBlackHoledNetworkToPostgreSQLIsAnswered503AndEverythingFinishesOnceItIsBack() async throws {
+        let server = try await PostgresServer.start()
+        let proxy = try FaultProxy(upstreamPort: server.port)
+        defer { proxy.stop() }
+        let throughProxy: (inout VaultConfiguration) -> Void = { configuration in
+            configuration.databaseURL = configuration.databaseURL?.replacingOccurrences(
+                of: ":\(server.port)/", with: ":\(proxy.port)/")
+        }
+        try await withHarness(webhooks: true, backend: .postgres, postgresServer: server, configure: throughProxy) { harness in
+            var ids: [String] = []
+            for index in 0..<2 { ids.append(try await harness.client.createGeneration(request("black hole \(index)")).id) }
+            proxy.blackHole()
+            let started = ContinuousClock.now
+            #expect(try await harness.raw("GET", "/healthz", token: .some(nil)).status == 200)
+            var statuses: [Int] = []
+            for index in 0..<3 {
+                statuses.append(try await harness.raw("POST", "/v1/generations", body: createBody("unanswered \(index)")).status)
+            }
+            #expect(statuses.allSatisfy { $0 == 503 }, "\(statuses)")
+            #expect(try await harness.raw("GET", "/readyz", token: .some(nil)).status == 503)
+            let answered = ContinuousClock.now - started
+            #expect(answered < .seconds(60), "answered during the black hole without hanging")
+            if answered < .seconds(30) { try await Task.sleep(for: .seconds(30) - answered) }  // the outage lasts 30 s
+            proxy.restore()
+            let restored = ContinuousClock.now
+            try await eventually(timeout: .seconds(90)) {
+                try await harness.raw("GET", "/readyz", token: .some(nil)).status == 200
+            }
+            let readyAgain = ContinuousClock.now - restored
+            ids.append(try await harness.client.createGeneration(request("after the black hole")).id)
+            let final = try await harness.waitUntilFinal(ids, timeout: .seconds(120))
+            let histories = await harness.histories(of: final)
+            #expect(final.allSatisfy { $0.status == .completed }, "\(histories)")
+            #expect(await harness.simulator.stats().creates == 3, "each generation created once")
+            print(
+                "fault figures: black hole: three creates and readyz answered in \(answered); ready \(readyAgain) after "
+                    + "bytes flowed again; all settled \(ContinuousClock.now - restored) after")
         }
     }
 

@@ -1,4 +1,5 @@
 @testable import Archive
+import EachLabs
 import Foundation
 import HTTPSupport
 import HTTPTypes
@@ -187,5 +188,30 @@ import Testing
         #expect(headers[values: .setCookie] == ["a=1", "b=2"])
         #expect(headers[.contentLength] == "42")
         #expect(headers.count == 3)
+    }
+}
+
+/// NUL reaches no field on either database: PostgreSQL would refuse it deep inside (a 500), SQLite would store it.
+@Suite(.timeLimit(.minutes(5))) struct NULRefusalTests {
+    @Test(arguments: StoreBackend.allCases)
+    func aNULInAnyTextFieldOrQueryParameterIsRefusedSayingSo(_ backend: StoreBackend) async throws {
+        try await withHarness(backend: backend) { harness in
+            let create = try await harness.raw(
+                "POST", "/v1/generations",
+                body: #"{"model": "pixverse-v5-6-text-to-video", "input": {"prompt": "a fox\u0000 at dusk"}}"#)
+            #expect(create.status == 422 && create.body.contains("NUL"), "\(create.body)")
+            let search = try await harness.raw("GET", "/v1/generations?q=fox%00")
+            #expect(search.status == 400 && search.body.contains("NUL"), "\(search.body)")
+            // An escaped backslash before u0000 is text, not a NUL.
+            let text = try await harness.raw(
+                "POST", "/v1/generations",
+                body: #"{"model": "pixverse-v5-6-text-to-video", "input": {"prompt": "a path C:\\u0000 is text"}}"#)
+            #expect(text.status == 201, "\(text.body)")
+            let created = try JSONDecoder().decode([String: JSONValue].self, from: Data(text.body.utf8))
+            guard case .string(let id)? = created["id"] else { return }
+            let note = try await harness.raw("PATCH", "/v1/generations/\(id)", body: #"{"note": "\u0000"}"#)
+            #expect(note.status == 422)
+            #expect(await harness.simulator.stats().creates <= 1, "the refused create reached nobody")
+        }
     }
 }

@@ -168,6 +168,18 @@ final class Harness: @unchecked Sendable {
         }
     }
 
+    /// Each unfinished generation's status and history, for a failure's message.
+    func histories(of generations: [Generation]) async -> String {
+        var lines: [String] = []
+        for generation in generations where generation.status != .completed {
+            let events = (try? await vault.store.generationDetail(id: generation.id))?.events ?? []
+            lines.append(
+                "\(generation.id) \(generation.status): "
+                    + events.map { "\($0.kind) \($0.detail ?? "")" }.joined(separator: " | "))
+        }
+        return lines.joined(separator: "\n")
+    }
+
     /// A raw HTTP call to the service, for status codes and bodies the typed client hides.
     /// Sends the harness team's token unless `token` says otherwise (nil: none at all).
     func raw(
