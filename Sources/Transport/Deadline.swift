@@ -118,7 +118,13 @@ public final class Watchdog: Sendable {
 
     private func run() async {
         while true {
-            try? await Task.sleep(for: tick)
+            do {
+                try await Task.sleep(for: tick)
+            } catch {
+                // Never cancelled by anyone (it is detached); were it, a sleep that throws at once must not spin.
+                state.withLock { $0.ticking = false }
+                return
+            }
             let now = ContinuousClock.now
             let (due, more) = state.withLock { state -> ([Alarm], Bool) in
                 let due = state.alarms.filter { $0.value.due <= now }

@@ -5,12 +5,28 @@ import Transport
 
 /// `withDeadline` answers by its deadline whatever the work does, and lets work past its guarded point run on.
 @Suite(.timeLimit(.minutes(1))) struct DeadlineTests {
-    /// Work that ignores cancellation until released.
+    /// Work that ignores cancellation until released: it waits on a continuation, which cancellation does not end
+    /// (a loop of `try? await Task.sleep` would spin once cancelled, each sleep throwing at once).
     private final class Gate: Sendable {
-        private let open = Atomic<Bool>(false)
-        func release() { open.store(true, ordering: .relaxed) }
+        private let state = Mutex<(open: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+
+        func release() {
+            let waiters = state.withLock { state in
+                state.open = true
+                defer { state.waiters = [] }
+                return state.waiters
+            }
+            for waiter in waiters { waiter.resume() }
+        }
+
         func wait() async {
-            while !open.load(ordering: .relaxed) { try? await Task.sleep(for: .milliseconds(10)) }
+            await withCheckedContinuation { continuation in
+                let open = state.withLock { state in
+                    if !state.open { state.waiters.append(continuation) }
+                    return state.open
+                }
+                if open { continuation.resume() }
+            }
         }
     }
 
