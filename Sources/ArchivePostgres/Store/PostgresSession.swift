@@ -82,18 +82,22 @@ extension PostgresArchive {
     /// time per instance, as for SQLite): committed when it returns, rolled back when it throws. A connection not had
     /// within `leaseDeadline` (the server is down or every connection is busy) fails as `StoreUnavailable`. A
     /// connection lost before `COMMIT` was sent (a server restart, a session ended by an administrator) rolled the
-    /// transaction back: it is run once more on another connection, so callers see nothing of it.
+    /// transaction back: it is run again on another connection (three tries in all), so callers see nothing of it.
     func write<T: Sendable>(_ work: @escaping @Sendable (PostgresSession) throws -> T) async throws -> T {
         do {
-            let result: T
-            do {
-                result = try await transaction(work)
-            } catch let lost as LostBeforeCommit {
-                logger.notice("a transaction lost its connection before committing; running it again", metadata: ["cause": "\(lost.cause)"])
-                result = try await transaction(work)
+            var attempt = 1
+            while true {
+                do {
+                    let result = try await transaction(work)
+                    outage.cleared()
+                    return result
+                } catch let lost as LostBeforeCommit where attempt < 3 {
+                    // A moment for the pool to drop the dead connection, which it might otherwise lease again.
+                    logger.notice("a transaction lost its connection before committing; running it again", metadata: ["cause": "\(lost.cause)"])
+                    attempt += 1
+                    try await Task.sleep(for: .milliseconds(100))
+                }
             }
-            outage.cleared()
-            return result
         } catch let lost as LostBeforeCommit {
             outage.suspect()
             throw lost.cause
@@ -103,7 +107,7 @@ extension PostgresArchive {
         }
     }
 
-    static let beginDeadline: Duration = .seconds(2)
+    static let beginDeadline: Duration = .seconds(10)
 
     private func transaction<T: Sendable>(_ work: @escaping @Sendable (PostgresSession) throws -> T) async throws -> T {
         let (deadline, logger, lane, client) = (statementDeadline, logger, lane, client)

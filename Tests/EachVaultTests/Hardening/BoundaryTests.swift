@@ -155,10 +155,17 @@ import Workers
                         "POST /v1/uploads HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(harness.token)\r\n"
                             + "Content-Type: application/octet-stream\r\nContent-Length: 1000\r\n\r\nx"))
             }
+            // Busy, never idle: a byte every 200 ms whatever the machine's load does to the requests below.
+            let trickle = Task {
+                while !Task.isCancelled {
+                    for client in slow { _ = client.send("x") }
+                    try? await Task.sleep(for: .milliseconds(200))
+                }
+            }
+            defer { trickle.cancel() }
             let octets = [("Content-Type", "application/octet-stream")]
             var refusal: String?
             for _ in 0..<60 where refusal == nil {
-                for client in slow { _ = client.send("x") }  // busy, never idle
                 let fifth = try await harness.raw("POST", "/v1/uploads", body: "a fifth", headers: octets)
                 if fifth.status == 429 { refusal = fifth.body } else { try await Task.sleep(for: .milliseconds(300)) }
             }

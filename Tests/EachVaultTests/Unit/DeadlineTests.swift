@@ -46,7 +46,8 @@ import Transport
                 return 1
             }
         }
-        #expect(ContinuousClock.now - started < .seconds(20), "answered at the deadline, not when the work ended")
+        // Hang detection only: the work never ends, so any answer came from the deadline (a loaded machine delays it).
+        #expect(ContinuousClock.now - started < .seconds(120), "answered at the deadline, not when the work ended")
     }
 
     @Test func workPastItsGuardedPointRunsOnToItsEnd() async throws {
