@@ -146,7 +146,8 @@ import Workers
 
     /// One team's slow uploads take at most four slots; its fifth is refused (429) while other teams upload freely.
     @Test func aTeamHoldsAtMostFourUploadsAtOnce() async throws {
-        try await withHarness { harness in
+        // Idle connections are closed after 60 s here, not 3: a starved trickle on a loaded host must not free a slot.
+        try await withHarness(configure: { $0.idleTimeout = .seconds(60) }) { harness in
             let port = try #require(URL(string: harness.server.baseURL)?.port)
             let slow = try (0..<4).map { _ in try LoopbackSocket(port: port) }
             for client in slow {
