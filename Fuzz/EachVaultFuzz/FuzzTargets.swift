@@ -15,8 +15,26 @@ enum FuzzTargets {
         "mp4": mp4, "sniff": sniff, "search-pattern": searchPattern, "cursor": cursor, "range": range,
         "data-uri": dataURI, "webhook": webhook, "schema": schema, "form": form, "media-type": mediaType,
         "html": html, "content-range": contentRange, "resolution": resolution, "s3-listing": s3Listing,
-        "page-language": pageLanguage,
+        "page-language": pageLanguage, "json-nul": jsonNUL,
     ]
+
+    /// The NUL check of JSON bodies misses no NUL a JSON parser finds, in a key or a string (it may refuse more: a
+    /// NUL in a duplicate key the parser drops, say).
+    static func jsonNUL(_ data: Data) {
+        let claimed = JSONText.holdsNUL(data)
+        guard !claimed, let document = try? JSONSerialization.jsonObject(with: data, options: .fragmentsAllowed) else {
+            return
+        }
+        func holdsNUL(_ value: Any) -> Bool {
+            switch value {
+            case let text as String: text.unicodeScalars.contains("\u{0}")
+            case let array as [Any]: array.contains(where: holdsNUL)
+            case let object as [String: Any]: object.contains { holdsNUL($0.key) || holdsNUL($0.value) }
+            default: false
+            }
+        }
+        if holdsNUL(document) { fatalError("the NUL check missed one in \(String(decoding: data, as: UTF8.self).debugDescription)") }
+    }
 
     /// The MP4 probe over the input in memory (the same box walk the file reader drives).
     static func mp4(_ data: Data) {

@@ -121,9 +121,16 @@ public struct FolderBlobs: BlobBackend {
         close(descriptor)
     }
 
+    /// The error of a failed file operation; a full or read-only disk says so (`BlobFault.isPassing`).
     private static func failure(_ operation: String, _ path: String) -> CocoaError {
-        CocoaError(
-            .fileWriteUnknown,
+        let code: CocoaError.Code =
+            switch errno {
+            case ENOSPC, EDQUOT: .fileWriteOutOfSpace
+            case EROFS: .fileWriteVolumeReadOnly
+            default: .fileWriteUnknown
+            }
+        return CocoaError(
+            code,
             userInfo: [
                 NSFilePathErrorKey: path,
                 NSLocalizedDescriptionKey: "\(operation) failed: \(String(cString: strerror(errno)))",

@@ -16,7 +16,7 @@ public struct S3Resilience: Sendable {
 
     /// Whether a failed call may succeed if tried again: the store's own passing refusals and broken connections. S3
     /// operations are idempotent by key (a PUT of the same bytes, a ranged GET), so any of them may be repeated.
-    static func isTransient(_ error: any Error) -> Bool {
+    public static func isTransient(_ error: any Error) -> Bool {
         switch error {
         case let refusal as S3Error: [429, 500, 502, 503, 504].contains(refusal.status)
         case let failure as TransportError:

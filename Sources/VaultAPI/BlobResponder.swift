@@ -17,10 +17,23 @@ struct BlobResponder: Sendable {
     /// included, with `sendfile` (`deploy/nginx.conf`).
     let accelRedirect: String?
     let fileIO = FileIO()
+    /// The files each team streams through the service at once (a player opens a few; far more is one team holding
+    /// the connections and open files everyone shares). Redirected and reverse-proxied files are not counted: the
+    /// store or the proxy sends those bytes.
+    let streams: TeamSlots
+
+    static let streamsPerTeam = 32
+
+    init(blobs: BlobStore, accelRedirect: String?, streamsPerTeam: Int = Self.streamsPerTeam) {
+        self.blobs = blobs
+        self.accelRedirect = accelRedirect
+        streams = TeamSlots(limit: streamsPerTeam)
+    }
 
     /// - Parameter downloadName: with `?download=1`, the file name offered to save as.
+    /// - Parameter team: whose file stream this is (a share link's: the sharing team's).
     func respond(
-        _ asset: Asset, downloadName: String, request: Request, context: some RequestContext,
+        _ asset: Asset, team: String, downloadName: String, request: Request, context: some RequestContext,
         cacheControl: String
     ) async throws -> Response {
         let etag = "\"\(asset.sha256)\""
@@ -69,6 +82,11 @@ struct BlobResponder: Sendable {
         guard request.method != .head, let range = decision.bytes(size: asset.size) else {
             return Response(status: decision.status, headers: headers, body: ResponseBody())
         }
+        guard let lease = streams.lease(team) else {
+            throw APIError(
+                status: .tooManyRequests, code: "too_many_streams",
+                message: "the team has \(streams.limit) files streaming; ask again when one ends", retryAfter: 1)
+        }
         let body: ResponseBody
         switch delivery {
         case .file(let folder):
@@ -78,7 +96,7 @@ struct BlobResponder: Sendable {
         case .redirect(let store), .proxy(let store):
             body = Self.proxied(asset.sha256, range: range, from: store)
         }
-        return Response(status: decision.status, headers: headers, body: body)
+        return Response(status: decision.status, headers: headers, body: body.holding(lease))
     }
 
     /// The bytes `range` of a blob in an S3-compatible store, fetched in 4 MiB ranged GETs, one at a time: the next
@@ -104,6 +122,16 @@ struct BlobResponder: Sendable {
         let day = createdAt.map { "-" + $0.isoDay }
         let safeModel = String(model.unicodeScalars.filter { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-") })
         return "\(safeModel)\(day ?? "")-\(sha256.prefix(8)).\(MediaSniffer.fileExtensions[contentType] ?? "bin")"
+    }
+}
+
+extension ResponseBody {
+    /// This body, keeping `lease` until it is written (or dropped unwritten, when the client went away first).
+    fileprivate func holding(_ lease: TeamSlots.Lease) -> ResponseBody {
+        ResponseBody(contentLength: contentLength) { writer in
+            try await self.write(writer)
+            withExtendedLifetime(lease) {}
+        }
     }
 }
 

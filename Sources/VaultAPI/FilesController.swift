@@ -33,7 +33,7 @@ struct FilesController<UseCases: FileUseCases> {
             let made = try await archive.derivedFiles(kind, of: [sha256])[sha256]
         else { throw APIError.notFound(kind.rawValue) }
         return try await responder.respond(
-            made, downloadName: "\(sha256.prefix(12))-\(kind).\(kind.fileExtension)", request: request, context: context,
+            made, team: team.id, downloadName: "\(sha256.prefix(12))-\(kind).\(kind.fileExtension)", request: request, context: context,
             cacheControl: "private, max-age=31536000, immutable")
     }
 
@@ -51,7 +51,7 @@ struct FilesController<UseCases: FileUseCases> {
             throw APIError.notFound("file")
         }
         return try await responder.respond(
-            asset,
+            asset, team: team.id,
             downloadName: BlobResponder.fileName(
                 model: owner?.model ?? "upload", createdAt: owner?.createdAt,
                 sha256: sha256, contentType: asset.contentType),

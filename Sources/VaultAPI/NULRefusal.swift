@@ -17,10 +17,10 @@ struct NULRefusalMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
-enum JSONText {
+public enum JSONText {
     /// Whether a JSON document's strings hold an escaped NUL (`\u0000`): escapes are read as JSON reads them, so an
     /// escaped backslash followed by `u0000` is text, not a NUL.
-    static func holdsNUL(_ bytes: some Collection<UInt8>) -> Bool {
+    public static func holdsNUL(_ bytes: some Collection<UInt8>) -> Bool {
         var iterator = bytes.makeIterator()
         while let byte = iterator.next() {
             if byte == 0 { return true }

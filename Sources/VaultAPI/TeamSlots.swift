@@ -1,9 +1,10 @@
 import Synchronization
 
-/// At most `limit` of one kind of work (uploads) per team at a time: one team's many slow clients cannot hold every
-/// connection and temp file while the others wait. Taken without waiting: a team over its limit is answered 429.
+/// At most `limit` of one kind of work (uploads, file streams) per team at a time: one team's many slow clients
+/// cannot hold every connection, file and temp file while the others wait. Taken without waiting: a team over its
+/// limit is answered 429.
 final class TeamSlots: Sendable {
-    private let limit: Int
+    let limit: Int
     private let taken = Mutex<[String: Int]>([:])
 
     init(limit: Int) { self.limit = limit }
@@ -22,5 +23,18 @@ final class TeamSlots: Sendable {
             let left = taken[team, default: 1] - 1
             taken[team] = left > 0 ? left : nil
         }
+    }
+
+    /// A slot for `team` held as long as the returned lease lives (a response body that keeps it until written or
+    /// dropped), or nil when the team already holds `limit`.
+    func lease(_ team: String) -> Lease? {
+        take(team) ? Lease { self.give(team) } : nil
+    }
+
+    /// Gives its slot back when it ends.
+    final class Lease: Sendable {
+        private let giveBack: @Sendable () -> Void
+        fileprivate init(_ giveBack: @escaping @Sendable () -> Void) { self.giveBack = giveBack }
+        deinit { giveBack() }
     }
 }

@@ -37,6 +37,12 @@ struct DownloadPolicy {
     func attempts(_ failure: DownloadFailure) -> Int { failure.expired ? maxExpiredAttempts : maxAttempts }
 }
 
+/// A fetched file the store could not take for now (`BlobStore.isPassingFault`): it waits in `tmp/`.
+struct WaitingForStore: Error, CustomStringConvertible {
+    var cause: any Error
+    var description: String { "the store cannot take the file for now: \(cause)" }
+}
+
 /// Why one download attempt failed, and whether trying again can help.
 struct DownloadFailure: Error {
     var cause: String
@@ -56,16 +62,21 @@ extension Vault {
         // Named by the file, so an attempt after a failure or a crash resumes the bytes already fetched.
         let tempFile = blobs.partialFile(for: file.key)
         do {
-            let asset = try await fetch(file.sourceURL, into: tempFile, policy: policy)
-            try await blobs.keep(tempFile, sha256: asset.sha256, size: asset.size) {
-                try await store.recordStored(file, asset: asset, now: now())
+            let asset: Asset
+            if let fetched = blobs.fetchedAsset(in: tempFile) {
+                asset = fetched  // fetched by an attempt the store could not take
+            } else {
+                asset = try await fetch(file.sourceURL, into: tempFile, policy: policy)
             }
+            try await keep(tempFile, asset, of: file)
             outgoingDue.signal()  // asset.stored, and generation.completed with the last output
             postersDue.signal()
             Counter(label: policy.metric, dimensions: [("outcome", "ok")]).increment()
             if file.kind == .output { Counter(label: "eachvault_download_bytes_total").increment(by: Int(asset.size)) }
         } catch _ where Task.isCancelled {
             discardPartialFile(tempFile, unless: true)  // shutting down: kept bytes are resumed after the restart
+        } catch let waiting as WaitingForStore {
+            throw waiting  // not an attempt: the worker loop lets the file cool down and tries again
         } catch {
             Counter(label: policy.metric, dimensions: [("outcome", "error")]).increment()
             let failure = error as? DownloadFailure ?? DownloadFailure(cause: "cannot store the file: \(error)")
@@ -87,6 +98,24 @@ extension Vault {
         }
     }
 
+    /// Stores a fetched file and records it. A store that cannot take it for now (`BlobStore.isPassingFault`) does
+    /// not cost the file an attempt: its bytes wait in `tmp/` for the next one, and the provider is not asked again.
+    private func keep(_ tempFile: URL, _ asset: Asset, of file: PendingFile) async throws {
+        do {
+            try await blobs.keep(tempFile, sha256: asset.sha256, size: asset.size) {
+                try await store.recordStored(file, asset: asset, now: now())
+            }
+            blobs.forgetFetched(tempFile)
+        } catch  where BlobStore.isPassingFault(error) && !Task.isCancelled {
+            try? blobs.rememberFetched(asset, in: tempFile)
+            Counter(label: "eachvault_downloads_waiting_for_store_total").increment()
+            logger.notice(
+                "a fetched file waits for the store",
+                metadata: ["generation": "\(file.generationID)", "file": "\(file.label)", "cause": "\(error)"])
+            throw WaitingForStore(cause: error)
+        }
+    }
+
     /// Removes the partial downloads no longer wanted: their file was stored (the process died between recording
     /// it and removing the temp file) or their generation is gone. Run at start, so no stale `.part` waits for the
     /// day-old sweep; a file still to be fetched keeps its bytes to resume from.
@@ -100,14 +129,21 @@ extension Vault {
             let pending =
                 (detail?.outputs ?? []).filter { $0.asset == nil }.map { PendingFile.output($0.output).key }
                 + (detail?.inputs ?? []).filter { $0.asset == nil }.map { PendingFile.input($0.input).key }
-            if !pending.contains(key) { try? FileManager.default.removeItem(at: blobs.tempDirectory.appending(path: name)) }
+            if !pending.contains(key) {
+                let partial = blobs.tempDirectory.appending(path: name)
+                try? FileManager.default.removeItem(at: partial)
+                blobs.forgetFetched(partial)
+            }
         }
     }
 
     /// Removes a failed attempt's temp file unless its bytes are worth resuming from (an empty one never is).
     private func discardPartialFile(_ tempFile: URL, unless keep: Bool) {
         let size = (try? FileManager.default.attributesOfItem(atPath: tempFile.path)[.size] as? Int) ?? 0
-        if !keep || size == 0 { try? FileManager.default.removeItem(at: tempFile) }
+        if !keep || size == 0 {
+            try? FileManager.default.removeItem(at: tempFile)
+            blobs.forgetFetched(tempFile)
+        }
     }
 
     /// Streams `url` into `tempFile` and returns the asset it holds, or throws `DownloadFailure`.

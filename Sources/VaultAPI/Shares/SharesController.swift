@@ -79,7 +79,7 @@ struct SharesController<UseCases: ShareUseCases> {
                 throw APIError.notFound("file")
             }
             return try await responder.respond(
-                asset,
+                asset, team: detail.generation.teamID ?? "",
                 downloadName: BlobResponder.fileName(
                     model: detail.generation.model,
                     createdAt: detail.generation.createdAt,

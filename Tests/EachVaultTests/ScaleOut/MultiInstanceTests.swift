@@ -4,11 +4,13 @@ import Simulator
 import Testing
 
 /// Three instances on one PostgreSQL and one bucket behind nginx, every fault at a few percent, bursts of 429s and
-/// 500s, one instance SIGKILLed twice mid-run and restarted: every generation settles exactly once, with one
-/// provider create at most, its bytes stored once and verified. `EACHVAULT_FLEET_GENERATIONS` sets the size
-/// (default 300).
+/// 500s, one instance SIGKILLed twice mid-run and restarted, PostgreSQL's sessions terminated at the first kill and
+/// the server restarted at the second: every generation settles exactly once, with one provider create at most, its
+/// bytes stored once and verified. `EACHVAULT_FLEET_GENERATIONS` sets the size (default 300).
 @Suite struct MultiInstanceTests {
     static let generations = Int(ProcessInfo.processInfo.environment["EACHVAULT_FLEET_GENERATIONS"] ?? "") ?? 300
+    static let terminateOtherSessions =
+        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
 
     @Test(.timeLimit(.minutes(15)))
     func threeHundredGenerationsOnThreeInstancesSurviveFaultsBurstsAndTwoKills() async throws {
@@ -33,6 +35,13 @@ import Testing
                 (burst.rateLimitNext, burst.failCreatesNext, burst.failReadsNext) = (20, 6, 6)
                 await fleet.simulator.setFaults(burst)
                 victim.kill()
+                // The database fails under the others meanwhile: every session ended by the server, then a restart.
+                if fraction == 1 {
+                    _ = try await fleet.postgres.psql(fleet.databaseURL, Self.terminateOtherSessions)
+                } else {
+                    try await fleet.postgres.stop()
+                    try await fleet.postgres.resume()
+                }
                 await progress.waitUntil(submitted: fraction * Self.generations / 3 + Self.generations / 12)
                 try await victim.start()
             }

@@ -48,15 +48,18 @@ enum ChaosRun {
         return progress
     }
 
-    /// Submits one request, retrying only when it certainly did not arrive (the service was down).
+    /// Submits one request, retrying only when it certainly had no effect: it never arrived (the service was down),
+    /// or the service answered 503 (its database was down: nothing was changed, try again).
     private static func submit(_ request: GenerationRequest, to client: VaultClient, _ progress: SubmissionProgress) async {
-        while true {
+        while !Task.isCancelled {
             do {
                 _ = try await client.createGeneration(request)
                 await progress.record(accepted: true)
                 return
             } catch let error as TransportError where !error.requestMayHaveBeenSent {
                 try? await Task.sleep(for: .milliseconds(100))
+            } catch let error as VaultClientError where error.status == 503 {
+                try? await Task.sleep(for: .milliseconds(200))
             } catch {
                 await progress.record(accepted: false, error)
                 return

@@ -3,12 +3,15 @@ import Synchronization
 
 /// A TCP forwarder on loopback in front of a real server (PostgreSQL, the S3 server), for fault tests: it passes
 /// bytes both ways until told to black-hole the network (every connection stays open and nothing moves, new ones are
-/// accepted and held: what a dropped route or a dead switch looks like), and passes them again when told.
+/// accepted and held: what a dropped route or a dead switch looks like) or to reset it (every connection, open or
+/// new, is cut with a TCP reset: a server that crashed or a load balancer with nothing behind it), and passes them
+/// again when told.
 final class FaultProxy: @unchecked Sendable {
     let port: Int
     private let upstream: Int
     private let listener: Int32
-    private let blackHoled = Atomic<Bool>(false)
+    private static let (passing, blackHoled, resetting) = (0, 1, 2)
+    private let mode = Atomic<Int>(FaultProxy.passing)
     private let stopped = Atomic<Bool>(false)
 
     init(upstreamPort: Int) throws {
@@ -37,8 +40,10 @@ final class FaultProxy: @unchecked Sendable {
     deinit { stop() }
 
     /// Nothing moves until `restore()`.
-    func blackHole() { blackHoled.store(true, ordering: .relaxed) }
-    func restore() { blackHoled.store(false, ordering: .relaxed) }
+    func blackHole() { mode.store(Self.blackHoled, ordering: .relaxed) }
+    /// Every connection is reset until `restore()`.
+    func reset() { mode.store(Self.resetting, ordering: .relaxed) }
+    func restore() { mode.store(Self.passing, ordering: .relaxed) }
 
     func stop() {
         guard !stopped.exchange(true, ordering: .relaxed) else { return }
@@ -58,6 +63,11 @@ final class FaultProxy: @unchecked Sendable {
         while !stopped.load(ordering: .relaxed) {
             let client = accept(listener, nil, nil)
             guard client >= 0 else { continue }
+            if mode.load(ordering: .relaxed) == Self.resetting {
+                Self.resetOnClose(client)
+                close(client)
+                continue
+            }
             let server = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             var address = Self.loopback(port: upstream)
             let connected = withUnsafePointer(to: &address) {
@@ -84,9 +94,15 @@ final class FaultProxy: @unchecked Sendable {
         var buffer = [UInt8](repeating: 0, count: 64 << 10)
         var descriptors = [pollfd(fd: client, events: Int16(POLLIN), revents: 0), pollfd(fd: server, events: Int16(POLLIN), revents: 0)]
         while !stopped.load(ordering: .relaxed) {
-            if blackHoled.load(ordering: .relaxed) {
+            switch mode.load(ordering: .relaxed) {
+            case Self.blackHoled:
                 usleep(50_000)
                 continue
+            case Self.resetting:
+                Self.resetOnClose(client)
+                Self.resetOnClose(server)
+                return  // closed by the pump's end
+            default: break
             }
             descriptors[0].revents = 0
             descriptors[1].revents = 0
@@ -104,5 +120,11 @@ final class FaultProxy: @unchecked Sendable {
                 }
             }
         }
+    }
+
+    /// Makes closing `socket` a reset rather than an orderly end (a zero linger time).
+    private static func resetOnClose(_ socket: Int32) {
+        var abort = linger(l_onoff: 1, l_linger: 0)
+        setsockopt(socket, SOL_SOCKET, SO_LINGER, &abort, socklen_t(MemoryLayout<linger>.size))
     }
 }

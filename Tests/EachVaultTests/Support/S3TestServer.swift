@@ -23,8 +23,11 @@ final class S3TestServer: @unchecked Sendable {
         ]
     }
 
-    func location(prefix: String = "") throws -> S3Location {
-        try S3Location(url: "s3://\(bucket)/\(prefix)", environment: environment)
+    /// - Parameter port: where the store is reached, when not at its own port (a `FaultProxy` in front of it).
+    func location(prefix: String = "", port: Int? = nil) throws -> S3Location {
+        var environment = environment
+        if let port { environment["AWS_ENDPOINT_URL_S3"] = "http://127.0.0.1:\(port)" }
+        return try S3Location(url: "s3://\(bucket)/\(prefix)", environment: environment)
     }
 
     private init(port: Int, credentials: AWSCredentials, process: SpawnedProcess) {
