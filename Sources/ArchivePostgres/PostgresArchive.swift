@@ -9,6 +9,8 @@ public struct PostgresArchive: Sendable {
     public let location: PostgresLocation
     let client: PostgresClient
     let logger: Logger
+    /// Asks the server whether it is there, when a transaction waits for a connection.
+    let probe: ServerProbe
     /// The pool's run loop, for an archive opened by `connect` (nil inside `open`'s body, which owns it).
     var runner: Task<Void, Never>?
     /// This instance among those sharing the database: the owner of the work it claims. Stable across restarts of
@@ -40,7 +42,8 @@ public struct PostgresArchive: Sendable {
                 return nil
             }
             defer { group.cancelAll() }
-            let database = PostgresArchive(location: location, client: client, logger: logger, runner: nil)
+            let database = PostgresArchive(
+                location: location, client: client, logger: logger, probe: ServerProbe(location), runner: nil)
             do {
                 if migrate { try await PostgresMigrator.migrate(database) }
                 return try await body(database)
@@ -58,7 +61,8 @@ public struct PostgresArchive: Sendable {
         try await probe(location, logger: logger)
         let client = PostgresClient(configuration: try location.clientConfiguration, backgroundLogger: logger)
         var archive = PostgresArchive(
-            location: location, client: client, logger: logger, runner: Task.immediate { await client.run() })
+            location: location, client: client, logger: logger, probe: ServerProbe(location),
+            runner: Task.immediate { await client.run() })
         archive.instanceID = instanceID
         do {
             try await PostgresMigrator.migrate(archive)

@@ -1,9 +1,23 @@
 import Synchronization
 
-/// `body` ran past its deadline (`withDeadline`).
+/// `body` ran past its deadline (`withDeadline`), or was given up early because waiting was pointless.
 public struct DeadlineExceeded: Error, CustomStringConvertible {
     public var limit: Duration
-    public var description: String { "no answer within \(limit)" }
+    /// True when `EarlyCheck` ended the wait before the deadline.
+    public var gaveUpEarly = false
+    public var description: String { gaveUpEarly ? "given up after \(limit): no answer would come" : "no answer within \(limit)" }
+}
+
+/// A question asked of a wait that has lasted `after` without an answer: `isHopeless` true (the server it waits for
+/// is gone) ends it then, rather than at its deadline.
+public struct EarlyCheck: Sendable {
+    public var after: Duration
+    public var isHopeless: @Sendable () async -> Bool
+
+    public init(after: Duration, isHopeless: @escaping @Sendable () async -> Bool) {
+        self.after = after
+        self.isHopeless = isHopeless
+    }
 }
 
 /// Runs `body` and returns its result, or throws `DeadlineExceeded` once `limit` has passed, whether or not `body`
@@ -13,8 +27,9 @@ public struct DeadlineExceeded: Error, CustomStringConvertible {
 ///
 /// - Parameter expiring: asked when the deadline comes; `false` lets `body` run on (it has passed the point the
 ///   deadline guards, such as waiting for a connection).
+/// - Parameter check: ends the wait before the deadline when it finds it hopeless (then `expiring` is asked too).
 public func withDeadline<T: Sendable>(
-    _ limit: Duration, expiring: @escaping @Sendable () -> Bool = { true },
+    _ limit: Duration, expiring: @escaping @Sendable () -> Bool = { true }, check: EarlyCheck? = nil,
     _ body: @escaping @Sendable () async throws -> T
 ) async throws -> T {
     let outcome = Outcome<T>()
@@ -29,8 +44,18 @@ public func withDeadline<T: Sendable>(
                 outcome.finish(.failure(DeadlineExceeded(limit: limit)))
                 work.cancel()
             }
+            let early = check.map { check in
+                Watchdog.shared.schedule(after: check.after) {
+                    Task {
+                        guard !outcome.isFinished, await check.isHopeless(), expiring() else { return }
+                        outcome.finish(.failure(DeadlineExceeded(limit: check.after, gaveUpEarly: true)))
+                        work.cancel()
+                    }
+                }
+            }
             outcome.onFinish {
                 Watchdog.shared.cancel(alarm)
+                if let early { Watchdog.shared.cancel(early) }
                 work.cancel()  // a no-op once it has ended; stops it when the caller was cancelled
             }
         }
@@ -56,6 +81,8 @@ private final class Outcome<T: Sendable>: Sendable {
         }
         if let early { continuation.resume(with: early) }  // cancelled before it began
     }
+
+    var isFinished: Bool { state.withLock { $0.result != nil } }
 
     /// Runs `cleanup` when the race is decided (at once if it already is).
     func onFinish(_ cleanup: @escaping @Sendable () -> Void) {

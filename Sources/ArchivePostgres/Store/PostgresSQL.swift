@@ -13,6 +13,8 @@ struct PostgresSQL: Sendable {
     let logger: Logger
     /// The longest a statement (with its wait for a connection) may take.
     let deadline: Duration
+    /// Ends the wait early when the server is gone.
+    let probe: ServerProbe
 
     /// Every row of the statement's answer.
     func rows(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?] = []) async throws -> [Row] {
@@ -48,7 +50,9 @@ struct PostgresSQL: Sendable {
     /// A statement on the pool within `deadline`, a lease included; an outage is a `StoreUnavailable`.
     private func bounded<T: Sendable>(_ statement: @escaping @Sendable () async throws -> T) async throws -> T {
         do {
-            return try await withDeadline(deadline, statement)
+            return try await withDeadline(deadline, check: probe.check(suspect: false), statement)
+        } catch let exceeded as DeadlineExceeded where exceeded.gaveUpEarly {
+            throw StoreUnavailable(.unreachable, detail: "PostgreSQL: the server does not answer")
         } catch is DeadlineExceeded {
             throw StoreUnavailable(.timedOut, detail: "PostgreSQL: no answer within \(deadline)")
         } catch let error as PSQLError {
@@ -129,5 +133,5 @@ extension PostgresBindings {
 
 extension PostgresArchive {
     /// Statements on the pool, each on whichever connection is free.
-    var sql: PostgresSQL { PostgresSQL(client: client, logger: logger, deadline: statementDeadline + leaseDeadline) }
+    var sql: PostgresSQL { PostgresSQL(client: client, logger: logger, deadline: statementDeadline + leaseDeadline, probe: probe) }
 }

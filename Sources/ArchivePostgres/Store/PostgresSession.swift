@@ -15,11 +15,16 @@ final class PostgresSession: SQLSession {
     private let connection: PostgresConnection
     private let logger: Logger
     private let deadline: Duration
+    private let probe: ServerProbe
     private(set) var changedRows = 0
 
-    init(_ connection: PostgresConnection, deadline: Duration, logger: Logger) {
+    /// How long a statement waits before the server is asked whether it is there at all.
+    static let probeAfter: Duration = .milliseconds(500)
+
+    init(_ connection: PostgresConnection, deadline: Duration, probe: ServerProbe, logger: Logger) {
         self.connection = connection
         self.deadline = deadline
+        self.probe = probe
         self.logger = logger
     }
 
@@ -63,10 +68,17 @@ final class PostgresSession: SQLSession {
             outcome.withLock { $0 = result }
             answered.signal()
         }
-        let nanoseconds = Int(clamping: deadline.components.seconds * 1_000_000_000)
-        if answered.wait(timeout: .now() + .nanoseconds(nanoseconds)) == .timedOut {
-            _ = connection.close() as EventLoopFuture<Void>  // fails the statement; the pool replaces the connection
-            throw StoreUnavailable(.timedOut, detail: "PostgreSQL: no answer within \(deadline)")
+        // Most answers come at once; one that does not after half a second asks whether the server is there (a
+        // stopped server or a black-holed network is then an answer in about a second, not at the deadline).
+        let started = DispatchTime.now()
+        if answered.wait(timeout: started + Self.probeAfter.nanosecondInterval) == .timedOut {
+            let gone = !probe.serverAnswersNow()
+            if gone || answered.wait(timeout: started + deadline.nanosecondInterval) == .timedOut {
+                _ = connection.close() as EventLoopFuture<Void>  // fails the statement; the pool replaces the connection
+                throw gone
+                    ? StoreUnavailable(.unreachable, detail: "PostgreSQL: the server does not answer")
+                    : StoreUnavailable(.timedOut, detail: "PostgreSQL: no answer within \(deadline)")
+            }
         }
         switch outcome.withLock({ $0 }) {
         case .success(let result): return result
@@ -110,12 +122,13 @@ extension PostgresArchive {
     static let beginDeadline: Duration = .seconds(10)
 
     private func transaction<T: Sendable>(_ work: @escaping @Sendable (PostgresSession) throws -> T) async throws -> T {
-        let (deadline, logger, lane, client) = (statementDeadline, logger, lane, client)
-        return try await Self.leasing(within: outage.isSuspect ? suspectLeaseDeadline : leaseDeadline) { leased in
+        let (deadline, logger, lane, client, probe) = (statementDeadline, logger, lane, client, probe)
+        let limit = outage.isSuspect ? suspectLeaseDeadline : leaseDeadline
+        return try await Self.leasing(within: limit, check: probe.check(suspect: outage.isSuspect)) { leased in
             try await client.withConnection { connection in
                 try leased()
                 return try await lane.run {
-                    let session = PostgresSession(connection, deadline: deadline, logger: logger)
+                    let session = PostgresSession(connection, deadline: deadline, probe: probe, logger: logger)
                     var committing = false
                     do {
                         try session.begin(within: Self.beginDeadline)
@@ -143,18 +156,21 @@ extension PostgresArchive {
     }
 
     /// `body`, or `StoreUnavailable(.timedOut)` when it has not been leased a connection within `limit` (the lease
-    /// is cancelled). Once leased, the transaction is bounded by its statements' deadlines: a deadline that fired
-    /// then would report a transaction that goes on, and may commit, as failed. `body` calls `leased` when it has
-    /// its connection, which throws when the deadline came first.
+    /// is cancelled), or `.unreachable` as soon as `check` finds the server gone. Once leased, the transaction is
+    /// bounded by its statements' deadlines: a deadline that fired then would report a transaction that goes on,
+    /// and may commit, as failed. `body` calls `leased` when it has its connection, which throws when the deadline
+    /// came first.
     private static func leasing<T: Sendable>(
-        within limit: Duration,
+        within limit: Duration, check: EarlyCheck,
         _ body: @escaping @Sendable (_ leased: @escaping @Sendable () throws -> Void) async throws -> T
     ) async throws -> T {
         let lease = LeaseState()
         do {
-            return try await withDeadline(limit, expiring: { lease.expire() }) {
+            return try await withDeadline(limit, expiring: { lease.expire() }, check: check) {
                 try await body { guard lease.take() else { throw CancellationError() } }
             }
+        } catch let exceeded as DeadlineExceeded where exceeded.gaveUpEarly {
+            throw StoreUnavailable(.unreachable, detail: "PostgreSQL: the server does not answer")
         } catch is DeadlineExceeded {
             throw StoreUnavailable(.timedOut, detail: "PostgreSQL: no connection within \(limit)")
         } catch let error as PSQLError {

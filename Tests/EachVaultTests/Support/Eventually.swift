@@ -3,7 +3,7 @@ import Testing
 
 /// Waits until `condition` holds, re-reading state as it changes (bounded; records an issue on timeout).
 func eventually(
-    timeout: Duration = .seconds(30), sourceLocation: SourceLocation = #_sourceLocation,
+    timeout: Duration = .seconds(90), sourceLocation: SourceLocation = #_sourceLocation,
     _ condition: () async throws -> Bool
 ) async throws {
     let deadline = ContinuousClock.now + timeout

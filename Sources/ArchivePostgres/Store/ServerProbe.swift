@@ -1,0 +1,91 @@
+import Foundation
+import Synchronization
+import Transport
+
+/// Whether the database server is there at all, asked outside the pool: a TCP connection and PostgreSQL's
+/// `SSLRequest`, which a server (or a pooler in front of it) answers with one byte before any authentication. A
+/// stopped server refuses the connection, a black-holed network answers nothing; either way within `timeout`. Used
+/// when a transaction waits for a connection, so a request is answered 503 in about a second instead of at the
+/// lease deadline. One probe at a time; its verdict is reused for `reuse`.
+final class ServerProbe: Sendable {
+    private let host: String
+    private let port: Int
+    private let timeout: Duration
+    private let reuse: Duration
+    private let verdict = Mutex<(answered: Bool, at: ContinuousClock.Instant)?>(nil)
+    private let probing = Mutex<Task<Bool, Never>?>(nil)
+
+    init(_ location: PostgresLocation, timeout: Duration = .seconds(1), reuse: Duration = .seconds(1)) {
+        host = location.host
+        port = location.port
+        self.timeout = timeout
+        self.reuse = reuse
+    }
+
+    /// True when the server answered a probe within `timeout` (now, or less than `reuse` ago).
+    func serverAnswers() async -> Bool {
+        if let recent = verdict.withLock({ $0 }), ContinuousClock.now - recent.at < reuse { return recent.answered }
+        let task = probing.withLock { probing in
+            if let running = probing { return running }
+            let (host, port, timeout) = (host, port, timeout)
+            let started = Task {
+                let answered =
+                    (try? await withDeadline(timeout * 2) {
+                        try await Blocking.run { Self.exchange(host: host, port: port, timeout: timeout) }
+                    }) ?? false
+                self.verdict.withLock { $0 = (answered, .now) }
+                self.probing.withLock { $0 = nil }
+                return answered
+            }
+            probing = started
+            return started
+        }
+        return await task.value
+    }
+
+    /// The same question for a thread that may block (a statement's wait on the lane): the recent verdict, or a
+    /// probe on this thread, bounded by `timeout` twice over (connecting, then the answer).
+    func serverAnswersNow() -> Bool {
+        if let recent = verdict.withLock({ $0 }), ContinuousClock.now - recent.at < reuse { return recent.answered }
+        let answered = Self.exchange(host: host, port: port, timeout: timeout)
+        verdict.withLock { $0 = (answered, .now) }
+        return answered
+    }
+
+    /// The question for a wait for a connection: asked after half a second (at once while the server is
+    /// suspected down), hopeless when the server does not answer.
+    func check(suspect: Bool) -> EarlyCheck {
+        EarlyCheck(after: suspect ? .zero : .milliseconds(500)) { await !self.serverAnswers() }
+    }
+
+    /// Connects and sends `SSLRequest`; true when one byte (`S` or `N`) comes back in time.
+    private static func exchange(host: String, port: Int, timeout: Duration) -> Bool {
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var found: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(host, String(port), &hints, &found) == 0, let address = found else { return false }
+        defer { freeaddrinfo(found) }
+        let socket = Glibc.socket(address.pointee.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+        guard socket >= 0 else { return false }
+        defer { close(socket) }
+        let milliseconds = Int32(clamping: min(timeout.components.seconds, 1_000_000) * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+        if connect(socket, address.pointee.ai_addr, address.pointee.ai_addrlen) != 0 {
+            guard errno == EINPROGRESS, wait(socket, for: Int16(POLLOUT), milliseconds) else { return false }
+            var failure: Int32 = 0
+            var length = socklen_t(MemoryLayout<Int32>.size)
+            guard getsockopt(socket, SOL_SOCKET, SO_ERROR, &failure, &length) == 0, failure == 0 else { return false }
+        }
+        // SSLRequest: length 8, then the code 80877103, both big-endian.
+        let request: [UInt8] = [0, 0, 0, 8, 0x04, 0xD2, 0x16, 0x2F]
+        guard request.withUnsafeBytes({ send(socket, $0.baseAddress, 8, Int32(MSG_NOSIGNAL)) }) == 8,
+            wait(socket, for: Int16(POLLIN), milliseconds)
+        else { return false }
+        var reply: UInt8 = 0
+        return recv(socket, &reply, 1, 0) == 1 && (reply == UInt8(ascii: "S") || reply == UInt8(ascii: "N"))
+    }
+
+    private static func wait(_ socket: Int32, for events: Int16, _ milliseconds: Int32) -> Bool {
+        var descriptor = pollfd(fd: socket, events: events, revents: 0)
+        return poll(&descriptor, 1, milliseconds) == 1 && descriptor.revents & events != 0
+    }
+}
