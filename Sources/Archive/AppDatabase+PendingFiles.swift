@@ -10,33 +10,34 @@ extension SQLArchive {
     @discardableResult
     public func recordStored(_ file: PendingFile, asset: Asset, now: Date) async throws -> Bool {
         try await writing { db in
-            try db.lock(generation: file.generationID)
-            try Self.requireNotBeingCollected(db, asset.sha256)
-            try Self.insertAsset(db, asset)  // identical bytes are stored once
+            try await db.lock(generation: file.generationID)
+            try await Self.requireNotBeingCollected(db, asset.sha256)
+            try await Self.insertAsset(db, asset)  // identical bytes are stored once
             let (row, key) = file.row
-            try db.execute(
+            try await db.execute(
                 """
                 UPDATE \(file.kind.table) SET sha256 = ?, attempts = attempts + 1, last_error = NULL,
                     next_attempt_at = NULL WHERE \(row)
                 """, [asset.sha256] + key)
-            try db.appendEvent(
+            try await db.appendEvent(
                 file.generationID, file.kind == .output ? "downloaded" : "input_stored",
                 "\(file.label): \(asset.size) bytes, sha256 \(asset.sha256)", at: now)
             guard file.kind == .output else { return false }
-            try db.announce(
+            try await db.announce(
                 .assetStored, generationID: file.generationID,
                 data: ["sha256": asset.sha256, "size": String(asset.size), "content_type": asset.contentType], at: now)
             let remaining =
-                try db.value(Int.self, "SELECT count(*) FROM generation_outputs WHERE generation_id = ? AND sha256 IS NULL", [file.generationID]) ?? 0
+                try await db.value(
+                    Int.self, "SELECT count(*) FROM generation_outputs WHERE generation_id = ? AND sha256 IS NULL", [file.generationID]) ?? 0
             guard remaining == 0 else { return false }
-            try db.execute(
+            try await db.execute(
                 """
                 UPDATE generations SET status = 'completed', completed_at = ?, updated_at = ?
                 WHERE id = ? AND status = 'downloading'
                 """, [now.unix, now.unix, file.generationID])
             guard db.changedRows == 1 else { return false }
-            try db.appendEvent(file.generationID, "completed", nil, at: now)
-            try db.announce(.generationCompleted, generationID: file.generationID, data: ["status": "completed"], at: now)
+            try await db.appendEvent(file.generationID, "completed", nil, at: now)
+            try await db.announce(.generationCompleted, generationID: file.generationID, data: ["status": "completed"], at: now)
             return true
         }
     }
@@ -52,13 +53,14 @@ extension SQLArchive {
             case .input: retryAt == nil ? "input_lost" : "input_download_failed"
             }
         try await writing { db in
-            try db.lock(generation: file.generationID)
+            try await db.lock(generation: file.generationID)
             let (row, key) = file.row
             let arguments: [(any DatabaseValueConvertible)?] = [cause, retryAt?.unix]
-            try db.execute("UPDATE \(file.kind.table) SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE \(row)", arguments + key)
-            try db.appendEvent(file.generationID, event, "\(file.label), attempt \(file.attempts + 1): \(cause)", at: now)
+            try await db.execute(
+                "UPDATE \(file.kind.table) SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE \(row)", arguments + key)
+            try await db.appendEvent(file.generationID, event, "\(file.label), attempt \(file.attempts + 1): \(cause)", at: now)
             if file.kind == .output, retryAt == nil {
-                try db.fail(
+                try await db.fail(
                     file.generationID, code: code, message: "\(file.label) could not be downloaded: \(cause)",
                     at: now)
             }
@@ -140,9 +142,8 @@ extension AppDatabase {
 
     public func nextDerivedFileTime() async throws -> Date? {
         try await read { db in
-            try db.value(
-                Double.self, "SELECT min(changed_at) FROM derived_files WHERE sha256 IS NULL AND error IS NULL"
-            ).map(Date.init(timeIntervalSince1970:))
+            try Double.fetchOne(db, sql: "SELECT min(changed_at) FROM derived_files WHERE sha256 IS NULL AND error IS NULL")
+                .map(Date.init(timeIntervalSince1970:))
         }
     }
 }

@@ -147,7 +147,8 @@ import Workers
             #expect(try await ids.asyncAllSatisfy { try await harness.vault.store.generation(id: $0)?.status.isFinal == false })
             try await harness.restartService()
             let finished = try await harness.waitUntilFinal(ids, timeout: .seconds(150))
-            #expect(finished.allSatisfy { $0.status == .completed })
+            let histories = await harness.histories(of: finished)
+            #expect(finished.allSatisfy { $0.status == .completed }, "\(histories)")
             #expect(await harness.simulator.stats().creates == 6)
             #expect(try await harness.vault.blobs.verify(harness.vault.store.allAssets()).isClean)
             if backend == .sqlite { #expect(try await harness.sqlite.integrityCheck()) }
