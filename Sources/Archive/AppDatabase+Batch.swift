@@ -21,11 +21,11 @@ extension SQLArchive {
             for entry in entries {
                 try await db.insert(entry.generation)
                 for (output, asset) in entry.outputs {
-                    try await Self.insertAsset(db, asset)
+                    try await Self.insertAsset(db, asset, team: entry.generation.teamID)
                     try await db.insert(output)
                 }
                 for (input, asset) in entry.inputs {
-                    if let asset { try await Self.insertAsset(db, asset) }
+                    if let asset { try await Self.insertAsset(db, asset, team: entry.generation.teamID) }
                     try await db.insert(input)
                 }
             }

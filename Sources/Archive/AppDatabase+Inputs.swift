@@ -20,7 +20,7 @@ extension SQLArchive {
     public func recordLocalFile(_ asset: Asset, teamID: String?, now: Date) async throws {
         try await writing { db in
             try await Self.requireNotBeingCollected(db, asset.sha256)
-            try await Self.insertAsset(db, asset)  // identical bytes are stored once
+            try await Self.insertAsset(db, asset, team: teamID)  // identical bytes are stored once
             if let teamID {
                 try await db.execute(
                     """

@@ -12,7 +12,8 @@ extension SQLArchive {
         try await writing { db in
             try await db.lock(generation: file.generationID)
             try await Self.requireNotBeingCollected(db, asset.sha256)
-            try await Self.insertAsset(db, asset)  // identical bytes are stored once
+            let team = try await db.value(String.self, "SELECT team_id FROM generations WHERE id = ?", [file.generationID])
+            try await Self.insertAsset(db, asset, team: team)  // identical bytes are stored once
             let (row, key) = file.row
             try await db.execute(
                 """
@@ -126,24 +127,24 @@ extension AppDatabase {
 }
 
 extension AppDatabase {
-    /// Posters and previews waiting to be made, oldest first.
+    /// Posters and previews waiting to be made, teams taking turns (`DerivedWork.queue`).
     public func dueDerivedFiles(now: Date, limit: Int) async throws -> [DerivedWork] {
         try await read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT a.*, d.kind AS derived_kind FROM derived_files d JOIN assets a ON a.sha256 = d.source_sha256
-                    WHERE d.sha256 IS NULL AND d.error IS NULL AND d.changed_at <= ?
-                    ORDER BY d.changed_at LIMIT ?
-                    """, arguments: [now.unix, limit]
-            ).map(DerivedWork.init(row:))
+            try SQLRequest<Row>(
+                literal: """
+                    SELECT a.*, d.kind AS derived_kind FROM (\(DerivedWork.queue.due(now: now, limit: limit))) d
+                    JOIN assets a ON a.sha256 = d.source_sha256 ORDER BY d.turn, d.changed_at
+                    """
+            ).fetchAll(db).map(DerivedWork.init(row:))
         }
     }
 
     public func nextDerivedFileTime() async throws -> Date? {
-        try await read { db in
-            try Double.fetchOne(db, sql: "SELECT min(changed_at) FROM derived_files WHERE sha256 IS NULL AND error IS NULL")
-                .map(Date.init(timeIntervalSince1970:))
-        }
+        try await read { db in try SQLRequest<Date>(literal: DerivedWork.queue.nextDue).fetchOne(db) }
     }
+}
+
+extension DerivedWork {
+    /// Posters and previews waiting to be made: the condition of their queue index (migration 0019).
+    static let queue = WorkQueue(table: "derived_files", dueColumn: "changed_at", condition: "sha256 IS NULL AND error IS NULL")
 }

@@ -55,7 +55,10 @@ extension AppDatabase {
     public func queueDepths(now: Date) async throws -> [QueueDepth] {
         let queues: [(String, WorkQueue)] =
             GenerationQueue.allCases.map { ($0.rawValue, $0.queue) }
-            + [("downloads", PendingFile.Kind.output.queue), ("input_downloads", PendingFile.Kind.input.queue)]
+            + [
+                ("downloads", PendingFile.Kind.output.queue), ("input_downloads", PendingFile.Kind.input.queue),
+                ("posters", DerivedWork.queue),
+            ]
         return try await read { db in
             try queues.map { name, queue in
                 let row = try SQLRequest<Row>(literal: queue.depth(now: now)).fetchOne(db)

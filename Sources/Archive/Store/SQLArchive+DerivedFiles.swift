@@ -4,13 +4,15 @@ import GRDB
 /// Files made from each stored video and image for browsing (`derived_files`): its poster, and a video's preview.
 extension SQLArchive {
     /// Records a stored asset's row (identical bytes are stored once); a video or image waits for the files made
-    /// from it.
-    static func insertAsset(_ db: any SQLSession, _ asset: Asset) async throws {
+    /// from it, in `team`'s turn (the team whose file it is; the first one, when several teams store the same bytes).
+    static func insertAsset(_ db: any SQLSession, _ asset: Asset, team: String?) async throws {
         try await db.insert(asset, "ON CONFLICT DO NOTHING")
         for kind in DerivedKind.allCases where kind.isMade(of: asset) {
             try await db.execute(
-                "INSERT INTO derived_files (source_sha256, kind, changed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                [asset.sha256, kind.rawValue, asset.storedAt.unix])
+                """
+                INSERT INTO derived_files (source_sha256, kind, changed_at, team_id) VALUES (?, ?, ?, ?)
+                ON CONFLICT DO NOTHING
+                """, [asset.sha256, kind.rawValue, asset.storedAt.unix, team])
         }
     }
 
