@@ -12,7 +12,7 @@ import Synchronization
 /// for reuse. When every buffer is in flight, `write` waits for one (backpressure reaches the socket), so memory
 /// stays bounded at `bufferCount` buffers. Where the file system allows it, whole blocks are written with `O_DIRECT`:
 /// the bytes go from the buffer to the disk without being copied into the page cache, which on this project's
-/// machine cost more than receiving and hashing together (see the README, "Performance").
+/// machine cost more than receiving and hashing together (see docs/performance.md).
 public final class FileSink: @unchecked Sendable {
     // Unchecked: `write`, `restart` and `finish` come from one caller at a time (the transfer's thread, or the upload's
     // task); the hasher belongs to the hashing queue and the file offset to the writing queue between drains, and

@@ -15,7 +15,7 @@ struct SimulatorCommand: AsyncParsableCommand {
     var outputBytes: Int64?
     @Option(help: "Seconds between webhook delivery attempts (the provider: about 10).")
     var webhookRetrySeconds = 10.0
-    @Option(help: "Faults as JSON, e.g. '{\"webhook_drop\": 0.05, \"rate_limit_next\": 3}' (see README).")
+    @Option(help: "Faults as JSON, e.g. '{\"webhook_drop\": 0.05, \"rate_limit_next\": 3}' (see docs/cli.md).")
     var faults: String?
     @Option(help: "Every fault at this rate (0...1), for a chaos run.")
     var chaos: Double?

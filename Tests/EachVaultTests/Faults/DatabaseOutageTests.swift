@@ -49,7 +49,7 @@ import Workers
             let readyAgain = ContinuousClock.now - resumed
             ids.append(try await harness.client.createGeneration(request("after the restart")).id)
             let final = try await harness.waitUntilFinal(ids, timeout: .seconds(120))
-            // Figures for the README's fault table (printed, never asserted: machines are noisy).
+            // Figures for the fault table of docs/operations.md (printed, never asserted: machines are noisy).
             print(
                 "fault figures: PostgreSQL restart: healthz \(healthTime), readyz 503 \(readyTime), create 503 \(createTime); "
                     + "ready \(readyAgain) after the server came back; all settled \(ContinuousClock.now - resumed) after")

@@ -73,7 +73,7 @@ import Testing
 }
 
 /// `make bench-instances`: generations settled per minute by one and by three instances (release builds) against a
-/// fast, fault-free simulator, everything on this one host. Not part of the suite: it prints figures for the README.
+/// fast, fault-free simulator, everything on this one host. Not part of the suite: it prints figures for docs/performance.md.
 /// `EACHVAULT_BENCH_INSTANCES` is the number of generations per run.
 @Suite(.timeLimit(.minutes(30))) struct MultiInstanceThroughput {
     static let generations = Int(ProcessInfo.processInfo.environment["EACHVAULT_BENCH_INSTANCES"] ?? "")
