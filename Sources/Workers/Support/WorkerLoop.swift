@@ -1,3 +1,4 @@
+import Archive
 import Foundation
 import Logging
 import Metrics
@@ -72,7 +73,7 @@ struct WorkerLoop<Item: Sendable>: Sendable {
 
     private func unrecorded(_ itemKey: String, _ error: any Error, _ cooling: Cooldowns) {
         guard !Task.isCancelled else { return }  // shutting down: the item is simply worked again after the restart
-        let wait = cooling.failed(itemKey, at: clock.now(), pausingAll: pausesOnUnrecorded)
+        let wait = cooling.failed(itemKey, at: clock.now(), pausingAll: pausesOnUnrecorded, outage: Self.isOutage(error))
         Counter(label: "eachvault_unrecorded_work_total", dimensions: [("queue", name)]).increment()
         logger.error(
             "cannot record the outcome of a work item; it waits before it is tried again",
@@ -87,6 +88,16 @@ struct WorkerLoop<Item: Sendable>: Sendable {
         if let coolingEnds { wait = min(wait, Self.duration(from: now, to: coolingEnds, limit: idleCheck)) }
         guard let next = try? await nextDue(), next > now else { return wait }
         return min(wait, Self.duration(from: now, to: next, limit: idleCheck))
+    }
+
+    /// Whether `error` is an outage of the infrastructure that passes by itself (the database or the blob store
+    /// unavailable, the disk full) rather than anything about the item.
+    static func isOutage(_ error: any Error) -> Bool {
+        switch error {
+        case is StoreUnavailable, is WaitingForStore: true
+        case let unrecorded as UnrecordedOutcome: isOutage(unrecorded.cause)
+        default: false
+        }
     }
 
     private static func duration(from now: Date, to end: Date, limit: Duration) -> Duration {
@@ -137,15 +148,17 @@ final class Cooldowns: Sendable {
         }
     }
 
-    /// Records a failure and returns how long the item rests.
+    /// Records a failure and returns how long the item rests. After an `outage` (the item is not at fault) the rest
+    /// lasts at most the loop's longest pause, so items go again soon after the outage ends, not minutes later.
     @discardableResult
-    func failed(_ key: String, at now: Date, pausingAll: Bool) -> Duration {
+    func failed(_ key: String, at now: Date, pausingAll: Bool, outage: Bool = false) -> Duration {
         state.withLock { state in
             // Items that rested long ago and never failed again (settled elsewhere) are forgotten.
             let stale = now.addingTimeInterval(-2 * backoff.cap.seconds)
             state.items = state.items.filter { $0.value.until > stale }
             let failures = (state.items[key]?.failures ?? 0) + 1
-            let wait = backoff.delay(attempt: failures - 1, jitter: 1)
+            var wait = backoff.delay(attempt: failures - 1, jitter: 1)
+            if outage { wait = min(wait, pause.cap) }
             state.items[key] = Rest(failures: failures, until: now.addingTimeInterval(wait.seconds))
             // Failures of one round (items that were running together) lengthen the pause once.
             if pausingAll, state.pausedUntil.map({ $0 <= now }) ?? true {

@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 
+@testable import Archive
 @testable import Workers
 
 /// An outcome that cannot be recorded leaves its item due in the store; the loop must let it cool down instead of
@@ -62,5 +63,20 @@ import Testing
         try #require(!all.isEmpty)
         let duringPause = all.filter { $0 > all[0] + .milliseconds(100) && $0 < all[0] + .milliseconds(550) }
         #expect(duringPause.isEmpty, "\(duringPause.count) items worked while the queue was paused")
+    }
+
+    /// An outage of the store is not the item's fault: its rests grow as any other's but stop at the loop's longest
+    /// pause (30 s in service), so the item goes again soon after the database or the blob store is back.
+    @Test func restsAfterAnOutageStopAtTheLongestPause() {
+        let cooling = Cooldowns(
+            backoff: Backoff(base: .seconds(1), factor: 2, cap: .seconds(300)),
+            pause: Backoff(base: .seconds(1), factor: 2, cap: .seconds(30)))
+        let now = Date()
+        let outage = (0..<12).map { _ in cooling.failed("a", at: now, pausingAll: false, outage: true) }
+        let own = (0..<12).map { _ in cooling.failed("b", at: now, pausingAll: false) }
+        #expect(outage.first == .seconds(1) && outage.last == .seconds(30))
+        #expect(own.last == .seconds(300))
+        let lost = UnrecordedOutcome(what: "a poll", cause: StoreUnavailable(.unreachable, detail: "test"))
+        #expect(WorkerLoop<String>.isOutage(lost) && !WorkerLoop<String>.isOutage(Refused()))
     }
 }
