@@ -5,7 +5,7 @@ import VaultContract
 extension SQLArchive {
     /// Every stored asset, for verification.
     public func allAssets() async throws -> [Asset] {
-        try await reading { db in try await db.fetchAll(Asset.self, "SELECT * FROM assets ORDER BY sha256") }
+        try await reading { db in try db.fetchAll(Asset.self, "SELECT * FROM assets ORDER BY sha256") }
     }
 }
 
@@ -13,7 +13,7 @@ extension SQLArchive {
     /// The asset, if the team holds it: an output or input of one of its generations, or a file it uploaded (another team's is as absent as a missing one).
     public func asset(sha256: String, teamID: String) async throws -> Asset? {
         try await reading { db in
-            try await db.fetchOne(
+            try db.fetchOne(
                 Asset.self,
                 """
                 SELECT * FROM assets WHERE sha256 = ? AND (
@@ -38,29 +38,29 @@ extension SQLArchive {
                 AND NOT EXISTS (SELECT 1 FROM team_files f WHERE f.sha256 = a.sha256 AND f.uploaded_at >= ?)
                 AND NOT EXISTS (SELECT 1 FROM derived_files d WHERE d.sha256 = a.sha256)
                 """
-            let orphans = try await db.fetchAll(
+            let orphans = try db.fetchAll(
                 Asset.self, "SELECT * FROM assets a WHERE a.stored_at < ? AND \(unreferenced)",
                 [storedBefore.unix, uploadsBefore.unix])
             var collected: [Asset] = []
-            func collect(_ asset: Asset) async throws {
-                try await db.execute("DELETE FROM assets WHERE sha256 = ?", [asset.sha256])
-                try await Self.noteBlobDeletion(db, asset.sha256, now: now)
+            func collect(_ asset: Asset) throws {
+                try db.execute("DELETE FROM assets WHERE sha256 = ?", [asset.sha256])
+                try Self.noteBlobDeletion(db, asset.sha256, now: now)
                 collected.append(asset)
                 // Its posters go with it, unless their bytes are also something else.
-                let made = try await db.values(
+                let made = try db.values(
                     String.self, "SELECT sha256 FROM derived_files WHERE source_sha256 = ? AND sha256 IS NOT NULL",
                     [asset.sha256])
-                try await db.execute("DELETE FROM derived_files WHERE source_sha256 = ?", [asset.sha256])
+                try db.execute("DELETE FROM derived_files WHERE source_sha256 = ?", [asset.sha256])
                 for sha256 in made {
-                    if let poster = try await db.fetchOne(
+                    if let poster = try db.fetchOne(
                         Asset.self, "SELECT * FROM assets a WHERE a.sha256 = ? AND \(unreferenced)",
                         [sha256, uploadsBefore.unix])
                     {
-                        try await collect(poster)
+                        try collect(poster)
                     }
                 }
             }
-            for orphan in orphans { try await collect(orphan) }
+            for orphan in orphans { try collect(orphan) }
             return collected
         }
     }
@@ -69,8 +69,8 @@ extension SQLArchive {
     public func noteUnrecordedBlobs(_ digests: [String], now: Date) async throws -> [String] {
         try await writing { db in
             var unrecorded: [String] = []
-            for sha256 in digests where try await db.value(Int.self, "SELECT 1 FROM assets WHERE sha256 = ?", [sha256]) == nil {
-                try await Self.noteBlobDeletion(db, sha256, now: now)
+            for sha256 in digests where try db.value(Int.self, "SELECT 1 FROM assets WHERE sha256 = ?", [sha256]) == nil {
+                try Self.noteBlobDeletion(db, sha256, now: now)
                 unrecorded.append(sha256)
             }
             return unrecorded
@@ -79,24 +79,24 @@ extension SQLArchive {
 
     /// Digests noted as being collected (a collection that died leaves some).
     public func blobDeletions() async throws -> [String] {
-        try await reading { db in try await db.values(String.self, "SELECT sha256 FROM blob_deletions ORDER BY sha256") }
+        try await reading { db in try db.values(String.self, "SELECT sha256 FROM blob_deletions ORDER BY sha256") }
     }
 
     /// The bytes are gone: the digests may be stored again.
     public func forgetBlobDeletions(_ digests: [String]) async throws {
         try await writing { db in
-            for sha256 in digests { try await db.execute("DELETE FROM blob_deletions WHERE sha256 = ?", [sha256]) }
+            for sha256 in digests { try db.execute("DELETE FROM blob_deletions WHERE sha256 = ?", [sha256]) }
         }
     }
 
-    private static func noteBlobDeletion(_ db: any SQLSession, _ sha256: String, now: Date) async throws {
-        try await db.execute("INSERT INTO blob_deletions (sha256, noted_at) VALUES (?, ?) ON CONFLICT DO NOTHING", [sha256, now.unix])
+    private static func noteBlobDeletion(_ db: any SQLSession, _ sha256: String, now: Date) throws {
+        try db.execute("INSERT INTO blob_deletions (sha256, noted_at) VALUES (?, ?) ON CONFLICT DO NOTHING", [sha256, now.unix])
     }
 
     /// Refuses to record `sha256` as stored while a collection is removing its bytes (inside the recording
     /// transaction, so a collection and a recording of the same digest never overlap).
-    static func requireNotBeingCollected(_ db: any SQLSession, _ sha256: String) async throws {
-        if try await db.value(Bool.self, "SELECT 1 FROM blob_deletions WHERE sha256 = ?", [sha256]) == true {
+    static func requireNotBeingCollected(_ db: any SQLSession, _ sha256: String) throws {
+        if try db.value(Bool.self, "SELECT 1 FROM blob_deletions WHERE sha256 = ?", [sha256]) == true {
             throw BlobBeingCollected(sha256: sha256)
         }
     }
@@ -121,7 +121,7 @@ extension SQLArchive {
     /// Every known source of the blob, outputs first.
     public func blobSources(sha256: String) async throws -> [BlobSource] {
         try await reading { db in
-            let outputs = try await db.rows(
+            let outputs = try db.rows(
                 """
                 SELECT o.source_url, g.prediction_id, o.position FROM generation_outputs o
                 JOIN generations g ON g.id = o.generation_id WHERE o.sha256 = ?
@@ -129,7 +129,7 @@ extension SQLArchive {
             ).map {
                 BlobSource(url: $0["source_url"], isOutput: true, predictionID: $0["prediction_id"], position: $0["position"])
             }
-            let inputs = try await db.rows("SELECT source_url, position FROM generation_inputs WHERE sha256 = ?", [sha256]).map {
+            let inputs = try db.rows("SELECT source_url, position FROM generation_inputs WHERE sha256 = ?", [sha256]).map {
                 BlobSource(url: $0["source_url"], isOutput: false, predictionID: nil, position: $0["position"])
             }
             return outputs + inputs
@@ -141,11 +141,12 @@ extension SQLArchive {
     /// The next asset after the scrub's position (from the first again past the last), and moves the position to it.
     public func nextAssetToScrub(now: Date) async throws -> Asset? {
         try await writing { db in
-            let last = try await db.value(String.self, "SELECT last_sha256 FROM scrub_position WHERE id = 1") ?? ""
-            var next = try await db.fetchOne(Asset.self, "SELECT * FROM assets WHERE sha256 > ? ORDER BY sha256 LIMIT 1", [last])
-            if next == nil { next = try await db.fetchOne(Asset.self, "SELECT * FROM assets ORDER BY sha256 LIMIT 1") }
+            let last = try db.value(String.self, "SELECT last_sha256 FROM scrub_position WHERE id = 1") ?? ""
+            let next =
+                try db.fetchOne(Asset.self, "SELECT * FROM assets WHERE sha256 > ? ORDER BY sha256 LIMIT 1", [last])
+                ?? db.fetchOne(Asset.self, "SELECT * FROM assets ORDER BY sha256 LIMIT 1")
             if let next {
-                try await db.execute(
+                try db.execute(
                     """
                     INSERT INTO scrub_position (id, last_sha256, updated_at) VALUES (1, ?, ?)
                     ON CONFLICT (id) DO UPDATE SET last_sha256 = excluded.last_sha256, updated_at = excluded.updated_at

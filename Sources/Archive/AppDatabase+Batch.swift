@@ -19,14 +19,14 @@ extension SQLArchive {
     public func insertArchived(_ entries: [ArchivedGeneration]) async throws {
         try await writing { db in
             for entry in entries {
-                try await db.insert(entry.generation)
+                try db.insert(entry.generation)
                 for (output, asset) in entry.outputs {
-                    try await Self.insertAsset(db, asset, team: entry.generation.teamID)
-                    try await db.insert(output)
+                    try Self.insertAsset(db, asset)
+                    try db.insert(output)
                 }
                 for (input, asset) in entry.inputs {
-                    if let asset { try await Self.insertAsset(db, asset, team: entry.generation.teamID) }
-                    try await db.insert(input)
+                    if let asset { try Self.insertAsset(db, asset) }
+                    try db.insert(input)
                 }
             }
         }

@@ -36,7 +36,7 @@ extension SQLArchive {
             id: Secrets.id(prefix: "ep_"), url: url, events: events, enabled: true, disabledReason: nil,
             createdAt: now, secret: Secrets.endpointSecret())
         try await writing { db in
-            try await db.execute(
+            try db.execute(
                 """
                 INSERT INTO webhook_endpoints (id, team_id, url, events, secret, enabled, created_at)
                 VALUES (?, ?, ?, ?, ?, 1, ?)
@@ -47,7 +47,7 @@ extension SQLArchive {
 
     public func endpoints(teamID: String) async throws -> [EndpointView] {
         try await reading { db in
-            try await db.rows("SELECT * FROM webhook_endpoints WHERE team_id = ? ORDER BY created_at, id", [teamID]).map(Self.endpoint)
+            try db.rows("SELECT * FROM webhook_endpoints WHERE team_id = ? ORDER BY created_at, id", [teamID]).map(Self.endpoint)
         }
     }
 
@@ -56,24 +56,24 @@ extension SQLArchive {
         -> EndpointView?
     {
         try await writing { db in
-            guard try await db.row("SELECT 1 FROM webhook_endpoints WHERE id = ? AND team_id = ?", [id, teamID]) != nil
+            guard try db.row("SELECT 1 FROM webhook_endpoints WHERE id = ? AND team_id = ?", [id, teamID]) != nil
             else { return nil }
-            if let url { try await db.execute("UPDATE webhook_endpoints SET url = ? WHERE id = ?", [url, id]) }
+            if let url { try db.execute("UPDATE webhook_endpoints SET url = ? WHERE id = ?", [url, id]) }
             if let events {
-                try await db.execute("UPDATE webhook_endpoints SET events = ? WHERE id = ?", [Self.eventsText(events), id])
+                try db.execute("UPDATE webhook_endpoints SET events = ? WHERE id = ?", [Self.eventsText(events), id])
             }
             if let enabled {
-                try await db.execute(
+                try db.execute(
                     "UPDATE webhook_endpoints SET enabled = ?, disabled_reason = ? WHERE id = ?",
                     [enabled, enabled ? nil : "disabled by the team", id])
             }
-            return try await db.row("SELECT * FROM webhook_endpoints WHERE id = ?", [id]).map(Self.endpoint)
+            return try db.row("SELECT * FROM webhook_endpoints WHERE id = ?", [id]).map(Self.endpoint)
         }
     }
 
     public func deleteEndpoint(id: String, teamID: String) async throws -> Bool {
         try await writing { db in
-            try await db.execute("DELETE FROM webhook_endpoints WHERE id = ? AND team_id = ?", [id, teamID])
+            try db.execute("DELETE FROM webhook_endpoints WHERE id = ? AND team_id = ?", [id, teamID])
             return db.changedRows > 0
         }
     }
@@ -93,7 +93,7 @@ extension SQLArchive {
 
     public func nextMessageTime() async throws -> Date? {
         try await reading { db in
-            try await db.value(
+            try db.value(
                 Double.self,
                 """
                 SELECT min(m.next_attempt_at) FROM webhook_messages m JOIN webhook_endpoints e ON e.id = m.endpoint_id
@@ -110,12 +110,12 @@ extension SQLArchive {
         delivered: Bool, retryAt: Date?, now: Date
     ) async throws {
         try await writing { db in
-            try await db.execute(
+            try db.execute(
                 """
                 INSERT INTO webhook_attempts (message, at, status, latency_ms, response_excerpt, error)
                 VALUES (?, ?, ?, ?, ?, ?)
                 """, [message.row, now.unix, status, latencyMS, excerpt, error])
-            try await db.execute(
+            try db.execute(
                 """
                 UPDATE webhook_messages SET attempts = attempts + 1, last_status = ?, next_attempt_at = ?,
                     delivered_at = ?, gave_up_at = ? WHERE id = ?
@@ -125,7 +125,7 @@ extension SQLArchive {
                     !delivered && retryAt == nil ? now.unix : nil, message.row,
                 ])
             if !delivered && retryAt == nil {
-                try await db.execute(
+                try db.execute(
                     "UPDATE webhook_endpoints SET enabled = 0, disabled_reason = ? WHERE id = ?",
                     [
                         "disabled after every attempt to deliver \(message.messageID) failed for about a day", message.endpointID,
@@ -137,31 +137,28 @@ extension SQLArchive {
     /// The endpoint's delivery log, newest first; nil when the team has no such endpoint.
     public func deliveries(endpointID: String, teamID: String, limit: Int) async throws -> [DeliveryView]? {
         try await reading { db in
-            guard try await db.row("SELECT 1 FROM webhook_endpoints WHERE id = ? AND team_id = ?", [endpointID, teamID]) != nil
+            guard try db.row("SELECT 1 FROM webhook_endpoints WHERE id = ? AND team_id = ?", [endpointID, teamID]) != nil
             else { return nil }
-            let messages = try await db.rows("SELECT * FROM webhook_messages WHERE endpoint_id = ? ORDER BY id DESC LIMIT ?", [endpointID, limit])
-            var deliveries: [DeliveryView] = []
-            for message in messages {
-                let attempts = try await db.rows("SELECT * FROM webhook_attempts WHERE message = ? ORDER BY id", [message["id"] as Int64]).map {
+            let messages = try db.rows("SELECT * FROM webhook_messages WHERE endpoint_id = ? ORDER BY id DESC LIMIT ?", [endpointID, limit])
+            return try messages.map { message in
+                let attempts = try db.rows("SELECT * FROM webhook_attempts WHERE message = ? ORDER BY id", [message["id"] as Int64]).map {
                     DeliveryView.Attempt(
                         at: Date(timeIntervalSince1970: $0["at"]), status: $0["status"], latencyMS: $0["latency_ms"],
                         responseExcerpt: $0["response_excerpt"], error: $0["error"])
                 }
                 func date(_ column: String) -> Date? { (message[column] as Double?).map(Date.init(timeIntervalSince1970:)) }
-                deliveries.append(
-                    DeliveryView(
-                        messageID: message["message_id"], eventType: message["event_type"], generationID: message["generation_id"],
-                        createdAt: Date(timeIntervalSince1970: message["created_at"]), deliveredAt: date("delivered_at"),
-                        gaveUpAt: date("gave_up_at"), nextAttemptAt: date("next_attempt_at"), attempts: attempts))
+                return DeliveryView(
+                    messageID: message["message_id"], eventType: message["event_type"], generationID: message["generation_id"],
+                    createdAt: Date(timeIntervalSince1970: message["created_at"]), deliveredAt: date("delivered_at"),
+                    gaveUpAt: date("gave_up_at"), nextAttemptAt: date("next_attempt_at"), attempts: attempts)
             }
-            return deliveries
         }
     }
 
     /// Sends a message again (same id), now; false when the team has no such message.
     public func replay(messageID: String, endpointID: String, teamID: String, now: Date) async throws -> Bool {
         try await writing { db in
-            try await db.execute(
+            try db.execute(
                 """
                 UPDATE webhook_messages SET next_attempt_at = ?, gave_up_at = NULL
                 WHERE message_id = ? AND endpoint_id = ?
@@ -182,8 +179,8 @@ private struct OutgoingPayload: Encodable {
 extension SQLSession {
     /// Puts the event in the outbox of each of the generation's team's enabled endpoints that take it, inside the
     /// transaction that records the event: committed together, or neither.
-    package func announce(_ type: OutgoingEventType, generationID: String, data: [String: String], at now: Date) async throws {
-        let endpoints = try await rows(
+    package func announce(_ type: OutgoingEventType, generationID: String, data: [String: String], at now: Date) throws {
+        let endpoints = try rows(
             """
             SELECT e.id, e.events FROM webhook_endpoints e JOIN generations g ON g.team_id = e.team_id
             WHERE g.id = ? AND e.enabled = 1
@@ -196,7 +193,7 @@ extension SQLSession {
         let body = String(decoding: (try? ContractJSON.encoder().encode(payload)) ?? Data(), as: UTF8.self)
         let messageID = Secrets.make(prefix: "msg_")
         for endpoint in subscribed {
-            try await execute(
+            try execute(
                 """
                 INSERT INTO webhook_messages
                     (message_id, endpoint_id, event_type, generation_id, payload, created_at, next_attempt_at)

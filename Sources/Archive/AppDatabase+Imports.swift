@@ -15,14 +15,14 @@ extension SQLArchive {
     /// Whether `teamID` may import the prediction: nil when it may; otherwise what an import answers without asking
     /// the provider (the team holds it already, or it is another team's, held or deleted).
     public func importClaim(predictionID: String, teamID: String?) async throws -> ImportRecord? {
-        try await reading { db in try await Self.claim(db, predictionID: predictionID, teamID: teamID) }
+        try await reading { db in try Self.claim(db, predictionID: predictionID, teamID: teamID) }
     }
 
-    private static func claim(_ db: any SQLSession, predictionID: String, teamID: String?) async throws -> ImportRecord? {
-        if let existing = try await db.fetchOne(Generation.self, "SELECT * FROM generations WHERE prediction_id = ?", [predictionID]) {
+    private static func claim(_ db: any SQLSession, predictionID: String, teamID: String?) throws -> ImportRecord? {
+        if let existing = try db.fetchOne(Generation.self, "SELECT * FROM generations WHERE prediction_id = ?", [predictionID]) {
             return existing.teamID == teamID ? .alreadyArchived(generationID: existing.id) : .notClaimable
         }
-        let deletedBy = try await db.value(String.self, "SELECT team_id FROM deleted_predictions WHERE prediction_id = ?", [predictionID])
+        let deletedBy = try db.value(String.self, "SELECT team_id FROM deleted_predictions WHERE prediction_id = ?", [predictionID])
         return deletedBy.map { $0 == teamID ? nil : .notClaimable } ?? nil
     }
 
@@ -33,16 +33,16 @@ extension SQLArchive {
     {
         try await writing { db in
             if let predictionID = generation.predictionID {
-                if let claim = try await Self.claim(db, predictionID: predictionID, teamID: generation.teamID) { return claim }
-                try await db.execute("DELETE FROM deleted_predictions WHERE prediction_id = ?", [predictionID])
+                if let claim = try Self.claim(db, predictionID: predictionID, teamID: generation.teamID) { return claim }
+                try db.execute("DELETE FROM deleted_predictions WHERE prediction_id = ?", [predictionID])
             }
-            try await db.insert(generation)
-            for input in inputs { try await db.insert(input) }
-            try await db.appendEvent(
+            try db.insert(generation)
+            for input in inputs { try db.insert(input) }
+            try db.appendEvent(
                 generation.id, "imported",
                 "prediction \(generation.predictionID ?? "?") of model \(generation.model)", at: now)
-            try await Self.apply(db, generation, outcome, source: "imported", at: now)
-            return await .imported(try db.generation(id: generation.id) ?? generation)
+            try Self.apply(db, generation, outcome, source: "imported", at: now)
+            return .imported(try db.generation(id: generation.id) ?? generation)
         }
     }
 }

@@ -11,7 +11,7 @@ extension SQLArchive {
     /// A file the provider already holds, reusable as an input until `reuseUntil`.
     public func reusableUpload(sha256: String, now: Date) async throws -> ProviderUpload? {
         try await reading { db in
-            try await db.fetchOne(ProviderUpload.self, "SELECT * FROM provider_uploads WHERE sha256 = ? AND reuse_until > ?", [sha256, now.unix])
+            try db.fetchOne(ProviderUpload.self, "SELECT * FROM provider_uploads WHERE sha256 = ? AND reuse_until > ?", [sha256, now.unix])
         }
     }
 
@@ -19,10 +19,10 @@ extension SQLArchive {
     /// the file joins that team's uploads (usable as `sha256:<hex>` in its requests).
     public func recordLocalFile(_ asset: Asset, teamID: String?, now: Date) async throws {
         try await writing { db in
-            try await Self.requireNotBeingCollected(db, asset.sha256)
-            try await Self.insertAsset(db, asset, team: teamID)  // identical bytes are stored once
+            try Self.requireNotBeingCollected(db, asset.sha256)
+            try Self.insertAsset(db, asset)  // identical bytes are stored once
             if let teamID {
-                try await db.execute(
+                try db.execute(
                     """
                     INSERT INTO team_files (team_id, sha256, uploaded_at) VALUES (?, ?, ?)
                     ON CONFLICT (team_id, sha256) DO UPDATE SET uploaded_at = excluded.uploaded_at
@@ -32,6 +32,6 @@ extension SQLArchive {
     }
 
     public func recordUpload(_ upload: ProviderUpload) async throws {
-        try await writing { db in try await db.save(upload, key: ["sha256"]) }
+        try await writing { db in try db.save(upload, key: ["sha256"]) }
     }
 }

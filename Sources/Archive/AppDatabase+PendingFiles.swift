@@ -10,35 +10,33 @@ extension SQLArchive {
     @discardableResult
     public func recordStored(_ file: PendingFile, asset: Asset, now: Date) async throws -> Bool {
         try await writing { db in
-            try await db.lock(generation: file.generationID)
-            try await Self.requireNotBeingCollected(db, asset.sha256)
-            let team = try await db.value(String.self, "SELECT team_id FROM generations WHERE id = ?", [file.generationID])
-            try await Self.insertAsset(db, asset, team: team)  // identical bytes are stored once
+            try db.lock(generation: file.generationID)
+            try Self.requireNotBeingCollected(db, asset.sha256)
+            try Self.insertAsset(db, asset)  // identical bytes are stored once
             let (row, key) = file.row
-            try await db.execute(
+            try db.execute(
                 """
                 UPDATE \(file.kind.table) SET sha256 = ?, attempts = attempts + 1, last_error = NULL,
                     next_attempt_at = NULL WHERE \(row)
                 """, [asset.sha256] + key)
-            try await db.appendEvent(
+            try db.appendEvent(
                 file.generationID, file.kind == .output ? "downloaded" : "input_stored",
                 "\(file.label): \(asset.size) bytes, sha256 \(asset.sha256)", at: now)
             guard file.kind == .output else { return false }
-            try await db.announce(
+            try db.announce(
                 .assetStored, generationID: file.generationID,
                 data: ["sha256": asset.sha256, "size": String(asset.size), "content_type": asset.contentType], at: now)
             let remaining =
-                try await db.value(
-                    Int.self, "SELECT count(*) FROM generation_outputs WHERE generation_id = ? AND sha256 IS NULL", [file.generationID]) ?? 0
+                try db.value(Int.self, "SELECT count(*) FROM generation_outputs WHERE generation_id = ? AND sha256 IS NULL", [file.generationID]) ?? 0
             guard remaining == 0 else { return false }
-            try await db.execute(
+            try db.execute(
                 """
                 UPDATE generations SET status = 'completed', completed_at = ?, updated_at = ?
                 WHERE id = ? AND status = 'downloading'
                 """, [now.unix, now.unix, file.generationID])
             guard db.changedRows == 1 else { return false }
-            try await db.appendEvent(file.generationID, "completed", nil, at: now)
-            try await db.announce(.generationCompleted, generationID: file.generationID, data: ["status": "completed"], at: now)
+            try db.appendEvent(file.generationID, "completed", nil, at: now)
+            try db.announce(.generationCompleted, generationID: file.generationID, data: ["status": "completed"], at: now)
             return true
         }
     }
@@ -54,14 +52,13 @@ extension SQLArchive {
             case .input: retryAt == nil ? "input_lost" : "input_download_failed"
             }
         try await writing { db in
-            try await db.lock(generation: file.generationID)
+            try db.lock(generation: file.generationID)
             let (row, key) = file.row
             let arguments: [(any DatabaseValueConvertible)?] = [cause, retryAt?.unix]
-            try await db.execute(
-                "UPDATE \(file.kind.table) SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE \(row)", arguments + key)
-            try await db.appendEvent(file.generationID, event, "\(file.label), attempt \(file.attempts + 1): \(cause)", at: now)
+            try db.execute("UPDATE \(file.kind.table) SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE \(row)", arguments + key)
+            try db.appendEvent(file.generationID, event, "\(file.label), attempt \(file.attempts + 1): \(cause)", at: now)
             if file.kind == .output, retryAt == nil {
-                try await db.fail(
+                try db.fail(
                     file.generationID, code: code, message: "\(file.label) could not be downloaded: \(cause)",
                     at: now)
             }
@@ -127,24 +124,25 @@ extension AppDatabase {
 }
 
 extension AppDatabase {
-    /// Posters and previews waiting to be made, teams taking turns (`DerivedWork.queue`).
+    /// Posters and previews waiting to be made, oldest first.
     public func dueDerivedFiles(now: Date, limit: Int) async throws -> [DerivedWork] {
         try await read { db in
-            try SQLRequest<Row>(
-                literal: """
-                    SELECT a.*, d.kind AS derived_kind FROM (\(DerivedWork.queue.due(now: now, limit: limit))) d
-                    JOIN assets a ON a.sha256 = d.source_sha256 ORDER BY d.turn, d.changed_at
-                    """
-            ).fetchAll(db).map(DerivedWork.init(row:))
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT a.*, d.kind AS derived_kind FROM derived_files d JOIN assets a ON a.sha256 = d.source_sha256
+                    WHERE d.sha256 IS NULL AND d.error IS NULL AND d.changed_at <= ?
+                    ORDER BY d.changed_at LIMIT ?
+                    """, arguments: [now.unix, limit]
+            ).map(DerivedWork.init(row:))
         }
     }
 
     public func nextDerivedFileTime() async throws -> Date? {
-        try await read { db in try SQLRequest<Date>(literal: DerivedWork.queue.nextDue).fetchOne(db) }
+        try await read { db in
+            try db.value(
+                Double.self, "SELECT min(changed_at) FROM derived_files WHERE sha256 IS NULL AND error IS NULL"
+            ).map(Date.init(timeIntervalSince1970:))
+        }
     }
-}
-
-extension DerivedWork {
-    /// Posters and previews waiting to be made: the condition of their queue index (migration 0019).
-    static let queue = WorkQueue(table: "derived_files", dueColumn: "changed_at", condition: "sha256 IS NULL AND error IS NULL")
 }

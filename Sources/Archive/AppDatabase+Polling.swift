@@ -16,12 +16,12 @@ extension SQLArchive {
     /// For a generation already past polling it only settles a pending confirmation (the cost a webhook lacks).
     public func recordPoll(id: String, outcome: PollOutcome, now: Date) async throws {
         try await writing { db in
-            try await db.lock(generation: id)
-            guard let generation = try await db.generation(id: id) else { return }
+            try db.lock(generation: id)
+            guard let generation = try db.generation(id: id) else { return }
             if generation.status == .submitted || generation.status == .processing {
-                try await Self.apply(db, generation, outcome, source: "polled", at: now)
+                try Self.apply(db, generation, outcome, source: "polled", at: now)
             } else if generation.confirmPending {
-                try await Self.settleConfirmation(db, generation, outcome, at: now)
+                try Self.settleConfirmation(db, generation, outcome, at: now)
             }
             // Otherwise a late answer for a settled generation: it changes nothing.
         }
@@ -29,28 +29,28 @@ extension SQLArchive {
 
     /// Moves a submitted generation on by what the provider says (from a poll or a webhook).
     static func apply(_ db: any SQLSession, _ generation: Generation, _ outcome: PollOutcome, source: String, at now: Date)
-        async throws
+        throws
     {
         let id = generation.id
         switch outcome {
         case .running(let providerStatus, let nextPollAt):
-            try await db.execute(
+            try db.execute(
                 """
                 UPDATE generations SET status = 'processing', provider_status = ?, next_action_at = ?,
                     poll_attempts = poll_attempts + 1, updated_at = ?
                 WHERE id = ?
                 """, [providerStatus, nextPollAt.unix, now.unix, id])
             if generation.providerStatus != providerStatus {
-                try await db.appendEvent(id, source, "provider status \(providerStatus)", at: now)
+                try db.appendEvent(id, source, "provider status \(providerStatus)", at: now)
             }
         case .succeeded(let urls, let cost, let predictTime):
             guard !urls.isEmpty else {
-                try await db.fail(id, code: "no_output", message: "the provider reported success without a file", at: now)
+                try db.fail(id, code: "no_output", message: "the provider reported success without a file", at: now)
                 return
             }
             // A webhook carries no cost: one confirming read settles it later (`confirm_pending`).
             let fromWebhook = source == "webhook"
-            try await db.execute(
+            try db.execute(
                 """
                 UPDATE generations SET status = 'downloading', provider_status = 'success', cost_usd = ?,
                     predict_time_s = ?, confirm_pending = ?, next_action_at = ?, updated_at = ?,
@@ -62,57 +62,57 @@ extension SQLArchive {
                     fromWebhook ? 0 : 1, id,
                 ])
             for (position, url) in urls.enumerated() {
-                try await db.execute(
+                try db.execute(
                     """
                     INSERT INTO generation_outputs
                         (generation_id, team_id, position, source_url, next_attempt_at)
                     VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
                     """, [id, generation.teamID, position, url, now.unix])
             }
-            try await db.appendEvent(id, "succeeded", "\(source): \(urls.count) output file(s) to download", at: now)
+            try db.appendEvent(id, "succeeded", "\(source): \(urls.count) output file(s) to download", at: now)
         case .failed(let code, let message, let cost):
-            try await db.execute("UPDATE generations SET provider_status = 'error', cost_usd = ? WHERE id = ?", [cost, id])
-            try await db.fail(id, code: code, message: message, at: now)
+            try db.execute("UPDATE generations SET provider_status = 'error', cost_usd = ? WHERE id = ?", [cost, id])
+            try db.fail(id, code: code, message: message, at: now)
         case .cancelled:
-            try await db.execute(
+            try db.execute(
                 """
                 UPDATE generations SET status = 'cancelled', provider_status = 'cancelled',
                     error_code = 'cancelled', error_message = 'the prediction was cancelled at the provider',
                     completed_at = ?, updated_at = ?, next_action_at = NULL
                 WHERE id = ?
                 """, [now.unix, now.unix, id])
-            try await db.appendEvent(id, "cancelled", "cancelled at the provider (\(source))", at: now)
-            try await db.announce(.generationCancelled, generationID: id, data: ["status": "cancelled"], at: now)
+            try db.appendEvent(id, "cancelled", "cancelled at the provider (\(source))", at: now)
+            try db.announce(.generationCancelled, generationID: id, data: ["status": "cancelled"], at: now)
         }
     }
 
     private static func settleConfirmation(
         _ db: any SQLSession, _ generation: Generation, _ outcome: PollOutcome,
         at now: Date
-    ) async throws {
+    ) throws {
         guard case .succeeded(_, let cost, let predictTime) = outcome else {
             // Still running or disagreeing: look again later, keep what the signed webhook said.
-            try await db.execute("UPDATE generations SET next_action_at = ? WHERE id = ?", [now.addingTimeInterval(30).unix, generation.id])
+            try db.execute("UPDATE generations SET next_action_at = ? WHERE id = ?", [now.addingTimeInterval(30).unix, generation.id])
             return
         }
-        try await db.execute(
+        try db.execute(
             """
             UPDATE generations SET cost_usd = ?, predict_time_s = ?, confirm_pending = 0,
                 next_action_at = NULL, poll_attempts = poll_attempts + 1, updated_at = ?
             WHERE id = ?
             """, [cost, predictTime, now.unix, generation.id])
-        try await db.appendEvent(generation.id, "confirmed", "cost \(cost.map { String($0) } ?? "unknown")", at: now)
+        try db.appendEvent(generation.id, "confirmed", "cost \(cost.map { String($0) } ?? "unknown")", at: now)
     }
 
     /// A poll could not be made (rate limit, provider or network error): try again at `retryAt`.
     public func reschedulePoll(id: String, retryAt: Date, reason: String, now: Date) async throws {
         try await writing { db in
-            try await db.execute(
+            try db.execute(
                 """
                 UPDATE generations SET next_action_at = ?, poll_attempts = poll_attempts + 1, updated_at = ?
                 WHERE id = ? AND (status IN ('submitted', 'processing') OR confirm_pending = 1)
                 """, [retryAt.unix, now.unix, id])
-            try await db.appendEvent(id, "poll_failed", reason, at: now)
+            try db.appendEvent(id, "poll_failed", reason, at: now)
         }
     }
 }
@@ -129,7 +129,7 @@ extension SQLArchive {
     /// Median run time of this model's recent predictions, to know when a missing webhook is overdue.
     public func typicalRunTime(model: String) async throws -> TimeInterval? {
         try await reading { db in
-            let times = try await db.values(Double.self, Self.recentRunTimes, [model])
+            let times = try db.values(Double.self, Self.recentRunTimes, [model])
             return times.isEmpty ? nil : times.sorted()[times.count / 2]
         }
     }

@@ -21,7 +21,7 @@ extension SQLArchive {
     /// A whole-archive scan: callers keep it for minutes.
     public func storageByTeam() async throws -> [String: Int64] {
         try await reading { db in
-            let rows = try await db.rows(Self.storageQuery(""), [])
+            let rows = try db.rows(Self.storageQuery(""), [])
             // By name: a PostgreSQL row keeps no column order.
             return try Dictionary(
                 rows.map { (try $0.decode(String.self, forColumn: "name"), try $0.decode(Int64.self, forColumn: "bytes")) }
@@ -32,7 +32,7 @@ extension SQLArchive {
     /// Bytes one team's files take, counted as `storageByTeam` counts them.
     public func storageBytes(teamID: String) async throws -> Int64 {
         try await reading { db in
-            try await db.row(Self.storageQuery("WHERE t.id = ?"), [teamID])?.decode(Int64.self, forColumn: "bytes") ?? 0
+            try db.row(Self.storageQuery("WHERE t.id = ?"), [teamID])?.decode(Int64.self, forColumn: "bytes") ?? 0
         }
     }
 
@@ -55,10 +55,7 @@ extension AppDatabase {
     public func queueDepths(now: Date) async throws -> [QueueDepth] {
         let queues: [(String, WorkQueue)] =
             GenerationQueue.allCases.map { ($0.rawValue, $0.queue) }
-            + [
-                ("downloads", PendingFile.Kind.output.queue), ("input_downloads", PendingFile.Kind.input.queue),
-                ("posters", DerivedWork.queue),
-            ]
+            + [("downloads", PendingFile.Kind.output.queue), ("input_downloads", PendingFile.Kind.input.queue)]
         return try await read { db in
             try queues.map { name, queue in
                 let row = try SQLRequest<Row>(literal: queue.depth(now: now)).fetchOne(db)

@@ -62,11 +62,7 @@ extension SQLArchive {
     /// The secrets of many generations in one read, in order (nil for an unknown id).
     public func webhookSecrets(generationIDs: [String]) async throws -> [String?] {
         try await reading { db in
-            var secrets: [String?] = []
-            for id in generationIDs {
-                secrets.append(try await db.value(String.self, "SELECT webhook_secret FROM generations WHERE id = ?", [id]))
-            }
-            return secrets
+            try generationIDs.map { try db.value(String.self, "SELECT webhook_secret FROM generations WHERE id = ?", [$0]) }
         }
     }
 
@@ -81,26 +77,20 @@ extension SQLArchive {
     /// savepoint of its own, so one that fails is rolled back alone and answered with its error.
     public func recordWebhooks(_ deliveries: [ReceivedWebhook], now: Date) async throws -> [Result<WebhookEffect, any Error>] {
         try await writing { db in
-            var results: [Result<WebhookEffect, any Error>] = []
-            for delivery in deliveries {
-                do {
-                    results.append(.success(try await db.savepoint { try await Self.record(db, delivery, now: now) }))
-                } catch {
-                    results.append(.failure(error))
-                }
+            deliveries.map { delivery in
+                Result { try db.savepoint { try Self.record(db, delivery, now: now) } }
             }
-            return results
         }
     }
 
-    private static func record(_ db: any SQLSession, _ delivery: ReceivedWebhook, now: Date) async throws -> WebhookEffect {
-        if delivery.rejection == nil { try await db.lock(generation: delivery.generationID) }
-        if try await isRepeat(db, delivery) {
-            try await storeDelivery(db, delivery, verdict: "duplicate", reason: nil, now: now)
+    private static func record(_ db: any SQLSession, _ delivery: ReceivedWebhook, now: Date) throws -> WebhookEffect {
+        if delivery.rejection == nil { try db.lock(generation: delivery.generationID) }
+        if try isRepeat(db, delivery) {
+            try storeDelivery(db, delivery, verdict: "duplicate", reason: nil, now: now)
             return .duplicate
         }
-        guard var generation = try await db.generation(id: delivery.generationID) else {
-            try await countRejection(
+        guard var generation = try db.generation(id: delivery.generationID) else {
+            try countRejection(
                 db, generationID: nil, reason: .unknownGeneration, bytes: delivery.body.count,
                 at: now)
             return .rejected(.unknownGeneration)
@@ -109,7 +99,7 @@ extension SQLArchive {
         if let rejection = delivery.rejection {
             effect = .rejected(rejection)
         } else if let report = delivery.report {
-            effect = try await apply(
+            effect = try apply(
                 db, &generation, predictionID: report.predictionID, outcome: report.outcome, scheme: delivery.scheme,
                 at: now)
         } else {
@@ -124,22 +114,22 @@ extension SQLArchive {
             case .rejected(let why): ("rejected", why.rawValue)
             }
         if case .rejected(let why) = effect {
-            try await countRejection(db, generationID: generation.id, reason: why, bytes: delivery.body.count, at: now)
+            try countRejection(db, generationID: generation.id, reason: why, bytes: delivery.body.count, at: now)
             return effect
         }
-        try await storeDelivery(db, delivery, verdict: verdict, reason: reason, now: now)
+        try storeDelivery(db, delivery, verdict: verdict, reason: reason, now: now)
         let detail = [delivery.scheme.rawValue, verdict, reason].compactMap { $0 }.joined(separator: ", ")
         // A repeat changes nothing, so it adds nothing to the history (the delivery row records it).
-        if effect != .duplicate { try await db.appendEvent(generation.id, "webhook_received", detail, at: now) }
+        if effect != .duplicate { try db.appendEvent(generation.id, "webhook_received", detail, at: now) }
         return effect
     }
 
     /// An authentic delivery about the generation's own prediction, which has already moved past running: it changes
     /// nothing, and two columns say so without reading the whole generation (the common case of ingest: the provider
     /// repeats deliveries until it sees a 2xx, and polls may have finished the generation first).
-    private static func isRepeat(_ db: any SQLSession, _ delivery: ReceivedWebhook) async throws -> Bool {
+    private static func isRepeat(_ db: any SQLSession, _ delivery: ReceivedWebhook) throws -> Bool {
         guard delivery.rejection == nil, let report = delivery.report,
-            let row = try await db.row("SELECT status, prediction_id FROM generations WHERE id = ?", [delivery.generationID])
+            let row = try db.row("SELECT status, prediction_id FROM generations WHERE id = ?", [delivery.generationID])
         else { return false }
         let status: GenerationStatus? = row["status"]
         let predictionID: String? = row["prediction_id"]
@@ -148,8 +138,8 @@ extension SQLArchive {
 
     private static func storeDelivery(
         _ db: any SQLSession, _ delivery: ReceivedWebhook, verdict: String, reason: String?, now: Date
-    ) async throws {
-        try await db.execute(
+    ) throws {
+        try db.execute(
             """
             INSERT INTO webhook_deliveries
                 (generation_id, received_at, verdict, reason, scheme, webhook_timestamp, exec_id, body)
@@ -165,8 +155,8 @@ extension SQLArchive {
     private static func countRejection(
         _ db: any SQLSession, generationID: String?, reason: WebhookRejection, bytes: Int,
         at now: Date
-    ) async throws {
-        try await db.execute(
+    ) throws {
+        try db.execute(
             """
             INSERT INTO webhook_rejections (generation_id, reason, count, first_at, last_at, last_bytes)
             VALUES (?, ?, 1, ?, ?, ?)
@@ -181,7 +171,7 @@ extension SQLArchive {
     /// Refused deliveries for a generation (`unknownGenerationKey` for unknown ids): reason and count.
     public func webhookRejections(generationID: String) async throws -> [(reason: String, count: Int)] {
         try await reading { db in
-            try await db.rows("SELECT reason, count FROM webhook_rejections WHERE generation_id = ? ORDER BY reason", [generationID]).map {
+            try db.rows("SELECT reason, count FROM webhook_rejections WHERE generation_id = ? ORDER BY reason", [generationID]).map {
                 ($0["reason"], $0["count"])
             }
         }
@@ -190,23 +180,23 @@ extension SQLArchive {
     private static func apply(
         _ db: any SQLSession, _ generation: inout Generation, predictionID reported: String, outcome: PollOutcome,
         scheme: WebhookScheme, at now: Date
-    ) async throws -> WebhookEffect {
+    ) throws -> WebhookEffect {
         if let predictionID = generation.predictionID {
             guard predictionID == reported else {
-                return try await noteExtraPrediction(db, reported, of: generation.id, at: now)
+                return try noteExtraPrediction(db, reported, of: generation.id, at: now)
             }
         } else {
             // The create's answer never arrived, but the provider is telling us the prediction id: adopt it.
-            guard try await adopt(db, &generation, predictionID: reported, how: "its webhook", at: now) else {
+            guard try adopt(db, &generation, predictionID: reported, how: "its webhook", at: now) else {
                 return .duplicate
             }
         }
         guard generation.status == .submitted || generation.status == .processing else { return .duplicate }
         if scheme == .legacySecret {
-            try await db.execute("UPDATE generations SET next_action_at = ?, updated_at = ? WHERE id = ?", [now.unix, now.unix, generation.id])
+            try db.execute("UPDATE generations SET next_action_at = ?, updated_at = ? WHERE id = ?", [now.unix, now.unix, generation.id])
             return .confirmRequested
         }
-        try await apply(db, generation, outcome, source: "webhook", at: now)
+        try apply(db, generation, outcome, source: "webhook", at: now)
         return .applied
     }
 
@@ -215,31 +205,31 @@ extension SQLArchive {
     static func adopt(
         _ db: any SQLSession, _ generation: inout Generation, predictionID: String, how: String,
         at now: Date
-    ) async throws -> Bool {
+    ) throws -> Bool {
         let revivable =
             generation.status == .pending
             || (generation.status == .failed && generation.errorCode == "submit_uncertain")
         guard generation.predictionID == nil, revivable else { return false }
-        try await db.execute(
+        try db.execute(
             """
             UPDATE generations SET status = 'submitted', prediction_id = ?, submitted_at = coalesce(submitted_at, ?),
                 submit_started_at = NULL, submit_uncertain_since = NULL, error_code = NULL, error_message = NULL,
                 completed_at = NULL, next_action_at = ?, updated_at = ?
             WHERE id = ?
             """, [predictionID, now.unix, now.unix, now.unix, generation.id])
-        try await db.appendEvent(
+        try db.appendEvent(
             generation.id, "reconciled",
             "prediction \(predictionID) found through \(how); the create was not sent again", at: now)
-        generation = try await db.generation(id: generation.id) ?? generation
+        generation = try db.generation(id: generation.id) ?? generation
         return true
     }
 
     /// Adopts a prediction id found in the provider's webhook log.
     public func adoptPrediction(generationID: String, predictionID: String, now: Date) async throws -> Bool {
         try await writing { db in
-            try await db.lock(generation: generationID)
-            guard var generation = try await db.generation(id: generationID) else { return false }
-            return try await Self.adopt(
+            try db.lock(generation: generationID)
+            guard var generation = try db.generation(id: generationID) else { return false }
+            return try Self.adopt(
                 db, &generation, predictionID: predictionID, how: "the provider's webhook log",
                 at: now)
         }
@@ -249,26 +239,26 @@ extension SQLArchive {
     /// intent mark and look for the prediction instead of resending.
     public func markSubmitUncertain(id: String, reason: String, checkAt: Date, now: Date) async throws {
         try await writing { db in
-            try await db.execute(
+            try db.execute(
                 """
                 UPDATE generations SET submit_uncertain_since = coalesce(submit_uncertain_since, ?),
                     submit_started_at = coalesce(submit_started_at, ?), next_action_at = ?, updated_at = ?
                 WHERE id = ? AND status = 'pending'
                 """, [now.unix, now.unix, checkAt.unix, now.unix, id])
-            try await db.appendEvent(id, "create_uncertain", reason, at: now)
+            try db.appendEvent(id, "create_uncertain", reason, at: now)
         }
     }
 
     public func rescheduleReconciliation(id: String, at: Date) async throws {
         try await writing { db in
-            try await db.execute("UPDATE generations SET next_action_at = ? WHERE id = ? AND status = 'pending'", [at.unix, id])
+            try db.execute("UPDATE generations SET next_action_at = ? WHERE id = ? AND status = 'pending'", [at.unix, id])
         }
     }
 
     /// Deliveries received for a generation, oldest first: (verdict, reason).
     public func webhookDeliveries(generationID: String) async throws -> [(verdict: String, reason: String?)] {
         try await reading { db in
-            try await db.rows("SELECT verdict, reason FROM webhook_deliveries WHERE generation_id = ? ORDER BY id", [generationID]).map {
+            try db.rows("SELECT verdict, reason FROM webhook_deliveries WHERE generation_id = ? ORDER BY id", [generationID]).map {
                 ($0["verdict"], $0["reason"])
             }
         }
@@ -279,14 +269,14 @@ extension SQLArchive {
     private static func noteExtraPrediction(
         _ db: any SQLSession, _ predictionID: String, of generationID: String,
         at now: Date
-    ) async throws -> WebhookEffect {
+    ) throws -> WebhookEffect {
         let known =
-            try await db.value(Int.self, "SELECT count(*) FROM extra_predictions WHERE generation_id = ?", [generationID]) ?? 0
+            try db.value(Int.self, "SELECT count(*) FROM extra_predictions WHERE generation_id = ?", [generationID]) ?? 0
         let exists =
-            try await db.value(Bool.self, "SELECT 1 FROM extra_predictions WHERE prediction_id = ?", [predictionID]) ?? false
+            try db.value(Bool.self, "SELECT 1 FROM extra_predictions WHERE prediction_id = ?", [predictionID]) ?? false
         if exists { return .duplicate }
         guard known < maxExtraPredictions, predictionID.utf8.count <= 200 else { return .rejected(.predictionMismatch) }
-        try await db.execute(
+        try db.execute(
             """
             INSERT INTO extra_predictions (prediction_id, generation_id, state, seen_at, next_check_at)
             VALUES (?, ?, 'unconfirmed', ?, ?)
@@ -297,14 +287,14 @@ extension SQLArchive {
     /// The provider could not be asked now: ask again at `at`.
     public func postponeExtraPrediction(_ predictionID: String, until at: Date) async throws {
         try await writing { db in
-            try await db.execute("UPDATE extra_predictions SET next_check_at = ? WHERE prediction_id = ?", [at.unix, predictionID])
+            try db.execute("UPDATE extra_predictions SET next_check_at = ? WHERE prediction_id = ?", [at.unix, predictionID])
         }
     }
 
     /// The provider did not confirm the prediction as this generation's: nothing changes but its state.
     public func refuseExtraPrediction(_ predictionID: String) async throws {
         try await writing { db in
-            try await db.execute("UPDATE extra_predictions SET state = 'refused' WHERE prediction_id = ?", [predictionID])
+            try db.execute("UPDATE extra_predictions SET state = 'refused' WHERE prediction_id = ?", [predictionID])
         }
     }
 
@@ -315,25 +305,25 @@ extension SQLArchive {
         now: Date
     ) async throws -> Generation {
         try await writing { db in
-            try await db.insert(extra)
-            try await db.execute(
+            try db.insert(extra)
+            try db.execute(
                 """
                 INSERT INTO generation_inputs (generation_id, field, position, source_url, sha256, attempts, next_attempt_at)
                 SELECT ?, field, position, source_url, sha256, 0, CASE WHEN sha256 IS NULL THEN ? END
                 FROM generation_inputs WHERE generation_id = ?
                 """, [extra.id, now.unix, original.id])
-            try await db.appendEvent(
+            try db.appendEvent(
                 extra.id, "extra_prediction",
                 "a second prediction \(extra.predictionID ?? "?") of \(original.id)'s request, started by a "
                     + "create answered with an error; billed, so archived", at: now)
-            try await db.appendEvent(
+            try db.appendEvent(
                 original.id, "extra_prediction",
                 "the provider also ran this request as prediction \(extra.predictionID ?? "?") (billed); "
                     + "archived as \(extra.id)", at: now)
-            try await db.execute(
+            try db.execute(
                 "UPDATE extra_predictions SET state = 'confirmed', archived_as = ? WHERE prediction_id = ?", [extra.id, extra.predictionID])
-            try await Self.apply(db, extra, outcome, source: "extra prediction", at: now)
-            return try await db.generation(id: extra.id) ?? extra
+            try Self.apply(db, extra, outcome, source: "extra prediction", at: now)
+            return try db.generation(id: extra.id) ?? extra
         }
     }
 }

@@ -33,46 +33,27 @@ public struct AppDatabase: SQLArchive {
 
     public var dialect: SQLDialect { .sqlite }
 
-    /// `read`, for logic that also calls the shared asynchronous helpers: run to completion on the reader's own
-    /// thread (`runToCompletion`).
-    func read<T: Sendable>(awaiting work: @escaping @Sendable (Database) async throws -> T) async throws -> T {
-        try await read { db in try Self.run(work, on: db) }
-    }
-
-    /// `write`, for logic that also calls the shared asynchronous helpers (see `read(awaiting:)`).
-    func write<T: Sendable>(awaiting work: @escaping @Sendable (Database) async throws -> T) async throws -> T {
-        try await write { db in try Self.run(work, on: db) }
-    }
-
-    public func reading<T: Sendable>(_ work: @escaping @Sendable (any SQLSession) async throws -> T) async throws -> T {
-        try await read(awaiting: { try await work($0) })
+    public func reading<T: Sendable>(_ work: @escaping @Sendable (any SQLSession) throws -> T) async throws -> T {
+        try await read { db in try work(db) }
     }
 
     /// A durable commit syncs the log: WAL with synchronous=NORMAL (GRDB's default, and right for everything else)
     /// may roll the last commits back on a power loss.
-    public func writing<T: Sendable>(durably: Bool, _ work: @escaping @Sendable (any SQLSession) async throws -> T)
+    public func writing<T: Sendable>(durably: Bool, _ work: @escaping @Sendable (any SQLSession) throws -> T)
         async throws -> T
     {
-        guard durably else { return try await write(awaiting: { try await work($0) }) }
+        guard durably else { return try await write { db in try work(db) } }
         return try await writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
             defer { try? db.execute(sql: "PRAGMA synchronous = NORMAL") }
             var result: T?
             try db.inTransaction {
-                result = try Self.run({ try await work($0) }, on: db)
+                result = try work(db)
                 return .commit
             }
             guard let result else { throw DatabaseError(message: "the transaction returned nothing") }
             return result
         }
-    }
-
-    /// The shared logic's `work` on GRDB's connection, on the thread GRDB lent it to (`runToCompletion`).
-    static func run<T: Sendable>(_ work: @escaping @Sendable (Database) async throws -> T, on db: Database)
-        throws -> T
-    {
-        let connection = LentConnection(db)
-        return try runToCompletion { try await work(connection.database) }
     }
 
     /// Runs statements outside a transaction on the database lane (see `read`).
@@ -156,11 +137,4 @@ public struct AppDatabase: SQLArchive {
     public func isReachable() async -> Bool {
         (try? await read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
     }
-}
-
-/// GRDB's connection, handed to the logic `runToCompletion` runs on the very thread that holds it: it never leaves
-/// that thread, whatever the type system can tell.
-private struct LentConnection: @unchecked Sendable {
-    let database: Database
-    init(_ database: Database) { self.database = database }
 }

@@ -25,6 +25,8 @@ public struct PostgresArchive: Sendable {
     public var suspectLeaseDeadline: Duration = .seconds(1)
     /// Whether the server seems down, shared by every transaction of this pool.
     let outage = OutageWatch()
+    /// This pool's threads for transactions: at most eight at a time.
+    let lane = BlockingLane(width: 8)
 
     /// Connects to `location`, applies pending migrations (`migrations/postgres`, under a lock) and runs `body`;
     /// the pool closes when it returns or throws.

@@ -5,22 +5,19 @@ extension AppDatabase {
     /// Runs `query`: one page of hits, best match first for text (bm25 with weighted columns), newest first
     /// without; text with no searchable word matches nothing rather than everything.
     public func search(_ query: GenerationQuery) async throws -> SearchPage {
-        try await read(awaiting: { db in try await search(db, query) })
+        try await read { db in try search(db, query) }
     }
 
     /// A page of hits with their outputs, inputs and files, read in one snapshot through GRDB's asynchronous
     /// access (the task waits for a reader without holding a thread): what the API and the gallery answer with.
     public func searchWithDetails(_ query: GenerationQuery) async throws -> (SearchPage, [GenerationDetail]) {
         try await writer.read { db in
-            try Self.run(
-                { db in
-                    let page = try await search(db, query)
-                    return (page, try await db.details(page.hits.map(\.generation)))
-                }, on: db)
+            let page = try search(db, query)
+            return (page, try db.details(page.hits.map(\.generation)))
         }
     }
 
-    func search(_ db: Database, _ query: GenerationQuery) async throws -> SearchPage {
+    func search(_ db: Database, _ query: GenerationQuery) throws -> SearchPage {
         if let cursor = query.cursor, cursor.fingerprint != query.fingerprint { throw SearchError.invalidCursor }
         let snapshotSeq =
             try query.cursor?.snapshotSeq
@@ -36,7 +33,7 @@ extension AppDatabase {
             limit: max(1, min(query.limit, 500)), snapshotSeq: snapshotSeq, fingerprint: query.fingerprint,
             cursor: query.cursor)
         guard let text = query.text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else {
-            return try await db.browse(conditions, values, page)
+            return try db.browse(conditions, values, page)
         }
         guard let pattern = SearchPattern.compile(text, anyWord: query.anyWord, wholeTerms: vocabulary.lookup(db)) else {
             return SearchPage(hits: [], nextCursor: nil)

@@ -77,7 +77,7 @@ extension SQLSession {
     /// Without text: newest first, paged by keyset (creation time, seq): exact whatever changes between pages.
     package func browse(
         _ conditions: [String], _ arguments: [(any DatabaseValueConvertible)?], _ page: AppDatabase.Page
-    ) async throws -> SearchPage {
+    ) throws -> SearchPage {
         var conditions = conditions
         var arguments = arguments
         if let cursor = page.cursor {
@@ -85,7 +85,7 @@ extension SQLSession {
             arguments += [cursor.sortKey, cursor.sortKey, cursor.seq]
         }
         arguments += [page.limit + 1]  // one more than asked tells whether another page follows
-        let generations = try await fetchAll(
+        let generations = try fetchAll(
             Generation.self,
             "SELECT g.* FROM generations g WHERE \(conditions.joined(separator: " AND ")) "
                 + "ORDER BY g.created_at DESC, g.seq DESC LIMIT ?", arguments)

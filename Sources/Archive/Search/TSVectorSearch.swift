@@ -6,10 +6,10 @@ import GRDB
 /// vector (weights A prompt, B tags, C model and title, D negative prompt and note), ranked by `ts_rank`, with the
 /// prompt's matches marked as in SQLite's snippets, paged by position within the first page's snapshot.
 extension SQLSession {
-    package func tsvectorSearch(_ query: GenerationQuery) async throws -> SearchPage {
+    package func tsvectorSearch(_ query: GenerationQuery) throws -> SearchPage {
         if let cursor = query.cursor, cursor.fingerprint != query.fingerprint { throw SearchError.invalidCursor }
-        var snapshotSeq = query.cursor?.snapshotSeq ?? 0
-        if query.cursor == nil { snapshotSeq = try await value(Int64.self, "SELECT max(seq) FROM generations") ?? 0 }
+        let snapshotSeq =
+            try query.cursor?.snapshotSeq ?? value(Int64.self, "SELECT max(seq) FROM generations") ?? 0
         var conditions = ["g.seq <= ?"]
         var values: [(any DatabaseValueConvertible)?] = [snapshotSeq]
         for (condition, filterValues) in query.filterConditions(.postgres) {
@@ -20,13 +20,13 @@ extension SQLSession {
             limit: max(1, min(query.limit, 500)), snapshotSeq: snapshotSeq, fingerprint: query.fingerprint,
             cursor: query.cursor)
         guard let text = query.text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else {
-            return try await browse(conditions, values, page)
+            return try browse(conditions, values, page)
         }
         guard let tsquery = SearchPattern.tsquery(text, anyWord: query.anyWord) else {
             return SearchPage(hits: [], nextCursor: nil)
         }
         let offset = page.cursor?.offset ?? 0
-        let rows = try await rows(
+        let rows = try rows(
             """
             SELECT g.* FROM (
                 SELECT g.seq, ts_rank(g.search, to_tsquery('simple', ?)) AS score FROM generations g

@@ -6,27 +6,27 @@ extension SQLArchive {
     public func createTeam(name: String, now: Date) async throws -> Team {
         let team = Team(id: Secrets.id(prefix: "team_"), name: name, createdAt: now)
         return try await writing { db in
-            guard try await db.value(String.self, "SELECT id FROM teams WHERE name = ?", [name]) == nil else {
+            guard try db.value(String.self, "SELECT id FROM teams WHERE name = ?", [name]) == nil else {
                 throw TeamError.duplicateName(name)
             }
-            try await db.insert(team)
+            try db.insert(team)
             return team
         }
     }
 
     public func team(named name: String) async throws -> Team? {
-        try await reading { db in try await db.fetchOne(Team.self, "SELECT * FROM teams WHERE name = ?", [name]) }
+        try await reading { db in try db.fetchOne(Team.self, "SELECT * FROM teams WHERE name = ?", [name]) }
     }
 
     public func createToken(teamName: String, label: String?, scopes: Set<TokenScope>, now: Date) async throws
         -> (token: String, info: TokenInfo)
     {
         try await writing { db in
-            guard let team = try await db.fetchOne(Team.self, "SELECT * FROM teams WHERE name = ?", [teamName]) else {
+            guard let team = try db.fetchOne(Team.self, "SELECT * FROM teams WHERE name = ?", [teamName]) else {
                 throw TeamError.unknownTeam(teamName)
             }
             let (token, record) = APIToken.make(teamID: team.id, name: label, scopes: scopes, now: now)
-            try await db.insert(record)
+            try db.insert(record)
             return (token, TokenInfo(record, team: team))
         }
     }
@@ -34,9 +34,9 @@ extension SQLArchive {
     /// Every token's public facts, by team and age.
     public func tokens() async throws -> [TokenInfo] {
         try await reading { db in
-            let teams = await Dictionary(
+            let teams = Dictionary(
                 uniqueKeysWithValues: try db.fetchAll(Team.self, "SELECT * FROM teams").map { ($0.id, $0) })
-            return try await db.fetchAll(APIToken.self, "SELECT * FROM api_tokens ORDER BY created_at")
+            return try db.fetchAll(APIToken.self, "SELECT * FROM api_tokens ORDER BY created_at")
                 .compactMap { token in teams[token.teamID].map { TokenInfo(token, team: $0) } }
                 .sorted { ($0.team, $0.createdAt) < ($1.team, $1.createdAt) }
         }
@@ -44,7 +44,7 @@ extension SQLArchive {
 
     public func revokeToken(id: String, now: Date) async throws {
         try await writing { db in
-            try await db.execute("UPDATE api_tokens SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?", [now.unix, id])
+            try db.execute("UPDATE api_tokens SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?", [now.unix, id])
             if db.changedRows == 0 { throw TeamError.unknownToken(id) }
         }
     }
@@ -54,7 +54,7 @@ extension SQLArchive {
     public func authenticate(token: String, now: Date) async throws -> TokenGrant? {
         let found = try await reading { db -> (grant: TokenGrant, tokenID: String, lastUsed: Double?)? in
             guard
-                let row = try await db.row(
+                let row = try db.row(
                     """
                     SELECT t.id AS token_id, t.last_used_at, t.scopes, s.id, s.name, s.created_at FROM api_tokens t
                     JOIN teams s ON s.id = t.team_id WHERE t.token_sha256 = ? AND t.revoked_at IS NULL
@@ -68,7 +68,7 @@ extension SQLArchive {
         guard let found else { return nil }
         if found.lastUsed.map({ now.unix - $0 > 60 }) ?? true {
             try await writing { db in
-                try await db.execute("UPDATE api_tokens SET last_used_at = ? WHERE id = ?", [now.unix, found.tokenID])
+                try db.execute("UPDATE api_tokens SET last_used_at = ? WHERE id = ?", [now.unix, found.tokenID])
             }
         }
         return found.grant
@@ -78,7 +78,7 @@ extension SQLArchive {
     public func createSession(token: String, lifetime: TimeInterval, now: Date) async throws -> String? {
         let session = Secrets.make(prefix: "")
         return try await writing { db in
-            try await db.execute(
+            try db.execute(
                 """
                 INSERT INTO sessions (session_sha256, token_id, created_at, expires_at)
                 SELECT ?, id, ?, ? FROM api_tokens WHERE token_sha256 = ? AND revoked_at IS NULL
@@ -91,7 +91,7 @@ extension SQLArchive {
     /// The team of a live session whose token is still valid (revoking the token ends its sessions too).
     public func team(session: String, now: Date) async throws -> Team? {
         try await reading { db in
-            try await db.fetchOne(
+            try db.fetchOne(
                 Team.self,
                 """
                 SELECT t.* FROM sessions s JOIN api_tokens k ON k.id = s.token_id JOIN teams t ON t.id = k.team_id
@@ -102,7 +102,7 @@ extension SQLArchive {
 
     public func endSession(_ session: String) async throws {
         try await writing { db in
-            try await db.execute("DELETE FROM sessions WHERE session_sha256 = ?", [Secrets.digest(session)])
+            try db.execute("DELETE FROM sessions WHERE session_sha256 = ?", [Secrets.digest(session)])
         }
     }
 }

@@ -4,18 +4,18 @@ import Foundation
 /// The provider's model catalogue, cached.
 extension SQLArchive {
     public func cachedModel(slug: String) async throws -> CatalogueModel? {
-        try await reading { db in try await db.fetchOne(CatalogueModel.self, "SELECT * FROM models WHERE slug = ?", [slug]) }
+        try await reading { db in try db.fetchOne(CatalogueModel.self, "SELECT * FROM models WHERE slug = ?", [slug]) }
     }
 
     public func cachedModels() async throws -> [CatalogueModel] {
-        try await reading { db in try await db.fetchAll(CatalogueModel.self, "SELECT * FROM models ORDER BY slug") }
+        try await reading { db in try db.fetchAll(CatalogueModel.self, "SELECT * FROM models ORDER BY slug") }
     }
 
     /// Stores (or refreshes) catalogue entries from a list answer, which carries no `cost`: a known cost is kept.
     public func saveModels(_ models: [ProviderModel], now: Date) async throws {
         try await writing { db in
             for model in models {
-                try await db.save(CatalogueModel(model, fetchedAt: now), key: ["slug"], keeping: ["cost", "detail_fetched_at"])
+                try db.save(CatalogueModel(model, fetchedAt: now), key: ["slug"], keeping: ["cost", "detail_fetched_at"])
             }
         }
     }
@@ -24,7 +24,7 @@ extension SQLArchive {
     public func saveModelDetail(_ model: ProviderModel, now: Date) async throws -> CatalogueModel {
         var record = CatalogueModel(model, fetchedAt: now)
         record.detailFetchedAt = now
-        try await writing { [record] db in try await db.save(record, key: ["slug"]) }
+        try await writing { [record] db in try db.save(record, key: ["slug"]) }
         return record
     }
 }

@@ -20,9 +20,9 @@ extension GenerationEvent {
 }
 
 extension SQLSession {
-    fileprivate func countDeduplicationHit(id: String, now: Date) async throws {
-        try await execute("UPDATE generations SET dedup_hits = dedup_hits + 1 WHERE id = ?", [id])
-        try await appendEvent(id, "deduplicated", GenerationEvent.deduplicated, at: now)
+    fileprivate func countDeduplicationHit(id: String, now: Date) throws {
+        try execute("UPDATE generations SET dedup_hits = dedup_hits + 1 WHERE id = ?", [id])
+        try appendEvent(id, "deduplicated", GenerationEvent.deduplicated, at: now)
     }
 }
 
@@ -31,7 +31,7 @@ extension SQLArchive {
     /// Failed and cancelled generations never match; neither does another team's.
     public func deduplicationMatch(teamID: String, requestKey: String) async throws -> Generation? {
         try await reading { db in
-            try await db.fetchOne(Generation.self, Generation.deduplicationMatchSQL, [teamID, requestKey])
+            try db.fetchOne(Generation.self, Generation.deduplicationMatchSQL, [teamID, requestKey])
         }
     }
 
@@ -40,21 +40,21 @@ extension SQLArchive {
     {
         try await writing { db in
             if deduplicating {
-                try await db.lock(request: "\(generation.teamID)/\(generation.requestKey)")
-                let match = try await db.fetchOne(
+                try db.lock(request: "\(generation.teamID)/\(generation.requestKey)")
+                let match = try db.fetchOne(
                     Generation.self, Generation.deduplicationMatchSQL, [generation.teamID, generation.requestKey])
                 if let match {
-                    try await db.countDeduplicationHit(id: match.id, now: now)
+                    try db.countDeduplicationHit(id: match.id, now: now)
                     return (match, true)
                 }
             }
-            return await (try db.insertGeneration(generation, inputs: inputs), false)
+            return (try db.insertGeneration(generation, inputs: inputs), false)
         }
     }
 
     /// Notes that a request was answered by `id` instead of a new prediction.
     public func recordDeduplicationHit(id: String, now: Date) async throws {
-        try await writing { db in try await db.countDeduplicationHit(id: id, now: now) }
+        try await writing { db in try db.countDeduplicationHit(id: id, now: now) }
     }
 
     /// Replaces tags and/or the note of one of the team's generations; the search index follows (triggers).
@@ -86,12 +86,12 @@ extension SQLArchive {
         id: String, teamID: String, now: Date, event: String?, change: @escaping @Sendable (inout Generation) -> Void
     ) async throws -> Generation? {
         try await writing { db in
-            guard var generation = try await db.generation(id: id), generation.teamID == teamID else { return nil }
+            guard var generation = try db.generation(id: id), generation.teamID == teamID else { return nil }
             change(&generation)
             generation.updatedAt = now
-            try await db.update(generation, key: ["id"])
+            try db.update(generation, key: ["id"])
             let detail = event ?? GenerationEvent.annotation(tags: generation.tags, note: .none)
-            try await db.appendEvent(id, "annotated", detail, at: now)
+            try db.appendEvent(id, "annotated", detail, at: now)
             return generation
         }
     }

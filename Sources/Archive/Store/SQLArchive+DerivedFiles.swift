@@ -4,15 +4,13 @@ import GRDB
 /// Files made from each stored video and image for browsing (`derived_files`): its poster, and a video's preview.
 extension SQLArchive {
     /// Records a stored asset's row (identical bytes are stored once); a video or image waits for the files made
-    /// from it, in `team`'s turn (the team whose file it is; the first one, when several teams store the same bytes).
-    static func insertAsset(_ db: any SQLSession, _ asset: Asset, team: String?) async throws {
-        try await db.insert(asset, "ON CONFLICT DO NOTHING")
+    /// from it.
+    static func insertAsset(_ db: any SQLSession, _ asset: Asset) throws {
+        try db.insert(asset, "ON CONFLICT DO NOTHING")
         for kind in DerivedKind.allCases where kind.isMade(of: asset) {
-            try await db.execute(
-                """
-                INSERT INTO derived_files (source_sha256, kind, changed_at, team_id) VALUES (?, ?, ?, ?)
-                ON CONFLICT DO NOTHING
-                """, [asset.sha256, kind.rawValue, asset.storedAt.unix, team])
+            try db.execute(
+                "INSERT INTO derived_files (source_sha256, kind, changed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                [asset.sha256, kind.rawValue, asset.storedAt.unix])
         }
     }
 
@@ -25,13 +23,13 @@ extension SQLArchive {
             var (sha256, error): (String?, String?) = (nil, nil)
             switch outcome {
             case .success(let made):
-                try await Self.requireNotBeingCollected(db, made.sha256)
-                try await db.insert(made, "ON CONFLICT DO NOTHING")
+                try Self.requireNotBeingCollected(db, made.sha256)
+                try db.insert(made, "ON CONFLICT DO NOTHING")
                 sha256 = made.sha256
             case .failure(let failure):
                 error = failure.reason
             }
-            try await db.execute(
+            try db.execute(
                 """
                 INSERT INTO derived_files (source_sha256, kind, sha256, error, changed_at) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (source_sha256, kind)
@@ -44,7 +42,7 @@ extension SQLArchive {
     public func derivedFiles(_ kind: DerivedKind, of sources: [String]) async throws -> [String: Asset] {
         guard !sources.isEmpty else { return [:] }
         return try await reading { db in
-            let rows = try await db.rows(
+            let rows = try db.rows(
                 """
                 SELECT d.source_sha256 AS source, a.* FROM derived_files d JOIN assets a ON a.sha256 = d.sha256
                 WHERE d.kind = ? AND d.source_sha256 IN (\(Array(repeating: "?", count: sources.count).joined(separator: ", ")))
@@ -56,7 +54,7 @@ extension SQLArchive {
     /// Posters and previews waiting, made and failed (`eachvault posters`).
     public func posterCounts() async throws -> PosterCounts {
         try await reading { db in
-            let row = try await db.row(
+            let row = try db.row(
                 """
                 SELECT count(*) FILTER (WHERE sha256 IS NULL AND error IS NULL) AS waiting,
                        count(sha256) AS made, count(error) AS failed
@@ -71,7 +69,7 @@ extension SQLArchive {
     /// Failed posters and previews wait again (after installing a newer ffmpeg, say).
     public func retryFailedPosters(now: Date) async throws -> Int {
         try await writing { db in
-            try await db.execute("UPDATE derived_files SET error = NULL, changed_at = ? WHERE error IS NOT NULL", [now.unix])
+            try db.execute("UPDATE derived_files SET error = NULL, changed_at = ? WHERE error IS NOT NULL", [now.unix])
             return db.changedRows
         }
     }

@@ -50,21 +50,21 @@ extension SQLArchive {
     /// Records a new generation durably (with its media inputs and first history event) before anything is sent to
     /// the provider.
     public func insertGeneration(_ generation: Generation, inputs: [GenerationInput]) async throws -> Generation {
-        try await writing { db in try await db.insertGeneration(generation, inputs: inputs) }
+        try await writing { db in try db.insertGeneration(generation, inputs: inputs) }
     }
 
     public func generation(id: String) async throws -> Generation? {
-        try await reading { db in try await db.generation(id: id) }
+        try await reading { db in try db.generation(id: id) }
     }
 
     /// The generation with its outputs, assets and history, or nil. With `teamID`, only that team's: another
     /// team's generation is as absent as a missing one.
     public func generationDetail(id: String, teamID: String?) async throws -> GenerationDetail? {
         try await reading { db in
-            guard let generation = try await db.generation(id: id), teamID == nil || generation.teamID == teamID else {
+            guard let generation = try db.generation(id: id), teamID == nil || generation.teamID == teamID else {
                 return nil
             }
-            return try await db.detail(of: generation)
+            return try db.detail(of: generation)
         }
     }
 
@@ -73,14 +73,14 @@ extension SQLArchive {
     /// any team referencing them. Returns false when there was none.
     public func deleteGeneration(id: String, teamID: String, now: Date) async throws -> Bool {
         try await writing { db in
-            try await db.execute(
+            try db.execute(
                 """
                 INSERT INTO deleted_predictions (prediction_id, team_id, deleted_at)
                 SELECT prediction_id, team_id, ? FROM generations
                 WHERE id = ? AND team_id = ? AND prediction_id IS NOT NULL
                 ON CONFLICT (prediction_id) DO UPDATE SET team_id = excluded.team_id, deleted_at = excluded.deleted_at
                 """, [now.unix, id, teamID])
-            try await db.execute("DELETE FROM generations WHERE id = ? AND team_id = ?", [id, teamID])
+            try db.execute("DELETE FROM generations WHERE id = ? AND team_id = ?", [id, teamID])
             return db.changedRows == 1
         }
     }
@@ -89,7 +89,7 @@ extension SQLArchive {
     /// for the whole page rather than five per generation.
     public func remakes(of id: String, teamID: String) async throws -> [Generation] {
         try await reading { db in
-            try await db.fetchAll(
+            try db.fetchAll(
                 Generation.self,
                 "SELECT * FROM generations WHERE made_from = ? AND team_id = ? ORDER BY created_at DESC LIMIT 50",
                 [id, teamID])
@@ -97,14 +97,14 @@ extension SQLArchive {
     }
 
     public func generationDetails(_ generations: [Generation]) async throws -> [GenerationDetail] {
-        try await reading { db in try await db.details(generations) }
+        try await reading { db in try db.details(generations) }
     }
 
     /// Count of generations per status.
     public func statusCounts() async throws -> [GenerationStatus: Int] {
         try await reading { db in
             var counts: [GenerationStatus: Int] = [:]
-            for row in try await db.rows("SELECT status, count(*) AS n FROM generations GROUP BY status", []) {
+            for row in try db.rows("SELECT status, count(*) AS n FROM generations GROUP BY status", []) {
                 if let status = GenerationStatus(rawValue: row["status"]) { counts[status] = row["n"] }
             }
             return counts
@@ -113,7 +113,7 @@ extension SQLArchive {
 
     /// Ends a generation as failed (for causes found outside a worker's own transaction).
     public func failGeneration(id: String, code: String, message: String, now: Date) async throws {
-        try await writing { db in try await db.fail(id, code: code, message: message, at: now) }
+        try await writing { db in try db.fail(id, code: code, message: message, at: now) }
     }
 }
 
@@ -123,31 +123,31 @@ extension GenerationDetail {
 }
 
 extension SQLSession {
-    package func generation(id: String) async throws -> Generation? {
-        try await fetchOne(Generation.self, "SELECT * FROM generations WHERE id = ?", [id])
+    package func generation(id: String) throws -> Generation? {
+        try fetchOne(Generation.self, "SELECT * FROM generations WHERE id = ?", [id])
     }
 
     /// Generations with their outputs, inputs and files (no history), in the order given.
-    package func details(_ generations: [Generation]) async throws -> [GenerationDetail] {
+    package func details(_ generations: [Generation]) throws -> [GenerationDetail] {
         guard !generations.isEmpty else { return [] }
         let ids = generations.map(\.id)
         let marks = SQLText.marks(ids.count)
-        let outputs = try await fetchAll(
+        let outputs = try fetchAll(
             GenerationOutput.self,
             "SELECT * FROM generation_outputs WHERE generation_id IN (\(marks)) ORDER BY generation_id, position", ids)
-        let inputs = try await fetchAll(
+        let inputs = try fetchAll(
             GenerationInput.self,
             "SELECT * FROM generation_inputs WHERE generation_id IN (\(marks)) ORDER BY generation_id, field, position",
             ids)
-        return await GenerationDetail.assemble(
+        return GenerationDetail.assemble(
             generations, outputs: outputs, inputs: inputs, assets: try assets(GenerationDetail.digests(outputs, inputs)))
     }
 
     /// The generation with its outputs, inputs, files and newest `maxEvents` history events (oldest first: a
     /// history never grows a page unbounded).
-    package func detail(of generation: Generation) async throws -> GenerationDetail {
-        var detail = try await details([generation])[0]
-        detail.events = try await fetchAll(
+    package func detail(of generation: Generation) throws -> GenerationDetail {
+        var detail = try details([generation])[0]
+        detail.events = try fetchAll(
             GenerationEvent.self,
             """
             SELECT * FROM (SELECT * FROM generation_events WHERE generation_id = ? ORDER BY id DESC LIMIT ?) AS newest
@@ -157,14 +157,14 @@ extension SQLSession {
     }
 
     /// The assets with these digests.
-    package func assets(_ digests: Set<String>) async throws -> [Asset] {
+    package func assets(_ digests: Set<String>) throws -> [Asset] {
         guard !digests.isEmpty else { return [] }
-        return try await fetchAll(Asset.self, "SELECT * FROM assets WHERE sha256 IN (\(SQLText.marks(digests.count)))", Array(digests))
+        return try fetchAll(Asset.self, "SELECT * FROM assets WHERE sha256 IN (\(SQLText.marks(digests.count)))", Array(digests))
     }
 
     /// Ends a generation as failed, keeping the cause.
-    package func fail(_ id: String, code: String, message: String, at now: Date) async throws {
-        try await execute(
+    package func fail(_ id: String, code: String, message: String, at now: Date) throws {
+        try execute(
             """
             UPDATE generations
             SET status = 'failed', error_code = ?, error_message = ?, completed_at = ?, updated_at = ?,
@@ -172,18 +172,18 @@ extension SQLSession {
             WHERE id = ? AND status NOT IN ('completed', 'failed', 'cancelled')
             """, [code, message, now.unix, now.unix, id])
         let ended = changedRows > 0
-        try await appendEvent(id, "failed", "\(code): \(message)", at: now)
-        if ended { try await announce(.generationFailed, generationID: id, data: ["status": "failed", "error_code": code], at: now) }
+        try appendEvent(id, "failed", "\(code): \(message)", at: now)
+        if ended { try announce(.generationFailed, generationID: id, data: ["status": "failed", "error_code": code], at: now) }
     }
 }
 
 extension SQLSession {
     /// A new generation with its media inputs and its first history event; with its `seq`.
-    package func insertGeneration(_ generation: Generation, inputs: [GenerationInput]) async throws -> Generation {
+    package func insertGeneration(_ generation: Generation, inputs: [GenerationInput]) throws -> Generation {
         var generation = generation
-        generation.seq = try await insert(generation, "RETURNING seq")?["seq"]
-        for input in inputs { try await insert(input) }
-        try await appendEvent(generation.id, "created", "model \(generation.model)", at: generation.createdAt)
+        generation.seq = try insert(generation, "RETURNING seq")?["seq"]
+        for input in inputs { try insert(input) }
+        try appendEvent(generation.id, "created", "model \(generation.model)", at: generation.createdAt)
         return generation
     }
 }

@@ -26,19 +26,19 @@ extension SQLArchive {
     {
         try await writing { db -> (token: String, share: Share)? in
             guard
-                try await db.value(Int.self, "SELECT count(*) FROM generations WHERE id = ? AND team_id = ?", [generationID, teamID])
+                try db.value(Int.self, "SELECT count(*) FROM generations WHERE id = ? AND team_id = ?", [generationID, teamID])
                     == 1
             else { return nil }
             let (token, share) = Share.make(generationID: generationID, teamID: teamID, expiresAt: expiresAt, now: now)
-            try await db.insert(share)
-            try await db.appendEvent(generationID, "shared", "link \(share.id) until \(expiresAt)", at: now)
+            try db.insert(share)
+            try db.appendEvent(generationID, "shared", "link \(share.id) until \(expiresAt)", at: now)
             return (token, share)
         }
     }
 
     public func revokeShare(id: String, teamID: String, now: Date) async throws -> Bool {
         try await writing { db in
-            try await db.execute(
+            try db.execute(
                 "UPDATE shares SET revoked_at = coalesce(revoked_at, ?) WHERE id = ? AND team_id = ?", [now.unix, id, teamID])
             return db.changedRows == 1
         }
@@ -46,17 +46,17 @@ extension SQLArchive {
 
     public func lookUpShare(token: String, now: Date) async throws -> ShareLookup {
         try await reading { db in
-            guard let share = try await db.fetchOne(Share.self, "SELECT * FROM shares WHERE token_sha256 = ?", [Secrets.digest(token)])
+            guard let share = try db.fetchOne(Share.self, "SELECT * FROM shares WHERE token_sha256 = ?", [Secrets.digest(token)])
             else { return .unknown }
             if share.revokedAt != nil { return .revoked(share) }
             if share.expiresAt <= now { return .expired(share) }
-            guard let generation = try await db.generation(id: share.generationID) else { return .unknown }
-            return await .active(share, try db.detail(of: generation))
+            guard let generation = try db.generation(id: share.generationID) else { return .unknown }
+            return .active(share, try db.detail(of: generation))
         }
     }
 
     /// The team's newest generation holding these bytes as output or input (ownership, and a download's file name).
     public func latestGeneration(holding sha256: String, teamID: String) async throws -> Generation? {
-        try await reading { db in try await db.fetchOne(Generation.self, Generation.latestHoldingSQL, [teamID, sha256, sha256]) }
+        try await reading { db in try db.fetchOne(Generation.self, Generation.latestHoldingSQL, [teamID, sha256, sha256]) }
     }
 }

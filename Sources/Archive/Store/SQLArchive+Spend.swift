@@ -24,10 +24,10 @@ extension SQLArchive {
         let (start, end) = (from?.unix ?? -Double.greatestFiniteMagnitude, to?.unix ?? Double.greatestFiniteMagnitude)
         return try await reading { db in
             let arguments: [(any DatabaseValueConvertible)?] = [teamID, start, end]
-            let rows = try await db.rows(
+            let rows = try db.rows(
                 "SELECT \(key) AS spend_key, \(columns) FROM generations g \(join) WHERE \(scope) GROUP BY spend_key ORDER BY \(order)",
                 arguments)
-            let total = try await db.row("SELECT 'total' AS spend_key, \(columns) FROM generations g WHERE \(scope)", arguments)
+            let total = try db.row("SELECT 'total' AS spend_key, \(columns) FROM generations g WHERE \(scope)", arguments)
             return SpendReport(
                 groupBy: groupBy, rows: rows.map(Self.spendRow),
                 total: total.map(Self.spendRow)

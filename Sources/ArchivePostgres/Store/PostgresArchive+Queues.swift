@@ -77,7 +77,7 @@ extension PostgresArchive {
     public func queueDepths(now: Date) async throws -> [QueueDepth] {
         let queues: [(String, ClaimQueue)] = [
             ("submissions", .submissions), ("polls", .polls), ("reconciliations", .reconciliations),
-            ("downloads", .downloads), ("input_downloads", .inputDownloads), ("posters", .derivedFiles),
+            ("downloads", .downloads), ("input_downloads", .inputDownloads),
         ]
         var depths: [QueueDepth] = []
         for (name, queue) in queues {

@@ -1,4 +1,5 @@
 import Archive
+import Dispatch
 import Foundation
 import GRDB
 import Logging
@@ -6,18 +7,19 @@ import PostgresNIO
 import Synchronization
 import Transport
 
-/// PostgreSQL as an `SQLSession`: statements on one leased connection, awaited (no thread waits for the server).
-/// Every statement has a deadline, and one not answered within half a second asks the server whether it is there at
-/// all (`ServerProbe`): a statement the server does not answer in time closes its connection (a stopped server, a
-/// lost network or a stalled peer cannot hold a transaction for ever) and fails as `StoreUnavailable`, as does a
-/// lost connection. Statements use the query API that reports the rows a command changed (`changedRows`), which
-/// postgres-nio's row sequences do not carry.
+/// PostgreSQL as an `SQLSession`: statements on one connection, run from a thread of the database lane (the
+/// archive's logic, shared with SQLite, is synchronous). Every statement has a deadline: one that is not answered in
+/// time closes its connection (the server, a lost network or a stalled peer cannot hold a thread for ever) and
+/// fails as `StoreUnavailable`, as does a lost connection.
 final class PostgresSession: SQLSession {
     private let connection: PostgresConnection
     private let logger: Logger
     private let deadline: Duration
     private let probe: ServerProbe
     private(set) var changedRows = 0
+
+    /// How long a statement waits before the server is asked whether it is there at all.
+    static let probeAfter: Duration = .milliseconds(500)
 
     init(_ connection: PostgresConnection, deadline: Duration, probe: ServerProbe, logger: Logger) {
         self.connection = connection
@@ -26,20 +28,20 @@ final class PostgresSession: SQLSession {
         self.logger = logger
     }
 
-    func execute(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?]) async throws {
-        changedRows = try await run(sql, arguments).metadata.rows ?? 0
+    func execute(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?]) throws {
+        changedRows = try run(sql, arguments).metadata.rows ?? 0
     }
 
-    func lock(generation id: String) async throws {
-        try await execute("SELECT 1 FROM generations WHERE id = ? FOR UPDATE", [id])
+    func lock(generation id: String) throws {
+        try execute("SELECT 1 FROM generations WHERE id = ? FOR UPDATE", [id])
     }
 
-    func lock(request key: String) async throws {
-        try await execute("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", [key])
+    func lock(request key: String) throws {
+        try execute("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", [key])
     }
 
-    func rows(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?]) async throws -> [Row] {
-        let result = try await run(sql, arguments)
+    func rows(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?]) throws -> [Row] {
+        let result = try run(sql, arguments)
         changedRows = result.metadata.rows ?? 0
         return result.rows.map(PostgresSQL.row)
     }
@@ -47,40 +49,53 @@ final class PostgresSession: SQLSession {
     /// Opens the transaction. `BEGIN` does nothing on the server, so a connection that does not answer it within
     /// `beginDeadline` is dead (its server side ended while it sat in the pool): closed, and reported as lost, so
     /// the transaction is run again on another connection.
-    func begin(within beginDeadline: Duration) async throws {
+    func begin(within beginDeadline: Duration) throws {
         do {
-            _ = try await run("BEGIN", [], deadline: beginDeadline)
+            _ = try run("BEGIN", [], deadline: beginDeadline)
         } catch let outage as StoreUnavailable where outage.reason == .timedOut {
             throw StoreUnavailable(.unreachable, detail: "PostgreSQL: a pooled connection did not answer BEGIN")
         }
     }
 
-    private func run(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?], deadline: Duration? = nil)
-        async throws -> PostgresQueryResult
+    private func run(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?], deadline: Duration? = nil) throws
+        -> PostgresQueryResult
     {
-        let (deadline, query, connection, logger) = (deadline ?? self.deadline, PostgresSQL.query(sql, arguments), connection, logger)
-        do {
-            return try await withDeadline(deadline, check: probe.check(suspect: false)) {
-                try await connection.query(query, logger: logger).get()
+        let deadline = deadline ?? self.deadline
+        let answer = connection.query(PostgresSQL.query(sql, arguments), logger: logger)
+        let outcome = Mutex<Result<PostgresQueryResult, any Error>?>(nil)
+        let answered = DispatchSemaphore(value: 0)
+        answer.whenComplete { result in
+            outcome.withLock { $0 = result }
+            answered.signal()
+        }
+        // Most answers come at once; one that does not after half a second asks whether the server is there (a
+        // stopped server or a black-holed network is then an answer in about a second, not at the deadline).
+        let started = DispatchTime.now()
+        if answered.wait(timeout: started + Self.probeAfter.nanosecondInterval) == .timedOut {
+            let gone = !probe.serverAnswersNow()
+            if gone || answered.wait(timeout: started + deadline.nanosecondInterval) == .timedOut {
+                _ = connection.close() as EventLoopFuture<Void>  // fails the statement; the pool replaces the connection
+                throw gone
+                    ? StoreUnavailable(.unreachable, detail: "PostgreSQL: the server does not answer")
+                    : StoreUnavailable(.timedOut, detail: "PostgreSQL: no answer within \(deadline)")
             }
-        } catch let exceeded as DeadlineExceeded {
-            _ = connection.close() as EventLoopFuture<Void>  // fails the statement; the pool replaces the connection
-            throw exceeded.gaveUpEarly
-                ? StoreUnavailable(.unreachable, detail: "PostgreSQL: the server does not answer")
-                : StoreUnavailable(.timedOut, detail: "PostgreSQL: no answer within \(deadline)")
-        } catch let error as PSQLError {
-            throw PostgresFailure.classify(error)
+        }
+        switch outcome.withLock({ $0 }) {
+        case .success(let result): return result
+        case .failure(let error as PSQLError): throw PostgresFailure.classify(error)
+        case .failure(let error): throw error
+        case nil: throw StoreUnavailable(.unreachable, detail: "PostgreSQL: the statement ended without an answer")
         }
     }
 }
 
 extension PostgresArchive {
-    /// Runs `work` in one transaction on one connection: committed when it returns, rolled back when it throws. A
-    /// connection not had within `leaseDeadline` (the server is down or every connection is busy) fails as
-    /// `StoreUnavailable`. A connection lost before `COMMIT` was sent (a server restart, a session ended by an
-    /// administrator) rolled the transaction back: it is run again on another connection (three tries in all), so
-    /// callers see nothing of it.
-    func write<T: Sendable>(_ work: @escaping @Sendable (PostgresSession) async throws -> T) async throws -> T {
+    /// Runs `work` in one transaction on one connection, on a thread of the database lane (at most eight at a
+    /// time per instance, as for SQLite): committed when it returns, rolled back when it throws. A connection not had
+    /// within `leaseDeadline` (the server is down or every connection is busy) fails as `StoreUnavailable`. A
+    /// connection lost before `COMMIT` was sent (a server restart, a session ended by an administrator) rolled the
+    /// transaction back: it is run again on another connection (three tries in all), so callers see nothing of it.
+    func write<T: Sendable>(_ work: @escaping @Sendable (PostgresSession) throws -> T) async throws -> T {
         do {
             var attempt = 1
             while true {
@@ -106,35 +121,37 @@ extension PostgresArchive {
 
     static let beginDeadline: Duration = .seconds(10)
 
-    private func transaction<T: Sendable>(_ work: @escaping @Sendable (PostgresSession) async throws -> T) async throws -> T {
-        let (deadline, logger, client, probe) = (statementDeadline, logger, client, probe)
+    private func transaction<T: Sendable>(_ work: @escaping @Sendable (PostgresSession) throws -> T) async throws -> T {
+        let (deadline, logger, lane, client, probe) = (statementDeadline, logger, lane, client, probe)
         let limit = outage.isSuspect ? suspectLeaseDeadline : leaseDeadline
         return try await Self.leasing(within: limit, check: probe.check(suspect: outage.isSuspect)) { leased in
             try await client.withConnection { connection in
                 try leased()
-                let session = PostgresSession(connection, deadline: deadline, probe: probe, logger: logger)
-                var committing = false
-                do {
-                    try await session.begin(within: Self.beginDeadline)
-                    let result = try await work(session)
-                    committing = true
-                    try await session.execute("COMMIT")
-                    return result
-                } catch let outage as StoreUnavailable where outage.reason == .unreachable && !committing {
-                    throw LostBeforeCommit(cause: outage)
-                } catch {
-                    if !committing { try? await session.execute("ROLLBACK") }
-                    throw error
+                return try await lane.run {
+                    let session = PostgresSession(connection, deadline: deadline, probe: probe, logger: logger)
+                    var committing = false
+                    do {
+                        try session.begin(within: Self.beginDeadline)
+                        let result = try work(session)
+                        committing = true
+                        try session.execute("COMMIT")
+                        return result
+                    } catch let outage as StoreUnavailable where outage.reason == .unreachable && !committing {
+                        throw LostBeforeCommit(cause: outage)
+                    } catch {
+                        if !committing { try? session.execute("ROLLBACK") }
+                        throw error
+                    }
                 }
             }
         }
     }
 
     /// Runs `work` in a read-only transaction (one snapshot for all its statements).
-    func read<T: Sendable>(_ work: @escaping @Sendable (PostgresSession) async throws -> T) async throws -> T {
+    func read<T: Sendable>(_ work: @escaping @Sendable (PostgresSession) throws -> T) async throws -> T {
         try await write { session in
-            try await session.execute("SET TRANSACTION READ ONLY")
-            return try await work(session)
+            try session.execute("SET TRANSACTION READ ONLY")
+            return try work(session)
         }
     }
 
@@ -214,14 +231,14 @@ extension PostgresFailure {
 extension PostgresArchive: SQLArchive {
     public var dialect: SQLDialect { .postgres }
 
-    public func reading<T: Sendable>(_ work: @escaping @Sendable (any SQLSession) async throws -> T) async throws -> T {
-        try await read { try await work($0) }
+    public func reading<T: Sendable>(_ work: @escaping @Sendable (any SQLSession) throws -> T) async throws -> T {
+        try await read { try work($0) }
     }
 
     /// Every commit is durable (PostgreSQL's `synchronous_commit` default).
-    public func writing<T: Sendable>(durably: Bool, _ work: @escaping @Sendable (any SQLSession) async throws -> T)
+    public func writing<T: Sendable>(durably: Bool, _ work: @escaping @Sendable (any SQLSession) throws -> T)
         async throws -> T
     {
-        try await write { try await work($0) }
+        try await write { try work($0) }
     }
 }

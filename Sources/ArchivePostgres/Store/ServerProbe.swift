@@ -43,6 +43,15 @@ final class ServerProbe: Sendable {
         return await task.value
     }
 
+    /// The same question for a thread that may block (a statement's wait on the lane): the recent verdict, or a
+    /// probe on this thread, bounded by `timeout` twice over (connecting, then the answer).
+    func serverAnswersNow() -> Bool {
+        if let recent = verdict.withLock({ $0 }), ContinuousClock.now - recent.at < reuse { return recent.answered }
+        let answered = Self.exchange(host: host, port: port, timeout: timeout)
+        verdict.withLock { $0 = (answered, .now) }
+        return answered
+    }
+
     /// The question for a wait for a connection: asked after half a second (at once while the server is
     /// suspected down), hopeless when the server does not answer.
     func check(suspect: Bool) -> EarlyCheck {

@@ -18,9 +18,6 @@ struct ClaimQueue: Sendable {
     var condition: String
     /// What a claim returns of each row.
     var columns = "f.*"
-    /// The row's team (a column of `f` or of the join), when teams take turns: each team's most overdue row is
-    /// claimed before any team's second. Nil: oldest first, whoever's.
-    var team: String?
     /// How long a claim lasts unless the work is recorded first.
     var lease: TimeInterval
 }
@@ -32,13 +29,16 @@ extension PostgresArchive {
     /// over. A row is never returned to two instances; this instance's own leased rows come back to it (a worker
     /// that had no room for one takes it at its next look, not when the lease expires).
     func claim(_ queue: ClaimQueue, now: Date, limit: Int, owner: String? = nil) async throws -> [Row] {
-        let owner = owner ?? instanceID
-        let (due, arguments) =
-            queue.team.map { Self.dueTakingTurns(queue, team: $0, now: now, limit: limit, owner: owner) }
-            ?? Self.due(queue, now: now, limit: limit, owner: owner)
-        return try await sql.rows(
+        try await sql.rows(
             """
-            WITH due AS (\(due)),
+            WITH due AS (
+                SELECT \(queue.key) AS item, \(queue.dueColumn) AS due_at FROM \(queue.table) f \(queue.join)
+                WHERE (\(queue.condition)) AND \(queue.dueColumn) <= ?
+                AND NOT EXISTS (
+                    SELECT 1 FROM work_leases l WHERE l.queue = ? AND l.item = \(queue.key)
+                    AND l.expires_at > ? AND l.due_at = \(queue.dueColumn) AND l.owner <> ?)
+                ORDER BY \(queue.dueColumn) LIMIT ?
+                FOR UPDATE OF f SKIP LOCKED),
             claimed AS (
                 INSERT INTO work_leases (queue, item, owner, expires_at, due_at) SELECT ?, item, ?, ?, due_at FROM due
                 ON CONFLICT (queue, item) DO UPDATE
@@ -47,48 +47,12 @@ extension PostgresArchive {
                     OR work_leases.owner = excluded.owner
                 RETURNING item)
             SELECT \(queue.columns) FROM \(queue.table) f \(queue.join) JOIN claimed c ON c.item = \(queue.key)
-            JOIN due d ON d.item = c.item
-            ORDER BY d.turn, d.due_at
+            ORDER BY \(queue.dueColumn)
             """,
-            arguments + [queue.name, owner, now.addingTimeInterval(queue.lease).unix, now.unix])
-    }
-
-    /// Up to `limit` due rows of `queue` (locked, skipping those another claim holds), oldest first, that no other
-    /// instance holds under a live lease; `team` narrows them to one team's (a condition on the row).
-    private static func due(_ queue: ClaimQueue, team: String = "", now: Date, limit: Int, owner: String)
-        -> (String, [(any DatabaseValueConvertible)?])
-    {
-        let sql = """
-            SELECT \(queue.key) AS item, \(queue.dueColumn) AS due_at, 1 AS turn FROM \(queue.table) f \(queue.join)
-            WHERE (\(queue.condition)) \(team) AND \(queue.dueColumn) <= ?
-            AND NOT EXISTS (
-                SELECT 1 FROM work_leases l WHERE l.queue = ? AND l.item = \(queue.key)
-                AND l.expires_at > ? AND l.due_at = \(queue.dueColumn) AND l.owner <> ?)
-            ORDER BY \(queue.dueColumn) LIMIT ?
-            FOR UPDATE OF f SKIP LOCKED
-            """
-        return (sql, [now.unix, queue.name, now.unix, owner, limit])
-    }
-
-    /// `due`, teams taking turns: each team's first `limit` due rows (read through the queue's index by team and
-    /// due time, never the whole backlog), then every team's first before any team's second. Rows of no team
-    /// (made before teams existed) take turns as one more team.
-    private static func dueTakingTurns(_ queue: ClaimQueue, team: String, now: Date, limit: Int, owner: String)
-        -> (String, [(any DatabaseValueConvertible)?])
-    {
-        let (ofTeam, arguments) = due(queue, team: "AND \(team) = t.id", now: now, limit: limit, owner: owner)
-        let (ofNone, _) = due(queue, team: "AND \(team) IS NULL", now: now, limit: limit, owner: owner)
-        let sql = """
-            SELECT item, due_at, turn FROM (
-                SELECT item, due_at, row_number() OVER (PARTITION BY team ORDER BY due_at) AS turn FROM (
-                    SELECT t.id AS team, d.item, d.due_at FROM teams t CROSS JOIN LATERAL (\(ofTeam)) d
-                    UNION ALL
-                    SELECT NULL, d.item, d.due_at FROM (\(ofNone)) d
-                ) candidates
-            ) ranked
-            ORDER BY turn, due_at LIMIT ?
-            """
-        return (sql, arguments + arguments + [limit])
+            [
+                now.unix, queue.name, now.unix, owner ?? instanceID, limit, queue.name, owner ?? instanceID,
+                now.addingTimeInterval(queue.lease).unix, now.unix,
+            ])
     }
 
     /// When the next row of `queue` falls due, leases aside.
@@ -148,8 +112,7 @@ extension ClaimQueue {
     static let derivedFiles = ClaimQueue(
         name: "posters", table: "derived_files", join: "JOIN assets a ON a.sha256 = f.source_sha256",
         key: "f.source_sha256 || ':' || f.kind", dueColumn: "f.changed_at",
-        condition: "f.sha256 IS NULL AND f.error IS NULL", columns: "a.*, f.kind AS derived_kind", team: "f.team_id",
-        lease: 300)
+        condition: "f.sha256 IS NULL AND f.error IS NULL", columns: "a.*, f.kind AS derived_kind", lease: 300)
     /// Second predictions a webhook named, awaiting the provider's confirmation.
     static let extraPredictions = ClaimQueue(
         name: "extra_predictions", table: "extra_predictions", join: "JOIN generations g ON g.id = f.generation_id",

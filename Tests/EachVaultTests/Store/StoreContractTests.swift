@@ -251,26 +251,4 @@ import Testing
             #expect(try await store.webhookDeliveries(generationID: "gen_1").map(\.verdict) == ["applied", "duplicate"])
         }
     }
-
-    /// ffmpeg makes one poster at a time: teams take turns in its queue, so a team's first poster waits for one of
-    /// another team's, not for its whole backlog.
-    @Test(arguments: StoreBackend.allCases)
-    func teamsTakeTurnsForPosters(_ backend: StoreBackend) async throws {
-        try await backend.withStore { store in
-            let (a, b) = (try await store.createTeam(name: "a", now: start), try await store.createTeam(name: "b", now: start))
-            func image(_ index: Int, of team: Team) async throws -> String {
-                let sha256 = String(repeating: String(index % 10), count: 63) + (team.id == a.id ? "a" : "b")
-                let asset = Asset(
-                    sha256: sha256, size: 10, contentType: "image/png", durationS: nil, width: 8, height: 8,
-                    videoCodec: nil, hasAudio: nil, storedAt: start.addingTimeInterval(Double(index)))
-                try await store.recordLocalFile(asset, teamID: team.id, now: asset.storedAt)
-                return sha256
-            }
-            for index in 0..<6 { _ = try await image(index, of: a) }  // team a's backlog comes first
-            let first = try await image(9, of: b)
-            let due = try await store.dueDerivedFiles(now: start.addingTimeInterval(60), limit: 2)
-            #expect(due.map(\.source.sha256).contains(first), "team b's poster waits behind all of team a's")
-            #expect(try await store.nextDerivedFileTime() == start)
-        }
-    }
 }

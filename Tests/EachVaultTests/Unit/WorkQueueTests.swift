@@ -14,7 +14,6 @@ import Testing
             ("reconciliations", GenerationQueue.reconciliations.queue, "generations_reconciliation_queue"),
             ("outputs", PendingFile.Kind.output.queue, "outputs_download_queue"),
             ("inputs", PendingFile.Kind.input.queue, "inputs_download_queue"),
-            ("posters", DerivedWork.queue, "derived_files_waiting"),
         ]
 
     private func plan(_ sql: SQL, arguments extra: StatementArguments = [], in database: AppDatabase) throws -> String {
