@@ -137,10 +137,11 @@ func peakResidentBytes() -> Int {
     func aZeroByteFileAnswersRangesCorrectly(_ backend: StoreBackend) async throws {
         try await withHarness(backend: backend) { harness in
             let database = harness.vault.store
-            let generation = try await database.insertGeneration(
-                Generation(
-                    id: Secrets.generationID(), teamID: harness.team.id, model: "pixverse-v5-6-text-to-video", version: "0.0.1",
-                    input: ["prompt": "empty"], tags: [], now: Date()))
+            var waiting = Generation(
+                id: Secrets.generationID(), teamID: harness.team.id, model: "pixverse-v5-6-text-to-video", version: "0.0.1",
+                input: ["prompt": "empty"], tags: [], now: Date())
+            waiting.nextActionAt = Date().addingTimeInterval(86400)  // the test submits it, not the submission worker
+            let generation = try await database.insertGeneration(waiting)
             await #expect(try database.beginSubmission(id: generation.id, now: Date()))
             try await database.recordSubmitted(
                 id: generation.id, predictionID: "empty-\(generation.id)", now: Date(),
