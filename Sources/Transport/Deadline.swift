@@ -8,14 +8,16 @@ public struct DeadlineExceeded: Error, CustomStringConvertible {
     public var description: String { gaveUpEarly ? "given up after \(limit): no answer would come" : "no answer within \(limit)" }
 }
 
-/// A question asked of a wait that has lasted `after` without an answer: `isHopeless` true (the server it waits for
-/// is gone) ends it then, rather than at its deadline.
+/// A question asked of a wait that has lasted `after` without an answer, and again `every` while it lasts:
+/// `isHopeless` true (the server it waits for is gone) ends it then, rather than at its deadline.
 public struct EarlyCheck: Sendable {
     public var after: Duration
+    public var every: Duration
     public var isHopeless: @Sendable () async -> Bool
 
-    public init(after: Duration, isHopeless: @escaping @Sendable () async -> Bool) {
+    public init(after: Duration, every: Duration = .seconds(1), isHopeless: @escaping @Sendable () async -> Bool) {
         self.after = after
+        self.every = every
         self.isHopeless = isHopeless
     }
 }
@@ -44,23 +46,46 @@ public func withDeadline<T: Sendable>(
                 outcome.finish(.failure(DeadlineExceeded(limit: limit)))
                 work.cancel()
             }
-            let early = check.map { check in
-                Watchdog.shared.schedule(after: check.after) {
-                    Task {
-                        guard !outcome.isFinished, await check.isHopeless(), expiring() else { return }
-                        outcome.finish(.failure(DeadlineExceeded(limit: check.after, gaveUpEarly: true)))
-                        work.cancel()
-                    }
-                }
+            let early = EarlyAlarm()
+            if let check {
+                early.arm(check, after: check.after, started: .now, outcome: outcome, expiring: expiring) { work.cancel() }
             }
             outcome.onFinish {
                 Watchdog.shared.cancel(alarm)
-                if let early { Watchdog.shared.cancel(early) }
+                early.disarm()
                 work.cancel()  // a no-op once it has ended; stops it when the caller was cancelled
             }
         }
     } onCancel: {
         outcome.finish(.failure(CancellationError()))
+    }
+}
+
+/// The pending alarm of an `EarlyCheck`, asked again while the wait lasts and the answer is "not hopeless".
+private final class EarlyAlarm: Sendable {
+    private let id = Mutex<Int?>(nil)
+
+    func arm<T: Sendable>(
+        _ check: EarlyCheck, after delay: Duration, started: ContinuousClock.Instant, outcome: Outcome<T>,
+        expiring: @escaping @Sendable () -> Bool, giveUp: @escaping @Sendable () -> Void
+    ) {
+        let scheduled = Watchdog.shared.schedule(after: delay) {
+            Task {
+                guard !outcome.isFinished else { return }
+                guard await check.isHopeless() else {
+                    return self.arm(check, after: check.every, started: started, outcome: outcome, expiring: expiring, giveUp: giveUp)
+                }
+                guard expiring() else { return }
+                outcome.finish(.failure(DeadlineExceeded(limit: .now - started, gaveUpEarly: true)))
+                giveUp()
+            }
+        }
+        id.withLock { $0 = scheduled }
+        if outcome.isFinished { Watchdog.shared.cancel(scheduled) }
+    }
+
+    func disarm() {
+        if let scheduled = id.withLock({ $0 }) { Watchdog.shared.cancel(scheduled) }
     }
 }
 

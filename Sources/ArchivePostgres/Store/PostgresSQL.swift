@@ -50,7 +50,9 @@ struct PostgresSQL: Sendable {
     /// A statement on the pool within `deadline`, a lease included; an outage is a `StoreUnavailable`.
     private func bounded<T: Sendable>(_ statement: @escaping @Sendable () async throws -> T) async throws -> T {
         do {
-            return try await withDeadline(deadline, check: probe.check(suspect: false), statement)
+            let result = try await withDeadline(deadline, check: probe.check(suspect: false), statement)
+            probe.heard()
+            return result
         } catch let exceeded as DeadlineExceeded where exceeded.gaveUpEarly {
             throw StoreUnavailable(.unreachable, detail: "PostgreSQL: the server does not answer")
         } catch is DeadlineExceeded {

@@ -20,6 +20,7 @@ final class PostgresSession: SQLSession {
 
     /// How long a statement waits before the server is asked whether it is there at all.
     static let probeAfter: Duration = .milliseconds(500)
+    static let probeEvery: Duration = .seconds(1)
 
     init(_ connection: PostgresConnection, deadline: Duration, probe: ServerProbe, logger: Logger) {
         self.connection = connection
@@ -70,18 +71,24 @@ final class PostgresSession: SQLSession {
         }
         // Most answers come at once; one that does not after half a second asks whether the server is there (a
         // stopped server or a black-holed network is then an answer in about a second, not at the deadline).
+        // It is asked again every second while the wait lasts.
         let started = DispatchTime.now()
-        if answered.wait(timeout: started + Self.probeAfter.nanosecondInterval) == .timedOut {
-            let gone = !probe.serverAnswersNow()
-            if gone || answered.wait(timeout: started + deadline.nanosecondInterval) == .timedOut {
+        let end = started + deadline.nanosecondInterval
+        var next = started + Self.probeAfter.nanosecondInterval
+        while answered.wait(timeout: min(next, end)) == .timedOut {
+            let gone = DispatchTime.now() < end && !probe.serverAnswersNow()
+            if gone || DispatchTime.now() >= end {
                 _ = connection.close() as EventLoopFuture<Void>  // fails the statement; the pool replaces the connection
                 throw gone
                     ? StoreUnavailable(.unreachable, detail: "PostgreSQL: the server does not answer")
                     : StoreUnavailable(.timedOut, detail: "PostgreSQL: no answer within \(deadline)")
             }
+            next = DispatchTime.now() + Self.probeEvery.nanosecondInterval
         }
         switch outcome.withLock({ $0 }) {
-        case .success(let result): return result
+        case .success(let result):
+            probe.heard()
+            return result
         case .failure(let error as PSQLError): throw PostgresFailure.classify(error)
         case .failure(let error): throw error
         case nil: throw StoreUnavailable(.unreachable, detail: "PostgreSQL: the statement ended without an answer")
@@ -119,7 +126,7 @@ extension PostgresArchive {
         }
     }
 
-    static let beginDeadline: Duration = .seconds(10)
+    static let beginDeadline: Duration = .seconds(5)
 
     private func transaction<T: Sendable>(_ work: @escaping @Sendable (PostgresSession) throws -> T) async throws -> T {
         let (deadline, logger, lane, client, probe) = (statementDeadline, logger, lane, client, probe)

@@ -33,9 +33,11 @@ final class Harness: @unchecked Sendable {
     /// The PostgreSQL cluster of a harness on that backend (stopped with the harness).
     private let postgres: PostgresServer?
 
+    /// Silent unless `EACHVAULT_TEST_LOG` names a level (`info`, `debug`, …) to see the services' logs of a test.
     static var quietLogger: Logger {
         var logger = Logger(label: "test")
-        logger.logLevel = .critical
+        let asked = ProcessInfo.processInfo.environment["EACHVAULT_TEST_LOG"].flatMap(Logger.Level.init(rawValue:))
+        logger.logLevel = asked ?? .critical
         return logger
     }
 
