@@ -59,6 +59,10 @@ struct PostgresSQL: Sendable {
             throw StoreUnavailable(.timedOut, detail: "PostgreSQL: no answer within \(deadline)")
         } catch let error as PSQLError {
             throw PostgresFailure.classify(error)
+        } catch  where !(error is StoreUnavailable || error is CancellationError) {
+            // Not the server's words: the pool's (shut down, or its circuit breaker tripped while the server was
+            // away), an outage that passes like any other.
+            throw StoreUnavailable(.unreachable, detail: "PostgreSQL: no connection (\(error))")
         }
     }
 

@@ -53,6 +53,10 @@ import Testing
 
         try await fleet.withArchive { archive in
             try await ChaosRun.settle(archive)
+            let created = try await archive.searchGenerations(GenerationQuery(limit: 500)).filter { $0.predictionID != nil }
+            let unfetched = try await archive.generationDetails(created).filter { $0.inputs.contains { $0.asset == nil } }
+                .map(\.generation.id)
+            #expect(unfetched.isEmpty, "inputs never fetched; the instances said: \(fleet.logLines(mentioning: unfetched).suffix(40))")
             try await ChaosRun.audit(
                 archive, blobs: try fleet.blobs(), truth: await fleet.simulator.truth(), submitted: Self.generations,
                 accepted: accepted)

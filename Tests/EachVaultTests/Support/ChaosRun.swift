@@ -73,7 +73,9 @@ enum ChaosRun {
         func settled() async throws -> Bool {
             let generations = try await store.searchGenerations(GenerationQuery(limit: 500))
             guard generations.allSatisfy(\.status.isFinal) else { return false }
-            return try await store.dueFiles(.input, now: .distantFuture, limit: 1).isEmpty
+            // Counted, not claimed: a claim would hold the row under this test's name, away from the instances.
+            let depths = try await store.queueDepths(now: .distantFuture)
+            return depths.first { $0.name == "input_downloads" }?.due == 0
         }
         while try await !settled() {
             guard ContinuousClock.now < deadline else { return }

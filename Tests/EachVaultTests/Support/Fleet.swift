@@ -77,6 +77,18 @@ struct Fleet: Sendable {
     }
 
     /// The shared bucket as a blob store.
+    /// The instances' log lines (every start of each) that mention any of `needles`, for a failure's message.
+    func logLines(mentioning needles: [String]) -> [String] {
+        instances.flatMap { instance -> [String] in
+            let files = (try? FileManager.default.contentsOfDirectory(at: instance.home, includingPropertiesForKeys: nil)) ?? []
+            return files.filter { $0.lastPathComponent.hasPrefix("service-") }.sorted { $0.path < $1.path }.flatMap { file in
+                let text = (try? String(contentsOf: file, encoding: .utf8)) ?? ""
+                return text.split(separator: "\n").filter { line in needles.contains { line.contains($0) } }
+                    .map { "\(instance.home.lastPathComponent)/\(file.lastPathComponent): \($0)" }
+            }
+        }
+    }
+
     func blobs() throws -> BlobStore {
         try BlobStore(
             backend: S3Blobs(client: S3Client(location: try bucket.location(prefix: Self.prefix), transport: CurlTransport())),
