@@ -37,8 +37,8 @@ struct DownloadPolicy {
     func attempts(_ failure: DownloadFailure) -> Int { failure.expired ? maxExpiredAttempts : maxAttempts }
 }
 
-/// A fetched file the store could not take for now (`BlobStore.isPassingFault`): it waits in `tmp/`.
-struct WaitingForStore: Error, CustomStringConvertible {
+/// A fetched file the store could not take for now (`isPassingOutage`): it waits in `tmp/`.
+struct WaitingForStore: CarriesCause, CustomStringConvertible {
     var cause: any Error
     var description: String { "the store cannot take the file for now: \(cause)" }
 }
@@ -98,7 +98,7 @@ extension Vault {
         }
     }
 
-    /// Stores a fetched file and records it. A store that cannot take it for now (`BlobStore.isPassingFault`) does
+    /// Stores a fetched file and records it. A store that cannot take it for now (`isPassingOutage`) does
     /// not cost the file an attempt: its bytes wait in `tmp/` for the next one, and the provider is not asked again.
     private func keep(_ tempFile: URL, _ asset: Asset, of file: PendingFile) async throws {
         do {
@@ -106,7 +106,7 @@ extension Vault {
                 try await store.recordStored(file, asset: asset, now: now())
             }
             blobs.forgetFetched(tempFile)
-        } catch  where BlobStore.isPassingFault(error) && !Task.isCancelled {
+        } catch  where isPassingOutage(error) && !Task.isCancelled {
             try? blobs.rememberFetched(asset, in: tempFile)
             Counter(label: "eachvault_downloads_waiting_for_store_total").increment()
             logger.notice(

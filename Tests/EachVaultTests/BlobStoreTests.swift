@@ -92,6 +92,27 @@ import Transport
         #expect(try FileManager.default.contentsOfDirectory(atPath: store.tempDirectory.path).isEmpty)
     }
 
+    /// A fetched file waiting for the store is trusted while it is as it was noted, and only then.
+    @Test func aFetchedFileIsTrustedUntilItChanges() throws {
+        let bytes = Array("a fetched video".utf8)
+        let (temp, sha256) = try stage(bytes)
+        let asset = Asset(
+            sha256: sha256, size: Int64(bytes.count), contentType: "video/mp4", durationS: nil, width: nil, height: nil,
+            videoCodec: nil, hasAudio: nil, storedAt: Date())
+        try store.rememberFetched(asset, in: temp)
+        #expect(store.fetchedAsset(in: temp) == asset)
+        #expect(store.fetchedAsset(in: temp) == asset, "asked again, still there")
+        let handle = try FileHandle(forWritingTo: temp)
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data([0]))
+        try handle.close()
+        #expect(store.fetchedAsset(in: temp) == nil, "a file that grew is fetched again")
+        try store.rememberFetched(asset, in: temp)
+        #expect(store.fetchedAsset(in: temp) == nil, "noted at a size that is not the asset's")
+        store.forgetFetched(temp)
+        #expect(!FileManager.default.fileExists(atPath: temp.appendingPathExtension("asset").path))
+    }
+
     @Test func aResumedSinkHashesTheKeptPrefix() async throws {
         let bytes = Array((0..<100_000).map { UInt8($0 % 251) })
         let temp = store.partialFile(for: UUID().uuidString)

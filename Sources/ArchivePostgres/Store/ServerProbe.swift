@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Synchronization
 import Transport
@@ -57,13 +58,18 @@ final class ServerProbe: Sendable {
         return await task.value
     }
 
-    /// The same question for a thread that may block (a statement's wait on the lane): the recent verdict, or a
-    /// probe on this thread, bounded by `timeout` four times over (two probes, each connecting, then the answer).
+    /// The same question for a thread that may block (a statement's wait on the lane): the recent verdict, or the
+    /// one probe in flight, waited for on this thread (it ends within `timeout` five times over).
     func serverAnswersNow() -> Bool {
         if let recent = recentVerdict() { return recent }
-        let answered = Self.confirmed(host: host, port: port, timeout: timeout)
-        verdict.withLock { $0 = (answered, .now) }
-        return answered
+        let pending = PendingAnswer()
+        Task {
+            let verdict = await self.serverAnswers()
+            pending.answer.withLock { $0 = verdict }
+            pending.done.signal()
+        }
+        _ = pending.done.wait(timeout: .now() + (timeout * 6).nanosecondInterval)
+        return pending.answer.withLock { $0 } ?? false
     }
 
     private func recentVerdict() -> Bool? {
@@ -119,4 +125,10 @@ final class ServerProbe: Sendable {
         var descriptor = pollfd(fd: socket, events: events, revents: 0)
         return poll(&descriptor, 1, milliseconds) == 1 && descriptor.revents & events != 0
     }
+}
+
+/// A probe's verdict handed to a blocked thread.
+private final class PendingAnswer: Sendable {
+    let answer = Mutex<Bool?>(nil)
+    let done = DispatchSemaphore(value: 0)
 }

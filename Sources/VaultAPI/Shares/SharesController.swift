@@ -73,13 +73,15 @@ struct SharesController<UseCases: ShareUseCases> {
     }
 
     @Sendable func video(_ request: Request, context: VaultRequestContext) async throws -> Response {
-        switch try await archive.lookUpShare(token: try context.parameters.require("token")) {
+        let token = try context.parameters.require("token")
+        switch try await archive.lookUpShare(token: token) {
         case .active(_, let detail):
             guard let asset = detail.outputs.first?.asset, await archive.blobs.contains(asset.sha256) else {
                 throw APIError.notFound("file")
             }
+            // A generation from before teams streams under its link's own cap, not one shared by all such links.
             return try await responder.respond(
-                asset, team: detail.generation.teamID ?? "",
+                asset, team: detail.generation.teamID ?? "share:\(token)",
                 downloadName: BlobResponder.fileName(
                     model: detail.generation.model,
                     createdAt: detail.generation.createdAt,

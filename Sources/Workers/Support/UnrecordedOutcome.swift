@@ -1,6 +1,8 @@
+import Archive
+
 /// A worker did its part but could not record the outcome (the database refused the write, the disk is full): the
 /// item stays due in the store, and its loop lets it cool down instead of claiming it again at once.
-struct UnrecordedOutcome: Error, CustomStringConvertible {
+struct UnrecordedOutcome: CarriesCause, CustomStringConvertible {
     /// What could not be recorded ("a poll", "an outgoing webhook attempt").
     var what: String
     var cause: any Error

@@ -73,7 +73,7 @@ struct WorkerLoop<Item: Sendable>: Sendable {
 
     private func unrecorded(_ itemKey: String, _ error: any Error, _ cooling: Cooldowns) {
         guard !Task.isCancelled else { return }  // shutting down: the item is simply worked again after the restart
-        let wait = cooling.failed(itemKey, at: clock.now(), pausingAll: pausesOnUnrecorded, outage: Self.isOutage(error))
+        let wait = cooling.failed(itemKey, at: clock.now(), pausingAll: pausesOnUnrecorded, outage: isPassingOutage(error))
         Counter(label: "eachvault_unrecorded_work_total", dimensions: [("queue", name)]).increment()
         logger.error(
             "cannot record the outcome of a work item; it waits before it is tried again",
@@ -88,16 +88,6 @@ struct WorkerLoop<Item: Sendable>: Sendable {
         if let coolingEnds { wait = min(wait, Self.duration(from: now, to: coolingEnds, limit: idleCheck)) }
         guard let next = try? await nextDue(), next > now else { return wait }
         return min(wait, Self.duration(from: now, to: next, limit: idleCheck))
-    }
-
-    /// Whether `error` is an outage of the infrastructure that passes by itself (the database or the blob store
-    /// unavailable, the disk full) rather than anything about the item.
-    static func isOutage(_ error: any Error) -> Bool {
-        switch error {
-        case is StoreUnavailable, is WaitingForStore: true
-        case let unrecorded as UnrecordedOutcome: isOutage(unrecorded.cause)
-        default: false
-        }
     }
 
     private static func duration(from now: Date, to end: Date, limit: Duration) -> Duration {

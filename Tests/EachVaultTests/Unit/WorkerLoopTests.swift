@@ -77,6 +77,6 @@ import Testing
         #expect(outage.first == .seconds(1) && outage.last == .seconds(30))
         #expect(own.last == .seconds(300))
         let lost = UnrecordedOutcome(what: "a poll", cause: StoreUnavailable(.unreachable, detail: "test"))
-        #expect(WorkerLoop<String>.isOutage(lost) && !WorkerLoop<String>.isOutage(Refused()))
+        #expect(isPassingOutage(lost) && !isPassingOutage(Refused()))
     }
 }
