@@ -13,11 +13,11 @@ extension SQLArchive {
 
     /// Stores (or refreshes) catalogue entries from a list answer, which carries no `cost`: a known cost is kept.
     public func saveModels(_ models: [ProviderModel], now: Date) async throws {
-        try await writing { db in
-            for model in models {
-                try db.save(CatalogueModel(model, fetchedAt: now), key: ["slug"], keeping: ["cost", "detail_fetched_at"])
-            }
-        }
+        // One row per slug (a list that names one twice keeps the last), in a few statements.
+        var bySlug: [String: CatalogueModel] = [:]
+        for model in models { bySlug[model.slug] = CatalogueModel(model, fetchedAt: now) }
+        let records = bySlug.keys.sorted().compactMap { bySlug[$0] }
+        try await writing { db in try db.save(records, key: ["slug"], keeping: ["cost", "detail_fetched_at"]) }
     }
 
     /// Stores a model from its own read, cost included.

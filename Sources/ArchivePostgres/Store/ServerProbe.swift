@@ -11,7 +11,7 @@ import Transport
 ///
 /// A wrong "gone" turns a busy moment into 503s, so the verdict needs evidence both ways: any statement answered
 /// within `reuse` (`heard()`) means the server is there and no probe is sent; a refused connection means gone at once;
-/// silence means gone only when a second probe is silent too (a SYN dropped by a full accept queue is resent after a
+/// silence means gone only when a second probe, three times as patient, is silent too (a SYN dropped by a full accept queue is resent after a
 /// second, and a loaded host forks the server's backend slowly).
 final class ServerProbe: Sendable {
     private let host: String
@@ -45,7 +45,7 @@ final class ServerProbe: Sendable {
             let (host, port, timeout) = (host, port, timeout)
             let started = Task {
                 let answered =
-                    (try? await withDeadline(timeout * 5) {
+                    (try? await withDeadline(timeout * 9) {
                         try await Blocking.run { Self.confirmed(host: host, port: port, timeout: timeout) }
                     }) ?? false
                 self.verdict.withLock { $0 = (answered, .now) }
@@ -59,7 +59,7 @@ final class ServerProbe: Sendable {
     }
 
     /// The same question for a thread that may block (a statement's wait on the lane): the recent verdict, or the
-    /// one probe in flight, waited for on this thread (it ends within `timeout` five times over).
+    /// one probe in flight, waited for on this thread (it ends within `timeout` nine times over).
     func serverAnswersNow() -> Bool {
         if let recent = recentVerdict() { return recent }
         let pending = PendingAnswer()
@@ -68,7 +68,7 @@ final class ServerProbe: Sendable {
             pending.answer.withLock { $0 = verdict }
             pending.done.signal()
         }
-        _ = pending.done.wait(timeout: .now() + (timeout * 6).nanosecondInterval)
+        _ = pending.done.wait(timeout: .now() + (timeout * 10).nanosecondInterval)
         return pending.answer.withLock { $0 } ?? false
     }
 
@@ -83,12 +83,13 @@ final class ServerProbe: Sendable {
         EarlyCheck(after: suspect ? .zero : .milliseconds(500)) { await !self.serverAnswers() }
     }
 
-    /// One probe, and a second one when the first met silence rather than a refusal.
+    /// One probe, and a second, more patient one when the first met silence rather than a refusal (the server
+    /// forks a backend to answer, which a loaded host may take seconds to do).
     private static func confirmed(host: String, port: Int, timeout: Duration) -> Bool {
         switch exchange(host: host, port: port, timeout: timeout) {
         case .answered: true
         case .refused: false
-        case .silent: exchange(host: host, port: port, timeout: timeout) == .answered
+        case .silent: exchange(host: host, port: port, timeout: timeout * 3) == .answered
         }
     }
 

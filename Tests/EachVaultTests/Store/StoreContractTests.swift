@@ -60,6 +60,26 @@ import Testing
         }
     }
 
+    /// A list of hundreds of models is saved in a few statements; a slug named twice keeps the later entry.
+    @Test(arguments: StoreBackend.allCases)
+    func aLongCatalogueIsSavedWholeAndASlugNamedTwiceOnce(_ backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            let base = try #require(try Fixtures.catalogue.first)
+            var models = (0..<700).map { index in
+                var model = base
+                model.slug = "model-\(index)"
+                return model
+            }
+            var again = models[5]
+            again.title = "named twice"
+            models.append(again)
+            try await store.saveModels(models, now: start)
+            let cached = try await store.cachedModels()
+            #expect(cached.count == 700)
+            #expect(cached.first { $0.slug == "model-5" }?.title == "named twice")
+        }
+    }
+
     @Test(arguments: StoreBackend.allCases)
     func generationsAreRecordedReadAnnotatedDeduplicatedAndDeleted(_ backend: StoreBackend) async throws {
         try await backend.withStore { store in
