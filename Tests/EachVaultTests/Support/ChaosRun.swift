@@ -77,10 +77,12 @@ enum ChaosRun {
             let depths = try await store.queueDepths(now: .distantFuture)
             return depths.first { $0.name == "input_downloads" }?.due == 0
         }
+        let started = ContinuousClock.now
         while try await !settled() {
             guard ContinuousClock.now < deadline else { return }
             try await Task.sleep(for: .milliseconds(250))
         }
+        print("chaos: settled \(ContinuousClock.now - started) after the last submission")
     }
 
     /// Every generation settled as its prediction did, at most one prediction each, nothing stored twice or lost;
