@@ -5,14 +5,14 @@ import Transport
 
 /// Whether the database server is there at all, asked outside the pool: a TCP connection and PostgreSQL's
 /// `SSLRequest`, which a server (or a pooler in front of it) answers with one byte before any authentication. A
-/// stopped server refuses the connection, a black-holed network answers nothing; either way within a few `timeout`s. Used
-/// when a transaction waits for a connection, so a request is answered 503 in about a second instead of at the
-/// lease deadline. One probe at a time; its verdict is reused for `reuse`.
+/// stopped server refuses the connection, a black-holed network answers nothing; either way within a few `timeout`s.
+/// Used when a transaction waits for a connection, so a request is answered 503 in seconds instead of at the lease
+/// deadline. One probe at a time; its verdict is reused for `reuse`.
 ///
 /// A wrong "gone" turns a busy moment into 503s, so the verdict needs evidence both ways: any statement answered
-/// within `reuse` (`heard()`) means the server is there and no probe is sent; a refused connection means gone at once;
-/// silence means gone only when a second probe, three times as patient, is silent too (a SYN dropped by a full accept queue is resent after a
-/// second, and a loaded host forks the server's backend slowly).
+/// within `reuse` (`heard()`) means the server is there and no probe is sent; a refused connection means gone at
+/// once; silence means gone only when a second probe, three times as patient, is silent too (a SYN dropped by a full
+/// accept queue is resent after a second, and a loaded host forks the server's backend slowly).
 final class ServerProbe: Sendable {
     private let host: String
     private let port: Int
