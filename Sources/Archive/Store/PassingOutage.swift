@@ -12,7 +12,7 @@ public protocol CarriesCause: Error {
 public func isPassingOutage(_ error: any Error) -> Bool {
     switch error {
     case is StoreUnavailable: true
-    case let carried as CarriesCause: isPassingOutage(carried.cause)
+    case let carried as any CarriesCause: isPassingOutage(carried.cause)
     default: BlobFault.isPassing(error)
     }
 }

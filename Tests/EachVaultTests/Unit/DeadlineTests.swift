@@ -50,6 +50,25 @@ import Transport
         #expect(ContinuousClock.now - started < .seconds(120), "answered at the deadline, not when the work ended")
     }
 
+    /// The early check is asked again while the wait lasts, and ends it the first time it finds it hopeless (a
+    /// server that still answered when the wait began, gone a moment later).
+    @Test func anEarlyCheckIsAskedAgainUntilTheWaitIsHopeless() async throws {
+        let gate = Gate()
+        defer { gate.release() }
+        let asked = Atomic<Int>(0)
+        let check = EarlyCheck(after: .milliseconds(50), every: .milliseconds(50)) {
+            asked.add(1, ordering: .relaxed).newValue >= 3
+        }
+        let error = await #expect(throws: DeadlineExceeded.self) {
+            try await withDeadline(.seconds(30), check: check) {
+                await gate.wait()
+                return 1
+            }
+        }
+        #expect(error?.gaveUpEarly == true, "given up by the check, not at the deadline")
+        #expect(asked.load(ordering: .relaxed) == 3)
+    }
+
     @Test func workPastItsGuardedPointRunsOnToItsEnd() async throws {
         // The deadline asks, finds the work past its guarded point, and lets it be.
         let value = try await withDeadline(.milliseconds(100), expiring: { false }) {
