@@ -48,19 +48,22 @@ final class PostgresSession: SQLSession {
     }
 
     /// Opens the transaction. `BEGIN` does nothing on the server, so a connection that does not answer it within
-    /// `beginDeadline` is dead (its server side ended while it sat in the pool): closed, and reported as lost, so
-    /// the transaction is run again on another connection.
+    /// `beginDeadline`, or while the server answers others (postgres-nio may not notice the end of an idle
+    /// connection's server side, which a restart or an administrator caused while it sat in the pool), is dead:
+    /// closed, and reported as lost, so the transaction is run again on another connection.
     func begin(within beginDeadline: Duration) throws {
         do {
-            _ = try run("BEGIN", [], deadline: beginDeadline)
+            _ = try run("BEGIN", [], deadline: beginDeadline, isTrivial: true)
         } catch let outage as StoreUnavailable where outage.reason == .timedOut {
             throw StoreUnavailable(.unreachable, detail: "PostgreSQL: a pooled connection did not answer BEGIN")
         }
     }
 
-    private func run(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?], deadline: Duration? = nil) throws
-        -> PostgresQueryResult
-    {
+    /// - Parameter isTrivial: the statement takes no time on the server: unanswered at the second look while the
+    ///   server answers, the connection is taken as dead (`.timedOut`).
+    private func run(
+        _ sql: String, _ arguments: [(any DatabaseValueConvertible)?], deadline: Duration? = nil, isTrivial: Bool = false
+    ) throws -> PostgresQueryResult {
         let deadline = deadline ?? self.deadline
         let answer = connection.query(PostgresSQL.query(sql, arguments), logger: logger)
         let outcome = Mutex<Result<PostgresQueryResult, any Error>?>(nil)
@@ -75,9 +78,12 @@ final class PostgresSession: SQLSession {
         let started = DispatchTime.now()
         let end = started + deadline.nanosecondInterval
         var next = started + Self.probeAfter.nanosecondInterval
+        var looks = 0
         while answered.wait(timeout: min(next, end)) == .timedOut {
+            looks += 1
             let gone = DispatchTime.now() < end && !probe.serverAnswersNow()
-            if gone || DispatchTime.now() >= end {
+            let dead = isTrivial && looks >= 2 && !gone
+            if gone || dead || DispatchTime.now() >= end {
                 _ = connection.close() as EventLoopFuture<Void>  // fails the statement; the pool replaces the connection
                 throw gone
                     ? StoreUnavailable(.unreachable, detail: "PostgreSQL: the server does not answer")

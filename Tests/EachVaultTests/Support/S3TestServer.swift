@@ -1,16 +1,20 @@
 import Foundation
 import ObjectStorage
+import Synchronization
 import Testing
 import Transport
 
-/// A real S3-compatible server on loopback for one test: moto's standalone server (PyPI `moto[server]`) with its
-/// IAM checks on, so every request must carry a valid SigV4 signature of a user moto knows. The first three actions
-/// (create the user, its key, its policy) are let through unsigned to bootstrap; then a bucket is made with the key.
-final class S3TestServer: @unchecked Sendable {
+/// A real S3-compatible server on loopback: moto's standalone server (PyPI `moto[server]`), and a bucket of the
+/// test's own in it. One server per kind runs for the whole test process (started by the first test that asks,
+/// killed when the process exits): a Python server per test, each importing moto, kept two busy cores from starting
+/// any of them in time. The checking kind has IAM on, so every request must carry a valid SigV4 signature of a user
+/// moto knows (the first three actions, which make the user, its key and its policy, are let through unsigned);
+/// the open kind lets any credentials through, so that presigned URLs, which moto cannot check with IAM on, can be
+/// followed.
+final class S3TestServer: Sendable {
     let port: Int
     let credentials: AWSCredentials
-    let bucket = "vault-test"
-    private let process: SpawnedProcess
+    let bucket: String
 
     var endpoint: URL { URL(string: "http://127.0.0.1:\(port)")! }
 
@@ -30,60 +34,86 @@ final class S3TestServer: @unchecked Sendable {
         return try S3Location(url: "s3://\(bucket)/\(prefix)", environment: environment)
     }
 
-    private init(port: Int, credentials: AWSCredentials, process: SpawnedProcess) {
+    private init(port: Int, credentials: AWSCredentials, bucket: String) {
         self.port = port
         self.credentials = credentials
-        self.process = process
+        self.bucket = bucket
     }
 
-    /// - Parameter checksSignatures: false starts moto without IAM (any credentials pass), so that presigned URLs,
-    ///   which moto cannot check with IAM on, can be followed.
-    /// - Parameter partMinimum: the smallest part a multipart upload may have (S3's own: 5 MiB).
-    static func start(checksSignatures: Bool = true, partMinimum: Int = 5 << 20) async throws -> S3TestServer {
+    /// A new empty bucket on the process's server of the kind asked for.
+    /// - Parameter checksSignatures: false: the open server (any credentials pass).
+    static func start(checksSignatures: Bool = true) async throws -> S3TestServer {
+        let server = try await (checksSignatures ? checking : open).value
+        let bucket = "vault-\(UUID().uuidString.prefix(8).lowercased())"
+        let made = try await runChild([
+            "python3", "-c", makeBucketScript, String(server.port), server.credentials.accessKeyID,
+            server.credentials.secretAccessKey, bucket,
+        ])
+        guard made.status == 0 else {
+            throw S3TestServerError.didNotStart("bucket: \(made.errors)")
+        }
+        return S3TestServer(port: server.port, credentials: server.credentials, bucket: bucket)
+    }
+
+    private static let checking = Task { try await MotoServer.launch(checksSignatures: true) }
+    private static let open = Task { try await MotoServer.launch(checksSignatures: false) }
+
+    private static let makeBucketScript = """
+        import boto3, sys
+        port, key, secret, bucket = sys.argv[1:5]
+        boto3.client("s3", endpoint_url=f"http://127.0.0.1:{port}", region_name="us-east-1", aws_access_key_id=key,
+                     aws_secret_access_key=secret).create_bucket(Bucket=bucket)
+        """
+}
+
+/// One moto server process and the credentials that pass its checks.
+private struct MotoServer: Sendable {
+    let port: Int
+    let credentials: AWSCredentials
+
+    static func launch(checksSignatures: Bool) async throws -> MotoServer {
         let port = try freeLoopbackPort()
         var environment = ProcessInfo.processInfo.environment
         if checksSignatures { environment["INITIAL_NO_AUTH_ACTION_COUNT"] = "3" }
-        environment["S3_UPLOAD_PART_MIN_SIZE"] = String(partMinimum)
+        environment["S3_UPLOAD_PART_MIN_SIZE"] = String(5 << 20)  // S3's own smallest part
         let process = try SpawnedProcess(
             ["/usr/bin/env", "moto_server", "-H", "127.0.0.1", "-p", String(port)], environment: environment)
-        let deadline = ContinuousClock.now + .seconds(30)
+        let first = running.withLock { pids in
+            pids.append(process.pid)
+            return pids.count == 1
+        }
+        if first { atexit { MotoServer.running.withLock { $0.forEach { kill($0, SIGKILL) } } } }
+        // Generous: moto imports for seconds on an idle core, and tests run on busy ones.
+        let deadline = ContinuousClock.now + .seconds(120)
         while (try? await URLStatus.get("http://127.0.0.1:\(port)/moto-api/")) == nil {
-            guard ContinuousClock.now < deadline else { throw S3TestServerError.didNotStart }
+            guard ContinuousClock.now < deadline else { throw S3TestServerError.didNotStart("no answer within 120 s") }
             try await Task.sleep(for: .milliseconds(100))
         }
-        let bootstrap = try await runChild(["python3", "-c", Self.bootstrapScript, String(port), checksSignatures ? "iam" : "open"])
-        let (status, text) = (bootstrap.status, String(decoding: bootstrap.output, as: UTF8.self))
-        let words = text.split(separator: " ")
-        guard status == 0, words.count == 2 else { throw S3TestServerError.didNotStart }
-        return S3TestServer(
-            port: port,
-            credentials: AWSCredentials(
-                accessKeyID: String(words[0]), secretAccessKey: String(words[1]).trimmingCharacters(in: .whitespacesAndNewlines)),
-            process: process)
+        guard checksSignatures else {
+            return MotoServer(port: port, credentials: AWSCredentials(accessKeyID: "open", secretAccessKey: "open-secret"))
+        }
+        let bootstrap = try await runChild(["python3", "-c", makeUserScript, String(port)])
+        let words = String(decoding: bootstrap.output, as: UTF8.self).split(whereSeparator: \.isWhitespace)
+        guard bootstrap.status == 0, words.count == 2 else {
+            throw S3TestServerError.didNotStart("user: \(bootstrap.errors)")
+        }
+        return MotoServer(port: port, credentials: AWSCredentials(accessKeyID: String(words[0]), secretAccessKey: String(words[1])))
     }
 
-    deinit {
-        process.stop(SIGKILL)  // the Python server does not always stop on SIGTERM
-    }
+    /// Process ids of the servers started, killed when the test process exits (the Python server does not always
+    /// stop on SIGTERM).
+    static let running = Mutex<[pid_t]>([])
 
-    private static let bootstrapScript = """
+    private static let makeUserScript = """
         import boto3, json, sys
-        endpoint = f"http://127.0.0.1:{sys.argv[1]}"
-        if sys.argv[2] == "open":
-            boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="open",
-                         aws_secret_access_key="open-secret").create_bucket(Bucket="vault-test")
-            print("open", "open-secret")
-            sys.exit(0)
-        iam = boto3.client("iam", endpoint_url=endpoint, region_name="us-east-1",
+        iam = boto3.client("iam", endpoint_url=f"http://127.0.0.1:{sys.argv[1]}", region_name="us-east-1",
                            aws_access_key_id="bootstrap", aws_secret_access_key="bootstrap")
         iam.create_user(UserName="vault")
         key = iam.create_access_key(UserName="vault")["AccessKey"]
         iam.put_user_policy(UserName="vault", PolicyName="s3", PolicyDocument=json.dumps(
             {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}))
-        boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id=key["AccessKeyId"],
-                     aws_secret_access_key=key["SecretAccessKey"]).create_bucket(Bucket="vault-test")
         print(key["AccessKeyId"], key["SecretAccessKey"])
         """
 }
 
-enum S3TestServerError: Error { case didNotStart }
+enum S3TestServerError: Error { case didNotStart(String) }
