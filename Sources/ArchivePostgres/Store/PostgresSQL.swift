@@ -53,16 +53,8 @@ struct PostgresSQL: Sendable {
             let result = try await withDeadline(deadline, check: probe.check(suspect: false), statement)
             probe.heard()
             return result
-        } catch let exceeded as DeadlineExceeded where exceeded.gaveUpEarly {
-            throw StoreUnavailable(.unreachable, detail: "PostgreSQL: the server does not answer")
-        } catch is DeadlineExceeded {
-            throw StoreUnavailable(.timedOut, detail: "PostgreSQL: no answer within \(deadline)")
-        } catch let error as PSQLError {
-            throw PostgresFailure.classify(error)
-        } catch  where !(error is StoreUnavailable || error is CancellationError) {
-            // Not the server's words: the pool's (shut down, or its circuit breaker tripped while the server was
-            // away), an outage that passes like any other.
-            throw StoreUnavailable(.unreachable, detail: "PostgreSQL: no connection (\(error))")
+        } catch {
+            throw PostgresFailure.outage(error, waitingFor: "answer")
         }
     }
 

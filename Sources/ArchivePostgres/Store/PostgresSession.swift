@@ -48,22 +48,20 @@ final class PostgresSession: SQLSession {
     }
 
     /// Opens the transaction. `BEGIN` does nothing on the server, so a connection that does not answer it within
-    /// `beginDeadline`, or while the server answers others (postgres-nio may not notice the end of an idle
-    /// connection's server side, which a restart or an administrator caused while it sat in the pool), is dead:
-    /// closed, and reported as lost, so the transaction is run again on another connection.
+    /// `beginDeadline` is dead (its server side ended while it sat in the pool, which postgres-nio may not notice:
+    /// the socket stays in CLOSE-WAIT): closed, and reported as lost, so the transaction is run again on another
+    /// connection.
     func begin(within beginDeadline: Duration) throws {
         do {
-            _ = try run("BEGIN", [], deadline: beginDeadline, isTrivial: true)
+            _ = try run("BEGIN", [], deadline: beginDeadline)
         } catch let outage as StoreUnavailable where outage.reason == .timedOut {
             throw StoreUnavailable(.unreachable, detail: "PostgreSQL: a pooled connection did not answer BEGIN")
         }
     }
 
-    /// - Parameter isTrivial: the statement takes no time on the server: unanswered at the second look while the
-    ///   server answers, the connection is taken as dead (`.timedOut`).
-    private func run(
-        _ sql: String, _ arguments: [(any DatabaseValueConvertible)?], deadline: Duration? = nil, isTrivial: Bool = false
-    ) throws -> PostgresQueryResult {
+    private func run(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?], deadline: Duration? = nil) throws
+        -> PostgresQueryResult
+    {
         let deadline = deadline ?? self.deadline
         let answer = connection.query(PostgresSQL.query(sql, arguments), logger: logger)
         let outcome = Mutex<Result<PostgresQueryResult, any Error>?>(nil)
@@ -78,12 +76,9 @@ final class PostgresSession: SQLSession {
         let started = DispatchTime.now()
         let end = started + deadline.nanosecondInterval
         var next = started + Self.probeAfter.nanosecondInterval
-        var looks = 0
         while answered.wait(timeout: min(next, end)) == .timedOut {
-            looks += 1
             let gone = DispatchTime.now() < end && !probe.serverAnswersNow()
-            let dead = isTrivial && looks >= 2 && !gone
-            if gone || dead || DispatchTime.now() >= end {
+            if gone || DispatchTime.now() >= end {
                 _ = connection.close() as EventLoopFuture<Void>  // fails the statement; the pool replaces the connection
                 throw gone
                     ? StoreUnavailable(.unreachable, detail: "PostgreSQL: the server does not answer")
@@ -107,20 +102,23 @@ extension PostgresArchive {
     /// time per instance, as for SQLite): committed when it returns, rolled back when it throws. A connection not had
     /// within `leaseDeadline` (the server is down or every connection is busy) fails as `StoreUnavailable`. A
     /// connection lost before `COMMIT` was sent (a server restart, a session ended by an administrator) rolled the
-    /// transaction back: it is run again on another connection (three tries in all), so callers see nothing of it.
+    /// transaction back: it is run again on another connection (six tries in all, 0.1 s apart doubling: a restart
+    /// can leave the pool holding several dead connections, each found only when used), so callers see nothing of it.
     func write<T: Sendable>(_ work: @escaping @Sendable (PostgresSession) throws -> T) async throws -> T {
         do {
             var attempt = 1
+            var pause: Duration = .milliseconds(100)
             while true {
                 do {
                     let result = try await transaction(work)
                     outage.cleared()
                     return result
-                } catch let lost as LostBeforeCommit where attempt < 3 {
+                } catch let lost as LostBeforeCommit where attempt < 6 {
                     // A moment for the pool to drop the dead connection, which it might otherwise lease again.
                     logger.notice("a transaction lost its connection before committing; running it again", metadata: ["cause": "\(lost.cause)"])
                     attempt += 1
-                    try await Task.sleep(for: .milliseconds(100))
+                    try await Task.sleep(for: pause)
+                    pause *= 2
                 }
             }
         } catch let lost as LostBeforeCommit {
@@ -182,14 +180,8 @@ extension PostgresArchive {
             return try await withDeadline(limit, expiring: { lease.expire() }, check: check) {
                 try await body { guard lease.take() else { throw CancellationError() } }
             }
-        } catch let exceeded as DeadlineExceeded where exceeded.gaveUpEarly {
-            throw StoreUnavailable(.unreachable, detail: "PostgreSQL: the server does not answer")
-        } catch is DeadlineExceeded {
-            throw StoreUnavailable(.timedOut, detail: "PostgreSQL: no connection within \(limit)")
-        } catch let error as PSQLError {
-            throw PostgresFailure.classify(error)
-        } catch  where !lease.isTaken && !(error is StoreUnavailable || error is CancellationError) {
-            throw StoreUnavailable(.unreachable, detail: "PostgreSQL: no connection (\(error))")  // the pool gave up
+        } catch {
+            throw PostgresFailure.outage(error, waitingFor: "connection", poolMayHaveFailed: !lease.isTaken)
         }
     }
 }
@@ -223,6 +215,21 @@ private final class LeaseState: Sendable {
 }
 
 extension PostgresFailure {
+    /// A failed wait on the pool as callers see it: a deadline (`waitingFor` says for what) or a server found gone
+    /// is an outage, as is a failure of the pool itself (shut down, or its circuit breaker tripped while the server
+    /// was away) when `poolMayHaveFailed`; PostgreSQL's own errors are `classify`d; anything else is passed on.
+    static func outage(_ error: any Error, waitingFor what: String, poolMayHaveFailed: Bool = true) -> any Error {
+        switch error {
+        case let exceeded as DeadlineExceeded where exceeded.gaveUpEarly:
+            StoreUnavailable(.unreachable, detail: "PostgreSQL: the server does not answer")
+        case let exceeded as DeadlineExceeded:
+            StoreUnavailable(.timedOut, detail: "PostgreSQL: no \(what) within \(exceeded.limit)")
+        case let error as PSQLError: classify(error)
+        case is StoreUnavailable, is CancellationError: error
+        default: poolMayHaveFailed ? StoreUnavailable(.unreachable, detail: "PostgreSQL: no connection (\(error))") : error
+        }
+    }
+
     /// A lost connection, a server shutting down or out of disk is an outage (`StoreUnavailable`); anything else
     /// (a constraint, a bad statement) keeps PostgreSQL's words.
     static func classify(_ error: PSQLError) -> any Error {
