@@ -9,7 +9,7 @@ APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev pkg-config ffmpeg
 TEST_APT_PACKAGES := chromium fonts-wqy-microhei nginx openssl curl postgresql
 BIN := .build/debug/eachvault
 
-.PHONY: deps test-deps apt-install build demo test lint format bench bench-deps bench-build bench-webhooks bench-files bench-instances fuzz fuzz-build fuzz-smoke screenshots serve simulator clean
+.PHONY: deps test-deps apt-install build demo test unit lint format bench bench-deps bench-build bench-webhooks bench-files bench-instances fuzz fuzz-build fuzz-smoke screenshots serve simulator clean
 
 ## deps: install the system libraries (SQLite, libcurl) if any is missing
 deps:
@@ -39,6 +39,11 @@ build: deps
 ## demo: simulator + service on loopback, three videos archived and searched, then serve until Ctrl-C
 demo: build
 	$(BIN) demo
+
+## unit: the inner loop, the unit and router layers (no server, socket or child process)
+unit:
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --filter 'UnitTests|RouterTests'
 
 ## test: the whole suite (unit and end-to-end against the bundled simulator)
 # First every fuzz target runs for a few seconds. The 100,000-generation corpus tests run on their own: building the

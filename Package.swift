@@ -206,10 +206,37 @@ let package = Package(
                 ]
             } ?? []),
 
+        // Tests by layer (docs/testing.md): what every layer shares, units without I/O, the router without a
+        // socket (`make unit` runs these two), and the system with real servers, processes and files.
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "Archive", "ObjectStorage", .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(
+            name: "UnitTests",
+            dependencies: [
+                "TestSupport", "Archive", "Workers", "VaultAPI", "Transport", "EachLabs", "VaultContract", "SearchCorpus",
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+        .testTarget(
+            name: "RouterTests",
+            dependencies: [
+                "TestSupport", "Archive", "Workers", "VaultAPI", "Transport", "EachLabs", "VaultContract",
+                .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict),
         .testTarget(
             name: "EachVaultTests",
             dependencies: [
-                "VaultRuntime", "Simulator", "Workers", "Archive", "VaultAPI", "Transport", "EachLabs",
+                "TestSupport", "VaultRuntime", "Simulator", "Workers", "Archive", "VaultAPI", "Transport", "EachLabs",
                 "VaultContract", "VaultAPIClient", "SearchCorpus", "HTTPSupport", "ObjectStorage", "ArchivePostgres",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -2,6 +2,7 @@ import Archive
 import Foundation
 import Testing
 import VaultContract
+import TestSupport
 
 /// `eachvault backup` and `restore`: a consistent copy taken while generations keep arriving, brought back into a
 /// new data home with every generation and every byte, and a second backup that copies only what is new.

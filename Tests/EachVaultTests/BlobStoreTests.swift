@@ -4,6 +4,7 @@ import Foundation
 import GRDB
 import Testing
 import Transport
+import TestSupport
 
 @Suite(.timeLimit(.minutes(5))) struct BlobStoreTests {
     let home: TempDirectory
@@ -102,6 +103,14 @@ import Transport
         try store.rememberFetched(asset, in: temp)
         #expect(store.fetchedAsset(in: temp) == asset)
         #expect(store.fetchedAsset(in: temp) == asset, "asked again, still there")
+        // Edited in place, same size: the modification time tells (set apart explicitly: the file system's clock
+        // may not move between two quick writes).
+        let edit = try FileHandle(forWritingTo: temp)
+        try edit.write(contentsOf: Data("A".utf8))
+        try edit.close()
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: temp.path)
+        #expect(store.fetchedAsset(in: temp) == nil, "a file edited in place is fetched again")
+        try store.rememberFetched(asset, in: temp)
         let handle = try FileHandle(forWritingTo: temp)
         try handle.seekToEnd()
         try handle.write(contentsOf: Data([0]))

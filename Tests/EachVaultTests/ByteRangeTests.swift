@@ -1,5 +1,6 @@
 import HTTPSupport
 import Testing
+import TestSupport
 
 @Suite(.timeLimit(.minutes(5))) struct ByteRangeTests {
     @Test(

@@ -4,6 +4,8 @@ import Simulator
 import Testing
 import VaultAPIClient
 import VaultRuntime
+import Logging
+import TestSupport
 
 /// Every fault at a few percent, the service killed with SIGKILL twice mid-run: nothing paid for is lost, nothing
 /// is paid for twice. `EACHVAULT_CHAOS_GENERATIONS` sets the size (default 200).
@@ -18,7 +20,7 @@ import VaultRuntime
         let simulator = EachLabsSimulator(
             settings: SimulatorSettings(
                 apiKey: Harness.apiKey, runTime: .seconds(1), webhookRetryInterval: .milliseconds(300), faults: faults))
-        let simulatorServer = try await SimulatorApp.start(simulator, logger: Harness.quietLogger)
+        let simulatorServer = try await SimulatorApp.start(simulator, logger: Logger.quiet)
         let service = ServiceProcess(
             home: home.url, port: try freeLoopbackPort(), providerURL: simulatorServer.baseURL,
             apiKey: Harness.apiKey)

@@ -5,6 +5,7 @@ import VaultAPIClient
 import VaultContract
 import VaultRuntime
 import Workers
+import TestSupport
 
 @Suite(.timeLimit(.minutes(5))) struct CanonicalKeyTests {
     let catalogue: [ProviderModel]

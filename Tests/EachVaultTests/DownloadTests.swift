@@ -8,6 +8,8 @@ import Testing
 import VaultRuntime
 import VaultContract
 import Workers
+import Logging
+import TestSupport
 
 /// A CDN that misbehaves on purpose: error pages served as 200, expired files, bodies cut off mid-transfer.
 final class MisbehavingCDN: Sendable {
@@ -82,7 +84,7 @@ final class MisbehavingCDN: Sendable {
             let cdn = MisbehavingCDN(clip: try Fixtures.data("clip-landscape.mp4"))
             let server = try await RunningServer.start(
                 router: cdn.router(), host: "127.0.0.1", port: 0,
-                logger: Harness.quietLogger)
+                logger: Logger.quiet)
             let html = try await stage(harness, urls: ["\(server.baseURL)/html"])
             let gone = try await stage(harness, urls: ["\(server.baseURL)/gone"])
             let flaky = try await stage(harness, urls: ["\(server.baseURL)/flaky.mp4"])

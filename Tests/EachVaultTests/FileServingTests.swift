@@ -114,6 +114,7 @@ import Workers
 }
 
 import Transport
+import TestSupport
 
 /// Raw bytes of a ranged GET, through the same libcurl transport the service uses.
 enum CurlBytes {

@@ -6,6 +6,7 @@ import Transport
 import VaultContract
 import VaultRuntime
 import Workers
+import TestSupport
 
 @Suite(.timeLimit(.minutes(5))) struct ImportTests {
     @Test(arguments: StoreBackend.allCases)

@@ -8,6 +8,7 @@ import Testing
 import VaultContract
 import VaultRuntime
 @testable import Workers
+import TestSupport
 
 /// Waits (bounded) until every media input of `ids` is stored or given up.
 private func waitForInputs(_ harness: Harness, _ ids: [String], timeout: Duration = .seconds(30)) async throws

@@ -1,6 +1,7 @@
 import Archive
 import Foundation
 import Testing
+import TestSupport
 
 @Suite(.timeLimit(.minutes(5))) struct MediaProbeTests {
     let directory: TempDirectory

@@ -1,5 +1,6 @@
 import EachLabs
 import Testing
+import TestSupport
 
 @Suite(.timeLimit(.minutes(5))) struct ModelKindTests {
     @Test func everyCatalogueModelGetsAKindAndTheFinerKindsAreFound() async throws {

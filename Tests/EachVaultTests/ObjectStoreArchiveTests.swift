@@ -10,6 +10,7 @@ import VaultAPIClient
 import VaultContract
 import VaultRuntime
 @testable import Workers
+import TestSupport
 
 /// The archive on an S3-compatible store (a real moto server on loopback): generations archived into it, served
 /// by redirect and through the service, large files in resumable parts, blobs moved between a folder and a store,

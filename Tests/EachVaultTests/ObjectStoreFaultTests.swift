@@ -6,6 +6,8 @@ import Synchronization
 import Testing
 import Transport
 import VaultRuntime
+import Logging
+import TestSupport
 
 /// The object store's passing faults (503 SlowDown, 500s) are retried with backoff, and a store that keeps failing
 /// trips the client's circuit: calls then fail at once instead of each trying three times, until it is asked again.
@@ -29,7 +31,7 @@ import VaultRuntime
                 }
                 return Response(status: .ok, headers: [.contentLength: "5"])
             }
-            return try await RunningServer.start(router: router, host: "127.0.0.1", port: 0, logger: Harness.quietLogger)
+            return try await RunningServer.start(router: router, host: "127.0.0.1", port: 0, logger: Logger.quiet)
         }
     }
 

@@ -6,6 +6,7 @@ import Transport
 import VaultContract
 import VaultRuntime
 import Workers
+import TestSupport
 
 /// Posters and previews made by Debian's ffmpeg: a still of each stored video and a small copy of each input image,
 /// a few silent seconds of each video, stored as assets of their own, served to the team that holds their source,

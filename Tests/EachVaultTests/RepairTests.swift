@@ -4,6 +4,7 @@ import Foundation
 import Testing
 import VaultContract
 @testable import Workers
+import TestSupport
 
 /// `eachvault verify --repair`: missing and corrupt blobs fetched again from their sources and checked; a blob with
 /// no source (an upload) reported, never invented.

@@ -4,6 +4,7 @@ import EachLabs
 import Foundation
 import SearchCorpus
 import Testing
+import TestSupport
 
 /// One 100,000-generation archive (plus a few planted rows) shared by the corpus tests.
 private let corpus = SharedCorpus()

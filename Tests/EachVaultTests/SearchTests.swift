@@ -3,6 +3,7 @@ import GRDB
 import EachLabs
 import Foundation
 import Testing
+import TestSupport
 
 @Suite(.timeLimit(.minutes(5))) struct SearchTests {
     let database: AppDatabase

@@ -3,6 +3,7 @@ import Testing
 import VaultContract
 import VaultRuntime
 import Workers
+import TestSupport
 
 @Suite(.timeLimit(.minutes(5))) struct ShareTests {
     @Test(arguments: StoreBackend.allCases)

@@ -4,6 +4,7 @@ import Testing
 import VaultContract
 import VaultRuntime
 import Workers
+import TestSupport
 
 /// Teams see only their own: every endpoint and verb answers a foreign id exactly like a missing one.
 @Suite(.timeLimit(.minutes(5))) struct TeamsTests {

@@ -1,6 +1,7 @@
 import EachLabs
 import Foundation
 import Testing
+import TestSupport
 
 struct WebhookVector: Decodable, CustomTestStringConvertible {
     var name: String

@@ -6,6 +6,7 @@ import Testing
 import VaultContract
 import VaultRuntime
 import Workers
+import TestSupport
 
 /// Webhook-driven completion against the simulator's real signed deliveries.
 @Suite(.timeLimit(.minutes(5))) struct WebhookTests {

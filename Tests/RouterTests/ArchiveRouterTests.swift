@@ -7,6 +7,7 @@ import HummingbirdTesting
 import Testing
 import Transport
 @testable import VaultAPI
+import TestSupport
 
 /// Each controller through the whole router over an in-memory database: authentication, files, uploads, spend,
 /// imports, shares, webhooks, the gallery's guard and the service endpoints. Milliseconds each, no server.

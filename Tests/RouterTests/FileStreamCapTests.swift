@@ -7,6 +7,7 @@ import NIOEmbedded
 import Testing
 import Transport
 @testable import VaultAPI
+import TestSupport
 
 /// The per-team cap on files streamed through the service at once: a team at its limit is answered 429 at once,
 /// another team is not, and a slot comes back when a response has been written or dropped unwritten (its client

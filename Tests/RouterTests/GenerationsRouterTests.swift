@@ -8,6 +8,7 @@ import Testing
 @testable import VaultAPI
 import VaultContract
 @testable import Workers
+import TestSupport
 
 /// `GenerationsController` on its own, over use cases that answer as told: how each outcome of a create or a plan
 /// becomes an HTTP answer, with no provider, database or server.

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 @testable import VaultAPI
+import TestSupport
 
 /// The OpenAPI document and the router describe the same API: a route the document lacks, or a documented
 /// operation no route serves, fails here.

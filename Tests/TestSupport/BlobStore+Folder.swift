@@ -4,16 +4,16 @@ import ObjectStorage
 
 extension BlobStore {
     /// The folder of an embedded store (tests that look at the files themselves).
-    var folder: FolderBlobs {
+    public var folder: FolderBlobs {
         guard let folder = backend as? FolderBlobs else { preconditionFailure("not a folder store: \(backend)") }
         return folder
     }
 
     /// Where a folder store keeps the blob.
-    func fileURL(for sha256: String) -> URL { URL(fileURLWithPath: folder.path(for: sha256)) }
+    public func fileURL(for sha256: String) -> URL { URL(fileURLWithPath: folder.path(for: sha256)) }
 
     /// Stores a staged file and records nothing (tests of the store alone).
-    func commit(tempFile: URL, sha256: String) async throws {
+    public func commit(tempFile: URL, sha256: String) async throws {
         let size = try FileManager.default.attributesOfItem(atPath: tempFile.path)[.size] as? Int64 ?? 0
         try await keep(tempFile, sha256: sha256, size: size) {}
     }

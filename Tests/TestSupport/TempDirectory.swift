@@ -2,10 +2,10 @@ import Foundation
 
 /// A temporary data home, removed when the test ends (kept with `EACHVAULT_KEEP_TEST_DIRS=1`, to read the logs of
 /// the services, nginx and PostgreSQL a test ran).
-final class TempDirectory: @unchecked Sendable {
-    let url: URL
+public final class TempDirectory: @unchecked Sendable {
+    public let url: URL
 
-    init() throws {
+    public init() throws {
         url = FileManager.default.temporaryDirectory.appending(path: "eachvault-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     }

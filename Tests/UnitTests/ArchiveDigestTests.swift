@@ -1,5 +1,6 @@
 import Archive
 import Testing
+import TestSupport
 
 /// The digest `migrate-database` compares across databases: the same rows in any order agree; a value's kind, a
 /// changed byte or a missing row do not.

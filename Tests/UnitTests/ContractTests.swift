@@ -2,6 +2,7 @@ import EachLabs
 import Foundation
 import Testing
 import VaultContract
+import TestSupport
 
 /// The API's JSON: snake_case names derived from the Swift ones (acronyms whole), ISO 8601 dates, and a
 /// generation's input keys exactly as the team sent them.

@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 import Transport
+import TestSupport
 
 /// `withDeadline` answers by its deadline whatever the work does, and lets work past its guarded point run on.
 @Suite(.timeLimit(.minutes(1))) struct DeadlineTests {

@@ -3,6 +3,7 @@ import EachLabs
 import Foundation
 import Synchronization
 import Testing
+import TestSupport
 
 /// The generation state machine on an in-memory database: every transition of submission, polling, webhooks,
 /// adoption, uncertain creates and downloads, in milliseconds and without a server.

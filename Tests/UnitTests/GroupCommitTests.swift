@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 @testable import Workers
+import TestSupport
 
 /// Writes arriving while a batch is being committed wait for the next batch, together; each is answered with its
 /// own result, and a failed commit fails only the writes it held.

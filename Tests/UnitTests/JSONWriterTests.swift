@@ -3,6 +3,7 @@ import Foundation
 import SearchCorpus
 import Testing
 import VaultContract
+import TestSupport
 
 /// The hand-written JSON of the generation answers is byte for byte what `ContractJSON`'s encoder writes, for every
 /// shape a generation takes: so clients (and the OpenAPI document) cannot tell which one answered.

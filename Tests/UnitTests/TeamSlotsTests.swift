@@ -1,6 +1,7 @@
 import Testing
 
 @testable import VaultAPI
+import TestSupport
 
 /// The per-team cap on uploads in progress: a team over its limit is refused at once, others are not affected, and
 /// a slot given back can be taken again.

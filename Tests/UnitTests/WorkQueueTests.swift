@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 @testable import Archive
+import TestSupport
 
 /// Workers ask every queue for its due rows and its next due time on each wake-up: each query must read the queue's
 /// partial index by (team, due time), or its cost grows with the backlog (every pick read all 150,000 waiting

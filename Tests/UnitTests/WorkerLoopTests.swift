@@ -4,6 +4,8 @@ import Testing
 
 @testable import Archive
 @testable import Workers
+import Logging
+import TestSupport
 
 /// An outcome that cannot be recorded leaves its item due in the store; the loop must let it cool down instead of
 /// working it again at once (a NUL byte in an endpoint's answer once made PostgreSQL post one message 90 times a
@@ -28,7 +30,7 @@ import Testing
                 if failing.contains(item) { throw Refused() }
             }, pausesOnUnrecorded: pauses, cooldown: Backoff(base: .milliseconds(300), factor: 2, cap: .seconds(60)),
             pause: Backoff(base: .milliseconds(600), factor: 2, cap: .seconds(5)),
-            logger: Harness.quietLogger)
+            logger: Logger.quiet)
     }
 
     @Test func anItemWhoseOutcomeCannotBeRecordedWaitsLongerAndLongerBeforeItIsTriedAgain() async throws {

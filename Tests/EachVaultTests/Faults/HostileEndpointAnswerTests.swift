@@ -4,6 +4,8 @@ import Synchronization
 import Testing
 import VaultContract
 import VaultRuntime
+import Logging
+import TestSupport
 
 /// An endpoint answering 200 with a NUL byte in its body once made PostgreSQL refuse the recorded attempt, and the
 /// message was posted again ninety times a second, forever: the answer is now stored without control characters and
@@ -18,7 +20,7 @@ import VaultRuntime
             posts.count.add(1, ordering: .relaxed)
             return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(bytes: Array("ok\u{0}\u{1}done".utf8))))
         }
-        let endpointServer = try await RunningServer.start(router: router, host: "127.0.0.1", port: 0, logger: Harness.quietLogger)
+        let endpointServer = try await RunningServer.start(router: router, host: "127.0.0.1", port: 0, logger: Logger.quiet)
         defer { Task { await endpointServer.stop() } }
         try await withHarness(backend: backend) { harness in
             let endpoint = try await harness.client.createEndpoint(

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Testing
 import VaultContract
+import TestSupport
 
 /// The gallery's bulk actions over HTTP with a real session: tags added and removed on exactly the selected
 /// generations, one share link each, deletion only after its question, and every bad selection refused with a page

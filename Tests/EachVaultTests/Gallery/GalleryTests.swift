@@ -5,6 +5,7 @@ import Transport
 import VaultContract
 import VaultRuntime
 import Workers
+import TestSupport
 
 /// The gallery in a real browser: headless Chromium (Debian's package), driven over the DevTools protocol.
 @Suite struct GalleryTests {

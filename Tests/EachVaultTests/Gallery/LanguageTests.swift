@@ -5,6 +5,7 @@ import Testing
 @testable import VaultAPI
 import VaultContract
 import Workers
+import TestSupport
 
 /// English and Simplified Chinese: chosen by `Accept-Language`, switched and remembered by a cookie, the tables
 /// complete, and user content never translated.

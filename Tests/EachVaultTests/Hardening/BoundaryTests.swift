@@ -4,6 +4,7 @@ import Transport
 @testable import VaultAPI
 import VaultRuntime
 import Workers
+import TestSupport
 
 /// Who may do what, tried as an attacker would: a cookie riding along with another site's request, forms posted
 /// from elsewhere, bodies of the wrong type, errors off the happy path.

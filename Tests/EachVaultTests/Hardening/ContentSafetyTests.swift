@@ -5,6 +5,7 @@ import Transport
 import VaultContract
 import VaultRuntime
 import Workers
+import TestSupport
 
 /// User text meets HTML and uploaded bytes meet browsers: nothing an attacker sends may run as markup on this
 /// origin, and nothing served tells one team what another holds.

@@ -4,6 +4,7 @@ import Foundation
 import Testing
 import VaultRuntime
 import Workers
+import TestSupport
 
 /// One team must not be able to starve the others, nor make the service spend provider calls or downloads on
 /// requests that are refused.

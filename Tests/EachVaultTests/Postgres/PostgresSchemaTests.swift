@@ -3,6 +3,7 @@
 import Foundation
 import Logging
 import Testing
+import TestSupport
 
 /// PostgreSQL's schema against a real server: migrations applied once however many instances start together, and
 /// every table and column of the SQLite archive present, so a copy (and later the service) maps one to one.

@@ -2,6 +2,7 @@ import Archive
 import Foundation
 import Simulator
 import Testing
+import TestSupport
 
 /// Three instances on one PostgreSQL and one bucket behind nginx, every fault at a few percent, bursts of 429s and
 /// 500s, one instance SIGKILLed twice mid-run and restarted, PostgreSQL's sessions terminated at the first kill and

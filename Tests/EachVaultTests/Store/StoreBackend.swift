@@ -2,6 +2,7 @@ import Archive
 import ArchivePostgres
 import Foundation
 import Logging
+import TestSupport
 
 /// The two stores the archive runs on: the embedded SQLite file and PostgreSQL. Store tests take one as an
 /// argument, so the same test proves the same behaviour of both.

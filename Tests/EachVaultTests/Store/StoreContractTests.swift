@@ -2,6 +2,7 @@ import Archive
 import EachLabs
 import Foundation
 import Testing
+import TestSupport
 
 /// The store's behaviour, the same on SQLite and on PostgreSQL: each test runs once per backend.
 @Suite(.timeLimit(.minutes(5))) struct StoreContractTests {

@@ -2,6 +2,7 @@ import Archive
 import EachLabs
 import Foundation
 import Testing
+import TestSupport
 
 /// Search and spend, the same on both databases: FTS5 on SQLite, `tsvector` on PostgreSQL.
 @Suite(.timeLimit(.minutes(5))) struct StoreSearchTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Transport
+import TestSupport
 
 /// What a finished child process left: its exit status, standard output and standard error.
 struct ChildResult: Sendable {

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TestSupport
 
 /// A TCP forwarder on loopback in front of a real server (PostgreSQL, the S3 server), for fault tests: it passes
 /// bytes both ways until told to black-hole the network (every connection stays open and nothing moves, new ones are

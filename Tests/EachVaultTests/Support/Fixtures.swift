@@ -1,5 +1,6 @@
 import EachLabs
 import Foundation
+import TestSupport
 
 /// Test data from the simulator's embedded fixtures, read from the source tree.
 enum Fixtures {

@@ -7,6 +7,8 @@ import Testing
 import Transport
 import VaultAPIClient
 import VaultRuntime
+import Logging
+import TestSupport
 
 /// EachVault scaled out, all real: `count` `eachvault serve` processes sharing one PostgreSQL and one S3-compatible
 /// bucket (moto, signatures checked), behind `deploy/multi-instance/nginx.conf` in Debian's nginx, beside a
@@ -41,7 +43,7 @@ struct Fleet: Sendable {
         let nginx = try await NginxProcess.start(balancing: upstreams, work: work.url)
         let simulator = EachLabsSimulator(
             settings: settings, transport: CurlTransport(certificateAuthorities: nginx.certificate.path))
-        let simulatorServer = try await SimulatorApp.start(simulator, logger: Harness.quietLogger)
+        let simulatorServer = try await SimulatorApp.start(simulator, logger: Logger.quiet)
         let instances = try ports.enumerated().map { index, port in
             let home = work.url.appending(path: "instance-\(index)")
             try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
@@ -73,7 +75,7 @@ struct Fleet: Sendable {
 
     /// The shared database, opened as one more instance would (for the test's own reads).
     func withArchive<T: Sendable>(_ body: @Sendable (PostgresArchive) async throws -> T) async throws -> T {
-        try await PostgresArchive.open(try PostgresLocation(url: databaseURL), logger: Harness.quietLogger, body)
+        try await PostgresArchive.open(try PostgresLocation(url: databaseURL), logger: Logger.quiet, body)
     }
 
     /// The shared bucket as a blob store.

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// A loopback port that is free now, for a service that must keep its address across restarts. Drawn from below
 /// the kernel's ephemeral range (32768-60999), so no service binding port 0 meanwhile can be handed it.

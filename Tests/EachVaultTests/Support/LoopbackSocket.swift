@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// A raw TCP connection to a port on loopback, for tests of what a misbehaving client does (a half-sent request, a
 /// response never read).

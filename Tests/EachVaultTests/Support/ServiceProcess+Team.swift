@@ -3,6 +3,8 @@ import Foundation
 import Simulator
 import VaultAPIClient
 import VaultRuntime
+import Logging
+import TestSupport
 
 /// The real binary serving one team beside a simulator in this process: where the tests that kill or restart the
 /// service, or run its commands, start from.
@@ -16,7 +18,7 @@ struct LaunchedService {
     static func start(team: String) async throws -> LaunchedService {
         let home = try TempDirectory()
         let simulator = try await SimulatorApp.start(
-            EachLabsSimulator(settings: Harness.simulatorSettings), logger: Harness.quietLogger)
+            EachLabsSimulator(settings: Harness.simulatorSettings), logger: Logger.quiet)
         let service = ServiceProcess(
             home: home.url, port: try freeLoopbackPort(), providerURL: simulator.baseURL, apiKey: Harness.apiKey)
         let database = try AppDatabase(path: home.url.appending(path: "eachvault.sqlite").path)

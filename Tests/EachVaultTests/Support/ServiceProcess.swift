@@ -74,6 +74,7 @@ final class ServiceProcess: @unchecked Sendable {
 }
 
 import Transport
+import TestSupport
 
 enum URLStatus {
     static func get(_ url: String) async throws -> Int {

@@ -11,6 +11,7 @@ import Transport
 import VaultAPIClient
 import VaultRuntime
 import Workers
+import TestSupport
 
 /// The real simulator and the real service on ephemeral loopback ports, with a private data home.
 final class Harness: @unchecked Sendable {
@@ -34,13 +35,6 @@ final class Harness: @unchecked Sendable {
     private let postgres: PostgresServer?
 
     /// Silent unless `EACHVAULT_TEST_LOG` names a level (`info`, `debug`, …) to see the services' logs of a test.
-    static var quietLogger: Logger {
-        var logger = Logger(label: "test")
-        let asked = ProcessInfo.processInfo.environment["EACHVAULT_TEST_LOG"].flatMap(Logger.Level.init(rawValue:))
-        logger.logLevel = asked ?? .critical
-        return logger
-    }
-
     static var testSettings: WorkerSettings {
         var settings = WorkerSettings()
         settings.firstPollDelay = .milliseconds(100)
@@ -83,7 +77,7 @@ final class Harness: @unchecked Sendable {
             postgres = backend == .postgres ? try await PostgresServer.shared() : nil
         }
         simulator = EachLabsSimulator(settings: settings)
-        simulatorServer = try await SimulatorApp.start(simulator, logger: Self.quietLogger)
+        simulatorServer = try await SimulatorApp.start(simulator, logger: Logger.quiet)
         // Webhook URLs must stay valid across restarts: a fixed port, chosen free now.
         let port = webhooks ? try freeLoopbackPort() : 0
         var configuration = VaultConfiguration(
@@ -101,7 +95,7 @@ final class Harness: @unchecked Sendable {
         self.settings = workers
         (vault, server) = try await VaultApp.start(
             configuration, settings: workers, clock: clock,
-            logger: Self.quietLogger)
+            logger: Logger.quiet)
         team = try await vault.store.createTeam(name: "team-a", now: Date())
         token = try await vault.store.createToken(teamName: "team-a", label: "tests", now: Date()).token
         client = VaultClient(baseURL: server.baseURL, token: token)
@@ -130,7 +124,7 @@ final class Harness: @unchecked Sendable {
         await server.stop()
         (vault, server) = try await VaultApp.start(
             configuration, settings: settings, clock: clock,
-            logger: Self.quietLogger)
+            logger: Logger.quiet)
         client = VaultClient(baseURL: server.baseURL, token: token)
     }
 
