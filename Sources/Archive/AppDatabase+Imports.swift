@@ -41,8 +41,10 @@ extension SQLArchive {
             try db.appendEvent(
                 generation.id, "imported",
                 "prediction \(generation.predictionID ?? "?") of model \(generation.model)", at: now)
-            try Self.apply(db, generation, outcome, source: "imported", at: now)
-            return .imported(try db.generation(id: generation.id) ?? generation)
+            let stored = try db.generation(id: generation.id) ?? generation
+            let step = GenerationLife.reported(outcome, by: .imported, stored, at: now)
+            try db.persist(step, from: stored, at: now)
+            return .imported(step.generation)
         }
     }
 }

@@ -29,15 +29,7 @@ extension SQLArchive {
             let remaining =
                 try db.value(Int.self, "SELECT count(*) FROM generation_outputs WHERE generation_id = ? AND sha256 IS NULL", [file.generationID]) ?? 0
             guard remaining == 0 else { return false }
-            try db.execute(
-                """
-                UPDATE generations SET status = 'completed', completed_at = ?, updated_at = ?
-                WHERE id = ? AND status = 'downloading'
-                """, [now.unix, now.unix, file.generationID])
-            guard db.changedRows == 1 else { return false }
-            try db.appendEvent(file.generationID, "completed", nil, at: now)
-            try db.announce(.generationCompleted, generationID: file.generationID, data: ["status": "completed"], at: now)
-            return true
+            return try db.advance(file.generationID, at: now) { GenerationLife.lastOutputStored($0, at: now) }
         }
     }
 

@@ -192,46 +192,32 @@ extension SQLArchive {
             }
         }
         guard generation.status == .submitted || generation.status == .processing else { return .duplicate }
-        if scheme == .legacySecret {
-            try db.execute("UPDATE generations SET next_action_at = ?, updated_at = ? WHERE id = ?", [now.unix, now.unix, generation.id])
-            return .confirmRequested
-        }
-        try apply(db, generation, outcome, source: "webhook", at: now)
-        return .applied
+        let step =
+            scheme == .legacySecret
+            ? GenerationLife.confirmationAsked(generation, at: now)
+            : GenerationLife.reported(outcome, by: .webhook, generation, at: now)
+        try db.persist(step, from: generation, at: now)
+        return scheme == .legacySecret ? .confirmRequested : .applied
     }
 
-    /// Records the prediction id of a generation whose create answer was lost. Also revives one that had been
-    /// given up as `submit_uncertain`: the provider did run it, and what was paid for is archived.
+    /// Records the prediction id of a generation whose create answer was lost (`GenerationLife.adopted`); false
+    /// when it cannot be adopted.
     static func adopt(
         _ db: any SQLSession, _ generation: inout Generation, predictionID: String, how: String,
         at now: Date
     ) throws -> Bool {
-        let revivable =
-            generation.status == .pending
-            || (generation.status == .failed && generation.errorCode == "submit_uncertain")
-        guard generation.predictionID == nil, revivable else { return false }
-        try db.execute(
-            """
-            UPDATE generations SET status = 'submitted', prediction_id = ?, submitted_at = coalesce(submitted_at, ?),
-                submit_started_at = NULL, submit_uncertain_since = NULL, error_code = NULL, error_message = NULL,
-                completed_at = NULL, next_action_at = ?, updated_at = ?
-            WHERE id = ?
-            """, [predictionID, now.unix, now.unix, now.unix, generation.id])
-        try db.appendEvent(
-            generation.id, "reconciled",
-            "prediction \(predictionID) found through \(how); the create was not sent again", at: now)
-        generation = try db.generation(id: generation.id) ?? generation
+        guard let step = GenerationLife.adopted(predictionID: predictionID, how: how, generation, at: now) else { return false }
+        try db.persist(step, from: generation, at: now)
+        generation = step.generation
         return true
     }
 
     /// Adopts a prediction id found in the provider's webhook log.
     public func adoptPrediction(generationID: String, predictionID: String, now: Date) async throws -> Bool {
         try await writing { db in
-            try db.lock(generation: generationID)
-            guard var generation = try db.generation(id: generationID) else { return false }
-            return try Self.adopt(
-                db, &generation, predictionID: predictionID, how: "the provider's webhook log",
-                at: now)
+            try db.advance(generationID, at: now) {
+                GenerationLife.adopted(predictionID: predictionID, how: "the provider's webhook log", $0, at: now)
+            }
         }
     }
 
@@ -239,19 +225,13 @@ extension SQLArchive {
     /// intent mark and look for the prediction instead of resending.
     public func markSubmitUncertain(id: String, reason: String, checkAt: Date, now: Date) async throws {
         try await writing { db in
-            try db.execute(
-                """
-                UPDATE generations SET submit_uncertain_since = coalesce(submit_uncertain_since, ?),
-                    submit_started_at = coalesce(submit_started_at, ?), next_action_at = ?, updated_at = ?
-                WHERE id = ? AND status = 'pending'
-                """, [now.unix, now.unix, checkAt.unix, now.unix, id])
-            try db.appendEvent(id, "create_uncertain", reason, at: now)
+            _ = try db.advance(id, at: now) { GenerationLife.createUncertain(checkAt: checkAt, reason: reason, $0, at: now) }
         }
     }
 
     public func rescheduleReconciliation(id: String, at: Date) async throws {
         try await writing { db in
-            try db.execute("UPDATE generations SET next_action_at = ? WHERE id = ? AND status = 'pending'", [at.unix, id])
+            _ = try db.advance(id, at: at) { GenerationLife.reconciliationDeferred(until: at, $0) }
         }
     }
 
@@ -322,8 +302,10 @@ extension SQLArchive {
                     + "archived as \(extra.id)", at: now)
             try db.execute(
                 "UPDATE extra_predictions SET state = 'confirmed', archived_as = ? WHERE prediction_id = ?", [extra.id, extra.predictionID])
-            try Self.apply(db, extra, outcome, source: "extra prediction", at: now)
-            return try db.generation(id: extra.id) ?? extra
+            let stored = try db.generation(id: extra.id) ?? extra
+            let step = GenerationLife.reported(outcome, by: .extraPrediction, stored, at: now)
+            try db.persist(step, from: stored, at: now)
+            return step.generation
         }
     }
 }

@@ -227,7 +227,7 @@ import TestSupport
         try await database.writer.writeWithoutTransaction { $0.trace(options: [], nil) }
         let seen = statements.withLock { $0 }
         let full = try #require(seen.firstIndex { $0.contains("PRAGMA synchronous = FULL") }, "\(seen)")
-        let mark = try #require(seen.firstIndex { $0.contains("UPDATE generations SET submit_started_at") })
+        let mark = try #require(seen.firstIndex { $0.contains("UPDATE generations SET") && $0.contains("submit_started_at") })
         let normal = try #require(seen.lastIndex { $0.contains("PRAGMA synchronous = NORMAL") })
         #expect(full < mark && mark < normal, "the mark is committed with a synchronous log")
         await #expect(try database.beginSubmission(id: "gen_1", now: start) == false)

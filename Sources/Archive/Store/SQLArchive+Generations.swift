@@ -162,18 +162,9 @@ extension SQLSession {
         return try fetchAll(Asset.self, "SELECT * FROM assets WHERE sha256 IN (\(SQLText.marks(digests.count)))", Array(digests))
     }
 
-    /// Ends a generation as failed, keeping the cause.
+    /// Ends a generation as failed, keeping the cause (`GenerationLife.failed`).
     package func fail(_ id: String, code: String, message: String, at now: Date) throws {
-        try execute(
-            """
-            UPDATE generations
-            SET status = 'failed', error_code = ?, error_message = ?, completed_at = ?, updated_at = ?,
-                next_action_at = NULL, submit_started_at = NULL
-            WHERE id = ? AND status NOT IN ('completed', 'failed', 'cancelled')
-            """, [code, message, now.unix, now.unix, id])
-        let ended = changedRows > 0
-        try appendEvent(id, "failed", "\(code): \(message)", at: now)
-        if ended { try announce(.generationFailed, generationID: id, data: ["status": "failed", "error_code": code], at: now) }
+        _ = try advance(id, at: now) { GenerationLife.failed(code: code, message: message, $0, at: now) }
     }
 }
 
