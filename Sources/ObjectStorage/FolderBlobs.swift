@@ -30,8 +30,14 @@ public struct FolderBlobs: BlobBackend {
             storedAt: Date(timeIntervalSince1970: TimeInterval(status.st_mtim.tv_sec)))
     }
 
+    /// On a thread of its own: the syncs wait for the disk, which a loaded host makes slow, and a cooperative
+    /// thread (two on a two-core host) waiting for it would stall every request.
     public func put(_ file: URL, sha256: String, size: Int64) async throws {
         let destination = path(for: sha256)
+        try await Blocking.run { try self.place(file, at: destination) }
+    }
+
+    private func place(_ file: URL, at destination: String) throws {
         let directory = (destination as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         if link(file.path, destination) != 0 {

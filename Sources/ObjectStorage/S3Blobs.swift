@@ -49,7 +49,7 @@ public struct S3Blobs: BlobBackend {
         do {
             let sink = try FileSink(appendingTo: copy)
             _ = try await client.download(sha256, into: sink)
-            let digest = try sink.finish()
+            let digest = try await Blocking.run { try sink.finish() }  // the sync waits for the disk
             guard digest == sha256 else {
                 throw S3Error(status: 200, code: "BadDigest", message: "\(sha256) came back as \(digest)")
             }

@@ -62,10 +62,11 @@ struct UploadsController<UseCases: UploadUseCases> {
                     status: .contentTooLarge, code: "too_large",
                     message: "uploads may be at most \(PresignedUpload.maxBytes) bytes (the provider's limit)")
             }
-            try buffer.withUnsafeReadableBytes { try sink.write($0) }
+            // The sink waits when its buffers are all on their way to the disk: on a thread of its own.
+            try await Blocking.run { try buffer.withUnsafeReadableBytes { try sink.write($0) } }
         }
         guard sink.byteCount > 0 else { throw APIError.badRequest("the body is empty: send the file's bytes") }
-        let sha256 = try sink.finish()
+        let sha256 = try await Blocking.run { try sink.finish() }
         let asset = try await archive.storeLocalFile(tempFile, sha256: sha256, size: sink.byteCount, teamID: team.id)
         let uploaded = UploadedFile(
             sha256: asset.sha256, size: asset.size, contentType: asset.contentType,

@@ -194,7 +194,9 @@ extension Vault {
                 keepsPartialFile: true)
         }
         let sha256: String
-        do { sha256 = try sink.finish() } catch { throw DownloadFailure(cause: "cannot sync the file: \(error)") }
+        do {
+            sha256 = try await Blocking.run { try sink.finish() }  // the sync waits for the disk: off the cooperative pool
+        } catch { throw DownloadFailure(cause: "cannot sync the file: \(error)") }
         do {
             return try Asset.describing(
                 fileAt: tempFile, sha256: sha256, size: sink.byteCount,
