@@ -65,9 +65,10 @@ test: test-deps lint fuzz-smoke
 
 SWIFT_SOURCES := Sources Tests Benchmarks Fuzz Plugins Package.swift
 
-## lint: the house format (.swift-format), as CI checks it
+## lint: the house format (.swift-format) and every import declared (tools/check_imports.py), as CI checks them
 lint:
 	$(SWIFT) format lint --strict --recursive $(SWIFT_SOURCES)
+	python3 tools/check_imports.py
 
 ## format: rewrite the sources in the house format
 format:

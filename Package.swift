@@ -108,9 +108,10 @@ let package = Package(
         .target(
             name: "VaultAPI",
             dependencies: [
-                "Archive", "Workers", "HTTPSupport", "Transport", "VaultContract",
+                "Archive", "Workers", "HTTPSupport", "Transport", "VaultContract", "EachLabs", "ObjectStorage",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -125,6 +126,7 @@ let package = Package(
             dependencies: [
                 "EachLabs", "HTTPSupport", "Transport", .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             exclude: ["embed.txt", "Fixtures"],
@@ -151,7 +153,7 @@ let package = Package(
             name: "VaultRuntime",
             dependencies: [
                 "VaultAPI", "Workers", "Simulator", "Archive", "ObjectStorage", "Transport", "VaultContract",
-                "VaultAPIClient", "ArchivePostgres", .product(name: "Hummingbird", package: "hummingbird"),
+                "VaultAPIClient", "ArchivePostgres", "EachLabs", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -184,7 +186,10 @@ let package = Package(
         // Benchmarks of the hot paths: `make bench`.
         .executableTarget(
             name: "eachvault-bench",
-            dependencies: ["VaultRuntime", "Simulator", "Archive", "Transport", "EachLabs", "SearchCorpus", "VaultContract"],
+            dependencies: [
+                "VaultRuntime", "Simulator", "Archive", "Transport", "EachLabs", "SearchCorpus", "VaultContract",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Benchmarks/EachVaultBench"),
 
         // libFuzzer targets for every parser that sees outside bytes: `make fuzz` (and a short run in `make test`).

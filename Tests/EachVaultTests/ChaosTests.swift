@@ -36,14 +36,14 @@ import TestSupport
         let progress = try await ChaosRun.submit(requests, clients: { _ in client }) { progress in
             for fraction in [1, 2] {
                 await progress.waitUntil(submitted: fraction * Self.generations / 3)
-                service.kill()
+                await service.kill()
                 try await service.start()
             }
         }
         let (accepted, interrupted) = await progress.counts
         #expect(accepted + interrupted == Self.generations)
         try await ChaosRun.settle(database)
-        service.stop()
+        await service.stop()
         await simulatorServer.stop()
 
         let blobs = try BlobStore(home: home.url)

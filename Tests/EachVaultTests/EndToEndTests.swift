@@ -144,7 +144,11 @@ import TestSupport
                             model: "kling-v2-6-pro-text-to-video", input: ["prompt": .string("restart drill \(index)")])
                     ).id)
             }
-            // The service stops with every prediction still running at the provider.
+            // The service stops with every prediction running at the provider: each create answered (a create cut
+            // off by the stop is another test's subject), none finished.
+            try await eventually {
+                try await ids.asyncAllSatisfy { try await harness.vault.store.generation(id: $0)?.predictionID != nil }
+            }
             #expect(try await ids.asyncAllSatisfy { try await harness.vault.store.generation(id: $0)?.status.isFinal == false })
             try await harness.restartService()
             let finished = try await harness.waitUntilFinal(ids, timeout: .seconds(150))

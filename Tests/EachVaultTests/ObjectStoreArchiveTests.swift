@@ -272,7 +272,7 @@ import TestSupport
 
         let copied = try await service.command(["migrate-blobs", "--to", "s3://\(bucket.bucket)"], extra: bucket.environment)
         #expect(copied.status == 0 && copied.output.contains("2 blob(s) copied"), "\(copied.output)")
-        service.stop()
+        await service.stop()
         service.environment.merge(bucket.environment) { $1 }
         service.environment["EACHVAULT_BLOB_STORE"] = "s3://\(bucket.bucket)"
         service.environment["EACHVAULT_S3_SERVE"] = "proxy"
@@ -298,6 +298,6 @@ import TestSupport
         #expect(returned.status == 0 && returned.output.contains("3 blob(s) copied"), "\(returned.output)")
         let local = try await service.command(["verify"], extra: ["EACHVAULT_BLOB_STORE": back.path])
         #expect(local.status == 0 && local.output.contains("3 blob(s) checked, "), "\(local.output)")
-        service.stop()
+        await service.stop()
     }
 }

@@ -138,7 +138,7 @@ import TestSupport
         let created = try await client.createGeneration(
             GenerationRequest(model: "pixverse-v5-6-text-to-video", input: ["prompt": "announced across a kill"]))
         try await eventually(timeout: .seconds(60)) { try await Self.seen(base).count == 1 }  // in flight now
-        service.kill()
+        await service.kill()
         try await service.start()
         try await eventually(timeout: .seconds(60)) {
             try await client.deliveries(endpointID: endpoint.id).first?.deliveredAt != nil

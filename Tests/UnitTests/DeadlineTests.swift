@@ -5,7 +5,7 @@ import Transport
 import TestSupport
 
 /// `withDeadline` answers by its deadline whatever the work does, and lets work past its guarded point run on.
-@Suite(.timeLimit(.minutes(1))) struct DeadlineTests {
+@Suite(.timeLimit(.minutes(5))) struct DeadlineTests {
     /// Work that ignores cancellation until released: it waits on a continuation, which cancellation does not end
     /// (a loop of `try? await Task.sleep` would spin once cancelled, each sleep throwing at once).
     private final class Gate: Sendable {
@@ -60,8 +60,10 @@ import TestSupport
         let check = EarlyCheck(after: .milliseconds(50), every: .milliseconds(50)) {
             asked.add(1, ordering: .relaxed).newValue >= 3
         }
+        // The deadline is far off (a suite running beside a CPU hog has delayed these alarms by tens of seconds);
+        // what is tested is that the check is asked again and its answer ends the wait, not when.
         let error = await #expect(throws: DeadlineExceeded.self) {
-            try await withDeadline(.seconds(30), check: check) {
+            try await withDeadline(.seconds(200), check: check) {
                 await gate.wait()
                 return 1
             }

@@ -42,7 +42,7 @@ import TestSupport
         let again = ServiceProcess(
             home: target, port: try freeLoopbackPort(), providerURL: launched.simulator.baseURL, apiKey: Harness.apiKey)
         try await again.start()
-        defer { again.stop() }
+        defer { Task { await again.stop() } }
         let restoredClient = VaultClient(baseURL: again.baseURL, token: launched.token)
         for id in ids {
             let generation = try await restoredClient.generation(id: id)

@@ -118,7 +118,7 @@ import TestSupport
             #expect(client.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: "))
             // The server closes the connection (the harness's idle timeout is 3 s) long before the wait's own limit
             // (60 s, far beyond, for a loaded machine).
-            let (bytes, closed) = client.drain(timeout: 60)
+            let (bytes, closed) = try await Blocking.run { client.drain(timeout: 60) }
             #expect(bytes == 0, "the server answered a request it never received whole")
             #expect(closed, "the server closed the connection")
         }
@@ -134,15 +134,17 @@ import TestSupport
                 client.send(
                     "POST /v1/uploads HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(harness.token)\r\n"
                         + "Content-Type: application/octet-stream\r\nContent-Length: 1000000\r\n\r\n"))
-            var answer = ""
-            for _ in 0..<180 where answer.isEmpty {
-                guard client.send("x") else { break }  // the server closed the connection
-                // The trickle is what is tested: a span of time, a byte every half second, well inside the idle
-                // timeout even when a loaded host delays the sleep.
-                try await Task.sleep(for: .milliseconds(500))
-                answer = client.available()
+            // The trickle is what is tested: a span of time, a byte every half second, well inside the idle timeout.
+            // Sent from a thread of its own, which a loaded host delays far less than a task.
+            let answer = try await Blocking.run {
+                var answer = ""
+                for _ in 0..<180 where answer.isEmpty {
+                    guard client.send("x") else { break }  // the server closed the connection
+                    usleep(500_000)
+                    answer = client.available()
+                }
+                return answer + client.available()
             }
-            answer += client.available()
             #expect(answer.hasPrefix("HTTP/1.1 408") && answer.contains("too_slow"), "\(answer.prefix(200))")
         }
     }
@@ -162,7 +164,7 @@ import TestSupport
                 client.send(
                     "GET /v1/files/\(sha256) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(harness.token)\r\n\r\n"))
             try await Task.sleep(for: .seconds(10))  // not reading is what is tested: a span of time
-            let (bytes, closed) = client.drain(timeout: 60)
+            let (bytes, closed) = try await Blocking.run { client.drain(timeout: 60) }
             #expect(closed && bytes < size, "read \(bytes) of \(size) bytes; the server should have given up")
         }
     }

@@ -36,7 +36,7 @@ import TestSupport
         generations.append(try await generate("a heron at dawn"))  // arrives after the copies
 
         // Stopped: the copies catch up with what came in between, then it starts on PostgreSQL and the bucket.
-        service.stop()
+        await service.stop()
         let lastBlobs = try await service.command(["migrate-blobs", "--to", store], extra: bucket.environment)
         #expect(lastBlobs.status == 0 && lastBlobs.output.contains("1 blob(s) copied"), "\(lastBlobs.output)")
         let lastRows = try await service.command(["migrate-database", "--to", database])

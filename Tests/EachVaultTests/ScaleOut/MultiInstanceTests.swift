@@ -35,7 +35,7 @@ import TestSupport
                 var burst = faults
                 (burst.rateLimitNext, burst.failCreatesNext, burst.failReadsNext) = (20, 6, 6)
                 await fleet.simulator.setFaults(burst)
-                victim.kill()
+                await victim.kill()
                 // The database fails under the others meanwhile: every session ended by the server, then a restart.
                 if fraction == 1 {
                     _ = try await fleet.postgres.psql(fleet.databaseURL, Self.terminateOtherSessions)

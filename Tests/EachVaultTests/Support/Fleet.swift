@@ -112,7 +112,7 @@ struct Fleet: Sendable {
 
     /// Stops the instances gracefully, then the simulator.
     func stop() async {
-        for instance in instances { instance.stop() }
+        for instance in instances { await instance.stop() }
         await simulatorServer.stop()
     }
 }

@@ -2,8 +2,9 @@ import Foundation
 import TestSupport
 
 /// A raw TCP connection to a port on loopback, for tests of what a misbehaving client does (a half-sent request, a
-/// response never read).
-final class LoopbackSocket {
+/// response never read). Its calls block: run them with `Blocking.run`, never on a cooperative thread. Used by one
+/// task at a time.
+final class LoopbackSocket: @unchecked Sendable {
     let descriptor: Int32
 
     /// - Parameter receiveBuffer: the kernel's receive buffer, set before connecting (a small one makes a client that

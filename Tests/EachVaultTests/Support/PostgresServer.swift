@@ -113,7 +113,14 @@ final class PostgresServer: @unchecked Sendable {
         guard try await Blocking.run({ try self.launch() }) else { throw PostgresServerError.failed("pg_ctl start failed") }
     }
 
-    deinit { Self.halt(dataFolder: data.path) }
+    /// Stopped on a thread of its own (a cooperative one must not wait for `pg_ctl`); the folder lives until then.
+    deinit {
+        let (folder, data) = (folder, data.path)
+        Blocking.perform {
+            Self.halt(dataFolder: data)
+            _ = folder
+        }
+    }
 
     private static func halt(dataFolder: String?) {
         guard let dataFolder, let bin = binaries else { return }

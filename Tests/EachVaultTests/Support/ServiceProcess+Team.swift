@@ -31,7 +31,7 @@ struct LaunchedService {
     }
 
     func stop() async {
-        service.stop()
+        await service.stop()
         await simulator.stop()
     }
 }

@@ -52,18 +52,22 @@ final class ServiceProcess: @unchecked Sendable {
     }
 
     /// SIGKILL: no shutdown handler runs, whatever was in flight is cut off.
-    func kill() {
-        process?.stop(SIGKILL)
-        process = nil
-    }
+    func kill() async { await end(SIGKILL) }
 
     /// SIGTERM and wait: the graceful path.
-    func stop() {
-        process?.stop(SIGTERM)
-        process = nil
+    func stop() async { await end(SIGTERM) }
+
+    /// Signals the process and waits for its end on a thread of its own: a graceful stop takes seconds, which a
+    /// cooperative thread (two on a two-core host) must not spend blocked.
+    private func end(_ signal: Int32) async {
+        guard let process else { return }
+        self.process = nil
+        _ = try? await Blocking.run { process.stop(signal) }
     }
 
-    deinit { kill() }
+    deinit {
+        if let process { Blocking.perform { process.stop(SIGKILL) } }
+    }
 
     /// Runs a one-off command of the binary (`verify`, `migrate-blobs`, ...) with the service's environment and
     /// `extra`; its exit status and standard output. Waited for on a thread of its own, never a cooperative one.
