@@ -9,7 +9,7 @@ APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev pkg-config ffmpeg
 TEST_APT_PACKAGES := chromium fonts-wqy-microhei nginx openssl curl postgresql
 BIN := .build/debug/eachvault
 
-.PHONY: deps test-deps apt-install build demo test unit lint format bench bench-deps bench-build bench-webhooks bench-files bench-instances fuzz fuzz-build fuzz-smoke screenshots serve simulator clean
+.PHONY: deps test-deps apt-install build demo test unit lint hooks format bench bench-deps bench-build bench-webhooks bench-files bench-instances fuzz fuzz-build fuzz-smoke screenshots serve simulator clean
 
 ## deps: install the system libraries (SQLite, libcurl) if any is missing
 deps:
@@ -65,10 +65,15 @@ test: test-deps lint fuzz-smoke
 
 SWIFT_SOURCES := Sources Tests Benchmarks Fuzz Plugins Package.swift
 
-## lint: the house format (.swift-format) and every import declared (tools/check_imports.py), as CI checks them
+## lint: the house format (.swift-format), every import declared and the commit messages' form (tools/), as CI checks them
 lint:
 	$(SWIFT) format lint --strict --recursive $(SWIFT_SOURCES)
 	python3 tools/check_imports.py
+	python3 tools/check_commits.py
+
+## hooks: check each commit message as it is written (subject at most 72 characters, a blank line before the body)
+hooks:
+	git config core.hooksPath .githooks
 
 ## format: rewrite the sources in the house format
 format:
