@@ -66,20 +66,11 @@ extension PendingFile.Kind {
         }
     }
 
-    /// Which rows wait (`f`, joined with its generation `g`): outputs of a generation that is downloading; inputs of
-    /// a generation the provider accepted (a refused request's URLs are never visited). The first term of each is
-    /// its queue index's condition.
+    /// The queue of files of this kind (`QueueRule.downloads`, `.inputDownloads`).
     var queue: WorkQueue {
-        let join: SQL = "JOIN generations g ON g.id = f.generation_id"
-        return switch self {
-        case .output:
-            WorkQueue(
-                table: table, join: join, dueColumn: "next_attempt_at",
-                condition: "f.sha256 IS NULL AND g.status = \(literal: .downloading)")
-        case .input:
-            WorkQueue(
-                table: table, join: join, dueColumn: "next_attempt_at",
-                condition: "f.next_attempt_at IS NOT NULL AND g.prediction_id IS NOT NULL")
+        switch self {
+        case .output: WorkQueue(.downloads)
+        case .input: WorkQueue(.inputDownloads)
         }
     }
 }

@@ -53,14 +53,11 @@ extension SQLArchive {
 extension AppDatabase {
     /// Every worker's queue, for `/readyz` and `/metrics`.
     public func queueDepths(now: Date) async throws -> [QueueDepth] {
-        let queues: [(String, WorkQueue)] =
-            GenerationQueue.allCases.map { ($0.rawValue, $0.queue) }
-            + [("downloads", PendingFile.Kind.output.queue), ("input_downloads", PendingFile.Kind.input.queue)]
-        return try await read { db in
-            try queues.map { name, queue in
-                let row = try SQLRequest<Row>(literal: queue.depth(now: now)).fetchOne(db)
+        try await read { db in
+            try QueueRule.all.map { rule in
+                let row = try SQLRequest<Row>(literal: WorkQueue(rule).depth(now: now)).fetchOne(db)
                 let oldest: Double? = row?[1]
-                return QueueDepth(name: name, due: row?[0] ?? 0, oldestDueSeconds: oldest.map { max(0, now.unix - $0) } ?? 0)
+                return QueueDepth(name: rule.name, due: row?[0] ?? 0, oldestDueSeconds: oldest.map { max(0, now.unix - $0) } ?? 0)
             }
         }
     }

@@ -75,15 +75,11 @@ extension PostgresArchive {
 
     /// Every worker's queue, for `/readyz` and `/metrics`.
     public func queueDepths(now: Date) async throws -> [QueueDepth] {
-        let queues: [(String, ClaimQueue)] = [
-            ("submissions", .submissions), ("polls", .polls), ("reconciliations", .reconciliations),
-            ("downloads", .downloads), ("input_downloads", .inputDownloads),
-        ]
         var depths: [QueueDepth] = []
-        for (name, queue) in queues {
-            let (due, oldest) = try await depth(queue, now: now)
+        for rule in QueueRule.all {
+            let (due, oldest) = try await depth(ClaimQueue(rule, lease: 0), now: now)
             depths.append(
-                QueueDepth(name: name, due: due, oldestDueSeconds: oldest.map { max(0, now.unix - $0) } ?? 0))
+                QueueDepth(name: rule.name, due: due, oldestDueSeconds: oldest.map { max(0, now.unix - $0) } ?? 0))
         }
         return depths
     }

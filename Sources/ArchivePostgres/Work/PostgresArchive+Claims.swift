@@ -9,17 +9,32 @@ struct ClaimQueue: Sendable {
     var name: String
     /// The rows (`f`) and what their condition needs joined.
     var table: String
-    var join = ""
+    var join: String
     /// The row's identity as text (the lease's `item`).
-    var key = "f.id"
+    var key: String
     /// When a row falls due (a column of `f`).
-    var dueColumn = "f.next_action_at"
+    var dueColumn: String
     /// Which rows wait in this queue.
     var condition: String
     /// What a claim returns of each row.
-    var columns = "f.*"
+    var columns: String
     /// How long a claim lasts unless the work is recorded first.
     var lease: TimeInterval
+
+    /// A queue whose rows and due times both databases share (`QueueRule`).
+    init(_ rule: QueueRule, key: String = "f.id", columns: String = "f.*", lease: TimeInterval) {
+        (name, table, join, condition) = (rule.name, rule.table, rule.join, rule.condition)
+        dueColumn = "f.\(rule.dueColumn)"
+        (self.key, self.columns, self.lease) = (key, columns, lease)
+    }
+
+    init(
+        name: String, table: String, join: String = "", key: String, dueColumn: String, condition: String,
+        columns: String, lease: TimeInterval
+    ) {
+        (self.name, self.table, self.join, self.key) = (name, table, join, key)
+        (self.dueColumn, self.condition, self.columns, self.lease) = (dueColumn, condition, columns, lease)
+    }
 }
 
 extension PostgresArchive {
@@ -86,28 +101,12 @@ extension PostgresArchive {
 }
 
 extension ClaimQueue {
-    /// Pending generations waiting for a create (not one in flight): the create is the call that costs money.
-    static let submissions = ClaimQueue(
-        name: "submissions", table: "generations", condition: "f.status = 'pending' AND f.submit_started_at IS NULL",
-        lease: 120)
-    /// Generations running at the provider, or owing a confirming read.
-    static let polls = ClaimQueue(
-        name: "polls", table: "generations",
-        condition: "f.status IN ('submitted', 'processing') OR f.confirm_pending = 1", lease: 60)
-    /// Creates whose answer was lost, looked for in webhooks and the webhook log.
-    static let reconciliations = ClaimQueue(
-        name: "reconciliations", table: "generations",
-        condition: "f.status = 'pending' AND f.submit_uncertain_since IS NOT NULL", lease: 60)
-    /// Outputs of downloading generations still to be stored.
-    static let downloads = ClaimQueue(
-        name: "downloads", table: "generation_outputs", join: "JOIN generations g ON g.id = f.generation_id",
-        key: "f.generation_id || ':' || f.position", dueColumn: "f.next_attempt_at",
-        condition: "f.sha256 IS NULL AND g.status = 'downloading'", columns: "f.*", lease: 600)
-    /// Media inputs of accepted requests still to be stored.
+    static let submissions = ClaimQueue(.submissions, lease: 120)
+    static let polls = ClaimQueue(.polls, lease: 60)
+    static let reconciliations = ClaimQueue(.reconciliations, lease: 60)
+    static let downloads = ClaimQueue(.downloads, key: "f.generation_id || ':' || f.position", lease: 600)
     static let inputDownloads = ClaimQueue(
-        name: "input_downloads", table: "generation_inputs", join: "JOIN generations g ON g.id = f.generation_id",
-        key: "f.generation_id || ':' || f.field || ':' || f.position", dueColumn: "f.next_attempt_at",
-        condition: "f.next_attempt_at IS NOT NULL AND g.prediction_id IS NOT NULL", columns: "f.*", lease: 600)
+        .inputDownloads, key: "f.generation_id || ':' || f.field || ':' || f.position", lease: 600)
     /// Posters and previews of stored files waiting to be made.
     static let derivedFiles = ClaimQueue(
         name: "posters", table: "derived_files", join: "JOIN assets a ON a.sha256 = f.source_sha256",

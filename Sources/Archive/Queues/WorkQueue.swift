@@ -10,9 +10,16 @@ import VaultContract
 /// backlog; `WorkQueueTests` checks every queue's plan uses its index.
 struct WorkQueue: Sendable {
     var table: String
-    var join: SQL = ""
+    var join: SQL
     var dueColumn: String
     var condition: SQL
+
+    init(_ rule: QueueRule) {
+        table = rule.table
+        join = SQL(sql: rule.join)
+        dueColumn = rule.dueColumn
+        condition = SQL(sql: rule.condition)
+    }
 
     /// Rows due at `now`, at most `limit`, teams taking turns: each team's most overdue row comes before any team's
     /// second, so one team's backlog cannot hold a worker (or the provider's rate gate) for everyone. The extra `turn`
@@ -68,16 +75,10 @@ enum GenerationQueue: String, CaseIterable {
     case reconciliations
 
     var queue: WorkQueue {
-        WorkQueue(table: "generations", dueColumn: "next_action_at", condition: condition)
-    }
-
-    /// Which generations wait in this queue: the partial indexes' conditions, statuses spelled from
-    /// `GenerationStatus` as SQL text (a bound value would keep SQLite from matching the index).
-    private var condition: SQL {
         switch self {
-        case .submissions: "status = \(literal: .pending) AND submit_started_at IS NULL"
-        case .polls: "status IN (\(literal: .submitted), \(literal: .processing)) OR confirm_pending = 1"
-        case .reconciliations: "status = \(literal: .pending) AND submit_uncertain_since IS NOT NULL"
+        case .submissions: WorkQueue(.submissions)
+        case .polls: WorkQueue(.polls)
+        case .reconciliations: WorkQueue(.reconciliations)
         }
     }
 
@@ -89,12 +90,5 @@ enum GenerationQueue: String, CaseIterable {
     /// When the next generation of this queue falls due, or nil when none is scheduled.
     func nextDue(_ db: Database) throws -> Date? {
         try SQLRequest<Date>(literal: queue.nextDue).fetchOne(db)
-    }
-}
-
-extension SQL.StringInterpolation {
-    /// A status as quoted SQL text rather than a bound value (statuses are fixed identifiers, never user input).
-    mutating func appendInterpolation(literal status: GenerationStatus) {
-        appendLiteral("'\(status.rawValue)'")
     }
 }
