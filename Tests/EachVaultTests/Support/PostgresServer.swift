@@ -12,8 +12,9 @@ final class PostgresServer: @unchecked Sendable {
     private var data: URL { folder.url.appending(path: "data") }
 
     /// A new database's URL. Each pool opens at most `poolSize` connections: dozens of services share the
-    /// process's cluster at once.
-    func database(_ name: String = "vault_\(UUID().uuidString.prefix(8).lowercased())", poolSize: Int = 10) async throws
+    /// process's cluster, and most start together once it is up (beside a CPU hog, 60 services opening ten
+    /// connections each made the server fork 400 backends in seconds, and leases ran out waiting for them).
+    func database(_ name: String = "vault_\(UUID().uuidString.prefix(8).lowercased())", poolSize: Int = 4) async throws
         -> String
     {
         let created = try await runChild(
