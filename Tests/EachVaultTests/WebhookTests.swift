@@ -147,8 +147,9 @@ import TestSupport
         var settings = Harness.simulatorSettings
         settings.faults.startThenFailCreatesNext = 1
         // The retry (after 50 ms) must come before the first prediction's webhook: had the webhook come first, the
-        // generation would simply adopt that prediction (no second create at all).
-        settings.runTime = .seconds(3)
+        // generation would simply adopt that prediction (no second create at all). A run of 3 s was once too short
+        // for the retry in the whole suite's load.
+        settings.runTime = .seconds(15)
         try await withHarness(simulator: settings, webhooks: true, backend: backend) { harness in
             let ids = try await submit(harness, 1, prompt: "billed twice")
             #expect(try await harness.waitUntilFinal(ids)[0].status == .completed)
