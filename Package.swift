@@ -139,7 +139,6 @@ let package = Package(
             name: "ArchivePostgres",
             dependencies: [
                 "Archive", "Transport", "VaultContract", "EachLabs", .product(name: "PostgresNIO", package: "postgres-nio"),
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

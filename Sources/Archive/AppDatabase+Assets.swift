@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import VaultContract
 
 extension SQLArchive {
@@ -16,13 +15,13 @@ extension SQLArchive {
             try db.fetchOne(
                 Asset.self,
                 """
-                SELECT * FROM assets WHERE sha256 = ? AND (
-                    EXISTS (SELECT 1 FROM team_files WHERE team_id = ? AND sha256 = assets.sha256)
+                SELECT * FROM assets WHERE sha256 = \(sha256) AND (
+                    EXISTS (SELECT 1 FROM team_files WHERE team_id = \(teamID) AND sha256 = assets.sha256)
                     OR EXISTS (SELECT 1 FROM generation_outputs o JOIN generations g ON g.id = o.generation_id
-                               WHERE o.sha256 = assets.sha256 AND g.team_id = ?)
+                               WHERE o.sha256 = assets.sha256 AND g.team_id = \(teamID))
                     OR EXISTS (SELECT 1 FROM generation_inputs i JOIN generations g ON g.id = i.generation_id
-                               WHERE i.sha256 = assets.sha256 AND g.team_id = ?))
-                """, [sha256, teamID, teamID, teamID])
+                               WHERE i.sha256 = assets.sha256 AND g.team_id = \(teamID)))
+                """)
         }
     }
 
@@ -32,29 +31,26 @@ extension SQLArchive {
     /// `forgetBlobDeletions`.
     public func collectGarbage(storedBefore: Date, uploadsBefore: Date, now: Date) async throws -> [Asset] {
         try await writing { db in
-            let unreferenced = """
+            let unreferenced: SQLText = """
                 NOT EXISTS (SELECT 1 FROM generation_outputs o WHERE o.sha256 = a.sha256)
                 AND NOT EXISTS (SELECT 1 FROM generation_inputs i WHERE i.sha256 = a.sha256)
-                AND NOT EXISTS (SELECT 1 FROM team_files f WHERE f.sha256 = a.sha256 AND f.uploaded_at >= ?)
+                AND NOT EXISTS (SELECT 1 FROM team_files f WHERE f.sha256 = a.sha256 AND f.uploaded_at >= \(uploadsBefore))
                 AND NOT EXISTS (SELECT 1 FROM derived_files d WHERE d.sha256 = a.sha256)
                 """
             let orphans = try db.fetchAll(
-                Asset.self, "SELECT * FROM assets a WHERE a.stored_at < ? AND \(unreferenced)",
-                [storedBefore.unix, uploadsBefore.unix])
+                Asset.self, "SELECT * FROM assets a WHERE a.stored_at < \(storedBefore) AND \(unreferenced)")
             var collected: [Asset] = []
             func collect(_ asset: Asset) throws {
-                try db.execute("DELETE FROM assets WHERE sha256 = ?", [asset.sha256])
+                try db.execute("DELETE FROM assets WHERE sha256 = \(asset.sha256)")
                 try Self.noteBlobDeletion(db, asset.sha256, now: now)
                 collected.append(asset)
                 // Its posters go with it, unless their bytes are also something else.
                 let made = try db.values(
-                    String.self, "SELECT sha256 FROM derived_files WHERE source_sha256 = ? AND sha256 IS NOT NULL",
-                    [asset.sha256])
-                try db.execute("DELETE FROM derived_files WHERE source_sha256 = ?", [asset.sha256])
+                    String.self, "SELECT sha256 FROM derived_files WHERE source_sha256 = \(asset.sha256) AND sha256 IS NOT NULL")
+                try db.execute("DELETE FROM derived_files WHERE source_sha256 = \(asset.sha256)")
                 for sha256 in made {
                     if let poster = try db.fetchOne(
-                        Asset.self, "SELECT * FROM assets a WHERE a.sha256 = ? AND \(unreferenced)",
-                        [sha256, uploadsBefore.unix])
+                        Asset.self, "SELECT * FROM assets a WHERE a.sha256 = \(sha256) AND \(unreferenced)")
                     {
                         try collect(poster)
                     }
@@ -69,7 +65,7 @@ extension SQLArchive {
     public func noteUnrecordedBlobs(_ digests: [String], now: Date) async throws -> [String] {
         try await writing { db in
             var unrecorded: [String] = []
-            for sha256 in digests where try db.value(Int.self, "SELECT 1 FROM assets WHERE sha256 = ?", [sha256]) == nil {
+            for sha256 in digests where try db.value(Int.self, "SELECT 1 FROM assets WHERE sha256 = \(sha256)") == nil {
                 try Self.noteBlobDeletion(db, sha256, now: now)
                 unrecorded.append(sha256)
             }
@@ -85,18 +81,18 @@ extension SQLArchive {
     /// The bytes are gone: the digests may be stored again.
     public func forgetBlobDeletions(_ digests: [String]) async throws {
         try await writing { db in
-            for sha256 in digests { try db.execute("DELETE FROM blob_deletions WHERE sha256 = ?", [sha256]) }
+            for sha256 in digests { try db.execute("DELETE FROM blob_deletions WHERE sha256 = \(sha256)") }
         }
     }
 
     private static func noteBlobDeletion(_ db: any SQLSession, _ sha256: String, now: Date) throws {
-        try db.execute("INSERT INTO blob_deletions (sha256, noted_at) VALUES (?, ?) ON CONFLICT DO NOTHING", [sha256, now.unix])
+        try db.execute("INSERT INTO blob_deletions (sha256, noted_at) VALUES (\(sha256), \(now.unix)) ON CONFLICT DO NOTHING")
     }
 
     /// Refuses to record `sha256` as stored while a collection is removing its bytes (inside the recording
     /// transaction, so a collection and a recording of the same digest never overlap).
     static func requireNotBeingCollected(_ db: any SQLSession, _ sha256: String) throws {
-        if try db.value(Bool.self, "SELECT 1 FROM blob_deletions WHERE sha256 = ?", [sha256]) == true {
+        if try db.value(Bool.self, "SELECT 1 FROM blob_deletions WHERE sha256 = \(sha256)") == true {
             throw BlobBeingCollected(sha256: sha256)
         }
     }
@@ -124,13 +120,13 @@ extension SQLArchive {
             let outputs = try db.rows(
                 """
                 SELECT o.source_url, g.prediction_id, o.position FROM generation_outputs o
-                JOIN generations g ON g.id = o.generation_id WHERE o.sha256 = ?
-                """, [sha256]
+                JOIN generations g ON g.id = o.generation_id WHERE o.sha256 = \(sha256)
+                """
             ).map {
-                BlobSource(url: $0["source_url"], isOutput: true, predictionID: $0["prediction_id"], position: $0["position"])
+                try BlobSource(url: $0["source_url"], isOutput: true, predictionID: $0["prediction_id"], position: $0["position"])
             }
-            let inputs = try db.rows("SELECT source_url, position FROM generation_inputs WHERE sha256 = ?", [sha256]).map {
-                BlobSource(url: $0["source_url"], isOutput: false, predictionID: nil, position: $0["position"])
+            let inputs = try db.rows("SELECT source_url, position FROM generation_inputs WHERE sha256 = \(sha256)").map {
+                try BlobSource(url: $0["source_url"], isOutput: false, predictionID: nil, position: $0["position"])
             }
             return outputs + inputs
         }
@@ -143,14 +139,14 @@ extension SQLArchive {
         try await writing { db in
             let last = try db.value(String.self, "SELECT last_sha256 FROM scrub_position WHERE id = 1") ?? ""
             let next =
-                try db.fetchOne(Asset.self, "SELECT * FROM assets WHERE sha256 > ? ORDER BY sha256 LIMIT 1", [last])
+                try db.fetchOne(Asset.self, "SELECT * FROM assets WHERE sha256 > \(last) ORDER BY sha256 LIMIT 1")
                 ?? db.fetchOne(Asset.self, "SELECT * FROM assets ORDER BY sha256 LIMIT 1")
             if let next {
                 try db.execute(
                     """
-                    INSERT INTO scrub_position (id, last_sha256, updated_at) VALUES (1, ?, ?)
+                    INSERT INTO scrub_position (id, last_sha256, updated_at) VALUES (1, \(next.sha256), \(now.unix))
                     ON CONFLICT (id) DO UPDATE SET last_sha256 = excluded.last_sha256, updated_at = excluded.updated_at
-                    """, [next.sha256, now.unix])
+                    """)
             }
             return next
         }

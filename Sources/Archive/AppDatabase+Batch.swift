@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// A generation with its stored outputs and inputs, recorded in one piece (a finished import, a generated corpus).
 public struct ArchivedGeneration: Sendable {

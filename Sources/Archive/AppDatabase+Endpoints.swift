@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import VaultContract
 
 /// A message waiting in the outbox, with where it goes and how it is signed.
@@ -39,15 +38,15 @@ extension SQLArchive {
             try db.execute(
                 """
                 INSERT INTO webhook_endpoints (id, team_id, url, events, secret, enabled, created_at)
-                VALUES (?, ?, ?, ?, ?, 1, ?)
-                """, [endpoint.id, teamID, url, Self.eventsText(events), endpoint.secret, now.unix])
+                VALUES (\(endpoint.id), \(teamID), \(url), \(Self.eventsText(events)), \(endpoint.secret), 1, \(now.unix))
+                """)
         }
         return endpoint
     }
 
     public func endpoints(teamID: String) async throws -> [EndpointView] {
         try await reading { db in
-            try db.rows("SELECT * FROM webhook_endpoints WHERE team_id = ? ORDER BY created_at, id", [teamID]).map(Self.endpoint)
+            try db.rows("SELECT * FROM webhook_endpoints WHERE team_id = \(teamID) ORDER BY created_at, id").map(Self.endpoint)
         }
     }
 
@@ -56,33 +55,32 @@ extension SQLArchive {
         -> EndpointView?
     {
         try await writing { db in
-            guard try db.row("SELECT 1 FROM webhook_endpoints WHERE id = ? AND team_id = ?", [id, teamID]) != nil
+            guard try db.row("SELECT 1 FROM webhook_endpoints WHERE id = \(id) AND team_id = \(teamID)") != nil
             else { return nil }
-            if let url { try db.execute("UPDATE webhook_endpoints SET url = ? WHERE id = ?", [url, id]) }
+            if let url { try db.execute("UPDATE webhook_endpoints SET url = \(url) WHERE id = \(id)") }
             if let events {
-                try db.execute("UPDATE webhook_endpoints SET events = ? WHERE id = ?", [Self.eventsText(events), id])
+                try db.execute("UPDATE webhook_endpoints SET events = \(Self.eventsText(events)) WHERE id = \(id)")
             }
             if let enabled {
                 try db.execute(
-                    "UPDATE webhook_endpoints SET enabled = ?, disabled_reason = ? WHERE id = ?",
-                    [enabled, enabled ? nil : "disabled by the team", id])
+                    "UPDATE webhook_endpoints SET enabled = \(enabled), disabled_reason = \(enabled ? nil : "disabled by the team") WHERE id = \(id)")
             }
-            return try db.row("SELECT * FROM webhook_endpoints WHERE id = ?", [id]).map(Self.endpoint)
+            return try db.row("SELECT * FROM webhook_endpoints WHERE id = \(id)").map(Self.endpoint)
         }
     }
 
     public func deleteEndpoint(id: String, teamID: String) async throws -> Bool {
         try await writing { db in
-            try db.execute("DELETE FROM webhook_endpoints WHERE id = ? AND team_id = ?", [id, teamID])
+            try db.execute("DELETE FROM webhook_endpoints WHERE id = \(id) AND team_id = \(teamID)")
             return db.changedRows > 0
         }
     }
 
-    private static func endpoint(_ row: Row) -> EndpointView {
-        EndpointView(
+    private static func endpoint(_ row: SQLRow) throws -> EndpointView {
+        try EndpointView(
             id: row["id"], url: row["url"], events: (try? JSONDecoder().decode([String].self, from: Data((row["events"] as String).utf8))) ?? [],
             enabled: row["enabled"], disabledReason: row["disabled_reason"],
-            createdAt: Date(timeIntervalSince1970: row["created_at"]))
+            createdAt: row["created_at"])
     }
 
     private static func eventsText(_ events: [String]) -> String {
@@ -113,23 +111,17 @@ extension SQLArchive {
             try db.execute(
                 """
                 INSERT INTO webhook_attempts (message, at, status, latency_ms, response_excerpt, error)
-                VALUES (?, ?, ?, ?, ?, ?)
-                """, [message.row, now.unix, status, latencyMS, excerpt, error])
+                VALUES (\(message.row), \(now.unix), \(status), \(latencyMS), \(excerpt), \(error))
+                """)
             try db.execute(
                 """
-                UPDATE webhook_messages SET attempts = attempts + 1, last_status = ?, next_attempt_at = ?,
-                    delivered_at = ?, gave_up_at = ? WHERE id = ?
-                """,
-                [
-                    status, delivered ? nil : retryAt?.unix, delivered ? now.unix : nil,
-                    !delivered && retryAt == nil ? now.unix : nil, message.row,
-                ])
+                UPDATE webhook_messages SET attempts = attempts + 1, last_status = \(status), next_attempt_at = \(delivered ? nil : retryAt?.unix),
+                    delivered_at = \(delivered ? now.unix : nil), gave_up_at = \(!delivered && retryAt == nil ? now.unix : nil) WHERE id = \(message.row)
+                """)
             if !delivered && retryAt == nil {
                 try db.execute(
-                    "UPDATE webhook_endpoints SET enabled = 0, disabled_reason = ? WHERE id = ?",
-                    [
-                        "disabled after every attempt to deliver \(message.messageID) failed for about a day", message.endpointID,
-                    ])
+                    "UPDATE webhook_endpoints SET enabled = 0, disabled_reason = \("disabled after every attempt to deliver \(message.messageID) failed for about a day") WHERE id = \(message.endpointID)"
+                )
             }
         }
     }
@@ -137,19 +129,19 @@ extension SQLArchive {
     /// The endpoint's delivery log, newest first; nil when the team has no such endpoint.
     public func deliveries(endpointID: String, teamID: String, limit: Int) async throws -> [DeliveryView]? {
         try await reading { db in
-            guard try db.row("SELECT 1 FROM webhook_endpoints WHERE id = ? AND team_id = ?", [endpointID, teamID]) != nil
+            guard try db.row("SELECT 1 FROM webhook_endpoints WHERE id = \(endpointID) AND team_id = \(teamID)") != nil
             else { return nil }
-            let messages = try db.rows("SELECT * FROM webhook_messages WHERE endpoint_id = ? ORDER BY id DESC LIMIT ?", [endpointID, limit])
+            let messages = try db.rows("SELECT * FROM webhook_messages WHERE endpoint_id = \(endpointID) ORDER BY id DESC LIMIT \(limit)")
             return try messages.map { message in
-                let attempts = try db.rows("SELECT * FROM webhook_attempts WHERE message = ? ORDER BY id", [message["id"] as Int64]).map {
-                    DeliveryView.Attempt(
-                        at: Date(timeIntervalSince1970: $0["at"]), status: $0["status"], latencyMS: $0["latency_ms"],
+                let attempts = try db.rows("SELECT * FROM webhook_attempts WHERE message = \(message["id"] as Int64) ORDER BY id").map {
+                    try DeliveryView.Attempt(
+                        at: $0["at"], status: $0["status"], latencyMS: $0["latency_ms"],
                         responseExcerpt: $0["response_excerpt"], error: $0["error"])
                 }
-                func date(_ column: String) -> Date? { (message[column] as Double?).map(Date.init(timeIntervalSince1970:)) }
-                return DeliveryView(
+                func date(_ column: String) throws -> Date? { try message[column] }
+                return try DeliveryView(
                     messageID: message["message_id"], eventType: message["event_type"], generationID: message["generation_id"],
-                    createdAt: Date(timeIntervalSince1970: message["created_at"]), deliveredAt: date("delivered_at"),
+                    createdAt: message["created_at"], deliveredAt: date("delivered_at"),
                     gaveUpAt: date("gave_up_at"), nextAttemptAt: date("next_attempt_at"), attempts: attempts)
             }
         }
@@ -160,10 +152,10 @@ extension SQLArchive {
         try await writing { db in
             try db.execute(
                 """
-                UPDATE webhook_messages SET next_attempt_at = ?, gave_up_at = NULL
-                WHERE message_id = ? AND endpoint_id = ?
-                AND endpoint_id IN (SELECT id FROM webhook_endpoints WHERE team_id = ?)
-                """, [now.unix, messageID, endpointID, teamID])
+                UPDATE webhook_messages SET next_attempt_at = \(now.unix), gave_up_at = NULL
+                WHERE message_id = \(messageID) AND endpoint_id = \(endpointID)
+                AND endpoint_id IN (SELECT id FROM webhook_endpoints WHERE team_id = \(teamID))
+                """)
             return db.changedRows > 0
         }
     }
@@ -183,9 +175,9 @@ extension SQLSession {
         let endpoints = try rows(
             """
             SELECT e.id, e.events FROM webhook_endpoints e JOIN generations g ON g.team_id = e.team_id
-            WHERE g.id = ? AND e.enabled = 1
-            """, [generationID])
-        let subscribed = endpoints.filter { ($0["events"] as String).contains("\"\(type.rawValue)\"") }
+            WHERE g.id = \(generationID) AND e.enabled = 1
+            """)
+        let subscribed = try endpoints.filter { try ($0["events"] as String).contains("\"\(type.rawValue)\"") }
         guard !subscribed.isEmpty else { return }
         var fields = data
         fields["generation_id"] = generationID
@@ -197,8 +189,8 @@ extension SQLSession {
                 """
                 INSERT INTO webhook_messages
                     (message_id, endpoint_id, event_type, generation_id, payload, created_at, next_attempt_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, [messageID, endpoint["id"] as String, type.rawValue, generationID, body, now.unix, now.unix])
+                VALUES (\(messageID), \(try endpoint["id"] as String), \(type.rawValue), \(generationID), \(body), \(now.unix), \(now.unix))
+                """)
         }
     }
 }
@@ -212,15 +204,15 @@ extension AppDatabase {
                 """
                 SELECT m.id, m.message_id, m.endpoint_id, e.url, e.secret, m.payload, m.attempts
                 FROM webhook_messages m JOIN webhook_endpoints e ON e.id = m.endpoint_id
-                WHERE m.next_attempt_at IS NOT NULL AND m.next_attempt_at <= ? AND e.enabled = 1
+                WHERE m.next_attempt_at IS NOT NULL AND m.next_attempt_at <= \(now.unix) AND e.enabled = 1
                 AND NOT EXISTS (
                     SELECT 1 FROM webhook_messages earlier
                     WHERE earlier.endpoint_id = m.endpoint_id AND earlier.generation_id IS m.generation_id
                     AND earlier.id < m.id AND earlier.next_attempt_at IS NOT NULL)
-                ORDER BY m.next_attempt_at LIMIT ?
-                """, [now.unix, limit]
+                ORDER BY m.next_attempt_at LIMIT \(limit)
+                """
             ).map {
-                OutgoingMessage(
+                try OutgoingMessage(
                     row: $0[0], messageID: $0[1], endpointID: $0[2], url: $0[3], secret: $0[4], payload: $0[5],
                     attempts: $0[6])
             }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// What recording an imported prediction did.
 public enum ImportRecord: Sendable, Equatable {
@@ -19,10 +18,10 @@ extension SQLArchive {
     }
 
     private static func claim(_ db: any SQLSession, predictionID: String, teamID: String?) throws -> ImportRecord? {
-        if let existing = try db.fetchOne(Generation.self, "SELECT * FROM generations WHERE prediction_id = ?", [predictionID]) {
+        if let existing = try db.fetchOne(Generation.self, "SELECT * FROM generations WHERE prediction_id = \(predictionID)") {
             return existing.teamID == teamID ? .alreadyArchived(generationID: existing.id) : .notClaimable
         }
-        let deletedBy = try db.value(String.self, "SELECT team_id FROM deleted_predictions WHERE prediction_id = ?", [predictionID])
+        let deletedBy = try db.value(String.self, "SELECT team_id FROM deleted_predictions WHERE prediction_id = \(predictionID)")
         return deletedBy.map { $0 == teamID ? nil : .notClaimable } ?? nil
     }
 
@@ -34,7 +33,7 @@ extension SQLArchive {
         try await writing { db in
             if let predictionID = generation.predictionID {
                 if let claim = try Self.claim(db, predictionID: predictionID, teamID: generation.teamID) { return claim }
-                try db.execute("DELETE FROM deleted_predictions WHERE prediction_id = ?", [predictionID])
+                try db.execute("DELETE FROM deleted_predictions WHERE prediction_id = \(predictionID)")
             }
             try db.insert(generation)
             for input in inputs { try db.insert(input) }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// One media input of a generation and, once downloaded, the asset holding its bytes.
 public struct StoredInput: Sendable, Hashable {
@@ -11,7 +10,7 @@ extension SQLArchive {
     /// A file the provider already holds, reusable as an input until `reuseUntil`.
     public func reusableUpload(sha256: String, now: Date) async throws -> ProviderUpload? {
         try await reading { db in
-            try db.fetchOne(ProviderUpload.self, "SELECT * FROM provider_uploads WHERE sha256 = ? AND reuse_until > ?", [sha256, now.unix])
+            try db.fetchOne(ProviderUpload.self, "SELECT * FROM provider_uploads WHERE sha256 = \(sha256) AND reuse_until > \(now.unix)")
         }
     }
 
@@ -24,9 +23,9 @@ extension SQLArchive {
             if let teamID {
                 try db.execute(
                     """
-                    INSERT INTO team_files (team_id, sha256, uploaded_at) VALUES (?, ?, ?)
+                    INSERT INTO team_files (team_id, sha256, uploaded_at) VALUES (\(teamID), \(asset.sha256), \(now.unix))
                     ON CONFLICT (team_id, sha256) DO UPDATE SET uploaded_at = excluded.uploaded_at
-                    """, [teamID, asset.sha256, now.unix])
+                    """)
             }
         }
     }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import VaultContract
 
 /// The queue of files to fetch (outputs and media inputs) and the record of each attempt: one path for both.
@@ -13,12 +12,11 @@ extension SQLArchive {
             try db.lock(generation: file.generationID)
             try Self.requireNotBeingCollected(db, asset.sha256)
             try Self.insertAsset(db, asset)  // identical bytes are stored once
-            let (row, key) = file.row
             try db.execute(
                 """
-                UPDATE \(file.kind.table) SET sha256 = ?, attempts = attempts + 1, last_error = NULL,
-                    next_attempt_at = NULL WHERE \(row)
-                """, [asset.sha256] + key)
+                UPDATE \(raw: file.kind.table) SET sha256 = \(asset.sha256), attempts = attempts + 1, last_error = NULL,
+                    next_attempt_at = NULL WHERE \(file.row)
+                """)
             try db.appendEvent(
                 file.generationID, file.kind == .output ? "downloaded" : "input_stored",
                 "\(file.label): \(asset.size) bytes, sha256 \(asset.sha256)", at: now)
@@ -27,7 +25,7 @@ extension SQLArchive {
                 .assetStored, generationID: file.generationID,
                 data: ["sha256": asset.sha256, "size": String(asset.size), "content_type": asset.contentType], at: now)
             let remaining =
-                try db.value(Int.self, "SELECT count(*) FROM generation_outputs WHERE generation_id = ? AND sha256 IS NULL", [file.generationID]) ?? 0
+                try db.value(Int.self, "SELECT count(*) FROM generation_outputs WHERE generation_id = \(file.generationID) AND sha256 IS NULL") ?? 0
             guard remaining == 0 else { return false }
             return try db.advance(file.generationID, at: now) { GenerationLife.lastOutputStored($0, at: now) }
         }
@@ -45,9 +43,11 @@ extension SQLArchive {
             }
         try await writing { db in
             try db.lock(generation: file.generationID)
-            let (row, key) = file.row
-            let arguments: [(any DatabaseValueConvertible)?] = [cause, retryAt?.unix]
-            try db.execute("UPDATE \(file.kind.table) SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE \(row)", arguments + key)
+            try db.execute(
+                """
+                UPDATE \(raw: file.kind.table) SET attempts = attempts + 1, last_error = \(cause), next_attempt_at = \(retryAt)
+                WHERE \(file.row)
+                """)
             try db.appendEvent(file.generationID, event, "\(file.label), attempt \(file.attempts + 1): \(cause)", at: now)
             if file.kind == .output, retryAt == nil {
                 try db.fail(
@@ -76,13 +76,13 @@ extension PendingFile.Kind {
 }
 
 extension PendingFile {
-    /// The file's row: a predicate and its arguments.
-    fileprivate var row: (String, [(any DatabaseValueConvertible)?]) {
+    /// The condition that finds the file's row.
+    fileprivate var row: SQLText {
         switch self {
         case .output(let output):
-            ("generation_id = ? AND position = ?", [output.generationID, output.position])
+            "generation_id = \(output.generationID) AND position = \(output.position)"
         case .input(let input):
-            ("generation_id = ? AND field = ? AND position = ?", [input.generationID, input.field, input.position])
+            "generation_id = \(input.generationID) AND field = \(input.field) AND position = \(input.position)"
         }
     }
 }
@@ -94,15 +94,15 @@ extension AppDatabase {
         let sql = kind.queue.due(now: now, limit: limit)
         return try await read { db in
             switch kind {
-            case .output: try SQLRequest<GenerationOutput>(literal: sql).fetchAll(db).map(PendingFile.output)
-            case .input: try SQLRequest<GenerationInput>(literal: sql).fetchAll(db).map(PendingFile.input)
+            case .output: try db.fetchAll(GenerationOutput.self, sql).map(PendingFile.output)
+            case .input: try db.fetchAll(GenerationInput.self, sql).map(PendingFile.input)
             }
         }
     }
 
     /// When the next attempt of `kind` is due, or nil when none is waiting.
     public func nextFileTime(_ kind: PendingFile.Kind) async throws -> Date? {
-        try await read { db in try SQLRequest<Date>(literal: kind.queue.nextDue).fetchOne(db) }
+        try await read { db in try db.value(Date.self, kind.queue.nextDue) }
     }
 }
 
@@ -110,22 +110,19 @@ extension AppDatabase {
     /// Posters and previews waiting to be made, oldest first.
     public func dueDerivedFiles(now: Date, limit: Int) async throws -> [DerivedWork] {
         try await read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT a.*, d.kind AS derived_kind FROM derived_files d JOIN assets a ON a.sha256 = d.source_sha256
-                    WHERE d.sha256 IS NULL AND d.error IS NULL AND d.changed_at <= ?
-                    ORDER BY d.changed_at LIMIT ?
-                    """, arguments: [now.unix, limit]
+            try db.rows(
+                """
+                SELECT a.*, d.kind AS derived_kind FROM derived_files d JOIN assets a ON a.sha256 = d.source_sha256
+                WHERE d.sha256 IS NULL AND d.error IS NULL AND d.changed_at <= \(now)
+                ORDER BY d.changed_at LIMIT \(limit)
+                """
             ).map(DerivedWork.init(row:))
         }
     }
 
     public func nextDerivedFileTime() async throws -> Date? {
         try await read { db in
-            try db.value(
-                Double.self, "SELECT min(changed_at) FROM derived_files WHERE sha256 IS NULL AND error IS NULL"
-            ).map(Date.init(timeIntervalSince1970:))
+            try db.value(Date.self, "SELECT min(changed_at) FROM derived_files WHERE sha256 IS NULL AND error IS NULL")
         }
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// What one poll of a prediction found.
 public enum PollOutcome: Sendable {
@@ -31,9 +30,9 @@ extension SQLArchive {
 
 extension SQLArchive {
     /// A model's 21 latest run times (through the `generations_run_times` index).
-    static var recentRunTimes: String {
+    static func recentRunTimes(model: String) -> SQLText {
         """
-        SELECT predict_time_s FROM generations WHERE model = ? AND predict_time_s IS NOT NULL
+        SELECT predict_time_s FROM generations WHERE model = \(model) AND predict_time_s IS NOT NULL
         ORDER BY seq DESC LIMIT 21
         """
     }
@@ -41,7 +40,7 @@ extension SQLArchive {
     /// Median run time of this model's recent predictions, to know when a missing webhook is overdue.
     public func typicalRunTime(model: String) async throws -> TimeInterval? {
         try await reading { db in
-            let times = try db.values(Double.self, Self.recentRunTimes, [model])
+            let times = try db.values(Double.self, Self.recentRunTimes(model: model))
             return times.isEmpty ? nil : times.sorted()[times.count / 2]
         }
     }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// One work queue's state: rows due now and how long the oldest has waited.
 public struct QueueDepth: Sendable, Equatable {
@@ -21,22 +20,19 @@ extension SQLArchive {
     /// A whole-archive scan: callers keep it for minutes.
     public func storageByTeam() async throws -> [String: Int64] {
         try await reading { db in
-            let rows = try db.rows(Self.storageQuery(""), [])
-            // By name: a PostgreSQL row keeps no column order.
-            return try Dictionary(
-                rows.map { (try $0.decode(String.self, forColumn: "name"), try $0.decode(Int64.self, forColumn: "bytes")) }
-            ) { first, _ in first }
+            let rows = try db.rows(Self.storageQuery(""))
+            return try Dictionary(rows.map { (try $0["name"] as String, try $0["bytes"] as Int64) }) { first, _ in first }
         }
     }
 
     /// Bytes one team's files take, counted as `storageByTeam` counts them.
     public func storageBytes(teamID: String) async throws -> Int64 {
         try await reading { db in
-            try db.row(Self.storageQuery("WHERE t.id = ?"), [teamID])?.decode(Int64.self, forColumn: "bytes") ?? 0
+            try db.row(Self.storageQuery("WHERE t.id = \(teamID)"))?["bytes"] ?? 0
         }
     }
 
-    private static func storageQuery(_ filter: String) -> String {
+    private static func storageQuery(_ filter: SQLText) -> SQLText {
         """
         SELECT t.name AS name, coalesce(sum(a.size), 0) AS bytes FROM teams t
         LEFT JOIN (
@@ -55,9 +51,9 @@ extension AppDatabase {
     public func queueDepths(now: Date) async throws -> [QueueDepth] {
         try await read { db in
             try QueueRule.all.map { rule in
-                let row = try SQLRequest<Row>(literal: WorkQueue(rule).depth(now: now)).fetchOne(db)
-                let oldest: Double? = row?[1]
-                return QueueDepth(name: rule.name, due: row?[0] ?? 0, oldestDueSeconds: oldest.map { max(0, now.unix - $0) } ?? 0)
+                let row = try db.row(WorkQueue(rule).depth(now: now))
+                let oldest: Double? = try row?[1]
+                return QueueDepth(name: rule.name, due: try row?[0] ?? 0, oldestDueSeconds: oldest.map { max(0, now.unix - $0) } ?? 0)
             }
         }
     }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 extension SQLArchive {
     /// Records the intent to send a create for `id` (before the call), so a crash mid-call is detectable.
@@ -44,14 +43,13 @@ extension AppDatabase {
     /// Pending generations whose create call was under way when the service last stopped.
     public func interruptedSubmissions(processStart: Date, now: Date) async throws -> [Generation] {
         try await read { db in
-            try Generation
-                .filter(
-                    sql: """
-                        status = 'pending' AND submit_started_at IS NOT NULL AND submit_uncertain_since IS NULL
-                        AND submit_started_at < ?
-                        """, arguments: [processStart.timeIntervalSince1970]
-                )
-                .fetchAll(db)
+            try db.fetchAll(
+                Generation.self,
+                """
+                SELECT * FROM generations
+                WHERE status = 'pending' AND submit_started_at IS NOT NULL AND submit_uncertain_since IS NULL
+                AND submit_started_at < \(processStart)
+                """)
         }
     }
 

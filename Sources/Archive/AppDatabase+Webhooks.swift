@@ -1,6 +1,5 @@
 import EachLabs
 import Foundation
-import GRDB
 import VaultContract
 
 /// How a webhook delivery was authenticated.
@@ -62,7 +61,7 @@ extension SQLArchive {
     /// The secrets of many generations in one read, in order (nil for an unknown id).
     public func webhookSecrets(generationIDs: [String]) async throws -> [String?] {
         try await reading { db in
-            try generationIDs.map { try db.value(String.self, "SELECT webhook_secret FROM generations WHERE id = ?", [$0]) }
+            try generationIDs.map { try db.value(String.self, "SELECT webhook_secret FROM generations WHERE id = \($0)") }
         }
     }
 
@@ -129,10 +128,10 @@ extension SQLArchive {
     /// repeats deliveries until it sees a 2xx, and polls may have finished the generation first).
     private static func isRepeat(_ db: any SQLSession, _ delivery: ReceivedWebhook) throws -> Bool {
         guard delivery.rejection == nil, let report = delivery.report,
-            let row = try db.row("SELECT status, prediction_id FROM generations WHERE id = ?", [delivery.generationID])
+            let row = try db.row("SELECT status, prediction_id FROM generations WHERE id = \(delivery.generationID)")
         else { return false }
-        let status: GenerationStatus? = row["status"]
-        let predictionID: String? = row["prediction_id"]
+        let status: GenerationStatus? = try row["status"]
+        let predictionID: String? = try row["prediction_id"]
         return predictionID == report.predictionID && status != .submitted && status != .processing
     }
 
@@ -143,12 +142,8 @@ extension SQLArchive {
             """
             INSERT INTO webhook_deliveries
                 (generation_id, received_at, verdict, reason, scheme, webhook_timestamp, exec_id, body)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """,
-            [
-                delivery.generationID, now.unix, verdict, reason, delivery.scheme.rawValue, delivery.timestampHeader,
-                delivery.report?.predictionID, delivery.body,
-            ])
+            VALUES (\(delivery.generationID), \(now.unix), \(verdict), \(reason), \(delivery.scheme.rawValue), \(delivery.timestampHeader), \(delivery.report?.predictionID), \(delivery.body))
+            """)
     }
 
     /// One row per generation (unknown ids share one) and reason: how many, when, the last one's size.
@@ -159,10 +154,10 @@ extension SQLArchive {
         try db.execute(
             """
             INSERT INTO webhook_rejections (generation_id, reason, count, first_at, last_at, last_bytes)
-            VALUES (?, ?, 1, ?, ?, ?)
+            VALUES (\(generationID ?? Self.unknownGenerationKey), \(reason.rawValue), 1, \(now.unix), \(now.unix), \(bytes))
             ON CONFLICT (generation_id, reason)
             DO UPDATE SET count = webhook_rejections.count + 1, last_at = excluded.last_at, last_bytes = excluded.last_bytes
-            """, [generationID ?? Self.unknownGenerationKey, reason.rawValue, now.unix, now.unix, bytes])
+            """)
     }
 
     /// Where deliveries for generation ids that do not exist are counted.
@@ -171,8 +166,8 @@ extension SQLArchive {
     /// Refused deliveries for a generation (`unknownGenerationKey` for unknown ids): reason and count.
     public func webhookRejections(generationID: String) async throws -> [(reason: String, count: Int)] {
         try await reading { db in
-            try db.rows("SELECT reason, count FROM webhook_rejections WHERE generation_id = ? ORDER BY reason", [generationID]).map {
-                ($0["reason"], $0["count"])
+            try db.rows("SELECT reason, count FROM webhook_rejections WHERE generation_id = \(generationID) ORDER BY reason").map {
+                try ($0["reason"], $0["count"])
             }
         }
     }
@@ -238,8 +233,8 @@ extension SQLArchive {
     /// Deliveries received for a generation, oldest first: (verdict, reason).
     public func webhookDeliveries(generationID: String) async throws -> [(verdict: String, reason: String?)] {
         try await reading { db in
-            try db.rows("SELECT verdict, reason FROM webhook_deliveries WHERE generation_id = ? ORDER BY id", [generationID]).map {
-                ($0["verdict"], $0["reason"])
+            try db.rows("SELECT verdict, reason FROM webhook_deliveries WHERE generation_id = \(generationID) ORDER BY id").map {
+                try ($0["verdict"], $0["reason"])
             }
         }
     }
@@ -251,30 +246,30 @@ extension SQLArchive {
         at now: Date
     ) throws -> WebhookEffect {
         let known =
-            try db.value(Int.self, "SELECT count(*) FROM extra_predictions WHERE generation_id = ?", [generationID]) ?? 0
+            try db.value(Int.self, "SELECT count(*) FROM extra_predictions WHERE generation_id = \(generationID)") ?? 0
         let exists =
-            try db.value(Bool.self, "SELECT 1 FROM extra_predictions WHERE prediction_id = ?", [predictionID]) ?? false
+            try db.value(Bool.self, "SELECT 1 FROM extra_predictions WHERE prediction_id = \(predictionID)") ?? false
         if exists { return .duplicate }
         guard known < maxExtraPredictions, predictionID.utf8.count <= 200 else { return .rejected(.predictionMismatch) }
         try db.execute(
             """
             INSERT INTO extra_predictions (prediction_id, generation_id, state, seen_at, next_check_at)
-            VALUES (?, ?, 'unconfirmed', ?, ?)
-            """, [predictionID, generationID, now.unix, now.unix])
+            VALUES (\(predictionID), \(generationID), 'unconfirmed', \(now.unix), \(now.unix))
+            """)
         return .extraPrediction
     }
 
     /// The provider could not be asked now: ask again at `at`.
     public func postponeExtraPrediction(_ predictionID: String, until at: Date) async throws {
         try await writing { db in
-            try db.execute("UPDATE extra_predictions SET next_check_at = ? WHERE prediction_id = ?", [at.unix, predictionID])
+            try db.execute("UPDATE extra_predictions SET next_check_at = \(at.unix) WHERE prediction_id = \(predictionID)")
         }
     }
 
     /// The provider did not confirm the prediction as this generation's: nothing changes but its state.
     public func refuseExtraPrediction(_ predictionID: String) async throws {
         try await writing { db in
-            try db.execute("UPDATE extra_predictions SET state = 'refused' WHERE prediction_id = ?", [predictionID])
+            try db.execute("UPDATE extra_predictions SET state = 'refused' WHERE prediction_id = \(predictionID)")
         }
     }
 
@@ -289,9 +284,9 @@ extension SQLArchive {
             try db.execute(
                 """
                 INSERT INTO generation_inputs (generation_id, field, position, source_url, sha256, attempts, next_attempt_at)
-                SELECT ?, field, position, source_url, sha256, 0, CASE WHEN sha256 IS NULL THEN ? END
-                FROM generation_inputs WHERE generation_id = ?
-                """, [extra.id, now.unix, original.id])
+                SELECT \(extra.id), field, position, source_url, sha256, 0, CASE WHEN sha256 IS NULL THEN \(now.unix) END
+                FROM generation_inputs WHERE generation_id = \(original.id)
+                """)
             try db.appendEvent(
                 extra.id, "extra_prediction",
                 "a second prediction \(extra.predictionID ?? "?") of \(original.id)'s request, started by a "
@@ -301,7 +296,7 @@ extension SQLArchive {
                 "the provider also ran this request as prediction \(extra.predictionID ?? "?") (billed); "
                     + "archived as \(extra.id)", at: now)
             try db.execute(
-                "UPDATE extra_predictions SET state = 'confirmed', archived_as = ? WHERE prediction_id = ?", [extra.id, extra.predictionID])
+                "UPDATE extra_predictions SET state = 'confirmed', archived_as = \(extra.id) WHERE prediction_id = \(extra.predictionID)")
             let stored = try db.generation(id: extra.id) ?? extra
             let step = GenerationLife.reported(outcome, by: .extraPrediction, stored, at: now)
             try db.persist(step, from: stored, at: now)
@@ -338,15 +333,15 @@ extension AppDatabase {
                 """
                 SELECT e.prediction_id AS extra_prediction_id, g.* FROM extra_predictions e
                 JOIN generations g ON g.id = e.generation_id
-                WHERE e.state = 'unconfirmed' AND e.next_check_at <= ? ORDER BY e.next_check_at LIMIT ?
-                """, [now.unix, limit]
-            ).map { ExtraPrediction(predictionID: $0["extra_prediction_id"], generation: try Generation(row: $0)) }
+                WHERE e.state = 'unconfirmed' AND e.next_check_at <= \(now.unix) ORDER BY e.next_check_at LIMIT \(limit)
+                """
+            ).map { try ExtraPrediction(predictionID: $0["extra_prediction_id"], generation: Generation(row: $0)) }
         }
     }
 
     public func nextExtraPredictionCheck() async throws -> Date? {
         try await read { db in
-            try Date.fetchOne(db, sql: "SELECT min(next_check_at) FROM extra_predictions WHERE state = 'unconfirmed'")
+            try db.value(Date.self, "SELECT min(next_check_at) FROM extra_predictions WHERE state = 'unconfirmed'")
         }
     }
 }

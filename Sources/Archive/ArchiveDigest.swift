@@ -11,7 +11,7 @@ public struct ArchiveDigest: Sendable, Hashable, CustomStringConvertible {
 
     public init() {}
 
-    public mutating func add(_ row: [ArchiveValue]) {
+    public mutating func add(_ row: [SQLValue]) {
         var hasher = SHA256()
         for value in row {
             switch value {

@@ -1,15 +1,6 @@
 import Foundation
 import GRDB
 
-/// One value of an archive table, as SQLite's STRICT tables hold it: what a copy to another database carries.
-public enum ArchiveValue: Sendable, Hashable {
-    case null
-    case integer(Int64)
-    case real(Double)
-    case text(String)
-    case blob([UInt8])
-}
-
 /// A table of the archive: its columns in order, each with its declared type, and its primary key.
 public struct ArchiveTable: Sendable, Hashable {
     public var name: String
@@ -64,7 +55,7 @@ extension AppDatabase {
 
     /// Up to `limit` rows of `table` after the row whose primary key is `after` (nil: from the first), in key
     /// order: a copy pages through a table while the service goes on writing.
-    public func rows(of table: ArchiveTable, after: [ArchiveValue]?, limit: Int) async throws -> [[ArchiveValue]] {
+    public func rows(of table: ArchiveTable, after: [SQLValue]?, limit: Int) async throws -> [[SQLValue]] {
         let (columns, key) = (table.columnList, table.keyList)
         var sql = "SELECT \(columns) FROM \"\(table.name)\""
         var arguments: StatementArguments = []
@@ -77,7 +68,7 @@ extension AppDatabase {
         let (query, values) = (sql, arguments)
         return try await writer.read { db in
             try Row.fetchAll(db, sql: query, arguments: values).map { row in
-                (0..<row.count).map { ArchiveValue(row[$0] as DatabaseValue) }
+                (0..<row.count).map { SQLValue(row[$0] as DatabaseValue) }
             }
         }
     }
@@ -91,7 +82,7 @@ extension AppDatabase {
                 var digest = ArchiveDigest()
                 let rows = try Row.fetchCursor(db, sql: "SELECT \(table.columnList) FROM \"\(table.name)\"")
                 while let row = try rows.next() {
-                    digest.add((0..<row.count).map { ArchiveValue(row[$0] as DatabaseValue) })
+                    digest.add((0..<row.count).map { SQLValue(row[$0] as DatabaseValue) })
                 }
                 digests[table.name] = digest
             }
@@ -105,7 +96,7 @@ extension AppDatabase {
     }
 
     /// Whether the rows with these primary keys exist (one answer per key, in order).
-    public func exist(_ keys: [[ArchiveValue]], in table: ArchiveTable) async throws -> [Bool] {
+    public func exist(_ keys: [[SQLValue]], in table: ArchiveTable) async throws -> [Bool] {
         let key = table.keyList
         let placeholders = "(" + Array(repeating: "?", count: table.primaryKey.count).joined(separator: ", ") + ")"
         return try await writer.read { db in
@@ -125,28 +116,6 @@ public enum ArchiveTableError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case .undeclaredType(let table, let column): "column \(table).\(column) has no STRICT type"
-        }
-    }
-}
-
-extension ArchiveValue {
-    init(_ value: DatabaseValue) {
-        switch value.storage {
-        case .null: self = .null
-        case .int64(let integer): self = .integer(integer)
-        case .double(let real): self = .real(real)
-        case .string(let text): self = .text(text)
-        case .blob(let data): self = .blob(Array(data))
-        }
-    }
-
-    var databaseValue: DatabaseValue {
-        switch self {
-        case .null: .null
-        case .integer(let integer): integer.databaseValue
-        case .real(let real): real.databaseValue
-        case .text(let text): text.databaseValue
-        case .blob(let bytes): Data(bytes).databaseValue
         }
     }
 }

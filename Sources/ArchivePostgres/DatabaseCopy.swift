@@ -147,7 +147,7 @@ public enum DatabaseCopy {
         let conflict =
             changeable.isEmpty
             ? "DO NOTHING" : "DO UPDATE SET \(assignments) WHERE (\(current)) IS DISTINCT FROM (\(incoming))"
-        var after: [ArchiveValue]?
+        var after: [SQLValue]?
         var written = 0
         while true {
             let rows = try await source.rows(of: table, after: after, limit: batch)
@@ -180,7 +180,7 @@ public enum DatabaseCopy {
         let key = table.keyList
         let condition = keyColumns.indices.map { "\"\(keyColumns[$0].name)\" = $\($0 + 1)" }.joined(separator: " AND ")
         var removed = 0
-        func removeGone(_ keys: [[ArchiveValue]]) async throws {
+        func removeGone(_ keys: [[SQLValue]]) async throws {
             for (values, present) in zip(keys, try await source.exist(keys, in: table)) where !present {
                 var bindings = PostgresBindings()
                 for value in values { bindings.append(value) }
@@ -189,7 +189,7 @@ public enum DatabaseCopy {
                 removed += 1
             }
         }
-        var keys: [[ArchiveValue]] = []
+        var keys: [[SQLValue]] = []
         let rows = try await target.client.query(
             PostgresQuery(unsafeSQL: "SELECT \(key) FROM \"\(table.name)\""), logger: target.logger)
         for try await row in rows {
@@ -231,29 +231,17 @@ public enum DatabaseCopy {
         return digest
     }
 
-    private static func values(of row: PostgresRow, kinds: [ArchiveTable.Kind]) throws -> [ArchiveValue] {
+    private static func values(of row: PostgresRow, kinds: [ArchiveTable.Kind]) throws -> [SQLValue] {
         let cells = row.makeRandomAccess()
         return try kinds.indices.map { index in
             let cell = cells[index]
             switch kinds[index] {
-            case .integer: return try cell.decode(Int64?.self).map(ArchiveValue.integer) ?? .null
-            case .real: return try cell.decode(Double?.self).map(ArchiveValue.real) ?? .null
-            case .text: return try cell.decode(String?.self).map(ArchiveValue.text) ?? .null
+            case .integer: return try cell.decode(Int64?.self).map(SQLValue.integer) ?? .null
+            case .real: return try cell.decode(Double?.self).map(SQLValue.real) ?? .null
+            case .text: return try cell.decode(String?.self).map(SQLValue.text) ?? .null
             case .blob:
-                return try cell.decode(ByteBuffer?.self).map { ArchiveValue.blob(Array($0.readableBytesView)) } ?? .null
+                return try cell.decode(ByteBuffer?.self).map { SQLValue.blob(Array($0.readableBytesView)) } ?? .null
             }
-        }
-    }
-}
-
-extension PostgresBindings {
-    fileprivate mutating func append(_ value: ArchiveValue) {
-        switch value {
-        case .null: appendNull()
-        case .integer(let integer): append(integer)
-        case .real(let real): append(real)
-        case .text(let text): append(text)
-        case .blob(let bytes): append(ByteBuffer(bytes: bytes))
         }
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Testing
 @testable import Archive
 import TestSupport
@@ -17,11 +16,9 @@ import TestSupport
             ("inputs", PendingFile.Kind.input.queue, "inputs_download_queue"),
         ]
 
-    private func plan(_ sql: SQL, arguments extra: StatementArguments = [], in database: AppDatabase) throws -> String {
+    private func plan(_ sql: SQLText, in database: AppDatabase) throws -> String {
         try database.writer.read { db in
-            let (text, arguments) = try sql.build(db)
-            return try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + text, arguments: arguments + extra)
-                .map { $0["detail"] as String }.joined(separator: "\n")
+            try db.rows("EXPLAIN QUERY PLAN \(sql)").map { try $0["detail"] as String }.joined(separator: "\n")
         }
     }
 
@@ -38,7 +35,7 @@ import TestSupport
 
     @Test func aModelsRunTimesAreReadThroughTheirIndex() async throws {
         let database = try AppDatabase.inMemory()
-        let plan = try plan(SQL(sql: AppDatabase.recentRunTimes), arguments: ["m"], in: database)
+        let plan = try plan(AppDatabase.recentRunTimes(model: "m"), in: database)
         #expect(plan.contains("generations_run_times"), "\(plan)")
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import VaultContract
 
 /// A table of work that workers pick from: the rows a `condition` holds for (spelled exactly as the condition of the
@@ -10,59 +9,59 @@ import VaultContract
 /// backlog; `WorkQueueTests` checks every queue's plan uses its index.
 struct WorkQueue: Sendable {
     var table: String
-    var join: SQL
+    var join: SQLText
     var dueColumn: String
-    var condition: SQL
+    var condition: SQLText
 
     init(_ rule: QueueRule) {
         table = rule.table
-        join = SQL(sql: rule.join)
+        join = SQLText(raw: rule.join)
         dueColumn = rule.dueColumn
-        condition = SQL(sql: rule.condition)
+        condition = SQLText(raw: rule.condition)
     }
 
     /// Rows due at `now`, at most `limit`, teams taking turns: each team's most overdue row comes before any team's
     /// second, so one team's backlog cannot hold a worker (or the provider's rate gate) for everyone. The extra `turn`
     /// column is ignored by the records.
-    func due(now: Date, limit: Int) -> SQL {
+    func due(now: Date, limit: Int) -> SQLText {
         """
         SELECT * FROM (
-            SELECT f.*, row_number() OVER (PARTITION BY f.team_id ORDER BY f.\(sql: dueColumn)) AS turn
-            FROM \(Self.teams) t JOIN \(sql: table) f ON f.rowid IN (
-                SELECT f.rowid FROM \(sql: table) f \(join)
-                WHERE f.team_id IS t.id AND (\(condition)) AND f.\(sql: dueColumn) <= \(now.unix)
-                ORDER BY f.\(sql: dueColumn) LIMIT \(limit)))
-        ORDER BY turn, \(sql: dueColumn) LIMIT \(limit)
+            SELECT f.*, row_number() OVER (PARTITION BY f.team_id ORDER BY f.\(raw: dueColumn)) AS turn
+            FROM \(Self.teams) t JOIN \(raw: table) f ON f.rowid IN (
+                SELECT f.rowid FROM \(raw: table) f \(join)
+                WHERE f.team_id IS t.id AND (\(condition)) AND f.\(raw: dueColumn) <= \(now.unix)
+                ORDER BY f.\(raw: dueColumn) LIMIT \(limit)))
+        ORDER BY turn, \(raw: dueColumn) LIMIT \(limit)
         """
     }
 
     /// When the next row falls due (the earliest of each team's first), or NULL when none waits.
-    var nextDue: SQL {
+    var nextDue: SQLText {
         """
         SELECT min(next) FROM (
             SELECT (
-                SELECT f.\(sql: dueColumn) FROM \(sql: table) f \(join)
-                WHERE f.team_id IS t.id AND (\(condition)) AND f.\(sql: dueColumn) IS NOT NULL
-                ORDER BY f.\(sql: dueColumn) LIMIT 1) AS next
+                SELECT f.\(raw: dueColumn) FROM \(raw: table) f \(join)
+                WHERE f.team_id IS t.id AND (\(condition)) AND f.\(raw: dueColumn) IS NOT NULL
+                ORDER BY f.\(raw: dueColumn) LIMIT 1) AS next
             FROM \(Self.teams) t)
         """
     }
 
     /// How many rows are due at `now`, and the earliest due time among them: each team's due rows counted through
     /// the queue's index (a cost in due rows, not in the backlog).
-    func depth(now: Date) -> SQL {
+    func depth(now: Date) -> SQLText {
         """
         SELECT coalesce(sum(due), 0), min(oldest) FROM (
-            SELECT count(*) AS due, min(f.\(sql: dueColumn)) AS oldest FROM \(Self.teams) t
-            JOIN \(sql: table) f ON f.rowid IN (
-                SELECT f.rowid FROM \(sql: table) f \(join)
-                WHERE f.team_id IS t.id AND (\(condition)) AND f.\(sql: dueColumn) <= \(now.unix))
+            SELECT count(*) AS due, min(f.\(raw: dueColumn)) AS oldest FROM \(Self.teams) t
+            JOIN \(raw: table) f ON f.rowid IN (
+                SELECT f.rowid FROM \(raw: table) f \(join)
+                WHERE f.team_id IS t.id AND (\(condition)) AND f.\(raw: dueColumn) <= \(now.unix))
             GROUP BY t.id)
         """
     }
 
     /// Every team, and NULL for generations made before teams existed.
-    private static let teams: SQL = "(SELECT id FROM teams UNION ALL SELECT NULL)"
+    private static let teams: SQLText = "(SELECT id FROM teams UNION ALL SELECT NULL)"
 }
 
 /// The generations one worker looks after.
@@ -83,12 +82,12 @@ enum GenerationQueue: String, CaseIterable {
     }
 
     /// Due generations, at most `limit`, teams taking turns.
-    func due(_ db: Database, now: Date, limit: Int) throws -> [Generation] {
-        try SQLRequest<Generation>(literal: queue.due(now: now, limit: limit)).fetchAll(db)
+    func due(_ db: any SQLSession, now: Date, limit: Int) throws -> [Generation] {
+        try db.fetchAll(Generation.self, queue.due(now: now, limit: limit))
     }
 
     /// When the next generation of this queue falls due, or nil when none is scheduled.
-    func nextDue(_ db: Database) throws -> Date? {
-        try SQLRequest<Date>(literal: queue.nextDue).fetchOne(db)
+    func nextDue(_ db: any SQLSession) throws -> Date? {
+        try db.value(Date.self, queue.nextDue)
     }
 }

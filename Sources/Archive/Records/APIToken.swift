@@ -1,17 +1,16 @@
 import Foundation
-import GRDB
 
 /// A row of `api_tokens`: a team's token, kept as its SHA-256 only (the token is shown once, when created).
-public struct APIToken: ArchiveRecord, Hashable {
-    public static let databaseTableName = "api_tokens"
+public struct APIToken: SQLRecord, Hashable {
+    public static let tableName = "api_tokens"
 
     /// The columns queries filter and order by.
     public enum Columns {
-        public static let id = Column("id")
-        public static let teamID = Column("team_id")
-        public static let tokenSHA256 = Column("token_sha256")
-        public static let createdAt = Column("created_at")
-        public static let revokedAt = Column("revoked_at")
+        public static let id = "id"
+        public static let teamID = "team_id"
+        public static let tokenSHA256 = "token_sha256"
+        public static let createdAt = "created_at"
+        public static let revokedAt = "revoked_at"
     }
 
     public var id: String

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// A team: the unit that owns generations and sees only its own.
 /// What a token may do beyond its team's ordinary API.

@@ -1,21 +1,20 @@
 import Foundation
-import GRDB
 
 /// A row of `assets`: one stored blob and what its bytes are.
-public struct Asset: ArchiveRecord, Hashable {
-    public static let databaseTableName = "assets"
+public struct Asset: SQLRecord, Hashable {
+    public static let tableName = "assets"
 
     /// Every column, by its property's name.
     public enum Columns {
-        public static let sha256 = Column("sha256")
-        public static let size = Column("size")
-        public static let contentType = Column("content_type")
-        public static let durationS = Column("duration_s")
-        public static let width = Column("width")
-        public static let height = Column("height")
-        public static let videoCodec = Column("video_codec")
-        public static let hasAudio = Column("has_audio")
-        public static let storedAt = Column("stored_at")
+        public static let sha256 = "sha256"
+        public static let size = "size"
+        public static let contentType = "content_type"
+        public static let durationS = "duration_s"
+        public static let width = "width"
+        public static let height = "height"
+        public static let videoCodec = "video_codec"
+        public static let hasAudio = "has_audio"
+        public static let storedAt = "stored_at"
     }
 
     public var sha256: String
@@ -45,17 +44,17 @@ public struct Asset: ArchiveRecord, Hashable {
 }
 
 extension Asset {
-    /// Decodes a row column by column: pages and workers read these by the thousand, and GRDB's Codable path
+    /// Decodes a row column by column: pages and workers read these by the thousand, and the Codable path
     /// (a name conversion per column per row) cost more than the query.
-    public init(row: Row) throws {
-        sha256 = try row.decode(forColumn: Columns.sha256)
-        size = try row.decode(forColumn: Columns.size)
-        contentType = try row.decode(forColumn: Columns.contentType)
-        durationS = try row.decode(forColumn: Columns.durationS)
-        width = try row.decode(forColumn: Columns.width)
-        height = try row.decode(forColumn: Columns.height)
-        videoCodec = try row.decode(forColumn: Columns.videoCodec)
-        hasAudio = try row.decode(forColumn: Columns.hasAudio)
-        storedAt = Date(timeIntervalSince1970: try row.decode(Double.self, forColumn: Columns.storedAt))
+    public init(row: SQLRow) throws {
+        sha256 = try row[Columns.sha256]
+        size = try row[Columns.size]
+        contentType = try row[Columns.contentType]
+        durationS = try row[Columns.durationS]
+        width = try row[Columns.width]
+        height = try row[Columns.height]
+        videoCodec = try row[Columns.videoCodec]
+        hasAudio = try row[Columns.hasAudio]
+        storedAt = try row[Columns.storedAt]
     }
 }

@@ -1,14 +1,13 @@
 import EachLabs
 import Foundation
-import GRDB
 
 /// A row of `models`: a cached catalogue entry.
-public struct CatalogueModel: ArchiveRecord, Hashable {
-    public static let databaseTableName = "models"
+public struct CatalogueModel: SQLRecord, Hashable {
+    public static let tableName = "models"
 
     /// The columns queries filter and order by.
     public enum Columns {
-        public static let slug = Column("slug")
+        public static let slug = "slug"
     }
 
     public var slug: String

@@ -1,46 +1,45 @@
 import EachLabs
 import Foundation
-import GRDB
 import VaultContract
 
 /// A row of `generations`.
-public struct Generation: ArchiveRecord, Hashable {
-    public static let databaseTableName = "generations"
+public struct Generation: SQLRecord, Hashable {
+    public static let tableName = "generations"
 
     /// Every column, by its property's name.
     public enum Columns {
-        public static let seq = Column("seq")
-        public static let id = Column("id")
-        public static let model = Column("model")
-        public static let version = Column("version")
-        public static let input = Column("input")
-        public static let prompt = Column("prompt")
-        public static let negativePrompt = Column("negative_prompt")
-        public static let tags = Column("tags")
-        public static let status = Column("status")
-        public static let predictionID = Column("prediction_id")
-        public static let providerStatus = Column("provider_status")
-        public static let errorCode = Column("error_code")
-        public static let errorMessage = Column("error_message")
-        public static let costUSD = Column("cost_usd")
-        public static let predictTimeS = Column("predict_time_s")
-        public static let createdAt = Column("created_at")
-        public static let updatedAt = Column("updated_at")
-        public static let submittedAt = Column("submitted_at")
-        public static let completedAt = Column("completed_at")
-        public static let submitAttempts = Column("submit_attempts")
-        public static let submitStartedAt = Column("submit_started_at")
-        public static let pollAttempts = Column("poll_attempts")
-        public static let nextActionAt = Column("next_action_at")
-        public static let webhookSecret = Column("webhook_secret")
-        public static let submitUncertainSince = Column("submit_uncertain_since")
-        public static let confirmPending = Column("confirm_pending")
-        public static let teamID = Column("team_id")
-        public static let requestKey = Column("request_key")
-        public static let dedupHits = Column("dedup_hits")
-        public static let note = Column("note")
-        public static let origin = Column("origin")
-        public static let madeFrom = Column("made_from")
+        public static let seq = "seq"
+        public static let id = "id"
+        public static let model = "model"
+        public static let version = "version"
+        public static let input = "input"
+        public static let prompt = "prompt"
+        public static let negativePrompt = "negative_prompt"
+        public static let tags = "tags"
+        public static let status = "status"
+        public static let predictionID = "prediction_id"
+        public static let providerStatus = "provider_status"
+        public static let errorCode = "error_code"
+        public static let errorMessage = "error_message"
+        public static let costUSD = "cost_usd"
+        public static let predictTimeS = "predict_time_s"
+        public static let createdAt = "created_at"
+        public static let updatedAt = "updated_at"
+        public static let submittedAt = "submitted_at"
+        public static let completedAt = "completed_at"
+        public static let submitAttempts = "submit_attempts"
+        public static let submitStartedAt = "submit_started_at"
+        public static let pollAttempts = "poll_attempts"
+        public static let nextActionAt = "next_action_at"
+        public static let webhookSecret = "webhook_secret"
+        public static let submitUncertainSince = "submit_uncertain_since"
+        public static let confirmPending = "confirm_pending"
+        public static let teamID = "team_id"
+        public static let requestKey = "request_key"
+        public static let dedupHits = "dedup_hits"
+        public static let note = "note"
+        public static let origin = "origin"
+        public static let madeFrom = "made_from"
     }
 
     public var seq: Int64?
@@ -83,7 +82,7 @@ public struct Generation: ArchiveRecord, Hashable {
     /// The generation this one was made again or varied from (the gallery's "Make again" and "Variation").
     public var madeFrom: String?
 
-    public enum Origin: String, Sendable, Codable, DatabaseValueConvertible {
+    public enum Origin: String, Sendable, Codable, SQLValueConvertible {
         /// Submitted to the provider by EachVault.
         case submitted
         /// A prediction made outside EachVault, archived by `eachvault import` / `POST /v1/imports`.
@@ -115,47 +114,43 @@ public struct Generation: ArchiveRecord, Hashable {
         self.confirmPending = false
         self.origin = .submitted
     }
-
-    public mutating func didInsert(_ inserted: InsertionSuccess) {
-        seq = inserted.rowID
-    }
 }
 
 extension Generation {
-    /// Decodes a row column by column: pages and workers read these by the thousand, and GRDB's Codable path
+    /// Decodes a row column by column: pages and workers read these by the thousand, and the Codable path
     /// (a name conversion per column per row) cost more than the query.
-    public init(row: Row) throws {
-        seq = try row.decode(forColumn: Columns.seq)
-        id = try row.decode(forColumn: Columns.id)
-        model = try row.decode(forColumn: Columns.model)
-        version = try row.decode(forColumn: Columns.version)
-        input = try Self.decodeJSON([String: JSONValue].self, row.decode(forColumn: Columns.input))
-        prompt = try row.decode(forColumn: Columns.prompt)
-        negativePrompt = try row.decode(forColumn: Columns.negativePrompt)
-        tags = try Self.decodeJSON([String].self, row.decode(forColumn: Columns.tags))
-        status = try row.decode(forColumn: Columns.status)
-        predictionID = try row.decode(forColumn: Columns.predictionID)
-        providerStatus = try row.decode(forColumn: Columns.providerStatus)
-        errorCode = try row.decode(forColumn: Columns.errorCode)
-        errorMessage = try row.decode(forColumn: Columns.errorMessage)
-        costUSD = try row.decode(forColumn: Columns.costUSD)
-        predictTimeS = try row.decode(forColumn: Columns.predictTimeS)
-        createdAt = Date(timeIntervalSince1970: try row.decode(Double.self, forColumn: Columns.createdAt))
-        updatedAt = Date(timeIntervalSince1970: try row.decode(Double.self, forColumn: Columns.updatedAt))
-        submittedAt = try row.decode(Double?.self, forColumn: Columns.submittedAt).map(Date.init(timeIntervalSince1970:))
-        completedAt = try row.decode(Double?.self, forColumn: Columns.completedAt).map(Date.init(timeIntervalSince1970:))
-        submitAttempts = try row.decode(forColumn: Columns.submitAttempts)
-        submitStartedAt = try row.decode(Double?.self, forColumn: Columns.submitStartedAt).map(Date.init(timeIntervalSince1970:))
-        pollAttempts = try row.decode(forColumn: Columns.pollAttempts)
-        nextActionAt = try row.decode(Double?.self, forColumn: Columns.nextActionAt).map(Date.init(timeIntervalSince1970:))
-        webhookSecret = try row.decode(forColumn: Columns.webhookSecret)
-        submitUncertainSince = try row.decode(Double?.self, forColumn: Columns.submitUncertainSince).map(Date.init(timeIntervalSince1970:))
-        confirmPending = try row.decode(forColumn: Columns.confirmPending)
-        teamID = try row.decode(forColumn: Columns.teamID)
-        requestKey = try row.decode(forColumn: Columns.requestKey)
-        dedupHits = try row.decode(forColumn: Columns.dedupHits)
-        note = try row.decode(forColumn: Columns.note)
-        origin = try row.decode(forColumn: Columns.origin)
-        madeFrom = try row.decode(forColumn: Columns.madeFrom)
+    public init(row: SQLRow) throws {
+        seq = try row[Columns.seq]
+        id = try row[Columns.id]
+        model = try row[Columns.model]
+        version = try row[Columns.version]
+        input = try Self.decodeJSON([String: JSONValue].self, row[Columns.input])
+        prompt = try row[Columns.prompt]
+        negativePrompt = try row[Columns.negativePrompt]
+        tags = try Self.decodeJSON([String].self, row[Columns.tags])
+        status = try row[Columns.status]
+        predictionID = try row[Columns.predictionID]
+        providerStatus = try row[Columns.providerStatus]
+        errorCode = try row[Columns.errorCode]
+        errorMessage = try row[Columns.errorMessage]
+        costUSD = try row[Columns.costUSD]
+        predictTimeS = try row[Columns.predictTimeS]
+        createdAt = try row[Columns.createdAt]
+        updatedAt = try row[Columns.updatedAt]
+        submittedAt = try row[Columns.submittedAt]
+        completedAt = try row[Columns.completedAt]
+        submitAttempts = try row[Columns.submitAttempts]
+        submitStartedAt = try row[Columns.submitStartedAt]
+        pollAttempts = try row[Columns.pollAttempts]
+        nextActionAt = try row[Columns.nextActionAt]
+        webhookSecret = try row[Columns.webhookSecret]
+        submitUncertainSince = try row[Columns.submitUncertainSince]
+        confirmPending = try row[Columns.confirmPending]
+        teamID = try row[Columns.teamID]
+        requestKey = try row[Columns.requestKey]
+        dedupHits = try row[Columns.dedupHits]
+        note = try row[Columns.note]
+        origin = try row[Columns.origin]
+        madeFrom = try row[Columns.madeFrom]
     }
 }

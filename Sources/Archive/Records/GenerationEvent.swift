@@ -1,14 +1,13 @@
 import Foundation
-import GRDB
 
 /// A row of `generation_events`: one step in a generation's history.
-public struct GenerationEvent: ArchiveRecord, Hashable {
-    public static let databaseTableName = "generation_events"
+public struct GenerationEvent: SQLRecord, Hashable {
+    public static let tableName = "generation_events"
 
     /// The columns queries filter and order by.
     public enum Columns {
-        public static let id = Column("id")
-        public static let generationID = Column("generation_id")
+        public static let id = "id"
+        public static let generationID = "generation_id"
     }
 
     public var id: Int64?

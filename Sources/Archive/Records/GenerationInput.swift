@@ -1,20 +1,19 @@
 import Foundation
-import GRDB
 
 /// A row of `generation_inputs`: one media input URL of a generation and, once stored, its blob.
-public struct GenerationInput: ArchiveRecord, Hashable {
-    public static let databaseTableName = "generation_inputs"
+public struct GenerationInput: SQLRecord, Hashable {
+    public static let tableName = "generation_inputs"
 
     /// Every column, by its property's name.
     public enum Columns {
-        public static let generationID = Column("generation_id")
-        public static let field = Column("field")
-        public static let position = Column("position")
-        public static let sourceURL = Column("source_url")
-        public static let sha256 = Column("sha256")
-        public static let attempts = Column("attempts")
-        public static let nextAttemptAt = Column("next_attempt_at")
-        public static let lastError = Column("last_error")
+        public static let generationID = "generation_id"
+        public static let field = "field"
+        public static let position = "position"
+        public static let sourceURL = "source_url"
+        public static let sha256 = "sha256"
+        public static let attempts = "attempts"
+        public static let nextAttemptAt = "next_attempt_at"
+        public static let lastError = "last_error"
     }
 
     public var generationID: String
@@ -43,16 +42,16 @@ public struct GenerationInput: ArchiveRecord, Hashable {
 }
 
 extension GenerationInput {
-    /// Decodes a row column by column: pages and workers read these by the thousand, and GRDB's Codable path
+    /// Decodes a row column by column: pages and workers read these by the thousand, and the Codable path
     /// (a name conversion per column per row) cost more than the query.
-    public init(row: Row) throws {
-        generationID = try row.decode(forColumn: Columns.generationID)
-        field = try row.decode(forColumn: Columns.field)
-        position = try row.decode(forColumn: Columns.position)
-        sourceURL = try row.decode(forColumn: Columns.sourceURL)
-        sha256 = try row.decode(forColumn: Columns.sha256)
-        attempts = try row.decode(forColumn: Columns.attempts)
-        nextAttemptAt = try row.decode(Double?.self, forColumn: Columns.nextAttemptAt).map(Date.init(timeIntervalSince1970:))
-        lastError = try row.decode(forColumn: Columns.lastError)
+    public init(row: SQLRow) throws {
+        generationID = try row[Columns.generationID]
+        field = try row[Columns.field]
+        position = try row[Columns.position]
+        sourceURL = try row[Columns.sourceURL]
+        sha256 = try row[Columns.sha256]
+        attempts = try row[Columns.attempts]
+        nextAttemptAt = try row[Columns.nextAttemptAt]
+        lastError = try row[Columns.lastError]
     }
 }

@@ -1,14 +1,13 @@
 import Foundation
-import GRDB
 
 /// A row of `provider_uploads`: a stored file the provider already holds at `publicURL`.
-public struct ProviderUpload: ArchiveRecord, Hashable {
-    public static let databaseTableName = "provider_uploads"
+public struct ProviderUpload: SQLRecord, Hashable {
+    public static let tableName = "provider_uploads"
 
     /// The columns queries filter and order by.
     public enum Columns {
-        public static let sha256 = Column("sha256")
-        public static let reuseUntil = Column("reuse_until")
+        public static let sha256 = "sha256"
+        public static let reuseUntil = "reuse_until"
     }
 
     public var sha256: String

@@ -1,16 +1,15 @@
 import Foundation
-import GRDB
 
 /// A row of `shares`: a link that opens one generation without a team token until it expires or is revoked. Its
 /// token is kept as a SHA-256 only (returned once, at creation).
-public struct Share: ArchiveRecord, Hashable {
-    public static let databaseTableName = "shares"
+public struct Share: SQLRecord, Hashable {
+    public static let tableName = "shares"
 
     /// The columns queries filter and order by.
     public enum Columns {
-        public static let id = Column("id")
-        public static let teamID = Column("team_id")
-        public static let tokenSHA256 = Column("token_sha256")
+        public static let id = "id"
+        public static let teamID = "team_id"
+        public static let tokenSHA256 = "token_sha256"
     }
 
     public var id: String

@@ -1,14 +1,13 @@
 import Foundation
-import GRDB
 
 /// A row of `teams`: who owns generations, files and tokens.
-public struct Team: ArchiveRecord, Hashable {
-    public static let databaseTableName = "teams"
+public struct Team: SQLRecord, Hashable {
+    public static let tableName = "teams"
 
     /// The columns queries filter and order by.
     public enum Columns {
-        public static let id = Column("id")
-        public static let name = Column("name")
+        public static let id = "id"
+        public static let name = "name"
     }
 
     public var id: String

@@ -8,13 +8,14 @@ extension AppDatabase {
     /// in the current ranking (scores drift a little as the index changes, so a remembered score would not do);
     /// rows created after the first page stay out.
     func rank(
-        _ db: Database, _ pattern: CompiledPattern, facets: [String], _ conditions: [String],
-        _ arguments: StatementArguments, _ page: Page, window: Int
+        _ db: Database, _ pattern: CompiledPattern, facets: [String], _ conditions: [SQLText], _ page: Page,
+        window: Int
     ) throws -> SearchPage {
         let top = min(page.cursor?.windowTop ?? page.snapshotSeq, page.snapshotSeq)
         // Enough of the window's ranking to find the previous page's last row even if it moved a little.
         let wanted = (page.cursor?.offset ?? 0) + page.limit + 1 + (page.cursor == nil ? 0 : 200)
-        let filters = Filters(conditions: conditions.joined(separator: " AND "), arguments: arguments)
+        let (filterText, filterValues) = conditions.joined(separator: " AND ").rendered(.sqlite)
+        let filters = Filters(conditions: filterText, arguments: StatementArguments(filterValues.map(\.databaseValue)))
         let (ranked, olderTop) = try rankedWindow(
             db, pattern, selectiveFacets(db, facets, rows: page.snapshotSeq), filters, top: top, window: window,
             wanted: wanted)
@@ -29,7 +30,8 @@ extension AppDatabase {
         guard let last = slice.last else {
             return SearchPage(hits: [], nextCursor: olderWindow, rankingWindow: windowed ? window : nil)
         }
-        let generations = try Generation.fetchAll(db, keys: slice.map(\.seq))
+        let generations = try db.fetchAll(
+            Generation.self, "SELECT * FROM generations WHERE seq IN (\(list: slice.map(\.seq)))")
         let bySeq = Dictionary(generations.map { ($0.seq ?? 0, $0) }, uniquingKeysWith: { first, _ in first })
         let hits = slice.compactMap { entry in
             bySeq[entry.seq].map { SearchHit(generation: $0, snippet: entry.snippet.map(Snippet.init)) }

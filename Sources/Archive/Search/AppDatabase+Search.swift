@@ -22,25 +22,19 @@ extension AppDatabase {
         let snapshotSeq =
             try query.cursor?.snapshotSeq
             ?? Int64.fetchOne(db, sql: "SELECT max(seq) FROM generations") ?? 0
-        var conditions = ["g.seq <= ?"]
-        var values: [(any DatabaseValueConvertible)?] = [snapshotSeq]
-        for (condition, filterValues) in query.filterConditions(.sqlite) {
-            conditions.append(condition)
-            values += filterValues
-        }
-        let arguments = StatementArguments(values)
+        let conditions: [SQLText] = ["g.seq <= \(snapshotSeq)"] + query.filterConditions(.sqlite)
         let page = Page(
             limit: max(1, min(query.limit, 500)), snapshotSeq: snapshotSeq, fingerprint: query.fingerprint,
             cursor: query.cursor)
         guard let text = query.text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else {
-            return try db.browse(conditions, values, page)
+            return try db.browse(conditions, page)
         }
         guard let pattern = SearchPattern.compile(text, anyWord: query.anyWord, wholeTerms: vocabulary.lookup(db)) else {
             return SearchPage(hits: [], nextCursor: nil)
         }
         let facets = [query.teamID.map { SearchPattern.facet("t", $0) }, query.model.map { SearchPattern.facet("m", $0) }]
         return try rank(
-            db, pattern, facets: facets.compactMap { $0 }, conditions, arguments, page, window: max(1, query.rankingWindow))
+            db, pattern, facets: facets.compactMap { $0 }, conditions, page, window: max(1, query.rankingWindow))
     }
 
     /// What one page asks for, and what its cursor carries forward.

@@ -1,15 +1,12 @@
 import Foundation
-import GRDB
 
 /// Where the two databases spell a search differently.
-public enum SQLDialect: Sendable {
-    case sqlite, postgres
-
-    /// A generation (`g`) whose JSON tag list holds the tag (`?`), in any case.
-    var hasTag: String {
+extension SQLDialect {
+    /// A generation (`g`) whose JSON tag list holds `tag`, in any case.
+    func hasTag(_ tag: String) -> SQLText {
         switch self {
-        case .sqlite: "EXISTS (SELECT 1 FROM json_each(g.tags) WHERE lower(value) = lower(?))"
-        case .postgres: "EXISTS (SELECT 1 FROM json_array_elements_text(g.tags::json) t WHERE lower(t) = lower(?))"
+        case .sqlite: "EXISTS (SELECT 1 FROM json_each(g.tags) WHERE lower(value) = lower(\(tag)))"
+        case .postgres: "EXISTS (SELECT 1 FROM json_array_elements_text(g.tags::json) t WHERE lower(t) = lower(\(tag)))"
         }
     }
 
@@ -34,40 +31,38 @@ public enum SQLDialect: Sendable {
 }
 
 extension GenerationQuery {
-    /// One SQL condition with its bound values per filter that is set.
-    package func filterConditions(_ dialect: SQLDialect) -> [(String, [any DatabaseValueConvertible])] {
-        let query = self
-        var filters: [(String, [any DatabaseValueConvertible])] = []
-        func add(_ condition: String, _ value: (any DatabaseValueConvertible)?) {
-            if let value { filters.append((condition, [value])) }
+    /// One SQL condition per filter that is set.
+    package func filterConditions(_ dialect: SQLDialect) -> [SQLText] {
+        var filters: [SQLText] = []
+        if let teamID { filters.append("g.team_id = \(teamID)") }
+        if let model { filters.append("g.model = \(model)") }
+        if let tag { filters.append(dialect.hasTag(tag)) }
+        if let category { filters.append("g.model IN (SELECT slug FROM models WHERE category = \(category))") }
+        if let createdAfter { filters.append("g.created_at >= \(createdAfter)") }
+        if let createdBefore { filters.append("g.created_at < \(createdBefore)") }
+        if let status { filters.append("g.status = \(status)") }
+        if let minCost { filters.append("g.cost_usd >= \(minCost)") }
+        if let maxCost { filters.append("g.cost_usd <= \(maxCost)") }
+        if let inputSHA256 {
+            filters.append(
+                "g.id IN (SELECT generation_id FROM generation_inputs WHERE sha256 = \(inputSHA256.lowercased()))")
         }
-        add("g.team_id = ?", query.teamID)
-        add("g.model = ?", query.model)
-        add(dialect.hasTag, query.tag)
-        add("g.model IN (SELECT slug FROM models WHERE category = ?)", query.category)
-        add("g.created_at >= ?", query.createdAfter?.unix)
-        add("g.created_at < ?", query.createdBefore?.unix)
-        add("g.status = ?", query.status?.rawValue)
-        add("g.cost_usd >= ?", query.minCost)
-        add("g.cost_usd <= ?", query.maxCost)
-        add("g.id IN (SELECT generation_id FROM generation_inputs WHERE sha256 = ?)", query.inputSHA256?.lowercased())
         // Facets of the stored video: one output must satisfy them all.
-        var output: [(String, [any DatabaseValueConvertible])] = []
-        if let value = query.minDuration { output.append(("a.duration_s >= ?", [value])) }
-        if let value = query.maxDuration { output.append(("a.duration_s <= ?", [value])) }
-        if let value = query.hasAudio { output.append(("a.has_audio = ?", [value])) }
-        switch query.resolution {
-        case .exact(let width, let height)?: output.append(("a.width = ? AND a.height = ?", [width, height]))
-        case .shortSide(let side)?: output.append(("\(dialect.least)(a.width, a.height) = ?", [side]))
+        var output: [SQLText] = []
+        if let minDuration { output.append("a.duration_s >= \(minDuration)") }
+        if let maxDuration { output.append("a.duration_s <= \(maxDuration)") }
+        if let hasAudio { output.append("a.has_audio = \(hasAudio)") }
+        switch resolution {
+        case .exact(let width, let height)?: output.append("a.width = \(width) AND a.height = \(height)")
+        case .shortSide(let side)?: output.append("\(raw: dialect.least)(a.width, a.height) = \(side)")
         case nil: break
         }
         if !output.isEmpty {
             filters.append(
-                (
-                    "EXISTS (SELECT 1 FROM generation_outputs o JOIN assets a ON a.sha256 = o.sha256 "
-                        + "WHERE o.generation_id = g.id AND " + output.map(\.0).joined(separator: " AND ") + ")",
-                    output.flatMap(\.1)
-                ))
+                """
+                EXISTS (SELECT 1 FROM generation_outputs o JOIN assets a ON a.sha256 = o.sha256
+                WHERE o.generation_id = g.id AND \(output.joined(separator: " AND ")))
+                """)
         }
         return filters
     }
@@ -75,20 +70,19 @@ extension GenerationQuery {
 
 extension SQLSession {
     /// Without text: newest first, paged by keyset (creation time, seq): exact whatever changes between pages.
-    package func browse(
-        _ conditions: [String], _ arguments: [(any DatabaseValueConvertible)?], _ page: AppDatabase.Page
-    ) throws -> SearchPage {
+    package func browse(_ conditions: [SQLText], _ page: AppDatabase.Page) throws -> SearchPage {
         var conditions = conditions
-        var arguments = arguments
         if let cursor = page.cursor {
-            conditions.append("(g.created_at < ? OR (g.created_at = ? AND g.seq < ?))")
-            arguments += [cursor.sortKey, cursor.sortKey, cursor.seq]
+            conditions.append(
+                "(g.created_at < \(cursor.sortKey) OR (g.created_at = \(cursor.sortKey) AND g.seq < \(cursor.seq)))")
         }
-        arguments += [page.limit + 1]  // one more than asked tells whether another page follows
+        // One more than asked tells whether another page follows.
         let generations = try fetchAll(
             Generation.self,
-            "SELECT g.* FROM generations g WHERE \(conditions.joined(separator: " AND ")) "
-                + "ORDER BY g.created_at DESC, g.seq DESC LIMIT ?", arguments)
+            """
+            SELECT g.* FROM generations g WHERE \(conditions.joined(separator: " AND "))
+            ORDER BY g.created_at DESC, g.seq DESC LIMIT \(page.limit + 1)
+            """)
         let hits = generations.prefix(page.limit).map { SearchHit(generation: $0, snippet: nil) }
         let last = generations.count > page.limit ? hits.last?.generation : nil
         return SearchPage(

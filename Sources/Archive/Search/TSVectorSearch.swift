@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Text search on PostgreSQL: the same query language as SQLite's FTS5 search (`SearchPattern`: words as prefixes,
 /// `"quoted phrases"`, `-exclusions`, every other character a separator) turned into a `tsquery` over the `search`
@@ -10,17 +9,12 @@ extension SQLSession {
         if let cursor = query.cursor, cursor.fingerprint != query.fingerprint { throw SearchError.invalidCursor }
         let snapshotSeq =
             try query.cursor?.snapshotSeq ?? value(Int64.self, "SELECT max(seq) FROM generations") ?? 0
-        var conditions = ["g.seq <= ?"]
-        var values: [(any DatabaseValueConvertible)?] = [snapshotSeq]
-        for (condition, filterValues) in query.filterConditions(.postgres) {
-            conditions.append(condition)
-            values += filterValues
-        }
+        let conditions: [SQLText] = ["g.seq <= \(snapshotSeq)"] + query.filterConditions(.postgres)
         let page = AppDatabase.Page(
             limit: max(1, min(query.limit, 500)), snapshotSeq: snapshotSeq, fingerprint: query.fingerprint,
             cursor: query.cursor)
         guard let text = query.text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else {
-            return try browse(conditions, values, page)
+            return try browse(conditions, page)
         }
         guard let tsquery = SearchPattern.tsquery(text, anyWord: query.anyWord) else {
             return SearchPage(hits: [], nextCursor: nil)
@@ -29,13 +23,12 @@ extension SQLSession {
         let rows = try rows(
             """
             SELECT g.* FROM (
-                SELECT g.seq, ts_rank(g.search, to_tsquery('simple', ?)) AS score FROM generations g
-                WHERE g.search @@ to_tsquery('simple', ?) AND \(conditions.joined(separator: " AND "))
-                ORDER BY score DESC, g.seq DESC LIMIT ? OFFSET ?
+                SELECT g.seq, ts_rank(g.search, to_tsquery('simple', \(tsquery))) AS score FROM generations g
+                WHERE g.search @@ to_tsquery('simple', \(tsquery)) AND \(conditions.joined(separator: " AND "))
+                ORDER BY score DESC, g.seq DESC LIMIT \(page.limit + 1) OFFSET \(offset)
             ) ranked JOIN generations g ON g.seq = ranked.seq
             ORDER BY ranked.score DESC, g.seq DESC
-            """,
-            [tsquery, tsquery] + values + [page.limit + 1, offset])
+            """)
         let marked = SearchPattern.markedWords(text)
         let hits = try rows.prefix(page.limit).map { row in
             let generation = try Generation(row: row)

@@ -1,12 +1,11 @@
 import Foundation
-import GRDB
 
 /// Teams, their tokens and gallery sessions.
 extension SQLArchive {
     public func createTeam(name: String, now: Date) async throws -> Team {
         let team = Team(id: Secrets.id(prefix: "team_"), name: name, createdAt: now)
         return try await writing { db in
-            guard try db.value(String.self, "SELECT id FROM teams WHERE name = ?", [name]) == nil else {
+            guard try db.value(String.self, "SELECT id FROM teams WHERE name = \(name)") == nil else {
                 throw TeamError.duplicateName(name)
             }
             try db.insert(team)
@@ -15,14 +14,14 @@ extension SQLArchive {
     }
 
     public func team(named name: String) async throws -> Team? {
-        try await reading { db in try db.fetchOne(Team.self, "SELECT * FROM teams WHERE name = ?", [name]) }
+        try await reading { db in try db.fetchOne(Team.self, "SELECT * FROM teams WHERE name = \(name)") }
     }
 
     public func createToken(teamName: String, label: String?, scopes: Set<TokenScope>, now: Date) async throws
         -> (token: String, info: TokenInfo)
     {
         try await writing { db in
-            guard let team = try db.fetchOne(Team.self, "SELECT * FROM teams WHERE name = ?", [teamName]) else {
+            guard let team = try db.fetchOne(Team.self, "SELECT * FROM teams WHERE name = \(teamName)") else {
                 throw TeamError.unknownTeam(teamName)
             }
             let (token, record) = APIToken.make(teamID: team.id, name: label, scopes: scopes, now: now)
@@ -44,7 +43,7 @@ extension SQLArchive {
 
     public func revokeToken(id: String, now: Date) async throws {
         try await writing { db in
-            try db.execute("UPDATE api_tokens SET revoked_at = coalesce(revoked_at, ?) WHERE id = ?", [now.unix, id])
+            try db.execute("UPDATE api_tokens SET revoked_at = coalesce(revoked_at, \(now.unix)) WHERE id = \(id)")
             if db.changedRows == 0 { throw TeamError.unknownToken(id) }
         }
     }
@@ -57,18 +56,18 @@ extension SQLArchive {
                 let row = try db.row(
                     """
                     SELECT t.id AS token_id, t.last_used_at, t.scopes, s.id, s.name, s.created_at FROM api_tokens t
-                    JOIN teams s ON s.id = t.team_id WHERE t.token_sha256 = ? AND t.revoked_at IS NULL
-                    """, [Secrets.digest(token)])
+                    JOIN teams s ON s.id = t.team_id WHERE t.token_sha256 = \(Secrets.digest(token)) AND t.revoked_at IS NULL
+                    """)
             else { return nil }
-            return (
-                TokenGrant(team: try Team(row: row), scopes: APIToken.scopes(from: row["scopes"])), row["token_id"],
+            return try (
+                TokenGrant(team: Team(row: row), scopes: APIToken.scopes(from: row["scopes"])), row["token_id"],
                 row["last_used_at"]
             )
         }
         guard let found else { return nil }
         if found.lastUsed.map({ now.unix - $0 > 60 }) ?? true {
             try await writing { db in
-                try db.execute("UPDATE api_tokens SET last_used_at = ? WHERE id = ?", [now.unix, found.tokenID])
+                try db.execute("UPDATE api_tokens SET last_used_at = \(now.unix) WHERE id = \(found.tokenID)")
             }
         }
         return found.grant
@@ -81,9 +80,8 @@ extension SQLArchive {
             try db.execute(
                 """
                 INSERT INTO sessions (session_sha256, token_id, created_at, expires_at)
-                SELECT ?, id, ?, ? FROM api_tokens WHERE token_sha256 = ? AND revoked_at IS NULL
-                """,
-                [Secrets.digest(session), now.unix, now.addingTimeInterval(lifetime).unix, Secrets.digest(token)])
+                SELECT \(Secrets.digest(session)), id, \(now.unix), \(now.addingTimeInterval(lifetime).unix) FROM api_tokens WHERE token_sha256 = \(Secrets.digest(token)) AND revoked_at IS NULL
+                """)
             return db.changedRows == 1 ? session : nil
         }
     }
@@ -95,14 +93,14 @@ extension SQLArchive {
                 Team.self,
                 """
                 SELECT t.* FROM sessions s JOIN api_tokens k ON k.id = s.token_id JOIN teams t ON t.id = k.team_id
-                WHERE s.session_sha256 = ? AND s.expires_at > ? AND k.revoked_at IS NULL
-                """, [Secrets.digest(session), now.unix])
+                WHERE s.session_sha256 = \(Secrets.digest(session)) AND s.expires_at > \(now.unix) AND k.revoked_at IS NULL
+                """)
         }
     }
 
     public func endSession(_ session: String) async throws {
         try await writing { db in
-            try db.execute("DELETE FROM sessions WHERE session_sha256 = ?", [Secrets.digest(session)])
+            try db.execute("DELETE FROM sessions WHERE session_sha256 = \(Secrets.digest(session))")
         }
     }
 }

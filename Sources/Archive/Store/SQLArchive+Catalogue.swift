@@ -4,7 +4,7 @@ import Foundation
 /// The provider's model catalogue, cached.
 extension SQLArchive {
     public func cachedModel(slug: String) async throws -> CatalogueModel? {
-        try await reading { db in try db.fetchOne(CatalogueModel.self, "SELECT * FROM models WHERE slug = ?", [slug]) }
+        try await reading { db in try db.fetchOne(CatalogueModel.self, "SELECT * FROM models WHERE slug = \(slug)") }
     }
 
     public func cachedModels() async throws -> [CatalogueModel] {

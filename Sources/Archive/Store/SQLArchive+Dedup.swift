@@ -1,12 +1,14 @@
 import Foundation
-import GRDB
 
 extension Generation {
     /// The team's (`?`) generation with the request key (`?`) that answers a repeat of its request.
-    package static let deduplicationMatchSQL = """
-        SELECT * FROM generations WHERE team_id = ? AND request_key = ? AND status NOT IN ('failed', 'cancelled')
+    package static func deduplicationMatch(teamID: String?, requestKey: String?) -> SQLText {
+        """
+        SELECT * FROM generations WHERE team_id = \(teamID) AND request_key = \(requestKey)
+        AND status NOT IN ('failed', 'cancelled')
         ORDER BY status = 'completed' DESC, seq DESC LIMIT 1
         """
+    }
 }
 
 extension GenerationEvent {
@@ -21,7 +23,7 @@ extension GenerationEvent {
 
 extension SQLSession {
     fileprivate func countDeduplicationHit(id: String, now: Date) throws {
-        try execute("UPDATE generations SET dedup_hits = dedup_hits + 1 WHERE id = ?", [id])
+        try execute("UPDATE generations SET dedup_hits = dedup_hits + 1 WHERE id = \(id)")
         try appendEvent(id, "deduplicated", GenerationEvent.deduplicated, at: now)
     }
 }
@@ -31,7 +33,7 @@ extension SQLArchive {
     /// Failed and cancelled generations never match; neither does another team's.
     public func deduplicationMatch(teamID: String, requestKey: String) async throws -> Generation? {
         try await reading { db in
-            try db.fetchOne(Generation.self, Generation.deduplicationMatchSQL, [teamID, requestKey])
+            try db.fetchOne(Generation.self, Generation.deduplicationMatch(teamID: teamID, requestKey: requestKey))
         }
     }
 
@@ -42,7 +44,8 @@ extension SQLArchive {
             if deduplicating {
                 try db.lock(request: "\(generation.teamID)/\(generation.requestKey)")
                 let match = try db.fetchOne(
-                    Generation.self, Generation.deduplicationMatchSQL, [generation.teamID, generation.requestKey])
+                    Generation.self,
+                    Generation.deduplicationMatch(teamID: generation.teamID, requestKey: generation.requestKey))
                 if let match {
                     try db.countDeduplicationHit(id: match.id, now: now)
                     return (match, true)

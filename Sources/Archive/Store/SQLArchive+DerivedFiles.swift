@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Files made from each stored video and image for browsing (`derived_files`): its poster, and a video's preview.
 extension SQLArchive {
@@ -9,8 +8,8 @@ extension SQLArchive {
         try db.insert(asset, "ON CONFLICT DO NOTHING")
         for kind in DerivedKind.allCases where kind.isMade(of: asset) {
             try db.execute(
-                "INSERT INTO derived_files (source_sha256, kind, changed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                [asset.sha256, kind.rawValue, asset.storedAt.unix])
+                "INSERT INTO derived_files (source_sha256, kind, changed_at) VALUES (\(asset.sha256), \(kind.rawValue), \(asset.storedAt.unix)) ON CONFLICT DO NOTHING"
+            )
         }
     }
 
@@ -31,10 +30,10 @@ extension SQLArchive {
             }
             try db.execute(
                 """
-                INSERT INTO derived_files (source_sha256, kind, sha256, error, changed_at) VALUES (?, ?, ?, ?, ?)
+                INSERT INTO derived_files (source_sha256, kind, sha256, error, changed_at) VALUES (\(source), \(kind.rawValue), \(sha256), \(error), \(now.unix))
                 ON CONFLICT (source_sha256, kind)
                 DO UPDATE SET sha256 = excluded.sha256, error = excluded.error, changed_at = excluded.changed_at
-                """, [source, kind.rawValue, sha256, error, now.unix])
+                """)
         }
     }
 
@@ -45,9 +44,9 @@ extension SQLArchive {
             let rows = try db.rows(
                 """
                 SELECT d.source_sha256 AS source, a.* FROM derived_files d JOIN assets a ON a.sha256 = d.sha256
-                WHERE d.kind = ? AND d.source_sha256 IN (\(Array(repeating: "?", count: sources.count).joined(separator: ", ")))
-                """, [kind.rawValue] + sources.map { $0 })
-            return try Dictionary(rows.map { (try $0.decode(String.self, forColumn: "source"), try Asset(row: $0)) }) { a, _ in a }
+                WHERE d.kind = \(kind) AND d.source_sha256 IN (\(list: sources))
+                """)
+            return try Dictionary(rows.map { (try $0["source"] as String, try Asset(row: $0)) }) { a, _ in a }
         }
     }
 
@@ -59,24 +58,23 @@ extension SQLArchive {
                 SELECT count(*) FILTER (WHERE sha256 IS NULL AND error IS NULL) AS waiting,
                        count(sha256) AS made, count(error) AS failed
                 FROM derived_files
-                """, [])
+                """)
             return PosterCounts(
-                waiting: try row?.decode(forColumn: "waiting") ?? 0, made: try row?.decode(forColumn: "made") ?? 0,
-                failed: try row?.decode(forColumn: "failed") ?? 0)
+                waiting: try row?["waiting"] ?? 0, made: try row?["made"] ?? 0, failed: try row?["failed"] ?? 0)
         }
     }
 
     /// Failed posters and previews wait again (after installing a newer ffmpeg, say).
     public func retryFailedPosters(now: Date) async throws -> Int {
         try await writing { db in
-            try db.execute("UPDATE derived_files SET error = NULL, changed_at = ? WHERE error IS NOT NULL", [now.unix])
+            try db.execute("UPDATE derived_files SET error = NULL, changed_at = \(now.unix) WHERE error IS NOT NULL")
             return db.changedRows
         }
     }
 }
 
 /// What is made of a stored file for browsing.
-public enum DerivedKind: String, CaseIterable, Sendable {
+public enum DerivedKind: String, CaseIterable, Sendable, SQLValueConvertible {
     /// A JPEG still of a video, or a smaller copy of an image, at most 480 pixels wide.
     case poster
     /// A few silent seconds of a video, H.264 MP4 at most 320 pixels wide, that a card plays while pointed at.
@@ -104,12 +102,9 @@ public struct DerivedWork: Sendable {
     public init(source: Asset, kind: DerivedKind) { (self.source, self.kind) = (source, kind) }
 
     /// The work a row names: its source asset's columns and `derived_kind`.
-    package init(row: Row) throws {
+    package init(row: SQLRow) throws {
         source = try Asset(row: row)
-        guard let kind = DerivedKind(rawValue: try row.decode(String.self, forColumn: "derived_kind")) else {
-            throw DatabaseError(message: "unknown derived file kind")
-        }
-        self.kind = kind
+        kind = try row["derived_kind"]
     }
 }
 

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import VaultContract
 
 /// A generation with its outputs (and their stored assets) and history.
@@ -76,11 +75,11 @@ extension SQLArchive {
             try db.execute(
                 """
                 INSERT INTO deleted_predictions (prediction_id, team_id, deleted_at)
-                SELECT prediction_id, team_id, ? FROM generations
-                WHERE id = ? AND team_id = ? AND prediction_id IS NOT NULL
+                SELECT prediction_id, team_id, \(now.unix) FROM generations
+                WHERE id = \(id) AND team_id = \(teamID) AND prediction_id IS NOT NULL
                 ON CONFLICT (prediction_id) DO UPDATE SET team_id = excluded.team_id, deleted_at = excluded.deleted_at
-                """, [now.unix, id, teamID])
-            try db.execute("DELETE FROM generations WHERE id = ? AND team_id = ?", [id, teamID])
+                """)
+            try db.execute("DELETE FROM generations WHERE id = \(id) AND team_id = \(teamID)")
             return db.changedRows == 1
         }
     }
@@ -91,8 +90,7 @@ extension SQLArchive {
         try await reading { db in
             try db.fetchAll(
                 Generation.self,
-                "SELECT * FROM generations WHERE made_from = ? AND team_id = ? ORDER BY created_at DESC LIMIT 50",
-                [id, teamID])
+                "SELECT * FROM generations WHERE made_from = \(id) AND team_id = \(teamID) ORDER BY created_at DESC LIMIT 50")
         }
     }
 
@@ -104,8 +102,8 @@ extension SQLArchive {
     public func statusCounts() async throws -> [GenerationStatus: Int] {
         try await reading { db in
             var counts: [GenerationStatus: Int] = [:]
-            for row in try db.rows("SELECT status, count(*) AS n FROM generations GROUP BY status", []) {
-                if let status = GenerationStatus(rawValue: row["status"]) { counts[status] = row["n"] }
+            for row in try db.rows("SELECT status, count(*) AS n FROM generations GROUP BY status") {
+                if let status = GenerationStatus(rawValue: try row["status"]) { counts[status] = try row["n"] }
             }
             return counts
         }
@@ -124,21 +122,19 @@ extension GenerationDetail {
 
 extension SQLSession {
     package func generation(id: String) throws -> Generation? {
-        try fetchOne(Generation.self, "SELECT * FROM generations WHERE id = ?", [id])
+        try fetchOne(Generation.self, "SELECT * FROM generations WHERE id = \(id)")
     }
 
     /// Generations with their outputs, inputs and files (no history), in the order given.
     package func details(_ generations: [Generation]) throws -> [GenerationDetail] {
         guard !generations.isEmpty else { return [] }
         let ids = generations.map(\.id)
-        let marks = SQLText.marks(ids.count)
         let outputs = try fetchAll(
             GenerationOutput.self,
-            "SELECT * FROM generation_outputs WHERE generation_id IN (\(marks)) ORDER BY generation_id, position", ids)
+            "SELECT * FROM generation_outputs WHERE generation_id IN (\(list: ids)) ORDER BY generation_id, position")
         let inputs = try fetchAll(
             GenerationInput.self,
-            "SELECT * FROM generation_inputs WHERE generation_id IN (\(marks)) ORDER BY generation_id, field, position",
-            ids)
+            "SELECT * FROM generation_inputs WHERE generation_id IN (\(list: ids)) ORDER BY generation_id, field, position")
         return GenerationDetail.assemble(
             generations, outputs: outputs, inputs: inputs, assets: try assets(GenerationDetail.digests(outputs, inputs)))
     }
@@ -150,16 +146,16 @@ extension SQLSession {
         detail.events = try fetchAll(
             GenerationEvent.self,
             """
-            SELECT * FROM (SELECT * FROM generation_events WHERE generation_id = ? ORDER BY id DESC LIMIT ?) AS newest
+            SELECT * FROM (SELECT * FROM generation_events WHERE generation_id = \(generation.id) ORDER BY id DESC LIMIT \(GenerationDetail.maxEvents)) AS newest
             ORDER BY id
-            """, [generation.id, GenerationDetail.maxEvents])
+            """)
         return detail
     }
 
     /// The assets with these digests.
     package func assets(_ digests: Set<String>) throws -> [Asset] {
         guard !digests.isEmpty else { return [] }
-        return try fetchAll(Asset.self, "SELECT * FROM assets WHERE sha256 IN (\(SQLText.marks(digests.count)))", Array(digests))
+        return try fetchAll(Asset.self, "SELECT * FROM assets WHERE sha256 IN (\(list: Array(digests)))")
     }
 
     /// Ends a generation as failed, keeping the cause (`GenerationLife.failed`).

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// What a share token opens.
 public enum ShareLookup: Sendable {
@@ -11,12 +10,14 @@ public enum ShareLookup: Sendable {
 
 extension Generation {
     /// The team's (`?`) newest generation holding the bytes (`?`, `?`) as output or input.
-    package static let latestHoldingSQL = """
-        SELECT g.* FROM generations g WHERE g.team_id = ? AND (
-            g.id IN (SELECT generation_id FROM generation_outputs WHERE sha256 = ?)
-            OR g.id IN (SELECT generation_id FROM generation_inputs WHERE sha256 = ?))
+    package static func latest(teamID: String, holding sha256: String) -> SQLText {
+        """
+        SELECT g.* FROM generations g WHERE g.team_id = \(teamID) AND (
+            g.id IN (SELECT generation_id FROM generation_outputs WHERE sha256 = \(sha256))
+            OR g.id IN (SELECT generation_id FROM generation_inputs WHERE sha256 = \(sha256)))
         ORDER BY g.seq DESC LIMIT 1
         """
+    }
 }
 
 extension SQLArchive {
@@ -26,7 +27,7 @@ extension SQLArchive {
     {
         try await writing { db -> (token: String, share: Share)? in
             guard
-                try db.value(Int.self, "SELECT count(*) FROM generations WHERE id = ? AND team_id = ?", [generationID, teamID])
+                try db.value(Int.self, "SELECT count(*) FROM generations WHERE id = \(generationID) AND team_id = \(teamID)")
                     == 1
             else { return nil }
             let (token, share) = Share.make(generationID: generationID, teamID: teamID, expiresAt: expiresAt, now: now)
@@ -39,14 +40,14 @@ extension SQLArchive {
     public func revokeShare(id: String, teamID: String, now: Date) async throws -> Bool {
         try await writing { db in
             try db.execute(
-                "UPDATE shares SET revoked_at = coalesce(revoked_at, ?) WHERE id = ? AND team_id = ?", [now.unix, id, teamID])
+                "UPDATE shares SET revoked_at = coalesce(revoked_at, \(now.unix)) WHERE id = \(id) AND team_id = \(teamID)")
             return db.changedRows == 1
         }
     }
 
     public func lookUpShare(token: String, now: Date) async throws -> ShareLookup {
         try await reading { db in
-            guard let share = try db.fetchOne(Share.self, "SELECT * FROM shares WHERE token_sha256 = ?", [Secrets.digest(token)])
+            guard let share = try db.fetchOne(Share.self, "SELECT * FROM shares WHERE token_sha256 = \(Secrets.digest(token))")
             else { return .unknown }
             if share.revokedAt != nil { return .revoked(share) }
             if share.expiresAt <= now { return .expired(share) }
@@ -57,6 +58,6 @@ extension SQLArchive {
 
     /// The team's newest generation holding these bytes as output or input (ownership, and a download's file name).
     public func latestGeneration(holding sha256: String, teamID: String) async throws -> Generation? {
-        try await reading { db in try db.fetchOne(Generation.self, Generation.latestHoldingSQL, [teamID, sha256, sha256]) }
+        try await reading { db in try db.fetchOne(Generation.self, Generation.latest(teamID: teamID, holding: sha256)) }
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import VaultContract
 
 extension SQLArchive {
@@ -20,15 +19,16 @@ extension SQLArchive {
             sum(g.dedup_hits) AS dedup_hits, coalesce(sum(g.dedup_hits * g.cost_usd), 0) AS saved_usd,
             coalesce(sum(g.predict_time_s), 0) AS predict_time_s
             """
-        let scope = "g.team_id = ? AND g.created_at >= ? AND g.created_at < ?"
         let (start, end) = (from?.unix ?? -Double.greatestFiniteMagnitude, to?.unix ?? Double.greatestFiniteMagnitude)
+        let scope: SQLText = "g.team_id = \(teamID) AND g.created_at >= \(start) AND g.created_at < \(end)"
         return try await reading { db in
-            let arguments: [(any DatabaseValueConvertible)?] = [teamID, start, end]
             let rows = try db.rows(
-                "SELECT \(key) AS spend_key, \(columns) FROM generations g \(join) WHERE \(scope) GROUP BY spend_key ORDER BY \(order)",
-                arguments)
-            let total = try db.row("SELECT 'total' AS spend_key, \(columns) FROM generations g WHERE \(scope)", arguments)
-            return SpendReport(
+                """
+                SELECT \(raw: key) AS spend_key, \(raw: columns) FROM generations g \(raw: join) WHERE \(scope)
+                GROUP BY spend_key ORDER BY \(raw: order)
+                """)
+            let total = try db.row("SELECT 'total' AS spend_key, \(raw: columns) FROM generations g WHERE \(scope)")
+            return try SpendReport(
                 groupBy: groupBy, rows: rows.map(Self.spendRow),
                 total: total.map(Self.spendRow)
                     ?? SpendRow(
@@ -37,9 +37,9 @@ extension SQLArchive {
         }
     }
 
-    private static func spendRow(_ row: Row) -> SpendRow {
+    private static func spendRow(_ row: SQLRow) throws -> SpendRow {
         func money(_ value: Double) -> Double { (value * 10000).rounded() / 10000 }
-        return SpendRow(
+        return try SpendRow(
             key: row["spend_key"], generations: row["generations"], spentUSD: money(row["spent_usd"]),
             unknownCost: row["unknown_cost"] ?? 0, dedupHits: row["dedup_hits"] ?? 0,
             savedUSD: money(row["saved_usd"]), predictTimeS: money(row["predict_time_s"]))

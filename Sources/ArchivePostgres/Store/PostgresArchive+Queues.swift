@@ -19,8 +19,8 @@ extension PostgresArchive {
             SELECT g.* FROM generations g
             LEFT JOIN work_leases l ON l.queue = 'submissions' AND l.item = g.id
             WHERE g.status = 'pending' AND g.submit_started_at IS NOT NULL AND g.submit_uncertain_since IS NULL
-            AND (g.submit_started_at < ? OR (l.owner = ? AND g.submit_started_at < ?))
-            """, [now.addingTimeInterval(-Self.longestCreate).unix, instanceID, processStart.unix])
+            AND (g.submit_started_at < \(now.addingTimeInterval(-Self.longestCreate).unix) OR (l.owner = \(instanceID) AND g.submit_started_at < \(processStart.unix)))
+            """)
     }
 
     /// Longer than a create call takes with its timeouts: a create started earlier and not recorded was cut off.
@@ -59,7 +59,7 @@ extension PostgresArchive {
 
     public func dueExtraPredictions(now: Date, limit: Int) async throws -> [ExtraPrediction] {
         try await claim(.extraPredictions, now: now, limit: limit).map {
-            ExtraPrediction(predictionID: $0["extra_prediction_id"], generation: try Generation(row: $0))
+            try ExtraPrediction(predictionID: $0["extra_prediction_id"], generation: Generation(row: $0))
         }
     }
 
@@ -67,7 +67,7 @@ extension PostgresArchive {
 
     public func dueMessages(now: Date, limit: Int) async throws -> [OutgoingMessage] {
         try await claim(.messages, now: now, limit: limit).map {
-            OutgoingMessage(
+            try OutgoingMessage(
                 row: $0["id"], messageID: $0["message_id"], endpointID: $0["endpoint_id"], url: $0["url"],
                 secret: $0["secret"], payload: $0["payload"], attempts: $0["attempts"])
         }

@@ -1,13 +1,12 @@
 import Archive
 import Foundation
-import GRDB
 import Logging
 import PostgresNIO
 import Transport
 
-/// SQL run on PostgreSQL the way the SQLite store runs it: statements written with `?` placeholders, values bound
-/// from GRDB's `DatabaseValueConvertible`s, and rows handed back as GRDB `Row`s, so the archive's record types
-/// decode from either database (one `Generation(row:)`, not two).
+/// SQL run on PostgreSQL the way the SQLite store runs it: statements written as `SQLText` (rendered with `$n`
+/// placeholders, values bound natively) and rows handed back as `SQLRow`s, so the archive's record types decode from
+/// either database (one `Generation(row:)`, not two).
 struct PostgresSQL: Sendable {
     let client: PostgresClient
     let logger: Logger
@@ -17,33 +16,29 @@ struct PostgresSQL: Sendable {
     let probe: ServerProbe
 
     /// Every row of the statement's answer.
-    func rows(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?] = []) async throws -> [Row] {
-        let (query, client, logger) = (Self.query(sql, arguments), client, logger)
-        return try await bounded { try await client.query(query, logger: logger).collect() }.map(Self.row)
+    func rows(_ sql: SQLText) async throws -> [SQLRow] {
+        let (query, client, logger) = (Self.query(sql), client, logger)
+        return try Self.rows(try await bounded { try await client.query(query, logger: logger).collect() })
     }
 
     /// The first row, if any.
-    func row(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?] = []) async throws -> Row? {
-        try await rows(sql, arguments).first
+    func row(_ sql: SQLText) async throws -> SQLRow? {
+        try await rows(sql).first
     }
 
-    func fetchAll<Record: FetchableRecord>(
-        _ type: Record.Type, _ sql: String, _ arguments: [(any DatabaseValueConvertible)?] = []
-    ) async throws -> [Record] {
-        try await rows(sql, arguments).map { try Record(row: $0) }
+    func fetchAll<Record: SQLRecord>(_ type: Record.Type, _ sql: SQLText) async throws -> [Record] {
+        try await rows(sql).map { try Record(row: $0) }
     }
 
     /// The first column of the first row (nil for no row or NULL).
-    func value<Value: DatabaseValueConvertible>(
-        _ type: Value.Type, _ sql: String, _ arguments: [(any DatabaseValueConvertible)?] = []
-    ) async throws -> Value? {
-        guard let row = try await row(sql, arguments), !row.isEmpty else { return nil }
-        return try row.decode(Value?.self, atIndex: 0)
+    func value<Value: SQLValueConvertible>(_ type: Value.Type, _ sql: SQLText) async throws -> Value? {
+        guard let row = try await row(sql), !row.isEmpty else { return nil }
+        return try row[0] as Value?
     }
 
     /// Runs a statement for its effect.
-    func execute(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?] = []) async throws {
-        let (query, client, logger) = (Self.query(sql, arguments), client, logger)
+    func execute(_ sql: SQLText) async throws {
+        let (query, client, logger) = (Self.query(sql), client, logger)
         _ = try await bounded { try await client.query(query, logger: logger).collect() }
     }
 
@@ -58,72 +53,59 @@ struct PostgresSQL: Sendable {
         }
     }
 
-    /// `sql` with its `?` numbered and `arguments` bound.
-    static func query(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?]) -> PostgresQuery {
-        var bindings = PostgresBindings(capacity: arguments.count)
-        for argument in arguments { bindings.append(argument?.databaseValue ?? .null) }
-        return PostgresQuery(unsafeSQL: numberingPlaceholders(sql), binds: bindings)
+    /// The statement with `$1, $2, …` placeholders and its values bound.
+    static func query(_ sql: SQLText) -> PostgresQuery {
+        let (text, values) = sql.rendered(.postgres)
+        var bindings = PostgresBindings(capacity: values.count)
+        for value in values { bindings.append(value) }
+        return PostgresQuery(unsafeSQL: text, binds: bindings)
     }
 
-    /// `?` → `$1`, `$2`, …, except inside quoted text and identifiers.
-    static func numberingPlaceholders(_ sql: String) -> String {
-        var result = ""
-        result.reserveCapacity(sql.utf8.count + 16)
-        var quote: Character?
-        var number = 0
-        for character in sql {
-            if let open = quote {
-                if character == open { quote = nil }
-                result.append(character)
-            } else if character == "'" || character == "\"" {
-                quote = character
-                result.append(character)
-            } else if character == "?" {
-                number += 1
-                result += "$\(number)"
-            } else {
-                result.append(character)
-            }
+    /// The rows of an answer, their column names shared.
+    static func rows(_ answer: some Collection<PostgresRow>) throws -> [SQLRow] {
+        guard let first = answer.first else { return [] }
+        let read = first.map { !ignored.contains($0.dataType) }
+        let columns = SQLColumns(zip(first, read).filter(\.1).map(\.0.columnName))
+        return try answer.map { row in
+            var values: [SQLValue] = []
+            values.reserveCapacity(columns.names.count)
+            for (cell, wanted) in zip(row, read) where wanted { values.append(try value(cell)) }
+            return SQLRow(columns: columns, values: values)
         }
-        return result
+    }
+
+    /// Column types the database keeps for itself and the archive never reads: the `search` vector of `SELECT g.*`.
+    private static let ignored: Set<PostgresDataType> = [.tsvector]
+
+    /// One cell as SQLite would hold it: integers, floating point and numeric, booleans (as 0 and 1), text and bytes.
+    /// A cell of any other type is an error naming the column, never a silent NULL.
+    private static func value(_ cell: PostgresCell) throws -> SQLValue {
+        switch cell.dataType {
+        case .int2, .int4, .int8: return try cell.decode(Int64?.self).map(SQLValue.integer) ?? .null
+        case .float4, .float8: return try cell.decode(Double?.self).map(SQLValue.real) ?? .null
+        case .numeric: return try cell.decode(Decimal?.self).map(number) ?? .null
+        case .bool: return try cell.decode(Bool?.self).map { .integer($0 ? 1 : 0) } ?? .null
+        case .bytea: return try cell.decode(ByteBuffer?.self).map { .blob(Array($0.readableBytesView)) } ?? .null
+        case .text, .varchar, .name, .bpchar: return try cell.decode(String?.self).map(SQLValue.text) ?? .null
+        default: throw SQLDecodingError.unmappedType(column: cell.columnName, type: "\(cell.dataType)")
+        }
     }
 
     /// A `numeric` (what `sum` of integers gives) as an integer when it is one, else a double.
-    private static func number(_ decimal: Decimal) -> any DatabaseValueConvertible {
+    private static func number(_ decimal: Decimal) -> SQLValue {
         let double = NSDecimalNumber(decimal: decimal).doubleValue
-        if double == double.rounded(), abs(double) < 9e18 { return Int64(double) }
-        return double
-    }
-
-    /// A PostgreSQL row as GRDB's: integers, floating point and numeric, booleans (as 0 and 1, like SQLite), text and
-    /// bytes; columns of other types (the `search` tsvector) are left out. Columns are read by name: GRDB builds such
-    /// a row from a dictionary, so their order is not kept (the shared logic never reads a column by position).
-    static func row(_ row: PostgresRow) -> Row {
-        var values: [String: (any DatabaseValueConvertible)?] = [:]
-        for cell in row {
-            let value: (any DatabaseValueConvertible)?
-            switch cell.dataType {
-            case .int2, .int4, .int8: value = try? cell.decode(Int64?.self)
-            case .float4, .float8: value = try? cell.decode(Double?.self)
-            case .numeric: value = (try? cell.decode(Decimal?.self))?.map(Self.number)
-            case .bool: value = (try? cell.decode(Bool?.self))?.map { $0 ? 1 : 0 }
-            case .bytea: value = (try? cell.decode(ByteBuffer?.self))?.map { Data($0.readableBytesView) }
-            case .text, .varchar, .name, .bpchar: value = try? cell.decode(String?.self)
-            default: continue
-            }
-            values[cell.columnName] = value
-        }
-        return Row(values)
+        if double == double.rounded(), abs(double) < 9e18 { return .integer(Int64(double)) }
+        return .real(double)
     }
 }
 
 extension PostgresBindings {
-    mutating func append(_ value: DatabaseValue) {
-        switch value.storage {
+    mutating func append(_ value: SQLValue) {
+        switch value {
         case .null: appendNull()
-        case .int64(let integer): append(integer)
-        case .double(let real): append(real)
-        case .string(let text): append(text)
+        case .integer(let integer): append(integer)
+        case .real(let real): append(real)
+        case .text(let text): append(text)
         case .blob(let bytes): append(ByteBuffer(bytes: bytes))
         }
     }

@@ -1,7 +1,6 @@
 import Archive
 import Dispatch
 import Foundation
-import GRDB
 import Logging
 import PostgresNIO
 import Synchronization
@@ -29,22 +28,26 @@ final class PostgresSession: SQLSession {
         self.logger = logger
     }
 
-    func execute(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?]) throws {
-        changedRows = try run(sql, arguments).metadata.rows ?? 0
+    func execute(_ sql: SQLText) throws {
+        changedRows = try run(sql).metadata.rows ?? 0
     }
 
     func lock(generation id: String) throws {
-        try execute("SELECT 1 FROM generations WHERE id = ? FOR UPDATE", [id])
+        try execute("SELECT 1 FROM generations WHERE id = \(id) FOR UPDATE")
+    }
+
+    func lockedGeneration(id: String) throws -> Generation? {
+        try fetchOne(Generation.self, "SELECT * FROM generations WHERE id = \(id) FOR UPDATE")
     }
 
     func lock(request key: String) throws {
-        try execute("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", [key])
+        try execute("SELECT pg_advisory_xact_lock(hashtextextended(\(key), 0))")
     }
 
-    func rows(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?]) throws -> [Row] {
-        let result = try run(sql, arguments)
+    func rows(_ sql: SQLText) throws -> [SQLRow] {
+        let result = try run(sql)
         changedRows = result.metadata.rows ?? 0
-        return result.rows.map(PostgresSQL.row)
+        return try PostgresSQL.rows(result.rows)
     }
 
     /// Opens the transaction. `BEGIN` does nothing on the server, so a connection that does not answer it within
@@ -53,17 +56,17 @@ final class PostgresSession: SQLSession {
     /// connection.
     func begin(within beginDeadline: Duration) throws {
         do {
-            _ = try run("BEGIN", [], deadline: beginDeadline)
+            _ = try run("BEGIN", deadline: beginDeadline)
         } catch let outage as StoreUnavailable where outage.reason == .timedOut {
             throw StoreUnavailable(.unreachable, detail: "PostgreSQL: a pooled connection did not answer BEGIN")
         }
     }
 
-    private func run(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?], deadline: Duration? = nil) throws
+    private func run(_ sql: SQLText, deadline: Duration? = nil) throws
         -> PostgresQueryResult
     {
         let deadline = deadline ?? self.deadline
-        let answer = connection.query(PostgresSQL.query(sql, arguments), logger: logger)
+        let answer = connection.query(PostgresSQL.query(sql), logger: logger)
         let outcome = Mutex<Result<PostgresQueryResult, any Error>?>(nil)
         let answered = DispatchSemaphore(value: 0)
         answer.whenComplete { result in

@@ -1,6 +1,5 @@
 import Archive
 import Foundation
-import GRDB
 
 /// A queue of due rows that several instances work on: each due row is claimed by one instance at a time, with a
 /// lease that expires if the instance dies.
@@ -43,58 +42,53 @@ extension PostgresArchive {
     /// are passed over, and a lease that expired (or whose work was recorded: the row's due time moved) is taken
     /// over. A row is never returned to two instances; this instance's own leased rows come back to it (a worker
     /// that had no room for one takes it at its next look, not when the lease expires).
-    func claim(_ queue: ClaimQueue, now: Date, limit: Int, owner: String? = nil) async throws -> [Row] {
+    func claim(_ queue: ClaimQueue, now: Date, limit: Int, owner: String? = nil) async throws -> [SQLRow] {
         try await sql.rows(
             """
             WITH due AS (
-                SELECT \(queue.key) AS item, \(queue.dueColumn) AS due_at FROM \(queue.table) f \(queue.join)
-                WHERE (\(queue.condition)) AND \(queue.dueColumn) <= ?
+                SELECT \(raw: queue.key) AS item, \(raw: queue.dueColumn) AS due_at FROM \(raw: queue.table) f \(raw: queue.join)
+                WHERE (\(raw: queue.condition)) AND \(raw: queue.dueColumn) <= \(now.unix)
                 AND NOT EXISTS (
-                    SELECT 1 FROM work_leases l WHERE l.queue = ? AND l.item = \(queue.key)
-                    AND l.expires_at > ? AND l.due_at = \(queue.dueColumn) AND l.owner <> ?)
-                ORDER BY \(queue.dueColumn) LIMIT ?
+                    SELECT 1 FROM work_leases l WHERE l.queue = \(queue.name) AND l.item = \(raw: queue.key)
+                    AND l.expires_at > \(now.unix) AND l.due_at = \(raw: queue.dueColumn) AND l.owner <> \(owner ?? instanceID))
+                ORDER BY \(raw: queue.dueColumn) LIMIT \(limit)
                 FOR UPDATE OF f SKIP LOCKED),
             claimed AS (
-                INSERT INTO work_leases (queue, item, owner, expires_at, due_at) SELECT ?, item, ?, ?, due_at FROM due
+                INSERT INTO work_leases (queue, item, owner, expires_at, due_at) SELECT \(queue.name), item, \(owner ?? instanceID), \(now.addingTimeInterval(queue.lease).unix), due_at FROM due
                 ON CONFLICT (queue, item) DO UPDATE
                 SET owner = excluded.owner, expires_at = excluded.expires_at, due_at = excluded.due_at
-                WHERE work_leases.expires_at <= ? OR work_leases.due_at <> excluded.due_at
+                WHERE work_leases.expires_at <= \(now.unix) OR work_leases.due_at <> excluded.due_at
                     OR work_leases.owner = excluded.owner
                 RETURNING item)
-            SELECT \(queue.columns) FROM \(queue.table) f \(queue.join) JOIN claimed c ON c.item = \(queue.key)
-            ORDER BY \(queue.dueColumn)
-            """,
-            [
-                now.unix, queue.name, now.unix, owner ?? instanceID, limit, queue.name, owner ?? instanceID,
-                now.addingTimeInterval(queue.lease).unix, now.unix,
-            ])
+            SELECT \(raw: queue.columns) FROM \(raw: queue.table) f \(raw: queue.join) JOIN claimed c ON c.item = \(raw: queue.key)
+            ORDER BY \(raw: queue.dueColumn)
+            """)
     }
 
     /// When the next row of `queue` falls due, leases aside.
     func nextDue(_ queue: ClaimQueue) async throws -> Date? {
         try await sql.value(
-            Double.self,
-            "SELECT min(\(queue.dueColumn)) FROM \(queue.table) f \(queue.join) WHERE \(queue.condition)"
-        ).map(Date.init(timeIntervalSince1970:))
+            Date.self,
+            "SELECT min(\(raw: queue.dueColumn)) FROM \(raw: queue.table) f \(raw: queue.join) WHERE \(raw: queue.condition)")
     }
 
     /// Rows of `queue` due at `now` and the earliest due time among them.
     func depth(_ queue: ClaimQueue, now: Date) async throws -> (due: Int, oldest: Double?) {
         let row = try await sql.row(
             """
-            SELECT count(*) AS due, min(\(queue.dueColumn)) AS oldest FROM \(queue.table) f \(queue.join)
-            WHERE (\(queue.condition)) AND \(queue.dueColumn) <= ?
-            """, [now.unix])
-        return (row?["due"] ?? 0, row?["oldest"])
+            SELECT count(*) AS due, min(\(raw: queue.dueColumn)) AS oldest FROM \(raw: queue.table) f \(raw: queue.join)
+            WHERE (\(raw: queue.condition)) AND \(raw: queue.dueColumn) <= \(now.unix)
+            """)
+        return try (row?["due"] ?? 0, row?["oldest"])
     }
 
     /// The items of `queue` under a live lease, and whose.
     func leases(_ queue: ClaimQueue, now: Date) async throws -> [String: String] {
         var leases: [String: String] = [:]
         for row in try await sql.rows(
-            "SELECT item, owner FROM work_leases WHERE queue = ? AND expires_at > ?", [queue.name, now.unix])
+            "SELECT item, owner FROM work_leases WHERE queue = \(queue.name) AND expires_at > \(now.unix)")
         {
-            leases[row["item"]] = row["owner"]
+            leases[try row["item"]] = try row["owner"] as String
         }
         return leases
     }

@@ -9,11 +9,11 @@ extension PostgresArchive {
         let slot = try await sql.value(
             Double.self,
             """
-            INSERT INTO provider_gate AS g (name, next_slot) VALUES (?, ? + ?)
+            INSERT INTO provider_gate AS g (name, next_slot) VALUES (\(name), \(now.unix) + \(interval))
             ON CONFLICT (name) DO UPDATE
-            SET next_slot = greatest(g.next_slot, excluded.next_slot - ?, g.paused_until) + ?
-            RETURNING next_slot - ?
-            """, [name, now.unix, interval, interval, interval, interval])
+            SET next_slot = greatest(g.next_slot, excluded.next_slot - \(interval), g.paused_until) + \(interval)
+            RETURNING next_slot - \(interval)
+            """)
         return Date(timeIntervalSince1970: slot ?? now.unix)
     }
 
@@ -21,8 +21,8 @@ extension PostgresArchive {
     public func pauseProvider(_ name: String = "provider", until: Date) async throws {
         try await sql.execute(
             """
-            INSERT INTO provider_gate AS g (name, next_slot, paused_until) VALUES (?, ?, ?)
+            INSERT INTO provider_gate AS g (name, next_slot, paused_until) VALUES (\(name), \(until.unix), \(until.unix))
             ON CONFLICT (name) DO UPDATE SET paused_until = greatest(g.paused_until, excluded.paused_until)
-            """, [name, until.unix, until.unix])
+            """)
     }
 }

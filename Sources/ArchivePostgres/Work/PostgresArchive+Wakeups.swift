@@ -7,7 +7,7 @@ extension PostgresArchive {
 
     /// Tells every listening instance that `queue` has work due.
     public func announceWork(_ queue: String) async throws {
-        try await sql.execute("SELECT pg_notify(?, ?)", [Self.workChannel, queue])
+        try await sql.execute("SELECT pg_notify(\(Self.workChannel), \(queue))")
     }
 
     /// Calls `wake` with the queue each announcement names, from any instance, until the task is cancelled;

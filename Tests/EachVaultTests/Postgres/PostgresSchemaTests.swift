@@ -42,6 +42,38 @@ import TestSupport
         }
     }
 
+    /// Rows come back in the archive's own values, decoded by postgres-nio: what SQLite would hold for each type the
+    /// schema uses, the search vector of `SELECT *` left out, and any other type an error naming its column.
+    @Test func rowsAreReadNativelyAndAnUnmappedTypeIsAnError() async throws {
+        let server = try await PostgresServer.start()
+        let url = try await server.database()
+        try await PostgresArchive.open(try PostgresLocation(url: url), logger: Self.logger) { archive in
+            let row = try await archive.reading { db in
+                try db.row(
+                    """
+                    SELECT 7::int4 AS small, \(Int64.max) AS big, 0.5::float8 AS real, 12::numeric AS whole,
+                    1.25::numeric AS part, true AS yes, 'fox' AS text, '\\x00ff'::bytea AS bytes, NULL::text AS nothing,
+                    \("it's $1 ?") AS bound
+                    """)
+            }
+            let values = try #require(row).values
+            #expect(
+                values == [
+                    .integer(7), .integer(.max), .real(0.5), .integer(12), .real(1.25), .integer(1), .text("fox"),
+                    .blob([0, 255]), .null, .text("it's $1 ?"),
+                ])
+            let created = Date(timeIntervalSince1970: 1_800_000_000)
+            _ = try await archive.insertGeneration(
+                Generation(id: "gen_1", model: "m", version: "1", input: ["prompt": "a fox"], tags: ["t"], now: created))
+            let stored = try await archive.reading { db in try db.rows("SELECT * FROM generations") }
+            #expect(stored.count == 1 && !stored[0].hasColumn("search"), "the tsvector is the database's own")
+            #expect(try Generation(row: stored[0]).createdAt == created)
+            await #expect(throws: SQLDecodingError.unmappedType(column: "at", type: "TIMESTAMPTZ")) {
+                try await archive.reading { db in try db.row("SELECT now() AS at") }
+            }
+        }
+    }
+
     @Test func aDatabaseURLIsReadAndItsPasswordNeverShown() async throws {
         let location = try PostgresLocation(url: "postgres://vault:s3cret@db.internal:6432/archive?sslmode=require")
         #expect(location.host == "db.internal" && location.port == 6432 && location.username == "vault")

@@ -58,8 +58,9 @@ import TestSupport
                         while true {
                             let batch = try await instance.claim(.submissions, now: now, limit: 7, owner: "i\(index)")
                             if batch.isEmpty { return (claimed, sent) }
-                            claimed.formUnion(batch.map { $0["id"] as String })
-                            for id in batch.map({ $0["id"] as String })
+                            let ids = try batch.map { try $0["id"] as String }
+                            claimed.formUnion(ids)
+                            for id in ids
                             where try await instance.beginSubmission(id: id, now: now) {
                                 sent.append(id)
                             }
@@ -80,17 +81,17 @@ import TestSupport
             let (a, b) = (instances[0], instances[1])
             let ids = try await pending(5, in: a)
             let now = start.addingTimeInterval(1)
-            #expect(Set(try await a.claim(.submissions, now: now, limit: 10, owner: "a").map { $0["id"] as String }) == ids)
+            #expect(Set(try await a.claim(.submissions, now: now, limit: 10, owner: "a").map { try $0["id"] as String }) == ids)
             #expect(try await b.claim(.submissions, now: now.addingTimeInterval(60), limit: 10, owner: "b").isEmpty)
             // "a" stops answering: once its leases expire, "b" takes the rows over.
             let later = now.addingTimeInterval(ClaimQueue.submissions.lease + 1)
-            #expect(Set(try await b.claim(.submissions, now: later, limit: 10, owner: "b").map { $0["id"] as String }) == ids)
+            #expect(Set(try await b.claim(.submissions, now: later, limit: 10, owner: "b").map { try $0["id"] as String }) == ids)
             #expect(try await a.leases(.submissions, now: later)["gen_0"] == "b")
             // Recorded work ends a lease at once: a create deferred to `later` is claimed again then, though b's
             // lease has not expired.
             try await b.deferSubmission(id: "gen_0", retryAt: later, reason: "429", now: later)
-            #expect(try await a.claim(.submissions, now: later, limit: 10, owner: "a").map { $0["id"] as String } == ["gen_0"])
-            #expect(!(try await b.claim(.submissions, now: later, limit: 10, owner: "b").map { $0["id"] as String }.contains("gen_0")))
+            #expect(try await a.claim(.submissions, now: later, limit: 10, owner: "a").map { try $0["id"] as String } == ["gen_0"])
+            #expect(!(try await b.claim(.submissions, now: later, limit: 10, owner: "b").map { try $0["id"] as String }.contains("gen_0")))
         }
     }
 
@@ -100,8 +101,8 @@ import TestSupport
             (a.instanceID, b.instanceID) = ("a", "b")
             _ = try await pending(2, in: a)
             let now = start.addingTimeInterval(1)
-            #expect(try await a.claim(.submissions, now: now, limit: 1, owner: "a").map { $0["id"] as String } == ["gen_0"])
-            #expect(try await b.claim(.submissions, now: now, limit: 1, owner: "b").map { $0["id"] as String } == ["gen_1"])
+            #expect(try await a.claim(.submissions, now: now, limit: 1, owner: "a").map { try $0["id"] as String } == ["gen_0"])
+            #expect(try await b.claim(.submissions, now: now, limit: 1, owner: "b").map { try $0["id"] as String } == ["gen_1"])
             await #expect(try a.beginSubmission(id: "gen_0", now: now))
             await #expect(try b.beginSubmission(id: "gen_1", now: now))
             // Both creates are in flight: neither instance takes either for cut off.
