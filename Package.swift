@@ -71,11 +71,14 @@ let package = Package(
         // A client of a running EachVault (the CLI's remote commands, the demo): the contract over Transport.
         .target(name: "VaultAPIClient", dependencies: ["VaultContract", "EachLabs", "Transport"], swiftSettings: strict),
 
-        // The archive core: SQLite (GRDB), content-addressed blobs, MP4 probing, search.
+        // What a file is, from its bytes: MP4 probing (duration, size, codecs, audio) and media sniffing.
+        .target(name: "Media", swiftSettings: strict),
+
+        // The archive core: SQLite (GRDB), content-addressed blobs, search.
         .target(
             name: "Archive",
             dependencies: [
-                "EachLabs", "VaultContract", "ObjectStorage", "Transport", .product(name: "GRDB", package: "GRDB.swift"),
+                "EachLabs", "VaultContract", "ObjectStorage", "Transport", "Media", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -108,7 +111,7 @@ let package = Package(
         .target(
             name: "VaultAPI",
             dependencies: [
-                "Archive", "Workers", "HTTPSupport", "Transport", "VaultContract", "EachLabs", "ObjectStorage",
+                "Archive", "Workers", "HTTPSupport", "Transport", "VaultContract", "EachLabs", "ObjectStorage", "Media",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -186,7 +189,7 @@ let package = Package(
         .executableTarget(
             name: "eachvault-bench",
             dependencies: [
-                "VaultRuntime", "Simulator", "Archive", "Transport", "EachLabs", "SearchCorpus", "VaultContract",
+                "VaultRuntime", "Simulator", "Archive", "Transport", "EachLabs", "SearchCorpus", "VaultContract", "Media",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/EachVaultBench"),
@@ -196,7 +199,7 @@ let package = Package(
         .executableTarget(
             name: "eachvault-fuzz",
             dependencies: [
-                "Archive", "EachLabs", "HTTPSupport", "ObjectStorage", "Transport", "VaultAPI", "Workers",
+                "Archive", "EachLabs", "HTTPSupport", "ObjectStorage", "Transport", "VaultAPI", "Workers", "Media",
                 "CFuzzerDriver",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
@@ -241,7 +244,7 @@ let package = Package(
             name: "EachVaultTests",
             dependencies: [
                 "TestSupport", "VaultRuntime", "Simulator", "Workers", "Archive", "VaultAPI", "Transport", "EachLabs",
-                "VaultContract", "VaultAPIClient", "SearchCorpus", "HTTPSupport", "ObjectStorage", "ArchivePostgres",
+                "VaultContract", "VaultAPIClient", "SearchCorpus", "HTTPSupport", "ObjectStorage", "ArchivePostgres", "Media",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),

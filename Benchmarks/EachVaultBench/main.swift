@@ -3,6 +3,7 @@ import Archive
 import EachLabs
 import Foundation
 import Logging
+import Media
 import SearchCorpus
 import Simulator
 import Transport

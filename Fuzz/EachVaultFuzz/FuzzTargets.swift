@@ -3,6 +3,7 @@ import EachLabs
 import Foundation
 import HTTPSupport
 import Hummingbird
+import Media
 import ObjectStorage
 import Transport
 import VaultAPI

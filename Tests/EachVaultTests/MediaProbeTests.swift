@@ -1,7 +1,8 @@
 import Archive
 import Foundation
-import Testing
+import Media
 import TestSupport
+import Testing
 
 @Suite(.timeLimit(.minutes(5))) struct MediaProbeTests {
     let directory: TempDirectory

@@ -1,12 +1,13 @@
 import Archive
 import Crypto
 import Foundation
+import Media
+import TestSupport
 import Testing
 import Transport
 import VaultContract
 import VaultRuntime
 import Workers
-import TestSupport
 
 /// Posters and previews made by Debian's ffmpeg: a still of each stored video and a small copy of each input image,
 /// a few silent seconds of each video, stored as assets of their own, served to the team that holds their source,

@@ -3,11 +3,12 @@ import EachLabs
 import Foundation
 import HTTPSupport
 import HTTPTypes
+import Media
+import TestSupport
 import Testing
 @testable import Transport
 @testable import VaultAPI
 @testable import Workers
-import TestSupport
 
 /// Bytes from outside reach parsers that must answer with an error, never trap: each case here once crashed the
 /// whole service (or would have).
