@@ -74,13 +74,23 @@ let package = Package(
         // What a file is, from its bytes: MP4 probing (duration, size, codecs, audio) and media sniffing.
         .target(name: "Media", swiftSettings: strict),
 
-        // The archive core: SQLite (GRDB), content-addressed blobs, search.
+        // The archive: records, the storage interface (`ArchiveStore`), the generation's life, and the logic written
+        // once for both databases over `SQLSession` (no database imported); content-addressed blobs; search queries.
         .target(
             name: "Archive",
             dependencies: [
-                "EachLabs", "VaultContract", "ObjectStorage", "Transport", "Media", .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                "EachLabs", "VaultContract", "ObjectStorage", "Transport", "Media",
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict),
+
+        // The archive in SQLite (GRDB): the embedded default. Its schema (`migrations/sqlite`), the work queues read
+        // through partial indexes, FTS5 search, backups.
+        .target(
+            name: "StoreSQLite",
+            dependencies: [
+                "Archive", "Transport", "VaultContract", "EachLabs", "ObjectStorage", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             exclude: ["embed.txt"],
             swiftSettings: strict,
@@ -154,7 +164,7 @@ let package = Package(
         .target(
             name: "VaultRuntime",
             dependencies: [
-                "VaultAPI", "Workers", "Simulator", "Archive", "ObjectStorage", "Transport", "VaultContract",
+                "VaultAPI", "Workers", "Simulator", "Archive", "StoreSQLite", "ObjectStorage", "Transport", "VaultContract",
                 "VaultAPIClient", "ArchivePostgres", "EachLabs", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -176,7 +186,8 @@ let package = Package(
         .executableTarget(
             name: "eachvault",
             dependencies: [
-                "VaultRuntime", "Simulator", "Archive", "Workers", "VaultContract", "VaultAPIClient", "EachLabs", "VaultMCP",
+                "VaultRuntime", "Simulator", "Archive", "StoreSQLite", "Workers", "VaultContract", "VaultAPIClient", "EachLabs",
+                "VaultMCP",
                 "ArchivePostgres", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -189,7 +200,8 @@ let package = Package(
         .executableTarget(
             name: "eachvault-bench",
             dependencies: [
-                "VaultRuntime", "Simulator", "Archive", "Transport", "EachLabs", "SearchCorpus", "VaultContract", "Media",
+                "VaultRuntime", "Simulator", "Archive", "StoreSQLite", "Transport", "EachLabs", "SearchCorpus", "VaultContract",
+                "Media",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/EachVaultBench"),
@@ -199,8 +211,8 @@ let package = Package(
         .executableTarget(
             name: "eachvault-fuzz",
             dependencies: [
-                "Archive", "EachLabs", "HTTPSupport", "ObjectStorage", "Transport", "VaultAPI", "Workers", "Media",
-                "CFuzzerDriver",
+                "Archive", "StoreSQLite", "EachLabs", "HTTPSupport", "ObjectStorage", "Transport", "VaultAPI", "Workers",
+                "Media", "ArchivePostgres", "CFuzzerDriver",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             path: "Fuzz/EachVaultFuzz", swiftSettings: strict,
@@ -225,15 +237,15 @@ let package = Package(
         .testTarget(
             name: "UnitTests",
             dependencies: [
-                "TestSupport", "Archive", "Workers", "VaultAPI", "Transport", "EachLabs", "VaultContract", "SearchCorpus",
-                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+                "TestSupport", "Archive", "StoreSQLite", "Workers", "VaultAPI", "Transport", "EachLabs", "VaultContract",
+                "SearchCorpus", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
         .testTarget(
             name: "RouterTests",
             dependencies: [
-                "TestSupport", "Archive", "Workers", "VaultAPI", "Transport", "EachLabs", "VaultContract",
+                "TestSupport", "Archive", "StoreSQLite", "Workers", "VaultAPI", "Transport", "EachLabs", "VaultContract",
                 .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -243,7 +255,8 @@ let package = Package(
         .testTarget(
             name: "EachVaultTests",
             dependencies: [
-                "TestSupport", "VaultRuntime", "Simulator", "Workers", "Archive", "VaultAPI", "Transport", "EachLabs",
+                "TestSupport", "VaultRuntime", "Simulator", "Workers", "Archive", "StoreSQLite", "VaultAPI", "Transport",
+                "EachLabs",
                 "VaultContract", "VaultAPIClient", "SearchCorpus", "HTTPSupport", "ObjectStorage", "ArchivePostgres", "Media",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -6,6 +6,7 @@ import Logging
 import Media
 import SearchCorpus
 import Simulator
+import StoreSQLite
 import Transport
 import VaultContract
 import VaultRuntime

@@ -1,10 +1,12 @@
 import Archive
+import ArchivePostgres
 import EachLabs
 import Foundation
 import HTTPSupport
 import Hummingbird
 import Media
 import ObjectStorage
+import StoreSQLite
 import Transport
 import VaultAPI
 import Workers

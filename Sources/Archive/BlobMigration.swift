@@ -8,6 +8,8 @@ public struct BlobCopyReport: Sendable {
     public var bytes: Int64 = 0
     /// Digest and why: missing or corrupt at the source, or refused by the destination.
     public var failed: [(sha256: String, reason: String)] = []
+
+    public init() {}
 }
 
 extension BlobStore {

@@ -30,7 +30,7 @@ public enum DatabaseCopy {
 
     /// - Parameter force: copy even when PostgreSQL changed since the last verified copy (instances served from it).
     public static func run(
-        from source: AppDatabase, to target: PostgresArchive, force: Bool = false,
+        from source: any ArchiveTableSource, to target: PostgresArchive, force: Bool = false,
         progress: @Sendable (String) -> Void = { _ in }
     ) async throws -> [TableReport] {
         let described = Dictionary(uniqueKeysWithValues: try source.archiveTables().map { ($0.name, $0) })
@@ -100,7 +100,7 @@ public enum DatabaseCopy {
 
     /// PostgreSQL's database is empty or holds a copy of this very archive: the copy deletes there what the archive
     /// does not hold, so pointing it at another archive's database would empty that.
-    private static func checkSameArchive(_ source: AppDatabase, _ target: PostgresArchive) async throws {
+    private static func checkSameArchive(_ source: any ArchiveTableSource, _ target: PostgresArchive) async throws {
         let identity = try source.archiveIdentity()
         var held: [String] = []
         for try await id in try await target.client.query("SELECT id FROM archive_identity", logger: target.logger)
@@ -133,7 +133,7 @@ public enum DatabaseCopy {
         }
     }
 
-    private static func copyRows(of table: ArchiveTable, from source: AppDatabase, to target: PostgresArchive)
+    private static func copyRows(of table: ArchiveTable, from source: any ArchiveTableSource, to target: PostgresArchive)
         async throws -> Int
     {
         let keyPositions = table.primaryKey.compactMap { key in table.columns.firstIndex { $0.name == key } }
@@ -173,7 +173,7 @@ public enum DatabaseCopy {
 
     /// Deletes the rows PostgreSQL holds that the archive no longer does (deleted since an earlier run), reading
     /// PostgreSQL's keys as a stream and checking them against the archive a batch at a time (flat memory).
-    private static func removeRowsGone(from table: ArchiveTable, source: AppDatabase, target: PostgresArchive)
+    private static func removeRowsGone(from table: ArchiveTable, source: any ArchiveTableSource, target: PostgresArchive)
         async throws -> Int
     {
         let keyColumns = table.primaryKey.compactMap { key in table.columns.first { $0.name == key } }

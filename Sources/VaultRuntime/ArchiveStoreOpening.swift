@@ -3,6 +3,7 @@ import ArchivePostgres
 import Foundation
 import Logging
 import ServiceLifecycle
+import StoreSQLite
 
 /// The archive's store as configured, open: PostgreSQL when `EACHVAULT_DATABASE_URL` names one, else the data
 /// home's SQLite file.

@@ -1,6 +1,7 @@
-import ArgumentParser
 import Archive
+import ArgumentParser
 import Foundation
+import StoreSQLite
 import VaultRuntime
 import Workers
 

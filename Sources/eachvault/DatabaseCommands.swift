@@ -3,6 +3,7 @@ import ArchivePostgres
 import ArgumentParser
 import Foundation
 import Logging
+import StoreSQLite
 
 struct MigrateDatabaseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,8 +1,9 @@
 import Archive
 import Foundation
+import StoreSQLite
+import TestSupport
 import Testing
 import VaultContract
-import TestSupport
 
 /// `eachvault backup` and `restore`: a consistent copy taken while generations keep arriving, brought back into a
 /// new data home with every generation and every byte, and a second backup that copies only what is new.

@@ -2,9 +2,10 @@
 import Crypto
 import Foundation
 import GRDB
+@testable import StoreSQLite
+import TestSupport
 import Testing
 import Transport
-import TestSupport
 
 @Suite(.timeLimit(.minutes(5))) struct BlobStoreTests {
     let home: TempDirectory

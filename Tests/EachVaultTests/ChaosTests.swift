@@ -1,11 +1,12 @@
 import Archive
 import Foundation
+import Logging
 import Simulator
+import StoreSQLite
+import TestSupport
 import Testing
 import VaultAPIClient
 import VaultRuntime
-import Logging
-import TestSupport
 
 /// Every fault at a few percent, the service killed with SIGKILL twice mid-run: nothing paid for is lost, nothing
 /// is paid for twice. `EACHVAULT_CHAOS_GENERATIONS` sets the size (default 200).

@@ -4,13 +4,14 @@ import EachLabs
 import Foundation
 @testable import ObjectStorage
 import Simulator
+@testable import StoreSQLite
+import TestSupport
 import Testing
 import Transport
 import VaultAPIClient
 import VaultContract
 import VaultRuntime
 @testable import Workers
-import TestSupport
 
 /// The archive on an S3-compatible store (a real moto server on loopback): generations archived into it, served
 /// by redirect and through the service, large files in resumable parts, blobs moved between a folder and a store,

@@ -1,10 +1,11 @@
 @testable import Archive
-import VaultAPI
 import EachLabs
 import Foundation
 import SearchCorpus
-import Testing
+@testable import StoreSQLite
 import TestSupport
+import Testing
+import VaultAPI
 
 /// One 100,000-generation archive (plus a few planted rows) shared by the corpus tests.
 private let corpus = SharedCorpus()

@@ -1,9 +1,10 @@
 @testable import Archive
-import GRDB
 import EachLabs
 import Foundation
-import Testing
+import GRDB
+@testable import StoreSQLite
 import TestSupport
+import Testing
 
 @Suite(.timeLimit(.minutes(5))) struct SearchTests {
     let database: AppDatabase

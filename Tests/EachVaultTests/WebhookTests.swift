@@ -2,11 +2,12 @@ import Archive
 import EachLabs
 import Foundation
 import Simulator
+import StoreSQLite
+import TestSupport
 import Testing
 import VaultContract
 import VaultRuntime
 import Workers
-import TestSupport
 
 /// Webhook-driven completion against the simulator's real signed deliveries.
 @Suite(.timeLimit(.minutes(5))) struct WebhookTests {

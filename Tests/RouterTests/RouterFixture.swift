@@ -5,10 +5,11 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
+@testable import StoreSQLite
+import TestSupport
 import Transport
 @testable import VaultAPI
 @testable import Workers
-import TestSupport
 
 /// The API's router over an in-memory database and a temp blob store: no server socket, no workers, no provider
 /// (its address refuses connections; these routes never reach it).

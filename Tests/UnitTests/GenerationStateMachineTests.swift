@@ -1,9 +1,10 @@
 @testable import Archive
 import EachLabs
 import Foundation
+@testable import StoreSQLite
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 /// The generation state machine on an in-memory database: every transition of submission, polling, webhooks,
 /// adoption, uncertain creates and downloads, in milliseconds and without a server.

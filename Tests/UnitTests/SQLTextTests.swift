@@ -1,8 +1,9 @@
 @testable import Archive
 import EachLabs
 import Foundation
-import Testing
+@testable import StoreSQLite
 import TestSupport
+import Testing
 
 /// The seam between the archive's logic and the two databases: statements whose values are bound where they are
 /// written, rows read by name without traps, records written and read back column for column.

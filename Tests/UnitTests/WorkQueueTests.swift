@@ -1,7 +1,8 @@
-import Foundation
-import Testing
 @testable import Archive
+import Foundation
+@testable import StoreSQLite
 import TestSupport
+import Testing
 
 /// Workers ask every queue for its due rows and its next due time on each wake-up: each query must read the queue's
 /// partial index by (team, due time), or its cost grows with the backlog (every pick read all 150,000 waiting

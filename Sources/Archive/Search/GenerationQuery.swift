@@ -78,6 +78,8 @@ public enum Resolution: Sendable, Hashable, CustomStringConvertible {
 public struct SearchHit: Sendable, Hashable {
     public var generation: Generation
     public var snippet: Snippet?
+
+    public init(generation: Generation, snippet: Snippet?) { (self.generation, self.snippet) = (generation, snippet) }
 }
 
 /// A page of hits and, when more follow, the cursor of the next page.
@@ -99,9 +101,11 @@ public struct SearchPage: Sendable, Hashable {
 /// from FTS5 itself; `segments` splits it into plain and matched runs (markers read by Unicode scalar, so a
 /// combining mark after one cannot hide it), for the API to escape and mark up and the CLI to print in bold.
 public struct Snippet: Sendable, Hashable {
-    static let open: Unicode.Scalar = "\u{E000}"
-    static let close: Unicode.Scalar = "\u{E001}"
+    package static let open: Unicode.Scalar = "\u{E000}"
+    package static let close: Unicode.Scalar = "\u{E001}"
     public var raw: String
+
+    public init(raw: String) { self.raw = raw }
 
     /// A run of the fragment, matched or not.
     public struct Segment: Sendable, Hashable {

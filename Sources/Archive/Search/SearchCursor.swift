@@ -8,14 +8,14 @@ import Transport
 /// made it). Opaque to clients: base64url JSON.
 public struct SearchCursor: Sendable, Hashable, Codable {
     /// Creation time of the last hit (browsing without text).
-    var sortKey: Double
-    var seq: Int64
+    package var sortKey: Double
+    package var seq: Int64
     /// How many hits the pages so far showed (text: where to continue if the last hit is gone).
-    var offset: Int
-    var snapshotSeq: Int64
-    var fingerprint: String
+    package var offset: Int
+    package var snapshotSeq: Int64
+    package var fingerprint: String
     /// Text: the newest `seq` of the ranking window the next page is in (nil: the first window).
-    var windowTop: Int64?
+    package var windowTop: Int64?
 
     enum CodingKeys: String, CodingKey {
         case sortKey = "k", seq = "s", offset = "o", snapshotSeq = "m", fingerprint = "f", windowTop = "w"
@@ -40,7 +40,7 @@ public struct SearchCursor: Sendable, Hashable, Codable {
         self = cursor
     }
 
-    init(sortKey: Double, seq: Int64, offset: Int, snapshotSeq: Int64, fingerprint: String, windowTop: Int64? = nil) {
+    package init(sortKey: Double, seq: Int64, offset: Int, snapshotSeq: Int64, fingerprint: String, windowTop: Int64? = nil) {
         self.sortKey = sortKey
         self.seq = seq
         self.offset = offset
@@ -61,10 +61,28 @@ public enum SearchError: Error, Sendable, Equatable, CustomStringConvertible {
 
 extension GenerationQuery {
     /// Everything that selects and orders rows (not the page size or the cursor), hashed.
-    var fingerprint: String {
+    package var fingerprint: String {
         var copy = self
         copy.cursor = nil
         copy.limit = 0
         return SHA256.hash(data: Data(String(describing: copy).utf8)).prefix(8).lowercaseHex
+    }
+}
+
+/// What one page asks for, and what its cursor carries forward.
+package struct PageRequest {
+    package var limit: Int
+    package var snapshotSeq: Int64
+    package var fingerprint: String
+    package var cursor: SearchCursor?
+
+    package init(limit: Int, snapshotSeq: Int64, fingerprint: String, cursor: SearchCursor?) {
+        (self.limit, self.snapshotSeq, self.fingerprint, self.cursor) = (limit, snapshotSeq, fingerprint, cursor)
+    }
+
+    package func next(sortKey: Double = 0, seq: Int64, offset: Int, windowTop: Int64? = nil) -> SearchCursor {
+        SearchCursor(
+            sortKey: sortKey, seq: seq, offset: offset, snapshotSeq: snapshotSeq, fingerprint: fingerprint,
+            windowTop: windowTop)
     }
 }

@@ -70,7 +70,7 @@ extension GenerationQuery {
 
 extension SQLSession {
     /// Without text: newest first, paged by keyset (creation time, seq): exact whatever changes between pages.
-    package func browse(_ conditions: [SQLText], _ page: AppDatabase.Page) throws -> SearchPage {
+    package func browse(_ conditions: [SQLText], _ page: PageRequest) throws -> SearchPage {
         var conditions = conditions
         if let cursor = page.cursor {
             conditions.append(

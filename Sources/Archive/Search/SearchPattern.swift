@@ -1,5 +1,3 @@
-import GRDB
-
 /// Turns what a person types into a safe FTS5 pattern. Words match as prefixes (`fox` finds `foxes`), `"quoted
 /// words"` match as a phrase, `-word` excludes; every other character is only ever a separator, so a stray quote,
 /// `*`, `:`, `(` or `NEAR` never reaches FTS5 as syntax.
@@ -17,7 +15,7 @@ public enum SearchPattern {
     }
 
     /// The pattern for `text` with its phrases in the order FTS5 numbers them (what the ranking weighs).
-    static func compile(_ text: String, anyWord: Bool, wholeTerms: (String) -> [IndexTerm]?) -> CompiledPattern? {
+    package static func compile(_ text: String, anyWord: Bool, wholeTerms: (String) -> [IndexTerm]?) -> CompiledPattern? {
         var included: [String] = []
         var excluded: [String] = []
         var phrases: [CompiledPattern.Phrase] = []
@@ -71,7 +69,7 @@ public enum SearchPattern {
     /// The pattern restricted to the columns people search, and to rows carrying every facet (the team's, the
     /// model's: see migration 0014), which FTS5 intersects without reading the rows. A facet is a quoted phrase, so
     /// whatever its value holds, the tokenizer splits it here as it did in the index.
-    static func restricted(_ pattern: String, facets: [String]) -> String {
+    package static func restricted(_ pattern: String, facets: [String]) -> String {
         let columns = "{" + searchedColumns.joined(separator: " ") + "} : (\(pattern))"
         let quoted = facets.map { "facets : \"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
         return ([columns] + quoted).joined(separator: " AND ")
@@ -79,28 +77,20 @@ public enum SearchPattern {
 
     /// A facet as the index holds it: a letter for its kind, then the value without `_`, `-` and `.` (removed byte
     /// by byte, as SQLite's `replace` does in the migration's triggers).
-    static func facet(_ kind: Character, _ value: String) -> String {
+    package static func facet(_ kind: Character, _ value: String) -> String {
         String(kind) + String(decoding: value.utf8.filter { ![0x5F, 0x2D, 0x2E].contains($0) }, as: UTF8.self)
     }
 
-    /// Whether FTS5 accepts `pattern` as searches send it (restricted to the searched columns, with a facet),
-    /// checked by GRDB's `FTS5Pattern` against a scratch table of the index's columns. The fuzz target and the tests
-    /// hold every pattern `make` returns to it; searches do not pay for a scratch database each.
-    public static func isValid(_ pattern: String) -> Bool {
-        let restricted = restricted(pattern, facets: [facet("t", "team")])
-        return (try? FTS5Pattern(rawPattern: restricted, allowedColumns: searchedColumns + ["facets"])) != nil
-    }
+    package static let searchedColumns = ["prompt", "negative_prompt", "model", "title", "tags", "note"]
 
-    static let searchedColumns = ["prompt", "negative_prompt", "model", "title", "tags", "note"]
-
-    struct Term {
-        var text: Substring
-        var isPhrase: Bool
-        var isExcluded: Bool
+    package struct Term {
+        package var text: Substring
+        package var isPhrase: Bool
+        package var isExcluded: Bool
     }
 
     /// Splits on whitespace, keeping `"quoted runs"` (an unclosed quote runs to the end) and a leading `-` together.
-    static func terms(in text: String) -> [Term] {
+    package static func terms(in text: String) -> [Term] {
         var terms: [Term] = []
         var index = text.startIndex
         while index < text.endIndex {
@@ -130,27 +120,29 @@ public enum SearchPattern {
 }
 
 /// A term of the full-text index and how many rows hold it (nil: not counted).
-struct IndexTerm: Sendable, Hashable {
-    var term: String
-    var documents: Int?
+package struct IndexTerm: Sendable, Hashable {
+    package var term: String
+    package var documents: Int?
+
+    package init(term: String, documents: Int?) { (self.term, self.documents) = (term, documents) }
 }
 
 /// An FTS5 pattern and, for the ranking, what is known of each of its phrases in FTS5's numbering.
-struct CompiledPattern: Sendable, Hashable {
-    var expression: String
-    var phrases: [Phrase]
-    var anyWord: Bool
+package struct CompiledPattern: Sendable, Hashable {
+    package var expression: String
+    package var phrases: [Phrase]
+    package var anyWord: Bool
 
-    struct Phrase: Sendable, Hashable {
+    package struct Phrase: Sendable, Hashable {
         /// The typed word or quoted phrase it stands for (the terms of one prefix share it); nil when excluded.
-        var group: Int?
+        package var group: Int?
         /// Rows of the index holding it, when the vocabulary said (whole terms); nil for prefixes and quoted phrases.
-        var documents: Int?
+        package var documents: Int?
     }
 
     /// At most how many rows can match, from the vocabulary's counts (every typed word's terms added up; the
     /// rarest word for all of them, the sum for any); nil when a word's count is unknown.
-    var matchesAtMost: Int? {
+    package var matchesAtMost: Int? {
         var perGroup: [Int: Int] = [:]
         for phrase in phrases {
             guard let group = phrase.group else { continue }

@@ -231,7 +231,3 @@ extension FileStore {
         try await recordLocalFile(asset, teamID: nil, now: now)
     }
 }
-
-extension AppDatabase: AccessStore, CatalogueStore, GenerationStore, SearchStore, ImportStore, ShareStore,
-    SubmissionStore, PollingStore, WebhookStore, FileStore, DerivedFileStore, EndpointStore, OperationsStore
-{}

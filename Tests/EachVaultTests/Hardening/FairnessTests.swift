@@ -1,10 +1,11 @@
 @testable import Archive
 import EachLabs
 import Foundation
+@testable import StoreSQLite
+import TestSupport
 import Testing
 import VaultRuntime
 import Workers
-import TestSupport
 
 /// One team must not be able to starve the others, nor make the service spend provider calls or downloads on
 /// requests that are refused.

@@ -4,6 +4,7 @@ import Foundation
 import HTTPSupport
 import HTTPTypes
 import Media
+@testable import StoreSQLite
 import TestSupport
 import Testing
 @testable import Transport

@@ -2,8 +2,9 @@
 @testable import ArchivePostgres
 import Foundation
 import Logging
-import Testing
+@testable import StoreSQLite
 import TestSupport
+import Testing
 
 /// PostgreSQL's schema against a real server: migrations applied once however many instances start together, and
 /// every table and column of the SQLite archive present, so a copy (and later the service) maps one to one.

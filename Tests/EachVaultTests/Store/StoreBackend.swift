@@ -2,6 +2,7 @@ import Archive
 import ArchivePostgres
 import Foundation
 import Logging
+import StoreSQLite
 import TestSupport
 
 /// The two stores the archive runs on: the embedded SQLite file and PostgreSQL. Store tests take one as an

@@ -1,8 +1,9 @@
 import Archive
 import EachLabs
 import Foundation
-import Testing
+import StoreSQLite
 import TestSupport
+import Testing
 
 /// The store's behaviour, the same on SQLite and on PostgreSQL: each test runs once per backend.
 @Suite(.timeLimit(.minutes(5))) struct StoreContractTests {

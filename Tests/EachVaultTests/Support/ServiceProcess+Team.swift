@@ -1,10 +1,11 @@
 import Archive
 import Foundation
+import Logging
 import Simulator
+import StoreSQLite
+import TestSupport
 import VaultAPIClient
 import VaultRuntime
-import Logging
-import TestSupport
 
 /// The real binary serving one team beside a simulator in this process: where the tests that kill or restart the
 /// service, or run its commands, start from.

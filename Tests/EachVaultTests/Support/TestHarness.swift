@@ -3,15 +3,16 @@ import EachLabs
 import Foundation
 import HTTPTypes
 import Logging
-import Synchronization
 import Simulator
+import StoreSQLite
+import Synchronization
+import TestSupport
 import Testing
 import Transport
 @testable import VaultAPI
 import VaultAPIClient
 import VaultRuntime
 import Workers
-import TestSupport
 
 /// The real simulator and the real service on ephemeral loopback ports, with a private data home.
 final class Harness: @unchecked Sendable {

@@ -1,3 +1,4 @@
+import Archive
 import Foundation
 import GRDB
 import Transport
@@ -138,3 +139,7 @@ public struct AppDatabase: SQLArchive {
         (try? await read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
     }
 }
+
+extension AppDatabase: AccessStore, CatalogueStore, GenerationStore, SearchStore, ImportStore, ShareStore,
+    SubmissionStore, PollingStore, WebhookStore, FileStore, DerivedFileStore, EndpointStore, OperationsStore
+{}

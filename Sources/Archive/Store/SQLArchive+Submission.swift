@@ -33,28 +33,3 @@ extension SQLArchive {
         }
     }
 }
-
-extension AppDatabase {
-    /// Pending generations whose (re)submission is due, teams taking turns.
-    public func dueSubmissions(now: Date, limit: Int) async throws -> [Generation] {
-        try await read { db in try GenerationQueue.submissions.due(db, now: now, limit: limit) }
-    }
-
-    /// Pending generations whose create call was under way when the service last stopped.
-    public func interruptedSubmissions(processStart: Date, now: Date) async throws -> [Generation] {
-        try await read { db in
-            try db.fetchAll(
-                Generation.self,
-                """
-                SELECT * FROM generations
-                WHERE status = 'pending' AND submit_started_at IS NOT NULL AND submit_uncertain_since IS NULL
-                AND submit_started_at < \(processStart)
-                """)
-        }
-    }
-
-    /// When the next (re)submission is due, or nil when none is waiting.
-    public func nextSubmissionTime() async throws -> Date? {
-        try await read { db in try GenerationQueue.submissions.nextDue(db) }
-    }
-}

@@ -65,14 +65,6 @@ extension PendingFile.Kind {
         case .input: "generation_inputs"
         }
     }
-
-    /// The queue of files of this kind (`QueueRule.downloads`, `.inputDownloads`).
-    var queue: WorkQueue {
-        switch self {
-        case .output: WorkQueue(.downloads)
-        case .input: WorkQueue(.inputDownloads)
-        }
-    }
 }
 
 extension PendingFile {
@@ -83,46 +75,6 @@ extension PendingFile {
             "generation_id = \(output.generationID) AND position = \(output.position)"
         case .input(let input):
             "generation_id = \(input.generationID) AND field = \(input.field) AND position = \(input.position)"
-        }
-    }
-}
-
-extension AppDatabase {
-    /// Files still to be stored whose next attempt is due, teams taking turns (each team's oldest before any team's
-    /// second), so one team's backlog cannot hold the workers for everyone.
-    public func dueFiles(_ kind: PendingFile.Kind, now: Date, limit: Int) async throws -> [PendingFile] {
-        let sql = kind.queue.due(now: now, limit: limit)
-        return try await read { db in
-            switch kind {
-            case .output: try db.fetchAll(GenerationOutput.self, sql).map(PendingFile.output)
-            case .input: try db.fetchAll(GenerationInput.self, sql).map(PendingFile.input)
-            }
-        }
-    }
-
-    /// When the next attempt of `kind` is due, or nil when none is waiting.
-    public func nextFileTime(_ kind: PendingFile.Kind) async throws -> Date? {
-        try await read { db in try db.value(Date.self, kind.queue.nextDue) }
-    }
-}
-
-extension AppDatabase {
-    /// Posters and previews waiting to be made, oldest first.
-    public func dueDerivedFiles(now: Date, limit: Int) async throws -> [DerivedWork] {
-        try await read { db in
-            try db.rows(
-                """
-                SELECT a.*, d.kind AS derived_kind FROM derived_files d JOIN assets a ON a.sha256 = d.source_sha256
-                WHERE d.sha256 IS NULL AND d.error IS NULL AND d.changed_at <= \(now)
-                ORDER BY d.changed_at LIMIT \(limit)
-                """
-            ).map(DerivedWork.init(row:))
-        }
-    }
-
-    public func nextDerivedFileTime() async throws -> Date? {
-        try await read { db in
-            try db.value(Date.self, "SELECT min(changed_at) FROM derived_files WHERE sha256 IS NULL AND error IS NULL")
         }
     }
 }

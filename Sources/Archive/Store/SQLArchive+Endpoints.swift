@@ -194,28 +194,3 @@ extension SQLSession {
         }
     }
 }
-
-extension AppDatabase {
-    /// Messages due now, each the oldest one still undelivered of its generation for its endpoint (events of one
-    /// generation arrive in order), at most `limit`.
-    public func dueMessages(now: Date, limit: Int) async throws -> [OutgoingMessage] {
-        try await read { db in
-            try db.rows(
-                """
-                SELECT m.id, m.message_id, m.endpoint_id, e.url, e.secret, m.payload, m.attempts
-                FROM webhook_messages m JOIN webhook_endpoints e ON e.id = m.endpoint_id
-                WHERE m.next_attempt_at IS NOT NULL AND m.next_attempt_at <= \(now.unix) AND e.enabled = 1
-                AND NOT EXISTS (
-                    SELECT 1 FROM webhook_messages earlier
-                    WHERE earlier.endpoint_id = m.endpoint_id AND earlier.generation_id IS m.generation_id
-                    AND earlier.id < m.id AND earlier.next_attempt_at IS NOT NULL)
-                ORDER BY m.next_attempt_at LIMIT \(limit)
-                """
-            ).map {
-                try OutgoingMessage(
-                    row: $0[0], messageID: $0[1], endpointID: $0[2], url: $0[3], secret: $0[4], payload: $0[5],
-                    attempts: $0[6])
-            }
-        }
-    }
-}

@@ -1,3 +1,4 @@
+import Archive
 import Foundation
 import VaultContract
 
@@ -89,5 +90,15 @@ enum GenerationQueue: String, CaseIterable {
     /// When the next generation of this queue falls due, or nil when none is scheduled.
     func nextDue(_ db: any SQLSession) throws -> Date? {
         try db.value(Date.self, queue.nextDue)
+    }
+}
+
+extension PendingFile.Kind {
+    /// The queue of files of this kind (`QueueRule.downloads`, `.inputDownloads`).
+    var queue: WorkQueue {
+        switch self {
+        case .output: WorkQueue(.downloads)
+        case .input: WorkQueue(.inputDownloads)
+        }
     }
 }

@@ -1,3 +1,4 @@
+import Archive
 import GRDB
 
 extension AppDatabase {
@@ -8,7 +9,7 @@ extension AppDatabase {
     /// in the current ranking (scores drift a little as the index changes, so a remembered score would not do);
     /// rows created after the first page stay out.
     func rank(
-        _ db: Database, _ pattern: CompiledPattern, facets: [String], _ conditions: [SQLText], _ page: Page,
+        _ db: Database, _ pattern: CompiledPattern, facets: [String], _ conditions: [SQLText], _ page: PageRequest,
         window: Int
     ) throws -> SearchPage {
         let top = min(page.cursor?.windowTop ?? page.snapshotSeq, page.snapshotSeq)

@@ -45,15 +45,3 @@ extension SQLArchive {
         }
     }
 }
-
-extension AppDatabase {
-    /// Submitted generations whose poll is due, teams taking turns.
-    public func duePolls(now: Date, limit: Int) async throws -> [Generation] {
-        try await read { db in try GenerationQueue.polls.due(db, now: now, limit: limit) }
-    }
-
-    /// When the next poll (or owed confirmation) is due, or nil when none is scheduled.
-    public func nextPollTime() async throws -> Date? {
-        try await read { db in try GenerationQueue.polls.nextDue(db) }
-    }
-}

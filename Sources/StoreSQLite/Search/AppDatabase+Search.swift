@@ -1,3 +1,4 @@
+import Archive
 import Foundation
 import GRDB
 
@@ -23,7 +24,7 @@ extension AppDatabase {
             try query.cursor?.snapshotSeq
             ?? Int64.fetchOne(db, sql: "SELECT max(seq) FROM generations") ?? 0
         let conditions: [SQLText] = ["g.seq <= \(snapshotSeq)"] + query.filterConditions(.sqlite)
-        let page = Page(
+        let page = PageRequest(
             limit: max(1, min(query.limit, 500)), snapshotSeq: snapshotSeq, fingerprint: query.fingerprint,
             cursor: query.cursor)
         guard let text = query.text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else {
@@ -35,20 +36,6 @@ extension AppDatabase {
         let facets = [query.teamID.map { SearchPattern.facet("t", $0) }, query.model.map { SearchPattern.facet("m", $0) }]
         return try rank(
             db, pattern, facets: facets.compactMap { $0 }, conditions, page, window: max(1, query.rankingWindow))
-    }
-
-    /// What one page asks for, and what its cursor carries forward.
-    package struct Page {
-        var limit: Int
-        var snapshotSeq: Int64
-        var fingerprint: String
-        var cursor: SearchCursor?
-
-        func next(sortKey: Double = 0, seq: Int64, offset: Int, windowTop: Int64? = nil) -> SearchCursor {
-            SearchCursor(
-                sortKey: sortKey, seq: seq, offset: offset, snapshotSeq: snapshotSeq, fingerprint: fingerprint,
-                windowTop: windowTop)
-        }
     }
 
     /// The generations of one page of `query` (callers that need no snippets or cursor).

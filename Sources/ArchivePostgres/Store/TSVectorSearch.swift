@@ -1,3 +1,4 @@
+import Archive
 import Foundation
 
 /// Text search on PostgreSQL: the same query language as SQLite's FTS5 search (`SearchPattern`: words as prefixes,
@@ -10,7 +11,7 @@ extension SQLSession {
         let snapshotSeq =
             try query.cursor?.snapshotSeq ?? value(Int64.self, "SELECT max(seq) FROM generations") ?? 0
         let conditions: [SQLText] = ["g.seq <= \(snapshotSeq)"] + query.filterConditions(.postgres)
-        let page = AppDatabase.Page(
+        let page = PageRequest(
             limit: max(1, min(query.limit, 500)), snapshotSeq: snapshotSeq, fingerprint: query.fingerprint,
             cursor: query.cursor)
         guard let text = query.text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else {

@@ -45,16 +45,3 @@ extension SQLArchive {
         """
     }
 }
-
-extension AppDatabase {
-    /// Every worker's queue, for `/readyz` and `/metrics`.
-    public func queueDepths(now: Date) async throws -> [QueueDepth] {
-        try await read { db in
-            try QueueRule.all.map { rule in
-                let row = try db.row(WorkQueue(rule).depth(now: now))
-                let oldest: Double? = try row?[1]
-                return QueueDepth(name: rule.name, due: try row?[0] ?? 0, oldestDueSeconds: oldest.map { max(0, now.unix - $0) } ?? 0)
-            }
-        }
-    }
-}

@@ -315,33 +315,3 @@ public struct ExtraPrediction: Sendable {
         self.generation = generation
     }
 }
-
-extension AppDatabase {
-    /// Uncertain creates due for another look, teams taking turns.
-    public func dueReconciliations(now: Date, limit: Int) async throws -> [Generation] {
-        try await read { db in try GenerationQueue.reconciliations.due(db, now: now, limit: limit) }
-    }
-
-    public func nextReconciliationTime() async throws -> Date? {
-        try await read { db in try GenerationQueue.reconciliations.nextDue(db) }
-    }
-
-    /// Second predictions awaiting the provider's confirmation, oldest first, with their generations.
-    public func dueExtraPredictions(now: Date, limit: Int) async throws -> [ExtraPrediction] {
-        try await read { db in
-            try db.rows(
-                """
-                SELECT e.prediction_id AS extra_prediction_id, g.* FROM extra_predictions e
-                JOIN generations g ON g.id = e.generation_id
-                WHERE e.state = 'unconfirmed' AND e.next_check_at <= \(now.unix) ORDER BY e.next_check_at LIMIT \(limit)
-                """
-            ).map { try ExtraPrediction(predictionID: $0["extra_prediction_id"], generation: Generation(row: $0)) }
-        }
-    }
-
-    public func nextExtraPredictionCheck() async throws -> Date? {
-        try await read { db in
-            try db.value(Date.self, "SELECT min(next_check_at) FROM extra_predictions WHERE state = 'unconfirmed'")
-        }
-    }
-}
