@@ -78,18 +78,21 @@ let package = Package(
         // once for both databases over `SQLSession` (no database imported); content-addressed blobs; search queries.
         .target(
             name: "Archive",
-            dependencies: [
-                "EachLabs", "VaultContract", "ObjectStorage", "Transport", "Media",
-                .product(name: "Crypto", package: "swift-crypto"),
-            ],
+            dependencies: ["EachLabs", "VaultContract", "Transport", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict),
+
+        // Where the archive's files live: the content-addressed blob store over a backend (temp file, SHA-256, fsync,
+        // then the folder or the object store), verification, copies between backends, and a file's record from its
+        // bytes.
+        .target(
+            name: "Blobs", dependencies: ["Archive", "ObjectStorage", "Transport", "Media"], swiftSettings: strict),
 
         // The archive in SQLite (GRDB): the embedded default. Its schema (`migrations/sqlite`), the work queues read
         // through partial indexes, FTS5 search, backups.
         .target(
             name: "StoreSQLite",
             dependencies: [
-                "Archive", "Transport", "VaultContract", "EachLabs", "ObjectStorage", .product(name: "GRDB", package: "GRDB.swift"),
+                "Archive", "Transport", "VaultContract", "EachLabs", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             exclude: ["embed.txt"],
@@ -100,7 +103,7 @@ let package = Package(
         .target(
             name: "Workers",
             dependencies: [
-                "Archive", "EachLabs", "Transport", "VaultContract",
+                "Archive", "Blobs", "EachLabs", "Transport", "VaultContract",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -121,7 +124,8 @@ let package = Package(
         .target(
             name: "VaultAPI",
             dependencies: [
-                "Archive", "Workers", "HTTPSupport", "Transport", "VaultContract", "EachLabs", "ObjectStorage", "Media",
+                "Archive", "Blobs", "Workers", "HTTPSupport", "Transport", "VaultContract", "EachLabs", "ObjectStorage",
+                "Media",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -164,7 +168,8 @@ let package = Package(
         .target(
             name: "VaultRuntime",
             dependencies: [
-                "VaultAPI", "Workers", "Simulator", "Archive", "StoreSQLite", "ObjectStorage", "Transport", "VaultContract",
+                "VaultAPI", "Workers", "Simulator", "Archive", "Blobs", "StoreSQLite", "ObjectStorage", "Transport",
+                "VaultContract",
                 "VaultAPIClient", "ArchivePostgres", "EachLabs", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -186,8 +191,8 @@ let package = Package(
         .executableTarget(
             name: "eachvault",
             dependencies: [
-                "VaultRuntime", "Simulator", "Archive", "StoreSQLite", "Workers", "VaultContract", "VaultAPIClient", "EachLabs",
-                "VaultMCP",
+                "VaultRuntime", "Simulator", "Archive", "Blobs", "StoreSQLite", "Workers", "VaultContract", "VaultAPIClient",
+                "EachLabs", "VaultMCP",
                 "ArchivePostgres", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -230,23 +235,23 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "Archive", "ObjectStorage", .product(name: "HTTPTypes", package: "swift-http-types"),
+                "Archive", "Blobs", "ObjectStorage", .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(
             name: "UnitTests",
             dependencies: [
-                "TestSupport", "Archive", "StoreSQLite", "Workers", "VaultAPI", "Transport", "EachLabs", "VaultContract",
-                "SearchCorpus", .product(name: "Crypto", package: "swift-crypto"),
+                "TestSupport", "Archive", "Blobs", "StoreSQLite", "Workers", "VaultAPI", "Transport", "EachLabs",
+                "VaultContract", "SearchCorpus", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
         .testTarget(
             name: "RouterTests",
             dependencies: [
-                "TestSupport", "Archive", "StoreSQLite", "Workers", "VaultAPI", "Transport", "EachLabs", "VaultContract",
-                .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Logging", package: "swift-log"),
+                "TestSupport", "Archive", "Blobs", "StoreSQLite", "Workers", "VaultAPI", "Transport", "EachLabs",
+                "VaultContract", .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "Crypto", package: "swift-crypto"),
@@ -255,8 +260,8 @@ let package = Package(
         .testTarget(
             name: "EachVaultTests",
             dependencies: [
-                "TestSupport", "VaultRuntime", "Simulator", "Workers", "Archive", "StoreSQLite", "VaultAPI", "Transport",
-                "EachLabs",
+                "TestSupport", "VaultRuntime", "Simulator", "Workers", "Archive", "Blobs", "StoreSQLite", "VaultAPI",
+                "Transport", "EachLabs",
                 "VaultContract", "VaultAPIClient", "SearchCorpus", "HTTPSupport", "ObjectStorage", "ArchivePostgres", "Media",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

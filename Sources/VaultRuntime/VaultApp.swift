@@ -1,5 +1,6 @@
 import Archive
 import ArchivePostgres
+import Blobs
 import EachLabs
 import Foundation
 import Hummingbird

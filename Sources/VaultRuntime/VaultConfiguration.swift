@@ -1,3 +1,4 @@
+import Blobs
 import Foundation
 import Logging
 import Workers

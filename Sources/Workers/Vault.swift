@@ -1,4 +1,5 @@
 import Archive
+import Blobs
 import EachLabs
 import Foundation
 import Logging

@@ -1,5 +1,6 @@
 import Archive
 import ArgumentParser
+import Blobs
 import Foundation
 import StoreSQLite
 import VaultRuntime

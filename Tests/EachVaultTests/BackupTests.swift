@@ -1,9 +1,11 @@
 import Archive
+import Blobs
 import Foundation
 import StoreSQLite
 import TestSupport
 import Testing
 import VaultContract
+import VaultRuntime
 
 /// `eachvault backup` and `restore`: a consistent copy taken while generations keep arriving, brought back into a
 /// new data home with every generation and every byte, and a second backup that copies only what is new.

@@ -1,4 +1,5 @@
 @testable import Archive
+import Blobs
 import Crypto
 import Foundation
 import GRDB

@@ -1,13 +1,14 @@
 @testable import Archive
+import Blobs
 import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
 import NIOEmbedded
+import TestSupport
 import Testing
 import Transport
 @testable import VaultAPI
-import TestSupport
 
 /// The per-team cap on files streamed through the service at once: a team at its limit is answered 429 at once,
 /// another team is not, and a slot comes back when a response has been written or dropped unwritten (its client

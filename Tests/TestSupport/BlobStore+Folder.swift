@@ -1,4 +1,5 @@
 import Archive
+import Blobs
 import Foundation
 import ObjectStorage
 

@@ -1,11 +1,11 @@
-import Foundation
-import Synchronization
-import Testing
-
 @testable import Archive
-@testable import Workers
+import Blobs
+import Foundation
 import Logging
+import Synchronization
 import TestSupport
+import Testing
+@testable import Workers
 
 /// An outcome that cannot be recorded leaves its item due in the store; the loop must let it cool down instead of
 /// working it again at once (a NUL byte in an endpoint's answer once made PostgreSQL post one message 90 times a

@@ -1,4 +1,5 @@
 @testable import Archive
+import Blobs
 import EachLabs
 import Foundation
 import HTTPSupport

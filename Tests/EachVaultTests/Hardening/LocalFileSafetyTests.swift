@@ -1,11 +1,12 @@
 @testable import Archive
+import Blobs
 import EachLabs
 import Foundation
+import TestSupport
 import Testing
 import VaultContract
 import VaultRuntime
 @testable import Workers
-import TestSupport
 
 /// Inline files are stored so that nothing collects them mid-flight, and a dry run stores nothing at all.
 @Suite(.timeLimit(.minutes(5))) struct LocalFileSafetyTests {

@@ -1,12 +1,13 @@
 import Archive
+import Blobs
 import EachLabs
 import Foundation
 import Simulator
+import TestSupport
 import Testing
 import Transport
 import VaultAPIClient
 import VaultContract
-import TestSupport
 
 /// What the chaos tests share: the load (every prompted model, media inputs pointing at the simulator's samples,
 /// eight clients at once) and the audit of what the archive ended with against what the simulator really did.

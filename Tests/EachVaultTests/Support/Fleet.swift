@@ -1,14 +1,15 @@
 import Archive
 import ArchivePostgres
+import Blobs
 import Foundation
+import Logging
 import ObjectStorage
 import Simulator
+import TestSupport
 import Testing
 import Transport
 import VaultAPIClient
 import VaultRuntime
-import Logging
-import TestSupport
 
 /// EachVault scaled out, all real: `count` `eachvault serve` processes sharing one PostgreSQL and one S3-compatible
 /// bucket (moto, signatures checked), behind `deploy/multi-instance/nginx.conf` in Debian's nginx, beside a

@@ -1,7 +1,8 @@
 import Archive
+import Blobs
 import Foundation
-import GRDB
 import ObjectStorage
+import StoreSQLite
 
 /// What `backUp` or `restore` copied.
 public struct BackupReport: Sendable {
@@ -63,18 +64,4 @@ public struct ArchiveBackup: Sendable {
 public struct BackupError: Error, CustomStringConvertible {
     public var description: String
     init(_ description: String) { self.description = description }
-}
-
-extension AppDatabase {
-    /// A consistent copy of the whole database at `path` (SQLite's online backup API), taken while others write.
-    func backUp(toPath path: String) throws {
-        let destination = try DatabaseQueue(path: path)
-        try writer.backup(to: destination)
-        try destination.close()
-    }
-
-    /// Every generation of every team.
-    public func generationCount() throws -> Int {
-        try writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM generations") ?? 0 }
-    }
 }
