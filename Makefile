@@ -70,6 +70,7 @@ lint:
 	$(SWIFT) format lint --strict --recursive $(SWIFT_SOURCES)
 	python3 tools/check_imports.py
 	python3 tools/target_graph.py --check docs/architecture.md
+	python3 tools/check_store_contract.py
 	python3 tools/check_commits.py
 
 ## hooks: check each commit message as it is written (subject at most 72 characters, a blank line before the body)
