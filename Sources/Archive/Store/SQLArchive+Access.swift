@@ -80,7 +80,8 @@ extension SQLArchive {
             try db.execute(
                 """
                 INSERT INTO sessions (session_sha256, token_id, created_at, expires_at)
-                SELECT \(Secrets.digest(session)), id, \(now.unix), \(now.addingTimeInterval(lifetime).unix) FROM api_tokens WHERE token_sha256 = \(Secrets.digest(token)) AND revoked_at IS NULL
+                SELECT \(Secrets.digest(session)), id, \(now), \(now.addingTimeInterval(lifetime)) FROM api_tokens
+                WHERE token_sha256 = \(Secrets.digest(token)) AND revoked_at IS NULL
                 """)
             return db.changedRows == 1 ? session : nil
         }

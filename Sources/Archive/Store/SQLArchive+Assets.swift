@@ -9,7 +9,8 @@ extension SQLArchive {
 }
 
 extension SQLArchive {
-    /// The asset, if the team holds it: an output or input of one of its generations, or a file it uploaded (another team's is as absent as a missing one).
+    /// The asset, if the team holds it: an output or input of one of its generations, or a file it uploaded
+    /// (another team's is as absent as a missing one).
     public func asset(sha256: String, teamID: String) async throws -> Asset? {
         try await reading { db in
             try db.fetchOne(

@@ -8,8 +8,10 @@ extension SQLArchive {
         try db.insert(asset, "ON CONFLICT DO NOTHING")
         for kind in DerivedKind.allCases where kind.isMade(of: asset) {
             try db.execute(
-                "INSERT INTO derived_files (source_sha256, kind, changed_at) VALUES (\(asset.sha256), \(kind.rawValue), \(asset.storedAt.unix)) ON CONFLICT DO NOTHING"
-            )
+                """
+                INSERT INTO derived_files (source_sha256, kind, changed_at) VALUES (\(asset.sha256), \(kind), \(asset.storedAt))
+                ON CONFLICT DO NOTHING
+                """)
         }
     }
 
@@ -30,7 +32,8 @@ extension SQLArchive {
             }
             try db.execute(
                 """
-                INSERT INTO derived_files (source_sha256, kind, sha256, error, changed_at) VALUES (\(source), \(kind.rawValue), \(sha256), \(error), \(now.unix))
+                INSERT INTO derived_files (source_sha256, kind, sha256, error, changed_at)
+                VALUES (\(source), \(kind), \(sha256), \(error), \(now))
                 ON CONFLICT (source_sha256, kind)
                 DO UPDATE SET sha256 = excluded.sha256, error = excluded.error, changed_at = excluded.changed_at
                 """)

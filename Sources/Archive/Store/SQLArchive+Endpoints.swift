@@ -62,8 +62,9 @@ extension SQLArchive {
                 try db.execute("UPDATE webhook_endpoints SET events = \(Self.eventsText(events)) WHERE id = \(id)")
             }
             if let enabled {
+                let reason: String? = enabled ? nil : "disabled by the team"
                 try db.execute(
-                    "UPDATE webhook_endpoints SET enabled = \(enabled), disabled_reason = \(enabled ? nil : "disabled by the team") WHERE id = \(id)")
+                    "UPDATE webhook_endpoints SET enabled = \(enabled), disabled_reason = \(reason) WHERE id = \(id)")
             }
             return try db.row("SELECT * FROM webhook_endpoints WHERE id = \(id)").map(Self.endpoint)
         }
@@ -78,7 +79,8 @@ extension SQLArchive {
 
     private static func endpoint(_ row: SQLRow) throws -> EndpointView {
         try EndpointView(
-            id: row["id"], url: row["url"], events: (try? JSONDecoder().decode([String].self, from: Data((row["events"] as String).utf8))) ?? [],
+            id: row["id"], url: row["url"],
+            events: (try? JSONDecoder().decode([String].self, from: Data((row["events"] as String).utf8))) ?? [],
             enabled: row["enabled"], disabledReason: row["disabled_reason"],
             createdAt: row["created_at"])
     }
@@ -115,13 +117,15 @@ extension SQLArchive {
                 """)
             try db.execute(
                 """
-                UPDATE webhook_messages SET attempts = attempts + 1, last_status = \(status), next_attempt_at = \(delivered ? nil : retryAt?.unix),
-                    delivered_at = \(delivered ? now.unix : nil), gave_up_at = \(!delivered && retryAt == nil ? now.unix : nil) WHERE id = \(message.row)
+                UPDATE webhook_messages SET attempts = attempts + 1, last_status = \(status),
+                    next_attempt_at = \(delivered ? nil : retryAt), delivered_at = \(delivered ? now : nil),
+                    gave_up_at = \(!delivered && retryAt == nil ? now : nil)
+                WHERE id = \(message.row)
                 """)
             if !delivered && retryAt == nil {
+                let reason = "disabled after every attempt to deliver \(message.messageID) failed for about a day"
                 try db.execute(
-                    "UPDATE webhook_endpoints SET enabled = 0, disabled_reason = \("disabled after every attempt to deliver \(message.messageID) failed for about a day") WHERE id = \(message.endpointID)"
-                )
+                    "UPDATE webhook_endpoints SET enabled = 0, disabled_reason = \(reason) WHERE id = \(message.endpointID)")
             }
         }
     }

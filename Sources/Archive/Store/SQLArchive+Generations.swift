@@ -146,7 +146,9 @@ extension SQLSession {
         detail.events = try fetchAll(
             GenerationEvent.self,
             """
-            SELECT * FROM (SELECT * FROM generation_events WHERE generation_id = \(generation.id) ORDER BY id DESC LIMIT \(GenerationDetail.maxEvents)) AS newest
+            SELECT * FROM (
+                SELECT * FROM generation_events WHERE generation_id = \(generation.id)
+                ORDER BY id DESC LIMIT \(GenerationDetail.maxEvents)) AS newest
             ORDER BY id
             """)
         return detail

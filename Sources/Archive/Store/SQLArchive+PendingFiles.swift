@@ -25,7 +25,10 @@ extension SQLArchive {
                 .assetStored, generationID: file.generationID,
                 data: ["sha256": asset.sha256, "size": String(asset.size), "content_type": asset.contentType], at: now)
             let remaining =
-                try db.value(Int.self, "SELECT count(*) FROM generation_outputs WHERE generation_id = \(file.generationID) AND sha256 IS NULL") ?? 0
+                try db.value(
+                    Int.self,
+                    "SELECT count(*) FROM generation_outputs WHERE generation_id = \(file.generationID) AND sha256 IS NULL")
+                ?? 0
             guard remaining == 0 else { return false }
             return try db.advance(file.generationID, at: now) { GenerationLife.lastOutputStored($0, at: now) }
         }

@@ -142,7 +142,9 @@ extension SQLArchive {
             """
             INSERT INTO webhook_deliveries
                 (generation_id, received_at, verdict, reason, scheme, webhook_timestamp, exec_id, body)
-            VALUES (\(delivery.generationID), \(now.unix), \(verdict), \(reason), \(delivery.scheme.rawValue), \(delivery.timestampHeader), \(delivery.report?.predictionID), \(delivery.body))
+            VALUES (
+                \(delivery.generationID), \(now.unix), \(verdict), \(reason), \(delivery.scheme.rawValue),
+                \(delivery.timestampHeader), \(delivery.report?.predictionID), \(delivery.body))
             """)
     }
 

@@ -19,7 +19,8 @@ extension PostgresArchive {
             SELECT g.* FROM generations g
             LEFT JOIN work_leases l ON l.queue = 'submissions' AND l.item = g.id
             WHERE g.status = 'pending' AND g.submit_started_at IS NOT NULL AND g.submit_uncertain_since IS NULL
-            AND (g.submit_started_at < \(now.addingTimeInterval(-Self.longestCreate).unix) OR (l.owner = \(instanceID) AND g.submit_started_at < \(processStart.unix)))
+            AND (g.submit_started_at < \(now.addingTimeInterval(-Self.longestCreate))
+                OR (l.owner = \(instanceID) AND g.submit_started_at < \(processStart)))
             """)
     }
 

@@ -54,7 +54,8 @@ extension PostgresArchive {
                 ORDER BY \(raw: queue.dueColumn) LIMIT \(limit)
                 FOR UPDATE OF f SKIP LOCKED),
             claimed AS (
-                INSERT INTO work_leases (queue, item, owner, expires_at, due_at) SELECT \(queue.name), item, \(owner ?? instanceID), \(now.addingTimeInterval(queue.lease).unix), due_at FROM due
+                INSERT INTO work_leases (queue, item, owner, expires_at, due_at)
+                SELECT \(queue.name), item, \(owner ?? instanceID), \(now.addingTimeInterval(queue.lease)), due_at FROM due
                 ON CONFLICT (queue, item) DO UPDATE
                 SET owner = excluded.owner, expires_at = excluded.expires_at, due_at = excluded.due_at
                 WHERE work_leases.expires_at <= \(now.unix) OR work_leases.due_at <> excluded.due_at
