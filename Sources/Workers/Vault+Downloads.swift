@@ -57,7 +57,7 @@ struct DownloadFailure: Error {
 extension Vault {
     /// Fetches one output or media input into the archive. Outputs must be video, inputs any media; a failed output
     /// at its last attempt fails the generation, a failed input never touches it.
-    func store(_ file: PendingFile) async throws {
+    func download(_ file: PendingFile) async throws {
         if let low = lowDiskSpace() { throw low }  // waits, cooling down, until space returns
         let policy = DownloadPolicy(file.kind, settings)
         // Named by the file, so an attempt after a failure or a crash resumes the bytes already fetched.

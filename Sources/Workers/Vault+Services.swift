@@ -79,7 +79,7 @@ extension Vault {
             idleCheck: settings.idleCheck, key: \.key,
             due: { now, limit in try await self.store.dueFiles(kind, now: now, limit: limit) },
             nextDue: { try await self.store.nextFileTime(kind) },
-            work: { try await self.store($0) }, cooldown: settings.unrecordedCooldown, logger: logger)
+            work: { try await self.download($0) }, cooldown: settings.unrecordedCooldown, logger: logger)
     }
 }
 

@@ -94,6 +94,20 @@ extension SQLArchive {
         }
     }
 
+    /// The team's newest generation holding these bytes as output or input (ownership, and a download's file name).
+    public func latestGeneration(holding sha256: String, teamID: String) async throws -> Generation? {
+        try await reading { db in
+            try db.fetchOne(
+                Generation.self,
+                """
+                SELECT g.* FROM generations g WHERE g.team_id = \(teamID) AND (
+                    g.id IN (SELECT generation_id FROM generation_outputs WHERE sha256 = \(sha256))
+                    OR g.id IN (SELECT generation_id FROM generation_inputs WHERE sha256 = \(sha256)))
+                ORDER BY g.seq DESC LIMIT 1
+                """)
+        }
+    }
+
     public func generationDetails(_ generations: [Generation]) async throws -> [GenerationDetail] {
         try await reading { db in try db.details(generations) }
     }

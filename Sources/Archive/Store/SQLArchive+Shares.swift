@@ -8,18 +8,6 @@ public enum ShareLookup: Sendable {
     case unknown
 }
 
-extension Generation {
-    /// The team's (`?`) newest generation holding the bytes (`?`, `?`) as output or input.
-    package static func latest(teamID: String, holding sha256: String) -> SQLText {
-        """
-        SELECT g.* FROM generations g WHERE g.team_id = \(teamID) AND (
-            g.id IN (SELECT generation_id FROM generation_outputs WHERE sha256 = \(sha256))
-            OR g.id IN (SELECT generation_id FROM generation_inputs WHERE sha256 = \(sha256)))
-        ORDER BY g.seq DESC LIMIT 1
-        """
-    }
-}
-
 extension SQLArchive {
     /// Creates a link to one of the team's generations; nil when the team has no such generation.
     public func createShare(generationID: String, teamID: String, expiresAt: Date, now: Date) async throws
@@ -54,10 +42,5 @@ extension SQLArchive {
             guard let generation = try db.generation(id: share.generationID) else { return .unknown }
             return .active(share, try db.detail(of: generation))
         }
-    }
-
-    /// The team's newest generation holding these bytes as output or input (ownership, and a download's file name).
-    public func latestGeneration(holding sha256: String, teamID: String) async throws -> Generation? {
-        try await reading { db in try db.fetchOne(Generation.self, Generation.latest(teamID: teamID, holding: sha256)) }
     }
 }
