@@ -3,8 +3,9 @@ import Foundation
 import GRDB
 import Transport
 
-/// The archive's SQLite database. Handlers and workers call intention-named methods (`recordSubmitted`,
-/// `duePolls`, ...), defined by feature in the `AppDatabase+*.swift` files; no SQL outside this target.
+/// The archive's SQLite database: the embedded default. Handlers and workers call intention-named methods
+/// (`recordSubmitted`, `duePolls`, ...): most are written once for both databases (`SQLArchive`, in Archive's
+/// `Store/SQLArchive+*.swift`); SQLite's own are here (work-queue reads, FTS5 search, tables, backups).
 public struct AppDatabase: SQLArchive {
     let writer: any DatabaseWriter
     /// This database's threads: at most eight calls at a time (SQLite has five readers and one writer).
