@@ -6,6 +6,39 @@ import GRDB
 /// teams taking turns; PostgreSQL claims the same rows under leases instead (`ClaimQueue`).
 
 extension AppDatabase {
+    /// Pending generations whose (re)submission is due, teams taking turns.
+    public func dueSubmissions(now: Date, limit: Int) async throws -> [Generation] {
+        try await read { db in try GenerationQueue.submissions.due(db, now: now, limit: limit) }
+    }
+
+    /// Pending generations whose create call was under way when the service last stopped.
+    public func interruptedSubmissions(processStart: Date, now: Date) async throws -> [Generation] {
+        try await read { db in
+            try db.fetchAll(
+                Generation.self,
+                """
+                SELECT * FROM generations
+                WHERE status = 'pending' AND submit_started_at IS NOT NULL AND submit_uncertain_since IS NULL
+                AND submit_started_at < \(processStart)
+                """)
+        }
+    }
+
+    /// When the next (re)submission is due, or nil when none is waiting.
+    public func nextSubmissionTime() async throws -> Date? {
+        try await read { db in try GenerationQueue.submissions.nextDue(db) }
+    }
+
+    /// Submitted generations whose poll is due, teams taking turns.
+    public func duePolls(now: Date, limit: Int) async throws -> [Generation] {
+        try await read { db in try GenerationQueue.polls.due(db, now: now, limit: limit) }
+    }
+
+    /// When the next poll (or owed confirmation) is due, or nil when none is scheduled.
+    public func nextPollTime() async throws -> Date? {
+        try await read { db in try GenerationQueue.polls.nextDue(db) }
+    }
+
     /// Uncertain creates due for another look, teams taking turns.
     public func dueReconciliations(now: Date, limit: Int) async throws -> [Generation] {
         try await read { db in try GenerationQueue.reconciliations.due(db, now: now, limit: limit) }
@@ -33,59 +66,7 @@ extension AppDatabase {
             try db.value(Date.self, "SELECT min(next_check_at) FROM extra_predictions WHERE state = 'unconfirmed'")
         }
     }
-}
 
-extension AppDatabase {
-    /// Pending generations whose (re)submission is due, teams taking turns.
-    public func dueSubmissions(now: Date, limit: Int) async throws -> [Generation] {
-        try await read { db in try GenerationQueue.submissions.due(db, now: now, limit: limit) }
-    }
-
-    /// Pending generations whose create call was under way when the service last stopped.
-    public func interruptedSubmissions(processStart: Date, now: Date) async throws -> [Generation] {
-        try await read { db in
-            try db.fetchAll(
-                Generation.self,
-                """
-                SELECT * FROM generations
-                WHERE status = 'pending' AND submit_started_at IS NOT NULL AND submit_uncertain_since IS NULL
-                AND submit_started_at < \(processStart)
-                """)
-        }
-    }
-
-    /// When the next (re)submission is due, or nil when none is waiting.
-    public func nextSubmissionTime() async throws -> Date? {
-        try await read { db in try GenerationQueue.submissions.nextDue(db) }
-    }
-}
-
-extension AppDatabase {
-    /// Every worker's queue, for `/readyz` and `/metrics`.
-    public func queueDepths(now: Date) async throws -> [QueueDepth] {
-        try await read { db in
-            try QueueRule.all.map { rule in
-                let row = try db.row(WorkQueue(rule).depth(now: now))
-                let oldest: Double? = try row?[1]
-                return QueueDepth(name: rule.name, due: try row?[0] ?? 0, oldestDueSeconds: oldest.map { max(0, now.unix - $0) } ?? 0)
-            }
-        }
-    }
-}
-
-extension AppDatabase {
-    /// Submitted generations whose poll is due, teams taking turns.
-    public func duePolls(now: Date, limit: Int) async throws -> [Generation] {
-        try await read { db in try GenerationQueue.polls.due(db, now: now, limit: limit) }
-    }
-
-    /// When the next poll (or owed confirmation) is due, or nil when none is scheduled.
-    public func nextPollTime() async throws -> Date? {
-        try await read { db in try GenerationQueue.polls.nextDue(db) }
-    }
-}
-
-extension AppDatabase {
     /// Files still to be stored whose next attempt is due, teams taking turns (each team's oldest before any team's
     /// second), so one team's backlog cannot hold the workers for everyone.
     public func dueFiles(_ kind: PendingFile.Kind, now: Date, limit: Int) async throws -> [PendingFile] {
@@ -102,9 +83,7 @@ extension AppDatabase {
     public func nextFileTime(_ kind: PendingFile.Kind) async throws -> Date? {
         try await read { db in try db.value(Date.self, kind.queue.nextDue) }
     }
-}
 
-extension AppDatabase {
     /// Posters and previews waiting to be made, oldest first.
     public func dueDerivedFiles(now: Date, limit: Int) async throws -> [DerivedWork] {
         try await read { db in
@@ -123,9 +102,7 @@ extension AppDatabase {
             try db.value(Date.self, "SELECT min(changed_at) FROM derived_files WHERE sha256 IS NULL AND error IS NULL")
         }
     }
-}
 
-extension AppDatabase {
     /// Messages due now, each the oldest one still undelivered of its generation for its endpoint (events of one
     /// generation arrive in order), at most `limit`.
     public func dueMessages(now: Date, limit: Int) async throws -> [OutgoingMessage] {
@@ -145,6 +122,17 @@ extension AppDatabase {
                 try OutgoingMessage(
                     row: $0[0], messageID: $0[1], endpointID: $0[2], url: $0[3], secret: $0[4], payload: $0[5],
                     attempts: $0[6])
+            }
+        }
+    }
+
+    /// Every worker's queue, for `/readyz` and `/metrics`.
+    public func queueDepths(now: Date) async throws -> [QueueDepth] {
+        try await read { db in
+            try QueueRule.all.map { rule in
+                let row = try db.row(WorkQueue(rule).depth(now: now))
+                let oldest: Double? = try row?[1]
+                return QueueDepth(name: rule.name, due: try row?[0] ?? 0, oldestDueSeconds: oldest.map { max(0, now.unix - $0) } ?? 0)
             }
         }
     }
