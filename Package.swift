@@ -64,35 +64,39 @@ let package = Package(
             ],
             swiftSettings: strict),
 
-        // EachVault's own wire contract: the API's request and answer types and their one JSON configuration, shared
-        // by the server and its clients.
-        .target(name: "VaultContract", dependencies: ["EachLabs"], swiftSettings: strict),
+        // The words storage and the API share: a generation's statuses, the events it announces, how spend is
+        // grouped, the snake_case naming rule and the one JSON configuration. Foundation only.
+        .target(name: "VaultDomain", swiftSettings: strict),
+
+        // EachVault's own wire contract: the API's request and answer types, shared by the server and its clients.
+        .target(name: "VaultContract", dependencies: ["VaultDomain", "EachLabs"], swiftSettings: strict),
 
         // A client of a running EachVault (the CLI's remote commands, the demo): the contract over Transport.
-        .target(name: "VaultAPIClient", dependencies: ["VaultContract", "EachLabs", "Transport"], swiftSettings: strict),
+        .target(name: "VaultAPIClient", dependencies: ["VaultContract", "VaultDomain", "EachLabs", "Transport"], swiftSettings: strict),
 
         // What a file is, from its bytes: MP4 probing (duration, size, codecs, audio) and media sniffing.
         .target(name: "Media", swiftSettings: strict),
 
-        // The archive: records, the storage interface (`ArchiveStore`), the generation's life, and the logic written
-        // once for both databases over `SQLSession` (no database imported); content-addressed blobs; search queries.
+        // Storage's interface: records, the store protocols (`ArchiveStore`), the generation's life as a state
+        // machine, the queues' rules, search queries, and the logic written once for both databases over `SQLSession`
+        // and its SQL builder. No database imported.
         .target(
-            name: "Archive",
-            dependencies: ["EachLabs", "VaultContract", "Transport", .product(name: "Crypto", package: "swift-crypto")],
+            name: "Storage",
+            dependencies: ["EachLabs", "VaultDomain", "Transport", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict),
 
         // Where the archive's files live: the content-addressed blob store over a backend (temp file, SHA-256, fsync,
         // then the folder or the object store), verification, copies between backends, and a file's record from its
         // bytes.
         .target(
-            name: "Blobs", dependencies: ["Archive", "ObjectStorage", "Transport", "Media"], swiftSettings: strict),
+            name: "Blobs", dependencies: ["Storage", "ObjectStorage", "Transport", "Media"], swiftSettings: strict),
 
-        // The archive in SQLite (GRDB): the embedded default. Its schema (`migrations/sqlite`), the work queues read
+        // The store in SQLite (GRDB): the embedded default. Its schema (`migrations/sqlite`), the work queues read
         // through partial indexes, FTS5 search, backups.
         .target(
             name: "StoreSQLite",
             dependencies: [
-                "Archive", "Transport", "VaultContract", "EachLabs", .product(name: "GRDB", package: "GRDB.swift"),
+                "Storage", "Transport", "EachLabs", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             exclude: ["embed.txt"],
@@ -103,7 +107,7 @@ let package = Package(
         .target(
             name: "Workers",
             dependencies: [
-                "Archive", "Blobs", "EachLabs", "Transport", "VaultContract",
+                "Storage", "Blobs", "EachLabs", "Transport", "VaultContract", "VaultDomain",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -124,7 +128,7 @@ let package = Package(
         .target(
             name: "VaultAPI",
             dependencies: [
-                "Archive", "Blobs", "Workers", "HTTPSupport", "Transport", "VaultContract", "EachLabs", "ObjectStorage",
+                "Storage", "Blobs", "Workers", "HTTPSupport", "Transport", "VaultContract", "VaultDomain", "EachLabs", "ObjectStorage",
                 "Media",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -150,12 +154,12 @@ let package = Package(
             swiftSettings: strict,
             plugins: ["EmbedFiles"]),
 
-        // The archive on PostgreSQL: its schema (`migrations/postgres`), applied under a lock, and the copy of an
+        // The store on PostgreSQL (postgres-nio, no GRDB): its schema (`migrations/postgres`), applied under a lock, and the copy of an
         // SQLite archive into it (`eachvault migrate-database`).
         .target(
-            name: "ArchivePostgres",
+            name: "StorePostgres",
             dependencies: [
-                "Archive", "Transport", "VaultContract", "EachLabs", .product(name: "PostgresNIO", package: "postgres-nio"),
+                "Storage", "Transport", "EachLabs", .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -168,9 +172,9 @@ let package = Package(
         .target(
             name: "VaultRuntime",
             dependencies: [
-                "VaultAPI", "Workers", "Simulator", "Archive", "Blobs", "StoreSQLite", "ObjectStorage", "Transport",
-                "VaultContract",
-                "VaultAPIClient", "ArchivePostgres", "EachLabs", .product(name: "Hummingbird", package: "hummingbird"),
+                "VaultAPI", "Workers", "Simulator", "Storage", "Blobs", "StoreSQLite", "ObjectStorage", "Transport",
+                "VaultContract", "VaultDomain",
+                "VaultAPIClient", "StorePostgres", "EachLabs", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -184,28 +188,28 @@ let package = Package(
         // service's API.
         .target(
             name: "VaultMCP",
-            dependencies: ["VaultAPIClient", "VaultContract", "EachLabs", .product(name: "MCP", package: "swift-sdk")],
+            dependencies: ["VaultAPIClient", "VaultContract", "VaultDomain", "EachLabs", .product(name: "MCP", package: "swift-sdk")],
             swiftSettings: strict),
 
         // The one thin executable.
         .executableTarget(
             name: "eachvault",
             dependencies: [
-                "VaultRuntime", "Simulator", "Archive", "Blobs", "StoreSQLite", "Workers", "VaultContract", "VaultAPIClient",
+                "VaultRuntime", "Simulator", "Storage", "Blobs", "StoreSQLite", "Workers", "VaultContract", "VaultDomain", "VaultAPIClient",
                 "EachLabs", "VaultMCP",
-                "ArchivePostgres", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "StorePostgres", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
 
         // A large generated archive shared by the search tests and the search benchmark.
-        .target(name: "SearchCorpus", dependencies: ["Archive", "EachLabs"], swiftSettings: strict),
+        .target(name: "SearchCorpus", dependencies: ["Storage", "EachLabs"], swiftSettings: strict),
 
         // Benchmarks of the hot paths: `make bench`.
         .executableTarget(
             name: "eachvault-bench",
             dependencies: [
-                "VaultRuntime", "Simulator", "Archive", "StoreSQLite", "Transport", "EachLabs", "SearchCorpus", "VaultContract",
+                "VaultRuntime", "Simulator", "Storage", "StoreSQLite", "Transport", "EachLabs", "SearchCorpus", "VaultContract", "VaultDomain",
                 "Media",
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -216,8 +220,8 @@ let package = Package(
         .executableTarget(
             name: "eachvault-fuzz",
             dependencies: [
-                "Archive", "StoreSQLite", "EachLabs", "HTTPSupport", "ObjectStorage", "Transport", "VaultAPI", "Workers",
-                "Media", "ArchivePostgres", "CFuzzerDriver",
+                "Storage", "StoreSQLite", "EachLabs", "HTTPSupport", "ObjectStorage", "Transport", "VaultAPI", "Workers",
+                "Media", "StorePostgres", "CFuzzerDriver",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
             path: "Fuzz/EachVaultFuzz", swiftSettings: strict,
@@ -235,22 +239,22 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "Archive", "Blobs", "ObjectStorage", .product(name: "HTTPTypes", package: "swift-http-types"),
+                "Storage", "Blobs", "ObjectStorage", .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(
             name: "UnitTests",
             dependencies: [
-                "TestSupport", "Archive", "Blobs", "StoreSQLite", "Workers", "VaultAPI", "Transport", "EachLabs",
-                "VaultContract", "SearchCorpus", .product(name: "Crypto", package: "swift-crypto"),
+                "TestSupport", "Storage", "Blobs", "StoreSQLite", "Workers", "VaultAPI", "Transport", "EachLabs",
+                "VaultContract", "VaultDomain", "SearchCorpus", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
         .testTarget(
             name: "RouterTests",
             dependencies: [
-                "TestSupport", "Archive", "Blobs", "StoreSQLite", "Workers", "VaultAPI", "Transport", "EachLabs",
+                "TestSupport", "Storage", "Blobs", "StoreSQLite", "Workers", "VaultAPI", "Transport", "EachLabs",
                 "VaultContract", .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -260,9 +264,9 @@ let package = Package(
         .testTarget(
             name: "EachVaultTests",
             dependencies: [
-                "TestSupport", "VaultRuntime", "Simulator", "Workers", "Archive", "Blobs", "StoreSQLite", "VaultAPI",
+                "TestSupport", "VaultRuntime", "Simulator", "Workers", "Storage", "Blobs", "StoreSQLite", "VaultAPI",
                 "Transport", "EachLabs",
-                "VaultContract", "VaultAPIClient", "SearchCorpus", "HTTPSupport", "ObjectStorage", "ArchivePostgres", "Media",
+                "VaultContract", "VaultDomain", "VaultAPIClient", "SearchCorpus", "HTTPSupport", "ObjectStorage", "StorePostgres", "Media",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Every method of the storage interface is exercised by the store contract tests, which run on both databases.
 
-Reads the protocol requirements in `Sources/Archive/Store/ArchiveStore.swift` and names each one that no test in
+Reads the protocol requirements in `Sources/Storage/Store/ArchiveStore.swift` and names each one that no test in
 `Tests/EachVaultTests/Store` calls. Exit status 1 when there is one.
 """
 import pathlib
@@ -10,7 +10,7 @@ import sys
 
 
 def main() -> int:
-    interface = pathlib.Path("Sources/Archive/Store/ArchiveStore.swift").read_text(encoding="utf-8")
+    interface = pathlib.Path("Sources/Storage/Store/ArchiveStore.swift").read_text(encoding="utf-8")
     requirements = sorted(set(re.findall(r"^\s+func (\w+)\(", interface, re.M)))
     tests = "".join(p.read_text(encoding="utf-8") for p in pathlib.Path("Tests/EachVaultTests/Store").glob("*.swift"))
     missing = [name for name in requirements if not re.search(r"\." + name + r"\(", tests)]

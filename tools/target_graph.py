@@ -5,6 +5,9 @@
 exits with status 1 when what is there differs from Package.swift (run by `make lint`, so the page stays true).
 Each line is a target, the targets it depends on, then after `·` the other packages' products; dependents come
 before what they depend on. Tests, benchmarks, the fuzzer and build tools are left out.
+
+`--check` also refuses the edges the layering forbids (`FORBIDDEN`): storage never speaks the API's contract, the
+PostgreSQL store never links GRDB, and only the storage targets import a database.
 """
 import json
 import pathlib
@@ -13,8 +16,18 @@ import sys
 
 START, END = "<!-- target-graph -->", "<!-- /target-graph -->"
 
+# target → dependencies (own targets or products) it must not have, directly or through another target.
+STORAGE = ("Storage", "StoreSQLite", "StorePostgres", "Blobs", "Media")
+FORBIDDEN = {
+    **{name: {"VaultContract", "VaultAPI", "VaultAPIClient", "Workers", "Hummingbird"} for name in STORAGE},
+    "StorePostgres": {"VaultContract", "VaultAPI", "Workers", "GRDB", "StoreSQLite"},
+    "Storage": {"VaultContract", "GRDB", "PostgresNIO", "StoreSQLite", "StorePostgres", "ObjectStorage", "Media"},
+    "Workers": {"GRDB", "PostgresNIO", "StoreSQLite", "StorePostgres", "Hummingbird", "VaultAPI"},
+    "VaultAPI": {"GRDB", "PostgresNIO", "StoreSQLite", "StorePostgres"},
+}
 
-def graph() -> str:
+
+def read_targets() -> dict:
     package = json.loads(subprocess.run(["swift", "package", "dump-package"], check=True, capture_output=True,
                                         text=True).stdout)
     targets = {}
@@ -29,6 +42,23 @@ def graph() -> str:
             kind, values = next(iter(dependency.items()))
             (products if kind == "product" else own).append(values[0])
         targets[target["name"]] = (own, products)
+    return targets
+
+
+def forbidden_edges(targets: dict) -> list:
+    def reach(name: str, seen: set) -> set:
+        own, products = targets.get(name, ([], []))
+        for dependency in own + products:
+            if dependency not in seen:
+                seen.add(dependency)
+                reach(dependency, seen)
+        return seen
+
+    return [f"{name} depends on {bad}" for name, refused in FORBIDDEN.items()
+            for bad in sorted(reach(name, set()) & refused)]
+
+
+def graph(targets: dict) -> str:
     names = set(targets)
     depth = {}
 
@@ -52,14 +82,18 @@ def main() -> int:
     mode, file = sys.argv[1], pathlib.Path(sys.argv[2])
     text = file.read_text(encoding="utf-8")
     start, end = text.index(START) + len(START), text.index(END)
-    updated = text[:start] + "\n" + graph() + "\n" + text[end:]
+    targets = read_targets()
+    updated = text[:start] + "\n" + graph(targets) + "\n" + text[end:]
     if mode == "--write":
         file.write_text(updated, encoding="utf-8")
         return 0
+    problems = forbidden_edges(targets)
+    for problem in problems:
+        print(f"Package.swift: {problem}, which the layering forbids (tools/target_graph.py, FORBIDDEN)")
     if updated != text:
         print(f"{file}: the target graph differs from Package.swift; run `python3 {sys.argv[0]} --write {file}`")
         return 1
-    return 0
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":

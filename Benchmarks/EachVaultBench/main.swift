@@ -1,5 +1,5 @@
 // Benchmarks of EachVault's hot paths, in release mode: `make bench`. Figures are printed, never asserted.
-import Archive
+import Storage
 import EachLabs
 import Foundation
 import Logging
@@ -9,6 +9,7 @@ import Simulator
 import StoreSQLite
 import Transport
 import VaultContract
+import VaultDomain
 import VaultRuntime
 
 func measure(_ label: String, iterations: Int, _ body: () throws -> Void) rethrows {

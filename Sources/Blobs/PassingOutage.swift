@@ -1,4 +1,4 @@
-import Archive
+import Storage
 import ObjectStorage
 
 /// An error that carries the fault beneath it (a worker's "cannot record …", a file waiting for the store), so the

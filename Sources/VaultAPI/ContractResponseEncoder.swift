@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import VaultContract
+import VaultDomain
 
 /// The API's answers in `ContractJSON`'s configuration: types that write their own JSON (`JSONWritable`: pages of
 /// generations) skip Foundation's encoder, the rest go through it.

@@ -1,5 +1,6 @@
 import Hummingbird
 import VaultContract
+import VaultDomain
 
 // The contract's answers are written by the request context's encoder (`ContractJSON`).
 extension GenerationView: ResponseEncodable {}

@@ -1,9 +1,10 @@
-import Archive
+import Storage
 import Foundation
 import Hummingbird
 import HummingbirdCore
 import Transport
 import VaultContract
+import VaultDomain
 
 extension GenerationQuery {
     /// The longest search text taken: a query is a few words, and each word is one more term to rank.

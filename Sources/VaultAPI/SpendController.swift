@@ -1,7 +1,8 @@
-import Archive
+import Storage
 import Hummingbird
 import VaultContract
 import Workers
+import VaultDomain
 
 /// `GET /v1/spend`: what the team spent at the provider, and what deduplication saved.
 struct SpendController<UseCases: SpendUseCases> {

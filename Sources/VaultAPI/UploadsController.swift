@@ -1,4 +1,4 @@
-import Archive
+import Storage
 import EachLabs
 import Foundation
 import HTTPSupport

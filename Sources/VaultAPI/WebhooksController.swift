@@ -1,9 +1,10 @@
-import Archive
+import Storage
 import Foundation
 import HTTPTypes
 import Hummingbird
 import VaultContract
 import Workers
+import VaultDomain
 
 /// `POST /webhooks/eachlabs/{generation id}`: the provider's completion notice, handed to `Vault.receiveWebhook`
 /// as raw bytes and headers; never downloads inside the request.

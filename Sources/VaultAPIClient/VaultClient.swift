@@ -2,6 +2,7 @@ import EachLabs
 import Foundation
 import Transport
 import VaultContract
+import VaultDomain
 
 /// Talks to a running EachVault over its HTTP API (the CLI's `generate`, `search`, `show`, `import`, `spend`; the
 /// demo). Built on the wire contract and Transport only.

@@ -1,4 +1,5 @@
 import EachLabs
+import VaultDomain
 
 /// What a request would do, without doing it (`POST /v1/generations?dry_run=1`).
 public struct GenerationPlan: Sendable, Codable {

@@ -1,5 +1,6 @@
 import EachLabs
 import Foundation
+import VaultDomain
 
 // The answers of the generation routes write their own JSON (`JSONWritable`): the same bytes as `ContractJSON`'s
 // encoder, keys in sorted order, nil fields left out (`JSONWriterTests` compares the two).

@@ -1,5 +1,6 @@
 import EachLabs
 import Foundation
+import VaultDomain
 
 /// A generation as the API shows it.
 public struct GenerationView: Codable, Sendable {

@@ -1,5 +1,6 @@
 import EachLabs
 import Foundation
+import VaultDomain
 
 /// A type that writes its own JSON, exactly as `ContractJSON.encoder()` would (sorted keys, nil fields left out,
 /// ISO 8601 dates, unescaped slashes), for the answers that are large and frequent: a page of 50 generations took

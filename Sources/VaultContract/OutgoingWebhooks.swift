@@ -1,13 +1,5 @@
 import Foundation
 
-/// The events a team's endpoints can subscribe to.
-public enum OutgoingEventType: String, Sendable, Codable, CaseIterable {
-    case generationCompleted = "generation.completed"
-    case generationFailed = "generation.failed"
-    case generationCancelled = "generation.cancelled"
-    case assetStored = "asset.stored"
-}
-
 /// `POST /v1/endpoints`: where to deliver which events (all when `events` is absent).
 public struct EndpointRequest: Sendable, Codable {
     public var url: String?

@@ -1,8 +1,4 @@
-/// How a spend report groups a team's generations.
-public enum SpendGrouping: String, Sendable, Codable, CaseIterable {
-    case model, day, tag
-}
-
+import VaultDomain
 /// Money per group: what the provider billed (`metrics.cost`) and what deduplication saved.
 public struct SpendRow: Sendable, Codable, Hashable {
     /// The model slug, the UTC day (`2026-11-25`), or the tag (`(untagged)` for none).

@@ -3,6 +3,7 @@ import Foundation
 import MCP
 import VaultAPIClient
 import VaultContract
+import VaultDomain
 
 /// The tools `eachvault mcp` offers, each a thin call of the team's API through `VaultClient`.
 struct VaultTools: Sendable {

@@ -1,5 +1,5 @@
-import Archive
-import ArchivePostgres
+import Storage
+import StorePostgres
 import Foundation
 import Logging
 import ServiceLifecycle

@@ -1,4 +1,4 @@
-import ArchivePostgres
+import StorePostgres
 import Foundation
 import Logging
 import ServiceLifecycle

@@ -1,9 +1,10 @@
-import Archive
+import Storage
 import Foundation
 import Metrics
 import Prometheus
 import Synchronization
 import VaultContract
+import VaultDomain
 
 /// The process's metrics: swift-metrics bootstrapped once with a Prometheus registry.
 public enum Telemetry {

@@ -1,5 +1,5 @@
-import Archive
-import ArchivePostgres
+import Storage
+import StorePostgres
 import Blobs
 import EachLabs
 import Foundation

@@ -1,4 +1,4 @@
-import Archive
+import Storage
 import Transport
 import VaultContract
 import Foundation

@@ -1,6 +1,7 @@
-import Archive
+import Storage
 import Foundation
 import VaultContract
+import VaultDomain
 
 /// A page of search results with each hit's detail, in ranking order.
 public struct SearchResults: Sendable {
@@ -74,7 +75,8 @@ extension Vault {
     }
 
     public func spend(teamID: String, groupBy: SpendGrouping, from: Date?, to: Date?) async throws -> SpendReport {
-        try await store.spend(teamID: teamID, groupBy: groupBy, from: from, to: to)
+        let tallies = try await store.spend(teamID: teamID, groupBy: groupBy, from: from, to: to)
+        return SpendReport(groupBy: groupBy, rows: tallies.rows.map(SpendRow.init), total: SpendRow(tallies.total))
     }
 
     public func remakes(of id: String, teamID: String) async throws -> [Generation] {

@@ -1,6 +1,7 @@
-import Archive
+import Storage
 import Foundation
 import VaultContract
+import VaultDomain
 
 /// Why an endpoint request is refused, field by field.
 public struct EndpointRefusal: Error, Sendable {
@@ -11,12 +12,13 @@ extension Vault {
     /// Registers an endpoint for the team; the answer carries its signing secret, shown this once.
     public func createEndpoint(_ request: EndpointRequest, teamID: String) async throws -> EndpointView {
         let (url, events) = try Self.checked(url: request.url, events: request.events, creating: true)
-        return try await store.createEndpoint(
+        let endpoint = try await store.createEndpoint(
             teamID: teamID, url: url ?? "", events: events ?? OutgoingEventType.allCases.map(\.rawValue), now: now())
+        return EndpointView(endpoint)
     }
 
     public func endpoints(teamID: String) async throws -> [EndpointView] {
-        try await store.endpoints(teamID: teamID)
+        try await store.endpoints(teamID: teamID).map(EndpointView.init)
     }
 
     public func updateEndpoint(id: String, _ request: EndpointRequest, teamID: String) async throws -> EndpointView? {
@@ -24,7 +26,7 @@ extension Vault {
         let updated = try await store.updateEndpoint(
             id: id, teamID: teamID, url: url, events: events, enabled: request.enabled)
         outgoingDue.signal()  // an endpoint enabled again has messages waiting
-        return updated
+        return updated.map(EndpointView.init)
     }
 
     public func deleteEndpoint(id: String, teamID: String) async throws -> Bool {
@@ -32,7 +34,7 @@ extension Vault {
     }
 
     public func deliveries(endpointID: String, teamID: String, limit: Int) async throws -> [DeliveryView]? {
-        try await store.deliveries(endpointID: endpointID, teamID: teamID, limit: limit)
+        try await store.deliveries(endpointID: endpointID, teamID: teamID, limit: limit)?.map(DeliveryView.init)
     }
 
     public func replay(messageID: String, endpointID: String, teamID: String) async throws -> Bool {

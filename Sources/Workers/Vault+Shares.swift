@@ -1,4 +1,4 @@
-import Archive
+import Storage
 import Foundation
 
 /// Share links: a random token that opens one generation without a team token until it expires.

@@ -1,4 +1,4 @@
-import Archive
+import Storage
 import ArgumentParser
 import Blobs
 import Foundation

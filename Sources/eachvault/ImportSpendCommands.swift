@@ -1,11 +1,12 @@
 import ArgumentParser
-import Archive
+import Storage
 import Foundation
 import Logging
 import VaultAPIClient
 import VaultContract
 import VaultRuntime
 import Workers
+import VaultDomain
 
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

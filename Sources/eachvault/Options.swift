@@ -1,10 +1,11 @@
 import ArgumentParser
-import Archive
+import Storage
 import Foundation
 import Logging
 import VaultAPIClient
 import VaultContract
 import VaultRuntime
+import VaultDomain
 
 /// Where the service keeps its data, overriding `EACHVAULT_HOME`.
 struct HomeOptions: ParsableArguments {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Archive
+import Storage
 import Foundation
 import VaultAPIClient
 import VaultRuntime

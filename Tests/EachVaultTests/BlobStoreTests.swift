@@ -1,4 +1,4 @@
-@testable import Archive
+@testable import Storage
 import Blobs
 import Crypto
 import Foundation

@@ -1,4 +1,4 @@
-import Archive
+import Storage
 import Crypto
 import Transport
 import Foundation

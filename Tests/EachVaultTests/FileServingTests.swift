@@ -1,4 +1,4 @@
-import Archive
+import Storage
 import Crypto
 import Foundation
 @testable import VaultAPI
@@ -115,6 +115,7 @@ import Workers
 
 import Transport
 import TestSupport
+import VaultDomain
 
 /// Raw bytes of a ranged GET, through the same libcurl transport the service uses.
 enum CurlBytes {

@@ -1,4 +1,4 @@
-@testable import Archive
+@testable import Storage
 import Crypto
 import Foundation
 import HTTPTypes

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 import VaultContract
 import TestSupport
+import VaultDomain
 
 /// The API's JSON: snake_case names derived from the Swift ones (acronyms whole), ISO 8601 dates, and a
 /// generation's input keys exactly as the team sent them.

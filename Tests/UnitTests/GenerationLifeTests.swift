@@ -1,7 +1,8 @@
-@testable import Archive
+@testable import Storage
 import Foundation
 import Testing
 import VaultContract
+import VaultDomain
 
 /// The generation's life as pure functions (`GenerationLife`): each transition from the states it applies to, the
 /// states it refuses, and what follows it (files to fetch, history, the team's event), with no database.

@@ -4,6 +4,7 @@ import SearchCorpus
 import Testing
 import VaultContract
 import TestSupport
+import VaultDomain
 
 /// The hand-written JSON of the generation answers is byte for byte what `ContractJSON`'s encoder writes, for every
 /// shape a generation takes: so clients (and the OpenAPI document) cannot tell which one answered.

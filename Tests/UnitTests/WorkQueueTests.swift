@@ -1,4 +1,4 @@
-@testable import Archive
+@testable import Storage
 import Foundation
 @testable import StoreSQLite
 import TestSupport

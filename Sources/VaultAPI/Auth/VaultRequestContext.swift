@@ -1,8 +1,9 @@
-import Archive
+import Storage
 import Foundation
 import Hummingbird
 import Logging
 import VaultContract
+import VaultDomain
 
 /// The request context of the API: Hummingbird's core storage plus the team the request acts for.
 public struct VaultRequestContext: RequestContext {

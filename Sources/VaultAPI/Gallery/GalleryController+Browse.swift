@@ -1,9 +1,10 @@
-import Archive
+import Storage
 import EachLabs
 import Foundation
 import Hummingbird
 import VaultContract
 import Workers
+import VaultDomain
 
 /// Search and filter, a generation's page, sharing it, and the files the pages show.
 extension GalleryController {

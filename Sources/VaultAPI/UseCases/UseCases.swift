@@ -1,8 +1,9 @@
-import Archive
+import Storage
 import Blobs
 import Foundation
 import VaultContract
 import Workers
+import VaultDomain
 
 // What each controller needs of the archive, and no more: `Vault` (Workers) provides every one of them; a router
 // test can hand a controller anything else that does.

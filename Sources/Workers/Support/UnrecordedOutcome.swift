@@ -1,4 +1,4 @@
-import Archive
+import Storage
 import Blobs
 
 /// A worker did its part but could not record the outcome (the database refused the write, the disk is full): the

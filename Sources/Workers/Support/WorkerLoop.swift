@@ -1,4 +1,4 @@
-import Archive
+import Storage
 import Blobs
 import Foundation
 import Logging

@@ -1,4 +1,4 @@
-@testable import Archive
+@testable import Storage
 import Blobs
 import EachLabs
 import Foundation

@@ -1,5 +1,5 @@
-@testable import Archive
-@testable import ArchivePostgres
+@testable import Storage
+@testable import StorePostgres
 import Foundation
 import Logging
 @testable import StoreSQLite

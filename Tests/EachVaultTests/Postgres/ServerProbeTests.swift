@@ -1,4 +1,4 @@
-@testable import ArchivePostgres
+@testable import StorePostgres
 import Foundation
 import Synchronization
 import Testing

@@ -1,5 +1,5 @@
-import Archive
-@testable import ArchivePostgres
+import Storage
+@testable import StorePostgres
 import Foundation
 import Logging
 import Synchronization

@@ -1,4 +1,4 @@
-import Archive
+import Storage
 import Foundation
 import StoreSQLite
 import Testing
