@@ -121,6 +121,10 @@ let package = Package(
             dependencies: [
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict),
 
@@ -128,8 +132,7 @@ let package = Package(
         .target(
             name: "VaultAPI",
             dependencies: [
-                "Storage", "Blobs", "Workers", "HTTPSupport", "Transport", "VaultContract", "VaultDomain", "EachLabs", "ObjectStorage",
-                "Media",
+                "Storage", "Blobs", "Workers", "HTTPSupport", "Transport", "VaultContract", "VaultDomain", "EachLabs", "Media",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -149,6 +152,8 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             exclude: ["embed.txt", "Fixtures"],
             swiftSettings: strict,
@@ -172,11 +177,9 @@ let package = Package(
         .target(
             name: "VaultRuntime",
             dependencies: [
-                "VaultAPI", "Workers", "Simulator", "Storage", "Blobs", "StoreSQLite", "ObjectStorage", "Transport",
-                "VaultContract", "VaultDomain",
-                "VaultAPIClient", "StorePostgres", "EachLabs", .product(name: "Hummingbird", package: "hummingbird"),
+                "VaultAPI", "Workers", "HTTPSupport", "Storage", "Blobs", "StoreSQLite", "StorePostgres", "ObjectStorage",
+                "Transport", "VaultContract", "VaultDomain", "EachLabs", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -199,6 +202,7 @@ let package = Package(
                 "EachLabs", "VaultMCP",
                 "StorePostgres", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict),
 

@@ -22,8 +22,14 @@ FORBIDDEN = {
     **{name: {"VaultContract", "VaultAPI", "VaultAPIClient", "Workers", "Hummingbird"} for name in STORAGE},
     "StorePostgres": {"VaultContract", "VaultAPI", "Workers", "GRDB", "StoreSQLite"},
     "Storage": {"VaultContract", "GRDB", "PostgresNIO", "StoreSQLite", "StorePostgres", "ObjectStorage", "Media"},
-    "Workers": {"GRDB", "PostgresNIO", "StoreSQLite", "StorePostgres", "Hummingbird", "VaultAPI"},
+    "Workers": {"GRDB", "PostgresNIO", "StoreSQLite", "StorePostgres", "Hummingbird", "VaultAPI", "Simulator"},
+    "VaultRuntime": {"Simulator"},  # the service never links the bundled simulator; the CLI and tests do
     "VaultAPI": {"GRDB", "PostgresNIO", "StoreSQLite", "StorePostgres"},
+}
+# target → targets it must not name itself (reaching them through another target is how it should be).
+FORBIDDEN_DIRECT = {
+    "VaultAPI": {"ObjectStorage", "Simulator"},  # blobs are served through `BlobStore.serving`
+    "Workers": {"ObjectStorage"},
 }
 
 
@@ -55,7 +61,9 @@ def forbidden_edges(targets: dict) -> list:
         return seen
 
     return [f"{name} depends on {bad}" for name, refused in FORBIDDEN.items()
-            for bad in sorted(reach(name, set()) & refused)]
+            for bad in sorted(reach(name, set()) & refused)] + [
+        f"{name} names {bad}" for name, refused in FORBIDDEN_DIRECT.items()
+        for bad in sorted(set(sum(targets.get(name, ([], [])), [])) & refused)]
 
 
 def graph(targets: dict) -> str:

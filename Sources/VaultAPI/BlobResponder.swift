@@ -5,7 +5,6 @@ import HTTPSupport
 import HTTPTypes
 import Hummingbird
 import Media
-import ObjectStorage
 import Workers
 
 /// Answers for a stored blob, for the API and share links alike: validators, conditional requests, RFC 9110
@@ -60,22 +59,20 @@ struct BlobResponder: Sendable {
         {
             return Response(status: .notModified, headers: headers)
         }
-        let delivery = blobs.backend.delivery
-        if case .redirect(let store) = delivery, request.method != .head {
-            // The store answers ranges and validators itself; the URL carries the type and name to serve with.
-            let location = store.presignedURL(
-                asset.sha256, contentType: headers[.contentType] ?? Asset.opaqueContentType,
-                contentDisposition: headers[.contentDisposition])
-            return Response(
-                status: .temporaryRedirect, headers: [.location: location, .cacheControl: "private, no-store"])
-        }
-        if case .file = delivery, let accelRedirect {
+        let serving = blobs.serving(
+            asset.sha256, contentType: headers[.contentType] ?? Asset.opaqueContentType,
+            contentDisposition: headers[.contentDisposition], redirecting: request.method != .head)
+        switch serving {
+        case .redirect(let url):
+            return Self.redirect(to: url)
+        case .localFile(_, let folderPath) where accelRedirect != nil:
             // The proxy answers the client's own range and method; the ETag travels apart (it would otherwise be
             // the proxy's own), to be put back by the internal location.
-            headers[.xAccelRedirect] = accelRedirect + FolderBlobs.relativePath(for: asset.sha256)
+            headers[.xAccelRedirect] = (accelRedirect ?? "") + folderPath
             headers[.xVaultETag] = headers[.eTag]
             headers[.eTag] = nil
             return Response(status: .ok, headers: headers, body: ResponseBody())
+        default: break
         }
         var rangeHeader = request.headers[.range]
         if let condition = request.headers[.ifRange], condition != etag { rangeHeader = nil }
@@ -90,28 +87,34 @@ struct BlobResponder: Sendable {
                 message: "the team has \(streams.limit) files streaming; ask again when one ends", retryAfter: 1)
         }
         let body: ResponseBody
-        switch delivery {
-        case .file(let folder):
+        switch serving {
+        case .localFile(let path, _):
             body = try await fileIO.loadFile(
-                path: folder.path(for: asset.sha256), range: Int(range.lowerBound)...Int(range.upperBound),
-                context: context)
-        case .redirect(let store), .proxy(let store):
-            body = Self.proxied(asset.sha256, range: range, from: store)
+                path: path, range: Int(range.lowerBound)...Int(range.upperBound), context: context)
+        case .remote(let blob):
+            body = Self.proxied(blob, range: range)
+        case .redirect(let url):
+            return Self.redirect(to: url)
         }
         return Response(status: decision.status, headers: headers, body: body.holding(lease))
+    }
+
+    /// The store answers ranges and validators itself; the URL carries the type and name to serve with.
+    static func redirect(to url: String) -> Response {
+        Response(status: .temporaryRedirect, headers: [.location: url, .cacheControl: "private, no-store"])
     }
 
     /// The bytes `range` of a blob in an S3-compatible store, fetched in 4 MiB ranged GETs, one at a time: the next
     /// is fetched once the current one is handed to the connection, so a response holds at most one chunk however
     /// slowly its client reads (sixty stalled clients once held 1 GB with two in flight each), and a client that
     /// stops reading is dropped by `StalledClientHandler`.
-    static func proxied(_ sha256: String, range: ClosedRange<Int64>, from store: S3Blobs) -> ResponseBody {
+    static func proxied(_ blob: RemoteBlob, range: ClosedRange<Int64>) -> ResponseBody {
         let chunk: Int64 = 4 << 20
         return ResponseBody(contentLength: range.count) { writer in
             var start = range.lowerBound
             while start <= range.upperBound {
                 let end = min(start + chunk - 1, range.upperBound)
-                try await writer.write(ByteBuffer(bytes: try await store.read(sha256, range: start...end)))
+                try await writer.write(ByteBuffer(bytes: try await blob.read(start...end)))
                 start = end + 1
             }
             try await writer.finish(nil)

@@ -1,3 +1,4 @@
+import HTTPSupport
 import Blobs
 import Foundation
 import Logging

@@ -1,3 +1,4 @@
+import HTTPSupport
 import Storage
 import Foundation
 import Logging

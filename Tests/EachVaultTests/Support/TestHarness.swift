@@ -1,3 +1,4 @@
+import HTTPSupport
 import Storage
 import EachLabs
 import Foundation

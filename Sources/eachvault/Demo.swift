@@ -5,15 +5,16 @@ import Simulator
 import UnixSignals
 import VaultAPIClient
 import VaultContract
+import VaultRuntime
 import Workers
 
 /// `eachvault demo`: the whole system on loopback with no each::labs key. Starts the simulator and the service,
 /// submits a text-to-video, an image-to-video and a transition, waits, prints what was archived, runs a search,
 /// shows the stored input images, a deduplicated repeat and the spend report.
-public enum Demo {
-    public static let apiKey = "demo-key"
+enum Demo {
+    static let apiKey = "demo-key"
 
-    public static func run(_ base: VaultConfiguration, keepServing: Bool, print: @escaping (String) -> Void) async throws {
+    static func run(_ base: VaultConfiguration, keepServing: Bool, print: @escaping (String) -> Void) async throws {
         var logger = Logger(label: "eachvault")
         logger.logLevel = .warning
         let signals: [UnixSignal] = keepServing ? [.sigint, .sigterm] : []
