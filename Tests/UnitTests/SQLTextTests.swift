@@ -77,4 +77,38 @@ import Testing
         let team = try await database.createTeam(name: "t", now: now)
         #expect(try await database.team(named: "t") == team)
     }
+
+    /// A record that is not a flat list of named columns (an array at the top, or a nested keyed container) is a
+    /// programmer's error, reported as an error naming the rule instead of trapping or writing half a row.
+    @Test func aRecordThatIsNotFlatIsAnErrorNotATrapOrHalfARow() throws {
+        struct Listed: SQLRecord {
+            static let tableName = "listed"
+            var values: [Int]
+            func encode(to encoder: any Encoder) throws {
+                var list = encoder.unkeyedContainer()
+                for value in values { try list.encode(value) }
+            }
+        }
+        struct Nested: SQLRecord {
+            static let tableName = "nested"
+            var id: String
+            enum CodingKeys: String, CodingKey { case id, inner }
+            enum Inner: String, CodingKey { case x }
+            init(id: String) { self.id = id }
+            init(from decoder: any Decoder) throws { id = try decoder.container(keyedBy: CodingKeys.self).decode(String.self, forKey: .id) }
+            func encode(to encoder: any Encoder) throws {
+                var keyed = encoder.container(keyedBy: CodingKeys.self)
+                try keyed.encode(id, forKey: .id)
+                var inner = keyed.nestedContainer(keyedBy: Inner.self, forKey: .inner)
+                try inner.encode(1, forKey: .x)
+            }
+        }
+        for record in [Listed(values: [1, 2]) as any SQLRecord, Nested(id: "n")] {
+            #expect {
+                try record.columnValues()
+            } throws: { error in
+                "\(error)".contains("a record is written to a row as named columns")
+            }
+        }
+    }
 }

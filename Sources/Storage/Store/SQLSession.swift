@@ -69,8 +69,8 @@ extension SQLSession {
     /// kept a catalogue sync's transaction, and the rows it locked, open for tens of seconds on a loaded host. The
     /// records' keys must be distinct (PostgreSQL refuses to upsert one row twice in a statement).
     package func save<Record: SQLRecord>(_ records: [Record], key: [String], keeping: [String] = []) throws {
-        guard let first = records.first else { return }
-        let names = try first.columnValues().map(\.name)
+        let encoded = try records.map { try $0.columnValues() }  // each record once
+        guard let names = encoded.first?.map(\.name) else { return }
         let assignments = names.filter { !key.contains($0) && !keeping.contains($0) }.map { "\"\($0)\" = excluded.\"\($0)\"" }
         let head: SQLText = "INSERT INTO \(raw: Record.tableName) (\(raw: Self.names(names))) VALUES "
         let tail: SQLText =
@@ -78,10 +78,9 @@ extension SQLSession {
             + SQLText(raw: assignments.isEmpty ? " DO NOTHING" : " DO UPDATE SET " + assignments.joined(separator: ", "))
         let perStatement = max(1, 4_000 / max(1, names.count))  // well under either database's bound-value limit
         var start = 0
-        while start < records.count {
-            let chunk = records[start..<min(records.count, start + perStatement)]
-            let rows = try chunk.map { record -> SQLText in
-                let values = try record.columnValues()
+        while start < encoded.count {
+            let chunk = encoded[start..<min(encoded.count, start + perStatement)]
+            let rows = try chunk.map { values -> SQLText in
                 guard values.map(\.name) == names else { throw SQLDecodingError.missingColumn(names.joined(separator: ",")) }
                 return "(\(SQLText.list(values.map(\.value))))"
             }
