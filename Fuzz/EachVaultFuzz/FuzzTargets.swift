@@ -60,21 +60,33 @@ enum FuzzTargets {
             where !SearchPattern.isValid(pattern) {
                 fatalError("FTS5 refuses the pattern \(pattern) made of \(text.debugDescription)")
             }
-            // PostgreSQL's tsquery: nothing typed may reach it but letters and digits, inside quotes.
-            // Read scalar by scalar, as PostgreSQL does: a quote followed by a combining mark is one Character.
+            // PostgreSQL's tsquery: nothing typed may reach it but letters, digits and marks, inside quotes; outside
+            // them only the query's own operators. Read scalar by scalar, as PostgreSQL does (a quote after a Prepend
+            // letter or before a combining mark is one Character with it).
             if let tsquery = SearchPattern.tsquery(text, anyWord: anyWord) {
                 var quoted = false
                 for scalar in tsquery.unicodeScalars {
                     if scalar == "'" {
                         quoted.toggle()
-                    } else if !quoted && (scalar.properties.isAlphabetic || scalar.properties.numericType != nil) {
-                        fatalError("tsquery \(tsquery) has unquoted text from \(text.debugDescription)")
+                    } else if quoted ? !isWordScalar(scalar) : !"()&|!<->:* ".unicodeScalars.contains(scalar) {
+                        fatalError("tsquery \(tsquery) has \(scalar.escaped(asASCII: true)) from \(text.debugDescription)")
                     }
                 }
+                if quoted { fatalError("tsquery \(tsquery) leaves a quote open, from \(text.debugDescription)") }
             }
         }
         // The snippet cut for PostgreSQL, with the text as both the prompt and the query.
         _ = Snippet.cut(text, marking: SearchPattern.markedWords(text))
+    }
+
+    /// What a quoted word of a search may hold: letters, digits and marks.
+    static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter, .decimalNumber,
+            .letterNumber, .otherNumber, .nonspacingMark, .spacingMark, .enclosingMark:
+            true
+        default: false
+        }
     }
 
     static func cursor(_ data: Data) { _ = SearchCursor(token: String(decoding: data, as: UTF8.self)) }

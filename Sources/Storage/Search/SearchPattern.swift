@@ -22,7 +22,7 @@ public enum SearchPattern {
         var excludedPhrases: [CompiledPattern.Phrase] = []
         var groups = 0
         for term in terms(in: text) {
-            let words = term.text.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init)
+            let words = Self.words(in: term.text)
             guard !words.isEmpty else { continue }
             let quoted = "\"" + words.joined(separator: " ") + "\""
             if term.isExcluded {
@@ -82,6 +82,29 @@ public enum SearchPattern {
     }
 
     package static let searchedColumns = ["prompt", "negative_prompt", "model", "title", "tags", "note"]
+
+    /// The words of `text`, read scalar by scalar: runs of letters and digits, with the marks that follow them;
+    /// every other scalar separates. Characters would not do: a grapheme cluster is judged by its first scalar, and
+    /// a Prepend letter (U+0D4E) before `"`, `'` or `\` makes one "letter" of both, carrying the quote into a
+    /// pattern. So no word ever holds a quote, a backslash or any other syntax of FTS5 or tsquery.
+    package static func words(in text: Substring) -> [String] {
+        var words: [String] = []
+        var word = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            switch scalar.properties.generalCategory {
+            case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter, .decimalNumber,
+                .letterNumber, .otherNumber:
+                word.append(scalar)
+            case .nonspacingMark, .spacingMark, .enclosingMark:
+                if !word.isEmpty { word.append(scalar) }
+            default:
+                if !word.isEmpty { words.append(String(word)) }
+                word = String.UnicodeScalarView()
+            }
+        }
+        if !word.isEmpty { words.append(String(word)) }
+        return words
+    }
 
     package struct Term {
         package var text: Substring

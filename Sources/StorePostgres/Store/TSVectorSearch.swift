@@ -47,7 +47,7 @@ extension SearchPattern {
     /// What a snippet marks for `text`: each searched word, as a prefix unless it is part of a phrase.
     package static func markedWords(_ text: String) -> [(word: String, prefix: Bool)] {
         terms(in: text).filter { !$0.isExcluded }.flatMap { term in
-            term.text.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map { ($0.lowercased(), !term.isPhrase) }
+            Self.words(in: term.text).map { ($0.lowercased(), !term.isPhrase) }
         }
     }
 }
@@ -96,7 +96,7 @@ extension SearchPattern {
         var included: [String] = []
         var excluded: [String] = []
         for term in terms(in: text) {
-            let words = term.text.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map { $0.lowercased() }
+            let words = Self.words(in: term.text).map { $0.lowercased() }
             guard !words.isEmpty else { continue }
             if term.isPhrase {
                 let phrase = "(" + words.map { "'\($0)'" }.joined(separator: " <-> ") + ")"

@@ -56,6 +56,9 @@ import TestSupport
                 "((( :* & ! ' \\\\", "\"", "-", "a:*|!b", "NEAR(fox", "'; DROP TABLE generations; --",
                 // A combining mark that counts as a letter, alone after a NUL (found by the fuzzer).
                 "a*\0\u{05B1}\u{FFFD}\u{027A}\u{FFFD}P",
+                // A Prepend letter glues the quote after it into one Character (a 500 on both databases once).
+                "fox\u{0D4E}\"", "fox\u{0D4E}'", "fox\u{0D4E}\\", "\"red \u{0D4E}\"fox\" snow", "-\u{0D4E}'x",
+                "\u{0600}\"fox", "\u{110BD}'fox", "\"\u{0301}fox\"", "fox'\u{0301}",
             ] {
                 _ = try await ids(store, GenerationQuery(teamID: a, text: hostile))
             }
