@@ -5,11 +5,13 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import NIOHTTP1
 
 /// Every error becomes the documented answer: on `/v1` and the webhook endpoint `{"error": {code, message}}` as
 /// JSON, elsewhere (the gallery, share pages) an HTML page. Hummingbird's own errors (a body over its limit, an
-/// unknown route) keep their status with a message; anything unexpected is a 500 that says no more than that (the
-/// details go to the log, never to the client).
+/// unknown route) keep their status with a message; bytes that are not HTTP (a malformed chunked body) are a 400;
+/// anything unexpected is a 500 that says no more than that and names the request, whose id every answer carries
+/// (`X-Request-Id`) and under which the log holds the error's description, redacted (`ErrorRedaction`).
 struct ErrorMiddleware: RouterMiddleware {
     let pages: Pages
 
@@ -18,7 +20,9 @@ struct ErrorMiddleware: RouterMiddleware {
         next: (Request, VaultRequestContext) async throws -> Response
     ) async throws -> Response {
         do {
-            return try await next(request, context)
+            var response = try await next(request, context)
+            response.headers[.xRequestID] = context.id
+            return response
         } catch let error as APIError {
             return try answer(error, request: request, context: context)
         } catch let outage as StoreUnavailable {
@@ -35,22 +39,36 @@ struct ErrorMiddleware: RouterMiddleware {
                     status: error.status, code: Self.code(for: error.status),
                     message: error.body ?? Self.message(for: error.status)),
                 request: request, context: context)
+        } catch let error as HTTPParserError {
+            return try answer(
+                APIError(
+                    status: .badRequest, code: "bad_request", message: "the request is not valid HTTP/1.1 (\(error))"),
+                request: request, context: context)
         } catch  where RequestLogMiddleware<VaultRequestContext>.clientWentAway(error) {
             throw error  // nobody is there to read an answer; logged as 499
         } catch {
-            context.logger.error("request failed", metadata: ["error": "\(String(reflecting: type(of: error)))"])
-            return try answer(.internal, request: request, context: context)
+            context.logger.error(
+                "request failed",
+                metadata: [
+                    "error": .string(ErrorRedaction.redacted(String(describing: error))),
+                    "type": .string(String(reflecting: type(of: error))),
+                ])
+            return try answer(.internal(requestID: context.id), request: request, context: context)
         }
     }
 
     private func answer(_ error: APIError, request: Request, context: VaultRequestContext) throws -> Response {
         let path = request.uri.path
-        if path.hasPrefix("/v1/") || path == "/v1" || path.hasPrefix("/webhooks/") {
-            return try error.response(from: request, context: context)
-        }
-        return pages.render(
-            MessagePage(title: Self.pageTitle(for: error.status), reason: error.message), for: request,
-            status: error.status)
+        var response =
+            if path.hasPrefix("/v1/") || path == "/v1" || path.hasPrefix("/webhooks/") {
+                try error.response(from: request, context: context)
+            } else {
+                pages.render(
+                    MessagePage(title: Self.pageTitle(for: error.status), reason: error.message), for: request,
+                    status: error.status)
+            }
+        response.headers[.xRequestID] = context.id
+        return response
     }
 
     /// A page's title for `status`: a key of the pages' languages for the common ones, else the status in English.
@@ -84,9 +102,15 @@ struct ErrorMiddleware: RouterMiddleware {
 }
 
 extension APIError {
-    static let `internal` = APIError(
-        status: .internalServerError, code: "internal",
-        message: "the service failed to answer; the error is in its log")
+    static func `internal`(requestID: String) -> APIError {
+        APIError(
+            status: .internalServerError, code: "internal",
+            message: "the service failed to answer; its log holds the error under request id \(requestID)")
+    }
+}
+
+extension HTTPField.Name {
+    static let xRequestID = HTTPField.Name("X-Request-Id")!
 }
 
 extension String {

@@ -4,6 +4,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import Testing
 @testable import VaultAPI
 import VaultContract
@@ -17,6 +18,8 @@ import TestSupport
     struct ScriptedGenerations: GenerationUseCases {
         var outcome: Result<CreatedGeneration, SubmissionError>
         var maxInlineFileBytes = 1024
+        /// What a search fails with, when it does (an error no controller expects).
+        var searchFailure: String?
         let stored = Generation(
             id: "gen_1", teamID: "team_1", model: "m", version: "1", input: ["prompt": "a fox"], tags: [],
             now: Date(timeIntervalSince1970: 1_800_000_000))
@@ -43,19 +46,25 @@ import TestSupport
         func resendCreate(id: String, teamID: String) async throws -> Bool { false }
 
         func search(_ query: GenerationQuery) async throws -> SearchResults {
-            SearchResults(page: SearchPage(hits: [], nextCursor: nil), details: [])
+            if let searchFailure { throw Unexpected(description: searchFailure) }
+            return SearchResults(page: SearchPage(hits: [], nextCursor: nil), details: [])
         }
+    }
+
+    struct Unexpected: Error, CustomStringConvertible {
+        var description: String
     }
 
     /// The controller alone, acting for one team (what the authenticator would have set).
     private func test(
-        _ useCases: ScriptedGenerations, _ body: @Sendable (any TestClientProtocol) async throws -> Void
+        _ useCases: ScriptedGenerations, logger: Logger = Logger.quiet,
+        _ body: @Sendable (any TestClientProtocol) async throws -> Void
     ) async throws {
         let router = Router(context: VaultRequestContext.self)
         router.add(middleware: ErrorMiddleware(pages: Pages()))
         let group = router.group("/v1/generations").add(middleware: ActingTeam())
         GenerationsController(archive: useCases, baseURL: { _ in "http://vault" }).addRoutes(to: group)
-        try await Application(router: router).test(.router, body)
+        try await Application(router: router, logger: logger).test(.router, body)
     }
 
     private struct ActingTeam: RouterMiddleware {
@@ -135,6 +144,30 @@ import TestSupport
             #expect(try await client.execute(uri: "/v1/generations/gen_9", method: .patch, headers: json, body: note).status == .notFound)
             #expect(try await client.execute(uri: "/v1/generations/gen_1", method: .delete).status == .noContent)
             #expect(try await client.execute(uri: "/v1/generations/gen_9", method: .delete).status == .notFound)
+        }
+    }
+
+    /// An unexpected error is a 500 that names the request; the log holds the error's own words under that id, with
+    /// whatever could be a secret cut out.
+    @Test func anUnexpectedErrorIsA500WhoseRequestIdLeadsToItsRedactedDescription() async throws {
+        let token = String(repeating: "ab12", count: 16)
+        var useCases = ScriptedGenerations(outcome: .failure(.invalidRequest("unused")))
+        useCases.searchFailure =
+            "disk I/O error reading blob \(token) for whsec_c2VjcmV0c2VjcmV0 at https://s3/b?X-Amz-Signature=f00&part=2"
+        let log = CapturedLog()
+        try await test(useCases, logger: log.logger()) { client in
+            let response = try await client.execute(uri: "/v1/generations?q=fox", method: .get)
+            #expect(response.status == .internalServerError)
+            let requestID = try #require(response.headers[.init("X-Request-Id")!])
+            #expect(String(buffer: response.body).contains("request id \(requestID)"))
+            let entry = try #require(log.all.first { $0.message == "request failed" })
+            #expect(entry.metadata["hb.request.id"] == requestID)
+            let described = try #require(entry.metadata["error"])
+            #expect(described.hasPrefix("disk I/O error reading blob ab12ab12…"), "\(described)")
+            #expect(described.contains("part=2") && described.contains("X-Amz-Signature=…"), "\(described)")
+            for secret in [token, "c2VjcmV0c2VjcmV0", "f00"] { #expect(!described.contains(secret), "\(described)") }
+            let fine = try await client.execute(uri: "/v1/generations/gen_1", method: .get)
+            #expect(fine.headers[.init("X-Request-Id")!]?.isEmpty == false, "every answer names its request")
         }
     }
 }

@@ -109,6 +109,32 @@ import TestSupport
     }
 }
 
+/// Bytes that are not HTTP are the client's fault, answered as such: never a 500 with nothing to go on.
+@Suite(.timeLimit(.minutes(5))) struct MalformedHTTPTests {
+    @Test(arguments: ["/v1/generations", "/v1/uploads"])
+    func aMalformedChunkedBodyIsA400(_ path: String) async throws {
+        try await withHarness { harness in
+            let port = try #require(URL(string: harness.server.baseURL)?.port)
+            let client = try LoopbackSocket(port: port)
+            #expect(
+                client.send(
+                    "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(harness.token)\r\n"
+                        + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        + "5\r\n{\"a\":\r\nzz-not-a-size\r\n\r\n"))
+            let answer = try await Blocking.run {
+                var answer = ""
+                for _ in 0..<1200 where !answer.contains("\r\n\r\n") {  // up to a minute on a loaded host
+                    usleep(50_000)
+                    answer += client.available()
+                }
+                return answer + client.available()
+            }
+            #expect(answer.hasPrefix("HTTP/1.1 400"), "\(answer.prefix(300))")
+            #expect(answer.lowercased().contains("x-request-id: "), "the answer names the request for the log")
+        }
+    }
+}
+
 /// A client that opens a connection and never finishes its request is cut off, not kept forever.
 @Suite(.timeLimit(.minutes(5))) struct ConnectionLimitTests {
     @Test func aHalfSentRequestHeadIsClosedAfterTheIdleTimeout() async throws {
