@@ -23,16 +23,19 @@ public struct RemoteBlob: Sendable {
 
 extension BlobStore {
     /// How to answer for `sha256`. `redirecting: false` (a HEAD request, which the service answers itself) never
-    /// gives `.redirect`; the type and disposition travel in a redirect's URL for the store to answer with.
-    public func serving(_ sha256: String, contentType: String, contentDisposition: String?, redirecting: Bool)
-        -> BlobServing
-    {
+    /// gives `.redirect`; the type and disposition travel in a redirect's URL for the store to answer with, which
+    /// stays valid for the store's URL lifetime or `redirectLifetime`, whichever is shorter.
+    public func serving(
+        _ sha256: String, contentType: String, contentDisposition: String?, redirecting: Bool,
+        redirectLifetime: Duration? = nil
+    ) -> BlobServing {
         switch backend.delivery {
         case .file(let folder):
             .localFile(path: folder.path(for: sha256), folderPath: FolderBlobs.relativePath(for: sha256))
         case .redirect(let store) where redirecting:
             .redirect(
-                url: store.presignedURL(sha256, contentType: contentType, contentDisposition: contentDisposition))
+                url: store.presignedURL(
+                    sha256, contentType: contentType, contentDisposition: contentDisposition, lifetime: redirectLifetime))
         case .redirect(let store), .proxy(let store):
             .remote(RemoteBlob(store: store, sha256: sha256))
         }

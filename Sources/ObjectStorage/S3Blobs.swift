@@ -108,12 +108,15 @@ public struct S3Blobs: BlobBackend {
         return components?.string ?? ""
     }
 
-    /// A URL the store answers without credentials until it expires, serving the bytes with these headers.
-    public func presignedURL(_ sha256: String, contentType: String, contentDisposition: String?) -> String {
+    /// A URL the store answers without credentials until it expires (after `urlLifetime`, or `lifetime` when that
+    /// is shorter), serving the bytes with these headers.
+    public func presignedURL(
+        _ sha256: String, contentType: String, contentDisposition: String?, lifetime: Duration? = nil
+    ) -> String {
         var query = [("response-content-type", contentType)]
         if let contentDisposition { query.append(("response-content-disposition", contentDisposition)) }
         let url = client.location.url(forKey: sha256, query: S3Client.queryText(query))
-        return client.location.signer.presignedURL(url, expires: urlLifetime, now: client.now())
+        return client.location.signer.presignedURL(url, expires: min(urlLifetime, lifetime ?? urlLifetime), now: client.now())
     }
 
     /// Bytes of a blob, for streaming it through the service.

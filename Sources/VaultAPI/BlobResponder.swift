@@ -33,9 +33,11 @@ struct BlobResponder: Sendable {
 
     /// - Parameter downloadName: with `?download=1`, the file name offered to save as.
     /// - Parameter team: whose file stream this is (a share link's: the sharing team's).
+    /// - Parameter redirectLifetime: at most how long a presigned URL handed out here works (a share link's must
+    ///   not outlive its revocation by long).
     func respond(
         _ asset: Asset, team: String, downloadName: String, request: Request, context: some RequestContext,
-        cacheControl: String
+        cacheControl: String, redirectLifetime: Duration? = nil
     ) async throws -> Response {
         let etag = "\"\(asset.sha256)\""
         // Only recognised media is served as itself; anything else is an opaque download that no browser renders.
@@ -61,7 +63,8 @@ struct BlobResponder: Sendable {
         }
         let serving = blobs.serving(
             asset.sha256, contentType: headers[.contentType] ?? Asset.opaqueContentType,
-            contentDisposition: headers[.contentDisposition], redirecting: request.method != .head)
+            contentDisposition: headers[.contentDisposition], redirecting: request.method != .head,
+            redirectLifetime: redirectLifetime)
         switch serving {
         case .redirect(let url):
             return Self.redirect(to: url)

@@ -45,6 +45,15 @@ import VaultRuntime
             let location = try #require(redirect.headers["Location"])
             #expect(location.contains("X-Amz-Signature=") && location.contains("response-content-type=video%2Fmp4"))
             #expect(location.contains("response-content-disposition=attachment"))
+            func expires(_ url: String?) -> String? {
+                URLComponents(string: url ?? "")?.queryItems?.first { $0.name == "X-Amz-Expires" }?.value
+            }
+            #expect(expires(location) == "900", "a team's own file: the store's URL lifetime")
+            // A share link's redirect works a minute at most, so revoking the link ends it within that.
+            let share = try await harness.client.share(id: created.id, expiresInS: 3600)
+            let token = try #require(share.url.split(separator: "/").last)
+            let shared = try await harness.raw("GET", "/s/\(token)/video", token: .some(nil))
+            #expect(shared.status == 307 && expires(shared.headers["Location"]) == "60")
             let fetched = try await CurlTransport().send(HTTPRequest(url: location), maxBodyBytes: 64 << 20)
             #expect(fetched.status == 200 && SHA256.hash(data: fetched.body).lowercaseHex == asset.sha256)
             // (moto ignores `response-content-type`; AWS S3, MinIO, R2 and Ceph RGW answer with it.)

@@ -86,11 +86,18 @@ struct SharesController<UseCases: ShareUseCases> {
                     model: detail.generation.model,
                     createdAt: detail.generation.createdAt,
                     sha256: asset.sha256, contentType: asset.contentType),
-                request: request, context: context, cacheControl: "private, no-cache")
+                request: request, context: context, cacheControl: "private, no-cache",
+                redirectLifetime: ShareLinks.revocationWindow)
         case .expired, .revoked:
             throw APIError(status: .gone, code: "share_gone", message: "the link has expired or was revoked")
         case .unknown:
             throw APIError.notFound("share")
         }
     }
+}
+
+enum ShareLinks {
+    /// How long a share link's file still works after the link is revoked or expires, at most: the lifetime of the
+    /// presigned URL a link redirects to (object-store blobs served by redirect; a folder or a proxy stops at once).
+    static let revocationWindow: Duration = .seconds(60)
 }
