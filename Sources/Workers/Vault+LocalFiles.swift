@@ -41,8 +41,8 @@ extension Vault {
     /// Replaces every local file among the media inputs by a URL the provider can fetch: inline files (base64 data
     /// URIs) are stored first (content-addressed); references to files the team holds (`sha256:<hex>`) are looked
     /// up. Each is sent through the provider's presigned upload flow, streamed from the blob store, unless the
-    /// provider already holds the same bytes from an earlier upload: then that URL is reused, so a repeated request
-    /// keeps its request key. With `upload: false` (a dry run) nothing reaches the provider and a file not uploaded
+    /// provider already holds the same bytes from an earlier upload for this team: then that URL is reused, so a
+    /// repeated request keeps its request key (another team's upload is never reused, nor seen by a dry run). With `upload: false` (a dry run) nothing reaches the provider and a file not uploaded
     /// before stands as `sha256:<hex>`.
     func resolveLocalFiles(_ input: [String: JSONValue], schema: RequestSchema, teamID: String, upload: Bool)
         async
@@ -60,10 +60,14 @@ extension Vault {
             if upload {
                 let asset = try await localFile(reference, teamID: teamID)
                 sha256 = asset.sha256
-                if let reusable = await reusableUploadURL(sha256) { url = reusable } else { url = try await uploadToProvider(asset) }
+                if let reusable = await reusableUploadURL(sha256, teamID: teamID) {
+                    url = reusable
+                } else {
+                    url = try await uploadToProvider(asset, teamID: teamID)
+                }
             } else {  // a dry run stores nothing: an inline file is only checked and named by its digest
                 sha256 = try await digest(of: reference, teamID: teamID)
-                url = await reusableUploadURL(sha256) ?? Self.fileReferencePrefix + sha256
+                url = await reusableUploadURL(sha256, teamID: teamID) ?? Self.fileReferencePrefix + sha256
             }
             replacements[reference.value] = url
             storedFiles[url] = sha256
@@ -72,9 +76,9 @@ extension Vault {
         return ResolvedInput(input: resolved, storedFiles: storedFiles)
     }
 
-    /// The public URL of an earlier upload of these bytes that the provider still holds.
-    private func reusableUploadURL(_ sha256: String) async -> String? {
-        await (try? store.reusableUpload(sha256: sha256, now: now()))?.publicURL
+    /// The public URL of an earlier upload of these bytes for the team that the provider still holds.
+    private func reusableUploadURL(_ sha256: String, teamID: String) async -> String? {
+        await (try? store.reusableUpload(sha256: sha256, teamID: teamID, now: now()))?.publicURL
     }
 
     /// The stored file a local-file reference stands for (an inline file is stored now, as one of the team's files,
@@ -151,7 +155,7 @@ extension Vault {
     }
 
     /// The presigned upload flow: ask where, PUT the stored bytes there (streamed), remember the public URL.
-    private func uploadToProvider(_ asset: Asset) async throws(SubmissionError) -> String {
+    private func uploadToProvider(_ asset: Asset, teamID: String) async throws(SubmissionError) -> String {
         do {
             let presigned = try await provider.presignUpload(PresignRequest(contentType: asset.contentType))
             try await blobs.withLocalFile(asset.sha256) { file in
@@ -159,7 +163,7 @@ extension Vault {
             }
             try? await store.recordUpload(
                 ProviderUpload(
-                    sha256: asset.sha256, uploadID: presigned.id, publicURL: presigned.publicURL, uploadedAt: now(),
+                    teamID: teamID, sha256: asset.sha256, uploadID: presigned.id, publicURL: presigned.publicURL, uploadedAt: now(),
                     reuseUntil: now().addingTimeInterval(settings.uploadReuse.seconds)))
             logger.info("uploaded a local file", metadata: ["sha256": "\(asset.sha256)", "bytes": "\(asset.size)"])
             return presigned.publicURL

@@ -88,12 +88,25 @@ private func waitForInputs(_ harness: Harness, _ ids: [String], timeout: Duratio
             stats = await harness.simulator.stats()
             #expect(stats.presigns == 1 && stats.uploads == 1)
 
+            // Another team with the same file learns nothing of the first team's upload: its dry run names the file
+            // by digest, its request key is its own, and its generation sends the file again under a URL of its own.
+            let other = try await harness.makeTeam("team-b")
+            let plan = try await other.client.planGeneration(request)
+            let firstPlan = try await harness.client.planGeneration(request)
+            #expect(plan.requestKey != firstPlan.requestKey, "the key must not depend on another team's history")
+            #expect(await harness.simulator.stats().presigns == 1, "a dry run sends nothing")
+            let theirs = try await other.client.createGeneration(request)
+            let theirURL = try #require(theirs.input["image_url"]?.stringValue)
+            #expect(theirURL != publicURL && theirURL.hasPrefix(harness.simulatorServer.baseURL + "/uploads/"))
+            stats = await harness.simulator.stats()
+            #expect(stats.presigns == 2 && stats.uploads == 2)
+
             // A broken data URI is refused before anything reaches the provider.
             let broken = try await harness.raw(
                 "POST", "/v1/generations",
                 body: #"{"model": "\#(Self.model)", "input": {"prompt": "x", "image_url": "data:image/png;base64"}}"#)
             #expect(broken.status == 422 && broken.body.contains("image_url"))
-            try await eventually { await harness.simulator.stats().creates == 2 }
+            try await eventually { await harness.simulator.stats().creates == 3 }
         }
     }
 

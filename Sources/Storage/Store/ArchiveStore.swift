@@ -149,7 +149,7 @@ public protocol FileStore: Sendable {
     func recordStored(_ file: PendingFile, asset: Asset, now: Date) async throws -> Bool
     func recordFailedAttempt(_ file: PendingFile, cause: String, code: String, retryAt: Date?, now: Date)
         async throws
-    func reusableUpload(sha256: String, now: Date) async throws -> ProviderUpload?
+    func reusableUpload(sha256: String, teamID: String, now: Date) async throws -> ProviderUpload?
     func recordLocalFile(_ asset: Asset, teamID: String?, now: Date) async throws
     func recordUpload(_ upload: ProviderUpload) async throws
     func allAssets() async throws -> [Asset]

@@ -7,10 +7,15 @@ public struct StoredInput: Sendable, Hashable {
 }
 
 extension SQLArchive {
-    /// A file the provider already holds, reusable as an input until `reuseUntil`.
-    public func reusableUpload(sha256: String, now: Date) async throws -> ProviderUpload? {
+    /// A file the provider already holds from an upload for this team, reusable as an input until `reuseUntil`.
+    public func reusableUpload(sha256: String, teamID: String, now: Date) async throws -> ProviderUpload? {
         try await reading { db in
-            try db.fetchOne(ProviderUpload.self, "SELECT * FROM provider_uploads WHERE sha256 = \(sha256) AND reuse_until > \(now.unix)")
+            try db.fetchOne(
+                ProviderUpload.self,
+                """
+                SELECT * FROM provider_uploads
+                WHERE team_id = \(teamID) AND sha256 = \(sha256) AND reuse_until > \(now.unix)
+                """)
         }
     }
 
@@ -31,6 +36,6 @@ extension SQLArchive {
     }
 
     public func recordUpload(_ upload: ProviderUpload) async throws {
-        try await writing { db in try db.save(upload, key: ["sha256"]) }
+        try await writing { db in try db.save(upload, key: ["team_id", "sha256"]) }
     }
 }

@@ -335,16 +335,26 @@ import Testing
     @Test(arguments: StoreBackend.allCases)
     func uploadsAreReusedUntilTheirTimeAndAssetsScrubbedInTurn(_ backend: StoreBackend) async throws {
         try await backend.withStore { store in
+            let team = try await store.createTeam(name: "a", now: start).id
+            let other = try await store.createTeam(name: "b", now: start).id
             let file = asset("e5", size: 5, type: "image/png")
             let digest = file.sha256
             try await store.recordLocalFile(file, now: start)
-            #expect(try await store.reusableUpload(sha256: digest, now: start) == nil)
+            #expect(try await store.reusableUpload(sha256: digest, teamID: team, now: start) == nil)
             let upload = ProviderUpload(
-                sha256: digest, uploadID: "upl_1", publicURL: "https://files.example.com/upl_1", uploadedAt: start,
-                reuseUntil: start.addingTimeInterval(100))
+                teamID: team, sha256: digest, uploadID: "upl_1", publicURL: "https://files.example.com/upl_1",
+                uploadedAt: start, reuseUntil: start.addingTimeInterval(100))
             try await store.recordUpload(upload)
-            #expect(try await store.reusableUpload(sha256: digest, now: start.addingTimeInterval(99)) == upload)
-            #expect(try await store.reusableUpload(sha256: digest, now: start.addingTimeInterval(100)) == nil)
+            #expect(try await store.reusableUpload(sha256: digest, teamID: team, now: start.addingTimeInterval(99)) == upload)
+            #expect(try await store.reusableUpload(sha256: digest, teamID: team, now: start.addingTimeInterval(100)) == nil)
+            #expect(
+                try await store.reusableUpload(sha256: digest, teamID: other, now: start) == nil,
+                "another team's upload is never reused, nor visible")
+            var theirs = upload
+            (theirs.teamID, theirs.uploadID, theirs.publicURL) = (other, "upl_2", "https://files.example.com/upl_2")
+            try await store.recordUpload(theirs)
+            #expect(try await store.reusableUpload(sha256: digest, teamID: other, now: start) == theirs)
+            #expect(try await store.reusableUpload(sha256: digest, teamID: team, now: start) == upload, "each its own")
 
             let (first, second) = (asset("01", size: 1), asset("02", size: 2))
             try await store.recordLocalFile(second, now: start)
