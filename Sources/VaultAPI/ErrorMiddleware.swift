@@ -1,11 +1,13 @@
-import Storage
+import EachLabs
 import Foundation
+import Storage
 import HTTPSupport
 import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
 import NIOHTTP1
+import VaultDomain
 
 /// Every error becomes the documented answer: on `/v1` and the webhook endpoint `{"error": {code, message}}` as
 /// JSON, elsewhere (the gallery, share pages) an HTML page. Hummingbird's own errors (a body over its limit, an
@@ -38,6 +40,12 @@ struct ErrorMiddleware: RouterMiddleware {
                 APIError(
                     status: error.status, code: Self.code(for: error.status),
                     message: error.body ?? Self.message(for: error.status)),
+                request: request, context: context)
+        } catch let refusal as Annotations.Refusal {
+            return try answer(
+                APIError(
+                    status: .unprocessableContent, code: "invalid_annotation", message: "\(refusal.field) \(refusal.problem)",
+                    fields: [FieldProblem(field: refusal.field, problem: refusal.problem)]),
                 request: request, context: context)
         } catch let error as HTTPParserError {
             return try answer(

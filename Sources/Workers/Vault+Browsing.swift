@@ -22,20 +22,20 @@ extension Vault {
         try await store.generationDetail(id: id, teamID: teamID)
     }
 
-    /// Replaces tags and/or the note; nil when the team has no such generation.
+    /// Replaces tags and/or the note; nil when the team has no such generation. Throws `Annotations.Refusal` for
+    /// tags or a note the rule refuses, writing nothing.
     public func annotateGeneration(id: String, teamID: String, tags: [String]?, note: String??) async throws
         -> Generation?
     {
-        let tags = tags.map(Self.normalisedTags)
-        let note = note.map { $0.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } }
+        let tags = try tags.map { raw throws(Annotations.Refusal) in try Annotations.tags(raw) }
+        let note = try note.map { raw throws(Annotations.Refusal) in try raw.map(Annotations.note) }
         return try await store.annotateGeneration(id: id, teamID: teamID, tags: tags, note: note, now: now())
     }
 
     /// Adds and removes tags of one of the team's generations, keeping its other tags; nil when there is none.
+    /// Throws `Annotations.Refusal` when a tag, or the tags the generation would have, break the rule.
     public func editTags(id: String, teamID: String, adding: [String], removing: [String]) async throws -> Generation? {
-        try await store.editTags(
-            id: id, teamID: teamID, adding: Self.normalisedTags(adding), removing: Self.normalisedTags(removing),
-            now: now())
+        try await store.editTags(id: id, teamID: teamID, adding: adding, removing: removing, now: now())
     }
 
     /// Deletes one of the team's generations (its prediction keeps a tombstone); false when there is none.

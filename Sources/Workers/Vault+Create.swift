@@ -3,6 +3,7 @@ import EachLabs
 import Transport
 import Foundation
 import VaultContract
+import VaultDomain
 
 /// A created generation, or the team's earlier one that already answers the request (no provider call, no cost).
 public struct CreatedGeneration: Sendable {
@@ -31,7 +32,7 @@ extension Vault {
     public func createGeneration(_ request: GenerationRequest, teamID: String) async throws(SubmissionError)
         -> CreatedGeneration
     {
-        let (model, validInput) = try await validated(request)
+        let (model, validInput, tags) = try await validated(request)
         if let low = lowDiskSpace() { throw .unavailable(low) }
         if let original = request.madeFrom {
             let found = original.count <= 64 ? try? await store.generationDetail(id: original, teamID: teamID) : nil
@@ -45,7 +46,7 @@ extension Vault {
         let id = Secrets.generationID(now: now())
         var fresh = Generation(
             id: id, teamID: teamID, model: model.slug, version: model.version, input: input,
-            tags: Self.normalisedTags(request.tags ?? []),
+            tags: tags,
             webhookSecret: webhooksEnabled ? Secrets.webhookSecret() : nil, requestKey: key, now: now())
         fresh.madeFrom = request.madeFrom
         let inputs = lineage(of: input, schema: model.requestSchema, generationID: id, storedFiles: resolved.storedFiles)
@@ -66,17 +67,27 @@ extension Vault {
     }
 
     /// The model and the validated, normalised input; or why the request is refused.
-    func validated(_ request: GenerationRequest) async throws(SubmissionError) -> (CatalogueModel, [String: JSONValue]) {
+    /// The request's model, its input as the schema takes it, and its tags as stored; or every problem found.
+    func validated(_ request: GenerationRequest) async throws(SubmissionError)
+        -> (model: CatalogueModel, input: [String: JSONValue], tags: [String])
+    {
         let model: CatalogueModel
         do { model = try await self.model(slug: request.model) } catch { throw .catalogue(error) }
         if let version = request.version, version != model.version {
             throw .invalidRequest("model \(model.slug) has version \(model.version), not \(version)")
         }
+        var problems: [FieldProblem] = []
+        var tags: [String] = []
+        do { tags = try Annotations.tags(request.tags ?? []) } catch {
+            problems.append(FieldProblem(field: error.field, problem: error.problem))
+        }
         switch model.requestSchema.validate(request.input) {
-        case .success(let input):
-            return (model, input)
+        case .success(let input) where problems.isEmpty:
+            return (model, input, tags)
+        case .success:
+            throw .invalidInput(problems)
         case .failure(let failure):
-            throw .invalidInput(failure.problems)
+            throw .invalidInput(failure.problems + problems)
         }
     }
 
@@ -92,9 +103,4 @@ extension Vault {
         }
     }
 
-    public static func normalisedTags(_ tags: [String]) -> [String] {
-        var seen = Set<String>()
-        return tags.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-            .filter { !$0.isEmpty && seen.insert($0.lowercased()).inserted }
-    }
 }

@@ -30,7 +30,7 @@ extension Vault {
     {
         do {
             // Validation first: an invalid request costs no search (a huge prompt is refused before it is matched).
-            let (model, validInput) = try await validated(request)
+            let (model, validInput, _) = try await validated(request)
             let input = try await resolveLocalFiles(
                 validInput, schema: model.requestSchema, teamID: teamID,
                 upload: false

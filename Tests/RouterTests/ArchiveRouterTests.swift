@@ -16,6 +16,35 @@ import TestSupport
 
     init() async throws { fixture = try await RouterFixture() }
 
+    /// Tags and notes follow one rule wherever they are written: at most 16 tags of at most 64 bytes each (in NFC)
+    /// and notes of at most 4,000 bytes; a refusal is a 422 naming the field, and writes nothing.
+    @Test func tagsAndNotesFollowOneRuleAndARefusalNamesTheField() async throws {
+        let generation = try await fixture.storedGeneration()
+        try await fixture.test { client in
+            func patch(_ body: String) async throws -> TestResponse {
+                try await client.execute(
+                    uri: "/v1/generations/\(generation.id)", method: .patch, headers: fixture.headers(json: true),
+                    body: ByteBuffer(string: body))
+            }
+            let seventeen = (1...17).map { "\"t\($0)\"" }.joined(separator: ",")
+            let tooMany = try await patch(#"{"tags": [\#(seventeen)]}"#)
+            #expect(tooMany.status == .unprocessableContent && tooMany.text.contains(#""code":"invalid_annotation""#))
+            #expect(tooMany.text.contains(#""field":"tags""#))
+            let long = try await patch(#"{"tags": ["ok", "\#(String(repeating: "x", count: 65))"]}"#)
+            #expect(long.status == .unprocessableContent && long.text.contains(#""field":"tags[1]""#))
+            let note = try await patch(#"{"note": "\#(String(repeating: "n", count: 4001))"}"#)
+            #expect(note.status == .unprocessableContent && note.text.contains(#""field":"note""#))
+            #expect(try await fixture.vault.store.generation(id: generation.id)?.tags == [], "nothing written")
+            // Sixteen distinct tags, decomposed accents composed (32 × "é" is 64 bytes in NFC, 96 decomposed).
+            let decomposed = String(repeating: "e\u{301}", count: 32)
+            let sixteen = ((1...15).map { "\"t\($0)\"" } + ["\"\(decomposed)\"", "\"T1\""]).joined(separator: ",")
+            #expect(try await patch(#"{"tags": [\#(sixteen)], "note": " kept "}"#).status == .ok)
+            let stored = try await fixture.vault.store.generation(id: generation.id)
+            #expect(stored?.tags.count == 16 && stored?.tags.last == String(repeating: "\u{E9}", count: 32))
+            #expect(stored?.note == "kept")
+        }
+    }
+
     @Test func everyAPIRouteWantsAValidTeamToken() async throws {
         try await fixture.test { client in
             for uri in ["/v1/generations", "/v1/spend", "/v1/models", "/v1/files/\(String(repeating: "a", count: 64))"] {

@@ -1,4 +1,5 @@
 import Foundation
+import VaultDomain
 
 extension Generation {
     /// The team's (`?`) generation with the request key (`?`) that answers a repeat of its request.
@@ -71,26 +72,24 @@ extension SQLArchive {
         }
     }
 
-    /// Adds and removes tags (compared case-insensitively) in one write, keeping the others and their order.
+    /// Adds and removes tags (compared case-insensitively) in one write, keeping the others and their order; throws
+    /// `Annotations.Refusal` when the result would break the rule (too many tags), writing nothing.
     public func editTags(id: String, teamID: String, adding: [String], removing: [String], now: Date) async throws
         -> Generation?
     {
-        let removed = Set(removing.map { $0.lowercased() })
-        return try await annotate(id: id, teamID: teamID, now: now, event: nil) { generation in
-            var kept = generation.tags.filter { !removed.contains($0.lowercased()) }
-            for tag in adding where !kept.contains(where: { $0.lowercased() == tag.lowercased() }) { kept.append(tag) }
-            generation.tags = kept
+        try await annotate(id: id, teamID: teamID, now: now, event: nil) { generation in
+            generation.tags = try Annotations.merged(generation.tags, adding: adding, removing: removing)
         }
     }
 
     /// Changes one of the team's generations in a transaction and notes it in the history (the new tags when
     /// `event` is nil).
     private func annotate(
-        id: String, teamID: String, now: Date, event: String?, change: @escaping @Sendable (inout Generation) -> Void
+        id: String, teamID: String, now: Date, event: String?, change: @escaping @Sendable (inout Generation) throws -> Void
     ) async throws -> Generation? {
         try await writing { db in
             guard var generation = try db.generation(id: id), generation.teamID == teamID else { return nil }
-            change(&generation)
+            try change(&generation)
             generation.updatedAt = now
             try db.update(generation, key: ["id"])
             let detail = event ?? GenerationEvent.annotation(tags: generation.tags, note: .none)

@@ -1,6 +1,7 @@
-import Storage
 import Foundation
 import Hummingbird
+import Storage
+import VaultDomain
 import Workers
 
 /// `POST /g/bulk`: acting on the cards selected in the gallery (`select-<id>` fields, one per card): add or remove
@@ -9,8 +10,6 @@ import Workers
 extension GalleryController {
     /// The most generations one bulk action takes (a page of results is at most 100).
     static var maxSelection: Int { 200 }
-    /// The longest tag the gallery adds.
-    static var maxTagLength: Int { 64 }
 
     @Sendable func bulk(_ request: Request, context: VaultRequestContext) async throws -> Response {
         let visit = try context.requireVisit()
@@ -28,13 +27,25 @@ extension GalleryController {
         switch visit.form["action"] {
         case "tag", "untag":
             guard !tag.isEmpty else { return refuse("bulk_tagMissing") }
-            guard tag.count <= Self.maxTagLength else {
-                return refuse(text("bulk_tagTooLong", ["max": "\(Self.maxTagLength)"]))
+            guard (try? Annotations.tags([tag])) != nil else {
+                return refuse(text("bulk_tagTooLong", ["max": "\(Annotations.maxTagBytes)"]))
             }
             let adding = visit.form["action"] == "tag"
+            var full = 0  // generations that already have as many tags as one may
             for id in selected {
-                _ = try await archive.editTags(
-                    id: id, teamID: visit.team.id, adding: adding ? [tag] : [], removing: adding ? [] : [tag])
+                do {
+                    _ = try await archive.editTags(
+                        id: id, teamID: visit.team.id, adding: adding ? [tag] : [], removing: adding ? [] : [tag])
+                } catch is Annotations.Refusal {
+                    full += 1
+                }
+            }
+            guard full == 0 else {
+                return pages.render(
+                    MessagePage(
+                        title: "bulk_tagsFullTitle",
+                        reason: text("bulk_tagsFull", ["count": "\(full)", "max": "\(Annotations.maxTags)"]), back: back),
+                    for: request, status: .unprocessableContent)
             }
             return .redirect(to: back, type: .normal)
         case "share":

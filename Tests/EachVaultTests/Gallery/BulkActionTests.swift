@@ -87,9 +87,20 @@ import TestSupport
             #expect(noTag.status == 400 && noTag.body.contains("Type a tag"))
             let longTag = try await post(["action": "tag", "tag": String(repeating: "t", count: 65), "select-\(ids[0])": "on"])
             #expect(longTag.status == 400 && longTag.body.contains("at most 64"))
+            // 64 characters are not 64 bytes: 6,001 bytes in 64 characters (emoji with modifiers) once got through.
+            let wideTag = String(repeating: "👩🏽‍🚀", count: 16)
+            let wide = try await post(["action": "tag", "tag": wideTag, "select-\(ids[0])": "on"])
+            #expect(wide.status == 400 && wide.body.contains("at most 64 bytes"))
             let unknown = try await post(["action": "explode", "select-\(ids[0])": "on"])
             #expect(unknown.status == 400 && unknown.body.contains("Choose add tag"))
             #expect(try await tags(ids[0]) == ["keeper"], "no refusal changed anything")
+
+            // Adding one tag at a time stops at sixteen, and the page says which generations were left as they were.
+            for index in 1...15 { _ = try await post(["action": "tag", "tag": "t\(index)", "select-\(ids[0])": "on"]) }
+            #expect(try await tags(ids[0])?.count == 16)
+            let full = try await post(["action": "tag", "tag": "one-more", "select-\(ids[0])": "on"])
+            #expect(full.status == 422 && full.body.contains("already have 16 tags"), "\(full.body.prefix(300))")
+            #expect(try await tags(ids[0])?.count == 16)
 
             // Without the session's form token the action is refused.
             let forged = try await harness.raw(

@@ -27,6 +27,23 @@ import TestSupport
         }
     }
 
+    /// A create's tags follow the annotation rule before anything is stored or sent; a dry run reports the same.
+    @Test func tagsBeyondTheRuleAreRefusedBeforeTheProviderAndInDryRuns() async throws {
+        try await withHarness { harness in
+            let seventeen = (1...17).map { "\"t\($0)\"" }.joined(separator: ",")
+            let body = #"{"model": "pixverse-v5-6-text-to-video", "input": {"prompt": "a fox"}, "tags": [\#(seventeen)]}"#
+            let refused = try await harness.raw("POST", "/v1/generations", body: body)
+            #expect(refused.status == 422 && refused.body.contains(#""field":"tags""#), "\(refused.body)")
+            let plan = try await harness.raw("POST", "/v1/generations?dry_run=1", body: body)
+            #expect(plan.body.contains(#""valid":false"#) && plan.body.contains(#""field":"tags""#), "\(plan.body)")
+            let wide = #"{"model": "pixverse-v5-6-text-to-video", "input": {"prompt": "a fox"}, "tags": ["\#(String(repeating: "ß", count: 33))"]}"#
+            let refusedWide = try await harness.raw("POST", "/v1/generations", body: wide)
+            #expect(refusedWide.status == 422 && refusedWide.body.contains(#""field":"tags[0]""#))
+            #expect(try await harness.client.search(text: nil).items.isEmpty, "nothing stored")
+            #expect(await harness.simulator.stats().creates == 0)
+        }
+    }
+
     @Test func theJSONAPITakesJSONBodiesOnly() async throws {
         try await withHarness { harness in
             for type in ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", ";"] {
