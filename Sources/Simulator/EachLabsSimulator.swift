@@ -37,7 +37,10 @@ public struct EachLabsSimulator: Sendable {
 
     public func makeRouter() -> Router<BasicRequestContext> {
         let router = Router()
-        router.get("/v1/models") { request, _ in self.listModels(request) }
+        router.get("/v1/models") { request, _ in
+            await self.state.countModelListing()
+            return self.listModels(request)
+        }
         router.get("/v1/models/{slug}") { _, context in
             await self.readModel(slug: context.parameters.get("slug") ?? "")
         }

@@ -9,6 +9,8 @@ public struct SimulatorStats: Sendable, Codable, Equatable {
     public var webhookLogReads = 0
     /// Reads of one model's details (`GET /v1/model?slug=`, `GET /v1/models/{slug}`).
     public var modelReads = 0
+    /// Pages of the model list read (`GET /v1/models`).
+    public var modelListings = 0
     /// Rejected with 401.
     public var unauthorized = 0
     public var webhookAttempts = 0
@@ -25,6 +27,7 @@ public struct SimulatorStats: Sendable, Codable, Equatable {
         case fileRequests = "file_requests"
         case webhookLogReads = "webhook_log_reads"
         case modelReads = "model_reads"
+        case modelListings = "model_listings"
         case webhookAttempts = "webhook_attempts"
         case readsByPrediction = "reads_by_prediction"
         case createsByModel = "creates_by_model"
@@ -126,6 +129,7 @@ actor SimulatorState {
     }
 
     func countModelRead() { stats.modelReads += 1 }
+    func countModelListing() { stats.modelListings += 1 }
 
     func read(id: String) -> SimulatedPrediction? {
         stats.reads += 1

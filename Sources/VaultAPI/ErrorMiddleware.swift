@@ -11,7 +11,8 @@ import VaultDomain
 
 /// Every error becomes the documented answer: on `/v1` and the webhook endpoint `{"error": {code, message}}` as
 /// JSON, elsewhere (the gallery, share pages) an HTML page. Hummingbird's own errors (a body over its limit, an
-/// unknown route) keep their status with a message; bytes that are not HTTP (a malformed chunked body) are a 400;
+/// unknown route) keep their status with a message; bytes that are not HTTP (a malformed chunked body) go on to
+/// Hummingbird, which answers 400 and closes the connection;
 /// anything unexpected is a 500 that says no more than that and names the request, whose id every answer carries
 /// (`X-Request-Id`) and under which the log holds the error's description, redacted (`ErrorRedaction`).
 struct ErrorMiddleware: RouterMiddleware {
@@ -48,10 +49,8 @@ struct ErrorMiddleware: RouterMiddleware {
                     fields: [FieldProblem(field: refusal.field, problem: refusal.problem)]),
                 request: request, context: context)
         } catch let error as HTTPParserError {
-            return try answer(
-                APIError(
-                    status: .badRequest, code: "bad_request", message: "the request is not valid HTTP/1.1 (\(error))"),
-                request: request, context: context)
+            // Hummingbird answers it (400, then closes the connection: nothing after the bad bytes can be read).
+            throw error
         } catch  where RequestLogMiddleware<VaultRequestContext>.clientWentAway(error) {
             throw error  // nobody is there to read an answer; logged as 499
         } catch {

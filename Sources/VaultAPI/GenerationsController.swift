@@ -117,10 +117,15 @@ extension SubmissionError {
     /// The API's answer to a refused request.
     var apiError: APIError {
         switch self {
-        case .catalogue(.unknownModel(let slug)):
+        case .catalogue(.unknownModel(let slug, let suggestions)):
             APIError(
                 status: .notFound, code: "unknown_model",
-                message: "no model '\(slug)' in the provider's catalogue (GET /v1/models lists them)")
+                message: "no model '\(slug)' in the provider's catalogue"
+                    + (suggestions.isEmpty ? "" : "; did you mean " + suggestions.joined(separator: ", ") + "?")
+                    + " (GET /v1/models lists them)",
+                fields: [
+                    FieldProblem(field: "model", problem: "is not in the catalogue", allowed: suggestions.map(JSONValue.string))
+                ])
         case .catalogue(.unavailable(let cause)):
             APIError(
                 status: .serviceUnavailable, code: "catalogue_unavailable",

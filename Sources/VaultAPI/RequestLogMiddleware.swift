@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import NIOHTTP1
 
 /// One structured log line per request (method, path, status, duration) carrying Hummingbird's request id.
 /// Paths that hold a secret (share tokens) are redacted; headers, and so tokens and cookies, are never logged.
@@ -17,6 +18,9 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
             return response
         } catch let error as any HTTPResponseError {
             log(context.logger, request, path, status: Int(error.status.code), since: start)
+            throw error
+        } catch let error as HTTPParserError {
+            log(context.logger, request, path, status: 400, since: start)  // Hummingbird answers it so
             throw error
         } catch  where Self.clientWentAway(error) {
             log(context.logger, request, path, status: 499, since: start)

@@ -92,19 +92,13 @@ struct PlannerStatisticsService: Service {
     }
 }
 
-/// Fills the model cache from the provider once at start, so the first request of each model is not slowed; it then
-/// ends (a one-shot service: its ending shuts nothing down).
+/// Fills the model cache from the provider once at start (the refresh requests share, so the first ones wait for it
+/// instead of reading the catalogue themselves); it then ends (a one-shot service: its ending shuts nothing down).
 struct CatalogueSyncService: Service {
     let vault: Vault
 
     func run() async throws {
-        do {
-            let count = try await vault.syncCatalogue()
-            vault.logger.info("model catalogue synced", metadata: ["models": "\(count)"])
-        } catch {
-            vault.logger.warning(
-                "model catalogue not synced; models are fetched on first use",
-                metadata: ["error": "\(error)"])
-        }
+        await vault.refreshCatalogue()?.value
+        vault.logger.info("model catalogue read at start")
     }
 }

@@ -4,12 +4,13 @@ import Foundation
 
 /// Why a model could not be found.
 public enum CatalogueError: Error, Sendable, CustomStringConvertible {
-    case unknownModel(String)
+    /// Not in the provider's catalogue; `suggestions` are the nearest slugs it holds.
+    case unknownModel(String, suggestions: [String])
     case unavailable(ProviderError)
 
     public var description: String {
         switch self {
-        case .unknownModel(let slug): "unknown model '\(slug)'"
+        case .unknownModel(let slug, _): "unknown model '\(slug)'"
         case .unavailable(let error): "the model catalogue is unavailable: \(error)"
         }
     }
@@ -19,27 +20,64 @@ extension Vault {
     /// How long a cached model is trusted before it is read from the provider again.
     static let catalogueFreshness: TimeInterval = 24 * 3600
 
-    /// The model `slug`, from the SQLite cache when its own read (with the price) is fresh, otherwise from the
-    /// provider (falling back to the cache entry if the provider cannot be reached). One read per model a day.
-    /// A slug that is not a plain name (letters, digits, `-`, `_`, `.`, at most 128) is unknown without a call, and
-    /// so, for a while, is one the provider just said it does not know.
+    /// The model `slug`, from the cache when its own read (with the price) is fresh, otherwise from the provider
+    /// (falling back to the cache entry if the provider cannot be reached): one read per model a day. A slug the
+    /// synced catalogue lacks is unknown without a provider call, answered with the nearest slugs; it asks for a
+    /// refresh of the catalogue in the background (at most once a minute), so a model the provider has just added is
+    /// found within a minute. So is a slug that is not a plain name (letters, digits, `-`, `_`, `.`, at most 128).
     public func model(slug: String) async throws(CatalogueError) -> CatalogueModel {
-        guard Self.isPlausibleSlug(slug) else { throw .unknownModel(String(slug.prefix(128))) }
+        guard Self.isPlausibleSlug(slug) else { throw .unknownModel(String(slug.prefix(128)), suggestions: []) }
         let cached = try? await store.cachedModel(slug: slug)
         if let cached, let detailed = cached.detailFetchedAt, now().timeIntervalSince(detailed) < Self.catalogueFreshness {
             return cached
         }
-        if cached == nil, unknownModels.contains(slug, now: now()) { throw .unknownModel(slug) }
+        if cached == nil, let known = await knownSlugs() {
+            guard known.contains(slug) else {
+                refreshCatalogueInBackground()
+                throw .unknownModel(slug, suggestions: ModelSuggestions.nearest(slug, among: known))
+            }
+        }
+        if cached == nil, unknownModels.contains(slug, now: now()) { throw .unknownModel(slug, suggestions: []) }
         do {
             let fetched = try await provider.model(slug: slug)
             return await (try? store.saveModelDetail(fetched, now: now())) ?? CatalogueModel(fetched, fetchedAt: now())
         } catch .notFound {
             unknownModels.insert(slug, now: now())
-            throw .unknownModel(slug)
+            throw .unknownModel(slug, suggestions: [])
         } catch {
             if let cached { return cached }
             throw .unavailable(error)
         }
+    }
+
+    /// The synced catalogue's slugs: the last sync's, else the cache's from an earlier run; nil until either exists
+    /// (the first moments after a first start, or while the provider has been unreachable since): then a refresh is
+    /// asked for, and the model is read by itself as before the catalogue existed.
+    private func knownSlugs() async -> Set<String>? {
+        if let known = await catalogue.slugs { return known }
+        if let stored = try? await store.cachedModels(), !stored.isEmpty {
+            await catalogue.adopt(Set(stored.map(\.slug)))
+            return await catalogue.slugs
+        }
+        refreshCatalogueInBackground()
+        return nil
+    }
+
+    /// Reads the provider's catalogue again unless it was read less than a minute ago; the refresh running, if any.
+    @discardableResult
+    public func refreshCatalogue() async -> Task<Void, Never>? {
+        await catalogue.refresh(now: now()) { [self] in
+            do {
+                return try await syncCatalogue()
+            } catch {
+                logger.warning("model catalogue not synced", metadata: ["error": "\(error)"])
+                return nil
+            }
+        }
+    }
+
+    private func refreshCatalogueInBackground() {
+        Task { await refreshCatalogue() }
     }
 
     static func isPlausibleSlug(_ slug: String) -> Bool {
@@ -49,16 +87,17 @@ extension Vault {
             } && slug != "." && slug != ".."
     }
 
-    /// Reads the provider's whole model list into the cache. Returns how many models it holds.
+    /// Reads the provider's whole model list into the cache. Returns the slugs it holds.
     @discardableResult
-    public func syncCatalogue() async throws(ProviderError) -> Int {
-        var offset = 0
+    public func syncCatalogue() async throws(ProviderError) -> Set<String> {
+        var slugs = Set<String>()
         let pageSize = 500
         while true {
-            let page = try await provider.listModels(name: nil, limit: pageSize, offset: offset)
+            let page = try await provider.listModels(name: nil, limit: pageSize, offset: slugs.count)
             try? await store.saveModels(page, now: now())
-            offset += page.count
-            if page.count < pageSize { return offset }
+            let before = slugs.count
+            slugs.formUnion(page.map(\.slug))
+            if page.count < pageSize || slugs.count == before { return slugs }  // a repeated page ends it too
         }
     }
 }

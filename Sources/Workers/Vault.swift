@@ -43,6 +43,8 @@ public struct Vault: Sendable {
         ]
     }
     let unknownModels = UnknownModelCache()
+    /// The synced catalogue's slugs and its one refresh.
+    let catalogue = CatalogueRefresh()
     /// Creates this process made (or tried) whose outcome it could not write: settled by the next sweep.
     let unsettledCreates = UnsettledCreates()
     /// Start-up work done while already serving; `isReady()` waits for it.

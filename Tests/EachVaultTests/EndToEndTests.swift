@@ -168,6 +168,22 @@ import TestSupport
             let unknown = try await harness.raw("POST", "/v1/generations", body: #"{"model": "no-such-model", "input": {}}"#)
             #expect(unknown.status == 404)
             #expect(unknown.body.contains("unknown_model"))
+            // A typo is answered from the synced catalogue with the nearest slugs; slugs the catalogue lacks cost no
+            // provider call each, however many a team sends (one background re-read of the list a minute at most).
+            try await eventually { try await !harness.client.models().isEmpty }  // the catalogue synced at start
+            let before = await harness.simulator.stats()
+            let typo = try await harness.raw(
+                "POST", "/v1/generations", body: #"{"model": "pixverse-v5-6-text-to-vdeo", "input": {}}"#)
+            #expect(typo.status == 404 && typo.body.contains("did you mean pixverse-v5-6-text-to-video"), "\(typo.body)")
+            #expect(typo.body.contains(#""allowed":["pixverse-v5-6-text-to-video""#), "\(typo.body)")
+            for index in 0..<40 {
+                let answer = try await harness.raw(
+                    "POST", "/v1/generations", body: #"{"model": "made-up-\#(index)", "input": {}}"#)
+                #expect(answer.status == 404)
+            }
+            let after = await harness.simulator.stats()
+            #expect(after.modelReads == before.modelReads, "no model read for a slug the catalogue lacks")
+            #expect(after.modelListings - before.modelListings <= 1, "at most one re-read of the list")
             let invalid = try await harness.raw(
                 "POST", "/v1/generations",
                 body: """

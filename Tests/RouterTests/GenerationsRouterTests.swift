@@ -97,7 +97,7 @@ import TestSupport
 
     @Test(arguments: [
         (SubmissionError.invalidInput([FieldProblem(field: "prompt", problem: "is required")]), 422, "invalid_input"),
-        (.catalogue(.unknownModel("m")), 404, "unknown_model"),
+        (.catalogue(.unknownModel("m", suggestions: ["m2"])), 404, "unknown_model"),
         (.catalogue(.unavailable(.server(status: 503, message: "down"))), 503, "catalogue_unavailable"),
         (.invalidRequest("too many tags"), 422, "invalid_request"),
         (.upload(.badRequest("refused")), 502, "upload_failed"),

@@ -126,7 +126,7 @@ import TestSupport
     }
 }
 
-/// Bytes that are not HTTP are the client's fault, answered as such: never a 500 with nothing to go on.
+/// Bytes that are not HTTP are the client's fault, answered as such (400, the connection closed): never a 500.
 @Suite(.timeLimit(.minutes(5))) struct MalformedHTTPTests {
     @Test(arguments: ["/v1/generations", "/v1/uploads"])
     func aMalformedChunkedBodyIsA400(_ path: String) async throws {
@@ -147,7 +147,6 @@ import TestSupport
                 return answer + client.available()
             }
             #expect(answer.hasPrefix("HTTP/1.1 400"), "\(answer.prefix(300))")
-            #expect(answer.lowercased().contains("x-request-id: "), "the answer names the request for the log")
         }
     }
 }
