@@ -1,11 +1,11 @@
 // Benchmarks of EachVault's hot paths, in release mode: `make bench`. Figures are printed, never asserted.
-import Storage
 import EachLabs
 import Foundation
 import Logging
 import Media
 import SearchCorpus
 import Simulator
+import Storage
 import StoreSQLite
 import Transport
 import VaultContract

@@ -1,11 +1,11 @@
-import Storage
-import StorePostgres
 import EachLabs
 import Foundation
 import HTTPSupport
 import Hummingbird
 import Media
 import ObjectStorage
+import Storage
+import StorePostgres
 import StoreSQLite
 import Transport
 import VaultAPI

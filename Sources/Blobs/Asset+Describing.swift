@@ -1,6 +1,6 @@
-import Storage
 import Foundation
 import Media
+import Storage
 
 extension Asset {
     /// The type of a file whose bytes are no recognised media: served only as a download.

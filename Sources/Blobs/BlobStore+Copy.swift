@@ -1,6 +1,6 @@
-import Storage
 import Foundation
 import ObjectStorage
+import Storage
 
 /// What `copyBlobs` did.
 public struct BlobCopyReport: Sendable {

@@ -1,6 +1,6 @@
-import Storage
 import Foundation
 import ObjectStorage
+import Storage
 import Transport
 
 /// A download whose bytes were fetched and checked while the store could not take them (the object store down, the

@@ -1,6 +1,6 @@
-import Storage
 import Foundation
 import ObjectStorage
+import Storage
 
 /// Re-reads every stored blob and says which are missing or corrupt.
 public struct VerificationReport: Sendable {

@@ -1,6 +1,6 @@
-import Storage
 import Foundation
 import ObjectStorage
+import Storage
 import Transport
 
 /// The archive's bytes: content-addressed blobs in a `BlobBackend` (a folder under the data home by default, or an

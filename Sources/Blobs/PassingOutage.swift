@@ -1,5 +1,5 @@
-import Storage
 import ObjectStorage
+import Storage
 
 /// An error that carries the fault beneath it (a worker's "cannot record …", a file waiting for the store), so the
 /// fault can still be told apart.

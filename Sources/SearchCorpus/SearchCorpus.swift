@@ -1,6 +1,6 @@
-import Storage
 import EachLabs
 import Foundation
+import Storage
 
 /// A large, deterministic archive for search tests and benchmarks: prompts drawn from a skewed vocabulary (a few
 /// words are everywhere, most are rare, like real prompts), alternating teams, the given models, stored outputs

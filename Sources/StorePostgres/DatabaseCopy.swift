@@ -1,7 +1,7 @@
-import Storage
 import Foundation
 import NIOCore
 import PostgresNIO
+import Storage
 
 /// `eachvault migrate-database --to postgres://…`: copies an SQLite archive into PostgreSQL, table by table in the
 /// order foreign keys need, each in key order and in batches (rows already there are updated, so a second run

@@ -1,6 +1,6 @@
-import Storage
 import Foundation
 import GRDB
+import Storage
 
 extension AppDatabase {
     /// A consistent copy of the whole database at `path` (SQLite's online backup API), taken while others write.

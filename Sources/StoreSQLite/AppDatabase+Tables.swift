@@ -1,6 +1,6 @@
-import Storage
 import Foundation
 import GRDB
+import Storage
 
 extension AppDatabase: ArchiveTableSource {
     /// The archive's own tables (not SQLite's, GRDB's or the full-text index's, which are derived), with their

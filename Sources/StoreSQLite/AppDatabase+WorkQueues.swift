@@ -1,6 +1,6 @@
-import Storage
 import Foundation
 import GRDB
+import Storage
 
 /// SQLite's reads of the work queues: each team's first due rows through the queue's partial index (`WorkQueue`),
 /// teams taking turns; PostgreSQL claims the same rows under leases instead (`ClaimQueue`).

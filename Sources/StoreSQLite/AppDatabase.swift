@@ -1,6 +1,6 @@
-import Storage
 import Foundation
 import GRDB
+import Storage
 import Transport
 
 /// The archive's SQLite database: the embedded default. Handlers and workers call intention-named methods

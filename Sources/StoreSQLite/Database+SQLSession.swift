@@ -1,6 +1,6 @@
-import Storage
 import Foundation
 import GRDB
+import Storage
 
 /// SQLite's connection as an `SQLSession`: statements rendered with `?` placeholders, through the connection's
 /// statement cache, rows copied into `SQLRow`s. Rows are the only statement-level seam; SQLite-only code (search,

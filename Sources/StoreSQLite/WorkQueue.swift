@@ -1,5 +1,5 @@
-import Storage
 import Foundation
+import Storage
 
 /// A table of work that workers pick from: the rows a `condition` holds for (spelled exactly as the condition of the
 /// queue's partial index on `(team_id, dueColumn)`, migration 0009, so SQLite can use it), due when `dueColumn` has

@@ -1,8 +1,8 @@
-import Storage
 import EachLabs
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Storage
 import VaultContract
 
 /// An error answer: `{"error": {"code", "message", "fields"?}}`. Domain errors are mapped to it here, at the edge.

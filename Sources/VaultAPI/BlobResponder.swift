@@ -1,10 +1,10 @@
-import Storage
 import Blobs
 import Foundation
 import HTTPSupport
 import HTTPTypes
 import Hummingbird
 import Media
+import Storage
 import Workers
 
 /// Answers for a stored blob, for the API and share links alike: validators, conditional requests, RFC 9110

@@ -1,12 +1,12 @@
 import EachLabs
 import Foundation
-import Storage
 import HTTPSupport
 import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
 import NIOHTTP1
+import Storage
 import VaultDomain
 
 /// Every error becomes the documented answer: on `/v1` and the webhook endpoint `{"error": {code, message}}` as

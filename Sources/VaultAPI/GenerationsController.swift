@@ -1,8 +1,8 @@
-import Storage
 import EachLabs
 import Foundation
 import HTTPSupport
 import Hummingbird
+import Storage
 import VaultContract
 import Workers
 

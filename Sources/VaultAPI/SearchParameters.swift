@@ -1,7 +1,7 @@
-import Storage
 import Foundation
 import Hummingbird
 import HummingbirdCore
+import Storage
 import Transport
 import VaultContract
 import VaultDomain

@@ -1,8 +1,8 @@
-import Storage
 import Hummingbird
+import Storage
 import VaultContract
-import Workers
 import VaultDomain
+import Workers
 
 /// `GET /v1/spend`: what the team spent at the provider, and what deduplication saved.
 struct SpendController<UseCases: SpendUseCases> {

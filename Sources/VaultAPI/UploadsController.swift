@@ -1,8 +1,8 @@
-import Storage
 import EachLabs
 import Foundation
 import HTTPSupport
 import Hummingbird
+import Storage
 import Transport
 import VaultContract
 import Workers

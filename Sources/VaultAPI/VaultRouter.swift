@@ -1,7 +1,7 @@
-import Storage
 import Foundation
 import HTTPSupport
 import Hummingbird
+import Storage
 import Transport
 import VaultContract
 import Workers

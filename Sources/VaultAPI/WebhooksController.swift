@@ -1,10 +1,10 @@
-import Storage
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Storage
 import VaultContract
-import Workers
 import VaultDomain
+import Workers
 
 /// `POST /webhooks/eachlabs/{generation id}`: the provider's completion notice, handed to `Vault.receiveWebhook`
 /// as raw bytes and headers; never downloads inside the request.

@@ -1,7 +1,7 @@
-import Storage
 import Blobs
 import Foundation
 import ObjectStorage
+import Storage
 import StoreSQLite
 
 /// What `backUp` or `restore` copied.

@@ -1,8 +1,8 @@
-import Storage
-import StorePostgres
 import Foundation
 import Logging
 import ServiceLifecycle
+import Storage
+import StorePostgres
 import StoreSQLite
 
 /// The archive's store as configured, open: PostgreSQL when `EACHVAULT_DATABASE_URL` names one, else the data

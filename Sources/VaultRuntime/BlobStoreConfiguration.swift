@@ -1,7 +1,7 @@
-import Storage
 import Blobs
 import Foundation
 import ObjectStorage
+import Storage
 import Transport
 
 /// Where blobs live (`EACHVAULT_BLOB_STORE`): a local folder (the default: `blobs/` under the data home) or an

@@ -1,7 +1,7 @@
-import StorePostgres
 import Foundation
 import Logging
 import ServiceLifecycle
+import StorePostgres
 import Workers
 
 /// The provider's rate shared by every instance on one PostgreSQL database: each call takes the next slot of the

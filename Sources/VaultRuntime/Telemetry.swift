@@ -1,7 +1,7 @@
-import Storage
 import Foundation
 import Metrics
 import Prometheus
+import Storage
 import Synchronization
 import VaultContract
 import VaultDomain

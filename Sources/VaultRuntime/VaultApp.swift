@@ -1,12 +1,12 @@
-import HTTPSupport
-import Storage
-import StorePostgres
 import Blobs
 import EachLabs
 import Foundation
+import HTTPSupport
 import Hummingbird
 import Logging
 import ServiceLifecycle
+import Storage
+import StorePostgres
 import Transport
 import UnixSignals
 import VaultAPI

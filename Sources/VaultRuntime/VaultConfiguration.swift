@@ -1,6 +1,6 @@
-import HTTPSupport
 import Blobs
 import Foundation
+import HTTPSupport
 import Logging
 import Workers
 

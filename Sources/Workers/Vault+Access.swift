@@ -1,7 +1,7 @@
+import Foundation
 import Storage
 import Transport
 import VaultContract
-import Foundation
 
 /// Who is asking: team tokens for the API, sessions for the gallery.
 extension Vault {

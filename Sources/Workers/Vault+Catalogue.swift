@@ -1,6 +1,6 @@
-import Storage
 import EachLabs
 import Foundation
+import Storage
 
 /// Why a model could not be found.
 public enum CatalogueError: Error, Sendable, CustomStringConvertible {

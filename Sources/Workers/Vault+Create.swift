@@ -1,7 +1,7 @@
-import Storage
 import EachLabs
-import Transport
 import Foundation
+import Storage
+import Transport
 import VaultContract
 import VaultDomain
 

@@ -1,8 +1,8 @@
-import Storage
 import Blobs
 import Foundation
 import Metrics
 import ServiceLifecycle
+import Storage
 import Transport
 
 /// How a kind of file is fetched: what it must be, how big, how long, from where, and how many tries.

@@ -1,6 +1,6 @@
-import Storage
 import EachLabs
 import Foundation
+import Storage
 
 extension Vault {
     /// Confirms a second prediction that an authentic webhook tied to a generation. The provider's own read must

@@ -1,8 +1,8 @@
-import Storage
 import Blobs
 import Crypto
 import EachLabs
 import Foundation
+import Storage
 import Transport
 
 /// A file sent inline with a request as a `data:<type>;base64,<bytes>` URI (the API's base64 form; the CLI's

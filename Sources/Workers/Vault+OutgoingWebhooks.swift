@@ -1,7 +1,7 @@
-import Storage
 import Crypto
 import Foundation
 import Metrics
+import Storage
 import Transport
 import VaultContract
 

@@ -1,6 +1,6 @@
-import Storage
 import EachLabs
 import Foundation
+import Storage
 import VaultContract
 
 extension CostEstimate {

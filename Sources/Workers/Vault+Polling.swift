@@ -1,8 +1,8 @@
-import Storage
 import EachLabs
 import Foundation
 import Metrics
 import ServiceLifecycle
+import Storage
 
 extension Vault {
     /// Reads one prediction and records what it says.

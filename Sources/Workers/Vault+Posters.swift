@@ -1,6 +1,6 @@
-import Storage
 import Foundation
 import Metrics
+import Storage
 import Transport
 
 /// Posters of stored videos and images and previews of stored videos (`PosterMaker`), made in the background and

@@ -1,6 +1,6 @@
-import Storage
 import EachLabs
 import Foundation
+import Storage
 
 /// The provider's statuses and payload shapes, mapped to what they mean for a generation: the one place that
 /// knows them, shared by polls, webhooks, imports and extra predictions. Storage sees only `PollOutcome`.

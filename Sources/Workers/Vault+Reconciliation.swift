@@ -1,7 +1,7 @@
-import Storage
 import EachLabs
 import Foundation
 import ServiceLifecycle
+import Storage
 
 extension Vault {
     static let webhookLogPages = 10

@@ -1,7 +1,7 @@
-import Storage
 import Foundation
 import Metrics
 import ServiceLifecycle
+import Storage
 
 extension Vault {
     /// Checks the next blob of the archive (its store's checksum where it keeps one, else every byte) and repairs

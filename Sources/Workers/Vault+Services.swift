@@ -1,6 +1,6 @@
-import Storage
 import Foundation
 import ServiceLifecycle
+import Storage
 
 extension Vault {
     /// The background workers, each a `WorkerLoop` over rows of SQLite that are due, as lifecycle services:

@@ -1,5 +1,5 @@
-import Storage
 import Foundation
+import Storage
 
 /// Share links: a random token that opens one generation without a team token until it expires.
 extension Vault {

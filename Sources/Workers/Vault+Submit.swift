@@ -1,7 +1,7 @@
-import Storage
 import EachLabs
-import Transport
 import Foundation
+import Storage
+import Transport
 
 /// Sending creates to the provider, once each: the intent journal, definite failures retried, uncertain ones
 /// reconciled, never resent.

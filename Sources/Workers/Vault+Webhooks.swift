@@ -1,7 +1,7 @@
-import Storage
 import EachLabs
 import Foundation
 import Metrics
+import Storage
 
 /// A webhook delivery as it arrived: the raw body and the headers that authenticate it.
 public struct WebhookDelivery: Sendable {

@@ -1,8 +1,8 @@
-import Storage
 import Blobs
 import EachLabs
 import Foundation
 import Logging
+import Storage
 import Transport
 
 /// Everything the archive's use cases and workers share: the database, the blob store, the provider and the

@@ -1,7 +1,7 @@
-import Storage
 import ArgumentParser
 import Blobs
 import Foundation
+import Storage
 import StoreSQLite
 import VaultRuntime
 import Workers

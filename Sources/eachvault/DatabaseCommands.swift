@@ -1,8 +1,8 @@
-import Storage
-import StorePostgres
 import ArgumentParser
 import Foundation
 import Logging
+import Storage
+import StorePostgres
 import StoreSQLite
 
 struct MigrateDatabaseCommand: AsyncParsableCommand {

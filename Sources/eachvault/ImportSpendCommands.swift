@@ -1,12 +1,12 @@
 import ArgumentParser
-import Storage
 import Foundation
 import Logging
+import Storage
 import VaultAPIClient
 import VaultContract
+import VaultDomain
 import VaultRuntime
 import Workers
-import VaultDomain
 
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

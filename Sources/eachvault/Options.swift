@@ -1,11 +1,11 @@
 import ArgumentParser
-import Storage
 import Foundation
 import Logging
+import Storage
 import VaultAPIClient
 import VaultContract
-import VaultRuntime
 import VaultDomain
+import VaultRuntime
 
 /// Where the service keeps its data, overriding `EACHVAULT_HOME`.
 struct HomeOptions: ParsableArguments {

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Storage
 import Foundation
+import Storage
 import VaultAPIClient
 import VaultRuntime
 

@@ -1,6 +1,6 @@
-import Storage
 import Blobs
 import Foundation
+import Storage
 import StoreSQLite
 import TestSupport
 import Testing

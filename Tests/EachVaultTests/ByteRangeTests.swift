@@ -1,6 +1,6 @@
 import HTTPSupport
-import Testing
 import TestSupport
+import Testing
 
 @Suite(.timeLimit(.minutes(5))) struct ByteRangeTests {
     @Test(

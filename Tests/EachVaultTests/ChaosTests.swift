@@ -1,8 +1,8 @@
-import Storage
 import Blobs
 import Foundation
 import Logging
 import Simulator
+import Storage
 import StoreSQLite
 import TestSupport
 import Testing

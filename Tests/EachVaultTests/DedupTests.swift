@@ -1,11 +1,11 @@
 import EachLabs
 import Foundation
+import TestSupport
 import Testing
 import VaultAPIClient
 import VaultContract
 import VaultRuntime
 import Workers
-import TestSupport
 
 @Suite(.timeLimit(.minutes(5))) struct CanonicalKeyTests {
     let catalogue: [ProviderModel]

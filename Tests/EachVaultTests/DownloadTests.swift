@@ -1,16 +1,16 @@
-import HTTPSupport
-import Storage
 import Crypto
-import Transport
 import Foundation
+import HTTPSupport
 import Hummingbird
-import Synchronization
-import Testing
-import VaultRuntime
-import VaultContract
-import Workers
 import Logging
+import Storage
+import Synchronization
 import TestSupport
+import Testing
+import Transport
+import VaultContract
+import VaultRuntime
+import Workers
 
 /// A CDN that misbehaves on purpose: error pages served as 200, expired files, bodies cut off mid-transfer.
 final class MisbehavingCDN: Sendable {

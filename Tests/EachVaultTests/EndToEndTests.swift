@@ -1,12 +1,12 @@
-import Storage
 import EachLabs
 import Foundation
 import Simulator
+import Storage
+import TestSupport
 import Testing
 import VaultContract
 import VaultRuntime
 import Workers
-import TestSupport
 
 /// The real simulator and the real service over loopback HTTP, real libcurl transfers, real files and SQLite.
 @Suite(.timeLimit(.minutes(5))) struct EndToEndTests {

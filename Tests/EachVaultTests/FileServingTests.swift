@@ -1,6 +1,6 @@
-import Storage
 import Crypto
 import Foundation
+import Storage
 @testable import VaultAPI
 import Testing
 import VaultContract
@@ -113,8 +113,8 @@ import Workers
     }
 }
 
-import Transport
 import TestSupport
+import Transport
 import VaultDomain
 
 /// Raw bytes of a ranged GET, through the same libcurl transport the service uses.

@@ -1,12 +1,12 @@
 @testable import Storage
 import EachLabs
 import Foundation
+import TestSupport
 import Testing
 import Transport
 import VaultContract
 import VaultRuntime
 import Workers
-import TestSupport
 
 @Suite(.timeLimit(.minutes(5))) struct ImportTests {
     @Test(arguments: StoreBackend.allCases)

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `eachvault mcp` driven by the reference MCP client (PyPI `mcp`, `Tests/MCP/mcp_check.py`) over stdio against a
 /// live service and the simulator: initialise, list tools, describe a model, plan, a bad input whose error names the

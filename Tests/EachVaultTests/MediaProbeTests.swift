@@ -1,6 +1,6 @@
-import Storage
 import Foundation
 import Media
+import Storage
 import TestSupport
 import Testing
 

@@ -1,6 +1,6 @@
 import EachLabs
-import Testing
 import TestSupport
+import Testing
 
 @Suite(.timeLimit(.minutes(5))) struct ModelKindTests {
     @Test func everyCatalogueModelGetsAKindAndTheFinerKindsAreFound() async throws {

@@ -1,9 +1,9 @@
 import Crypto
 import Foundation
 import ObjectStorage
+import TestSupport
 import Testing
 import Transport
-import TestSupport
 
 /// SigV4 against AWS's own published examples (headers and presigned URLs), then every client operation against a
 /// real S3-compatible server that checks signatures (moto, with IAM on; it cannot check presigned URLs in that mode,

@@ -1,14 +1,14 @@
-import HTTPSupport
 import Foundation
+import HTTPSupport
 import HTTPTypes
 import Hummingbird
+import Logging
 import ObjectStorage
 import Synchronization
+import TestSupport
 import Testing
 import Transport
 import VaultRuntime
-import Logging
-import TestSupport
 
 /// The object store's passing faults (503 SlowDown, 500s) are retried with backoff, and a store that keeps failing
 /// trips the client's circuit: calls then fail at once instead of each trying three times, until it is asked again.

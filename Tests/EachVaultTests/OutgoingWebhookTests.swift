@@ -1,8 +1,8 @@
 import Foundation
+import TestSupport
 import Testing
 import Transport
 import VaultContract
-import TestSupport
 
 /// Outgoing webhooks against a receiver that verifies every delivery with the `standardwebhooks` package (PyPI):
 /// signatures valid, the same id on every attempt, a generation's events in order, the delivery log, an endpoint

@@ -1,7 +1,7 @@
-import Storage
 import Crypto
 import Foundation
 import Media
+import Storage
 import TestSupport
 import Testing
 import Transport

@@ -1,6 +1,6 @@
-import Storage
 import Crypto
 import Foundation
+import Storage
 import Testing
 import VaultContract
 @testable import Workers

@@ -1,10 +1,10 @@
 import Crypto
 import Foundation
 import ObjectStorage
+import TestSupport
 import Testing
 import VaultContract
 import VaultRuntime
-import TestSupport
 
 /// `deploy/nginx.conf` with a real nginx in front: TLS, and file bytes handed to nginx (`X-Accel-Redirect`) after
 /// EachVault has decided who may read them.

@@ -1,7 +1,7 @@
 import EachLabs
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// A minimal input every schema should accept: each required field with a value of its declared type.
 func minimalInput(for schema: RequestSchema) -> [String: JSONValue] {

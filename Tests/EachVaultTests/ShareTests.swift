@@ -1,9 +1,9 @@
 import Foundation
+import TestSupport
 import Testing
 import VaultContract
 import VaultRuntime
 import Workers
-import TestSupport
 
 @Suite(.timeLimit(.minutes(5))) struct ShareTests {
     @Test(arguments: StoreBackend.allCases)

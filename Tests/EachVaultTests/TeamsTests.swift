@@ -1,10 +1,10 @@
-import Storage
 import Foundation
+import Storage
+import TestSupport
 import Testing
 import VaultContract
 import VaultRuntime
 import Workers
-import TestSupport
 
 /// Teams see only their own: every endpoint and verb answers a foreign id exactly like a missing one.
 @Suite(.timeLimit(.minutes(5))) struct TeamsTests {

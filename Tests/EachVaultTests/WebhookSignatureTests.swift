@@ -1,7 +1,7 @@
 import EachLabs
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 struct WebhookVector: Decodable, CustomTestStringConvertible {
     var name: String

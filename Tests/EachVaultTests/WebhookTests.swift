@@ -1,7 +1,7 @@
-import Storage
 import EachLabs
 import Foundation
 import Simulator
+import Storage
 import StoreSQLite
 import TestSupport
 import Testing

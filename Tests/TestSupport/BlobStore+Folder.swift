@@ -1,7 +1,7 @@
-import Storage
 import Blobs
 import Foundation
 import ObjectStorage
+import Storage
 
 extension BlobStore {
     /// The folder of an embedded store (tests that look at the files themselves).

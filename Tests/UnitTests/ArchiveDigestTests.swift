@@ -1,6 +1,6 @@
 import Storage
-import Testing
 import TestSupport
+import Testing
 
 /// The digest `migrate-database` compares across databases: the same rows in any order agree; a value's kind, a
 /// changed byte or a missing row do not.

@@ -1,8 +1,8 @@
 import Foundation
 import Synchronization
+import TestSupport
 import Testing
 import Transport
-import TestSupport
 
 /// Blocking work of one kind runs at most `width` jobs at once; the rest wait without a thread, and a job that
 /// throws still frees its place.

@@ -1,8 +1,8 @@
 import EachLabs
 import Foundation
+import TestSupport
 import Testing
 import VaultContract
-import TestSupport
 import VaultDomain
 
 /// The API's JSON: snake_case names derived from the Swift ones (acronyms whole), ISO 8601 dates, and a

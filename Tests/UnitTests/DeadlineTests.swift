@@ -1,8 +1,8 @@
 import Foundation
 import Synchronization
+import TestSupport
 import Testing
 import Transport
-import TestSupport
 
 /// `withDeadline` answers by its deadline whatever the work does, and lets work past its guarded point run on.
 @Suite(.timeLimit(.minutes(5))) struct DeadlineTests {

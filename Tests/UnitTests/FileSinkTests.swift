@@ -1,8 +1,8 @@
 import Crypto
 import Foundation
+import TestSupport
 import Testing
 import Transport
-import TestSupport
 
 /// The download sink hashes and writes through a pipeline of buffers, with direct I/O where the file system takes it:
 /// whatever the sizes and the pieces the bytes arrive in, the file and the digest are exactly the bytes sent.

@@ -1,9 +1,9 @@
 import EachLabs
 import Foundation
 import SearchCorpus
+import TestSupport
 import Testing
 import VaultContract
-import TestSupport
 import VaultDomain
 
 /// The hand-written JSON of the generation answers is byte for byte what `ContractJSON`'s encoder writes, for every

@@ -1,6 +1,6 @@
 import EachLabs
-import VaultDomain
 import Foundation
+import VaultDomain
 
 /// Where the archive keeps its records: the storage interface the use cases (`Vault`) are written against.
 /// `AppDatabase` keeps them in SQLite (the embedded default); a PostgreSQL archive keeps them for several

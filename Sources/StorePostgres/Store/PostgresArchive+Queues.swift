@@ -1,5 +1,5 @@
-import Storage
 import Foundation
+import Storage
 
 /// The work queues on PostgreSQL: each due row claimed by one instance under a lease (`ClaimQueue`), where SQLite's
 /// single instance reads them.

@@ -1,5 +1,5 @@
-import Storage
 import Foundation
+import Storage
 
 /// Search on PostgreSQL's `tsvector` (see `tsvectorSearch`): the same queries, filters and cursors as on SQLite.
 extension PostgresArchive {

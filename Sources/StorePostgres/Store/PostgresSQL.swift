@@ -1,7 +1,7 @@
-import Storage
 import Foundation
 import Logging
 import PostgresNIO
+import Storage
 import Transport
 
 /// SQL run on PostgreSQL the way the SQLite store runs it: statements written as `SQLText` (rendered with `$n`

@@ -1,8 +1,8 @@
-import Storage
 import Dispatch
 import Foundation
 import Logging
 import PostgresNIO
+import Storage
 import Synchronization
 import Transport
 

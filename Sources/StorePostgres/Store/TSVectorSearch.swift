@@ -1,5 +1,5 @@
-import Storage
 import Foundation
+import Storage
 
 /// Text search on PostgreSQL: the same query language as SQLite's FTS5 search (`SearchPattern`: words as prefixes,
 /// `"quoted phrases"`, `-exclusions`, every other character a separator) turned into a `tsquery` over the `search`

@@ -1,5 +1,5 @@
-import Storage
 import Foundation
+import Storage
 
 /// A queue of due rows that several instances work on: each due row is claimed by one instance at a time, with a
 /// lease that expires if the instance dies.

@@ -1,5 +1,5 @@
-import Storage
 import GRDB
+import Storage
 
 extension AppDatabase {
     /// With text: best first by bm25 (`vault_rank`; column weights: prompt, negative prompt, model, title, tags,

@@ -1,6 +1,6 @@
-import Storage
 import Foundation
 import GRDB
+import Storage
 
 extension AppDatabase {
     /// Runs `query`: one page of hits, best match first for text (bm25 with weighted columns), newest first

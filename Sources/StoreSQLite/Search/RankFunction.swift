@@ -1,7 +1,7 @@
-import Storage
 import Foundation
 import GRDB
 import GRDBSQLite
+import Storage
 
 /// `vault_rank(generation_search, 'weight,per,column', 'rows,holding,each,phrase')`: FTS5's bm25, with each
 /// phrase's inverse document frequency computed from the counts the query passes (the vocabulary's, remembered)

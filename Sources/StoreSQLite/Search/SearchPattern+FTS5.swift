@@ -1,5 +1,5 @@
-import Storage
 import GRDB
+import Storage
 
 extension SearchPattern {
     /// Whether FTS5 accepts `pattern` as searches send it (restricted to the searched columns, with a facet),

@@ -1,6 +1,6 @@
-import Storage
 import Foundation
 import GRDB
+import Storage
 import Synchronization
 
 /// What the full-text index's vocabulary says about the words people type: the terms a word covers as a prefix and

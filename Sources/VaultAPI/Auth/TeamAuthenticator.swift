@@ -1,5 +1,5 @@
-import Storage
 import Hummingbird
+import Storage
 import Workers
 
 /// Resolves `Authorization: Bearer <token>` to a team; anything else is 401. Tokens are looked up by their SHA-256

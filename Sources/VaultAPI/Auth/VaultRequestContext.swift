@@ -1,7 +1,7 @@
-import Storage
 import Foundation
 import Hummingbird
 import Logging
+import Storage
 import VaultContract
 import VaultDomain
 

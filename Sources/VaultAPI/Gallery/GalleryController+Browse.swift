@@ -1,10 +1,10 @@
-import Storage
 import EachLabs
 import Foundation
 import Hummingbird
+import Storage
 import VaultContract
-import Workers
 import VaultDomain
+import Workers
 
 /// Search and filter, a generation's page, sharing it, and the files the pages show.
 extension GalleryController {

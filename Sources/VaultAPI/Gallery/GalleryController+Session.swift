@@ -1,5 +1,5 @@
-import Storage
 import Hummingbird
+import Storage
 import Workers
 
 /// Signing in with a team token (a form with its own token and cookie, against login CSRF) and out.

@@ -1,5 +1,5 @@
-import Storage
 import Hummingbird
+import Storage
 import Workers
 
 /// The web gallery: sign in with a team token once (an HttpOnly, SameSite=Strict session cookie), search and

@@ -1,8 +1,8 @@
-import Storage
 import Crypto
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Storage
 import Transport
 import Workers
 

@@ -1,5 +1,5 @@
-import Storage
 import Hummingbird
+import Storage
 import Workers
 
 /// A signed-in visit to the gallery.

@@ -1,5 +1,5 @@
-import Storage
 import Mustache
+import Storage
 
 extension StringProtocol {
     /// The text made safe for HTML content and quoted attribute values. Judged by Unicode scalar, never by

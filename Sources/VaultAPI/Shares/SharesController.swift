@@ -1,6 +1,6 @@
-import Storage
 import Foundation
 import Hummingbird
+import Storage
 import VaultContract
 import Workers
 

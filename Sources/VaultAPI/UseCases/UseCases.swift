@@ -1,9 +1,9 @@
-import Storage
 import Blobs
 import Foundation
+import Storage
 import VaultContract
-import Workers
 import VaultDomain
+import Workers
 
 // What each controller needs of the archive, and no more: `Vault` (Workers) provides every one of them; a router
 // test can hand a controller anything else that does.

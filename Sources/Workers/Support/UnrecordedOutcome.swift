@@ -1,5 +1,5 @@
-import Storage
 import Blobs
+import Storage
 
 /// A worker did its part but could not record the outcome (the database refused the write, the disk is full): the
 /// item stays due in the store, and its loop lets it cool down instead of claiming it again at once.

@@ -1,8 +1,8 @@
-import Storage
 import Blobs
 import Foundation
 import Logging
 import Metrics
+import Storage
 import Synchronization
 
 /// The loop every worker runs: start due items up to a concurrency limit, then sleep until the next item is due,

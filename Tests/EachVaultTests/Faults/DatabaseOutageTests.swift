@@ -1,11 +1,11 @@
 import Foundation
-import VaultRuntime
 import HTTPTypes
+import TestSupport
 import Testing
 import VaultAPIClient
 import VaultContract
+import VaultRuntime
 import Workers
-import TestSupport
 
 /// The archive's own database fails: PostgreSQL restarts or has its sessions ended, the disk fills. The service
 /// answers at once (503 or 507 with `Retry-After`, `/readyz` saying why), loses nothing and finishes every

@@ -1,12 +1,12 @@
-import HTTPSupport
 import Foundation
+import HTTPSupport
 import Hummingbird
+import Logging
 import Synchronization
+import TestSupport
 import Testing
 import VaultContract
 import VaultRuntime
-import Logging
-import TestSupport
 
 /// An endpoint answering 200 with a NUL byte in its body once made PostgreSQL refuse the recorded attempt, and the
 /// message was posted again ninety times a second, forever: the answer is now stored without control characters and

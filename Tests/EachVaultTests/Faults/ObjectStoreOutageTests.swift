@@ -1,10 +1,10 @@
 import Foundation
 import ObjectStorage
+import TestSupport
 import Testing
 import Transport
 import VaultContract
 import VaultRuntime
-import TestSupport
 
 /// The object store goes away mid-run (every connection to it reset, through a `FaultProxy` in front of a real
 /// moto server): a fetched output waits in `tmp/` instead of being fetched again or failing its generation, and is

@@ -1,8 +1,8 @@
 import Foundation
+import TestSupport
 import Testing
 import VaultAPIClient
 import VaultContract
-import TestSupport
 
 /// Disaster recovery as an operator runs it: the real `eachvault backup` and `restore` commands, a fresh data
 /// home restored and served, an existing one refused and left exactly as it was.

@@ -1,10 +1,10 @@
-import Storage
 import Foundation
 import Simulator
+import Storage
+import TestSupport
 import Testing
 import VaultContract
 import Workers
-import TestSupport
 
 /// A create cut off before the provider started anything (the connection dropped): EachVault cannot tell it from a
 /// lost answer, says so on the generation at once, and, with no trace of a prediction once the model would have

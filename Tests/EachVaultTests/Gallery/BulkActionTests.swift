@@ -1,8 +1,8 @@
 import Foundation
 import HTTPTypes
+import TestSupport
 import Testing
 import VaultContract
-import TestSupport
 
 /// The gallery's bulk actions over HTTP with a real session: tags added and removed on exactly the selected
 /// generations, one share link each, deletion only after its question, and every bad selection refused with a page

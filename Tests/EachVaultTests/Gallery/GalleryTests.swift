@@ -1,11 +1,11 @@
 import Foundation
 @testable import VaultAPI
+import TestSupport
 import Testing
 import Transport
 import VaultContract
 import VaultRuntime
 import Workers
-import TestSupport
 
 /// The gallery in a real browser: headless Chromium (Debian's package), driven over the DevTools protocol.
 @Suite struct GalleryTests {

@@ -3,9 +3,9 @@ import Foundation
 import Hummingbird
 import Testing
 @testable import VaultAPI
+import TestSupport
 import VaultContract
 import Workers
-import TestSupport
 
 /// English and Simplified Chinese: chosen by `Accept-Language`, switched and remembered by a cookie, the tables
 /// complete, and user content never translated.

@@ -1,7 +1,7 @@
 import Foundation
+import TestSupport
 import Testing
 import VaultContract
-import TestSupport
 
 /// "Make again" and "Variation": the form filled from a generation (media inputs by their archived `sha256:`
 /// references), its cost and an identical archived request shown first, the new generation recording what it was

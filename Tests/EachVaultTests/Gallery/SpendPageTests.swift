@@ -1,7 +1,7 @@
 import Foundation
+import TestSupport
 import Testing
 import VaultContract
-import TestSupport
 
 /// The gallery's spend page: the same figures as `GET /v1/spend` for the same range, to the cent and beyond (each
 /// row carries the API's exact numbers), drawn as server-side SVG charts, every day of the range present.

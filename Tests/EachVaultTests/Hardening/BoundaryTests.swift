@@ -2,9 +2,9 @@ import Foundation
 import Testing
 import Transport
 @testable import VaultAPI
+import TestSupport
 import VaultRuntime
 import Workers
-import TestSupport
 
 /// Who may do what, tried as an attacker would: a cookie riding along with another site's request, forms posted
 /// from elsewhere, bodies of the wrong type, errors off the happy path.

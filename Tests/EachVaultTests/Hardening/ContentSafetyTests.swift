@@ -2,10 +2,10 @@ import Foundation
 import Testing
 import Transport
 @testable import VaultAPI
+import TestSupport
 import VaultContract
 import VaultRuntime
 import Workers
-import TestSupport
 
 /// User text meets HTML and uploaded bytes meet browsers: nothing an attacker sends may run as markup on this
 /// origin, and nothing served tells one team what another holds.

@@ -1,8 +1,8 @@
 import Foundation
 import Hummingbird
+import TestSupport
 import Testing
 import Transport
-import TestSupport
 
 /// Input URLs come from teams: a server may drip bytes, compress a bomb, or live on this machine's network.
 @Suite(.timeLimit(.minutes(5))) struct InputDownloadLimitTests {

@@ -1,11 +1,11 @@
 import Foundation
 import Synchronization
+import TestSupport
 import Testing
 import Transport
 import VaultContract
 import VaultRuntime
 import Workers
-import TestSupport
 
 /// One team hammers the service with everything that once cost memory or time (the largest bodies a create
 /// takes, 40,000-word prompts, a stream of unknown models, 3,000-URL arrays); another team's reads must stay

@@ -1,8 +1,8 @@
 @testable import StorePostgres
 import Foundation
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 /// The probe that tells a stopped or unreachable PostgreSQL from a busy one, against listeners on loopback that
 /// answer PostgreSQL's `SSLRequest` as scripted: a refusal is "gone" at once, silence only when a second, more

@@ -3,8 +3,8 @@ import Storage
 import Foundation
 import Logging
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 /// What several instances share through PostgreSQL: due rows claimed by one instance at a time under leases that
 /// expire, the provider's rate, and wake-ups. Each "instance" here is a pool of its own on one database.

@@ -1,8 +1,8 @@
 import Foundation
+import TestSupport
 import Testing
 import VaultAPIClient
 import VaultContract
-import TestSupport
 
 /// `eachvault migrate-database`: the real binary copies a running archive into a real PostgreSQL, verified table
 /// by table; a second run changes nothing; a deletion in the archive is followed; PostgreSQL's full-text column

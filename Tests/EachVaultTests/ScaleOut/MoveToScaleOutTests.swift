@@ -1,10 +1,10 @@
 import Crypto
 import Foundation
+import TestSupport
 import Testing
 import Transport
 import VaultAPIClient
 import VaultContract
-import TestSupport
 
 /// The move a team makes when it outgrows one machine, with the real binary and the two commands only: a running
 /// single-host archive is copied into PostgreSQL and a bucket while it serves, copied again once stopped (what

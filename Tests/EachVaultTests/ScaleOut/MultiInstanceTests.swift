@@ -1,8 +1,8 @@
-import Storage
 import Foundation
 import Simulator
-import Testing
+import Storage
 import TestSupport
+import Testing
 
 /// Three instances on one PostgreSQL and one bucket behind nginx, every fault at a few percent, bursts of 429s and
 /// 500s, one instance SIGKILLed twice mid-run and restarted, PostgreSQL's sessions terminated at the first kill and

@@ -1,7 +1,7 @@
-import Storage
-import StorePostgres
 import Foundation
 import Logging
+import Storage
+import StorePostgres
 import StoreSQLite
 import TestSupport
 

@@ -1,8 +1,8 @@
-import Storage
 import EachLabs
 import Foundation
-import Testing
+import Storage
 import TestSupport
+import Testing
 
 /// Search and spend, the same on both databases: FTS5 on SQLite, `tsvector` on PostgreSQL.
 @Suite(.timeLimit(.minutes(5))) struct StoreSearchTests {

@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
-import Workers
 import TestSupport
+import Workers
 
 /// The system clock plus an offset a test can advance.
 final class AdjustableClock: WallClock {

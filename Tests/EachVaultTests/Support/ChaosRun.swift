@@ -1,8 +1,8 @@
-import Storage
 import Blobs
 import EachLabs
 import Foundation
 import Simulator
+import Storage
 import TestSupport
 import Testing
 import Transport

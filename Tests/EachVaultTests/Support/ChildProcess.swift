@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
-import Transport
 import TestSupport
+import Transport
 
 /// What a finished child process left: its exit status, standard output and standard error.
 struct ChildResult: Sendable {

@@ -1,11 +1,11 @@
-import HTTPSupport
-import Storage
-import StorePostgres
 import Blobs
 import Foundation
+import HTTPSupport
 import Logging
 import ObjectStorage
 import Simulator
+import Storage
+import StorePostgres
 import TestSupport
 import Testing
 import Transport

@@ -1,7 +1,7 @@
 import Foundation
+import TestSupport
 import Testing
 import Transport
-import TestSupport
 
 /// Debian's nginx in a child process, running one of `deploy/`'s sites with a test's ports, certificate, upstreams
 /// and blob folder put in for the deployment's (each replaced exactly once, so the file and the test cannot drift apart), and the

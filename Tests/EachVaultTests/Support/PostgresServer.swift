@@ -1,6 +1,6 @@
 import Foundation
-import Transport
 import TestSupport
+import Transport
 
 /// Debian's PostgreSQL as a cluster of the test's own: created with `initdb` in a temporary folder (as the
 /// `postgres` user when the tests run as root, which `initdb` refuses), listening on a free loopback port with a

@@ -1,9 +1,9 @@
 import Foundation
 import ObjectStorage
 import Synchronization
+import TestSupport
 import Testing
 import Transport
-import TestSupport
 
 /// A real S3-compatible server on loopback: moto's standalone server (PyPI `moto[server]`), and a bucket of the
 /// test's own in it. One server per kind runs for the whole test process (started by the first test that asks,

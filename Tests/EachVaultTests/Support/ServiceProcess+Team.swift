@@ -1,8 +1,8 @@
-import HTTPSupport
-import Storage
 import Foundation
+import HTTPSupport
 import Logging
 import Simulator
+import Storage
 import StoreSQLite
 import TestSupport
 import VaultAPIClient

@@ -77,8 +77,8 @@ final class ServiceProcess: @unchecked Sendable {
     }
 }
 
-import Transport
 import TestSupport
+import Transport
 
 enum URLStatus {
     static func get(_ url: String) async throws -> Int {

@@ -1,10 +1,10 @@
-import HTTPSupport
-import Storage
 import EachLabs
 import Foundation
+import HTTPSupport
 import HTTPTypes
 import Logging
 import Simulator
+import Storage
 import StoreSQLite
 import Synchronization
 import TestSupport
