@@ -50,15 +50,12 @@ extension Vault {
         }
     }
 
-    /// The synced catalogue's slugs: the last sync's, else the cache's from an earlier run; nil until either exists
-    /// (the first moments after a first start, or while the provider has been unreachable since): then a refresh is
-    /// asked for, and the model is read by itself as before the catalogue existed.
+    /// The slugs of the catalogue this process last read whole; nil until it has (the first moments after a start,
+    /// or while the provider has been unreachable since): then a refresh is asked for, and the model is read by itself
+    /// as before. The store's cache is not taken instead: while the first read is being saved it holds only part of
+    /// the catalogue, and a known model would be answered as unknown.
     private func knownSlugs() async -> Set<String>? {
         if let known = await catalogue.slugs { return known }
-        if let stored = try? await store.cachedModels(), !stored.isEmpty {
-            await catalogue.adopt(Set(stored.map(\.slug)))
-            return await catalogue.slugs
-        }
         refreshCatalogueInBackground()
         return nil
     }

@@ -6,7 +6,7 @@ import Foundation
 /// for a slug once a catalogue is known (until then a model is read by itself, and a failed catalogue read is tried
 /// again every few seconds).
 actor CatalogueRefresh {
-    /// Nil until a sync succeeded (or the store's cached catalogue was adopted).
+    /// Nil until a sync succeeded.
     private(set) var slugs: Set<String>?
     private var running: Task<Void, Never>?
     private var lastStart: Date?
@@ -14,11 +14,6 @@ actor CatalogueRefresh {
 
     init(minimumInterval: TimeInterval = 60) {
         self.minimumInterval = minimumInterval
-    }
-
-    /// Takes the slugs of a catalogue read from the store, when no sync has given any yet.
-    func adopt(_ known: Set<String>) {
-        if slugs == nil { slugs = known }
     }
 
     /// Starts `sync` unless it ran less than `minimumInterval` ago; the refresh running, if any, to wait for.

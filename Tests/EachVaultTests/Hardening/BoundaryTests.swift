@@ -130,7 +130,9 @@ import Workers
 @Suite(.timeLimit(.minutes(5))) struct MalformedHTTPTests {
     @Test(arguments: ["/v1/generations", "/v1/uploads"])
     func aMalformedChunkedBodyIsA400(_ path: String) async throws {
-        try await withHarness { harness in
+        // The idle timeout is 20 s here, not the harness's 3: in the whole suite the connection was once closed
+        // unanswered, most likely as idle while a loaded process had not yet read the bytes.
+        try await withHarness(configure: { $0.idleTimeout = .seconds(20) }) { harness in
             let port = try #require(URL(string: harness.server.baseURL)?.port)
             let client = try LoopbackSocket(port: port)
             #expect(
