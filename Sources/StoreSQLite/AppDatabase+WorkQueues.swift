@@ -2,13 +2,25 @@ import Foundation
 import GRDB
 import Storage
 
-/// SQLite's reads of the work queues: each team's first due rows through the queue's partial index (`WorkQueue`),
-/// teams taking turns; PostgreSQL claims the same rows under leases instead (`ClaimQueue`).
-
+/// SQLite's reads of the work queues (`QueueRule`, read through `WorkQueue`): each team's first due rows, teams
+/// taking turns; PostgreSQL claims the same rows under leases instead (`ClaimQueue`).
 extension AppDatabase {
-    /// Pending generations whose (re)submission is due, teams taking turns.
+    /// Rows of `rule` due at `now`, at most `limit`, teams taking turns.
+    private func due<T: Sendable>(
+        _ rule: QueueRule, now: Date, limit: Int, _ record: @escaping @Sendable (SQLRow) throws -> T
+    ) async throws
+        -> [T]
+    {
+        try await read { db in try db.rows(rule.sqlite.due(now: now, limit: limit)).map(record) }
+    }
+
+    /// When the next row of `rule` falls due, or nil when none waits.
+    private func nextDue(_ rule: QueueRule) async throws -> Date? {
+        try await read { db in try db.value(Date.self, rule.sqlite.nextDue) }
+    }
+
     public func dueSubmissions(now: Date, limit: Int) async throws -> [Generation] {
-        try await read { db in try GenerationQueue.submissions.due(db, now: now, limit: limit) }
+        try await due(.submissions, now: now, limit: limit, Generation.init(row:))
     }
 
     /// Pending generations whose create call was under way when the service last stopped.
@@ -24,113 +36,49 @@ extension AppDatabase {
         }
     }
 
-    /// When the next (re)submission is due, or nil when none is waiting.
-    public func nextSubmissionTime() async throws -> Date? {
-        try await read { db in try GenerationQueue.submissions.nextDue(db) }
-    }
+    public func nextSubmissionTime() async throws -> Date? { try await nextDue(.submissions) }
 
-    /// Submitted generations whose poll is due, teams taking turns.
     public func duePolls(now: Date, limit: Int) async throws -> [Generation] {
-        try await read { db in try GenerationQueue.polls.due(db, now: now, limit: limit) }
+        try await due(.polls, now: now, limit: limit, Generation.init(row:))
     }
 
-    /// When the next poll (or owed confirmation) is due, or nil when none is scheduled.
-    public func nextPollTime() async throws -> Date? {
-        try await read { db in try GenerationQueue.polls.nextDue(db) }
-    }
+    public func nextPollTime() async throws -> Date? { try await nextDue(.polls) }
 
-    /// Uncertain creates due for another look, teams taking turns.
     public func dueReconciliations(now: Date, limit: Int) async throws -> [Generation] {
-        try await read { db in try GenerationQueue.reconciliations.due(db, now: now, limit: limit) }
+        try await due(.reconciliations, now: now, limit: limit, Generation.init(row:))
     }
 
-    public func nextReconciliationTime() async throws -> Date? {
-        try await read { db in try GenerationQueue.reconciliations.nextDue(db) }
-    }
+    public func nextReconciliationTime() async throws -> Date? { try await nextDue(.reconciliations) }
 
-    /// Second predictions awaiting the provider's confirmation, oldest first, with their generations.
     public func dueExtraPredictions(now: Date, limit: Int) async throws -> [ExtraPrediction] {
-        try await read { db in
-            try db.rows(
-                """
-                SELECT e.prediction_id AS extra_prediction_id, g.* FROM extra_predictions e
-                JOIN generations g ON g.id = e.generation_id
-                WHERE e.state = 'unconfirmed' AND e.next_check_at <= \(now.unix) ORDER BY e.next_check_at LIMIT \(limit)
-                """
-            ).map { try ExtraPrediction(predictionID: $0["extra_prediction_id"], generation: Generation(row: $0)) }
-        }
+        try await due(.extraPredictions, now: now, limit: limit, ExtraPrediction.init(row:))
     }
 
-    public func nextExtraPredictionCheck() async throws -> Date? {
-        try await read { db in
-            try db.value(Date.self, "SELECT min(next_check_at) FROM extra_predictions WHERE state = 'unconfirmed'")
-        }
-    }
+    public func nextExtraPredictionCheck() async throws -> Date? { try await nextDue(.extraPredictions) }
 
-    /// Files still to be stored whose next attempt is due, teams taking turns (each team's oldest before any team's
-    /// second), so one team's backlog cannot hold the workers for everyone.
     public func dueFiles(_ kind: PendingFile.Kind, now: Date, limit: Int) async throws -> [PendingFile] {
-        let sql = kind.queue.due(now: now, limit: limit)
-        return try await read { db in
-            switch kind {
-            case .output: try db.fetchAll(GenerationOutput.self, sql).map(PendingFile.output)
-            case .input: try db.fetchAll(GenerationInput.self, sql).map(PendingFile.input)
-            }
-        }
+        try await due(kind.queue, now: now, limit: limit) { row in try PendingFile(kind, row: row) }
     }
 
-    /// When the next attempt of `kind` is due, or nil when none is waiting.
-    public func nextFileTime(_ kind: PendingFile.Kind) async throws -> Date? {
-        try await read { db in try db.value(Date.self, kind.queue.nextDue) }
-    }
+    public func nextFileTime(_ kind: PendingFile.Kind) async throws -> Date? { try await nextDue(kind.queue) }
 
-    /// Posters and previews waiting to be made, oldest first.
     public func dueDerivedFiles(now: Date, limit: Int) async throws -> [DerivedWork] {
-        try await read { db in
-            try db.rows(
-                """
-                SELECT a.*, d.kind AS derived_kind FROM derived_files d JOIN assets a ON a.sha256 = d.source_sha256
-                WHERE d.sha256 IS NULL AND d.error IS NULL AND d.changed_at <= \(now)
-                ORDER BY d.changed_at LIMIT \(limit)
-                """
-            ).map(DerivedWork.init(row:))
-        }
+        try await due(.posters, now: now, limit: limit, DerivedWork.init(row:))
     }
 
-    public func nextDerivedFileTime() async throws -> Date? {
-        try await read { db in
-            try db.value(Date.self, "SELECT min(changed_at) FROM derived_files WHERE sha256 IS NULL AND error IS NULL")
-        }
-    }
+    public func nextDerivedFileTime() async throws -> Date? { try await nextDue(.posters) }
 
-    /// Messages due now, each the oldest one still undelivered of its generation for its endpoint (events of one
-    /// generation arrive in order), at most `limit`.
     public func dueMessages(now: Date, limit: Int) async throws -> [OutgoingMessage] {
-        try await read { db in
-            try db.rows(
-                """
-                SELECT m.id, m.message_id, m.endpoint_id, e.url, e.secret, m.payload, m.attempts
-                FROM webhook_messages m JOIN webhook_endpoints e ON e.id = m.endpoint_id
-                WHERE m.next_attempt_at IS NOT NULL AND m.next_attempt_at <= \(now.unix) AND e.enabled = 1
-                AND NOT EXISTS (
-                    SELECT 1 FROM webhook_messages earlier
-                    WHERE earlier.endpoint_id = m.endpoint_id AND earlier.generation_id IS m.generation_id
-                    AND earlier.id < m.id AND earlier.next_attempt_at IS NOT NULL)
-                ORDER BY m.next_attempt_at LIMIT \(limit)
-                """
-            ).map {
-                try OutgoingMessage(
-                    row: $0[0], messageID: $0[1], endpointID: $0[2], url: $0[3], secret: $0[4], payload: $0[5],
-                    attempts: $0[6])
-            }
-        }
+        try await due(.messages, now: now, limit: limit, OutgoingMessage.init(row:))
     }
+
+    public func nextMessageTime() async throws -> Date? { try await nextDue(.messages) }
 
     /// Every worker's queue, for `/readyz` and `/metrics`.
     public func queueDepths(now: Date) async throws -> [QueueDepth] {
         try await read { db in
             try QueueRule.all.map { rule in
-                let row = try db.row(WorkQueue(rule).depth(now: now))
+                let row = try db.row(rule.sqlite.depth(now: now))
                 let oldest: Double? = try row?[1]
                 return QueueDepth(name: rule.name, due: try row?[0] ?? 0, oldestDueSeconds: oldest.map { max(0, now.unix - $0) } ?? 0)
             }

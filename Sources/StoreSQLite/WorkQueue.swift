@@ -1,37 +1,34 @@
 import Foundation
 import Storage
 
-/// A table of work that workers pick from: the rows a `condition` holds for (spelled exactly as the condition of the
-/// queue's partial index on `(team_id, dueColumn)`, migration 0009, so SQLite can use it), due when `dueColumn` has
-/// passed. Rows are read as `f`, joined with `join` where the condition needs more than the row.
-///
-/// Both queries read each team's first rows through that index, so they cost a few rows per team, never the whole
-/// backlog; `WorkQueueTests` checks every queue's plan uses its index.
+/// A work queue (`QueueRule`) as SQLite reads it: each team's first due rows, through the queue's partial index on
+/// `(team_id, dueColumn)` where it has one (migrations 0009 and 0020 spell the rule's condition term for term), so a
+/// pick costs a few rows per team, never the whole backlog; `WorkQueueTests` checks the plans.
 struct WorkQueue: Sendable {
-    var table: String
-    var join: SQLText
-    var dueColumn: String
-    var condition: SQLText
+    var rule: QueueRule
 
-    init(_ rule: QueueRule) {
-        table = rule.table
-        join = SQLText(raw: rule.join)
-        dueColumn = rule.dueColumn
-        condition = SQLText(raw: rule.condition)
+    init(_ rule: QueueRule) { self.rule = rule }
+
+    private var table: SQLText { SQLText(raw: rule.table) }
+    private var join: SQLText { SQLText(raw: rule.join) }
+    private var due: SQLText { SQLText(raw: "f.\(rule.dueColumn)") }
+    private var condition: SQLText { SQLText(raw: rule.condition) }
+    private var team: SQLText { SQLText(raw: rule.team) }
+
+    /// Each team's rows of the queue that hold `extra`, read through the index: the subquery of every read below.
+    private func teamRows(_ extra: SQLText) -> SQLText {
+        "SELECT f.rowid FROM \(table) f \(join) WHERE \(team) IS t.id AND (\(condition)) AND \(extra)"
     }
 
     /// Rows due at `now`, at most `limit`, teams taking turns: each team's most overdue row comes before any team's
-    /// second, so one team's backlog cannot hold a worker (or the provider's rate gate) for everyone. The extra `turn`
-    /// column is ignored by the records.
+    /// second. The extra `queue_due` and `turn` columns are ignored by the records.
     func due(now: Date, limit: Int) -> SQLText {
         """
         SELECT * FROM (
-            SELECT f.*, row_number() OVER (PARTITION BY f.team_id ORDER BY f.\(raw: dueColumn)) AS turn
-            FROM \(Self.teams) t JOIN \(raw: table) f ON f.rowid IN (
-                SELECT f.rowid FROM \(raw: table) f \(join)
-                WHERE f.team_id IS t.id AND (\(condition)) AND f.\(raw: dueColumn) <= \(now.unix)
-                ORDER BY f.\(raw: dueColumn) LIMIT \(limit)))
-        ORDER BY turn, \(raw: dueColumn) LIMIT \(limit)
+            SELECT \(raw: rule.columns), \(due) AS queue_due, row_number() OVER (PARTITION BY t.id ORDER BY \(due)) AS turn
+            FROM \(Self.teams) t JOIN \(table) f ON f.rowid IN (
+                \(teamRows("\(due) <= \(now.unix)")) ORDER BY \(due) LIMIT \(limit)) \(join))
+        ORDER BY turn, queue_due LIMIT \(limit)
         """
     }
 
@@ -40,9 +37,8 @@ struct WorkQueue: Sendable {
         """
         SELECT min(next) FROM (
             SELECT (
-                SELECT f.\(raw: dueColumn) FROM \(raw: table) f \(join)
-                WHERE f.team_id IS t.id AND (\(condition)) AND f.\(raw: dueColumn) IS NOT NULL
-                ORDER BY f.\(raw: dueColumn) LIMIT 1) AS next
+                SELECT \(due) FROM \(table) f \(join) WHERE \(team) IS t.id AND (\(condition)) AND \(due) IS NOT NULL
+                ORDER BY \(due) LIMIT 1) AS next
             FROM \(Self.teams) t)
         """
     }
@@ -52,52 +48,17 @@ struct WorkQueue: Sendable {
     func depth(now: Date) -> SQLText {
         """
         SELECT coalesce(sum(due), 0), min(oldest) FROM (
-            SELECT count(*) AS due, min(f.\(raw: dueColumn)) AS oldest FROM \(Self.teams) t
-            JOIN \(raw: table) f ON f.rowid IN (
-                SELECT f.rowid FROM \(raw: table) f \(join)
-                WHERE f.team_id IS t.id AND (\(condition)) AND f.\(raw: dueColumn) <= \(now.unix))
+            SELECT count(*) AS due, min(\(due)) AS oldest FROM \(Self.teams) t
+            JOIN \(table) f ON f.rowid IN (\(teamRows("\(due) <= \(now.unix)")))
             GROUP BY t.id)
         """
     }
 
-    /// Every team, and NULL for generations made before teams existed.
+    /// Every team, and NULL for rows made before teams existed.
     private static let teams: SQLText = "(SELECT id FROM teams UNION ALL SELECT NULL)"
 }
 
-/// The generations one worker looks after.
-enum GenerationQueue: String, CaseIterable {
-    /// Pending generations waiting for a create (not one in flight).
-    case submissions
-    /// Generations running at the provider, or owing a confirming read.
-    case polls
-    /// Creates whose answer was lost, looked for in webhooks and the webhook log.
-    case reconciliations
-
-    var queue: WorkQueue {
-        switch self {
-        case .submissions: WorkQueue(.submissions)
-        case .polls: WorkQueue(.polls)
-        case .reconciliations: WorkQueue(.reconciliations)
-        }
-    }
-
-    /// Due generations, at most `limit`, teams taking turns.
-    func due(_ db: any SQLSession, now: Date, limit: Int) throws -> [Generation] {
-        try db.fetchAll(Generation.self, queue.due(now: now, limit: limit))
-    }
-
-    /// When the next generation of this queue falls due, or nil when none is scheduled.
-    func nextDue(_ db: any SQLSession) throws -> Date? {
-        try db.value(Date.self, queue.nextDue)
-    }
-}
-
-extension PendingFile.Kind {
-    /// The queue of files of this kind (`QueueRule.downloads`, `.inputDownloads`).
-    var queue: WorkQueue {
-        switch self {
-        case .output: WorkQueue(.downloads)
-        case .input: WorkQueue(.inputDownloads)
-        }
-    }
+extension QueueRule {
+    /// The rule as SQLite reads it.
+    var sqlite: WorkQueue { WorkQueue(self) }
 }

@@ -9,11 +9,25 @@ public struct EndpointRefusal: Error, Sendable {
 }
 
 extension Vault {
+    /// How many endpoints one team may register: each is a destination the delivery workers wait on.
+    public static let endpointsPerTeam = 10
+    /// Delivery workers, and how many of them one team's endpoints may hold at once (one delivery in flight per
+    /// endpoint), so a team whose endpoints answer slowly leaves the others workers to spare.
+    static let deliveryWorkers = 8
+    static let deliveriesPerTeam = 4
+
     /// Registers an endpoint for the team; the answer carries its signing secret, shown this once.
     public func createEndpoint(_ request: EndpointRequest, teamID: String) async throws -> EndpointView {
         let (url, events) = try Self.checked(url: request.url, events: request.events, creating: true)
-        let endpoint = try await store.createEndpoint(
-            teamID: teamID, url: url ?? "", events: events ?? OutgoingEventType.allCases.map(\.rawValue), now: now())
+        guard
+            let endpoint = try await store.createEndpoint(
+                teamID: teamID, url: url ?? "", events: events ?? OutgoingEventType.allCases.map(\.rawValue),
+                limit: Self.endpointsPerTeam, now: now())
+        else {
+            throw EndpointRefusal(problems: [
+                ("url", "a team has at most \(Self.endpointsPerTeam) endpoints; delete one before adding another")
+            ])
+        }
         return EndpointView(endpoint)
     }
 

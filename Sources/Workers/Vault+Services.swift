@@ -51,7 +51,8 @@ extension Vault {
                     pause: settings.unrecordedPause, logger: logger)),
             WorkerService(
                 loop: WorkerLoop<OutgoingMessage>(
-                    name: "outgoing_webhooks", wakeup: outgoingDue, clock: clock, concurrency: 4, idleCheck: settings.idleCheck, key: \.messageKey,
+                    name: "outgoing_webhooks", wakeup: outgoingDue, clock: clock, concurrency: Self.deliveryWorkers,
+                    idleCheck: settings.idleCheck, key: \.endpointID, team: \.teamID, perTeam: Self.deliveriesPerTeam,
                     due: { now, limit in try await self.store.dueMessages(now: now, limit: limit) },
                     nextDue: { try await self.store.nextMessageTime() },
                     work: { try await self.deliver($0) }, cooldown: settings.unrecordedCooldown, logger: logger)),

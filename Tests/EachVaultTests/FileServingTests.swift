@@ -88,7 +88,7 @@ import Workers
             let readiness = try ContractJSON.decoder().decode(
                 Readiness.self, from: Data(try await harness.raw("GET", "/readyz").body.utf8))
             #expect(readiness.isReady && readiness.checks["database"] == "ok" && readiness.checks["blob_store"] == "ok")
-            #expect(Set(readiness.queues.keys) == ["submissions", "polls", "reconciliations", "downloads", "input_downloads"])
+            #expect(Set(readiness.queues.keys) == Set(QueueRule.all.map(\.name)) && readiness.queues.count == 8)
             let created = try await harness.client.createGeneration(
                 GenerationRequest(
                     model: "pixverse-v5-6-text-to-video", input: ["prompt": "metrics"]))

@@ -201,7 +201,11 @@ import Testing
         _ = try await submitted("gen_3", prediction: "p_3")
         let later = start.addingTimeInterval(90)
         let depths = await Dictionary(uniqueKeysWithValues: try database.queueDepths(now: later).map { ($0.name, $0) })
-        #expect(Set(depths.keys) == ["submissions", "polls", "reconciliations", "downloads", "input_downloads"])
+        #expect(
+            Set(depths.keys) == [
+                "submissions", "polls", "reconciliations", "downloads", "input_downloads", "posters", "extra_predictions",
+                "outgoing_webhooks",
+            ])
         #expect(depths["submissions"]?.due == 2 && depths["submissions"]?.oldestDueSeconds == 90)
         #expect(depths["polls"]?.due == 1 && depths["downloads"]?.due == 0 && depths["downloads"]?.oldestDueSeconds == 0)
         await #expect(try database.queueDepths(now: start.addingTimeInterval(-1)).allSatisfy { $0.due == 0 })

@@ -8,14 +8,12 @@ import Testing
 /// partial index by (team, due time), or its cost grows with the backlog (every pick read all 150,000 waiting
 /// generations before these indexes). The plans are SQLite's own, on the migrated schema.
 @Suite(.timeLimit(.minutes(5))) struct WorkQueueTests {
-    static let queues: [(String, WorkQueue, String)] =
-        [
-            ("submissions", GenerationQueue.submissions.queue, "generations_submission_queue"),
-            ("polls", GenerationQueue.polls.queue, "generations_poll_queue"),
-            ("reconciliations", GenerationQueue.reconciliations.queue, "generations_reconciliation_queue"),
-            ("outputs", PendingFile.Kind.output.queue, "outputs_download_queue"),
-            ("inputs", PendingFile.Kind.input.queue, "inputs_download_queue"),
-        ]
+    static let queues: [(QueueRule, String)] = [
+        (.submissions, "generations_submission_queue"), (.polls, "generations_poll_queue"),
+        (.reconciliations, "generations_reconciliation_queue"), (.downloads, "outputs_download_queue"),
+        (.inputDownloads, "inputs_download_queue"), (.posters, "derived_files_queue"),
+        (.messages, "webhook_messages_due_by_endpoint"), (.extraPredictions, "extra_predictions_unconfirmed"),
+    ]
 
     private func plan(_ sql: SQLText, in database: AppDatabase) throws -> String {
         try database.writer.read { db in
@@ -25,7 +23,8 @@ import Testing
 
     @Test(arguments: queues.indices)
     func everyQueueIsReadThroughItsIndex(index: Int) async throws {
-        let (name, queue, indexName) = Self.queues[index]
+        let (rule, indexName) = Self.queues[index]
+        let (name, queue) = (rule.name, rule.sqlite)
         let database = try AppDatabase.inMemory()
         for sql in [queue.due(now: Date(), limit: 8), queue.nextDue] {
             let plan = try plan(sql, in: database)

@@ -82,3 +82,39 @@ import Testing
         #expect(isPassingOutage(lost) && !isPassingOutage(Refused()))
     }
 }
+
+extension WorkerLoopTests {
+    /// Items as outgoing deliveries are: an endpoint (the key: one delivery in flight each) of a team.
+    private struct Delivery: Sendable {
+        var endpoint: String
+        var team: String
+    }
+
+    /// Team A's endpoints hang; team B's delivery, due later, still starts at once, because one team holds at most
+    /// its share of the workers, and no endpoint has two deliveries in flight.
+    @Test func aTeamWhoseEndpointsHangHoldsOnlyItsShareOfTheWorkers() async throws {
+        let started = Mutex<[String]>([])
+        let waiting = Mutex((0..<12).map { Delivery(endpoint: "a\($0 % 6)", team: "a") })  // two per endpoint
+        let wakeup = Wakeup()
+        let loop = WorkerLoop<Delivery>(
+            name: "test", wakeup: wakeup, clock: SystemClock(), concurrency: 4, idleCheck: .seconds(30),
+            key: \.endpoint, team: \.team, perTeam: 2,
+            due: { _, limit in waiting.withLock { Array($0.prefix(limit)) } },
+            nextDue: { Date() },
+            work: { item in
+                started.withLock { $0.append(item.endpoint) }
+                if item.team == "a" { try await Task.sleep(for: .seconds(3600)) }
+                waiting.withLock { $0.removeAll { $0.endpoint == item.endpoint } }  // delivered
+            }, logger: Logger.quiet)
+        let running = Task { await loop.run() }
+        defer { running.cancel() }
+        try await eventually(timeout: .seconds(60)) { started.withLock { $0.count >= 2 } }
+        // Its first row comes before team A's third (the stores give teams turns).
+        waiting.withLock { $0.insert(Delivery(endpoint: "b0", team: "b"), at: 0) }
+        wakeup.signal()
+        try await eventually(timeout: .seconds(60)) { started.withLock { $0.contains("b0") } }
+        let seen = started.withLock { $0 }
+        #expect(seen.filter { $0.hasPrefix("a") }.count == 2, "\(seen)")
+        #expect(Set(seen).count == seen.count, "an endpoint had two deliveries in flight: \(seen)")
+    }
+}

@@ -11,6 +11,14 @@ public enum PendingFile: Sendable, Hashable {
         case output, input
     }
 
+    /// A row of the queue of files of `kind` (`PendingFile.Kind.queue`).
+    package init(_ kind: Kind, row: SQLRow) throws {
+        switch kind {
+        case .output: self = .output(try GenerationOutput(row: row))
+        case .input: self = .input(try GenerationInput(row: row))
+        }
+    }
+
     public var kind: Kind {
         switch self {
         case .output: .output

@@ -177,7 +177,8 @@ public protocol DerivedFileStore: Sendable {
 
 /// Teams' outgoing webhook endpoints and the messages owed to them.
 public protocol EndpointStore: Sendable {
-    func createEndpoint(teamID: String, url: String, events: [String], now: Date) async throws -> WebhookEndpoint
+    func createEndpoint(teamID: String, url: String, events: [String], limit: Int, now: Date) async throws
+        -> WebhookEndpoint?
     func endpoints(teamID: String) async throws -> [WebhookEndpoint]
     func updateEndpoint(id: String, teamID: String, url: String?, events: [String]?, enabled: Bool?) async throws
         -> WebhookEndpoint?

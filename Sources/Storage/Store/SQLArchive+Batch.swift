@@ -20,11 +20,11 @@ extension SQLArchive {
             for entry in entries {
                 try db.insert(entry.generation)
                 for (output, asset) in entry.outputs {
-                    try Self.insertAsset(db, asset)
+                    try Self.insertAsset(db, asset, team: entry.generation.teamID)
                     try db.insert(output)
                 }
                 for (input, asset) in entry.inputs {
-                    if let asset { try Self.insertAsset(db, asset) }
+                    if let asset { try Self.insertAsset(db, asset, team: entry.generation.teamID) }
                     try db.insert(input)
                 }
             }

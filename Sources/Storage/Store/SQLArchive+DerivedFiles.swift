@@ -3,13 +3,14 @@ import Foundation
 /// Files made from each stored video and image for browsing (`derived_files`): its poster, and a video's preview.
 extension SQLArchive {
     /// Records a stored asset's row (identical bytes are stored once); a video or image waits for the files made
-    /// from it.
-    static func insertAsset(_ db: any SQLSession, _ asset: Asset) throws {
+    /// from it, in the turns of `team`, the first team to store it.
+    static func insertAsset(_ db: any SQLSession, _ asset: Asset, team: String?) throws {
         try db.insert(asset, "ON CONFLICT DO NOTHING")
         for kind in DerivedKind.allCases where kind.isMade(of: asset) {
             try db.execute(
                 """
-                INSERT INTO derived_files (source_sha256, kind, changed_at) VALUES (\(asset.sha256), \(kind), \(asset.storedAt))
+                INSERT INTO derived_files (source_sha256, kind, team_id, changed_at)
+                VALUES (\(asset.sha256), \(kind), \(team), \(asset.storedAt))
                 ON CONFLICT DO NOTHING
                 """)
         }

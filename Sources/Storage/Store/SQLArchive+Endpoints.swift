@@ -6,42 +6,47 @@ public struct OutgoingMessage: Sendable {
     public var row: Int64
     public var messageID: String
     public var endpointID: String
+    /// The endpoint's team: a team's deliveries take turns with every other team's.
+    public var teamID: String
     public var url: String
     public var secret: String
     public var payload: String
     public var attempts: Int
 
-    /// One worker at a time per outbox row.
-    package init(
-        row: Int64, messageID: String, endpointID: String, url: String, secret: String, payload: String, attempts: Int
-    ) {
-        self.row = row
-        self.messageID = messageID
-        self.endpointID = endpointID
-        self.url = url
-        self.secret = secret
-        self.payload = payload
-        self.attempts = attempts
+    /// A row of the outgoing webhooks queue (`QueueRule.messages`).
+    package init(row: SQLRow) throws {
+        self.row = try row["id"]
+        messageID = try row["message_id"]
+        endpointID = try row["endpoint_id"]
+        teamID = try row["team_id"]
+        url = try row["url"]
+        secret = try row["secret"]
+        payload = try row["payload"]
+        attempts = try row["attempts"]
     }
-
-    public var messageKey: String { "\(row)" }
 }
 
 extension SQLArchive {
     // MARK: - Endpoints
 
-    public func createEndpoint(teamID: String, url: String, events: [String], now: Date) async throws -> WebhookEndpoint {
+    /// Registers an endpoint, or nil when the team already has `limit`.
+    public func createEndpoint(teamID: String, url: String, events: [String], limit: Int, now: Date) async throws
+        -> WebhookEndpoint?
+    {
         let endpoint = WebhookEndpoint(
             id: Secrets.id(prefix: "ep_"), url: url, events: events, enabled: true, disabledReason: nil,
             createdAt: now, secret: Secrets.endpointSecret())
-        try await writing { db in
+        return try await writing { db in
+            try db.lock(request: "endpoints of \(teamID)")  // two creates at once count each other
+            let count = try db.value(Int.self, "SELECT count(*) FROM webhook_endpoints WHERE team_id = \(teamID)") ?? 0
+            guard count < limit else { return nil }
             try db.execute(
                 """
                 INSERT INTO webhook_endpoints (id, team_id, url, events, secret, enabled, created_at)
                 VALUES (\(endpoint.id), \(teamID), \(url), \(Self.eventsText(events)), \(endpoint.secret), 1, \(now.unix))
                 """)
+            return endpoint
         }
-        return endpoint
     }
 
     public func endpoints(teamID: String) async throws -> [WebhookEndpoint] {
@@ -90,18 +95,6 @@ extension SQLArchive {
     }
 
     // MARK: - The outbox
-
-    public func nextMessageTime() async throws -> Date? {
-        try await reading { db in
-            try db.value(
-                Double.self,
-                """
-                SELECT min(m.next_attempt_at) FROM webhook_messages m JOIN webhook_endpoints e ON e.id = m.endpoint_id
-                WHERE m.next_attempt_at IS NOT NULL AND e.enabled = 1
-                """
-            ).map { Date(timeIntervalSince1970: $0) }
-        }
-    }
 
     /// Records one attempt: delivered (`retryAt` unused), to be tried again at `retryAt`, or, with neither, given up,
     /// and then the endpoint is disabled (every attempt of a message failed for about a day).

@@ -24,7 +24,7 @@ extension SQLArchive {
     public func recordLocalFile(_ asset: Asset, teamID: String?, now: Date) async throws {
         try await writing { db in
             try Self.requireNotBeingCollected(db, asset.sha256)
-            try Self.insertAsset(db, asset)  // identical bytes are stored once
+            try Self.insertAsset(db, asset, team: teamID)  // identical bytes are stored once
             if let teamID {
                 try db.execute(
                     """

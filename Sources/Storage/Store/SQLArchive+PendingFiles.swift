@@ -11,7 +11,8 @@ extension SQLArchive {
         try await writing { db in
             try db.lock(generation: file.generationID)
             try Self.requireNotBeingCollected(db, asset.sha256)
-            try Self.insertAsset(db, asset)  // identical bytes are stored once
+            let team = try db.value(String.self, "SELECT team_id FROM generations WHERE id = \(file.generationID)")
+            try Self.insertAsset(db, asset, team: team)  // identical bytes are stored once
             try db.execute(
                 """
                 UPDATE \(raw: file.kind.table) SET sha256 = \(asset.sha256), attempts = attempts + 1, last_error = NULL,

@@ -316,4 +316,9 @@ public struct ExtraPrediction: Sendable {
         self.predictionID = predictionID
         self.generation = generation
     }
+
+    /// A row of the queue of second predictions (`QueueRule.extraPredictions`).
+    package init(row: SQLRow) throws {
+        try self.init(predictionID: row["extra_prediction_id"], generation: Generation(row: row))
+    }
 }

@@ -40,45 +40,34 @@ extension PostgresArchive {
     public func nextReconciliationTime() async throws -> Date? { try await nextDue(.reconciliations) }
 
     public func dueFiles(_ kind: PendingFile.Kind, now: Date, limit: Int) async throws -> [PendingFile] {
-        switch kind {
-        case .output:
-            try await claim(.downloads, now: now, limit: limit).map { .output(try GenerationOutput(row: $0)) }
-        case .input:
-            try await claim(.inputDownloads, now: now, limit: limit).map { .input(try GenerationInput(row: $0)) }
-        }
+        try await claim(.files(kind), now: now, limit: limit).map { try PendingFile(kind, row: $0) }
     }
 
-    public func nextFileTime(_ kind: PendingFile.Kind) async throws -> Date? {
-        try await nextDue(kind == .output ? .downloads : .inputDownloads)
-    }
+    public func nextFileTime(_ kind: PendingFile.Kind) async throws -> Date? { try await nextDue(.files(kind)) }
 
     public func dueDerivedFiles(now: Date, limit: Int) async throws -> [DerivedWork] {
-        try await claim(.derivedFiles, now: now, limit: limit).map(DerivedWork.init(row:))
+        try await claim(.posters, now: now, limit: limit).map(DerivedWork.init(row:))
     }
 
-    public func nextDerivedFileTime() async throws -> Date? { try await nextDue(.derivedFiles) }
+    public func nextDerivedFileTime() async throws -> Date? { try await nextDue(.posters) }
 
     public func dueExtraPredictions(now: Date, limit: Int) async throws -> [ExtraPrediction] {
-        try await claim(.extraPredictions, now: now, limit: limit).map {
-            try ExtraPrediction(predictionID: $0["extra_prediction_id"], generation: Generation(row: $0))
-        }
+        try await claim(.extraPredictions, now: now, limit: limit).map(ExtraPrediction.init(row:))
     }
 
     public func nextExtraPredictionCheck() async throws -> Date? { try await nextDue(.extraPredictions) }
 
     public func dueMessages(now: Date, limit: Int) async throws -> [OutgoingMessage] {
-        try await claim(.messages, now: now, limit: limit).map {
-            try OutgoingMessage(
-                row: $0["id"], messageID: $0["message_id"], endpointID: $0["endpoint_id"], url: $0["url"],
-                secret: $0["secret"], payload: $0["payload"], attempts: $0["attempts"])
-        }
+        try await claim(.messages, now: now, limit: limit).map(OutgoingMessage.init(row:))
     }
+
+    public func nextMessageTime() async throws -> Date? { try await nextDue(.messages) }
 
     /// Every worker's queue, for `/readyz` and `/metrics`.
     public func queueDepths(now: Date) async throws -> [QueueDepth] {
         var depths: [QueueDepth] = []
         for rule in QueueRule.all {
-            let (due, oldest) = try await depth(ClaimQueue(rule, lease: 0), now: now)
+            let (due, oldest) = try await depth(ClaimQueue(rule: rule, lease: 0), now: now)
             depths.append(
                 QueueDepth(name: rule.name, due: due, oldestDueSeconds: oldest.map { max(0, now.unix - $0) } ?? 0))
         }

@@ -20,8 +20,12 @@ struct WorkerLoop<Item: Sendable>: Sendable {
     var clock: any WallClock
     var concurrency: Int
     var idleCheck: Duration
-    /// A stable identity, so an item already running is not started twice.
+    /// A stable identity, so an item already running is not started twice (items sharing a key never run together).
     var key: @Sendable (Item) -> String
+    /// The team an item belongs to, and how many of one team's items may run at once: for queues whose items wait
+    /// on what a team chose (its webhook endpoints), so one team's slow choices cannot hold every worker.
+    var team: (@Sendable (Item) -> String)?
+    var perTeam = Int.max
     /// Items due at `now`, at most `limit`.
     var due: @Sendable (_ now: Date, _ limit: Int) async throws -> [Item]
     /// When the next item falls due, or nil when none is scheduled.
@@ -42,7 +46,7 @@ struct WorkerLoop<Item: Sendable>: Sendable {
         await withDiscardingTaskGroup { group in
             while !Task.isCancelled {
                 let now = clock.now()
-                let busy = running.keys
+                var (busy, teams) = running.snapshot
                 let resting = cooling.resting(at: now)
                 let room = cooling.isPaused(at: now) ? 0 : concurrency - busy.count
                 var started = 0
@@ -50,9 +54,12 @@ struct WorkerLoop<Item: Sendable>: Sendable {
                     let limit = concurrency + busy.count + resting.count
                     let candidates = (try? await due(now, limit)) ?? []
                     for item in candidates where started < room {
-                        let itemKey = key(item)
+                        let (itemKey, itemTeam) = (key(item), team?(item))
                         guard !busy.contains(itemKey), !resting.contains(itemKey) else { continue }
-                        running.insert(itemKey)
+                        if let itemTeam, teams[itemTeam, default: 0] >= perTeam { continue }
+                        busy.insert(itemKey)
+                        if let itemTeam { teams[itemTeam, default: 0] += 1 }
+                        running.insert(itemKey, team: itemTeam)
                         started += 1
                         group.addTask {
                             do {
@@ -96,13 +103,18 @@ struct WorkerLoop<Item: Sendable>: Sendable {
     }
 }
 
-/// The keys of the items a loop is working on, shared with the tasks that finish them.
+/// The keys (and teams) of the items a loop is working on, shared with the tasks that finish them.
 private final class RunningItems: Sendable {
-    private let state = Mutex<Set<String>>([])
+    private let state = Mutex<[String: String?]>([:])
 
-    var keys: Set<String> { state.withLock { $0 } }
-    func insert(_ key: String) { state.withLock { _ = $0.insert(key) } }
-    func remove(_ key: String) { state.withLock { _ = $0.remove(key) } }
+    /// The running keys, and how many items of each team run.
+    var snapshot: (keys: Set<String>, teams: [String: Int]) {
+        state.withLock { items in
+            (Set(items.keys), items.values.compactMap { $0 }.reduce(into: [:]) { $0[$1, default: 0] += 1 })
+        }
+    }
+    func insert(_ key: String, team: String?) { state.withLock { $0[key] = team } }
+    func remove(_ key: String) { state.withLock { _ = $0.removeValue(forKey: key) } }
 }
 
 /// Items whose outcome could not be recorded, each resting until its cooldown ends; and, for a loop that pauses,

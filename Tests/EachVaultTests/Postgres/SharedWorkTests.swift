@@ -157,3 +157,31 @@ import Testing
         }
     }
 }
+
+extension SharedWorkTests {
+    /// At most one delivery in flight per endpoint across instances: while one instance holds a message of an
+    /// endpoint, another is given none of that endpoint's messages (other endpoints' still).
+    @Test func anEndpointsMessagesAreDeliveredByOneInstanceAtATime() async throws {
+        try await withInstances(2) { instances in
+            let team = try await instances[0].createTeam(name: "t", now: start).id
+            var endpoints: [String] = []
+            for name in ["slow", "quick"] {
+                let endpoint = try await instances[0].createEndpoint(
+                    teamID: team, url: "https://\(name).example.com/hook", events: ["generation.failed"], limit: 10, now: start)
+                endpoints.append(try #require(endpoint).id)
+            }
+            for index in 0..<4 {
+                _ = try await instances[0].insertGeneration(
+                    Generation(id: "gen_\(index)", teamID: team, model: "m", version: "1", input: [:], tags: [], now: start),
+                    inputs: [])
+                try await instances[0].failGeneration(id: "gen_\(index)", code: "x", message: "x", now: start)
+            }
+            let now = start.addingTimeInterval(1)
+            let first = try await instances[0].claim(.messages, now: now, limit: 1, owner: "one").map(OutgoingMessage.init)
+            #expect(first.count == 1)
+            let held = try #require(first.first).endpointID
+            let second = try await instances[1].claim(.messages, now: now, limit: 20, owner: "two").map(OutgoingMessage.init)
+            #expect(!second.isEmpty && second.allSatisfy { $0.endpointID != held }, "\(second.map(\.endpointID))")
+        }
+    }
+}

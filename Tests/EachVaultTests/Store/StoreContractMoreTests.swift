@@ -23,8 +23,13 @@ import Testing
         try await backend.withStore { store in
             let team = try await store.createTeam(name: "a", now: start).id
             let other = try await store.createTeam(name: "b", now: start).id
-            let endpoint = try await store.createEndpoint(
-                teamID: team, url: "https://hooks.example.com/in", events: ["generation.failed"], now: start)
+            let endpoint = try #require(
+                try await store.createEndpoint(
+                    teamID: team, url: "https://hooks.example.com/in", events: ["generation.failed"], limit: 1, now: start))
+            #expect(
+                try await store.createEndpoint(
+                    teamID: team, url: "https://hooks.example.com/two", events: ["generation.failed"], limit: 1, now: start)
+                    == nil, "a team at its limit registers no more endpoints")
             #expect(try await store.endpoints(teamID: team).map(\.id) == [endpoint.id])
             #expect(try await store.endpoints(teamID: other).isEmpty)
             let moved = try await store.updateEndpoint(
@@ -142,7 +147,8 @@ import Testing
             _ = try await store.insertGeneration(generation("gen_1", team: team), inputs: [])
             let depths = try await store.queueDepths(now: start.addingTimeInterval(10))
             #expect(depths.first { $0.name == "submissions" } == QueueDepth(name: "submissions", due: 1, oldestDueSeconds: 10))
-            #expect(depths.filter { $0.name != "submissions" }.allSatisfy { $0.due == 0 })
+            #expect(depths.first { $0.name == "posters" }?.due == 4, "both stored videos wait for a poster and a preview")
+            #expect(depths.filter { !["submissions", "posters"].contains($0.name) }.allSatisfy { $0.due == 0 })
             try await store.refreshPlannerStatistics()
 
             #expect(try await store.typicalRunTime(model: "m") == nil)

@@ -183,9 +183,10 @@ import Testing
     func aGenerationGoesFromRequestToArchivedVideo(_ backend: StoreBackend) async throws {
         try await backend.withStore { store in
             let team = try await store.createTeam(name: "a", now: start).id
-            let endpoint = try await store.createEndpoint(
-                teamID: team, url: "https://hooks.example.com/in", events: ["asset.stored", "generation.completed"],
-                now: start)
+            let endpoint = try #require(
+                try await store.createEndpoint(
+                    teamID: team, url: "https://hooks.example.com/in", events: ["asset.stored", "generation.completed"],
+                    limit: 10, now: start))
             _ = try await store.insertGeneration(
                 Generation(id: "gen_1", teamID: team, model: "m", version: "1", input: ["prompt": "a fox"], tags: [], now: start),
                 inputs: [])
