@@ -107,7 +107,7 @@ let package = Package(
         .target(
             name: "Workers",
             dependencies: [
-                "Storage", "Blobs", "EachLabs", "Transport", "VaultContract", "VaultDomain",
+                "Storage", "Blobs", "EachLabs", "Media", "Transport", "VaultContract", "VaultDomain",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

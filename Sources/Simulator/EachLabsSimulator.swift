@@ -72,13 +72,12 @@ public struct EachLabsSimulator: Sendable {
             return JSONResponse.make(faults)
         }
         router.get("/_simulator/samples/{name}") { _, context in
-            // Sample input images (for image-to-video requests in the demo and tests).
-            let name = context.parameters.get("name") ?? ""
-            guard name.hasPrefix("sample-"), name.hasSuffix(".png"), let data = EmbeddedFiles.data(named: name) else {
-                return Self.error(.notFound, "no such sample")
-            }
+            // Sample input files (for image-, audio- and video-driven requests in the demo and tests).
+            guard let sample = SimulatorSamples(name: context.parameters.get("name") ?? ""),
+                let data = EmbeddedFiles.data(named: sample.fixture)
+            else { return Self.error(.notFound, "no such sample") }
             return Response(
-                status: .ok, headers: [.contentType: "image/png"],
+                status: .ok, headers: [.contentType: sample.contentType],
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
         }
         router.get("/_simulator/stats") { _, _ in JSONResponse.make(await self.stats()) }

@@ -32,6 +32,18 @@ public final class CurlTransport: HTTPTransport {
         return HTTPResponse(status: outcome.status, headers: outcome.headers, body: transfer.takeBody())
     }
 
+    public func head(_ request: HTTPRequest, bytes: Int, maxRedirects: Int) async throws(TransportError) -> HTTPResponse {
+        let transfer = Transfer(destination: .head(limit: Int64(bytes)), publicAddressesOnly: request.publicAddressesOnly)
+        let outcome = try await perform(request, transfer: transfer) { (handle) throws(TransportError) in
+            try handle.set(CURLOPT_FOLLOWLOCATION, 1)
+            try handle.set(CURLOPT_MAXREDIRS, maxRedirects)
+            try handle.set(CURLOPT_TIMEOUT_MS, request.timeout.milliseconds)
+            try handle.set(CURLOPT_CONNECTTIMEOUT_MS, min(request.timeout.milliseconds, 10_000))
+            try handle.set(CURLOPT_HTTP_CONTENT_DECODING, 0)  // the bytes as sent: a file's own first bytes
+        }
+        return HTTPResponse(status: outcome.status, headers: outcome.headers, body: transfer.takeBody())
+    }
+
     public func download(_ request: HTTPRequest, into sink: FileSink, limits: DownloadLimits)
         async throws(TransportError) -> DownloadResponse
     {
@@ -94,7 +106,8 @@ public final class CurlTransport: HTTPTransport {
         transfer.settle()
         if let error = transfer.failure { return .failure(error) }
         switch code {
-        case CURLE_OK:
+        case CURLE_OK,
+            CURLE_WRITE_ERROR where transfer.hasHead:
             return .success(
                 Outcome(
                     status: handle.responseCode, headers: transfer.headers,

@@ -47,6 +47,10 @@ public protocol HTTPTransport: Sendable {
     /// Sends a request and buffers the response body (at most `maxBodyBytes`).
     func send(_ request: HTTPRequest, maxBodyBytes: Int) async throws(TransportError) -> HTTPResponse
 
+    /// The first `bytes` bytes of a response body (fewer when it is shorter), following at most `maxRedirects`
+    /// redirects: what a file is, read without fetching all of it.
+    func head(_ request: HTTPRequest, bytes: Int, maxRedirects: Int) async throws(TransportError) -> HTTPResponse
+
     /// Streams a response body into `sink` (only for a 2xx answer), following redirects within `limits`.
     func download(_ request: HTTPRequest, into sink: FileSink, limits: DownloadLimits)
         async throws(TransportError) -> DownloadResponse

@@ -9,6 +9,8 @@ final class Transfer: @unchecked Sendable {
     enum Destination {
         case memory(limit: Int64)
         case file(FileSink, limit: Int64)
+        /// The body's first `limit` bytes; the transfer ends once it has them.
+        case head(limit: Int64)
     }
 
     private let destination: Destination
@@ -17,6 +19,8 @@ final class Transfer: @unchecked Sendable {
     private(set) var status = 0
     private(set) var bytesWritten: Int64 = 0
     private(set) var failure: TransportError?
+    /// A `.head` transfer received all the bytes it wanted and ended the transfer itself.
+    private(set) var hasHead = false
     private var checkedResume = false
     private let cancelled = Atomic<Bool>(false)
     let publicAddressesOnly: Bool
@@ -30,7 +34,7 @@ final class Transfer: @unchecked Sendable {
 
     var limit: Int64 {
         switch destination {
-        case .memory(let limit), .file(_, let limit): limit
+        case .memory(let limit), .file(_, let limit), .head(let limit): limit
         }
     }
 
@@ -99,12 +103,19 @@ final class Transfer: @unchecked Sendable {
 
     /// Returns false to make libcurl abort the transfer.
     private func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        if case .head = destination {
+            let wanted = Int(max(0, limit - bytesWritten))
+            body.append(contentsOf: bytes.prefix(wanted))
+            bytesWritten += Int64(min(wanted, bytes.count))
+            hasHead = bytesWritten >= limit
+            return !hasHead
+        }
         guard bytesWritten + Int64(bytes.count) <= limit else {
             failure = .tooLarge(limit: limit)
             return false
         }
         switch destination {
-        case .memory:
+        case .memory, .head:
             body.append(contentsOf: bytes)
         case .file(let sink, _):
             // An error answer's body is not the file asked for: never let it reach the sink.

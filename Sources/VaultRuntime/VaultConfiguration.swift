@@ -124,6 +124,11 @@ public struct VaultConfiguration: Sendable {
         case "allow": configuration.workerSettings.inputsFromPublicAddressesOnly = false
         case let other: throw .invalid("EACHVAULT_PRIVATE_INPUT_URLS must be deny or allow, not '\(other)'")
         }
+        switch environment["EACHVAULT_CHECK_INPUT_URLS"] ?? "on" {
+        case "on", "": break
+        case "off": configuration.workerSettings.checkInputURLs = false
+        case let other: throw .invalid("EACHVAULT_CHECK_INPUT_URLS must be on or off, not '\(other)'")
+        }
         if let store = environment["EACHVAULT_BLOB_STORE"], !store.isEmpty {
             configuration.blobStore = try BlobStoreLocation(parsing: store, environment: environment)
         }

@@ -82,10 +82,10 @@ extension Vault {
             problems.append(FieldProblem(field: error.field, problem: error.problem))
         }
         switch model.requestSchema.validate(request.input) {
-        case .success(let input) where problems.isEmpty:
+        case .success(let input):
+            problems += await mediaProblems(in: input, schema: model.requestSchema)
+            guard problems.isEmpty else { throw .invalidInput(problems) }
             return (model, input, tags)
-        case .success:
-            throw .invalidInput(problems)
         case .failure(let failure):
             throw .invalidInput(failure.problems + problems)
         }

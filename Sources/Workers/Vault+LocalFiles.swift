@@ -2,6 +2,7 @@ import Blobs
 import Crypto
 import EachLabs
 import Foundation
+import Media
 import Storage
 import Transport
 
@@ -114,6 +115,9 @@ extension Vault {
                 "refers to no file of the team's archive (sha256:<64 hex> of an upload or a "
                     + "stored file)")
         }
+        if let problem = Self.kindProblem(MediaKind(field: reference.field), contentType: asset.contentType) {
+            throw Self.refusal(reference, "refers to a file that " + problem)
+        }
         return asset
     }
 
@@ -127,6 +131,10 @@ extension Vault {
                 reference,
                 "is a \(file.bytes.count)-byte file; inline files may be at most "
                     + "\(settings.maxInlineFileBytes) bytes (upload larger ones with POST /v1/uploads and pass sha256:<hex>)")
+        }
+        let sniffed = MediaSniffer.sniff(file.bytes.prefix(64))?.contentType
+        if let problem = Self.kindProblem(MediaKind(field: reference.field), contentType: sniffed) {
+            throw Self.refusal(reference, "holds a file that " + problem)
         }
         return file
     }

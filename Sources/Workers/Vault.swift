@@ -43,6 +43,8 @@ public struct Vault: Sendable {
         ]
     }
     let unknownModels = UnknownModelCache()
+    /// Media input URLs whose first bytes fitted their field lately, and when they were fetched.
+    let checkedURLs = BoundedCache<URLCheck, Date>(capacity: 4096)
     /// The synced catalogue's slugs and its one refresh.
     let catalogue = CatalogueRefresh()
     /// Creates this process made (or tried) whose outcome it could not write: settled by the next sweep.

@@ -30,6 +30,11 @@ public struct WorkerSettings: Sendable {
     /// the service reach loopback, private or link-local addresses (cloud metadata, internal services). The provider
     /// could not fetch such a URL either. Off only for a simulator on loopback (demo, tests).
     public var inputsFromPublicAddressesOnly = true
+    /// Media input URLs are fetched (their first 64 bytes, within `inputProbeTimeout`) before a create, so a URL
+    /// that is no file of the field's kind is a 422 instead of a paid failure. Off where this host cannot reach what
+    /// the provider can.
+    public var checkInputURLs = true
+    public var inputProbeTimeout: Duration = .seconds(10)
     /// The largest file a request may carry inline (base64); larger ones are uploaded (`POST /v1/uploads`, streamed)
     /// and passed by reference. It bounds the create body, which is held in memory while it is parsed.
     public var maxInlineFileBytes = 8 << 20

@@ -19,7 +19,8 @@ import Workers
                 + catalogue.filter { $0.category == "image-to-video" }.prefix(10)
             var ids: [String] = []
             for (index, model) in models.enumerated() {
-                var input = minimalInput(for: model.requestSchema)
+                var input = model.requestSchema.withSamples(
+                    minimalInput(for: model.requestSchema), simulatorURL: harness.simulatorServer.baseURL)
                 if model.requestSchema.properties["prompt"] != nil { input["prompt"] = .string("shot \(index) of a lighthouse") }
                 let generation = try await harness.client.createGeneration(
                     GenerationRequest(model: model.slug, input: input, tags: ["batch"]))

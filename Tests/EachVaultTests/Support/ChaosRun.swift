@@ -15,7 +15,10 @@ enum ChaosRun {
     /// `count` requests over every model with a prompt; media inputs point at the simulator's two sample images,
     /// so their downloads are in flight at every fault too, and each image must end up stored once.
     static func requests(_ count: Int, simulatorURL: String) throws -> [GenerationRequest] {
-        let models = try Fixtures.catalogue.filter { $0.requestSchema.properties["prompt"] != nil }
+        // Models whose media fields take images: every input stored is one of the two sample images.
+        let models = try Fixtures.catalogue.filter {
+            $0.requestSchema.properties["prompt"] != nil && $0.requestSchema.takesOnlyImages
+        }
         return (0..<count).map { index in
             let model = models[index % models.count]
             let sample =
