@@ -8,6 +8,8 @@ extension GenerationPage: ResponseEncodable {}
 extension GenerationPlan: ResponseEncodable {}
 extension ImportAnswer: ResponseEncodable {}
 extension SpendReport: ResponseEncodable {}
+extension TeamBudgetStatus: ResponseEncodable {}
+extension TeamBudgetList: ResponseEncodable {}
 extension UploadedFile: ResponseEncodable {}
 extension CreatedShare: ResponseEncodable {}
 extension ErrorBody: ResponseEncodable {}

@@ -145,6 +145,25 @@ extension SubmissionError {
             APIError(status: .internalServerError, code: "storage_error", message: message)
         case .unavailable(let outage):
             .unavailable(outage)
+        case .budgetExceeded(let refused, let monthEnds):
+            APIError(
+                status: HTTPResponse.Status(code: 402, reasonPhrase: "Payment Required"), code: "budget_exceeded",
+                message: "this create is estimated at \(dollars(refused.estimateUSD)) and the team has committed "
+                    + "\(dollars(refused.spentUSD)) of its \(dollars(refused.limitUSD)) budget this month; nothing was sent. "
+                    + "The budget renews on \(monthEnds.formatted(.iso8601.year().month().day())) (UTC), or an "
+                    + "operator raises it (eachvault team update --budget-usd)")
+        case .storageLimitReached(let used, let limit):
+            APIError(
+                status: APIError.insufficientStorage, code: "storage_limit_reached",
+                message: "the team's files take \(used) bytes of its \(limit)-byte storage limit; nothing was sent. "
+                    + "Delete generations or ask an operator to raise it (eachvault team update --storage-gb)")
         }
     }
+}
+
+/// An amount as people read it: `$1.25`.
+func dollars(_ usd: Double) -> String {
+    guard usd.isFinite, (0..<1e12).contains(usd) else { return "$\(usd)" }  // never traps, whatever was reported
+    let cents = Int((usd * 100).rounded())
+    return "$\(cents / 100).\(String(format: "%02d", cents % 100))"
 }

@@ -13,7 +13,8 @@ public enum VaultRouter {
     ///   - accelRedirect: a reverse proxy's internal location serving the blob folder (`X-Accel-Redirect`).
     ///   - metrics: renders the Prometheus text exposition for `GET /metrics`.
     public static func make(
-        vault: Vault, shareMaxLifetime: TimeInterval = 30 * 86400, metricsToken: String?, accelRedirect: String? = nil,
+        vault: Vault, shareMaxLifetime: TimeInterval = 30 * 86400, metricsToken: String?, operatorToken: String? = nil,
+        accelRedirect: String? = nil,
         metrics: @escaping @Sendable () async -> String
     )
         -> Router<VaultRequestContext>
@@ -38,6 +39,8 @@ public enum VaultRouter {
         EndpointsController(archive: vault).addRoutes(to: jsonAPI.group("endpoints"))
         UploadsController(archive: vault, baseURL: baseURL).addRoutes(to: api)
         WebhooksController(archive: vault).addRoutes(to: router.group("/webhooks/eachlabs"))
+        OperatorController(archive: vault, token: operatorToken)
+            .addRoutes(to: router.group("/admin").add(middleware: JSONBodyMiddleware()))
         let shares = SharesController(
             archive: vault, maxLifetime: shareMaxLifetime, baseURL: baseURL, pages: pages, responder: responder)
         shares.addAPIRoutes(to: jsonAPI)

@@ -70,6 +70,9 @@ public struct VaultClient: Sendable {
     /// The provider's video models (the service's cached catalogue).
     public func models() async throws -> [ModelSummary] { try await call("GET", "/v1/models") }
 
+    /// The team the token acts for, its budgets and what it used of them.
+    public func team() async throws -> TeamBudgetStatus { try await call("GET", "/v1/team") }
+
     /// One model with its price and request schema.
     public func model(slug: String) async throws -> ModelDetail {
         try await call("GET", "/v1/models/\(Self.encoded(slug))")

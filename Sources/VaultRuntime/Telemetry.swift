@@ -17,9 +17,9 @@ public enum Telemetry {
 
     /// The Prometheus text exposition of every metric, with the archive's generations by status read at scrape
     /// time (a gauge that is always exact, whatever process changed the rows).
-    /// Also every work queue's rows due and the oldest one's wait, and the bytes each team's files take.
+    /// Also every work queue's rows due and the oldest one's wait, and each team's month's spend, storage and limits.
     public static func render(
-        statusCounts: [GenerationStatus: Int], queues: [QueueDepth] = [], storage: [String: Int64] = [:]
+        statusCounts: [GenerationStatus: Int], queues: [QueueDepth] = [], teams: [String: TeamBudgetStatus] = [:]
     ) -> String {
         for status in GenerationStatus.allCases {
             Gauge(label: "eachvault_generations", dimensions: [("status", status.rawValue)])
@@ -30,8 +30,15 @@ public enum Telemetry {
             Gauge(label: "eachvault_queue_oldest_due_seconds", dimensions: [("queue", queue.name)])
                 .record(queue.oldestDueSeconds)
         }
-        for (team, bytes) in storage {
-            Gauge(label: "eachvault_storage_bytes", dimensions: [("team", team)]).record(bytes)
+        for (team, status) in teams {
+            Gauge(label: "eachvault_storage_bytes", dimensions: [("team", team)]).record(status.storageBytes)
+            Gauge(label: "eachvault_team_spend_usd", dimensions: [("team", team)]).record(status.spentUSD)
+            if let budget = status.budgetUSD {
+                Gauge(label: "eachvault_team_budget_usd", dimensions: [("team", team)]).record(budget)
+            }
+            if let limit = status.storageLimitBytes {
+                Gauge(label: "eachvault_team_storage_limit_bytes", dimensions: [("team", team)]).record(limit)
+            }
         }
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)
@@ -40,8 +47,9 @@ public enum Telemetry {
 }
 
 extension Telemetry {
-    /// Storage by team scans the whole archive: read at most every five minutes, whatever the scrape interval.
-    static let storageByTeam = Recomputed<[String: Int64]>(every: 300)
+    /// Each team's spend and storage (a count over its generations and files): read at most once a minute, whatever
+    /// the scrape interval.
+    static let teamBudgets = Recomputed<[String: TeamBudgetStatus]>(every: 60)
 }
 
 /// A value recomputed when older than `every` seconds; the last good one stays when recomputing fails.

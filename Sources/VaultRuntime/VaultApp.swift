@@ -30,12 +30,15 @@ public enum VaultApp {
         vault.warmUp.expect()  // planner statistics: refreshed while the port is already open
         let router = VaultRouter.make(
             vault: vault, shareMaxLifetime: configuration.shareMaxLifetime,
-            metricsToken: configuration.metricsToken, accelRedirect: configuration.accelRedirect
+            metricsToken: configuration.metricsToken, operatorToken: configuration.operatorToken,
+            accelRedirect: configuration.accelRedirect
         ) {
             Telemetry.render(
                 statusCounts: (try? await vault.store.statusCounts()) ?? [:],
                 queues: (try? await vault.store.queueDepths(now: clock.now())) ?? [],
-                storage: await Telemetry.storageByTeam.value { try await vault.store.storageByTeam() })
+                teams: await Telemetry.teamBudgets.value {
+                    Dictionary(try await vault.budgetStatuses().map { ($0.team, $0) }) { first, _ in first }
+                })
         }
         let relay: [any Service] = (opened.store as? PostgresArchive).map { [WakeupRelay(archive: $0, vault: vault)] } ?? []
         let services: [any Service] = [StoreClosing(opened: opened)] + relay + vault.services

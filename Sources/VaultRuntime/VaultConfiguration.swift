@@ -24,6 +24,8 @@ public struct VaultConfiguration: Sendable {
     /// `EACHVAULT_METRICS_TOKEN`: `GET /metrics` answers only with `Authorization: Bearer <this>`; unset, it is off
     /// (the figures describe every team's traffic, which no team token may read).
     public var metricsToken: String?
+    /// The bearer token of the operator's HTTP routes (`/admin`); nil turns them off.
+    public var operatorToken: String?
     /// `EACHVAULT_IDLE_TIMEOUT_S`: how long a client connection may send nothing (half a request head included).
     public var idleTimeout: Duration = RunningServer.defaultIdleTimeout
     /// `EACHVAULT_LOG_LEVEL`: `info` logs a line per request; `notice` keeps warnings, refusals and errors only.
@@ -80,6 +82,7 @@ public struct VaultConfiguration: Sendable {
             configuration.shareMaxLifetime = value * 86400
         }
         if let token = environment["EACHVAULT_METRICS_TOKEN"], !token.isEmpty { configuration.metricsToken = token }
+        if let token = environment["EACHVAULT_OPERATOR_TOKEN"], !token.isEmpty { configuration.operatorToken = token }
         if let url = environment["EACHVAULT_DATABASE_URL"], !url.isEmpty { configuration.databaseURL = url }
         if let instance = environment["EACHVAULT_INSTANCE"], !instance.isEmpty { configuration.instanceID = instance }
         configuration.posterMaker = PosterMaker.find(environment: environment)

@@ -22,6 +22,10 @@ public enum SubmissionError: Error, Sendable {
     case storage(String)
     /// The archive cannot record anything now (its database unreachable, its disk full): nothing was sent.
     case unavailable(StoreUnavailable)
+    /// The create's estimate would take the team past its monthly budget, which renews at `monthEnds`.
+    case budgetExceeded(BudgetExceeded, monthEnds: Date)
+    /// The team's files already take its storage limit.
+    case storageLimitReached(usedBytes: Int64, limitBytes: Int64)
 }
 
 extension Vault {
@@ -40,6 +44,7 @@ extension Vault {
                 throw .invalidInput([FieldProblem(field: "made_from", problem: "no generation \(original) in this team")])
             }
         }
+        let budget = try await limits(of: teamID)
         let resolved = try await resolveLocalFiles(validInput, schema: model.requestSchema, teamID: teamID, upload: true)
         let input = resolved.input
         let key = model.requestSchema.canonicalKey(model: model.slug, version: model.version, input: input)
@@ -49,21 +54,29 @@ extension Vault {
             tags: tags,
             webhookSecret: webhooksEnabled ? Secrets.webhookSecret() : nil, requestKey: key, now: now())
         fresh.madeFrom = request.madeFrom
+        fresh.estimatedCostUSD = CostEstimate(cost: model.cost, input: model.requestSchema.applyingDefaults(to: input)).usd
         let inputs = lineage(of: input, schema: model.requestSchema, generationID: id, storedFiles: resolved.storedFiles)
         let recorded: (generation: Generation, deduplicated: Bool)
         do {
             recorded = try await store.insertGeneration(
-                fresh, inputs: inputs, deduplicating: request.dedup != false, now: now())
-        } catch let outage as StoreUnavailable {
-            throw .unavailable(outage)
+                fresh, inputs: inputs, deduplicating: request.dedup != false, budget: budget, now: now())
+        } catch let refused as BudgetExceeded {
+            throw .budgetExceeded(refused, monthEnds: Self.month(of: now()).end)
         } catch {
-            logger.error("cannot record a generation", metadata: ["error": "\(error)"])
-            throw .storage("the generation could not be recorded")
+            throw storeFailure(error, while: "recording the generation")
         }
         let generation = recorded.generation
         if recorded.deduplicated { return CreatedGeneration(generation: generation, deduplicatedFrom: generation.id) }
         submissionsDue.signal()  // the create goes out from the submission worker, paced by the rate gate
         return CreatedGeneration(generation: generation)
+    }
+
+    /// What a store failure while handling a request is to its caller: an outage (503 or 507, nothing sent), or
+    /// an error logged here and answered without its detail.
+    func storeFailure(_ error: any Error, while what: String) -> SubmissionError {
+        if let outage = error as? StoreUnavailable { return .unavailable(outage) }
+        logger.error("the store failed while \(what)", metadata: ["error": "\(error)"])
+        return .storage("the archive failed while \(what)")
     }
 
     /// The model and the validated, normalised input; or why the request is refused.

@@ -59,6 +59,12 @@ extension Vault {
     /// at its last attempt fails the generation, a failed input never touches it.
     func download(_ file: PendingFile) async throws {
         if let low = lowDiskSpace() { throw low }  // waits, cooling down, until space returns
+        let teamID = try await store.generation(id: file.generationID)?.teamID
+        if let paused = try await downloadsPaused(teamID: teamID) {
+            // The team's own limit, not an outage: its files wait in the queue, costing no attempt.
+            try await store.postponeFile(file, until: after(settings.storageRecount), reason: paused)
+            return
+        }
         let policy = DownloadPolicy(file.kind, settings)
         // Named by the file, so an attempt after a failure or a crash resumes the bytes already fetched.
         let tempFile = blobs.partialFile(for: file.key)
@@ -70,6 +76,7 @@ extension Vault {
                 asset = try await fetch(file.sourceURL, into: tempFile, policy: policy)
             }
             try await keep(tempFile, asset, of: file)
+            if let teamID { storageUsage.forget(teamID) }  // counted again before the team's next file
             outgoingDue.signal()  // asset.stored, and generation.completed with the last output
             postersDue.signal()
             Counter(label: policy.metric, dimensions: [("outcome", "ok")]).increment()

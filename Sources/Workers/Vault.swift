@@ -45,6 +45,8 @@ public struct Vault: Sendable {
     let unknownModels = UnknownModelCache()
     /// Media input URLs whose first bytes fitted their field lately, and when they were fetched.
     let checkedURLs = BoundedCache<URLCheck, Date>(capacity: 4096)
+    /// The bytes each team's files take, and when they were counted (`storageUsed`).
+    let storageUsage = BoundedCache<String, (bytes: Int64, at: Date)>(capacity: 4096)
     /// The synced catalogue's slugs and its one refresh.
     let catalogue = CatalogueRefresh()
     /// Creates this process made (or tried) whose outcome it could not write: settled by the next sweep.

@@ -34,6 +34,9 @@ public struct WorkerSettings: Sendable {
     /// that is no file of the field's kind is a 422 instead of a paid failure. Off where this host cannot reach what
     /// the provider can.
     public var checkInputURLs = true
+    /// How long a team's storage count stands, and how long its downloads wait while its files take its storage
+    /// limit before they look again.
+    public var storageRecount: Duration = .seconds(60)
     public var inputProbeTimeout: Duration = .seconds(10)
     /// The largest file a request may carry inline (base64); larger ones are uploaded (`POST /v1/uploads`, streamed)
     /// and passed by reference. It bounds the create body, which is held in memory while it is parsed.

@@ -64,10 +64,11 @@ final class MisbehavingCDN: Sendable {
     /// Puts a generation straight into `downloading` with the given output URLs, as a successful poll would.
     private func stage(_ harness: Harness, urls: [String]) async throws -> String {
         let database = harness.vault.store
-        let generation = try await database.insertGeneration(
-            Generation(
-                id: Secrets.generationID(), model: "pixverse-v5-6-text-to-video", version: "0.0.1", input: ["prompt": "cdn"],
-                tags: [], now: Date()))
+        var staged = Generation(
+            id: Secrets.generationID(), model: "pixverse-v5-6-text-to-video", version: "0.0.1", input: ["prompt": "cdn"],
+            tags: [], now: Date())
+        staged.nextActionAt = Date().addingTimeInterval(3600)  // not the submission worker's: this test submits it
+        let generation = try await database.insertGeneration(staged)
         await #expect(try database.beginSubmission(id: generation.id, now: Date()))
         try await database.recordSubmitted(
             id: generation.id, predictionID: "external-\(generation.id)", now: Date(),

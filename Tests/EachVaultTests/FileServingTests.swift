@@ -105,6 +105,7 @@ import Workers
             #expect(metrics.contains(#"eachvault_queue_oldest_due_seconds{queue="submissions"}"#))
             let asset = try #require(try await harness.client.generation(id: created.id).assets.first)
             #expect(metrics.contains(#"eachvault_storage_bytes{team="team-a"} \#(asset.size)"#))
+            #expect(metrics.contains(#"eachvault_team_spend_usd{team="team-a"}"#))
             // The provider answered the workers' calls since.
             let after = try ContractJSON.decoder().decode(
                 Readiness.self, from: Data(try await harness.raw("GET", "/readyz").body.utf8))

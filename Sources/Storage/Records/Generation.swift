@@ -22,6 +22,7 @@ public struct Generation: SQLRecord, Hashable {
         public static let errorCode = "error_code"
         public static let errorMessage = "error_message"
         public static let costUSD = "cost_usd"
+        public static let estimatedCostUSD = "estimated_cost_usd"
         public static let predictTimeS = "predict_time_s"
         public static let createdAt = "created_at"
         public static let updatedAt = "updated_at"
@@ -56,6 +57,9 @@ public struct Generation: SQLRecord, Hashable {
     public var errorCode: String?
     public var errorMessage: String?
     public var costUSD: Double?
+    /// The model's price for this request when it was made (nil when the provider publishes none): a month's spend
+    /// counts it until the real cost is known.
+    public var estimatedCostUSD: Double?
     public var predictTimeS: Double?
     public var createdAt: Date
     public var updatedAt: Date
@@ -134,6 +138,7 @@ extension Generation {
         errorCode = try row[Columns.errorCode]
         errorMessage = try row[Columns.errorMessage]
         costUSD = try row[Columns.costUSD]
+        estimatedCostUSD = try row[Columns.estimatedCostUSD]
         predictTimeS = try row[Columns.predictTimeS]
         createdAt = try row[Columns.createdAt]
         updatedAt = try row[Columns.updatedAt]

@@ -14,6 +14,15 @@ public typealias ArchiveStore =
 public protocol AccessStore: Sendable {
     func createTeam(name: String, now: Date) async throws -> Team
     func team(named name: String) async throws -> Team?
+    func team(id: String) async throws -> Team?
+    /// Every team, by name.
+    func teams() async throws -> [Team]
+    /// Sets or clears (`.some(nil)`) a team's spend and storage limits; nil when there is no such team.
+    func setTeamLimits(name: String, budgetUSD: Double??, storageLimitBytes: Int64??) async throws -> Team?
+    /// The team's committed spend on generations created since `monthStart` (running ones by their estimate).
+    func monthSpend(teamID: String, since monthStart: Date) async throws -> Double
+    /// Every team's committed spend since `monthStart`, by team name.
+    func spendByTeam(since monthStart: Date) async throws -> [String: Double]
     /// Creates a token for the team and returns it: the only time it exists outside the caller's hands.
     func createToken(teamName: String, label: String?, scopes: Set<TokenScope>, now: Date) async throws
         -> (token: String, info: TokenInfo)
@@ -55,8 +64,11 @@ public protocol GenerationStore: Sendable {
     func deduplicationMatch(teamID: String, requestKey: String) async throws -> Generation?
     /// In one transaction: the team's generation that already answers this request (its hit counted), else
     /// `generation` inserted. Identical requests arriving together get one generation, on every instance.
-    func insertGeneration(_ generation: Generation, inputs: [GenerationInput], deduplicating: Bool, now: Date)
-        async throws -> (generation: Generation, deduplicated: Bool)
+    /// Records a generation, or answers with the team's identical earlier one; with a `budget`, a new one whose
+    /// estimate would take the team past it is refused (`BudgetExceeded`).
+    func insertGeneration(
+        _ generation: Generation, inputs: [GenerationInput], deduplicating: Bool, budget: SpendBudget?, now: Date
+    ) async throws -> (generation: Generation, deduplicated: Bool)
     func recordDeduplicationHit(id: String, now: Date) async throws
     /// Replaces tags and/or the note of one of the team's generations; nil when the team has no such generation.
     func annotateGeneration(id: String, teamID: String, tags: [String]?, note: String??, now: Date) async throws
@@ -147,6 +159,8 @@ public protocol FileStore: Sendable {
     func dueFiles(_ kind: PendingFile.Kind, now: Date, limit: Int) async throws -> [PendingFile]
     func nextFileTime(_ kind: PendingFile.Kind) async throws -> Date?
     func recordStored(_ file: PendingFile, asset: Asset, now: Date) async throws -> Bool
+    /// Puts a file back in its queue until `until` without counting an attempt, saying why it waits.
+    func postponeFile(_ file: PendingFile, until: Date, reason: String) async throws
     func recordFailedAttempt(_ file: PendingFile, cause: String, code: String, retryAt: Date?, now: Date)
         async throws
     func reusableUpload(sha256: String, teamID: String, now: Date) async throws -> ProviderUpload?

@@ -38,9 +38,9 @@ extension SQLArchive {
         }
     }
 
-    public func insertGeneration(_ generation: Generation, inputs: [GenerationInput], deduplicating: Bool, now: Date)
-        async throws -> (generation: Generation, deduplicated: Bool)
-    {
+    public func insertGeneration(
+        _ generation: Generation, inputs: [GenerationInput], deduplicating: Bool, budget: SpendBudget?, now: Date
+    ) async throws -> (generation: Generation, deduplicated: Bool) {
         try await writing { db in
             if deduplicating {
                 try db.lock(request: "\(generation.teamID)/\(generation.requestKey)")
@@ -52,6 +52,7 @@ extension SQLArchive {
                     return (match, true)
                 }
             }
+            if let budget { try Self.checkBudget(db, generation, budget) }  // an identical earlier one costs nothing
             return (try db.insertGeneration(generation, inputs: inputs), false)
         }
     }

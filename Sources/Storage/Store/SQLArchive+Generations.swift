@@ -79,6 +79,13 @@ extension SQLArchive {
                 WHERE id = \(id) AND team_id = \(teamID) AND prediction_id IS NOT NULL
                 ON CONFLICT (prediction_id) DO UPDATE SET team_id = excluded.team_id, deleted_at = excluded.deleted_at
                 """)
+            try db.execute(
+                """
+                INSERT INTO spend_of_deleted (generation_id, team_id, created_at, usd)
+                SELECT id, team_id, created_at, \(raw: Self.committedUSD) FROM generations
+                WHERE id = \(id) AND team_id = \(teamID) AND \(raw: Self.committedUSD) > 0
+                ON CONFLICT (generation_id) DO NOTHING
+                """)
             try db.execute("DELETE FROM generations WHERE id = \(id) AND team_id = \(teamID)")
             return db.changedRows == 1
         }

@@ -60,6 +60,14 @@ extension SQLArchive {
             }
         }
     }
+
+    /// Puts a file back in its queue until `until` without an attempt (nothing was tried), saying why it waits.
+    public func postponeFile(_ file: PendingFile, until: Date, reason: String) async throws {
+        try await writing { db in
+            try db.execute(
+                "UPDATE \(raw: file.kind.table) SET last_error = \(reason), next_attempt_at = \(until) WHERE \(file.row)")
+        }
+    }
 }
 
 extension PendingFile.Kind {

@@ -44,6 +44,7 @@ extension GalleryController {
         }
         let snippets = Dictionary(page.hits.map { ($0.generation.id, $0.snippet?.html) }, uniquingKeysWith: { a, _ in a })
         let models = try await archive.cachedModels()
+        let budgetNotices = try await archive.budgetStatus(teamID: visit.team.id).map { Self.budgetNotices($0, language) } ?? []
         let failing = try await archive.endpoints(teamID: visit.team.id).filter { !$0.enabled && $0.disabledReason != "disabled by the team" }
         let videos = details.compactMap { $0.outputs.first?.asset }
         let posters = try await archive.derivedFiles(.poster, of: videos.map(\.sha256))
@@ -66,9 +67,10 @@ extension GalleryController {
                 team: visit.team.name, csrf: visit.formToken, q: value("q") ?? "", from: value("from") ?? "",
                 to: value("to") ?? "", tag: value("tag") ?? "", count: language.count(items.count), items: items,
                 back: request.pageAddress, error: problem,
-                notices: failing.map {
-                    text("msg_endpointDisabled", ["url": $0.url, "reason": $0.disabledReason ?? "disabled", "id": $0.id])
-                },
+                notices: budgetNotices
+                    + failing.map {
+                        text("msg_endpointDisabled", ["url": $0.url, "reason": $0.disabledReason ?? "disabled", "id": $0.id])
+                    },
                 next: page.nextCursor.map { nextPageLink(request, cursor: $0) },
                 models: models.map { Option(value: $0.slug, title: $0.title, selected: $0.slug == value("model")) },
                 categories: Set(models.compactMap(\.category)).sorted().map { Option(value: $0, selected: $0 == value("category")) },

@@ -27,7 +27,27 @@ extension GalleryController {
         page.fill(
             models: models, days: Self.everyDay(of: days.rows, from: after, to: before),
             storage: try await archive.storageBytes(teamID: visit.team.id), in: language)
+        if let status = try await archive.budgetStatus(teamID: visit.team.id) {
+            page.fill(budget: status, in: language)
+            page.notices = Self.budgetNotices(status, language)
+        }
         return pages.render(page, for: request)
+    }
+
+    /// What the gallery and the spend page say while the team's budget is spent or its storage is full.
+    static func budgetNotices(_ status: TeamBudgetStatus, _ language: PageLanguage) -> [String] {
+        var notices: [String] = []
+        if status.budgetSpent, let budget = status.budgetUSD {
+            notices.append(
+                language.text(
+                    "msg_budgetSpent",
+                    ["spent": language.dollars(status.spentUSD), "budget": language.dollars(budget), "renews": status.monthEnds.isoDay]))
+        }
+        if status.storageFull, let limit = status.storageLimitBytes {
+            notices.append(
+                language.text("msg_storageFull", ["used": language.bytes(status.storageBytes), "limit": language.bytes(limit)]))
+        }
+        return notices
     }
 
     /// The day rows from `start` up to `end`, a zero row for each day without generations, oldest first (up to 366

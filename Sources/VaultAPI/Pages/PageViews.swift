@@ -279,6 +279,10 @@ struct SpendPage: PageView {
     var dedupHits = "0"
     var unknownCost = "0"
     var storage = ""
+    var storageMeta = ""
+    var monthSpent = ""
+    var monthMeta = ""
+    var notices: [String] = []
     var dayChart = ""
     var modelChart = ""
     var models: [Row] = []
@@ -305,6 +309,19 @@ struct SpendPage: PageView {
             bars: days.map { .init(label: $0.key, value: $0.spentUSD, caption: language.dollars($0.spentUSD)) },
             title: language.text("spend_chartDay")
         ).columns()
+        storageMeta = language.text("spend_stored")
+    }
+
+    /// This month's committed spend against the budget, and the storage against its limit.
+    mutating func fill(budget status: TeamBudgetStatus, in language: PageLanguage) {
+        monthSpent = language.dollars(status.spentUSD)
+        monthMeta =
+            status.budgetUSD.map { language.text("spend_thisMonthOfBudget", ["budget": language.dollars($0)]) }
+            ?? language.text("spend_thisMonth")
+        storage = language.bytes(status.storageBytes)
+        if let limit = status.storageLimitBytes {
+            storageMeta = language.text("spend_storedOfLimit", ["limit": language.bytes(limit)])
+        }
     }
 
 }

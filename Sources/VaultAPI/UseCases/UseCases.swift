@@ -47,6 +47,13 @@ public protocol ImportUseCases: Sendable {
 /// `GET /v1/spend`.
 public protocol SpendUseCases: Sendable {
     func spend(teamID: String, groupBy: SpendGrouping, from: Date?, to: Date?) async throws -> SpendReport
+    func budgetStatus(teamID: String) async throws -> TeamBudgetStatus?
+}
+
+/// `/admin`: the operator's routes.
+public protocol OperatorUseCases: Sendable {
+    func budgetStatuses() async throws -> [TeamBudgetStatus]
+    func setTeamLimits(name: String, _ limits: TeamLimitsRequest) async throws -> TeamBudgetStatus?
 }
 
 /// `POST /webhooks/eachlabs/{id}`.
@@ -83,7 +90,8 @@ public protocol GalleryUseCases: GenerationUseCases, ShareUseCases, AccessUseCas
     func endpoints(teamID: String) async throws -> [EndpointView]
 }
 
-extension Vault: GenerationUseCases, UploadUseCases, ImportUseCases, SpendUseCases, WebhookUseCases, GalleryUseCases,
+extension Vault: GenerationUseCases, UploadUseCases, ImportUseCases, SpendUseCases, OperatorUseCases, WebhookUseCases,
+    GalleryUseCases,
     EndpointUseCases
 {
     public var maxInlineFileBytes: Int { settings.maxInlineFileBytes }

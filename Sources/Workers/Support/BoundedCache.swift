@@ -10,6 +10,8 @@ final class BoundedCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
 
     subscript(key: Key) -> Value? { entries.withLock { $0[key] } }
 
+    func forget(_ key: Key) { _ = entries.withLock { $0.removeValue(forKey: key) } }
+
     func insert(_ value: Value, for key: Key) {
         entries.withLock { entries in
             if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }

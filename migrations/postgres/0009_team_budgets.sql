@@ -1,0 +1,20 @@
+-- The same change as migrations/sqlite/0021_team_budgets.sql.
+-- Team budgets (`eachvault team update --budget-usd --storage-gb`): a monthly spend limit in US dollars and a limit
+-- on the bytes of the team's files, each NULL for none. A create that would pass the spend limit is refused before
+-- the provider is called; a team over its storage limit gets no new downloads until it is back under.
+ALTER TABLE teams ADD COLUMN budget_usd double precision;
+ALTER TABLE teams ADD COLUMN storage_limit_bytes bigint;
+
+-- A generation's estimated cost, kept from its create: the month's spend counts it until the real cost is known, so
+-- a burst of creates cannot pass the budget before the first of them finishes.
+ALTER TABLE generations ADD COLUMN estimated_cost_usd double precision;
+
+-- What each deleted generation cost, by team and creation time: deleting generations must not give a team its
+-- month's budget back.
+CREATE TABLE spend_of_deleted (
+    generation_id text PRIMARY KEY,
+    team_id    text NOT NULL,
+    created_at double precision NOT NULL,
+    usd        double precision NOT NULL
+);
+CREATE INDEX spend_of_deleted_by_team ON spend_of_deleted (team_id, created_at);
