@@ -117,4 +117,22 @@ extension WorkerLoopTests {
         #expect(seen.filter { $0.hasPrefix("a") }.count == 2, "\(seen)")
         #expect(Set(seen).count == seen.count, "an endpoint had two deliveries in flight: \(seen)")
     }
+
+    /// An item of no team is as much "running" as any other: it is never started again before it finishes.
+    @Test func anItemWithoutATeamIsNotStartedTwiceWhileItRuns() async throws {
+        let starts = Mutex(0)
+        let loop = WorkerLoop<String>(
+            name: "test", wakeup: Wakeup(), clock: SystemClock(), concurrency: 4, idleCheck: .milliseconds(10),
+            key: { $0 },
+            due: { _, _ in ["only"] }, nextDue: { Date() },
+            work: { _ in
+                starts.withLock { $0 += 1 }
+                try await Task.sleep(for: .seconds(3600))
+            }, logger: Logger.quiet)
+        let running = Task { await loop.run() }
+        defer { running.cancel() }
+        try await eventually(timeout: .seconds(60)) { starts.withLock { $0 } >= 1 }
+        try await Task.sleep(for: .milliseconds(300))  // many wake-ups of the loop, each seeing the item due
+        #expect(starts.withLock { $0 } == 1)
+    }
 }

@@ -105,15 +105,19 @@ struct WorkerLoop<Item: Sendable>: Sendable {
 
 /// The keys (and teams) of the items a loop is working on, shared with the tasks that finish them.
 private final class RunningItems: Sendable {
-    private let state = Mutex<[String: String?]>([:])
+    private struct Item {
+        var team: String?
+    }
+
+    private let state = Mutex<[String: Item]>([:])
 
     /// The running keys, and how many items of each team run.
     var snapshot: (keys: Set<String>, teams: [String: Int]) {
         state.withLock { items in
-            (Set(items.keys), items.values.compactMap { $0 }.reduce(into: [:]) { $0[$1, default: 0] += 1 })
+            (Set(items.keys), items.values.compactMap(\.team).reduce(into: [:]) { $0[$1, default: 0] += 1 })
         }
     }
-    func insert(_ key: String, team: String?) { state.withLock { $0[key] = team } }
+    func insert(_ key: String, team: String?) { state.withLock { $0[key] = Item(team: team) } }
     func remove(_ key: String) { state.withLock { _ = $0.removeValue(forKey: key) } }
 }
 
