@@ -14,6 +14,7 @@ struct WorkQueue: Sendable {
     private var due: SQLText { SQLText(raw: "f.\(rule.dueColumn)") }
     private var condition: SQLText { SQLText(raw: rule.condition) }
     private var team: SQLText { SQLText(raw: rule.team) }
+    private var order: SQLText { SQLText(raw: rule.order) }
 
     /// Each team's rows of the queue that hold `extra`, read through the index: the subquery of every read below.
     private func teamRows(_ extra: SQLText) -> SQLText {
@@ -25,9 +26,9 @@ struct WorkQueue: Sendable {
     func due(now: Date, limit: Int) -> SQLText {
         """
         SELECT * FROM (
-            SELECT \(raw: rule.columns), \(due) AS queue_due, row_number() OVER (PARTITION BY t.id ORDER BY \(due)) AS turn
+            SELECT \(raw: rule.columns), \(due) AS queue_due, row_number() OVER (PARTITION BY t.id ORDER BY \(order)) AS turn
             FROM \(Self.teams) t JOIN \(table) f ON f.rowid IN (
-                \(teamRows("\(due) <= \(now.unix)")) ORDER BY \(due) LIMIT \(limit)) \(join))
+                \(teamRows("\(due) <= \(now.unix)")) ORDER BY \(order) LIMIT \(limit)) \(join))
         ORDER BY turn, queue_due LIMIT \(limit)
         """
     }

@@ -13,8 +13,8 @@ extension Vault {
     public static let endpointsPerTeam = 10
     /// Delivery workers, and how many of them one team's endpoints may hold at once (one delivery in flight per
     /// endpoint), so a team whose endpoints answer slowly leaves the others workers to spare.
-    static let deliveryWorkers = 8
-    static let deliveriesPerTeam = 4
+    public static let deliveryWorkers = 8
+    public static let deliveriesPerTeam = 4
 
     /// Registers an endpoint for the team; the answer carries its signing secret, shown this once.
     public func createEndpoint(_ request: EndpointRequest, teamID: String) async throws -> EndpointView {

@@ -62,12 +62,14 @@ extension Vault {
         ] + (settings.scrubPerHour > 0 ? [ScrubService(vault: self)] : []) + (posterMaker == nil ? [] : [posterService])
     }
 
-    /// One poster or preview at a time on one thread of ffmpeg: a backlog (an archive from before posters) is
-    /// worked through without taking the host from the service.
+    /// Posters and previews on single-threaded ffmpeg runs, at most one a team: a backlog (an archive from before
+    /// posters, one team's burst) is worked through without taking the host from the service, and a second lane
+    /// keeps another team's poster from waiting behind it.
     private var posterService: any Service {
         WorkerService(
             loop: WorkerLoop<DerivedWork>(
-                name: "posters", wakeup: postersDue, clock: clock, concurrency: 1, idleCheck: settings.idleCheck, key: \.key,
+                name: "posters", wakeup: postersDue, clock: clock, concurrency: 2, idleCheck: settings.idleCheck, key: \.key,
+                team: { $0.team ?? "" }, perTeam: 1,
                 due: { now, limit in try await self.store.dueDerivedFiles(now: now, limit: limit) },
                 nextDue: { try await self.store.nextDerivedFileTime() },
                 work: { try await self.makeDerivedFile($0) }, cooldown: settings.unrecordedCooldown, logger: logger))

@@ -22,14 +22,19 @@ public struct QueueRule: Sendable {
     public let key: String
     /// What a worker reads of each due row.
     public let columns: String
+    /// What orders a team's rows due at the same time (an expression of the rows), nil for no preference.
+    public let tieBreak: String?
 
     init(
         name: String, table: String, join: String = "", dueColumn: String, condition: String, team: String = "f.team_id",
-        key: String = "f.id", columns: String = "f.*"
+        key: String = "f.id", columns: String = "f.*", tieBreak: String? = nil
     ) {
         (self.name, self.table, self.join, self.dueColumn) = (name, table, join, dueColumn)
-        (self.condition, self.team, self.key, self.columns) = (condition, team, key, columns)
+        (self.condition, self.team, self.key, self.columns, self.tieBreak) = (condition, team, key, columns, tieBreak)
     }
+
+    /// The order of a team's due rows: by due time, then the tie-break.
+    public var order: String { "f.\(dueColumn)" + (tieBreak.map { ", \($0)" } ?? "") }
 }
 
 extension QueueRule {
@@ -55,11 +60,13 @@ extension QueueRule {
         name: "input_downloads", table: "generation_inputs", join: "JOIN generations g ON g.id = f.generation_id",
         dueColumn: "next_attempt_at", condition: "f.next_attempt_at IS NOT NULL AND g.prediction_id IS NOT NULL",
         key: "f.generation_id || ':' || f.field || ':' || f.position")
-    /// Posters and previews of stored files waiting to be made, in turns of the team whose file first asked for one.
+    /// Posters and previews of stored files waiting to be made, in turns of the team whose file first asked for one;
+    /// a file's poster (a fraction of a second of ffmpeg, what its card needs first) before its preview (seconds).
     public static let posters = QueueRule(
         name: "posters", table: "derived_files", join: "JOIN assets a ON a.sha256 = f.source_sha256",
         dueColumn: "changed_at", condition: "f.sha256 IS NULL AND f.error IS NULL",
-        key: "f.source_sha256 || ':' || f.kind", columns: "a.*, f.kind AS derived_kind")
+        key: "f.source_sha256 || ':' || f.kind", columns: "a.*, f.kind AS derived_kind, f.team_id AS derived_team",
+        tieBreak: "f.kind")
     /// Second predictions a webhook named, awaiting the provider's confirmation.
     public static let extraPredictions = QueueRule(
         name: "extra_predictions", table: "extra_predictions", join: "JOIN generations g ON g.id = f.generation_id",

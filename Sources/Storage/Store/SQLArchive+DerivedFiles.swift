@@ -100,15 +100,20 @@ public enum DerivedKind: String, CaseIterable, Sendable, SQLValueConvertible {
 public struct DerivedWork: Sendable {
     public var source: Asset
     public var kind: DerivedKind
+    /// The team whose file asked for it first (its turn in the queue), nil for files from before teams.
+    public var team: String?
     /// One item of the work queue.
     public var key: String { "\(source.sha256):\(kind.rawValue)" }
 
-    public init(source: Asset, kind: DerivedKind) { (self.source, self.kind) = (source, kind) }
+    public init(source: Asset, kind: DerivedKind, team: String? = nil) {
+        (self.source, self.kind, self.team) = (source, kind, team)
+    }
 
-    /// The work a row names: its source asset's columns and `derived_kind`.
+    /// The work a row names: its source asset's columns, `derived_kind` and `derived_team`.
     package init(row: SQLRow) throws {
         source = try Asset(row: row)
         kind = try row["derived_kind"]
+        team = try row["derived_team"]
     }
 }
 

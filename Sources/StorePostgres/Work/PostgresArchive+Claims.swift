@@ -26,13 +26,13 @@ extension PostgresArchive {
         // Each team's first due rows, locked, with the rows of no team (from before teams) as one more team.
         func teamRows(_ team: String) -> SQLText {
             """
-            SELECT \(raw: rule.key) AS item, \(raw: queue.due) AS due_at, \(raw: rule.team) AS team
+            SELECT \(raw: rule.key) AS item, \(raw: queue.due) AS due_at, \(raw: rule.team) AS team, \(raw: rule.tieBreak ?? "NULL::text") AS tie
             FROM \(raw: rule.table) f \(raw: rule.join)
             WHERE \(raw: team) AND (\(raw: rule.condition)) AND \(raw: queue.due) <= \(now.unix) AND \(queue.alsoRequires?(now, owner) ?? "TRUE")
             AND NOT EXISTS (
                 SELECT 1 FROM work_leases l WHERE l.queue = \(queue.name) AND l.item = \(raw: rule.key)
                 AND l.expires_at > \(now.unix) AND l.due_at = \(raw: queue.due) AND l.owner <> \(owner))
-            ORDER BY \(raw: queue.due) LIMIT \(limit)
+            ORDER BY \(raw: rule.order) LIMIT \(limit)
             FOR UPDATE OF f SKIP LOCKED
             """
         }
@@ -40,7 +40,7 @@ extension PostgresArchive {
             """
             WITH due AS (
                 SELECT item, due_at FROM (
-                    SELECT d.*, row_number() OVER (PARTITION BY d.team ORDER BY d.due_at) AS turn FROM (
+                    SELECT d.*, row_number() OVER (PARTITION BY d.team ORDER BY d.due_at, d.tie) AS turn FROM (
                         SELECT d.* FROM teams t CROSS JOIN LATERAL (\(teamRows("\(rule.team) = t.id"))) d
                         UNION ALL SELECT * FROM (\(teamRows("\(rule.team) IS NULL"))) n) d) ranked
                 ORDER BY turn, due_at LIMIT \(limit)),

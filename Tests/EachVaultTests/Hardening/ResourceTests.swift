@@ -10,7 +10,7 @@ import Workers
 /// One team hammers the service with everything that once cost memory or time (the largest bodies a create
 /// takes, 40,000-word prompts, a stream of unknown models, 3,000-URL arrays); another team's reads must stay
 /// fast and memory bounded. Runs in a process of its own (`make test`), so the figures are this test's alone.
-@Suite struct ResourceTests {
+@Suite(.serialized) struct ResourceTests {
     static func residentBytes() -> Int {
         let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
         let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
