@@ -9,7 +9,7 @@ import NIOHTTP1
 import Storage
 import VaultDomain
 
-/// Every error becomes the documented answer: on `/v1` and the webhook endpoint `{"error": {code, message}}` as
+/// Every error becomes the documented answer: on `/v1`, `/admin` and the webhook endpoint `{"error": {code, message}}` as
 /// JSON, elsewhere (the gallery, share pages) an HTML page. Hummingbird's own errors (a body over its limit, an
 /// unknown route) keep their status with a message; bytes that are not HTTP (a malformed chunked body) go on to
 /// Hummingbird, which answers 400 and closes the connection;
@@ -67,7 +67,7 @@ struct ErrorMiddleware: RouterMiddleware {
     private func answer(_ error: APIError, request: Request, context: VaultRequestContext) throws -> Response {
         let path = request.uri.path
         var response =
-            if path.hasPrefix("/v1/") || path == "/v1" || path.hasPrefix("/webhooks/") {
+            if path.hasPrefix("/v1/") || path == "/v1" || path.hasPrefix("/webhooks/") || path.hasPrefix("/admin/") {
                 try error.response(from: request, context: context)
             } else {
                 pages.render(

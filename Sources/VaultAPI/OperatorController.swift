@@ -6,7 +6,8 @@ import VaultContract
 import Workers
 
 /// `/admin`: what only the operator may do over HTTP, with the operator's own token (`EACHVAULT_OPERATOR_TOKEN`;
-/// without one the routes answer 404): every team's budgets, and setting them.
+/// without one configured the routes answer 404, without the token or with another one 401): every team's budgets,
+/// and setting them.
 struct OperatorController<UseCases: OperatorUseCases> {
     let archive: UseCases
     let token: String?
@@ -17,8 +18,11 @@ struct OperatorController<UseCases: OperatorUseCases> {
     }
 
     private func requireOperator(_ request: Request) throws {
-        guard let token, let presented = request.bearerToken, ConstantTime.equals(presented, token) else {
-            throw APIError.notFound("route (set EACHVAULT_OPERATOR_TOKEN and send it as a bearer token)")
+        guard let token else { throw APIError.notFound("route (set EACHVAULT_OPERATOR_TOKEN to turn the operator's routes on)") }
+        guard let presented = request.bearerToken, ConstantTime.equals(presented, token) else {
+            throw APIError(
+                status: .unauthorized, code: "unauthenticated",
+                message: "send the operator's token (EACHVAULT_OPERATOR_TOKEN) as Authorization: Bearer <token>")
         }
     }
 

@@ -19,6 +19,7 @@ service_port=$(free_port)
 
 export EACHVAULT_HOME="$work/home" EACHLABS_API_KEY=schemathesis-key EACHLABS_BASE_URL=http://127.0.0.1:$simulator_port
 export EACHVAULT_LISTEN=127.0.0.1:$service_port EACHVAULT_WORKER_PROFILE=quick EACHVAULT_PRIVATE_INPUT_URLS=allow
+export EACHVAULT_OPERATOR_TOKEN=schemathesis-operator-token  # not sent: the operator routes answer 401 to the team token
 export EACHVAULT_LOG_LEVEL=notice
 "$bin" simulator --port "$simulator_port" --api-key schemathesis-key --run-seconds 1 >"$work/simulator.log" 2>&1 & pids+=($!)
 "$bin" team create api-test >/dev/null

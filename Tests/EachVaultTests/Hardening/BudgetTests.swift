@@ -25,9 +25,10 @@ import Workers
 
     @Test func aCreatePastTheMonthsBudgetIsRefusedBeforeTheProviderIsCalled() async throws {
         try await withHarness(configure: { $0.operatorToken = Self.operatorToken }) { harness in
-            // Only the operator's token opens the operator's routes.
-            #expect(try await limits(harness, #"{"budget_usd": 1}"#, token: nil).status == 404)
-            #expect(try await limits(harness, #"{"budget_usd": 1}"#, token: harness.token).status == 404)
+            // Only the operator's token opens the operator's routes; their errors are JSON like the API's.
+            let anonymous = try await limits(harness, #"{"budget_usd": 1}"#, token: nil)
+            #expect(anonymous.status == 401 && anonymous.body.contains(#""code":"unauthenticated""#), "\(anonymous.body)")
+            #expect(try await limits(harness, #"{"budget_usd": 1}"#, token: harness.token).status == 401)
             let invalid = try await limits(harness, #"{"budget_usd": -3}"#)
             #expect(invalid.status == 422 && invalid.body.contains("budget_usd"), "\(invalid.body)")
 
