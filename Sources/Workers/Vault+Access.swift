@@ -39,8 +39,8 @@ extension Vault {
 
     /// Each check, and every work queue's rows due now (`GET /readyz`).
     public func readiness() async -> Readiness {
-        // Within seconds, whatever the database does: an orchestrator's probe must not hang with it.
-        let databaseUp = (try? await withDeadline(.seconds(10)) { await store.isReachable() }) ?? false
+        let deadline = settings.readinessDeadline
+        let databaseUp = (try? await withDeadline(deadline) { await store.isReachable() }) ?? false
         let blobsUp = await blobs.isReady()
         let diskLow = lowDiskSpace()
         let checks = [
@@ -52,7 +52,7 @@ extension Vault {
             "posters": posterMaker == nil
                 ? "off: ffmpeg not found (install it, or set EACHVAULT_FFMPEG); the gallery shows placeholders" : "ok",
         ]
-        let queues = databaseUp ? (try? await withDeadline(.seconds(10)) { try await store.queueDepths(now: now()) }) ?? [] : []
+        let queues = databaseUp ? (try? await withDeadline(deadline) { try await store.queueDepths(now: now()) }) ?? [] : []
         return Readiness(
             status: databaseUp && blobsUp && warmUp.isComplete && diskLow == nil ? "ready" : "not ready", checks: checks,
             queues: Dictionary(

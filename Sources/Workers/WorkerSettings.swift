@@ -66,6 +66,9 @@ public struct WorkerSettings: Sendable {
     /// 507 and downloads wait, so the database and the files already kept never meet a full disk
     /// (`EACHVAULT_MIN_FREE_MB`).
     public var minFreeBytes: Int64 = 512 << 20
+    /// How long `/readyz` waits for the database's answers (reachable, queue depths) before it reports the database
+    /// unreachable: an orchestrator's probe must not hang with a database that does.
+    public var readinessDeadline: Duration = .seconds(10)
     /// An item whose outcome could not be recorded (the database refused the write) rests this long before it is
     /// tried again, growing with each failure; queues that call the provider pause as a whole by `unrecordedPause`.
     public var unrecordedCooldown = Backoff(base: .seconds(1), factor: 2, cap: .seconds(300))

@@ -25,10 +25,12 @@ struct RouterFixture {
         home = try TempDirectory()
         let database = try AppDatabase.inMemory()
         let transport = CurlTransport()
+        var settings = WorkerSettings()
+        settings.readinessDeadline = .seconds(30)  // a starved test process is not a database that hangs
         vault = Vault(
             store: database, blobs: try BlobStore(home: home.url),
             provider: LiveProviderAPI(baseURL: "http://127.0.0.1:9", apiKey: "unused", transport: transport),
-            transport: transport, logger: Logger(label: "router-test"))
+            transport: transport, settings: settings, logger: Logger(label: "router-test"))
         team = try await database.createTeam(name: "team-a", now: Date())
         token = try await database.createToken(teamName: "team-a", label: nil, now: Date()).token
     }

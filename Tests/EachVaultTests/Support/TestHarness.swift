@@ -44,6 +44,8 @@ final class Harness: @unchecked Sendable {
         settings.providerRetry = Backoff(base: .milliseconds(50), factor: 2, cap: .milliseconds(800))
         settings.downloadRetry = Backoff(base: .milliseconds(50), factor: 2, cap: .milliseconds(400))
         settings.idleCheck = .seconds(2)
+        // A starved test process (the whole suite beside `stress-ng`) is not a database that hangs.
+        settings.readinessDeadline = .seconds(30)
         settings.interruptedCreateCheck = .milliseconds(200)
         settings.assumedRunTime = .seconds(2)
         settings.webhookGrace = .seconds(1)
