@@ -260,7 +260,8 @@ let package = Package(
             name: "RouterTests",
             dependencies: [
                 "TestSupport", "Storage", "Blobs", "StoreSQLite", "Workers", "VaultAPI", "Transport", "EachLabs",
-                "VaultContract", .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "Logging", package: "swift-log"),
+                "VaultContract", "VaultDomain", .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "Crypto", package: "swift-crypto"),

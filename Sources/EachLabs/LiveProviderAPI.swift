@@ -43,6 +43,21 @@ public struct LiveProviderAPI: ProviderAPI {
         try await call("GET", "/v1/prediction/\(Self.percentEncoded(id))")
     }
 
+    /// POSTs the prediction's `urls.cancel` when it is on the provider's own origin (the key goes nowhere else), else
+    /// the documented path of the same shape.
+    public func cancelPrediction(_ prediction: Prediction) async throws(ProviderError) -> Prediction? {
+        let documented = "/v1/prediction/\(Self.percentEncoded(prediction.id))/cancel"
+        var path = documented
+        if let given = prediction.urls?["cancel"], given.hasPrefix(baseURL + "/"), !given.contains("..") {
+            path = String(given.dropFirst(baseURL.count))
+        }
+        let body = try await send("POST", path, body: Data("{}".utf8))
+        guard let answer = try? JSONDecoder().decode(Prediction.self, from: body), answer.id == prediction.id else {
+            return nil
+        }
+        return answer
+    }
+
     public func webhookLog(limit: Int, offset: Int) async throws(ProviderError) -> [WebhookLogEntry] {
         let page: WebhookLogPage = try await call("GET", "/v1/webhooks?limit=\(limit)&offset=\(offset)")
         return page.entries
@@ -85,6 +100,14 @@ public struct LiveProviderAPI: ProviderAPI {
     private func call<T: Decodable>(_ method: String, _ path: String, body: Data? = nil) async throws(ProviderError)
         -> T
     {
+        let answer = try await send(method, path, body: body)
+        do { return try JSONDecoder().decode(T.self, from: answer) } catch {
+            throw .malformedResponse("\(method) \(path): \(error)")
+        }
+    }
+
+    /// The body of a successful answer; an unsuccessful one is thrown as the error it stands for.
+    private func send(_ method: String, _ path: String, body: Data?) async throws(ProviderError) -> Data {
         var headers: [(name: String, value: String)] = [("Accept", "application/json")]
         if !apiKey.isEmpty { headers.append(("Authorization", "Bearer \(apiKey)")) }
         if body != nil { headers.append(("Content-Type", "application/json")) }
@@ -98,9 +121,7 @@ public struct LiveProviderAPI: ProviderAPI {
             throw .transport(error)
         }
         try Self.check(response)
-        do { return try JSONDecoder().decode(T.self, from: response.body) } catch {
-            throw .malformedResponse("\(method) \(path): \(error)")
-        }
+        return response.body
     }
 
     /// Throws the error an unsuccessful answer stands for.

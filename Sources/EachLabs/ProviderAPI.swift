@@ -7,6 +7,9 @@ public protocol ProviderAPI: Sendable {
     /// Starts a prediction and returns its id. Not idempotent at the provider: see `ProviderError.createMayHaveSucceeded`.
     func createPrediction(_ request: CreatePrediction) async throws(ProviderError) -> String
     func prediction(id: String) async throws(ProviderError) -> Prediction
+    /// Asks the provider to stop a running prediction, through the cancel URL its read gave (`urls.cancel`); the
+    /// prediction as the answer tells it, or nil when the answer was not one (read it again to learn).
+    func cancelPrediction(_ prediction: Prediction) async throws(ProviderError) -> Prediction?
     /// The provider's log of webhook deliveries, newest first.
     func webhookLog(limit: Int, offset: Int) async throws(ProviderError) -> [WebhookLogEntry]
     /// Asks where to upload a local file (the first half of the upload flow).

@@ -62,3 +62,18 @@ public struct ModelCost: Sendable, Codable, Hashable {
         case dependsOn = "depends_on"
     }
 }
+
+extension ModelCost {
+    /// The price as people read it: `$0.10/second`, `$0.50`, `about $0.40`; nil when no figure is known.
+    public var summary: String? {
+        func money(_ value: Double) -> String? {
+            guard value.isFinite, value >= 0, value < 1e9 else { return nil }
+            return String(format: value < 0.1 && value > 0 ? "$%.3f" : "$%.2f", value)
+        }
+        if let amount, let text = money(amount) {
+            guard type != "fixed", let unit, !unit.isEmpty else { return text }
+            return "\(text)/\(unit)"
+        }
+        return estimate.flatMap(money).map { "about \($0)" }
+    }
+}

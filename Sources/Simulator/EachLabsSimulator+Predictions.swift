@@ -85,6 +85,14 @@ extension EachLabsSimulator {
         return JSONResponse.make(prediction.snapshot(at: .now, baseURL: Self.baseURL(of: request)))
     }
 
+    /// Stops a running prediction: it ends `cancelled` at once (no webhook); one already finished is answered as it
+    /// ended. The answer is the prediction, as a read gives it.
+    func cancelPrediction(_ request: Request, id: String) async throws -> Response {
+        if let refusal = await authorize(request, isCreate: false) { return refusal }
+        guard let prediction = await state.cancel(id: id) else { return Self.error(.notFound, "Prediction not found") }
+        return JSONResponse.make(prediction.snapshot(at: .now, baseURL: Self.baseURL(of: request)))
+    }
+
     /// Like the provider, a prediction fails `INPUT_DOWNLOAD_ERROR` when an input is one of this provider's upload
     /// URLs whose bytes were never PUT (the simulator cannot fetch other hosts' URLs, so only its own are checked).
     func missingUpload(in input: [String: JSONValue], schema: RequestSchema, baseURL: String) async -> String? {

@@ -49,6 +49,9 @@ public struct EachLabsSimulator: Sendable {
         router.get("/v1/prediction/{id}") { request, context in
             try await self.readPrediction(request, id: context.parameters.get("id") ?? "")
         }
+        router.post("/v1/prediction/{id}/cancel") { request, context in
+            try await self.cancelPrediction(request, id: context.parameters.get("id") ?? "")
+        }
         router.get("/v1/webhooks") { request, _ in try await self.listWebhooks(request) }
         router.get("/v1/webhooks/{id}") { request, context in
             try await self.readWebhook(request, id: context.parameters.get("id") ?? "")

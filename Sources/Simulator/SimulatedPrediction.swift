@@ -19,8 +19,8 @@ struct SimulatedPrediction: Sendable {
     let model: String
     let input: [String: JSONValue]
     let createdAt: ContinuousClock.Instant
-    let runTime: Duration
-    let fate: Fate
+    private(set) var runTime: Duration
+    private(set) var fate: Fate
     let video: SyntheticVideo
     let cost: Double
     let webhookURL: String?
@@ -29,6 +29,13 @@ struct SimulatedPrediction: Sendable {
     let createLost: Bool
 
     var finishedAt: ContinuousClock.Instant { createdAt + runTime }
+
+    /// Stopped at `now` by a cancel, if it was still running: it ends `cancelled` there, and sends no webhook.
+    mutating func cancel(at now: ContinuousClock.Instant) {
+        guard !status(at: now).isFinal else { return }
+        fate = .cancelled
+        runTime = now - createdAt
+    }
 
     /// Where the prediction stands at `now`: created → starting → processing → its fate.
     func status(at now: ContinuousClock.Instant) -> PredictionStatus {

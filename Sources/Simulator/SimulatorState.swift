@@ -14,6 +14,8 @@ public struct SimulatorStats: Sendable, Codable, Equatable {
     /// Rejected with 401.
     public var unauthorized = 0
     public var webhookAttempts = 0
+    /// Cancels asked for (`POST /v1/prediction/{id}/cancel`).
+    public var cancels = 0
     /// Upload slots presigned, and files PUT into them.
     public var presigns = 0
     public var uploads = 0
@@ -23,7 +25,7 @@ public struct SimulatorStats: Sendable, Codable, Equatable {
     public var createsByModel: [String: Int] = [:]
 
     enum CodingKeys: String, CodingKey {
-        case creates, reads, unauthorized, presigns, uploads
+        case creates, reads, unauthorized, presigns, uploads, cancels
         case fileRequests = "file_requests"
         case webhookLogReads = "webhook_log_reads"
         case modelReads = "model_reads"
@@ -136,6 +138,16 @@ actor SimulatorState {
         stats.readsByPrediction[id, default: 0] += 1
         return predictions[id]
     }
+
+    /// Cancels a running prediction (a finished one is left as it ended); the prediction as it now stands.
+    func cancel(id: String) -> SimulatedPrediction? {
+        stats.cancels += 1
+        predictions[id]?.cancel(at: .now)
+        return predictions[id]
+    }
+
+    /// The prediction as it stands, counting no read (the webhook sender's look before it sends).
+    func current(id: String) -> SimulatedPrediction? { predictions[id] }
 
     func file(id: String) -> SimulatedPrediction? {
         stats.fileRequests += 1

@@ -21,6 +21,8 @@ struct WebhookSender: Sendable {
             default: break
             }
             try? await Task.sleep(until: due, clock: .continuous)
+            // Cancelled in the meantime: a cancellation sends none.
+            guard await state.current(id: prediction.id)?.fate == prediction.fate else { return }
             await deliver(prediction, url: url, body: body)
         }
     }

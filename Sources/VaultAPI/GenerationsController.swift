@@ -18,6 +18,7 @@ struct GenerationsController<UseCases: GenerationUseCases> {
         group.delete("{id}", use: delete)
         group.patch("{id}", use: annotate)
         group.post("{id}/resend", use: resend)
+        group.post("{id}/cancel", use: cancel)
     }
 
     @Sendable func create(_ request: Request, context: VaultRequestContext) async throws -> Response {
@@ -48,11 +49,24 @@ struct GenerationsController<UseCases: GenerationUseCases> {
     /// `PATCH {"tags"?: [...], "note"?: "..." | null}`: tags and note after the fact; the search index follows.
     @Sendable func annotate(_ request: Request, context: VaultRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(
-            AnnotationRequest.self, context: context, example: #"{"tags": ["client-a"], "note": "..."}"#)
+            AnnotationRequest.self, context: context, example: #"{"add_tags": ["client-a"], "note": "..."}"#)
         let team = try context.requireTeam()
         let id = try context.parameters.require("id")
-        guard try await archive.annotateGeneration(id: id, teamID: team.id, tags: body.tags, note: body.note) != nil
-        else { throw APIError.notFound("generation") }
+        let adding = body.addTags ?? [], removing = body.removeTags ?? []
+        let edits = !adding.isEmpty || !removing.isEmpty
+        if edits {
+            guard body.tags == nil else {
+                throw APIError(
+                    status: .unprocessableContent, code: "invalid_request",
+                    message: "tags replaces the whole set, add_tags and remove_tags edit it: send one or the other")
+            }
+            guard try await archive.editTags(id: id, teamID: team.id, adding: adding, removing: removing) != nil
+            else { throw APIError.notFound("generation") }
+        }
+        if !edits || body.tags != nil || body.note != nil {
+            guard try await archive.annotateGeneration(id: id, teamID: team.id, tags: body.tags, note: body.note) != nil
+            else { throw APIError.notFound("generation") }
+        }
         return try await respond(with: id, team: team, request: request, context: context, status: .ok)
     }
 
@@ -100,7 +114,7 @@ struct GenerationsController<UseCases: GenerationUseCases> {
             from: request, context: context)
     }
 
-    private func respond(
+    func respond(
         with id: String, team: Team, request: Request, context: VaultRequestContext, status: HTTPResponse.Status,
         deduplicatedFrom: String? = nil
     ) async throws -> Response {

@@ -49,7 +49,7 @@ public enum VaultRouter {
         PageSupportController(pages: pages, baseURL: baseURL).addRoutes(to: router)
         api.get("models") { _, _ in
             try await vault.cachedModels().map {
-                ModelSummary(slug: $0.slug, title: $0.title, version: $0.version, category: $0.category)
+                ModelSummary(slug: $0.slug, title: $0.title, version: $0.version, category: $0.category, cost: $0.cost)
             }
         }
         api.get("models/{slug}") { _, context in

@@ -9,8 +9,8 @@ import VaultDomain
 public struct VaultClient: Sendable {
     public let baseURL: String
     /// The team token sent as `Authorization: Bearer`.
-    private let token: String?
-    private let transport: any HTTPTransport
+    let token: String?
+    let transport: any HTTPTransport
     private let encoder = ContractJSON.encoder()
     private let decoder = ContractJSON.decoder()
 
@@ -27,6 +27,25 @@ public struct VaultClient: Sendable {
     /// Validation, canonical key, exact match, similar prompts and cost estimate, without generating.
     public func planGeneration(_ request: GenerationRequest) async throws -> GenerationPlan {
         try await call("POST", "/v1/generations?dry_run=1", body: encoder.encode(request))
+    }
+
+    /// Cancels the generation (at the provider when it runs there); the generation as it stands after.
+    public func cancelGeneration(id: String) async throws -> GenerationView {
+        try await call("POST", "/v1/generations/\(Self.encoded(id))/cancel")
+    }
+
+    /// Replaces tags (`tags`), edits them (`add_tags`, `remove_tags`) or sets the note.
+    public func annotate(id: String, _ request: AnnotationRequest) async throws -> GenerationView {
+        try await call("PATCH", "/v1/generations/\(Self.encoded(id))", body: encoder.encode(request))
+    }
+
+    /// The generation's share links, newest first.
+    public func shares(id: String) async throws -> [ShareView] {
+        try await call("GET", "/v1/generations/\(Self.encoded(id))/shares")
+    }
+
+    public func revokeShare(id: String) async throws {
+        let _: Empty = try await call("DELETE", "/v1/shares/\(Self.encoded(id))")
     }
 
     public func deleteGeneration(id: String) async throws {
@@ -121,37 +140,48 @@ public struct VaultClient: Sendable {
         }
     }
 
-    private func call<T: Decodable>(
+    func call<T: Decodable>(
         _ method: String, _ path: String, body: Data? = nil, bodyFile: URL? = nil,
         contentType: String = "application/json"
     ) async throws -> T {
-        var headers: [(name: String, value: String)] = [("Accept", "application/json")]
-        if let token { headers.append(("Authorization", "Bearer \(token)")) }
+        var headers = authorization
+        headers.append(("Accept", "application/json"))
         if body != nil || bodyFile != nil { headers.append(("Content-Type", contentType)) }
-        let response = try await transport.send(
-            HTTPRequest(
-                method: method, url: baseURL + path, headers: headers, body: body, bodyFile: bodyFile,
-                timeout: bodyFile == nil ? .seconds(30) : .seconds(600)))
-        guard (200..<300).contains(response.status) else {
-            throw VaultClientError(
-                status: response.status, error: try? decoder.decode(ErrorBody.self, from: response.body).error,
-                body: String(decoding: response.body.prefix(2048), as: UTF8.self))
+        let response: HTTPResponse
+        do {
+            response = try await transport.send(
+                HTTPRequest(
+                    method: method, url: baseURL + path, headers: headers, body: body, bodyFile: bodyFile,
+                    timeout: bodyFile == nil ? .seconds(30) : .seconds(600)))
+        } catch {
+            throw VaultUnreachable(url: baseURL, cause: "\(error)")
         }
+        guard (200..<300).contains(response.status) else { throw refusal(response.status, body: response.body) }
         if response.status == 204, let empty = Empty() as? T { return empty }
         return try decoder.decode(T.self, from: response.body)
     }
 
-    private struct Empty: Decodable {}
+    /// The `Authorization` header, when there is a token.
+    var authorization: [(name: String, value: String)] { token.map { [("Authorization", "Bearer \($0)")] } ?? [] }
 
-    private static func query(_ parameters: [(String, String?)]) -> String {
+    /// The error an unsuccessful answer stands for.
+    func refusal(_ status: Int, body: Data) -> VaultClientError {
+        VaultClientError(
+            status: status, error: try? decoder.decode(ErrorBody.self, from: body).error,
+            body: String(decoding: body.prefix(2048), as: UTF8.self), tokenSent: token != nil, server: baseURL)
+    }
+
+    struct Empty: Decodable {}
+
+    static func query(_ parameters: [(String, String?)]) -> String {
         let pairs = parameters.compactMap { name, value in value.map { "\(name)=\(encoded($0))" } }
         return pairs.isEmpty ? "" : "?" + pairs.joined(separator: "&")
     }
 
-    private static let unreserved = CharacterSet(
+    static let unreserved = CharacterSet(
         charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
-    private static func encoded(_ text: String) -> String {
+    static func encoded(_ text: String) -> String {
         text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? text
     }
 }
@@ -163,6 +193,31 @@ public struct VaultClientError: Error, CustomStringConvertible {
     public var error: ErrorBody.Detail?
     /// The answer's first bytes, as text.
     public var body: String
+    /// Whether the request carried a token (a 401 then means it was refused, not missing).
+    public var tokenSent = true
+    /// The server that answered.
+    public var server = ""
 
-    public var description: String { "HTTP \(status): \(error?.message ?? body)" }
+    public var description: String {
+        switch status {
+        case 401 where !tokenSent:
+            "no team token was sent to \(server): run `eachvault login`, or set EACHVAULT_TOKEN"
+        case 401:
+            "\(server) refused the team token (revoked, mistyped, or made for another server): run `eachvault login` "
+                + "again, or check EACHVAULT_TOKEN"
+        default:
+            "HTTP \(status): \(error?.message ?? body)"
+        }
+    }
+}
+
+/// EachVault could not be reached at all: the URL tried and why.
+public struct VaultUnreachable: Error, CustomStringConvertible {
+    public var url: String
+    public var cause: String
+
+    public var description: String {
+        "cannot reach EachVault at \(url) (\(cause)): is `eachvault serve` running there? Pass --server, set "
+            + "EACHVAULT_URL, or run `eachvault login --server URL`"
+    }
 }

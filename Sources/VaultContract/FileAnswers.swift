@@ -51,3 +51,29 @@ public struct CreatedShare: Sendable, Codable {
         case expiresAt = "expires_at"
     }
 }
+
+/// One of a generation's share links (`GET /v1/generations/{id}/shares`). Its URL is not kept (only its token's
+/// hash is), so a lost link is revoked and made again.
+public struct ShareView: Sendable, Codable, Equatable {
+    public var id: String
+    public var createdAt: Date
+    public var expiresAt: Date
+    public var revokedAt: Date?
+    /// `active`, `expired` or `revoked`.
+    public var state: String
+
+    public init(id: String, createdAt: Date, expiresAt: Date, revokedAt: Date?, state: String) {
+        self.id = id
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+        self.revokedAt = revokedAt
+        self.state = state
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, state
+        case createdAt = "created_at"
+        case expiresAt = "expires_at"
+        case revokedAt = "revoked_at"
+    }
+}

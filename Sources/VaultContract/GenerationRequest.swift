@@ -32,25 +32,39 @@ public struct GenerationRequest: Sendable, Codable {
 
 /// `PATCH /v1/generations/{id}`: tags and note after the fact. An absent note is left alone; `null` clears it.
 public struct AnnotationRequest: Sendable, Codable {
+    /// The whole set of tags, replacing the generation's.
     public var tags: [String]?
+    /// Tags added to, and removed from, those the generation has (the others kept); not with `tags`.
+    public var addTags: [String]?
+    public var removeTags: [String]?
     public var note: String??
 
-    public init(tags: [String]? = nil, note: String?? = .none) {
+    public init(tags: [String]? = nil, addTags: [String]? = nil, removeTags: [String]? = nil, note: String?? = .none) {
         self.tags = tags
+        self.addTags = addTags
+        self.removeTags = removeTags
         self.note = note
     }
 
-    enum Keys: String, CodingKey { case tags, note }
+    enum Keys: String, CodingKey {
+        case tags, note
+        case addTags = "add_tags"
+        case removeTags = "remove_tags"
+    }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: Keys.self)
         tags = try container.decodeIfPresent([String].self, forKey: .tags)
+        addTags = try container.decodeIfPresent([String].self, forKey: .addTags)
+        removeTags = try container.decodeIfPresent([String].self, forKey: .removeTags)
         note = container.contains(.note) ? .some(try container.decodeIfPresent(String.self, forKey: .note)) : .none
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: Keys.self)
         try container.encodeIfPresent(tags, forKey: .tags)
+        try container.encodeIfPresent(addTags, forKey: .addTags)
+        try container.encodeIfPresent(removeTags, forKey: .removeTags)
         if let note { try container.encode(note, forKey: .note) }
     }
 }

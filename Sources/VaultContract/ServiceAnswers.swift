@@ -6,12 +6,15 @@ public struct ModelSummary: Sendable, Codable {
     public var title: String
     public var version: String
     public var category: String?
+    /// The provider's price, once the model's detail has been read (null until then: unknown, not free).
+    public var cost: ModelCost?
 
-    public init(slug: String, title: String, version: String, category: String?) {
+    public init(slug: String, title: String, version: String, category: String?, cost: ModelCost? = nil) {
         self.slug = slug
         self.title = title
         self.version = version
         self.category = category
+        self.cost = cost
     }
 }
 

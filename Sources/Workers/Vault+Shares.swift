@@ -20,6 +20,11 @@ extension Vault {
         try await store.revokeShare(id: id, teamID: teamID, now: now())
     }
 
+    /// The generation's links, newest first; nil when the team has no such generation.
+    public func shares(generationID: String, teamID: String) async throws -> [Share]? {
+        try await store.shares(generationID: generationID, teamID: teamID)
+    }
+
     public func lookUpShare(token: String) async throws -> ShareLookup {
         try await store.lookUpShare(token: token, now: now())
     }

@@ -13,6 +13,6 @@ struct MCPCommand: AsyncParsableCommand {
     @OptionGroup var server: ServerOptions
 
     func run() async throws {
-        try await VaultMCPServer.run(client: server.client)
+        try await VaultMCPServer.run(client: try server.client)
     }
 }

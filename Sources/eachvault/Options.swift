@@ -30,18 +30,49 @@ struct HomeOptions: ParsableArguments {
     }
 }
 
-/// Which running EachVault a client command talks to, and as which team.
+/// Which running EachVault a client command talks to, and as which team: `--server` and `--token`, else
+/// `EACHVAULT_URL` and `EACHVAULT_TOKEN`, else the login `eachvault login` kept for the server, else
+/// http://127.0.0.1:8080 without a token.
 struct ServerOptions: ParsableArguments {
-    @Option(help: "EachVault's URL (default $EACHVAULT_URL or http://127.0.0.1:8080).")
+    @Option(help: "EachVault's URL (default $EACHVAULT_URL, else the server of `eachvault login`, else http://127.0.0.1:8080).")
     var server: String?
-    @Option(help: "A team token (default $EACHVAULT_TOKEN); prefer the variable: flags show in process lists.")
+    @Option(help: "A team token (default $EACHVAULT_TOKEN, else the login's); prefer those: flags show in process lists.")
     var token: String?
 
-    var client: VaultClient {
+    /// The server and token to use, and where the token came from.
+    func resolved() throws -> (server: String, token: String?, tokenSource: String) {
         let environment = ProcessInfo.processInfo.environment
-        return VaultClient(
-            baseURL: server ?? environment["EACHVAULT_URL"] ?? "http://127.0.0.1:8080",
-            token: token ?? environment["EACHVAULT_TOKEN"])
+        let config = try ClientConfig.load(from: ClientConfig.defaultLocation())
+        let server = Self.normalised(
+            server ?? environment["EACHVAULT_URL"].flatMap { $0.isEmpty ? nil : $0 } ?? config.current
+                ?? "http://127.0.0.1:8080")
+        if let token { return (server, token, "--token") }
+        if let token = environment["EACHVAULT_TOKEN"], !token.isEmpty { return (server, token, "EACHVAULT_TOKEN") }
+        if let login = config.servers[server] {
+            return (server, login.token, "the login in \(ClientConfig.defaultLocation().path)")
+        }
+        return (server, nil, "none")
+    }
+
+    var client: VaultClient {
+        get throws {
+            let (server, token, _) = try resolved()
+            return VaultClient(baseURL: server, token: token)
+        }
+    }
+
+    /// Does `action` to each id in turn, saying `"ID <done>"` after each.
+    func each(_ ids: [String], done: String, _ action: (VaultClient, String) async throws -> Void) async throws {
+        let client = try client
+        for id in ids {
+            try await action(client, id)
+            print("\(id) \(done)")
+        }
+    }
+
+    /// A URL as logins are keyed: no trailing slash.
+    static func normalised(_ url: String) -> String {
+        url.hasSuffix("/") ? String(url.dropLast()) : url
     }
 }
 

@@ -8,6 +8,7 @@ import Logging
 import Testing
 @testable import VaultAPI
 import VaultContract
+import VaultDomain
 @testable import Workers
 import TestSupport
 
@@ -17,6 +18,8 @@ import TestSupport
     /// Answers every create with `outcome`; holds one generation, `gen_1`.
     struct ScriptedGenerations: GenerationUseCases {
         var outcome: Result<CreatedGeneration, SubmissionError>
+        /// What a cancel of `gen_1` answers.
+        var cancel: Result<GenerationStatus, CancelRefusal> = .success(.cancelled)
         var maxInlineFileBytes = 1024
         /// What a search fails with, when it does (an error no controller expects).
         var searchFailure: String?
@@ -44,6 +47,17 @@ import TestSupport
 
         func deleteGeneration(id: String, teamID: String) async throws -> Bool { id == stored.id }
         func resendCreate(id: String, teamID: String) async throws -> Bool { false }
+
+        func editTags(id: String, teamID: String, adding: [String], removing: [String]) async throws -> Generation? {
+            id == stored.id ? stored : nil
+        }
+
+        func cancelGeneration(id: String, teamID: String) async throws -> Generation {
+            guard id == stored.id else { throw CancelRefusal.notFound }
+            var after = stored
+            after.status = try cancel.get()
+            return after
+        }
 
         func search(_ query: GenerationQuery) async throws -> SearchResults {
             if let searchFailure { throw Unexpected(description: searchFailure) }
@@ -110,6 +124,38 @@ import TestSupport
                 let fields = try #require((answer.json["error"] as? [String: Any])?["fields"] as? [[String: Any]])
                 #expect(fields.first?["field"] as? String == "prompt")
             }
+        }
+    }
+
+    @Test(arguments: [
+        (Result<GenerationStatus, CancelRefusal>.success(.cancelled), 200, nil),
+        (.success(.processing), 202, nil),
+        (.failure(.finished(.completed)), 409, "already_final"),
+        (.failure(.createInFlight), 409, "create_in_flight"),
+        (.failure(.provider(.server(status: 500, message: "down"))), 503, "provider_unavailable"),
+        (.failure(.provider(.badRequest("no"))), 502, "provider_unavailable"),
+    ])
+    func aCancelAnswersWhatHappened(outcome: Result<GenerationStatus, CancelRefusal>, status: Int, code: String?)
+        async throws
+    {
+        var useCases = ScriptedGenerations(outcome: .failure(.invalidRequest("unused")))
+        useCases.cancel = outcome
+        try await test(useCases) { client in
+            let answer = try await client.execute(uri: "/v1/generations/gen_1/cancel", method: .post)
+            #expect(answer.status.code == status && answer.errorCode == code)
+            #expect((answer.headers[.retryAfter] != nil) == (code == "create_in_flight" || status == 503))
+            let missing = try await client.execute(uri: "/v1/generations/gen_9/cancel", method: .post)
+            #expect(missing.status == .notFound)
+        }
+    }
+
+    @Test func tagsAreEditedOrReplacedButNotBoth() async throws {
+        try await test(ScriptedGenerations(outcome: .failure(.invalidRequest("unused")))) { client in
+            let edit = ByteBuffer(string: #"{"add_tags": ["a"], "remove_tags": ["b"]}"#)
+            #expect(try await client.execute(uri: "/v1/generations/gen_1", method: .patch, headers: json, body: edit).status == .ok)
+            let both = ByteBuffer(string: #"{"tags": ["a"], "add_tags": ["b"]}"#)
+            let refused = try await client.execute(uri: "/v1/generations/gen_1", method: .patch, headers: json, body: both)
+            #expect(refused.status == .unprocessableContent && refused.errorCode == "invalid_request")
         }
     }
 

@@ -11,6 +11,7 @@ import VaultDomain
 ///     submitted/processing ─succeeded─▶ downloading ─last output stored─▶ completed
 ///                          ─failed────▶ failed      (downloading ─an output given up─▶ failed)
 ///                          ─cancelled─▶ cancelled
+///     pending (nothing sent) ─cancel asked─▶ cancelled
 ///
 /// A success told by a webhook carries no cost: one confirming read later settles it (`confirmPending`).
 public enum GenerationLife {
@@ -18,6 +19,7 @@ public enum GenerationLife {
     public enum Source: String, Sendable {
         case polled, webhook, imported
         case extraPrediction = "extra prediction"
+        case cancelRequest = "the team's cancel"
     }
 
     /// What a transition does: the generation after it, and what else is to be written with it.
@@ -155,6 +157,28 @@ public enum GenerationLife {
             step.history.append(HistoryLine(kind: "cancelled", detail: "cancelled at the provider (\(source.rawValue))"))
             step.announcement = Announcement(type: .generationCancelled, data: ["status": "cancelled"])
         }
+        return step
+    }
+
+    /// The team asked to cancel. Without `answer` (nothing was sent to the provider): a generation that waits for its
+    /// create, with none in flight or uncertain, ends as cancelled. With the provider's answer to the cancel: a
+    /// submitted or running generation moves as the answer says (cancelled, or finished first, or still stopping
+    /// and polled again). Nil when the cancel does not apply.
+    public static func cancelAsked(answer: PollOutcome?, _ generation: Generation, at now: Date) -> Step? {
+        guard let answer else {
+            let unsent =
+                generation.status == .pending && generation.predictionID == nil && generation.submitStartedAt == nil
+                && generation.submitUncertainSince == nil
+            guard unsent else { return nil }
+            var step = Step(generation)
+            step.generation.end(.cancelled, code: "cancelled", message: "cancelled by the team before it was sent", at: now)
+            step.history.append(HistoryLine(kind: "cancelled", detail: "by the team, before the create was sent"))
+            step.announcement = Announcement(type: .generationCancelled, data: ["status": "cancelled"])
+            return step
+        }
+        guard generation.status == .submitted || generation.status == .processing else { return nil }
+        var step = reported(answer, by: .cancelRequest, generation, at: now)
+        step.history.insert(HistoryLine(kind: "cancel_requested", detail: "by the team"), at: 0)
         return step
     }
 

@@ -102,6 +102,8 @@ public protocol ShareStore: Sendable {
     func createShare(generationID: String, teamID: String, expiresAt: Date, now: Date) async throws
         -> (token: String, share: Share)?
     func revokeShare(id: String, teamID: String, now: Date) async throws -> Bool
+    /// The generation's links, newest first, revoked and expired ones too; nil when the team has no such generation.
+    func shares(generationID: String, teamID: String) async throws -> [Share]?
     func lookUpShare(token: String, now: Date) async throws -> ShareLookup
 }
 
@@ -132,6 +134,9 @@ public protocol SubmissionStore: Sendable {
 public protocol PollingStore: Sendable {
     func duePolls(now: Date, limit: Int) async throws -> [Generation]
     func recordPoll(id: String, outcome: PollOutcome, now: Date) async throws
+    /// The team's cancel (`GenerationLife.cancelAsked`): `answer` is the provider's answer to it, nil when nothing
+    /// was sent. False when the generation is not the team's or the cancel does not apply to it.
+    func cancelGeneration(id: String, teamID: String, answer: PollOutcome?, now: Date) async throws -> Bool
     func reschedulePoll(id: String, retryAt: Date, reason: String, now: Date) async throws
     func nextPollTime() async throws -> Date?
     func typicalRunTime(model: String) async throws -> TimeInterval?

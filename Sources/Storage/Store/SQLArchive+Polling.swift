@@ -20,6 +20,12 @@ extension SQLArchive {
         }
     }
 
+    public func cancelGeneration(id: String, teamID: String, answer: PollOutcome?, now: Date) async throws -> Bool {
+        try await writing(durably: true) { db in
+            try db.advance(id, at: now) { $0.teamID == teamID ? GenerationLife.cancelAsked(answer: answer, $0, at: now) : nil }
+        }
+    }
+
     /// A poll could not be made (rate limit, provider or network error): try again at `retryAt`.
     public func reschedulePoll(id: String, retryAt: Date, reason: String, now: Date) async throws {
         try await writing { db in

@@ -33,6 +33,16 @@ extension SQLArchive {
         }
     }
 
+    public func shares(generationID: String, teamID: String) async throws -> [Share]? {
+        try await reading { db in
+            guard try db.value(Int.self, "SELECT count(*) FROM generations WHERE id = \(generationID) AND team_id = \(teamID)") == 1
+            else { return nil }
+            return try db.fetchAll(
+                Share.self,
+                "SELECT * FROM shares WHERE generation_id = \(generationID) AND team_id = \(teamID) ORDER BY created_at DESC, id")
+        }
+    }
+
     public func lookUpShare(token: String, now: Date) async throws -> ShareLookup {
         try await reading { db in
             guard let share = try db.fetchOne(Share.self, "SELECT * FROM shares WHERE token_sha256 = \(Secrets.digest(token))")

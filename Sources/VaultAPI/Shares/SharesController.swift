@@ -15,6 +15,7 @@ struct SharesController<UseCases: ShareUseCases> {
 
     func addAPIRoutes(to api: RouterGroup<VaultRequestContext>) {
         api.post("generations/{id}/share", use: create)
+        api.get("generations/{id}/shares", use: list)
         api.delete("shares/{id}", use: revoke)
     }
 
@@ -39,6 +40,20 @@ struct SharesController<UseCases: ShareUseCases> {
         else { throw APIError.notFound("generation") }
         let created = CreatedShare(id: share.id, url: "\(baseURL(request))/s/\(token)", expiresAt: share.expiresAt)
         return try EditedResponse(status: .created, response: created).response(from: request, context: context)
+    }
+
+    @Sendable func list(_ request: Request, context: VaultRequestContext) async throws -> Response {
+        guard
+            let shares = try await archive.shares(
+                generationID: try context.parameters.require("id"), teamID: context.requireTeam().id)
+        else { throw APIError.notFound("generation") }
+        let now = Date()
+        let views = shares.map { share in
+            ShareView(
+                id: share.id, createdAt: share.createdAt, expiresAt: share.expiresAt, revokedAt: share.revokedAt,
+                state: share.revokedAt != nil ? "revoked" : share.expiresAt <= now ? "expired" : "active")
+        }
+        return try EditedResponse(status: .ok, response: views).response(from: request, context: context)
     }
 
     @Sendable func revoke(_ request: Request, context: VaultRequestContext) async throws -> Response {

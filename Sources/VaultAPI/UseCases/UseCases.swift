@@ -16,9 +16,13 @@ public protocol GenerationUseCases: Sendable {
     func planGeneration(_ request: GenerationRequest, teamID: String) async throws(SubmissionError) -> GenerationPlan
     func generationDetail(id: String, teamID: String) async throws -> GenerationDetail?
     func annotateGeneration(id: String, teamID: String, tags: [String]?, note: String??) async throws -> Generation?
+    /// Adds and removes tags, keeping the others; nil when the team has no such generation.
+    func editTags(id: String, teamID: String, adding: [String], removing: [String]) async throws -> Generation?
     func deleteGeneration(id: String, teamID: String) async throws -> Bool
     /// Sends again a create that may not have reached the provider; false when it is not the team's or not one.
     func resendCreate(id: String, teamID: String) async throws -> Bool
+    /// Cancels the generation (at the provider when it runs there): throws `CancelRefusal` when nothing changed.
+    func cancelGeneration(id: String, teamID: String) async throws -> Generation
     func search(_ query: GenerationQuery) async throws -> SearchResults
 }
 
@@ -65,6 +69,7 @@ public protocol WebhookUseCases: Sendable {
 public protocol ShareUseCases: FileUseCases {
     func createShare(generationID: String, teamID: String, lifetime: TimeInterval) async throws -> (token: String, share: Share)?
     func revokeShare(id: String, teamID: String) async throws -> Bool
+    func shares(generationID: String, teamID: String) async throws -> [Share]?
     func lookUpShare(token: String) async throws -> ShareLookup
     func modelTitle(_ slug: String) async -> String
 }
@@ -81,8 +86,6 @@ public protocol AccessUseCases: Sendable {
 public protocol GalleryUseCases: GenerationUseCases, ShareUseCases, AccessUseCases, SpendUseCases {
     /// The team's generations made again or varied from `id` (the detail page links them).
     func remakes(of id: String, teamID: String) async throws -> [Generation]
-    /// Adds and removes tags, keeping the others (the gallery's bulk tagging); nil when the team has no such generation.
-    func editTags(id: String, teamID: String, adding: [String], removing: [String]) async throws -> Generation?
     /// Bytes the team's distinct files take (the spend page).
     func storageBytes(teamID: String) async throws -> Int64
     func cachedModels() async throws -> [CatalogueModel]

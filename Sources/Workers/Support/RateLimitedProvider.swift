@@ -41,6 +41,12 @@ public struct RateLimitedProvider: ProviderAPI {
         try await gated("get_prediction") { () async throws(ProviderError) in try await base.prediction(id: id) }
     }
 
+    public func cancelPrediction(_ prediction: Prediction) async throws(ProviderError) -> Prediction? {
+        try await gated("cancel_prediction") { () async throws(ProviderError) in
+            try await base.cancelPrediction(prediction)
+        }
+    }
+
     public func webhookLog(limit: Int, offset: Int) async throws(ProviderError) -> [WebhookLogEntry] {
         try await gated("webhook_log") { () async throws(ProviderError) in
             try await base.webhookLog(limit: limit, offset: offset)

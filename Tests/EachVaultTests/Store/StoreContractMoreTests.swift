@@ -312,6 +312,44 @@ import Testing
     }
 
     @Test(arguments: StoreBackend.allCases)
+    func cancelsEndUnsentGenerationsAndFollowTheProvidersAnswer(_ backend: StoreBackend) async throws {
+        try await backend.withStore { store in
+            let team = try await store.createTeam(name: "a", now: start).id
+            let other = try await store.createTeam(name: "b", now: start).id
+            for id in ["unsent", "in_flight", "running", "stopping"] {
+                _ = try await store.insertGeneration(generation(id, team: team), inputs: [])
+            }
+            // Nothing sent: ended here, once, and only for its own team.
+            #expect(try await store.cancelGeneration(id: "unsent", teamID: other, answer: nil, now: start) == false)
+            #expect(try await store.cancelGeneration(id: "unsent", teamID: team, answer: nil, now: start))
+            let unsent = try #require(try await store.generation(id: "unsent"))
+            #expect(unsent.status == .cancelled && unsent.errorCode == "cancelled" && unsent.completedAt == start)
+            #expect(try await store.cancelGeneration(id: "unsent", teamID: team, answer: nil, now: start) == false)
+            #expect(try await store.dueSubmissions(now: start.addingTimeInterval(1), limit: 10).map(\.id).contains("unsent") == false)
+
+            // A create in flight cannot be called back without the provider.
+            #expect(try await store.beginSubmission(id: "in_flight", now: start))
+            #expect(try await store.cancelGeneration(id: "in_flight", teamID: team, answer: nil, now: start) == false)
+
+            // At the provider: the answer decides.
+            for (id, prediction) in [("running", "p_run"), ("stopping", "p_stop")] {
+                #expect(try await store.beginSubmission(id: id, now: start))
+                try await store.recordSubmitted(id: id, predictionID: prediction, now: start, firstPollAt: start)
+            }
+            #expect(try await store.cancelGeneration(id: "running", teamID: team, answer: nil, now: start) == false)
+            #expect(try await store.cancelGeneration(id: "running", teamID: team, answer: .cancelled, now: start))
+            #expect(try await store.generation(id: "running")?.status == .cancelled)
+            let later = start.addingTimeInterval(5)
+            #expect(
+                try await store.cancelGeneration(
+                    id: "stopping", teamID: team, answer: .running(providerStatus: "processing", nextPollAt: later), now: start))
+            let stopping = try #require(try await store.generationDetail(id: "stopping", teamID: team))
+            #expect(stopping.generation.status == .processing && stopping.generation.nextActionAt == later)
+            #expect(stopping.events.map(\.kind).contains("cancel_requested"))
+        }
+    }
+
+    @Test(arguments: StoreBackend.allCases)
     func lostCreatesAreAdoptedOrResentAndRemakesListed(_ backend: StoreBackend) async throws {
         try await backend.withStore { store in
             let team = try await store.createTeam(name: "a", now: start).id

@@ -163,6 +163,9 @@ import Testing
                 Issue.record("a revoked link stays shut")
                 return
             }
+            #expect(try await store.shares(generationID: "gen_1", teamID: other) == nil, "another team's generation")
+            #expect(try await store.shares(generationID: "gen_1", teamID: team)?.map(\.id) == [share.id])
+            #expect(try await store.shares(generationID: "gen_1", teamID: team)?.first?.revokedAt == start)
             #expect(try await store.latestGeneration(holding: "f00d", teamID: team) == nil)
         }
     }

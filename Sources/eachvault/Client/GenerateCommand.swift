@@ -28,13 +28,13 @@ struct GenerateCommand: AsyncParsableCommand {
     func run() async throws {
         var input: [String: JSONValue] = [:]
         if let inputJSON {
-            let data = try Data(contentsOf: URL(fileURLWithPath: inputJSON))
-            guard case .object(let fields) = try JSONDecoder().decode(JSONValue.self, from: data) else {
-                throw ValidationError("\(inputJSON) must hold a JSON object")
+            let data = try Data(contentsOf: Self.readableFile(inputJSON))
+            guard case .object(let fields) = try? JSONDecoder().decode(JSONValue.self, from: data) else {
+                throw ValidationError("\(inputJSON) must hold a JSON object, such as {\"prompt\": \"a fox\"}")
             }
             input = fields
         }
-        let client = server.client
+        let client = try server.client
         for pair in inputs {
             guard let equals = pair.firstIndex(of: "=") else { throw ValidationError("--input takes key=value, not '\(pair)'") }
             let value = String(pair[pair.index(after: equals)...])
@@ -52,15 +52,14 @@ struct GenerateCommand: AsyncParsableCommand {
             FileHandle.standardError.write(
                 Data("an identical request was made before: \(original) answers it (no new cost; --force to generate anew)\n".utf8))
         }
+        let id = generation.id
         if wait {
-            let started = Date()
-            generation = try await client.waitUntilFinal(id: generation.id) { current in
-                let line = String(
-                    format: "\r%@  %-11@ %5.0fs", current.id, current.status.rawValue,
-                    Date().timeIntervalSince(started))
-                FileHandle.standardError.write(Data(line.utf8))
+            generation = try await InterruptNotice.whileWaiting(for: [id]) {
+                try await WaitCommand.wait(for: [id], client: client)[0]
             }
-            FileHandle.standardError.write(Data("\n".utf8))
+        } else if !generation.status.isFinal {
+            FileHandle.standardError.write(
+                Data("submitted; follow it with: eachvault wait \(id)  (then eachvault download \(id))\n".utf8))
         }
         if json { return try printJSON(generation) }
         print(generation.details)
@@ -78,7 +77,10 @@ struct GenerateCommand: AsyncParsableCommand {
     /// The file `@path` names, checked before anything is sent.
     static func readableFile(_ path: String) throws -> URL {
         let url = URL(fileURLWithPath: (path as NSString).expandingTildeInPath)
-        guard FileManager.default.isReadableFile(atPath: url.path) else { throw ValidationError("cannot read the file \(path)") }
+        guard FileManager.default.isReadableFile(atPath: url.path) else {
+            let exists = FileManager.default.fileExists(atPath: url.path)
+            throw ValidationError("cannot read the file \(url.path): \(exists ? "permission denied" : "no such file")")
+        }
         return url
     }
 

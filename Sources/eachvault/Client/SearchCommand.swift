@@ -8,12 +8,13 @@ struct SearchCommand: AsyncParsableCommand {
         commandName: "search",
         abstract: "Search the archive: prompts, models, titles, tags and notes, with filters.",
         discussion: """
-            Words match as prefixes, "quoted words" as a phrase, -word excludes. Filters combine with the text and \
-            with each other; results come a page at a time (--cursor continues, --all fetches every page).
+            Words match as prefixes, "quoted words" as a phrase, -word excludes (eachvault search fox -snow). Filters \
+            combine with the text and with each other; results come a page at a time (--cursor continues, --all \
+            fetches every page). A mistyped option is taken as a word to exclude, so check the spelling of options.
             """)
 
     @OptionGroup var server: ServerOptions
-    @Argument(help: "Words to look for.") var query: [String] = []
+    @Argument(parsing: .allUnrecognized, help: "Words to look for; -word excludes one.") var query: [String] = []
     @Option(help: "Only this model slug.") var model: String?
     @Option(help: "Only this status (pending, submitted, processing, downloading, completed, failed, cancelled).")
     var status: String?
