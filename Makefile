@@ -17,13 +17,15 @@ deps:
 
 # The object-storage tests run against moto's S3 server (PyPI), with its signature checks on; the API's OpenAPI
 # document is tested against the live service by schemathesis (PyPI); `eachvault mcp` by the reference MCP client
-# (PyPI `mcp`); outgoing webhooks by a receiver verifying with PyPI `standardwebhooks`.
+# (PyPI `mcp`); outgoing webhooks by a receiver verifying with PyPI `standardwebhooks`; a Python client generated
+# from the document by PyPI `openapi-python-client` drives the service unmodified.
 test-deps:
 	@$(MAKE) --no-print-directory apt-install PACKAGES="$(APT_PACKAGES) $(TEST_APT_PACKAGES)"
 	@python3 -c "import moto.server, boto3, flask" 2>/dev/null || pip install -q "moto[server]"
 	@command -v schemathesis >/dev/null || pip install -q "schemathesis>=4.32,<5"
 	@python3 -c "import mcp.client.stdio" 2>/dev/null || pip install -q "mcp>=2.3,<3"
 	@python3 -c "import standardwebhooks" 2>/dev/null || pip install -q "standardwebhooks>=1.0,<2"
+	@command -v openapi-python-client >/dev/null || pip install -q "openapi-python-client>=0.29,<0.30"
 
 apt-install:
 	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

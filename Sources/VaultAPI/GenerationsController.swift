@@ -13,6 +13,7 @@ struct GenerationsController<UseCases: GenerationUseCases> {
 
     func addRoutes(to group: RouterGroup<VaultRequestContext>) {
         group.post(use: create)
+        group.post("plan", use: plan)
         group.get(use: search)
         group.get("{id}", use: read)
         group.delete("{id}", use: delete)
@@ -21,16 +22,28 @@ struct GenerationsController<UseCases: GenerationUseCases> {
         group.post("{id}/cancel", use: cancel)
     }
 
-    @Sendable func create(_ request: Request, context: VaultRequestContext) async throws -> Response {
-        // Room for inline (base64) files up to `WorkerSettings.maxInlineFileBytes`.
-        let body = try await request.decodeJSON(
+    /// `POST /v1/generations/plan` (and `?dry_run=1` on a create): what a create would do, without generating.
+    @Sendable func plan(_ request: Request, context: VaultRequestContext) async throws -> Response {
+        let body = try await decodeRequest(request, context: context)
+        do {
+            return try await archive.planGeneration(body, teamID: context.requireTeam().id).response(from: request, context: context)
+        } catch let error as SubmissionError {
+            throw error.apiError
+        }
+    }
+
+    /// A generation request, with room for inline (base64) files up to `WorkerSettings.maxInlineFileBytes`.
+    private func decodeRequest(_ request: Request, context: VaultRequestContext) async throws -> GenerationRequest {
+        try await request.decodeJSON(
             GenerationRequest.self, context: context, limit: archive.maxInlineFileBytes * 4 / 3 + (1 << 20),
             example: #"{"model": "<slug>", "input": {...}}"#)
+    }
+
+    @Sendable func create(_ request: Request, context: VaultRequestContext) async throws -> Response {
+        if request.uri.queryParameters.get("dry_run") == "1" { return try await plan(request, context: context) }
+        let body = try await decodeRequest(request, context: context)
         let team = try context.requireTeam()
         do {
-            if request.uri.queryParameters.get("dry_run") == "1" {
-                return try await archive.planGeneration(body, teamID: team.id).response(from: request, context: context)
-            }
             let created = try await archive.createGeneration(body, teamID: team.id)
             return try await respond(
                 with: created.generation.id, team: team, request: request, context: context, status: .created,

@@ -13,9 +13,8 @@ struct MethodNotAllowedMiddleware: RouterMiddleware {
         next: (Request, VaultRequestContext) async throws -> Response
     ) async throws -> Response {
         let segments = request.uri.path.split(separator: "/")
-        let allowed = routes().filter { Self.matches($0.segments, segments) }.reduce(into: Set<HTTPRequest.Method>()) {
-            $0.formUnion($1.methods)
-        }
+        let allowed = Self.mostSpecific(routes().filter { Self.matches($0.segments, segments) })
+            .reduce(into: Set<HTTPRequest.Method>()) { $0.formUnion($1.methods) }
         guard !allowed.isEmpty, !allowed.contains(request.method) else { return try await next(request, context) }
         let methods = allowed.map(\.rawValue).sorted().joined(separator: ", ")
         var response = try APIError(
@@ -29,6 +28,18 @@ struct MethodNotAllowedMiddleware: RouterMiddleware {
     /// `{name}` stands for any one segment.
     static func matches(_ pattern: [Substring], _ path: [Substring]) -> Bool {
         pattern.count == path.count && zip(pattern, path).allSatisfy { $0.hasPrefix("{") || $0 == $1 }
+    }
+
+    /// Of the patterns matching one path, those a literal segment decides first (`generations/plan` over
+    /// `generations/{id}`), as the router's tree prefers them.
+    static func mostSpecific(_ matching: [(segments: [Substring], methods: Set<HTTPRequest.Method>)])
+        -> [(segments: [Substring], methods: Set<HTTPRequest.Method>)]
+    {
+        let literals = { (segments: [Substring]) in segments.map { $0.hasPrefix("{") ? 0 : 1 } }
+        guard let best = matching.map({ literals($0.segments) }).max(by: { $0.lexicographicallyPrecedes($1) }) else {
+            return []
+        }
+        return matching.filter { literals($0.segments) == best }
     }
 
     /// The routes of `router`, grouped by path, computed on first use (after every route was added).

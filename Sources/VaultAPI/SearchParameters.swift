@@ -1,3 +1,4 @@
+import EachLabs
 import Foundation
 import Hummingbird
 import HummingbirdCore
@@ -26,7 +27,9 @@ extension GenerationQuery {
             throw APIError.badRequest("q must be at most \(Self.maxTextBytes) bytes")
         }
         self.init(teamID: teamID, text: value("q"), model: value("model"))
-        category = value("category")
+        category = try parse(
+            "category", "one of " + ProviderModel.Kind.allCases.map(\.rawValue).joined(separator: ", "),
+            { ProviderModel.Kind(rawValue: $0)?.rawValue })
         tag = value("tag")
         status = try parse(
             "status", "one of " + GenerationStatus.allCases.map(\.rawValue).joined(separator: ", "),

@@ -64,10 +64,10 @@ public enum VaultRouter {
             }
         }
         router.get("/healthz") { _, _ in StatusAnswer("ok") }
-        router.get("/openapi.json") { _, _ in
+        router.get("/openapi.json") { request, _ in
             Response(
                 status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: Self.openAPIDocument)))
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: Self.openAPIDocument(server: baseURL(request)))))
         }
         router.get("/readyz") { _, _ in
             let readiness = await vault.readiness()
@@ -88,4 +88,16 @@ public enum VaultRouter {
     /// The API's OpenAPI 3.1 document (`OpenAPI/openapi.json`, embedded at build time); `OpenAPITests` fails when
     /// a route and the document disagree.
     static let openAPIDocument = EmbeddedFiles.data(named: "openapi.json") ?? Data()
+
+    /// The document as served: its one server is where this service is reached (`EACHVAULT_PUBLIC_URL`, else the
+    /// request's own address), so clients generated from it talk to the right place.
+    static func openAPIDocument(server: String) -> Data {
+        guard let quoted = try? JSONEncoder().encode(server) else { return openAPIDocument }
+        let text = String(decoding: openAPIDocument, as: UTF8.self)
+            .replacingOccurrences(of: #""url": "\#(documentServer)""#, with: #""url": "# + String(decoding: quoted, as: UTF8.self))
+        return Data(text.utf8)
+    }
+
+    /// The placeholder server the file names (`openAPIDocument(server:)` replaces it).
+    static let documentServer = "http://127.0.0.1:8080"
 }

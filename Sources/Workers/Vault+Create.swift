@@ -29,6 +29,9 @@ public enum SubmissionError: Error, Sendable {
 }
 
 extension Vault {
+    /// The longest generation id a request may name (`made_from`); EachVault's own are 30 bytes.
+    static let maxIDBytes = 64
+
     /// Validates `request` against the model's schema and records the generation durably (or answers with the team's
     /// identical earlier one); the answer does not wait for the provider. The submission worker sends the create at
     /// once (the intent journal makes it exactly-once), so a refusal by the provider shows up as the generation's
@@ -39,7 +42,7 @@ extension Vault {
         let (model, validInput, tags) = try await validated(request)
         if let low = lowDiskSpace() { throw .unavailable(low) }
         if let original = request.madeFrom {
-            let found = original.count <= 64 ? try? await store.generationDetail(id: original, teamID: teamID) : nil
+            let found = try? await store.generationDetail(id: original, teamID: teamID)
             guard found != nil else {
                 throw .invalidInput([FieldProblem(field: "made_from", problem: "no generation \(original) in this team")])
             }
@@ -84,6 +87,9 @@ extension Vault {
     func validated(_ request: GenerationRequest) async throws(SubmissionError)
         -> (model: CatalogueModel, input: [String: JSONValue], tags: [String])
     {
+        if let original = request.madeFrom, original.utf8.count > Self.maxIDBytes {
+            throw .invalidRequest("made_from names a generation id: at most \(Self.maxIDBytes) bytes")
+        }
         let model: CatalogueModel
         do { model = try await self.model(slug: request.model) } catch { throw .catalogue(error) }
         if let version = request.version, version != model.version {
