@@ -28,6 +28,8 @@ public struct PropertySchema: Sendable, Codable, Hashable {
     public var minimum: Double?
     public var maximum: Double?
     public var maxItems: Int?
+    /// What a form shows for the field (JSON Schema's `title` and `description`), where the provider gives them.
+    public var title: String?
     public var description: String?
 
     public init(

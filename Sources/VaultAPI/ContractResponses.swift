@@ -12,6 +12,7 @@ extension TeamBudgetStatus: ResponseEncodable {}
 extension TeamBudgetList: ResponseEncodable {}
 extension UploadedFile: ResponseEncodable {}
 extension CreatedShare: ResponseEncodable {}
+extension ShareView: ResponseEncodable {}
 extension ErrorBody: ResponseEncodable {}
 extension ModelSummary: ResponseEncodable {}
 extension ModelDetail: ResponseEncodable {}

@@ -37,7 +37,8 @@ public enum VaultRouter {
         ImportsController(archive: vault).addRoutes(to: jsonAPI)
         SpendController(archive: vault).addRoutes(to: api)
         EndpointsController(archive: vault).addRoutes(to: jsonAPI.group("endpoints"))
-        UploadsController(archive: vault, baseURL: baseURL).addRoutes(to: api)
+        let uploads = UploadsController(archive: vault, baseURL: baseURL)
+        uploads.addRoutes(to: api)
         WebhooksController(archive: vault).addRoutes(to: router.group("/webhooks/eachlabs"))
         OperatorController(archive: vault, token: operatorToken)
             .addRoutes(to: router.group("/admin").add(middleware: JSONBodyMiddleware()))
@@ -45,7 +46,8 @@ public enum VaultRouter {
             archive: vault, maxLifetime: shareMaxLifetime, baseURL: baseURL, pages: pages, responder: responder)
         shares.addAPIRoutes(to: jsonAPI)
         shares.addPublicRoutes(to: router)
-        GalleryController(archive: vault, pages: pages, baseURL: baseURL, responder: responder).addRoutes(to: router)
+        GalleryController(archive: vault, pages: pages, baseURL: baseURL, responder: responder, uploads: uploads)
+            .addRoutes(to: router)
         PageSupportController(pages: pages, baseURL: baseURL).addRoutes(to: router)
         api.get("models") { _, _ in
             try await vault.cachedModels().map {

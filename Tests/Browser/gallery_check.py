@@ -6,7 +6,7 @@ usage: gallery_check.py BASE_URL TEAM_TOKEN QUERY DETAIL_ID [SCREENSHOT_DIR]
 
 Signs in through the sign-in form as a person would (so the form token and its cookie are exercised).
 """
-import base64, json, os, subprocess, sys, tempfile
+import base64, json, os, struct, subprocess, sys, tempfile, zlib
 
 base, token, query, detail_id = sys.argv[1:5]
 shots = sys.argv[5] if len(sys.argv) > 5 else None
@@ -117,6 +117,23 @@ def submit_with(button_selector, session_id):
     return evaluate("location.pathname + location.search", session_id)
 
 
+def png(path, width=64, height=36):
+    """A real PNG (a plain gradient), as a person would pick one."""
+    rows = b"".join(b"\0" + b"".join(bytes((x * 4 % 256, y * 7 % 256, 128)) for x in range(width)) for y in range(height))
+    chunk = lambda kind, data: struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    with open(path, "wb") as file:
+        file.write(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+                   + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+def until(expression, session_id, seconds=30):
+    """Waits in the page (no reload) until `expression` is true; its last value."""
+    return evaluate(
+        f"new Promise(done => {{ const end = Date.now() + {seconds * 1000};"
+        f" const look = () => {{ const v = ({expression}); if (v || Date.now() > end) done(v); else setTimeout(look, 100); }};"
+        " look(); })", session_id)
+
+
 def screenshot(name, session_id):
     if shots:
         data = call("Page.captureScreenshot", {"format": "png"}, session_id)["data"]
@@ -218,6 +235,48 @@ try:
     submit_with("#bulk button[value=share]", sid)
     out["share_links"] = evaluate("[...document.querySelectorAll('a.share-link')].map(a => a.href)", sid)
     out["share_text"] = evaluate("document.querySelector('textarea.all-links').value", sid)
+    # The share page unfurls in chat apps: Open Graph and Twitter card tags, the poster on the player.
+    visit(out["share_links"][0], sid)
+    out["share_meta"] = evaluate(
+        "Object.fromEntries([...document.querySelectorAll('meta[property^=\"og:\"], meta[name^=\"twitter:\"]')]"
+        ".map(m => [m.getAttribute('property') || m.getAttribute('name'), m.content]))", sid)
+    out["share_poster"] = evaluate("document.querySelector('main video').getAttribute('poster')", sid)
+    out["share_poster_width"] = evaluate(
+        "new Promise(done => { const i = new Image(); i.onload = () => done(i.naturalWidth); i.onerror = () => done(0);"
+        " i.src = document.querySelector('meta[property=\"og:image\"]').content; })", sid)
+    screenshot("share.png", sid)
+    # A new image-to-video generation from a file picked on the form: uploaded, referenced, thumbnailed.
+    picture = os.path.join(profile, "heron.png")
+    png(picture)
+    visit(f"{base}/new?model=pixverse-v5-6-image-to-video", sid)
+    out["upload_labels"] = evaluate("[...document.querySelectorAll('.field label')].map(l => l.textContent.trim())", sid)
+    document = call("DOM.getDocument", {}, sid)["root"]["nodeId"]
+    picker = call("DOM.querySelector", {"nodeId": document, "selector": ".upload[data-upload='f-image_url'] input[type=file]"}, sid)
+    call("DOM.setFileInputFiles", {"files": [picture], "nodeId": picker["nodeId"]}, sid)
+    out["uploaded_reference"] = until(
+        "document.querySelector('#f-image_url').value.startsWith('sha256:') && document.querySelector('#f-image_url').value", sid)
+    out["upload_thumb_width"] = evaluate(
+        "new Promise(done => { const i = document.querySelector('.upload img.thumbnail'); if (!i) return done(0);"
+        " if (i.complete) return done(i.naturalWidth); i.onload = () => done(i.naturalWidth); })", sid)
+    screenshot("new-upload.png", sid)
+    evaluate("document.querySelector('textarea[name=prompt]').value = 'a heron lifting off a misty river'", sid)
+    out["uploaded_at"] = submit_with("form[method=post][action='/new'] button[type=submit]", sid)
+    created = out["uploaded_at"].rsplit("/", 1)[-1]
+    # The gallery, left open: the new card goes from pending to completed by itself, without a reload.
+    visit(f"{base}/", sid)
+    evaluate("window.__stayed = 1", sid)
+    card = f".card[data-generation='{created}']"
+    out["live_before"] = evaluate(f"document.querySelector(\"{card}\").dataset.status", sid)
+    out["live_after"] = until(f"document.querySelector(\"{card}\").dataset.status === 'completed' && 'completed'", sid)
+    out["live_no_reload"] = evaluate("window.__stayed === 1", sid)
+    out["live_cost"] = evaluate(f"(document.querySelector(\"{card} [data-cost]\") || {{}}).textContent || null", sid)
+    # Its page: tags and a note edited there.
+    visit(f"{base}/g/{created}", sid)
+    evaluate("document.querySelector('form.annotate input[name=tags]').value = 'birds, river'", sid)
+    evaluate("document.querySelector('form.annotate textarea[name=note]').value = 'for the spring campaign'", sid)
+    submit_with("form.annotate button[type=submit]", sid)
+    out["edited_tags"] = evaluate("[...document.querySelectorAll('td.tags a.tag')].map(a => a.textContent)", sid)
+    out["edited_note"] = evaluate("document.querySelector('form.annotate textarea[name=note]').value", sid)
     visit(f"{base}/?q=city", sid)
     evaluate("document.querySelector('.card input[type=checkbox]').click()", sid)
     out["delete_question_at"] = submit_with("#bulk button[value=delete]", sid)

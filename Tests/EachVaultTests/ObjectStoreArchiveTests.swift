@@ -65,7 +65,7 @@ import VaultRuntime
             #expect(try await harness.raw("GET", "/readyz", token: .some(nil)).status == 200)
             // The gallery's pages let videos come from the store the files redirect to.
             let gallery = try await harness.raw("GET", "/", headers: [try await harness.signIn().cookie], token: .some(nil))
-            #expect(gallery.headers["Content-Security-Policy"]?.contains("media-src 'self' \(server.endpoint.absoluteString);") == true)
+            #expect(gallery.headers["Content-Security-Policy"]?.contains("media-src 'self' blob: \(server.endpoint.absoluteString);") == true)
 
             #expect(try await harness.vault.blobs.verify(harness.vault.store.allAssets(), rehash: true).isClean)
             try await harness.client.deleteGeneration(id: created.id)

@@ -1,5 +1,6 @@
 import EachLabs
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Storage
 import VaultContract
@@ -46,22 +47,7 @@ extension GalleryController {
         let models = try await archive.cachedModels()
         let budgetNotices = try await archive.budgetStatus(teamID: visit.team.id).map { Self.budgetNotices($0, language) } ?? []
         let failing = try await archive.endpoints(teamID: visit.team.id).filter { !$0.enabled && $0.disabledReason != "disabled by the team" }
-        let videos = details.compactMap { $0.outputs.first?.asset }
-        let posters = try await archive.derivedFiles(.poster, of: videos.map(\.sha256))
-        let previews = try await archive.derivedFiles(.preview, of: videos.map(\.sha256))
-        let items = details.map { detail in
-            let video = detail.outputs.first?.asset
-            let status = text("status_\(detail.generation.status.rawValue)")
-            return GalleryPage.Item(
-                id: detail.generation.id, model: detail.generation.model, status: detail.generation.status.rawValue,
-                statusLabel: status, promptShort: Self.shortPrompt(detail.generation),
-                snippet: snippets[detail.generation.id] ?? nil, created: language.day(detail.generation.createdAt),
-                posterURL: video.flatMap { posters[$0.sha256] == nil ? nil : "/g/files/\($0.sha256)/poster" },
-                previewURL: video.flatMap { previews[$0.sha256] == nil ? nil : "/g/files/\($0.sha256)/preview" },
-                placeholder: video == nil ? status : text("gallery_noPoster"),
-                duration: video?.durationS.map(Self.clockTime), resolution: video?.resolution,
-                tags: detail.generation.tags, hasTags: !detail.generation.tags.isEmpty)
-        }
+        let items = try await cards(details, snippets: snippets, language: language)
         return pages.render(
             GalleryPage(
                 team: visit.team.name, csrf: visit.formToken, q: value("q") ?? "", from: value("from") ?? "",
@@ -78,6 +64,50 @@ extension GalleryController {
                     Option(value: $0.rawValue, title: text("status_\($0.rawValue)"), selected: $0.rawValue == value("status"))
                 }),
             for: request)
+    }
+
+    /// The cards of `details`: poster or placeholder, preview, status, cost, tags.
+    func cards(_ details: [GenerationDetail], snippets: [String: String?] = [:], language: PageLanguage) async throws
+        -> [GalleryPage.Item]
+    {
+        let text = language.text
+        let videos = details.compactMap { $0.outputs.first?.asset }
+        let posters = try await archive.derivedFiles(.poster, of: videos.map(\.sha256))
+        let previews = try await archive.derivedFiles(.preview, of: videos.map(\.sha256))
+        return details.map { detail in
+            let video = detail.outputs.first?.asset
+            let status = text("status_\(detail.generation.status.rawValue)")
+            return GalleryPage.Item(
+                id: detail.generation.id, model: detail.generation.model, status: detail.generation.status.rawValue,
+                statusLabel: status, promptShort: Self.shortPrompt(detail.generation),
+                snippet: snippets[detail.generation.id] ?? nil, created: language.day(detail.generation.createdAt),
+                cost: detail.generation.costUSD.map(language.dollars),
+                posterURL: video.flatMap { posters[$0.sha256] == nil ? nil : "/g/files/\($0.sha256)/poster" },
+                previewURL: video.flatMap { previews[$0.sha256] == nil ? nil : "/g/files/\($0.sha256)/preview" },
+                placeholder: video == nil ? status : text("gallery_noPoster"),
+                duration: video?.durationS.map(Self.clockTime), resolution: video?.resolution,
+                tags: detail.generation.tags, hasTags: !detail.generation.tags.isEmpty)
+        }
+    }
+
+    /// `GET /g/cards?ids=a,b`: the cards of the team's generations as they stand, each as HTML, for the script
+    /// that keeps pending cards (and a pending generation's page) up to date without a reload. At most 60 ids.
+    @Sendable func liveCards(_ request: Request, context: VaultRequestContext) async throws -> Response {
+        let visit = try context.requireVisit()
+        let ids = (request.uri.queryParameters.get("ids") ?? "").split(separator: ",").prefix(60).map(String.init)
+        var details: [GenerationDetail] = []
+        for id in Set(ids) where id.utf8.count <= 64 {
+            if let detail = try await archive.generationDetail(id: id, teamID: visit.team.id) { details.append(detail) }
+        }
+        let language = PageLanguage(request)
+        let items = try await cards(details, language: language)
+        let answer = LiveCards(
+            cards: items.map { item in
+                LiveCards.Card(id: item.id, status: item.status, html: pages.html(CardsFragment(items: [item]), for: request))
+            })
+        var response = try EditedResponse(status: .ok, response: answer).response(from: request, context: context)
+        response.headers[HTTPField.Name.cacheControl] = "no-store"
+        return response
     }
 
     /// `0:08`, `12:30`, `1:02:03`: a video's length as players show it.
@@ -123,9 +153,10 @@ extension GalleryController {
         return try await renderDetail(id: id, visit: visit, share: nil, request: request)
     }
 
-    func renderDetail(id: String, visit: GalleryVisit, share: (url: String, expires: Date)?, request: Request)
-        async throws -> Response
-    {
+    /// - Parameter problem: what an action on the page could not do, shown above it (with 422).
+    func renderDetail(
+        id: String, visit: GalleryVisit, share: (url: String, expires: Date)?, request: Request, problem: String? = nil
+    ) async throws -> Response {
         guard let detail = try await archive.generationDetail(id: id, teamID: visit.team.id) else {
             return notFound(request)
         }
@@ -145,7 +176,9 @@ extension GalleryController {
                 modelTitle: await archive.modelTitle(generation.model), prompt: generation.prompt ?? "",
                 created: language.moment(generation.createdAt),
                 cost: generation.costUSD.map(language.dollars) ?? text("detail_unknown"),
-                tags: generation.tags, hasTags: !generation.tags.isEmpty,
+                tags: generation.tags, hasTags: !generation.tags.isEmpty, tagsText: generation.tags.joined(separator: ", "),
+                note: generation.note ?? "", problem: problem, canCancel: !generation.status.isFinal && generation.status != .downloading,
+                isPending: !generation.status.isFinal,
                 inputs: generation.input.keys.sorted().map {
                     DetailPage.Field(name: $0, value: generation.input[$0]?.displayText ?? "")
                 },
@@ -178,7 +211,7 @@ extension GalleryController {
                         codec: (asset.videoCodec ?? "?") + ((asset.hasAudio ?? false) ? " " + text("detail_withAudio") : ""))
                 },
                 shareURL: share?.url, shareExpires: share.map { language.moment($0.expires) }),
-            for: request)
+            for: request, status: problem == nil ? .ok : .unprocessableContent)
     }
 }
 
@@ -186,3 +219,5 @@ extension Date {
     /// The UTC day as the API writes it: `2026-11-25`.
     var isoDay: String { formatted(.iso8601.year().month().day()) }
 }
+
+extension LiveCards: ResponseEncodable {}

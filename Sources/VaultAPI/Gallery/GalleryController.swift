@@ -10,6 +10,8 @@ struct GalleryController<UseCases: GalleryUseCases> {
     let pages: Pages
     let baseURL: @Sendable (Request) -> String
     let responder: BlobResponder
+    /// The API's uploads (one count of uploads in progress per team, whichever door they came through).
+    let uploads: UploadsController<UseCases>
 
     func addRoutes(to router: Router<VaultRequestContext>) {
         router.get("/login", use: signInForm)
@@ -17,10 +19,15 @@ struct GalleryController<UseCases: GalleryUseCases> {
         let signedIn = router.group().add(middleware: GallerySessionMiddleware(archive: archive, pages: pages))
         signedIn.post("/logout", use: signOut)
         signedIn.get("/", use: gallery)
+        signedIn.get("/g/cards", use: liveCards)
         signedIn.get("/g/{id}", use: detail)
         signedIn.post("/g/{id}/share", use: share)
         signedIn.post("/g/{id}/resend", use: resend)
+        signedIn.post("/g/{id}/annotate", use: annotate)
+        signedIn.post("/g/{id}/cancel", use: cancel)
+        signedIn.post("/g/{id}/delete", use: delete)
         signedIn.post("/g/bulk", use: bulk)
+        signedIn.post("/g/upload", use: upload)
         signedIn.get("/g/files/{sha256}", use: file)
         signedIn.head("/g/files/{sha256}", use: file)
         signedIn.get("/g/files/{sha256}/poster") { try await derived(.poster, $0, $1) }
@@ -28,6 +35,14 @@ struct GalleryController<UseCases: GalleryUseCases> {
         signedIn.get("/spend", use: spend)
         signedIn.get("/new", use: newForm)
         signedIn.post("/new", use: submit)
+    }
+
+    /// `POST /g/upload`: a file picked or dropped on the new-generation form, streamed into the archive as the API's
+    /// `POST /v1/uploads` takes it (the form token in `X-CSRF-Token`); the answer's reference fills the field.
+    @Sendable func upload(_ request: Request, context: VaultRequestContext) async throws -> Response {
+        var context = context
+        context.team = try context.requireVisit().team
+        return try await uploads.upload(request, context: context)
     }
 
     func session(_ request: Request) -> GallerySession {

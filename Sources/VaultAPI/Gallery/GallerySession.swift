@@ -15,6 +15,8 @@ struct GallerySession {
     static let signInCookie = "ev_signin"
     /// The hidden form field holding the token.
     static let formField = "csrf"
+    /// The form token of a script's post whose body is not a form (`POST /g/upload`).
+    static let formTokenHeader = HTTPField.Name("X-CSRF-Token")!
 
     let secure: Bool
 

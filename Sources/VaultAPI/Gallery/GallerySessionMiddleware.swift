@@ -1,4 +1,5 @@
 import Hummingbird
+import Transport
 import Storage
 import Workers
 
@@ -31,7 +32,12 @@ struct GallerySessionMiddleware<UseCases: AccessUseCases>: RouterMiddleware {
         var context = context
         var visit = GalleryVisit(team: team, formToken: GallerySession.formToken(for: session))
         var request = request
-        if request.method == .post {
+        if request.method == .post, let presented = request.headers[GallerySession.formTokenHeader] {
+            // A script's post whose body is no form (a file being uploaded): the token comes in a header.
+            guard GallerySession.isSameOrigin(request), ConstantTime.equals(presented, visit.formToken) else {
+                throw APIError(status: .forbidden, code: "unauthenticated", message: "not this session's form token")
+            }
+        } else if request.method == .post {
             guard let form = try await GallerySession.form(of: &request) else {
                 return pages.render(GallerySession.unreadableForm, for: request, status: .badRequest)
             }

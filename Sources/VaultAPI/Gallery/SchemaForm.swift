@@ -12,8 +12,13 @@ enum SchemaForm {
         return names.compactMap { name in
             guard let property = schema.properties[name] else { return nil }
             let current = given[name] ?? property.default?.displayText ?? ""
+            let isMedia = RequestSchema.isMediaField(name, type: property.type) && property.type != "array"
+            let kind = isMedia ? MediaKind(field: name)?.rawValue ?? "file" : nil
             var field = NewGenerationPage.Field(
-                name: name, required: required.contains(name), value: current,
+                name: name, label: property.title ?? Self.words(name),
+                help: property.description ?? kind.map { language.text("new_help_\($0)") },
+                media: kind, accept: kind.map { ["image": "image/*", "video": "video/*", "audio": "audio/*,video/*"][$0] ?? "*/*" },
+                required: required.contains(name), value: current,
                 problem: problems.first { $0.field == name }.map(language.describe))
             let choices = property.type == "boolean" ? ["true", "false"] : property.enforcedEnum?.map(\.displayText)
             if let choices {
@@ -27,5 +32,15 @@ enum SchemaForm {
             }
             return field
         }
+    }
+
+    /// A field's name in words: `image_url` → "Image URL", `aspect_ratio` → "Aspect ratio".
+    static func words(_ name: String) -> String {
+        let acronyms: Set = ["url", "urls", "id", "fps", "cfg"]
+        let words = name.split(separator: "_").enumerated().map { index, word in
+            acronyms.contains(word.lowercased())
+                ? word.uppercased() : index == 0 ? word.prefix(1).uppercased() + word.dropFirst() : String(word)
+        }
+        return words.isEmpty ? name : words.joined(separator: " ")
     }
 }

@@ -43,6 +43,15 @@ struct SharePage: PageView {
     var model: String
     var prompt: String
     var videoURL: String
+    var posterURL: String?
+    /// Absolute addresses, for the Open Graph and Twitter card tags that chat apps unfurl a link with.
+    var pageURL: String
+    var absoluteVideoURL: String
+    var absolutePosterURL: String?
+    var summary: String
+    var videoType: String
+    var width: Int?
+    var height: Int?
     var duration: String
     var resolution: String
     var createdAt: String
@@ -113,6 +122,8 @@ struct GalleryPage: PageView {
         /// HTML: escaped prompt text with `<mark>` around the matches.
         var snippet: String?
         var created: String
+        /// What the provider charged, once known.
+        var cost: String?
         /// The video's poster; nil shows a placeholder with `placeholder`'s words.
         var posterURL: String?
         /// A few silent seconds the card plays while pointed at (the script loads it then, never before).
@@ -143,6 +154,23 @@ struct GalleryPage: PageView {
     var models: [Option]
     var categories: [Option]
     var statuses: [Option]
+}
+
+/// Cards alone (`GET /g/cards`), rendered with the gallery's own card template.
+struct CardsFragment: PageView {
+    static let template = "cards"
+    var items: [GalleryPage.Item]
+}
+
+/// `GET /g/cards`: each card's status and HTML.
+struct LiveCards: Encodable, Sendable {
+    struct Card: Encodable, Sendable {
+        var id: String
+        var status: String
+        var html: String
+    }
+
+    var cards: [Card]
 }
 
 struct DetailPage: PageView {
@@ -192,6 +220,14 @@ struct DetailPage: PageView {
     var cost: String
     var tags: [String]
     var hasTags: Bool
+    /// The tags as the edit form shows them (comma-separated), and the note.
+    var tagsText: String
+    var note: String
+    /// What an action on the page could not do.
+    var problem: String?
+    var canCancel: Bool
+    /// Not final: the page's script looks again until it is.
+    var isPending: Bool
     var inputs: [Field]
     var history: [Event]
     var hasInputFiles: Bool
@@ -212,10 +248,17 @@ struct DetailPage: PageView {
 
 struct NewGenerationPage: PageView {
     static let template = "new"
+    static let scripted = true  // file inputs: picked or dropped files are uploaded, then referenced
 
     /// One input of the model's schema as a form control.
     struct Field: Sendable {
         var name: String
+        /// The schema's title, else the name in words (`image_url` → "Image URL"); the help under it.
+        var label: String
+        var help: String?
+        /// For a field that takes a file: the kind (`image`, `video`, `audio`, `file`) and what a picker accepts.
+        var media: String?
+        var accept: String?
         var required: Bool
         var value: String
         var problem: String?

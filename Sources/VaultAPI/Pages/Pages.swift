@@ -13,7 +13,8 @@ struct Pages: Sendable {
     /// - Parameter mediaOrigin: where stored files are fetched from besides this origin (an object store that
     ///   files redirect to), allowed as a media and image source.
     init(mediaOrigin: String? = nil) {
-        let media = ["'self'", mediaOrigin].compactMap { $0 }.joined(separator: " ")
+        // blob: for the thumbnail of a file picked on the new-generation form, shown before it is uploaded.
+        let media = ["'self'", "blob:", mediaOrigin].compactMap { $0 }.joined(separator: " ")
         let policy = { (script: String) in
             "default-src 'self'; script-src \(script); style-src 'unsafe-inline'; "
                 + "media-src \(media); img-src \(media); form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
@@ -42,8 +43,7 @@ struct Pages: Sendable {
     /// rewriting, never framed.
     func render(_ view: some PageView, for request: Request, status: HTTPResponse.Status = .ok) -> Response {
         let language = PageLanguage(request)
-        let page = PageContext(view: view, language: language, switchBack: Self.switchBack(request))
-        let html = library.render(page, withTemplate: type(of: view).template) ?? ""
+        let html = html(view, for: request)
         return Response(
             status: status,
             headers: [
@@ -54,6 +54,12 @@ struct Pages: Sendable {
                 .xContentTypeOptions: "nosniff", .referrerPolicy: "no-referrer",
             ],
             body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// A view's HTML in the request's language (a whole page, or a fragment a script puts in one).
+    func html(_ view: some PageView, for request: Request) -> String {
+        let page = PageContext(view: view, language: PageLanguage(request), switchBack: Self.switchBack(request))
+        return library.render(page, withTemplate: type(of: view).template) ?? ""
     }
 
     /// Where the language switch returns to: this page, or the gallery after a form post.

@@ -23,6 +23,7 @@ struct SharesController<UseCases: ShareUseCases> {
         router.get("/s/{token}", use: page)
         router.get("/s/{token}/video", use: video)
         router.head("/s/{token}/video", use: video)
+        router.get("/s/{token}/poster", use: poster)
     }
 
     @Sendable func create(_ request: Request, context: VaultRequestContext) async throws -> Response {
@@ -69,10 +70,18 @@ struct SharesController<UseCases: ShareUseCases> {
             let asset = detail.outputs.first?.asset
             let title = await archive.modelTitle(detail.generation.model)
             let language = PageLanguage(request)
+            let posters = try await archive.derivedFiles(.poster, of: asset.map { [$0.sha256] } ?? [])
+            let hasPoster = !posters.isEmpty
+            let origin = baseURL(request)
             return pages.render(
                 SharePage(
                     title: title, modelTitle: title, model: detail.generation.model,
                     prompt: detail.generation.prompt ?? "", videoURL: "/s/\(token)/video",
+                    posterURL: hasPoster ? "/s/\(token)/poster" : nil, pageURL: "\(origin)/s/\(token)",
+                    absoluteVideoURL: "\(origin)/s/\(token)/video",
+                    absolutePosterURL: hasPoster ? "\(origin)/s/\(token)/poster" : nil,
+                    summary: Self.summary(detail.generation.prompt ?? "", title: title),
+                    videoType: asset?.contentType ?? "video/mp4", width: asset?.width, height: asset?.height,
                     duration: asset?.durationS.map { language.text("detail_seconds", ["seconds": String(format: "%.1f", $0)]) } ?? "",
                     resolution: asset?.resolution ?? "",
                     createdAt: language.moment(detail.generation.createdAt),
@@ -87,22 +96,45 @@ struct SharesController<UseCases: ShareUseCases> {
         }
     }
 
+    /// What a chat app's preview says under the title: the prompt, cut at 200 characters.
+    static func summary(_ prompt: String, title: String) -> String {
+        let text = prompt.isEmpty ? title : prompt
+        return text.count > 200 ? String(text.prefix(199)) + "…" : text
+    }
+
+    /// `/s/{token}/poster`: the shared video's poster (the page's `og:image`), while the link lives.
+    @Sendable func poster(_ request: Request, context: VaultRequestContext) async throws -> Response {
+        let (token, detail) = try await liveShare(context)
+        guard let video = detail.outputs.first?.asset,
+            let made = try await archive.derivedFiles(.poster, of: [video.sha256])[video.sha256]
+        else { throw APIError.notFound("poster") }
+        return try await responder.respond(
+            made, team: detail.generation.teamID ?? "share:\(token)", downloadName: "poster.jpg", request: request,
+            context: context, cacheControl: "private, no-cache", redirectLifetime: ShareLinks.revocationWindow)
+    }
+
     @Sendable func video(_ request: Request, context: VaultRequestContext) async throws -> Response {
+        let (token, detail) = try await liveShare(context)
+        guard let asset = detail.outputs.first?.asset, await archive.blobs.contains(asset.sha256) else {
+            throw APIError.notFound("file")
+        }
+        // A generation from before teams streams under its link's own cap, not one shared by all such links.
+        return try await responder.respond(
+            asset, team: detail.generation.teamID ?? "share:\(token)",
+            downloadName: BlobResponder.fileName(
+                model: detail.generation.model,
+                createdAt: detail.generation.createdAt,
+                sha256: asset.sha256, contentType: asset.contentType),
+            request: request, context: context, cacheControl: "private, no-cache",
+            redirectLifetime: ShareLinks.revocationWindow)
+    }
+
+    /// The link's token and generation while the link lives: 410 once it expired or was revoked, 404 unknown.
+    private func liveShare(_ context: VaultRequestContext) async throws -> (token: String, detail: GenerationDetail) {
         let token = try context.parameters.require("token")
         switch try await archive.lookUpShare(token: token) {
         case .active(_, let detail):
-            guard let asset = detail.outputs.first?.asset, await archive.blobs.contains(asset.sha256) else {
-                throw APIError.notFound("file")
-            }
-            // A generation from before teams streams under its link's own cap, not one shared by all such links.
-            return try await responder.respond(
-                asset, team: detail.generation.teamID ?? "share:\(token)",
-                downloadName: BlobResponder.fileName(
-                    model: detail.generation.model,
-                    createdAt: detail.generation.createdAt,
-                    sha256: asset.sha256, contentType: asset.contentType),
-                request: request, context: context, cacheControl: "private, no-cache",
-                redirectLifetime: ShareLinks.revocationWindow)
+            return (token, detail)
         case .expired, .revoked:
             throw APIError(status: .gone, code: "share_gone", message: "the link has expired or was revoked")
         case .unknown:

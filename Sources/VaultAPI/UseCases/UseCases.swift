@@ -83,7 +83,7 @@ public protocol AccessUseCases: Sendable {
 }
 
 /// The gallery: browsing, sharing and new generations for a signed-in team.
-public protocol GalleryUseCases: GenerationUseCases, ShareUseCases, AccessUseCases, SpendUseCases {
+public protocol GalleryUseCases: GenerationUseCases, ShareUseCases, AccessUseCases, SpendUseCases, UploadUseCases {
     /// The team's generations made again or varied from `id` (the detail page links them).
     func remakes(of id: String, teamID: String) async throws -> [Generation]
     /// Bytes the team's distinct files take (the spend page).

@@ -15,7 +15,10 @@ import Workers
 
     @Test(.timeLimit(.minutes(3)))
     func searchShowsPostersWithoutFetchingVideosAndTheDetailPagePlaysWithRanges() async throws {
-        try await withHarness(configure: Harness.makingPosters) { harness in
+        // Generations take a few seconds, so the browser sees a card still pending and then completed.
+        var simulator = Harness.simulatorSettings
+        simulator.runTime = .seconds(3)
+        try await withHarness(simulator: simulator, configure: Harness.makingPosters) { harness in
             var ids: [String] = []
             for prompt in [
                 "A fox in the snow", "A fox by the river", "A city at night",
@@ -77,6 +80,19 @@ import Workers
                 var none_selected: Int
                 var share_links: [String]
                 var share_text: String
+                var share_meta: [String: String]
+                var share_poster: String?
+                var share_poster_width: Int
+                var upload_labels: [String]
+                var uploaded_reference: String?
+                var upload_thumb_width: Int
+                var uploaded_at: String
+                var live_before: String
+                var live_after: String?
+                var live_no_reload: Bool
+                var live_cost: String?
+                var edited_tags: [String]
+                var edited_note: String
                 var delete_question_at: String
                 var delete_listed: Int
                 var deleted_back_at: String
@@ -107,7 +123,7 @@ import Workers
             #expect(seen.detail_prompt.contains("<script>window.__xss=1</script>"))
             #expect(!seen.xss_ran)
             #expect(seen.detail_has_sha)
-            #expect(seen.form_fields.first == "prompt *")
+            #expect(seen.form_fields.first == "Prompt * prompt", "the field in words, then its name")
             #expect(seen.form_selects >= 3)
             #expect(seen.remake_prompt.contains("<script>window.__xss=1</script>"), "pre-filled, as text")
             #expect(seen.remade_at.hasPrefix("/g/gen_") && seen.remade_at != "/g/\(ids[3])")
@@ -136,6 +152,28 @@ import Workers
             #expect(seen.none_selected == 0, "Select all again clears the selection")
             #expect(seen.share_links.count == 2 && seen.share_links.allSatisfy { $0.contains("/s/") })
             #expect(seen.share_text.split(separator: "\n").map(String.init) == seen.share_links, "every link, to copy at once")
+            // The share page unfurls: Open Graph and Twitter card tags with absolute addresses, the poster on the player.
+            let shareURL = try #require(seen.share_links.first)
+            #expect(seen.share_meta["og:url"] == shareURL && seen.share_meta["og:type"] == "video.other")
+            #expect(seen.share_meta["og:video"] == shareURL + "/video" && seen.share_meta["og:image"] == shareURL + "/poster")
+            #expect(seen.share_meta["twitter:card"] == "summary_large_image" && seen.share_meta["og:title"]?.isEmpty == false)
+            #expect(seen.share_meta["og:description"]?.contains("fox") == true)
+            #expect(seen.share_poster?.hasSuffix("/poster") == true && seen.share_poster_width > 0)
+
+            // A file picked on the form is uploaded and referenced, with a thumbnail; the new card then goes from
+            // pending to completed in the open gallery without a reload, with its cost; tags and a note edited on
+            // its page.
+            #expect(seen.upload_labels.contains("Image URL * image_url"), "\(seen.upload_labels)")
+            let reference = try #require(seen.uploaded_reference)
+            #expect(reference.hasPrefix("sha256:") && seen.upload_thumb_width == 64)
+            let created = String(try #require(seen.uploaded_at.split(separator: "/").last))
+            let made = try #require(try await harness.vault.store.generation(id: created))
+            #expect(made.input["image_url"]?.stringValue?.hasPrefix("http") == true, "sent to the provider as its upload")
+            #expect(["pending", "submitted", "processing"].contains(seen.live_before), "\(seen.live_before)")
+            #expect(seen.live_after == "completed" && seen.live_no_reload)
+            #expect(seen.live_cost?.contains("$") == true)
+            #expect(seen.edited_tags == ["birds", "river"] && seen.edited_note == "for the spring campaign")
+
             #expect(seen.delete_question_at == "/g/bulk" && seen.delete_listed == 1)
             #expect(seen.deleted_back_at == "/?q=city" && seen.cards_after_delete == 0)
             #expect(try await harness.vault.store.generation(id: ids[2]) == nil, "deleted")
@@ -256,6 +294,43 @@ import Workers
             #expect(detail.body.contains("Input files") && detail.body.contains("/?input=\(digest)"))
             let lineage = try await harness.raw("GET", "/?input=\(digest)", headers: session, token: .some(nil))
             #expect(ids.allSatisfy { lineage.body.contains("data-generation=\"\($0)\"") })
+        }
+    }
+}
+
+/// What the gallery's script calls: uploads with the form token in a header, and live cards.
+@Suite(.timeLimit(.minutes(5))) struct GalleryScriptRouteTests {
+    @Test func uploadsNeedTheSessionsTokenAndCardsAnswerOnlyTheTeamsGenerations() async throws {
+        try await withHarness { harness in
+            let (cookie, formToken) = try await harness.signIn()
+            let file = "notes for the shoot"  // any bytes: the stored type is read from them
+            let wrong = try await harness.raw(
+                "POST", "/g/upload", body: file, headers: [cookie, ("X-CSRF-Token", String(repeating: "0", count: 64))],
+                token: .some(nil))
+            #expect(wrong.status == 403)
+            let fromElsewhere = try await harness.raw(
+                "POST", "/g/upload", body: file, headers: [cookie, ("X-CSRF-Token", formToken), ("Sec-Fetch-Site", "cross-site")],
+                token: .some(nil))
+            #expect(fromElsewhere.status == 403)
+            let uploaded = try await harness.raw(
+                "POST", "/g/upload", body: file,
+                headers: [cookie, ("X-CSRF-Token", formToken), ("Content-Type", "text/plain")], token: .some(nil))
+            #expect(uploaded.status == 201 && uploaded.body.contains("\"reference\":\"sha256:"), "\(uploaded.body)")
+
+            let mine = try await harness.client.createGeneration(
+                GenerationRequest(model: "pixverse-v5-6-text-to-video", input: ["prompt": "a kite over dunes"]))
+            let (_, _, other) = try await harness.makeTeam("team-b")
+            let theirs = try await other.createGeneration(
+                GenerationRequest(model: "pixverse-v5-6-text-to-video", input: ["prompt": "another team's kite"]))
+            let cards = try await harness.raw(
+                "GET", "/g/cards?ids=\(mine.id),\(theirs.id),nonsense", headers: [cookie], token: .some(nil))
+            #expect(cards.status == 200 && cards.headers[.cacheControl] == "no-store")
+            let answer = try JSONSerialization.jsonObject(with: Data(cards.body.utf8)) as? [String: Any]
+            let listed = (answer?["cards"] as? [[String: Any]])?.compactMap { $0["id"] as? String }
+            #expect(listed == [mine.id], "only the team's own")
+            #expect(cards.body.contains("data-status") && cards.body.contains("a kite over dunes"))
+            let signedOut = try await harness.raw("GET", "/g/cards?ids=\(mine.id)", token: .some(nil))
+            #expect(signedOut.status == 303)
         }
     }
 }

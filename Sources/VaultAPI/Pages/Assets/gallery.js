@@ -1,7 +1,10 @@
-// EachVault's gallery, by keyboard. Every page works without this script; it only adds keys.
+// EachVault's gallery. Every page works without this script; it adds keys, live updates and file uploads.
 // Gallery: arrows move between cards, Enter opens one, X selects it for the bulk actions; a card pointed at or
-// reached by keys plays its preview (a few silent seconds, fetched only then).
-// A generation's page: Left and Right open its neighbours in the results it was opened from, Escape returns there.
+// reached by keys plays its preview (a few silent seconds, fetched only then); cards of pending generations are
+// replaced as they change (GET /g/cards, every few seconds while any is pending).
+// A generation's page: Left and Right open its neighbours in the results it was opened from, Escape returns there;
+// while the generation is pending the page reloads once its status changes.
+// New generation: a file picked or dropped on a media field is uploaded (POST /g/upload) and its reference fills it.
 "use strict";
 (function () {
   const memory = "eachvault-results";
@@ -122,6 +125,93 @@
         return;
       }
       event.preventDefault();
+    });
+  }
+
+  // Live updates: ask for the cards of generations not yet final, a few seconds apart, until none is left.
+  const finalStatuses = ["completed", "failed", "cancelled"];
+  function follow(ids, changed) {
+    let waiting = ids.filter((id) => /^[A-Za-z0-9_-]{1,64}$/.test(id));
+    const look = () => {
+      if (waiting.length === 0) return;
+      fetch("/g/cards?ids=" + encodeURIComponent(waiting.join(",")), { credentials: "same-origin", cache: "no-store" })
+        .then((answer) => (answer.ok ? answer.json() : { cards: [] }))
+        .then((answer) => {
+          for (const card of answer.cards || []) changed(card);
+          waiting = waiting.filter((id) => !(answer.cards || []).some((card) => card.id === id && finalStatuses.includes(card.status)));
+        })
+        .catch(() => {})
+        .finally(() => { if (waiting.length) setTimeout(look, 2000); });
+    };
+    setTimeout(look, 2000);
+  }
+
+  if (grid) {
+    const pending = Array.from(grid.querySelectorAll(".card[data-generation]"))
+      .filter((card) => !finalStatuses.includes(card.dataset.status)).map((card) => card.dataset.generation);
+    follow(pending, (fresh) => {
+      const card = grid.querySelector('.card[data-generation="' + fresh.id + '"]');
+      if (!card || card.dataset.status === fresh.status) return;
+      const box = card.querySelector("input[type=checkbox]");
+      const template = document.createElement("template");
+      template.innerHTML = fresh.html.trim();
+      const replacement = template.content.firstElementChild;
+      if (!replacement) return;
+      const newBox = replacement.querySelector("input[type=checkbox]");
+      if (box && newBox) newBox.checked = box.checked;
+      card.replaceWith(replacement);
+    });
+  }
+
+  if (detail && detail.hasAttribute("data-pending")) {
+    follow([detail.dataset.detail], (fresh) => {
+      if (fresh.id === detail.dataset.detail && fresh.status !== detail.dataset.status) location.reload();
+    });
+  }
+
+  for (const form of document.querySelectorAll("form[data-confirm]")) {
+    form.addEventListener("submit", (event) => { if (!confirm(form.dataset.confirm)) event.preventDefault(); });
+  }
+
+  // Uploads: the field keeps taking a URL; a picked or dropped file is streamed into the archive instead.
+  for (const area of document.querySelectorAll(".upload[data-upload]")) {
+    const field = document.getElementById(area.dataset.upload);
+    const form = area.closest("form");
+    const token = form && form.querySelector("input[name=csrf]");
+    const picker = area.querySelector("input[type=file]");
+    const state = area.querySelector("[data-upload-state]");
+    const thumb = area.querySelector("[data-thumb]");
+    if (!field || !token || !picker) continue;
+    area.hidden = false;
+    const send = (file) => {
+      if (!file) return;
+      state.textContent = area.dataset.uploading;
+      thumb.textContent = "";
+      const shown = document.createElement(file.type.startsWith("image/") ? "img" : file.type.startsWith("video/") ? "video" : "audio");
+      shown.src = URL.createObjectURL(file);
+      if (shown.tagName !== "IMG") shown.controls = true;
+      shown.className = "thumbnail";
+      thumb.appendChild(shown);
+      fetch("/g/upload", {
+        method: "POST", body: file, credentials: "same-origin",
+        headers: { "Content-Type": file.type || "application/octet-stream", "X-CSRF-Token": token.value },
+      })
+        .then((answer) => answer.json().then((body) => ({ ok: answer.ok, body })))
+        .then(({ ok, body }) => {
+          if (!ok || !body.reference) throw new Error((body.error && body.error.message) || "HTTP error");
+          field.value = body.reference;
+          state.textContent = area.dataset.uploaded + " · " + file.name;
+          area.dataset.done = "1";
+        })
+        .catch((error) => { state.textContent = area.dataset.failed + " " + error.message; });
+    };
+    picker.addEventListener("change", () => send(picker.files[0]));
+    area.addEventListener("dragover", (event) => { event.preventDefault(); area.classList.add("dragging"); });
+    area.addEventListener("dragleave", () => area.classList.remove("dragging"));
+    area.addEventListener("drop", (event) => {
+      event.preventDefault();
+      area.classList.remove("dragging");
+      send(event.dataTransfer.files[0]);
     });
   }
 })();
