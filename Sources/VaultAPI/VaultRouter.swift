@@ -37,6 +37,7 @@ public enum VaultRouter {
         ImportsController(archive: vault).addRoutes(to: jsonAPI)
         SpendController(archive: vault).addRoutes(to: api)
         EndpointsController(archive: vault).addRoutes(to: jsonAPI.group("endpoints"))
+        TokensController(archive: vault).addRoutes(to: jsonAPI)
         let uploads = UploadsController(archive: vault, baseURL: baseURL)
         uploads.addRoutes(to: api)
         WebhooksController(archive: vault).addRoutes(to: router.group("/webhooks/eachlabs"))

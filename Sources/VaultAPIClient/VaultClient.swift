@@ -92,6 +92,18 @@ public struct VaultClient: Sendable {
     /// The team the token acts for, its budgets and what it used of them.
     public func team() async throws -> TeamBudgetStatus { try await call("GET", "/v1/team") }
 
+    /// The team's tokens (a token with the `admin` scope).
+    public func tokens() async throws -> [TokenView] { try await call("GET", "/v1/tokens") }
+
+    /// A new token of the team; the answer holds it, once.
+    public func createToken(_ request: TokenRequest) async throws -> TokenView {
+        try await call("POST", "/v1/tokens", body: encoder.encode(request))
+    }
+
+    public func revokeToken(id: String) async throws {
+        let _: Empty = try await call("DELETE", "/v1/tokens/\(Self.encoded(id))")
+    }
+
     /// One model with its price and request schema.
     public func model(slug: String) async throws -> ModelDetail {
         try await call("GET", "/v1/models/\(Self.encoded(slug))")

@@ -69,3 +69,46 @@ public struct TeamBudgetList: Sendable, Codable, Hashable {
 
     public init(teams: [TeamBudgetStatus]) { self.teams = teams }
 }
+
+/// One of the team's tokens (`GET /v1/tokens`): never its secret, which only its maker saw.
+public struct TokenView: Sendable, Codable, Equatable {
+    public var id: String
+    public var name: String?
+    public var scopes: [String]
+    public var createdAt: Date
+    public var lastUsedAt: Date?
+    public var revokedAt: Date?
+    /// The token itself: in the answer that made it, and never again.
+    public var token: String?
+
+    public init(
+        id: String, name: String?, scopes: [String], createdAt: Date, lastUsedAt: Date?, revokedAt: Date?,
+        token: String? = nil
+    ) {
+        self.id = id
+        self.name = name
+        self.scopes = scopes
+        self.createdAt = createdAt
+        self.lastUsedAt = lastUsedAt
+        self.revokedAt = revokedAt
+        self.token = token
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, scopes, token
+        case createdAt = "created_at"
+        case lastUsedAt = "last_used_at"
+        case revokedAt = "revoked_at"
+    }
+}
+
+/// `POST /v1/tokens`: a new token of the team.
+public struct TokenRequest: Sendable, Codable, Equatable {
+    public var name: String?
+    public var scopes: [String]?
+
+    public init(name: String? = nil, scopes: [String]? = nil) {
+        self.name = name
+        self.scopes = scopes
+    }
+}

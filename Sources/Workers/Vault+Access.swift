@@ -18,9 +18,9 @@ extension Vault {
         try await store.createSession(token: token, lifetime: Self.sessionLifetime, now: now())
     }
 
-    /// The team of a live gallery session.
-    public func team(session: String) async throws -> Team? {
-        try await store.team(session: session, now: now())
+    /// The team and scopes of a live gallery session (those of the token it was started with).
+    public func grant(session: String) async throws -> TokenGrant? {
+        try await store.grant(session: session, now: now())
     }
 
     public func endSession(_ session: String) async throws {

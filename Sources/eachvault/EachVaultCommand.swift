@@ -20,7 +20,7 @@ struct EachVaultCommand: AsyncParsableCommand {
                 name: "Sharing and the team",
                 subcommands: [
                     ShareCommand.self, SharesCommand.self, UnshareCommand.self, ModelsCommand.self, ModelCommand.self,
-                    SpendCommand.self, ImportCommand.self, EndpointCommand.self, MCPCommand.self,
+                    SpendCommand.self, ImportCommand.self, EndpointCommand.self, TokensCommand.self, MCPCommand.self,
                 ]),
             CommandGroup(
                 name: "This machine",

@@ -102,7 +102,8 @@ struct TokenCommand: AsyncParsableCommand {
         @OptionGroup var home: HomeOptions
         @Option(help: "The team the token acts for.") var team: String
         @Option(help: "A label, e.g. who or what uses it.") var name: String?
-        @Option(help: "Grant a scope beyond the team's ordinary API (import: archive predictions made elsewhere).")
+        @Option(
+            help: "Grant a scope beyond the team's ordinary API (import: archive predictions made elsewhere; admin: manage the team's own tokens).")
         var scope: [TokenScope] = []
 
         func run() async throws {

@@ -117,6 +117,17 @@ import Transport
             let noFile = try await cli.run(["generate", "--model", Self.model, "--input-json", "/nonexistent/input.json"])
             #expect(noFile.errors.contains("/nonexistent/input.json: no such file"), "\(noFile.errors)")
             #expect(try await cli.ok(["completions", "bash"]).contains("-F _eachvault eachvault"))
+
+            // The team's tokens through the service: an admin token's (an ordinary one is told which scope it lacks).
+            let ordinary = try await cli.run(["tokens"], ["EACHVAULT_TOKEN": harness.token, "EACHVAULT_URL": url])
+            #expect(ordinary.status != 0 && ordinary.errors.contains("admin"), "\(ordinary.errors)")
+            let (admin, _) = try await harness.makeClient(team: "team-a", scopes: [.admin])
+            let asAdmin = ["EACHVAULT_TOKEN": admin, "EACHVAULT_URL": url]
+            let made = try await cli.run(["tokens", "create", "--name", "render-box"], asAdmin)
+            let tokenID = try #require(made.errors.firstMatch(of: #/token (tok_\w+)/#)?.1).description
+            #expect(made.status == 0 && String(decoding: made.output, as: UTF8.self).hasPrefix("evt_"))
+            #expect(try await cli.ok(["tokens", "list"], asAdmin).contains("render-box"))
+            #expect(try await cli.ok(["tokens", "revoke", tokenID], asAdmin).contains("\(tokenID) revoked"))
         }
     }
 

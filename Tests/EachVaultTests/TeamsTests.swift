@@ -1,6 +1,7 @@
 import Foundation
 import Storage
 import TestSupport
+import VaultAPIClient
 import Testing
 import VaultContract
 import VaultRuntime
@@ -85,4 +86,50 @@ import Workers
             await #expect(try harness.vault.store.allAssets().isEmpty)
         }
     }
+
+    @Test func anAdminTokenManagesItsTeamsTokensAndNoOthers() async throws {
+        try await withHarness { harness in
+            // Without the admin scope: 403, naming the scope.
+            do {
+                _ = try await harness.client.tokens()
+                Issue.record("an ordinary token lists no tokens")
+            } catch let error as VaultClientError {
+                #expect(error.status == 403 && error.error?.code == "missing_scope")
+            }
+            let (_, admin) = try await harness.makeClient(team: "team-a", scopes: [.admin])
+            let listed = try await admin.tokens()
+            #expect(listed.count == 2 && listed.allSatisfy { $0.token == nil }, "never a secret in a list")
+
+            // Made with no more scopes than the maker's; the new one works at once and is revoked at once.
+            do {
+                _ = try await admin.createToken(TokenRequest(name: "ci", scopes: ["import"]))
+                Issue.record("import is not the admin's to give")
+            } catch let error as VaultClientError {
+                #expect(error.status == 403 && error.description.contains("import"))
+            }
+            let made = try await admin.createToken(TokenRequest(name: "laptop"))
+            let secret = try #require(made.token)
+            let laptop = VaultClient(baseURL: harness.server.baseURL, token: secret)
+            #expect(try await laptop.team().team == "team-a")
+            let (cookie, _) = try await harness.signIn(token: secret)
+            #expect(try await harness.raw("GET", "/", headers: [cookie], token: .some(nil)).status == 200)
+            try await admin.revokeToken(id: made.id)
+            do {
+                _ = try await laptop.team()
+                Issue.record("a revoked token is refused")
+            } catch let error as VaultClientError { #expect(error.status == 401) }
+            #expect(try await harness.raw("GET", "/", headers: [cookie], token: .some(nil)).status == 303, "its session ended")
+
+            // Another team's tokens are not found.
+            let (_, _, other) = try await harness.makeTeam("team-b")
+            _ = other
+            let theirs = try #require(try await harness.vault.store.tokens().first { $0.team == "team-b" })
+            do {
+                try await admin.revokeToken(id: theirs.id)
+                Issue.record("another team's token is not this admin's")
+            } catch let error as VaultClientError { #expect(error.status == 404) }
+            #expect(try await admin.tokens().allSatisfy { $0.id != theirs.id })
+        }
+    }
+
 }

@@ -6,6 +6,9 @@ public enum TokenScope: String, Sendable, Hashable, CaseIterable, Codable {
     /// Archive predictions made outside EachVault (`POST /v1/imports`). With one shared provider key nothing proves
     /// which team made a prediction, so an operator grants this to the tokens that may claim them.
     case `import`
+    /// Manage the team's own tokens (`/v1/tokens`, the gallery's settings page): list them, make ones with no more
+    /// scopes than this one's, revoke them. An operator grants it.
+    case admin
 }
 
 /// A live token: the team it acts for and its scopes.

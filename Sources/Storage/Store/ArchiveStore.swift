@@ -31,7 +31,8 @@ public protocol AccessStore: Sendable {
     /// The team a live token acts for and its scopes, or nil (unknown or revoked).
     func authenticate(token: String, now: Date) async throws -> TokenGrant?
     func createSession(token: String, lifetime: TimeInterval, now: Date) async throws -> String?
-    func team(session: String, now: Date) async throws -> Team?
+    /// The team and scopes of a live session's token (revoking the token ends its sessions too).
+    func grant(session: String, now: Date) async throws -> TokenGrant?
     func endSession(_ session: String) async throws
 }
 

@@ -87,15 +87,18 @@ extension SQLArchive {
         }
     }
 
-    /// The team of a live session whose token is still valid (revoking the token ends its sessions too).
-    public func team(session: String, now: Date) async throws -> Team? {
+    /// The team and scopes of a live session whose token is still valid (revoking the token ends its sessions too).
+    public func grant(session: String, now: Date) async throws -> TokenGrant? {
         try await reading { db in
-            try db.fetchOne(
-                Team.self,
-                """
-                SELECT t.* FROM sessions s JOIN api_tokens k ON k.id = s.token_id JOIN teams t ON t.id = k.team_id
-                WHERE s.session_sha256 = \(Secrets.digest(session)) AND s.expires_at > \(now.unix) AND k.revoked_at IS NULL
-                """)
+            guard
+                let row = try db.row(
+                    """
+                    SELECT k.scopes, t.id, t.name, t.created_at FROM sessions s JOIN api_tokens k ON k.id = s.token_id
+                    JOIN teams t ON t.id = k.team_id
+                    WHERE s.session_sha256 = \(Secrets.digest(session)) AND s.expires_at > \(now.unix) AND k.revoked_at IS NULL
+                    """)
+            else { return nil }
+            return try TokenGrant(team: Team(row: row), scopes: APIToken.scopes(from: row["scopes"]))
         }
     }
 

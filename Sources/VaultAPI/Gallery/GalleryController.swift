@@ -33,6 +33,12 @@ struct GalleryController<UseCases: GalleryUseCases> {
         signedIn.get("/g/files/{sha256}/poster") { try await derived(.poster, $0, $1) }
         signedIn.get("/g/files/{sha256}/preview") { try await derived(.preview, $0, $1) }
         signedIn.get("/spend", use: spend)
+        signedIn.get("/settings", use: settings)
+        signedIn.post("/settings/endpoints", use: addEndpoint)
+        signedIn.get("/settings/endpoints/{id}", use: endpointDeliveries)
+        signedIn.post("/settings/endpoints/{id}", use: toggleEndpoint)
+        signedIn.post("/settings/tokens", use: addToken)
+        signedIn.post("/settings/tokens/{id}/revoke", use: revokeToken)
         signedIn.get("/new", use: newForm)
         signedIn.post("/new", use: submit)
     }

@@ -6,6 +6,8 @@ import Workers
 /// A signed-in visit to the gallery.
 struct GalleryVisit: Sendable {
     var team: Team
+    /// The scopes of the token the session was started with (the settings page's tokens need `admin`).
+    var scopes: Set<TokenScope> = []
     /// The token the session's forms carry.
     var formToken: String
     /// The fields of the form a POST sent (checked: same origin, this session's token).
@@ -24,13 +26,14 @@ struct GallerySessionMiddleware<UseCases: AccessUseCases>: RouterMiddleware {
         next: (Request, VaultRequestContext) async throws -> Response
     ) async throws -> Response {
         guard let session = request.cookies[GallerySession.cookie]?.value,
-            let team = try await archive.team(session: session)
+            let grant = try await archive.grant(session: session)
         else {
             if request.uri.path.hasPrefix("/g/files/") { throw APIError.notFound("file") }
             return .redirect(to: "/login", type: .normal)
         }
         var context = context
-        var visit = GalleryVisit(team: team, formToken: GallerySession.formToken(for: session))
+        var visit = GalleryVisit(
+            team: grant.team, scopes: grant.scopes, formToken: GallerySession.formToken(for: session))
         var request = request
         if request.method == .post, let presented = request.headers[GallerySession.formTokenHeader] {
             // A script's post whose body is no form (a file being uploaded): the token comes in a header.

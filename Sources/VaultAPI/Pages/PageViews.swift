@@ -368,3 +368,57 @@ struct SpendPage: PageView {
     }
 
 }
+
+/// The team's settings: outgoing webhook endpoints, and (for a session of an admin token) the team's tokens.
+struct SettingsPage: PageView {
+    static let template = "settings"
+    static let scripted = true  // the revoke question
+
+    struct Endpoint: Sendable {
+        var id: String
+        var url: String
+        var events: String
+        var enabled: Bool
+        var reason: String?
+    }
+
+    struct Token: Sendable {
+        var id: String
+        var name: String
+        var scopes: String
+        var created: String
+        var lastUsed: String
+        var revoked: String?
+    }
+
+    var title = "page_settings"
+    var team: String
+    var csrf: String
+    var endpoints: [Endpoint]
+    var isAdmin: Bool
+    var tokens: [Token]
+    /// A secret shown once (a new endpoint's or token's), and what it is.
+    var revealed: String?
+    var revealedLabel: String?
+    var problem: String?
+}
+
+/// One endpoint's deliveries.
+struct DeliveriesPage: PageView {
+    static let template = "deliveries"
+
+    struct Row: Sendable {
+        var id: String
+        var event: String
+        var generation: String?
+        var created: String
+        var outcome: String
+        var attempts: String
+    }
+
+    var title = "page_deliveries"
+    var team: String
+    var csrf: String
+    var url: String
+    var deliveries: [Row]
+}

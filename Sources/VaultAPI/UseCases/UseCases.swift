@@ -78,26 +78,34 @@ public protocol ShareUseCases: FileUseCases {
 public protocol AccessUseCases: Sendable {
     func authenticate(token: String) async throws -> TokenGrant?
     func startSession(token: String) async throws -> String?
-    func team(session: String) async throws -> Team?
+    func grant(session: String) async throws -> TokenGrant?
     func endSession(_ session: String) async throws
 }
 
 /// The gallery: browsing, sharing and new generations for a signed-in team.
-public protocol GalleryUseCases: GenerationUseCases, ShareUseCases, AccessUseCases, SpendUseCases, UploadUseCases {
+public protocol GalleryUseCases: GenerationUseCases, ShareUseCases, AccessUseCases, SpendUseCases, UploadUseCases,
+    EndpointUseCases, TokenUseCases
+{
     /// The team's generations made again or varied from `id` (the detail page links them).
     func remakes(of id: String, teamID: String) async throws -> [Generation]
     /// Bytes the team's distinct files take (the spend page).
     func storageBytes(teamID: String) async throws -> Int64
     func cachedModels() async throws -> [CatalogueModel]
-    /// The team's webhook endpoints (the gallery says which were disabled after failing).
-    func endpoints(teamID: String) async throws -> [EndpointView]
 }
 
 extension Vault: GenerationUseCases, UploadUseCases, ImportUseCases, SpendUseCases, OperatorUseCases, WebhookUseCases,
     GalleryUseCases,
-    EndpointUseCases
+    EndpointUseCases, TokenUseCases
 {
     public var maxInlineFileBytes: Int { settings.maxInlineFileBytes }
+}
+
+/// A team's own tokens (the `admin` scope).
+public protocol TokenUseCases: Sendable {
+    func tokens(of team: Team) async throws -> [TokenInfo]
+    func createToken(for team: Team, label: String?, scopes: Set<TokenScope>, granted: Set<TokenScope>) async throws
+        -> (token: String, info: TokenInfo)
+    func revokeToken(id: String, of team: Team) async throws -> Bool
 }
 
 /// A team's outgoing webhook endpoints and their delivery logs.

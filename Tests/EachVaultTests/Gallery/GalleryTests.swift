@@ -36,8 +36,10 @@ import Workers
 
             // The browser talks to the in-process service: it is waited for on a thread of its own, never a
             // cooperative one the service needs to answer it.
+            // Signed in with a token that holds the admin scope: the settings page then manages tokens too.
+            let (admin, _) = try await harness.makeClient(team: "team-a", scopes: [.admin])
             let arguments =
-                ["python3", Self.script.path, harness.server.baseURL, harness.token, "fox", ids[3]]
+                ["python3", Self.script.path, harness.server.baseURL, admin, "fox", ids[3]]
                 + (shots.map { [$0] } ?? [])
             let run = try await runChild(arguments)
             let (status, data, problems) = (run.status, run.output, run.errors)
@@ -93,6 +95,12 @@ import Workers
                 var live_cost: String?
                 var edited_tags: [String]
                 var edited_note: String
+                var endpoint_secret: String?
+                var endpoint_rows: Int
+                var endpoint_state: String
+                var deliveries_heading: String
+                var token_secret: String?
+                var token_revoked: Bool
                 var delete_question_at: String
                 var delete_listed: Int
                 var deleted_back_at: String
@@ -173,6 +181,17 @@ import Workers
             #expect(seen.live_after == "completed" && seen.live_no_reload)
             #expect(seen.live_cost?.contains("$") == true)
             #expect(seen.edited_tags == ["birds", "river"] && seen.edited_note == "for the spring campaign")
+
+            // Settings: the endpoint's secret shown once and kept (hashed nowhere: it signs); disabled by the team;
+            // a token made (working) and revoked.
+            let endpoints = try await harness.vault.store.endpoints(teamID: harness.team.id)
+            #expect(seen.endpoint_rows == 1 && endpoints.count == 1 && seen.endpoint_secret?.isEmpty == false)
+            #expect(seen.endpoint_state.hasPrefix("disabled"), "\(seen.endpoint_state)")
+            #expect(try await harness.vault.store.endpoints(teamID: harness.team.id).first?.enabled == false)
+            #expect(seen.deliveries_heading.contains("https://hooks.example.com/eachvault"))
+            let madeToken = try #require(seen.token_secret)
+            let stillWorks = try await harness.vault.authenticate(token: madeToken)
+            #expect(seen.token_revoked && stillWorks == nil)
 
             #expect(seen.delete_question_at == "/g/bulk" && seen.delete_listed == 1)
             #expect(seen.deleted_back_at == "/?q=city" && seen.cards_after_delete == 0)

@@ -30,16 +30,16 @@ import Testing
             #expect(try await store.tokens().first?.lastUsedAt == start.addingTimeInterval(120), "the use is noted")
 
             let session = try #require(try await store.createSession(token: token, lifetime: 60, now: start))
-            #expect(try await store.team(session: session, now: start.addingTimeInterval(59)) == team)
-            #expect(try await store.team(session: session, now: start.addingTimeInterval(61)) == nil, "expired")
+            #expect(try await store.grant(session: session, now: start.addingTimeInterval(59))?.team == team)
+            #expect(try await store.grant(session: session, now: start.addingTimeInterval(61)) == nil, "expired")
             #expect(try await store.createSession(token: "evt_unknown", lifetime: 60, now: start) == nil)
             let ended = try #require(try await store.createSession(token: token, lifetime: 60, now: start))
             try await store.endSession(ended)
-            #expect(try await store.team(session: ended, now: start) == nil)
+            #expect(try await store.grant(session: ended, now: start) == nil)
 
             try await store.revokeToken(id: info.id, now: start.addingTimeInterval(5))
             #expect(try await store.authenticate(token: token, now: start) == nil, "a revoked token opens nothing")
-            #expect(try await store.team(session: session, now: start) == nil, "nor do its sessions")
+            #expect(try await store.grant(session: session, now: start) == nil, "nor do its sessions")
             #expect(try await store.tokens().first?.revokedAt == start.addingTimeInterval(5))
             await #expect(throws: TeamError.self) { try await store.revokeToken(id: "tok_none", now: start) }
         }
