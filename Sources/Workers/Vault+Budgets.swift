@@ -28,19 +28,25 @@ extension Vault {
         guard let team = try await store.team(id: teamID) else { return nil }
         let month = Self.month(of: now())
         let spent = try await store.monthSpend(teamID: teamID, since: month.start)
-        let used = try await storageUsed(teamID: teamID)
-        return TeamBudgetStatus(
-            team: team.name, month: month.start, monthEnds: month.end, spentUSD: (spent * 10000).rounded() / 10000,
-            budgetUSD: team.budgetUSD, storageBytes: used, storageLimitBytes: team.storageLimitBytes)
+        return Self.status(of: team, month: month, spentUSD: spent, storageBytes: try await storageUsed(teamID: teamID))
     }
 
-    /// Every team's budgets and use, by name.
+    /// Every team's budgets and use, by name (`/admin/teams`, `/metrics`): three queries, however many teams.
     public func budgetStatuses() async throws -> [TeamBudgetStatus] {
-        var statuses: [TeamBudgetStatus] = []
-        for team in try await store.teams() {
-            if let status = try await budgetStatus(teamID: team.id) { statuses.append(status) }
+        let month = Self.month(of: now())
+        let spent = try await store.spendByTeam(since: month.start)
+        let stored = try await store.storageByTeam()
+        return try await store.teams().map { team in
+            Self.status(of: team, month: month, spentUSD: spent[team.name] ?? 0, storageBytes: stored[team.name] ?? 0)
         }
-        return statuses
+    }
+
+    private static func status(of team: Team, month: (start: Date, end: Date), spentUSD: Double, storageBytes: Int64)
+        -> TeamBudgetStatus
+    {
+        TeamBudgetStatus(
+            team: team.name, month: month.start, monthEnds: month.end, spentUSD: (spentUSD * 10000).rounded() / 10000,
+            budgetUSD: team.budgetUSD, storageBytes: storageBytes, storageLimitBytes: team.storageLimitBytes)
     }
 
     /// Sets or clears a team's limits (`.some(nil)` clears, nil keeps); its status after, nil for no such team.

@@ -158,6 +158,7 @@ extension Vault {
         try await blobs.keep(tempFile, sha256: sha256, size: size) {
             try await store.recordLocalFile(asset, teamID: teamID, now: now())
         }
+        if let teamID { storageUsage.forget(teamID) }  // an upload counts toward the team's storage at once
         postersDue.signal()
         return asset
     }

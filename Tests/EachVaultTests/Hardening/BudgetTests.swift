@@ -90,4 +90,21 @@ import Workers
             #expect(stored?.outputs.first?.output.attempts == 1, "waiting cost the file no attempt")
         }
     }
+
+    @Test func anUploadCountsTowardTheStorageLimitAtOnce() async throws {
+        var settings = Harness.testSettings
+        settings.storageRecount = .seconds(600)  // the cached count would otherwise stand for ten minutes
+        try await withHarness(workers: settings, configure: { $0.operatorToken = Self.operatorToken }) { harness in
+            #expect(try await limits(harness, #"{"storage_limit_bytes": 16}"#).status == 200)
+            #expect(try await harness.client.team().storageBytes == 0)  // counted, and cached
+            let file = harness.home.url.appending(path: "notes.txt")
+            try Data(repeating: 0x61, count: 64).write(to: file)
+            _ = try await harness.client.upload(file: file)
+            #expect(try await harness.client.team().storageFull)
+            let refused = try await harness.raw(
+                "POST", "/v1/generations", body: #"{"model": "\#(Self.model)", "input": {"prompt": "a crane", "duration": "5"}}"#)
+            #expect(refused.status == 507, "\(refused.body)")
+        }
+    }
+
 }
