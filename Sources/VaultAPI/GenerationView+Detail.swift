@@ -6,6 +6,7 @@ extension GenerationView {
     /// - Parameter baseURL: this service's address as the client sees it, for file URLs.
     init(_ detail: GenerationDetail, baseURL: String, includeHistory: Bool = true) {
         let generation = detail.generation
+        defer { favourite = generation.favourite }
         self.init(
             id: generation.id, model: generation.model, version: generation.version, input: generation.input,
             prompt: generation.prompt, status: generation.status, predictionID: generation.predictionID,

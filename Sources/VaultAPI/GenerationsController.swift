@@ -76,8 +76,10 @@ struct GenerationsController<UseCases: GenerationUseCases> {
             guard try await archive.editTags(id: id, teamID: team.id, adding: adding, removing: removing) != nil
             else { throw APIError.notFound("generation") }
         }
-        if !edits || body.tags != nil || body.note != nil {
-            guard try await archive.annotateGeneration(id: id, teamID: team.id, tags: body.tags, note: body.note) != nil
+        if !edits || body.tags != nil || body.note != nil || body.favourite != nil {
+            guard
+                try await archive.annotateGeneration(
+                    id: id, teamID: team.id, tags: body.tags, note: body.note, favourite: body.favourite) != nil
             else { throw APIError.notFound("generation") }
         }
         return try await respond(with: id, team: team, request: request, context: context, status: .ok)

@@ -42,6 +42,7 @@ extension GenerationQuery {
         maxCost = try parse("max_cost", "an amount in USD", number)
         resolution = try parse("resolution", "WIDTHxHEIGHT (1280x720) or the short side (720p)", Resolution.init)
         hasAudio = try parse("has_audio", "true or false") { ["true": true, "1": true, "false": false, "0": false][$0] }
+        favourite = try parse("favourite", "true or false") { ["true": true, "1": true, "false": false, "0": false][$0] }
         inputSHA256 = try parse("input", "a file's SHA-256 (64 hex characters)") { text in
             text.lowercased().isSHA256Hex ? text.lowercased() : nil
         }

@@ -38,8 +38,14 @@ public struct AnnotationRequest: Sendable, Codable {
     public var addTags: [String]?
     public var removeTags: [String]?
     public var note: String??
+    /// Marks the generation a favourite (true) or not (false).
+    public var favourite: Bool?
 
-    public init(tags: [String]? = nil, addTags: [String]? = nil, removeTags: [String]? = nil, note: String?? = .none) {
+    public init(
+        tags: [String]? = nil, addTags: [String]? = nil, removeTags: [String]? = nil, note: String?? = .none,
+        favourite: Bool? = nil
+    ) {
+        self.favourite = favourite
         self.tags = tags
         self.addTags = addTags
         self.removeTags = removeTags
@@ -47,7 +53,7 @@ public struct AnnotationRequest: Sendable, Codable {
     }
 
     enum Keys: String, CodingKey {
-        case tags, note
+        case tags, note, favourite
         case addTags = "add_tags"
         case removeTags = "remove_tags"
     }
@@ -57,6 +63,7 @@ public struct AnnotationRequest: Sendable, Codable {
         tags = try container.decodeIfPresent([String].self, forKey: .tags)
         addTags = try container.decodeIfPresent([String].self, forKey: .addTags)
         removeTags = try container.decodeIfPresent([String].self, forKey: .removeTags)
+        favourite = try container.decodeIfPresent(Bool.self, forKey: .favourite)
         note = container.contains(.note) ? .some(try container.decodeIfPresent(String.self, forKey: .note)) : .none
     }
 
@@ -65,6 +72,7 @@ public struct AnnotationRequest: Sendable, Codable {
         try container.encodeIfPresent(tags, forKey: .tags)
         try container.encodeIfPresent(addTags, forKey: .addTags)
         try container.encodeIfPresent(removeTags, forKey: .removeTags)
+        try container.encodeIfPresent(favourite, forKey: .favourite)
         if let note { try container.encode(note, forKey: .note) }
     }
 }

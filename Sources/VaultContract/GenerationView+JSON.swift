@@ -26,6 +26,7 @@ extension GenerationView: JSONWritable {
             json.field("created_at", createdAt)
             json.field("deduplicated_from", deduplicatedFrom)
             json.field("error", error)
+            json.field("favourite", favourite)
             json.field("history", history)
             json.field("id", id)
             json.field("input", JSONValue.object(input))

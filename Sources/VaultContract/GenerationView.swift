@@ -125,6 +125,8 @@ public struct GenerationView: Codable, Sendable {
     public var completedAt: Date?
     public var tags: [String]
     public var note: String?
+    /// Marked by the team as a favourite.
+    public var favourite = false
     public var assets: [AssetView]
     public var inputs: [InputView]
     /// In search results for text: the prompt around the matched words, HTML-escaped, matches in `<mark>`.
@@ -167,7 +169,8 @@ public struct GenerationView: Codable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, model, version, input, prompt, status, error, origin, tags, note, assets, inputs, snippet, history
+        case id, model, version, input, prompt, status, error, origin, tags, note, favourite, assets, inputs, snippet
+        case history
         case predictionID = "prediction_id"
         case costUSD = "cost_usd"
         case predictTimeS = "predict_time_s"

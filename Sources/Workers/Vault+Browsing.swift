@@ -24,12 +24,13 @@ extension Vault {
 
     /// Replaces tags and/or the note; nil when the team has no such generation. Throws `Annotations.Refusal` for
     /// tags or a note the rule refuses, writing nothing.
-    public func annotateGeneration(id: String, teamID: String, tags: [String]?, note: String??) async throws
-        -> Generation?
-    {
+    public func annotateGeneration(
+        id: String, teamID: String, tags: [String]?, note: String??, favourite: Bool? = nil
+    ) async throws -> Generation? {
         let tags = try tags.map { raw throws(Annotations.Refusal) in try Annotations.tags(raw) }
         let note = try note.map { raw throws(Annotations.Refusal) in try raw.map(Annotations.note) }
-        return try await store.annotateGeneration(id: id, teamID: teamID, tags: tags, note: note, now: now())
+        return try await store.annotateGeneration(
+            id: id, teamID: teamID, tags: tags, note: note, favourite: favourite, now: now())
     }
 
     /// Adds and removes tags of one of the team's generations, keeping its other tags; nil when there is none.

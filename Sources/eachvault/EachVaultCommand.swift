@@ -14,7 +14,8 @@ struct EachVaultCommand: AsyncParsableCommand {
                 name: "Generations",
                 subcommands: [
                     GenerateCommand.self, WaitCommand.self, ShowCommand.self, SearchCommand.self, DownloadCommand.self,
-                    CancelCommand.self, ResendCommand.self, TagCommand.self, NoteCommand.self, DeleteCommand.self,
+                    CancelCommand.self, ResendCommand.self, TagCommand.self, NoteCommand.self, StarCommand.self,
+                    DeleteCommand.self,
                 ]),
             CommandGroup(
                 name: "Sharing and the team",

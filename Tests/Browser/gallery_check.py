@@ -270,6 +270,11 @@ try:
     out["live_after"] = until(f"document.querySelector(\"{card}\").dataset.status === 'completed' && 'completed'", sid)
     out["live_no_reload"] = evaluate("window.__stayed === 1", sid)
     out["live_cost"] = evaluate(f"(document.querySelector(\"{card} [data-cost]\") || {{}}).textContent || null", sid)
+    # A star on the card (a form: works without script), then the favourites filter finds only it.
+    submit_with(f"{card} form.star button", sid)
+    out["starred"] = evaluate(f"document.querySelector(\"{card} button.star\").getAttribute('aria-pressed')", sid)
+    visit(f"{base}/?favourite=true", sid)
+    out["favourite_cards"] = evaluate("[...document.querySelectorAll('.card')].map(c => c.dataset.generation)", sid)
     # Its page: tags and a note edited there.
     visit(f"{base}/g/{created}", sid)
     evaluate("document.querySelector('form.annotate input[name=tags]').value = 'birds, river'", sid)

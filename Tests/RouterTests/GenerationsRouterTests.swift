@@ -41,7 +41,9 @@ import TestSupport
             id == stored.id ? GenerationDetail(generation: stored, outputs: [], inputs: [], events: []) : nil
         }
 
-        func annotateGeneration(id: String, teamID: String, tags: [String]?, note: String??) async throws -> Generation? {
+        func annotateGeneration(id: String, teamID: String, tags: [String]?, note: String??, favourite: Bool?) async throws
+            -> Generation?
+        {
             id == stored.id ? stored : nil
         }
 

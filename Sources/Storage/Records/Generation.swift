@@ -41,6 +41,7 @@ public struct Generation: SQLRecord, Hashable {
         public static let note = "note"
         public static let origin = "origin"
         public static let madeFrom = "made_from"
+        public static let favourite = "favourite"
     }
 
     public var seq: Int64?
@@ -85,6 +86,8 @@ public struct Generation: SQLRecord, Hashable {
     public var origin: Origin
     /// The generation this one was made again or varied from (the gallery's "Make again" and "Variation").
     public var madeFrom: String?
+    /// Marked by the team as a favourite (the gallery's star; `favourite=true` finds them).
+    public var favourite = false
 
     public enum Origin: String, Sendable, Codable, SQLValueConvertible {
         /// Submitted to the provider by EachVault.
@@ -157,5 +160,6 @@ extension Generation {
         note = try row[Columns.note]
         origin = try row[Columns.origin]
         madeFrom = try row[Columns.madeFrom]
+        favourite = try row[Columns.favourite]
     }
 }

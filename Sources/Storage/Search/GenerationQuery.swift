@@ -25,6 +25,8 @@ public struct GenerationQuery: Sendable, Hashable {
     public var maxCost: Double?
     /// Only generations made from this input file (by SHA-256): "every video made from this image".
     public var inputSHA256: String?
+    /// Only the team's favourites (true) or only the others (false).
+    public var favourite: Bool?
     /// Match generations containing any word of `text` (similarity) rather than all of them (search).
     public var anyWord: Bool
     public var limit: Int
@@ -37,8 +39,9 @@ public struct GenerationQuery: Sendable, Hashable {
 
     public init(
         teamID: String? = nil, text: String? = nil, model: String? = nil, status: GenerationStatus? = nil,
-        anyWord: Bool = false, limit: Int = 50
+        anyWord: Bool = false, limit: Int = 50, favourite: Bool? = nil
     ) {
+        self.favourite = favourite
         self.teamID = teamID
         self.text = text
         self.model = model

@@ -41,6 +41,7 @@ extension GenerationQuery {
         if let createdAfter { filters.append("g.created_at >= \(createdAfter)") }
         if let createdBefore { filters.append("g.created_at < \(createdBefore)") }
         if let status { filters.append("g.status = \(status)") }
+        if let favourite { filters.append("g.favourite = \(favourite ? 1 : 0)") }
         if let minCost { filters.append("g.cost_usd >= \(minCost)") }
         if let maxCost { filters.append("g.cost_usd <= \(maxCost)") }
         if let inputSHA256 {

@@ -72,7 +72,9 @@ public protocol GenerationStore: Sendable {
     ) async throws -> (generation: Generation, deduplicated: Bool)
     func recordDeduplicationHit(id: String, now: Date) async throws
     /// Replaces tags and/or the note of one of the team's generations; nil when the team has no such generation.
-    func annotateGeneration(id: String, teamID: String, tags: [String]?, note: String??, now: Date) async throws
+    func annotateGeneration(
+        id: String, teamID: String, tags: [String]?, note: String??, favourite: Bool?, now: Date
+    ) async throws
         -> Generation?
     /// Adds and removes tags of one of the team's generations (case-insensitively), keeping its other tags; nil
     /// when the team has no such generation.

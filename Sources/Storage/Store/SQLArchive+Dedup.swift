@@ -16,9 +16,12 @@ extension GenerationEvent {
     package static let deduplicated = "an identical request was answered by this generation"
 
     /// What an annotation changed, for the history.
-    package static func annotation(tags: [String]?, note: String??) -> String {
-        [tags.map { "tags: \($0.joined(separator: ", "))" }, note.map { _ in "note changed" }]
-            .compactMap { $0 }.joined(separator: "; ")
+    package static func annotation(tags: [String]?, note: String??, favourite: Bool? = nil) -> String {
+        [
+            tags.map { "tags: \($0.joined(separator: ", "))" }, note.map { _ in "note changed" },
+            favourite.map { $0 ? "marked a favourite" : "no longer a favourite" },
+        ]
+        .compactMap { $0 }.joined(separator: "; ")
     }
 }
 
@@ -64,12 +67,14 @@ extension SQLArchive {
 
     /// Replaces tags and/or the note of one of the team's generations; the search index follows (triggers).
     /// Returns the updated generation, or nil when the team has no such generation.
-    public func annotateGeneration(id: String, teamID: String, tags: [String]?, note: String??, now: Date) async throws
-        -> Generation?
-    {
-        try await annotate(id: id, teamID: teamID, now: now, event: GenerationEvent.annotation(tags: tags, note: note)) {
+    public func annotateGeneration(
+        id: String, teamID: String, tags: [String]?, note: String??, favourite: Bool?, now: Date
+    ) async throws -> Generation? {
+        let event = GenerationEvent.annotation(tags: tags, note: note, favourite: favourite)
+        return try await annotate(id: id, teamID: teamID, now: now, event: event) {
             if let tags { $0.tags = tags }
             if let note { $0.note = note }
+            if let favourite { $0.favourite = favourite }
         }
     }
 

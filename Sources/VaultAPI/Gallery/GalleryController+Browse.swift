@@ -51,7 +51,8 @@ extension GalleryController {
         return pages.render(
             GalleryPage(
                 team: visit.team.name, csrf: visit.formToken, q: value("q") ?? "", from: value("from") ?? "",
-                to: value("to") ?? "", tag: value("tag") ?? "", count: language.count(items.count), items: items,
+                to: value("to") ?? "", tag: value("tag") ?? "", count: language.count(items.count),
+                favouritesOnly: value("favourite") == "true", items: items,
                 back: request.pageAddress, error: problem,
                 notices: budgetNotices
                     + failing.map {
@@ -81,7 +82,7 @@ extension GalleryController {
                 id: detail.generation.id, model: detail.generation.model, status: detail.generation.status.rawValue,
                 statusLabel: status, promptShort: Self.shortPrompt(detail.generation),
                 snippet: snippets[detail.generation.id] ?? nil, created: language.day(detail.generation.createdAt),
-                cost: detail.generation.costUSD.map(language.dollars),
+                cost: detail.generation.costUSD.map(language.dollars), favourite: detail.generation.favourite,
                 posterURL: video.flatMap { posters[$0.sha256] == nil ? nil : "/g/files/\($0.sha256)/poster" },
                 previewURL: video.flatMap { previews[$0.sha256] == nil ? nil : "/g/files/\($0.sha256)/preview" },
                 placeholder: video == nil ? status : text("gallery_noPoster"),
@@ -103,7 +104,7 @@ extension GalleryController {
         let items = try await cards(details, language: language)
         let answer = LiveCards(
             cards: items.map { item in
-                LiveCards.Card(id: item.id, status: item.status, html: pages.html(CardsFragment(items: [item]), for: request))
+                LiveCards.Card(id: item.id, status: item.status, html: pages.html(CardsFragment(items: [item], csrf: visit.formToken), for: request))
             })
         var response = try EditedResponse(status: .ok, response: answer).response(from: request, context: context)
         response.headers[HTTPField.Name.cacheControl] = "no-store"
@@ -177,7 +178,8 @@ extension GalleryController {
                 created: language.moment(generation.createdAt),
                 cost: generation.costUSD.map(language.dollars) ?? text("detail_unknown"),
                 tags: generation.tags, hasTags: !generation.tags.isEmpty, tagsText: generation.tags.joined(separator: ", "),
-                note: generation.note ?? "", problem: problem, canCancel: !generation.status.isFinal && generation.status != .downloading,
+                note: generation.note ?? "", favourite: generation.favourite, problem: problem,
+                canCancel: !generation.status.isFinal && generation.status != .downloading,
                 isPending: !generation.status.isFinal,
                 inputs: generation.input.keys.sorted().map {
                     DetailPage.Field(name: $0, value: generation.input[$0]?.displayText ?? "")

@@ -15,13 +15,25 @@ extension GalleryController {
         do {
             guard
                 try await archive.annotateGeneration(
-                    id: id, teamID: visit.team.id, tags: tags, note: .some(note.flatMap { $0.isEmpty ? nil : $0 })) != nil
+                    id: id, teamID: visit.team.id, tags: tags, note: .some(note.flatMap { $0.isEmpty ? nil : $0 }),
+                    favourite: nil) != nil
             else { return notFound(request) }
         } catch let refusal as Annotations.Refusal {
             return try await renderDetail(
                 id: id, visit: visit, share: nil, request: request, problem: "\(refusal.field): \(refusal.problem)")
         }
         return .redirect(to: "/g/\(id)", type: .normal)
+    }
+
+    /// `POST /g/{id}/favourite`: `favourite=1` stars it, `0` takes the star off; back to where the form was.
+    @Sendable func favourite(_ request: Request, context: VaultRequestContext) async throws -> Response {
+        let visit = try context.requireVisit()
+        let id = try context.parameters.require("id")
+        guard
+            try await archive.annotateGeneration(
+                id: id, teamID: visit.team.id, tags: nil, note: .none, favourite: visit.form["favourite"] == "1") != nil
+        else { return notFound(request) }
+        return .redirect(to: Request.localPage(visit.form["back"] ?? "/g/\(id)"), type: .normal)
     }
 
     /// `POST /g/{id}/cancel`: at the provider when it runs there; the page says what happened.

@@ -25,6 +25,7 @@ struct GalleryController<UseCases: GalleryUseCases> {
         signedIn.post("/g/{id}/resend", use: resend)
         signedIn.post("/g/{id}/annotate", use: annotate)
         signedIn.post("/g/{id}/cancel", use: cancel)
+        signedIn.post("/g/{id}/favourite", use: favourite)
         signedIn.post("/g/{id}/delete", use: delete)
         signedIn.post("/g/bulk", use: bulk)
         signedIn.post("/g/upload", use: upload)

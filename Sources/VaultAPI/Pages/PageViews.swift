@@ -124,6 +124,7 @@ struct GalleryPage: PageView {
         var created: String
         /// What the provider charged, once known.
         var cost: String?
+        var favourite = false
         /// The video's poster; nil shows a placeholder with `placeholder`'s words.
         var posterURL: String?
         /// A few silent seconds the card plays while pointed at (the script loads it then, never before).
@@ -144,6 +145,7 @@ struct GalleryPage: PageView {
     var to: String
     var tag: String
     var count: String
+    var favouritesOnly = false
     var items: [Item]
     /// This page's address, where bulk actions return.
     var back: String
@@ -160,6 +162,9 @@ struct GalleryPage: PageView {
 struct CardsFragment: PageView {
     static let template = "cards"
     var items: [GalleryPage.Item]
+    /// What the cards' star forms carry: the session's form token, and where they return.
+    var csrf: String
+    var back = "/"
 }
 
 /// `GET /g/cards`: each card's status and HTML.
@@ -223,6 +228,7 @@ struct DetailPage: PageView {
     /// The tags as the edit form shows them (comma-separated), and the note.
     var tagsText: String
     var note: String
+    var favourite: Bool
     /// What an action on the page could not do.
     var problem: String?
     var canCancel: Bool

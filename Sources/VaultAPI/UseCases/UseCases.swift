@@ -15,7 +15,8 @@ public protocol GenerationUseCases: Sendable {
     func createGeneration(_ request: GenerationRequest, teamID: String) async throws(SubmissionError) -> CreatedGeneration
     func planGeneration(_ request: GenerationRequest, teamID: String) async throws(SubmissionError) -> GenerationPlan
     func generationDetail(id: String, teamID: String) async throws -> GenerationDetail?
-    func annotateGeneration(id: String, teamID: String, tags: [String]?, note: String??) async throws -> Generation?
+    func annotateGeneration(id: String, teamID: String, tags: [String]?, note: String??, favourite: Bool?) async throws
+        -> Generation?
     /// Adds and removes tags, keeping the others; nil when the team has no such generation.
     func editTags(id: String, teamID: String, adding: [String], removing: [String]) async throws -> Generation?
     func deleteGeneration(id: String, teamID: String) async throws -> Bool

@@ -113,6 +113,22 @@ struct TagCommand: AsyncParsableCommand {
     }
 }
 
+struct StarCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "star", abstract: "Mark generations as the team's favourites (--off takes the mark off).",
+        discussion: "`eachvault search --favourite` lists them; so does the gallery's ★ filter.")
+
+    @OptionGroup var server: ServerOptions
+    @Argument(help: "Generation ids.") var ids: [String]
+    @Flag(help: "Take the mark off instead.") var off = false
+
+    func run() async throws {
+        try await server.each(ids, done: off ? "no longer a favourite" : "marked a favourite") {
+            _ = try await $0.annotate(id: $1, AnnotationRequest(favourite: !off))
+        }
+    }
+}
+
 struct NoteCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "note", abstract: "Set a generation's note (--clear removes it).")

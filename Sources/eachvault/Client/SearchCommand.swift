@@ -29,6 +29,7 @@ struct SearchCommand: AsyncParsableCommand {
     @Option(help: "Cost at least this many USD.") var minCost: String?
     @Option(help: "Cost at most this many USD.") var maxCost: String?
     @Option(help: "Only videos made from this input file (its SHA-256).") var input: String?
+    @Flag(help: "Only the team's favourites (eachvault star).") var favourite = false
     @Option(help: "At most this many results per page (1-500).") var limit = 20
     @Option(help: "Continue from the cursor an earlier page printed.") var cursor: String?
     @Flag(help: "Fetch every page.") var all = false
@@ -39,7 +40,8 @@ struct SearchCommand: AsyncParsableCommand {
             ("q", query.isEmpty ? nil : query.joined(separator: " ")), ("model", model), ("status", status),
             ("tag", tag), ("category", category), ("from", from), ("to", to), ("min_duration", minDuration),
             ("max_duration", maxDuration), ("resolution", resolution), ("has_audio", hasAudio), ("min_cost", minCost),
-            ("max_cost", maxCost), ("input", input), ("limit", String(limit)), ("cursor", cursor),
+            ("max_cost", maxCost), ("input", input), ("favourite", favourite ? "true" : nil), ("limit", String(limit)),
+            ("cursor", cursor),
         ]
         var page = try await server.client.search(parameters)
         if json { return try printJSON(page) }

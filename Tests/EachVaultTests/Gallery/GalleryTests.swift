@@ -93,6 +93,8 @@ import Workers
                 var live_after: String?
                 var live_no_reload: Bool
                 var live_cost: String?
+                var starred: String
+                var favourite_cards: [String]
                 var edited_tags: [String]
                 var edited_note: String
                 var endpoint_secret: String?
@@ -180,6 +182,8 @@ import Workers
             #expect(["pending", "submitted", "processing"].contains(seen.live_before), "\(seen.live_before)")
             #expect(seen.live_after == "completed" && seen.live_no_reload)
             #expect(seen.live_cost?.contains("$") == true)
+            #expect(seen.starred == "true" && seen.favourite_cards == [created])
+            #expect(try await harness.vault.store.generation(id: created)?.favourite == true)
             #expect(seen.edited_tags == ["birds", "river"] && seen.edited_note == "for the spring campaign")
 
             // Settings: the endpoint's secret shown once and kept (hashed nowhere: it signs); disabled by the team;

@@ -112,17 +112,26 @@ import Testing
             #expect(try await store.generation(id: "gen_2")?.dedupHits == 1)
 
             let annotated = try await store.annotateGeneration(
-                id: "gen_1", teamID: team, tags: ["wildlife"], note: .some("keep"), now: start.addingTimeInterval(9))
-            #expect(annotated?.tags == ["wildlife"] && annotated?.note == "keep")
+                id: "gen_1", teamID: team, tags: ["wildlife"], note: .some("keep"), favourite: true,
+                now: start.addingTimeInterval(9))
+            #expect(annotated?.tags == ["wildlife"] && annotated?.note == "keep" && annotated?.favourite == true)
             #expect(try await store.generation(id: "gen_1") == annotated)
-            #expect(try await store.annotateGeneration(id: "gen_1", teamID: other, tags: [], note: nil, now: start) == nil)
+            #expect(
+                try await store.annotateGeneration(id: "gen_1", teamID: other, tags: [], note: nil, favourite: nil, now: start)
+                    == nil)
+            let favourites = GenerationQuery(teamID: team, favourite: true)
+            #expect(try await store.searchGenerations(favourites).map(\.id) == ["gen_1"])
+            _ = try await store.annotateGeneration(id: "gen_1", teamID: team, tags: nil, note: .none, favourite: false, now: start)
+            #expect(try await store.searchGenerations(favourites).isEmpty)
+            #expect(try await store.generation(id: "gen_1")?.tags == ["wildlife"], "a star changes nothing else")
+            _ = try await store.annotateGeneration(id: "gen_1", teamID: team, tags: nil, note: .none, favourite: true, now: start)
             let retagged = try await store.editTags(
                 id: "gen_1", teamID: team, adding: ["Birds", "birds"], removing: ["WILDLIFE"], now: start)
             #expect(retagged?.tags == ["Birds"] && retagged?.note == "keep", "by any case, added once, note kept")
             #expect(try await store.editTags(id: "gen_1", teamID: other, adding: ["x"], removing: [], now: start) == nil)
             _ = try await store.editTags(id: "gen_1", teamID: team, adding: ["wildlife"], removing: [], now: start)
             let events = try await store.generationDetail(id: "gen_1", teamID: team)?.events.map(\.kind)
-            #expect(events == ["created", "annotated", "annotated", "annotated"])
+            #expect(events == ["created"] + Array(repeating: "annotated", count: 5), "the stars are told too")
 
             #expect(try await store.deleteGeneration(id: "gen_1", teamID: other, now: start) == false)
             #expect(try await store.deleteGeneration(id: "gen_1", teamID: team, now: start))
