@@ -11,10 +11,16 @@ public struct VaultClient: Sendable {
     /// The team token sent as `Authorization: Bearer`.
     let token: String?
     let transport: any HTTPTransport
+    /// How long a request without a file may take, answer included.
+    let requestTimeout: Duration
     private let encoder = ContractJSON.encoder()
     private let decoder = ContractJSON.decoder()
 
-    public init(baseURL: String, token: String?, transport: any HTTPTransport = CurlTransport()) {
+    public init(
+        baseURL: String, token: String?, transport: any HTTPTransport = CurlTransport(),
+        requestTimeout: Duration = .seconds(30)
+    ) {
+        self.requestTimeout = requestTimeout
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.token = token
         self.transport = transport
@@ -164,7 +170,7 @@ public struct VaultClient: Sendable {
             response = try await transport.send(
                 HTTPRequest(
                     method: method, url: baseURL + path, headers: headers, body: body, bodyFile: bodyFile,
-                    timeout: bodyFile == nil ? .seconds(30) : .seconds(600)))
+                    timeout: bodyFile == nil ? requestTimeout : .seconds(600)))
         } catch {
             throw VaultUnreachable(url: baseURL, cause: "\(error)")
         }

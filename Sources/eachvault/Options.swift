@@ -57,7 +57,7 @@ struct ServerOptions: ParsableArguments {
     var client: VaultClient {
         get throws {
             let (server, token, _) = try resolved()
-            return VaultClient(baseURL: server, token: token)
+            return VaultClient(baseURL: server, token: token, requestTimeout: Self.requestTimeout)
         }
     }
 
@@ -68,6 +68,12 @@ struct ServerOptions: ParsableArguments {
             try await action(client, id)
             print("\(id) \(done)")
         }
+    }
+
+    /// How long a request may take, answer included: `EACHVAULT_TIMEOUT` seconds (default 30).
+    static var requestTimeout: Duration {
+        let seconds = ProcessInfo.processInfo.environment["EACHVAULT_TIMEOUT"].flatMap(Int.init) ?? 30
+        return .seconds(min(max(seconds, 1), 3600))
     }
 
     /// A URL as logins are keyed: no trailing slash.

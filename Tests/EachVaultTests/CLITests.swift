@@ -19,6 +19,7 @@ import Transport
             var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("EACHVAULT_") }
             environment["XDG_CONFIG_HOME"] = config.url.path
             environment["HOME"] = config.url.path
+            environment["EACHVAULT_TIMEOUT"] = "120"  // a starved test process is not a server that hangs
             self.environment = environment.merging(extra) { $1 }
         }
 

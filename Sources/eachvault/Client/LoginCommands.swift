@@ -20,7 +20,7 @@ struct LoginCommand: AsyncParsableCommand {
         let url = ServerOptions.normalised(
             server ?? ProcessInfo.processInfo.environment["EACHVAULT_URL"] ?? "http://127.0.0.1:8080")
         let token = try Self.readToken(for: url)
-        let team = try await VaultClient(baseURL: url, token: token).team()
+        let team = try await VaultClient(baseURL: url, token: token, requestTimeout: ServerOptions.requestTimeout).team()
         let location = ClientConfig.defaultLocation()
         var config = try ClientConfig.load(from: location)
         config.servers[url] = ClientConfig.Login(token: token, team: team.team)
@@ -71,7 +71,7 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (url, token, source) = try server.resolved()
-        let team = try await VaultClient(baseURL: url, token: token).team()
+        let team = try await VaultClient(baseURL: url, token: token, requestTimeout: ServerOptions.requestTimeout).team()
         if json { return try printJSON(team) }
         let budget = team.budgetUSD.map { " of \(dollars($0))" } ?? " (no budget)"
         let storage = team.storageLimitBytes.map { " of \(ByteCountFormatter.string(fromByteCount: $0, countStyle: .file))" } ?? ""

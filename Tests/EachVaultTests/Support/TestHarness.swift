@@ -102,7 +102,13 @@ final class Harness: @unchecked Sendable {
             logger: Logger.quiet)
         team = try await vault.store.createTeam(name: "team-a", now: Date())
         token = try await vault.store.createToken(teamName: "team-a", label: "tests", now: Date()).token
-        client = VaultClient(baseURL: server.baseURL, token: token)
+        client = Self.client(server.baseURL, token: token)
+    }
+
+    /// A client of the harness's service. Its requests may take two minutes: a starved test process (the whole
+    /// suite beside stress-ng) is not a service that hangs, and the tests assert answers, not their times.
+    static func client(_ baseURL: String, token: String) -> VaultClient {
+        VaultClient(baseURL: baseURL, token: token, requestTimeout: .seconds(120))
     }
 
     /// The embedded archive's SQLite database, for what only it has (online backups, integrity checks).
@@ -114,13 +120,13 @@ final class Harness: @unchecked Sendable {
     func makeTeam(_ name: String) async throws -> (team: Team, token: String, client: VaultClient) {
         let team = try await vault.store.createTeam(name: name, now: Date())
         let token = try await vault.store.createToken(teamName: name, label: nil, now: Date()).token
-        return (team, token, VaultClient(baseURL: server.baseURL, token: token))
+        return (team, token, Self.client(server.baseURL, token: token))
     }
 
     /// A new token of `team` holding `scopes`, and a client using it.
     func makeClient(team: String, scopes: Set<TokenScope>) async throws -> (token: String, client: VaultClient) {
         let token = try await vault.store.createToken(teamName: team, label: nil, scopes: scopes, now: Date()).token
-        return (token, VaultClient(baseURL: server.baseURL, token: token))
+        return (token, Self.client(server.baseURL, token: token))
     }
 
     /// Stops the service (not the simulator) and starts it again on the same data home.
@@ -129,7 +135,7 @@ final class Harness: @unchecked Sendable {
         (vault, server) = try await VaultApp.start(
             configuration, settings: settings, clock: clock,
             logger: Logger.quiet)
-        client = VaultClient(baseURL: server.baseURL, token: token)
+        client = Self.client(server.baseURL, token: token)
     }
 
     func shutdown() async {
@@ -197,7 +203,7 @@ final class Harness: @unchecked Sendable {
             Transport.HTTPRequest(
                 method: method, url: server.baseURL + path,
                 headers: headers + authorization + (declaresType ? [] : [("Content-Type", "application/json")]),
-                body: body.map { Data($0.utf8) }))
+                body: body.map { Data($0.utf8) }, timeout: .seconds(120)))  // as the harness's client
         return (response.status, String(decoding: response.body, as: UTF8.self), response.headers)
     }
 
