@@ -55,7 +55,7 @@ extension VaultClient {
                 request, into: sink, limits: DownloadLimits(maxBytes: .max, lowSpeedWindow: .seconds(60)))
         } catch {
             try? sink.flush()
-            throw VaultUnreachable(url: baseURL, cause: "\(error); the partial file is kept to resume from")
+            throw VaultUnreachable(url: baseURL, cause: error, remark: "the partial file is kept to resume from")
         }
         guard (200..<300).contains(response.status) else {
             try? sink.flush()

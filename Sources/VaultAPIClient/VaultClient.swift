@@ -172,7 +172,7 @@ public struct VaultClient: Sendable {
                     method: method, url: baseURL + path, headers: headers, body: body, bodyFile: bodyFile,
                     timeout: bodyFile == nil ? requestTimeout : .seconds(600)))
         } catch {
-            throw VaultUnreachable(url: baseURL, cause: "\(error)")
+            throw VaultUnreachable(url: baseURL, cause: error)
         }
         guard (200..<300).contains(response.status) else { throw refusal(response.status, body: response.body) }
         if response.status == 204, let empty = Empty() as? T { return empty }
@@ -232,10 +232,23 @@ public struct VaultClientError: Error, CustomStringConvertible {
 /// EachVault could not be reached at all: the URL tried and why.
 public struct VaultUnreachable: Error, CustomStringConvertible {
     public var url: String
-    public var cause: String
+    /// What the transport said went wrong.
+    public var cause: any Error
+    /// What else the caller should know (a kept partial file, say).
+    public var remark: String?
+
+    public init(url: String, cause: any Error, remark: String? = nil) {
+        self.url = url
+        self.cause = cause
+        self.remark = remark
+    }
+
+    /// False only when the request certainly never reached the server (connection refused, say): then sending it
+    /// again cannot do anything twice.
+    public var requestMayHaveBeenSent: Bool { (cause as? TransportError)?.requestMayHaveBeenSent ?? true }
 
     public var description: String {
-        "cannot reach EachVault at \(url) (\(cause)): is `eachvault serve` running there? Pass --server, set "
+        "cannot reach EachVault at \(url) (\(cause)\(remark.map { "; " + $0 } ?? "")): is `eachvault serve` running there? Pass --server, set "
             + "EACHVAULT_URL, or run `eachvault login --server URL`"
     }
 }

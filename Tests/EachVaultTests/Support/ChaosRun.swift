@@ -61,7 +61,7 @@ enum ChaosRun {
                 _ = try await client.createGeneration(request)
                 await progress.record(accepted: true)
                 return
-            } catch let error as TransportError where !error.requestMayHaveBeenSent {
+            } catch let error as VaultUnreachable where !error.requestMayHaveBeenSent {
                 try? await Task.sleep(for: .milliseconds(100))
             } catch let error as VaultClientError where error.status == 503 {
                 try? await Task.sleep(for: .milliseconds(200))
@@ -175,12 +175,15 @@ actor SubmissionProgress {
     private var waiters: [(Int, CheckedContinuation<Void, Never>)] = []
     /// The first few errors of interrupted requests, to tell a kill from a fault of the test's own making.
     private(set) var errors: [String] = []
+    /// Requests the service answered with an error: no kill explains these.
+    private(set) var refusals: [String] = []
 
     var counts: (accepted: Int, interrupted: Int) { (accepted, interrupted) }
 
     func record(accepted wasAccepted: Bool, _ error: (any Error)? = nil) {
         if wasAccepted { accepted += 1 } else { interrupted += 1 }
         if let error, errors.count < 5 { errors.append(String(describing: error)) }
+        if let refusal = error as? VaultClientError { refusals.append(String(describing: refusal)) }
         let done = accepted + interrupted
         waiters.removeAll { threshold, continuation in
             guard done >= threshold else { return false }
