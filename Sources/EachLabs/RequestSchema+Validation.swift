@@ -72,7 +72,7 @@ extension RequestSchema {
         var problems: [FieldProblem] = []
         var normalised: [String: JSONValue] = [:]
         for name in required where input[name] == nil || input[name] == .null {
-            problems.append(FieldProblem(field: name, reason: .required, allowed: properties[name]?.enforcedEnum))
+            problems.append(FieldProblem(field: name, reason: .required, allowed: allowedValues(of: name)))
         }
         for (name, value) in input {
             guard let property = properties[name] else {
@@ -80,14 +80,22 @@ extension RequestSchema {
                 continue
             }
             if value == .null { continue }  // an explicit null means "not given"
-            switch property.check(value) {
+            let allowed = allowedValues(of: name)
+            switch property.check(value, allowed: allowed) {
             case .success(let value): normalised[name] = value
-            case .failure(let problem):
-                problems.append(FieldProblem(field: name, reason: problem.reason, allowed: property.enforcedEnum))
+            case .failure(let problem): problems.append(FieldProblem(field: name, reason: problem.reason, allowed: allowed))
             }
         }
         if problems.isEmpty { return .success(normalised) }
         return .failure(ValidationFailure(problems: problems.sorted { $0.field < $1.field }))
+    }
+
+    /// The values field `name` may take, when the catalogue's list can be trusted (`enforcedEnum`). A media
+    /// field's value is a URL or file reference, so a list there names something else (some entries list the file
+    /// formats an `image_url` may take: png, jpeg, webp) and is never enforced: the model would be unusable.
+    public func allowedValues(of name: String) -> [JSONValue]? {
+        guard let property = properties[name], !Self.isMediaField(name, type: property.type) else { return nil }
+        return property.enforcedEnum
     }
 
     /// `input` with every schema default filled in where the field is absent: what the provider will run with.
@@ -117,12 +125,12 @@ extension PropertySchema {
     /// already more than any model reads.
     public static let maxTextBytes = 20_000
 
-    /// The value converted to this property's type, or why it cannot be.
-    func check(_ value: JSONValue) -> Result<JSONValue, PropertyProblem> {
+    /// The value converted to this property's type, or why it cannot be; `allowed` lists the values it may take.
+    func check(_ value: JSONValue, allowed: [JSONValue]?) -> Result<JSONValue, PropertyProblem> {
         guard let typed = coerced(value) else {
             return .failure(PropertyProblem(reason: .wrongType(expected: type ?? "value", got: value.kindName)))
         }
-        if let choices = enforcedEnum, !choices.contains(typed) {
+        if let choices = allowed, !choices.contains(typed) {
             return .failure(PropertyProblem(reason: .notAllowed(value: typed.displayText)))
         }
         if case .string(let text) = typed {

@@ -27,13 +27,13 @@ import Workers
             // Spelling out every default changes nothing.
             var explicit = minimal
             for (name, property) in schema.properties where explicit[name] == nil {
-                if let value = property.default, property.enum == nil || property.enforcedEnum != nil { explicit[name] = value }
+                if let value = property.default, property.enum == nil || schema.allowedValues(of: name) != nil { explicit[name] = value }
             }
             #expect(try key(model, explicit) == base, "\(model.slug): defaults")
             // Numbers and their string spellings, nulls, outer whitespace and Unicode composition are equivalent.
             var spelled = minimal
             for (name, property) in schema.properties {
-                if property.type == "string", let first = property.enforcedEnum?.first, case .string(let text) = first,
+                if property.type == "string", let first = schema.allowedValues(of: name)?.first, case .string(let text) = first,
                     let number = Int(text), spelled[name] == nil || spelled[name] == first
                 {
                     spelled[name] = .int(number)

@@ -8,13 +8,13 @@ func minimalInput(for schema: RequestSchema) -> [String: JSONValue] {
     var input: [String: JSONValue] = [:]
     for name in schema.required {
         guard let property = schema.properties[name] else { continue }
-        input[name] = exampleValue(name: name, property)
+        input[name] = exampleValue(name: name, property, allowed: schema.allowedValues(of: name))
     }
     return input
 }
 
-func exampleValue(name: String, _ property: PropertySchema) -> JSONValue {
-    if let first = property.enum?.first { return first }
+func exampleValue(name: String, _ property: PropertySchema, allowed: [JSONValue]?) -> JSONValue {
+    if let first = allowed?.first { return first }
     if let value = property.default { return value }
     switch property.type {
     case "integer": return .int(Int(property.minimum ?? 1))
@@ -56,12 +56,13 @@ func exampleValue(name: String, _ property: PropertySchema) -> JSONValue {
     @Test func garbledCatalogueEnumsAreNotEnforced() async throws {
         // These seed entries carry enums cut off mid-value (JSON fragments, "Le..."), without their own default.
         let garbled = catalogue.filter { model in
-            model.requestSchema.properties.values.contains { $0.enum != nil && $0.enforcedEnum == nil }
+            model.requestSchema.properties.contains { $1.enum != nil && model.requestSchema.allowedValues(of: $0) == nil }
         }
         #expect(
             Set(garbled.map(\.slug)) == [
                 "pika-v-1-5-effects", "kling-v1-6-standart-effects", "kling-v1-6-pro-effects", "pixverse-v4-5-effect",
-                "pixverse-v4-effect", "vidu-template",
+                "pixverse-v4-effect", "vidu-template", "vidu-q-1-reference-to-video", "vidu-1-5-reference-to-video",
+                "vidu-1-5-start-end-to-video",
             ])
         let kling = try #require(catalogue.first { $0.slug == "kling-v1-6-pro-effects" })
         var input = minimalInput(for: kling.requestSchema)
@@ -69,6 +70,17 @@ func exampleValue(name: String, _ property: PropertySchema) -> JSONValue {
         #expect((try? kling.requestSchema.validate(input).get()) != nil)
         input["template_slug"] = 12
         #expect((try? kling.requestSchema.validate(input).get())?["template_slug"] == "12")
+    }
+
+    @Test func fileFormatsListedAsAMediaFieldsEnumAreNotEnforced() throws {
+        // The catalogue lists the formats the start and end images may take as their fields' enums; the values
+        // are URLs, so a team could not use the model at all if the list were enforced.
+        let vidu = try #require(catalogue.first { $0.slug == "vidu-1-5-start-end-to-video" })
+        #expect(vidu.requestSchema.properties["start_image_url"]?.enum?.first == "png")
+        let input: [String: JSONValue] = [
+            "start_image_url": "https://example.test/first.png", "end_image_url": "https://example.test/last.png",
+        ]
+        #expect((try? vidu.requestSchema.validate(input).get()) == input)
     }
 
     @Test func missingRequiredFieldsAreEachReported() {
@@ -86,7 +98,7 @@ func exampleValue(name: String, _ property: PropertySchema) -> JSONValue {
         for model in catalogue {
             let schema = model.requestSchema
             for (name, property) in schema.properties {
-                guard let allowed = property.enforcedEnum, property.type == "string" else { continue }
+                guard let allowed = schema.allowedValues(of: name), property.type == "string" else { continue }
                 var input = minimalInput(for: schema)
                 input[name] = "definitely-not-allowed"
                 guard case .failure(let failure) = schema.validate(input) else {

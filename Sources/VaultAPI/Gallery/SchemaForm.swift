@@ -20,7 +20,7 @@ enum SchemaForm {
                 media: kind, accept: kind.map { ["image": "image/*", "video": "video/*", "audio": "audio/*,video/*"][$0] ?? "*/*" },
                 required: required.contains(name), value: current,
                 problem: problems.first { $0.field == name }.map(language.describe))
-            let choices = property.type == "boolean" ? ["true", "false"] : property.enforcedEnum?.map(\.displayText)
+            let choices = property.type == "boolean" ? ["true", "false"] : schema.allowedValues(of: name)?.map(\.displayText)
             if let choices {
                 field.isEnum = true
                 field.options = choices.map { Option(value: $0, selected: $0 == current) }

@@ -46,7 +46,7 @@ struct ModelCommand: AsyncParsableCommand {
         var table = TextTable(["FIELD", "TYPE", "REQUIRED", "ALLOWED / DEFAULT", "DESCRIPTION"])
         let schema = model.requestSchema
         for (name, property) in schema.properties.sorted(by: { Self.order($0.key, schema) < Self.order($1.key, schema) }) {
-            let allowed = property.enum.map { $0.map(Self.text).joined(separator: "|") }
+            let allowed = schema.allowedValues(of: name).map { $0.map(Self.text).joined(separator: "|") }
             table.add([
                 name, property.type ?? "any", schema.required.contains(name) ? "yes" : "",
                 [allowed, property.default.map { "default \(Self.text($0))" }].compactMap { $0 }.joined(separator: ", "),
@@ -70,11 +70,8 @@ struct ModelCommand: AsyncParsableCommand {
             let property = model.requestSchema.properties[field]
             let value: String
             if RequestSchema.isMediaField(field, type: property?.type) {
-                value =
-                    "@"
-                    + (MediaKind(field: field).map { ["image": "photo.png", "video": "clip.mp4", "audio": "voice.mp3"][$0.rawValue] ?? "file" }
-                        ?? "file")
-            } else if let first = property?.enum?.first {
+                value = "@" + sampleFile(for: MediaKind(field: field))
+            } else if let first = model.requestSchema.allowedValues(of: field)?.first {
                 value = text(first)
             } else {
                 value = field.contains("prompt") ? "'a red fox running through snow'" : "VALUE"
@@ -82,6 +79,16 @@ struct ModelCommand: AsyncParsableCommand {
             words.append("--input \(field)=\(value)")
         }
         return words.joined(separator: " ") + " --wait"
+    }
+
+    /// A file name standing for what a media field takes.
+    static func sampleFile(for kind: MediaKind?) -> String {
+        switch kind {
+        case .image: "photo.png"
+        case .video: "clip.mp4"
+        case .audio: "voice.mp3"
+        case nil: "file"
+        }
     }
 
     static func text(_ value: JSONValue) -> String {
