@@ -15,7 +15,7 @@ public enum DatabaseCopy {
         "webhook_deliveries", "api_tokens", "shares", "sessions", "provider_uploads", "team_files",
         "deleted_predictions", "webhook_rejections", "extra_predictions", "blob_deletions", "scrub_position",
         "webhook_endpoints", "webhook_messages", "webhook_attempts", "archive_identity", "derived_files",
-        "spend_of_deleted",
+        "spend_of_deleted", "collections", "collection_items",
     ]
     static let batch = 500
 

@@ -13,6 +13,7 @@ extension TeamBudgetList: ResponseEncodable {}
 extension UploadedFile: ResponseEncodable {}
 extension CreatedShare: ResponseEncodable {}
 extension ShareView: ResponseEncodable {}
+extension CollectionView: ResponseEncodable {}
 extension TokenView: ResponseEncodable {}
 extension ErrorBody: ResponseEncodable {}
 extension ModelSummary: ResponseEncodable {}

@@ -23,6 +23,7 @@ extension GenerationQuery {
             return parsed
         }
         let number: (String) -> Double? = { Double($0).flatMap { $0.isFinite && $0 >= 0 ? $0 : nil } }
+        let flag: (String) -> Bool? = { ["true": true, "1": true, "false": false, "0": false][$0] }
         if let text = value("q"), text.utf8.count > Self.maxTextBytes {
             throw APIError.badRequest("q must be at most \(Self.maxTextBytes) bytes")
         }
@@ -41,8 +42,9 @@ extension GenerationQuery {
         minCost = try parse("min_cost", "an amount in USD", number)
         maxCost = try parse("max_cost", "an amount in USD", number)
         resolution = try parse("resolution", "WIDTHxHEIGHT (1280x720) or the short side (720p)", Resolution.init)
-        hasAudio = try parse("has_audio", "true or false") { ["true": true, "1": true, "false": false, "0": false][$0] }
-        favourite = try parse("favourite", "true or false") { ["true": true, "1": true, "false": false, "0": false][$0] }
+        hasAudio = try parse("has_audio", "true or false", flag)
+        favourite = try parse("favourite", "true or false", flag)
+        collectionID = try parse("collection", "a collection's id (col_…)") { $0.hasPrefix("col_") && $0.utf8.count <= 64 ? $0 : nil }
         inputSHA256 = try parse("input", "a file's SHA-256 (64 hex characters)") { text in
             text.lowercased().isSHA256Hex ? text.lowercased() : nil
         }

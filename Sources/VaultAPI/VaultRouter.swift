@@ -46,6 +46,7 @@ public enum VaultRouter {
         let shares = SharesController(
             archive: vault, maxLifetime: shareMaxLifetime, baseURL: baseURL, pages: pages, responder: responder)
         shares.addAPIRoutes(to: jsonAPI)
+        CollectionsController(archive: vault).addRoutes(to: jsonAPI.group("collections"))
         shares.addPublicRoutes(to: router)
         GalleryController(archive: vault, pages: pages, baseURL: baseURL, responder: responder, uploads: uploads)
             .addRoutes(to: router)

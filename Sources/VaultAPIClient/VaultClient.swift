@@ -13,7 +13,7 @@ public struct VaultClient: Sendable {
     let transport: any HTTPTransport
     /// How long a request without a file may take, answer included.
     let requestTimeout: Duration
-    private let encoder = ContractJSON.encoder()
+    let encoder = ContractJSON.encoder()
     private let decoder = ContractJSON.decoder()
 
     public init(

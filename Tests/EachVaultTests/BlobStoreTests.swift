@@ -35,7 +35,7 @@ import Transport
                 "0009_queues_by_team", "0010_blob_deletions", "0011_fewer_write_indexes", "0012_scrub", "0013_outgoing_webhooks",
                 "0014_search_facets", "0015_archive_identity", "0016_posters",
                 "0017_made_from", "0018_previews", "0019_uploads_per_team", "0020_poster_turns", "0021_team_budgets",
-                "0022_favourites",
+                "0022_favourites", "0023_collections",
             ])
         // Opening again applies nothing twice (a repeated ALTER TABLE would throw) and keeps the record.
         await #expect(try AppDatabase(path: path).appliedMigrations() == applied)

@@ -27,6 +27,8 @@ public struct GenerationQuery: Sendable, Hashable {
     public var inputSHA256: String?
     /// Only the team's favourites (true) or only the others (false).
     public var favourite: Bool?
+    /// Only the generations of this collection.
+    public var collectionID: String?
     /// Match generations containing any word of `text` (similarity) rather than all of them (search).
     public var anyWord: Bool
     public var limit: Int

@@ -42,6 +42,9 @@ extension GenerationQuery {
         if let createdBefore { filters.append("g.created_at < \(createdBefore)") }
         if let status { filters.append("g.status = \(status)") }
         if let favourite { filters.append("g.favourite = \(favourite ? 1 : 0)") }
+        if let collectionID {
+            filters.append("g.id IN (SELECT generation_id FROM collection_items WHERE collection_id = \(collectionID))")
+        }
         if let minCost { filters.append("g.cost_usd >= \(minCost)") }
         if let maxCost { filters.append("g.cost_usd <= \(maxCost)") }
         if let inputSHA256 {

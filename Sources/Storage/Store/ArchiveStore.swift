@@ -99,15 +99,30 @@ public protocol ImportStore: Sendable {
         async throws -> ImportRecord
 }
 
-/// Share links to one generation.
+/// Named collections and share links to one generation or one collection.
 public protocol ShareStore: Sendable {
-    /// A new link to one of the team's generations; nil when the team has no such generation.
-    func createShare(generationID: String, teamID: String, expiresAt: Date, now: Date) async throws
+    /// A new link to one of the team's generations or collections; nil when the team has no such thing.
+    func createShare(_ subject: Share.Subject, teamID: String, expiresAt: Date, now: Date) async throws
         -> (token: String, share: Share)?
     func revokeShare(id: String, teamID: String, now: Date) async throws -> Bool
-    /// The generation's links, newest first, revoked and expired ones too; nil when the team has no such generation.
-    func shares(generationID: String, teamID: String) async throws -> [Share]?
+    /// The links to a generation or collection, newest first, revoked and expired ones too; nil when the team has
+    /// no such thing.
+    func shares(of subject: Share.Subject, teamID: String) async throws -> [Share]?
     func lookUpShare(token: String, now: Date) async throws -> ShareLookup
+    /// One generation of a collection, with its files; nil when it is not in it.
+    func collectionItem(collectionID: String, generationID: String) async throws -> GenerationDetail?
+
+    /// A new, empty collection; nil when the team already has one of this name.
+    func createCollection(name: String, description: String?, teamID: String, now: Date) async throws -> NamedCollection?
+    /// The team's collections by name, with their item counts.
+    func collections(teamID: String) async throws -> [CollectionSummary]
+    func collection(id: String, teamID: String) async throws -> CollectionSummary?
+    /// Renames, describes (`.some(nil)` clears), adds and removes generations: all of it or, when refused, nothing.
+    func changeCollection(
+        id: String, teamID: String, name: String?, description: String??, adding: [String], removing: [String], now: Date
+    ) async throws -> CollectionChange
+    /// Deletes the collection, its items and its links (never its generations); false when there is none.
+    func deleteCollection(id: String, teamID: String) async throws -> Bool
 }
 
 /// The submission queue and the intent journal that keeps a create from being sent twice.

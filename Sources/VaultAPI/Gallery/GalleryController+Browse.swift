@@ -139,8 +139,7 @@ extension GalleryController {
         let visit = try context.requireVisit()
         let id = try context.parameters.require("id")
         guard
-            let (token, share) = try await archive.createShare(
-                generationID: id, teamID: visit.team.id, lifetime: Vault.defaultShareLifetime)
+            let (token, share) = try await archive.createShare(.generation(id), teamID: visit.team.id, lifetime: Vault.defaultShareLifetime)
         else { return notFound(request) }
         return try await renderDetail(
             id: id, visit: visit, share: ("\(baseURL(request))/s/\(token)", share.expiresAt), request: request)

@@ -76,7 +76,7 @@ extension GalleryController {
         for generation in try await generations(ids, visit: visit) {
             guard
                 let (token, share) = try await archive.createShare(
-                    generationID: generation.id, teamID: visit.team.id, lifetime: Vault.defaultShareLifetime)
+                    .generation(generation.id), teamID: visit.team.id, lifetime: Vault.defaultShareLifetime)
             else { continue }
             expires = expires ?? share.expiresAt
             links.append(.init(id: generation.id, prompt: Self.shortPrompt(generation), url: "\(baseURL(request))/s/\(token)"))

@@ -58,6 +58,37 @@ struct SharePage: PageView {
     var expiresAt: String
 }
 
+/// A shared collection: its videos, and the first one's for chat apps' previews (no preview tags when empty).
+struct CollectionSharePage: PageView {
+    static let template = "share-collection"
+    /// The title is the collection's own name, never a key of the language's table.
+    static let translated: Set<String> = []
+
+    struct Item: Sendable {
+        var videoURL: String
+        var posterURL: String?
+        var prompt: String
+        var modelTitle: String
+        var duration: String
+        var videoType: String
+        var width: Int?
+        var height: Int?
+    }
+
+    var title: String
+    var description: String?
+    var items: [Item]
+    var itemCount: String
+    var pageURL: String?
+    var absoluteVideoURL: String?
+    var absolutePosterURL: String?
+    var summary: String
+    var videoType: String?
+    var width: Int?
+    var height: Int?
+    var expiresAt: String
+}
+
 /// The links of a bulk share, one per generation.
 struct BulkSharePage: PageView {
     static let template = "bulk-share"

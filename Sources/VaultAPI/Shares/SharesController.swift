@@ -4,8 +4,10 @@ import Storage
 import VaultContract
 import Workers
 
-/// Share links: `POST /v1/generations/{id}/share`, `DELETE /v1/shares/{id}`, and the public `/s/{token}` page and
-/// `/s/{token}/video` file. Tokens are random (256 bits) and stored hashed; expiry is checked on every request.
+/// Share links to a generation or a collection: `POST /v1/generations/{id}/share`, `POST /v1/collections/{id}/share`,
+/// `DELETE /v1/shares/{id}`, and the public `/s/{token}` page with its files (`/s/{token}/video`, or for a collection
+/// `/s/{token}/items/{generation}/video`). Tokens are random (256 bits) and stored hashed; expiry is checked on every
+/// request.
 struct SharesController<UseCases: ShareUseCases> {
     let archive: UseCases
     let maxLifetime: TimeInterval
@@ -14,8 +16,10 @@ struct SharesController<UseCases: ShareUseCases> {
     let responder: BlobResponder
 
     func addAPIRoutes(to api: RouterGroup<VaultRequestContext>) {
-        api.post("generations/{id}/share", use: create)
-        api.get("generations/{id}/shares", use: list)
+        api.post("generations/{id}/share") { try await create($0, $1, subject: .generation(try $1.parameters.require("id"))) }
+        api.get("generations/{id}/shares") { try await list($0, $1, subject: .generation(try $1.parameters.require("id"))) }
+        api.post("collections/{id}/share") { try await create($0, $1, subject: .collection(try $1.parameters.require("id"))) }
+        api.get("collections/{id}/shares") { try await list($0, $1, subject: .collection(try $1.parameters.require("id"))) }
         api.delete("shares/{id}", use: revoke)
     }
 
@@ -24,9 +28,12 @@ struct SharesController<UseCases: ShareUseCases> {
         router.get("/s/{token}/video", use: video)
         router.head("/s/{token}/video", use: video)
         router.get("/s/{token}/poster", use: poster)
+        router.get("/s/{token}/items/{id}/video", use: video)
+        router.head("/s/{token}/items/{id}/video", use: video)
+        router.get("/s/{token}/items/{id}/poster", use: poster)
     }
 
-    @Sendable func create(_ request: Request, context: VaultRequestContext) async throws -> Response {
+    func create(_ request: Request, _ context: VaultRequestContext, subject: Share.Subject) async throws -> Response {
         let body = try await request.decodeJSON(
             ShareRequest.self, context: context, example: #"{"expires_in_s": 86400}"#, empty: ShareRequest())
         let lifetime = body.expiresInS ?? Vault.defaultShareLifetime
@@ -36,25 +43,29 @@ struct SharesController<UseCases: ShareUseCases> {
                 message: "expires_in_s must be between 1 and \(Int(maxLifetime))")
         }
         guard
-            let (token, share) = try await archive.createShare(
-                generationID: try context.parameters.require("id"), teamID: context.requireTeam().id, lifetime: lifetime)
-        else { throw APIError.notFound("generation") }
+            let (token, share) = try await archive.createShare(subject, teamID: context.requireTeam().id, lifetime: lifetime)
+        else { throw APIError.notFound(Self.noun(subject)) }
         let created = CreatedShare(id: share.id, url: "\(baseURL(request))/s/\(token)", expiresAt: share.expiresAt)
         return try EditedResponse(status: .created, response: created).response(from: request, context: context)
     }
 
-    @Sendable func list(_ request: Request, context: VaultRequestContext) async throws -> Response {
-        guard
-            let shares = try await archive.shares(
-                generationID: try context.parameters.require("id"), teamID: context.requireTeam().id)
-        else { throw APIError.notFound("generation") }
+    func list(_ request: Request, _ context: VaultRequestContext, subject: Share.Subject) async throws -> Response {
+        guard let shares = try await archive.shares(of: subject, teamID: context.requireTeam().id)
+        else { throw APIError.notFound(Self.noun(subject)) }
         let now = Date()
         let views = shares.map { share in
             ShareView(
                 id: share.id, createdAt: share.createdAt, expiresAt: share.expiresAt, revokedAt: share.revokedAt,
-                state: share.revokedAt != nil ? "revoked" : share.expiresAt <= now ? "expired" : "active")
+                state: share.state(at: now))
         }
         return try EditedResponse(status: .ok, response: views).response(from: request, context: context)
+    }
+
+    static func noun(_ subject: Share.Subject) -> String {
+        switch subject {
+        case .generation: "generation"
+        case .collection: "collection"
+        }
     }
 
     @Sendable func revoke(_ request: Request, context: VaultRequestContext) async throws -> Response {
@@ -87,6 +98,8 @@ struct SharesController<UseCases: ShareUseCases> {
                     createdAt: language.moment(detail.generation.createdAt),
                     expiresAt: language.moment(share.expiresAt)),
                 for: request)
+        case .activeCollection(let share, let collection):
+            return try await collectionPage(share: share, collection, token: token, request: request)
         case .expired:
             return pages.render(MessagePage(title: "msg_linkExpired", reason: "msg_linkExpiredReason"), for: request, status: .gone)
         case .revoked:
@@ -104,7 +117,7 @@ struct SharesController<UseCases: ShareUseCases> {
 
     /// `/s/{token}/poster`: the shared video's poster (the page's `og:image`), while the link lives.
     @Sendable func poster(_ request: Request, context: VaultRequestContext) async throws -> Response {
-        let (token, detail) = try await liveShare(context)
+        let (token, detail) = try await sharedGeneration(context)
         guard let video = detail.outputs.first?.asset,
             let made = try await archive.derivedFiles(.poster, of: [video.sha256])[video.sha256]
         else { throw APIError.notFound("poster") }
@@ -114,7 +127,7 @@ struct SharesController<UseCases: ShareUseCases> {
     }
 
     @Sendable func video(_ request: Request, context: VaultRequestContext) async throws -> Response {
-        let (token, detail) = try await liveShare(context)
+        let (token, detail) = try await sharedGeneration(context)
         guard let asset = detail.outputs.first?.asset, await archive.blobs.contains(asset.sha256) else {
             throw APIError.notFound("file")
         }
@@ -129,12 +142,21 @@ struct SharesController<UseCases: ShareUseCases> {
             redirectLifetime: ShareLinks.revocationWindow)
     }
 
-    /// The link's token and generation while the link lives: 410 once it expired or was revoked, 404 unknown.
-    private func liveShare(_ context: VaultRequestContext) async throws -> (token: String, detail: GenerationDetail) {
+    /// The link's token and the generation whose files are asked for, while the link lives: the shared generation,
+    /// or for a collection's link the item named by `{id}`. 410 once the link expired or was revoked, 404 unknown.
+    private func sharedGeneration(_ context: VaultRequestContext) async throws -> (token: String, detail: GenerationDetail) {
         let token = try context.parameters.require("token")
+        let item = context.parameters.get("id")
         switch try await archive.lookUpShare(token: token) {
-        case .active(_, let detail):
+        case .active(_, let detail) where item == nil:
             return (token, detail)
+        case .activeCollection(_, let collection):
+            guard let item,
+                let detail = try await archive.collectionItem(collectionID: collection.collection.id, generationID: item)
+            else { throw APIError.notFound("file") }
+            return (token, detail)
+        case .active:
+            throw APIError.notFound("file")
         case .expired, .revoked:
             throw APIError(status: .gone, code: "share_gone", message: "the link has expired or was revoked")
         case .unknown:

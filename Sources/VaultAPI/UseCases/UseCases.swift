@@ -66,13 +66,29 @@ public protocol WebhookUseCases: Sendable {
     func receiveWebhook(_ delivery: WebhookDelivery) async throws -> WebhookEffect
 }
 
-/// Share links, made through the API or the gallery and opened by anyone holding one.
+/// Share links to a generation or a collection, made through the API or the gallery and opened by anyone holding
+/// one.
 public protocol ShareUseCases: FileUseCases {
-    func createShare(generationID: String, teamID: String, lifetime: TimeInterval) async throws -> (token: String, share: Share)?
+    func createShare(_ subject: Share.Subject, teamID: String, lifetime: TimeInterval) async throws
+        -> (token: String, share: Share)?
     func revokeShare(id: String, teamID: String) async throws -> Bool
-    func shares(generationID: String, teamID: String) async throws -> [Share]?
+    func shares(of subject: Share.Subject, teamID: String) async throws -> [Share]?
     func lookUpShare(token: String) async throws -> ShareLookup
+    func collectionItem(collectionID: String, generationID: String) async throws -> GenerationDetail?
+    func search(_ query: GenerationQuery) async throws -> SearchResults
     func modelTitle(_ slug: String) async -> String
+}
+
+/// `/v1/collections`: a team's named collections (refusals throw `CollectionRefusal`).
+public protocol CollectionUseCases: Sendable {
+    func createCollection(name: String, description: String?, adding: [String], teamID: String) async throws
+        -> CollectionSummary
+    func collections(teamID: String) async throws -> [CollectionSummary]
+    func collection(id: String, teamID: String) async throws -> CollectionSummary?
+    func changeCollection(
+        id: String, teamID: String, name: String?, description: String??, adding: [String], removing: [String]
+    ) async throws -> CollectionSummary?
+    func deleteCollection(id: String, teamID: String) async throws -> Bool
 }
 
 /// Team tokens (the API) and gallery sessions.
@@ -85,7 +101,7 @@ public protocol AccessUseCases: Sendable {
 
 /// The gallery: browsing, sharing and new generations for a signed-in team.
 public protocol GalleryUseCases: GenerationUseCases, ShareUseCases, AccessUseCases, SpendUseCases, UploadUseCases,
-    EndpointUseCases, TokenUseCases
+    EndpointUseCases, TokenUseCases, CollectionUseCases
 {
     /// The team's generations made again or varied from `id` (the detail page links them).
     func remakes(of id: String, teamID: String) async throws -> [Generation]
@@ -96,7 +112,7 @@ public protocol GalleryUseCases: GenerationUseCases, ShareUseCases, AccessUseCas
 
 extension Vault: GenerationUseCases, UploadUseCases, ImportUseCases, SpendUseCases, OperatorUseCases, WebhookUseCases,
     GalleryUseCases,
-    EndpointUseCases, TokenUseCases
+    EndpointUseCases, TokenUseCases, CollectionUseCases
 {
     public var maxInlineFileBytes: Int { settings.maxInlineFileBytes }
 }

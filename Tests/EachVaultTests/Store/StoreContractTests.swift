@@ -148,10 +148,10 @@ import Testing
             let other = try await store.createTeam(name: "b", now: start).id
             _ = try await store.insertGeneration(generation("gen_1", team: team), inputs: [])
             #expect(
-                try await store.createShare(generationID: "gen_1", teamID: other, expiresAt: start, now: start) == nil)
+                try await store.createShare(.generation("gen_1"), teamID: other, expiresAt: start, now: start) == nil)
             let (token, share) = try #require(
                 try await store.createShare(
-                    generationID: "gen_1", teamID: team, expiresAt: start.addingTimeInterval(60), now: start))
+                    .generation("gen_1"), teamID: team, expiresAt: start.addingTimeInterval(60), now: start))
             guard case .active(let opened, let detail) = try await store.lookUpShare(token: token, now: start) else {
                 Issue.record("the link should open")
                 return
@@ -172,9 +172,9 @@ import Testing
                 Issue.record("a revoked link stays shut")
                 return
             }
-            #expect(try await store.shares(generationID: "gen_1", teamID: other) == nil, "another team's generation")
-            #expect(try await store.shares(generationID: "gen_1", teamID: team)?.map(\.id) == [share.id])
-            #expect(try await store.shares(generationID: "gen_1", teamID: team)?.first?.revokedAt == start)
+            #expect(try await store.shares(of: .generation("gen_1"), teamID: other) == nil, "another team's generation")
+            #expect(try await store.shares(of: .generation("gen_1"), teamID: team)?.map(\.id) == [share.id])
+            #expect(try await store.shares(of: .generation("gen_1"), teamID: team)?.first?.revokedAt == start)
             #expect(try await store.latestGeneration(holding: "f00d", teamID: team) == nil)
         }
     }
