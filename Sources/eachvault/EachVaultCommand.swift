@@ -20,7 +20,7 @@ struct EachVaultCommand: AsyncParsableCommand {
             CommandGroup(
                 name: "Sharing and the team",
                 subcommands: [
-                    ShareCommand.self, SharesCommand.self, UnshareCommand.self, ModelsCommand.self, ModelCommand.self,
+                    ShareCommand.self, SharesCommand.self, UnshareCommand.self, CollectionCommand.self, ModelsCommand.self, ModelCommand.self,
                     SpendCommand.self, ImportCommand.self, EndpointCommand.self, TokensCommand.self, MCPCommand.self,
                 ]),
             CommandGroup(

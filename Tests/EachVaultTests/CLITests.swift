@@ -106,6 +106,19 @@ import Transport
             _ = try await cli.ok(["unshare", shareID])
             #expect(try await cli.ok(["shares", created.id]).contains("\(shareID)  revoked"))
 
+            // A collection, named by its name: made, searched, shared as one link, renamed, emptied, deleted.
+            #expect(try await cli.ok(["collection", "create", "coast reel", created.id]).contains("coast reel: 1 generations"))
+            #expect(try await cli.ok(["collection"]).contains("coast reel"))
+            #expect(try await cli.ok(["search", "--collection", "coast reel"]).contains(created.id))
+            let reelLink = try await cli.run(["collection", "share", "coast reel", "--expires", "1d"])
+            #expect(reelLink.status == 0 && String(decoding: reelLink.output, as: UTF8.self).hasPrefix("\(url)/s/"))
+            #expect(try await cli.ok(["collection", "shares", "coast reel"]).contains("active"))
+            _ = try await cli.ok(["collection", "rename", "coast reel", "coast"])
+            #expect(try await cli.ok(["collection", "remove", "coast", created.id]).contains("coast: 0 generations"))
+            let unknown = try await cli.run(["collection", "add", "no such reel", created.id])
+            #expect(unknown.status != 0 && unknown.errors.contains("no collection named 'no such reel'"), "\(unknown.errors)")
+            #expect(try await cli.ok(["collection", "delete", "coast"]).contains("deleted col_"))
+
             // Cancel of a finished generation says so; delete ends it.
             let late = try await cli.run(["cancel", created.id])
             #expect(late.status != 0 && late.errors.contains("ended before the cancel"), "\(late.errors)")

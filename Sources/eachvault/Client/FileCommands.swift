@@ -95,13 +95,22 @@ struct ShareCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let lifetime = try expires.map { text in
+        let share = try await server.client.share(id: id, expiresInS: try Self.lifetime(expires))
+        try Self.report(share, json: json)
+    }
+
+    /// `--expires` in seconds (nil: the server's default).
+    static func lifetime(_ expires: String?) throws -> Double? {
+        try expires.map { text in
             guard let seconds = Self.seconds(text) else {
                 throw ValidationError("--expires takes 30m, 12h, 7d or a number of seconds, not '\(text)'")
             }
             return seconds
         }
-        let share = try await server.client.share(id: id, expiresInS: lifetime)
+    }
+
+    /// The link on standard output (for scripts), its id and expiry on standard error.
+    static func report(_ share: CreatedShare, json: Bool) throws {
         if json { return try printJSON(share) }
         print(share.url)
         FileHandle.standardError.write(
@@ -126,7 +135,10 @@ struct SharesCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let shares = try await server.client.shares(id: id)
+        try Self.list(try await server.client.shares(id: id), json: json)
+    }
+
+    static func list(_ shares: [ShareView], json: Bool) throws {
         if json { return try printJSON(shares) }
         var table = TextTable(["SHARE", "STATE", "CREATED", "EXPIRES"])
         for share in shares {

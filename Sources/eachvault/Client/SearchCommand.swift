@@ -30,18 +30,21 @@ struct SearchCommand: AsyncParsableCommand {
     @Option(help: "Cost at most this many USD.") var maxCost: String?
     @Option(help: "Only videos made from this input file (its SHA-256).") var input: String?
     @Flag(help: "Only the team's favourites (eachvault star).") var favourite = false
+    @Option(help: "Only the generations of this collection (its name or id).") var collection: String?
     @Option(help: "At most this many results per page (1-500).") var limit = 20
     @Option(help: "Continue from the cursor an earlier page printed.") var cursor: String?
     @Flag(help: "Fetch every page.") var all = false
     @Flag(help: "Print JSON (one page, with next_cursor).") var json = false
 
     func run() async throws {
+        var collectionID: String?
+        if let collection { collectionID = try await resolve(server, collection).id }
         var parameters: [(String, String?)] = [
             ("q", query.isEmpty ? nil : query.joined(separator: " ")), ("model", model), ("status", status),
             ("tag", tag), ("category", category), ("from", from), ("to", to), ("min_duration", minDuration),
             ("max_duration", maxDuration), ("resolution", resolution), ("has_audio", hasAudio), ("min_cost", minCost),
             ("max_cost", maxCost), ("input", input), ("favourite", favourite ? "true" : nil), ("limit", String(limit)),
-            ("cursor", cursor),
+            ("cursor", cursor), ("collection", collectionID),
         ]
         var page = try await server.client.search(parameters)
         if json { return try printJSON(page) }
