@@ -48,6 +48,8 @@ extension GalleryController {
         let budgetNotices = try await archive.budgetStatus(teamID: visit.team.id).map { Self.budgetNotices($0, language) } ?? []
         let failing = try await archive.endpoints(teamID: visit.team.id).filter { !$0.enabled && $0.disabledReason != "disabled by the team" }
         let items = try await cards(details, snippets: snippets, language: language)
+        let collections = try await archive.collections(teamID: visit.team.id).map(\.collection)
+        let shown = collections.first { $0.id == value("collection") }
         return pages.render(
             GalleryPage(
                 team: visit.team.name, csrf: visit.formToken, q: value("q") ?? "", from: value("from") ?? "",
@@ -63,7 +65,10 @@ extension GalleryController {
                 categories: Set(models.compactMap(\.category)).sorted().map { Option(value: $0, selected: $0 == value("category")) },
                 statuses: GenerationStatus.allCases.map {
                     Option(value: $0.rawValue, title: text("status_\($0.rawValue)"), selected: $0.rawValue == value("status"))
-                }),
+                },
+                collections: collections.map { Option(value: $0.id, title: $0.name, selected: $0.id == shown?.id) },
+                hasCollections: !collections.isEmpty,
+                collection: shown.map { .init(id: $0.id, name: $0.name, description: $0.description) }),
             for: request)
     }
 

@@ -5,7 +5,8 @@ import VaultDomain
 import Workers
 
 /// `POST /g/bulk`: acting on the cards selected in the gallery (`select-<id>` fields, one per card): add or remove
-/// a tag, share each (one link per generation, listed together), or delete them after a confirmation page. Each
+/// a tag, put them in a collection or take them out, share each (one link per generation, listed together), or
+/// delete them after a confirmation page. Each
 /// generation is acted on by itself; one the team no longer has is skipped.
 extension GalleryController {
     /// The most generations one bulk action takes (a page of results is at most 100).
@@ -48,6 +49,8 @@ extension GalleryController {
                     for: request, status: .unprocessableContent)
             }
             return .redirect(to: back, type: .normal)
+        case "collect", "uncollect":
+            return try await changeCollection(visit.form["action"] ?? "", selected, visit: visit, back: back, request: request)
         case "share":
             return try await shareAll(selected, visit: visit, back: back, request: request)
         case "delete":

@@ -34,6 +34,10 @@ struct GalleryController<UseCases: GalleryUseCases> {
         signedIn.get("/g/files/{sha256}/poster") { try await derived(.poster, $0, $1) }
         signedIn.get("/g/files/{sha256}/preview") { try await derived(.preview, $0, $1) }
         signedIn.get("/spend", use: spend)
+        signedIn.get("/collections", use: collectionsPage)
+        signedIn.post("/collections", use: addCollection)
+        signedIn.post("/collections/{id}/share", use: shareCollection)
+        signedIn.post("/collections/{id}/delete", use: deleteCollection)
         signedIn.get("/settings", use: settings)
         signedIn.post("/settings/endpoints", use: addEndpoint)
         signedIn.get("/settings/endpoints/{id}", use: endpointDeliveries)

@@ -187,6 +187,17 @@ struct GalleryPage: PageView {
     var models: [Option]
     var categories: [Option]
     var statuses: [Option]
+    /// The team's collections, for the bulk bar's "add to collection".
+    var collections: [Option] = []
+    var hasCollections = false
+    /// The collection the gallery is showing, when it is filtered to one.
+    var collection: ShownCollection?
+
+    struct ShownCollection: Sendable {
+        var id: String
+        var name: String
+        var description: String?
+    }
 }
 
 /// Cards alone (`GET /g/cards`), rendered with the gallery's own card template.
@@ -404,6 +415,29 @@ struct SpendPage: PageView {
         }
     }
 
+}
+
+/// The team's named collections: each opens as the gallery filtered to it, shares as one link, or is deleted.
+struct CollectionsPage: PageView {
+    static let template = "collections"
+    static let scripted = true  // the delete question
+
+    struct Row: Sendable {
+        var id: String
+        var name: String
+        var description: String?
+        var items: String
+        var updated: String
+    }
+
+    var title = "page_collections"
+    var team: String
+    var csrf: String
+    var collections: [Row]
+    var hasCollections: Bool
+    /// A link just made (shown once).
+    var link: String?
+    var problem: String?
 }
 
 /// The team's settings: outgoing webhook endpoints, and (for a session of an admin token) the team's tokens.

@@ -95,6 +95,13 @@ import Workers
                 var live_cost: String?
                 var starred: String
                 var favourite_cards: [String]
+                var collected: [String]
+                var collected_back_at: String
+                var collection_link: String?
+                var collection_page_items: Int
+                var collection_page_title: String
+                var collection_heading: String
+                var collection_cards: [String]
                 var edited_tags: [String]
                 var edited_note: String
                 var endpoint_secret: String?
@@ -113,6 +120,8 @@ import Workers
                 var zh_dates: [String]
                 var zh_share_footer: String
                 var zh_spend_heading: String
+                var zh_collections_heading: String
+                var zh_collection_count: String
                 var switched_at: String
                 var switched_lang: String
                 var remembered_lang: String
@@ -184,6 +193,10 @@ import Workers
             #expect(seen.live_cost?.contains("$") == true)
             #expect(seen.starred == "true" && seen.favourite_cards == [created])
             #expect(try await harness.vault.store.generation(id: created)?.favourite == true)
+            #expect(seen.collected.count == 2 && seen.collected_back_at == "/?q=fox")
+            #expect(seen.collection_link?.contains("/s/") == true && seen.collection_page_items == 2)
+            #expect(seen.collection_page_title == "spring reel" && seen.collection_heading == "spring reel")
+            #expect(Set(seen.collection_cards) == Set(seen.collected), "\(seen.collection_cards)")
             #expect(seen.edited_tags == ["birds", "river"] && seen.edited_note == "for the spring campaign")
 
             // Settings: the endpoint's secret shown once and kept (hashed nowhere: it signs); disabled by the team;
@@ -209,6 +222,7 @@ import Workers
             #expect(seen.zh_dates.allSatisfy { $0.contains("年") && $0.contains("日") }, "\(seen.zh_dates)")
             #expect(seen.zh_share_footer.contains("由 EachVault 分享"), "\(seen.zh_share_footer)")
             #expect(seen.zh_spend_heading == "花费")
+            #expect(seen.zh_collections_heading == "合集" && seen.zh_collection_count == "2 个视频")
             #expect(seen.switched_at == "/spend" && seen.switched_lang == "en" && seen.remembered_lang == "en")
         }
     }
