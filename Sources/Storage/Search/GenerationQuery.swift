@@ -29,6 +29,8 @@ public struct GenerationQuery: Sendable, Hashable {
     public var favourite: Bool?
     /// Only the generations of this collection.
     public var collectionID: String?
+    /// Only these generations (the gallery's live cards re-read the pending ones it shows).
+    public var ids: [String]?
     /// Match generations containing any word of `text` (similarity) rather than all of them (search).
     public var anyWord: Bool
     public var limit: Int

@@ -42,6 +42,7 @@ extension GenerationQuery {
         if let createdBefore { filters.append("g.created_at < \(createdBefore)") }
         if let status { filters.append("g.status = \(status)") }
         if let favourite { filters.append("g.favourite = \(favourite ? 1 : 0)") }
+        if let ids { filters.append(ids.isEmpty ? "1 = 0" : "g.id IN (\(list: ids))") }
         if let collectionID {
             filters.append("g.id IN (SELECT generation_id FROM collection_items WHERE collection_id = \(collectionID))")
         }

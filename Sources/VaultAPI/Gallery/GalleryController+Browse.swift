@@ -101,10 +101,10 @@ extension GalleryController {
     @Sendable func liveCards(_ request: Request, context: VaultRequestContext) async throws -> Response {
         let visit = try context.requireVisit()
         let ids = (request.uri.queryParameters.get("ids") ?? "").split(separator: ",").prefix(60).map(String.init)
-        var details: [GenerationDetail] = []
-        for id in Set(ids) where id.utf8.count <= 64 {
-            if let detail = try await archive.generationDetail(id: id, teamID: visit.team.id) { details.append(detail) }
-        }
+        var query = GenerationQuery(teamID: visit.team.id, limit: 60)
+        query.ids = Array(Set(ids.filter { $0.utf8.count <= 64 }))
+        // One search for all of them: their files in two queries, not a detail (with its history) per card.
+        let details = try await archive.search(query).details
         let language = PageLanguage(request)
         let items = try await cards(details, language: language)
         let answer = LiveCards(

@@ -55,6 +55,13 @@ import Testing
                     == .nameTaken)
             #expect(try await store.collections(teamID: team).map(\.collection.name) == ["b-roll", "launch teaser"])
 
+            // The gallery's live cards read the ones they show by id, the team's only.
+            var chosen = GenerationQuery(teamID: team)
+            chosen.ids = ["gen_2", "gen_9"]
+            #expect(try await store.searchGenerations(chosen).map(\.id) == ["gen_2"])
+            chosen.ids = []
+            #expect(try await store.searchGenerations(chosen).isEmpty)
+
             var items = GenerationQuery(teamID: team)
             items.collectionID = teaser.id
             #expect(try await store.searchGenerations(items).map(\.id) == ["gen_2", "gen_1"])
