@@ -71,7 +71,7 @@ public enum VaultRouter {
         router.get("/openapi.json") { request, _ in
             Response(
                 status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: Self.openAPIDocument(server: baseURL(request)))))
+                body: ResponseBody(byteBuffer: Self.servedDocument(server: baseURL(request))))
         }
         router.get("/readyz") { _, _ in
             let readiness = await vault.readiness()
@@ -101,6 +101,17 @@ public enum VaultRouter {
             .replacingOccurrences(of: #""url": "\#(documentServer)""#, with: #""url": "# + String(decoding: quoted, as: UTF8.self))
         return Data(text.utf8)
     }
+
+    /// The document as served to `server`, rewritten once per address (of a few: the request's `Host` chooses it
+    /// when no public URL is set, so a client cannot grow this).
+    static func servedDocument(server: String) -> ByteBuffer {
+        if let served = servedDocuments[server] { return served }
+        let served = ByteBuffer(bytes: openAPIDocument(server: server))
+        servedDocuments.insert(served, for: server)
+        return served
+    }
+
+    private static let servedDocuments = BoundedCache<String, ByteBuffer>(capacity: 16)
 
     /// The placeholder server the file names (`openAPIDocument(server:)` replaces it).
     static let documentServer = "http://127.0.0.1:8080"

@@ -28,7 +28,7 @@ struct GalleryController<UseCases: GalleryUseCases> {
         signedIn.post("/g/{id}/favourite", use: favourite)
         signedIn.post("/g/{id}/delete", use: delete)
         signedIn.post("/g/bulk", use: bulk)
-        signedIn.post("/g/upload", use: upload)
+        signedIn.post(RouterPath(GallerySession.uploadPath), use: upload)
         signedIn.get("/g/files/{sha256}", use: file)
         signedIn.head("/g/files/{sha256}", use: file)
         signedIn.get("/g/files/{sha256}/poster") { try await derived(.poster, $0, $1) }

@@ -33,6 +33,9 @@ struct GallerySession {
         return try? URLEncodedFormDecoder().decode([String: String].self, from: String(buffer: body))
     }
 
+    /// Where the new-generation form's script uploads a picked file (`POST`, the form token in a header).
+    static let uploadPath = "/g/upload"
+
     static let unreadableForm = MessagePage(title: "msg_badRequest", reason: "msg_unreadableForm")
 
     /// True when a form post may be acted on: from this origin, with the token of the cookie named `cookie`.

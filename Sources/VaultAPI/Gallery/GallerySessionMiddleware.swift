@@ -35,8 +35,11 @@ struct GallerySessionMiddleware<UseCases: AccessUseCases>: RouterMiddleware {
         var visit = GalleryVisit(
             team: grant.team, scopes: grant.scopes, formToken: GallerySession.formToken(for: session))
         var request = request
-        if request.method == .post, let presented = request.headers[GallerySession.formTokenHeader] {
-            // A script's post whose body is no form (a file being uploaded): the token comes in a header.
+        if request.method == .post, request.uri.path == GallerySession.uploadPath,
+            let presented = request.headers[GallerySession.formTokenHeader]
+        {
+            // The one post whose body is no form (a file being uploaded by the page's script): the token comes in
+            // a header. Every other post carries it in its form.
             guard GallerySession.isSameOrigin(request), ConstantTime.equals(presented, visit.formToken) else {
                 throw APIError(status: .forbidden, code: "unauthenticated", message: "not this session's form token")
             }

@@ -2,17 +2,17 @@ import Synchronization
 
 /// A dictionary shared by concurrent tasks that never outgrows `capacity`: when full, it starts over (what it holds
 /// can always be read again; an attacker can only make it forget).
-final class BoundedCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+package final class BoundedCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     private let entries = Mutex<[Key: Value]>([:])
-    let capacity: Int
+    package let capacity: Int
 
-    init(capacity: Int) { self.capacity = capacity }
+    package init(capacity: Int) { self.capacity = capacity }
 
-    subscript(key: Key) -> Value? { entries.withLock { $0[key] } }
+    package subscript(key: Key) -> Value? { entries.withLock { $0[key] } }
 
-    func forget(_ key: Key) { _ = entries.withLock { $0.removeValue(forKey: key) } }
+    package func forget(_ key: Key) { _ = entries.withLock { $0.removeValue(forKey: key) } }
 
-    func insert(_ value: Value, for key: Key) {
+    package func insert(_ value: Value, for key: Key) {
         entries.withLock { entries in
             if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
             entries[key] = value

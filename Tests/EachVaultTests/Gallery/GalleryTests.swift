@@ -353,6 +353,13 @@ import Workers
                 "POST", "/g/upload", body: file,
                 headers: [cookie, ("X-CSRF-Token", formToken), ("Content-Type", "text/plain")], token: .some(nil))
             #expect(uploaded.status == 201 && uploaded.body.contains("\"reference\":\"sha256:"), "\(uploaded.body)")
+            // Only the upload takes its token in a header: any other post needs it in its form.
+            let mine0 = try await harness.client.createGeneration(
+                GenerationRequest(model: "pixverse-v5-6-text-to-video", input: ["prompt": "a kite kept"]))
+            let headerOnly = try await harness.raw(
+                "POST", "/g/\(mine0.id)/delete", body: "", headers: [cookie, ("X-CSRF-Token", formToken)], token: .some(nil))
+            #expect(headerOnly.status == 403)
+            #expect(try await harness.client.generation(id: mine0.id).id == mine0.id)
 
             let mine = try await harness.client.createGeneration(
                 GenerationRequest(model: "pixverse-v5-6-text-to-video", input: ["prompt": "a kite over dunes"]))
