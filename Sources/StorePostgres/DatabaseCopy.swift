@@ -11,11 +11,11 @@ import Storage
 public enum DatabaseCopy {
     /// Every table of the archive, parents before the tables that refer to them.
     static let tables = [
-        "models", "teams", "generations", "assets", "generation_outputs", "generation_inputs", "generation_events",
+        "models", "teams", "collections", "generations", "assets", "generation_outputs", "generation_inputs", "generation_events",
         "webhook_deliveries", "api_tokens", "shares", "sessions", "provider_uploads", "team_files",
         "deleted_predictions", "webhook_rejections", "extra_predictions", "blob_deletions", "scrub_position",
         "webhook_endpoints", "webhook_messages", "webhook_attempts", "archive_identity", "derived_files",
-        "spend_of_deleted", "collections", "collection_items",
+        "spend_of_deleted", "collection_items",
     ]
     static let batch = 500
 

@@ -22,12 +22,16 @@ import VaultContract
         }
         for id in ids { try await eventually { try await client.generation(id: id).status == .completed } }
         _ = try await client.share(id: ids[0], expiresInS: 3600)
+        // A collection's link refers to the collection: copied parents first, it arrives after it.
+        let reel = try await client.createCollection(CollectionRequest(name: "herons", add: [ids[0], ids[2]]))
+        _ = try await client.shareCollection(id: reel.id, expiresInS: 3600)
         _ = try await client.createEndpoint(EndpointRequest(url: "https://hooks.example.com/vault", events: nil))
 
         let first = try await service.command(["migrate-database", "--to", url])
         #expect(first.status == 0 && first.output.contains("every table verified"), "\(first.output)")
         #expect(!first.output.contains(server.password), "the password is never printed")
-        #expect(first.output.contains("verified generations: 3 rows") && first.output.contains("verified shares: 1 rows"))
+        #expect(first.output.contains("verified generations: 3 rows") && first.output.contains("verified shares: 2 rows"))
+        #expect(first.output.contains("verified collection_items: 2 rows"), "\(first.output)")
         #expect(try await server.psql(url, "SELECT count(*) FROM generation_outputs WHERE sha256 IS NOT NULL") == "3")
         let herons = try await server.psql(
             url, "SELECT string_agg(id, ',' ORDER BY id) FROM generations WHERE search @@ plainto_tsquery('simple', 'heron')")
