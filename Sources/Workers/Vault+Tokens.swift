@@ -15,7 +15,7 @@ extension Vault {
 
     /// The team's tokens, revoked ones too, oldest first (never their secrets: only hashes are kept).
     public func tokens(of team: Team) async throws -> [TokenInfo] {
-        try await store.tokens().filter { $0.team == team.name }
+        try await store.tokens(teamID: team.id)
     }
 
     /// A new token of the team, with no more scopes than `granted` (the maker's own); the token is in the answer only.

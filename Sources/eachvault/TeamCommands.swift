@@ -121,7 +121,7 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             var table = TextTable(["ID", "TEAM", "NAME", "SCOPES", "CREATED", "LAST USED", "REVOKED"])
-            for token in try await home.withStore({ store, _ in try await store.tokens() }) {
+            for token in try await home.withStore({ store, _ in try await store.tokens(teamID: nil) }) {
                 table.add([
                     token.id, token.team, token.name ?? "-",
                     token.scopes.isEmpty ? "-" : token.scopes.map(\.rawValue).sorted().joined(separator: ","),

@@ -51,11 +51,11 @@ import Workers
             #expect(try await harness.raw("GET", "/v1/generations", token: .some(nil)).status == 401)
             #expect(try await harness.raw("GET", "/v1/generations", token: "evt_forged").status == 401)
             #expect(try await harness.raw("POST", "/v1/generations", body: #"{"model":"x","input":{}}"#, token: .some(nil)).status == 401)
-            let tokens = try await harness.vault.store.tokens()
+            let tokens = try await harness.vault.store.tokens(teamID: nil)
             try await harness.vault.store.revokeToken(id: try #require(tokens.first?.id), now: Date())
             #expect(try await harness.raw("GET", "/v1/generations").status == 401)
             #expect(try await harness.raw("GET", "/healthz", token: .some(nil)).status == 200)
-            await #expect(!(try harness.vault.store.tokens().map(\.id).joined().contains(harness.token)))
+            await #expect(!(try harness.vault.store.tokens(teamID: nil).map(\.id).joined().contains(harness.token)))
         }
     }
 
@@ -123,7 +123,7 @@ import Workers
             // Another team's tokens are not found.
             let (_, _, other) = try await harness.makeTeam("team-b")
             _ = other
-            let theirs = try #require(try await harness.vault.store.tokens().first { $0.team == "team-b" })
+            let theirs = try #require(try await harness.vault.store.tokens(teamID: nil).first { $0.team == "team-b" })
             do {
                 try await admin.revokeToken(id: theirs.id)
                 Issue.record("another team's token is not this admin's")

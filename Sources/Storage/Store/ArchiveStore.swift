@@ -26,7 +26,8 @@ public protocol AccessStore: Sendable {
     /// Creates a token for the team and returns it: the only time it exists outside the caller's hands.
     func createToken(teamName: String, label: String?, scopes: Set<TokenScope>, now: Date) async throws
         -> (token: String, info: TokenInfo)
-    func tokens() async throws -> [TokenInfo]
+    /// Every team's tokens (`teamID` nil, for operators), or one team's; by team, then age.
+    func tokens(teamID: String?) async throws -> [TokenInfo]
     func revokeToken(id: String, now: Date) async throws
     /// The team a live token acts for and its scopes, or nil (unknown or revoked).
     func authenticate(token: String, now: Date) async throws -> TokenGrant?

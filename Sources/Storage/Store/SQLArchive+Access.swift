@@ -31,11 +31,12 @@ extension SQLArchive {
     }
 
     /// Every token's public facts, by team and age.
-    public func tokens() async throws -> [TokenInfo] {
+    public func tokens(teamID: String?) async throws -> [TokenInfo] {
         try await reading { db in
+            let (teamFilter, tokenFilter): (SQLText, SQLText) = teamID.map { ("WHERE id = \($0)", "WHERE team_id = \($0)") } ?? ("", "")
             let teams = Dictionary(
-                uniqueKeysWithValues: try db.fetchAll(Team.self, "SELECT * FROM teams").map { ($0.id, $0) })
-            return try db.fetchAll(APIToken.self, "SELECT * FROM api_tokens ORDER BY created_at")
+                uniqueKeysWithValues: try db.fetchAll(Team.self, "SELECT * FROM teams \(teamFilter)").map { ($0.id, $0) })
+            return try db.fetchAll(APIToken.self, "SELECT * FROM api_tokens \(tokenFilter) ORDER BY created_at")
                 .compactMap { token in teams[token.teamID].map { TokenInfo(token, team: $0) } }
                 .sorted { ($0.team, $0.createdAt) < ($1.team, $1.createdAt) }
         }

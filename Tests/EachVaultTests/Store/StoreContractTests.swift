@@ -26,8 +26,12 @@ import Testing
             let grant = try #require(try await store.authenticate(token: token, now: start.addingTimeInterval(120)))
             #expect(grant.team == team && grant.scopes == [.import])
             #expect(try await store.authenticate(token: token + "x", now: start) == nil)
-            #expect(try await store.tokens().map(\.id) == [info.id])
-            #expect(try await store.tokens().first?.lastUsedAt == start.addingTimeInterval(120), "the use is noted")
+            #expect(try await store.tokens(teamID: nil).map(\.id) == [info.id])
+            #expect(try await store.tokens(teamID: nil).first?.lastUsedAt == start.addingTimeInterval(120), "the use is noted")
+            _ = try await store.createTeam(name: "other", now: start)
+            let (_, theirs) = try await store.createToken(teamName: "other", label: nil, scopes: [], now: start)
+            #expect(try await store.tokens(teamID: nil).map(\.id) == [theirs.id, info.id], "by team name, then age")
+            #expect(try await store.tokens(teamID: team.id).map(\.id) == [info.id], "one team's only")
 
             let session = try #require(try await store.createSession(token: token, lifetime: 60, now: start))
             #expect(try await store.grant(session: session, now: start.addingTimeInterval(59))?.team == team)
@@ -40,7 +44,7 @@ import Testing
             try await store.revokeToken(id: info.id, now: start.addingTimeInterval(5))
             #expect(try await store.authenticate(token: token, now: start) == nil, "a revoked token opens nothing")
             #expect(try await store.grant(session: session, now: start) == nil, "nor do its sessions")
-            #expect(try await store.tokens().first?.revokedAt == start.addingTimeInterval(5))
+            #expect(try await store.tokens(teamID: team.id).first?.revokedAt == start.addingTimeInterval(5))
             await #expect(throws: TeamError.self) { try await store.revokeToken(id: "tok_none", now: start) }
         }
     }
